@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Parsed DNS answers: the one shape every check reads.
+ *
+ * The resolver core hands raw reply bytes to scan_answer_parse(), which
+ * decodes the records of the asked type (after any CNAME chain) into a
+ * single heap block. Nothing here does I/O; the parser treats the reply as
+ * untrusted (bounds-checked, compression loops refused).
+ *
+ * Names are stored lower-case, without the trailing dot ("mx.example.test";
+ * the root is ""). TXT data is the character-strings joined with no
+ * separator (RFC 7208 section 3.3); it may contain any byte, including NUL,
+ * so always use txt_len.
+ *
+ * Usage:
+ * @code
+ *   struct scan_answer *a = NULL;
+ *   int ret = scan_answer_parse(buf, len, SCAN_TYPE_A, &a);
+ *   if (ret == 0 && a->status == SCAN_DNS_OK)
+ *       for (size_t i = 0; i < a->n; i++) use(a->rr[i].a4);
+ *   scan_answer_free(a);
+ * @endcode
+ */
+#ifndef SCANNER_DNSMSG_H
+#define SCANNER_DNSMSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum scan_rrtype {
+    SCAN_TYPE_A = 1,
+    SCAN_TYPE_NS = 2,
+    SCAN_TYPE_CNAME = 5,
+    SCAN_TYPE_SOA = 6,
+    SCAN_TYPE_PTR = 12,
+    SCAN_TYPE_MX = 15,
+    SCAN_TYPE_TXT = 16,
+    SCAN_TYPE_AAAA = 28,
+};
+
+/** What a lookup came to. Only SCAN_DNS_OK has records. */
+enum scan_dns_status {
+    SCAN_DNS_OK = 0,   /**< NOERROR with at least one record of the asked type */
+    SCAN_DNS_NODATA,   /**< NOERROR, name exists, no record of the asked type */
+    SCAN_DNS_NXDOMAIN, /**< the name does not exist */
+    SCAN_DNS_TIMEOUT,  /**< no answer within the tries */
+    SCAN_DNS_SERVFAIL, /**< SERVFAIL (also: every server failed) */
+    SCAN_DNS_REFUSED,  /**< REFUSED */
+    SCAN_DNS_BADRESP,  /**< malformed or unusable reply (garbage, FORMERR, NOTIMP) */
+    SCAN_DNS_CNAMELOOP, /**< the CNAME chain loops or is too long */
+};
+
+/** @return a stable lower-case word for @p s: "ok", "nodata", "nxdomain", "timeout",
+ *  "servfail", "refused", "bad-response", "cname-loop". Never NULL. */
+const char *scan_dns_status_word(enum scan_dns_status s);
+
+/** One record of the asked type. Pointers point into the same heap block. */
+struct scan_rr {
+    uint16_t type;
+    uint32_t ttl;
+    const char *owner;     /**< owner name (the end of any CNAME chain) */
+    union {
+        uint8_t a4[4];     /**< A, network order */
+        uint8_t a6[16];    /**< AAAA */
+        struct {
+            const uint8_t *txt; /**< TXT: strings joined, NUL-terminated for convenience */
+            size_t txt_len;     /**< bytes in txt, not counting the terminator */
+            size_t nstrings;    /**< number of character-strings in the record */
+        };
+        struct {
+            uint16_t pref;      /**< MX preference */
+            const char *target; /**< MX exchange, PTR, CNAME or NS target name */
+        };
+    };
+};
+
+/** A decoded answer. Caller frees with scan_answer_free(). */
+struct scan_answer {
+    enum scan_dns_status status;
+    uint16_t qtype;
+    int rcode;              /**< DNS rcode, or -1 when no reply was received */
+    size_t n;               /**< records of qtype in rr[] (0 unless status is OK) */
+    struct scan_rr *rr;
+    size_t ncname;          /**< CNAMEs followed inside the reply */
+    const char *canon;      /**< the name the records belong to (after CNAMEs), or NULL */
+};
+
+/**
+ * Decode a DNS reply.
+ * @param[in] buf   reply bytes (borrowed, only read during the call); may be NULL with len 0
+ * @param[in] len   reply length
+ * @param[in] qtype the type that was asked; records of other types are skipped
+ *                  (CNAMEs are followed from the question name)
+ * @param[out] out  the answer on success (caller frees with scan_answer_free()), NULL on error
+ * @return 0 (the reply may still be SCAN_DNS_BADRESP: a garbage reply is an answer too),
+ *         -ENOMEM.
+ */
+int scan_answer_parse(const uint8_t *buf, size_t len, uint16_t qtype, struct scan_answer **out);
+
+/**
+ * Make a record-less answer with @p status (timeouts, SERVFAIL without a reply...).
+ * @return the answer (caller frees with scan_answer_free()), or NULL on ENOMEM.
+ */
+struct scan_answer *scan_answer_new_status(enum scan_dns_status status, uint16_t qtype);
+
+/**
+ * Build an answer from records (test seams and the SPF conformance driver).
+ * @param[in] status  normally SCAN_DNS_OK when n > 0
+ * @param[in] rr      n records; their strings are copied (borrowed during the call)
+ * @return the answer (caller frees with scan_answer_free()), or NULL on ENOMEM.
+ */
+struct scan_answer *scan_answer_build(enum scan_dns_status status, uint16_t qtype,
+                                      const struct scan_rr *rr, size_t n);
+
+/** Free an answer; NULL is a no-op. */
+void scan_answer_free(struct scan_answer *a);
+
+/** Deep copy. @return the copy (caller frees with scan_answer_free()), or NULL on ENOMEM. */
+struct scan_answer *scan_answer_dup(const struct scan_answer *a);
+
+#endif

@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/* placeholder: filled in by its owner */

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * DNSBL query names (RFC 5782): reversed IPv4 octets, reversed IPv6 nibbles,
+ * domains as-is or reduced to the registrable domain (libpsl), each followed
+ * by the list's zone. Pure functions.
+ */
+#ifndef SCANNER_QNAME_H
+#define SCANNER_QNAME_H
+
+#include <stddef.h>
+
+#include "scanner/target.h"
+
+/**
+ * Build the query name for @p t under @p zone.
+ * @param[in] registrable  domains only: reduce to the registrable domain first
+ *                         ("a.b.example.co.uk" -> "example.co.uk")
+ * @param[out] buf         NUL-terminated name without trailing dot
+ * @return 0; -ENAMETOOLONG when the name would exceed 253 characters or @p len;
+ *         -EINVAL for an empty zone.
+ */
+int scan_qname(const struct scan_target *t, const char *zone, int registrable, char *buf,
+               size_t len);
+
+/** The reversed part alone for an address ("4.3.2.1" / 32 nibbles), as used by
+ *  PTR lookups with zone "in-addr.arpa" / "ip6.arpa". Same returns. */
+int scan_reverse_name(const struct scan_target *t, char *buf, size_t len);
+
+/** Registrable domain of @p domain (libpsl), written to @p buf.
+ *  @return 0; -ENAMETOOLONG; SCAN_ENOTFOUND when @p domain is itself a public suffix. */
+int scan_registrable_domain(const char *domain, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Report builder: how record checks (FCrDNS, SPF, DMARC, MX) build a
+ * struct scan_result with named extra fields without managing memory by
+ * hand. Every string is copied into the report; scan_report_result() returns
+ * a view valid until scan_report_free().
+ *
+ * Usage:
+ * @code
+ *   struct scan_report *r = scan_report_new("example.test", "spf");
+ *   scan_report_status(r, "invalid", "too-many-lookups");
+ *   scan_report_str(r, "record", rec);
+ *   scan_report_int(r, "lookups", 11);
+ *   struct scan_report_obj *p = scan_report_obj_add(r, "problems");
+ *   scan_report_obj_str(p, "severity", "error");
+ *   scan_report_obj_str(p, "message", "11 DNS-querying terms (limit 10)");
+ *   const struct scan_result *res = scan_report_result(r);  // hand to writers
+ *   scan_report_free(r);
+ * @endcode
+ * Errors are sticky: after an allocation failure every call is a no-op and
+ * scan_report_result() returns NULL, so callers check once at the end.
+ */
+#ifndef SCANNER_REPORT_H
+#define SCANNER_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scanner/result.h"
+
+struct scan_report;
+struct scan_report_obj;
+
+/** @return a report for (target, check) (strings copied; caller frees with
+ *  scan_report_free()), or NULL on ENOMEM. */
+struct scan_report *scan_report_new(const char *target, const char *check);
+
+/** Free; NULL is a no-op. */
+void scan_report_free(struct scan_report *r);
+
+/** Set status and reason (reason may be NULL). Copies. */
+void scan_report_status(struct scan_report *r, const char *status, const char *reason);
+
+/** Append a field to the top level (copies name and value; value may be NULL). */
+void scan_report_str(struct scan_report *r, const char *name, const char *value);
+/** Append a string field from bytes (untrusted DNS data may hold NUL: it is kept
+ *  up to the first NUL only for text use, so pass sanitized lengths). */
+void scan_report_strn(struct scan_report *r, const char *name, const char *value, size_t len);
+void scan_report_int(struct scan_report *r, const char *name, int64_t value);
+void scan_report_bool(struct scan_report *r, const char *name, int value);
+/** Append a string to the array field @p name (created on first use, at this position). */
+void scan_report_strv_add(struct scan_report *r, const char *name, const char *value);
+
+/** Append a new object to the array field @p name (created on first use). @return the
+ *  object, borrowed until scan_report_free(), or NULL after an allocation failure
+ *  (the obj functions accept NULL and do nothing). */
+struct scan_report_obj *scan_report_obj_add(struct scan_report *r, const char *name);
+void scan_report_obj_str(struct scan_report_obj *o, const char *name, const char *value);
+void scan_report_obj_int(struct scan_report_obj *o, const char *name, int64_t value);
+void scan_report_obj_bool(struct scan_report_obj *o, const char *name, int value);
+void scan_report_obj_strv_add(struct scan_report_obj *o, const char *name, const char *value);
+
+/** @return the assembled result, borrowed until scan_report_free() or the next
+ *  modification; NULL after an allocation failure. */
+const struct scan_result *scan_report_result(struct scan_report *r);
+
+/** @return the status set so far (borrowed), or NULL. */
+const char *scan_report_get_status(const struct scan_report *r);
+
+#endif
