@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "scanner/psl.h"
 #include "scanner/target.h"
 
 /**
@@ -27,9 +28,5 @@ int scan_qname(const struct scan_target *t, const char *zone, int registrable, c
 /** The reversed part alone for an address ("4.3.2.1" / 32 nibbles), as used by
  *  PTR lookups with zone "in-addr.arpa" / "ip6.arpa". Same returns. */
 int scan_reverse_name(const struct scan_target *t, char *buf, size_t len);
-
-/** Registrable domain of @p domain (libpsl), written to @p buf.
- *  @return 0; -ENAMETOOLONG; SCAN_ENOTFOUND when @p domain is itself a public suffix. */
-int scan_registrable_domain(const char *domain, char *buf, size_t len);
 
 #endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Registrable ("organizational") domains from the Public Suffix List, through
+ * libpsl and Debian's publicsuffix package (psl_latest(), which falls back to
+ * libpsl's built-in copy). Used by DMARC (RFC 7489 organizational domain) and
+ * by domain lists that hold registrable domains only (URIBL).
+ */
+#ifndef SCANNER_PSL_H
+#define SCANNER_PSL_H
+
+#include <stddef.h>
+
+/**
+ * Write the registrable domain of @p domain (lower-case, no trailing dot) to @p buf.
+ * "a.b.example.co.uk" -> "example.co.uk"; a name under an unknown TLD takes its
+ * last two labels ("x.example-esp.test" -> "example-esp.test").
+ * @return 0; SCAN_ENOTFOUND when @p domain is a public suffix itself or a single label;
+ *         -ENAMETOOLONG when @p buf is too small; -ENOMEM when the list cannot be loaded.
+ */
+int scan_registrable_domain(const char *domain, char *buf, size_t len);
+
+#endif
