@@ -99,7 +99,7 @@ Test(dnsmsg, cname_chain_followed)
                            1, 'x', 4, 't', 'e', 's', 't', 0, 0, 1, 0, 1, 0, 0, 0, 9, 0, 4, 127, 0,
                            0, 3,
                            /* CNAME rdata: "x" + pointer to "test" at offset 12+16 */
-                           0xc0, 0x0c, 0, 5, 0, 1, 0, 0, 0, 9, 0, 4, 1, 'x', 0xc0, 28};
+                           0xc0, 0x0c, 0, 5, 0, 1, 0, 0, 0, 9, 0, 4, 1, 'x', 0xc0, 26};
     struct scan_answer *a = NULL;
     cr_assert_eq(scan_answer_parse(pkt, sizeof(pkt), SCAN_TYPE_A, &a), 0);
     cr_assert_eq(a->status, SCAN_DNS_OK);
@@ -151,7 +151,7 @@ Test(dnsmsg, mx_and_escaped_names)
 {
     /* MX 10 "m\001x.test" (a control byte inside a label is escaped as \001). */
     const uint8_t pkt[] = {HDR(0, 1), QNAME, 0, 15,  0, 1,   0xc0, 0x0c, 0,   15,
-                           0,         1,     0, 0,   0, 5,   0,    11,   0,   10,
+                           0,         1,     0, 0,   0, 5,   0,    12,   0,   10,
                            3,         'M',   1, 'x', 4, 't', 'e',  's',  't', 0};
     struct scan_answer *a = NULL;
     cr_assert_eq(scan_answer_parse(pkt, sizeof(pkt), SCAN_TYPE_MX, &a), 0);
