@@ -243,6 +243,43 @@ int spf_check_host(struct scan_view *v, const struct spf_query *q, struct spf_ou
 void spf_outcome_deinit(struct spf_outcome *o);
 
 /* ------------------------------------------------------------------ */
+/* The record lint                                                     */
+
+/** One finding of the lint. */
+struct spf_lint_problem {
+    bool error;     /**< true: "error" (the record is broken or unverifiable); false: "warning" */
+    bool dns;       /**< a DNS failure: makes the status "error", not "invalid" */
+    const char *kw; /**< static keyword, e.g. "too-many-lookups" */
+    char *term;     /**< the term of the checked record it concerns, NULL for the record */
+    char *msg;      /**< a sentence a person can act on */
+};
+
+/** What the lint concluded. Release with spf_lint_deinit(). */
+struct spf_lint {
+    const char *status; /**< "valid", "invalid", "none" or "error" (static) */
+    const char *reason; /**< static keyword or NULL: the first error's keyword, the DNS
+                             status word for "error", "nxdomain" for a missing domain */
+    char *record;       /**< the record, sanitized (spf_sanitize()); NULL when none */
+    unsigned lookups;   /**< DNS-querying terms, counted through include and redirect */
+    unsigned voids;     /**< void lookups (names with no records) */
+    size_t nproblems;
+    struct spf_lint_problem *problems;
+};
+
+/**
+ * Lint the SPF record of @p domain without an IP: syntax, the limits of section
+ * 4.6.4 counted statically through include and redirect, loops, includes of
+ * domains without SPF, and warnings on risky but legal terms.
+ * @param[in,out] v  the job's view (borrowed)
+ * @param[out] out   on 0: the findings (release with spf_lint_deinit()); else zeroed
+ * @return 0; -EAGAIN (questions recorded in @p v); -EINVAL (not a domain name); -ENOMEM.
+ */
+int spf_lint(struct scan_view *v, const char *domain, struct spf_lint *out);
+
+/** Free what @p l holds; zeroes it. */
+void spf_lint_deinit(struct spf_lint *l);
+
+/* ------------------------------------------------------------------ */
 /* Small helpers shared by the SPF files                               */
 
 /** printf into a new string. @return it (caller frees with free()), NULL on ENOMEM. */
