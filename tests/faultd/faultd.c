@@ -137,29 +137,30 @@ static char tc_txt_buf[FAULTD_TC_STRINGS][FAULTD_TC_STRLEN];
 static struct txt_str tc_txt_strs[FAULTD_TC_STRINGS];
 static const struct txt_rr txt_tc = {tc_txt_strs, FAULTD_TC_STRINGS};
 
-/** A mode zone: its first label and the TXT given with its listings (NULL if none). */
+/** A mode zone: its first label and the TXT records given with its listings (none if NULL). */
 struct mode_def {
     const char *label;
     enum mode mode;
-    const struct txt_rr *listed_txt;
+    const struct txt_rr *txt;
+    size_t n_txt;
 };
 
 static const struct mode_def mode_table[] = {
-    {"ok", MODE_OK, &txt_listed_ok},
-    {"timeout", MODE_TIMEOUT, NULL},
-    {"servfail", MODE_SERVFAIL, NULL},
-    {"refused", MODE_REFUSED, NULL},
-    {"nodata", MODE_NODATA, NULL},
-    {"tc", MODE_TC, &txt_tc},
-    {"garbage", MODE_GARBAGE, NULL},
-    {"badid", MODE_BADID, &txt_listed_badid},
-    {"slow", MODE_SLOW, &txt_listed_slow},
-    {"parked", MODE_PARKED, NULL},
-    {"escape", MODE_ESCAPE, NULL},
-    {"refusalcode", MODE_REFUSALCODE, &txt_refusal},
-    {"hcfail-timeout", MODE_HCFAIL_TIMEOUT, NULL},
-    {"hcfail-world", MODE_HCFAIL_WORLD, &txt_listed_world},
-    {"cname-loop", MODE_CNAME_LOOP, NULL},
+    {"ok", MODE_OK, &txt_listed_ok, 1},
+    {"timeout", MODE_TIMEOUT, NULL, 0},
+    {"servfail", MODE_SERVFAIL, NULL, 0},
+    {"refused", MODE_REFUSED, NULL, 0},
+    {"nodata", MODE_NODATA, NULL, 0},
+    {"tc", MODE_TC, &txt_tc, 1},
+    {"garbage", MODE_GARBAGE, NULL, 0},
+    {"badid", MODE_BADID, &txt_listed_badid, 1},
+    {"slow", MODE_SLOW, &txt_listed_slow, 1},
+    {"parked", MODE_PARKED, NULL, 0},
+    {"escape", MODE_ESCAPE, txt_escape, sizeof(txt_escape) / sizeof(txt_escape[0])},
+    {"refusalcode", MODE_REFUSALCODE, &txt_refusal, 1},
+    {"hcfail-timeout", MODE_HCFAIL_TIMEOUT, NULL, 0},
+    {"hcfail-world", MODE_HCFAIL_WORLD, &txt_listed_world, 1},
+    {"cname-loop", MODE_CNAME_LOOP, NULL, 0},
 };
 
 /* RFC 5782 section 5 test points, as the host part in front of the zone. */
@@ -345,7 +346,7 @@ static void plan_addr(struct plan *p, const uint8_t *addr, const struct txt_rr *
     p->answer = ANSWER_ADDR;
     p->addr = addr;
     p->txt = txt;
-    p->n_txt = txt ? n_txt : 0;
+    p->n_txt = n_txt;
 }
 
 /*
@@ -374,7 +375,7 @@ static void plan_decide(const struct qname_view *v, bool tcp, struct plan *p)
         return;
     }
     if (md->mode == MODE_HCFAIL_WORLD) {
-        plan_addr(p, addr_listed, md->listed_txt, 1);
+        plan_addr(p, addr_listed, md->txt, md->n_txt);
         return;
     }
     tp = test_point(v, nhost);
@@ -389,21 +390,14 @@ static void plan_decide(const struct qname_view *v, bool tcp, struct plan *p)
 
     first_is_2 = nhost > 0 && label_eq(v->label[0], "2", 1);
     switch (md->mode) {
-    case MODE_SLOW:
-        p->delay_ms = FAULTD_SLOW_MS;
-        /* fall through */
-    case MODE_BADID:
-        p->bad_id = md->mode == MODE_BADID;
-        /* fall through */
     case MODE_OK:
-        if (first_is_2)
-            plan_addr(p, addr_listed, md->listed_txt, 1);
-        else
-            p->rcode = LDNS_RCODE_NXDOMAIN;
-        break;
+    case MODE_SLOW:
+    case MODE_BADID:
     case MODE_ESCAPE:
+        p->delay_ms = md->mode == MODE_SLOW ? FAULTD_SLOW_MS : 0;
+        p->bad_id = md->mode == MODE_BADID;
         if (first_is_2)
-            plan_addr(p, addr_listed, txt_escape, sizeof(txt_escape) / sizeof(txt_escape[0]));
+            plan_addr(p, addr_listed, md->txt, md->n_txt);
         else
             p->rcode = LDNS_RCODE_NXDOMAIN;
         break;
@@ -420,7 +414,7 @@ static void plan_decide(const struct qname_view *v, bool tcp, struct plan *p)
         break;
     case MODE_TC:
         if (tcp)
-            plan_addr(p, addr_listed, md->listed_txt, 1);
+            plan_addr(p, addr_listed, md->txt, md->n_txt);
         else
             p->truncated = true;
         break;
@@ -428,10 +422,10 @@ static void plan_decide(const struct qname_view *v, bool tcp, struct plan *p)
         p->kind = PLAN_GARBAGE;
         break;
     case MODE_PARKED:
-        plan_addr(p, addr_parked, NULL, 0);
+        plan_addr(p, addr_parked, md->txt, md->n_txt);
         break;
     case MODE_REFUSALCODE:
-        plan_addr(p, addr_refusal, md->listed_txt, 1);
+        plan_addr(p, addr_refusal, md->txt, md->n_txt);
         break;
     case MODE_CNAME_LOOP:
         p->answer = ANSWER_CNAME_SELF;
@@ -590,22 +584,19 @@ static int push_soa(ldns_pkt *r, const struct mode_def *zone)
 }
 
 /*
- * Build the well-formed reply to q. The question is echoed when there is exactly one; QR and
- * AA are set and RD is copied. With `truncate` (or a plan that asks for it) the reply has TC
- * set and no records, which is what a server sends when the answer does not fit in UDP.
- * On success *wire is malloc'd and the caller frees it with free().
+ * Build the well-formed reply to q. The question qrr (NULL when q has none or several) is
+ * echoed and answered; QR and AA are set and RD is copied. With `truncate` (or a plan that asks for
+ * it) the reply has TC set and no records, which is what a server sends when the answer does not
+ * fit in UDP. On success *wire is malloc'd and the caller frees it with free().
  */
-static int reply_build(const ldns_pkt *q, const struct plan *p, bool truncate, uint8_t **wire,
-                       size_t *len)
+static int reply_build(const ldns_pkt *q, const ldns_rr *qrr, const struct plan *p, bool truncate,
+                       uint8_t **wire, size_t *len)
 {
-    const ldns_rr *qrr = NULL;
     ldns_pkt *r = NULL;
     int ret;
 
     *wire = NULL;
     *len = 0;
-    if (ldns_pkt_qdcount(q) == 1)
-        qrr = ldns_rr_list_rr(ldns_pkt_question(q), 0);
     truncate = truncate || p->truncated;
     r = ldns_pkt_new();
     if (!r) {
@@ -780,12 +771,13 @@ static size_t udp_limit(const ldns_pkt *q)
 
 /*
  * Handle one query message from either transport. On return out->wire is the reply to send
- * (after out->delay_ms), or NULL when the query is to go unanswered: too short to answer, a
- * response rather than a query, or a mode that drops. Only -ENOMEM and log-write errors are
- * returned; anything wrong with the query itself is the client's problem and gets FORMERR.
+ * (after out->delay_ms), or NULL when the query goes unanswered: too short to answer, a
+ * response rather than a query, a mode that drops, or no memory. Anything wrong with the
+ * query itself is the client's problem and gets FORMERR. A failing query log is fatal and
+ * is recorded in s->failed, which ends the event loop.
  */
-static int query_handle(struct server *s, const uint8_t *msg, size_t len, bool tcp,
-                        struct reply *out)
+static void query_handle(struct server *s, const uint8_t *msg, size_t len, bool tcp,
+                         struct reply *out)
 {
     ldns_pkt *q = NULL;
     const ldns_rr *qrr;
@@ -795,7 +787,7 @@ static int query_handle(struct server *s, const uint8_t *msg, size_t len, bool t
 
     memset(out, 0, sizeof(*out));
     if (len < FAULTD_HDR_LEN || (msg[2] & 0x80))
-        return 0;
+        return;
     if (ldns_wire2pkt(&q, msg, len) != LDNS_STATUS_OK) {
         q = NULL;
         ret = formerr_build(msg, out);
@@ -827,10 +819,10 @@ static int query_handle(struct server *s, const uint8_t *msg, size_t len, bool t
         ret = garbage_build(q, qrr, out);
         break;
     case PLAN_REPLY:
-        ret = reply_build(q, &plan, false, &out->wire, &out->len);
+        ret = reply_build(q, qrr, &plan, false, &out->wire, &out->len);
         if (ret == 0 && !tcp && out->len > udp_limit(q)) {
             free(out->wire);
-            ret = reply_build(q, &plan, true, &out->wire, &out->len);
+            ret = reply_build(q, qrr, &plan, true, &out->wire, &out->len);
         }
         break;
     }
@@ -839,9 +831,10 @@ out:
     if (ret) {
         free(out->wire);
         out->wire = NULL;
+        if (ret != -ENOMEM && !s->failed)
+            s->failed = ret;
     }
     ldns_pkt_free(q);
-    return ret;
 }
 
 static bool peer_is_loopback(const struct sockaddr_in *peer)
@@ -986,7 +979,6 @@ static void udp_read(struct server *s, int64_t now)
         socklen_t plen = sizeof(peer);
         struct reply rep;
         ssize_t n;
-        int ret;
 
         n = recvfrom(s->udp_fd, buf, sizeof(buf), 0, (struct sockaddr *)&peer, &plen);
         if (n < 0) {
@@ -996,12 +988,7 @@ static void udp_read(struct server *s, int64_t now)
         }
         if (plen != sizeof(peer) || !peer_is_loopback(&peer))
             continue;
-        ret = query_handle(s, buf, (size_t)n, false, &rep);
-        if (ret) {
-            if (ret != -ENOMEM && !s->failed)
-                s->failed = ret;
-            continue;
-        }
+        query_handle(s, buf, (size_t)n, false, &rep);
         if (!rep.wire)
             continue;
         if (rep.delay_ms) {
@@ -1063,14 +1050,8 @@ static int conn_process(struct server *s, size_t ci, int64_t now)
         }
         if (c->in_len - off < 2 + mlen)
             break;
-        ret = query_handle(s, c->in + off + 2, mlen, true, &rep);
+        query_handle(s, c->in + off + 2, mlen, true, &rep);
         off += 2 + mlen;
-        if (ret) {
-            if (ret != -ENOMEM && !s->failed)
-                s->failed = ret;
-            ret = 0;
-            continue;
-        }
         if (!rep.wire)
             continue;
         if (rep.delay_ms) {
@@ -1205,8 +1186,6 @@ static int server_run(struct server *s, int64_t deadline)
             struct conn *c = &s->conns[ci];
             int ret = 0;
 
-            if (c->fd != pfd[k].fd)
-                continue; /* closed meanwhile (a delayed reply failed to send) */
             if (pfd[k].revents & (POLLIN | POLLERR | POLLHUP))
                 ret = conn_read(s, ci, now);
             if (ret == 0 && (pfd[k].revents & POLLOUT))
