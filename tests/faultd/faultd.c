@@ -747,10 +747,12 @@ static int log_query(struct server *s, bool tcp, const ldns_rr *qrr)
         ret = -ENOMEM;
         goto out;
     }
+    errno = 0;
     if (fprintf(s->log, "%lld %s %s %s\n", (long long)now_ms(), tcp ? "tcp" : "udp", name, type) <
             0 ||
         fflush(s->log) != 0) {
-        ret = -EIO;
+        ret = errno ? -errno : -EIO;
+        fprintf(stderr, PROG ": query log: %s\n", strerror(-ret));
         goto out;
     }
 out:
@@ -1498,7 +1500,7 @@ int main(int argc, char **argv)
         goto out;
     ret = server_run(s, now_ms() + (int64_t)opts.max_seconds * 1000);
     if (ret) {
-        fprintf(stderr, PROG ": %s\n", strerror(-ret));
+        fprintf(stderr, PROG ": stopping: %s\n", strerror(-ret));
         goto out;
     }
     rc = FAULTD_EXIT_OK;
