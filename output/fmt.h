@@ -106,6 +106,14 @@ const char *out_list_key(const char *list_id, const char *list);
 void out_colored(struct out_writer *w, const char *color, const char *str);
 /** @return whether @p r is a DNSBL result (check "dnsbl"). */
 bool out_is_dnsbl(const struct scan_result *r);
+/** @return what @p r is counted and ordered under: out_list_key() for a DNSBL
+ *  result, else its check name (never NULL). */
+const char *out_result_key(const struct scan_result *r);
+/** @return how @p r's list or check is shown: the zone (else the list id) for a
+ *  DNSBL result, else the check name (never NULL; not sanitized). */
+const char *out_result_label(const struct scan_result *r);
+/** @return whether @p word is one of the NULL-terminated @p set. */
+bool out_word_in(const char *word, const char *const *set);
 /** @return the ANSI SGR parameter for a status ("31" red, ...), or NULL for no colour. */
 const char *out_status_color(const struct scan_result *r);
 /** Write "code meaning; code meaning" through @p put. */

@@ -200,20 +200,10 @@ static void line_head(struct out_writer *w, const struct scan_result *r, const c
     out_sink_puts(&w->out, name);
 }
 
-static bool is_error(const char *status)
-{
-    return strcmp(status, "error") == 0 || strcmp(status, "temperror") == 0;
-}
-
-static bool needs_line(const char *status)
-{
-    static const char *const words[] = {"fail", "invalid", "none", "permerror", "softfail"};
-
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-        if (strcmp(status, words[i]) == 0)
-            return true;
-    return false;
-}
+/* Record-check statuses worth a line: failures and missing records... */
+static const char *const line_words[] = {"fail", "invalid", "none", "permerror", "softfail", NULL};
+/* ...and DNS failures, capped like DNSBL errors. */
+static const char *const error_words[] = {"error", "temperror", NULL};
 
 /* Count an error under its reason; @return whether it still gets a line, or
  * -ENOMEM. */
@@ -274,12 +264,12 @@ static int emit_check(struct out_writer *w, const struct scan_result *r, struct 
 
     if (!count(&g->status, &g->nstatus, &g->capstatus, status))
         return -ENOMEM;
-    if (is_error(status)) {
+    if (out_word_in(status, error_words)) {
         int due = error_line_due(g, r->reason);
 
         if (due <= 0)
             return due;
-    } else if (!needs_line(status)) {
+    } else if (!out_word_in(status, line_words)) {
         return 0;
     }
     upper_tag(status, word, sizeof(word));
@@ -298,10 +288,7 @@ static int emit_check(struct out_writer *w, const struct scan_result *r, struct 
 int out_summary_emit(struct out_writer *w, const struct scan_result *r)
 {
     bool dnsbl = out_is_dnsbl(r);
-    const char *check = r->check ? r->check : "";
-    struct sum_group *g = dnsbl ? group_of(w->sum, true, out_list_key(r->list_id, r->list),
-                                           out_list_key(r->list, r->list_id))
-                                : group_of(w->sum, false, check, check);
+    struct sum_group *g = group_of(w->sum, dnsbl, out_result_key(r), out_result_label(r));
 
     if (!g)
         return -ENOMEM;

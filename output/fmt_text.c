@@ -149,7 +149,7 @@ int out_text_health(struct out_writer *w, const struct scan_health *h)
     if (h->detail) {
         out_put_cstr(&s, h->detail, out_sink_text);
     } else {
-        out_put_cstr(&s, h->list ? h->list : h->list_id, out_sink_text);
+        out_put_cstr(&s, out_list_key(h->list, h->list_id), out_sink_text);
         out_sink_puts(&s, " (");
         out_put_cstr(&s, out_health_reason(h), out_sink_text);
         out_sink_puts(&s, ")");
@@ -210,7 +210,7 @@ static int render_row(struct out_writer *w, const struct scan_result *r, struct 
 
     row->color = out_status_color(r);
     row->status = out_text_dup(info ? "info" : r->status);
-    row->name = out_text_dup(dnsbl ? out_list_key(r->list, r->list_id) : r->check);
+    row->name = out_text_dup(out_result_label(r));
     out_sink_clear(s);
     if (dnsbl)
         out_codes_meanings(s, r, out_sink_text);
@@ -261,11 +261,7 @@ int out_text_emit(struct out_writer *w, const struct scan_result *r)
     struct text_row row = {0};
     struct text_row *rows = NULL;
     bool dnsbl = out_is_dnsbl(r);
-    int ret = rank_of(t, dnsbl ? 'L' : 'C',
-                      dnsbl      ? out_list_key(r->list_id, r->list)
-                      : r->check ? r->check
-                                 : "",
-                      &row.rank);
+    int ret = rank_of(t, dnsbl ? 'L' : 'C', out_result_key(r), &row.rank);
 
     if (ret < 0)
         goto out;

@@ -58,10 +58,24 @@ bool out_is_dnsbl(const struct scan_result *r)
     return r->check && strcmp(r->check, "dnsbl") == 0;
 }
 
-static bool word_in(const char *w, const char *const *set)
+const char *out_result_key(const struct scan_result *r)
+{
+    if (out_is_dnsbl(r))
+        return out_list_key(r->list_id, r->list);
+    return r->check ? r->check : "";
+}
+
+const char *out_result_label(const struct scan_result *r)
+{
+    if (out_is_dnsbl(r))
+        return out_list_key(r->list, r->list_id);
+    return r->check ? r->check : "";
+}
+
+bool out_word_in(const char *word, const char *const *set)
 {
     for (; *set; set++)
-        if (strcmp(w, *set) == 0)
+        if (strcmp(word, *set) == 0)
             return true;
     return false;
 }
@@ -79,13 +93,13 @@ const char *out_status_color(const struct scan_result *r)
         return NULL;
     if (out_is_dnsbl(r) && r->klass == SCAN_CLASS_INFO)
         return "36";
-    if (word_in(r->status, red))
+    if (out_word_in(r->status, red))
         return "31";
-    if (word_in(r->status, yellow))
+    if (out_word_in(r->status, yellow))
         return "33";
-    if (word_in(r->status, green))
+    if (out_word_in(r->status, green))
         return "32";
-    if (word_in(r->status, cyan))
+    if (out_word_in(r->status, cyan))
         return "36";
     return NULL;
 }
