@@ -95,8 +95,6 @@ struct out_writer {
 
 /* Shared renderers (writer.c). */
 
-/** @return "listing", "informational", "allow", or NULL for SCAN_CLASS_NONE. */
-const char *out_class_word(enum scan_class c);
 /** @return NULL for a healthy list; else its reason, "unhealthy" when none was given. */
 const char *out_health_reason(const struct scan_health *h);
 /** @return the key a list is counted and ordered under: its id, else its zone, else "". */

@@ -63,7 +63,7 @@ int out_csv_emit(struct out_writer *w, const struct scan_result *r)
     csv_cstr(s, r->reason);
     out_sink_puts(s, ",");
     if (dnsbl)
-        csv_cstr(s, out_class_word(r->klass));
+        csv_cstr(s, scan_class_word(r->klass));
     out_sink_puts(s, ",");
 
     out_sink_clear(t);

@@ -88,7 +88,7 @@ int out_json_emit(struct out_writer *w, const struct scan_result *r)
         json_member(s, "list_id", r->list_id);
         json_member(s, "status", r->status);
         json_member(s, "reason", r->reason);
-        json_member(s, "class", out_class_word(r->klass));
+        json_member(s, "class", scan_class_word(r->klass));
         json_key(s, "codes", false);
         json_strv(s, r->codes, r->ncodes);
         json_key(s, "meanings", false);

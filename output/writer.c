@@ -16,23 +16,6 @@
 
 #include "scanner/err.h"
 
-/* scanner/result.h declares scan_class_word(), but the scanner does not define
- * it yet; the writers keep their own copy of the four words. */
-const char *out_class_word(enum scan_class c)
-{
-    switch (c) {
-    case SCAN_CLASS_LISTING:
-        return "listing";
-    case SCAN_CLASS_INFO:
-        return "informational";
-    case SCAN_CLASS_ALLOW:
-        return "allow";
-    case SCAN_CLASS_NONE:
-        break;
-    }
-    return NULL;
-}
-
 const char *out_health_reason(const struct scan_health *h)
 {
     if (h->healthy)
