@@ -286,8 +286,8 @@ void spf_lint_deinit(struct spf_lint *l);
 char *spf_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /**
- * Make untrusted record bytes printable: printable ASCII is kept, anything else
- * becomes "\xNN".
+ * Make untrusted record bytes printable: printable ASCII is kept, a backslash
+ * becomes two backslashes and any other byte "\xNN", so the text is unambiguous.
  * @return the string (caller frees with free()), NULL on ENOMEM.
  */
 char *spf_sanitize(const uint8_t *s, size_t len);
