@@ -62,8 +62,9 @@ enum list_domain_mode { LIST_DOMAIN_ASIS, LIST_DOMAIN_REGISTRABLE };
 
 /** One row of a return-code table. */
 struct list_code {
-    bool is_mask;         /**< false: exact value; true: bit(s) of the last octet */
-    uint32_t value;       /**< exact: the address in host order (127.0.0.2 = 0x7f000002); mask: the bits */
+    bool is_mask; /**< false: exact value; true: bit(s) of the last octet */
+    uint32_t
+        value; /**< exact: the address in host order (127.0.0.2 = 0x7f000002); mask: the bits */
     const char *meaning;
     enum list_code_class klass;
 };
@@ -76,23 +77,23 @@ struct list_entry {
                                     as the literal text "{key}" -- never the key itself */
     unsigned kinds;            /**< enum list_kind bits */
     enum list_access access;
-    const char *key_env;       /**< NULL unless access == key */
+    const char *key_env; /**< NULL unless access == key */
     enum list_domain_mode domain_mode;
     bool txt;
     bool informational;
-    const char *delist;        /**< template or NULL */
-    double rate;               /**< qps, 0 = none */
-    uint64_t daily_limit;      /**< 0 = none */
+    const char *delist;   /**< template or NULL */
+    double rate;          /**< qps, 0 = none */
+    uint64_t daily_limit; /**< 0 = none */
     const struct list_code *codes;
     size_t ncodes;
-    const char *const *tp_listed;   /**< test points that must be listed */
+    const char *const *tp_listed; /**< test points that must be listed */
     size_t ntp_listed;
     const char *const *tp_unlisted; /**< test points that must not be listed */
     size_t ntp_unlisted;
     bool dead;
-    const char *dead_since;   /**< "YYYY-MM-DD" or NULL */
+    const char *dead_since; /**< "YYYY-MM-DD" or NULL */
     const char *dead_reason;
-    const char *file;         /**< where it was defined, for messages */
+    const char *file; /**< where it was defined, for messages */
     int line;
 };
 
@@ -116,8 +117,8 @@ int list_catalog_load(const char *path, struct list_catalog **out, struct list_e
  * Load from a memory buffer (the built-in catalog is compiled into the program).
  * @param[in] name  the name used in error messages
  */
-int list_catalog_load_buf(const char *name, const char *buf, size_t len,
-                          struct list_catalog **out, struct list_error *err);
+int list_catalog_load_buf(const char *name, const char *buf, size_t len, struct list_catalog **out,
+                          struct list_error *err);
 
 /** The built-in default catalog text (lists/default.yaml compiled in). */
 extern const char list_default_yaml[];
@@ -149,12 +150,12 @@ int list_delist_url(const struct list_entry *e, const char *target, char *buf, s
 
 /** The verdict of one answer, before health is taken into account. */
 enum list_verdict {
-    LIST_V_CLEAN,    /**< no listing (NXDOMAIN is decided by the caller, not here) */
-    LIST_V_ALLOW,    /**< an allowlist / good-reputation code: clean, reported as such */
-    LIST_V_LISTED,   /**< at least one listing (or unknown 127/8) code */
-    LIST_V_INFO,     /**< only informational codes */
-    LIST_V_REFUSAL,  /**< a refusal code: the list refuses this resolver ("blocked") */
-    LIST_V_INVALID,  /**< an address outside 127.0.0.0/8: parking / hijack ("invalid-answer") */
+    LIST_V_CLEAN,   /**< no listing (NXDOMAIN is decided by the caller, not here) */
+    LIST_V_ALLOW,   /**< an allowlist / good-reputation code: clean, reported as such */
+    LIST_V_LISTED,  /**< at least one listing (or unknown 127/8) code */
+    LIST_V_INFO,    /**< only informational codes */
+    LIST_V_REFUSAL, /**< a refusal code: the list refuses this resolver ("blocked") */
+    LIST_V_INVALID, /**< an address outside 127.0.0.0/8: parking / hijack ("invalid-answer") */
 };
 
 #define LIST_MAX_CODES 16
@@ -162,9 +163,9 @@ enum list_verdict {
 /** The interpretation of the A records of one answer. */
 struct list_interp {
     enum list_verdict verdict;
-    enum scan_class klass;            /**< class to report (LISTING, INFO, ALLOW or NONE) */
-    size_t ncodes;                    /**< codes kept (at most LIST_MAX_CODES) */
-    char codes[LIST_MAX_CODES][16];   /**< "127.0.0.2" */
+    enum scan_class klass;                /**< class to report (LISTING, INFO, ALLOW or NONE) */
+    size_t ncodes;                        /**< codes kept (at most LIST_MAX_CODES) */
+    char codes[LIST_MAX_CODES][16];       /**< "127.0.0.2" */
     const char *meanings[LIST_MAX_CODES]; /**< borrowed from the catalog, or static text
                                                such as "unknown code" */
 };

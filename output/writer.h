@@ -42,8 +42,8 @@ enum out_flags {
 struct out_stats {
     uint64_t targets;
     uint64_t results;
-    uint64_t listed;   /**< class listing */
-    uint64_t info;     /**< informational listings */
+    uint64_t listed; /**< class listing */
+    uint64_t info;   /**< informational listings */
     uint64_t errors;
     double seconds;
     uint64_t queries;

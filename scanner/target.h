@@ -42,17 +42,17 @@ enum scan_target_type { SCAN_T_IP4, SCAN_T_IP6, SCAN_T_DOMAIN };
 /** One target to check. Plain record, filled by scan_targets_next(). */
 struct scan_target {
     enum scan_target_type type;
-    uint8_t addr[16];  /**< IP4: first 4 bytes; IP6: 16 bytes; network order */
-    char text[256];    /**< canonical text: "192.0.2.1", "2001:db8::1" (RFC 5952), "example.test"
-                            (lower-case, no trailing dot) */
+    uint8_t addr[16]; /**< IP4: first 4 bytes; IP6: 16 bytes; network order */
+    char text[256];   /**< canonical text: "192.0.2.1", "2001:db8::1" (RFC 5952), "example.test"
+                           (lower-case, no trailing dot) */
 };
 
 /** What a spec is, after parsing (no expansion). */
 struct scan_spec {
     enum scan_target_type type;
-    uint8_t addr[16];  /**< first address of the range, network order */
-    unsigned prefix;   /**< 32 / 128 for single addresses; 0 for domains */
-    char domain[254];  /**< domains: canonical name */
+    uint8_t addr[16]; /**< first address of the range, network order */
+    unsigned prefix;  /**< 32 / 128 for single addresses; 0 for domains */
+    char domain[254]; /**< domains: canonical name */
 };
 
 /**
@@ -79,8 +79,8 @@ bool scan_addr_reserved(enum scan_target_type type, const uint8_t *addr);
 typedef void (*scan_target_msg_fn)(void *arg, bool is_error, const char *msg);
 
 struct scan_target_opts {
-    bool skip_invalid;       /**< scan the valid lines, report each bad one as a warning */
-    scan_target_msg_fn msg;  /**< receives "FILE:LINE: 'text': why" errors and warnings */
+    bool skip_invalid;      /**< scan the valid lines, report each bad one as a warning */
+    scan_target_msg_fn msg; /**< receives "FILE:LINE: 'text': why" errors and warnings */
     void *msg_arg;
 };
 
