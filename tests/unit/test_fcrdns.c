@@ -381,3 +381,31 @@ Test(fcrdns, generic_ipv6)
     cr_expect(rz_field(r, "generic")->b);
     scan_report_free(r);
 }
+
+Test(fcrdns, ipv4_mapped_is_checked_as_ipv4)
+{
+    static const struct rz_rec zone[] = {
+        {"30.2.0.192.in-addr.arpa", SCAN_TYPE_PTR, .data = {"mta.example.test"}},
+        {"mta.example.test", SCAN_TYPE_A, .data = {"192.0.2.30"}},
+        {NULL},
+    };
+    struct scan_report *r = run(zone, "::ffff:192.0.2.30");
+    cr_expect_str_eq(rz_status(r), "pass");
+    cr_expect_str_eq(scan_report_result(r)->target, "::ffff:192.0.2.30");
+    cr_expect_not(rz_was_asked("mta.example.test", SCAN_TYPE_AAAA));
+    scan_report_free(r);
+}
+
+Test(fcrdns, unaskable_ptr_name)
+{
+    static const struct rz_rec zone[] = {
+        {"30.2.0.192.in-addr.arpa", SCAN_TYPE_PTR,
+         .data = {""}}, /* the root, as dnsmsg stores it */
+        {NULL},
+    };
+    struct scan_report *r = run(zone, "192.0.2.30");
+    cr_expect_str_eq(rz_status(r), "fail");
+    cr_expect_str_eq(rz_reason(r), "ptr-does-not-resolve");
+    cr_expect(rz_strv_has(extra(r), "warnings", "not a valid host name"));
+    scan_report_free(r);
+}
