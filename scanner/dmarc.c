@@ -648,16 +648,86 @@ static void report_problems(struct scan_report *r, const struct dm_parse *ps)
     }
 }
 
+/** Where discovery ended. */
+struct dm_found {
+    const struct scan_answer *failed; /**< the lookup that failed, or NULL */
+    const struct scan_rr *rec;        /**< the first DMARC record, or NULL */
+    int nrec;                         /**< DMARC records at policy_domain */
+    size_t nother;                    /**< other TXT records there */
+    bool at_org;                      /**< found at the organizational domain */
+};
+
+/*
+ * RFC 7489 section 6.6.3: _dmarc.<dom>, then _dmarc.<organizational domain>
+ * when the first set holds no DMARC record. A failed lookup stops discovery:
+ * the name that failed might hold the policy.
+ * @param[out] org  the organizational domain (valid when f->at_org)
+ * @return 0, -EAGAIN, -ENOMEM.
+ */
+static int discover(struct scan_view *v, const char *dom, char *org, size_t orglen,
+                    struct dm_found *f)
+{
+    const struct scan_answer *a = NULL;
+    memset(f, 0, sizeof(*f));
+    int ret = lookup_policy(v, dom, &a);
+    if (ret < 0)
+        return ret;
+    if (a && is_temp_failure(a->status)) {
+        f->failed = a;
+        return 0;
+    }
+    f->nrec = count_records(a, &f->rec, &f->nother);
+    if (f->nrec != 0)
+        return f->nrec < 0 ? f->nrec : 0;
+
+    ret = scan_registrable_domain(dom, org, orglen);
+    if (ret == -ENOMEM)
+        return ret;
+    if (ret < 0 || strcasecmp(org, dom) == 0)
+        return 0; /* no organizational domain above this one */
+    ret = lookup_policy(v, org, &a);
+    if (ret < 0)
+        return ret;
+    if (a && is_temp_failure(a->status)) {
+        f->failed = a;
+        return 0;
+    }
+    f->nrec = count_records(a, &f->rec, &f->nother);
+    if (f->nrec < 0)
+        return f->nrec;
+    f->at_org = f->nrec > 0;
+    return 0;
+}
+
+/* Status of a checked record: the first error decides, then a failed authorization lookup. */
+static void record_status(struct scan_report *r, const struct dm_parse *ps)
+{
+    for (size_t i = 0; i < ps->npb; i++) {
+        if (ps->pb[i].error) {
+            scan_report_status(r, "invalid", ps->pb[i].code);
+            return;
+        }
+    }
+    for (int which = 0; which < 2; which++) {
+        const struct dm_uri *list = which ? ps->ruf : ps->rua;
+        size_t n = which ? ps->nruf : ps->nrua;
+        for (size_t i = 0; i < n; i++) {
+            if (list[i].auth == DM_AUTH_TEMP) {
+                scan_report_status(r, "error", scan_dns_status_word(list[i].temp));
+                return;
+            }
+        }
+    }
+    scan_report_status(r, "valid", NULL);
+}
+
 int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report **out)
 {
     struct scan_report *r = NULL;
     struct dm_parse *ps = NULL;
+    struct dm_found f;
     char dom[256], org[256];
-    const struct scan_answer *a = NULL;
-    const struct scan_rr *rec = NULL;
-    const char *policy_domain = dom;
-    size_t nother = 0;
-    int nrec, ret;
+    int ret;
 
     if (!out)
         return -EINVAL;
@@ -668,128 +738,65 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
     if (dom[strlen(dom) - 1] == '.')
         dom[strlen(dom) - 1] = '\0';
 
-    ret = lookup_policy(v, dom, &a);
+    ret = discover(v, dom, org, sizeof(org), &f);
     if (ret < 0)
         return ret;
-    if (a && is_temp_failure(a->status)) {
-        ret = -ENOMEM;
-        r = scan_report_new(dom, "dmarc");
-        if (!r)
-            goto out;
-        scan_report_status(r, "error", scan_dns_status_word(a->status));
-        scan_report_str(r, "record", NULL);
-        scan_report_str(r, "policy_domain", NULL);
-        goto finish;
-    }
-    nrec = count_records(a, &rec, &nother);
-    if (nrec < 0)
-        return nrec;
-
-    if (nrec == 0) {
-        /* Section 6.6.3 step 4: the organizational domain. */
-        ret = scan_registrable_domain(dom, org, sizeof(org));
-        if (ret == -ENOMEM)
-            return ret;
-        const struct scan_answer *oa = NULL;
-        if (ret == 0 && strcasecmp(org, dom) != 0) {
-            ret = lookup_policy(v, org, &oa);
-            if (ret < 0)
-                return ret;
-        }
-        ret = -ENOMEM;
-        r = scan_report_new(dom, "dmarc");
-        if (!r)
-            goto out;
-        if (oa && is_temp_failure(oa->status)) {
-            scan_report_status(r, "error", scan_dns_status_word(oa->status));
-            scan_report_str(r, "record", NULL);
-            scan_report_str(r, "policy_domain", NULL);
-            goto finish;
-        }
-        nrec = count_records(oa, &rec, &nother);
-        if (nrec < 0)
-            goto out;
-        if (nrec == 0) {
-            scan_report_status(r, "none", NULL);
-            scan_report_str(r, "record", NULL);
-            scan_report_str(r, "policy_domain", NULL);
-            goto finish;
-        }
-        policy_domain = org;
-        scan_report_free(r);
-        r = NULL;
-    }
+    const char *policy_domain = f.at_org ? org : dom;
 
     ret = -ENOMEM;
     ps = calloc(1, sizeof(*ps));
     if (!ps)
         goto out;
-
-    if (nrec > 1) {
-        r = scan_report_new(dom, "dmarc");
-        if (!r)
+    if (f.nrec == 1) {
+        /* Parse first: the authorization lookups may still send us back with -EAGAIN. */
+        ps->copy = strndup((const char *)f.rec->txt, f.rec->txt_len);
+        if (!ps->copy)
             goto out;
-        problem(ps, true, "multiple-records", NULL,
-                "%d DMARC records at _dmarc.%s: receivers apply none (RFC 7489 section 6.6.3)",
-                nrec, policy_domain);
-        scan_report_status(r, "invalid", "multiple-records");
-        scan_report_str(r, "record", NULL);
-        scan_report_str(r, "policy_domain", policy_domain);
-        report_problems(r, ps);
-        goto finish;
+        parse_record(ps, f.rec);
+        if (f.nother > 0)
+            problem(ps, false, NULL, NULL,
+                    "%zu other TXT record(s) at _dmarc.%s are not DMARC records and are ignored",
+                    f.nother, policy_domain);
+        ret = check_authorizations(v, ps, policy_domain);
+        if (ret < 0)
+            goto out;
+        authorization_problems(ps, policy_domain);
     }
-
-    ps->copy = strndup((const char *)rec->txt, rec->txt_len);
-    if (!ps->copy)
-        goto out;
-    parse_record(ps, rec);
-    if (nother > 0)
-        problem(ps, false, NULL, NULL,
-                "%zu other TXT record(s) at _dmarc.%s are not DMARC records and are ignored",
-                nother, policy_domain);
-
-    ret = check_authorizations(v, ps, policy_domain);
-    if (ret < 0)
-        goto out;
-    authorization_problems(ps, policy_domain);
 
     ret = -ENOMEM;
     r = scan_report_new(dom, "dmarc");
     if (!r)
         goto out;
-    const char *reason = NULL;
-    for (size_t i = 0; i < ps->npb && !reason; i++)
-        if (ps->pb[i].error)
-            reason = ps->pb[i].code;
-    const struct dm_uri *temp = NULL;
-    for (size_t i = 0; i < ps->nrua && !temp; i++)
-        if (ps->rua[i].auth == DM_AUTH_TEMP)
-            temp = &ps->rua[i];
-    for (size_t i = 0; i < ps->nruf && !temp; i++)
-        if (ps->ruf[i].auth == DM_AUTH_TEMP)
-            temp = &ps->ruf[i];
-    if (reason)
-        scan_report_status(r, "invalid", reason);
-    else if (temp)
-        scan_report_status(r, "error", scan_dns_status_word(temp->temp));
-    else
-        scan_report_status(r, "valid", NULL);
-
-    scan_report_strn(r, "record", (const char *)rec->txt, rec->txt_len);
-    scan_report_str(r, "policy_domain", policy_domain);
-    scan_report_str(r, "p", ps->p);
-    scan_report_str(r, "sp", ps->sp);
-    scan_report_int(r, "pct", ps->pct);
-    for (size_t i = 0; i < ps->nrua; i++)
-        scan_report_strv_add(r, "rua", ps->rua[i].text);
-    for (size_t i = 0; i < ps->nruf; i++)
-        scan_report_strv_add(r, "ruf", ps->ruf[i].text);
-    report_problems(r, ps);
-
-finish:
-    ret = -ENOMEM;
+    if (f.failed || f.nrec == 0) {
+        if (f.failed)
+            scan_report_status(r, "error", scan_dns_status_word(f.failed->status));
+        else
+            scan_report_status(r, "none", NULL);
+        scan_report_str(r, "record", NULL);
+        scan_report_str(r, "policy_domain", NULL);
+    } else if (f.nrec > 1) {
+        problem(ps, true, "multiple-records", NULL,
+                "%d DMARC records at _dmarc.%s: receivers apply none (RFC 7489 section 6.6.3)",
+                f.nrec, policy_domain);
+        scan_report_status(r, "invalid", "multiple-records");
+        scan_report_str(r, "record", NULL);
+        scan_report_str(r, "policy_domain", policy_domain);
+        report_problems(r, ps);
+    } else {
+        record_status(r, ps);
+        scan_report_strn(r, "record", (const char *)f.rec->txt, f.rec->txt_len);
+        scan_report_str(r, "policy_domain", policy_domain);
+        scan_report_str(r, "p", ps->p);
+        scan_report_str(r, "sp", ps->sp);
+        scan_report_int(r, "pct", ps->pct);
+        for (size_t i = 0; i < ps->nrua; i++)
+            scan_report_strv_add(r, "rua", ps->rua[i].text);
+        for (size_t i = 0; i < ps->nruf; i++)
+            scan_report_strv_add(r, "ruf", ps->ruf[i].text);
+        report_problems(r, ps);
+    }
     if (!scan_report_result(r))
-        goto out;
+        goto out; /* ret is -ENOMEM */
     *out = r;
     r = NULL;
     ret = 0;

@@ -361,7 +361,7 @@ int scan_fcrdns_check(struct scan_view *v, const struct scan_target *ip, struct 
             report_no_names(r, "fail", "no-ptr", cname);
         else
             report_no_names(r, "error", scan_dns_status_word(pa->status), cname);
-        goto done;
+        goto out;
     }
 
     int confirmed = -1;
@@ -427,7 +427,7 @@ int scan_fcrdns_check(struct scan_view *v, const struct scan_target *ip, struct 
         }
     }
 
-done:
+out:
     if (!scan_report_result(r)) {
         scan_report_free(r);
         return -ENOMEM;

@@ -201,17 +201,23 @@ static const char *judge_host(const struct mx_host *h, bool mixed_null, char *pr
     return code;
 }
 
-/* No MX: report the implicit MX (the domain's own addresses). */
-static int report_fallback(struct scan_view *v, const char *dom, struct scan_report *r)
+/*
+ * No MX: the implicit MX is the domain itself. Ask A and AAAA together.
+ * @return 0, -EAGAIN, -ENOMEM.
+ */
+static int fallback_lookups(struct scan_view *v, const char *dom, const struct scan_answer **a,
+                            const struct scan_answer **aaaa)
 {
-    const struct scan_answer *a = NULL, *aaaa = NULL;
-    int ra = scan_view_get(v, dom, SCAN_TYPE_A, &a);
-    int r6 = scan_view_get(v, dom, SCAN_TYPE_AAAA, &aaaa);
+    int ra = scan_view_get(v, dom, SCAN_TYPE_A, a);
+    int r6 = scan_view_get(v, dom, SCAN_TYPE_AAAA, aaaa);
     if (ra == -ENOMEM || r6 == -ENOMEM)
         return -ENOMEM;
-    if (ra < 0 || r6 < 0)
-        return ra < 0 ? ra : r6;
+    return ra < 0 ? ra : r6;
+}
 
+static void report_fallback(struct scan_report *r, const struct scan_answer *a,
+                            const struct scan_answer *aaaa)
+{
     if (is_temp_failure(a->status) || a->status == SCAN_DNS_CNAMELOOP)
         scan_report_status(r, "error", scan_dns_status_word(a->status));
     else if (is_temp_failure(aaaa->status) || aaaa->status == SCAN_DNS_CNAMELOOP)
@@ -222,79 +228,41 @@ static int report_fallback(struct scan_view *v, const char *dom, struct scan_rep
         scan_report_status(r, "none", NULL);
     add_addresses(r, NULL, "fallback", a);
     add_addresses(r, NULL, "fallback", aaaa);
-    return 0;
 }
 
-int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **out)
+/*
+ * The MX set, sorted, with A and AAAA asked for every exchange in one round
+ * (not for the null MX, IP literals or a lone null MX).
+ * @param[out] hosts  caller frees with free(), also on -EAGAIN
+ * @return 0, -EAGAIN, -ENOMEM.
+ */
+static int collect_hosts(struct scan_view *v, const struct scan_answer *ma, struct mx_host **hosts,
+                         size_t *nhosts, size_t *nnull)
 {
-    struct scan_report *r = NULL;
-    struct mx_host *hosts = NULL;
-    const struct scan_answer *ma = NULL;
-    char dom[256];
-    size_t nhosts = 0, nnull = 0;
-    int ret;
-
-    if (!out)
-        return -EINVAL;
-    *out = NULL;
-    if (!v || !domain || !*domain || strlen(domain) >= sizeof(dom))
-        return -EINVAL;
-    snprintf(dom, sizeof(dom), "%s", domain);
-    if (dom[strlen(dom) - 1] == '.')
-        dom[strlen(dom) - 1] = '\0';
-
-    ret = scan_view_get(v, dom, SCAN_TYPE_MX, &ma);
-    if (ret < 0)
-        return ret;
-
-    if (ma->status == SCAN_DNS_NODATA || (ma->status == SCAN_DNS_OK && ma->n == 0)) {
-        /* Ask the fallback questions before building anything. */
-        const struct scan_answer *tmp;
-        int ra = scan_view_get(v, dom, SCAN_TYPE_A, &tmp);
-        int r6 = scan_view_get(v, dom, SCAN_TYPE_AAAA, &tmp);
-        if (ra == -EAGAIN || r6 == -EAGAIN)
-            return -EAGAIN;
-        ret = -ENOMEM;
-        r = scan_report_new(dom, "mx");
-        if (!r)
-            goto out;
-        ret = report_fallback(v, dom, r);
-        if (ret < 0)
-            goto out;
-        goto finish;
-    }
-    if (ma->status != SCAN_DNS_OK) {
-        ret = -ENOMEM;
-        r = scan_report_new(dom, "mx");
-        if (!r)
-            goto out;
-        if (ma->status == SCAN_DNS_NXDOMAIN)
-            scan_report_status(r, "invalid", "nxdomain");
-        else
-            scan_report_status(r, "error", scan_dns_status_word(ma->status));
-        goto finish;
-    }
-
-    ret = -ENOMEM;
-    hosts = calloc(ma->n, sizeof(*hosts));
-    if (!hosts)
-        goto out;
+    struct mx_host *hs = calloc(ma->n, sizeof(*hs));
+    size_t n = 0;
+    bool missing = false;
+    *hosts = hs;
+    *nhosts = *nnull = 0;
+    if (!hs)
+        return -ENOMEM;
     for (size_t i = 0; i < ma->n; i++) {
         const struct scan_rr *rr = &ma->rr[i];
         if (rr->type != SCAN_TYPE_MX)
             continue;
-        struct mx_host *h = &hosts[nhosts++];
-        h->pref = rr->pref;
-        h->name = rr->target ? rr->target : "";
-        if (!h->name[0])
-            nnull++;
+        hs[n].pref = rr->pref;
+        hs[n].name = rr->target ? rr->target : "";
+        if (!hs[n].name[0])
+            (*nnull)++;
+        n++;
     }
-    qsort(hosts, nhosts, sizeof(*hosts), host_cmp);
+    qsort(hs, n, sizeof(*hs), host_cmp);
+    *nhosts = n;
+    if (n == 1 && *nnull == 1)
+        return 0;
 
-    bool null_only = nhosts == 1 && nnull == 1;
-    bool missing = false;
-    for (size_t i = 0; i < nhosts && !null_only; i++) {
-        struct mx_host *h = &hosts[i];
+    for (size_t i = 0; i < n; i++) {
+        struct mx_host *h = &hs[i];
         if (!h->name[0])
             continue;
         h->literal = is_ip_literal(h->name);
@@ -303,33 +271,31 @@ int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **
         int ra = scan_view_get(v, h->name, SCAN_TYPE_A, &h->a);
         int r6 = scan_view_get(v, h->name, SCAN_TYPE_AAAA, &h->aaaa);
         if (ra == -ENOMEM || r6 == -ENOMEM)
-            goto out;
+            return -ENOMEM;
         if (ra == -EAGAIN || r6 == -EAGAIN)
             missing = true;
         else
             h->askable = ra == 0 && r6 == 0;
     }
-    if (missing) {
-        ret = -EAGAIN;
-        goto out;
-    }
+    return missing ? -EAGAIN : 0;
+}
 
-    r = scan_report_new(dom, "mx");
-    if (!r)
-        goto out;
-    if (null_only) {
+static void report_hosts(struct scan_report *r, const struct mx_host *hosts, size_t nhosts,
+                         size_t nnull)
+{
+    char problem[1024];
+    if (nhosts == 1 && nnull == 1) {
         scan_report_status(r, "null", NULL);
         struct scan_report_obj *o = scan_report_obj_add(r, "hosts");
         scan_report_obj_int(o, "pref", hosts[0].pref);
         scan_report_obj_str(o, "host", ".");
         scan_report_obj_str(o, "problem", NULL);
-        goto finish;
+        return;
     }
 
     const char *reason = nnull > 0 ? "null-mx-mixed" : NULL;
     bool has_temp = false;
     enum scan_dns_status temp = SCAN_DNS_OK;
-    char problem[1024];
     for (size_t i = 0; i < nhosts; i++) {
         const struct mx_host *h = &hosts[i];
         bool ht;
@@ -356,11 +322,51 @@ int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **
         scan_report_status(r, "error", scan_dns_status_word(temp));
     else
         scan_report_status(r, "valid", NULL);
+}
 
-finish:
-    ret = -ENOMEM;
-    if (!scan_report_result(r))
+int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **out)
+{
+    struct scan_report *r = NULL;
+    struct mx_host *hosts = NULL;
+    const struct scan_answer *ma = NULL, *a = NULL, *aaaa = NULL;
+    char dom[256];
+    size_t nhosts = 0, nnull = 0;
+    int ret;
+
+    if (!out)
+        return -EINVAL;
+    *out = NULL;
+    if (!v || !domain || !*domain || strlen(domain) >= sizeof(dom))
+        return -EINVAL;
+    snprintf(dom, sizeof(dom), "%s", domain);
+    if (dom[strlen(dom) - 1] == '.')
+        dom[strlen(dom) - 1] = '\0';
+
+    ret = scan_view_get(v, dom, SCAN_TYPE_MX, &ma);
+    if (ret < 0)
+        return ret;
+    bool no_mx = ma->status == SCAN_DNS_NODATA || (ma->status == SCAN_DNS_OK && ma->n == 0);
+    if (no_mx)
+        ret = fallback_lookups(v, dom, &a, &aaaa);
+    else if (ma->status == SCAN_DNS_OK)
+        ret = collect_hosts(v, ma, &hosts, &nhosts, &nnull);
+    if (ret < 0)
         goto out;
+
+    ret = -ENOMEM;
+    r = scan_report_new(dom, "mx");
+    if (!r)
+        goto out;
+    if (no_mx)
+        report_fallback(r, a, aaaa);
+    else if (ma->status == SCAN_DNS_OK)
+        report_hosts(r, hosts, nhosts, nnull);
+    else if (ma->status == SCAN_DNS_NXDOMAIN)
+        scan_report_status(r, "invalid", "nxdomain");
+    else
+        scan_report_status(r, "error", scan_dns_status_word(ma->status));
+    if (!scan_report_result(r))
+        goto out; /* ret is -ENOMEM */
     *out = r;
     r = NULL;
     ret = 0;
