@@ -6,6 +6,9 @@
  *
  * Choices, each measured or forced by 1.18:
  * - ARES_FLAG_STAYOPEN keeps the UDP sockets between bursts.
+ * - ARES_FLAG_NOCHECKRESP hands SERVFAIL and REFUSED replies to us: without it
+ *   1.18 silently retries them and finally reports ECONNREFUSED, which would
+ *   turn a list's "refused" into an indistinct failure.
  * - ARES_OPT_SOCK_RCVBUF asks for 4 MiB: with a few hundred queries in flight the
  *   default ~208 KiB receive buffer overflows on loopback and every dropped answer
  *   then costs a full retry timeout.
@@ -206,7 +209,7 @@ int scan_resolver_new(const struct scan_resolver_opts *o, struct scan_resolver *
         memset(&ao, 0, sizeof(ao));
         c->r = r;
         c->idx = i;
-        ao.flags = ARES_FLAG_STAYOPEN;
+        ao.flags = ARES_FLAG_STAYOPEN | ARES_FLAG_NOCHECKRESP;
         ao.timeout = o->timeout_ms > 0 ? o->timeout_ms : 2000;
         ao.tries = o->tries > 0 ? o->tries : 2;
         ao.sock_state_cb = sock_state_cb;
