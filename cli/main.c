@@ -32,6 +32,7 @@ static void on_signal(int sig)
 
 struct run_ctx {
     struct out_writer *w;
+    bool warn_health; /* machine formats: also say it on stderr */
     bool progress;
     bool progress_shown;
     int write_err;
@@ -53,7 +54,7 @@ static void on_result(void *arg, const struct scan_result *r)
 static void on_health(void *arg, const struct scan_health *h)
 {
     struct run_ctx *c = arg;
-    if (!h->healthy)
+    if (!h->healthy && c->warn_health)
         fprintf(stderr, PROG ": warning: %s\n", h->detail);
     if (!c->write_err && out_health(c->w, h) != 0)
         c->write_err = SCAN_EIO;
@@ -307,6 +308,7 @@ static int cmd_scan(const struct cli_opts *o, struct list_catalog *cat)
         goto out;
 
     struct run_ctx ctx = {.w = w,
+                          .warn_health = fmt == OUT_FMT_JSON || fmt == OUT_FMT_CSV,
                           .progress =
                               o->progress == 1 ||
                               (o->progress < 0 && o->cmd == CLI_CMD_SCAN && isatty(STDERR_FILENO))};

@@ -249,7 +249,7 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
     opterr = 0;
     int c;
     long lv;
-    while ((c = getopt_long(argc, argv, "+hw:c:", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hw:c:", long_opts, NULL)) != -1) {
         const char *name = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
         switch (c) {
         case 'h':

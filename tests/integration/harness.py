@@ -25,7 +25,9 @@ class World:
             args += ['--data', self.data]
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL, timeout=60)
         env = {}
-        for line in open(os.path.join(self.dir, 'world.env')):
+        with open(os.path.join(self.dir, 'world.env')) as f:
+            lines = f.read().splitlines()
+        for line in lines:
             if '=' in line:
                 k, v = line.strip().split('=', 1)
                 env[k] = v.strip('"\'')
@@ -65,10 +67,13 @@ class Faultd:
     def queries(self):
         if not self.log or not os.path.exists(self.log):
             return []
-        return [l.split() for l in open(self.log) if l.strip()]
+        with open(self.log) as f:
+            return [l.split() for l in f if l.strip()]
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -34,7 +34,7 @@ class Verdicts(unittest.TestCase):
     def setUpClass(cls):
         cls.r = wscan('192.0.2.10', '192.0.2.11', '192.0.2.12', '192.0.2.14', '192.0.2.20',
                       '192.0.2.99', '203.0.113.5', '2001:db8::10',
-                      'malware-phish.example-bad.test', 'spammy.example-bad.test',
+                      'malware-phish.example-bad.test', 'www.spammy-bad.test',
                       'clean.example-esp.test')
 
     def test_multi_code_listing_with_meanings_txt_and_delist(self):
@@ -87,10 +87,10 @@ class Verdicts(unittest.TestCase):
         s = self.r.one(target='malware-phish.example-bad.test', list='multi.surbl.org')
         self.assertEqual(s['status'], 'listed')
         self.assertEqual(len(s['meanings']), 2, s)
-        u = self.r.one(target='spammy.example-bad.test', list='multi.uribl.com')
+        u = self.r.one(target='www.spammy-bad.test', list='multi.uribl.com')
         self.assertEqual(u['status'], 'listed')
         # Domains never go to IP lists.
-        self.assertEqual(self.r.results(target='spammy.example-bad.test',
+        self.assertEqual(self.r.results(target='www.spammy-bad.test',
                                         list='zen.spamhaus.org'), [])
 
     def test_refusal_coder_is_blocked_never_listed(self):
