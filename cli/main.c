@@ -383,6 +383,9 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* Results are many small writes: one 64 KiB buffer instead of line buffering. */
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
     if (load_catalog(&o, &cat) != 0) {
         code = CLI_EXIT_USAGE;

@@ -35,7 +35,7 @@ static const char usage_text[] =
     "  --list ID_OR_ZONE       use only these lists (repeatable)\n"
     "  --resolver ADDR[:PORT]  resolver to ask, [IPv6]:PORT too (repeatable; default\n"
     "                          /etc/resolv.conf)\n"
-    "  --concurrency N         queries in flight at most (default 500)\n"
+    "  --concurrency N         queries in flight at most (default 200)\n"
     "  --timeout DURATION      first-try timeout, e.g. 500ms, 2s (default 2s)\n"
     "  --tries N               tries per resolver (default 2)\n"
     "  --rate QPS              one rate limit for every list; 0 = no limits\n"
@@ -207,7 +207,7 @@ static int parse_checks(const char *s, unsigned *out)
 int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
 {
     memset(o, 0, sizeof(*o));
-    o->concurrency = 500;
+    o->concurrency = 200;
     o->timeout_ms = 2000;
     o->tries = 2;
     o->rate = -1;

@@ -15,14 +15,34 @@ import argparse, json, os, re, subprocess, sys, tempfile, time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+def peak_rss_mib(pid):
+    """VmHWM of the running program. (getrusage's ru_maxrss is not used: it also
+    counts the forked Python parent's pages from before exec.)"""
+    try:
+        with open('/proc/%d/status' % pid) as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return None
+
+
 def run_scan(exe, args, out_path):
     t0 = time.monotonic()
-    with open(out_path, 'wb') as out:
-        p = subprocess.Popen([exe] + args, stdout=out, stderr=subprocess.PIPE)
-        _, status, ru = os.wait4(p.pid, 0)
-        err = p.stderr.read().decode(errors='replace')
+    rss = 0.0
+    with open(out_path, 'wb') as out, tempfile.TemporaryFile() as err:
+        p = subprocess.Popen([exe] + args, stdout=out, stderr=err)
+        while p.poll() is None:
+            # Zombie-free polling: the status file exists until we reap the child.
+            r = peak_rss_mib(p.pid)
+            if r:
+                rss = max(rss, r)
+            time.sleep(0.05)
+        err.seek(0)
+        msg = err.read().decode(errors='replace')
     wall = time.monotonic() - t0
-    return os.waitstatus_to_exitcode(status), wall, ru.ru_maxrss / 1024.0, err
+    return p.returncode, wall, rss, msg
 
 
 def main():
@@ -30,7 +50,7 @@ def main():
     ap.add_argument('--build', default=os.path.join(ROOT, 'build'))
     ap.add_argument('--port', type=int, default=int(os.environ.get('BENCH_PORT', '53600')))
     ap.add_argument('--big-prefix', type=int, default=12)
-    ap.add_argument('--concurrency', type=int, default=500)
+    ap.add_argument('--concurrency', type=int, default=100)
     a = ap.parse_args()
     exe = os.path.join(a.build, 'dnsbl-scan')
     world = os.path.join(ROOT, 'zones', 'world')
@@ -52,13 +72,19 @@ def main():
                 rev = f"{i % 256}.{i // 256}.18.198"
                 for k in range(1, 9):
                     f.write(f"{rev}.bl{k}.bench.test A\n")
-        dp = subprocess.run(['dnsperf', '-s', host, '-p', port, '-d', qfile, '-n', '1',
-                             '-c', '4', '-q', '500', '-t', '2'], capture_output=True, text=True)
-        m = re.search(r'Queries per second:\s+([\d.]+)', dp.stdout)
-        ceiling = float(m.group(1)) if m else 0.0
-        lost = re.search(r'Queries lost:\s+(\d+)', dp.stdout)
-        print(f"dnsperf ceiling: {ceiling:.0f} queries/s "
-              f"(lost {lost.group(1) if lost else '?'} of 524288)")
+        # The best of a few windows: the ceiling is the server's, not one setting's.
+        ceiling, lost = 0.0, '?'
+        for window in (100, 200, 500):
+            dp = subprocess.run(['dnsperf', '-s', host, '-p', port, '-d', qfile, '-n', '1',
+                                 '-c', '4', '-q', str(window), '-t', '2'],
+                                capture_output=True, text=True)
+            m = re.search(r'Queries per second:\s+([\d.]+)', dp.stdout)
+            if m and float(m.group(1)) > ceiling:
+                ceiling = float(m.group(1))
+                lm = re.search(r'Queries lost:\s+(\d+)', dp.stdout)
+                lost = lm.group(1) if lm else '?'
+        print(f"dnsperf ceiling: {ceiling:.0f} queries/s (best of windows 100/200/500; "
+              f"lost {lost} of 524288)")
 
         out = os.path.join(tmp, 'scan.jsonl')
         args = ['scan', '198.18.0.0/16', '--lists', catalog, '--resolver', rbl, '--rate', '0',
