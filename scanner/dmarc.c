@@ -61,10 +61,9 @@
  * - Fields: "record" (string or null), "policy_domain" (string or null),
  *   then, when a single record was checked: "p" and "sp" (lower-case value,
  *   or null when absent or invalid), "pct" (the value; 100, the default,
- *   when absent or invalid), "rua" and "ruf" (the URIs as written; absent
- *   when empty, the report builder has no empty array), "problems" (array
- *   of {severity: "error"|"warning", tag: string|null, message}; absent
- *   when empty).
+ *   when absent or invalid), "rua" and "ruf" (the URIs as written; []
+ *   when empty), "problems" (array of {severity: "error"|"warning",
+ *   tag: string|null, message}; [] when empty).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -634,6 +633,7 @@ static int count_records(const struct scan_answer *a, const struct scan_rr **fir
 
 static void report_problems(struct scan_report *r, const struct dm_parse *ps)
 {
+    scan_report_objv_init(r, "problems");
     for (size_t i = 0; i < ps->npb; i++) {
         struct scan_report_obj *o = scan_report_obj_add(r, "problems");
         scan_report_obj_str(o, "severity", ps->pb[i].error ? "error" : "warning");
@@ -774,6 +774,7 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
             scan_report_status(r, "none", NULL);
         scan_report_str(r, "record", NULL);
         scan_report_str(r, "policy_domain", NULL);
+        scan_report_objv_init(r, "problems");
     } else if (f.nrec > 1) {
         problem(ps, true, "multiple-records", NULL,
                 "%d DMARC records at _dmarc.%s: receivers apply none (RFC 7489 section 6.6.3)",
@@ -789,6 +790,8 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
         scan_report_str(r, "p", ps->p);
         scan_report_str(r, "sp", ps->sp);
         scan_report_int(r, "pct", ps->pct);
+        scan_report_strv_init(r, "rua");
+        scan_report_strv_init(r, "ruf");
         for (size_t i = 0; i < ps->nrua; i++)
             scan_report_strv_add(r, "rua", ps->rua[i].text);
         for (size_t i = 0; i < ps->nruf; i++)

@@ -35,10 +35,10 @@
  *   (else null). Any non-numeric label there is fine.
  * - An IPv4-mapped IPv6 target (::ffff:a.b.c.d) is checked as IPv4, as
  *   RFC 7208 section 5 does (targets normally skip that range anyway).
- * - Fields, always in this order: "ptr" (array; absent when there is no
- *   name, as the report builder has no empty array), "cname" (string or
+ * - Fields, always in this order: "ptr" (array, [] when there is no
+ *   name), "cname" (string or
  *   null), "confirmed" (string or null), "generic" (bool), "warnings"
- *   (array; absent when empty).
+ *   (array, [] when empty).
  * - "generic" is true when a checked PTR name looks like a mass-assigned
  *   name, which Yahoo and Microsoft penalize. A name is generic when it
  *   embeds the address, forward or reversed, with '.', '-' or '_' between
@@ -272,9 +272,11 @@ static void report_no_names(struct scan_report *r, const char *status, const cha
                             const char *cname)
 {
     scan_report_status(r, status, reason);
+    scan_report_strv_init(r, "ptr");
     scan_report_str(r, "cname", cname);
     scan_report_str(r, "confirmed", NULL);
     scan_report_bool(r, "generic", 0);
+    scan_report_strv_init(r, "warnings");
 }
 
 int scan_fcrdns_check(struct scan_view *v, const struct scan_target *ip, struct scan_report **out)
@@ -391,6 +393,7 @@ int scan_fcrdns_check(struct scan_view *v, const struct scan_target *ip, struct 
     else
         scan_report_status(r, "fail", "ptr-does-not-resolve");
 
+    scan_report_strv_init(r, "ptr");
     for (size_t i = 0; i < nnames; i++)
         scan_report_strv_add(r, "ptr", names[i].name);
     scan_report_str(r, "cname", cname);
@@ -402,6 +405,7 @@ int scan_fcrdns_check(struct scan_view *v, const struct scan_target *ip, struct 
         if (name_is_generic(names[i].name, t, why, sizeof(why)))
             generic = true;
     scan_report_bool(r, "generic", generic);
+    scan_report_strv_init(r, "warnings");
 
     if (ndistinct > 1) {
         snprintf(msg, sizeof(msg),

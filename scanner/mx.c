@@ -32,8 +32,8 @@
  *   a failed lookup elsewhere would have said.
  * - A and AAAA are both asked for every exchange, all in one round.
  * - Fields: "hosts" (MX records sorted by preference, ties by name; each
- *   {pref, host ("." for the null MX), addresses (array, absent when empty:
- *   the report builder has no empty array), problem (string or null;
+ *   {pref, host ("." for the null MX), addresses (array, [] when
+ *   empty), problem (string or null;
  *   several problems are joined with "; ")}), only for the statuses that
  *   come from an MX set; "fallback" (array of the domain's addresses),
  *   only for none.
@@ -226,6 +226,7 @@ static void report_fallback(struct scan_report *r, const struct scan_answer *a,
         scan_report_status(r, "none", "no-address");
     else
         scan_report_status(r, "none", NULL);
+    scan_report_strv_init(r, "fallback");
     add_addresses(r, NULL, "fallback", a);
     add_addresses(r, NULL, "fallback", aaaa);
 }
@@ -289,6 +290,7 @@ static void report_hosts(struct scan_report *r, const struct mx_host *hosts, siz
         struct scan_report_obj *o = scan_report_obj_add(r, "hosts");
         scan_report_obj_int(o, "pref", hosts[0].pref);
         scan_report_obj_str(o, "host", ".");
+        scan_report_obj_strv_init(o, "addresses");
         scan_report_obj_str(o, "problem", NULL);
         return;
     }
@@ -310,6 +312,7 @@ static void report_hosts(struct scan_report *r, const struct mx_host *hosts, siz
         struct scan_report_obj *o = scan_report_obj_add(r, "hosts");
         scan_report_obj_int(o, "pref", h->pref);
         scan_report_obj_str(o, "host", h->name[0] ? h->name : ".");
+        scan_report_obj_strv_init(o, "addresses");
         if (h->askable) {
             add_addresses(r, o, "addresses", h->a);
             add_addresses(r, o, "addresses", h->aaaa);

@@ -266,6 +266,32 @@ void scan_report_strv_add(struct scan_report *r, const char *name, const char *v
         add_strv(r, &r->fb, name, value);
 }
 
+static void array_init(struct scan_report *r, struct fbuf *fb, const char *name,
+                       enum scan_field_type type)
+{
+    if (r->oom || fbuf_find(fb, name, type))
+        return;
+    fbuf_add(r, fb, name, type);
+}
+
+void scan_report_strv_init(struct scan_report *r, const char *name)
+{
+    if (r)
+        array_init(r, &r->fb, name, SCAN_F_STRV);
+}
+
+void scan_report_objv_init(struct scan_report *r, const char *name)
+{
+    if (r)
+        array_init(r, &r->fb, name, SCAN_F_OBJV);
+}
+
+void scan_report_obj_strv_init(struct scan_report_obj *o, const char *name)
+{
+    if (o)
+        array_init(o->owner, &o->fb, name, SCAN_F_STRV);
+}
+
 struct scan_report_obj *scan_report_obj_add(struct scan_report *r, const char *name)
 {
     if (!r || r->oom)

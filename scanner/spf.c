@@ -41,6 +41,7 @@ int scan_spf_check(struct scan_view *v, const char *domain, struct scan_report *
     scan_report_str(r, "record", l.record);
     scan_report_int(r, "lookups", l.lookups);
     scan_report_int(r, "void_lookups", l.voids);
+    scan_report_objv_init(r, "problems");
     for (size_t i = 0; i < l.nproblems; i++) {
         struct scan_report_obj *o = scan_report_obj_add(r, "problems");
         scan_report_obj_str(o, "severity", l.problems[i].error ? "error" : "warning");

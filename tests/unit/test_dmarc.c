@@ -88,7 +88,7 @@ Test(dmarc, valid)
     cr_expect_str_eq(rz_strv_at(extra(r), "rua", 0), "mailto:dmarc@example.test!10m");
     cr_expect_str_eq(rz_strv_at(extra(r), "rua", 1), "mailto:agg@sub.example.test");
     cr_expect_eq(rz_strv_n(extra(r), "ruf"), 1);
-    cr_expect_null(rz_field(r, "problems"), "no problems at all");
+    cr_expect_eq(rz_field(r, "problems")->n, 0, "no problems at all: an empty array");
     cr_expect_eq(rz_nasked, 1, "internal destinations need no authorization lookup");
     scan_report_free(r);
 }
@@ -298,7 +298,7 @@ Test(dmarc, external_rua_authorized)
     };
     struct scan_report *r = run(zone, "example.test");
     cr_expect_str_eq(rz_status(r), "valid");
-    cr_expect_null(rz_field(r, "problems"));
+    cr_expect_eq(rz_field(r, "problems")->n, 0);
     scan_report_free(r);
 }
 
