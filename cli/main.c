@@ -24,9 +24,13 @@
 
 static volatile sig_atomic_t stop_flag;
 
+/* First SIGINT/SIGTERM: stop starting work, finish what is in flight, report it
+ * as incomplete. A second one: leave at once. */
 static void on_signal(int sig)
 {
     (void)sig;
+    if (stop_flag)
+        _exit(CLI_EXIT_INCOMPLETE);
     stop_flag = 1;
 }
 

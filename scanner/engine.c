@@ -206,9 +206,12 @@ static void on_dns_answer(void *arg, struct scan_answer *ans, int cancelled)
 
 static int submit(struct job *j, const char *name, uint16_t type)
 {
+    /* Count first: c-ares may complete the query before ares_query() returns
+     * (a send that fails at once), and the callback must see it pending. */
+    j->pending++;
     int ret = scan_resolver_query(j->g->o->resolver, name, type, on_dns_answer, j);
-    if (ret == 0)
-        j->pending++;
+    if (ret != 0)
+        j->pending--;
     return ret;
 }
 

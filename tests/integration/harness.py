@@ -114,7 +114,7 @@ class Run:
         return rs[0]
 
 
-def scan(*args, stdin=None, timeout=300, env=None):
+def scan(*args, stdin=None, timeout=120, env=None):
     e = dict(os.environ)
     e.pop('SPAMHAUS_DQS_KEY', None)
     if env:
