@@ -2,7 +2,7 @@
 """Shared harness for the integration tests: start the local DNS world and the
 fault-injecting responder on loopback, run the built dnsbl-scan, parse its
 JSON Lines. Every packet goes to 127.0.0.1; every wait is bounded."""
-import json, os, shutil, signal, subprocess, tempfile, time, unittest
+import json, os, random, shutil, signal, socket, subprocess, tempfile, time, unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXE = os.environ.get('DNSBL_SCAN', os.path.join(ROOT, 'build', 'dnsbl-scan'))
@@ -10,20 +10,47 @@ FAULTD = os.environ.get('FAULTD', os.path.join(ROOT, 'build', 'tests', 'faultd',
 WORLD = os.path.join(ROOT, 'zones', 'world')
 
 
+def ports_free(base, n):
+    """True when UDP and TCP ports base..base+n-1 on 127.0.0.1 can be bound now."""
+    for port in range(base, base + n):
+        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+            sk = socket.socket(socket.AF_INET, kind)
+            try:
+                sk.bind(('127.0.0.1', port))
+            except OSError:
+                return False
+            finally:
+                sk.close()
+    return True
+
+
 class World:
     """The local DNS world started from a private copy of zones/ so a test may
     edit zone data and reload."""
 
-    def __init__(self, port, copy_data=False):
+    def __init__(self, port=None, copy_data=False):
         self.tmp = tempfile.mkdtemp(prefix='dnsbl-world-')
         self.dir = os.path.join(self.tmp, 'run')
         self.data = None
-        args = [WORLD, 'start', '--dir', self.dir, '--port', str(port)]
         if copy_data:
             self.data = os.path.join(self.tmp, 'zones')
             shutil.copytree(os.path.join(ROOT, 'zones'), self.data, symlinks=True)
-            args += ['--data', self.data]
-        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, timeout=60)
+        # The world takes three ports (N, N+1, N+2). Pick free ones, so a world
+        # left behind by a killed run cannot break the next run.
+        rng = random.Random()
+        for attempt in range(20):
+            base = port if (port and attempt == 0) else rng.randrange(20000, 60000)
+            if not ports_free(base, 3):
+                continue
+            args = [WORLD, 'start', '--dir', self.dir, '--port', str(base)]
+            if self.data:
+                args += ['--data', self.data]
+            p = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               timeout=60)
+            if p.returncode == 0:
+                break
+        else:
+            raise RuntimeError('could not start the DNS world: %s' % p.stderr.decode()[-2000:])
         env = {}
         with open(os.path.join(self.dir, 'world.env')) as f:
             lines = f.read().splitlines()
