@@ -229,6 +229,11 @@ static int emit_dnsbl(struct out_writer *w, const struct scan_result *r, struct 
         bucket = r->klass == SCAN_CLASS_INFO ? "informational" : "listed";
     if (!count(&g->status, &g->nstatus, &g->capstatus, bucket))
         return -ENOMEM;
+    if (strcmp(bucket, "error") == 0 && g->health && strcmp(g->health, "ok") != 0) {
+        /* The list's UNHEALTHY line already said why every one of its results is
+         * open; the table counts them. One line per target would only be noise. */
+        return 0;
+    }
     if (strcmp(bucket, "error") == 0) {
         due = error_line_due(g, r->reason);
         if (due <= 0)
