@@ -440,8 +440,14 @@ int out_state_open(const struct out_state_opts *o, struct out_state **out, char 
             goto fail;
     }
 
-    flags = (o->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-            SQLITE_OPEN_NOMUTEX;
+    /* A reader opens read-write when it may (query_only keeps it a reader): after a killed
+     * run, only a connection that can write may run WAL recovery, and a read-only one
+     * would get SQLITE_READONLY_RECOVERY until the next scan. */
+    if (!o->readonly)
+        flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    else
+        flags = access(o->path, W_OK) == 0 ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+    flags |= SQLITE_OPEN_NOMUTEX;
     rc = sqlite3_open_v2(o->path, &st->db, flags, NULL);
     if (rc != SQLITE_OK) {
         ret = db_fail(st, rc, "open");
@@ -451,6 +457,8 @@ int out_state_open(const struct out_state_opts *o, struct out_state **out, char 
     }
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, 5000);
+    if (o->readonly && (ret = db_exec(st, "PRAGMA query_only = 1")) != 0)
+        goto fail;
 
     ret = check_schema(st, o->path, msg, msglen);
     if (ret != 0)
