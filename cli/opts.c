@@ -1,3 +1,401 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 dnsbl-scan authors */
-/* placeholder: filled in by its owner */
+/**
+ * @file
+ * Option parsing (see opts.h). `-c` is shared by two documented meanings: a
+ * number is the Nagios critical threshold (check_rbl compatibility), anything
+ * else is a job file; `--config` and `--critical` are the unambiguous forms.
+ */
+#include "cli/opts.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanner/engine.h"
+
+#define PROG "dnsbl-scan"
+
+static const char usage_text[] =
+    "usage: dnsbl-scan check [OPTIONS] TARGET...      one-off lookup, readable at a glance\n"
+    "       dnsbl-scan scan  [OPTIONS] TARGETS...     pools: streamed, summary by default\n"
+    "       dnsbl-scan lists [--lists PATH] [--format text|json]\n"
+    "       dnsbl-scan history [--state PATH] [TARGET]\n"
+    "\n"
+    "Targets: IPv4 / IPv6 addresses, IPv4 ranges /8../32, IPv6 ranges /112../128,\n"
+    "domain names (A-labels), @FILE (one per line, # comments), - (stdin).\n"
+    "\n"
+    "Options:\n"
+    "  --format text|json|csv|summary   output format (check: text, scan: summary)\n"
+    "  --checks LIST           dnsbl,fcrdns,spf,spf-auth,dmarc,mx or all (default: all)\n"
+    "  --lists PATH            catalog file or folder instead of the built-in one\n"
+    "  --list ID_OR_ZONE       use only these lists (repeatable)\n"
+    "  --resolver ADDR[:PORT]  resolver to ask, [IPv6]:PORT too (repeatable; default\n"
+    "                          /etc/resolv.conf)\n"
+    "  --concurrency N         queries in flight at most (default 200)\n"
+    "  --timeout DURATION      first-try timeout, e.g. 500ms, 2s (default 2s)\n"
+    "  --tries N               tries per resolver (default 2)\n"
+    "  --rate QPS              one rate limit for every list; 0 = no limits\n"
+    "                          (default: each list's own limit from the catalog)\n"
+    "  --spf-domain DOMAIN     check that each IP target is authorized by DOMAIN's SPF\n"
+    "  --skip-invalid          scan the valid targets, report the bad lines\n"
+    "  --progress / --no-progress   progress line on stderr (default: when a terminal)\n"
+    "  --color / --no-color    colour in text output (default: when a terminal)\n"
+    "Run history and alerts:\n"
+    "  --state PATH            record the run, compare with the previous complete run\n"
+    "  --delta FILE            write the delta as one JSON document\n"
+    "  --wait                  wait for another run on the same state instead of failing\n"
+    "  --nagios [-w N] [-c N]  one Nagios/Icinga status line, exit 0/1/2/3\n"
+    "  --prom FILE             Prometheus textfile-collector output\n"
+    "  --on-change CMD         run CMD (no shell) with the delta on stdin when it has events\n"
+    "  --anomaly-share F       a list newly listing more than F of the pool is an anomaly\n"
+    "  -c, --config JOB.yaml   read a job file (flags given on the command line win)\n"
+    "\n"
+    "Exit: 0 nothing listed and complete; 1 something listed (with --state: something new);\n"
+    "      2 usage, configuration or input error; 3 nothing listed but verdicts left open.\n";
+
+enum {
+    OPT_FORMAT = 256,
+    OPT_CHECKS,
+    OPT_LISTS,
+    OPT_LIST,
+    OPT_RESOLVER,
+    OPT_CONCURRENCY,
+    OPT_CHANNELS,
+    OPT_TIMEOUT,
+    OPT_TRIES,
+    OPT_RATE,
+    OPT_SPF_DOMAIN,
+    OPT_SKIP_INVALID,
+    OPT_PROGRESS,
+    OPT_NO_PROGRESS,
+    OPT_COLOR,
+    OPT_NO_COLOR,
+    OPT_STATE,
+    OPT_DELTA,
+    OPT_PROM,
+    OPT_ON_CHANGE,
+    OPT_WAIT,
+    OPT_NAGIOS,
+    OPT_WARNING,
+    OPT_CRITICAL,
+    OPT_CONFIG,
+    OPT_ANOMALY,
+    OPT_VERSION,
+};
+
+static const struct option long_opts[] = {
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"checks", required_argument, NULL, OPT_CHECKS},
+    {"lists", required_argument, NULL, OPT_LISTS},
+    {"list", required_argument, NULL, OPT_LIST},
+    {"resolver", required_argument, NULL, OPT_RESOLVER},
+    {"concurrency", required_argument, NULL, OPT_CONCURRENCY},
+    {"channels", required_argument, NULL, OPT_CHANNELS},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"tries", required_argument, NULL, OPT_TRIES},
+    {"rate", required_argument, NULL, OPT_RATE},
+    {"spf-domain", required_argument, NULL, OPT_SPF_DOMAIN},
+    {"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"color", no_argument, NULL, OPT_COLOR},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"state", required_argument, NULL, OPT_STATE},
+    {"delta", required_argument, NULL, OPT_DELTA},
+    {"prom", required_argument, NULL, OPT_PROM},
+    {"on-change", required_argument, NULL, OPT_ON_CHANGE},
+    {"wait", no_argument, NULL, OPT_WAIT},
+    {"nagios", no_argument, NULL, OPT_NAGIOS},
+    {"warning", required_argument, NULL, OPT_WARNING},
+    {"critical", required_argument, NULL, OPT_CRITICAL},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"anomaly-share", required_argument, NULL, OPT_ANOMALY},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+int cli_strv_push(struct cli_strv *a, const char *s)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 8;
+        const char **v = realloc(a->v, cap * sizeof(*v));
+        if (!v)
+            return -ENOMEM;
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = s;
+    return 0;
+}
+
+void cli_opts_free(struct cli_opts *o)
+{
+    free(o->lists.v);
+    free(o->resolvers.v);
+    free(o->spf_domains.v);
+    free(o->targets.v);
+    memset(o, 0, sizeof(*o));
+}
+
+int cli_parse_duration(const char *s)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || !isfinite(v) || v < 0)
+        return -1;
+    double ms;
+    if (strcmp(end, "ms") == 0)
+        ms = v;
+    else if (strcmp(end, "s") == 0 || *end == '\0')
+        ms = v * 1000;
+    else if (strcmp(end, "m") == 0)
+        ms = v * 60000;
+    else
+        return -1;
+    if (ms < 1 || ms > 600000)
+        return -1;
+    return (int)ms;
+}
+
+static int bad(const char *opt, const char *val, const char *why)
+{
+    fprintf(stderr, PROG ": %s '%s': %s (see dnsbl-scan --help)\n", opt, val, why);
+    return CLI_EXIT_USAGE;
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_checks(const char *s, unsigned *out)
+{
+    char buf[256];
+    unsigned bits = 0;
+    if (strlen(s) >= sizeof(buf))
+        return -1;
+    strcpy(buf, s);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (strcmp(tok, "all") == 0) {
+            bits |= SCAN_CHECK_ALL;
+            continue;
+        }
+        unsigned b = scan_check_from_name(tok);
+        if (!b)
+            return -1;
+        bits |= b;
+    }
+    if (!bits)
+        return -1;
+    *out = bits;
+    return 0;
+}
+
+int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->concurrency = 200;
+    o->timeout_ms = 2000;
+    o->tries = 2;
+    o->rate = -1;
+    o->progress = -1;
+    o->color = -1;
+    o->warn = o->crit = -1;
+    o->anomaly_share = -1;
+
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return 1;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        puts("dnsbl-scan " DNSBL_SCAN_VERSION);
+        return 1;
+    }
+    if (strcmp(cmd, "check") == 0)
+        o->cmd = CLI_CMD_CHECK;
+    else if (strcmp(cmd, "scan") == 0)
+        o->cmd = CLI_CMD_SCAN;
+    else if (strcmp(cmd, "lists") == 0)
+        o->cmd = CLI_CMD_LISTS;
+    else if (strcmp(cmd, "history") == 0)
+        o->cmd = CLI_CMD_HISTORY;
+    else {
+        fprintf(stderr,
+                PROG ": unknown command '%s': use check, scan, lists or history "
+                     "(see dnsbl-scan --help)\n",
+                cmd);
+        return CLI_EXIT_USAGE;
+    }
+
+    optind = 2;
+    opterr = 0;
+    int c;
+    long lv;
+    while ((c = getopt_long(argc, argv, "hw:c:", long_opts, NULL)) != -1) {
+        const char *name = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+        switch (c) {
+        case 'h':
+            fputs(usage_text, stdout);
+            return 1;
+        case OPT_VERSION:
+            puts("dnsbl-scan " DNSBL_SCAN_VERSION);
+            return 1;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "csv") &&
+                strcmp(optarg, "summary"))
+                return bad("--format", optarg, "expected text, json, csv or summary");
+            o->format = optarg;
+            break;
+        case OPT_CHECKS:
+            if (parse_checks(optarg, &o->checks) != 0)
+                return bad("--checks", optarg,
+                           "expected a comma-separated list of dnsbl, fcrdns, spf, spf-auth, "
+                           "dmarc, mx, all");
+            break;
+        case OPT_LISTS:
+            o->lists_path = optarg;
+            break;
+        case OPT_LIST:
+            if (cli_strv_push(&o->lists, optarg))
+                return CLI_EXIT_USAGE;
+            break;
+        case OPT_RESOLVER:
+            if (cli_strv_push(&o->resolvers, optarg))
+                return CLI_EXIT_USAGE;
+            break;
+        case OPT_SPF_DOMAIN:
+            if (cli_strv_push(&o->spf_domains, optarg))
+                return CLI_EXIT_USAGE;
+            break;
+        case OPT_CONCURRENCY:
+            if (parse_long(optarg, 1, 100000, &lv))
+                return bad("--concurrency", optarg, "expected a number from 1 to 100000");
+            o->concurrency = (size_t)lv;
+            break;
+        case OPT_CHANNELS:
+            if (parse_long(optarg, 1, 16, &lv))
+                return bad("--channels", optarg, "expected a number from 1 to 16");
+            o->channels = (unsigned)lv;
+            break;
+        case OPT_TIMEOUT:
+            if ((o->timeout_ms = cli_parse_duration(optarg)) < 0)
+                return bad("--timeout", optarg,
+                           "expected a duration such as 500ms or 2s "
+                           "(1ms to 10m)");
+            break;
+        case OPT_TRIES:
+            if (parse_long(optarg, 1, 10, &lv))
+                return bad("--tries", optarg, "expected a number from 1 to 10");
+            o->tries = (int)lv;
+            break;
+        case OPT_RATE: {
+            char *end = NULL;
+            errno = 0;
+            o->rate = strtod(optarg, &end);
+            if (end == optarg || *end || errno || !isfinite(o->rate) || o->rate < 0 ||
+                o->rate > 1e7)
+                return bad("--rate", optarg, "expected queries per second, 0 for no limit");
+            break;
+        }
+        case OPT_SKIP_INVALID:
+            o->skip_invalid = true;
+            break;
+        case OPT_PROGRESS:
+            o->progress = 1;
+            break;
+        case OPT_NO_PROGRESS:
+            o->progress = 0;
+            break;
+        case OPT_COLOR:
+            o->color = 1;
+            break;
+        case OPT_NO_COLOR:
+            o->color = 0;
+            break;
+        case OPT_STATE:
+            o->state_path = optarg;
+            break;
+        case OPT_DELTA:
+            o->delta_path = optarg;
+            break;
+        case OPT_PROM:
+            o->prom_path = optarg;
+            break;
+        case OPT_ON_CHANGE:
+            o->on_change = optarg;
+            break;
+        case OPT_WAIT:
+            o->wait = true;
+            break;
+        case OPT_NAGIOS:
+            o->nagios = true;
+            break;
+        case 'w':
+        case OPT_WARNING:
+            if (parse_long(optarg, 0, 1000000000, &o->warn))
+                return bad("-w", optarg, "expected a number of listings");
+            break;
+        case 'c':
+            if (parse_long(optarg, 0, 1000000000, &lv) == 0)
+                o->crit = lv;
+            else
+                o->job_path = optarg;
+            break;
+        case OPT_CRITICAL:
+            if (parse_long(optarg, 0, 1000000000, &o->crit))
+                return bad("--critical", optarg, "expected a number of listings");
+            break;
+        case OPT_CONFIG:
+            o->job_path = optarg;
+            break;
+        case OPT_ANOMALY: {
+            char *end = NULL;
+            o->anomaly_share = strtod(optarg, &end);
+            if (end == optarg || *end || !(o->anomaly_share > 0 && o->anomaly_share <= 1))
+                return bad("--anomaly-share", optarg, "expected a share above 0 and up to 1");
+            break;
+        }
+        case ':':
+            fprintf(stderr, PROG ": option '%s' needs a value (see dnsbl-scan --help)\n", name);
+            return CLI_EXIT_USAGE;
+        default:
+            fprintf(stderr, PROG ": unknown option '%s' (see dnsbl-scan --help)\n", name);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    for (int i = optind; i < argc; i++)
+        if (cli_strv_push(&o->targets, argv[i]))
+            return CLI_EXIT_USAGE;
+    if ((o->cmd == CLI_CMD_CHECK || o->cmd == CLI_CMD_SCAN) && o->targets.n == 0 && !o->job_path) {
+        fprintf(stderr, PROG ": no targets: give addresses, ranges, domains, @FILE or - "
+                             "(see dnsbl-scan --help)\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->cmd == CLI_CMD_LISTS && o->targets.n > 0) {
+        fprintf(stderr, PROG ": 'lists' takes no targets\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->cmd == CLI_CMD_HISTORY && o->targets.n > 1) {
+        fprintf(stderr, PROG ": 'history' takes at most one target\n");
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}

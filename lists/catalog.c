@@ -1,3 +1,1450 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 dnsbl-scan authors */
-/* placeholder: filled in by its owner */
+/**
+ * @file
+ * The catalog loader: YAML (libyaml's document API) turned into validated,
+ * read-only struct list_entry records, plus the lookups that go with them:
+ * find, the zone to query (with the key) and the delist URL.
+ *
+ * Everything a catalog hands out lives in one arena owned by the catalog and
+ * released by list_catalog_free(); the entries array is the only other
+ * allocation. A failed load frees the half-built catalog, so no error path
+ * has to undo single fields.
+ */
+#include "lists/catalog.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdalign.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "scanner/err.h"
+
+/* Limits on untrusted input: a catalog is a few dozen lists; these are far above
+ * any real one and keep a hostile file (aliases repeating one big node) cheap. */
+#define CAT_MAX_FILE        (8u << 20)
+#define CAT_MAX_ENTRIES     4096
+#define CAT_MAX_CODES       1024
+#define CAT_MAX_TOTAL_CODES 65536
+#define CAT_MAX_POINTS      64
+#define CAT_CHUNK           16384
+
+struct cat_chunk {
+    struct cat_chunk *next;
+    size_t used, cap;
+    max_align_t data[];
+};
+
+struct list_catalog {
+    struct list_entry *entries;
+    size_t n, cap;
+    size_t total_codes;
+    struct cat_chunk *chunks;
+};
+
+/* ------------------------------------------------------------------------ */
+/* Arena                                                                    */
+
+/* Zeroed memory that lives as long as the catalog. */
+static void *cat_alloc(struct list_catalog *c, size_t size)
+{
+    const size_t a = alignof(max_align_t);
+    if (size > CAT_MAX_FILE * 4u)
+        return NULL;
+    size = (size + a - 1) / a * a;
+    struct cat_chunk *ch = c->chunks;
+    if (!ch || ch->cap - ch->used < size) {
+        size_t cap = size > CAT_CHUNK ? size : CAT_CHUNK;
+        ch = malloc(sizeof(*ch) + cap);
+        if (!ch)
+            return NULL;
+        ch->next = c->chunks;
+        ch->used = 0;
+        ch->cap = cap;
+        c->chunks = ch;
+    }
+    void *p = (char *)ch->data + ch->used;
+    ch->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+static char *cat_strdup(struct list_catalog *c, const char *s)
+{
+    size_t n = strlen(s);
+    char *d = cat_alloc(c, n + 1);
+    if (d)
+        memcpy(d, s, n + 1);
+    return d;
+}
+
+void list_catalog_free(struct list_catalog *c)
+{
+    if (!c)
+        return;
+    struct cat_chunk *ch = c->chunks;
+    while (ch) {
+        struct cat_chunk *next = ch->next;
+        free(ch);
+        ch = next;
+    }
+    free(c->entries);
+    free(c);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Messages                                                                 */
+
+/* One load: the document being read and where its messages go. */
+struct loader {
+    struct list_catalog *cat;
+    struct list_error *err;
+    const char *name; /* arena copy: also list_entry::file */
+    const char *buf;
+    size_t len;
+    yaml_document_t doc;
+};
+
+/* A message-safe copy of text from the file: at most 60 bytes, control bytes as '?'. */
+static const char *shown(const char *s, char *buf, size_t len)
+{
+    size_t o = 0;
+    for (; *s && o + 4 < len && o < 60; s++)
+        buf[o++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
+    if (*s)
+        for (int i = 0; i < 3 && o + 1 < len; i++)
+            buf[o++] = '.';
+    buf[o] = '\0';
+    return buf;
+}
+
+__attribute__((format(printf, 5, 0))) static int failv(struct loader *ld, int ret, size_t line,
+                                                       size_t col, const char *fmt, va_list ap)
+{
+    if (!ld->err)
+        return ret;
+    int k = snprintf(ld->err->msg, sizeof(ld->err->msg), "%s:%zu:%zu: ", ld->name, line, col);
+    if (k >= 0 && (size_t)k < sizeof(ld->err->msg))
+        vsnprintf(ld->err->msg + k, sizeof(ld->err->msg) - (size_t)k, fmt, ap);
+    return ret;
+}
+
+/* Record "FILE:LINE:COLUMN: message" at a libyaml mark (0-based) and return @p ret. */
+__attribute__((format(printf, 4, 5))) static int fail(struct loader *ld, int ret, yaml_mark_t m,
+                                                      const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    failv(ld, ret, m.line + 1, m.column + 1, fmt, ap);
+    va_end(ap);
+    return ret;
+}
+
+__attribute__((format(printf, 5, 6))) static int fail_lc(struct loader *ld, int ret, size_t line,
+                                                         size_t col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    failv(ld, ret, line, col, fmt, ap);
+    va_end(ap);
+    return ret;
+}
+
+static void errno_msg(struct list_error *err, const char *path, int ret)
+{
+    if (err)
+        snprintf(err->msg, sizeof(err->msg), "%s: %s", path, scan_strerror(ret));
+}
+
+/*
+ * libyaml reports scanner and parser errors at a mark, reader errors (bad
+ * encoding) at a byte offset; both become FILE:LINE:COLUMN here, and libyaml's
+ * status never leaves this file (STYLE rule 7).
+ */
+static int yaml_fail(struct loader *ld, const yaml_parser_t *p)
+{
+    if (p->error == YAML_MEMORY_ERROR) {
+        errno_msg(ld->err, ld->name, -ENOMEM);
+        return -ENOMEM;
+    }
+    const char *problem = p->problem ? p->problem : "unknown error";
+    size_t line, col;
+    if (p->error == YAML_READER_ERROR) {
+        size_t off = p->problem_offset < ld->len ? p->problem_offset : ld->len;
+        line = 1;
+        col = 1;
+        for (size_t i = 0; i < off; i++) {
+            if (ld->buf[i] == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+    } else {
+        line = p->problem_mark.line + 1;
+        col = p->problem_mark.column + 1;
+    }
+    if (p->context)
+        return fail_lc(ld, SCAN_EPARSE, line, col, "malformed YAML: %s, %s at %zu:%zu", problem,
+                       p->context, p->context_mark.line + 1, p->context_mark.column + 1);
+    return fail_lc(ld, SCAN_EPARSE, line, col, "malformed YAML: %s", problem);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Nodes                                                                    */
+
+static yaml_node_t *node_at(struct loader *ld, int i)
+{
+    return yaml_document_get_node(&ld->doc, i);
+}
+
+static const char *node_kind(const yaml_node_t *n)
+{
+    return n->type == YAML_MAPPING_NODE ? "a map" : "a list";
+}
+
+/*
+ * The text of a scalar, checked: a value shown to users or put in a DNS name
+ * must not hide a NUL or a terminal escape. An empty or null plain scalar
+ * ("", "~", "null") reads as "".
+ */
+static int scalar(struct loader *ld, yaml_node_t *n, const char *key, const char **out)
+{
+    *out = NULL;
+    if (n->type != YAML_SCALAR_NODE)
+        return fail(ld, SCAN_ECONFIG, n->start_mark, "'%s' must be a single value, not %s", key,
+                    node_kind(n));
+    const char *s = (const char *)n->data.scalar.value;
+    size_t len = n->data.scalar.length;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0)
+            return fail(ld, SCAN_ECONFIG, n->start_mark, "'%s' contains a NUL character", key);
+        if (c < 0x20 || c == 0x7f)
+            return fail(ld, SCAN_ECONFIG, n->start_mark, "'%s' contains a control character", key);
+    }
+    if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+        (len == 0 || strcmp(s, "~") == 0 || strcasecmp(s, "null") == 0))
+        s = "";
+    *out = s;
+    return 0;
+}
+
+/* A scalar that must not be empty. */
+static int nonempty(struct loader *ld, yaml_node_t *n, const char *key, const char **out)
+{
+    int ret = scalar(ld, n, key, out);
+    if (ret < 0)
+        return ret;
+    if (**out == '\0')
+        return fail(ld, SCAN_ECONFIG, n->start_mark, "'%s' is empty", key);
+    return 0;
+}
+
+/* Copy a checked scalar into the catalog. */
+static int text(struct loader *ld, yaml_node_t *n, const char *key, const char **out)
+{
+    const char *s;
+    int ret = nonempty(ld, n, key, &s);
+    if (ret < 0)
+        return ret;
+    *out = cat_strdup(ld->cat, s);
+    return *out ? 0 : -ENOMEM;
+}
+
+/* One of a fixed set of words; @p expected lists them for the message. */
+static int word(struct loader *ld, yaml_node_t *n, const char *what, const char *const *words,
+                size_t nwords, const char *expected, int *out)
+{
+    const char *s;
+    char q[64];
+    int ret = scalar(ld, n, what, &s);
+    if (ret < 0)
+        return ret;
+    for (size_t i = 0; i < nwords; i++) {
+        if (strcmp(s, words[i]) == 0) {
+            *out = (int)i;
+            return 0;
+        }
+    }
+    return fail(ld, SCAN_ECONFIG, n->start_mark, "bad %s '%s' (expected %s)", what,
+                shown(s, q, sizeof(q)), expected);
+}
+
+static int boolean(struct loader *ld, yaml_node_t *n, const char *key, bool *out)
+{
+    const char *s;
+    char q[64];
+    int ret = scalar(ld, n, key, &s);
+    if (ret < 0)
+        return ret;
+    if (strcasecmp(s, "true") == 0 || strcasecmp(s, "yes") == 0) {
+        *out = true;
+        return 0;
+    }
+    if (strcasecmp(s, "false") == 0 || strcasecmp(s, "no") == 0) {
+        *out = false;
+        return 0;
+    }
+    return fail(ld, SCAN_ECONFIG, n->start_mark, "bad %s '%s' (expected true or false)", key,
+                shown(s, q, sizeof(q)));
+}
+
+/*
+ * Pass one over a map: each key must be one of @p names and appear once. The
+ * value nodes land in @p vals (key nodes in @p keys) so that pass two can read
+ * the fields in a fixed order whatever order the file uses (kinds before test
+ * points, zone before the key checks).
+ */
+static int collect(struct loader *ld, yaml_node_t *map, const char *const *names, size_t nnames,
+                   const char *where, const char *hint, yaml_node_t **keys, yaml_node_t **vals)
+{
+    char q[64];
+    for (size_t i = 0; i < nnames; i++)
+        keys[i] = vals[i] = NULL;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
+        yaml_node_t *k = node_at(ld, p->key);
+        yaml_node_t *v = node_at(ld, p->value);
+        if (!k || !v)
+            return fail(ld, SCAN_EPARSE, map->start_mark, "malformed YAML: dangling node");
+        if (k->type != YAML_SCALAR_NODE)
+            return fail(ld, SCAN_ECONFIG, k->start_mark, "a key in %s must be a word, not %s",
+                        where, node_kind(k));
+        const char *name = (const char *)k->data.scalar.value;
+        size_t i = 0;
+        while (i < nnames && strcmp(name, names[i]) != 0)
+            i++;
+        if (i == nnames)
+            return fail(ld, SCAN_ECONFIG, k->start_mark, "unknown key '%s' in %s%s%s%s",
+                        shown(name, q, sizeof(q)), where, hint ? " (expected " : "",
+                        hint ? hint : "", hint ? ")" : "");
+        if (keys[i])
+            return fail(ld, SCAN_ECONFIG, k->start_mark, "duplicate key '%s' (first at line %zu)",
+                        names[i], keys[i]->start_mark.line + 1);
+        keys[i] = k;
+        vals[i] = v;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Syntax checks                                                            */
+
+static bool is_lower_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static bool is_label_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+}
+
+static bool id_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 63 || !is_lower_alnum(s[0]))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!is_lower_alnum(s[i]) && s[i] != '-')
+            return false;
+    return true;
+}
+
+/*
+ * A domain name as a zone or a test point: labels of letters, digits, '-' and
+ * '_' (SEM's test point is _DNSBL_.test), 1..63 each, 253 in all, no leading,
+ * trailing or double dot. With @p allow_key, one label may be exactly "{key}".
+ * @return NULL when fine, else what is wrong.
+ */
+static const char *name_problem(const char *s, bool allow_key, bool *has_key)
+{
+    size_t n = strlen(s), label = 0;
+    *has_key = false;
+    if (n == 0)
+        return "it is empty";
+    if (n > 253)
+        return "it is over 253 characters";
+    for (size_t i = 0; i <= n; i++) {
+        if (s[i] == '.' || s[i] == '\0') {
+            if (label == 0)
+                return "it has an empty label (a leading, trailing or double dot)";
+            label = 0;
+            continue;
+        }
+        if (s[i] == '{') {
+            if (!allow_key)
+                return "it has a '{'";
+            if (strncmp(s + i, "{key}", 5) != 0 || label != 0 ||
+                (s[i + 5] != '.' && s[i + 5] != '\0'))
+                return "{key} must be a whole label";
+            if (*has_key)
+                return "it has {key} twice";
+            *has_key = true;
+            i += 4;
+            label = 5;
+            continue;
+        }
+        if (!is_label_char(s[i]))
+            return "it has a character other than letters, digits, '-', '_' and '.'";
+        if (++label > 63)
+            return "it has a label over 63 characters";
+    }
+    return NULL;
+}
+
+static bool env_name_ok(const char *s)
+{
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return false;
+    for (; *s; s++)
+        if (!is_label_char(*s) || *s == '-')
+            return false;
+    return true;
+}
+
+static int ip4_parse(const char *s, uint32_t *out)
+{
+    struct in_addr a;
+    if (inet_pton(AF_INET, s, &a) != 1)
+        return -EINVAL;
+    *out = ntohl(a.s_addr);
+    return 0;
+}
+
+static bool all_digits(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+static bool leap(unsigned y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* YYYY-MM-DD, or YYYY-MM / YYYY when a source gives no day (ISO 8601 reduced precision). */
+static bool date_ok(const char *s)
+{
+    static const unsigned mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    size_t n = strlen(s);
+    if (n != 4 && n != 7 && n != 10)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        bool dash = i == 4 || i == 7;
+        if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+            return false;
+    }
+    unsigned y = (unsigned)atoi(s);
+    if (y < 1970)
+        return false;
+    if (n == 4)
+        return true;
+    unsigned m = (unsigned)(s[5] - '0') * 10 + (unsigned)(s[6] - '0');
+    if (m < 1 || m > 12)
+        return false;
+    if (n == 7)
+        return true;
+    unsigned d = (unsigned)(s[8] - '0') * 10 + (unsigned)(s[9] - '0');
+    if (d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap(y)))
+        return false;
+    return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Code rows                                                                */
+
+enum { C_CODE, C_NET, C_MASK, C_MEANING, C_CLASS, C_COUNT };
+static const char *const code_keys[C_COUNT] = {"code", "net", "mask", "meaning", "class"};
+static const char *const class_words[] = {"listing", "allow", "informational", "refusal"};
+
+static int code_value(struct loader *ld, yaml_node_t **vals, struct list_code *c)
+{
+    const char *s;
+    char q[64];
+    int ret;
+    if (vals[C_CODE]) {
+        if ((ret = nonempty(ld, vals[C_CODE], "code", &s)) < 0)
+            return ret;
+        if (ip4_parse(s, &c->value) < 0)
+            return fail(ld, SCAN_ECONFIG, vals[C_CODE]->start_mark,
+                        "bad code address '%s' (expected an IPv4 address such as 127.0.0.2)",
+                        shown(s, q, sizeof(q)));
+        c->prefix = 32;
+        return 0;
+    }
+    if (vals[C_NET]) {
+        char addr[16];
+        if ((ret = nonempty(ld, vals[C_NET], "net", &s)) < 0)
+            return ret;
+        const char *slash = strchr(s, '/');
+        if (!slash || (size_t)(slash - s) >= sizeof(addr) || !all_digits(slash + 1, 2) ||
+            atoi(slash + 1) > 32)
+            goto bad_net;
+        memcpy(addr, s, (size_t)(slash - s));
+        addr[slash - s] = '\0';
+        if (ip4_parse(addr, &c->value) < 0)
+            goto bad_net;
+        c->prefix = (unsigned)atoi(slash + 1);
+        uint32_t host = c->prefix == 0 ? 0xffffffffu : ~(0xffffffffu << (32 - c->prefix));
+        if (c->prefix < 32 && (c->value & host) != 0)
+            return fail(ld, SCAN_ECONFIG, vals[C_NET]->start_mark,
+                        "net '%s' has host bits set after the prefix", shown(s, q, sizeof(q)));
+        return 0;
+    bad_net:
+        return fail(ld, SCAN_ECONFIG, vals[C_NET]->start_mark,
+                    "bad net '%s' (expected address/prefix such as 127.0.3.0/24)",
+                    shown(s, q, sizeof(q)));
+    }
+    if ((ret = nonempty(ld, vals[C_MASK], "mask", &s)) < 0)
+        return ret;
+    if (!all_digits(s, 3) || atoi(s) < 1 || atoi(s) > 255)
+        return fail(ld, SCAN_ECONFIG, vals[C_MASK]->start_mark,
+                    "mask '%s' is out of range (expected 1..255)", shown(s, q, sizeof(q)));
+    c->is_mask = true;
+    c->value = (uint32_t)atoi(s);
+    c->prefix = 0;
+    return 0;
+}
+
+static int load_code(struct loader *ld, yaml_node_t *n, struct list_code *c)
+{
+    yaml_node_t *keys[C_COUNT], *vals[C_COUNT];
+    int ret, klass = LIST_CODE_LISTING;
+    if (n->type != YAML_MAPPING_NODE)
+        return fail(ld, SCAN_ECONFIG, n->start_mark,
+                    "a code row must be a map such as {code: 127.0.0.2, meaning: ...}");
+    if ((ret = collect(ld, n, code_keys, C_COUNT, "a code row", "code, net, mask, meaning or class",
+                       keys, vals)) < 0)
+        return ret;
+    if (!!vals[C_CODE] + !!vals[C_NET] + !!vals[C_MASK] != 1)
+        return fail(ld, SCAN_ECONFIG, n->start_mark,
+                    "a code row needs exactly one of code, net or mask");
+    if ((ret = code_value(ld, vals, c)) < 0)
+        return ret;
+    if (!vals[C_MEANING])
+        return fail(ld, SCAN_ECONFIG, n->start_mark, "a code row needs a meaning");
+    if ((ret = text(ld, vals[C_MEANING], "meaning", &c->meaning)) < 0)
+        return ret;
+    if (vals[C_CLASS] && (ret = word(ld, vals[C_CLASS], "class", class_words, 4,
+                                     "listing, allow, informational or refusal", &klass)) < 0)
+        return ret;
+    c->klass = (enum list_code_class)klass;
+    return 0;
+}
+
+static int load_codes(struct loader *ld, yaml_node_t *n, struct list_entry *e)
+{
+    int ret;
+    if (n->type != YAML_SEQUENCE_NODE)
+        return fail(ld, SCAN_ECONFIG, n->start_mark, "'codes' must be a list of code rows");
+    yaml_node_item_t *items = n->data.sequence.items.start;
+    size_t count = (size_t)(n->data.sequence.items.top - items);
+    if (count == 0)
+        return 0;
+    if (count > CAT_MAX_CODES || ld->cat->total_codes + count > CAT_MAX_TOTAL_CODES)
+        return fail(ld, SCAN_ECONFIG, n->start_mark, "too many code rows (the limit is %d a list)",
+                    CAT_MAX_CODES);
+    struct list_code *codes = cat_alloc(ld->cat, count * sizeof(*codes));
+    if (!codes)
+        return -ENOMEM;
+    for (size_t i = 0; i < count; i++) {
+        yaml_node_t *row = node_at(ld, items[i]);
+        if (!row)
+            return fail(ld, SCAN_EPARSE, n->start_mark, "malformed YAML: dangling node");
+        if ((ret = load_code(ld, row, &codes[i])) < 0)
+            return ret;
+        for (size_t j = 0; j < i; j++) {
+            if (codes[j].is_mask == codes[i].is_mask && codes[j].value == codes[i].value &&
+                codes[j].prefix == codes[i].prefix)
+                return fail(ld, SCAN_ECONFIG, row->start_mark,
+                            "duplicate code row (same value as line %zu)",
+                            node_at(ld, items[j])->start_mark.line + 1);
+        }
+    }
+    ld->cat->total_codes += count;
+    e->codes = codes;
+    e->ncodes = count;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Test points                                                              */
+
+static const char *const default_listed[3] = {"127.0.0.2", "::FFFF:7F00:2", "TEST"};
+static const char *const default_unlisted[3] = {"127.0.0.1", "::FFFF:7F00:1", "INVALID"};
+static const char *const kind_names[3] = {"ip4", "ip6", "domain"};
+
+/* The RFC 5782 section 5 points of every kind the list has, in kind order. */
+static int default_points(struct loader *ld, unsigned kinds, const char *const *table,
+                          const char *const **out, size_t *n)
+{
+    const char **v = cat_alloc(ld->cat, 3 * sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    *n = 0;
+    for (int k = 0; k < 3; k++)
+        if (kinds & (1u << k))
+            v[(*n)++] = table[k];
+    *out = v;
+    return 0;
+}
+
+/* Which kind a test point is written for: 0 ip4, 1 ip6, 2 domain, -1 none. */
+static int point_kind(const char *s)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+    bool has_key;
+    if (inet_pton(AF_INET, s, &a4) == 1)
+        return 0;
+    if (strchr(s, ':'))
+        return inet_pton(AF_INET6, s, &a6) == 1 ? 1 : -1;
+    if (name_problem(s, false, &has_key))
+        return -1;
+    /* A numeric last label is a mistyped address (127.0.0), not a domain. */
+    const char *last = strrchr(s, '.');
+    return all_digits(last ? last + 1 : s, 253) ? -1 : 2;
+}
+
+static int load_points(struct loader *ld, yaml_node_t *n, const char *key, unsigned kinds,
+                       const char *const **out, size_t *nout)
+{
+    const char *s;
+    char q[64];
+    int ret;
+    if (n->type != YAML_SEQUENCE_NODE)
+        return fail(ld, SCAN_ECONFIG, n->start_mark, "'%s' must be a list of test points", key);
+    yaml_node_item_t *items = n->data.sequence.items.start;
+    size_t count = (size_t)(n->data.sequence.items.top - items);
+    if (count > CAT_MAX_POINTS)
+        return fail(ld, SCAN_ECONFIG, n->start_mark, "too many test points (the limit is %d)",
+                    CAT_MAX_POINTS);
+    const char **v = cat_alloc(ld->cat, (count ? count : 1) * sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    for (size_t i = 0; i < count; i++) {
+        yaml_node_t *p = node_at(ld, items[i]);
+        if (!p)
+            return fail(ld, SCAN_EPARSE, n->start_mark, "malformed YAML: dangling node");
+        if ((ret = nonempty(ld, p, "test point", &s)) < 0)
+            return ret;
+        int k = point_kind(s);
+        if (k < 0)
+            return fail(ld, SCAN_ECONFIG, p->start_mark,
+                        "bad test point '%s' (expected an IPv4 or IPv6 address or a domain)",
+                        shown(s, q, sizeof(q)));
+        if (!(kinds & (1u << k)))
+            return fail(ld, SCAN_ECONFIG, p->start_mark,
+                        "test point '%s' is %s, but the list's kinds have no %s",
+                        shown(s, q, sizeof(q)),
+                        k == 0   ? "an IPv4 address"
+                        : k == 1 ? "an IPv6 address"
+                                 : "a domain",
+                        kind_names[k]);
+        if (!(v[i] = cat_strdup(ld->cat, s)))
+            return -ENOMEM;
+    }
+    *out = v;
+    *nout = count;
+    return 0;
+}
+
+static int load_test_points(struct loader *ld, yaml_node_t *n, struct list_entry *e)
+{
+    static const char *const names[2] = {"listed", "unlisted"};
+    yaml_node_t *keys[2], *vals[2];
+    int ret;
+    if (n) {
+        if (n->type != YAML_MAPPING_NODE)
+            return fail(ld, SCAN_ECONFIG, n->start_mark,
+                        "'test_points' must be a map with listed: and unlisted:");
+        if ((ret = collect(ld, n, names, 2, "test_points", "listed or unlisted", keys, vals)) < 0)
+            return ret;
+    } else {
+        vals[0] = vals[1] = NULL;
+    }
+    if (vals[0])
+        ret = load_points(ld, vals[0], "listed", e->kinds, &e->tp_listed, &e->ntp_listed);
+    else
+        ret = default_points(ld, e->kinds, default_listed, &e->tp_listed, &e->ntp_listed);
+    if (ret < 0)
+        return ret;
+    if (vals[1])
+        return load_points(ld, vals[1], "unlisted", e->kinds, &e->tp_unlisted, &e->ntp_unlisted);
+    return default_points(ld, e->kinds, default_unlisted, &e->tp_unlisted, &e->ntp_unlisted);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Entries                                                                  */
+
+enum {
+    K_ID,
+    K_ZONE,
+    K_KINDS,
+    K_ACCESS,
+    K_KEY_ENV,
+    K_DOMAIN_MODE,
+    K_TXT,
+    K_DELIST,
+    K_RATE,
+    K_DAILY,
+    K_INFORMATIONAL,
+    K_CODES,
+    K_TEST_POINTS,
+    K_STATUS,
+    K_DEAD_SINCE,
+    K_DEAD_REASON,
+    K_COUNT
+};
+static const char *const entry_keys[K_COUNT] = {
+    "id",          "zone",   "kinds",      "access",      "key_env",       "domain_mode",
+    "txt",         "delist", "rate",       "daily_limit", "informational", "codes",
+    "test_points", "status", "dead_since", "dead_reason"};
+
+static int load_kinds(struct loader *ld, yaml_node_t *n, unsigned *kinds)
+{
+    int ret, k = 0;
+    *kinds = 0;
+    if (n->type == YAML_SCALAR_NODE) {
+        if ((ret = word(ld, n, "kinds value", kind_names, 3, "ip4, ip6 or domain", &k)) < 0)
+            return ret;
+        *kinds = 1u << k;
+        return 0;
+    }
+    if (n->type != YAML_SEQUENCE_NODE)
+        return fail(ld, SCAN_ECONFIG, n->start_mark, "'kinds' must be a list such as [ip4, ip6]");
+    for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
+        yaml_node_t *v = node_at(ld, *i);
+        if (!v)
+            return fail(ld, SCAN_EPARSE, n->start_mark, "malformed YAML: dangling node");
+        if ((ret = word(ld, v, "kinds value", kind_names, 3, "ip4, ip6 or domain", &k)) < 0)
+            return ret;
+        *kinds |= 1u << k;
+    }
+    if (*kinds == 0)
+        return fail(ld, SCAN_ECONFIG, n->start_mark, "'kinds' is empty");
+    return 0;
+}
+
+/* A delist URL: http(s), and only the placeholders list_delist_url() fills. */
+static int load_delist(struct loader *ld, yaml_node_t *n, const char **out)
+{
+    const char *s;
+    char q[64];
+    int ret = nonempty(ld, n, "delist", &s);
+    if (ret < 0)
+        return ret;
+    if (strncasecmp(s, "http://", 7) != 0 && strncasecmp(s, "https://", 8) != 0)
+        return fail(ld, SCAN_ECONFIG, n->start_mark,
+                    "delist must be an http:// or https:// URL, not '%s'", shown(s, q, sizeof(q)));
+    for (const char *p = s; *p; p++) {
+        if (*p == ' ')
+            return fail(ld, SCAN_ECONFIG, n->start_mark, "delist must not contain spaces");
+        if (*p != '{')
+            continue;
+        const char *end = strchr(p, '}');
+        size_t len = end ? (size_t)(end - p) + 1 : 0;
+        if (!end)
+            return fail(ld, SCAN_ECONFIG, n->start_mark, "unterminated '{' in delist");
+        if (!((len == 4 && strncmp(p, "{ip}", 4) == 0) ||
+              (len == 8 && strncmp(p, "{domain}", 8) == 0) ||
+              (len == 8 && strncmp(p, "{target}", 8) == 0))) {
+            char ph[64];
+            snprintf(ph, sizeof(ph), "%.*s", (int)(len < 40 ? len : 40), p);
+            return fail(ld, SCAN_ECONFIG, n->start_mark,
+                        "unknown placeholder '%s' in delist (use {ip}, {domain} or {target})",
+                        shown(ph, q, sizeof(q)));
+        }
+        p = end;
+    }
+    *out = cat_strdup(ld->cat, s);
+    return *out ? 0 : -ENOMEM;
+}
+
+static int load_rate(struct loader *ld, yaml_node_t *n, double *out)
+{
+    const char *s;
+    char q[64], *end;
+    int ret = nonempty(ld, n, "rate", &s);
+    if (ret < 0)
+        return ret;
+    if (strspn(s, "0123456789.eE+-") != strlen(s))
+        goto bad;
+    errno = 0;
+    *out = strtod(s, &end);
+    if (*end || errno || !isfinite(*out))
+        goto bad;
+    if (*out < 0)
+        return fail(ld, SCAN_ECONFIG, n->start_mark,
+                    "rate must not be negative (0 means no limit)");
+    return 0;
+bad:
+    return fail(ld, SCAN_ECONFIG, n->start_mark,
+                "bad rate '%s' (expected queries per second, 0 = no limit)",
+                shown(s, q, sizeof(q)));
+}
+
+static int load_daily(struct loader *ld, yaml_node_t *n, uint64_t *out)
+{
+    const char *s;
+    char q[64];
+    int ret = nonempty(ld, n, "daily_limit", &s);
+    if (ret < 0)
+        return ret;
+    if (s[0] == '-')
+        return fail(ld, SCAN_ECONFIG, n->start_mark,
+                    "daily_limit must not be negative (0 means no limit)");
+    unsigned long long v = 0;
+    errno = 0;
+    if (all_digits(s, 20))
+        v = strtoull(s, NULL, 10);
+    if (!all_digits(s, 20) || errno == ERANGE)
+        return fail(ld, SCAN_ECONFIG, n->start_mark,
+                    "bad daily_limit '%s' (expected a whole number of queries, 0 = no limit)",
+                    shown(s, q, sizeof(q)));
+    *out = v;
+    return 0;
+}
+
+static int load_date(struct loader *ld, yaml_node_t *n, const char **out)
+{
+    const char *s;
+    char q[64];
+    int ret = nonempty(ld, n, "dead_since", &s);
+    if (ret < 0)
+        return ret;
+    if (!date_ok(s))
+        return fail(ld, SCAN_ECONFIG, n->start_mark,
+                    "bad date '%s' (expected YYYY-MM-DD, or YYYY-MM / YYYY)",
+                    shown(s, q, sizeof(q)));
+    *out = cat_strdup(ld->cat, s);
+    return *out ? 0 : -ENOMEM;
+}
+
+/* The id, zone and key rules that need more than one field. */
+static int check_key_rules(struct loader *ld, yaml_node_t **keys, yaml_node_t **vals,
+                           const struct list_entry *e, bool has_key)
+{
+    if (e->access == LIST_ACCESS_KEY && !e->key_env)
+        return fail(ld, SCAN_ECONFIG, vals[K_ACCESS]->start_mark,
+                    "access: key needs key_env (the variable that holds the key)");
+    if (e->access == LIST_ACCESS_KEY && !has_key)
+        return fail(ld, SCAN_ECONFIG, vals[K_ZONE]->start_mark,
+                    "access: key needs {key} in the zone, e.g. \"{key}.zen.dq.spamhaus.net\"");
+    if (has_key && e->access != LIST_ACCESS_KEY)
+        return fail(ld, SCAN_ECONFIG, vals[K_ZONE]->start_mark,
+                    "the zone has {key} but access is not key");
+    if (e->key_env && e->access != LIST_ACCESS_KEY)
+        return fail(ld, SCAN_ECONFIG, keys[K_KEY_ENV]->start_mark,
+                    "key_env is only for access: key");
+    return 0;
+}
+
+static int check_dead_rules(struct loader *ld, yaml_node_t **keys, yaml_node_t **vals,
+                            const struct list_entry *e)
+{
+    if (e->dead && !e->dead_since)
+        return fail(ld, SCAN_ECONFIG, vals[K_STATUS]->start_mark,
+                    "status: dead needs dead_since (the date it stopped)");
+    if (e->dead && !e->dead_reason)
+        return fail(ld, SCAN_ECONFIG, vals[K_STATUS]->start_mark, "status: dead needs dead_reason");
+    if (!e->dead && keys[K_DEAD_SINCE])
+        return fail(ld, SCAN_ECONFIG, keys[K_DEAD_SINCE]->start_mark,
+                    "dead_since is only for status: dead");
+    if (!e->dead && keys[K_DEAD_REASON])
+        return fail(ld, SCAN_ECONFIG, keys[K_DEAD_REASON]->start_mark,
+                    "dead_reason is only for status: dead");
+    return 0;
+}
+
+/* Ids and zones are unique across the whole catalog, every file of a folder included. */
+static int check_unique(struct loader *ld, yaml_node_t **vals, const struct list_entry *e)
+{
+    char q[64];
+    for (size_t i = 0; i < ld->cat->n; i++) {
+        const struct list_entry *o = &ld->cat->entries[i];
+        if (strcmp(o->id, e->id) == 0)
+            return fail(ld, SCAN_ECONFIG, vals[K_ID]->start_mark,
+                        "duplicate id '%s' (first at %s:%d)", shown(e->id, q, sizeof(q)), o->file,
+                        o->line);
+        if (strcasecmp(o->zone, e->zone) == 0)
+            return fail(ld, SCAN_ECONFIG, vals[K_ZONE]->start_mark,
+                        "duplicate zone '%s' (first at %s:%d, id %s)", shown(e->zone, q, sizeof(q)),
+                        o->file, o->line, o->id);
+    }
+    return 0;
+}
+
+static int append(struct list_catalog *c, const struct list_entry *e)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        struct list_entry *v = realloc(c->entries, cap * sizeof(*v));
+        if (!v)
+            return -ENOMEM;
+        c->entries = v;
+        c->cap = cap;
+    }
+    c->entries[c->n++] = *e;
+    return 0;
+}
+
+static const char *const access_words[] = {"free", "registration", "key"};
+static const char *const mode_words[] = {"as-is", "registrable"};
+static const char *const status_words[] = {"active", "dead"};
+
+/*
+ * One list entry. Pass one (collect) rejects unknown and repeated keys; pass
+ * two reads the fields in dependency order; then the rules that tie fields
+ * together, then uniqueness. Every failure names the node it is about.
+ */
+static int load_entry(struct loader *ld, yaml_node_t *n)
+{
+    yaml_node_t *keys[K_COUNT], *vals[K_COUNT];
+    struct list_entry e = {0};
+    const char *s;
+    char q[64];
+    bool has_key = false;
+    int ret, w = 0;
+
+    if ((ret = collect(ld, n, entry_keys, K_COUNT, "a list entry", NULL, keys, vals)) < 0)
+        return ret;
+    if (!vals[K_ID])
+        return fail(ld, SCAN_ECONFIG, n->start_mark, "list entry has no 'id'");
+    if (!vals[K_ZONE])
+        return fail(ld, SCAN_ECONFIG, n->start_mark, "list entry has no 'zone'");
+    e.file = ld->name;
+    e.line = (int)n->start_mark.line + 1;
+
+    if ((ret = nonempty(ld, vals[K_ID], "id", &s)) < 0)
+        return ret;
+    if (!id_ok(s))
+        return fail(ld, SCAN_ECONFIG, vals[K_ID]->start_mark,
+                    "bad id '%s' (use a-z, 0-9 and '-', starting with a letter or digit, "
+                    "at most 63)",
+                    shown(s, q, sizeof(q)));
+    if (!(e.id = cat_strdup(ld->cat, s)))
+        return -ENOMEM;
+
+    if ((ret = nonempty(ld, vals[K_ZONE], "zone", &s)) < 0)
+        return ret;
+    const char *why = name_problem(s, true, &has_key);
+    if (why)
+        return fail(ld, SCAN_ECONFIG, vals[K_ZONE]->start_mark, "bad zone '%s': %s",
+                    shown(s, q, sizeof(q)), why);
+    if (!(e.zone_template = cat_strdup(ld->cat, s)))
+        return -ENOMEM;
+    e.zone = e.zone_template; /* shown as written: "{key}" stays literal */
+
+    e.kinds = LIST_KIND_IP4;
+    if (vals[K_KINDS] && (ret = load_kinds(ld, vals[K_KINDS], &e.kinds)) < 0)
+        return ret;
+    if (vals[K_ACCESS]) {
+        if ((ret = word(ld, vals[K_ACCESS], "access", access_words, 3, "free, registration or key",
+                        &w)) < 0)
+            return ret;
+        e.access = (enum list_access)w;
+    }
+    if (vals[K_KEY_ENV]) {
+        if ((ret = nonempty(ld, vals[K_KEY_ENV], "key_env", &s)) < 0)
+            return ret;
+        if (!env_name_ok(s))
+            return fail(ld, SCAN_ECONFIG, vals[K_KEY_ENV]->start_mark,
+                        "bad key_env '%s' (expected an environment variable name)",
+                        shown(s, q, sizeof(q)));
+        if (!(e.key_env = cat_strdup(ld->cat, s)))
+            return -ENOMEM;
+    }
+    if ((ret = check_key_rules(ld, keys, vals, &e, has_key)) < 0)
+        return ret;
+    if (vals[K_DOMAIN_MODE]) {
+        if ((ret = word(ld, vals[K_DOMAIN_MODE], "domain_mode", mode_words, 2,
+                        "as-is or registrable", &w)) < 0)
+            return ret;
+        if (!(e.kinds & LIST_KIND_DOMAIN))
+            return fail(ld, SCAN_ECONFIG, keys[K_DOMAIN_MODE]->start_mark,
+                        "domain_mode is only for lists whose kinds include domain");
+        e.domain_mode = (enum list_domain_mode)w;
+    }
+    if (vals[K_TXT] && (ret = boolean(ld, vals[K_TXT], "txt", &e.txt)) < 0)
+        return ret;
+    if (vals[K_INFORMATIONAL] &&
+        (ret = boolean(ld, vals[K_INFORMATIONAL], "informational", &e.informational)) < 0)
+        return ret;
+    if (vals[K_DELIST] && (ret = load_delist(ld, vals[K_DELIST], &e.delist)) < 0)
+        return ret;
+    if (vals[K_RATE] && (ret = load_rate(ld, vals[K_RATE], &e.rate)) < 0)
+        return ret;
+    if (vals[K_DAILY] && (ret = load_daily(ld, vals[K_DAILY], &e.daily_limit)) < 0)
+        return ret;
+    if (vals[K_STATUS]) {
+        if ((ret = word(ld, vals[K_STATUS], "status", status_words, 2, "active or dead", &w)) < 0)
+            return ret;
+        e.dead = w == 1;
+    }
+    if (vals[K_DEAD_SINCE] && (ret = load_date(ld, vals[K_DEAD_SINCE], &e.dead_since)) < 0)
+        return ret;
+    if (vals[K_DEAD_REASON] &&
+        (ret = text(ld, vals[K_DEAD_REASON], "dead_reason", &e.dead_reason)) < 0)
+        return ret;
+    if ((ret = check_dead_rules(ld, keys, vals, &e)) < 0)
+        return ret;
+    if (vals[K_CODES] && (ret = load_codes(ld, vals[K_CODES], &e)) < 0)
+        return ret;
+    if ((ret = load_test_points(ld, vals[K_TEST_POINTS], &e)) < 0)
+        return ret;
+    if ((ret = check_unique(ld, vals, &e)) < 0)
+        return ret;
+    return append(ld->cat, &e);
+}
+
+static int load_root(struct loader *ld, yaml_node_t *root)
+{
+    static const char *const names[1] = {"lists"};
+    yaml_node_t *keys[1], *vals[1];
+    int ret;
+    if (root->type != YAML_MAPPING_NODE)
+        return fail(ld, SCAN_ECONFIG, root->start_mark,
+                    "the top level must be a map with 'lists:'");
+    if ((ret = collect(ld, root, names, 1, "the top level", "lists", keys, vals)) < 0)
+        return ret;
+    if (!vals[0])
+        return fail(ld, SCAN_ECONFIG, root->start_mark,
+                    "the top level must be a map with 'lists:'");
+    yaml_node_t *seq = vals[0];
+    if (seq->type != YAML_SEQUENCE_NODE)
+        return fail(ld, SCAN_ECONFIG, seq->start_mark, "'lists' must be a list of entries");
+    for (yaml_node_item_t *i = seq->data.sequence.items.start; i < seq->data.sequence.items.top;
+         i++) {
+        yaml_node_t *n = node_at(ld, *i);
+        if (!n)
+            return fail(ld, SCAN_EPARSE, seq->start_mark, "malformed YAML: dangling node");
+        if (n->type != YAML_MAPPING_NODE)
+            return fail(ld, SCAN_ECONFIG, n->start_mark, "a list entry must be a map, not %s",
+                        n->type == YAML_SCALAR_NODE ? "a single value" : "a list");
+        if (ld->cat->n >= CAT_MAX_ENTRIES)
+            return fail(ld, SCAN_ECONFIG, n->start_mark, "too many lists (the limit is %d)",
+                        CAT_MAX_ENTRIES);
+        if ((ret = load_entry(ld, n)) < 0)
+            return ret;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Loading                                                                  */
+
+/*
+ * One YAML text into @p cat. A second document in the same text is refused
+ * rather than silently ignored.
+ */
+static int load_text(struct list_catalog *cat, const char *name, const char *buf, size_t len,
+                     struct list_error *err)
+{
+    struct loader ld = {.cat = cat, .err = err, .buf = buf, .len = len};
+    yaml_parser_t parser;
+    yaml_document_t extra;
+    bool have_doc = false;
+    int ret;
+
+    if (!(ld.name = cat_strdup(cat, name))) {
+        errno_msg(err, name, -ENOMEM);
+        return -ENOMEM;
+    }
+    if (!yaml_parser_initialize(&parser)) {
+        errno_msg(err, name, -ENOMEM);
+        return -ENOMEM;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+    if (!yaml_parser_load(&parser, &ld.doc)) {
+        ret = yaml_fail(&ld, &parser);
+        goto out;
+    }
+    have_doc = true;
+    yaml_node_t *root = yaml_document_get_root_node(&ld.doc);
+    if (!root) {
+        ret = fail_lc(&ld, SCAN_ECONFIG, 1, 1, "empty catalog: expected a map with 'lists:'");
+        goto out;
+    }
+    if (!yaml_parser_load(&parser, &extra)) {
+        ret = yaml_fail(&ld, &parser);
+        goto out;
+    }
+    yaml_node_t *xroot = yaml_document_get_root_node(&extra);
+    yaml_mark_t xmark = extra.start_mark;
+    yaml_document_delete(&extra);
+    if (xroot) {
+        ret = fail(&ld, SCAN_EPARSE, xmark, "more than one YAML document");
+        goto out;
+    }
+    ret = load_root(&ld, root);
+    if (ret == -ENOMEM)
+        errno_msg(err, name, ret);
+out:
+    if (have_doc)
+        yaml_document_delete(&ld.doc);
+    yaml_parser_delete(&parser);
+    return ret;
+}
+
+/* The whole file in memory, at most CAT_MAX_FILE bytes; caller frees *out. */
+static int read_file(const char *path, char **out, size_t *len)
+{
+    int ret = 0;
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    *out = NULL;
+    if (fd < 0)
+        return -errno;
+    for (;;) {
+        if (n == cap) {
+            if (cap > CAT_MAX_FILE) {
+                ret = -EFBIG;
+                goto out;
+            }
+            size_t ncap = cap ? cap * 2 : 8192;
+            char *nb = realloc(buf, ncap + 1);
+            if (!nb) {
+                ret = -ENOMEM;
+                goto out;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            ret = -errno;
+            goto out;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    if (n > CAT_MAX_FILE) {
+        ret = -EFBIG;
+        goto out;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    buf = NULL;
+out:
+    free(buf);
+    close(fd);
+    return ret;
+}
+
+static int load_file(struct list_catalog *cat, const char *path, struct list_error *err)
+{
+    char *buf;
+    size_t len = 0;
+    int ret = read_file(path, &buf, &len);
+    if (ret < 0) {
+        errno_msg(err, path, ret);
+        return ret;
+    }
+    ret = load_text(cat, path, buf, len, err);
+    free(buf);
+    return ret;
+}
+
+static bool catalog_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (s[0] == '.')
+        return false;
+    return (n > 5 && strcmp(s + n - 5, ".yaml") == 0) || (n > 4 && strcmp(s + n - 4, ".yml") == 0);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Every *.yaml / *.yml in @p dir, in strcmp() order, into one catalog. */
+static int load_dir(struct list_catalog *cat, const char *dir, struct list_error *err)
+{
+    char **names = NULL, *path = NULL;
+    size_t n = 0, cap = 0, dlen = strlen(dir);
+    struct dirent *de;
+    int ret = 0;
+    DIR *d = opendir(dir);
+    if (!d) {
+        ret = -errno;
+        errno_msg(err, dir, ret);
+        return ret;
+    }
+    while (dlen > 1 && dir[dlen - 1] == '/')
+        dlen--;
+    for (;;) {
+        errno = 0;
+        if (!(de = readdir(d))) {
+            ret = -errno;
+            break;
+        }
+        if (!catalog_name(de->d_name))
+            continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            char **nv = realloc(names, ncap * sizeof(*nv));
+            if (!nv) {
+                ret = -ENOMEM;
+                break;
+            }
+            names = nv;
+            cap = ncap;
+        }
+        if (!(names[n] = strdup(de->d_name))) {
+            ret = -ENOMEM;
+            break;
+        }
+        n++;
+    }
+    if (ret < 0) {
+        errno_msg(err, dir, ret);
+        goto out;
+    }
+    if (n == 0) {
+        if (err)
+            snprintf(err->msg, sizeof(err->msg), "%s: no *.yaml or *.yml files in this folder",
+                     dir);
+        ret = SCAN_ECONFIG;
+        goto out;
+    }
+    qsort(names, n, sizeof(*names), cmp_names);
+    for (size_t i = 0; i < n && ret == 0; i++) {
+        size_t plen = dlen + 1 + strlen(names[i]) + 1;
+        free(path);
+        if (!(path = malloc(plen))) {
+            ret = -ENOMEM;
+            errno_msg(err, dir, ret);
+            break;
+        }
+        snprintf(path, plen, "%.*s/%s", (int)dlen, dir, names[i]);
+        ret = load_file(cat, path, err);
+    }
+out:
+    free(path);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    closedir(d);
+    return ret;
+}
+
+int list_catalog_load(const char *path, struct list_catalog **out, struct list_error *err)
+{
+    struct stat st;
+    struct list_catalog *cat = NULL;
+    int ret;
+    if (err)
+        err->msg[0] = '\0';
+    if (scan_fails_assert(path && out))
+        return -EINVAL;
+    *out = NULL;
+    if (!(cat = calloc(1, sizeof(*cat)))) {
+        ret = -ENOMEM;
+        errno_msg(err, path, ret);
+        goto fail;
+    }
+    if (stat(path, &st) < 0) {
+        ret = -errno;
+        errno_msg(err, path, ret);
+        goto fail;
+    }
+    ret = S_ISDIR(st.st_mode) ? load_dir(cat, path, err) : load_file(cat, path, err);
+    if (ret < 0)
+        goto fail;
+    *out = cat;
+    return 0;
+fail:
+    list_catalog_free(cat);
+    return ret;
+}
+
+int list_catalog_load_buf(const char *name, const char *buf, size_t len, struct list_catalog **out,
+                          struct list_error *err)
+{
+    struct list_catalog *cat = NULL;
+    int ret;
+    if (err)
+        err->msg[0] = '\0';
+    if (scan_fails_assert(out && (buf || len == 0)))
+        return -EINVAL;
+    *out = NULL;
+    if (!name)
+        name = "<buffer>";
+    if (len > CAT_MAX_FILE) {
+        errno_msg(err, name, -EFBIG);
+        return -EFBIG;
+    }
+    if (!(cat = calloc(1, sizeof(*cat)))) {
+        errno_msg(err, name, -ENOMEM);
+        return -ENOMEM;
+    }
+    ret = load_text(cat, name, buf ? buf : "", len, err);
+    if (ret < 0) {
+        list_catalog_free(cat);
+        return ret;
+    }
+    *out = cat;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Lookups                                                                  */
+
+size_t list_catalog_count(const struct list_catalog *c)
+{
+    return c ? c->n : 0;
+}
+
+const struct list_entry *list_catalog_get(const struct list_catalog *c, size_t i)
+{
+    return c && i < c->n ? &c->entries[i] : NULL;
+}
+
+static bool same_name(const char *name, const char *q, size_t qlen)
+{
+    return strlen(name) == qlen && strncasecmp(name, q, qlen) == 0;
+}
+
+const struct list_entry *list_catalog_find(const struct list_catalog *c, const char *id_or_zone)
+{
+    if (!c || !id_or_zone)
+        return NULL;
+    size_t n = strlen(id_or_zone);
+    if (n > 0 && id_or_zone[n - 1] == '.')
+        n--;
+    if (n == 0)
+        return NULL;
+    for (size_t i = 0; i < c->n; i++)
+        if (same_name(c->entries[i].id, id_or_zone, n) ||
+            same_name(c->entries[i].zone, id_or_zone, n))
+            return &c->entries[i];
+    return NULL;
+}
+
+/*
+ * The key goes into a DNS name, so it must be one plain label: a dot or a
+ * stray character would silently send the query (and the key) elsewhere.
+ */
+int list_query_zone(const struct list_entry *e, char *buf, size_t len)
+{
+    if (scan_fails_assert(e && buf))
+        return -EINVAL;
+    if (len == 0)
+        return -ENAMETOOLONG;
+    buf[0] = '\0';
+    const char *t = e->zone_template;
+    const char *k = strstr(t, "{key}");
+    const char *key = "";
+    size_t klen = 0;
+    if (k) {
+        if (!e->key_env)
+            return -ENOKEY;
+        key = getenv(e->key_env);
+        if (!key || !*key)
+            return -ENOKEY;
+        klen = strlen(key);
+        if (klen > 63)
+            return -EINVAL;
+        for (size_t i = 0; i < klen; i++)
+            if (!is_label_char(key[i]) || key[i] == '_')
+                return -EINVAL;
+    }
+    size_t tlen = strlen(t);
+    size_t total = tlen - (k ? 5 : 0) + klen;
+    if (total > 253 || total + 1 > len)
+        return -ENAMETOOLONG;
+    if (!k) {
+        memcpy(buf, t, tlen + 1);
+        return 0;
+    }
+    size_t pre = (size_t)(k - t);
+    memcpy(buf, t, pre);
+    memcpy(buf + pre, key, klen);
+    memcpy(buf + pre + klen, k + 5, tlen - pre - 5 + 1);
+    return 0;
+}
+
+static bool put(char *buf, size_t len, size_t *o, char c)
+{
+    if (*o + 1 >= len)
+        return false;
+    buf[(*o)++] = c;
+    return true;
+}
+
+/* Targets are IPs and domain names; anything else is escaped, so a URL can only
+ * ever carry the target, never a second query parameter or a fragment. */
+static bool put_target(char *buf, size_t len, size_t *o, const char *target)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)target; *p; p++) {
+        unsigned char c = *p;
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     c == '.' || c == '_' || c == '~' || c == ':' || c == '-';
+        if (plain) {
+            if (!put(buf, len, o, (char)c))
+                return false;
+        } else if (!put(buf, len, o, '%') || !put(buf, len, o, hex[c >> 4]) ||
+                   !put(buf, len, o, hex[c & 15])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+int list_delist_url(const struct list_entry *e, const char *target, char *buf, size_t len)
+{
+    static const char *const holders[3] = {"{ip}", "{domain}", "{target}"};
+    size_t o = 0;
+    if (scan_fails_assert(e && target && buf))
+        return -EINVAL;
+    if (len == 0)
+        return -ENAMETOOLONG;
+    buf[0] = '\0';
+    if (!e->delist)
+        return 0;
+    for (const char *p = e->delist; *p;) {
+        size_t h = 0;
+        while (h < 3 && strncmp(p, holders[h], strlen(holders[h])) != 0)
+            h++;
+        if (h < 3) {
+            if (!put_target(buf, len, &o, target))
+                goto too_long;
+            p += strlen(holders[h]);
+            continue;
+        }
+        if (!put(buf, len, &o, *p++))
+            goto too_long;
+    }
+    buf[o] = '\0';
+    return 0;
+too_long:
+    buf[0] = '\0';
+    return -ENAMETOOLONG;
+}

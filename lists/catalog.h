@@ -5,18 +5,18 @@
  * The DNSBL catalog: which lists exist, how to query them and what their
  * answers mean. Loaded from YAML (the built-in lists/default.yaml, or a
  * user's file or folder of files with --lists); answers are interpreted by
- * the pure function list_interpret().
+ * the pure function list_interpret(). lists/README.md has the long version.
  *
  * YAML schema (one document; top-level key `lists:` holding a sequence):
  * @code
  * lists:
- *   - id: spamhaus-zen               # unique, [a-z0-9-]
+ *   - id: spamhaus-zen               # unique, [a-z0-9-], starts with a letter or digit
  *     zone: zen.spamhaus.org          # or a template with {key}: "{key}.zen.dq.spamhaus.net"
- *     kinds: [ip4, ip6]               # ip4, ip6, domain
- *     access: free                    # free | registration | key
+ *     kinds: [ip4, ip6]               # ip4, ip6, domain (default [ip4])
+ *     access: free                    # free | registration | key (default free)
  *     key_env: SPAMHAUS_DQS_KEY       # access: key only; the variable holding the key
- *     domain_mode: as-is              # domain lists: as-is | registrable
- *     txt: true                       # fetch TXT for listed targets
+ *     domain_mode: as-is              # domain lists only: as-is | registrable (default as-is)
+ *     txt: true                       # fetch TXT for listed targets (default false)
  *     delist: "https://check.spamhaus.org/results/?query={ip}"   # {ip} / {domain} / {target}
  *     rate: 50                        # queries per second, 0 = no limit (default 0)
  *     daily_limit: 300000             # queries per day, 0 = none (default 0)
@@ -24,15 +24,41 @@
  *     codes:
  *       - {code: 127.0.0.2, meaning: "SBL: spam source", class: listing}
  *       - {code: 127.255.255.254, meaning: "query via a public resolver", class: refusal}
+ *       - {net: 127.0.3.0/24, meaning: "ESP", class: allow}         # a CIDR block of codes
  *       - {mask: 8, meaning: "PH: phishing", class: listing}     # bitmask on the last octet
  *     test_points:                    # defaults: RFC 5782 points for the list's kinds
  *       listed: [127.0.0.2]
  *       unlisted: [127.0.0.1]
- *     status: active                  # active | dead
- *     dead_since: 2024-06-05          # dead only
+ *     status: active                  # active | dead (default active)
+ *     dead_since: 2024-06-05          # dead only: YYYY-MM-DD, or YYYY-MM / YYYY when the
+ *                                     # sources give no day
  *     dead_reason: "decommissioned by Proofpoint"
  * @endcode
- * Classes: listing, allow, informational, refusal.
+ * Classes: listing, allow, informational, refusal (default listing). Each code row
+ * has exactly one of code (an IPv4 address), net (address/prefix, host bits zero)
+ * or mask (1..255, the bits of the last octet that must all be set).
+ *
+ * Test points: `listed` and `unlisted` each replace the RFC 5782 defaults of the
+ * list's kinds when given (ip4: 127.0.0.2 / 127.0.0.1; ip6: ::FFFF:7F00:2 /
+ * ::FFFF:7F00:1; domain: TEST / INVALID). Each must be of a form the list's kinds
+ * accept. They are queried as written: domain_mode does not apply to them.
+ *
+ * Keys: a zone template holds {key} as a whole label; the key is read from the
+ * environment only by list_query_zone(). Loading never reads it, and no
+ * message or displayed string ever contains it.
+ *
+ * Usage:
+ * @code
+ * struct list_catalog *cat;
+ * struct list_error err;
+ * int ret = list_catalog_load_buf("default.yaml", list_default_yaml, list_default_yaml_len,
+ *                                 &cat, &err);
+ * if (ret < 0) { fprintf(stderr, "%s\n", err.msg); ... }
+ * const struct list_entry *e = list_catalog_find(cat, "zen.spamhaus.org");
+ * char zone[256];
+ * if (list_query_zone(e, zone, sizeof(zone)) == 0) { ... query, then list_interpret() ... }
+ * list_catalog_free(cat);
+ * @endcode
  */
 #ifndef LISTS_CATALOG_H
 #define LISTS_CATALOG_H
@@ -62,8 +88,11 @@ enum list_domain_mode { LIST_DOMAIN_ASIS, LIST_DOMAIN_REGISTRABLE };
 
 /** One row of a return-code table. */
 struct list_code {
-    bool is_mask;         /**< false: exact value; true: bit(s) of the last octet */
-    uint32_t value;       /**< exact: the address in host order (127.0.0.2 = 0x7f000002); mask: the bits */
+    bool is_mask;    /**< false: exact value or net; true: bit(s) of the last octet */
+    uint32_t value;  /**< exact / net: the address in host order (127.0.0.2 = 0x7f000002);
+                          mask: the bits */
+    unsigned prefix; /**< exact / net: 32 = exact value, < 32 = a net of that prefix
+                          length; unused (0) for masks */
     const char *meaning;
     enum list_code_class klass;
 };
@@ -76,24 +105,25 @@ struct list_entry {
                                     as the literal text "{key}" -- never the key itself */
     unsigned kinds;            /**< enum list_kind bits */
     enum list_access access;
-    const char *key_env;       /**< NULL unless access == key */
+    const char *key_env; /**< NULL unless access == key */
     enum list_domain_mode domain_mode;
     bool txt;
     bool informational;
-    const char *delist;        /**< template or NULL */
-    double rate;               /**< qps, 0 = none */
-    uint64_t daily_limit;      /**< 0 = none */
+    const char *delist;   /**< template or NULL */
+    double rate;          /**< qps, 0 = none */
+    uint64_t daily_limit; /**< 0 = none */
     const struct list_code *codes;
     size_t ncodes;
-    const char *const *tp_listed;   /**< test points that must be listed */
+    const char *const *tp_listed; /**< test points that must be listed */
     size_t ntp_listed;
     const char *const *tp_unlisted; /**< test points that must not be listed */
     size_t ntp_unlisted;
     bool dead;
-    const char *dead_since;   /**< "YYYY-MM-DD" or NULL */
+    const char *dead_since; /**< "YYYY-MM-DD" ("YYYY-MM" or "YYYY" when the day is not
+                                 known) or NULL */
     const char *dead_reason;
-    const char *file;         /**< where it was defined, for messages */
-    int line;
+    const char *file; /**< where it was defined, for messages */
+    int line;         /**< 1-based line of the entry in @ref file */
 };
 
 struct list_catalog;
@@ -104,20 +134,29 @@ struct list_error {
 };
 
 /**
- * Load a catalog from a YAML file or a folder of *.yaml / *.yml files (sorted by name).
+ * Load a catalog from a YAML file or a folder of *.yaml / *.yml files (sorted by
+ * name with strcmp(); names starting with '.' are skipped). Ids and zones must be
+ * unique across all the files.
+ * @param[in]  path a file or a folder
  * @param[out] out  the catalog (caller frees with list_catalog_free()), NULL on error
- * @param[out] err  on SCAN_EPARSE / SCAN_ECONFIG: "file:line:column: what is wrong"
+ * @param[out] err  may be NULL. On SCAN_EPARSE / SCAN_ECONFIG: "file:line:column: what is
+ *                  wrong" (line and column 1-based); on an errno failure "path: reason".
  * @return 0, SCAN_EPARSE (bad YAML), SCAN_ECONFIG (bad entry: unknown key, missing zone,
- *         bad code, duplicate id...), -ENOENT / -EACCES (cannot read), -ENOMEM.
+ *         bad code, duplicate id..., or a folder without catalog files), -ENOENT /
+ *         -EACCES / other -errno (cannot read), -EFBIG (a file over 8 MiB), -ENOMEM.
  */
 int list_catalog_load(const char *path, struct list_catalog **out, struct list_error *err);
 
 /**
  * Load from a memory buffer (the built-in catalog is compiled into the program).
- * @param[in] name  the name used in error messages
+ * @param[in] name  the name used in error messages and list_entry::file (copied)
+ * @param[in] buf   @p len bytes of YAML (borrowed for the call; need not be NUL-terminated)
+ * @param[out] out  as list_catalog_load()
+ * @param[out] err  as list_catalog_load()
+ * @return as list_catalog_load().
  */
-int list_catalog_load_buf(const char *name, const char *buf, size_t len,
-                          struct list_catalog **out, struct list_error *err);
+int list_catalog_load_buf(const char *name, const char *buf, size_t len, struct list_catalog **out,
+                          struct list_error *err);
 
 /** The built-in default catalog text (lists/default.yaml compiled in). */
 extern const char list_default_yaml[];
@@ -129,32 +168,47 @@ void list_catalog_free(struct list_catalog *c);
 /** @return number of entries (dead ones included). */
 size_t list_catalog_count(const struct list_catalog *c);
 
-/** @return entry @p i (< count), borrowed until list_catalog_free(). */
+/** @return entry @p i (< count), borrowed until list_catalog_free(); NULL when out of range. */
 const struct list_entry *list_catalog_get(const struct list_catalog *c, size_t i);
 
-/** Find by id or by zone (case-insensitive; the zone as shown). @return entry or NULL. */
+/**
+ * Find by id or by zone (case-insensitive; the zone as shown, one trailing dot ignored).
+ * @return the entry, borrowed until list_catalog_free(), or NULL.
+ */
 const struct list_entry *list_catalog_find(const struct list_catalog *c, const char *id_or_zone);
 
 /**
  * Resolve the zone to query: the template with {key} replaced by the value of
- * the entry's key_env variable.
- * @param[out] buf  the zone to query (may hold the key: never print it)
- * @return 0; -ENOKEY when the key variable is unset or empty; -ENAMETOOLONG.
+ * the entry's key_env variable. Templates without {key} are copied as they are.
+ * @param[out] buf  the zone to query (may hold the key: never print it); "" on error
+ * @return 0; -ENOKEY when the key variable is unset or empty; -EINVAL when the key is
+ *         not a DNS label (letters, digits and '-', at most 63); -ENAMETOOLONG when the
+ *         zone is over 253 characters or does not fit @p len.
  */
 int list_query_zone(const struct list_entry *e, char *buf, size_t len);
 
-/** Fill the delist template for @p target ("{ip}", "{domain}", "{target}"). @return 0 or
- *  -ENAMETOOLONG; writes "" when the entry has no template. */
+/**
+ * Fill the delist template for @p target: "{ip}", "{domain}" and "{target}" are each
+ * replaced by @p target, percent-encoding every byte outside [A-Za-z0-9._~:-].
+ * @param[out] buf  the URL; "" when the entry has no template or on error
+ * @return 0 or -ENAMETOOLONG (the URL does not fit @p len).
+ */
 int list_delist_url(const struct list_entry *e, const char *target, char *buf, size_t len);
+
+/**
+ * @return true when @p e is an allowlist: it has at least one non-refusal code and
+ * every non-refusal code is class allow (list.dnswl.org).
+ */
+bool list_is_allowlist(const struct list_entry *e);
 
 /** The verdict of one answer, before health is taken into account. */
 enum list_verdict {
-    LIST_V_CLEAN,    /**< no listing (NXDOMAIN is decided by the caller, not here) */
-    LIST_V_ALLOW,    /**< an allowlist / good-reputation code: clean, reported as such */
-    LIST_V_LISTED,   /**< at least one listing (or unknown 127/8) code */
-    LIST_V_INFO,     /**< only informational codes */
-    LIST_V_REFUSAL,  /**< a refusal code: the list refuses this resolver ("blocked") */
-    LIST_V_INVALID,  /**< an address outside 127.0.0.0/8: parking / hijack ("invalid-answer") */
+    LIST_V_CLEAN,   /**< no listing (NXDOMAIN is decided by the caller, not here) */
+    LIST_V_ALLOW,   /**< an allowlist / good-reputation code: clean, reported as such */
+    LIST_V_LISTED,  /**< at least one listing (or unknown 127/8) code */
+    LIST_V_INFO,    /**< only informational codes */
+    LIST_V_REFUSAL, /**< a refusal code: the list refuses this resolver ("blocked") */
+    LIST_V_INVALID, /**< an address outside 127.0.0.0/8: parking / hijack ("invalid-answer") */
 };
 
 #define LIST_MAX_CODES 16
@@ -162,20 +216,44 @@ enum list_verdict {
 /** The interpretation of the A records of one answer. */
 struct list_interp {
     enum list_verdict verdict;
-    enum scan_class klass;            /**< class to report (LISTING, INFO, ALLOW or NONE) */
-    size_t ncodes;                    /**< codes kept (at most LIST_MAX_CODES) */
-    char codes[LIST_MAX_CODES][16];   /**< "127.0.0.2" */
+    enum scan_class klass;                /**< class to report (LISTING, INFO, ALLOW or NONE) */
+    size_t ncodes;                        /**< codes kept (at most LIST_MAX_CODES) */
+    char codes[LIST_MAX_CODES][16];       /**< "127.0.0.2" */
     const char *meanings[LIST_MAX_CODES]; /**< borrowed from the catalog, or static text
                                                such as "unknown code" */
 };
 
 /**
  * Interpret the A records (host order) a list returned for one query.
- * Rules: any address outside 127/8 -> INVALID; else any refusal code -> REFUSAL;
- * else listing or unknown-127/8 codes -> LISTED (unknown ones get meaning "unknown code");
- * else informational -> INFO; else allow -> ALLOW. Exact codes win over masks; a mask
- * list's answer is decomposed into its known bits, each with its meaning.
- * @return 0 (always succeeds for n >= 1); -EINVAL for n == 0.
+ *
+ * Verdict, first rule that applies:
+ * 1. any address outside 127/8 -> INVALID;
+ * 2. any refusal code -> REFUSAL;
+ * 3. any listing or unknown-127/8 code -> LISTED (unknown ones get meaning "unknown code");
+ * 4. any informational code -> INFO;
+ * 5. any allow code -> ALLOW.
+ *
+ * Matching one address: an exact code wins over the longest matching net, which wins
+ * over masks. Masks apply to addresses in 127.0.0.0/24 only: each mask row whose bits
+ * are all set contributes its own meaning, and each set bit no matching row covers
+ * becomes "unknown code bit N" (N = the bit's value: 1, 2, 4 ... 128), a listing.
+ * Anything else in 127/8 is "unknown code", a listing.
+ *
+ * Two list-wide rules adjust the classes: in an allowlist (list_is_allowlist()) unknown
+ * codes and bits are class allow, never a listing; with `informational: true` every
+ * listing (known or unknown) becomes informational.
+ *
+ * Reported codes: addresses in ascending order, duplicates removed; an address gets one
+ * (code, meaning) pair per meaning, so a mask answer such as SURBL 127.0.0.24 is reported
+ * as ("127.0.0.24", "PH: phishing"), ("127.0.0.24", "MW: malware"). Addresses outside
+ * 127/8 are reported with the meaning "not a DNSBL answer (outside 127.0.0.0/8)". At most
+ * LIST_MAX_CODES pairs are kept; the verdict always covers every address.
+ * klass is LISTING, INFO or ALLOW for those verdicts, NONE otherwise.
+ *
+ * @param[in]  e      the list (borrowed for the call)
+ * @param[in]  addrs  @p n addresses in host order
+ * @param[out] out    the interpretation; meanings borrowed from @p e's catalog or static
+ * @return 0 (always succeeds for n >= 1); -EINVAL for n == 0 or a NULL argument.
  */
 int list_interpret(const struct list_entry *e, const uint32_t *addrs, size_t n,
                    struct list_interp *out);

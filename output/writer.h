@@ -42,8 +42,8 @@ enum out_flags {
 struct out_stats {
     uint64_t targets;
     uint64_t results;
-    uint64_t listed;   /**< class listing */
-    uint64_t info;     /**< informational listings */
+    uint64_t listed; /**< class listing */
+    uint64_t info;   /**< informational listings */
     uint64_t errors;
     double seconds;
     uint64_t queries;
@@ -52,38 +52,75 @@ struct out_stats {
 struct out_writer;
 
 /**
- * @param[in] f  borrowed; the writer never closes it
- * @param[out] out  caller frees with out_writer_free()
- * @return 0 or -ENOMEM.
+ * A writer of @p fmt to @p f. Nothing is written yet (the CSV header goes out with
+ * the first row or at out_finish()).
+ * @param[in] f  borrowed until out_writer_free(); the writer never closes it
+ * @param[in] flags  enum out_flags
+ * @param[out] out  the writer (caller frees with out_writer_free()); NULL on failure
+ * @return 0, -ENOMEM, or -EINVAL for a NULL @p f or an unknown format.
  */
 int out_writer_new(FILE *f, enum out_format fmt, unsigned flags, struct out_writer **out);
 
-/** Report one list's health. @return 0 or SCAN_EIO when the write failed. */
+/**
+ * Report one list's health: a JSON line or CSV row either way; text and summary show
+ * only unhealthy lists (text before the targets, summary at once).
+ * @param[in] h  borrowed during the call
+ * @return 0, SCAN_EIO when a write failed (then and ever after), -ENOMEM, or -EINVAL
+ *         for NULL arguments or a call after out_finish().
+ */
 int out_health(struct out_writer *w, const struct scan_health *h);
 
-/** Write one result (borrowed during the call). @return 0 or SCAN_EIO. */
+/**
+ * Write one result: JSON and CSV at once, summary at once when it needs attention
+ * (else only counted), text at out_finish().
+ * @param[in] r  borrowed during the call; nothing it points to is kept
+ * @return as out_health().
+ */
 int out_emit(struct out_writer *w, const struct scan_result *r);
 
-/** Flush groups and print the summary. @return 0 or SCAN_EIO. */
+/**
+ * Print what was held back (text groups; summary trailers, table and totals), then
+ * flush the file, so a full disk is reported here. Call once; afterwards only
+ * out_writer_free() is allowed.
+ * @param[in] st  run totals for the summary (borrowed; NULL reads as all zero)
+ * @return 0, SCAN_EIO (a write or the flush failed, now or earlier), -ENOMEM, -EINVAL.
+ */
 int out_finish(struct out_writer *w, const struct out_stats *st);
 
-/** Free; NULL is a no-op. */
+/** Free the writer (not its FILE); NULL is a no-op. */
 void out_writer_free(struct out_writer *w);
 
 /* Sanitizers, exposed for tests and other writers (state, delta, nagios). */
 
 /**
- * Append @p s (len bytes, any content) to @p buf as text safe for a terminal: control
- * bytes and ESC sequences removed, invalid UTF-8 replaced by '?', newlines folded to ' '.
- * Always NUL-terminates. @return the length written (truncated to fit @p cap - 1).
+ * Copy @p s (len bytes, any content, NULL when len is 0) into @p buf as text safe for
+ * a terminal: whole escape sequences removed (CSI, OSC/DCS/APC/PM/SOS up to their
+ * terminator, nF and two-byte escapes, and their 8-bit C1 forms), other control bytes
+ * (NUL included) and bidirectional overrides dropped, tab/CR/LF/VT/FF/NEL/U+2028/
+ * U+2029 folded to ' ', each byte of invalid UTF-8 replaced by '?'.
+ * @param[out] buf  @p cap bytes; NUL-terminated when cap > 0
+ * @return the length written, truncated to fit @p cap - 1 without cutting a character.
  */
 size_t out_sanitize_text(const char *s, size_t len, char *buf, size_t cap);
 
-/** Write @p s as a JSON string literal (with quotes) to @p f. @return 0 or SCAN_EIO. */
+/**
+ * Write @p s (len bytes) as a JSON string literal, quotes included: '"' and '\'
+ * escaped, C0, DEL, C1, U+2028 and U+2029 as \uXXXX, invalid UTF-8 as U+FFFD.
+ * @p s NULL writes null.
+ * @param[in] f  borrowed
+ * @return 0 or SCAN_EIO.
+ */
 int out_json_string(FILE *f, const char *s, size_t len);
 
-/** Write @p s as one CSV field (RFC 4180 quoting; a leading = + - @ TAB CR is prefixed
- *  with a single quote so spreadsheets do not evaluate it). @return 0 or SCAN_EIO. */
+/**
+ * Write @p s (len bytes) as one CSV field (RFC 4180): quoted when it holds a comma, a
+ * quote, CR or LF, quotes doubled. A field that starts with = + - @ TAB or CR (after
+ * sanitizing) gets a leading single quote so spreadsheets do not evaluate it. Escape
+ * sequences and control bytes other than TAB, CR, LF are removed, invalid UTF-8 becomes
+ * U+FFFD. @p s NULL writes an empty field.
+ * @param[in] f  borrowed
+ * @return 0 or SCAN_EIO.
+ */
 int out_csv_field(FILE *f, const char *s, size_t len);
 
 #endif

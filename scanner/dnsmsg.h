@@ -42,13 +42,13 @@ enum scan_rrtype {
 
 /** What a lookup came to. Only SCAN_DNS_OK has records. */
 enum scan_dns_status {
-    SCAN_DNS_OK = 0,   /**< NOERROR with at least one record of the asked type */
-    SCAN_DNS_NODATA,   /**< NOERROR, name exists, no record of the asked type */
-    SCAN_DNS_NXDOMAIN, /**< the name does not exist */
-    SCAN_DNS_TIMEOUT,  /**< no answer within the tries */
-    SCAN_DNS_SERVFAIL, /**< SERVFAIL (also: every server failed) */
-    SCAN_DNS_REFUSED,  /**< REFUSED */
-    SCAN_DNS_BADRESP,  /**< malformed or unusable reply (garbage, FORMERR, NOTIMP) */
+    SCAN_DNS_OK = 0,    /**< NOERROR with at least one record of the asked type */
+    SCAN_DNS_NODATA,    /**< NOERROR, name exists, no record of the asked type */
+    SCAN_DNS_NXDOMAIN,  /**< the name does not exist */
+    SCAN_DNS_TIMEOUT,   /**< no answer within the tries */
+    SCAN_DNS_SERVFAIL,  /**< SERVFAIL (also: every server failed) */
+    SCAN_DNS_REFUSED,   /**< REFUSED */
+    SCAN_DNS_BADRESP,   /**< malformed or unusable reply (garbage, FORMERR, NOTIMP) */
     SCAN_DNS_CNAMELOOP, /**< the CNAME chain loops or is too long */
 };
 
@@ -60,10 +60,10 @@ const char *scan_dns_status_word(enum scan_dns_status s);
 struct scan_rr {
     uint16_t type;
     uint32_t ttl;
-    const char *owner;     /**< owner name (the end of any CNAME chain) */
+    const char *owner; /**< owner name (the end of any CNAME chain) */
     union {
-        uint8_t a4[4];     /**< A, network order */
-        uint8_t a6[16];    /**< AAAA */
+        uint8_t a4[4];  /**< A, network order */
+        uint8_t a6[16]; /**< AAAA */
         struct {
             const uint8_t *txt; /**< TXT: strings joined, NUL-terminated for convenience */
             size_t txt_len;     /**< bytes in txt, not counting the terminator */
@@ -80,11 +80,11 @@ struct scan_rr {
 struct scan_answer {
     enum scan_dns_status status;
     uint16_t qtype;
-    int rcode;              /**< DNS rcode, or -1 when no reply was received */
-    size_t n;               /**< records of qtype in rr[] (0 unless status is OK) */
+    int rcode; /**< DNS rcode, or -1 when no reply was received */
+    size_t n;  /**< records of qtype in rr[] (0 unless status is OK) */
     struct scan_rr *rr;
-    size_t ncname;          /**< CNAMEs followed inside the reply */
-    const char *canon;      /**< the name the records belong to (after CNAMEs), or NULL */
+    size_t ncname;     /**< CNAMEs followed inside the reply */
+    const char *canon; /**< the name the records belong to (after CNAMEs), or NULL */
 };
 
 /**

@@ -17,13 +17,13 @@
 #include <stdlib.h>
 
 enum scan_err {
-    SCAN_EPARSE = -1001,   /**< malformed input: target line, YAML, record syntax */
-    SCAN_ECONFIG = -1002,  /**< well-formed but inconsistent configuration */
-    SCAN_EDNS = -1003,     /**< malformed DNS message */
+    SCAN_EPARSE = -1001,    /**< malformed input: target line, YAML, record syntax */
+    SCAN_ECONFIG = -1002,   /**< well-formed but inconsistent configuration */
+    SCAN_EDNS = -1003,      /**< malformed DNS message */
     SCAN_ENOTFOUND = -1004, /**< a named thing (list id, zone, file) does not exist */
-    SCAN_ELOCKED = -1005,  /**< the state store is locked by another run */
-    SCAN_ESTATE = -1006,   /**< the state store is unusable (corrupt, newer schema) */
-    SCAN_EIO = -1007,      /**< a write or read failed */
+    SCAN_ELOCKED = -1005,   /**< the state store is locked by another run */
+    SCAN_ESTATE = -1006,    /**< the state store is unusable (corrupt, newer schema) */
+    SCAN_EIO = -1007,       /**< a write or read failed */
 };
 
 /** @return a static description of @p err (negative errno or enum scan_err). Never NULL. */
@@ -33,7 +33,7 @@ const char *scan_strerror(int err);
 #define SCAN_REQUIRE(x)                                                                            \
     do {                                                                                           \
         if (!(x)) {                                                                                \
-            fprintf(stderr, "dnsbl-scan: invariant failed: %s (%s:%d %s)\n", #x, __FILE__,       \
+            fprintf(stderr, "dnsbl-scan: invariant failed: %s (%s:%d %s)\n", #x, __FILE__,         \
                     __LINE__, __func__);                                                           \
             abort();                                                                               \
         }                                                                                          \

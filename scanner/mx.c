@@ -1,3 +1,380 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 dnsbl-scan authors */
-/* placeholder: filled in by its owner */
+/**
+ * @file
+ * MX inventory of one domain, in the replay style of scanner/view.h: the
+ * MX set sorted by preference, each exchange with its addresses and what is
+ * wrong with it, the RFC 7505 null MX, and the implicit MX (RFC 5321
+ * section 5.1) when there is no MX at all.
+ *
+ * Decisions (the issue text left these open, or they follow from it):
+ * - Status and reason:
+ *   - error: the MX lookup failed (timeout, SERVFAIL, REFUSED, bad
+ *     response, CNAME loop), or an A/AAAA lookup failed temporarily and
+ *     nothing else makes the set invalid; reason = scan_dns_status_word();
+ *   - null: exactly one MX and its exchange is "." (RFC 7505), whatever
+ *     its preference (the RFC says 0; any other value is still a null MX);
+ *     no further lookups;
+ *   - none: NODATA for MX. Mail falls back to the domain's A/AAAA, listed
+ *     in "fallback" (A first, then AAAA). When the domain has no address
+ *     either, mail cannot be delivered: still none, reason "no-address".
+ *   - invalid: NXDOMAIN for MX (reason "nxdomain": the domain does not
+ *     exist, so there is no implicit MX either), or some exchange has a
+ *     problem that a later lookup cannot cure; reason = the first of
+ *     null-mx-mixed (a "." exchange next to others, RFC 7505 section 3),
+ *     else the code of the first bad host in sorted order: ip-literal (the
+ *     exchange parses as an IPv4/IPv6 address, or is bracketed), bad-name
+ *     (cannot be asked: empty label, too long), cname (an A or AAAA answer
+ *     followed a CNAME: RFC 2181 section 10.3, RFC 5321 section 5.1),
+ *     cname-loop, unresolvable (no address: NXDOMAIN on both, or NODATA).
+ *   - valid: otherwise.
+ *   "invalid" wins over "error": a certain problem stays certain whatever
+ *   a failed lookup elsewhere would have said.
+ * - A and AAAA are both asked for every exchange, all in one round.
+ * - Fields: "hosts" (MX records sorted by preference, ties by name; each
+ *   {pref, host ("." for the null MX), addresses (array, [] when
+ *   empty), problem (string or null;
+ *   several problems are joined with "; ")}), only for the statuses that
+ *   come from an MX set; "fallback" (array of the domain's addresses),
+ *   only for none.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scanner/checks.h"
+#include "scanner/err.h"
+
+/** One MX record and what its lookups said. */
+struct mx_host {
+    uint16_t pref;
+    const char *name; /**< borrowed from the MX answer in the view; "" = null MX */
+    bool literal;     /**< an IP address where a name belongs */
+    bool askable;     /**< the view accepted the name */
+    const struct scan_answer *a, *aaaa;
+};
+
+static bool is_temp_failure(enum scan_dns_status s)
+{
+    return s == SCAN_DNS_TIMEOUT || s == SCAN_DNS_SERVFAIL || s == SCAN_DNS_REFUSED ||
+           s == SCAN_DNS_BADRESP;
+}
+
+static int host_cmp(const void *x, const void *y)
+{
+    const struct mx_host *a = x, *b = y;
+    if (a->pref != b->pref)
+        return a->pref < b->pref ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+static bool is_ip_literal(const char *name)
+{
+    uint8_t buf[16];
+    return name[0] == '[' || inet_pton(AF_INET, name, buf) == 1 ||
+           inet_pton(AF_INET6, name, buf) == 1;
+}
+
+/* Append the addresses of @p a (A or AAAA records) to a string array. */
+static void add_addresses(struct scan_report *r, struct scan_report_obj *o, const char *field,
+                          const struct scan_answer *a)
+{
+    char text[INET6_ADDRSTRLEN];
+    if (!a || a->status != SCAN_DNS_OK)
+        return;
+    for (size_t i = 0; i < a->n; i++) {
+        const struct scan_rr *rr = &a->rr[i];
+        if (rr->type == SCAN_TYPE_A)
+            inet_ntop(AF_INET, rr->a4, text, sizeof(text));
+        else if (rr->type == SCAN_TYPE_AAAA)
+            inet_ntop(AF_INET6, rr->a6, text, sizeof(text));
+        else
+            continue;
+        if (o)
+            scan_report_obj_strv_add(o, field, text);
+        else
+            scan_report_strv_add(r, field, text);
+    }
+}
+
+static bool has_addresses(const struct scan_answer *a)
+{
+    return a && a->status == SCAN_DNS_OK && a->n > 0;
+}
+
+/* Append "; "-separated text to a problem buffer. */
+static void append(char *buf, size_t len, const char *text)
+{
+    size_t used = strlen(buf);
+    if (used >= len - 1)
+        return;
+    snprintf(buf + used, len - used, "%s%s", used ? "; " : "", text);
+}
+
+/* Did this answer come through a CNAME? @return the canonical name, or NULL. */
+static const char *alias_target(const struct scan_answer *a, const char *name)
+{
+    if (!a)
+        return NULL;
+    if (a->canon && strcasecmp(a->canon, name) != 0)
+        return a->canon;
+    if (a->ncname > 0)
+        return a->canon ? a->canon : "another name";
+    return NULL;
+}
+
+/*
+ * Judge one exchange.
+ * @param[out] problem  "" when fine; else a sentence (or several)
+ * @param[out] temp     the first temporary failure, when @p *has_temp
+ * @return the reason code of a certain problem, or NULL.
+ */
+static const char *judge_host(const struct mx_host *h, bool mixed_null, char *problem, size_t len,
+                              bool *has_temp, enum scan_dns_status *temp)
+{
+    const char *code = NULL;
+    char msg[512];
+    problem[0] = '\0';
+    *has_temp = false;
+
+    if (!h->name[0]) {
+        if (mixed_null) {
+            append(problem, len, "null MX (\".\") next to other MX records (RFC 7505 section 3)");
+            code = "null-mx-mixed";
+        }
+        return code;
+    }
+    if (h->literal) {
+        append(problem, len,
+               "the exchange is an IP address literal, not a host name (RFC 5321 section 5.1)");
+        return "ip-literal";
+    }
+    if (!h->askable) {
+        append(problem, len, "the exchange is not a valid host name");
+        return "bad-name";
+    }
+
+    const char *alias = alias_target(h->a, h->name);
+    if (!alias)
+        alias = alias_target(h->aaaa, h->name);
+    if (alias) {
+        snprintf(msg, sizeof(msg),
+                 "the exchange is an alias (CNAME) for %s; MX must name the host itself "
+                 "(RFC 2181 section 10.3, RFC 5321 section 5.1)",
+                 alias);
+        append(problem, len, msg);
+        code = "cname";
+    }
+    if (h->a->status == SCAN_DNS_CNAMELOOP || h->aaaa->status == SCAN_DNS_CNAMELOOP) {
+        append(problem, len, "the exchange's CNAME chain loops");
+        if (!code)
+            code = "cname-loop";
+    }
+
+    const struct scan_answer *both[2] = {h->a, h->aaaa};
+    for (int i = 0; i < 2; i++) {
+        if (!is_temp_failure(both[i]->status))
+            continue;
+        snprintf(msg, sizeof(msg), "%s lookup failed: %s", i ? "AAAA" : "A",
+                 scan_dns_status_word(both[i]->status));
+        append(problem, len, msg);
+        if (!*has_temp) {
+            *has_temp = true;
+            *temp = both[i]->status;
+        }
+    }
+
+    if (!has_addresses(h->a) && !has_addresses(h->aaaa) && !*has_temp &&
+        h->a->status != SCAN_DNS_CNAMELOOP && h->aaaa->status != SCAN_DNS_CNAMELOOP) {
+        if (h->a->status == SCAN_DNS_NXDOMAIN && h->aaaa->status == SCAN_DNS_NXDOMAIN)
+            append(problem, len, "the exchange does not exist (NXDOMAIN)");
+        else
+            append(problem, len, "the exchange has no A or AAAA record");
+        if (!code)
+            code = "unresolvable";
+    }
+    return code;
+}
+
+/*
+ * No MX: the implicit MX is the domain itself. Ask A and AAAA together.
+ * @return 0, -EAGAIN, -ENOMEM.
+ */
+static int fallback_lookups(struct scan_view *v, const char *dom, const struct scan_answer **a,
+                            const struct scan_answer **aaaa)
+{
+    int ra = scan_view_get(v, dom, SCAN_TYPE_A, a);
+    int r6 = scan_view_get(v, dom, SCAN_TYPE_AAAA, aaaa);
+    if (ra == -ENOMEM || r6 == -ENOMEM)
+        return -ENOMEM;
+    return ra < 0 ? ra : r6;
+}
+
+static void report_fallback(struct scan_report *r, const struct scan_answer *a,
+                            const struct scan_answer *aaaa)
+{
+    if (is_temp_failure(a->status) || a->status == SCAN_DNS_CNAMELOOP)
+        scan_report_status(r, "error", scan_dns_status_word(a->status));
+    else if (is_temp_failure(aaaa->status) || aaaa->status == SCAN_DNS_CNAMELOOP)
+        scan_report_status(r, "error", scan_dns_status_word(aaaa->status));
+    else if (!has_addresses(a) && !has_addresses(aaaa))
+        scan_report_status(r, "none", "no-address");
+    else
+        scan_report_status(r, "none", NULL);
+    scan_report_strv_init(r, "fallback");
+    add_addresses(r, NULL, "fallback", a);
+    add_addresses(r, NULL, "fallback", aaaa);
+}
+
+/*
+ * The MX set, sorted, with A and AAAA asked for every exchange in one round
+ * (not for the null MX, IP literals or a lone null MX).
+ * @param[out] hosts  caller frees with free(), also on -EAGAIN
+ * @return 0, -EAGAIN, -ENOMEM.
+ */
+static int collect_hosts(struct scan_view *v, const struct scan_answer *ma, struct mx_host **hosts,
+                         size_t *nhosts, size_t *nnull)
+{
+    struct mx_host *hs = calloc(ma->n, sizeof(*hs));
+    size_t n = 0;
+    bool missing = false;
+    *hosts = hs;
+    *nhosts = *nnull = 0;
+    if (!hs)
+        return -ENOMEM;
+    for (size_t i = 0; i < ma->n; i++) {
+        const struct scan_rr *rr = &ma->rr[i];
+        if (rr->type != SCAN_TYPE_MX)
+            continue;
+        hs[n].pref = rr->pref;
+        hs[n].name = rr->target ? rr->target : "";
+        if (!hs[n].name[0])
+            (*nnull)++;
+        n++;
+    }
+    qsort(hs, n, sizeof(*hs), host_cmp);
+    *nhosts = n;
+    if (n == 1 && *nnull == 1)
+        return 0;
+
+    for (size_t i = 0; i < n; i++) {
+        struct mx_host *h = &hs[i];
+        if (!h->name[0])
+            continue;
+        h->literal = is_ip_literal(h->name);
+        if (h->literal)
+            continue;
+        int ra = scan_view_get(v, h->name, SCAN_TYPE_A, &h->a);
+        int r6 = scan_view_get(v, h->name, SCAN_TYPE_AAAA, &h->aaaa);
+        if (ra == -ENOMEM || r6 == -ENOMEM)
+            return -ENOMEM;
+        if (ra == -EAGAIN || r6 == -EAGAIN)
+            missing = true;
+        else
+            h->askable = ra == 0 && r6 == 0;
+    }
+    return missing ? -EAGAIN : 0;
+}
+
+static void report_hosts(struct scan_report *r, const struct mx_host *hosts, size_t nhosts,
+                         size_t nnull)
+{
+    char problem[1024];
+    if (nhosts == 1 && nnull == 1) {
+        scan_report_status(r, "null", NULL);
+        struct scan_report_obj *o = scan_report_obj_add(r, "hosts");
+        scan_report_obj_int(o, "pref", hosts[0].pref);
+        scan_report_obj_str(o, "host", ".");
+        scan_report_obj_strv_init(o, "addresses");
+        scan_report_obj_str(o, "problem", NULL);
+        return;
+    }
+
+    const char *reason = nnull > 0 ? "null-mx-mixed" : NULL;
+    bool has_temp = false;
+    enum scan_dns_status temp = SCAN_DNS_OK;
+    for (size_t i = 0; i < nhosts; i++) {
+        const struct mx_host *h = &hosts[i];
+        bool ht;
+        enum scan_dns_status t = SCAN_DNS_OK;
+        const char *code = judge_host(h, nnull > 0, problem, sizeof(problem), &ht, &t);
+        if (code && !reason)
+            reason = code;
+        if (ht && !has_temp) {
+            has_temp = true;
+            temp = t;
+        }
+        struct scan_report_obj *o = scan_report_obj_add(r, "hosts");
+        scan_report_obj_int(o, "pref", h->pref);
+        scan_report_obj_str(o, "host", h->name[0] ? h->name : ".");
+        scan_report_obj_strv_init(o, "addresses");
+        if (h->askable) {
+            add_addresses(r, o, "addresses", h->a);
+            add_addresses(r, o, "addresses", h->aaaa);
+        }
+        scan_report_obj_str(o, "problem", problem[0] ? problem : NULL);
+    }
+    if (reason)
+        scan_report_status(r, "invalid", reason);
+    else if (has_temp)
+        scan_report_status(r, "error", scan_dns_status_word(temp));
+    else
+        scan_report_status(r, "valid", NULL);
+}
+
+int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **out)
+{
+    struct scan_report *r = NULL;
+    struct mx_host *hosts = NULL;
+    const struct scan_answer *ma = NULL, *a = NULL, *aaaa = NULL;
+    char dom[256];
+    size_t nhosts = 0, nnull = 0;
+    int ret;
+
+    if (!out)
+        return -EINVAL;
+    *out = NULL;
+    if (!v || !domain || !*domain || strlen(domain) >= sizeof(dom))
+        return -EINVAL;
+    snprintf(dom, sizeof(dom), "%s", domain);
+    if (dom[strlen(dom) - 1] == '.')
+        dom[strlen(dom) - 1] = '\0';
+
+    ret = scan_view_get(v, dom, SCAN_TYPE_MX, &ma);
+    if (ret < 0)
+        return ret;
+    bool no_mx = ma->status == SCAN_DNS_NODATA || (ma->status == SCAN_DNS_OK && ma->n == 0);
+    if (no_mx)
+        ret = fallback_lookups(v, dom, &a, &aaaa);
+    else if (ma->status == SCAN_DNS_OK)
+        ret = collect_hosts(v, ma, &hosts, &nhosts, &nnull);
+    if (ret < 0)
+        goto out;
+
+    ret = -ENOMEM;
+    r = scan_report_new(dom, "mx");
+    if (!r)
+        goto out;
+    if (no_mx)
+        report_fallback(r, a, aaaa);
+    else if (ma->status == SCAN_DNS_OK)
+        report_hosts(r, hosts, nhosts, nnull);
+    else if (ma->status == SCAN_DNS_NXDOMAIN)
+        scan_report_status(r, "invalid", "nxdomain");
+    else
+        scan_report_status(r, "error", scan_dns_status_word(ma->status));
+    if (!scan_report_result(r))
+        goto out; /* ret is -ENOMEM */
+    *out = r;
+    r = NULL;
+    ret = 0;
+out:
+    scan_report_free(r);
+    free(hosts);
+    return ret;
+}

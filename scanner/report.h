@@ -53,6 +53,12 @@ void scan_report_bool(struct scan_report *r, const char *name, int value);
 /** Append a string to the array field @p name (created on first use, at this position). */
 void scan_report_strv_add(struct scan_report *r, const char *name, const char *value);
 
+/** Create the array field @p name now, empty until something is added, so that an
+ *  empty list renders as [] (a stable JSON shape) and keeps its position. */
+void scan_report_strv_init(struct scan_report *r, const char *name);
+void scan_report_objv_init(struct scan_report *r, const char *name);
+void scan_report_obj_strv_init(struct scan_report_obj *o, const char *name);
+
 /** Append a new object to the array field @p name (created on first use). @return the
  *  object, borrowed until scan_report_free(), or NULL after an allocation failure
  *  (the obj functions accept NULL and do nothing). */

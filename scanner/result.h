@@ -51,22 +51,24 @@ struct scan_fields {
 
 /** The class of a DNSBL answer, from the catalog. */
 enum scan_class {
-    SCAN_CLASS_NONE = 0,     /**< no class: clean NXDOMAIN, or an error */
-    SCAN_CLASS_LISTING,      /**< a real listing: actionable */
-    SCAN_CLASS_INFO,         /**< informational listing (UCEPROTECT 2/3, reputation) */
-    SCAN_CLASS_ALLOW,        /**< allowlist / good reputation: reported as clean */
+    SCAN_CLASS_NONE = 0, /**< no class: clean NXDOMAIN, or an error */
+    SCAN_CLASS_LISTING,  /**< a real listing: actionable */
+    SCAN_CLASS_INFO,     /**< informational listing (UCEPROTECT 2/3, reputation) */
+    SCAN_CLASS_ALLOW,    /**< allowlist / good reputation: reported as clean */
 };
 
 /** @return "listing", "informational", "allow" or NULL for SCAN_CLASS_NONE. */
 const char *scan_class_word(enum scan_class c);
 
 struct scan_result {
-    const char *target;  /**< the target as canonical text: "192.0.2.1", "2001:db8::1", "example.test" */
+    const char
+        *target; /**< the target as canonical text: "192.0.2.1", "2001:db8::1", "example.test" */
     const char *check;   /**< "dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx" */
     const char *list;    /**< DNSBL: the zone as shown to users (never a key); else NULL */
     const char *list_id; /**< DNSBL: catalog id; else NULL */
     const char *status;  /**< status word, e.g. "listed", "clean", "error", "pass", "valid" */
-    const char *reason;  /**< why, for error/fail/invalid (e.g. "timeout", "blocked"); NULL otherwise */
+    const char
+        *reason; /**< why, for error/fail/invalid (e.g. "timeout", "blocked"); NULL otherwise */
 
     /* DNSBL part (check == "dnsbl") */
     enum scan_class klass;
@@ -82,11 +84,11 @@ struct scan_result {
 
 /** Health of one list in this run (one per list, before its results). */
 struct scan_health {
-    const char *list;    /**< zone as shown (never a key) */
+    const char *list; /**< zone as shown (never a key) */
     const char *list_id;
     bool healthy;
-    const char *reason;  /**< NULL when healthy; else "blocked", "unhealthy" */
-    const char *detail;  /**< a sentence: what was seen and what to do; NULL when healthy */
+    const char *reason; /**< NULL when healthy; else "blocked", "unhealthy" */
+    const char *detail; /**< a sentence: what was seen and what to do; NULL when healthy */
 };
 
 #endif

@@ -21,6 +21,16 @@
  * fc00::/7, ff00::/8, ::ffff:0:0/96 mapped) are skipped with one warning per
  * input line. Documentation ranges are scanned like any other.
  *
+ * "@FILE" naming something other than a regular file (a pipe, /dev/stdin,
+ * a shell process substitution) is spooled like "-", since it cannot be read twice.
+ *
+ * Messages (through scan_target_opts::msg) have the form
+ * "FILE:LINE: 'TEXT': WHY", "<stdin>:LINE: 'TEXT': WHY" or
+ * "argument N: 'TEXT': WHY", TEXT being the offending spec with control
+ * characters shown as '?' and cut to 80 bytes (then "..."). At most 100 bad
+ * lines and 100 reserved-address warnings are reported; the rest are summed up
+ * in one "... and N more" message per kind.
+ *
  * Usage:
  * @code
  *   struct scan_targets *ts = NULL;
@@ -42,35 +52,49 @@ enum scan_target_type { SCAN_T_IP4, SCAN_T_IP6, SCAN_T_DOMAIN };
 /** One target to check. Plain record, filled by scan_targets_next(). */
 struct scan_target {
     enum scan_target_type type;
-    uint8_t addr[16];  /**< IP4: first 4 bytes; IP6: 16 bytes; network order */
-    char text[256];    /**< canonical text: "192.0.2.1", "2001:db8::1" (RFC 5952), "example.test"
-                            (lower-case, no trailing dot) */
+    uint8_t addr[16]; /**< IP4: first 4 bytes; IP6: 16 bytes; network order */
+    char text[256];   /**< canonical text: "192.0.2.1", "2001:db8::1" (RFC 5952), "example.test"
+                           (lower-case, no trailing dot) */
 };
 
 /** What a spec is, after parsing (no expansion). */
 struct scan_spec {
     enum scan_target_type type;
-    uint8_t addr[16];  /**< first address of the range, network order */
-    unsigned prefix;   /**< 32 / 128 for single addresses; 0 for domains */
-    char domain[254];  /**< domains: canonical name */
+    uint8_t addr[16]; /**< first address of the range, network order */
+    unsigned prefix;  /**< 32 / 128 for single addresses; 0 for domains */
+    char domain[254]; /**< domains: canonical name */
 };
+
+/** Room for the reason scan_spec_parse() writes, terminating NUL included. */
+#define SCAN_SPEC_WHY_MAX 128
 
 /**
  * Parse one spec (an argument or a file line with comments and surrounding blanks
- * already removed).
- * @param[out] why  on error: a static phrase saying what is wrong, e.g.
- *                  "IPv4 prefix shorter than /8", "not an IP address, range or domain name"
+ * already removed). IPv4 octets must be plain decimal: "010.1.1.1" is rejected
+ * (octal or decimal is ambiguous), as inet_pton() does. A single address may be
+ * written with /32 or /128.
+ * @param[in]  s       NUL-terminated spec; borrowed for the call
+ * @param[out] out     the parsed spec; zeroed on error
+ * @param[out] why     on error: what is wrong, e.g. "IPv4 prefix shorter than /8" or
+ *                     "host bits set, did you mean 192.0.2.0/24"; may be NULL
+ * @param[in]  whylen  size of @p why (SCAN_SPEC_WHY_MAX is always enough)
  * @return 0 or SCAN_EPARSE.
  */
-int scan_spec_parse(const char *s, struct scan_spec *out, const char **why);
+int scan_spec_parse(const char *s, struct scan_spec *out, char *why, size_t whylen);
 
-/** @return the number of targets @p sp stands for (1 for singles and domains). */
+/** @return the number of addresses @p sp spans, reserved ones included (1 for singles
+ *  and domains). */
 uint64_t scan_spec_count(const struct scan_spec *sp);
 
 /** @return a static reason when @p sp lies in (or overlaps) a range no list can hold,
  *  e.g. "RFC 1918 private address"; NULL when it is scannable. A range that only
- *  partly overlaps is scanned except the reserved addresses (and warned once). */
+ *  partly overlaps is scanned except the reserved addresses (and warned once).
+ *  When it overlaps several reserved ranges, the first one's reason. */
 const char *scan_spec_reserved(const struct scan_spec *sp);
+
+/** @return how many of the scan_spec_count() addresses of @p sp are reserved
+ *  (0 for domains; scan_spec_count() when it is fully reserved). */
+uint64_t scan_spec_reserved_count(const struct scan_spec *sp);
 
 /** @return true when the single address (IP4 or IP6, network order) is reserved. */
 bool scan_addr_reserved(enum scan_target_type type, const uint8_t *addr);
@@ -79,8 +103,9 @@ bool scan_addr_reserved(enum scan_target_type type, const uint8_t *addr);
 typedef void (*scan_target_msg_fn)(void *arg, bool is_error, const char *msg);
 
 struct scan_target_opts {
-    bool skip_invalid;       /**< scan the valid lines, report each bad one as a warning */
-    scan_target_msg_fn msg;  /**< receives "FILE:LINE: 'text': why" errors and warnings */
+    bool skip_invalid;      /**< scan the valid lines, report each bad one as a warning */
+    scan_target_msg_fn msg; /**< receives "FILE:LINE: 'text': why" errors and warnings;
+                                 may be NULL (silent) */
     void *msg_arg;
 };
 
@@ -88,7 +113,8 @@ struct scan_targets;
 
 /**
  * @param[in] specs  borrowed; must stay valid until scan_targets_free()
- * @param[out] out   caller frees with scan_targets_free()
+ * @param[in] opts   copied; may be NULL (no messages, bad lines are errors)
+ * @param[out] out   caller frees with scan_targets_free(); NULL on error
  * @return 0, -ENOMEM.
  */
 int scan_targets_new(char *const *specs, size_t n, const struct scan_target_opts *opts,
@@ -96,16 +122,28 @@ int scan_targets_new(char *const *specs, size_t n, const struct scan_target_opts
 
 /**
  * Read every spec once: validate, report errors and reserved-range warnings, count.
- * @param[out] total  the number of targets the scan will visit (after dedup of
- *                    identical spec lines; overlaps between ranges are not subtracted)
+ * Call once. Memory grows with the number of distinct single targets and ranges
+ * (input lines), never with range sizes.
+ * @param[out] total  the number of targets scan_targets_next() will return: every
+ *                    address and domain once, reserved addresses left out, overlaps
+ *                    (identical lines, a single inside a range, nested ranges) counted
+ *                    once. 0 on error.
  * @return 0; SCAN_EPARSE when a line is bad and skip_invalid is off (every bad line
- *         was reported); -ENOENT/-EACCES/-EIO for unreadable files (reported); -ENOMEM.
+ *         was reported); for an unreadable file or a failed spool of standard input
+ *         its negative errno (-ENOENT, -EACCES, -EISDIR, -EIO, ...; reported, and the
+ *         other sources are still checked); -E2BIG past 2^31 - 2 valid lines;
+ *         -EINVAL when called twice; -ENOMEM.
  */
 int scan_targets_prepare(struct scan_targets *ts, uint64_t *total);
 
 /**
- * Next target, in input order.
- * @return 0 (filled @p t); 1 at the end; negative on a read error.
+ * Next target, in input order: a target is returned where it first appears, ranges
+ * are walked in address order. Files are read again (spooled input from the copy).
+ * @param[out] t  filled on 0
+ * @return 0 (filled @p t); 1 at the end (and on every later call); -EINVAL unless
+ *         scan_targets_prepare() succeeded; a negative errno when a file cannot be
+ *         read again, SCAN_EIO when it changed since scan_targets_prepare() (both
+ *         reported through the message callback; later calls return the same code).
  */
 int scan_targets_next(struct scan_targets *ts, struct scan_target *t);
 

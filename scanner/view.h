@@ -71,8 +71,7 @@ int scan_view_put(struct scan_view *v, const char *name, uint16_t type, struct s
 size_t scan_view_missing_count(const struct scan_view *v);
 
 /** Read missing question @p i (< count). @p name is borrowed until the next clear. */
-void scan_view_missing_get(const struct scan_view *v, size_t i, const char **name,
-                           uint16_t *type);
+void scan_view_missing_get(const struct scan_view *v, size_t i, const char **name, uint16_t *type);
 
 /** Forget the missing list (after the engine has taken the questions). */
 void scan_view_missing_clear(struct scan_view *v);

@@ -1,2 +1,216 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Unit tests for the DNS reply decoder, the job view and the report builder.
+ * Replies are annotated byte arrays (STYLE rule 13).
+ */
 #include <criterion/criterion.h>
-Test(dnsmsg, placeholder) { cr_assert(1); }
+#include <errno.h>
+#include <string.h>
+
+#include "scanner/dnsmsg.h"
+#include "scanner/report.h"
+#include "scanner/view.h"
+
+/* Header: id 0x1234, QR|RD|RA, rcode in the low nibble of byte 3. */
+#define HDR(rcode, an) 0x12, 0x34, 0x81, (0x80 | (rcode)), 0, 1, 0, (an), 0, 0, 0, 0
+/* Question: 2.0.0.127.zen.test A IN */
+#define QNAME 1, '2', 1, '0', 1, '0', 3, '1', '2', '7', 3, 'z', 'e', 'n', 4, 't', 'e', 's', 't', 0
+#define QA    0, 1, 0, 1
+/* An A record owned by the question name (pointer 0xc00c), TTL 60. */
+#define ARR(d) 0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, (d)
+
+Test(dnsmsg, three_a_records)
+{
+    const uint8_t pkt[] = {HDR(0, 3), QNAME, QA, ARR(2), ARR(4), ARR(10)};
+    struct scan_answer *a = NULL;
+    cr_assert_eq(scan_answer_parse(pkt, sizeof(pkt), SCAN_TYPE_A, &a), 0);
+    cr_assert_eq(a->status, SCAN_DNS_OK);
+    cr_assert_eq(a->n, 3);
+    cr_assert_eq(a->rr[0].a4[3], 2);
+    cr_assert_eq(a->rr[2].a4[3], 10);
+    cr_assert_str_eq(a->canon, "2.0.0.127.zen.test");
+    cr_assert_eq(a->rr[1].ttl, 60);
+    scan_answer_free(a);
+}
+
+Test(dnsmsg, rcodes)
+{
+    struct {
+        int rcode;
+        enum scan_dns_status want;
+    } t[] = {{3, SCAN_DNS_NXDOMAIN},
+             {2, SCAN_DNS_SERVFAIL},
+             {5, SCAN_DNS_REFUSED},
+             {1, SCAN_DNS_BADRESP},
+             {4, SCAN_DNS_BADRESP}};
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        const uint8_t pkt[] = {HDR(t[i].rcode, 0), QNAME, QA};
+        struct scan_answer *a = NULL;
+        cr_assert_eq(scan_answer_parse(pkt, sizeof(pkt), SCAN_TYPE_A, &a), 0);
+        cr_assert_eq(a->status, t[i].want, "rcode %d", t[i].rcode);
+        cr_assert_eq(a->n, 0);
+        scan_answer_free(a);
+    }
+}
+
+Test(dnsmsg, nodata_when_only_other_types)
+{
+    /* NOERROR with one TXT record while A was asked. */
+    const uint8_t pkt[] = {HDR(0, 1), QNAME, QA, 0xc0, 0x0c, 0, 16, 0,   1,
+                           0,         0,     0,  5,    0,    3, 2,  'h', 'i'};
+    struct scan_answer *a = NULL;
+    cr_assert_eq(scan_answer_parse(pkt, sizeof(pkt), SCAN_TYPE_A, &a), 0);
+    cr_assert_eq(a->status, SCAN_DNS_NODATA);
+    scan_answer_free(a);
+}
+
+Test(dnsmsg, txt_strings_joined)
+{
+    const uint8_t pkt[] = {HDR(0, 1), QNAME, 0, 16, 0, 1,
+                           /* TXT "v=spf1 " "-all" */
+                           0xc0, 0x0c, 0, 16, 0, 1, 0, 0, 0, 5, 0, 13, 7, 'v', '=', 's', 'p', 'f',
+                           '1', ' ', 4, '-', 'a', 'l', 'l'};
+    struct scan_answer *a = NULL;
+    cr_assert_eq(scan_answer_parse(pkt, sizeof(pkt), SCAN_TYPE_TXT, &a), 0);
+    cr_assert_eq(a->status, SCAN_DNS_OK);
+    cr_assert_eq(a->rr[0].txt_len, 11);
+    cr_assert_eq(a->rr[0].nstrings, 2);
+    cr_assert_str_eq((const char *)a->rr[0].txt, "v=spf1 -all");
+    scan_answer_free(a);
+}
+
+Test(dnsmsg, txt_string_overrunning_rdata_is_badresp)
+{
+    const uint8_t pkt[] = {HDR(0, 1), QNAME, 0, 16, 0, 1, 0xc0, 0x0c, 0,   16, 0,
+                           1,         0,     0, 0,  5, 0, 3,    9,    'a', 'b'};
+    struct scan_answer *a = NULL;
+    cr_assert_eq(scan_answer_parse(pkt, sizeof(pkt), SCAN_TYPE_TXT, &a), 0);
+    cr_assert_eq(a->status, SCAN_DNS_BADRESP);
+    scan_answer_free(a);
+}
+
+Test(dnsmsg, cname_chain_followed)
+{
+    /* 2.0.0.127.zen.test CNAME x.test (uncompressed), x.test A 127.0.0.3 */
+    const uint8_t pkt[] = {HDR(0, 2), QNAME, QA,
+                           /* x.test A first: order must not matter */
+                           1, 'x', 4, 't', 'e', 's', 't', 0, 0, 1, 0, 1, 0, 0, 0, 9, 0, 4, 127, 0,
+                           0, 3,
+                           /* CNAME rdata: "x" + pointer to "test" at offset 12+16 */
+                           0xc0, 0x0c, 0, 5, 0, 1, 0, 0, 0, 9, 0, 4, 1, 'x', 0xc0, 26};
+    struct scan_answer *a = NULL;
+    cr_assert_eq(scan_answer_parse(pkt, sizeof(pkt), SCAN_TYPE_A, &a), 0);
+    cr_assert_eq(a->status, SCAN_DNS_OK);
+    cr_assert_eq(a->ncname, 1);
+    cr_assert_str_eq(a->canon, "x.test");
+    cr_assert_eq(a->rr[0].a4[3], 3);
+    scan_answer_free(a);
+}
+
+Test(dnsmsg, cname_to_itself_is_loop)
+{
+    const uint8_t pkt[] = {HDR(0, 1), QNAME, QA, 0xc0, 0x0c, 0, 5,    0,   1,
+                           0,         0,     0,  9,    0,    2, 0xc0, 0x0c};
+    struct scan_answer *a = NULL;
+    cr_assert_eq(scan_answer_parse(pkt, sizeof(pkt), SCAN_TYPE_A, &a), 0);
+    cr_assert_eq(a->status, SCAN_DNS_CNAMELOOP);
+    scan_answer_free(a);
+}
+
+Test(dnsmsg, garbage_never_crashes)
+{
+    /* Compression pointer pointing at itself in the question. */
+    const uint8_t loop[] = {HDR(0, 1), 0xc0, 0x0c, QA};
+    /* Answer count larger than the records present. */
+    const uint8_t shortpkt[] = {HDR(0, 5), QNAME, QA, ARR(2)};
+    /* Pointer past the end. */
+    const uint8_t past[] = {HDR(0, 1), QNAME, QA, 0xc0, 0xff, 0, 1, 0, 1, 0,
+                            0,         0,     1,  0,    4,    1, 2, 3, 4};
+    const uint8_t *pkts[] = {loop, shortpkt, past, (const uint8_t *)"\x12\x34"};
+    size_t lens[] = {sizeof(loop), sizeof(shortpkt), sizeof(past), 2};
+    for (size_t i = 0; i < 4; i++) {
+        struct scan_answer *a = NULL;
+        cr_assert_eq(scan_answer_parse(pkts[i], lens[i], SCAN_TYPE_A, &a), 0);
+        cr_assert_eq(a->status, SCAN_DNS_BADRESP, "packet %zu", i);
+        cr_assert_eq(a->n, 0);
+        scan_answer_free(a);
+    }
+    /* Every truncation of a good packet decodes to something without crashing. */
+    const uint8_t good[] = {HDR(0, 3), QNAME, QA, ARR(2), ARR(4), ARR(10)};
+    for (size_t l = 0; l < sizeof(good); l++) {
+        struct scan_answer *a = NULL;
+        cr_assert_eq(scan_answer_parse(good, l, SCAN_TYPE_A, &a), 0);
+        cr_assert_eq(a->status, SCAN_DNS_BADRESP, "len %zu", l);
+        scan_answer_free(a);
+    }
+}
+
+Test(dnsmsg, mx_and_escaped_names)
+{
+    /* MX 10 "m\001x.test" (a control byte inside a label is escaped as \001). */
+    const uint8_t pkt[] = {HDR(0, 1), QNAME, 0, 15,  0, 1,   0xc0, 0x0c, 0,   15,
+                           0,         1,     0, 0,   0, 5,   0,    12,   0,   10,
+                           3,         'M',   1, 'x', 4, 't', 'e',  's',  't', 0};
+    struct scan_answer *a = NULL;
+    cr_assert_eq(scan_answer_parse(pkt, sizeof(pkt), SCAN_TYPE_MX, &a), 0);
+    cr_assert_eq(a->status, SCAN_DNS_OK);
+    cr_assert_eq(a->rr[0].pref, 10);
+    cr_assert_str_eq(a->rr[0].target, "m\\001x.test");
+    struct scan_answer *d = scan_answer_dup(a);
+    cr_assert_str_eq(d->rr[0].target, "m\\001x.test");
+    scan_answer_free(a);
+    scan_answer_free(d);
+}
+
+Test(view, missing_then_put_then_hit)
+{
+    struct scan_view *v = scan_view_new();
+    const struct scan_answer *a;
+    cr_assert_eq(scan_view_get(v, "Example.TEST.", SCAN_TYPE_TXT, &a), -EAGAIN);
+    cr_assert_eq(scan_view_get(v, "example.test", SCAN_TYPE_TXT, &a), -EAGAIN);
+    cr_assert_eq(scan_view_missing_count(v), 1, "a question is recorded once");
+    const char *name;
+    uint16_t type;
+    scan_view_missing_get(v, 0, &name, &type);
+    cr_assert_str_eq(name, "example.test");
+    cr_assert_eq(type, SCAN_TYPE_TXT);
+    scan_view_missing_clear(v);
+    cr_assert_eq(scan_view_put(v, name = "example.test", SCAN_TYPE_TXT,
+                               scan_answer_new_status(SCAN_DNS_NXDOMAIN, SCAN_TYPE_TXT)),
+                 0);
+    cr_assert_eq(scan_view_get(v, "EXAMPLE.test", SCAN_TYPE_TXT, &a), 0);
+    cr_assert_eq(a->status, SCAN_DNS_NXDOMAIN);
+    cr_assert_eq(scan_view_get(v, "example.test", SCAN_TYPE_A, &a), -EAGAIN);
+    cr_assert_eq(scan_view_get(v, "bad..name", SCAN_TYPE_A, &a), -EINVAL);
+    cr_assert_eq(scan_view_size(v), 1);
+    scan_view_free(v);
+}
+
+Test(report, fields_and_objects)
+{
+    struct scan_report *r = scan_report_new("example.test", "spf");
+    scan_report_status(r, "invalid", "too-many-lookups");
+    scan_report_str(r, "record", "v=spf1 -all");
+    scan_report_int(r, "lookups", 11);
+    struct scan_report_obj *p = scan_report_obj_add(r, "problems");
+    scan_report_obj_str(p, "severity", "error");
+    scan_report_strv_add(r, "ptr", "a.test");
+    scan_report_strv_add(r, "ptr", "b.test");
+    struct scan_report_obj *q = scan_report_obj_add(r, "problems");
+    scan_report_obj_str(q, "severity", "warning");
+    const struct scan_result *res = scan_report_result(r);
+    cr_assert_not_null(res);
+    cr_assert_str_eq(res->status, "invalid");
+    cr_assert_str_eq(res->reason, "too-many-lookups");
+    cr_assert_eq(res->extra.n, 4);
+    cr_assert_str_eq(res->extra.f[0].str, "v=spf1 -all");
+    cr_assert_eq(res->extra.f[1].i, 11);
+    cr_assert_eq(res->extra.f[2].type, SCAN_F_OBJV);
+    cr_assert_eq(res->extra.f[2].n, 2);
+    cr_assert_str_eq(res->extra.f[2].objv[1].f[0].str, "warning");
+    cr_assert_eq(res->extra.f[3].n, 2);
+    cr_assert_str_eq(res->extra.f[3].strv[1], "b.test");
+    scan_report_free(r);
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Command-line parsing for dnsbl-scan: fills struct cli_opts and nothing else
+ * (STYLE rule 15). Exit codes are defined here because usage errors are the
+ * first ones a user meets.
+ */
+#ifndef CLI_OPTS_H
+#define CLI_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/** Process exit codes (documented in the README). */
+enum cli_exit {
+    CLI_EXIT_OK = 0,     /**< nothing listed, every verdict complete (with --state: nothing new) */
+    CLI_EXIT_LISTED = 1, /**< something listed (with --state: new listings or new problems) */
+    CLI_EXIT_USAGE = 2,  /**< usage, configuration or input error */
+    CLI_EXIT_INCOMPLETE =
+        3, /**< nothing listed, but errors or unhealthy lists left verdicts open */
+};
+
+enum cli_cmd { CLI_CMD_CHECK, CLI_CMD_SCAN, CLI_CMD_LISTS, CLI_CMD_HISTORY };
+
+/** A growable array of borrowed strings (they point into argv). */
+struct cli_strv {
+    const char **v;
+    size_t n, cap;
+};
+
+struct cli_opts {
+    enum cli_cmd cmd;
+    const char *format;     /**< "text", "json", "csv", "summary" or NULL (command default) */
+    unsigned checks;        /**< enum scan_check_kind bits; 0 = all applicable */
+    const char *lists_path; /**< --lists */
+    struct cli_strv lists;  /**< --list */
+    struct cli_strv resolvers;
+    struct cli_strv spf_domains;
+    struct cli_strv targets;
+    size_t concurrency;
+    unsigned channels; /**< 0 = automatic */
+    int timeout_ms;
+    int tries;
+    double rate; /**< < 0 = catalog rates */
+    bool skip_invalid;
+    int progress; /**< -1 auto (stderr is a terminal), 0 off, 1 on */
+    int color;    /**< -1 auto, 0 never, 1 always */
+    /* run history (issue 4) */
+    const char *state_path;
+    const char *delta_path;
+    const char *prom_path;
+    const char *on_change;
+    const char *job_path;
+    bool wait;
+    bool nagios;
+    long warn, crit;      /**< --nagios thresholds, -1 = default */
+    double anomaly_share; /**< < 0 = default */
+};
+
+/**
+ * Parse argv.
+ * @param[out] o  filled; its arrays are freed with cli_opts_free()
+ * @return 0; 1 when --help or --version was handled (exit 0); CLI_EXIT_USAGE after
+ *         printing a one-line error to stderr.
+ */
+int cli_opts_parse(int argc, char **argv, struct cli_opts *o);
+
+void cli_opts_free(struct cli_opts *o);
+
+/** Append to a string array. @return 0 or -ENOMEM. */
+int cli_strv_push(struct cli_strv *a, const char *s);
+
+/** Parse "500ms", "2s", "1.5s", "1m" or a bare number of seconds. @return ms, or -1. */
+int cli_parse_duration(const char *s);
+
+#endif

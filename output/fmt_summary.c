@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * The summary, for `dnsbl-scan scan` over large pools: what needs action is
+ * printed the moment it arrives, everything else is only counted.
+ *
+ * @code
+ *   UNHEALTHY  b.barracudacentral.org  b.barracudacentral.org refuses this resolver: ...
+ *   LISTED  192.0.2.10  zen.spamhaus.org  127.0.0.2 SBL; 127.0.0.4 XBL  delist: https://...
+ *   ERROR   192.0.2.10  b.barracudacentral.org  blocked
+ *   INFO    192.0.2.11  dnsbl-2.uceprotect.net  127.0.0.2 network neighbourhood
+ *   INVALID  example.test  spf  too-many-lookups  record=v=spf1 ...; lookups=11
+ *   ... and 5 more errors for b.barracudacentral.org (blocked)
+ *
+ *   list                    listed  informational  clean  errors  health
+ *   zen.spamhaus.org             1              0      0       0  ok
+ *   b.barracudacentral.org       0              0      0      16  blocked
+ *   spf                     invalid 1
+ *   3 targets, 19 results in 0.8 s (11 queries/s): 1 listed, 1 informational, 16 errors
+ * @endcode
+ *
+ * Errors are capped at OUT_ERROR_LINES lines per (list or check, reason): a
+ * resolver that times out on one list would otherwise bury the listings. The
+ * rest are counted and reported at out_finish(). Record checks print a line
+ * for the statuses that need attention (fail, invalid, none, permerror,
+ * softfail; error and temperror under the same cap as DNSBL errors).
+ *
+ * Memory is bounded by the number of lists and checks (times the distinct
+ * status words and error reasons, which come from the scanner's vocabulary,
+ * not from DNS data), never by the number of results.
+ */
+#include "output/fmt.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanner/err.h"
+
+/** Width of the tag column: "LISTED" and shorter tags line up. */
+#define TAG_W 6
+
+struct sum_count {
+    char *word; /**< status word or error reason, as given (printed sanitized) */
+    uint64_t n;
+};
+
+/** One list (dnsbl) or one record check. */
+struct sum_group {
+    bool dnsbl;
+    char *key;                /**< list id (else zone) or check name, for lookup */
+    char *label;              /**< sanitized: zone or check name */
+    char *health;             /**< sanitized "ok" or the unhealthy reason; NULL when not reported */
+    struct sum_count *status; /**< per status word (dnsbl: listed, informational, ...) */
+    size_t nstatus;
+    size_t capstatus;
+    struct sum_count *errs; /**< per error reason: how many errors */
+    size_t nerrs;
+    size_t caperrs;
+};
+
+struct out_summary {
+    struct sum_group *g;
+    size_t n;
+    size_t cap;
+    bool printed; /**< a line was streamed: the table needs a blank line first */
+};
+
+int out_summary_new(struct out_summary **out)
+{
+    *out = calloc(1, sizeof(**out));
+    return *out ? 0 : -ENOMEM;
+}
+
+static void counts_free(struct sum_count *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(c[i].word);
+    free(c);
+}
+
+void out_summary_free(struct out_summary *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->g[i].key);
+        free(s->g[i].label);
+        free(s->g[i].health);
+        counts_free(s->g[i].status, s->g[i].nstatus);
+        counts_free(s->g[i].errs, s->g[i].nerrs);
+    }
+    free(s->g);
+    free(s);
+}
+
+/* The group for (dnsbl, key), created on first sight with @p label. */
+static struct sum_group *group_of(struct out_summary *s, bool dnsbl, const char *key,
+                                  const char *label)
+{
+    struct sum_group *g = NULL;
+
+    for (size_t i = 0; i < s->n; i++)
+        if (s->g[i].dnsbl == dnsbl && strcmp(s->g[i].key, key) == 0)
+            return &s->g[i];
+    g = out_grow(s->g, &s->cap, s->n, sizeof(*g));
+    if (!g)
+        return NULL;
+    s->g = g;
+    g = &s->g[s->n];
+    *g = (struct sum_group){.dnsbl = dnsbl, .key = strdup(key), .label = out_text_dup(label)};
+    if (!g->key || !g->label) {
+        free(g->key);
+        free(g->label);
+        return NULL;
+    }
+    s->n++;
+    return g;
+}
+
+/* Add one to the count of @p word. @return the count after, or 0 on ENOMEM. */
+static uint64_t count(struct sum_count **c, size_t *n, size_t *cap, const char *word)
+{
+    struct sum_count *a = NULL;
+    char *copy = NULL;
+
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*c)[i].word, word) == 0)
+            return ++(*c)[i].n;
+    copy = strdup(word);
+    a = copy ? out_grow(*c, cap, *n, sizeof(*a)) : NULL;
+    if (!a) {
+        free(copy);
+        return 0;
+    }
+    *c = a;
+    a[(*n)++] = (struct sum_count){.word = copy, .n = 1};
+    return 1;
+}
+
+static uint64_t count_of(const struct sum_group *g, const char *word)
+{
+    for (size_t i = 0; i < g->nstatus; i++)
+        if (strcmp(g->status[i].word, word) == 0)
+            return g->status[i].n;
+    return 0;
+}
+
+static void tag(struct out_writer *w, const char *color, const char *word)
+{
+    out_colored(w, color, word);
+    out_sink_pad(&w->out, strlen(word) < TAG_W ? TAG_W - strlen(word) : 0);
+}
+
+int out_summary_health(struct out_writer *w, const struct scan_health *h)
+{
+    struct out_sink *s = &w->out;
+    struct sum_group *g = group_of(w->sum, true, out_list_key(h->list_id, h->list),
+                                   out_list_key(h->list, h->list_id));
+
+    if (!g)
+        return -ENOMEM;
+    free(g->health);
+    g->health = out_text_dup(h->healthy ? "ok" : out_health_reason(h));
+    if (!g->health)
+        return -ENOMEM;
+    if (h->healthy)
+        return 0;
+    tag(w, "33", "UNHEALTHY");
+    out_sink_printf(s, "  %s  ", g->label);
+    if (h->detail)
+        out_put_cstr(s, h->detail, out_sink_text);
+    else
+        out_sink_puts(s, g->health);
+    out_sink_puts(s, "\n");
+    w->sum->printed = true;
+    return s->err;
+}
+
+/* An upper-case copy of a status word for the tag column. */
+static void upper_tag(const char *word, char *buf, size_t cap)
+{
+    size_t n = out_sanitize_text(word ? word : "", word ? strlen(word) : 0, buf, cap);
+
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] >= 'a' && buf[i] <= 'z')
+            buf[i] = (char)(buf[i] - 'a' + 'A');
+}
+
+/* One streamed line: TAG  target  name  [rest]. */
+static void line_head(struct out_writer *w, const struct scan_result *r, const char *color,
+                      const char *tagword, const char *name)
+{
+    tag(w, color, tagword);
+    out_sink_puts(&w->out, "  ");
+    out_put_cstr(&w->out, r->target, out_sink_text);
+    out_sink_puts(&w->out, "  ");
+    out_sink_puts(&w->out, name);
+}
+
+/* Record-check statuses worth a line: failures and missing records... */
+static const char *const line_words[] = {"fail", "invalid", "none", "permerror", "softfail", NULL};
+/* ...and DNS failures, capped like DNSBL errors. */
+static const char *const error_words[] = {"error", "temperror", NULL};
+
+/* Count an error under its reason; @return whether it still gets a line, or
+ * -ENOMEM. */
+static int error_line_due(struct sum_group *g, const char *reason)
+{
+    uint64_t n = count(&g->errs, &g->nerrs, &g->caperrs, reason ? reason : "-");
+
+    if (n == 0)
+        return -ENOMEM;
+    return n <= OUT_ERROR_LINES;
+}
+
+static int emit_dnsbl(struct out_writer *w, const struct scan_result *r, struct sum_group *g)
+{
+    struct out_sink *s = &w->out;
+    const char *status = r->status ? r->status : "";
+    const char *bucket = "clean";
+    int due = 0;
+
+    if (strcmp(status, "error") == 0)
+        bucket = "error";
+    else if (strcmp(status, "listed") == 0)
+        bucket = r->klass == SCAN_CLASS_INFO ? "informational" : "listed";
+    if (!count(&g->status, &g->nstatus, &g->capstatus, bucket))
+        return -ENOMEM;
+    if (strcmp(bucket, "error") == 0) {
+        due = error_line_due(g, r->reason);
+        if (due <= 0)
+            return due;
+        line_head(w, r, "33", "ERROR", g->label);
+        out_sink_puts(s, "  ");
+        out_put_cstr(s, r->reason ? r->reason : "-", out_sink_text);
+    } else if (strcmp(bucket, "clean") != 0) {
+        bool info = strcmp(bucket, "informational") == 0;
+
+        line_head(w, r, info ? "36" : "31", info ? "INFO" : "LISTED", g->label);
+        if (r->ncodes > 0) {
+            out_sink_puts(s, "  ");
+            out_codes_meanings(s, r, out_sink_text);
+        }
+        if (r->delist_url) {
+            out_sink_puts(s, "  delist: ");
+            out_put_cstr(s, r->delist_url, out_sink_text);
+        }
+    } else {
+        return 0;
+    }
+    out_sink_puts(s, "\n");
+    w->sum->printed = true;
+    return s->err;
+}
+
+static int emit_check(struct out_writer *w, const struct scan_result *r, struct sum_group *g)
+{
+    struct out_sink *s = &w->out;
+    const char *status = r->status ? r->status : "";
+    char word[32];
+
+    if (!count(&g->status, &g->nstatus, &g->capstatus, status))
+        return -ENOMEM;
+    if (out_word_in(status, error_words)) {
+        int due = error_line_due(g, r->reason);
+
+        if (due <= 0)
+            return due;
+    } else if (!out_word_in(status, line_words)) {
+        return 0;
+    }
+    upper_tag(status, word, sizeof(word));
+    line_head(w, r, out_status_color(r), word, g->label);
+    out_sink_puts(s, "  ");
+    out_put_cstr(s, r->reason ? r->reason : "-", out_sink_text);
+    if (r->extra.n > 0) {
+        out_sink_puts(s, "  ");
+        out_fields_compact(s, &r->extra, "; ", out_sink_text);
+    }
+    out_sink_puts(s, "\n");
+    w->sum->printed = true;
+    return s->err;
+}
+
+int out_summary_emit(struct out_writer *w, const struct scan_result *r)
+{
+    bool dnsbl = out_is_dnsbl(r);
+    struct sum_group *g = group_of(w->sum, dnsbl, out_result_key(r), out_result_label(r));
+
+    if (!g)
+        return -ENOMEM;
+    return dnsbl ? emit_dnsbl(w, r, g) : emit_check(w, r, g);
+}
+
+static size_t digits(uint64_t v)
+{
+    size_t n = 1;
+
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n;
+}
+
+static const char *const columns[] = {"listed", "informational", "clean", "error"};
+#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+/* One row per list, numbers right-aligned under their heading, then one row
+ * per record check listing its status words in first-seen order. */
+static void print_table(struct out_writer *w)
+{
+    static const char *const headings[NCOLUMNS] = {"listed", "informational", "clean", "errors"};
+    struct out_summary *sum = w->sum;
+    struct out_sink *s = &w->out;
+    size_t label_w = strlen("list");
+    size_t col_w[NCOLUMNS];
+    bool lists = false;
+
+    for (size_t c = 0; c < NCOLUMNS; c++)
+        col_w[c] = strlen(headings[c]);
+    for (size_t i = 0; i < sum->n; i++) {
+        const struct sum_group *g = &sum->g[i];
+        size_t lw = out_text_width(g->label);
+
+        label_w = lw > label_w ? lw : label_w;
+        if (!g->dnsbl)
+            continue;
+        lists = true;
+        for (size_t c = 0; c < NCOLUMNS; c++) {
+            size_t d = digits(count_of(g, columns[c]));
+            col_w[c] = d > col_w[c] ? d : col_w[c];
+        }
+    }
+    if (lists) {
+        out_sink_puts(s, "list");
+        out_sink_pad(s, label_w - strlen("list"));
+        for (size_t c = 0; c < NCOLUMNS; c++)
+            out_sink_printf(s, "  %*s", (int)col_w[c], headings[c]);
+        out_sink_puts(s, "  health\n");
+    }
+    for (size_t i = 0; i < sum->n; i++) {
+        const struct sum_group *g = &sum->g[i];
+
+        if (!g->dnsbl)
+            continue;
+        out_sink_puts(s, g->label);
+        out_sink_pad(s, label_w - out_text_width(g->label));
+        for (size_t c = 0; c < NCOLUMNS; c++)
+            out_sink_printf(s, "  %*" PRIu64, (int)col_w[c], count_of(g, columns[c]));
+        out_sink_printf(s, "  %s\n", g->health ? g->health : "-");
+    }
+    for (size_t i = 0; i < sum->n; i++) {
+        const struct sum_group *g = &sum->g[i];
+
+        if (g->dnsbl)
+            continue;
+        out_sink_puts(s, g->label);
+        out_sink_pad(s, label_w - out_text_width(g->label));
+        for (size_t j = 0; j < g->nstatus; j++) {
+            out_sink_puts(s, "  ");
+            out_put_cstr(s, g->status[j].word, out_sink_text);
+            out_sink_printf(s, " %" PRIu64, g->status[j].n);
+        }
+        out_sink_puts(s, "\n");
+    }
+}
+
+int out_summary_finish(struct out_writer *w, const struct out_stats *st)
+{
+    struct out_summary *sum = w->sum;
+    struct out_sink *s = &w->out;
+
+    for (size_t i = 0; i < sum->n; i++) {
+        const struct sum_group *g = &sum->g[i];
+
+        for (size_t j = 0; j < g->nerrs; j++) {
+            if (g->errs[j].n <= OUT_ERROR_LINES)
+                continue;
+            out_sink_printf(s, "... and %" PRIu64 " more errors for %s (",
+                            g->errs[j].n - OUT_ERROR_LINES, g->label);
+            out_put_cstr(s, g->errs[j].word, out_sink_text);
+            out_sink_puts(s, ")\n");
+            sum->printed = true;
+        }
+    }
+    if (sum->printed)
+        out_sink_puts(s, "\n");
+    print_table(w);
+    out_sink_printf(s, "%" PRIu64 " targets, %" PRIu64 " results in %.1f s", st->targets,
+                    st->results, st->seconds);
+    if (st->seconds > 0)
+        out_sink_printf(s, " (%.0f queries/s)", (double)st->queries / st->seconds);
+    out_sink_printf(s, ": %" PRIu64 " listed, %" PRIu64 " informational, %" PRIu64 " errors\n",
+                    st->listed, st->info, st->errors);
+    return s->err;
+}

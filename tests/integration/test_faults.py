@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Integration: the built dnsbl-scan against the fault-injecting responder.
+Timeouts, SERVFAIL, REFUSED, truncation, garbage, parking answers, refusal
+codes, hostile TXT data and rate limits: each must become the right verdict,
+and none may ever become `clean` or `listed` by accident."""
+import os, sys, unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Faultd, scan  # noqa: E402
+
+CAT = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fault-catalog.yaml')
+F = None
+
+
+def setUpModule():
+    global F
+    F = Faultd(log=True)
+
+
+def tearDownModule():
+    F.stop()
+
+
+def fscan(*args, **kw):
+    return scan('scan', '--lists', CAT, '--resolver', F.addr, '--format', 'json',
+                '--checks', 'dnsbl', '--timeout', '300ms', '--tries', '1', *args, **kw)
+
+
+class Faults(unittest.TestCase):
+    def test_ok_list_listed_and_clean(self):
+        r = fscan('--list', 'ok.fault.test', '192.0.2.2', '192.0.2.3')
+        self.assertEqual(r.one(target='192.0.2.2')['status'], 'listed')
+        self.assertEqual(r.one(target='192.0.2.2')['txt'], 'listed by ok.fault.test')
+        self.assertEqual(r.one(target='192.0.2.3')['status'], 'clean')
+        self.assertEqual(r.code, 1)
+
+    def test_timeout_is_error_never_clean(self):
+        r = fscan('--list', 'timeout.fault.test', '192.0.2.2', '192.0.2.3')
+        for res in r.results():
+            self.assertEqual((res['status'], res['reason']), ('error', 'timeout'))
+        self.assertEqual(len(r.results()), 2)
+        self.assertEqual(r.code, 3)
+
+    def test_servfail_and_refused(self):
+        r = fscan('--list', 'servfail.fault.test', '--list', 'refused.fault.test', '192.0.2.2')
+        self.assertEqual(r.one(list='servfail.fault.test')['reason'], 'servfail')
+        self.assertEqual(r.one(list='refused.fault.test')['reason'], 'refused')
+        self.assertEqual(r.code, 3)
+
+    def test_truncated_answer_falls_back_to_tcp(self):
+        r = fscan('--list', 'tc.fault.test', '192.0.2.2')
+        res = r.one(target='192.0.2.2')
+        self.assertEqual(res['status'], 'listed')
+        self.assertGreater(len(res['txt']), 1000, 'the long TXT exists only over TCP')
+        tcp = [q for q in F.queries() if q[1] == 'tcp' and 'tc.fault.test' in q[2]]
+        self.assertTrue(tcp, 'no query reached the responder over TCP')
+
+    def test_garbage_is_invalid_answer(self):
+        r = fscan('--list', 'garbage.fault.test', *['192.0.2.%d' % i for i in range(2, 12)])
+        self.assertEqual(len(r.results()), 10)
+        for res in r.results():
+            self.assertEqual(res['status'], 'error', res)
+            self.assertIn(res['reason'], ('invalid-answer', 'timeout'))
+
+    def test_parking_answer_is_never_a_listing(self):
+        r = fscan('--list', 'parked.fault.test', '192.0.2.2', '192.0.2.3')
+        for res in r.results():
+            self.assertEqual((res['status'], res['reason']), ('error', 'invalid-answer'))
+
+    def test_refusal_code_is_blocked(self):
+        r = fscan('--list', 'refusalcode.fault.test', '192.0.2.2')
+        res = r.one(target='192.0.2.2')
+        self.assertEqual((res['status'], res['reason']), ('error', 'blocked'))
+        self.assertEqual(res['codes'], ['127.255.255.254'])
+        self.assertEqual(r.code, 3)
+
+    def test_list_that_lists_the_world_is_unhealthy(self):
+        r = fscan('--list', 'hcfail-world.fault.test', '192.0.2.2', '192.0.2.3')
+        h = r.health()['hcfail-world.fault.test']
+        self.assertEqual(h['status'], 'unhealthy')
+        self.assertIn('127.0.0.1', h['detail'])
+        for res in r.results():
+            self.assertEqual((res['status'], res['reason']), ('error', 'unhealthy'))
+        self.assertEqual(r.code, 3)
+
+    def test_dead_test_points_make_the_list_unhealthy(self):
+        r = fscan('--list', 'hcfail-timeout.fault.test', '192.0.2.2')
+        self.assertEqual(r.health()['hcfail-timeout.fault.test']['status'], 'unhealthy')
+        self.assertEqual(r.one(target='192.0.2.2')['reason'], 'unhealthy')
+
+    def test_hostile_txt_is_sanitized_in_every_format(self):
+        j = fscan('--list', 'escape.fault.test', '192.0.2.2')
+        txt = j.one(target='192.0.2.2')['txt']
+        self.assertIn('\x1b', txt, 'JSON keeps the data, escaped (the parser decoded it)')
+        t = scan('check', '--lists', CAT, '--resolver', F.addr, '--list', 'escape.fault.test',
+                 '--format', 'text', '--no-color', '192.0.2.2')
+        self.assertNotIn('\x1b', t.stdout)
+        self.assertNotIn('\x07', t.stdout)
+        self.assertIn('RED', t.stdout)
+        c = scan('scan', '--lists', CAT, '--resolver', F.addr, '--list', 'escape.fault.test',
+                 '--format', 'csv', '--checks', 'dnsbl', '192.0.2.2')
+        for field in c.stdout.replace('\r\n', '\n').split(','):
+            f = field.strip('"')
+            self.assertFalse(f[:1] in ('=', '+', '@'), 'formula not defused: %r' % field)
+        self.assertNotIn('\x1b', c.stdout)
+
+    def test_rate_limit_is_enforced(self):
+        # slow.fault.test has rate 5/s in the catalog: 11 targets need >= ~1.8 s.
+        targets = ['192.0.2.%d' % i for i in range(20, 31)]
+        r = scan('scan', '--lists', CAT, '--resolver', F.addr, '--format', 'json',
+                 '--checks', 'dnsbl', '--list', 'slow.fault.test', *targets)
+        self.assertEqual(len(r.results()), 11)
+        self.assertGreaterEqual(r.elapsed, 1.6)
+        q = [float(x[0]) for x in F.queries() if 'slow.fault.test' in x[2] and
+             not x[2].startswith(('2.0.0.127', '1.0.0.127'))]
+        self.assertGreaterEqual(len(q), 11)
+        span = (max(q) - min(q)) / 1000.0
+        self.assertGreaterEqual(span, 1.6, 'queries were not paced: %.2fs' % span)
+        # --rate 0 lifts it.
+        r = scan('scan', '--lists', CAT, '--resolver', F.addr, '--format', 'json',
+                 '--checks', 'dnsbl', '--list', 'slow.fault.test', '--rate', '0', *targets)
+        self.assertLess(r.elapsed, 1.5)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)

@@ -1,0 +1,791 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Unit tests of the catalog loader (lists/catalog.c): the built-in default
+ * catalog, every validation error with its exact FILE:LINE:COLUMN, folder
+ * loading, keys (never shown), and delist URLs.
+ */
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lists/catalog.h"
+#include "scanner/err.h"
+
+static int load(const char *yaml, struct list_catalog **c, struct list_error *err)
+{
+    return list_catalog_load_buf("t.yaml", yaml, strlen(yaml), c, err);
+}
+
+static struct list_catalog *load_default(void)
+{
+    struct list_catalog *c = NULL;
+    struct list_error err;
+    int ret =
+        list_catalog_load_buf("default.yaml", list_default_yaml, list_default_yaml_len, &c, &err);
+    cr_assert_eq(ret, 0, "default catalog: %d %s", ret, err.msg);
+    return c;
+}
+
+/* ------------------------------------------------------------------ default */
+
+Test(catalog, default_loads_and_validates)
+{
+    struct list_catalog *c = load_default();
+    cr_assert_gt(list_catalog_count(c), 40);
+    for (size_t i = 0; i < list_catalog_count(c); i++) {
+        const struct list_entry *e = list_catalog_get(c, i);
+        cr_assert_not_null(e);
+        cr_expect_str_eq(e->file, "default.yaml");
+        cr_expect_gt(e->line, 0);
+        cr_expect_eq(e->zone, e->zone_template, "%s: zone is the template as written", e->id);
+        cr_expect_eq(list_catalog_find(c, e->id), e, "%s", e->id);
+        cr_expect_eq(list_catalog_find(c, e->zone), e, "%s", e->zone);
+        if (e->dead)
+            continue;
+        cr_expect_gt(e->ncodes, 0, "%s: an active default list documents its codes", e->id);
+        cr_expect_gt(e->ntp_listed, 0, "%s: has a positive test point", e->id);
+        cr_expect_gt(e->ntp_unlisted, 0, "%s: has a negative test point", e->id);
+        cr_expect(e->rate > 0, "%s: public lists are queried politely", e->id);
+    }
+    cr_assert_null(list_catalog_get(c, list_catalog_count(c)));
+    list_catalog_free(c);
+}
+
+Test(catalog, default_has_the_required_lists)
+{
+    static const char *const zones[] = {
+        "zen.spamhaus.org",          "dbl.spamhaus.org",
+        "{key}.zen.dq.spamhaus.net", "{key}.dbl.dq.spamhaus.net",
+        "{key}.zrd.dq.spamhaus.net", "{key}.authbl.dq.spamhaus.net",
+        "b.barracudacentral.org",    "bl.spamcop.net",
+        "psbl.surriel.com",          "bl.mailspike.net",
+        "dnsbl-1.uceprotect.net",    "dnsbl-2.uceprotect.net",
+        "dnsbl-3.uceprotect.net",    "ips.backscatterer.org",
+        "all.spamrats.com",          "dnsbl.dronebl.org",
+        "bl.spameatingmonkey.net",   "multi.surbl.org",
+        "multi.uribl.com",           "list.dnswl.org",
+    };
+    struct list_catalog *c = load_default();
+    for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+        const struct list_entry *e = list_catalog_find(c, zones[i]);
+        cr_expect_not_null(e, "%s missing", zones[i]);
+        if (e)
+            cr_expect(!e->dead, "%s must be active", zones[i]);
+    }
+    list_catalog_free(c);
+}
+
+Test(catalog, default_dead_tombstones)
+{
+    static const char *const zones[] = {
+        "dnsbl.sorbs.net",
+        "spam.dnsbl.sorbs.net",
+        "new.spam.dnsbl.sorbs.net",
+        "recent.spam.dnsbl.sorbs.net",
+        "ix.dnsbl.manitu.net",
+        "dnsbl.ahbl.org",
+        "rhsbl.ahbl.org",
+        "ircbl.ahbl.org",
+        "bl.spamcannibal.org",
+        "spam.dnsbl.anonmails.de",
+        "spamtrap.drbl.drand.net",
+        "sbl.spamdown.org",
+        "dnsbl.madavi.de",
+        "cbl.abuseat.org",
+        "list.dsbl.org",
+        "db.wpbl.info",
+        "virbl.bit.nl",
+    };
+    struct list_catalog *c = load_default();
+    size_t sorbs = 0;
+    for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+        const struct list_entry *e = list_catalog_find(c, zones[i]);
+        cr_expect_not_null(e, "%s missing", zones[i]);
+        if (!e)
+            continue;
+        cr_expect(e->dead, "%s must be dead", zones[i]);
+        cr_expect_not_null(e->dead_since, "%s", zones[i]);
+        cr_expect_not_null(e->dead_reason, "%s", zones[i]);
+    }
+    for (size_t i = 0; i < list_catalog_count(c); i++)
+        if (strstr(list_catalog_get(c, i)->zone, "sorbs.net"))
+            sorbs++;
+    cr_expect_geq(sorbs, 4);
+    const struct list_entry *e = list_catalog_find(c, "dnsbl.sorbs.net");
+    cr_expect_str_eq(e->dead_since, "2024-06-05");
+    e = list_catalog_find(c, "rhsbl.ahbl.org");
+    cr_expect_eq(e->kinds, LIST_KIND_DOMAIN);
+    cr_expect_str_eq(e->dead_since, "2015-01-01");
+    list_catalog_free(c);
+}
+
+Test(catalog, default_access_modes_and_limits)
+{
+    struct list_catalog *c = load_default();
+    const struct list_entry *e;
+
+    e = list_catalog_find(c, "zen.spamhaus.org");
+    cr_expect_eq(e->access, LIST_ACCESS_FREE);
+    cr_expect_eq(e->kinds, LIST_KIND_IP4 | LIST_KIND_IP6);
+    cr_expect_eq(e->daily_limit, 300000);
+    cr_expect(e->txt);
+
+    static const char *const dqs[] = {"spamhaus-zen-dqs", "spamhaus-dbl-dqs", "spamhaus-zrd-dqs",
+                                      "spamhaus-authbl-dqs"};
+    for (size_t i = 0; i < 4; i++) {
+        e = list_catalog_find(c, dqs[i]);
+        cr_assert_not_null(e, "%s", dqs[i]);
+        cr_expect_eq(e->access, LIST_ACCESS_KEY);
+        cr_expect_str_eq(e->key_env, "SPAMHAUS_DQS_KEY");
+        cr_expect_not_null(strstr(e->zone, "{key}."));
+        cr_expect_eq(e->daily_limit, 300000);
+    }
+
+    e = list_catalog_find(c, "b.barracudacentral.org");
+    cr_expect_eq(e->access, LIST_ACCESS_REGISTRATION);
+    e = list_catalog_find(c, "bl.mailspike.net");
+    cr_expect_eq(e->daily_limit, 100000);
+    e = list_catalog_find(c, "list.dnswl.org");
+    cr_expect_eq(e->daily_limit, 100000);
+    cr_expect(list_is_allowlist(e));
+    e = list_catalog_find(c, "bl.spameatingmonkey.net");
+    cr_expect(e->rate == 5.0);
+    cr_expect_eq(e->daily_limit, 100000);
+    e = list_catalog_find(c, "multi.uribl.com");
+    cr_expect_eq(e->domain_mode, LIST_DOMAIN_REGISTRABLE);
+    cr_expect_eq(e->kinds, LIST_KIND_DOMAIN);
+    e = list_catalog_find(c, "dbl.spamhaus.org");
+    cr_expect_eq(e->domain_mode, LIST_DOMAIN_ASIS);
+
+    cr_expect(!list_catalog_find(c, "dnsbl-1.uceprotect.net")->informational);
+    cr_expect(list_catalog_find(c, "dnsbl-2.uceprotect.net")->informational);
+    cr_expect(list_catalog_find(c, "dnsbl-3.uceprotect.net")->informational);
+    list_catalog_free(c);
+}
+
+static bool has_point(const char *const *v, size_t n, const char *p)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i], p) == 0)
+            return true;
+    return false;
+}
+
+Test(catalog, default_test_points)
+{
+    struct list_catalog *c = load_default();
+    const struct list_entry *e = list_catalog_find(c, "zen.spamhaus.org");
+    cr_expect_eq(e->ntp_listed, 2);
+    cr_expect_str_eq(e->tp_listed[0], "127.0.0.2");
+    cr_expect_str_eq(e->tp_listed[1], "::FFFF:7F00:2");
+    cr_expect_str_eq(e->tp_unlisted[0], "127.0.0.1");
+    cr_expect_str_eq(e->tp_unlisted[1], "::FFFF:7F00:1");
+
+    e = list_catalog_find(c, "dbl.spamhaus.org");
+    cr_expect(has_point(e->tp_listed, e->ntp_listed, "dbltest.com"));
+    cr_expect(has_point(e->tp_listed, e->ntp_listed, "TEST"));
+    cr_expect(has_point(e->tp_unlisted, e->ntp_unlisted, "INVALID"));
+    e = list_catalog_find(c, "multi.surbl.org");
+    cr_expect(has_point(e->tp_listed, e->ntp_listed, "test.surbl.org"));
+    e = list_catalog_find(c, "multi.uribl.com");
+    cr_expect(has_point(e->tp_listed, e->ntp_listed, "test.uribl.com"));
+    e = list_catalog_find(c, "bl.spameatingmonkey.net");
+    cr_expect(has_point(e->tp_listed, e->ntp_listed, "127.0.0.2"));
+    cr_expect(has_point(e->tp_unlisted, e->ntp_unlisted, "127.0.0.1"));
+    e = list_catalog_find(c, "list.dnswl.org");
+    cr_expect(has_point(e->tp_listed, e->ntp_listed, "127.0.0.2"));
+    list_catalog_free(c);
+}
+
+Test(catalog, find_is_case_insensitive)
+{
+    struct list_catalog *c = load_default();
+    const struct list_entry *e = list_catalog_find(c, "spamhaus-zen");
+    cr_assert_not_null(e);
+    cr_expect_eq(list_catalog_find(c, "ZEN.Spamhaus.ORG"), e);
+    cr_expect_eq(list_catalog_find(c, "zen.spamhaus.org."), e);
+    cr_expect_eq(list_catalog_find(c, "Spamhaus-Zen"), e);
+    cr_expect_eq(list_catalog_find(c, "{KEY}.zen.dq.spamhaus.net"),
+                 list_catalog_find(c, "spamhaus-zen-dqs"));
+    cr_expect_null(list_catalog_find(c, "zen.spamhaus"));
+    cr_expect_null(list_catalog_find(c, ""));
+    cr_expect_null(list_catalog_find(c, "."));
+    cr_expect_null(list_catalog_find(NULL, "zen.spamhaus.org"));
+    list_catalog_free(c);
+}
+
+/* ------------------------------------------------------------------ schema */
+
+Test(catalog, defaults_of_a_minimal_entry)
+{
+    struct list_catalog *c;
+    struct list_error err;
+    cr_assert_eq(load("lists:\n  - id: a\n    zone: a.example\n", &c, &err), 0, "%s", err.msg);
+    cr_assert_eq(list_catalog_count(c), 1);
+    const struct list_entry *e = list_catalog_get(c, 0);
+    cr_expect_str_eq(e->id, "a");
+    cr_expect_str_eq(e->zone, "a.example");
+    cr_expect_eq(e->kinds, LIST_KIND_IP4);
+    cr_expect_eq(e->access, LIST_ACCESS_FREE);
+    cr_expect_null(e->key_env);
+    cr_expect_eq(e->domain_mode, LIST_DOMAIN_ASIS);
+    cr_expect(!e->txt);
+    cr_expect(!e->informational);
+    cr_expect_null(e->delist);
+    cr_expect(e->rate == 0);
+    cr_expect_eq(e->daily_limit, 0);
+    cr_expect_eq(e->ncodes, 0);
+    cr_expect(!e->dead);
+    cr_expect_eq(e->ntp_listed, 1);
+    cr_expect_str_eq(e->tp_listed[0], "127.0.0.2");
+    cr_expect_str_eq(e->tp_unlisted[0], "127.0.0.1");
+    cr_expect_eq(e->line, 2);
+    list_catalog_free(c);
+}
+
+Test(catalog, every_field_parsed)
+{
+    static const char yaml[] = "lists:\n"
+                               "  - id: full\n"
+                               "    zone: \"{key}.full.example\"\n"
+                               "    kinds: [ip4, domain]\n"
+                               "    access: key\n"
+                               "    key_env: FULL_KEY\n"
+                               "    domain_mode: registrable\n"
+                               "    txt: true\n"
+                               "    informational: yes\n"
+                               "    delist: \"https://full.example/check?q={target}\"\n"
+                               "    rate: 2.5\n"
+                               "    daily_limit: 18446744073709551615\n"
+                               "    codes:\n"
+                               "      - {code: 127.0.0.2, meaning: two}\n"
+                               "      - {net: 127.0.3.0/24, meaning: three, class: allow}\n"
+                               "      - {mask: 24, meaning: bits, class: informational}\n"
+                               "      - {code: 127.255.255.254, meaning: no, class: refusal}\n"
+                               "    test_points:\n"
+                               "      listed: [127.0.0.2, test.example, _DNSBL_.test]\n"
+                               "      unlisted: []\n"
+                               "  - id: gone\n"
+                               "    zone: gone.example\n"
+                               "    kinds: domain\n"
+                               "    status: dead\n"
+                               "    dead_since: \"2024\"\n"
+                               "    dead_reason: went away\n";
+    struct list_catalog *c;
+    struct list_error err;
+    cr_assert_eq(load(yaml, &c, &err), 0, "%s", err.msg);
+    const struct list_entry *e = list_catalog_get(c, 0);
+    cr_expect_str_eq(e->zone, "{key}.full.example");
+    cr_expect_eq(e->kinds, LIST_KIND_IP4 | LIST_KIND_DOMAIN);
+    cr_expect_eq(e->access, LIST_ACCESS_KEY);
+    cr_expect_str_eq(e->key_env, "FULL_KEY");
+    cr_expect_eq(e->domain_mode, LIST_DOMAIN_REGISTRABLE);
+    cr_expect(e->txt);
+    cr_expect(e->informational);
+    cr_expect_str_eq(e->delist, "https://full.example/check?q={target}");
+    cr_expect(e->rate == 2.5);
+    cr_expect_eq(e->daily_limit, UINT64_MAX);
+    cr_assert_eq(e->ncodes, 4);
+    cr_expect(!e->codes[0].is_mask);
+    cr_expect_eq(e->codes[0].value, 0x7f000002);
+    cr_expect_eq(e->codes[0].prefix, 32);
+    cr_expect_eq(e->codes[0].klass, LIST_CODE_LISTING);
+    cr_expect_str_eq(e->codes[0].meaning, "two");
+    cr_expect_eq(e->codes[1].value, 0x7f000300);
+    cr_expect_eq(e->codes[1].prefix, 24);
+    cr_expect_eq(e->codes[1].klass, LIST_CODE_ALLOW);
+    cr_expect(e->codes[2].is_mask);
+    cr_expect_eq(e->codes[2].value, 24);
+    cr_expect_eq(e->codes[2].klass, LIST_CODE_INFO);
+    cr_expect_eq(e->codes[3].klass, LIST_CODE_REFUSAL);
+    cr_expect_eq(e->ntp_listed, 3);
+    cr_expect_str_eq(e->tp_listed[2], "_DNSBL_.test");
+    cr_expect_eq(e->ntp_unlisted, 0);
+
+    e = list_catalog_get(c, 1);
+    cr_expect(e->dead);
+    cr_expect_eq(e->kinds, LIST_KIND_DOMAIN);
+    cr_expect_str_eq(e->dead_since, "2024");
+    cr_expect_str_eq(e->dead_reason, "went away");
+    cr_expect_str_eq(e->tp_listed[0], "TEST");
+    cr_expect_str_eq(e->tp_unlisted[0], "INVALID");
+    cr_expect_eq(e->line, 21);
+    list_catalog_free(c);
+}
+
+Test(catalog, aliases_and_unterminated_buffer)
+{
+    /* The default catalog shares DBL's code table with an anchor; make sure aliases
+     * work, and that the buffer need not be NUL-terminated. */
+    static const char yaml[] = "lists:\n"
+                               "  - {id: a, zone: a.example, codes: &c [{code: 127.0.0.2, "
+                               "meaning: x}]}\n"
+                               "  - {id: b, zone: b.example, codes: *c}\n"
+                               "GARBAGE THAT IS NOT PART OF THE BUFFER";
+    size_t len = strstr(yaml, "GARBAGE") - yaml;
+    struct list_catalog *c;
+    struct list_error err;
+    cr_assert_eq(list_catalog_load_buf("t.yaml", yaml, len, &c, &err), 0, "%s", err.msg);
+    cr_assert_eq(list_catalog_count(c), 2);
+    cr_expect_str_eq(list_catalog_get(c, 1)->codes[0].meaning, "x");
+    list_catalog_free(c);
+}
+
+/* ------------------------------------------------------------------ errors */
+
+struct bad {
+    const char *yaml;
+    int ret;
+    const char *msg;
+};
+
+#define H "lists:\n  - id: a\n    zone: a.example\n"
+
+static const struct bad bad_cases[] = {
+    /* malformed YAML */
+    {"lists: [\n", SCAN_EPARSE,
+     "t.yaml:2:1: malformed YAML: did not find expected node content, while parsing a flow node "
+     "at 2:1"},
+    {"lists:\n  - id: a\n    zone: a.example\n  bad\n", SCAN_EPARSE,
+     "t.yaml:5:1: malformed YAML: could not find expected ':', while scanning a simple key at "
+     "4:3"},
+    {"lists:\n  - id: a\n\tzone: x\n", SCAN_EPARSE,
+     "t.yaml:3:1: malformed YAML: found a tab character that violates indentation, while "
+     "scanning a plain scalar at 2:9"},
+    {"lists:\n  - id: a\n    zone: \"a\xff.example\"\n", SCAN_EPARSE,
+     "t.yaml:3:13: malformed YAML: invalid leading UTF-8 octet"},
+    {"lists: []\n---\nlists: []\n", SCAN_EPARSE, "t.yaml:2:1: more than one YAML document"},
+    /* top level */
+    {"", SCAN_ECONFIG, "t.yaml:1:1: empty catalog: expected a map with 'lists:'"},
+    {"- a\n- b\n", SCAN_ECONFIG, "t.yaml:1:1: the top level must be a map with 'lists:'"},
+    {"foo: 1\n", SCAN_ECONFIG, "t.yaml:1:1: unknown key 'foo' in the top level (expected lists)"},
+    {"lists: {}\n", SCAN_ECONFIG, "t.yaml:1:8: 'lists' must be a list of entries"},
+    {"lists:\n  - just-a-string\n", SCAN_ECONFIG,
+     "t.yaml:2:5: a list entry must be a map, not a single value"},
+    /* entry keys */
+    {"lists:\n  - id: a\n    zonee: a.example\n", SCAN_ECONFIG,
+     "t.yaml:3:5: unknown key 'zonee' in a list entry"},
+    {H "    zone: b.example\n", SCAN_ECONFIG, "t.yaml:4:5: duplicate key 'zone' (first at line 3)"},
+    {"lists:\n  - zone: a.example\n", SCAN_ECONFIG, "t.yaml:2:5: list entry has no 'id'"},
+    {"lists:\n  - id: a\n", SCAN_ECONFIG, "t.yaml:2:5: list entry has no 'zone'"},
+    {"lists:\n  - id: a\n    zone:\n", SCAN_ECONFIG, "t.yaml:3:10: 'zone' is empty"},
+    {"lists:\n  - id: a\n    zone: [a]\n", SCAN_ECONFIG,
+     "t.yaml:3:11: 'zone' must be a single value, not a list"},
+    {"lists:\n  - id: a\n    zone: \"a\\0b\"\n", SCAN_ECONFIG,
+     "t.yaml:3:11: 'zone' contains a NUL character"},
+    {"lists:\n  - id: a\n    zone: \"a\\e[31mb\"\n", SCAN_ECONFIG,
+     "t.yaml:3:11: 'zone' contains a control character"},
+    /* id and zone */
+    {"lists:\n  - id: A_b\n    zone: a.example\n", SCAN_ECONFIG,
+     "t.yaml:2:9: bad id 'A_b' (use a-z, 0-9 and '-', starting with a letter or digit, at most "
+     "63)"},
+    {"lists:\n  - id: -a\n    zone: a.example\n", SCAN_ECONFIG,
+     "t.yaml:2:9: bad id '-a' (use a-z, 0-9 and '-', starting with a letter or digit, at most "
+     "63)"},
+    {H "  - id: a\n    zone: b.example\n", SCAN_ECONFIG,
+     "t.yaml:4:9: duplicate id 'a' (first at t.yaml:2)"},
+    {H "  - id: b\n    zone: A.Example\n", SCAN_ECONFIG,
+     "t.yaml:5:11: duplicate zone 'A.Example' (first at t.yaml:2, id a)"},
+    {"lists:\n  - id: a\n    zone: a..example\n", SCAN_ECONFIG,
+     "t.yaml:3:11: bad zone 'a..example': it has an empty label (a leading, trailing or double "
+     "dot)"},
+    {"lists:\n  - id: a\n    zone: a.example.\n", SCAN_ECONFIG,
+     "t.yaml:3:11: bad zone 'a.example.': it has an empty label (a leading, trailing or double "
+     "dot)"},
+    {"lists:\n  - id: a\n    zone: a/b.example\n", SCAN_ECONFIG,
+     "t.yaml:3:11: bad zone 'a/b.example': it has a character other than letters, digits, '-', "
+     "'_' and '.'"},
+    {"lists:\n  - id: a\n    zone: \"{key}x.example\"\n    access: key\n    key_env: K\n",
+     SCAN_ECONFIG, "t.yaml:3:11: bad zone '{key}x.example': {key} must be a whole label"},
+    {"lists:\n  - id: a\n    zone: \"{key}.{key}.example\"\n    access: key\n    key_env: K\n",
+     SCAN_ECONFIG, "t.yaml:3:11: bad zone '{key}.{key}.example': it has {key} twice"},
+    /* kinds */
+    {H "    kinds: [ip4, ipv6]\n", SCAN_ECONFIG,
+     "t.yaml:4:18: bad kinds value 'ipv6' (expected ip4, ip6 or domain)"},
+    {H "    kinds: []\n", SCAN_ECONFIG, "t.yaml:4:12: 'kinds' is empty"},
+    {H "    kinds: {ip4: 1}\n", SCAN_ECONFIG,
+     "t.yaml:4:12: 'kinds' must be a list such as [ip4, ip6]"},
+    /* access and keys */
+    {H "    access: paid\n", SCAN_ECONFIG,
+     "t.yaml:4:13: bad access 'paid' (expected free, registration or key)"},
+    {"lists:\n  - id: a\n    zone: \"{key}.a.example\"\n    access: key\n", SCAN_ECONFIG,
+     "t.yaml:4:13: access: key needs key_env (the variable that holds the key)"},
+    {H "    access: key\n    key_env: K\n", SCAN_ECONFIG,
+     "t.yaml:3:11: access: key needs {key} in the zone, e.g. \"{key}.zen.dq.spamhaus.net\""},
+    {"lists:\n  - id: a\n    zone: \"{key}.a.example\"\n    key_env: K\n", SCAN_ECONFIG,
+     "t.yaml:3:11: the zone has {key} but access is not key"},
+    {H "    key_env: K\n", SCAN_ECONFIG, "t.yaml:4:5: key_env is only for access: key"},
+    {"lists:\n  - id: a\n    zone: \"{key}.a.example\"\n    access: key\n    key_env: 1BAD\n",
+     SCAN_ECONFIG, "t.yaml:5:14: bad key_env '1BAD' (expected an environment variable name)"},
+    /* domain_mode, booleans, delist */
+    {H "    domain_mode: registrable\n", SCAN_ECONFIG,
+     "t.yaml:4:5: domain_mode is only for lists whose kinds include domain"},
+    {H "    kinds: [domain]\n    domain_mode: psl\n", SCAN_ECONFIG,
+     "t.yaml:5:18: bad domain_mode 'psl' (expected as-is or registrable)"},
+    {H "    txt: maybe\n", SCAN_ECONFIG, "t.yaml:4:10: bad txt 'maybe' (expected true or false)"},
+    {H "    informational: 1\n", SCAN_ECONFIG,
+     "t.yaml:4:20: bad informational '1' (expected true or false)"},
+    {H "    delist: \"https://x.example/?q={key}\"\n", SCAN_ECONFIG,
+     "t.yaml:4:13: unknown placeholder '{key}' in delist (use {ip}, {domain} or {target})"},
+    {H "    delist: \"https://x.example/?q={ip\"\n", SCAN_ECONFIG,
+     "t.yaml:4:13: unterminated '{' in delist"},
+    {H "    delist: \"ftp://x.example/\"\n", SCAN_ECONFIG,
+     "t.yaml:4:13: delist must be an http:// or https:// URL, not 'ftp://x.example/'"},
+    {H "    delist: \"https://x.example/a b\"\n", SCAN_ECONFIG,
+     "t.yaml:4:13: delist must not contain spaces"},
+    /* rate and daily limit */
+    {H "    rate: -1\n", SCAN_ECONFIG, "t.yaml:4:11: rate must not be negative (0 means no limit)"},
+    {H "    rate: fast\n", SCAN_ECONFIG,
+     "t.yaml:4:11: bad rate 'fast' (expected queries per second, 0 = no limit)"},
+    {H "    rate: 1e999\n", SCAN_ECONFIG,
+     "t.yaml:4:11: bad rate '1e999' (expected queries per second, 0 = no limit)"},
+    {H "    daily_limit: -5\n", SCAN_ECONFIG,
+     "t.yaml:4:18: daily_limit must not be negative (0 means no limit)"},
+    {H "    daily_limit: 1.5\n", SCAN_ECONFIG,
+     "t.yaml:4:18: bad daily_limit '1.5' (expected a whole number of queries, 0 = no limit)"},
+    {H "    daily_limit: 18446744073709551616\n", SCAN_ECONFIG,
+     "t.yaml:4:18: bad daily_limit '18446744073709551616' (expected a whole number of queries, 0 "
+     "= no limit)"},
+    /* codes */
+    {H "    codes: {code: 127.0.0.2}\n", SCAN_ECONFIG,
+     "t.yaml:4:12: 'codes' must be a list of code rows"},
+    {H "    codes:\n      - 127.0.0.2\n", SCAN_ECONFIG,
+     "t.yaml:5:9: a code row must be a map such as {code: 127.0.0.2, meaning: ...}"},
+    {H "    codes:\n      - {code: 127.0.0.256, meaning: x}\n", SCAN_ECONFIG,
+     "t.yaml:5:16: bad code address '127.0.0.256' (expected an IPv4 address such as 127.0.0.2)"},
+    {H "    codes:\n      - {code: \"::1\", meaning: x}\n", SCAN_ECONFIG,
+     "t.yaml:5:16: bad code address '::1' (expected an IPv4 address such as 127.0.0.2)"},
+    {H "    codes:\n      - {code: 127.0.0.2, meaning: x, class: blocked}\n", SCAN_ECONFIG,
+     "t.yaml:5:46: bad class 'blocked' (expected listing, allow, informational or refusal)"},
+    {H "    codes:\n      - {mask: 0, meaning: x}\n", SCAN_ECONFIG,
+     "t.yaml:5:16: mask '0' is out of range (expected 1..255)"},
+    {H "    codes:\n      - {mask: 256, meaning: x}\n", SCAN_ECONFIG,
+     "t.yaml:5:16: mask '256' is out of range (expected 1..255)"},
+    {H "    codes:\n      - {mask: 0x08, meaning: x}\n", SCAN_ECONFIG,
+     "t.yaml:5:16: mask '0x08' is out of range (expected 1..255)"},
+    {H "    codes:\n      - {net: 127.0.3.1/24, meaning: x}\n", SCAN_ECONFIG,
+     "t.yaml:5:15: net '127.0.3.1/24' has host bits set after the prefix"},
+    {H "    codes:\n      - {net: 127.0.3.0/33, meaning: x}\n", SCAN_ECONFIG,
+     "t.yaml:5:15: bad net '127.0.3.0/33' (expected address/prefix such as 127.0.3.0/24)"},
+    {H "    codes:\n      - {net: 127.0.3.0, meaning: x}\n", SCAN_ECONFIG,
+     "t.yaml:5:15: bad net '127.0.3.0' (expected address/prefix such as 127.0.3.0/24)"},
+    {H "    codes:\n      - {code: 127.0.0.2, mask: 2, meaning: x}\n", SCAN_ECONFIG,
+     "t.yaml:5:9: a code row needs exactly one of code, net or mask"},
+    {H "    codes:\n      - {meaning: x}\n", SCAN_ECONFIG,
+     "t.yaml:5:9: a code row needs exactly one of code, net or mask"},
+    {H "    codes:\n      - {code: 127.0.0.2}\n", SCAN_ECONFIG,
+     "t.yaml:5:9: a code row needs a meaning"},
+    {H "    codes:\n      - {code: 127.0.0.2, meaning: \"\"}\n", SCAN_ECONFIG,
+     "t.yaml:5:36: 'meaning' is empty"},
+    {H "    codes:\n      - {code: 127.0.0.2, meaning: x, colour: red}\n", SCAN_ECONFIG,
+     "t.yaml:5:39: unknown key 'colour' in a code row (expected code, net, mask, meaning or "
+     "class)"},
+    {H "    codes:\n      - {code: 127.0.0.2, meaning: x}\n      - {code: 127.0.0.2, meaning: "
+       "y}\n",
+     SCAN_ECONFIG, "t.yaml:6:9: duplicate code row (same value as line 5)"},
+    {H "    codes:\n      - {mask: 8, meaning: x}\n      - {mask: 8, meaning: y}\n", SCAN_ECONFIG,
+     "t.yaml:6:9: duplicate code row (same value as line 5)"},
+    /* status and dates */
+    {H "    status: gone\n", SCAN_ECONFIG,
+     "t.yaml:4:13: bad status 'gone' (expected active or dead)"},
+    {H "    status: dead\n    dead_reason: gone\n", SCAN_ECONFIG,
+     "t.yaml:4:13: status: dead needs dead_since (the date it stopped)"},
+    {H "    status: dead\n    dead_since: 2024-06-05\n", SCAN_ECONFIG,
+     "t.yaml:4:13: status: dead needs dead_reason"},
+    {H "    status: dead\n    dead_since: 2024-02-30\n    dead_reason: gone\n", SCAN_ECONFIG,
+     "t.yaml:5:17: bad date '2024-02-30' (expected YYYY-MM-DD, or YYYY-MM / YYYY)"},
+    {H "    status: dead\n    dead_since: 2023-02-29\n    dead_reason: gone\n", SCAN_ECONFIG,
+     "t.yaml:5:17: bad date '2023-02-29' (expected YYYY-MM-DD, or YYYY-MM / YYYY)"},
+    {H "    status: dead\n    dead_since: 2024-13\n    dead_reason: gone\n", SCAN_ECONFIG,
+     "t.yaml:5:17: bad date '2024-13' (expected YYYY-MM-DD, or YYYY-MM / YYYY)"},
+    {H "    status: dead\n    dead_since: June 2024\n    dead_reason: gone\n", SCAN_ECONFIG,
+     "t.yaml:5:17: bad date 'June 2024' (expected YYYY-MM-DD, or YYYY-MM / YYYY)"},
+    {H "    dead_since: 2024-02-03\n", SCAN_ECONFIG,
+     "t.yaml:4:5: dead_since is only for status: dead"},
+    {H "    status: active\n    dead_reason: x\n", SCAN_ECONFIG,
+     "t.yaml:5:5: dead_reason is only for status: dead"},
+    /* test points */
+    {H "    kinds: [domain]\n    test_points:\n      listed: [127.0.0.2]\n", SCAN_ECONFIG,
+     "t.yaml:6:16: test point '127.0.0.2' is an IPv4 address, but the list's kinds have no ip4"},
+    {H "    test_points:\n      listed: [TEST]\n", SCAN_ECONFIG,
+     "t.yaml:5:16: test point 'TEST' is a domain, but the list's kinds have no domain"},
+    {H "    test_points:\n      unlisted: [\"::FFFF:7F00:1\"]\n", SCAN_ECONFIG,
+     "t.yaml:5:18: test point '::FFFF:7F00:1' is an IPv6 address, but the list's kinds have no "
+     "ip6"},
+    {H "    test_points:\n      listed: [\"127.0.0\"]\n", SCAN_ECONFIG,
+     "t.yaml:5:16: bad test point '127.0.0' (expected an IPv4 or IPv6 address or a domain)"},
+    {H "    test_points:\n      listed: [\"::g\"]\n", SCAN_ECONFIG,
+     "t.yaml:5:16: bad test point '::g' (expected an IPv4 or IPv6 address or a domain)"},
+    {H "    test_points:\n      positive: [127.0.0.2]\n", SCAN_ECONFIG,
+     "t.yaml:5:7: unknown key 'positive' in test_points (expected listed or unlisted)"},
+    {H "    test_points: [127.0.0.2]\n", SCAN_ECONFIG,
+     "t.yaml:4:18: 'test_points' must be a map with listed: and unlisted:"},
+    {H "    test_points:\n      listed: 127.0.0.2\n", SCAN_ECONFIG,
+     "t.yaml:5:15: 'listed' must be a list of test points"},
+};
+
+Test(catalog, every_error_with_its_position)
+{
+    for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+        struct list_catalog *c = (struct list_catalog *)1;
+        struct list_error err;
+        memset(err.msg, 'x', sizeof(err.msg));
+        int ret = load(bad_cases[i].yaml, &c, &err);
+        cr_expect_eq(ret, bad_cases[i].ret, "case %zu: ret %d, want %d (%s)", i, ret,
+                     bad_cases[i].ret, err.msg);
+        cr_expect_null(c, "case %zu: out is NULL on error", i);
+        cr_expect_str_eq(err.msg, bad_cases[i].msg, "case %zu", i);
+    }
+}
+
+Test(catalog, error_pointer_may_be_null)
+{
+    struct list_catalog *c;
+    cr_expect_eq(load("lists: {}\n", &c, NULL), SCAN_ECONFIG);
+    cr_expect_null(c);
+}
+
+/* ------------------------------------------------------------- files/folders */
+
+static char tmpdir[64];
+
+static void mk_tmp(void)
+{
+    strcpy(tmpdir, "/tmp/test_catalog.XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void rm_tmp(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        cr_log_warn("could not remove %s", tmpdir);
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    cr_assert_eq(fwrite(text, 1, strlen(text), f), strlen(text));
+    cr_assert_eq(fclose(f), 0);
+}
+
+static char *path_of(const char *name)
+{
+    static char path[256];
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+    return path;
+}
+
+Test(catalog, file_errors_name_the_file, .init = mk_tmp, .fini = rm_tmp)
+{
+    struct list_catalog *c;
+    struct list_error err;
+    char want[512];
+    write_file("bad.yaml", "lists:\n  - id: a\n    zone: a.example\n    kinds: [ip5]\n");
+    cr_expect_eq(list_catalog_load(path_of("bad.yaml"), &c, &err), SCAN_ECONFIG);
+    snprintf(want, sizeof(want),
+             "%s/bad.yaml:4:13: bad kinds value 'ip5' (expected ip4, ip6 or "
+             "domain)",
+             tmpdir);
+    cr_expect_str_eq(err.msg, want);
+
+    write_file("good.yaml", "lists:\n  - id: a\n    zone: a.example\n");
+    cr_assert_eq(list_catalog_load(path_of("good.yaml"), &c, &err), 0, "%s", err.msg);
+    snprintf(want, sizeof(want), "%s/good.yaml", tmpdir);
+    cr_expect_str_eq(list_catalog_get(c, 0)->file, want);
+    list_catalog_free(c);
+
+    cr_expect_eq(list_catalog_load(path_of("missing.yaml"), &c, &err), -ENOENT);
+    cr_expect_null(c);
+    snprintf(want, sizeof(want), "%s/missing.yaml: No such file or directory", tmpdir);
+    cr_expect_str_eq(err.msg, want);
+}
+
+Test(catalog, folder_sorted_by_name, .init = mk_tmp, .fini = rm_tmp)
+{
+    struct list_catalog *c;
+    struct list_error err;
+    write_file("20-b.yml", "lists:\n  - id: b\n    zone: b.example\n");
+    write_file("10-a.yaml", "lists:\n  - id: a\n    zone: a.example\n");
+    write_file("30-c.yaml", "lists:\n  - id: c\n    zone: c.example\n  - id: d\n    zone: "
+                            "d.example\n");
+    write_file("notes.txt", "not a catalog");
+    write_file(".hidden.yaml", "this: is: not: yaml");
+    cr_assert_eq(list_catalog_load(tmpdir, &c, &err), 0, "%s", err.msg);
+    cr_assert_eq(list_catalog_count(c), 4);
+    cr_expect_str_eq(list_catalog_get(c, 0)->id, "a");
+    cr_expect_str_eq(list_catalog_get(c, 1)->id, "b");
+    cr_expect_str_eq(list_catalog_get(c, 2)->id, "c");
+    cr_expect_str_eq(list_catalog_get(c, 3)->id, "d");
+    cr_expect_eq(list_catalog_get(c, 3)->line, 4);
+    cr_expect_not_null(strstr(list_catalog_get(c, 1)->file, "/20-b.yml"));
+    list_catalog_free(c);
+}
+
+Test(catalog, folder_duplicates_across_files, .init = mk_tmp, .fini = rm_tmp)
+{
+    struct list_catalog *c;
+    struct list_error err;
+    char want[512];
+    write_file("a.yaml", "lists:\n  - id: a\n    zone: a.example\n");
+    write_file("b.yaml", "lists:\n  - id: b\n    zone: b.example\n  - id: a\n    zone: "
+                         "x.example\n");
+    cr_expect_eq(list_catalog_load(tmpdir, &c, &err), SCAN_ECONFIG);
+    cr_expect_null(c);
+    snprintf(want, sizeof(want), "%s/b.yaml:4:9: duplicate id 'a' (first at %s/a.yaml:2)", tmpdir,
+             tmpdir);
+    cr_expect_str_eq(err.msg, want);
+}
+
+Test(catalog, folder_without_catalogs, .init = mk_tmp, .fini = rm_tmp)
+{
+    struct list_catalog *c;
+    struct list_error err;
+    char want[512];
+    write_file("readme.txt", "nothing here");
+    cr_expect_eq(list_catalog_load(tmpdir, &c, &err), SCAN_ECONFIG);
+    snprintf(want, sizeof(want), "%s: no *.yaml or *.yml files in this folder", tmpdir);
+    cr_expect_str_eq(err.msg, want);
+}
+
+Test(catalog, folder_error_in_second_file, .init = mk_tmp, .fini = rm_tmp)
+{
+    struct list_catalog *c;
+    struct list_error err;
+    char want[512];
+    write_file("1.yaml", "lists:\n  - id: a\n    zone: a.example\n");
+    write_file("2.yaml", "lists:\n  - id: b\n    zone: b.example\n    rate: -3\n");
+    cr_expect_eq(list_catalog_load(tmpdir, &c, &err), SCAN_ECONFIG);
+    snprintf(want, sizeof(want), "%s/2.yaml:4:11: rate must not be negative (0 means no limit)",
+             tmpdir);
+    cr_expect_str_eq(err.msg, want);
+}
+
+/* ------------------------------------------------------------------ keys */
+
+#define SECRET "s3cretkey0123456789abcdefg"
+
+Test(catalog, query_zone_needs_the_key)
+{
+    struct list_catalog *c = load_default();
+    const struct list_entry *e = list_catalog_find(c, "spamhaus-zen-dqs");
+    char buf[256];
+    cr_assert_not_null(e);
+
+    unsetenv("SPAMHAUS_DQS_KEY");
+    cr_expect_eq(list_query_zone(e, buf, sizeof(buf)), -ENOKEY);
+    cr_expect_str_eq(buf, "");
+    setenv("SPAMHAUS_DQS_KEY", "", 1);
+    cr_expect_eq(list_query_zone(e, buf, sizeof(buf)), -ENOKEY);
+
+    setenv("SPAMHAUS_DQS_KEY", SECRET, 1);
+    cr_expect_eq(list_query_zone(e, buf, sizeof(buf)), 0);
+    cr_expect_str_eq(buf, SECRET ".zen.dq.spamhaus.net");
+    cr_expect_eq(list_query_zone(e, buf, 10), -ENAMETOOLONG);
+    cr_expect_str_eq(buf, "");
+
+    /* A key that is not one DNS label would redirect the query: refused. */
+    setenv("SPAMHAUS_DQS_KEY", "evil.example.", 1);
+    cr_expect_eq(list_query_zone(e, buf, sizeof(buf)), -EINVAL);
+    setenv("SPAMHAUS_DQS_KEY", "a b", 1);
+    cr_expect_eq(list_query_zone(e, buf, sizeof(buf)), -EINVAL);
+
+    /* Free lists need no key at all. */
+    unsetenv("SPAMHAUS_DQS_KEY");
+    cr_expect_eq(list_query_zone(list_catalog_find(c, "spamhaus-zen"), buf, sizeof(buf)), 0);
+    cr_expect_str_eq(buf, "zen.spamhaus.org");
+    cr_expect_eq(list_query_zone(list_catalog_find(c, "spamhaus-zen"), buf, 16), -ENAMETOOLONG);
+    cr_expect_eq(list_query_zone(list_catalog_find(c, "spamhaus-zen"), buf, 17), 0);
+    list_catalog_free(c);
+}
+
+Test(catalog, key_never_shown)
+{
+    setenv("SPAMHAUS_DQS_KEY", SECRET, 1);
+    setenv("MY_KEY", SECRET, 1);
+    struct list_catalog *c = load_default();
+    for (size_t i = 0; i < list_catalog_count(c); i++) {
+        const struct list_entry *e = list_catalog_get(c, i);
+        cr_expect_null(strstr(e->zone, SECRET), "%s", e->id);
+        cr_expect_null(strstr(e->zone_template, SECRET), "%s", e->id);
+        if (e->delist)
+            cr_expect_null(strstr(e->delist, SECRET), "%s", e->id);
+    }
+    const struct list_entry *e = list_catalog_find(c, "spamhaus-dbl-dqs");
+    cr_expect_str_eq(e->zone, "{key}.dbl.dq.spamhaus.net");
+    list_catalog_free(c);
+
+    /* Errors about keyed entries show the template, never the key. */
+    static const char *const bad[] = {
+        "lists:\n  - id: k\n    zone: \"{key}.k.example\"\n    access: key\n",
+        "lists:\n  - id: k\n    zone: \"{key}.k.example\"\n    access: key\n    key_env: MY_KEY\n"
+        "    rate: -1\n",
+        "lists:\n  - id: k\n    zone: \"{key}.k.example\"\n    access: key\n    key_env: MY_KEY\n"
+        "  - id: j\n    zone: \"{KEY}.k.example\"\n    access: key\n    key_env: MY_KEY\n",
+    };
+    for (size_t i = 0; i < 3; i++) {
+        struct list_error err;
+        cr_expect_lt(load(bad[i], &c, &err), 0);
+        cr_expect_null(strstr(err.msg, SECRET), "%s", err.msg);
+    }
+}
+
+/* ------------------------------------------------------------------ delist */
+
+Test(catalog, delist_url_filling)
+{
+    struct list_catalog *c = load_default();
+    char buf[256];
+    const struct list_entry *zen = list_catalog_find(c, "zen.spamhaus.org");
+
+    cr_expect_eq(list_delist_url(zen, "192.0.2.1", buf, sizeof(buf)), 0);
+    cr_expect_str_eq(buf, "https://check.spamhaus.org/results/?query=192.0.2.1");
+    cr_expect_eq(list_delist_url(zen, "2001:db8::1", buf, sizeof(buf)), 0);
+    cr_expect_str_eq(buf, "https://check.spamhaus.org/results/?query=2001:db8::1");
+    /* Anything outside an IP or a host name is escaped. */
+    cr_expect_eq(list_delist_url(zen, "a&b=c#d e", buf, sizeof(buf)), 0);
+    cr_expect_str_eq(buf, "https://check.spamhaus.org/results/?query=a%26b%3Dc%23d%20e");
+
+    const struct list_entry *b = list_catalog_find(c, "barracuda");
+    cr_expect_eq(list_delist_url(b, "198.51.100.7", buf, sizeof(buf)), 0);
+    cr_expect_str_eq(buf, "https://www.barracudacentral.org/rbl/removal-request/198.51.100.7");
+
+    /* Exactly fitting, one byte short. */
+    size_t need = strlen("https://www.barracudacentral.org/rbl/removal-request/198.51.100.7") + 1;
+    cr_expect_eq(list_delist_url(b, "198.51.100.7", buf, need), 0);
+    cr_expect_eq(list_delist_url(b, "198.51.100.7", buf, need - 1), -ENAMETOOLONG);
+    cr_expect_str_eq(buf, "");
+    cr_expect_eq(list_delist_url(b, "198.51.100.7", buf, 0), -ENAMETOOLONG);
+
+    /* No template: empty string. */
+    const struct list_entry *bs = list_catalog_find(c, "backscatterer");
+    cr_expect_null(bs->delist);
+    strcpy(buf, "junk");
+    cr_expect_eq(list_delist_url(bs, "192.0.2.1", buf, sizeof(buf)), 0);
+    cr_expect_str_eq(buf, "");
+    list_catalog_free(c);
+
+    struct list_error err;
+    cr_assert_eq(load("lists:\n  - id: a\n    zone: a.example\n    kinds: [ip4, domain]\n"
+                      "    delist: \"https://x.example/{domain}/{ip}?t={target}&k={other\"\n",
+                      &c, &err),
+                 SCAN_ECONFIG);
+    cr_assert_eq(load("lists:\n  - id: a\n    zone: a.example\n    kinds: [ip4, domain]\n"
+                      "    delist: \"https://x.example/{domain}/{ip}?t={target}\"\n",
+                      &c, &err),
+                 0, "%s", err.msg);
+    cr_expect_eq(list_delist_url(list_catalog_get(c, 0), "example.com", buf, sizeof(buf)), 0);
+    cr_expect_str_eq(buf, "https://x.example/example.com/example.com?t=example.com");
+    list_catalog_free(c);
+}

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Unit tests of the sanitizers (output/sanitize.c) with hostile input: escape
+ * sequences, control bytes, NUL, invalid UTF-8, quotes, separators and
+ * spreadsheet formulas.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/writer.h"
+#include "scanner/err.h"
+
+/* Sanitize @p n bytes of @p s for a terminal into a static buffer. */
+static const char *text(const char *s, size_t n)
+{
+    static char buf[256];
+
+    out_sanitize_text(s, n, buf, sizeof(buf));
+    return buf;
+}
+#define TEXT(lit) text(lit, sizeof(lit) - 1)
+
+typedef int encoder(FILE *f, const char *s, size_t len);
+
+/* Run an encoder into memory; @return its output, in a static buffer. */
+static const char *encode(encoder *enc, const char *s, size_t n)
+{
+    static char out[256];
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    cr_assert_not_null(f);
+    cr_assert_eq(enc(f, s, n), 0);
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_lt(len, sizeof(out));
+    memcpy(out, buf, len + 1);
+    free(buf);
+    return out;
+}
+#define JSON(lit) encode(out_json_string, lit, sizeof(lit) - 1)
+#define CSV(lit)  encode(out_csv_field, lit, sizeof(lit) - 1)
+
+Test(text, plain_and_utf8_pass_through)
+{
+    cr_assert_str_eq(TEXT("zen.spamhaus.org"), "zen.spamhaus.org");
+    cr_assert_str_eq(TEXT("caf\xc3\xa9 \xe2\x98\x83 \xf0\x9f\x93\xa7"),
+                     "caf\xc3\xa9 \xe2\x98\x83 \xf0\x9f\x93\xa7");
+    cr_assert_str_eq(TEXT("a\\b \"q\" 'x', =1"), "a\\b \"q\" 'x', =1");
+}
+
+Test(text, csi_sequences_removed_whole)
+{
+    cr_assert_str_eq(TEXT("a\x1b[31mred\x1b[0m b"), "ared b");
+    cr_assert_str_eq(TEXT("\x1b[2J\x1b[1;1Hx"), "x");
+    cr_assert_str_eq(TEXT("\x1b[?25lhidden cursor"), "hidden cursor");
+    /* 8-bit CSI written as UTF-8 (U+009B) */
+    cr_assert_str_eq(TEXT("\xc2\x9b"
+                          "31mX"),
+                     "X");
+    /* a control byte aborts the sequence and is itself folded */
+    cr_assert_str_eq(TEXT("\x1b[31\nX"), " X");
+}
+
+Test(text, osc_and_string_sequences_removed_whole)
+{
+    cr_assert_str_eq(TEXT("x\x1b]0;owned title\x07y"), "xy");
+    cr_assert_str_eq(TEXT("x\x1b]8;;http://evil.test/\x1b\\link\x1b]8;;\x1b\\y"), "xlinky");
+    cr_assert_str_eq(TEXT("x\x1bPq#0;2;0;0;0\x1b\\y"), "xy");
+    cr_assert_str_eq(TEXT("x\xc2\x9d"
+                          "0;t\xc2\x9cy"),
+                     "xy");
+    /* unterminated: the rest is swallowed, as a terminal would */
+    cr_assert_str_eq(TEXT("x\x1b]0;never ends"), "x");
+}
+
+Test(text, other_escapes_and_lone_esc)
+{
+    cr_assert_str_eq(TEXT("\x1b(Bx"), "x");
+    cr_assert_str_eq(TEXT("\x1b"
+                          "cx"),
+                     "x");
+    cr_assert_str_eq(TEXT("a\x1b"), "a");
+    cr_assert_str_eq(TEXT("a\x1b\x1b[0mb"), "ab");
+}
+
+Test(text, controls_dropped_breaks_folded)
+{
+    cr_assert_str_eq(TEXT("a\nb\r\tc"), "a b  c");
+    cr_assert_str_eq(TEXT("bell\x07 bs\x08 del\x7f"), "bell bs del");
+    cr_assert_str_eq(TEXT("line\xe2\x80\xa8sep"), "line sep");
+    cr_assert_str_eq(TEXT("c1\xc2\x85nel\xc2\x80"), "c1 nel");
+}
+
+Test(text, nul_is_dropped_within_length)
+{
+    cr_assert_str_eq(text("a\0b", 3), "ab");
+    /* a C string stops at its NUL */
+    cr_assert_str_eq(text("a\0b", strlen("a\0b")), "a");
+}
+
+Test(text, invalid_utf8_replaced)
+{
+    cr_assert_str_eq(TEXT("\xff\xfe"), "??");
+    cr_assert_str_eq(TEXT("over\xc0\xaflong"), "over??long");
+    cr_assert_str_eq(TEXT("sur\xed\xa0\x80rogate"), "sur???rogate");
+    cr_assert_str_eq(TEXT("cut\xe2\x98"), "cut??");
+    cr_assert_str_eq(TEXT("big\xf4\x90\x80\x80"), "big????");
+    cr_assert_str_eq(TEXT("raw8bit\x9b"
+                          "31m"),
+                     "raw8bit?31m");
+}
+
+Test(text, bidi_controls_removed)
+{
+    cr_assert_str_eq(TEXT("\xe2\x80\xae"
+                          "abc\xe2\x81\xa6"
+                          "d"),
+                     "abcd");
+}
+
+Test(text, truncation_keeps_utf8_whole)
+{
+    char buf[4];
+
+    cr_assert_eq(out_sanitize_text("abcdef", 6, buf, sizeof(buf)), 3);
+    cr_assert_str_eq(buf, "abc");
+    cr_assert_eq(out_sanitize_text("a\xc3\xa9", 3, buf, 3), 1);
+    cr_assert_str_eq(buf, "a");
+    cr_assert_eq(out_sanitize_text("abc", 3, buf, 1), 0);
+    cr_assert_str_eq(buf, "");
+    cr_assert_eq(out_sanitize_text("abc", 3, buf, 0), 0);
+    cr_assert_eq(out_sanitize_text(NULL, 0, buf, sizeof(buf)), 0);
+    cr_assert_str_eq(buf, "");
+}
+
+Test(json, quotes_and_backslash)
+{
+    cr_assert_str_eq(JSON("he said \"hi\" \\o/"), "\"he said \\\"hi\\\" \\\\o/\"");
+    cr_assert_str_eq(JSON(""), "\"\"");
+}
+
+Test(json, controls_escaped)
+{
+    cr_assert_str_eq(JSON("\x1b[31mred"), "\"\\u001b[31mred\"");
+    cr_assert_str_eq(JSON("a\nb\tc\r"), "\"a\\u000ab\\u0009c\\u000d\"");
+    cr_assert_str_eq(JSON("x\x1b]0;t\x07"), "\"x\\u001b]0;t\\u0007\"");
+    cr_assert_str_eq(JSON("del\x7f c1\xc2\x9b"), "\"del\\u007f c1\\u009b\"");
+    cr_assert_str_eq(JSON("ls\xe2\x80\xa8ps\xe2\x80\xa9"), "\"ls\\u2028ps\\u2029\"");
+    cr_assert_str_eq(JSON("a\0b"), "\"a\\u0000b\"");
+}
+
+Test(json, invalid_utf8_becomes_replacement)
+{
+    cr_assert_str_eq(JSON("\xff\xfe"), "\"\xef\xbf\xbd\xef\xbf\xbd\"");
+    cr_assert_str_eq(JSON("ok\xc3\xa9 bad\xc3"), "\"ok\xc3\xa9 bad\xef\xbf\xbd\"");
+}
+
+Test(json, null_string)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    cr_assert_eq(out_json_string(f, NULL, 0), 0);
+    fclose(f);
+    cr_assert_str_eq(buf, "null");
+    free(buf);
+}
+
+Test(csv, plain_fields_unquoted)
+{
+    cr_assert_str_eq(CSV("192.0.2.1"), "192.0.2.1");
+    cr_assert_str_eq(CSV("a\\b 'x'"), "a\\b 'x'");
+    cr_assert_str_eq(CSV(""), "");
+}
+
+Test(csv, quoting_rfc4180)
+{
+    cr_assert_str_eq(CSV("a,b"), "\"a,b\"");
+    cr_assert_str_eq(CSV("say \"x\""), "\"say \"\"x\"\"\"");
+    cr_assert_str_eq(CSV("line1\nline2"), "\"line1\nline2\"");
+    cr_assert_str_eq(CSV("a\r\nb"), "\"a\r\nb\"");
+}
+
+Test(csv, formulas_defused)
+{
+    cr_assert_str_eq(CSV("=HYPERLINK(\"http://evil.test\",\"click\")"),
+                     "\"'=HYPERLINK(\"\"http://evil.test\"\",\"\"click\"\")\"");
+    cr_assert_str_eq(CSV("=1+1"), "'=1+1");
+    cr_assert_str_eq(CSV("+1"), "'+1");
+    cr_assert_str_eq(CSV("-1"), "'-1");
+    cr_assert_str_eq(CSV("@SUM(A1)"), "'@SUM(A1)");
+    cr_assert_str_eq(CSV("\tx"), "'\tx");
+    cr_assert_str_eq(CSV("\rx"), "\"'\rx\"");
+    /* not at the start: left alone */
+    cr_assert_str_eq(CSV("a=1"), "a=1");
+    /* hidden behind an escape sequence that is stripped */
+    cr_assert_str_eq(CSV("\x1b[0m=1+1"), "'=1+1");
+}
+
+Test(csv, escapes_controls_and_bad_utf8)
+{
+    cr_assert_str_eq(CSV("a\x1b[31mb\x1b]0;t\x07"), "ab");
+    cr_assert_str_eq(CSV("a\x01\x7f"
+                         "b"),
+                     "ab");
+    cr_assert_str_eq(CSV("x\xff"), "x\xef\xbf\xbd");
+    cr_assert_str_eq(CSV("\xff=1"), "\xef\xbf\xbd=1");
+}
+
+static FILE *dev_full(void)
+{
+    FILE *f = fopen("/dev/full", "w");
+
+    cr_assert_not_null(f);
+    setvbuf(f, NULL, _IONBF, 0);
+    return f;
+}
+
+Test(io, write_errors_reported)
+{
+    FILE *f = dev_full();
+
+    cr_assert_eq(out_json_string(f, "x", 1), SCAN_EIO);
+    cr_assert_eq(out_csv_field(f, "x", 1), SCAN_EIO);
+    fclose(f);
+}

@@ -1,0 +1,592 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Unit tests of the writers (output/writer.h): exact JSON Lines and CSV
+ * rows, text grouping and alignment, summary streaming and error capping,
+ * list health in every format, and write failures on /dev/full.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/writer.h"
+#include "scanner/err.h"
+
+/* Output captured in memory. Criterion forks each test, so the one capture of a
+ * test is a file-scope variable that the suites' fini releases. */
+struct capture {
+    char *buf;
+    size_t len;
+    FILE *f;
+    struct out_writer *w;
+};
+
+static struct capture cap;
+
+static void cap_free(void)
+{
+    out_writer_free(cap.w);
+    if (cap.f)
+        fclose(cap.f);
+    free(cap.buf);
+    cap = (struct capture){0};
+}
+
+TestSuite(json, .fini = cap_free);
+TestSuite(csv, .fini = cap_free);
+TestSuite(text, .fini = cap_free);
+TestSuite(summary, .fini = cap_free);
+TestSuite(api, .fini = cap_free);
+
+static void cap_open(struct capture *c, enum out_format fmt, unsigned flags)
+{
+    c->buf = NULL;
+    c->len = 0;
+    c->f = open_memstream(&c->buf, &c->len);
+    cr_assert_not_null(c->f);
+    cr_assert_eq(out_writer_new(c->f, fmt, flags, &c->w), 0);
+}
+
+/* What has been written so far (the writer stays open). */
+static const char *cap_peek(struct capture *c)
+{
+    cr_assert_eq(fflush(c->f), 0);
+    return c->buf;
+}
+
+static const char *cap_finish(struct capture *c, const struct out_stats *st)
+{
+    cr_assert_eq(out_finish(c->w, st), 0);
+    out_writer_free(c->w);
+    c->w = NULL;
+    cr_assert_eq(fclose(c->f), 0);
+    c->f = NULL;
+    return c->buf;
+}
+
+static const char *const zen_codes[] = {"127.0.0.2", "127.0.0.4"};
+static const char *const zen_meanings[] = {"SBL", "XBL"};
+
+static const struct scan_result zen_listed = {
+    .target = "192.0.2.10",
+    .check = "dnsbl",
+    .list = "zen.spamhaus.org",
+    .list_id = "spamhaus-zen",
+    .status = "listed",
+    .klass = SCAN_CLASS_LISTING,
+    .ncodes = 2,
+    .codes = zen_codes,
+    .meanings = zen_meanings,
+    .txt = "https://check.spamhaus.org/sbl/query/SBL1",
+    .delist_url = "https://check.spamhaus.org/",
+};
+
+static struct scan_result dnsbl(const char *target, const char *list, const char *status,
+                                const char *reason)
+{
+    return (struct scan_result){.target = target,
+                                .check = "dnsbl",
+                                .list = list,
+                                .list_id = list,
+                                .status = status,
+                                .reason = reason};
+}
+
+static const struct scan_health zen_ok = {
+    .list = "zen.spamhaus.org", .list_id = "spamhaus-zen", .healthy = true};
+static const struct scan_health zen_blocked = {
+    .list = "zen.spamhaus.org",
+    .list_id = "spamhaus-zen",
+    .healthy = false,
+    .reason = "blocked",
+    .detail = "zen.spamhaus.org refuses this resolver (127.255.255.254): query through your "
+              "own recursive resolver or use a DQS key",
+};
+
+/* An SPF result with one field of every type. */
+static const struct scan_field problem0[] = {
+    {.name = "severity", .type = SCAN_F_STR, .str = "error"},
+    {.name = "message", .type = SCAN_F_STR, .str = "11 DNS-querying terms (limit 10)"},
+};
+static const struct scan_field problem1[] = {
+    {.name = "severity", .type = SCAN_F_STR, .str = "warning"},
+    {.name = "message", .type = SCAN_F_STR, .str = "ptr is deprecated"},
+};
+static const struct scan_fields problems[] = {{2, problem0}, {2, problem1}};
+static const char *const includes[] = {"_spf.example.net", "_spf.mail.test"};
+static const struct scan_field spf_fields[] = {
+    {.name = "record", .type = SCAN_F_STR, .str = "v=spf1 include:_spf.example.net ptr -all"},
+    {.name = "lookups", .type = SCAN_F_INT, .i = 11},
+    {.name = "redirect", .type = SCAN_F_STR, .str = NULL},
+    {.name = "all_fail", .type = SCAN_F_BOOL, .b = true},
+    {.name = "includes", .type = SCAN_F_STRV, .n = 2, .strv = includes},
+    {.name = "problems", .type = SCAN_F_OBJV, .n = 2, .objv = problems},
+};
+static const struct scan_result spf_invalid = {
+    .target = "example.test",
+    .check = "spf",
+    .status = "invalid",
+    .reason = "too-many-lookups",
+    .extra = {6, spf_fields},
+};
+
+/* ---------------------------------------------------------------- JSON */
+
+Test(json, dnsbl_listing_key_order)
+{
+
+    cap_open(&cap, OUT_FMT_JSON, 0);
+    cr_assert_eq(out_emit(cap.w, &zen_listed), 0);
+    cr_assert_str_eq(
+        cap_finish(&cap, NULL),
+        "{\"target\":\"192.0.2.10\",\"check\":\"dnsbl\",\"list\":\"zen.spamhaus.org\","
+        "\"list_id\":\"spamhaus-zen\",\"status\":\"listed\",\"reason\":null,\"class\":\"listing\","
+        "\"codes\":[\"127.0.0.2\",\"127.0.0.4\"],\"meanings\":[\"SBL\",\"XBL\"],"
+        "\"txt\":\"https://check.spamhaus.org/sbl/query/SBL1\","
+        "\"delist_url\":\"https://check.spamhaus.org/\"}\n");
+}
+
+Test(json, dnsbl_clean_and_error_nulls)
+{
+    struct scan_result clean = dnsbl("192.0.2.1", "bl.spamcop.net", "clean", NULL);
+    struct scan_result err = dnsbl("192.0.2.1", "bl.spamcop.net", "error", "timeout");
+
+    cap_open(&cap, OUT_FMT_JSON, 0);
+    cr_assert_eq(out_emit(cap.w, &clean), 0);
+    cr_assert_eq(out_emit(cap.w, &err), 0);
+    cr_assert_str_eq(
+        cap_finish(&cap, NULL),
+        "{\"target\":\"192.0.2.1\",\"check\":\"dnsbl\",\"list\":\"bl.spamcop.net\","
+        "\"list_id\":\"bl.spamcop.net\",\"status\":\"clean\",\"reason\":null,\"class\":null,"
+        "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null}\n"
+        "{\"target\":\"192.0.2.1\",\"check\":\"dnsbl\",\"list\":\"bl.spamcop.net\","
+        "\"list_id\":\"bl.spamcop.net\",\"status\":\"error\",\"reason\":\"timeout\",\"class\":null,"
+        "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null}\n");
+}
+
+Test(json, hostile_txt_escaped)
+{
+    struct scan_result r = zen_listed;
+
+    r.txt = "\x1b]0;pwned\x07\"x\"\n\xff";
+    r.delist_url = NULL;
+    r.ncodes = 1;
+    cap_open(&cap, OUT_FMT_JSON, 0);
+    cr_assert_eq(out_emit(cap.w, &r), 0);
+    cr_assert_str_eq(cap_finish(&cap, NULL),
+                     "{\"target\":\"192.0.2.10\",\"check\":\"dnsbl\",\"list\":\"zen.spamhaus.org\","
+                     "\"list_id\":\"spamhaus-zen\",\"status\":\"listed\",\"reason\":null,"
+                     "\"class\":\"listing\",\"codes\":[\"127.0.0.2\"],\"meanings\":[\"SBL\"],"
+                     "\"txt\":\"\\u001b]0;pwned\\u0007\\\"x\\\"\\u000a\xef\xbf\xbd\","
+                     "\"delist_url\":null}\n");
+}
+
+Test(json, record_check_extra_fields)
+{
+
+    cap_open(&cap, OUT_FMT_JSON, 0);
+    cr_assert_eq(out_emit(cap.w, &spf_invalid), 0);
+    cr_assert_str_eq(
+        cap_finish(&cap, NULL),
+        "{\"target\":\"example.test\",\"check\":\"spf\",\"status\":\"invalid\","
+        "\"reason\":\"too-many-lookups\","
+        "\"record\":\"v=spf1 include:_spf.example.net ptr -all\",\"lookups\":11,"
+        "\"redirect\":null,\"all_fail\":true,"
+        "\"includes\":[\"_spf.example.net\",\"_spf.mail.test\"],"
+        "\"problems\":[{\"severity\":\"error\",\"message\":\"11 DNS-querying terms (limit 10)\"},"
+        "{\"severity\":\"warning\",\"message\":\"ptr is deprecated\"}]}\n");
+}
+
+Test(json, health_lines)
+{
+
+    cap_open(&cap, OUT_FMT_JSON, 0);
+    cr_assert_eq(out_health(cap.w, &zen_ok), 0);
+    cr_assert_eq(out_health(cap.w, &zen_blocked), 0);
+    cr_assert_str_eq(
+        cap_finish(&cap, NULL),
+        "{\"check\":\"list-health\",\"list\":\"zen.spamhaus.org\",\"list_id\":\"spamhaus-zen\","
+        "\"status\":\"healthy\",\"reason\":null,\"detail\":null}\n"
+        "{\"check\":\"list-health\",\"list\":\"zen.spamhaus.org\",\"list_id\":\"spamhaus-zen\","
+        "\"status\":\"unhealthy\",\"reason\":\"blocked\",\"detail\":\"zen.spamhaus.org refuses "
+        "this resolver (127.255.255.254): query through your own recursive resolver or use a DQS "
+        "key\"}\n");
+}
+
+Test(json, nothing_but_results)
+{
+    struct out_stats st = {.targets = 3, .results = 0, .seconds = 1.0};
+
+    cap_open(&cap, OUT_FMT_JSON, 0);
+    cr_assert_str_eq(cap_finish(&cap, &st), "");
+}
+
+/* ----------------------------------------------------------------- CSV */
+
+#define CSV_HEADER "target,check,list,status,reason,class,codes,meanings,txt,delist_url,details\r\n"
+
+Test(csv, header_only_when_empty)
+{
+
+    cap_open(&cap, OUT_FMT_CSV, 0);
+    cr_assert_str_eq(cap_finish(&cap, NULL), CSV_HEADER);
+}
+
+Test(csv, dnsbl_rows)
+{
+    struct scan_result err = dnsbl("2001:db8::1", "bl.spamcop.net", "error", "timeout");
+
+    cap_open(&cap, OUT_FMT_CSV, 0);
+    cr_assert_eq(out_emit(cap.w, &zen_listed), 0);
+    cr_assert_eq(out_emit(cap.w, &err), 0);
+    cr_assert_str_eq(cap_finish(&cap, NULL), CSV_HEADER
+                     "192.0.2.10,dnsbl,zen.spamhaus.org,listed,,listing,127.0.0.2 127.0.0.4,"
+                     "SBL; XBL,https://check.spamhaus.org/sbl/query/SBL1,"
+                     "https://check.spamhaus.org/,\r\n"
+                     "2001:db8::1,dnsbl,bl.spamcop.net,error,timeout,,,,,,\r\n");
+}
+
+Test(csv, hostile_txt)
+{
+    struct scan_result r = zen_listed;
+
+    r.ncodes = 1;
+    r.txt = "=HYPERLINK(\"http://evil.test\",\"x\"),\x1b[31m\nnext";
+    r.delist_url = "-1";
+    cap_open(&cap, OUT_FMT_CSV, 0);
+    cr_assert_eq(out_emit(cap.w, &r), 0);
+    cr_assert_str_eq(cap_finish(&cap, NULL), CSV_HEADER
+                     "192.0.2.10,dnsbl,zen.spamhaus.org,listed,,listing,127.0.0.2,SBL,"
+                     "\"'=HYPERLINK(\"\"http://evil.test\"\",\"\"x\"\"),\nnext\",'-1,\r\n");
+}
+
+Test(csv, record_check_details)
+{
+
+    cap_open(&cap, OUT_FMT_CSV, 0);
+    cr_assert_eq(out_emit(cap.w, &spf_invalid), 0);
+    cr_assert_str_eq(cap_finish(&cap, NULL), CSV_HEADER
+                     "example.test,spf,,invalid,too-many-lookups,,,,,,"
+                     "\"record=v=spf1 include:_spf.example.net ptr -all; lookups=11; redirect=; "
+                     "all_fail=true; includes=[_spf.example.net, _spf.mail.test]; "
+                     "problems=[{severity=error, message=11 DNS-querying terms (limit 10)}, "
+                     "{severity=warning, message=ptr is deprecated}]\"\r\n");
+}
+
+Test(csv, health_rows)
+{
+
+    cap_open(&cap, OUT_FMT_CSV, 0);
+    cr_assert_eq(out_health(cap.w, &zen_ok), 0);
+    cr_assert_eq(out_health(cap.w, &zen_blocked), 0);
+    cr_assert_str_eq(cap_finish(&cap, NULL),
+                     CSV_HEADER ",list-health,zen.spamhaus.org,healthy,,,,,,,\r\n"
+                                ",list-health,zen.spamhaus.org,unhealthy,blocked,,,,,,"
+                                "zen.spamhaus.org refuses this resolver (127.255.255.254): query "
+                                "through your own recursive resolver or use a DQS key\r\n");
+}
+
+/* ---------------------------------------------------------------- text */
+
+Test(text, grouped_by_target_in_list_order)
+{
+    struct scan_health cop = {
+        .list = "bl.spamcop.net", .list_id = "bl.spamcop.net", .healthy = true};
+    struct scan_result a_cop = dnsbl("192.0.2.10", "bl.spamcop.net", "clean", NULL);
+    struct scan_result b_cop = dnsbl("192.0.2.20", "bl.spamcop.net", "error", "timeout");
+    struct scan_result b_zen = dnsbl("192.0.2.20", "zen.spamhaus.org", "clean", NULL);
+
+    b_zen.list_id = "spamhaus-zen";
+    cap_open(&cap, OUT_FMT_TEXT, 0);
+    cr_assert_eq(out_health(cap.w, &zen_ok), 0);
+    cr_assert_eq(out_health(cap.w, &cop), 0);
+    /* answers arrive interleaved and out of catalog order */
+    cr_assert_eq(out_emit(cap.w, &a_cop), 0);
+    cr_assert_eq(out_emit(cap.w, &b_cop), 0);
+    cr_assert_eq(out_emit(cap.w, &zen_listed), 0);
+    cr_assert_eq(out_emit(cap.w, &b_zen), 0);
+    cr_assert_str_eq(cap_peek(&cap), "", "text prints nothing before out_finish");
+    cr_assert_str_eq(cap_finish(&cap, NULL),
+                     "192.0.2.10\n"
+                     "  listed  zen.spamhaus.org  127.0.0.2 SBL; 127.0.0.4 XBL\n"
+                     "          TXT: https://check.spamhaus.org/sbl/query/SBL1\n"
+                     "          delist: https://check.spamhaus.org/\n"
+                     "  clean   bl.spamcop.net\n"
+                     "\n"
+                     "192.0.2.20\n"
+                     "  clean   zen.spamhaus.org\n"
+                     "  error   bl.spamcop.net\n"
+                     "          reason: timeout\n");
+}
+
+Test(text, unhealthy_lists_first)
+{
+    struct scan_result r = dnsbl("192.0.2.10", "zen.spamhaus.org", "error", "blocked");
+    struct scan_health nodetail = {.list = "b.barracudacentral.org",
+                                   .list_id = "barracuda",
+                                   .healthy = false,
+                                   .reason = "unhealthy"};
+
+    cap_open(&cap, OUT_FMT_TEXT, 0);
+    cr_assert_eq(out_health(cap.w, &zen_blocked), 0);
+    cr_assert_eq(out_health(cap.w, &nodetail), 0);
+    cr_assert_eq(out_emit(cap.w, &r), 0);
+    cr_assert_str_eq(cap_finish(&cap, NULL),
+                     "unhealthy: zen.spamhaus.org refuses this resolver (127.255.255.254): query "
+                     "through your own recursive resolver or use a DQS key\n"
+                     "unhealthy: b.barracudacentral.org (unhealthy)\n"
+                     "\n"
+                     "192.0.2.10\n"
+                     "  error  zen.spamhaus.org\n"
+                     "         reason: blocked\n");
+}
+
+Test(text, record_check_fields)
+{
+    static const struct scan_field none_fields[] = {
+        {.name = "hosts", .type = SCAN_F_STRV, .n = 0},
+    };
+    struct scan_result mx = {
+        .target = "example.test", .check = "mx", .status = "none", .extra = {1, none_fields}};
+
+    cap_open(&cap, OUT_FMT_TEXT, 0);
+    cr_assert_eq(out_emit(cap.w, &spf_invalid), 0);
+    cr_assert_eq(out_emit(cap.w, &mx), 0);
+    cr_assert_str_eq(cap_finish(&cap, NULL),
+                     "example.test\n"
+                     "  invalid  spf\n"
+                     "           reason: too-many-lookups\n"
+                     "           record: v=spf1 include:_spf.example.net ptr -all\n"
+                     "           lookups: 11\n"
+                     "           redirect: -\n"
+                     "           all_fail: true\n"
+                     "           includes: _spf.example.net, _spf.mail.test\n"
+                     "           problems:\n"
+                     "             severity=error, message=11 DNS-querying terms (limit 10)\n"
+                     "             severity=warning, message=ptr is deprecated\n"
+                     "  none     mx\n"
+                     "           hosts: (none)\n");
+}
+
+Test(text, hostile_strings_sanitized)
+{
+    struct scan_result r = zen_listed;
+
+    r.target = "192.0.2.10\x1b[2J";
+    r.ncodes = 1;
+    r.txt = "spam\x1b]0;pwned\x07 source\nsee \x1b[31mhttp://x\x1b[0m \xff";
+    r.delist_url = NULL;
+    cap_open(&cap, OUT_FMT_TEXT, 0);
+    cr_assert_eq(out_emit(cap.w, &r), 0);
+    cr_assert_str_eq(cap_finish(&cap, NULL), "192.0.2.10\n"
+                                             "  listed  zen.spamhaus.org  127.0.0.2 SBL\n"
+                                             "          TXT: spam source see http://x ?\n");
+}
+
+Test(text, colour)
+{
+    struct scan_result info = dnsbl("192.0.2.10", "dnsbl-2.uceprotect.net", "listed", NULL);
+    struct scan_result clean = dnsbl("192.0.2.10", "bl.spamcop.net", "clean", NULL);
+
+    info.klass = SCAN_CLASS_INFO;
+    cap_open(&cap, OUT_FMT_TEXT, OUT_COLOR);
+    cr_assert_eq(out_emit(cap.w, &info), 0);
+    cr_assert_eq(out_emit(cap.w, &clean), 0);
+    cr_assert_str_eq(cap_finish(&cap, NULL), "\x1b[1m192.0.2.10\x1b[0m\n"
+                                             "  \x1b[36minfo\x1b[0m   dnsbl-2.uceprotect.net\n"
+                                             "  \x1b[32mclean\x1b[0m  bl.spamcop.net\n");
+}
+
+/* ------------------------------------------------------------- summary */
+
+Test(summary, listings_stream_and_table)
+{
+    struct scan_result clean = dnsbl("192.0.2.11", "zen.spamhaus.org", "clean", NULL);
+    struct scan_result pass = {.target = "example.test", .check = "spf", .status = "valid"};
+    struct out_stats st = {.targets = 2, .results = 3, .listed = 1, .seconds = 2.0, .queries = 10};
+
+    clean.list_id = "spamhaus-zen";
+    cap_open(&cap, OUT_FMT_SUMMARY, 0);
+    cr_assert_eq(out_health(cap.w, &zen_ok), 0);
+    cr_assert_eq(out_emit(cap.w, &zen_listed), 0);
+    cr_assert_str_eq(cap_peek(&cap),
+                     "LISTED  192.0.2.10  zen.spamhaus.org  127.0.0.2 SBL; 127.0.0.4 XBL  "
+                     "delist: https://check.spamhaus.org/\n",
+                     "a listing is printed as it arrives");
+    cr_assert_eq(out_emit(cap.w, &clean), 0);
+    cr_assert_eq(out_emit(cap.w, &pass), 0);
+    cr_assert_str_eq(cap_finish(&cap, &st),
+                     "LISTED  192.0.2.10  zen.spamhaus.org  127.0.0.2 SBL; 127.0.0.4 XBL  "
+                     "delist: https://check.spamhaus.org/\n"
+                     "\n"
+                     "list              listed  informational  clean  errors  health\n"
+                     "zen.spamhaus.org       1              0      1       0  ok\n"
+                     "spf               valid 1\n"
+                     "2 targets, 3 results in 2.0 s (5 queries/s): 1 listed, 0 informational, "
+                     "0 errors\n");
+}
+
+Test(summary, errors_capped_per_list_and_reason)
+{
+    struct scan_result err = dnsbl("192.0.2.1", "bl.spamcop.net", "error", "timeout");
+    struct scan_result refused = dnsbl("192.0.2.99", "bl.spamcop.net", "error", "refused");
+    char expect[4096] = "";
+    char target[32];
+
+    cap_open(&cap, OUT_FMT_SUMMARY, 0);
+    for (int i = 1; i <= 15; i++) {
+        snprintf(target, sizeof(target), "192.0.2.%d", i);
+        err.target = target;
+        cr_assert_eq(out_emit(cap.w, &err), 0);
+        if (i <= 10) {
+            size_t n = strlen(expect);
+            snprintf(expect + n, sizeof(expect) - n,
+                     "ERROR   192.0.2.%d  bl.spamcop.net  timeout\n", i);
+        }
+    }
+    cr_assert_eq(out_emit(cap.w, &refused), 0);
+    strcat(expect, "ERROR   192.0.2.99  bl.spamcop.net  refused\n"
+                   "... and 5 more errors for bl.spamcop.net (timeout)\n"
+                   "\n"
+                   "list            listed  informational  clean  errors  health\n"
+                   "bl.spamcop.net       0              0      0      16  -\n"
+                   "0 targets, 0 results in 0.0 s: 0 listed, 0 informational, 0 errors\n");
+    cr_assert_str_eq(cap_finish(&cap, NULL), expect);
+}
+
+Test(summary, unhealthy_printed_at_once)
+{
+
+    cap_open(&cap, OUT_FMT_SUMMARY, 0);
+    cr_assert_eq(out_health(cap.w, &zen_blocked), 0);
+    cr_assert_str_eq(cap_peek(&cap), "UNHEALTHY  zen.spamhaus.org  zen.spamhaus.org refuses this "
+                                     "resolver (127.255.255.254): query through your own "
+                                     "recursive resolver or use a DQS key\n");
+    cr_assert_str_eq(cap_finish(&cap, NULL),
+                     "UNHEALTHY  zen.spamhaus.org  zen.spamhaus.org refuses this resolver "
+                     "(127.255.255.254): query through your own recursive resolver or use a DQS "
+                     "key\n"
+                     "\n"
+                     "list              listed  informational  clean  errors  health\n"
+                     "zen.spamhaus.org       0              0      0       0  blocked\n"
+                     "0 targets, 0 results in 0.0 s: 0 listed, 0 informational, 0 errors\n");
+}
+
+Test(summary, record_checks_lines_and_counts)
+{
+    static const struct scan_field auth_fields[] = {
+        {.name = "domain", .type = SCAN_F_STR, .str = "example.test"},
+        {.name = "result", .type = SCAN_F_STR, .str = "fail"},
+    };
+    struct scan_result fail = {
+        .target = "192.0.2.10", .check = "spf-auth", .status = "fail", .extra = {2, auth_fields}};
+    struct scan_result pass = {.target = "192.0.2.11", .check = "spf-auth", .status = "pass"};
+    struct scan_result fcr = {.target = "192.0.2.10", .check = "fcrdns", .status = "pass"};
+
+    cap_open(&cap, OUT_FMT_SUMMARY, 0);
+    cr_assert_eq(out_emit(cap.w, &pass), 0);
+    cr_assert_eq(out_emit(cap.w, &fail), 0);
+    cr_assert_eq(out_emit(cap.w, &fcr), 0);
+    cr_assert_eq(out_emit(cap.w, &pass), 0);
+    cr_assert_str_eq(cap_finish(&cap, NULL),
+                     "FAIL    192.0.2.10  spf-auth  -  domain=example.test; result=fail\n"
+                     "\n"
+                     "spf-auth  pass 2  fail 1\n"
+                     "fcrdns    pass 1\n"
+                     "0 targets, 0 results in 0.0 s: 0 listed, 0 informational, 0 errors\n");
+}
+
+Test(summary, hostile_strings_sanitized)
+{
+    struct scan_result r = zen_listed;
+    struct scan_health h = zen_blocked;
+
+    r.ncodes = 1;
+    r.meanings = (const char *const[]){"SBL\x1b[8m\n"};
+    r.delist_url = NULL;
+    h.detail = "blocked\x1b]0;x\x07\r\nnow";
+    cap_open(&cap, OUT_FMT_SUMMARY, 0);
+    cr_assert_eq(out_health(cap.w, &h), 0);
+    cr_assert_eq(out_emit(cap.w, &r), 0);
+    cr_assert_str_eq(cap_peek(&cap), "UNHEALTHY  zen.spamhaus.org  blocked  now\n"
+                                     "LISTED  192.0.2.10  zen.spamhaus.org  127.0.0.2 SBL \n");
+}
+
+/* ------------------------------------------------------------ failures */
+
+static FILE *dev_full(bool unbuffered)
+{
+    FILE *f = fopen("/dev/full", "w");
+
+    cr_assert_not_null(f);
+    if (unbuffered)
+        setvbuf(f, NULL, _IONBF, 0);
+    return f;
+}
+
+Test(io, every_format_reports_eio)
+{
+    static const enum out_format fmts[] = {OUT_FMT_JSON, OUT_FMT_CSV, OUT_FMT_SUMMARY};
+
+    for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+        FILE *f = dev_full(true);
+        struct out_writer *w = NULL;
+
+        cr_assert_eq(out_writer_new(f, fmts[i], 0, &w), 0);
+        cr_assert_eq(out_emit(w, &zen_listed), SCAN_EIO, "format %d", (int)fmts[i]);
+        cr_assert_eq(out_emit(w, &zen_listed), SCAN_EIO, "the error is sticky");
+        cr_assert_eq(out_finish(w, NULL), SCAN_EIO);
+        out_writer_free(w);
+        fclose(f);
+    }
+}
+
+Test(io, health_reports_eio)
+{
+    FILE *f = dev_full(true);
+    struct out_writer *w = NULL;
+
+    cr_assert_eq(out_writer_new(f, OUT_FMT_JSON, 0, &w), 0);
+    cr_assert_eq(out_health(w, &zen_ok), SCAN_EIO);
+    out_writer_free(w);
+    fclose(f);
+}
+
+Test(io, text_fails_at_finish)
+{
+    FILE *f = dev_full(true);
+    struct out_writer *w = NULL;
+
+    cr_assert_eq(out_writer_new(f, OUT_FMT_TEXT, 0, &w), 0);
+    cr_assert_eq(out_emit(w, &zen_listed), 0, "text only buffers");
+    cr_assert_eq(out_finish(w, NULL), SCAN_EIO);
+    out_writer_free(w);
+    fclose(f);
+}
+
+Test(io, buffered_stream_fails_at_finish)
+{
+    FILE *f = dev_full(false);
+    struct out_writer *w = NULL;
+
+    cr_assert_eq(out_writer_new(f, OUT_FMT_JSON, 0, &w), 0);
+    cr_assert_eq(out_emit(w, &zen_listed), 0, "still in the stdio buffer");
+    cr_assert_eq(out_finish(w, NULL), SCAN_EIO, "the flush fails");
+    out_writer_free(w);
+    fclose(f);
+}
+
+Test(api, misuse_is_einval)
+{
+
+    cap_open(&cap, OUT_FMT_JSON, 0);
+    cr_assert_eq(out_emit(cap.w, NULL), -EINVAL);
+    cr_assert_eq(out_health(cap.w, NULL), -EINVAL);
+    cr_assert_eq(out_emit(NULL, &zen_listed), -EINVAL);
+    cr_assert_eq(out_finish(cap.w, NULL), 0);
+    cr_assert_eq(out_emit(cap.w, &zen_listed), -EINVAL, "no result after finish");
+    out_writer_free(NULL);
+}
