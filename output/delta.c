@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "output/writer.h"
 #include "scanner/err.h"
 
 struct out_delta {
@@ -64,99 +65,9 @@ int out_iso8601(int64_t ms, char *buf, size_t len)
 
 /* --- JSON primitives ---------------------------------------------------- */
 
-/*
- * Interim escapers: output/writer.h declares out_json_string() and
- * out_sanitize_text(), which land with the writers; these two go away then.
- */
-static size_t utf8_len(const unsigned char *p, size_t left)
-{
-    size_t n;
-    unsigned cp;
-
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xc2 && p[0] <= 0xdf)
-        n = 2, cp = p[0] & 0x1f;
-    else if (p[0] >= 0xe0 && p[0] <= 0xef)
-        n = 3, cp = p[0] & 0x0f;
-    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-        n = 4, cp = p[0] & 0x07;
-    else
-        return 0;
-    if (n > left)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
-static int json_strn(FILE *f, const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-
-    if (fputc('"', f) == EOF)
-        return SCAN_EIO;
-    for (size_t i = 0; i < len;) {
-        size_t n = utf8_len(p + i, len - i);
-        int r;
-        if (n == 0) {
-            r = fputs("\\ufffd", f);
-            n = 1;
-        } else if (p[i] == '"' || p[i] == '\\') {
-            r = fprintf(f, "\\%c", p[i]);
-        } else if (p[i] < 0x20 || p[i] == 0x7f) {
-            r = fprintf(f, "\\u%04x", p[i]);
-        } else {
-            r = fwrite(p + i, 1, n, f) == n ? 0 : EOF;
-        }
-        if (r < 0)
-            return SCAN_EIO;
-        i += n;
-    }
-    return fputc('"', f) == EOF ? SCAN_EIO : 0;
-}
-
-/* Printable ASCII and valid UTF-8 survive; control bytes go, invalid bytes become '?'. */
-static void text_sanitize(const char *s, char *buf, size_t cap)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t len = strlen(s), o = 0;
-
-    for (size_t i = 0; i < len && cap > 0;) {
-        size_t n = utf8_len(p + i, len - i);
-        if (n == 0) {
-            if (o + 1 >= cap)
-                break;
-            buf[o++] = '?';
-            n = 1;
-        } else if (p[i] < 0x20 || p[i] == 0x7f || (p[i] == 0xc2 && p[i + 1] < 0xa0)) {
-            /* C0, DEL and C1 (U+0080..U+009F, which holds CSI) controls */
-            if (p[i] == '\n' || p[i] == '\t') {
-                if (o + 1 >= cap)
-                    break;
-                buf[o++] = ' ';
-            }
-        } else {
-            if (o + n >= cap)
-                break;
-            memcpy(buf + o, p + i, n);
-            o += n;
-        }
-        i += n;
-    }
-    if (cap > 0)
-        buf[o] = '\0';
-}
-
 static int json_str(FILE *f, const char *s)
 {
-    return json_strn(f, s, strlen(s));
+    return out_json_string(f, s, strlen(s));
 }
 
 /* A string member, or null for NULL. */
@@ -189,7 +100,7 @@ static int json_codes(FILE *f, const char *name, const char *codes)
         size_t n = end ? (size_t)(end - p) : strlen(p);
         if (p != codes && fputc(',', f) == EOF)
             return SCAN_EIO;
-        if (json_strn(f, p, n) != 0)
+        if (out_json_string(f, p, n) != 0)
             return SCAN_EIO;
         p = end ? end + 1 : NULL;
     }
@@ -330,7 +241,7 @@ static const char *clean(const char *s, char *buf, size_t cap)
 {
     if (!s)
         return "-";
-    text_sanitize(s, buf, cap);
+    out_sanitize_text(s, strlen(s), buf, cap);
     return buf;
 }
 
@@ -485,7 +396,7 @@ static int write_sorted_array(FILE *f, const struct scan_field *fl)
             goto out;
         if (fl->type == SCAN_F_STRV) {
             const char *s = fl->strv[done] ? fl->strv[done] : "";
-            ret = json_strn(m, s, strlen(s));
+            ret = out_json_string(m, s, strlen(s));
         } else {
             ret = fputc('{', m) == EOF ? SCAN_EIO : write_fields(m, &fl->objv[done], true);
             if (ret == 0 && fputc('}', m) == EOF)

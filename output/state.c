@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output/writer.h"
 #include "scanner/err.h"
 
 /* 'DBLS': set at creation, so a foreign SQLite file is refused, never migrated. */
@@ -1230,26 +1231,31 @@ int out_state_history(struct out_state *st, const char *target, FILE *f, bool js
     }
     sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *tgt = col_text(s, 0), *name = col_text(s, 3);
+        /* target, list or check, codes, status before, status after: stored strings
+         * that reach a terminal, so sanitized like every other text output */
+        static const int cols[5] = {0, 3, 4, 8, 9};
+        char txt[5][256];
+        for (int i = 0; i < 5; i++) {
+            const char *v = col_text(s, cols[i]);
+            out_sanitize_text(v ? v : "?", v ? strlen(v) : 1, txt[i], sizeof(txt[i]));
+        }
         if (json) {
             n = fprintf(f, "%s\n", col_text(s, 10));
         } else if (sqlite3_column_int(s, 2) == 0) {
             out_iso8601(sqlite3_column_int64(s, 5), t1, sizeof(t1));
-            n = fprintf(f, "%s %s listed %s .. ", tgt, name, t1);
+            n = fprintf(f, "%s %s listed %s .. ", txt[0], txt[1], t1);
             if (n >= 0 && sqlite3_column_type(s, 7) != SQLITE_NULL) {
                 out_iso8601(sqlite3_column_int64(s, 7), t2, sizeof(t2));
-                n = fprintf(f, "%s codes %s", t2, col_text(s, 4));
+                n = fprintf(f, "%s codes %s", t2, txt[2]);
             } else if (n >= 0) {
                 out_iso8601(sqlite3_column_int64(s, 6), t2, sizeof(t2));
-                n = fprintf(f, "now codes %s (last seen %s)", col_text(s, 4), t2);
+                n = fprintf(f, "now codes %s (last seen %s)", txt[2], t2);
             }
             if (n >= 0)
                 n = fputc('\n', f) == EOF ? -1 : 0;
         } else {
             out_iso8601(sqlite3_column_int64(s, 5), t1, sizeof(t1));
-            n = fprintf(f, "%s %s changed %s %s -> %s\n", tgt, name, t1,
-                        col_text(s, 8) ? col_text(s, 8) : "?",
-                        col_text(s, 9) ? col_text(s, 9) : "?");
+            n = fprintf(f, "%s %s changed %s %s -> %s\n", txt[0], txt[1], t1, txt[3], txt[4]);
         }
         if (n < 0) {
             ret = SCAN_EIO;

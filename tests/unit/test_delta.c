@@ -202,7 +202,7 @@ Test(delta, document_events_and_escaping)
 
     cr_assert_str_eq(text,
                      "new_listing 192.0.2.1 zen.example: 127.0.0.2,127.0.0.4 (SBL; XBL); TXT "
-                     "\"evil \"quote\" [31mred ?\"; delist: https://example.test/?ip=192.0.2.1\n"
+                     "\"evil \"quote\" red ?\"; delist: https://example.test/?ip=192.0.2.1\n"
                      "list_anomaly world.example: 3 new listings of 4 targets scanned; treated "
                      "as a list fault, listings not recorded\n"
                      "spf_changed example.test spf: valid -> invalid\n");
