@@ -369,7 +369,30 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int write_fields(FILE *f, const struct scan_fields *fs, bool first);
+/*
+ * Which fields of an object to write: all of them (only == NULL), or those named
+ * in @c only; objects inside arrays are filtered by @c members.
+ */
+struct field_filter {
+    const char *const *only;
+    const char *const *members;
+};
+
+static const struct field_filter all_fields = {NULL, NULL};
+
+static bool wanted(const struct field_filter *flt, const char *name)
+{
+    if (!flt->only)
+        return true;
+    for (const char *const *p = flt->only; *p; p++) {
+        if (strcmp(*p, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int write_fields(FILE *f, const struct scan_fields *fs, bool first,
+                        const struct field_filter *flt);
 
 /*
  * Arrays are sets for change detection: a resolver that returns the same PTR
@@ -377,7 +400,8 @@ static int write_fields(FILE *f, const struct scan_fields *fs, bool first);
  * rendered on its own (objects recursively canonical), then the renderings are
  * sorted bytewise and written.
  */
-static int write_sorted_array(FILE *f, const struct scan_field *fl)
+static int write_sorted_array(FILE *f, const struct scan_field *fl,
+                              const struct field_filter *members)
 {
     char **items = NULL;
     size_t *lens = NULL;
@@ -398,7 +422,7 @@ static int write_sorted_array(FILE *f, const struct scan_field *fl)
             const char *s = fl->strv[done] ? fl->strv[done] : "";
             ret = out_json_string(m, s, strlen(s));
         } else {
-            ret = fputc('{', m) == EOF ? SCAN_EIO : write_fields(m, &fl->objv[done], true);
+            ret = fputc('{', m) == EOF ? SCAN_EIO : write_fields(m, &fl->objv[done], true, members);
             if (ret == 0 && fputc('}', m) == EOF)
                 ret = SCAN_EIO;
         }
@@ -428,13 +452,15 @@ out:
     return ret;
 }
 
-static int write_fields(FILE *f, const struct scan_fields *fs, bool first)
+static int write_fields(FILE *f, const struct scan_fields *fs, bool first,
+                        const struct field_filter *flt)
 {
+    const struct field_filter members = {flt->members, NULL};
     int ret;
 
     for (size_t i = 0; i < fs->n; i++) {
         const struct scan_field *fl = &fs->f[i];
-        if (!fl->name)
+        if (!fl->name || !wanted(flt, fl->name))
             continue;
         if ((!first && fputc(',', f) == EOF) || json_str(f, fl->name) != 0 || fputc(':', f) == EOF)
             return SCAN_EIO;
@@ -451,7 +477,7 @@ static int write_fields(FILE *f, const struct scan_fields *fs, bool first)
             break;
         case SCAN_F_STRV:
         case SCAN_F_OBJV:
-            ret = write_sorted_array(f, fl);
+            ret = write_sorted_array(f, fl, &members);
             break;
         default:
             ret = fputs("null", f) < 0 ? SCAN_EIO : 0;
@@ -530,20 +556,61 @@ static int write_dnsbl(FILE *f, const struct scan_result *r)
     return fputc('}', f) == EOF ? SCAN_EIO : 0;
 }
 
-int out_delta_result_json(FILE *f, const struct scan_result *r)
+static int write_record(FILE *f, const struct scan_result *r, bool with_reason,
+                        const struct field_filter *flt)
 {
     int ret;
 
+    if (fputs("{\"status\":", f) < 0 || json_str(f, r->status ? r->status : "error") != 0)
+        return SCAN_EIO;
+    if (with_reason && r->reason && json_member_str(f, "reason", r->reason) != 0)
+        return SCAN_EIO;
+    ret = write_fields(f, &r->extra, false, flt);
+    if (ret != 0)
+        return ret;
+    return fputc('}', f) == EOF ? SCAN_EIO : 0;
+}
+
+int out_delta_result_json(FILE *f, const struct scan_result *r)
+{
     if (!f || !r || !r->check)
         return -EINVAL;
     if (strcmp(r->check, "dnsbl") == 0)
         return write_dnsbl(f, r);
-    if (fputs("{\"status\":", f) < 0 || json_str(f, r->status ? r->status : "error") != 0)
-        return SCAN_EIO;
-    if (r->reason && json_member_str(f, "reason", r->reason) != 0)
-        return SCAN_EIO;
-    ret = write_fields(f, &r->extra, false);
-    if (ret != 0)
-        return ret;
-    return fputc('}', f) == EOF ? SCAN_EIO : 0;
+    return write_record(f, r, true, &all_fields);
+}
+
+/*
+ * What identifies a record check's finding, per the issue: FCrDNS status and PTR
+ * names, SPF record and status, DMARC record (and the domain it came from) and
+ * status, the MX set (preference and host, not the addresses: large providers
+ * rotate them on every query). Diagnostics, lookup counts and reasons are left
+ * out: they change without anything the operator did.
+ */
+static const char *const fp_fcrdns[] = {"ptr", NULL};
+static const char *const fp_spf[] = {"record", NULL};
+static const char *const fp_spf_auth[] = {"domain", NULL};
+static const char *const fp_dmarc[] = {"record", "policy_domain", NULL};
+static const char *const fp_mx[] = {"hosts", NULL};
+static const char *const fp_mx_host[] = {"pref", "host", NULL};
+
+static const struct {
+    const char *check;
+    struct field_filter filter;
+} identities[] = {
+    {"fcrdns", {fp_fcrdns, NULL}}, {"spf", {fp_spf, NULL}},     {"spf-auth", {fp_spf_auth, NULL}},
+    {"dmarc", {fp_dmarc, NULL}},   {"mx", {fp_mx, fp_mx_host}},
+};
+
+int out_delta_result_fingerprint(FILE *f, const struct scan_result *r)
+{
+    if (!f || !r || !r->check)
+        return -EINVAL;
+    if (strcmp(r->check, "dnsbl") == 0)
+        return write_dnsbl(f, r);
+    for (size_t i = 0; i < sizeof(identities) / sizeof(identities[0]); i++) {
+        if (strcmp(r->check, identities[i].check) == 0)
+            return write_record(f, r, false, &identities[i].filter);
+    }
+    return write_record(f, r, true, &all_fields);
 }

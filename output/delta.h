@@ -13,9 +13,10 @@
  * - counts by type, for the exit code and the Prometheus file.
  *
  * It also owns the JSON form of a result as it appears in an event's
- * `before` / `after` (out_delta_result_json()), because that form is what the
- * store compares: for record checks it is canonical (arrays sorted), so a
- * reordered answer is not a change.
+ * `before` / `after` (out_delta_result_json()) and the fingerprint the store
+ * compares for record checks (out_delta_result_fingerprint(): canonical, arrays
+ * sorted, only the fields that identify a finding), so a reordered answer or a
+ * rotated MX address is not a change.
  *
  * Usage (out_state_run_end() makes the begin/event/end calls itself):
  * @code
@@ -167,17 +168,29 @@ int out_iso8601(int64_t ms, char *buf, size_t len);
 /**
  * Write the `before`/`after` JSON object of a result:
  * - DNSBL: `{"status":"listed","codes":[...],"meanings":[...],"txt":...,"delist_url":...}`
- *   for class listing, `{"status":"clean"}` for anything else that is not an error,
+ *   (codes with their meanings ordered by code) for class listing,
+ *   `{"status":"clean"}` for anything else that is not an error,
  *   `{"status":"error","reason":...}` for errors;
- * - record checks: `{"status":...,"reason":...,<extra fields>}` with every array
- *   sorted (a set), so that it doubles as the fingerprint the store compares.
- *   Every extra field counts: producers must not put volatile data (timings,
- *   TTLs) in record-check results.
+ * - record checks: `{"status":...,"reason":...,<every extra field>}`, arrays sorted.
  * Strings are escaped and invalid UTF-8 is replaced (out_json_string()).
  * @param[in] f  borrowed
  * @param[in] r  borrowed during the call
- * @return 0, -ENOMEM, SCAN_EIO.
+ * @return 0, -EINVAL, -ENOMEM, SCAN_EIO.
  */
 int out_delta_result_json(FILE *f, const struct scan_result *r);
+
+/**
+ * Write the fingerprint of a record-check result: what the store compares to
+ * decide `<check>_changed`. Canonical JSON (arrays are sets, sorted) of the
+ * status and the fields that identify the finding, per the issue:
+ * - fcrdns: "ptr"; spf: "record"; spf-auth: "domain"; dmarc: "record" and
+ *   "policy_domain"; mx: "hosts" with only "pref" and "host" of each (providers
+ *   rotate MX addresses per query, which is not a change);
+ * - another check: the whole out_delta_result_json() form.
+ * Reasons, counters and diagnostics are left out. For DNSBL results the same as
+ * out_delta_result_json() (the store compares DNSBL results by their code set).
+ * @return 0, -EINVAL, -ENOMEM, SCAN_EIO.
+ */
+int out_delta_result_fingerprint(FILE *f, const struct scan_result *r);
 
 #endif

@@ -188,9 +188,10 @@ static const char *const migrations[OUT_STATE_SCHEMA_VERSION] = {
     "CREATE UNIQUE INDEX intervals_open ON intervals (target, list_key)"
     " WHERE cleared_ms IS NULL;"
     "CREATE TABLE record_state ("
-    " target TEXT NOT NULL, check_name TEXT NOT NULL, status TEXT NOT NULL,"
-    " detail TEXT NOT NULL, since_ms INTEGER NOT NULL, run_id INTEGER NOT NULL,"
-    " PRIMARY KEY (target, check_name)) WITHOUT ROWID;"
+    " target TEXT NOT NULL, check_name TEXT NOT NULL, scope TEXT NOT NULL,"
+    " status TEXT NOT NULL, fp TEXT NOT NULL, detail TEXT NOT NULL,"
+    " since_ms INTEGER NOT NULL, run_id INTEGER NOT NULL,"
+    " PRIMARY KEY (target, check_name, scope)) WITHOUT ROWID;"
     "CREATE TABLE list_state ("
     " list_key TEXT PRIMARY KEY, list TEXT NOT NULL, status TEXT NOT NULL, reason TEXT,"
     " since_ms INTEGER NOT NULL, run_id INTEGER NOT NULL) WITHOUT ROWID;"
@@ -550,9 +551,9 @@ static const char run_tables_sql[] =
     " state INTEGER NOT NULL, codes TEXT NOT NULL, detail TEXT NOT NULL,"
     " PRIMARY KEY (target, list_key)) WITHOUT ROWID;"
     "CREATE TEMP TABLE IF NOT EXISTS cur_rec ("
-    " target TEXT NOT NULL, check_name TEXT NOT NULL, error INTEGER NOT NULL,"
-    " status TEXT NOT NULL, detail TEXT NOT NULL,"
-    " PRIMARY KEY (target, check_name)) WITHOUT ROWID;"
+    " target TEXT NOT NULL, check_name TEXT NOT NULL, scope TEXT NOT NULL,"
+    " error INTEGER NOT NULL, status TEXT NOT NULL, fp TEXT NOT NULL, detail TEXT NOT NULL,"
+    " PRIMARY KEY (target, check_name, scope)) WITHOUT ROWID;"
     "CREATE TEMP TABLE IF NOT EXISTS cur_health ("
     " list_key TEXT PRIMARY KEY, list TEXT NOT NULL, healthy INTEGER NOT NULL,"
     " reason TEXT, detail TEXT) WITHOUT ROWID;"
@@ -670,9 +671,10 @@ int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, i
                       &st->ins_dnsbl);
     if (ret == 0)
         ret = prepare(st,
-                      "INSERT INTO temp.cur_rec (target, check_name, error, status, detail)"
-                      " VALUES (?, ?, ?, ?, ?) ON CONFLICT (target, check_name) DO UPDATE SET"
-                      " error = excluded.error, status = excluded.status,"
+                      "INSERT INTO temp.cur_rec (target, check_name, scope, error, status, fp,"
+                      " detail) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                      " ON CONFLICT (target, check_name, scope) DO UPDATE SET"
+                      " error = excluded.error, status = excluded.status, fp = excluded.fp,"
                       " detail = excluded.detail WHERE cur_rec.error = 1",
                       &st->ins_rec);
     if (ret == 0)
@@ -766,7 +768,9 @@ static int codes_key(const struct scan_result *r, char **out)
     return 0;
 }
 
-static int result_json(const struct scan_result *r, char **out)
+/* Render @p r with @p write (out_delta_result_json or _fingerprint) into a new string. */
+static int result_json(const struct scan_result *r,
+                       int (*write)(FILE *, const struct scan_result *), char **out)
 {
     size_t len = 0;
     FILE *m = open_memstream(out, &len);
@@ -774,7 +778,7 @@ static int result_json(const struct scan_result *r, char **out)
 
     if (!m)
         return -ENOMEM;
-    ret = out_delta_result_json(m, r);
+    ret = write(m, r);
     if (fclose(m) != 0 && ret == 0)
         ret = -ENOMEM;
     if (ret != 0) {
@@ -784,6 +788,22 @@ static int result_json(const struct scan_result *r, char **out)
     return ret == SCAN_EIO ? -ENOMEM : ret; /* a memstream only fails to allocate */
 }
 
+/*
+ * What else keys a record check besides (target, check): spf-auth evaluates one
+ * IP against each sending domain, and each pair has its own history.
+ */
+static const char *record_scope(const struct scan_result *r)
+{
+    if (strcmp(r->check, "spf-auth") != 0)
+        return "";
+    for (size_t i = 0; i < r->extra.n; i++) {
+        const struct scan_field *f = &r->extra.f[i];
+        if (f->type == SCAN_F_STR && f->name && f->str && strcmp(f->name, "domain") == 0)
+            return f->str;
+    }
+    return "";
+}
+
 static bool is_error_status(const char *status, bool record)
 {
     return !status || strcmp(status, "error") == 0 || (record && strcmp(status, "temperror") == 0);
@@ -791,7 +811,7 @@ static bool is_error_status(const char *status, bool record)
 
 int out_state_record(struct out_state *st, const struct scan_result *r)
 {
-    char *detail = NULL, *codes = NULL;
+    char *detail = NULL, *codes = NULL, *fp = NULL;
     sqlite3_stmt *s;
     int ret, state;
 
@@ -804,7 +824,7 @@ int out_state_record(struct out_state *st, const struct scan_result *r)
             state = OBS_ERROR;
         else
             state = r->klass == SCAN_CLASS_LISTING ? OBS_LISTED : OBS_CLEAN;
-        ret = result_json(r, &detail);
+        ret = result_json(r, out_delta_result_json, &detail);
         if (ret == 0 && state == OBS_LISTED)
             ret = codes_key(r, &codes);
         if (ret != 0)
@@ -819,15 +839,19 @@ int out_state_record(struct out_state *st, const struct scan_result *r)
         st->listed += state == OBS_LISTED;
     } else {
         state = is_error_status(r->status, true) ? OBS_ERROR : OBS_CLEAN;
-        ret = result_json(r, &detail);
+        ret = result_json(r, out_delta_result_json, &detail);
+        if (ret == 0)
+            ret = result_json(r, out_delta_result_fingerprint, &fp);
         if (ret != 0)
             goto out;
         s = st->ins_rec;
         sqlite3_bind_text(s, 1, r->target, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, r->check, -1, SQLITE_STATIC);
-        sqlite3_bind_int(s, 3, state == OBS_ERROR);
-        sqlite3_bind_text(s, 4, r->status ? r->status : "error", -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 5, detail, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, record_scope(r), -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 4, state == OBS_ERROR);
+        sqlite3_bind_text(s, 5, r->status ? r->status : "error", -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 6, fp, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 7, detail, -1, SQLITE_STATIC);
     }
     st->results++;
     st->errors += state == OBS_ERROR;
@@ -835,6 +859,7 @@ int out_state_record(struct out_state *st, const struct scan_result *r)
 out:
     free(detail);
     free(codes);
+    free(fp);
     return ret;
 }
 
@@ -893,10 +918,10 @@ static const char end_run_sql[] =
     "  WHEN 'dmarc' THEN 'dmarc_changed' WHEN 'mx' THEN 'mx_changed' ELSE 'spf_changed' END,"
     "  c.check_name, c.target, s.detail, c.detail"
     " FROM temp.cur_rec AS c JOIN record_state AS s"
-    "  ON s.target = c.target AND s.check_name = c.check_name"
-    " WHERE :baseline = 0 AND c.error = 0 AND c.detail != s.detail"
+    "  ON s.target = c.target AND s.check_name = c.check_name AND s.scope = c.scope"
+    " WHERE :baseline = 0 AND c.error = 0 AND c.fp != s.fp"
     "  AND c.check_name IN ('fcrdns', 'spf', 'spf-auth', 'dmarc', 'mx')"
-    " ORDER BY c.target, c.check_name;"
+    " ORDER BY c.target, c.check_name, c.scope;"
     /* 3 */
     "UPDATE intervals SET cleared_ms = :now"
     " FROM temp.cur_dnsbl AS c"
@@ -928,11 +953,15 @@ static const char end_run_sql[] =
     "  codes = excluded.codes, detail = excluded.detail"
     " WHERE excluded.listed != dnsbl_state.listed OR excluded.codes != dnsbl_state.codes"
     "  OR excluded.detail != dnsbl_state.detail OR excluded.list != dnsbl_state.list;"
-    "INSERT INTO record_state (target, check_name, status, detail, since_ms, run_id)"
-    " SELECT target, check_name, status, detail, :now, :run FROM temp.cur_rec WHERE error = 0"
-    " ON CONFLICT (target, check_name) DO UPDATE SET status = excluded.status,"
-    "  detail = excluded.detail, since_ms = excluded.since_ms, run_id = excluded.run_id"
-    " WHERE excluded.detail != record_state.detail;"
+    "INSERT INTO record_state (target, check_name, scope, status, fp, detail, since_ms,"
+    "  run_id)"
+    " SELECT target, check_name, scope, status, fp, detail, :now, :run FROM temp.cur_rec"
+    " WHERE error = 0"
+    " ON CONFLICT (target, check_name, scope) DO UPDATE SET"
+    "  since_ms = CASE WHEN excluded.fp != fp THEN excluded.since_ms ELSE since_ms END,"
+    "  run_id = CASE WHEN excluded.fp != fp THEN excluded.run_id ELSE run_id END,"
+    "  status = excluded.status, fp = excluded.fp, detail = excluded.detail"
+    " WHERE excluded.fp != record_state.fp OR excluded.detail != record_state.detail;"
     "INSERT INTO list_state (list_key, list, status, reason, since_ms, run_id)"
     " SELECT list_key, list, status, reason, :now, :run FROM temp.cur_list WHERE true"
     " ON CONFLICT (list_key) DO UPDATE SET"

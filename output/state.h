@@ -16,7 +16,8 @@
  *   cleared (NULL while open), codes. A code change closes one interval and
  *   opens the next;
  * - `record_state`: the last known result of each (target, record check)
- *   (FCrDNS, SPF, DMARC, MX) as canonical JSON;
+ *   (FCrDNS, SPF, DMARC, MX; spf-auth per sending domain): its fingerprint and
+ *   its full JSON;
  * - `list_state`: the last known health of each list (healthy | unhealthy | anomalous);
  * - `events`: the events of every complete run (the delta, replayable).
  *
@@ -56,8 +57,10 @@
  *   Events fire on a change of list status only: list_unhealthy, list_anomaly,
  *   list_recovered (one each, however long the fault lasts).
  * - Record checks fcrdns, spf, spf-auth, dmarc and mx produce <check>_changed
- *   (spf-auth as spf_changed) when their canonical JSON differs
- *   (out_delta_result_json()). Other checks are stored but produce no events.
+ *   (spf-auth as spf_changed) when their fingerprint differs
+ *   (out_delta_result_fingerprint(): status and the identifying fields, arrays as
+ *   sets). The event's before/after are the full results. Other checks are stored
+ *   but produce no events.
  *
  * Usage (one scan):
  * @code

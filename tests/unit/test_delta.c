@@ -337,3 +337,80 @@ Test(delta, result_json_record_is_canonical)
                          "\"note\":null}");
     free(jb);
 }
+
+static char *fingerprint(const struct scan_result *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    cr_assert_eq(out_delta_result_fingerprint(m, r), 0);
+    fclose(m);
+    return buf;
+}
+
+Test(delta, fingerprint_keeps_what_identifies_a_finding)
+{
+    const char *ptr[] = {"b.example.", "a.example."};
+    const char *warn[] = {"PTR looks generic"};
+    struct scan_field ff[] = {{.name = "ptr", .type = SCAN_F_STRV, .n = 2, .strv = ptr},
+                              {.name = "cname", .type = SCAN_F_STR, .str = NULL},
+                              {.name = "generic", .type = SCAN_F_BOOL, .b = true},
+                              {.name = "warnings", .type = SCAN_F_STRV, .n = 1, .strv = warn}};
+    struct scan_result fcrdns = {.target = "192.0.2.1",
+                                 .check = "fcrdns",
+                                 .status = "fail",
+                                 .reason = "mismatch",
+                                 .extra = {4, ff}};
+    char *j = fingerprint(&fcrdns);
+    cr_assert_str_eq(j, "{\"status\":\"fail\",\"ptr\":[\"a.example.\",\"b.example.\"]}");
+    free(j);
+
+    /* MX: the set of (pref, host); rotating addresses are not a change */
+    const char *addr1[] = {"192.0.2.25", "192.0.2.26"}, *addr2[] = {"198.51.100.7"};
+    struct scan_field h1[] = {{.name = "pref", .type = SCAN_F_INT, .i = 10},
+                              {.name = "host", .type = SCAN_F_STR, .str = "mx.example."},
+                              {.name = "addresses", .type = SCAN_F_STRV, .n = 2, .strv = addr1},
+                              {.name = "problem", .type = SCAN_F_STR, .str = NULL}};
+    struct scan_field h2[] = {{.name = "pref", .type = SCAN_F_INT, .i = 10},
+                              {.name = "host", .type = SCAN_F_STR, .str = "mx.example."},
+                              {.name = "addresses", .type = SCAN_F_STRV, .n = 1, .strv = addr2},
+                              {.name = "problem", .type = SCAN_F_STR, .str = NULL}};
+    struct scan_fields o1[] = {{4, h1}}, o2[] = {{4, h2}};
+    struct scan_field m1[] = {{.name = "hosts", .type = SCAN_F_OBJV, .n = 1, .objv = o1}};
+    struct scan_field m2[] = {{.name = "hosts", .type = SCAN_F_OBJV, .n = 1, .objv = o2}};
+    struct scan_result mx1 = {
+        .target = "example.test", .check = "mx", .status = "valid", .extra = {1, m1}};
+    struct scan_result mx2 = mx1;
+    mx2.extra.f = m2;
+    char *a = fingerprint(&mx1), *b = fingerprint(&mx2);
+    cr_assert_str_eq(a, b);
+    cr_assert_str_eq(a, "{\"status\":\"valid\",\"hosts\":[{\"pref\":10,\"host\":"
+                        "\"mx.example.\"}]}");
+    free(a);
+    free(b);
+    a = result_json(&mx1);
+    b = result_json(&mx2);
+    cr_assert_str_neq(a, b, "the full form keeps the addresses");
+    free(a);
+    free(b);
+
+    /* SPF: record and status, not the lookup count */
+    struct scan_field sf[] = {{.name = "record", .type = SCAN_F_STR, .str = "v=spf1 -all"},
+                              {.name = "lookups", .type = SCAN_F_INT, .i = 3}};
+    struct scan_result spf = {
+        .target = "example.test", .check = "spf", .status = "valid", .extra = {2, sf}};
+    j = fingerprint(&spf);
+    cr_assert_str_eq(j, "{\"status\":\"valid\",\"record\":\"v=spf1 -all\"}");
+    free(j);
+
+    /* a check without an identity: everything */
+    struct scan_result other = {.target = "example.test",
+                                .check = "mta-sts",
+                                .status = "none",
+                                .reason = "no-record",
+                                .extra = {2, sf}};
+    j = fingerprint(&other);
+    cr_assert_str_eq(j, "{\"status\":\"none\",\"reason\":\"no-record\",\"record\":"
+                        "\"v=spf1 -all\",\"lookups\":3}");
+    free(j);
+}

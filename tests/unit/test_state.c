@@ -89,14 +89,26 @@ static void dnsbl(struct out_state *st, const char *target, const char *list, co
     cr_assert_eq(out_state_record(st, &r), 0, "%s", out_state_errmsg(st));
 }
 
-/* A record-check result with one string field "value" and one set "names". */
+/*
+ * A record-check result: @p value is the identifying field of the check ("record"
+ * for spf and dmarc, "domain" for spf-auth, the one PTR name for fcrdns). Every
+ * call also carries a counter that changes every time: volatile detail that must
+ * never make an event.
+ */
 static void rec(struct out_state *st, const char *target, const char *check, const char *status,
                 const char *value)
 {
-    const char *names[] = {"b.example.", "a.example."};
-    struct scan_field f[] = {{.name = "value", .type = SCAN_F_STR, .str = value},
-                             {.name = "names", .type = SCAN_F_STRV, .n = 2, .strv = names}};
-    struct scan_result r = {.target = target, .check = check, .status = status, .extra = {2, f}};
+    static int64_t volatile_counter;
+    const char *names[] = {value ? value : "none."};
+    const char *field = strcmp(check, "spf") == 0 || strcmp(check, "dmarc") == 0 ? "record"
+                        : strcmp(check, "spf-auth") == 0                         ? "domain"
+                                                                                 : "note";
+    struct scan_field f[] = {
+        {.name = field, .type = SCAN_F_STR, .str = value},
+        {.name = "ptr", .type = SCAN_F_STRV, .n = 1, .strv = names},
+        {.name = "lookups", .type = SCAN_F_INT, .i = ++volatile_counter},
+    };
+    struct scan_result r = {.target = target, .check = check, .status = status, .extra = {3, f}};
     cr_assert_eq(out_state_record(st, &r), 0, "%s", out_state_errmsg(st));
 }
 
@@ -1004,4 +1016,38 @@ Test(state, bad_calls)
 
     struct out_state_opts o = {0};
     cr_assert_eq(out_state_open(&o, &st, NULL, 0), -EINVAL);
+}
+
+Test(state, record_identity_scope_and_volatile_detail)
+{
+    struct out_state *st = open_store();
+    struct events e;
+
+    begin(st);
+    rec(st, T[0], "spf-auth", "pass", "a.example");
+    rec(st, T[0], "spf-auth", "fail", "b.example");
+    rec(st, "example.test", "spf", "valid", "v=spf1 -all");
+    end(st, true, &e, NULL);
+
+    /* Same findings, other counters, the two domains reported in the other order:
+     * nothing changed, but the stored detail follows the latest result. */
+    begin(st);
+    rec(st, T[0], "spf-auth", "fail", "b.example");
+    rec(st, T[0], "spf-auth", "pass", "a.example");
+    rec(st, "example.test", "spf", "valid", "v=spf1 -all");
+    end(st, true, &e, NULL);
+    assert_events(&e, NULL, 0);
+    cr_assert_eq(sql_int("SELECT count(*) FROM record_state WHERE check_name = 'spf-auth'"), 2);
+    cr_assert_eq(sql_int("SELECT json_extract(detail, '$.lookups') FROM record_state"
+                         " WHERE check_name = 'spf'"),
+                 6);
+
+    begin(st);
+    rec(st, T[0], "spf-auth", "pass", "a.example");
+    rec(st, T[0], "spf-auth", "pass", "b.example");
+    rec(st, "example.test", "spf", "valid", "v=spf1 -all");
+    end(st, true, &e, NULL);
+    const char *want[] = {"spf_changed 192.0.2.1 spf-auth"};
+    assert_events(&e, want, 1);
+    out_state_free(st);
 }
