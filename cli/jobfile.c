@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "cli/opts.h"
 #include "scanner/err.h"
 
 enum kind {
@@ -28,12 +29,12 @@ enum kind {
     K_LIST,     /* a sequence of scalars */
     K_TARGETS,  /* a non-empty sequence of scalars; "@file" resolved like K_PATH */
     K_CHECKS,   /* a sequence of check names */
+    K_FORMAT,   /* an output format word */
     K_BOOL,     /* int: -1 / 0 / 1 */
-    K_COUNT,    /* long >= 1 */
-    K_COUNT0,   /* long >= 0 */
-    K_RATE,     /* double > 0 */
+    K_INT,      /* long, a whole number in [lo, hi] */
+    K_REAL,     /* double in [lo, hi] */
     K_SHARE,    /* double in (0, 1] */
-    K_DURATION, /* double seconds > 0 */
+    K_DURATION, /* int milliseconds, as cli_parse_duration() reads --timeout */
     K_POOLS,    /* the pools sequence */
     K_ALERTS,   /* the alerts mapping */
 };
@@ -42,6 +43,7 @@ struct key {
     const char *name;
     enum kind kind;
     size_t off;
+    double lo, hi; /* K_INT, K_REAL: the range the command-line flag accepts */
 };
 
 #define JOB(field)   offsetof(struct cli_job, field)
@@ -49,40 +51,43 @@ struct key {
 #define POOL(field)  offsetof(struct cli_job_pool, field)
 
 static const struct key top_keys[] = {
-    {"state", K_PATH, JOB(state)},
-    {"wait", K_BOOL, JOB(wait)},
-    {"pools", K_POOLS, JOB(pools)},
-    {"domains", K_LIST, JOB(domains)},
-    {"spf_domains", K_LIST, JOB(spf_domains)},
-    {"lists", K_LIST, JOB(lists)},
-    {"checks", K_CHECKS, JOB(checks)},
-    {"resolvers", K_LIST, JOB(resolvers)},
-    {"catalog", K_PATH, JOB(catalog)},
-    {"rate", K_RATE, JOB(rate)},
-    {"concurrency", K_COUNT, JOB(concurrency)},
-    {"timeout", K_DURATION, JOB(timeout)},
-    {"retries", K_COUNT0, JOB(retries)},
-    {"anomaly_share", K_SHARE, JOB(anomaly_share)},
-    {"anomaly_min", K_COUNT, JOB(anomaly_min)},
-    {"alerts", K_ALERTS, JOB(alerts)},
+    {"state", K_PATH, JOB(state), 0, 0},
+    {"wait", K_BOOL, JOB(wait), 0, 0},
+    {"pools", K_POOLS, JOB(pools), 0, 0},
+    {"domains", K_LIST, JOB(domains), 0, 0},
+    {"spf_domains", K_LIST, JOB(spf_domains), 0, 0},
+    {"lists", K_LIST, JOB(lists), 0, 0},
+    {"checks", K_CHECKS, JOB(checks), 0, 0},
+    {"resolvers", K_LIST, JOB(resolvers), 0, 0},
+    {"catalog", K_PATH, JOB(catalog), 0, 0},
+    {"format", K_FORMAT, JOB(format), 0, 0},
+    {"skip_invalid", K_BOOL, JOB(skip_invalid), 0, 0},
+    {"rate", K_REAL, JOB(rate), 0, 1e7},
+    {"concurrency", K_INT, JOB(concurrency), 1, 100000},
+    {"timeout", K_DURATION, JOB(timeout_ms), 0, 0},
+    {"tries", K_INT, JOB(tries), 1, 10},
+    {"anomaly_share", K_SHARE, JOB(anomaly_share), 0, 0},
+    {"anomaly_min", K_INT, JOB(anomaly_min), 1, 1e9},
+    {"alerts", K_ALERTS, JOB(alerts), 0, 0},
 };
 
 static const struct key alert_keys[] = {
-    {"delta", K_PATH, ALERT(delta)},
-    {"prom", K_PATH, ALERT(prom)},
-    {"on_change", K_STR, ALERT(on_change)},
-    {"on_change_timeout", K_DURATION, ALERT(on_change_timeout)},
-    {"nagios", K_BOOL, ALERT(nagios)},
-    {"warning", K_COUNT, ALERT(warning)},
-    {"critical", K_COUNT, ALERT(critical)},
+    {"delta", K_PATH, ALERT(delta), 0, 0},
+    {"prom", K_PATH, ALERT(prom), 0, 0},
+    {"on_change", K_STR, ALERT(on_change), 0, 0},
+    {"on_change_timeout", K_DURATION, ALERT(on_change_timeout_ms), 0, 0},
+    {"nagios", K_BOOL, ALERT(nagios), 0, 0},
+    {"warning", K_INT, ALERT(warning), 0, 1e9},
+    {"critical", K_INT, ALERT(critical), 0, 1e9},
 };
 
 static const struct key pool_keys[] = {
-    {"label", K_STR, POOL(label)},
-    {"targets", K_TARGETS, POOL(targets)},
+    {"label", K_STR, POOL(label), 0, 0},
+    {"targets", K_TARGETS, POOL(targets), 0, 0},
 };
 
 static const char *const check_names[] = {"dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx"};
+static const char *const format_names[] = {"text", "json", "csv", "summary"};
 
 struct parse {
     yaml_document_t *doc;
@@ -173,6 +178,28 @@ static int take_string(struct parse *p, const yaml_node_t *n, const char *key, b
     return 0;
 }
 
+/* A string that must be one of @p nwords @p words. */
+static int take_word(struct parse *p, const yaml_node_t *n, const char *key,
+                     const char *const *words, size_t nwords, struct cli_job_str *out)
+{
+    char expected[128] = "";
+    int ret = take_string(p, n, key, false, out);
+
+    if (ret != 0)
+        return ret;
+    for (size_t i = 0; i < nwords; i++) {
+        if (strcmp(out->s, words[i]) == 0)
+            return 0;
+    }
+    for (size_t i = 0, o = 0; i < nwords && o < sizeof(expected); i++)
+        o += (size_t)snprintf(expected + o, sizeof(expected) - o, "%s%s",
+                              i == 0            ? ""
+                              : i + 1 == nwords ? " or "
+                                                : ", ",
+                              words[i]);
+    return fail(p, n, SCAN_ECONFIG, "unknown %s '%s' (expected %s)", key, out->s, expected);
+}
+
 static int take_list(struct parse *p, const yaml_node_t *n, const char *key, enum kind kind,
                      struct cli_job_list *out)
 {
@@ -193,26 +220,21 @@ static int take_list(struct parse *p, const yaml_node_t *n, const char *key, enu
         yaml_node_t *item = yaml_document_get_node(p->doc, *it);
         struct cli_job_str *s = &out->v[out->n];
 
-        ret = take_string(p, item, key, false, s);
+        if (kind == K_CHECKS)
+            ret = take_word(p, item, "check", check_names,
+                            sizeof(check_names) / sizeof(check_names[0]), s);
+        else
+            ret = take_string(p, item, key, false, s);
+        if (s->s)
+            out->n++; /* owned by the list from here on, even when rejected */
         if (ret != 0)
             return ret;
-        out->n++;
         if (kind == K_TARGETS && s->s[0] == '@' && s->s[1] != '/' && p->dir) {
             char *abs = NULL;
             if (asprintf(&abs, "@%s%s", p->dir, s->s + 1) < 0)
                 return -ENOMEM;
             free(s->s);
             s->s = abs;
-        }
-        if (kind == K_CHECKS) {
-            bool known = false;
-            for (size_t i = 0; i < sizeof(check_names) / sizeof(check_names[0]); i++)
-                known |= strcmp(s->s, check_names[i]) == 0;
-            if (!known)
-                return fail(p, item, SCAN_ECONFIG,
-                            "unknown check '%s' (expected dnsbl, fcrdns, spf, spf-auth, dmarc "
-                            "or mx)",
-                            s->s);
         }
     }
     return 0;
@@ -243,81 +265,45 @@ static bool number(const yaml_node_t *n, double *v)
 {
     char *end;
 
-    if (!is_plain(n) || !*scalar(n))
+    if (!is_plain(n) || !*scalar(n) || isspace((unsigned char)scalar(n)[0]))
         return false;
     errno = 0;
     *v = strtod(scalar(n), &end);
-    return !*end && errno == 0 && isfinite(*v) && !isspace((unsigned char)scalar(n)[0]);
+    return !*end && errno == 0 && isfinite(*v);
 }
 
-/* "500ms", "2s", "1.5s", "1m", "1h" or a plain number of seconds. */
-static bool duration(const yaml_node_t *n, double *v)
-{
-    static const struct {
-        const char *unit;
-        double scale;
-    } units[] = {{"ms", 0.001}, {"s", 1}, {"m", 60}, {"h", 3600}};
-    const char *s;
-    char *end;
-
-    if (number(n, v))
-        return true;
-    if (!is_plain(n))
-        return false;
-    s = scalar(n);
-    if (!isdigit((unsigned char)s[0]) && s[0] != '.')
-        return false;
-    errno = 0;
-    *v = strtod(s, &end);
-    if (errno || end == s)
-        return false;
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-        if (strcmp(end, units[i].unit) == 0) {
-            *v *= units[i].scale;
-            return isfinite(*v);
-        }
-    }
-    return false;
-}
-
-static int take_number(struct parse *p, const yaml_node_t *n, const char *key, enum kind kind,
-                       void *out)
+static int take_number(struct parse *p, const yaml_node_t *n, const struct key *key, void *out)
 {
     double v;
 
-    if (kind == K_DURATION) {
-        if (!duration(n, &v))
+    if (key->kind == K_DURATION) {
+        int ms = is_plain(n) ? cli_parse_duration(scalar(n)) : -1;
+        if (ms < 0)
             return fail(p, n, SCAN_EPARSE,
-                        "'%s' must be a duration (500ms, 2s, 1m or seconds), not %s", key,
-                        n->type == YAML_SCALAR_NODE ? "that" : node_kind(n));
-        if (v <= 0)
-            return fail(p, n, SCAN_ECONFIG, "'%s' must be more than 0", key);
-        *(double *)out = v;
+                        "'%s' must be a duration from 1ms to 10m (500ms, 2s, 1m or seconds)",
+                        key->name);
+        *(int *)out = ms;
         return 0;
     }
     if (!number(n, &v))
-        return fail(p, n, SCAN_EPARSE, "'%s' must be a number, not %s", key,
+        return fail(p, n, SCAN_EPARSE, "'%s' must be a number, not %s", key->name,
                     n->type == YAML_SCALAR_NODE ? "a string" : node_kind(n));
-    switch (kind) {
-    case K_RATE:
-        if (v <= 0)
-            return fail(p, n, SCAN_ECONFIG, "'%s' must be more than 0", key);
-        *(double *)out = v;
-        return 0;
-    case K_SHARE:
+    if (key->kind == K_SHARE) {
         if (v <= 0 || v > 1)
-            return fail(p, n, SCAN_ECONFIG, "'%s' must be more than 0 and at most 1", key);
+            return fail(p, n, SCAN_ECONFIG, "'%s' must be more than 0 and at most 1", key->name);
         *(double *)out = v;
-        return 0;
-    default: /* K_COUNT, K_COUNT0 */
-        if (v != floor(v))
-            return fail(p, n, SCAN_EPARSE, "'%s' must be a whole number", key);
-        if (v < (kind == K_COUNT ? 1 : 0) || v > INT32_MAX)
-            return fail(p, n, SCAN_ECONFIG, "'%s' must be between %d and %d", key,
-                        kind == K_COUNT ? 1 : 0, INT32_MAX);
-        *(long *)out = (long)v;
         return 0;
     }
+    if (key->kind == K_INT && v != floor(v))
+        return fail(p, n, SCAN_EPARSE, "'%s' must be a whole number", key->name);
+    if (v < key->lo || v > key->hi)
+        return fail(p, n, SCAN_ECONFIG, "'%s' must be from %.15g to %.15g", key->name, key->lo,
+                    key->hi);
+    if (key->kind == K_INT)
+        *(long *)out = (long)v;
+    else
+        *(double *)out = v;
+    return 0;
 }
 
 /* --- mappings ----------------------------------------------------------------- */
@@ -415,6 +401,10 @@ static int walk_mapping(struct parse *p, const yaml_node_t *n, const char *what,
         case K_BOOL:
             ret = take_bool(p, v, key->name, field);
             break;
+        case K_FORMAT:
+            ret = take_word(p, v, key->name, format_names,
+                            sizeof(format_names) / sizeof(format_names[0]), field);
+            break;
         case K_POOLS:
             ret = take_pools(p, v);
             break;
@@ -425,7 +415,7 @@ static int walk_mapping(struct parse *p, const yaml_node_t *n, const char *what,
                                sizeof(alert_keys) / sizeof(alert_keys[0]), field);
             break;
         default:
-            ret = take_number(p, v, key->name, key->kind, field);
+            ret = take_number(p, v, key, field);
             break;
         }
         if (ret != 0)
@@ -447,10 +437,11 @@ static struct cli_job *job_new(const char *name)
         free(job);
         return NULL;
     }
-    job->wait = -1;
-    job->rate = job->timeout = job->anomaly_share = -1;
-    job->concurrency = job->retries = job->anomaly_min = -1;
-    job->alerts.on_change_timeout = -1;
+    job->wait = job->skip_invalid = -1;
+    job->rate = job->anomaly_share = -1;
+    job->timeout_ms = -1;
+    job->concurrency = job->tries = job->anomaly_min = -1;
+    job->alerts.on_change_timeout_ms = -1;
     job->alerts.nagios = -1;
     job->alerts.warning = job->alerts.critical = -1;
     return job;
@@ -498,7 +489,7 @@ static int parse(struct parse *p, yaml_parser_t *y)
     }
     ret = walk_mapping(p, root, "the job file", top_keys, sizeof(top_keys) / sizeof(top_keys[0]),
                        p->job);
-    if (ret == 0 && p->job->alerts.warning > 0 && p->job->alerts.critical > 0 &&
+    if (ret == 0 && p->job->alerts.warning >= 0 && p->job->alerts.critical >= 0 &&
         p->job->alerts.critical < p->job->alerts.warning)
         ret = fail(p, root, SCAN_ECONFIG, "alerts: 'critical' (%ld) is below 'warning' (%ld)",
                    p->job->alerts.critical, p->job->alerts.warning);
@@ -633,6 +624,7 @@ void cli_job_free(struct cli_job *job)
     free(job->pools);
     free_str(&job->state);
     free_str(&job->catalog);
+    free_str(&job->format);
     free_list(&job->domains);
     free_list(&job->spf_domains);
     free_list(&job->lists);

@@ -18,27 +18,31 @@
  *   lists: [zen.spamhaus.org, bl.spamcop.net]
  *   checks: [dnsbl, fcrdns, spf, dmarc, mx]
  *   resolvers: ["127.0.0.1:53"]
- *   catalog: /etc/dnsbl-scan/lists.yaml
- *   rate: 10              # queries per second (number > 0)
- *   concurrency: 200      # integer >= 1
- *   timeout: 2s           # duration: 500ms, 2s, 1.5s, 1m, or a number of seconds
- *   retries: 1            # integer >= 0
- *   anomaly_share: 0.2    # (0, 1]
- *   anomaly_min: 5        # integer >= 1
+ *   catalog: /etc/dnsbl-scan/lists.yaml   # --lists PATH
+ *   format: summary       # --format: text, json, csv or summary
+ *   skip_invalid: false   # --skip-invalid
+ *   rate: 10              # --rate: queries per second, 0 = no limits (0 to 1e7)
+ *   concurrency: 200      # --concurrency (1 to 100000)
+ *   timeout: 2s           # --timeout: 500ms, 2s, 1.5s, 1m or seconds (1ms to 10m)
+ *   tries: 2              # --tries (1 to 10)
+ *   anomaly_share: 0.2    # --anomaly-share: (0, 1]
+ *   anomaly_min: 5        # at least this many new listings for an anomaly (1 to 1e9)
  *   alerts:
  *     delta: /var/lib/dnsbl-scan/delta.json
  *     prom: /var/lib/node_exporter/dnsbl.prom
  *     on_change: /usr/local/bin/page-oncall --team mail
- *     on_change_timeout: 60s
+ *     on_change_timeout: 60s   # 1ms to 10m
  *     nagios: false
- *     warning: 1
- *     critical: 1
+ *     warning: 1               # -w (0 to 1e9)
+ *     critical: 1              # -c (0 to 1e9, not below warning)
  * @endcode
  *
  * Rules: the top level is a mapping; every key is optional, unknown and
- * duplicate keys are errors, and so is a value of the wrong type. Booleans
- * are plain true/false/yes/no/on/off. Checks must be dnsbl, fcrdns, spf,
- * spf-auth, dmarc or mx. Relative paths (state, catalog, alerts.delta,
+ * duplicate keys are errors, and so is a value of the wrong type. Numbers
+ * and durations accept what the matching command-line flag accepts
+ * (durations through cli_parse_duration()). Booleans are plain
+ * true/false/yes/no/on/off. Checks must be dnsbl, fcrdns, spf, spf-auth,
+ * dmarc or mx. Relative paths (state, catalog, alerts.delta,
  * alerts.prom and "@file" targets) are resolved against the job file's
  * directory, so the file means the same from cron (cwd /) and from a shell.
  * Every error is one line `FILE:LINE:COLUMN: what is wrong` (1-based), also
@@ -85,13 +89,14 @@ struct cli_job_alerts {
     struct cli_job_str delta;     /**< path of the --delta document */
     struct cli_job_str prom;      /**< path of the Prometheus textfile */
     struct cli_job_str on_change; /**< the command, verbatim (split on blanks when run) */
-    double on_change_timeout;     /**< seconds; < 0: not set */
+    int on_change_timeout_ms;     /**< < 0: not set */
     int nagios;                   /**< -1 not set, 0, 1 */
     long warning;                 /**< -w; < 0: not set */
     long critical;                /**< -c; < 0: not set */
 };
 
-/** A parsed job file. Numbers < 0 and strings with s == NULL were not in the file. */
+/** A parsed job file. Numbers < 0, strings with s == NULL and lists with set == false
+ *  were not in the file. */
 struct cli_job {
     char *file; /**< the path it was read from (or the name given to cli_job_parse()) */
     struct cli_job_str state;
@@ -103,13 +108,15 @@ struct cli_job {
     struct cli_job_list lists;
     struct cli_job_list checks;
     struct cli_job_list resolvers;
-    struct cli_job_str catalog;
-    double rate;          /**< queries per second */
-    long concurrency;     /**< queries in flight */
-    double timeout;       /**< seconds per query */
-    long retries;         /**< per query */
-    double anomaly_share; /**< see output/state.h */
-    long anomaly_min;     /**< see output/state.h */
+    struct cli_job_str catalog; /**< --lists PATH */
+    struct cli_job_str format;  /**< --format */
+    int skip_invalid;           /**< -1 not set, 0, 1 */
+    double rate;                /**< --rate: queries per second, 0 = no limits */
+    long concurrency;           /**< --concurrency */
+    int timeout_ms;             /**< --timeout */
+    long tries;                 /**< --tries */
+    double anomaly_share;       /**< --anomaly-share; see output/state.h */
+    long anomaly_min;           /**< see output/state.h */
     struct cli_job_alerts alerts;
 };
 

@@ -35,7 +35,9 @@ static const char good[] = "# a scheduled scan\n"
                            "rate: 10\n"
                            "concurrency: 200\n"
                            "timeout: 2s\n"
-                           "retries: 0\n"
+                           "tries: 1\n"
+                           "format: json\n"
+                           "skip_invalid: true\n"
                            "anomaly_share: 0.2\n"
                            "anomaly_min: 5\n"
                            "alerts: {delta: /var/lib/dnsbl-scan/delta.json, prom: "
@@ -81,14 +83,16 @@ Test(jobfile, complete_file)
     cr_assert_str_eq(job->catalog.s, "/etc/dnsbl-scan/lists.yaml");
     cr_assert_float_eq(job->rate, 10, 1e-9);
     cr_assert_eq(job->concurrency, 200);
-    cr_assert_float_eq(job->timeout, 2, 1e-9);
-    cr_assert_eq(job->retries, 0);
+    cr_assert_eq(job->timeout_ms, 2000);
+    cr_assert_eq(job->tries, 1);
+    cr_assert_str_eq(job->format.s, "json");
+    cr_assert_eq(job->skip_invalid, 1);
     cr_assert_float_eq(job->anomaly_share, 0.2, 1e-9);
     cr_assert_eq(job->anomaly_min, 5);
     cr_assert_str_eq(job->alerts.delta.s, "/var/lib/dnsbl-scan/delta.json");
     cr_assert_str_eq(job->alerts.prom.s, "/var/lib/node_exporter/dnsbl.prom");
     cr_assert_str_eq(job->alerts.on_change.s, "/usr/local/bin/page-oncall --team mail");
-    cr_assert_float_eq(job->alerts.on_change_timeout, 0.5, 1e-9);
+    cr_assert_eq(job->alerts.on_change_timeout_ms, 500);
     cr_assert_eq(job->alerts.nagios, 0);
     cr_assert_eq(job->alerts.warning, 1);
     cr_assert_eq(job->alerts.critical, 3);
@@ -108,8 +112,10 @@ Test(jobfile, absent_keys_are_unset)
     cr_assert_eq(job->wait, -1);
     cr_assert_lt(job->rate, 0);
     cr_assert_lt(job->concurrency, 0);
-    cr_assert_lt(job->timeout, 0);
-    cr_assert_lt(job->retries, 0);
+    cr_assert_lt(job->timeout_ms, 0);
+    cr_assert_lt(job->tries, 0);
+    cr_assert_null(job->format.s);
+    cr_assert_eq(job->skip_invalid, -1);
     cr_assert_lt(job->anomaly_share, 0);
     cr_assert_lt(job->anomaly_min, 0);
     cr_assert_null(job->alerts.delta.s);
@@ -127,14 +133,17 @@ Test(jobfile, durations_and_booleans)
 {
     static const struct {
         const char *text;
-        double seconds;
-    } ok[] = {{"timeout: 500ms\n", 0.5}, {"timeout: 2\n", 2},     {"timeout: 1.5s\n", 1.5},
-              {"timeout: 1m\n", 60},     {"timeout: .5s\n", 0.5}, {"timeout: 1h\n", 3600}};
+        int ms;
+    } ok[] = {{"timeout: 500ms\n", 500}, {"timeout: 2\n", 2000},  {"timeout: 1.5s\n", 1500},
+              {"timeout: 1m\n", 60000},  {"timeout: .5s\n", 500}, {"timeout: 10m\n", 600000}};
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         struct cli_job *job = parse_ok("j.yaml", ok[i].text);
-        cr_assert_float_eq(job->timeout, ok[i].seconds, 1e-9, "%s", ok[i].text);
+        cr_assert_eq(job->timeout_ms, ok[i].ms, "%s", ok[i].text);
         cli_job_free(job);
     }
+    struct cli_job *nolimit = parse_ok("j.yaml", "rate: 0\n");
+    cr_assert_float_eq(nolimit->rate, 0, 1e-12, "0 = no limits, as --rate 0");
+    cli_job_free(nolimit);
     const char *bools[] = {"wait: true\n", "wait: On\n", "wait: no\n", "wait: FALSE\n"};
     const int want[] = {1, 1, 0, 0};
     for (int i = 0; i < 4; i++) {
@@ -160,8 +169,8 @@ Test(jobfile, unknown_and_duplicate_keys)
 {
     bad("lists: [a]\nstat: /x\n", SCAN_EPARSE,
         "job.yaml:2:1: unknown key 'stat' in the job file (expected one of: state, wait, "
-        "pools, domains, spf_domains, lists, checks, resolvers, catalog, rate, concurrency, "
-        "timeout, retries, anomaly_share, anomaly_min, alerts)");
+        "pools, domains, spf_domains, lists, checks, resolvers, catalog, format, skip_invalid, "
+        "rate, concurrency, timeout, tries, anomaly_share, anomaly_min, alerts)");
     bad("alerts:\n  prom: /x\n  nagois: true\n", SCAN_EPARSE,
         "job.yaml:3:3: unknown key 'nagois' in alerts (expected one of: delta, prom, "
         "on_change, on_change_timeout, nagios, warning, critical)");
@@ -188,9 +197,14 @@ Test(jobfile, wrong_types)
         "job.yaml:1:7: 'wait' must be true or false, not a string");
     bad("concurrency: 2.5\n", SCAN_EPARSE, "job.yaml:1:14: 'concurrency' must be a whole number");
     bad("timeout: 2x\n", SCAN_EPARSE,
-        "job.yaml:1:10: 'timeout' must be a duration (500ms, 2s, 1m or seconds), not that");
+        "job.yaml:1:10: 'timeout' must be a duration from 1ms to 10m (500ms, 2s, 1m or seconds)");
     bad("timeout: {s: 1}\n", SCAN_EPARSE,
-        "job.yaml:1:10: 'timeout' must be a duration (500ms, 2s, 1m or seconds), not a mapping");
+        "job.yaml:1:10: 'timeout' must be a duration from 1ms to 10m (500ms, 2s, 1m or seconds)");
+    bad("alerts: {on_change_timeout: 1h}\n", SCAN_EPARSE,
+        "job.yaml:1:29: 'on_change_timeout' must be a duration from 1ms to 10m (500ms, 2s, 1m "
+        "or seconds)");
+    bad("format: yaml\n", SCAN_ECONFIG,
+        "job.yaml:1:9: unknown format 'yaml' (expected text, json, csv or summary)");
     bad("alerts: [prom]\n", SCAN_EPARSE,
         "job.yaml:1:9: 'alerts' must be a mapping, not a sequence");
     bad("pools: {label: a}\n", SCAN_EPARSE,
@@ -206,11 +220,11 @@ Test(jobfile, values_out_of_range)
 {
     bad("anomaly_share: 1.5\n", SCAN_ECONFIG,
         "job.yaml:1:16: 'anomaly_share' must be more than 0 and at most 1");
-    bad("rate: 0\n", SCAN_ECONFIG, "job.yaml:1:7: 'rate' must be more than 0");
-    bad("concurrency: 0\n", SCAN_ECONFIG,
-        "job.yaml:1:14: 'concurrency' must be between 1 and 2147483647");
-    bad("retries: -1\n", SCAN_ECONFIG, "job.yaml:1:10: 'retries' must be between 0 and 2147483647");
-    bad("timeout: 0s\n", SCAN_ECONFIG, "job.yaml:1:10: 'timeout' must be more than 0");
+    bad("rate: -1\n", SCAN_ECONFIG, "job.yaml:1:7: 'rate' must be from 0 to 10000000");
+    bad("concurrency: 0\n", SCAN_ECONFIG, "job.yaml:1:14: 'concurrency' must be from 1 to 100000");
+    bad("tries: 11\n", SCAN_ECONFIG, "job.yaml:1:8: 'tries' must be from 1 to 10");
+    bad("timeout: 0s\n", SCAN_EPARSE,
+        "job.yaml:1:10: 'timeout' must be a duration from 1ms to 10m (500ms, 2s, 1m or seconds)");
     bad("checks: [dnsbl, spff]\n", SCAN_ECONFIG,
         "job.yaml:1:17: unknown check 'spff' (expected dnsbl, fcrdns, spf, spf-auth, dmarc or "
         "mx)");
