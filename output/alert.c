@@ -162,8 +162,8 @@ static const char *const nagios_words[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN
 
 int out_nagios_check_opts(const struct out_nagios_opts *o)
 {
-    unsigned w = o && o->warning ? o->warning : 1;
-    unsigned c = o && o->critical ? o->critical : 1;
+    long w = o && o->warning >= 0 ? o->warning : 1;
+    long c = o && o->critical >= 0 ? o->critical : 1;
 
     return c < w ? SCAN_ECONFIG : 0;
 }
@@ -218,12 +218,25 @@ static bool pick_unhealthy(const struct tally_list *l)
     return l->unhealthy;
 }
 
+/*
+ * "alert at N or more" in the guidelines' range syntax: "N-1" (alert above it),
+ * and "@0:" (alert on anything) for N = 0, as a threshold of 0 means always.
+ */
+static void threshold_range(long n, char *buf, size_t len)
+{
+    if (n <= 0)
+        snprintf(buf, len, "@0:");
+    else
+        snprintf(buf, len, "%ld", n - 1);
+}
+
 int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_nagios_opts *o,
                      int *status)
 {
     const struct out_tally *t;
     const struct tally_list **v = NULL;
-    unsigned w, c;
+    char wr[24], cr[24];
+    long w, c;
     uint64_t errors = 0;
     size_t lists_listed = 0, unhealthy = 0;
     const char *why = "";
@@ -235,8 +248,10 @@ int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_
         return -EINVAL;
     if (out_nagios_check_opts(o) != 0)
         return SCAN_ECONFIG;
-    w = o && o->warning ? o->warning : 1;
-    c = o && o->critical ? o->critical : 1;
+    w = o && o->warning >= 0 ? o->warning : 1;
+    c = o && o->critical >= 0 ? o->critical : 1;
+    threshold_range(w, wr, sizeof(wr));
+    threshold_range(c, cr, sizeof(cr));
     t = run->tally;
     v = sorted_lists(t);
     if (!v)
@@ -247,9 +262,9 @@ int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_
         unhealthy += t->v[i].unhealthy;
     }
 
-    if (t->listed >= c)
+    if (t->listed >= (uint64_t)c)
         st = OUT_NAGIOS_CRITICAL;
-    else if (t->listed >= w)
+    else if (t->listed >= (uint64_t)w)
         st = OUT_NAGIOS_WARNING;
     else if (!run->complete || t->answered == 0)
         st = OUT_NAGIOS_UNKNOWN;
@@ -282,9 +297,9 @@ int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_
         goto out;
     /* Perfdata: 'label'=value[UOM];[warn];[crit];[min];[max]. Thresholds in range form. */
     if (fprintf(f,
-                " | listed=%" PRIu64 ";%u;%u;0 errors=%" PRIu64 ";;;0 unhealthy_lists=%zu;;;0;%zu"
+                " | listed=%" PRIu64 ";%s;%s;0 errors=%" PRIu64 ";;;0 unhealthy_lists=%zu;;;0;%zu"
                 " targets=%" PRIu64 ";;;0 time=%.3fs;;;0",
-                t->listed, w - 1, c - 1, errors, unhealthy, t->n, run->targets,
+                t->listed, wr, cr, errors, unhealthy, t->n, run->targets,
                 run->seconds > 0 ? run->seconds : 0.0) < 0)
         goto out;
     if (run->delta && fprintf(f, " events=%" PRIu64 ";;;0", out_delta_total(run->delta)) < 0)

@@ -17,10 +17,10 @@
  * listings of class listing, i.e. (target, list) pairs; for one target that is
  * the number of lists listing it, exactly check_rbl's count. Perfdata shows the
  * thresholds in the guidelines' range form (N-1: alert above it), as check_rbl
- * does. UNKNOWN when the run is incomplete or not one DNSBL query got an answer,
- * and the listings found do not reach -w; listings found always count.
- * Unhealthy lists and errors are reported (text and perfdata) but do not set the
- * status, as with check_rbl.
+ * does ("@0:" for a threshold of 0, which always alerts). UNKNOWN when the run is incomplete or not
+ * one DNSBL query got an answer, and the listings found do not reach -w; listings found always
+ * count. Unhealthy lists and errors are reported (text and perfdata) but do not set the status, as
+ * with check_rbl.
  *
  * Prometheus: all gauges, written to PATH.tmp.PID, fsync'ed and renamed over
  * PATH, so the collector never reads half a file.
@@ -41,7 +41,7 @@
  *   out_tally_result(t, &r);   // per result
  *   struct out_alert_run run = { .tally = t, .targets = n, .seconds = s, .complete = ok,
  *                                .last_success_ms = ..., .delta = d };
- *   out_nagios_write(stdout, &run, &(struct out_nagios_opts){ .warning = 1, .critical = 1 },
+ *   out_nagios_write(stdout, &run, &(struct out_nagios_opts){ .warning = -1, .critical = -1 },
  *                    &exit_code);
  *   out_prom_write("/var/lib/node_exporter/dnsbl.prom", &run);
  *   out_on_change_run(&(struct out_on_change_opts){ .cmd = cmd }, delta_fd, &status,
@@ -106,8 +106,8 @@ enum out_nagios_status {
 };
 
 struct out_nagios_opts {
-    unsigned warning;  /**< -w: listings that make WARNING; 0 = 1 (check_rbl default) */
-    unsigned critical; /**< -c: listings that make CRITICAL; 0 = 1 (check_rbl default) */
+    long warning;  /**< -w: listings that make WARNING (0 = always); < 0: 1 (check_rbl) */
+    long critical; /**< -c: listings that make CRITICAL (0 = always); < 0: 1 (check_rbl) */
 };
 
 /** Validate -w/-c as check_rbl does. @return 0, or SCAN_ECONFIG when critical < warning. */

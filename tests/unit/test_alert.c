@@ -68,7 +68,7 @@ static struct out_tally *sample(void)
     return t;
 }
 
-static char *nagios(const struct out_alert_run *run, unsigned w, unsigned c, int *status)
+static char *nagios(const struct out_alert_run *run, long w, long c, int *status)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -116,7 +116,7 @@ Test(alert, nagios_default_thresholds_are_check_rbl_s)
     struct out_tally *t = sample();
     struct out_alert_run run = {.tally = t, .targets = 4, .seconds = 1.234, .complete = true};
     int status;
-    char *line = nagios(&run, 0, 0, &status);
+    char *line = nagios(&run, -1, -1, &status);
 
     cr_assert_eq(status, OUT_NAGIOS_CRITICAL);
     cr_assert_str_eq(line, "DNSBL CRITICAL - 3 listings on 2 of 3 lists (bl.spamcop.net, "
@@ -151,6 +151,12 @@ Test(alert, nagios_thresholds)
     cr_assert_not_null(strstr(line, "DNSBL OK - 3 listings"), "%s", line);
     free(line);
 
+    line = nagios(&run, 0, 4, &status); /* -w 0: always at least WARNING */
+    cr_assert_eq(status, OUT_NAGIOS_WARNING);
+    cr_assert_not_null(strstr(line, "listed=3;@0:;3;0 "), "%s", line);
+    assert_perfdata(line);
+    free(line);
+
     struct out_nagios_opts bad = {.warning = 5, .critical = 2};
     cr_assert_eq(out_nagios_check_opts(&bad), SCAN_ECONFIG);
     cr_assert_eq(out_nagios_write(stdout, &run, &bad, &status), SCAN_ECONFIG);
@@ -168,21 +174,21 @@ Test(alert, nagios_ok_and_unknown)
     cr_assert_eq(out_tally_new(&t), 0);
     run.tally = t;
     result(t, "192.0.2.1", "zen.spamhaus.org", "clean");
-    line = nagios(&run, 0, 0, &status);
+    line = nagios(&run, -1, -1, &status);
     cr_assert_eq(status, OUT_NAGIOS_OK);
     cr_assert_str_eq(line, "DNSBL OK - 0 listings on 0 of 1 list, 1 target | listed=0;0;0;0 "
                            "errors=0;;;0 unhealthy_lists=0;;;0;1 targets=1;;;0 time=0.500s;;;0\n");
     free(line);
 
     run.complete = false;
-    line = nagios(&run, 0, 0, &status);
+    line = nagios(&run, -1, -1, &status);
     cr_assert_eq(status, OUT_NAGIOS_UNKNOWN);
     cr_assert_not_null(strstr(line, "DNSBL UNKNOWN - run incomplete, 0 listings"), "%s", line);
     free(line);
 
     /* an incomplete run that found a listing is CRITICAL: a listing is a fact */
     result(t, "192.0.2.1", "bl.spamcop.net", "listed");
-    line = nagios(&run, 0, 0, &status);
+    line = nagios(&run, -1, -1, &status);
     cr_assert_eq(status, OUT_NAGIOS_CRITICAL);
     free(line);
     out_tally_free(t);
@@ -192,7 +198,7 @@ Test(alert, nagios_ok_and_unknown)
     run.tally = t;
     run.complete = true;
     result(t, "192.0.2.1", "zen.spamhaus.org", "error");
-    line = nagios(&run, 0, 0, &status);
+    line = nagios(&run, -1, -1, &status);
     cr_assert_eq(status, OUT_NAGIOS_UNKNOWN);
     cr_assert_not_null(strstr(line, "no list answered"), "%s", line);
     free(line);
@@ -223,7 +229,7 @@ Test(alert, nagios_text_is_one_safe_line)
     cr_assert_eq(out_delta_event(d, &ev), 0);
     cr_assert_eq(out_delta_end(d), 0);
     run.delta = d;
-    char *line = nagios(&run, 0, 0, &status);
+    char *line = nagios(&run, -1, -1, &status);
     cr_assert_str_eq(line, "DNSBL CRITICAL - 7 listings on 7 of 7 lists (evil?zone?x, "
                            "l0.example, l1.example, l2.example, l3.example, +2 more), 1 target, "
                            "1 new event since the last run | listed=7;0;0;0 errors=0;;;0 "
