@@ -249,14 +249,25 @@ Test(delta, invalid_events_rejected)
     out_delta_free(d);
 }
 
-static char *result_json(const struct scan_result *r)
+/* Render @p r with @p write (out_delta_result_json or _fingerprint) into a new string. */
+static char *render(int (*write)(FILE *, const struct scan_result *), const struct scan_result *r)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
-    cr_assert_eq(out_delta_result_json(m, r), 0);
+    cr_assert_eq(write(m, r), 0);
     fclose(m);
     return buf;
+}
+
+static char *result_json(const struct scan_result *r)
+{
+    return render(out_delta_result_json, r);
+}
+
+static char *fingerprint(const struct scan_result *r)
+{
+    return render(out_delta_result_fingerprint, r);
 }
 
 Test(delta, result_json_dnsbl)
@@ -336,16 +347,6 @@ Test(delta, result_json_record_is_canonical)
                          "\"mx1.example.\",\"pref\":10},{\"host\":\"mx2.example.\",\"pref\":20}],"
                          "\"note\":null}");
     free(jb);
-}
-
-static char *fingerprint(const struct scan_result *r)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    cr_assert_eq(out_delta_result_fingerprint(m, r), 0);
-    fclose(m);
-    return buf;
 }
 
 Test(delta, fingerprint_keeps_what_identifies_a_finding)

@@ -174,35 +174,32 @@ static void assert_events(const struct events *e, const char *const *want, int n
         cr_assert_str_eq(e->lines[i], want[i]);
 }
 
-/* One integer from SQL against the store file (a separate connection). */
-static int64_t sql_int(const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *s = NULL;
-    int64_t v = -1;
-
-    cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
-    if (sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return v;
-}
-
+/* The first column of the first row of @p sql against the store file (a separate
+ * connection), as text; NULL for no row or SQL NULL. Caller frees. */
 static char *sql_text(const char *sql)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *s = NULL;
     char *v = NULL;
+    int rc;
 
     cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+    cr_assert_eq(rc, SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
     if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
         v = strdup((const char *)sqlite3_column_text(s, 0));
     sqlite3_finalize(s);
     sqlite3_close(db);
     return v;
+}
+
+/* The same as an integer; -1 for no row. */
+static int64_t sql_int(const char *sql)
+{
+    char *v = sql_text(sql);
+    int64_t n = v ? strtoll(v, NULL, 10) : -1;
+    free(v);
+    return n;
 }
 
 /* --- the scenario -------------------------------------------------- */
