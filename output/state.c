@@ -97,7 +97,6 @@ static void bind_params(sqlite3_stmt *s, const struct run_params *p)
         {":run", offsetof(struct run_params, run)},
         {":now", offsetof(struct run_params, now)},
         {":ended", offsetof(struct run_params, ended)},
-        {":prev", offsetof(struct run_params, prev)},
         {":min", offsetof(struct run_params, min)},
         {":baseline", offsetof(struct run_params, baseline)},
         {":targets", offsetof(struct run_params, targets)},
@@ -564,41 +563,31 @@ static const char run_tables_sql[] =
     "DELETE FROM temp.cur_dnsbl; DELETE FROM temp.cur_rec;"
     "DELETE FROM temp.cur_health; DELETE FROM temp.cur_list;";
 
-/* A JSON array of strings, built by SQLite (which escapes). Caller frees with sqlite3_free(). */
-static int json_array(struct out_state *st, const char *const *v, size_t n, char **out)
+/* A JSON array of strings (a memstream only fails to allocate). Caller frees. */
+static int json_array(const char *const *v, size_t n, char **out)
 {
-    sqlite3_stmt *s = NULL;
-    char *acc = NULL;
-    int rc = SQLITE_OK, ret = 0;
+    size_t len = 0;
+    FILE *m = open_memstream(out, &len);
+    int ret = 0;
 
-    *out = NULL;
-    acc = sqlite3_mprintf("[]");
-    if (!acc)
+    if (!m)
         return -ENOMEM;
-    rc = sqlite3_prepare_v2(st->db, "SELECT json_insert(?1, '$[#]', ?2)", -1, &s, NULL);
-    for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
-        sqlite3_bind_text(s, 1, acc, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 2, v[i] ? v[i] : "", -1, SQLITE_STATIC);
-        rc = sqlite3_step(s);
-        if (rc != SQLITE_ROW)
-            break;
-        sqlite3_free(acc);
-        acc = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(s, 0));
-        if (!acc) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        sqlite3_reset(s);
-        rc = SQLITE_OK;
+    if (fputc('[', m) == EOF)
+        ret = -ENOMEM;
+    for (size_t i = 0; ret == 0 && i < n; i++) {
+        const char *x = v[i] ? v[i] : "";
+        if ((i && fputc(',', m) == EOF) || out_json_string(m, x, strlen(x)) != 0)
+            ret = -ENOMEM;
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_OK) {
-        ret = db_fail(st, rc, "state store: json");
-        sqlite3_free(acc);
-        return ret;
+    if (ret == 0 && fputc(']', m) == EOF)
+        ret = -ENOMEM;
+    if (fclose(m) != 0 && ret == 0)
+        ret = -ENOMEM;
+    if (ret != 0) {
+        free(*out);
+        *out = NULL;
     }
-    *out = acc;
-    return 0;
+    return ret;
 }
 
 static int prepare(struct out_state *st, const char *sql, sqlite3_stmt **s)
@@ -624,11 +613,11 @@ int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, i
     st->anomaly_min = desc->anomaly_min ? desc->anomaly_min : OUT_STATE_ANOMALY_MIN;
     st->results = st->listed = st->errors = 0;
 
-    ret = json_array(st, desc->targets, desc->ntargets, &targets);
+    ret = json_array(desc->targets, desc->ntargets, &targets);
     if (ret == 0)
-        ret = json_array(st, desc->lists, desc->nlists, &lists);
+        ret = json_array(desc->lists, desc->nlists, &lists);
     if (ret == 0)
-        ret = json_array(st, desc->checks, desc->nchecks, &checks);
+        ret = json_array(desc->checks, desc->nchecks, &checks);
     if (ret != 0)
         goto out;
 
@@ -693,9 +682,9 @@ int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, i
         *run_id = st->run_id;
 out:
     sqlite3_finalize(s);
-    sqlite3_free(targets);
-    sqlite3_free(lists);
-    sqlite3_free(checks);
+    free(targets);
+    free(lists);
+    free(checks);
     return ret;
 }
 

@@ -1048,3 +1048,35 @@ Test(state, record_identity_scope_and_volatile_detail)
     assert_events(&e, want, 1);
     out_state_free(st);
 }
+
+Test(state, run_records_what_it_covers)
+{
+    struct out_state *st = open_store();
+    const char *targets[] = {"192.0.2.0/24", "@/etc/x \"y\".txt"};
+    const char *lists[] = {"spamhaus-zen", "bl.spamcop.net"};
+    const char *checks[] = {"dnsbl", "fcrdns"};
+    struct out_run_desc d = {.targets = targets,
+                             .ntargets = 2,
+                             .lists = lists,
+                             .nlists = 2,
+                             .checks = checks,
+                             .nchecks = 2,
+                             .started_ms = 1000,
+                             .anomaly_share = 0.5,
+                             .anomaly_min = 3};
+    struct out_run_end re = {.complete = true, .ended_ms = 4000};
+    struct out_run_info info;
+    char *v;
+
+    cr_assert_eq(out_state_run_begin(st, &d, &run_id), 0);
+    cr_assert_eq(out_state_run_end(st, &re, NULL), 0);
+    v = sql_text("SELECT targets || lists || checks FROM runs WHERE id = 1");
+    cr_assert_str_eq(v, "[\"192.0.2.0/24\",\"@/etc/x \\\"y\\\".txt\"]"
+                        "[\"spamhaus-zen\",\"bl.spamcop.net\"][\"dnsbl\",\"fcrdns\"]");
+    free(v);
+    cr_assert_eq(sql_int("SELECT anomaly_min FROM runs WHERE id = 1"), 3);
+    cr_assert_eq(out_state_last_complete(st, &info), 0);
+    cr_assert_eq(info.started_ms, 1000);
+    cr_assert_eq(info.ended_ms, 4000);
+    out_state_free(st);
+}
