@@ -559,7 +559,9 @@ static const char run_tables_sql[] =
     "CREATE TEMP TABLE IF NOT EXISTS cur_list ("
     " list_key TEXT PRIMARY KEY, list TEXT NOT NULL, status TEXT NOT NULL,"
     " reason TEXT, detail TEXT, scanned INTEGER NOT NULL, new_listings INTEGER NOT NULL)"
-    " WITHOUT ROWID;"
+    " WITHOUT ROWID;";
+
+static const char clear_run_tables_sql[] =
     "DELETE FROM temp.cur_dnsbl; DELETE FROM temp.cur_rec;"
     "DELETE FROM temp.cur_health; DELETE FROM temp.cur_list;";
 
@@ -650,6 +652,8 @@ int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, i
     /* From here on, any failure leaves an open run that out_state_free() aborts. */
     ret = db_exec(st, run_tables_sql);
     if (ret == 0)
+        ret = db_exec(st, clear_run_tables_sql);
+    if (ret == 0)
         ret = db_exec(st, "BEGIN IMMEDIATE");
     if (ret == 0)
         ret = prepare(st,
@@ -734,7 +738,7 @@ static int codes_key(const struct scan_result *r, char **out)
             return -ENOMEM;
     }
     for (size_t i = 0; i < r->ncodes; i++) {
-        if (r->codes[i]) {
+        if (r->codes && r->codes[i]) {
             v[n++] = r->codes[i];
             len += strlen(r->codes[i]) + 1;
         }
@@ -1044,8 +1048,7 @@ int out_state_run_end(struct out_state *st, const struct out_run_end *end, struc
     }
     st->run_id = 0;
 delta:
-    db_exec(st, "DELETE FROM temp.cur_dnsbl; DELETE FROM temp.cur_rec;"
-                "DELETE FROM temp.cur_health; DELETE FROM temp.cur_list;");
+    db_exec(st, clear_run_tables_sql); /* only space to give back: a failure changes nothing */
     if (!d)
         return 0;
     return out_state_delta(st, run, d);
