@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -19,8 +18,6 @@
 #include <unistd.h>
 
 #include "scanner/err.h"
-
-extern char **environ;
 
 /* --- tally ---------------------------------------------------------------- */
 
@@ -541,21 +538,49 @@ static int64_t mono_ms(void)
 }
 
 /*
- * posix_spawnp() rather than fork()+execvp(): glibc reports a failed exec
- * (ENOENT, EACCES) as the return value, so "no such command" is an error here
- * and not an exit status 127 from a child we cannot tell apart from the
- * command's own.
+ * The child between fork() and exec: only async-signal-safe calls. It leads
+ * its own process group (so the timeout reaches whatever it starts), gets
+ * default signal dispositions and an empty mask (we may ignore SIGPIPE), the
+ * delta as stdin and our stderr as stdout. If exec fails, errno goes back
+ * through the close-on-exec pipe, so "no such command" is an error of ours and
+ * not an exit status 127 that cannot be told from the command's own. (A pipe
+ * rather than posix_spawnp()'s own report: that one is lost under valgrind.)
  */
+static void child(char **argv, int stdin_fd, int errfd)
+{
+    struct sigaction dfl;
+    sigset_t none;
+    int e;
+
+    setpgid(0, 0);
+    memset(&dfl, 0, sizeof(dfl));
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &dfl, NULL);
+    }
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    /* dup2() onto itself keeps FD_CLOEXEC: clear it by hand when the fd is already 0 */
+    if (stdin_fd == STDIN_FILENO ? fcntl(STDIN_FILENO, F_SETFD, 0) >= 0
+                                 : dup2(stdin_fd, STDIN_FILENO) >= 0) {
+        if (dup2(STDERR_FILENO, STDOUT_FILENO) >= 0)
+            execvp(argv[0], argv);
+    }
+    e = errno;
+    if (write(errfd, &e, sizeof(e)) != (ssize_t)sizeof(e))
+        _exit(126);
+    _exit(127);
+}
+
 int out_on_change_run(const struct out_on_change_opts *o, int stdin_fd, int *exit_status, char *msg,
                       size_t msglen)
 {
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    bool fa_init = false, attr_init = false;
     char **argv = NULL;
-    sigset_t none, all;
-    pid_t pid = -1;
-    int ret, wstatus = 0, timeout;
+    int errpipe[2] = {-1, -1};
+    pid_t pid;
+    ssize_t n;
+    int ret, wstatus = 0, timeout, child_errno = 0;
 
     if (msg && msglen)
         msg[0] = '\0';
@@ -574,40 +599,29 @@ int out_on_change_run(const struct out_on_change_opts *o, int stdin_fd, int *exi
         ret = -errno;
         goto out;
     }
-
-    ret = -posix_spawn_file_actions_init(&fa);
-    if (ret != 0)
+    if (pipe2(errpipe, O_CLOEXEC) != 0) {
+        ret = -errno;
         goto out;
-    fa_init = true;
-    ret = -posix_spawn_file_actions_adddup2(&fa, stdin_fd, STDIN_FILENO);
-    if (ret == 0)
-        ret = -posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
-    if (ret != 0)
+    }
+    pid = fork();
+    if (pid < 0) {
+        ret = -errno;
         goto out;
-    ret = -posix_spawnattr_init(&attr);
-    if (ret != 0)
-        goto out;
-    attr_init = true;
-    sigemptyset(&none);
-    sigfillset(&all);
-    ret = -posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                               POSIX_SPAWN_SETSIGDEF);
-    if (ret == 0)
-        ret = -posix_spawnattr_setpgroup(&attr, 0);
-    if (ret == 0)
-        ret = -posix_spawnattr_setsigmask(&attr, &none);
-    if (ret == 0)
-        ret = -posix_spawnattr_setsigdefault(&attr, &all);
-    if (ret != 0)
-        goto out;
-
-    ret = -posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
-    if (ret != 0) {
+    }
+    if (pid == 0)
+        child(argv, stdin_fd, errpipe[1]);
+    setpgid(pid, pid); /* also here: kill(-pid) must not race the child's own call */
+    close(errpipe[1]);
+    errpipe[1] = -1;
+    while ((n = read(errpipe[0], &child_errno, sizeof(child_errno))) < 0 && errno == EINTR)
+        ;
+    if (n == (ssize_t)sizeof(child_errno)) {
+        while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+            ;
+        ret = child_errno == ENOENT ? SCAN_ENOTFOUND : -child_errno;
         if (msg)
-            snprintf(msg, msglen, "cannot run on-change command %s: %s", argv[0], strerror(-ret));
-        if (ret == -ENOENT)
-            ret = SCAN_ENOTFOUND;
-        pid = -1;
+            snprintf(msg, msglen, "cannot run on-change command %s: %s", argv[0],
+                     strerror(child_errno));
         goto out;
     }
 
@@ -630,10 +644,10 @@ int out_on_change_run(const struct out_on_change_opts *o, int stdin_fd, int *exi
     if (ret == 0 && *exit_status != 0 && msg)
         snprintf(msg, msglen, "on-change command %s exited with status %d", argv[0], *exit_status);
 out:
-    if (fa_init)
-        posix_spawn_file_actions_destroy(&fa);
-    if (attr_init)
-        posix_spawnattr_destroy(&attr);
+    if (errpipe[0] >= 0)
+        close(errpipe[0]);
+    if (errpipe[1] >= 0)
+        close(errpipe[1]);
     out_cmd_free(argv);
     return ret;
 }

@@ -26,7 +26,7 @@
  * PATH, so the collector never reads half a file.
  *
  * On-change: CMD is split on blanks (no quoting, no shell, no expansion: a
- * command that needs more is a script) and run with posix_spawnp(); its
+ * command that needs more is a script) and run with fork() and execvp(); its
  * standard input is the delta document (a file descriptor, read from offset
  * 0), its standard output goes to our standard error (stdout carries only
  * results), and it runs in its own process group, which gets SIGTERM at the
@@ -163,7 +163,7 @@ struct out_on_change_opts {
  * @param[out] exit_status its exit status, or 128 + signal number when killed
  * @param[out] msg         on failure a sentence for the user; may be NULL
  * @return 0 (it ran; see @p exit_status); -EINVAL; SCAN_ENOTFOUND (no such command);
- *         -EACCES and other spawn errors; -ETIMEDOUT (killed at the timeout; its
+ *         -EACCES and other exec, pipe or fork errors; -ETIMEDOUT (killed at the timeout; its
  *         status is still stored).
  */
 int out_on_change_run(const struct out_on_change_opts *o, int stdin_fd, int *exit_status, char *msg,

@@ -510,6 +510,15 @@ Test(alert, on_change_gets_the_delta_on_stdin)
     got = slurp(out);
     cr_assert_str_eq(got, "{}\n");
     free(got);
+
+    /* the delta already on our stdin, even marked close-on-exec */
+    cr_assert_eq(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+    cr_assert_eq(fcntl(STDIN_FILENO, F_SETFD, FD_CLOEXEC), 0);
+    snprintf(cmd, sizeof(cmd), "tee %s", out);
+    cr_assert_eq(out_on_change_run(&o, STDIN_FILENO, &status, msg, sizeof(msg)), 0, "%s", msg);
+    got = slurp(out);
+    cr_assert_str_eq(got, doc);
+    free(got);
     close(fd);
 }
 
