@@ -1,0 +1,638 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Job file parser: libyaml's document API, then a table-driven walk of the
+ * mappings that checks every key and type and keeps each value's position.
+ * libyaml errors are translated here (STYLE rule 7) into SCAN_EPARSE with
+ * `FILE:LINE:COLUMN:` messages.
+ */
+#include "cli/jobfile.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "cli/opts.h"
+#include "scanner/err.h"
+
+enum kind {
+    K_STR,      /* any scalar, kept verbatim */
+    K_PATH,     /* a scalar, resolved against the job file's directory */
+    K_LIST,     /* a sequence of scalars */
+    K_TARGETS,  /* a non-empty sequence of scalars; "@file" resolved like K_PATH */
+    K_CHECKS,   /* a sequence of check names */
+    K_FORMAT,   /* an output format word */
+    K_BOOL,     /* int: -1 / 0 / 1 */
+    K_INT,      /* long, a whole number in [lo, hi] */
+    K_REAL,     /* double in [lo, hi] */
+    K_SHARE,    /* double in (0, 1] */
+    K_DURATION, /* int milliseconds, as cli_parse_duration() reads --timeout */
+    K_POOLS,    /* the pools sequence */
+    K_ALERTS,   /* the alerts mapping */
+};
+
+struct key {
+    const char *name;
+    enum kind kind;
+    size_t off;
+    double lo, hi; /* K_INT, K_REAL: the range the command-line flag accepts */
+};
+
+#define JOB(field)   offsetof(struct cli_job, field)
+#define ALERT(field) offsetof(struct cli_job_alerts, field)
+#define POOL(field)  offsetof(struct cli_job_pool, field)
+
+static const struct key top_keys[] = {
+    {"state", K_PATH, JOB(state), 0, 0},
+    {"wait", K_BOOL, JOB(wait), 0, 0},
+    {"pools", K_POOLS, JOB(pools), 0, 0},
+    {"domains", K_LIST, JOB(domains), 0, 0},
+    {"spf_domains", K_LIST, JOB(spf_domains), 0, 0},
+    {"lists", K_LIST, JOB(lists), 0, 0},
+    {"checks", K_CHECKS, JOB(checks), 0, 0},
+    {"resolvers", K_LIST, JOB(resolvers), 0, 0},
+    {"catalog", K_PATH, JOB(catalog), 0, 0},
+    {"format", K_FORMAT, JOB(format), 0, 0},
+    {"skip_invalid", K_BOOL, JOB(skip_invalid), 0, 0},
+    {"rate", K_REAL, JOB(rate), 0, 1e7},
+    {"concurrency", K_INT, JOB(concurrency), 1, 100000},
+    {"timeout", K_DURATION, JOB(timeout_ms), 0, 0},
+    {"tries", K_INT, JOB(tries), 1, 10},
+    {"anomaly_share", K_SHARE, JOB(anomaly_share), 0, 0},
+    {"anomaly_min", K_INT, JOB(anomaly_min), 1, 1e9},
+    {"alerts", K_ALERTS, JOB(alerts), 0, 0},
+};
+
+static const struct key alert_keys[] = {
+    {"delta", K_PATH, ALERT(delta), 0, 0},
+    {"prom", K_PATH, ALERT(prom), 0, 0},
+    {"on_change", K_STR, ALERT(on_change), 0, 0},
+    {"on_change_timeout", K_DURATION, ALERT(on_change_timeout_ms), 0, 0},
+    {"nagios", K_BOOL, ALERT(nagios), 0, 0},
+    {"warning", K_INT, ALERT(warning), 0, 1e9},
+    {"critical", K_INT, ALERT(critical), 0, 1e9},
+};
+
+static const struct key pool_keys[] = {
+    {"label", K_STR, POOL(label), 0, 0},
+    {"targets", K_TARGETS, POOL(targets), 0, 0},
+};
+
+static const char *const check_names[] = {"dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx"};
+static const char *const format_names[] = {"text", "json", "csv", "summary"};
+
+struct parse {
+    yaml_document_t *doc;
+    struct cli_job *job;
+    const char *name;
+    char *dir; /* the job file's directory with a trailing '/', or NULL */
+    char *err;
+    size_t errlen;
+};
+
+/* Report at a node: "FILE:LINE:COLUMN: what". Returns @p code for `return fail(...)`. */
+static int fail(struct parse *p, const yaml_node_t *at, int code, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (!p->err || !p->errlen)
+        return code;
+    n = snprintf(p->err, p->errlen, "%s:%lu:%lu: ", p->name,
+                 at ? (unsigned long)at->start_mark.line + 1 : 1UL,
+                 at ? (unsigned long)at->start_mark.column + 1 : 1UL);
+    if (n >= 0 && (size_t)n < p->errlen) {
+        va_start(ap, fmt);
+        vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+static const char *node_kind(const yaml_node_t *n)
+{
+    switch (n->type) {
+    case YAML_SCALAR_NODE:
+        return "a scalar";
+    case YAML_SEQUENCE_NODE:
+        return "a sequence";
+    case YAML_MAPPING_NODE:
+        return "a mapping";
+    default:
+        return "nothing";
+    }
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+    return (const char *)n->data.scalar.value;
+}
+
+static bool is_plain(const yaml_node_t *n)
+{
+    return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+/* A plain empty, "~" or "null" scalar is YAML's null, not a string. */
+static bool is_null(const yaml_node_t *n)
+{
+    const char *s = scalar(n);
+    return is_plain(n) && (!*s || strcmp(s, "~") == 0 || strcasecmp(s, "null") == 0);
+}
+
+/* --- values ----------------------------------------------------------------- */
+
+static int take_string(struct parse *p, const yaml_node_t *n, const char *key, bool path,
+                       struct cli_job_str *out)
+{
+    const char *s;
+    size_t len;
+
+    if (n->type != YAML_SCALAR_NODE || is_null(n))
+        return fail(p, n, SCAN_EPARSE, "'%s' must be a string, not %s", key,
+                    n->type == YAML_SCALAR_NODE ? "empty" : node_kind(n));
+    s = scalar(n);
+    len = n->data.scalar.length;
+    if (strlen(s) != len)
+        return fail(p, n, SCAN_EPARSE, "'%s' holds a NUL byte", key);
+    if (len == 0)
+        return fail(p, n, SCAN_EPARSE, "'%s' must not be empty", key);
+    if (path && p->dir && s[0] != '/') {
+        if (asprintf(&out->s, "%s%s", p->dir, s) < 0)
+            out->s = NULL;
+    } else {
+        out->s = strdup(s);
+    }
+    if (!out->s)
+        return -ENOMEM;
+    out->line = (unsigned)n->start_mark.line + 1;
+    out->col = (unsigned)n->start_mark.column + 1;
+    return 0;
+}
+
+/* A string that must be one of @p nwords @p words. */
+static int take_word(struct parse *p, const yaml_node_t *n, const char *key,
+                     const char *const *words, size_t nwords, struct cli_job_str *out)
+{
+    char expected[128] = "";
+    int ret = take_string(p, n, key, false, out);
+
+    if (ret != 0)
+        return ret;
+    for (size_t i = 0; i < nwords; i++) {
+        if (strcmp(out->s, words[i]) == 0)
+            return 0;
+    }
+    for (size_t i = 0, o = 0; i < nwords && o < sizeof(expected); i++)
+        o += (size_t)snprintf(expected + o, sizeof(expected) - o, "%s%s",
+                              i == 0            ? ""
+                              : i + 1 == nwords ? " or "
+                                                : ", ",
+                              words[i]);
+    return fail(p, n, SCAN_ECONFIG, "unknown %s '%s' (expected %s)", key, out->s, expected);
+}
+
+static int take_list(struct parse *p, const yaml_node_t *n, const char *key, enum kind kind,
+                     struct cli_job_list *out)
+{
+    yaml_node_item_t *it;
+    size_t count;
+    int ret;
+
+    if (n->type != YAML_SEQUENCE_NODE)
+        return fail(p, n, SCAN_EPARSE, "'%s' must be a sequence, not %s", key, node_kind(n));
+    count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    if (count == 0 && kind == K_TARGETS)
+        return fail(p, n, SCAN_EPARSE, "'%s' must not be empty", key);
+    out->set = true;
+    out->v = calloc(count ? count : 1, sizeof(*out->v));
+    if (!out->v)
+        return -ENOMEM;
+    for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+        yaml_node_t *item = yaml_document_get_node(p->doc, *it);
+        struct cli_job_str *s = &out->v[out->n];
+
+        if (kind == K_CHECKS)
+            ret = take_word(p, item, "check", check_names,
+                            sizeof(check_names) / sizeof(check_names[0]), s);
+        else
+            ret = take_string(p, item, key, false, s);
+        if (s->s)
+            out->n++; /* owned by the list from here on, even when rejected */
+        if (ret != 0)
+            return ret;
+        if (kind == K_TARGETS && s->s[0] == '@' && s->s[1] != '/' && p->dir) {
+            char *abs = NULL;
+            if (asprintf(&abs, "@%s%s", p->dir, s->s + 1) < 0)
+                return -ENOMEM;
+            free(s->s);
+            s->s = abs;
+        }
+    }
+    return 0;
+}
+
+static int take_bool(struct parse *p, const yaml_node_t *n, const char *key, int *out)
+{
+    static const char *const yes[] = {"true", "yes", "on"}, *const no[] = {"false", "no", "off"};
+
+    if (is_plain(n)) {
+        for (int i = 0; i < 3; i++) {
+            if (strcasecmp(scalar(n), yes[i]) == 0) {
+                *out = 1;
+                return 0;
+            }
+            if (strcasecmp(scalar(n), no[i]) == 0) {
+                *out = 0;
+                return 0;
+            }
+        }
+    }
+    return fail(p, n, SCAN_EPARSE, "'%s' must be true or false, not %s", key,
+                n->type == YAML_SCALAR_NODE ? "a string" : node_kind(n));
+}
+
+/* A plain scalar that is entirely a finite number. */
+static bool number(const yaml_node_t *n, double *v)
+{
+    char *end;
+
+    if (!is_plain(n) || !*scalar(n) || isspace((unsigned char)scalar(n)[0]))
+        return false;
+    errno = 0;
+    *v = strtod(scalar(n), &end);
+    return !*end && errno == 0 && isfinite(*v);
+}
+
+static int take_number(struct parse *p, const yaml_node_t *n, const struct key *key, void *out)
+{
+    double v;
+
+    if (key->kind == K_DURATION) {
+        int ms = is_plain(n) ? cli_parse_duration(scalar(n)) : -1;
+        if (ms < 0)
+            return fail(p, n, SCAN_EPARSE,
+                        "'%s' must be a duration from 1ms to 10m (500ms, 2s, 1m or seconds)",
+                        key->name);
+        *(int *)out = ms;
+        return 0;
+    }
+    if (!number(n, &v))
+        return fail(p, n, SCAN_EPARSE, "'%s' must be a number, not %s", key->name,
+                    n->type == YAML_SCALAR_NODE ? "a string" : node_kind(n));
+    if (key->kind == K_SHARE) {
+        if (v <= 0 || v > 1)
+            return fail(p, n, SCAN_ECONFIG, "'%s' must be more than 0 and at most 1", key->name);
+        *(double *)out = v;
+        return 0;
+    }
+    if (key->kind == K_INT && v != floor(v))
+        return fail(p, n, SCAN_EPARSE, "'%s' must be a whole number", key->name);
+    if (v < key->lo || v > key->hi)
+        return fail(p, n, SCAN_ECONFIG, "'%s' must be from %.15g to %.15g", key->name, key->lo,
+                    key->hi);
+    if (key->kind == K_INT)
+        *(long *)out = (long)v;
+    else
+        *(double *)out = v;
+    return 0;
+}
+
+/* --- mappings ----------------------------------------------------------------- */
+
+static int walk_mapping(struct parse *p, const yaml_node_t *n, const char *what,
+                        const struct key *keys, size_t nkeys, void *base);
+
+static int take_pools(struct parse *p, const yaml_node_t *n)
+{
+    struct cli_job *job = p->job;
+    size_t count;
+    int ret;
+
+    if (n->type != YAML_SEQUENCE_NODE)
+        return fail(p, n, SCAN_EPARSE, "'pools' must be a sequence, not %s", node_kind(n));
+    count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    job->pools = calloc(count ? count : 1, sizeof(*job->pools));
+    if (!job->pools)
+        return -ENOMEM;
+    for (size_t i = 0; i < count; i++) {
+        yaml_node_t *item = yaml_document_get_node(p->doc, n->data.sequence.items.start[i]);
+        struct cli_job_pool *pool = &job->pools[job->npools++];
+        if (item->type != YAML_MAPPING_NODE)
+            return fail(p, item, SCAN_EPARSE,
+                        "a pool must be a mapping {label: ..., targets: [...]}, not %s",
+                        node_kind(item));
+        ret = walk_mapping(p, item, "pool", pool_keys, sizeof(pool_keys) / sizeof(pool_keys[0]),
+                           pool);
+        if (ret != 0)
+            return ret;
+        if (!pool->targets.set)
+            return fail(p, item, SCAN_EPARSE, "a pool needs 'targets'");
+    }
+    return 0;
+}
+
+static void key_names(const struct key *keys, size_t nkeys, char *buf, size_t len)
+{
+    size_t o = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < nkeys && o < len; i++) {
+        int n = snprintf(buf + o, len - o, "%s%s", i ? ", " : "", keys[i].name);
+        if (n < 0)
+            break;
+        o += (size_t)n;
+    }
+}
+
+static int walk_mapping(struct parse *p, const yaml_node_t *n, const char *what,
+                        const struct key *keys, size_t nkeys, void *base)
+{
+    const yaml_node_t *seen[32] = {0};
+    char names[512];
+
+    SCAN_REQUIRE(nkeys <= sizeof(seen) / sizeof(seen[0]));
+
+    for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = yaml_document_get_node(p->doc, pr->key);
+        yaml_node_t *v = yaml_document_get_node(p->doc, pr->value);
+        const struct key *key = NULL;
+        void *field;
+        size_t i;
+        int ret;
+
+        if (k->type != YAML_SCALAR_NODE)
+            return fail(p, k, SCAN_EPARSE, "a key in %s must be a plain word, not %s", what,
+                        node_kind(k));
+        for (i = 0; i < nkeys; i++) {
+            if (strcmp(scalar(k), keys[i].name) == 0) {
+                key = &keys[i];
+                break;
+            }
+        }
+        if (!key) {
+            key_names(keys, nkeys, names, sizeof(names));
+            return fail(p, k, SCAN_EPARSE, "unknown key '%s' in %s (expected one of: %s)",
+                        scalar(k), what, names);
+        }
+        if (seen[i])
+            return fail(p, k, SCAN_EPARSE, "duplicate key '%s' (first at line %lu)", key->name,
+                        (unsigned long)seen[i]->start_mark.line + 1);
+        seen[i] = k;
+        field = (char *)base + key->off;
+        switch (key->kind) {
+        case K_STR:
+        case K_PATH:
+            ret = take_string(p, v, key->name, key->kind == K_PATH, field);
+            break;
+        case K_LIST:
+        case K_TARGETS:
+        case K_CHECKS:
+            ret = take_list(p, v, key->name, key->kind, field);
+            break;
+        case K_BOOL:
+            ret = take_bool(p, v, key->name, field);
+            break;
+        case K_FORMAT:
+            ret = take_word(p, v, key->name, format_names,
+                            sizeof(format_names) / sizeof(format_names[0]), field);
+            break;
+        case K_POOLS:
+            ret = take_pools(p, v);
+            break;
+        case K_ALERTS:
+            if (v->type != YAML_MAPPING_NODE)
+                return fail(p, v, SCAN_EPARSE, "'alerts' must be a mapping, not %s", node_kind(v));
+            ret = walk_mapping(p, v, "alerts", alert_keys,
+                               sizeof(alert_keys) / sizeof(alert_keys[0]), field);
+            break;
+        default:
+            ret = take_number(p, v, key, field);
+            break;
+        }
+        if (ret != 0)
+            return ret;
+    }
+    return 0;
+}
+
+/* --- entry points ----------------------------------------------------------------- */
+
+static struct cli_job *job_new(const char *name)
+{
+    struct cli_job *job = calloc(1, sizeof(*job));
+
+    if (!job)
+        return NULL;
+    job->file = strdup(name);
+    if (!job->file) {
+        free(job);
+        return NULL;
+    }
+    job->wait = job->skip_invalid = -1;
+    job->rate = job->anomaly_share = -1;
+    job->timeout_ms = -1;
+    job->concurrency = job->tries = job->anomaly_min = -1;
+    job->alerts.on_change_timeout_ms = -1;
+    job->alerts.nagios = -1;
+    job->alerts.warning = job->alerts.critical = -1;
+    return job;
+}
+
+static int syntax_error(struct parse *p, const yaml_parser_t *y)
+{
+    const yaml_mark_t *m = y->problem ? &y->problem_mark : &y->context_mark;
+    char ctx[160] = "";
+
+    if (y->error == YAML_MEMORY_ERROR)
+        return -ENOMEM;
+    if (y->context && (y->context_mark.line != m->line || y->context_mark.column != m->column))
+        snprintf(ctx, sizeof(ctx), " %s (started at line %lu, column %lu)", y->context,
+                 (unsigned long)y->context_mark.line + 1,
+                 (unsigned long)y->context_mark.column + 1);
+    else if (y->context)
+        snprintf(ctx, sizeof(ctx), " %s", y->context);
+    if (p->err && p->errlen)
+        snprintf(p->err, p->errlen, "%s:%lu:%lu: YAML syntax error: %s%s", p->name,
+                 (unsigned long)m->line + 1, (unsigned long)m->column + 1,
+                 y->problem ? y->problem : "malformed", ctx);
+    return SCAN_EPARSE;
+}
+
+/* Parse from an initialised parser; frees nothing of the parser. */
+static int parse(struct parse *p, yaml_parser_t *y)
+{
+    yaml_document_t doc, extra;
+    yaml_node_t *root;
+    int ret;
+
+    if (!yaml_parser_load(y, &doc))
+        return syntax_error(p, y);
+    p->doc = &doc;
+    root = yaml_document_get_root_node(&doc);
+    if (!root) {
+        ret = fail(p, NULL, SCAN_EPARSE, "the job file is empty");
+        goto out;
+    }
+    if (root->type != YAML_MAPPING_NODE) {
+        ret = fail(p, root, SCAN_EPARSE, "the job file must be a mapping of keys, not %s",
+                   node_kind(root));
+        goto out;
+    }
+    ret = walk_mapping(p, root, "the job file", top_keys, sizeof(top_keys) / sizeof(top_keys[0]),
+                       p->job);
+    if (ret == 0 && p->job->alerts.warning >= 0 && p->job->alerts.critical >= 0 &&
+        p->job->alerts.critical < p->job->alerts.warning)
+        ret = fail(p, root, SCAN_ECONFIG, "alerts: 'critical' (%ld) is below 'warning' (%ld)",
+                   p->job->alerts.critical, p->job->alerts.warning);
+    if (ret != 0)
+        goto out;
+    /* One document only: a second one is most likely a mistake ("---" in the middle). */
+    if (!yaml_parser_load(y, &extra)) {
+        ret = syntax_error(p, y);
+        goto out;
+    }
+    root = yaml_document_get_root_node(&extra);
+    if (root)
+        ret = fail(p, root, SCAN_EPARSE, "a second YAML document: a job file holds one");
+    yaml_document_delete(&extra);
+out:
+    yaml_document_delete(&doc);
+    p->doc = NULL;
+    return ret;
+}
+
+/* The directory part of @p name with a trailing '/', or NULL when it has none. */
+static int dir_of(const char *name, char **dir)
+{
+    const char *slash = strrchr(name, '/');
+
+    *dir = NULL;
+    if (!slash)
+        return 0;
+    *dir = strndup(name, (size_t)(slash - name) + 1);
+    return *dir ? 0 : -ENOMEM;
+}
+
+static int run(const char *name, FILE *f, const char *buf, size_t len, struct cli_job **out,
+               char *err, size_t errlen)
+{
+    struct parse p = {.name = name, .err = err, .errlen = errlen};
+    yaml_parser_t y;
+    int ret;
+
+    p.job = job_new(name);
+    if (!p.job)
+        return -ENOMEM;
+    ret = dir_of(name, &p.dir);
+    if (ret != 0)
+        goto out;
+    if (!yaml_parser_initialize(&y)) {
+        ret = -ENOMEM;
+        goto out;
+    }
+    if (f)
+        yaml_parser_set_input_file(&y, f);
+    else
+        yaml_parser_set_input_string(&y, (const unsigned char *)buf, len);
+    ret = parse(&p, &y);
+    yaml_parser_delete(&y);
+out:
+    free(p.dir);
+    if (ret != 0) {
+        cli_job_free(p.job);
+        if (ret == -ENOMEM && err && errlen)
+            snprintf(err, errlen, "%s: out of memory", name);
+        return ret;
+    }
+    *out = p.job;
+    return 0;
+}
+
+int cli_job_parse(const char *name, const char *buf, size_t len, struct cli_job **out, char *err,
+                  size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!out)
+        return -EINVAL;
+    *out = NULL;
+    if (!name || (!buf && len))
+        return -EINVAL;
+    return run(name, NULL, buf ? buf : "", len, out, err, errlen);
+}
+
+int cli_job_load(const char *path, struct cli_job **out, char *err, size_t errlen)
+{
+    FILE *f;
+    int ret;
+
+    if (err && errlen)
+        err[0] = '\0';
+    if (!out)
+        return -EINVAL;
+    *out = NULL;
+    if (!path)
+        return -EINVAL;
+    f = fopen(path, "rb");
+    if (!f) {
+        ret = -errno;
+        if (err && errlen)
+            snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+        return ret;
+    }
+    ret = run(path, f, NULL, 0, out, err, errlen);
+    if (ret == 0 && ferror(f)) {
+        cli_job_free(*out);
+        *out = NULL;
+        ret = SCAN_EIO;
+        if (err && errlen)
+            snprintf(err, errlen, "%s: read error", path);
+    }
+    fclose(f);
+    return ret;
+}
+
+static void free_str(struct cli_job_str *s)
+{
+    free(s->s);
+}
+
+static void free_list(struct cli_job_list *l)
+{
+    for (size_t i = 0; l->v && i < l->n; i++)
+        free_str(&l->v[i]);
+    free(l->v);
+}
+
+void cli_job_free(struct cli_job *job)
+{
+    if (!job)
+        return;
+    for (size_t i = 0; i < job->npools; i++) {
+        free_str(&job->pools[i].label);
+        free_list(&job->pools[i].targets);
+    }
+    free(job->pools);
+    free_str(&job->state);
+    free_str(&job->catalog);
+    free_str(&job->format);
+    free_list(&job->domains);
+    free_list(&job->spf_domains);
+    free_list(&job->lists);
+    free_list(&job->checks);
+    free_list(&job->resolvers);
+    free_str(&job->alerts.delta);
+    free_str(&job->alerts.prom);
+    free_str(&job->alerts.on_change);
+    free(job->file);
+    free(job);
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Job files (`dnsbl-scan scan -c JOB.yaml`): everything a scheduled scan needs
+ * in one YAML file, so cron or a systemd timer runs one short command. The
+ * file is parsed into a plain struct that main maps onto its options;
+ * command-line flags override the job file.
+ *
+ * @code{.yaml}
+ *   state: /var/lib/dnsbl-scan/state.db
+ *   wait: false
+ *   pools:
+ *     - {label: transactional, targets: [192.0.2.0/24, "@/etc/dnsbl-scan/extra.txt"]}
+ *     - {label: marketing, targets: [198.51.100.0/25]}
+ *   domains: [example-esp.test]
+ *   spf_domains: [example-esp.test]
+ *   lists: [zen.spamhaus.org, bl.spamcop.net]
+ *   checks: [dnsbl, fcrdns, spf, dmarc, mx]
+ *   resolvers: ["127.0.0.1:53"]
+ *   catalog: /etc/dnsbl-scan/lists.yaml   # --lists PATH
+ *   format: summary       # --format: text, json, csv or summary
+ *   skip_invalid: false   # --skip-invalid
+ *   rate: 10              # --rate: queries per second, 0 = no limits (0 to 1e7)
+ *   concurrency: 200      # --concurrency (1 to 100000)
+ *   timeout: 2s           # --timeout: 500ms, 2s, 1.5s, 1m or seconds (1ms to 10m)
+ *   tries: 2              # --tries (1 to 10)
+ *   anomaly_share: 0.2    # --anomaly-share: (0, 1]
+ *   anomaly_min: 5        # at least this many new listings for an anomaly (1 to 1e9)
+ *   alerts:
+ *     delta: /var/lib/dnsbl-scan/delta.json
+ *     prom: /var/lib/node_exporter/dnsbl.prom
+ *     on_change: /usr/local/bin/page-oncall --team mail
+ *     on_change_timeout: 60s   # 1ms to 10m
+ *     nagios: false
+ *     warning: 1               # -w (0 to 1e9)
+ *     critical: 1              # -c (0 to 1e9, not below warning)
+ * @endcode
+ *
+ * Rules: the top level is a mapping; every key is optional, unknown and
+ * duplicate keys are errors, and so is a value of the wrong type. Numbers
+ * and durations accept what the matching command-line flag accepts
+ * (durations through cli_parse_duration()). Booleans are plain
+ * true/false/yes/no/on/off. Checks must be dnsbl, fcrdns, spf, spf-auth,
+ * dmarc or mx. Relative paths (state, catalog, alerts.delta,
+ * alerts.prom and "@file" targets) are resolved against the job file's
+ * directory, so the file means the same from cron (cwd /) and from a shell.
+ * Every error is one line `FILE:LINE:COLUMN: what is wrong` (1-based), also
+ * for YAML syntax errors.
+ *
+ * Usage:
+ * @code
+ *   struct cli_job *job = NULL;
+ *   char err[512];
+ *   int ret = cli_job_load("/etc/dnsbl-scan/job.yaml", &job, err, sizeof(err));
+ *   if (ret != 0) { fprintf(stderr, "dnsbl-scan: %s\n", err); return EXIT_USAGE; }
+ *   if (job->state.s && !opts.state) opts.state = job->state.s;   // flags win
+ *   ...
+ *   cli_job_free(job);
+ * @endcode
+ */
+#ifndef CLI_JOBFILE_H
+#define CLI_JOBFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/** A string value with where it was written (for the caller's own errors, e.g. a
+ *  target that does not parse: "FILE:LINE:COLUMN: ..."). s == NULL: not set. */
+struct cli_job_str {
+    char *s;
+    unsigned line; /**< 1-based */
+    unsigned col;  /**< 1-based */
+};
+
+/** A sequence of strings. set is false when the key is absent (n is then 0). */
+struct cli_job_list {
+    struct cli_job_str *v;
+    size_t n;
+    bool set;
+};
+
+struct cli_job_pool {
+    struct cli_job_str label;    /**< may be unset */
+    struct cli_job_list targets; /**< at least one: CIDRs, addresses, names, "@file" */
+};
+
+struct cli_job_alerts {
+    struct cli_job_str delta;     /**< path of the --delta document */
+    struct cli_job_str prom;      /**< path of the Prometheus textfile */
+    struct cli_job_str on_change; /**< the command, verbatim (split on blanks when run) */
+    int on_change_timeout_ms;     /**< < 0: not set */
+    int nagios;                   /**< -1 not set, 0, 1 */
+    long warning;                 /**< -w; < 0: not set */
+    long critical;                /**< -c; < 0: not set */
+};
+
+/** A parsed job file. Numbers < 0, strings with s == NULL and lists with set == false
+ *  were not in the file. */
+struct cli_job {
+    char *file; /**< the path it was read from (or the name given to cli_job_parse()) */
+    struct cli_job_str state;
+    int wait; /**< -1 not set, 0, 1 */
+    struct cli_job_pool *pools;
+    size_t npools;
+    struct cli_job_list domains;
+    struct cli_job_list spf_domains;
+    struct cli_job_list lists;
+    struct cli_job_list checks;
+    struct cli_job_list resolvers;
+    struct cli_job_str catalog; /**< --lists PATH */
+    struct cli_job_str format;  /**< --format */
+    int skip_invalid;           /**< -1 not set, 0, 1 */
+    double rate;                /**< --rate: queries per second, 0 = no limits */
+    long concurrency;           /**< --concurrency */
+    int timeout_ms;             /**< --timeout */
+    long tries;                 /**< --tries */
+    double anomaly_share;       /**< --anomaly-share; see output/state.h */
+    long anomaly_min;           /**< see output/state.h */
+    struct cli_job_alerts alerts;
+};
+
+/**
+ * Read and parse a job file.
+ * @param[in] path  the file
+ * @param[out] out  caller frees with cli_job_free(); NULL on failure
+ * @param[out] err  on failure one line (`FILE:LINE:COLUMN: what`, or `FILE: what` when
+ *                  the file cannot be read); may be NULL
+ * @return 0; SCAN_EPARSE (YAML syntax, unknown or duplicate key, wrong type);
+ *         SCAN_ECONFIG (a value out of range); a negative errno (cannot read); -ENOMEM.
+ */
+int cli_job_load(const char *path, struct cli_job **out, char *err, size_t errlen);
+
+/** Parse a job file held in memory; @p name is used in messages and to resolve
+ *  relative paths. Same contract as cli_job_load(). */
+int cli_job_parse(const char *name, const char *buf, size_t len, struct cli_job **out, char *err,
+                  size_t errlen);
+
+/** Free; NULL is a no-op. */
+void cli_job_free(struct cli_job *job);
+
+#endif

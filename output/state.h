@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * The state store: an SQLite database that remembers every run and the
+ * history of every finding, so that a scheduled scan reports only what changed
+ * (output/delta.h) and `dnsbl-scan history` can show when listings started and
+ * ended.
+ *
+ * What it keeps (schema version OUT_STATE_SCHEMA_VERSION, migrated in place):
+ * - `runs`: every run: start, end, target specs, lists, checks, status
+ *   (running | complete | incomplete | aborted) and counts;
+ * - `dnsbl_state`: the last known state of each (target, list): listed (with
+ *   its codes, meanings, TXT, delist URL) or clean;
+ * - `intervals`: listing intervals per (target, list): first seen, last seen,
+ *   cleared (NULL while open), codes. A code change closes one interval and
+ *   opens the next;
+ * - `record_state`: the last known result of each (target, record check)
+ *   (FCrDNS, SPF, DMARC, MX; spf-auth per sending domain): its fingerprint and
+ *   its full JSON;
+ * - `list_state`: the last known health of each list (healthy | unhealthy | anomalous);
+ * - `events`: the events of every complete run (the delta, replayable).
+ *
+ * Transactions and crashes: a run opens ONE write transaction at
+ * out_state_run_begin() and every observation goes into connection-private
+ * TEMP tables inside it (bounded memory: SQLite spills them to a temporary
+ * file). out_state_run_end() computes the events with SQL against the state of
+ * the last complete run, applies the new state and marks the run complete in
+ * that same transaction, then commits. A run that is killed (kill -9) or ends
+ * incomplete never touches the state: its row stays "running" until the next
+ * open marks it "aborted", and it never becomes the previous run. The database
+ * runs in WAL mode with synchronous=FULL: a run commits only three times, so
+ * the extra fsync per commit costs nothing, and it means a committed run
+ * survives a power loss too (NORMAL could roll the last run back, which would
+ * re-announce its events).
+ *
+ * Locking: a writer holds flock(LOCK_EX) on PATH.lock (the file holds the
+ * writer's PID, and is never removed: removing a lock file races) for as long
+ * as the store is open. A second writer gets SCAN_ELOCKED at once with a
+ * message naming the lock file and that PID, or waits (wait_ms). Read-only
+ * opens (history) take no lock: WAL gives them the last committed state.
+ *
+ * Delta rules (the issue's, made precise):
+ * - A DNSBL result is "listed" when its class is SCAN_CLASS_LISTING, "error"
+ *   when its status is "error" (or NULL), and "clean" otherwise (clean,
+ *   informational and allowlist answers are not actionable). A record check
+ *   is "error" when its status is "error" or "temperror".
+ * - An error never changes state: the previous state carries forward.
+ * - A (target, list) or (target, check) seen for the first time is a silent
+ *   baseline; the first run of a store is entirely silent.
+ * - Per list and run: health from out_state_health() (unhealthy wins when a
+ *   list reports twice). A list that is not unhealthy and newly lists at least
+ *   anomaly_min targets AND more than anomaly_share of the targets it scanned
+ *   is "anomalous". For an unhealthy or anomalous list nothing of this run is
+ *   applied (no new_listing, delisted or code_changed; state carries forward),
+ *   so nothing is announced twice and nothing flaps back when the list recovers.
+ *   Events fire on a change of list status only: list_unhealthy, list_anomaly,
+ *   list_recovered (one each, however long the fault lasts).
+ * - Record checks fcrdns, spf, spf-auth, dmarc and mx produce <check>_changed
+ *   (spf-auth as spf_changed) when their fingerprint differs
+ *   (out_delta_result_fingerprint(): status and the identifying fields, arrays as
+ *   sets). The event's before/after are the full results. Other checks are stored
+ *   but produce no events.
+ *
+ * Usage (one scan):
+ * @code
+ *   char msg[512];
+ *   struct out_state_opts so = { .path = path, .wait_ms = wait ? -1 : 0 };
+ *   struct out_state *st = NULL;
+ *   int ret = out_state_open(&so, &st, msg, sizeof(msg));   // SCAN_ELOCKED: print msg
+ *   struct out_run_desc rd = { .targets = specs, .ntargets = n, ... };
+ *   out_state_run_begin(st, &rd, &run_id);
+ *   out_state_health(st, &health);     // per list, as the engine reports it
+ *   out_state_record(st, &result);     // per result, streamed
+ *   struct out_run_end re = { .complete = engine_finished };
+ *   out_state_run_end(st, &re, delta); // events -> delta (output/delta.h)
+ *   out_state_free(st);
+ * @endcode
+ */
+#ifndef OUTPUT_STATE_H
+#define OUTPUT_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "output/delta.h"
+#include "scanner/result.h"
+
+/** The schema version this build writes (PRAGMA user_version). */
+#define OUT_STATE_SCHEMA_VERSION 2
+/** Default share of a list's scanned targets that makes a run's new listings an anomaly. */
+#define OUT_STATE_ANOMALY_SHARE 0.2
+/** Default minimum of new listings for an anomaly (small pools never trip it by one IP). */
+#define OUT_STATE_ANOMALY_MIN 5
+
+struct out_state_opts {
+    const char *path; /**< the database file; the lock is path + ".lock" */
+    /** 0: fail at once with SCAN_ELOCKED when another run holds the lock;
+     *  < 0: wait as long as it takes; > 0: wait up to this many milliseconds. */
+    int wait_ms;
+    bool readonly;      /**< for `history`: no lock, no writes; the file must exist */
+    bool create_parent; /**< create the parent directory (0750) when missing: for the
+                             default path, never for a path the user typed */
+    int schema_version; /**< tests only: migrate up to this version; 0 = latest */
+};
+
+struct out_state;
+
+/**
+ * Open (creating, migrating and recovering as needed) the state store.
+ * Runs left "running" by a killed process are marked "aborted".
+ * @param[in] o        options (borrowed during the call)
+ * @param[out] out     caller frees with out_state_free(); NULL on failure
+ * @param[out] msg     on failure, a sentence for the user (names the lock file and
+ *                     the PID holding it for SCAN_ELOCKED); may be NULL
+ * @return 0; SCAN_ELOCKED; SCAN_ESTATE (not a dnsbl-scan store, corrupt, schema newer
+ *         than this program); SCAN_ENOTFOUND (readonly and no store); -EINVAL; -ENOMEM;
+ *         a negative errno from the lock file; SCAN_EIO.
+ */
+int out_state_open(const struct out_state_opts *o, struct out_state **out, char *msg,
+                   size_t msglen);
+
+/** Close. A run still open is rolled back and marked "aborted". NULL is a no-op. */
+void out_state_free(struct out_state *st);
+
+/** @return the schema version of the open store. */
+int out_state_schema_version(const struct out_state *st);
+
+/** @return a description of the last SQLite failure (borrowed until the next call), or "". */
+const char *out_state_errmsg(const struct out_state *st);
+
+/** What a run covers, recorded in `runs` (arrays borrowed during the call). */
+struct out_run_desc {
+    const char *const *targets; /**< target specs as given: CIDRs, names, "@file" */
+    size_t ntargets;
+    const char *const *lists; /**< list ids or zones */
+    size_t nlists;
+    const char *const *checks; /**< "dnsbl", "fcrdns", ... */
+    size_t nchecks;
+    int64_t started_ms;   /**< Unix ms; 0 = now. All observations of the run carry it. */
+    double anomaly_share; /**< 0 = OUT_STATE_ANOMALY_SHARE; else in (0, 1] */
+    unsigned anomaly_min; /**< 0 = OUT_STATE_ANOMALY_MIN */
+};
+
+/**
+ * Record the run as "running" (committed at once, so even a killed run is on
+ * record) and open its transaction.
+ * @param[out] run_id  the new run's id; may be NULL
+ * @return 0; -EINVAL (readonly store, a run already open, bad share); SQLite failures
+ *         as -ENOMEM, -ENOSPC, SCAN_EIO or SCAN_ESTATE.
+ */
+int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, int64_t *run_id);
+
+/** Record a list's health for this run (borrowed during the call).
+ *  @return 0, -EINVAL (no run open, no list), or a translated SQLite failure. */
+int out_state_health(struct out_state *st, const struct scan_health *h);
+
+/**
+ * Record one result (borrowed during the call). The same (target, list) or
+ * (target, check) twice in a run keeps the first non-error observation.
+ * @return 0, -EINVAL (no run open; no target or check; a DNSBL result without a
+ *         list), or a translated SQLite failure.
+ */
+int out_state_record(struct out_state *st, const struct scan_result *r);
+
+struct out_run_end {
+    bool complete;    /**< false: interrupted; nothing of the run is applied, no events */
+    int64_t ended_ms; /**< Unix ms; 0 = now */
+};
+
+/**
+ * Finish the run. Complete: compute and store its events, apply the new state,
+ * mark it complete, commit; then, when @p d is not NULL, write the delta to it
+ * (out_delta_begin/event/end: the document, text lines, callbacks). Incomplete:
+ * roll back its observations, mark it "incomplete" with its counts, and give
+ * @p d an empty delta.
+ * The delta is written after the commit, so it shows exactly what the store
+ * recorded; out_state_delta() can write it again.
+ * @param[in,out] d  borrowed; may be NULL
+ * @return 0; -EINVAL (no run open); a translated SQLite failure (the run is then rolled
+ *         back and marked aborted); a delta write failure (SCAN_EIO: the run IS committed).
+ */
+int out_state_run_end(struct out_state *st, const struct out_run_end *end, struct out_delta *d);
+
+/**
+ * Read a run. @p info->status points to a static string.
+ * @return 0, SCAN_ENOTFOUND, or a translated SQLite failure.
+ */
+int out_state_run_get(struct out_state *st, int64_t run_id, struct out_run_info *info);
+
+/** The last complete run (for the Prometheus "last success" time when this run is
+ *  incomplete). @return 0, SCAN_ENOTFOUND (none yet), or a translated SQLite failure. */
+int out_state_last_complete(struct out_state *st, struct out_run_info *info);
+
+/** Write the recorded delta of run @p run_id to @p d (begin, events, end).
+ *  @return 0, SCAN_ENOTFOUND, SCAN_EIO, or a translated SQLite failure. */
+int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d);
+
+/**
+ * `dnsbl-scan history [TARGET]`: listing intervals and record-check changes,
+ * ordered by target then time.
+ * Text, one line each:
+ *   `192.0.2.1 zen.spamhaus.org listed 2026-01-01T10:00:00Z .. 2026-01-02T10:15:00Z codes
+ * 127.0.0.2` `192.0.2.1 zen.spamhaus.org listed 2026-01-03T10:00:00Z .. now codes 127.0.0.2 (last
+ * seen ...)` `example.test spf changed 2026-01-02T10:00:00Z valid -> invalid` JSON Lines:
+ * `{"kind":"listing",...}` / `{"kind":"change",...}`.
+ * @param[in] target  one target, or NULL for all
+ * @param[in] f       borrowed
+ * @return 0, SCAN_EIO, or a translated SQLite failure.
+ */
+int out_state_history(struct out_state *st, const char *target, FILE *f, bool json);
+
+/**
+ * The default store path, for when neither --state nor the job file names one:
+ * $STATE_DIRECTORY/state.db (systemd StateDirectory=dnsbl-scan), else
+ * /var/lib/dnsbl-scan/state.db for root, else
+ * ${XDG_STATE_HOME:-$HOME/.local/state}/dnsbl-scan/state.db.
+ * @return 0, -ENAMETOOLONG, SCAN_ENOTFOUND (no HOME for a non-root user).
+ */
+int out_state_default_path(char *buf, size_t len);
+
+#endif

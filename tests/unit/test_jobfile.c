@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Unit tests of cli/jobfile.c: a complete job file, path resolution, and the
+ * exact FILE:LINE:COLUMN message of each kind of mistake.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/jobfile.h"
+#include "scanner/err.h"
+
+static const char good[] = "# a scheduled scan\n"
+                           "state: /var/lib/dnsbl-scan/state.db\n"
+                           "wait: yes\n"
+                           "pools:\n"
+                           "  - {label: transactional, targets: [192.0.2.0/24, "
+                           "\"@/etc/dnsbl-scan/extra.txt\"]}\n"
+                           "  - label: marketing\n"
+                           "    targets:\n"
+                           "      - 198.51.100.0/25\n"
+                           "      - \"@more.txt\"\n"
+                           "domains: [example-esp.test]\n"
+                           "spf_domains: [example-esp.test, mail.example-esp.test]\n"
+                           "lists: [zen.spamhaus.org, bl.spamcop.net]\n"
+                           "checks: [dnsbl, fcrdns, spf, dmarc, mx]\n"
+                           "resolvers: [\"127.0.0.1:53\"]\n"
+                           "catalog: lists.yaml\n"
+                           "rate: 10\n"
+                           "concurrency: 200\n"
+                           "timeout: 2s\n"
+                           "tries: 1\n"
+                           "format: json\n"
+                           "skip_invalid: true\n"
+                           "anomaly_share: 0.2\n"
+                           "anomaly_min: 5\n"
+                           "alerts: {delta: /var/lib/dnsbl-scan/delta.json, prom: "
+                           "/var/lib/node_exporter/dnsbl.prom, on_change: \"/usr/local/bin/"
+                           "page-oncall --team mail\", nagios: false, warning: 1, critical: 3,"
+                           " on_change_timeout: 500ms}\n";
+
+static struct cli_job *parse_ok(const char *name, const char *text)
+{
+    struct cli_job *job = NULL;
+    char err[512];
+    int ret = cli_job_parse(name, text, strlen(text), &job, err, sizeof(err));
+    cr_assert_eq(ret, 0, "%s: %s", scan_strerror(ret), err);
+    return job;
+}
+
+Test(jobfile, complete_file)
+{
+    struct cli_job *job = parse_ok("/etc/dnsbl-scan/job.yaml", good);
+
+    cr_assert_str_eq(job->file, "/etc/dnsbl-scan/job.yaml");
+    cr_assert_str_eq(job->state.s, "/var/lib/dnsbl-scan/state.db");
+    cr_assert_eq(job->state.line, 2);
+    cr_assert_eq(job->state.col, 8);
+    cr_assert_eq(job->wait, 1);
+    cr_assert_eq(job->npools, 2);
+    cr_assert_str_eq(job->pools[0].label.s, "transactional");
+    cr_assert_eq(job->pools[0].targets.n, 2);
+    cr_assert_str_eq(job->pools[0].targets.v[0].s, "192.0.2.0/24");
+    cr_assert_str_eq(job->pools[0].targets.v[1].s, "@/etc/dnsbl-scan/extra.txt");
+    cr_assert_str_eq(job->pools[1].label.s, "marketing");
+    cr_assert_str_eq(job->pools[1].targets.v[0].s, "198.51.100.0/25");
+    cr_assert_eq(job->pools[1].targets.v[0].line, 8);
+    cr_assert_eq(job->pools[1].targets.v[0].col, 9);
+    cr_assert_str_eq(job->pools[1].targets.v[1].s, "@/etc/dnsbl-scan/more.txt",
+                     "relative @file against the job's directory");
+    cr_assert_eq(job->domains.n, 1);
+    cr_assert_str_eq(job->spf_domains.v[1].s, "mail.example-esp.test");
+    cr_assert_eq(job->lists.n, 2);
+    cr_assert_str_eq(job->lists.v[1].s, "bl.spamcop.net");
+    cr_assert_eq(job->checks.n, 5);
+    cr_assert_str_eq(job->resolvers.v[0].s, "127.0.0.1:53");
+    cr_assert_str_eq(job->catalog.s, "/etc/dnsbl-scan/lists.yaml");
+    cr_assert_float_eq(job->rate, 10, 1e-9);
+    cr_assert_eq(job->concurrency, 200);
+    cr_assert_eq(job->timeout_ms, 2000);
+    cr_assert_eq(job->tries, 1);
+    cr_assert_str_eq(job->format.s, "json");
+    cr_assert_eq(job->skip_invalid, 1);
+    cr_assert_float_eq(job->anomaly_share, 0.2, 1e-9);
+    cr_assert_eq(job->anomaly_min, 5);
+    cr_assert_str_eq(job->alerts.delta.s, "/var/lib/dnsbl-scan/delta.json");
+    cr_assert_str_eq(job->alerts.prom.s, "/var/lib/node_exporter/dnsbl.prom");
+    cr_assert_str_eq(job->alerts.on_change.s, "/usr/local/bin/page-oncall --team mail");
+    cr_assert_eq(job->alerts.on_change_timeout_ms, 500);
+    cr_assert_eq(job->alerts.nagios, 0);
+    cr_assert_eq(job->alerts.warning, 1);
+    cr_assert_eq(job->alerts.critical, 3);
+    cli_job_free(job);
+    cli_job_free(NULL);
+}
+
+Test(jobfile, absent_keys_are_unset)
+{
+    struct cli_job *job = parse_ok("job.yaml", "lists: [a.example]\nstate: rel/state.db\n");
+
+    cr_assert_null(job->pools);
+    cr_assert_eq(job->npools, 0);
+    cr_assert_not(job->domains.set);
+    cr_assert(job->lists.set);
+    cr_assert_str_eq(job->state.s, "rel/state.db", "no directory in the name: kept relative");
+    cr_assert_eq(job->wait, -1);
+    cr_assert_lt(job->rate, 0);
+    cr_assert_lt(job->concurrency, 0);
+    cr_assert_lt(job->timeout_ms, 0);
+    cr_assert_lt(job->tries, 0);
+    cr_assert_null(job->format.s);
+    cr_assert_eq(job->skip_invalid, -1);
+    cr_assert_lt(job->anomaly_share, 0);
+    cr_assert_lt(job->anomaly_min, 0);
+    cr_assert_null(job->alerts.delta.s);
+    cr_assert_eq(job->alerts.nagios, -1);
+    cr_assert_lt(job->alerts.warning, 0);
+    cli_job_free(job);
+
+    job = parse_ok("job.yaml", "domains: []\n");
+    cr_assert(job->domains.set);
+    cr_assert_eq(job->domains.n, 0);
+    cli_job_free(job);
+}
+
+Test(jobfile, durations_and_booleans)
+{
+    static const struct {
+        const char *text;
+        int ms;
+    } ok[] = {{"timeout: 500ms\n", 500}, {"timeout: 2\n", 2000},  {"timeout: 1.5s\n", 1500},
+              {"timeout: 1m\n", 60000},  {"timeout: .5s\n", 500}, {"timeout: 10m\n", 600000}};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        struct cli_job *job = parse_ok("j.yaml", ok[i].text);
+        cr_assert_eq(job->timeout_ms, ok[i].ms, "%s", ok[i].text);
+        cli_job_free(job);
+    }
+    struct cli_job *nolimit = parse_ok("j.yaml", "rate: 0\n");
+    cr_assert_float_eq(nolimit->rate, 0, 1e-12, "0 = no limits, as --rate 0");
+    cli_job_free(nolimit);
+    const char *bools[] = {"wait: true\n", "wait: On\n", "wait: no\n", "wait: FALSE\n"};
+    const int want[] = {1, 1, 0, 0};
+    for (int i = 0; i < 4; i++) {
+        struct cli_job *job = parse_ok("j.yaml", bools[i]);
+        cr_assert_eq(job->wait, want[i], "%s", bools[i]);
+        cli_job_free(job);
+    }
+}
+
+/* Each mistake, with its exact message and code. */
+static void bad(const char *text, int code, const char *msg)
+{
+    struct cli_job *job = (struct cli_job *)1;
+    char err[512];
+    int ret = cli_job_parse("job.yaml", text, strlen(text), &job, err, sizeof(err));
+    cr_assert_eq(ret, code, "%s: got %s, want %s (%s)", text, scan_strerror(ret),
+                 scan_strerror(code), err);
+    cr_assert_null(job);
+    cr_assert_str_eq(err, msg, "for: %s\ngot:  %s", text, err);
+}
+
+Test(jobfile, unknown_and_duplicate_keys)
+{
+    bad("lists: [a]\nstat: /x\n", SCAN_EPARSE,
+        "job.yaml:2:1: unknown key 'stat' in the job file (expected one of: state, wait, "
+        "pools, domains, spf_domains, lists, checks, resolvers, catalog, format, skip_invalid, "
+        "rate, concurrency, timeout, tries, anomaly_share, anomaly_min, alerts)");
+    bad("alerts:\n  prom: /x\n  nagois: true\n", SCAN_EPARSE,
+        "job.yaml:3:3: unknown key 'nagois' in alerts (expected one of: delta, prom, "
+        "on_change, on_change_timeout, nagios, warning, critical)");
+    bad("pools:\n  - {label: a, targets: [192.0.2.1], lable: b}\n", SCAN_EPARSE,
+        "job.yaml:2:38: unknown key 'lable' in pool (expected one of: label, targets)");
+    bad("rate: 1\nlists: [a]\nrate: 2\n", SCAN_EPARSE,
+        "job.yaml:3:1: duplicate key 'rate' (first at line 1)");
+    bad("[a, b]: 1\n", SCAN_EPARSE,
+        "job.yaml:1:1: a key in the job file must be a plain word, not a sequence");
+}
+
+Test(jobfile, wrong_types)
+{
+    bad("rate: fast\n", SCAN_EPARSE, "job.yaml:1:7: 'rate' must be a number, not a string");
+    bad("rate: \"10\"\n", SCAN_EPARSE, "job.yaml:1:7: 'rate' must be a number, not a string");
+    bad("lists: zen.spamhaus.org\n", SCAN_EPARSE,
+        "job.yaml:1:8: 'lists' must be a sequence, not a scalar");
+    bad("lists: [a, [b]]\n", SCAN_EPARSE,
+        "job.yaml:1:12: 'lists' must be a string, not a sequence");
+    bad("state: [a]\n", SCAN_EPARSE, "job.yaml:1:8: 'state' must be a string, not a sequence");
+    bad("state:\n", SCAN_EPARSE, "job.yaml:1:7: 'state' must be a string, not empty");
+    bad("wait: maybe\n", SCAN_EPARSE, "job.yaml:1:7: 'wait' must be true or false, not a string");
+    bad("wait: \"true\"\n", SCAN_EPARSE,
+        "job.yaml:1:7: 'wait' must be true or false, not a string");
+    bad("concurrency: 2.5\n", SCAN_EPARSE, "job.yaml:1:14: 'concurrency' must be a whole number");
+    bad("timeout: 2x\n", SCAN_EPARSE,
+        "job.yaml:1:10: 'timeout' must be a duration from 1ms to 10m (500ms, 2s, 1m or seconds)");
+    bad("timeout: {s: 1}\n", SCAN_EPARSE,
+        "job.yaml:1:10: 'timeout' must be a duration from 1ms to 10m (500ms, 2s, 1m or seconds)");
+    bad("alerts: {on_change_timeout: 1h}\n", SCAN_EPARSE,
+        "job.yaml:1:29: 'on_change_timeout' must be a duration from 1ms to 10m (500ms, 2s, 1m "
+        "or seconds)");
+    bad("format: yaml\n", SCAN_ECONFIG,
+        "job.yaml:1:9: unknown format 'yaml' (expected text, json, csv or summary)");
+    bad("alerts: [prom]\n", SCAN_EPARSE,
+        "job.yaml:1:9: 'alerts' must be a mapping, not a sequence");
+    bad("pools: {label: a}\n", SCAN_EPARSE,
+        "job.yaml:1:8: 'pools' must be a sequence, not a mapping");
+    bad("pools:\n  - 192.0.2.0/24\n", SCAN_EPARSE,
+        "job.yaml:2:5: a pool must be a mapping {label: ..., targets: [...]}, not a scalar");
+    bad("pools:\n  - label: a\n", SCAN_EPARSE, "job.yaml:2:5: a pool needs 'targets'");
+    bad("pools:\n  - {label: a, targets: []}\n", SCAN_EPARSE,
+        "job.yaml:2:25: 'targets' must not be empty");
+}
+
+Test(jobfile, values_out_of_range)
+{
+    bad("anomaly_share: 1.5\n", SCAN_ECONFIG,
+        "job.yaml:1:16: 'anomaly_share' must be more than 0 and at most 1");
+    bad("rate: -1\n", SCAN_ECONFIG, "job.yaml:1:7: 'rate' must be from 0 to 10000000");
+    bad("concurrency: 0\n", SCAN_ECONFIG, "job.yaml:1:14: 'concurrency' must be from 1 to 100000");
+    bad("tries: 11\n", SCAN_ECONFIG, "job.yaml:1:8: 'tries' must be from 1 to 10");
+    bad("timeout: 0s\n", SCAN_EPARSE,
+        "job.yaml:1:10: 'timeout' must be a duration from 1ms to 10m (500ms, 2s, 1m or seconds)");
+    bad("checks: [dnsbl, spff]\n", SCAN_ECONFIG,
+        "job.yaml:1:17: unknown check 'spff' (expected dnsbl, fcrdns, spf, spf-auth, dmarc or "
+        "mx)");
+    bad("lists: [a]\nalerts: {warning: 5, critical: 2}\n", SCAN_ECONFIG,
+        "job.yaml:1:1: alerts: 'critical' (2) is below 'warning' (5)");
+}
+
+Test(jobfile, document_shape)
+{
+    bad("", SCAN_EPARSE, "job.yaml:1:1: the job file is empty");
+    bad("# only a comment\n", SCAN_EPARSE, "job.yaml:1:1: the job file is empty");
+    bad("- a\n- b\n", SCAN_EPARSE,
+        "job.yaml:1:1: the job file must be a mapping of keys, not a "
+        "sequence");
+    bad("lists: [a]\n---\nlists: [b]\n", SCAN_EPARSE,
+        "job.yaml:3:1: a second YAML document: a job file holds one");
+}
+
+Test(jobfile, yaml_syntax_errors_have_positions)
+{
+    bad("lists: [a, b\nrate: 1\n", SCAN_EPARSE,
+        "job.yaml:2:5: YAML syntax error: did not find expected ',' or ']' while parsing a flow "
+        "sequence (started at line 1, column 8)");
+    bad("state: /x\n  rate: 1\n", SCAN_EPARSE,
+        "job.yaml:2:7: YAML syntax error: mapping values are not allowed in this context");
+    bad("lists:\n\t- a\n", SCAN_EPARSE,
+        "job.yaml:2:1: YAML syntax error: found character that cannot start any token while "
+        "scanning for the next token");
+    bad("state: \"/x\n", SCAN_EPARSE,
+        "job.yaml:2:1: YAML syntax error: found unexpected end of stream while scanning a quoted "
+        "scalar (started at line 1, column 8)");
+}
+
+Test(jobfile, load_from_disk)
+{
+    char dir[] = "/tmp/dnsbl-job-XXXXXX", path[128], err[512];
+    struct cli_job *job = NULL;
+    FILE *f;
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/job.yaml", dir);
+    cr_assert_eq(cli_job_load(path, &job, err, sizeof(err)), -ENOENT);
+    char want[256];
+    snprintf(want, sizeof(want), "%s: No such file or directory", path);
+    cr_assert_str_eq(err, want);
+
+    f = fopen(path, "w");
+    fputs("state: state.db\npools: [{targets: [\"@extra.txt\"]}]\nalerts: {prom: ../x.prom}\n", f);
+    fclose(f);
+    cr_assert_eq(cli_job_load(path, &job, err, sizeof(err)), 0, "%s", err);
+    snprintf(want, sizeof(want), "%s/state.db", dir);
+    cr_assert_str_eq(job->state.s, want);
+    snprintf(want, sizeof(want), "@%s/extra.txt", dir);
+    cr_assert_str_eq(job->pools[0].targets.v[0].s, want);
+    cr_assert_null(job->pools[0].label.s);
+    snprintf(want, sizeof(want), "%s/../x.prom", dir);
+    cr_assert_str_eq(job->alerts.prom.s, want);
+    cli_job_free(job);
+
+    f = fopen(path, "w");
+    fputs("lists: [a]\nrate: [1]\n", f);
+    fclose(f);
+    cr_assert_eq(cli_job_load(path, &job, err, sizeof(err)), SCAN_EPARSE);
+    snprintf(want, sizeof(want), "%s:2:7: 'rate' must be a number, not a sequence", path);
+    cr_assert_str_eq(err, want);
+    unlink(path);
+    rmdir(dir);
+}
