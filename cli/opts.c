@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/jobfile.h"
 #include "scanner/engine.h"
 
 #define PROG "dnsbl-scan"
@@ -215,6 +216,8 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
     o->color = -1;
     o->warn = o->crit = -1;
     o->anomaly_share = -1;
+    o->anomaly_min = -1;
+    o->on_change_timeout_ms = -1;
 
     if (argc < 2) {
         fputs(usage_text, stderr);
@@ -289,6 +292,7 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             if (parse_long(optarg, 1, 100000, &lv))
                 return bad("--concurrency", optarg, "expected a number from 1 to 100000");
             o->concurrency = (size_t)lv;
+            o->set_concurrency = true;
             break;
         case OPT_CHANNELS:
             if (parse_long(optarg, 1, 16, &lv))
@@ -305,6 +309,7 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             if (parse_long(optarg, 1, 10, &lv))
                 return bad("--tries", optarg, "expected a number from 1 to 10");
             o->tries = (int)lv;
+            o->set_tries = true;
             break;
         case OPT_RATE: {
             char *end = NULL;
@@ -313,6 +318,7 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             if (end == optarg || *end || errno || !isfinite(o->rate) || o->rate < 0 ||
                 o->rate > 1e7)
                 return bad("--rate", optarg, "expected queries per second, 0 for no limit");
+            o->set_rate = true;
             break;
         }
         case OPT_SKIP_INVALID:
@@ -395,6 +401,96 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
     }
     if (o->cmd == CLI_CMD_HISTORY && o->targets.n > 1) {
         fprintf(stderr, PROG ": 'history' takes at most one target\n");
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int take_list(struct cli_strv *dst, const struct cli_job_list *src)
+{
+    if (dst->n > 0 || !src->set)
+        return 0; /* the command line wins, or the job says nothing */
+    for (size_t i = 0; i < src->n; i++)
+        if (cli_strv_push(dst, src->v[i].s))
+            return -ENOMEM;
+    return 0;
+}
+
+static void take_str(const char **dst, const struct cli_job_str *src)
+{
+    if (!*dst && src->s)
+        *dst = src->s;
+}
+
+int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job)
+{
+    if (o->targets.n == 0) {
+        for (size_t i = 0; i < job->npools; i++)
+            if (take_list(&o->targets, &job->pools[i].targets))
+                return -ENOMEM;
+        for (size_t i = 0; i < job->domains.n; i++)
+            if (cli_strv_push(&o->targets, job->domains.v[i].s))
+                return -ENOMEM;
+    }
+    if (take_list(&o->spf_domains, &job->spf_domains) || take_list(&o->lists, &job->lists) ||
+        take_list(&o->resolvers, &job->resolvers))
+        return -ENOMEM;
+    if (!o->checks && job->checks.set) {
+        for (size_t i = 0; i < job->checks.n; i++) {
+            unsigned b = strcmp(job->checks.v[i].s, "all") == 0
+                             ? SCAN_CHECK_ALL
+                             : scan_check_from_name(job->checks.v[i].s);
+            if (!b) {
+                fprintf(stderr,
+                        PROG ": %s:%u:%u: unknown check '%s' (dnsbl, fcrdns, spf, "
+                             "spf-auth, dmarc, mx, all)\n",
+                        job->file, job->checks.v[i].line, job->checks.v[i].col, job->checks.v[i].s);
+                return CLI_EXIT_USAGE;
+            }
+            o->checks |= b;
+        }
+    }
+    take_str(&o->state_path, &job->state);
+    if (!o->state_path)
+        o->state_default = true; /* scheduled jobs keep history by default */
+    take_str(&o->lists_path, &job->catalog);
+    take_str(&o->format, &job->format);
+    take_str(&o->delta_path, &job->alerts.delta);
+    take_str(&o->prom_path, &job->alerts.prom);
+    take_str(&o->on_change, &job->alerts.on_change);
+    if (!o->wait && job->wait == 1)
+        o->wait = true;
+    if (!o->skip_invalid && job->skip_invalid == 1)
+        o->skip_invalid = true;
+    if (!o->nagios && job->alerts.nagios == 1)
+        o->nagios = true;
+    if (o->warn < 0 && job->alerts.warning >= 0)
+        o->warn = job->alerts.warning;
+    if (o->crit < 0 && job->alerts.critical >= 0)
+        o->crit = job->alerts.critical;
+    if (o->on_change_timeout_ms < 0)
+        o->on_change_timeout_ms = job->alerts.on_change_timeout_ms;
+    if (!o->set_rate && job->rate >= 0)
+        o->rate = job->rate;
+    if (!o->set_concurrency && job->concurrency > 0)
+        o->concurrency = (size_t)job->concurrency;
+    if (!o->set_timeout && job->timeout_ms > 0)
+        o->timeout_ms = job->timeout_ms;
+    if (!o->set_tries && job->tries > 0)
+        o->tries = (int)job->tries;
+    if (o->anomaly_share < 0 && job->anomaly_share > 0)
+        o->anomaly_share = job->anomaly_share;
+    if (o->anomaly_min < 0 && job->anomaly_min >= 0)
+        o->anomaly_min = job->anomaly_min;
+    if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json") &&
+        strcmp(o->format, "csv") && strcmp(o->format, "summary")) {
+        fprintf(stderr, PROG ": %s:%u:%u: format '%s': expected text, json, csv or summary\n",
+                job->file, job->format.line, job->format.col, o->format);
+        return CLI_EXIT_USAGE;
+    }
+    if (o->targets.n == 0) {
+        fprintf(stderr, PROG ": %s: no targets: give pools or domains (see the README)\n",
+                job->file);
         return CLI_EXIT_USAGE;
     }
     return 0;

@@ -54,9 +54,23 @@ struct cli_opts {
     const char *job_path;
     bool wait;
     bool nagios;
-    long warn, crit;      /**< --nagios thresholds, -1 = default */
-    double anomaly_share; /**< < 0 = default */
+    long warn, crit;          /**< --nagios thresholds, -1 = default */
+    double anomaly_share;     /**< < 0 = default */
+    long anomaly_min;         /**< < 0 = default (job files only) */
+    int on_change_timeout_ms; /**< < 0 = default (job files only) */
+    bool state_default;       /**< a job file without `state:`: use the default path */
+    bool set_rate, set_concurrency, set_timeout, set_tries; /**< given on the command line */
 };
+
+struct cli_job;
+
+/**
+ * Fill what the command line left unset from a parsed job file: flags given on the
+ * command line win, field by field (a list given on the command line replaces the
+ * job's list). Strings stay owned by @p job, which must outlive @p o.
+ * @return 0, -ENOMEM, or CLI_EXIT_USAGE after printing a one-line error.
+ */
+int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job);
 
 /**
  * Parse argv.

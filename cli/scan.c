@@ -1,0 +1,546 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * `check`, `scan` and `history`: one run from options to exit code.
+ *
+ * A run wires the engine's two callbacks (list health, results) to every
+ * consumer that wants them: the writer (stdout), the state store (--state or a
+ * job file), and the tally behind --nagios and --prom. With a store, the run is
+ * one transaction: the delta is computed against the last complete run only
+ * after the engine finished, and the exit code then speaks of what is new.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "output/alert.h"
+#include "output/delta.h"
+#include "output/state.h"
+#include "output/writer.h"
+#include "scanner/engine.h"
+#include "scanner/err.h"
+#include "scanner/resolver.h"
+#include "scanner/target.h"
+
+#define PROG "dnsbl-scan"
+
+struct run_ctx {
+    struct out_writer *w;
+    struct out_state *st;    /* NULL without a store */
+    struct out_tally *tally; /* NULL without --nagios / --prom */
+    bool warn_health;        /* machine formats: also say it on stderr */
+    bool progress;
+    bool progress_shown;
+    int write_err;
+    int state_err;
+};
+
+static void target_msg(void *arg, bool is_error, const char *msg)
+{
+    (void)arg;
+    fprintf(stderr, PROG ": %s%s\n", is_error ? "" : "warning: ", msg);
+}
+
+/* A store that cannot record is fatal for the run: stop, and never let the run
+ * become "complete" with results missing from it. */
+static void state_failed(struct run_ctx *c, int err)
+{
+    if (!c->state_err) {
+        c->state_err = err;
+        fprintf(stderr, PROG ": the state store failed: %s (%s); stopping\n", scan_strerror(err),
+                out_state_errmsg(c->st));
+    }
+    cli_stop_flag = 1;
+}
+
+static void on_result(void *arg, const struct scan_result *r)
+{
+    struct run_ctx *c = arg;
+    int ret;
+    if (!c->write_err && out_emit(c->w, r) != 0)
+        c->write_err = SCAN_EIO;
+    if (c->st && !c->state_err && (ret = out_state_record(c->st, r)) != 0)
+        state_failed(c, ret);
+    if (c->tally)
+        out_tally_result(c->tally, r);
+}
+
+static void on_health(void *arg, const struct scan_health *h)
+{
+    struct run_ctx *c = arg;
+    int ret;
+    if (!h->healthy && c->warn_health)
+        fprintf(stderr, PROG ": warning: %s\n", h->detail);
+    if (!c->write_err && out_health(c->w, h) != 0)
+        c->write_err = SCAN_EIO;
+    if (c->st && !c->state_err && (ret = out_state_health(c->st, h)) != 0)
+        state_failed(c, ret);
+    if (c->tally)
+        out_tally_health(c->tally, h);
+}
+static void on_progress(void *arg, const struct scan_progress *p)
+{
+    struct run_ctx *c = arg;
+    if (!c->progress)
+        return;
+    double qps = p->seconds > 0 ? (double)p->queries / p->seconds : 0;
+    double tps = p->seconds > 0 ? (double)p->targets_done / p->seconds : 0;
+    double left = tps > 0 && p->targets_total > p->targets_done
+                      ? (double)(p->targets_total - p->targets_done) / tps
+                      : 0;
+    fprintf(stderr, "\r\033[K%llu/%llu targets  %.0f q/s  %llu errors  %.0fs left",
+            (unsigned long long)p->targets_done, (unsigned long long)p->targets_total, qps,
+            (unsigned long long)p->errors, left);
+    c->progress_shown = true;
+}
+
+/* Choose the lists to query. Fills @p sel/@p zones (zones are heap strings that
+ * may hold keys: never printed). */
+static int select_lists(const struct cli_opts *o, const struct list_catalog *cat,
+                        const struct list_entry ***sel, char ***zones, size_t *n)
+{
+    size_t total = list_catalog_count(cat), k = 0;
+    *sel = calloc(total ? total : 1, sizeof(**sel));
+    *zones = calloc(total ? total : 1, sizeof(**zones));
+    if (!*sel || !*zones)
+        return -ENOMEM;
+    bool *picked = calloc(total ? total : 1, sizeof(bool));
+    if (!picked)
+        return -ENOMEM;
+    int ret = 0;
+    if (o->lists.n > 0) {
+        for (size_t i = 0; i < o->lists.n; i++) {
+            const struct list_entry *e = list_catalog_find(cat, o->lists.v[i]);
+            if (!e) {
+                fprintf(stderr,
+                        PROG ": --list '%s': no such list id or zone in the catalog "
+                             "(see dnsbl-scan lists)\n",
+                        o->lists.v[i]);
+                ret = SCAN_ENOTFOUND;
+                goto out;
+            }
+            for (size_t j = 0; j < total; j++)
+                if (list_catalog_get(cat, j) == e)
+                    picked[j] = true;
+        }
+    } else {
+        for (size_t j = 0; j < total; j++)
+            picked[j] = !list_catalog_get(cat, j)->dead;
+    }
+    for (size_t j = 0; j < total; j++) {
+        if (!picked[j])
+            continue;
+        const struct list_entry *e = list_catalog_get(cat, j);
+        if (e->dead) {
+            fprintf(stderr, PROG ": warning: %s is dead since %s (%s); not queried\n", e->zone,
+                    e->dead_since ? e->dead_since : "an unknown date",
+                    e->dead_reason ? e->dead_reason : "no reason recorded");
+            continue;
+        }
+        char zone[256];
+        int r = list_query_zone(e, zone, sizeof(zone));
+        if (r == -ENOKEY) {
+            if (o->lists.n > 0)
+                fprintf(stderr, PROG ": warning: %s needs a key in $%s; not queried\n", e->zone,
+                        e->key_env ? e->key_env : "?");
+            continue;
+        }
+        if (r != 0) {
+            fprintf(stderr, PROG ": warning: %s: the zone to query is too long; not queried\n",
+                    e->zone);
+            continue;
+        }
+        (*zones)[k] = strdup(zone);
+        if (!(*zones)[k]) {
+            ret = -ENOMEM;
+            goto out;
+        }
+        (*sel)[k++] = e;
+    }
+    *n = k;
+out:
+    free(picked);
+    return ret;
+}
+
+/* Warn before the scan when it plans more queries than a list allows a day. */
+static void warn_daily_limits(const struct list_entry *const *lists, size_t n, uint64_t total,
+                              double rate)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct list_entry *e = lists[i];
+        if (e->daily_limit > 0 && total > e->daily_limit)
+            fprintf(stderr,
+                    PROG ": warning: this scan plans up to %llu queries to %s, over its daily "
+                         "limit of %llu: expect to be refused, or use a mirror or key%s\n",
+                    (unsigned long long)total, e->zone, (unsigned long long)e->daily_limit,
+                    rate == 0 ? "" : "");
+    }
+}
+
+/* The store's path: --state, the job file's `state:`, or the default for job files. */
+static const char *state_path(const struct cli_opts *o, char *buf, size_t len, bool *is_default)
+{
+    *is_default = false;
+    if (o->state_path)
+        return o->state_path;
+    if (!o->state_default && o->cmd != CLI_CMD_HISTORY)
+        return NULL;
+    if (out_state_default_path(buf, len) != 0)
+        return NULL;
+    *is_default = true;
+    return buf;
+}
+
+/* Open --delta FILE as FILE.tmp; renamed into place once complete, so a reader
+ * never sees half a document. */
+static FILE *open_delta(const char *path, char *tmp, size_t len)
+{
+    int n = snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
+    if (n < 0 || (size_t)n >= len)
+        return NULL;
+    return fopen(tmp, "w");
+}
+
+static enum out_format pick_format(const struct cli_opts *o)
+{
+    if (!o->format)
+        return o->cmd == CLI_CMD_CHECK ? OUT_FMT_TEXT : OUT_FMT_SUMMARY;
+    if (strcmp(o->format, "json") == 0)
+        return OUT_FMT_JSON;
+    if (strcmp(o->format, "csv") == 0)
+        return OUT_FMT_CSV;
+    if (strcmp(o->format, "text") == 0)
+        return OUT_FMT_TEXT;
+    return OUT_FMT_SUMMARY;
+}
+
+static size_t check_names(unsigned checks, const char **names)
+{
+    static const char *const all[] = {"dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx"};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        if (checks & scan_check_from_name(all[i]))
+            names[n++] = all[i];
+    return n;
+}
+
+int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
+{
+    const struct list_entry **sel = NULL;
+    char **zones = NULL;
+    size_t nsel = 0;
+    struct scan_targets *ts = NULL;
+    struct scan_resolver *res = NULL;
+    struct out_writer *w = NULL;
+    struct out_state *st = NULL;
+    struct out_tally *tally = NULL;
+    struct out_delta *delta = NULL;
+    FILE *delta_file = NULL, *sink = NULL;
+    char delta_tmp[4096] = "", pathbuf[4096], msg[1024];
+    const char **list_ids = NULL;
+    struct scan_engine_stats stats;
+    int code = CLI_EXIT_USAGE;
+    int ret;
+
+    memset(&stats, 0, sizeof(stats));
+    unsigned checks = o->checks ? o->checks : SCAN_CHECK_ALL;
+    if (!o->spf_domains.n)
+        checks &= ~(unsigned)SCAN_CHECK_SPF_AUTH;
+    else if (!o->checks)
+        checks |= SCAN_CHECK_SPF_AUTH;
+
+    struct out_nagios_opts nopts = {.warning = o->warn, .critical = o->crit};
+    if (o->nagios && out_nagios_check_opts(&nopts) != 0) {
+        fprintf(stderr,
+                PROG ": -c %ld is below -w %ld: the critical threshold must be at "
+                     "least the warning one\n",
+                o->crit, o->warn);
+        goto out;
+    }
+
+    ret = select_lists(o, cat, &sel, &zones, &nsel);
+    if (ret != 0)
+        goto out;
+    if (nsel == 0 && checks == SCAN_CHECK_DNSBL) {
+        fprintf(stderr, PROG ": no usable list selected (see dnsbl-scan lists)\n");
+        goto out;
+    }
+
+    struct scan_target_opts topts = {.skip_invalid = o->skip_invalid, .msg = target_msg};
+    ret = scan_targets_new((char *const *)o->targets.v, o->targets.n, &topts, &ts);
+    if (ret != 0)
+        goto out;
+    uint64_t total = 0;
+    ret = scan_targets_prepare(ts, &total);
+    if (ret != 0)
+        goto out; /* every problem was reported by target_msg */
+    if (checks & SCAN_CHECK_DNSBL)
+        warn_daily_limits(sel, nsel, total, o->rate);
+
+    char errbuf[256];
+    unsigned channels = o->channels;
+    if (!channels)
+        channels = o->concurrency > 1024 ? 8 : o->concurrency > 256 ? 4 : 1;
+    struct scan_resolver_opts ropts = {.servers = o->resolvers.v,
+                                       .nservers = o->resolvers.n,
+                                       .timeout_ms = o->timeout_ms,
+                                       .tries = o->tries,
+                                       .channels = channels};
+    ret = scan_resolver_new(&ropts, &res, errbuf, sizeof(errbuf));
+    if (ret != 0) {
+        fprintf(stderr, PROG ": %s\n", errbuf[0] ? errbuf : scan_strerror(ret));
+        goto out;
+    }
+
+    /* The store comes last among the checks of the set-up: nothing above may
+     * leave a "running" run behind. */
+    bool is_default;
+    const char *spath = state_path(o, pathbuf, sizeof(pathbuf), &is_default);
+    if (spath) {
+        struct out_state_opts so = {
+            .path = spath, .wait_ms = o->wait ? -1 : 0, .create_parent = is_default};
+        ret = out_state_open(&so, &st, msg, sizeof(msg));
+        if (ret != 0) {
+            fprintf(stderr, PROG ": %s\n", msg);
+            code = ret == SCAN_ELOCKED ? CLI_EXIT_INCOMPLETE : CLI_EXIT_USAGE;
+            goto out;
+        }
+        const char *cnames[8];
+        list_ids = calloc(nsel ? nsel : 1, sizeof(*list_ids));
+        if (!list_ids) {
+            code = CLI_EXIT_INCOMPLETE;
+            goto out;
+        }
+        for (size_t i = 0; i < nsel; i++)
+            list_ids[i] = sel[i]->id;
+        struct out_run_desc desc = {.targets = o->targets.v,
+                                    .ntargets = o->targets.n,
+                                    .lists = list_ids,
+                                    .nlists = nsel,
+                                    .checks = cnames,
+                                    .nchecks = check_names(checks, cnames),
+                                    .anomaly_share = o->anomaly_share > 0 ? o->anomaly_share : 0,
+                                    .anomaly_min =
+                                        o->anomaly_min > 0 ? (unsigned)o->anomaly_min : 0};
+        ret = out_state_run_begin(st, &desc, NULL);
+        if (ret != 0) {
+            fprintf(stderr, PROG ": %s: cannot start a run: %s (%s)\n", spath, scan_strerror(ret),
+                    out_state_errmsg(st));
+            code = CLI_EXIT_INCOMPLETE;
+            goto out;
+        }
+    }
+    if ((o->nagios || o->prom_path) && out_tally_new(&tally) != 0) {
+        code = CLI_EXIT_INCOMPLETE;
+        goto out;
+    }
+
+    /* With --nagios, stdout carries exactly one status line: results go nowhere. */
+    enum out_format fmt = pick_format(o);
+    FILE *out_file = stdout;
+    if (o->nagios) {
+        sink = fopen("/dev/null", "w");
+        if (!sink) {
+            fprintf(stderr, PROG ": /dev/null: %s\n", strerror(errno));
+            code = CLI_EXIT_INCOMPLETE;
+            goto out;
+        }
+        out_file = sink;
+    }
+    unsigned flags = 0;
+    if (o->color == 1 || (o->color < 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")))
+        flags |= OUT_COLOR;
+    ret = out_writer_new(out_file, fmt, flags, &w);
+    if (ret != 0)
+        goto out;
+
+    struct run_ctx ctx = {.w = w,
+                          .st = st,
+                          .tally = tally,
+                          .warn_health = fmt == OUT_FMT_JSON || fmt == OUT_FMT_CSV,
+                          .progress =
+                              o->progress == 1 ||
+                              (o->progress < 0 && o->cmd == CLI_CMD_SCAN && isatty(STDERR_FILENO))};
+    struct scan_engine_opts eo = {.resolver = res,
+                                  .lists = sel,
+                                  .zones = (const char *const *)zones,
+                                  .nlists = nsel,
+                                  .checks = checks,
+                                  .spf_domains = o->spf_domains.v,
+                                  .nspf_domains = o->spf_domains.n,
+                                  .concurrency = o->concurrency,
+                                  .rate = o->rate,
+                                  .on_result = on_result,
+                                  .on_health = on_health,
+                                  .on_progress = on_progress,
+                                  .arg = &ctx,
+                                  .stop = &cli_stop_flag};
+    ret = scan_engine_run(&eo, ts, total, &stats);
+    if (ctx.progress_shown)
+        fputs("\r\033[K", stderr);
+    if (ret != 0) {
+        fprintf(stderr, PROG ": scan failed: %s\n", scan_strerror(ret));
+        stats.complete = false;
+    }
+    bool complete = stats.complete && !ctx.state_err && ret == 0;
+
+    /* The delta: computed and committed by the store, then written out. */
+    if (st) {
+        if (o->delta_path) {
+            delta_file = open_delta(o->delta_path, delta_tmp, sizeof(delta_tmp));
+            if (!delta_file)
+                fprintf(stderr, PROG ": %s: cannot write the delta: %s\n", o->delta_path,
+                        strerror(errno));
+        } else if (o->on_change) {
+            delta_file = tmpfile();
+        }
+        bool human =
+            (fmt == OUT_FMT_SUMMARY || fmt == OUT_FMT_TEXT) && !o->delta_path && !o->nagios;
+        struct out_delta_opts dopts = {.json = delta_file, .text = human ? stdout : NULL};
+        if (out_delta_new(&dopts, &delta) != 0) {
+            code = CLI_EXIT_INCOMPLETE;
+            goto out;
+        }
+        struct out_run_end end = {.complete = complete};
+        ret = out_state_run_end(st, &end, delta);
+        if (ret != 0) {
+            fprintf(stderr, PROG ": %s: cannot record the run: %s (%s)\n", spath,
+                    scan_strerror(ret), out_state_errmsg(st));
+            complete = false;
+        }
+        if (o->delta_path && delta_file) {
+            if (fflush(delta_file) != 0 || ferror(delta_file) || fsync(fileno(delta_file)) != 0 ||
+                rename(delta_tmp, o->delta_path) != 0) {
+                fprintf(stderr, PROG ": %s: cannot write the delta: %s\n", o->delta_path,
+                        strerror(errno));
+                unlink(delta_tmp);
+                complete = false;
+            }
+            delta_tmp[0] = '\0';
+        }
+    }
+
+    struct out_stats os = {.targets = stats.targets,
+                           .results = stats.results,
+                           .listed = stats.listed,
+                           .info = stats.info,
+                           .errors = stats.errors,
+                           .seconds = stats.seconds,
+                           .queries = stats.queries};
+    if (out_finish(w, &os) != 0 || ctx.write_err) {
+        fprintf(stderr, PROG ": writing results failed: %s\n", strerror(errno));
+        code = CLI_EXIT_INCOMPLETE;
+        goto out;
+    }
+    if (!stats.complete)
+        fprintf(stderr, PROG ": interrupted: %llu targets checked, results are incomplete\n",
+                (unsigned long long)stats.targets);
+
+    /* Alerts. */
+    struct out_alert_run arun = {.tally = tally,
+                                 .targets = stats.targets,
+                                 .seconds = stats.seconds,
+                                 .complete = complete,
+                                 .delta = delta};
+    if (st) {
+        struct out_run_info ri;
+        if (out_state_last_complete(st, &ri) == 0)
+            arun.last_success_ms = ri.ended_ms;
+    }
+    if (o->prom_path && tally) {
+        ret = out_prom_write(o->prom_path, &arun);
+        if (ret != 0)
+            fprintf(stderr, PROG ": %s: cannot write the Prometheus file: %s\n", o->prom_path,
+                    scan_strerror(ret));
+    }
+    if (o->on_change && delta && delta_file && out_delta_total(delta) > 0) {
+        int status = 0;
+        fflush(delta_file);
+        struct out_on_change_opts co = {
+            .cmd = o->on_change,
+            .timeout_ms = o->on_change_timeout_ms > 0 ? o->on_change_timeout_ms : 0};
+        FILE *in = o->delta_path ? fopen(o->delta_path, "r") : delta_file;
+        if (in) {
+            rewind(in);
+            ret = out_on_change_run(&co, fileno(in), &status, msg, sizeof(msg));
+            if (ret != 0 || status != 0)
+                fprintf(stderr, PROG ": --on-change: %s\n", msg);
+            if (in != delta_file)
+                fclose(in);
+        }
+    }
+    if (o->nagios) {
+        int ncode = 3;
+        if (out_nagios_write(stdout, &arun, &nopts, &ncode) != 0)
+            ncode = 3;
+        code = ncode;
+        goto out;
+    }
+
+    if (st) {
+        /* Scheduled runs: speak of what is new. */
+        if (!complete)
+            code = CLI_EXIT_INCOMPLETE;
+        else if (out_delta_has_problems(delta))
+            code = CLI_EXIT_LISTED;
+        else
+            code = CLI_EXIT_OK;
+    } else if (stats.listed > 0) {
+        code = CLI_EXIT_LISTED;
+    } else if (stats.errors > 0 || stats.unhealthy_lists > 0 || !complete) {
+        code = CLI_EXIT_INCOMPLETE;
+    } else {
+        code = CLI_EXIT_OK;
+    }
+out:
+    out_writer_free(w);
+    if (sink)
+        fclose(sink);
+    if (delta_file)
+        fclose(delta_file);
+    if (delta_tmp[0])
+        unlink(delta_tmp);
+    out_delta_free(delta);
+    out_tally_free(tally);
+    out_state_free(st); /* an open run is rolled back and marked aborted */
+    free(list_ids);
+    scan_resolver_free(res);
+    scan_targets_free(ts);
+    for (size_t i = 0; zones && i < nsel; i++)
+        free(zones[i]);
+    free(zones);
+    free(sel);
+    return code;
+}
+
+int cli_cmd_history(const struct cli_opts *o)
+{
+    char pathbuf[4096], msg[1024];
+    bool is_default;
+    struct out_state *st = NULL;
+    const char *path = state_path(o, pathbuf, sizeof(pathbuf), &is_default);
+    if (!path) {
+        fprintf(stderr, PROG ": history: no state store (give --state PATH)\n");
+        return CLI_EXIT_USAGE;
+    }
+    struct out_state_opts so = {.path = path, .readonly = true};
+    int ret = out_state_open(&so, &st, msg, sizeof(msg));
+    if (ret != 0) {
+        fprintf(stderr, PROG ": %s\n", msg);
+        return CLI_EXIT_USAGE;
+    }
+    bool json = o->format && strcmp(o->format, "json") == 0;
+    ret = out_state_history(st, o->targets.n ? o->targets.v[0] : NULL, stdout, json);
+    out_state_free(st);
+    if (ret != 0) {
+        fprintf(stderr, PROG ": %s: %s\n", path, scan_strerror(ret));
+        return CLI_EXIT_INCOMPLETE;
+    }
+    return CLI_EXIT_OK;
+}
