@@ -4,7 +4,7 @@
 and Unbound on loopback, serving zones/). Asserts on the JSON Lines output:
 every status and reason where it should be, and no false listing from the
 world-lister, the parked zone or the refusal-coder."""
-import os, sys, tempfile, unittest
+import os, re, sys, tempfile, unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import ROOT, World, scan  # noqa: E402
@@ -183,6 +183,17 @@ class Commands(unittest.TestCase):
             r = wscan('--list', 'zen.spamhaus.org', '--skip-invalid', '@' + f.name)
             self.assertEqual(len(r.results()), 2)
             self.assertIn('%s:3:' % f.name, r.stderr)
+        finally:
+            os.unlink(f.name)
+
+    def test_bad_catalog_names_file_line_column(self):
+        with tempfile.NamedTemporaryFile('w', suffix='.yaml', delete=False) as f:
+            f.write('lists:\n  - id: x\n    zone: x.test\n    kinds: [ip5]\n')
+        try:
+            r = scan('scan', '--lists', f.name, '192.0.2.1')
+            self.assertEqual(r.code, 2)
+            self.assertRegex(r.stderr, '^dnsbl-scan: ' + re.escape(f.name) + r':4:\d+: ')
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
         finally:
             os.unlink(f.name)
 
