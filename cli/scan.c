@@ -168,18 +168,26 @@ out:
     return ret;
 }
 
-/* Warn before the scan when it plans more queries than a list allows a day. */
-static void warn_daily_limits(const struct list_entry *const *lists, size_t n, uint64_t total,
-                              double rate)
+/* Warn before the scan when it plans more queries than a list allows a day: one
+ * query per target of a kind the list holds (TXT lookups for listings come on top). */
+static void warn_daily_limits(const struct list_entry *const *lists, size_t n,
+                              const uint64_t by_type[3])
 {
     for (size_t i = 0; i < n; i++) {
         const struct list_entry *e = lists[i];
-        if (e->daily_limit > 0 && total > e->daily_limit)
+        uint64_t planned = 0;
+        if (e->kinds & LIST_KIND_IP4)
+            planned += by_type[SCAN_T_IP4];
+        if (e->kinds & LIST_KIND_IP6)
+            planned += by_type[SCAN_T_IP6];
+        if (e->kinds & LIST_KIND_DOMAIN)
+            planned += by_type[SCAN_T_DOMAIN];
+        if (e->daily_limit > 0 && planned > e->daily_limit)
             fprintf(stderr,
-                    PROG ": warning: this scan plans up to %llu queries to %s, over its daily "
-                         "limit of %llu: expect to be refused, or use a mirror or key%s\n",
-                    (unsigned long long)total, e->zone, (unsigned long long)e->daily_limit,
-                    rate == 0 ? "" : "");
+                    PROG ": warning: this scan plans %llu queries to %s, over its daily limit "
+                         "of %llu: expect to be refused or cut off; use a mirror, a key or "
+                         "fewer targets\n",
+                    (unsigned long long)planned, e->zone, (unsigned long long)e->daily_limit);
     }
 }
 
@@ -280,8 +288,11 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     ret = scan_targets_prepare(ts, &total);
     if (ret != 0)
         goto out; /* every problem was reported by target_msg */
-    if (checks & SCAN_CHECK_DNSBL)
-        warn_daily_limits(sel, nsel, total, o->rate);
+    if (checks & SCAN_CHECK_DNSBL) {
+        uint64_t by_type[3];
+        scan_targets_count_by_type(ts, by_type);
+        warn_daily_limits(sel, nsel, by_type);
+    }
 
     char errbuf[256];
     unsigned channels = o->channels;

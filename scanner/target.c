@@ -652,6 +652,7 @@ enum ts_state { ST_NEW, ST_READY, ST_DONE, ST_FAILED };
 
 struct scan_targets {
     struct scan_target_opts opts;
+    uint64_t by_type[3]; /**< what next() will return, per enum scan_target_type */
     struct source *src;
     size_t nsrc;
     enum ts_state state;
@@ -1258,8 +1259,10 @@ static int settle_range(struct range *r, uint64_t *count)
 /* End of the first pass: resolve every overlap, count what next() will return. */
 static int finalize(struct scan_targets *ts, uint64_t *total)
 {
-    uint64_t sum = ts->doms.used;
+    uint64_t sum = ts->doms.used, before;
     int ret;
+
+    ts->by_type[SCAN_T_DOMAIN] = ts->doms.used;
 
     for (size_t i = 0; i < ts->nranges; i++) {
         struct range *r = &ts->ranges[i];
@@ -1267,12 +1270,16 @@ static int finalize(struct scan_targets *ts, uint64_t *total)
         if (ret)
             return ret;
     }
+    before = sum;
     ret = mark_singles(ts, &ts->set4, SCAN_T_IP4, &sum);
     if (ret)
         return ret;
+    ts->by_type[SCAN_T_IP4] = sum - before;
+    before = sum;
     ret = mark_singles(ts, &ts->set6, SCAN_T_IP6, &sum);
     if (ret)
         return ret;
+    ts->by_type[SCAN_T_IP6] = sum - before;
     for (size_t i = 0; i < ts->nranges; i++) {
         struct range *r = &ts->ranges[i];
         if (r->covered) {
@@ -1281,9 +1288,11 @@ static int finalize(struct scan_targets *ts, uint64_t *total)
             r->nskip = r->capskip = 0;
             continue;
         }
+        before = sum;
         ret = settle_range(r, &sum);
         if (ret)
             return ret;
+        ts->by_type[r->type] += sum - before;
     }
     *total = sum;
     return 0;
@@ -1549,4 +1558,10 @@ void scan_targets_free(struct scan_targets *ts)
         free(ts->ranges[i].skip);
     free(ts->ranges);
     free(ts);
+}
+
+void scan_targets_count_by_type(const struct scan_targets *ts, uint64_t counts[3])
+{
+    for (int i = 0; i < 3; i++)
+        counts[i] = ts->by_type[i];
 }

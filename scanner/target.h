@@ -147,6 +147,10 @@ int scan_targets_prepare(struct scan_targets *ts, uint64_t *total);
  */
 int scan_targets_next(struct scan_targets *ts, struct scan_target *t);
 
+/** After a successful scan_targets_prepare(): how many of the targets are IPv4
+ *  addresses, IPv6 addresses and domains (indexed by enum scan_target_type). */
+void scan_targets_count_by_type(const struct scan_targets *ts, uint64_t counts[3]);
+
 /** Free; NULL is a no-op. */
 void scan_targets_free(struct scan_targets *ts);
 

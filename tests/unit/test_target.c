@@ -1126,3 +1126,20 @@ Test(walk, many_small_ranges_total)
         free(specs[i]);
     free(specs);
 }
+
+Test(target, count_by_type)
+{
+    char *specs[] = {"192.0.2.0/30", "192.0.2.1",      "2001:db8::/126",
+                     "example.test", "a.example.test", "10.0.0.1"};
+    struct scan_target_opts o = {0};
+    struct scan_targets *ts = NULL;
+    uint64_t total = 0, by[3];
+    cr_assert_eq(scan_targets_new(specs, 6, &o, &ts), 0);
+    cr_assert_eq(scan_targets_prepare(ts, &total), 0);
+    scan_targets_count_by_type(ts, by);
+    cr_assert_eq(by[SCAN_T_IP4], 4, "the single inside the range counts once, 10/8 is skipped");
+    cr_assert_eq(by[SCAN_T_IP6], 4);
+    cr_assert_eq(by[SCAN_T_DOMAIN], 2);
+    cr_assert_eq(total, 10);
+    scan_targets_free(ts);
+}
