@@ -354,6 +354,10 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
 
     /* With --nagios, stdout carries exactly one status line: results go nowhere. */
     enum out_format fmt = pick_format(o);
+    if (fmt == OUT_FMT_TEXT && total > 10000 && !o->nagios)
+        fprintf(stderr, PROG ": warning: --format text groups results by target and holds "
+                        "them until the end; for %llu targets use summary, json or csv\n",
+                (unsigned long long)total);
     FILE *out_file = stdout;
     if (o->nagios) {
         sink = fopen("/dev/null", "w");
