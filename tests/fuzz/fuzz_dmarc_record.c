@@ -7,9 +7,12 @@
  * _dmarc.example.test being the input (one record per line) and every other
  * question (the organizational-domain fallback, external report
  * authorizations) answered NXDOMAIN, for at most 50 rounds
- * (tests/fuzz/fuzz_view.h).
+ * (tests/fuzz/fuzz_view.h); then again in the "zone" pass of fuzz_view.h,
+ * every TXT question answered with the input, which reaches the fallback's
+ * record handling and the external report authorization records.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -23,7 +26,7 @@ static int run_dmarc(struct scan_view *v, const void *arg, struct scan_report **
     return scan_dmarc_check(v, arg, out);
 }
 
-static void check(const uint8_t *data, size_t size, const char *domain)
+static void check(const uint8_t *data, size_t size, const char *domain, bool zone)
 {
     struct scan_view *v = scan_view_new();
     struct scan_report *r = NULL;
@@ -33,7 +36,7 @@ static void check(const uint8_t *data, size_t size, const char *domain)
         scan_view_free(v);
         return;
     }
-    int ret = fuzz_drive(v, run_dmarc, domain, &r);
+    int ret = fuzz_drive(v, run_dmarc, domain, &r, zone ? data : NULL, size);
     if (ret == 0) {
         if (!r)
             abort();
@@ -47,7 +50,9 @@ static void check(const uint8_t *data, size_t size, const char *domain)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    check(data, size, "example.test");
-    check(data, size, "mail.example.test");
+    for (int zone = 0; zone <= 1; zone++) {
+        check(data, size, "example.test", zone);
+        check(data, size, "mail.example.test", zone);
+    }
     return 0;
 }

@@ -11,9 +11,13 @@
  *   NXDOMAIN;
  * - check_host(), spf_check_host(), for an IPv4 and an IPv6 client against
  *   the same view, which runs macro expansion over the input's terms.
- * Both checks are driven for at most 50 rounds (tests/fuzz/fuzz_view.h).
+ * Both checks are driven for at most 50 rounds (tests/fuzz/fuzz_view.h), then
+ * again in the "zone" pass of fuzz_view.h: every TXT question answered with
+ * the input, so include: and redirect= find the record again (recursion,
+ * loops, the lookup limit), and a, mx, ptr and exists: finding records.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,13 +97,13 @@ static struct scan_view *view(const uint8_t *data, size_t size)
     return v;
 }
 
-static void lint(const uint8_t *data, size_t size)
+static void lint(const uint8_t *data, size_t size, bool zone)
 {
     struct scan_view *v = view(data, size);
     struct scan_report *r = NULL;
     if (!v)
         return;
-    int ret = fuzz_drive(v, run_lint, DOMAIN, &r);
+    int ret = fuzz_drive(v, run_lint, DOMAIN, &r, zone ? data : NULL, size);
     if (ret == 0) {
         if (!r)
             abort();
@@ -111,7 +115,7 @@ static void lint(const uint8_t *data, size_t size)
     scan_view_free(v);
 }
 
-static void host(const uint8_t *data, size_t size, const char *ip)
+static void host(const uint8_t *data, size_t size, const char *ip, bool zone)
 {
     struct spf_query q = {.domain = DOMAIN, .sender = "postmaster@" DOMAIN, .helo = "mta." DOMAIN,
                           .receiver = "mx.receiver.test", .now = 1700000000};
@@ -123,7 +127,7 @@ static void host(const uint8_t *data, size_t size, const char *ip)
         return;
     if (spf_ip_parse(ip, &q.ip) != 0)
         abort();
-    int ret = fuzz_drive(v, run_host, &a, &unused);
+    int ret = fuzz_drive(v, run_host, &a, &unused, zone ? data : NULL, size);
     if (ret == 0) {
         fuzz_sink += strlen(spf_result_word(o.result)) + o.lookups + o.voids;
         if (o.mechanism)
@@ -144,8 +148,10 @@ static void host(const uint8_t *data, size_t size, const char *ip)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     parse(data, size);
-    lint(data, size);
-    host(data, size, "192.0.2.1");
-    host(data, size, "2001:db8::25");
+    for (int zone = 0; zone <= 1; zone++) {
+        lint(data, size, zone);
+        host(data, size, "192.0.2.1", zone);
+        host(data, size, "2001:db8::25", zone);
+    }
     return 0;
 }
