@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Helpers shared by the fuzz targets of the record checks (SPF, DMARC): a
+ * TXT answer made from the fuzz input, and a synchronous replay driver that
+ * plays the engine's part of scanner/view.h with every question it was not
+ * given answered NXDOMAIN.
+ *
+ * The input is split on newlines, each line one TXT record, so several
+ * records at one name (an error for SPF and DMARC) are reachable too.
+ *
+ * Every other question is answered NXDOMAIN. A second, "zone" pass answers
+ * every TXT question with the input as well and the address questions with
+ * records that match the client (fuzz_zone_answer()), which reaches the code
+ * that walks included records, matches a/mx/ptr, and authorizes external
+ * report domains.
+ *
+ * The driver enforces the replay contract: -EAGAIN must leave *out NULL and
+ * record at least one question (else the engine would spin), and a check must
+ * finish within FUZZ_MAX_ROUNDS rounds (else it asks DNS without bound).
+ * Breaking either aborts, which libFuzzer reports as a crash.
+ */
+#ifndef TESTS_FUZZ_FUZZ_VIEW_H
+#define TESTS_FUZZ_FUZZ_VIEW_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scanner/checks.h"
+#include "scanner/dnsmsg.h"
+#include "scanner/report.h"
+#include "scanner/view.h"
+
+#define FUZZ_MAX_ROUNDS  50
+#define FUZZ_MAX_RECORDS 16
+
+static volatile size_t fuzz_sink;
+
+/* @return the TXT answer for @p name: one record per input line; NULL on ENOMEM. */
+static inline struct scan_answer *fuzz_txt_answer(const char *name, const uint8_t *data,
+                                                  size_t size)
+{
+    struct scan_rr rr[FUZZ_MAX_RECORDS];
+    size_t n = 0;
+    const uint8_t *p = data, *end = data + size;
+
+    memset(rr, 0, sizeof(rr));
+    while (n < FUZZ_MAX_RECORDS) {
+        const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        rr[n].type = SCAN_TYPE_TXT;
+        rr[n].ttl = 300;
+        rr[n].owner = name;
+        rr[n].txt = p;
+        rr[n].txt_len = len;
+        rr[n].nstrings = len / 255 + 1; /* as character-strings of at most 255 bytes */
+        n++;
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return scan_answer_build(SCAN_DNS_OK, SCAN_TYPE_TXT, rr, n);
+}
+
+/* Read every field of a finished report, so ASan sees a bad string. */
+static inline void fuzz_touch_fields(const struct scan_fields *fs)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        const struct scan_field *f = &fs->f[i];
+        fuzz_sink += strlen(f->name);
+        switch (f->type) {
+        case SCAN_F_STR:
+            if (f->str)
+                fuzz_sink += strlen(f->str);
+            break;
+        case SCAN_F_STRV:
+            for (size_t k = 0; k < f->n; k++)
+                fuzz_sink += strlen(f->strv[k]);
+            break;
+        case SCAN_F_OBJV:
+            for (size_t k = 0; k < f->n; k++)
+                fuzz_touch_fields(&f->objv[k]);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+static inline void fuzz_touch_report(struct scan_report *r)
+{
+    const struct scan_result *res = scan_report_result(r);
+    if (!res)
+        return; /* ENOMEM while building */
+    fuzz_sink += strlen(res->target) + strlen(res->check) + strlen(res->status);
+    if (res->reason)
+        fuzz_sink += strlen(res->reason);
+    fuzz_touch_fields(&res->extra);
+}
+
+typedef int (*fuzz_check_fn)(struct scan_view *v, const void *arg, struct scan_report **out);
+
+/*
+ * The answer to a question the check asked, in the "zone" pass: TXT is the
+ * input; A, AAAA and PTR point back at the client and its name (so a, mx, ptr
+ * and %{p} can match); MX names two exchanges; names whose first label is
+ * "servfail" or "timeout" fail that way, for the DNS-error paths.
+ * @return the answer, or NULL on ENOMEM.
+ */
+static inline struct scan_answer *fuzz_zone_answer(const char *name, uint16_t type,
+                                                   const uint8_t *data, size_t size)
+{
+    struct scan_rr rr[2];
+    memset(rr, 0, sizeof(rr));
+    rr[0].type = rr[1].type = type;
+    rr[0].ttl = rr[1].ttl = 300;
+    rr[0].owner = rr[1].owner = name;
+    if (strncasecmp(name, "servfail.", 9) == 0)
+        return scan_answer_new_status(SCAN_DNS_SERVFAIL, type);
+    if (strncasecmp(name, "timeout.", 8) == 0)
+        return scan_answer_new_status(SCAN_DNS_TIMEOUT, type);
+    switch (type) {
+    case SCAN_TYPE_TXT:
+        return fuzz_txt_answer(name, data, size);
+    case SCAN_TYPE_A:
+        memcpy(rr[0].a4, (const uint8_t[]){192, 0, 2, 1}, 4);
+        return scan_answer_build(SCAN_DNS_OK, type, rr, 1);
+    case SCAN_TYPE_AAAA:
+        memcpy(rr[0].a6, (const uint8_t[]){0x20, 0x01, 0x0d, 0xb8, [15] = 0x25}, 16);
+        return scan_answer_build(SCAN_DNS_OK, type, rr, 1);
+    case SCAN_TYPE_PTR:
+        rr[0].target = "mail.example.test";
+        return scan_answer_build(SCAN_DNS_OK, type, rr, 1);
+    case SCAN_TYPE_MX:
+        rr[0].pref = 10;
+        rr[0].target = "mail.example.test";
+        rr[1].pref = 20;
+        rr[1].target = name;
+        return scan_answer_build(SCAN_DNS_OK, type, rr, 2);
+    default:
+        return scan_answer_new_status(SCAN_DNS_NXDOMAIN, type);
+    }
+}
+
+/*
+ * Run @p fn to completion over @p v, answering every missing question
+ * NXDOMAIN, or from fuzz_zone_answer() when @p zone is given (the fuzz input
+ * again for TXT, so an include, a redirect or a report authorization finds
+ * the fuzzed record again, loops included). @return the check's final return
+ * code; *out as the check left it.
+ */
+static inline int fuzz_drive(struct scan_view *v, fuzz_check_fn fn, const void *arg,
+                             struct scan_report **out, const uint8_t *zone, size_t zone_len)
+{
+    for (int round = 0;; round++) {
+        if (round >= FUZZ_MAX_ROUNDS) {
+            fprintf(stderr, "fuzz: check not finished after %d rounds\n", round);
+            abort();
+        }
+        *out = NULL;
+        int ret = fn(v, arg, out);
+        if (ret != -EAGAIN)
+            return ret;
+        size_t nm = scan_view_missing_count(v);
+        if (*out || nm == 0) {
+            fprintf(stderr, "fuzz: -EAGAIN with %s\n", *out ? "a report" : "nothing missing");
+            abort();
+        }
+        for (size_t i = 0; i < nm; i++) {
+            const char *name;
+            uint16_t type;
+            scan_view_missing_get(v, i, &name, &type);
+            fuzz_sink += strlen(name);
+            struct scan_answer *a = zone ? fuzz_zone_answer(name, type, zone, zone_len)
+                                         : scan_answer_new_status(SCAN_DNS_NXDOMAIN, type);
+            scan_view_put(v, name, type, a);
+        }
+        scan_view_missing_clear(v);
+    }
+}
+
+#endif
