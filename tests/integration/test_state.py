@@ -237,6 +237,44 @@ class Alerts(unittest.TestCase):
             edit('rbl/bl.spamcop.net', lambda t: t.replace('192.0.2.16\n', ''))
             W.reload()
 
+    def test_on_change_inherits_no_descriptors(self):
+        # The hook is someone else's program: it gets stdin, stdout and stderr and
+        # nothing else. The first hook run has stdin targets (spooled to a temporary
+        # file), --nagios (results to /dev/null) and the delta in a temporary file;
+        # the second one has the delta in a --delta file.
+        state = os.path.join(TMP, 'hookfds.db')
+        hook = os.path.join(TMP, 'hookfds.py')
+        with open(hook, 'w') as f:
+            f.write('import os, sys\n'
+                    'fds = []\n'
+                    'for fd in range(3, 1024):\n'
+                    '    try:\n'
+                    '        fds.append("%d %s" % (fd, os.readlink("/proc/self/fd/%d" % fd)))\n'
+                    '    except OSError:\n'
+                    '        pass\n'
+                    'with open(sys.argv[1], "w") as f:\n'
+                    '    f.write("\\n".join(fds))\n')
+        out1, out2 = (os.path.join(TMP, 'hookfds%d.txt' % i) for i in (1, 2))
+        cmd = '%s %s ' % (sys.executable, hook)
+        r = run(state, targets=['192.0.2.16'], checks='dnsbl')
+        self.assertEqual(r.code, 0, r.stderr)
+        edit('rbl/bl.spamcop.net', lambda t: t + '192.0.2.16\n')
+        W.reload()
+        try:
+            r = scan('scan', '--state', state, '--resolver', W.resolver, '--rate', '0',
+                     '--checks', 'dnsbl', '--nagios', '--on-change', cmd + out1, '-',
+                     stdin='192.0.2.16\n')
+            with open(out1) as f:
+                self.assertEqual(f.read(), '', r.stderr)
+        finally:
+            edit('rbl/bl.spamcop.net', lambda t: t.replace('192.0.2.16\n', ''))
+            W.reload()
+        r = run(state, '--delta', os.path.join(TMP, 'hookfds.json'), '--on-change', cmd + out2,
+                targets=['192.0.2.16'], checks='dnsbl')
+        self.assertEqual(r.code, 0, r.stderr)
+        with open(out2) as f:
+            self.assertEqual(f.read(), '', r.stderr)
+
 
 class JobFiles(unittest.TestCase):
     def test_job_file_runs_and_bad_one_names_line_and_column(self):
