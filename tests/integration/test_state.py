@@ -6,7 +6,7 @@ of the local DNS world whose zone data the tests change between runs."""
 import json, os, re, signal, sqlite3, subprocess, sys, tempfile, time, unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import EXE, ROOT, World, scan  # noqa: E402
+from harness import EXE, ROOT, World, check_sanitizers, scan  # noqa: E402
 
 W = None
 TMP = None
@@ -144,10 +144,11 @@ class Crash(unittest.TestCase):
 class Locking(unittest.TestCase):
     def test_second_run_stops_or_waits(self):
         state = os.path.join(TMP, 'lock.db')
+        p_err = open(os.path.join(TMP, 'lock-first.stderr'), 'w+')
         p = subprocess.Popen([EXE, 'scan', '--state', state, '--lists', BENCH, '--resolver',
                               W.rbldnsd, '--rate', '500', '--checks', 'dnsbl', '--format',
                               'json', '198.18.0.0/20'], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+                             stderr=p_err)
         try:
             deadline = time.monotonic() + 10
             while not os.path.exists(state + '.lock') and time.monotonic() < deadline:
@@ -168,13 +169,17 @@ class Locking(unittest.TestCase):
             self.assertIsNone(w.poll(), '--wait must wait for the lock')
             p.send_signal(signal.SIGINT)
             p.wait(timeout=30)
+            p_err.seek(0)
+            check_sanitizers(p_err.read(), 'the interrupted first run')
             out, err = w.communicate(timeout=60)
+            check_sanitizers(err, 'the waiting run')
             self.assertEqual(w.returncode, 0, err)
             self.assertIn('"target":"192.0.2.10"', out)
         finally:
             if p.poll() is None:
                 p.kill()
                 p.wait()
+            p_err.close()
         with sqlite3.connect(state) as db:
             self.assertEqual(db.execute('PRAGMA integrity_check').fetchone()[0], 'ok')
 
