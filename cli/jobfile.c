@@ -582,7 +582,7 @@ int cli_job_load(const char *path, struct cli_job **out, char *err, size_t errle
     *out = NULL;
     if (!path)
         return -EINVAL;
-    f = fopen(path, "rb");
+    f = fopen(path, "rbe");
     if (!f) {
         ret = -errno;
         if (err && errlen)

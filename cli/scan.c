@@ -11,6 +11,7 @@
  * after the engine finished, and the exit code then speaks of what is new.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,7 +213,21 @@ static FILE *open_delta(const char *path, char *tmp, size_t len)
     int n = snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
     if (n < 0 || (size_t)n >= len)
         return NULL;
-    return fopen(tmp, "w");
+    return fopen(tmp, "we");
+}
+
+/* tmpfile() has no close-on-exec flag: set it, or the --on-change command inherits
+ * the descriptor. We are single-threaded, so no fork() can come in between. */
+static FILE *tmpfile_cloexec(void)
+{
+    FILE *f = tmpfile();
+    if (f && fcntl(fileno(f), F_SETFD, FD_CLOEXEC) != 0) {
+        int e = errno;
+        fclose(f);
+        errno = e;
+        return NULL;
+    }
+    return f;
 }
 
 static enum out_format pick_format(const struct cli_opts *o)
@@ -360,7 +375,7 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                 (unsigned long long)total);
     FILE *out_file = stdout;
     if (o->nagios) {
-        sink = fopen("/dev/null", "w");
+        sink = fopen("/dev/null", "we");
         if (!sink) {
             fprintf(stderr, PROG ": /dev/null: %s\n", strerror(errno));
             code = CLI_EXIT_INCOMPLETE;
@@ -413,7 +428,7 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                 fprintf(stderr, PROG ": %s: cannot write the delta: %s\n", o->delta_path,
                         strerror(errno));
         } else if (o->on_change) {
-            delta_file = tmpfile();
+            delta_file = tmpfile_cloexec();
         }
         bool human =
             (fmt == OUT_FMT_SUMMARY || fmt == OUT_FMT_TEXT) && !o->delta_path && !o->nagios;
@@ -480,7 +495,7 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
         struct out_on_change_opts co = {
             .cmd = o->on_change,
             .timeout_ms = o->on_change_timeout_ms > 0 ? o->on_change_timeout_ms : 0};
-        FILE *in = o->delta_path ? fopen(o->delta_path, "r") : delta_file;
+        FILE *in = o->delta_path ? fopen(o->delta_path, "re") : delta_file;
         if (in) {
             rewind(in);
             ret = out_on_change_run(&co, fileno(in), &status, msg, sizeof(msg));

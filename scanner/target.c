@@ -23,6 +23,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -906,7 +907,7 @@ static int cursor_open(struct scan_targets *ts, bool first)
     if (src->kind == SRC_STDIN) {
         f = stdin;
     } else {
-        f = fopen(src->path, "r");
+        f = fopen(src->path, "re");
         if (!f) {
             ret = -errno;
             say(ts, true, "%s: cannot read: %s", name, strerror(errno));
@@ -934,7 +935,15 @@ static int cursor_open(struct scan_targets *ts, bool first)
         goto out;
     }
     if (src->kind == SRC_STDIN || !S_ISREG(st.st_mode)) {
+        /* tmpfile() has no close-on-exec flag; the spool lives until the run
+         * ends, so without one the --on-change command would inherit it. */
         src->spool = tmpfile();
+        if (src->spool && fcntl(fileno(src->spool), F_SETFD, FD_CLOEXEC) != 0) {
+            int e = errno;
+            fclose(src->spool);
+            src->spool = NULL;
+            errno = e;
+        }
         if (!src->spool) {
             ret = -errno;
             say(ts, true, "%s: cannot spool to a temporary file: %s", name, strerror(errno));

@@ -10,6 +10,24 @@ FAULTD = os.environ.get('FAULTD', os.path.join(ROOT, 'build', 'tests', 'faultd',
 WORLD = os.path.join(ROOT, 'zones', 'world')
 
 
+# What AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer print. In a
+# -Db_sanitize build a report goes to the stderr the tests capture, and a UBSan
+# report (recoverable by default) or a leak found at exit need not change an exit
+# code that a test does not check: look for them in every captured stderr.
+SANITIZER_MARKS = ('ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:',
+                   'WARNING: AddressSanitizer', 'ERROR: UndefinedBehaviorSanitizer')
+
+
+def check_sanitizers(stderr, what):
+    """Raise AssertionError with the report when stderr holds a sanitizer report."""
+    if isinstance(stderr, bytes):
+        stderr = stderr.decode(errors='replace')
+    for mark in SANITIZER_MARKS:
+        at = (stderr or '').find(mark)
+        if at >= 0:
+            raise AssertionError('sanitizer report from %s:\n%s' % (what, stderr[max(0, at - 200):][:6000]))
+
+
 def ports_free(base, n):
     """True when UDP and TCP ports base..base+n-1 on 127.0.0.1 can be bound now."""
     for port in range(base, base + n):
@@ -99,14 +117,14 @@ class Faultd:
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
-        self.proc.stdout.close()
-        self.proc.stderr.close()
+        err = b''
         try:
-            self.proc.wait(timeout=10)
+            _, err = self.proc.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            self.proc.wait(timeout=10)
+            self.proc.communicate(timeout=10)
         shutil.rmtree(self.tmp, ignore_errors=True)
+        check_sanitizers(err, 'faultd')
 
 
 class Run:
@@ -149,4 +167,5 @@ def scan(*args, stdin=None, timeout=120, env=None):
     t0 = time.monotonic()
     p = subprocess.run([EXE] + [str(a) for a in args], input=stdin, capture_output=True,
                        text=True, timeout=timeout, env=e)
+    check_sanitizers(p.stderr, 'dnsbl-scan %s' % ' '.join(str(a) for a in args)[:300])
     return Run(p, time.monotonic() - t0)

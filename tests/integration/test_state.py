@@ -6,7 +6,7 @@ of the local DNS world whose zone data the tests change between runs."""
 import json, os, re, signal, sqlite3, subprocess, sys, tempfile, time, unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import EXE, ROOT, World, scan  # noqa: E402
+from harness import EXE, ROOT, World, check_sanitizers, scan  # noqa: E402
 
 W = None
 TMP = None
@@ -144,10 +144,11 @@ class Crash(unittest.TestCase):
 class Locking(unittest.TestCase):
     def test_second_run_stops_or_waits(self):
         state = os.path.join(TMP, 'lock.db')
+        p_err = open(os.path.join(TMP, 'lock-first.stderr'), 'w+')
         p = subprocess.Popen([EXE, 'scan', '--state', state, '--lists', BENCH, '--resolver',
                               W.rbldnsd, '--rate', '500', '--checks', 'dnsbl', '--format',
                               'json', '198.18.0.0/20'], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+                             stderr=p_err)
         try:
             deadline = time.monotonic() + 10
             while not os.path.exists(state + '.lock') and time.monotonic() < deadline:
@@ -168,13 +169,17 @@ class Locking(unittest.TestCase):
             self.assertIsNone(w.poll(), '--wait must wait for the lock')
             p.send_signal(signal.SIGINT)
             p.wait(timeout=30)
+            p_err.seek(0)
+            check_sanitizers(p_err.read(), 'the interrupted first run')
             out, err = w.communicate(timeout=60)
+            check_sanitizers(err, 'the waiting run')
             self.assertEqual(w.returncode, 0, err)
             self.assertIn('"target":"192.0.2.10"', out)
         finally:
             if p.poll() is None:
                 p.kill()
                 p.wait()
+            p_err.close()
         with sqlite3.connect(state) as db:
             self.assertEqual(db.execute('PRAGMA integrity_check').fetchone()[0], 'ok')
 
@@ -236,6 +241,44 @@ class Alerts(unittest.TestCase):
         finally:
             edit('rbl/bl.spamcop.net', lambda t: t.replace('192.0.2.16\n', ''))
             W.reload()
+
+    def test_on_change_inherits_no_descriptors(self):
+        # The hook is someone else's program: it gets stdin, stdout and stderr and
+        # nothing else. The first hook run has stdin targets (spooled to a temporary
+        # file), --nagios (results to /dev/null) and the delta in a temporary file;
+        # the second one has the delta in a --delta file.
+        state = os.path.join(TMP, 'hookfds.db')
+        hook = os.path.join(TMP, 'hookfds.py')
+        with open(hook, 'w') as f:
+            f.write('import os, sys\n'
+                    'fds = []\n'
+                    'for fd in range(3, 1024):\n'
+                    '    try:\n'
+                    '        fds.append("%d %s" % (fd, os.readlink("/proc/self/fd/%d" % fd)))\n'
+                    '    except OSError:\n'
+                    '        pass\n'
+                    'with open(sys.argv[1], "w") as f:\n'
+                    '    f.write("\\n".join(fds))\n')
+        out1, out2 = (os.path.join(TMP, 'hookfds%d.txt' % i) for i in (1, 2))
+        cmd = '%s %s ' % (sys.executable, hook)
+        r = run(state, targets=['192.0.2.16'], checks='dnsbl')
+        self.assertEqual(r.code, 0, r.stderr)
+        edit('rbl/bl.spamcop.net', lambda t: t + '192.0.2.16\n')
+        W.reload()
+        try:
+            r = scan('scan', '--state', state, '--resolver', W.resolver, '--rate', '0',
+                     '--checks', 'dnsbl', '--nagios', '--on-change', cmd + out1, '-',
+                     stdin='192.0.2.16\n')
+            with open(out1) as f:
+                self.assertEqual(f.read(), '', r.stderr)
+        finally:
+            edit('rbl/bl.spamcop.net', lambda t: t.replace('192.0.2.16\n', ''))
+            W.reload()
+        r = run(state, '--delta', os.path.join(TMP, 'hookfds.json'), '--on-change', cmd + out2,
+                targets=['192.0.2.16'], checks='dnsbl')
+        self.assertEqual(r.code, 0, r.stderr)
+        with open(out2) as f:
+            self.assertEqual(f.read(), '', r.stderr)
 
 
 class JobFiles(unittest.TestCase):
