@@ -370,8 +370,9 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     /* With --nagios, stdout carries exactly one status line: results go nowhere. */
     enum out_format fmt = pick_format(o);
     if (fmt == OUT_FMT_TEXT && total > 10000 && !o->nagios)
-        fprintf(stderr, PROG ": warning: --format text groups results by target and holds "
-                        "them until the end; for %llu targets use summary, json or csv\n",
+        fprintf(stderr,
+                PROG ": warning: --format text groups results by target and holds "
+                     "them until the end; for %llu targets use summary, json or csv\n",
                 (unsigned long long)total);
     FILE *out_file = stdout;
     if (o->nagios) {
@@ -483,11 +484,14 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
         if (out_state_last_complete(st, &ri) == 0)
             arun.last_success_ms = ri.ended_ms;
     }
+    bool alert_failed = false;
     if (o->prom_path && tally) {
         ret = out_prom_write(o->prom_path, &arun);
-        if (ret != 0)
+        if (ret != 0) {
             fprintf(stderr, PROG ": %s: cannot write the Prometheus file: %s\n", o->prom_path,
                     scan_strerror(ret));
+            alert_failed = true;
+        }
     }
     if (o->on_change && delta && delta_file && out_delta_total(delta) > 0) {
         int status = 0;
@@ -499,8 +503,10 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
         if (in) {
             rewind(in);
             ret = out_on_change_run(&co, fileno(in), &status, msg, sizeof(msg));
-            if (ret != 0 || status != 0)
+            if (ret != 0 || status != 0) {
                 fprintf(stderr, PROG ": --on-change: %s\n", msg);
+                alert_failed = true;
+            }
             if (in != delta_file)
                 fclose(in);
         }
@@ -528,6 +534,9 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     } else {
         code = CLI_EXIT_OK;
     }
+    /* An alert that could not be delivered must not look like "nothing new". */
+    if (alert_failed && code == CLI_EXIT_OK)
+        code = CLI_EXIT_INCOMPLETE;
 out:
     out_writer_free(w);
     if (sink)

@@ -334,8 +334,13 @@ static int take_lock(struct out_state *st, const char *path, int wait_ms, char *
     for (;;) {
         if (flock(st->lock_fd, wait_ms < 0 ? LOCK_EX : LOCK_EX | LOCK_NB) == 0)
             break;
-        if (errno == EINTR)
-            continue;
+        if (errno == EINTR) {
+            /* A signal (Ctrl-C, SIGTERM) while waiting for the lock: the user wants
+             * out, not a run that starts once the other one is done. */
+            if (msg)
+                snprintf(msg, msglen, "interrupted while waiting for the state lock %s", lock_path);
+            return SCAN_ELOCKED;
+        }
         if (errno != EWOULDBLOCK) {
             ret = -errno;
             if (msg)

@@ -76,6 +76,7 @@ struct elist {
     struct timespec last;
     bool healthy;
     bool blocked;
+    size_t hpending; /* health queries not answered yet */
     char detail[600];
 };
 
@@ -641,6 +642,7 @@ static bool advance(struct eng *g, struct job *j)
 {
     switch (j->kind) {
     case JOB_HEALTH:
+        g->lists[j->item].hpending--;
         health_eval(g, j);
         return true;
     case JOB_CHECK:
@@ -843,8 +845,10 @@ static int run_health(struct eng *g)
                     return -ENOMEM;
                 j->tp = tps[k];
                 j->tp_listed = pass == 0;
+                l->hpending++;
                 if (tp_qname(j->tp, l->zone, j->qname, sizeof(j->qname)) != 0 ||
                     submit(j, j->qname, SCAN_TYPE_A) != 0) {
+                    l->hpending--;
                     job_free(j);
                     continue;
                 }
@@ -856,6 +860,16 @@ static int run_health(struct eng *g)
         if (ret < 0)
             return ret;
         drain_ready(g);
+    }
+    /* Stopped (or failed) before every test point answered: those lists were not
+     * shown to be healthy, so they are not reported as such. */
+    for (size_t i = 0; i < o->nlists; i++) {
+        struct elist *l = &g->lists[i];
+        if (l->hpending > 0 && l->healthy) {
+            l->healthy = false;
+            snprintf(l->detail, sizeof(l->detail),
+                     "%s: the health check did not finish (the run was interrupted)", l->e->zone);
+        }
     }
     for (size_t i = 0; i < o->nlists; i++) {
         struct elist *l = &g->lists[i];
