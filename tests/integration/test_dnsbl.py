@@ -226,7 +226,9 @@ class Scale(unittest.TestCase):
     def test_slash16_accounts_for_every_target_once(self):
         r = scan('scan', '198.18.0.0/16', '--lists', BENCH, '--list', 'bl1.bench.test',
                  '--resolver', W.rbldnsd, '--rate', '0', '--checks', 'dnsbl', '--format', 'json',
-                 timeout=600)
+                 # A window rbldnsd's default socket buffer holds, and a third try, so a
+                 # loaded CI machine does not turn two dropped packets into an error.
+                 '--concurrency', '100', '--tries', '3', timeout=600)
         rs = r.results()
         self.assertEqual(len(rs), 65536)
         self.assertEqual(len({x['target'] for x in rs}), 65536)
