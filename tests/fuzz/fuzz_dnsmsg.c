@@ -82,8 +82,8 @@ static bool same(const struct scan_answer *a, const struct scan_answer *b)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const uint16_t types[] = {SCAN_TYPE_A,   SCAN_TYPE_AAAA, SCAN_TYPE_TXT,
-                                     SCAN_TYPE_MX,  SCAN_TYPE_PTR,  SCAN_TYPE_CNAME};
+    static const uint16_t types[] = {SCAN_TYPE_A,  SCAN_TYPE_AAAA, SCAN_TYPE_TXT,
+                                     SCAN_TYPE_MX, SCAN_TYPE_PTR,  SCAN_TYPE_CNAME};
     for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
         struct scan_answer *a = NULL;
         if (scan_answer_parse(data, size, types[t], &a) != 0) {

@@ -117,8 +117,11 @@ static void lint(const uint8_t *data, size_t size, bool zone)
 
 static void host(const uint8_t *data, size_t size, const char *ip, bool zone)
 {
-    struct spf_query q = {.domain = DOMAIN, .sender = "postmaster@" DOMAIN, .helo = "mta." DOMAIN,
-                          .receiver = "mx.receiver.test", .now = 1700000000};
+    struct spf_query q = {.domain = DOMAIN,
+                          .sender = "postmaster@" DOMAIN,
+                          .helo = "mta." DOMAIN,
+                          .receiver = "mx.receiver.test",
+                          .now = 1700000000};
     struct spf_outcome o;
     struct host_arg a = {&q, &o};
     struct scan_report *unused = NULL;
