@@ -2,8 +2,8 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * dnsbl-scan's main: wires options, catalog, targets, resolver, engine and
- * writers together, and turns the run's outcome into an exit code.
+ * dnsbl-scan's main: options and job file, signals, the catalog, and the
+ * dispatch to the commands (cli/scan.c), plus the small `lists` command.
  */
 #include <errno.h>
 #include <signal.h>
@@ -17,10 +17,7 @@
 #include "cli/opts.h"
 #include "lists/catalog.h"
 #include "output/writer.h"
-#include "scanner/engine.h"
 #include "scanner/err.h"
-#include "scanner/resolver.h"
-#include "scanner/target.h"
 
 #define PROG "dnsbl-scan"
 
@@ -158,9 +155,6 @@ int main(int argc, char **argv)
     switch (o.cmd) {
     case CLI_CMD_LISTS:
         code = cmd_lists(&o, cat);
-        break;
-    case CLI_CMD_HISTORY:
-        code = cli_cmd_history(&o);
         break;
     default:
         code = cli_cmd_scan(&o, cat);

@@ -245,11 +245,10 @@ static enum out_format pick_format(const struct cli_opts *o)
 
 static size_t check_names(unsigned checks, const char **names)
 {
-    static const char *const all[] = {"dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx"};
     size_t n = 0;
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-        if (checks & scan_check_from_name(all[i]))
-            names[n++] = all[i];
+    for (unsigned bit = 1; bit & SCAN_CHECK_ALL; bit <<= 1)
+        if (checks & bit)
+            names[n++] = scan_check_name(bit);
     return n;
 }
 

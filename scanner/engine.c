@@ -124,18 +124,28 @@ struct eng {
     struct timespec start, last_progress;
 };
 
+/* The one table of check names, in bit order. */
+static const struct {
+    const char *name;
+    unsigned bit;
+} check_names[] = {{"dnsbl", SCAN_CHECK_DNSBL}, {"fcrdns", SCAN_CHECK_FCRDNS},
+                   {"spf", SCAN_CHECK_SPF},     {"spf-auth", SCAN_CHECK_SPF_AUTH},
+                   {"dmarc", SCAN_CHECK_DMARC}, {"mx", SCAN_CHECK_MX}};
+
 unsigned scan_check_from_name(const char *name)
 {
-    static const struct {
-        const char *name;
-        unsigned bit;
-    } names[] = {{"dnsbl", SCAN_CHECK_DNSBL}, {"fcrdns", SCAN_CHECK_FCRDNS},
-                 {"spf", SCAN_CHECK_SPF},     {"spf-auth", SCAN_CHECK_SPF_AUTH},
-                 {"dmarc", SCAN_CHECK_DMARC}, {"mx", SCAN_CHECK_MX}};
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (strcmp(name, names[i].name) == 0)
-            return names[i].bit;
+    for (size_t i = 0; i < sizeof(check_names) / sizeof(check_names[0]); i++)
+        if (strcmp(name, check_names[i].name) == 0)
+            return check_names[i].bit;
     return 0;
+}
+
+const char *scan_check_name(unsigned bit)
+{
+    for (size_t i = 0; i < sizeof(check_names) / sizeof(check_names[0]); i++)
+        if (check_names[i].bit == bit)
+            return check_names[i].name;
+    return NULL;
 }
 
 static double elapsed_s(const struct timespec *since)
@@ -489,22 +499,6 @@ static void emit_check_error(struct eng *g, struct job *j, const char *check, co
 
 /* ---- advancing jobs ------------------------------------------------------- */
 
-static const char *check_name(unsigned check)
-{
-    switch (check) {
-    case SCAN_CHECK_FCRDNS:
-        return "fcrdns";
-    case SCAN_CHECK_SPF:
-        return "spf";
-    case SCAN_CHECK_SPF_AUTH:
-        return "spf-auth";
-    case SCAN_CHECK_DMARC:
-        return "dmarc";
-    default:
-        return "mx";
-    }
-}
-
 static int run_check(struct job *j, struct scan_report **rep)
 {
     switch (j->check) {
@@ -542,12 +536,12 @@ static bool advance_check(struct eng *g, struct job *j)
         if (ret != -EAGAIN) {
             if (ret == -ENOMEM)
                 g->fatal = ret;
-            emit_check_error(g, j, check_name(j->check), "internal");
+            emit_check_error(g, j, scan_check_name(j->check), "internal");
             return true;
         }
         size_t n = scan_view_missing_count(j->view);
         if (n == 0) {
-            emit_check_error(g, j, check_name(j->check), "internal");
+            emit_check_error(g, j, scan_check_name(j->check), "internal");
             return true;
         }
         for (size_t i = 0; i < n; i++) {
@@ -566,7 +560,7 @@ static bool advance_check(struct eng *g, struct job *j)
             return false;
         /* Everything came from the cache: run again at once. */
     }
-    emit_check_error(g, j, check_name(j->check), "internal");
+    emit_check_error(g, j, scan_check_name(j->check), "internal");
     return true;
 }
 

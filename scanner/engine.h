@@ -52,6 +52,9 @@ enum scan_check_kind {
  *  or 0 when unknown. */
 unsigned scan_check_from_name(const char *name);
 
+/** @return the name of one check bit ("dnsbl", ...), or NULL for anything else. */
+const char *scan_check_name(unsigned bit);
+
 struct scan_progress {
     uint64_t targets_done; /**< targets dispatched (all their jobs submitted) */
     uint64_t targets_total;
