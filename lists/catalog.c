@@ -668,10 +668,34 @@ static int load_points(struct loader *ld, yaml_node_t *n, const char *key, unsig
     return 0;
 }
 
+/* Turn the listed / unlisted point arrays into typed test points, each with its
+ * kind taken from its form (an IPv4 address on a list without ip4 is a domain
+ * point queried as written). */
+static int make_points(struct loader *ld, struct list_entry *e, const char *const *lv, size_t nl,
+                       const char *const *uv, size_t nu)
+{
+    struct list_test_point *tps = cat_alloc(ld->cat, (nl + nu ? nl + nu : 1) * sizeof(*tps));
+    if (!tps)
+        return -ENOMEM;
+    for (size_t i = 0; i < nl + nu; i++) {
+        const char *p = i < nl ? lv[i] : uv[i - nl];
+        int k = point_kind(p);
+        unsigned kind = k < 0 ? LIST_KIND_DOMAIN : 1u << k;
+        if (!(e->kinds & kind))
+            kind = LIST_KIND_DOMAIN;
+        tps[i] = (struct list_test_point){.point = p, .kind = kind, .listed = i < nl};
+    }
+    e->tps = tps;
+    e->ntps = nl + nu;
+    return 0;
+}
+
 static int load_test_points(struct loader *ld, yaml_node_t *n, struct list_entry *e)
 {
     static const char *const names[2] = {"listed", "unlisted"};
     yaml_node_t *keys[2], *vals[2];
+    const char *const *lv, *const *uv;
+    size_t nl, nu;
     int ret;
     if (n) {
         if (n->type != YAML_MAPPING_NODE)
@@ -683,14 +707,81 @@ static int load_test_points(struct loader *ld, yaml_node_t *n, struct list_entry
         vals[0] = vals[1] = NULL;
     }
     if (vals[0])
-        ret = load_points(ld, vals[0], "listed", e->kinds, &e->tp_listed, &e->ntp_listed);
+        ret = load_points(ld, vals[0], "listed", e->kinds, &lv, &nl);
     else
-        ret = default_points(ld, e->kinds, default_listed, &e->tp_listed, &e->ntp_listed);
+        ret = default_points(ld, e->kinds, default_listed, &lv, &nl);
     if (ret < 0)
         return ret;
     if (vals[1])
-        return load_points(ld, vals[1], "unlisted", e->kinds, &e->tp_unlisted, &e->ntp_unlisted);
-    return default_points(ld, e->kinds, default_unlisted, &e->tp_unlisted, &e->ntp_unlisted);
+        ret = load_points(ld, vals[1], "unlisted", e->kinds, &uv, &nu);
+    else
+        ret = default_points(ld, e->kinds, default_unlisted, &uv, &nu);
+    if (ret < 0)
+        return ret;
+    return make_points(ld, e, lv, nl, uv, nu);
+}
+
+int list_kind_index(unsigned kind)
+{
+    switch (kind) {
+    case LIST_KIND_IP4:
+        return 0;
+    case LIST_KIND_IP6:
+        return 1;
+    case LIST_KIND_DOMAIN:
+        return 2;
+    default:
+        return -1;
+    }
+}
+
+const char *list_kind_word(unsigned kind)
+{
+    int k = list_kind_index(kind);
+    return k < 0 ? NULL : kind_names[k];
+}
+
+int list_test_point_qname(const struct list_test_point *tp, const char *zone, char *buf, size_t len)
+{
+    uint8_t a[16];
+    size_t o = 0;
+    int n;
+    if (!tp || !zone || !buf || len == 0)
+        return -EINVAL;
+    buf[0] = '\0';
+    switch (tp->kind) {
+    case LIST_KIND_IP4:
+        if (inet_pton(AF_INET, tp->point, a) != 1)
+            return -EINVAL;
+        n = snprintf(buf, len, "%u.%u.%u.%u.%s", a[3], a[2], a[1], a[0], zone);
+        break;
+    case LIST_KIND_IP6:
+        if (inet_pton(AF_INET6, tp->point, a) != 1)
+            return -EINVAL;
+        for (int i = 15; i >= 0; i--) {
+            static const char hex[] = "0123456789abcdef";
+            if (o + 4 >= len)
+                return -ENAMETOOLONG;
+            buf[o++] = hex[a[i] & 0xf];
+            buf[o++] = '.';
+            buf[o++] = hex[a[i] >> 4];
+            buf[o++] = '.';
+        }
+        n = snprintf(buf + o, len - o, "%s", zone);
+        if (n >= 0)
+            n += (int)o;
+        break;
+    case LIST_KIND_DOMAIN:
+        n = snprintf(buf, len, "%s.%s", tp->point, zone);
+        break;
+    default:
+        return -EINVAL;
+    }
+    if (n < 0 || (size_t)n >= len || n > 253) {
+        buf[0] = '\0';
+        return -ENAMETOOLONG;
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------------------ */

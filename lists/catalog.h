@@ -26,9 +26,13 @@
  *       - {code: 127.255.255.254, meaning: "query via a public resolver", class: refusal}
  *       - {net: 127.0.3.0/24, meaning: "ESP", class: allow}         # a CIDR block of codes
  *       - {mask: 8, meaning: "PH: phishing", class: listing}     # bitmask on the last octet
- *     test_points:                    # defaults: RFC 5782 points for the list's kinds
- *       listed: [127.0.0.2]
- *       unlisted: [127.0.0.1]
+ *     test_points:                    # per kind; RFC 5782 points where a kind says nothing
+ *       ip4: {listed: [127.0.0.2], unlisted: [127.0.0.1]}
+ *       ip6:
+ *         listed: [{point: "::2", code: 127.0.10.0}]   # listed, and must answer this code
+ *         unlisted: ["::1"]
+ *       domain: {listed: [test.surbl.org, 2.0.0.127], unlisted: [INVALID]}
+ *       # ip6: {listed: [], note: "no documented IPv6 test entry"}  -- no positive probe
  *     status: active                  # active | dead (default active)
  *     dead_since: 2024-06-05          # dead only: YYYY-MM-DD, or YYYY-MM / YYYY when the
  *                                     # sources give no day
@@ -38,10 +42,16 @@
  * has exactly one of code (an IPv4 address), net (address/prefix, host bits zero)
  * or mask (1..255, the bits of the last octet that must all be set).
  *
- * Test points: `listed` and `unlisted` each replace the RFC 5782 defaults of the
- * list's kinds when given (ip4: 127.0.0.2 / 127.0.0.1; ip6: ::FFFF:7F00:2 /
- * ::FFFF:7F00:1; domain: TEST / INVALID). Each must be of a form the list's kinds
- * accept. They are queried as written: domain_mode does not apply to them.
+ * Test points are given per kind the list serves (ip4, ip6, domain), each with
+ * `listed` and `unlisted` sequences; an item is a point, or {point: P, code: C}
+ * when the operator documents the code P answers. A kind the catalog says nothing
+ * about gets the RFC 5782 points (ip4: 127.0.0.2 / 127.0.0.1; ip6: ::FFFF:7F00:2 /
+ * ::FFFF:7F00:1; domain: TEST / INVALID); a `listed` or `unlisted` given for a kind
+ * replaces that half of its defaults (an empty sequence means none); `note` says why
+ * (shown by `lists`). The older flat form (`listed:` / `unlisted:` directly under
+ * test_points) is still read: each point goes to the kind its form names (an IPv4
+ * address to ip4, or to domain on a list without ip4; an IPv6 address to ip6; a name
+ * to domain). Domain points are queried as written: domain_mode does not apply.
  *
  * Keys: a zone template holds {key} as a whole label; the key is read from the
  * environment only by list_query_zone(). Loading never reads it, and no
@@ -84,7 +94,28 @@ enum list_code_class {
     LIST_CODE_REFUSAL,
 };
 
-enum list_domain_mode { LIST_DOMAIN_ASIS, LIST_DOMAIN_REGISTRABLE };
+/** Which name(s) of a domain target a domain list is asked for. */
+enum list_domain_mode {
+    LIST_DOMAIN_ASIS,        /**< the name as given */
+    LIST_DOMAIN_REGISTRABLE, /**< its registrable domain (public suffix + 1) */
+    LIST_DOMAIN_BOTH,        /**< both (one query when they are the same): listed when either
+                                  is, and the result says which (SURBL: hostnames and domains) */
+};
+
+/**
+ * One test point of one kind: the name asked under the zone and the answer it
+ * must give. How @ref point becomes a query name depends on @ref kind: ip4 and
+ * ip6 points are addresses, reversed as RFC 5782 says; domain points are names
+ * queried exactly as written ("test.surbl.org", and also "2.0.0.127", the
+ * reversed form some domain lists document).
+ */
+struct list_test_point {
+    const char *point; /**< as written in the catalog */
+    unsigned kind;     /**< exactly one of LIST_KIND_IP4, LIST_KIND_IP6, LIST_KIND_DOMAIN */
+    bool listed;       /**< true: must be listed; false: must not be listed (NXDOMAIN) */
+    bool has_code;     /**< listed only: the answer must include @ref code */
+    uint32_t code;     /**< host order, when has_code */
+};
 
 /** One row of a return-code table. */
 struct list_code {
@@ -114,10 +145,10 @@ struct list_entry {
     uint64_t daily_limit; /**< 0 = none */
     const struct list_code *codes;
     size_t ncodes;
-    const char *const *tp_listed; /**< test points that must be listed */
-    size_t ntp_listed;
-    const char *const *tp_unlisted; /**< test points that must not be listed */
-    size_t ntp_unlisted;
+    const struct list_test_point *tps; /**< every test point of every kind the list serves */
+    size_t ntps;
+    const char *tp_note[3]; /**< per kind (index: 0 ip4, 1 ip6, 2 domain): the catalog's note
+                                 on its test points ("no documented IPv6 test entry"), or NULL */
     bool dead;
     const char *dead_since; /**< "YYYY-MM-DD" ("YYYY-MM" or "YYYY" when the day is not
                                  known) or NULL */
@@ -194,6 +225,20 @@ int list_query_zone(const struct list_entry *e, char *buf, size_t len);
  * @return 0 or -ENAMETOOLONG (the URL does not fit @p len).
  */
 int list_delist_url(const struct list_entry *e, const char *target, char *buf, size_t len);
+
+/** @return the index (0 ip4, 1 ip6, 2 domain) of one enum list_kind bit, or -1. */
+int list_kind_index(unsigned kind);
+
+/** @return "ip4", "ip6", "domain" for one enum list_kind bit, or NULL. */
+const char *list_kind_word(unsigned kind);
+
+/**
+ * The query name of a test point under @p zone (the zone to query, which may hold
+ * a key): ip4 / ip6 points reversed as RFC 5782 says, domain points as written.
+ * @return 0; -EINVAL for a point that is not of its kind's form; -ENAMETOOLONG.
+ */
+int list_test_point_qname(const struct list_test_point *tp, const char *zone, char *buf,
+                          size_t len);
 
 /**
  * @return true when @p e is an allowlist: it has at least one non-refusal code and

@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scanner/result.h"
+
 enum scan_rrtype {
     SCAN_TYPE_A = 1,
     SCAN_TYPE_NS = 2,
@@ -55,6 +57,11 @@ enum scan_dns_status {
 /** @return a stable lower-case word for @p s: "ok", "nodata", "nxdomain", "timeout",
  *  "servfail", "refused", "bad-response", "cname-loop". Never NULL. */
 const char *scan_dns_status_word(enum scan_dns_status s);
+
+/** @return the reason word of a failed lookup, the same for every check: timeout,
+ *  servfail, refused, invalid-answer (BADRESP), cname-loop; SCAN_R_NONE for OK,
+ *  NODATA and NXDOMAIN. (Defined in scanner/vocab.c.) */
+enum scan_reason scan_reason_of_dns(enum scan_dns_status s);
 
 /** One record of the asked type. Pointers point into the same heap block. */
 struct scan_rr {

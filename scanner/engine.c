@@ -124,30 +124,6 @@ struct eng {
     struct timespec start, last_progress;
 };
 
-/* The one table of check names, in bit order. */
-static const struct {
-    const char *name;
-    unsigned bit;
-} check_names[] = {{"dnsbl", SCAN_CHECK_DNSBL}, {"fcrdns", SCAN_CHECK_FCRDNS},
-                   {"spf", SCAN_CHECK_SPF},     {"spf-auth", SCAN_CHECK_SPF_AUTH},
-                   {"dmarc", SCAN_CHECK_DMARC}, {"mx", SCAN_CHECK_MX}};
-
-unsigned scan_check_from_name(const char *name)
-{
-    for (size_t i = 0; i < sizeof(check_names) / sizeof(check_names[0]); i++)
-        if (strcmp(name, check_names[i].name) == 0)
-            return check_names[i].bit;
-    return 0;
-}
-
-const char *scan_check_name(unsigned bit)
-{
-    for (size_t i = 0; i < sizeof(check_names) / sizeof(check_names[0]); i++)
-        if (check_names[i].bit == bit)
-            return check_names[i].name;
-    return NULL;
-}
-
 static double elapsed_s(const struct timespec *since)
 {
     struct timespec now;
@@ -352,33 +328,24 @@ static void cache_free_all(struct eng *g)
 static void count_result(struct eng *g, const struct scan_result *r)
 {
     g->st->results++;
-    if (strcmp(r->status, "error") == 0)
+    switch (r->outcome) {
+    case SCAN_OUT_ERROR:
         g->st->errors++;
-    else if (strcmp(r->check, "dnsbl") == 0) {
-        if (strcmp(r->status, "listed") == 0 && r->klass == SCAN_CLASS_LISTING)
-            g->st->listed++;
-        else if (strcmp(r->status, "listed") == 0)
-            g->st->info++;
-    } else if (strcmp(r->status, "pass") != 0 && strcmp(r->status, "valid") != 0) {
+        break;
+    case SCAN_OUT_LISTED:
+        g->st->listed++;
+        break;
+    case SCAN_OUT_INFO:
+        g->st->info++;
+        break;
+    case SCAN_OUT_PROBLEM:
         g->st->problems++;
+        break;
+    case SCAN_OUT_OK:
+        break;
     }
     if (g->o->on_result)
         g->o->on_result(g->o->arg, r);
-}
-
-static const char *dns_error_reason(enum scan_dns_status s)
-{
-    switch (s) {
-    case SCAN_DNS_SERVFAIL:
-        return "servfail";
-    case SCAN_DNS_REFUSED:
-        return "refused";
-    case SCAN_DNS_BADRESP:
-    case SCAN_DNS_CNAMELOOP:
-        return "invalid-answer";
-    default:
-        return "timeout";
-    }
 }
 
 static size_t answer_addrs(const struct scan_answer *a, uint32_t *out, size_t cap)
@@ -409,30 +376,28 @@ static void emit_dnsbl(struct eng *g, struct job *j)
     char txt[1024], delist[1024];
 
     memset(&in, 0, sizeof(in));
+    enum scan_status st = SCAN_ST_ERROR;
+    enum scan_reason why = SCAN_R_NONE;
     r.target = j->t.text;
-    r.check = "dnsbl";
     r.list = l->e->zone;
     r.list_id = l->e->id;
     if (!l->healthy) {
-        r.status = "error";
-        r.reason = l->blocked ? "blocked" : "unhealthy";
+        why = l->blocked ? SCAN_R_BLOCKED : SCAN_R_UNHEALTHY;
         goto out;
     }
     switch (j->a->status) {
     case SCAN_DNS_NXDOMAIN:
     case SCAN_DNS_NODATA:
-        r.status = "clean";
+        st = SCAN_ST_CLEAN;
         goto out;
     case SCAN_DNS_OK:
         break;
     default:
-        r.status = "error";
-        r.reason = dns_error_reason(j->a->status);
+        why = scan_reason_of_dns(j->a->status);
         goto out;
     }
     if (!interpret(l->e, j->a, &in)) {
-        r.status = "error";
-        r.reason = "invalid-answer";
+        why = SCAN_R_INVALID_ANSWER;
         goto out;
     }
     for (size_t i = 0; i < in.ncodes; i++)
@@ -443,7 +408,7 @@ static void emit_dnsbl(struct eng *g, struct job *j)
     switch (in.verdict) {
     case LIST_V_LISTED:
     case LIST_V_INFO:
-        r.status = "listed";
+        st = SCAN_ST_LISTED;
         r.klass = in.verdict == LIST_V_LISTED ? SCAN_CLASS_LISTING : SCAN_CLASS_INFO;
         if (l->e->informational)
             r.klass = SCAN_CLASS_INFO;
@@ -468,32 +433,30 @@ static void emit_dnsbl(struct eng *g, struct job *j)
         }
         break;
     case LIST_V_ALLOW:
-        r.status = "clean";
+        st = SCAN_ST_CLEAN;
         r.klass = SCAN_CLASS_ALLOW;
         break;
     case LIST_V_CLEAN:
-        r.status = "clean";
+        st = SCAN_ST_CLEAN;
         break;
     case LIST_V_REFUSAL:
-        r.status = "error";
-        r.reason = "blocked";
+        why = SCAN_R_BLOCKED;
         break;
     case LIST_V_INVALID:
-        r.status = "error";
-        r.reason = "invalid-answer";
+        why = SCAN_R_INVALID_ANSWER;
         break;
     }
 out:
+    scan_result_set(&r, SCAN_CHECK_DNSBL, st, why);
     count_result(g, &r);
 }
 
-static void emit_check_error(struct eng *g, struct job *j, const char *check, const char *why)
+static void emit_check_error(struct eng *g, struct job *j, enum scan_check check,
+                             enum scan_reason why)
 {
     struct scan_result r = {0};
     r.target = j->t.text;
-    r.check = check;
-    r.status = "error";
-    r.reason = why;
+    scan_result_set(&r, check, SCAN_ST_ERROR, why);
     count_result(g, &r);
 }
 
@@ -536,12 +499,12 @@ static bool advance_check(struct eng *g, struct job *j)
         if (ret != -EAGAIN) {
             if (ret == -ENOMEM)
                 g->fatal = ret;
-            emit_check_error(g, j, scan_check_name(j->check), "internal");
+            emit_check_error(g, j, j->check, SCAN_R_INTERNAL);
             return true;
         }
         size_t n = scan_view_missing_count(j->view);
         if (n == 0) {
-            emit_check_error(g, j, scan_check_name(j->check), "internal");
+            emit_check_error(g, j, j->check, SCAN_R_INTERNAL);
             return true;
         }
         for (size_t i = 0; i < n; i++) {
@@ -560,7 +523,7 @@ static bool advance_check(struct eng *g, struct job *j)
             return false;
         /* Everything came from the cache: run again at once. */
     }
-    emit_check_error(g, j, scan_check_name(j->check), "internal");
+    emit_check_error(g, j, j->check, SCAN_R_INTERNAL);
     return true;
 }
 
@@ -810,42 +773,24 @@ static int fill_window(struct eng *g)
 
 /* ---- health --------------------------------------------------------------- */
 
-static int tp_qname(const char *tp, const char *zone, char *buf, size_t len)
-{
-    struct scan_target t;
-    memset(&t, 0, sizeof(t));
-    if (inet_pton(AF_INET, tp, t.addr) == 1)
-        t.type = SCAN_T_IP4;
-    else if (inet_pton(AF_INET6, tp, t.addr) == 1)
-        t.type = SCAN_T_IP6;
-    else {
-        int n = snprintf(buf, len, "%s.%s", tp, zone);
-        return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-    }
-    return scan_qname(&t, zone, 0, buf, len);
-}
-
 static int run_health(struct eng *g)
 {
     const struct scan_engine_opts *o = g->o;
     for (size_t i = 0; i < o->nlists; i++) {
         struct elist *l = &g->lists[i];
-        for (int pass = 0; pass < 2; pass++) {
-            const char *const *tps = pass == 0 ? l->e->tp_listed : l->e->tp_unlisted;
-            size_t n = pass == 0 ? l->e->ntp_listed : l->e->ntp_unlisted;
-            for (size_t k = 0; k < n; k++) {
-                struct job *j = job_new(g, JOB_HEALTH, i);
-                if (!j)
-                    return -ENOMEM;
-                j->tp = tps[k];
-                j->tp_listed = pass == 0;
-                l->hpending++;
-                if (tp_qname(j->tp, l->zone, j->qname, sizeof(j->qname)) != 0 ||
-                    submit(j, j->qname, SCAN_TYPE_A) != 0) {
-                    l->hpending--;
-                    job_free(j);
-                    continue;
-                }
+        for (size_t k = 0; k < l->e->ntps; k++) {
+            const struct list_test_point *tp = &l->e->tps[k];
+            struct job *j = job_new(g, JOB_HEALTH, i);
+            if (!j)
+                return -ENOMEM;
+            j->tp = tp->point;
+            j->tp_listed = tp->listed;
+            l->hpending++;
+            if (list_test_point_qname(tp, l->zone, j->qname, sizeof(j->qname)) != 0 ||
+                submit(j, j->qname, SCAN_TYPE_A) != 0) {
+                l->hpending--;
+                job_free(j);
+                continue;
             }
         }
     }

@@ -38,23 +38,6 @@
 #include "scanner/result.h"
 #include "scanner/target.h"
 
-enum scan_check_kind {
-    SCAN_CHECK_DNSBL = 1 << 0,
-    SCAN_CHECK_FCRDNS = 1 << 1,
-    SCAN_CHECK_SPF = 1 << 2,
-    SCAN_CHECK_SPF_AUTH = 1 << 3,
-    SCAN_CHECK_DMARC = 1 << 4,
-    SCAN_CHECK_MX = 1 << 5,
-    SCAN_CHECK_ALL = (1 << 6) - 1,
-};
-
-/** @return the check bit for a name ("dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx"),
- *  or 0 when unknown. */
-unsigned scan_check_from_name(const char *name);
-
-/** @return the name of one check bit ("dnsbl", ...), or NULL for anything else. */
-const char *scan_check_name(unsigned bit);
-
 struct scan_progress {
     uint64_t targets_done; /**< targets dispatched (all their jobs submitted) */
     uint64_t targets_total;

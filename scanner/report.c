@@ -399,8 +399,16 @@ const struct scan_result *scan_report_result(struct scan_report *r)
     built_free(r);
     memset(&r->res, 0, sizeof(r->res));
     r->res.target = r->target;
+    /* Interim bridge until every check sets typed values: derive the typed head
+     * from the words, keeping record-check reason words as they are. */
+    enum scan_status st = SCAN_ST_ERROR;
+    enum scan_reason why = SCAN_R_NONE;
+    if (scan_status_from_word(r->status, &st) != 0)
+        st = SCAN_ST_ERROR;
+    if (r->reason && scan_reason_from_word(r->reason, &why) != 0)
+        why = SCAN_R_NONE;
+    scan_result_set(&r->res, scan_check_from_name(r->check), st, why);
     r->res.check = r->check;
-    r->res.status = r->status;
     r->res.reason = r->reason;
     if (!assemble(r, &r->fb, &r->res.extra)) {
         r->oom = true;

@@ -49,6 +49,94 @@ struct scan_fields {
     const struct scan_field *f;
 };
 
+/** The checks, as bits: a set of checks is an unsigned. The one table of their
+ *  names is in scanner/vocab.c. */
+enum scan_check {
+    SCAN_CHECK_DNSBL = 1 << 0,
+    SCAN_CHECK_FCRDNS = 1 << 1,
+    SCAN_CHECK_SPF = 1 << 2,
+    SCAN_CHECK_SPF_AUTH = 1 << 3,
+    SCAN_CHECK_DMARC = 1 << 4,
+    SCAN_CHECK_MX = 1 << 5,
+    SCAN_CHECK_ALL = (1 << 6) - 1,
+};
+
+/** @return the check bit for a name ("dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx"),
+ *  or 0 when unknown. */
+unsigned scan_check_from_name(const char *name);
+
+/** @return the name of one check bit ("dnsbl", ...), or NULL for anything else. */
+const char *scan_check_name(unsigned bit);
+
+/**
+ * What a result means, whatever its check: the one classification that every
+ * consumer (stats, exit code, colours, summary buckets, store, alerts, deltas)
+ * switches on. Producers never set it by hand: scan_result_set() derives it
+ * from the status (and, for DNSBL listings, the class).
+ */
+enum scan_outcome {
+    SCAN_OUT_OK,      /**< a verdict with nothing to act on: clean (also allow), pass, valid */
+    SCAN_OUT_LISTED,  /**< DNSBL: listed with class listing */
+    SCAN_OUT_INFO,    /**< DNSBL: listed with class informational */
+    SCAN_OUT_PROBLEM, /**< record check: a certain problem (fail, invalid, none, ...) */
+    SCAN_OUT_ERROR,   /**< no verdict: DNS failure, unhealthy or blocked list, temperror */
+};
+
+/** @return "ok", "listed", "informational", "problem", "error". Never NULL. */
+const char *scan_outcome_word(enum scan_outcome o);
+
+/** Every status word the program emits. */
+enum scan_status {
+    SCAN_ST_CLEAN,     /**< dnsbl */
+    SCAN_ST_LISTED,    /**< dnsbl */
+    SCAN_ST_ERROR,     /**< any check: no verdict */
+    SCAN_ST_PASS,      /**< fcrdns, spf-auth */
+    SCAN_ST_FAIL,      /**< fcrdns, spf-auth */
+    SCAN_ST_SOFTFAIL,  /**< spf-auth */
+    SCAN_ST_NEUTRAL,   /**< spf-auth */
+    SCAN_ST_NONE,      /**< spf-auth, spf, dmarc, mx */
+    SCAN_ST_PERMERROR, /**< spf-auth */
+    SCAN_ST_TEMPERROR, /**< spf-auth: a DNS failure, so an error outcome */
+    SCAN_ST_VALID,     /**< spf, dmarc, mx */
+    SCAN_ST_INVALID,   /**< spf, dmarc, mx */
+    SCAN_ST_NULL,      /**< mx: RFC 7505 null MX */
+    SCAN_ST_COUNT
+};
+
+/** @return the status word ("clean", "listed", "error", "pass", ...). Never NULL. */
+const char *scan_status_word(enum scan_status s);
+
+/** @return 0 and the status of @p word, or -EINVAL for a word that is not one. */
+int scan_status_from_word(const char *word, enum scan_status *out);
+
+/**
+ * Every reason word the program emits (JSON "reason", the store, deltas). The
+ * table in scanner/vocab.c holds each word once with a one-line meaning; the
+ * README's reason table is compared with it by a test.
+ */
+enum scan_reason {
+    SCAN_R_NONE = 0, /**< no reason (verdicts that need none) */
+    /* A DNS failure: the same word for every check (scan_reason_of_dns()). */
+    SCAN_R_TIMEOUT,        /**< no answer within the tries */
+    SCAN_R_SERVFAIL,       /**< the resolver answered SERVFAIL */
+    SCAN_R_REFUSED,        /**< the resolver answered REFUSED */
+    SCAN_R_INVALID_ANSWER, /**< garbage, or an answer that is neither a listing nor a proper
+                                negative (other name, class or type; outside 127/8; ...) */
+    SCAN_R_CNAME_LOOP,     /**< the CNAME chain loops or is too long */
+    /* DNSBL list state. */
+    SCAN_R_BLOCKED,   /**< the list refuses this resolver (a refusal code) */
+    SCAN_R_UNHEALTHY, /**< the list's health for this kind is not established */
+    SCAN_R_INTERNAL,  /**< a bug: the check could not finish */
+    /* Record checks append their reasons here (scanner/vocab.c). */
+    SCAN_R_COUNT
+};
+
+/** @return the reason word ("timeout", "blocked", ...), or NULL for SCAN_R_NONE. */
+const char *scan_reason_word(enum scan_reason r);
+
+/** @return 0 and the reason of @p word, or -EINVAL for a word that is not one. */
+int scan_reason_from_word(const char *word, enum scan_reason *out);
+
 /** The class of a DNSBL answer, from the catalog. */
 enum scan_class {
     SCAN_CLASS_NONE = 0, /**< no class: clean NXDOMAIN, or an error */
@@ -63,12 +151,18 @@ const char *scan_class_word(enum scan_class c);
 struct scan_result {
     const char
         *target; /**< the target as canonical text: "192.0.2.1", "2001:db8::1", "example.test" */
+    /* The typed head, set with scan_result_set(); the words below come from it. */
+    enum scan_check kind;
+    enum scan_status st;
+    enum scan_reason why;
+    enum scan_outcome outcome;
     const char *check;   /**< "dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx" */
     const char *list;    /**< DNSBL: the zone as shown to users (never a key); else NULL */
     const char *list_id; /**< DNSBL: catalog id; else NULL */
     const char *status;  /**< status word, e.g. "listed", "clean", "error", "pass", "valid" */
     const char
         *reason; /**< why, for error/fail/invalid (e.g. "timeout", "blocked"); NULL otherwise */
+    const char *detail; /**< error: a sentence on what was seen and what to do, or NULL */
 
     /* DNSBL part (check == "dnsbl") */
     enum scan_class klass;
@@ -77,18 +171,30 @@ struct scan_result {
     const char *const *meanings; /**< ncodes strings, parallel to codes */
     const char *txt;             /**< TXT reason (untrusted DNS data), or NULL */
     const char *delist_url;      /**< filled-in delist URL, or NULL */
+    const char *matched;         /**< the name found listed when the list is asked for
+                                      more than one name (domain_mode both), else NULL */
 
     /* Other checks: extra named fields, in order. */
     struct scan_fields extra;
 };
 
-/** Health of one list in this run (one per list, before its results). */
+/**
+ * Set the typed head of @p r and the words that show it: check, status, reason
+ * and outcome. Set r->klass first: a DNSBL listing's outcome depends on it.
+ */
+void scan_result_set(struct scan_result *r, enum scan_check kind, enum scan_status st,
+                     enum scan_reason why);
+
+/** Health of one (list, kind) in this run: one per kind the run queries, before
+ *  the list's results of that kind. */
 struct scan_health {
     const char *list; /**< zone as shown (never a key) */
     const char *list_id;
+    const char *kind; /**< "ip4", "ip6" or "domain" */
     bool healthy;
-    const char *reason; /**< NULL when healthy; else "blocked", "unhealthy" */
-    const char *detail; /**< a sentence: what was seen and what to do; NULL when healthy */
+    enum scan_reason why; /**< SCAN_R_NONE when healthy; else SCAN_R_BLOCKED, SCAN_R_UNHEALTHY */
+    const char *reason;   /**< scan_reason_word(why): NULL when healthy */
+    const char *detail;   /**< a sentence: what was seen and what to do; NULL when healthy */
 };
 
 #endif

@@ -59,10 +59,8 @@ static void entry(const struct list_catalog *cat, const struct list_entry *e)
     touch(e->dead_since);
     touch(e->dead_reason);
     touch(e->file);
-    for (size_t i = 0; i < e->ntp_listed; i++)
-        touch(e->tp_listed[i]);
-    for (size_t i = 0; i < e->ntp_unlisted; i++)
-        touch(e->tp_unlisted[i]);
+    for (size_t i = 0; i < e->ntps; i++)
+        touch(e->tps[i].point);
     for (size_t i = 0; i < e->ncodes; i++)
         touch(e->codes[i].meaning);
     if (list_catalog_find(cat, e->id) == NULL || list_catalog_find(cat, e->zone) == NULL)
