@@ -22,7 +22,7 @@
 #include "scanner/err.h"
 
 #define NAME_MAX_TEXT 1024 /* a 255-byte wire name with every byte escaped as \DDD fits */
-#define MAX_RRS       512  /* answer records indexed; more is garbage for our purposes */
+#define MAX_RRS       SCAN_ANSWER_MAX_RRS
 #define MAX_CNAMES    16
 
 const char *scan_dns_status_word(enum scan_dns_status s)
@@ -119,6 +119,7 @@ static int read_name(const uint8_t *msg, size_t len, size_t *off, char *out)
 
 struct raw_rr {
     uint16_t type;
+    bool used; /* part of the CNAME chain or kept */
     uint32_t ttl;
     size_t rdoff;
     uint16_t rdlen;
@@ -240,14 +241,15 @@ int scan_answer_parse(const uint8_t *buf, size_t len, uint16_t qtype, struct sca
     size_t nraw = 0, keep[MAX_RRS], nkeep = 0;
     char qname[NAME_MAX_TEXT], canon[NAME_MAX_TEXT];
     enum scan_dns_status status = SCAN_DNS_BADRESP;
-    size_t ncname = 0;
-    int rcode = -1, ret = 0;
+    size_t ncname = 0, nstray = 0;
+    int rcode = -1, ret = 0, tc = 0;
 
     *out = NULL;
     qname[0] = canon[0] = '\0';
     if (!buf || len < 12)
         goto make;
     rcode = buf[3] & 0x0f;
+    tc = (buf[2] & 0x02) != 0;
     uint16_t qd = rd16(buf + 4), an = rd16(buf + 6);
     if (qd != 1)
         goto make;
@@ -273,7 +275,7 @@ int scan_answer_parse(const uint8_t *buf, size_t len, uint16_t qtype, struct sca
     }
 
     if (an > MAX_RRS)
-        an = MAX_RRS;
+        goto make;
     rrs = calloc(an ? an : 1, sizeof(*rrs));
     if (!rrs) {
         ret = -ENOMEM;
@@ -291,8 +293,10 @@ int scan_answer_parse(const uint8_t *buf, size_t len, uint16_t qtype, struct sca
         if (r->rdoff + r->rdlen > len)
             goto make;
         off = r->rdoff + r->rdlen;
-        if (rd16(buf + r->rdoff - 8) != 1) /* class IN only */
+        if (rd16(buf + r->rdoff - 8) != 1) { /* class IN only */
+            nstray++;
             continue;
+        }
         r->owner = strdup(owner);
         if (!r->owner) {
             ret = -ENOMEM;
@@ -319,6 +323,7 @@ int scan_answer_parse(const uint8_t *buf, size_t len, uint16_t qtype, struct sca
                 goto make;
             }
             strcpy(canon, next);
+            rrs[i].used = true;
             moved = true;
             break;
         }
@@ -329,8 +334,12 @@ int scan_answer_parse(const uint8_t *buf, size_t len, uint16_t qtype, struct sca
             if (qtype == SCAN_TYPE_TXT && !txt_valid(buf, &rrs[i]))
                 goto make;
             keep[nkeep++] = i;
+            rrs[i].used = true;
         }
     }
+    for (size_t i = 0; i < nraw; i++)
+        if (!rrs[i].used && rrs[i].type != 46 /* RRSIG */ && rrs[i].type != 39 /* DNAME */)
+            nstray++;
     status = nkeep ? SCAN_DNS_OK : SCAN_DNS_NODATA;
 
 make:;
@@ -359,6 +368,8 @@ make:;
     a->qtype = qtype;
     a->rcode = rcode;
     a->ncname = (status == SCAN_DNS_OK || status == SCAN_DNS_NODATA) ? ncname : 0;
+    a->nstray = (status == SCAN_DNS_OK || status == SCAN_DNS_NODATA) ? nstray : 0;
+    a->tc = tc;
     a->n = nkeep;
     a->rr = (struct scan_rr *)(a + 1);
     char *heap = (char *)(a->rr + nkeep);
@@ -460,7 +471,13 @@ struct scan_answer *scan_answer_dup(const struct scan_answer *a)
 {
     if (!a)
         return NULL;
-    return answer_copy(a->status, a->qtype, a->rcode, a->canon, a->ncname, a->rr, a->n);
+    struct scan_answer *d =
+        answer_copy(a->status, a->qtype, a->rcode, a->canon, a->ncname, a->rr, a->n);
+    if (d) {
+        d->nstray = a->nstray;
+        d->tc = a->tc;
+    }
+    return d;
 }
 
 void scan_answer_free(struct scan_answer *a)

@@ -83,6 +83,9 @@ struct scan_rr {
     };
 };
 
+/** The most answer records a reply may carry (larger is garbage for our purposes). */
+#define SCAN_ANSWER_MAX_RRS 512
+
 /** A decoded answer. Caller frees with scan_answer_free(). */
 struct scan_answer {
     enum scan_dns_status status;
@@ -92,6 +95,11 @@ struct scan_answer {
     struct scan_rr *rr;
     size_t ncname;     /**< CNAMEs followed inside the reply */
     const char *canon; /**< the name the records belong to (after CNAMEs), or NULL */
+    /* What a strict reader (the DNSBL verdict) needs beyond the records kept: */
+    size_t nstray; /**< answer-section records that are neither the CNAME chain nor of the
+                        asked type at its end: another name, class or type (RRSIG and DNAME
+                        are not counted) */
+    int tc;        /**< 1 when the reply had the TC (truncated) bit set */
 };
 
 /**
@@ -101,6 +109,7 @@ struct scan_answer {
  * @param[in] qtype the type that was asked; records of other types are skipped
  *                  (CNAMEs are followed from the question name)
  * @param[out] out  the answer on success (caller frees with scan_answer_free()), NULL on error
+ * An answer section of more than SCAN_ANSWER_MAX_RRS records is SCAN_DNS_BADRESP.
  * @return 0 (the reply may still be SCAN_DNS_BADRESP: a garbage reply is an answer too),
  *         -ENOMEM.
  */
