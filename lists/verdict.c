@@ -31,7 +31,7 @@ static size_t answer_addrs(const struct scan_answer *a, uint32_t *out)
     return n;
 }
 
-static void set_error(struct list_verdict *out, enum scan_reason why, const char *detail)
+static void set_error(struct list_finding *out, enum scan_reason why, const char *detail)
 {
     out->st = SCAN_ST_ERROR;
     out->why = why;
@@ -40,7 +40,7 @@ static void set_error(struct list_verdict *out, enum scan_reason why, const char
 }
 
 int list_dnsbl_verdict(const struct list_entry *e, const struct scan_answer *a,
-                       struct list_verdict *out)
+                       struct list_finding *out)
 {
     uint32_t addrs[SCAN_ANSWER_MAX_RRS];
     if (!out)
@@ -109,7 +109,7 @@ int list_dnsbl_verdict(const struct list_entry *e, const struct scan_answer *a,
     return 0;
 }
 
-size_t list_verdict_combine(const struct list_verdict *v, size_t n)
+size_t list_verdict_combine(const struct list_finding *v, size_t n)
 {
     size_t pick = 0;
     int best = -1;
@@ -151,7 +151,7 @@ static bool has_code(const struct scan_answer *a, uint32_t code)
 enum list_probe list_probe_judge(const struct list_entry *e, const struct list_test_point *tp,
                                  const struct scan_answer *a, char *why, size_t len)
 {
-    struct list_verdict v;
+    struct list_finding v;
     char code[INET_ADDRSTRLEN] = "";
 
     if (len > 0)

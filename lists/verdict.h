@@ -16,7 +16,7 @@
  *
  * Usage:
  * @code
- *   struct list_verdict v;
+ *   struct list_finding v;
  *   list_dnsbl_verdict(entry, answer, &v);
  *   if (v.st == SCAN_ST_LISTED) report(v.in.codes, v.in.meanings, v.klass);
  *
@@ -34,8 +34,8 @@
 #include "scanner/dnsmsg.h"
 #include "scanner/result.h"
 
-/** The verdict of one A answer of one list. */
-struct list_verdict {
+/** The finding of one A answer of one list: its verdict, reason, class and codes. */
+struct list_finding {
     enum scan_status st;   /**< SCAN_ST_LISTED, SCAN_ST_CLEAN or SCAN_ST_ERROR */
     enum scan_reason why;  /**< SCAN_R_NONE unless st is SCAN_ST_ERROR */
     enum scan_class klass; /**< LISTING or INFO when listed; ALLOW for an allow code */
@@ -63,7 +63,7 @@ struct list_verdict {
  * @return 0; -EINVAL for a NULL argument.
  */
 int list_dnsbl_verdict(const struct list_entry *e, const struct scan_answer *a,
-                       struct list_verdict *out);
+                       struct list_finding *out);
 
 /**
  * Combine the verdicts of the names asked for one target (domain_mode both:
@@ -72,7 +72,7 @@ int list_dnsbl_verdict(const struct list_entry *e, const struct scan_answer *a,
  * first), else clean (allow when either is allow).
  * @return the index (0 or 1) of the verdict that decides.
  */
-size_t list_verdict_combine(const struct list_verdict *v, size_t n);
+size_t list_verdict_combine(const struct list_finding *v, size_t n);
 
 /** What one test point's answer says about a list's health for one kind. */
 enum list_probe {

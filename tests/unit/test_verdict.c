@@ -10,7 +10,7 @@ Test(verdict, placeholder_nxdomain_is_clean)
 {
     struct list_entry e = {.id = "t", .zone = "t.test", .kinds = LIST_KIND_IP4};
     struct scan_answer *a = scan_answer_new_status(SCAN_DNS_NXDOMAIN, SCAN_TYPE_A);
-    struct list_verdict v;
+    struct list_finding v;
     cr_assert_eq(list_dnsbl_verdict(&e, a, &v), 0);
     cr_expect_eq(v.st, SCAN_ST_CLEAN);
     scan_answer_free(a);
