@@ -405,6 +405,7 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                                   .spf_domains = o->spf_domains.v,
                                   .nspf_domains = o->spf_domains.n,
                                   .concurrency = o->concurrency,
+                                  .timeout_ms = o->timeout_ms,
                                   .rate = o->rate,
                                   .on_result = on_result,
                                   .on_health = on_health,

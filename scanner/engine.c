@@ -2,7 +2,9 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * The scan engine (see engine.h).
+ * The scan engine (see engine.h): it schedules, it does not judge. What an
+ * answer means is decided by lists/verdict.c; the engine asks the questions,
+ * keeps the window, the rates and the health barrier, and hands answers over.
  *
  * Flow control. Targets are pulled one at a time from the stream; each
  * target expands into a short plan of items (one per applicable list, then
@@ -13,28 +15,39 @@
  * token: every target visits every list, so a faster list could not run
  * ahead without buffering targets.
  *
+ * Asking again. c-ares 1.18 retries on a fixed timer (the --timeout, doubled
+ * each round), which is slow on a lossy path and useless when the first
+ * packet was lost early. So each DNSBL and health question ("ask") is sent
+ * again by the engine when no answer came within an adaptive timeout,
+ * srtt + 4 * rttvar from the answers measured so far (RFC 6298, Karn's rule:
+ * only first sends are timed), at least ASK_RTO_MIN_MS and at most the
+ * first-try timeout, doubling for each further send, up to ASK_MAX_SENDS
+ * sends. The first real answer decides; the later ones are dropped. Only
+ * when every send timed out is the answer a timeout.
+ *
+ * Health, per (list, kind). A list's answers of one kind (ip4, ip6, domain)
+ * are trusted only after that kind's test points behave (catalog points, or
+ * RFC 5782's where the catalog gives none). Only the kinds the run will query
+ * are probed. A probe without a usable answer (timeout, SERVFAIL, garbage) is
+ * asked again with backoff until the health deadline (4 x the first-try
+ * timeout, at least 2 s: 8 s by default) has passed since the check began; a kind whose probes
+ * never answered is not established, and its results are `error/unhealthy` with a detail that says
+ * so: health never fails open, and one lost packet never costs a list.
+ *
  * Callbacks from the resolver only store the answer and put the job on the
  * ready queue; jobs are advanced, emitted and freed by the loop, never inside
- * a c-ares callback (STYLE rule 11).
- *
- * Verdicts. A list's results are trusted only after its test points behave
- * (RFC 5782 section 5 plus the catalog's own points). An unhealthy or
- * blocked list is not queried at all; each of its (target, list) pairs gets
- * an `error` result with reason `unhealthy` or `blocked`. Per answer: NXDOMAIN
- * is clean; refusal codes are `error/blocked`; addresses outside 127/8 are
- * `error/invalid-answer`; timeouts, SERVFAIL and REFUSED are errors with that
- * reason. Nothing but a catalog listing code (or an unknown 127/8 code) is
- * ever `listed`, and nothing but NXDOMAIN or an allow code is ever `clean`.
+ * a c-ares callback (STYLE rule 11). A job lives until every send it made has
+ * completed, even after its result is out.
  */
 #include "scanner/engine.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "lists/verdict.h"
 #include "scanner/checks.h"
 #include "scanner/err.h"
 #include "scanner/qname.h"
@@ -44,6 +57,13 @@
 #define CACHE_BUCKETS  65536
 #define CACHE_MAX_KEPT 100000
 #define PROGRESS_MS    200
+
+#define ASK_MAX_SENDS          4   /* sends of one question before it is a timeout */
+#define ASK_RTO_MIN_MS         100 /* the adaptive timeout never goes below this */
+#define ASK_RTO_INIT_MS        250 /* before any answer was measured */
+#define HEALTH_DEADLINE_X      4   /* probes are asked again until 4 x --timeout has passed */
+#define HEALTH_DEADLINE_MIN_MS 2000
+#define HEALTH_BACKOFF_MS      250 /* first wait before a probe is asked again; doubles */
 
 /* Record-check slots after the lists in a target's plan. */
 enum { SLOT_FCRDNS, SLOT_SPF, SLOT_DMARC, SLOT_MX, SLOT_SPF_AUTH0 };
@@ -69,15 +89,38 @@ struct centry {
     bool kept;
 };
 
+/* One question of a DNSBL or health job, sent up to ASK_MAX_SENDS times. */
+struct ask {
+    struct job *job;
+    char name[256];
+    uint16_t type;
+    struct scan_answer *ans; /* the deciding answer, once decided */
+    unsigned sends;          /* sends of this round */
+    unsigned outstanding;    /* sends not completed yet */
+    int64_t first_ms;        /* when the first send of this round went out */
+    int64_t due_ms;          /* 0, or when to send again */
+    size_t idx;              /* place in eng.armed while active */
+    bool active, decided;
+};
+
+/* Health of one kind of one list. */
+enum hstate { H_UNKNOWN, H_GOOD, H_BAD, H_BLOCKED };
+
+struct khealth {
+    bool probed;       /* the run queries this kind: its points were asked */
+    enum hstate state; /* after the barrier: H_GOOD, H_BAD, H_BLOCKED, or H_UNKNOWN when
+                          not established */
+    size_t pending;    /* probes not judged yet */
+    char detail[600];
+    char noanswer[400]; /* the last probe that did not answer, for the detail */
+};
+
 struct elist {
     const struct list_entry *e;
     const char *zone;
     double rate, tokens;
     struct timespec last;
-    bool healthy;
-    bool blocked;
-    size_t hpending; /* health queries not answered yet */
-    char detail[600];
+    struct khealth h[3]; /* by list_kind_index() == enum scan_target_type */
 };
 
 enum job_kind { JOB_DNSBL, JOB_CHECK, JOB_HEALTH };
@@ -86,18 +129,22 @@ struct job {
     struct eng *g;
     enum job_kind kind;
     size_t item;
-    int pending;
     bool queued;
+    bool finished; /* result out (or abandoned): freed once no send is outstanding */
     struct job *next_ready;
     struct scan_target t;
-    /* dnsbl and health */
-    char qname[256];
-    struct scan_answer *a, *txt;
+    /* dnsbl and health: q[0] (and q[1] for domain_mode both), then txt */
+    struct ask q[2];
+    size_t nq;
+    size_t undecided;
+    struct ask txt;
     bool txt_asked;
+    size_t decisive; /* which of q[] decided a listing */
     /* health */
-    const char *tp;
-    bool tp_listed;
+    const struct list_test_point *tp;
+    unsigned retries;
     /* checks */
+    int pending;
     struct scan_view *view;
     unsigned check;
     const char *domain;
@@ -115,6 +162,14 @@ struct eng {
     struct scan_target cur;
     bool have_cur, targets_done;
     size_t cur_item;
+    uint64_t kinds_present[3];
+    /* asking again */
+    struct ask **armed; /* asks with a due time (unordered; walked when one is due) */
+    size_t narmed, carmed;
+    int64_t next_due;
+    double srtt, rttvar; /* ms; srtt < 0 until the first sample */
+    int64_t health_deadline;
+    bool in_health;
     /* cache */
     struct centry **buckets;
     size_t kept;
@@ -124,11 +179,23 @@ struct eng {
     struct timespec start, last_progress;
 };
 
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 static double elapsed_s(const struct timespec *since)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (double)(now.tv_sec - since->tv_sec) + (double)(now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+static bool stopping(const struct eng *g)
+{
+    return g->o->stop && *g->o->stop;
 }
 
 /* ---- jobs ---------------------------------------------------------------- */
@@ -156,50 +223,210 @@ static struct job *job_new(struct eng *g, enum job_kind kind, size_t item)
     j->g = g;
     j->kind = kind;
     j->item = item;
+    j->q[0].job = j->q[1].job = j->txt.job = j;
     g->jobs++;
     return j;
 }
+
+static unsigned job_outstanding(const struct job *j)
+{
+    return j->q[0].outstanding + j->q[1].outstanding + j->txt.outstanding;
+}
+
+static void ask_reset(struct ask *a)
+{
+    scan_answer_free(a->ans);
+    a->ans = NULL;
+    a->sends = 0;
+    a->first_ms = 0;
+    a->due_ms = 0;
+    a->decided = false;
+}
+
+static void disarm(struct eng *g, struct ask *a);
 
 static void job_free(struct job *j)
 {
     if (!j)
         return;
+    SCAN_REQUIRE(job_outstanding(j) == 0 && j->pending == 0 && !j->queued);
+    disarm(j->g, &j->q[0]);
+    disarm(j->g, &j->q[1]);
+    disarm(j->g, &j->txt);
+    SCAN_REQUIRE(j->g->jobs > 0);
     j->g->jobs--;
-    scan_answer_free(j->a);
-    scan_answer_free(j->txt);
+    scan_answer_free(j->q[0].ans);
+    scan_answer_free(j->q[1].ans);
+    scan_answer_free(j->txt.ans);
     scan_view_free(j->view);
     free(j);
 }
 
-static void on_dns_answer(void *arg, struct scan_answer *ans, int cancelled)
+/* ---- asking, and asking again ------------------------------------------- */
+
+static int64_t ask_rto(const struct eng *g, unsigned sends)
 {
-    struct job *j = arg;
-    if (!ans) {
-        j->g->fatal = -ENOMEM;
-        ans = scan_answer_new_status(SCAN_DNS_TIMEOUT, 0);
-    }
-    if (j->txt_asked) {
-        scan_answer_free(j->txt);
-        j->txt = ans;
-    } else {
-        scan_answer_free(j->a);
-        j->a = ans;
-    }
-    j->pending--;
-    if (j->pending == 0)
-        ready_push(j->g, j);
-    (void)cancelled;
+    double rto = g->srtt < 0 ? ASK_RTO_INIT_MS : g->srtt + 4 * g->rttvar;
+    if (rto < ASK_RTO_MIN_MS)
+        rto = ASK_RTO_MIN_MS;
+    for (unsigned i = 1; i < sends; i++)
+        rto *= 2;
+    double cap = g->o->timeout_ms > 0 ? g->o->timeout_ms : 2000;
+    return (int64_t)(rto < cap ? rto : cap);
 }
 
-static int submit(struct job *j, const char *name, uint16_t type)
+static void rtt_sample(struct eng *g, double ms)
 {
-    /* Count first: c-ares may complete the query before ares_query() returns
-     * (a send that fails at once), and the callback must see it pending. */
-    j->pending++;
-    int ret = scan_resolver_query(j->g->o->resolver, name, type, on_dns_answer, j);
-    if (ret != 0)
-        j->pending--;
-    return ret;
+    if (g->srtt < 0) {
+        g->srtt = ms;
+        g->rttvar = ms / 2;
+        return;
+    }
+    double err = ms - g->srtt;
+    g->rttvar += ((err < 0 ? -err : err) - g->rttvar) / 4;
+    g->srtt += err / 8;
+}
+
+static int arm(struct eng *g, struct ask *a, int64_t due)
+{
+    if (!a->active) {
+        if (g->narmed == g->carmed) {
+            size_t c = g->carmed ? g->carmed * 2 : 256;
+            struct ask **v = realloc(g->armed, c * sizeof(*v));
+            if (!v)
+                return -ENOMEM;
+            g->armed = v;
+            g->carmed = c;
+        }
+        a->idx = g->narmed;
+        g->armed[g->narmed++] = a;
+        a->active = true;
+    }
+    a->due_ms = due;
+    if (g->next_due == 0 || due < g->next_due)
+        g->next_due = due;
+    return 0;
+}
+
+static void disarm(struct eng *g, struct ask *a)
+{
+    if (!a->active)
+        return;
+    SCAN_REQUIRE(a->idx < g->narmed && g->armed[a->idx] == a);
+    struct ask *last = g->armed[--g->narmed];
+    g->armed[a->idx] = last;
+    last->idx = a->idx;
+    a->active = false;
+    a->due_ms = 0;
+}
+
+static void on_ask_answer(void *arg, struct scan_answer *ans, int cancelled);
+
+/* Send the question once more (or for the first time). */
+static int ask_send(struct eng *g, struct ask *a)
+{
+    int64_t now = now_ms();
+    if (a->sends == 0)
+        a->first_ms = now;
+    a->sends++;
+    a->outstanding++;
+    a->due_ms = 0;
+    int ret = scan_resolver_query(g->o->resolver, a->name, a->type, on_ask_answer, a);
+    if (ret != 0) {
+        a->outstanding--;
+        return ret;
+    }
+    /* c-ares may have completed the query already (a send that failed at once). */
+    if (!a->decided && a->sends < ASK_MAX_SENDS && a->outstanding > 0)
+        return arm(g, a, now + ask_rto(g, a->sends));
+    return 0;
+}
+
+static void ask_decide(struct ask *a, struct scan_answer *ans)
+{
+    struct job *j = a->job;
+    disarm(j->g, a);
+    a->ans = ans;
+    a->decided = true;
+    SCAN_REQUIRE(j->undecided > 0);
+    if (--j->undecided == 0)
+        ready_push(j->g, j);
+}
+
+static void on_ask_answer(void *arg, struct scan_answer *ans, int cancelled)
+{
+    struct ask *a = arg;
+    struct job *j = a->job;
+    struct eng *g = j->g;
+
+    SCAN_REQUIRE(a->outstanding > 0);
+    a->outstanding--;
+    if (!ans) {
+        g->fatal = -ENOMEM;
+        ans = scan_answer_new_status(SCAN_DNS_TIMEOUT, a->type);
+        if (!ans)
+            return;
+    }
+    if (j->finished || a->decided) {
+        scan_answer_free(ans); /* a later send of a question already answered */
+        if (j->finished && job_outstanding(j) == 0)
+            ready_push(g, j); /* to be freed by the loop */
+        return;
+    }
+    if (ans->status == SCAN_DNS_TIMEOUT && !cancelled) {
+        if (a->outstanding > 0) {
+            scan_answer_free(ans); /* another send may still answer */
+            return;
+        }
+        if (a->sends < ASK_MAX_SENDS && !stopping(g)) {
+            scan_answer_free(ans);
+            if (arm(g, a, now_ms()) != 0)
+                g->fatal = -ENOMEM; /* send again from the loop, at once */
+            return;
+        }
+    }
+    if (a->sends == 1 && ans->status != SCAN_DNS_TIMEOUT)
+        rtt_sample(g, (double)(now_ms() - a->first_ms));
+    ask_decide(a, ans);
+}
+
+/* Send again every question whose time has come. Walks only when one is due. */
+static void fire_timers(struct eng *g)
+{
+    int64_t now = now_ms();
+    if (g->next_due == 0 || now < g->next_due)
+        return;
+    g->next_due = 0;
+    for (size_t i = 0; i < g->narmed;) {
+        struct ask *a = g->armed[i];
+        if (a->due_ms > now) {
+            if (g->next_due == 0 || a->due_ms < g->next_due)
+                g->next_due = a->due_ms;
+            i++;
+            continue;
+        }
+        disarm(g, a); /* the last one moves to i: look at i again */
+        if (a->decided || a->job->finished || (stopping(g) && a->outstanding > 0))
+            continue;
+        if (a->job->kind == JOB_HEALTH && !g->in_health) {
+            /* The barrier is over: a probe waiting to be asked again is abandoned. */
+            a->job->finished = true;
+            if (job_outstanding(a->job) == 0)
+                ready_push(g, a->job);
+            continue;
+        }
+        if (ask_send(g, a) != 0)
+            g->fatal = -ENOMEM;
+    }
+}
+
+/* Milliseconds until the next question is due, or -1. */
+static int timer_wait(const struct eng *g)
+{
+    if (g->next_due == 0)
+        return -1;
+    int64_t d = g->next_due - now_ms();
+    return d < 0 ? 0 : d > 1000 ? 1000 : (int)d;
 }
 
 /* ---- the run-wide cache for record checks --------------------------------- */
@@ -348,106 +575,88 @@ static void count_result(struct eng *g, const struct scan_result *r)
         g->o->on_result(g->o->arg, r);
 }
 
-static size_t answer_addrs(const struct scan_answer *a, uint32_t *out, size_t cap)
+static struct khealth *health_of(struct elist *l, const struct scan_target *t)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < a->n && n < cap; i++)
-        if (a->rr[i].type == SCAN_TYPE_A)
-            out[n++] = ((uint32_t)a->rr[i].a4[0] << 24) | ((uint32_t)a->rr[i].a4[1] << 16) |
-                       ((uint32_t)a->rr[i].a4[2] << 8) | a->rr[i].a4[3];
-    return n;
+    return &l->h[t->type];
 }
 
-/* Interpret an A answer; returns false when it has no usable addresses. */
-static bool interpret(const struct list_entry *e, const struct scan_answer *a,
-                      struct list_interp *in)
+/* The TXT reason of a listing: the strings of every record, " / " between
+ * records, cut at a NUL (untrusted), with the list's key redacted. */
+static const char *join_txt(const struct elist *l, const struct scan_answer *a, char *txt,
+                            size_t cap)
 {
-    uint32_t addrs[LIST_MAX_CODES];
-    size_t n = answer_addrs(a, addrs, LIST_MAX_CODES);
-    return n > 0 && list_interpret(e, addrs, n, in) == 0;
+    if (!a || a->status != SCAN_DNS_OK || a->n == 0)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < a->n && o + 4 < cap; i++) {
+        const char *s = (const char *)a->rr[i].txt;
+        size_t len = strnlen(s, a->rr[i].txt_len);
+        if (i > 0) {
+            memcpy(txt + o, " / ", 3);
+            o += 3;
+        }
+        if (len > cap - o - 1)
+            len = cap - o - 1;
+        memcpy(txt + o, s, len);
+        o += len;
+    }
+    txt[o] = '\0';
+    (void)l; /* MERGE: list_redact_key(l->e, l->zone, txt, cap) from the catalog branch */
+    return txt;
+}
+
+/* The part of a query name in front of the zone: the name that was looked up. */
+static const char *looked_up(const char *qname, const char *zone, char *buf, size_t len)
+{
+    size_t nq = strlen(qname), nz = strlen(zone);
+    if (nq <= nz + 1 || nq - nz - 1 >= len)
+        return NULL;
+    memcpy(buf, qname, nq - nz - 1);
+    buf[nq - nz - 1] = '\0';
+    return buf;
 }
 
 static void emit_dnsbl(struct eng *g, struct job *j)
 {
     struct elist *l = &g->lists[j->item];
+    struct khealth *h = health_of(l, &j->t);
     struct scan_result r = {0};
-    struct list_interp in;
+    struct list_finding f[2];
     const char *codes[LIST_MAX_CODES];
-    char txt[1024], delist[1024];
+    char txt[1024], delist[1024], matched[256];
 
-    memset(&in, 0, sizeof(in));
-    enum scan_status st = SCAN_ST_ERROR;
-    enum scan_reason why = SCAN_R_NONE;
     r.target = j->t.text;
     r.list = l->e->zone;
     r.list_id = l->e->id;
-    if (!l->healthy) {
-        why = l->blocked ? SCAN_R_BLOCKED : SCAN_R_UNHEALTHY;
-        goto out;
+    if (h->state != H_GOOD) {
+        r.detail = h->detail;
+        scan_result_set(&r, SCAN_CHECK_DNSBL, SCAN_ST_ERROR,
+                        h->state == H_BLOCKED ? SCAN_R_BLOCKED : SCAN_R_UNHEALTHY);
+        count_result(g, &r);
+        return;
     }
-    switch (j->a->status) {
-    case SCAN_DNS_NXDOMAIN:
-    case SCAN_DNS_NODATA:
-        st = SCAN_ST_CLEAN;
-        goto out;
-    case SCAN_DNS_OK:
-        break;
-    default:
-        why = scan_reason_of_dns(j->a->status);
-        goto out;
+    for (size_t i = 0; i < j->nq; i++)
+        list_dnsbl_verdict(l->e, j->q[i].ans, &f[i]);
+    size_t k = list_verdict_combine(f, j->nq);
+    const struct list_finding *v = &f[k];
+    for (size_t i = 0; i < v->in.ncodes; i++)
+        codes[i] = v->in.codes[i];
+    if (v->st == SCAN_ST_LISTED || v->why == SCAN_R_BLOCKED || v->klass == SCAN_CLASS_ALLOW) {
+        r.ncodes = v->in.ncodes;
+        r.codes = codes;
+        r.meanings = v->in.meanings;
     }
-    if (!interpret(l->e, j->a, &in)) {
-        why = SCAN_R_INVALID_ANSWER;
-        goto out;
-    }
-    for (size_t i = 0; i < in.ncodes; i++)
-        codes[i] = in.codes[i];
-    r.ncodes = in.ncodes;
-    r.codes = codes;
-    r.meanings = in.meanings;
-    switch (in.verdict) {
-    case LIST_V_LISTED:
-    case LIST_V_INFO:
-        st = SCAN_ST_LISTED;
-        r.klass = in.verdict == LIST_V_LISTED ? SCAN_CLASS_LISTING : SCAN_CLASS_INFO;
-        if (l->e->informational)
-            r.klass = SCAN_CLASS_INFO;
-        if (list_delist_url(l->e, j->t.text, delist, sizeof(delist)) == 0 && delist[0])
+    r.klass = v->klass;
+    r.detail = v->detail;
+    if (v->st == SCAN_ST_LISTED) {
+        if (j->nq > 1)
+            r.matched = looked_up(j->q[k].name, l->zone, matched, sizeof(matched));
+        if (list_delist_url(l->e, r.matched ? r.matched : j->t.text, delist, sizeof(delist)) == 0 &&
+            delist[0])
             r.delist_url = delist;
-        if (j->txt && j->txt->status == SCAN_DNS_OK) {
-            size_t o = 0;
-            for (size_t i = 0; i < j->txt->n && o + 4 < sizeof(txt); i++) {
-                const char *s = (const char *)j->txt->rr[i].txt;
-                size_t len = strnlen(s, j->txt->rr[i].txt_len); /* untrusted: cut at NUL */
-                if (i > 0) {
-                    memcpy(txt + o, " / ", 3);
-                    o += 3;
-                }
-                if (len > sizeof(txt) - o - 1)
-                    len = sizeof(txt) - o - 1;
-                memcpy(txt + o, s, len);
-                o += len;
-            }
-            txt[o] = '\0';
-            r.txt = txt;
-        }
-        break;
-    case LIST_V_ALLOW:
-        st = SCAN_ST_CLEAN;
-        r.klass = SCAN_CLASS_ALLOW;
-        break;
-    case LIST_V_CLEAN:
-        st = SCAN_ST_CLEAN;
-        break;
-    case LIST_V_REFUSAL:
-        why = SCAN_R_BLOCKED;
-        break;
-    case LIST_V_INVALID:
-        why = SCAN_R_INVALID_ANSWER;
-        break;
+        r.txt = join_txt(l, j->txt.ans, txt, sizeof(txt));
     }
-out:
-    scan_result_set(&r, SCAN_CHECK_DNSBL, st, why);
+    scan_result_set(&r, SCAN_CHECK_DNSBL, v->st, v->why);
     count_result(g, &r);
 }
 
@@ -527,71 +736,63 @@ static bool advance_check(struct eng *g, struct job *j)
     return true;
 }
 
-static void health_eval(struct eng *g, struct job *j)
+/* Start a job's questions: q[0..nq) of type A. */
+static int job_ask(struct eng *g, struct job *j)
+{
+    j->undecided = j->nq;
+    for (size_t i = 0; i < j->nq; i++) {
+        j->q[i].type = SCAN_TYPE_A;
+        int ret = ask_send(g, &j->q[i]);
+        if (ret != 0)
+            return ret;
+    }
+    return 0;
+}
+
+/* A probe's answer is in: judge it, or ask again later. @return true when the
+ * job is finished. */
+static bool health_step(struct eng *g, struct job *j)
 {
     struct elist *l = &g->lists[j->item];
-    struct list_interp in;
-    const struct scan_answer *a = j->a;
-    const char *zone = l->e->zone;
-    char problem[400] = "";
+    int ki = list_kind_index(j->tp->kind);
+    struct khealth *h = &l->h[ki];
+    char why[400];
 
-    memset(&in, 0, sizeof(in));
-    if (a->status == SCAN_DNS_OK && interpret(l->e, a, &in) && in.verdict == LIST_V_REFUSAL) {
-        const char *advice;
-        if (l->e->access == LIST_ACCESS_KEY)
-            advice = "check that the key is valid and its service is active";
-        else if (l->e->access == LIST_ACCESS_REGISTRATION)
-            advice = "register your resolver's public IP address with the list operator";
-        else if (strstr(zone, "spamhaus"))
-            advice = "query through your own recursive resolver or use a DQS key";
-        else
-            advice = "query through your own recursive resolver, not a public or ISP one";
-        if (!l->blocked)
-            snprintf(l->detail, sizeof(l->detail), "%s refuses this resolver (%s%s%s): %s", zone,
-                     in.codes[0], in.meanings[0] ? ", " : "", in.meanings[0] ? in.meanings[0] : "",
-                     advice);
-        l->healthy = false;
-        l->blocked = true;
-        return;
+    if (!g->in_health)
+        return true; /* the barrier is over: too late to count */
+    enum list_probe p = list_probe_judge(l->e, j->tp, j->q[0].ans, why, sizeof(why));
+    int64_t now = now_ms();
+    if (p == LIST_PROBE_NOANSWER && !stopping(g) && now < g->health_deadline) {
+        snprintf(h->noanswer, sizeof(h->noanswer), "%s", why);
+        int64_t wait = (int64_t)HEALTH_BACKOFF_MS << (j->retries < 4 ? j->retries : 4);
+        j->retries++;
+        ask_reset(&j->q[0]);
+        j->undecided = 1;
+        if (arm(g, &j->q[0], now + wait) != 0)
+            g->fatal = -ENOMEM;
+        return false;
     }
-    switch (a->status) {
-    case SCAN_DNS_OK:
-        if (!interpret(l->e, a, &in) || in.verdict == LIST_V_INVALID) {
-            char ip[INET_ADDRSTRLEN] = "?";
-            for (size_t i = 0; i < a->n; i++)
-                if (a->rr[i].type == SCAN_TYPE_A)
-                    inet_ntop(AF_INET, a->rr[i].a4, ip, sizeof(ip));
-            snprintf(problem, sizeof(problem),
-                     "answers %s (outside 127.0.0.0/8) for test point %s: the zone looks parked "
-                     "or hijacked; do not use it",
-                     ip, j->tp);
-        } else if (!j->tp_listed) {
-            snprintf(problem, sizeof(problem),
-                     "lists its negative test point %s (%s): it lists the world (a dead list or "
-                     "a wildcard); do not use it",
-                     j->tp, in.codes[0]);
-        }
+    SCAN_REQUIRE(h->pending > 0);
+    h->pending--;
+    switch (p) {
+    case LIST_PROBE_GOOD:
         break;
-    case SCAN_DNS_NXDOMAIN:
-    case SCAN_DNS_NODATA:
-        if (j->tp_listed)
-            snprintf(problem, sizeof(problem),
-                     "does not list its test point %s (RFC 5782): the list may be dead or "
-                     "empty, or it silently refuses this resolver",
-                     j->tp);
+    case LIST_PROBE_NOANSWER:
+        snprintf(h->noanswer, sizeof(h->noanswer), "%s", why);
         break;
-    default:
-        snprintf(problem, sizeof(problem),
-                 "test point %s: %s: the list or the resolver is not "
-                 "answering",
-                 j->tp, scan_dns_status_word(a->status));
+    case LIST_PROBE_BLOCKED:
+        if (h->state != H_BLOCKED)
+            snprintf(h->detail, sizeof(h->detail), "%s %s", l->e->zone, why);
+        h->state = H_BLOCKED;
+        break;
+    case LIST_PROBE_BAD:
+        if (h->state == H_UNKNOWN)
+            snprintf(h->detail, sizeof(h->detail), "%s %s", l->e->zone, why);
+        if (h->state != H_BLOCKED)
+            h->state = H_BAD;
         break;
     }
-    if (problem[0]) {
-        if (l->healthy || (!l->blocked && !l->detail[0]))
-            snprintf(l->detail, sizeof(l->detail), "%s %s", zone, problem);
-        l->healthy = false;
-    }
+    return true;
 }
 
 /* @return true when the job is finished. */
@@ -599,22 +800,26 @@ static bool advance(struct eng *g, struct job *j)
 {
     switch (j->kind) {
     case JOB_HEALTH:
-        g->lists[j->item].hpending--;
-        health_eval(g, j);
-        return true;
+        return health_step(g, j);
     case JOB_CHECK:
         return advance_check(g, j);
     case JOB_DNSBL:
         break;
     }
     struct elist *l = &g->lists[j->item];
-    if (!j->txt_asked && l->e->txt && j->a && j->a->status == SCAN_DNS_OK) {
-        struct list_interp in;
-        if (interpret(l->e, j->a, &in) &&
-            (in.verdict == LIST_V_LISTED || in.verdict == LIST_V_INFO)) {
+    if (!j->txt_asked && l->e->txt && health_of(l, &j->t)->state == H_GOOD) {
+        struct list_finding f[2];
+        for (size_t i = 0; i < j->nq; i++)
+            list_dnsbl_verdict(l->e, j->q[i].ans, &f[i]);
+        size_t k = list_verdict_combine(f, j->nq);
+        if (f[k].st == SCAN_ST_LISTED) {
             j->txt_asked = true;
-            if (submit(j, j->qname, SCAN_TYPE_TXT) == 0)
+            memcpy(j->txt.name, j->q[k].name, sizeof(j->txt.name));
+            j->txt.type = SCAN_TYPE_TXT;
+            j->undecided = 1;
+            if (ask_send(g, &j->txt) == 0)
                 return false;
+            j->undecided = 0;
         }
     }
     emit_dnsbl(g, j);
@@ -629,7 +834,17 @@ static void drain_ready(struct eng *g)
         if (!g->ready_head)
             g->ready_tail = NULL;
         j->queued = false;
-        if (advance(g, j))
+        if (!j->finished) {
+            if (j->kind != JOB_CHECK && j->undecided > 0)
+                continue; /* woken by a late send; still waiting */
+            if (!advance(g, j))
+                continue;
+            j->finished = true;
+            disarm(g, &j->q[0]);
+            disarm(g, &j->q[1]);
+            disarm(g, &j->txt);
+        }
+        if (job_outstanding(j) == 0 && j->pending == 0 && !j->queued)
             job_free(j);
     }
 }
@@ -686,7 +901,7 @@ static int fill_window(struct eng *g)
     const struct scan_engine_opts *o = g->o;
     size_t max_jobs = o->concurrency * 2 + 16;
 
-    while (!g->fatal && !(o->stop && *o->stop)) {
+    while (!g->fatal && !stopping(g)) {
         if (scan_resolver_inflight(o->resolver) >= o->concurrency || g->jobs >= max_jobs)
             return -1;
         if (!g->have_cur) {
@@ -715,7 +930,8 @@ static int fill_window(struct eng *g)
                 g->cur_item++;
                 continue;
             }
-            if (l->healthy && l->rate > 0) {
+            bool healthy = health_of(l, &g->cur)->state == H_GOOD;
+            if (healthy && l->rate > 0) {
                 refill_tokens(l);
                 if (l->tokens < 1) {
                     int ms = (int)((1 - l->tokens) * 1000 / l->rate) + 1;
@@ -728,22 +944,30 @@ static int fill_window(struct eng *g)
                 return -1;
             j->t = g->cur;
             g->cur_item++;
-            if (!l->healthy) {
+            if (!healthy) {
                 emit_dnsbl(g, j);
                 job_free(j);
                 continue;
             }
+            bool both = l->e->domain_mode == LIST_DOMAIN_BOTH && j->t.type == SCAN_T_DOMAIN;
             int r = scan_qname(&j->t, l->zone, l->e->domain_mode == LIST_DOMAIN_REGISTRABLE,
-                               j->qname, sizeof(j->qname));
+                               j->q[0].name, sizeof(j->q[0].name));
+            j->nq = 1;
+            if (r == 0 && both &&
+                scan_qname(&j->t, l->zone, 1, j->q[1].name, sizeof(j->q[1].name)) == 0 &&
+                strcmp(j->q[0].name, j->q[1].name) != 0)
+                j->nq = 2;
             if (r != 0) {
                 /* A name too long for this zone cannot be listed there. */
-                j->a = scan_answer_new_status(SCAN_DNS_NXDOMAIN, SCAN_TYPE_A);
+                j->q[0].ans = scan_answer_new_status(SCAN_DNS_NXDOMAIN, SCAN_TYPE_A);
+                j->q[0].decided = true;
+                if (!j->q[0].ans)
+                    g->fatal = -ENOMEM;
                 ready_push(g, j);
                 continue;
             }
-            if (submit(j, j->qname, SCAN_TYPE_A) != 0) {
+            if (job_ask(g, j) != 0) {
                 g->fatal = -ENOMEM;
-                job_free(j);
                 return -1;
             }
             continue;
@@ -773,55 +997,121 @@ static int fill_window(struct eng *g)
 
 /* ---- health --------------------------------------------------------------- */
 
-static int run_health(struct eng *g)
+static int64_t health_deadline_ms(const struct eng *g)
 {
-    const struct scan_engine_opts *o = g->o;
-    for (size_t i = 0; i < o->nlists; i++) {
+    int64_t t = (int64_t)(g->o->timeout_ms > 0 ? g->o->timeout_ms : 2000) * HEALTH_DEADLINE_X;
+    return t < HEALTH_DEADLINE_MIN_MS ? HEALTH_DEADLINE_MIN_MS : t;
+}
+
+static bool health_done(const struct eng *g)
+{
+    for (size_t i = 0; i < g->o->nlists; i++)
+        for (int k = 0; k < 3; k++)
+            if (g->lists[i].h[k].pending > 0)
+                return false;
+    return true;
+}
+
+/* Ask the test points of every (list, kind) the run will query. */
+static int start_probes(struct eng *g)
+{
+    for (size_t i = 0; i < g->o->nlists; i++) {
         struct elist *l = &g->lists[i];
         for (size_t k = 0; k < l->e->ntps; k++) {
             const struct list_test_point *tp = &l->e->tps[k];
+            int ki = list_kind_index(tp->kind);
+            if (ki < 0 || !(l->e->kinds & tp->kind) || g->kinds_present[ki] == 0)
+                continue;
+            struct khealth *h = &l->h[ki];
             struct job *j = job_new(g, JOB_HEALTH, i);
             if (!j)
                 return -ENOMEM;
-            j->tp = tp->point;
-            j->tp_listed = tp->listed;
-            l->hpending++;
-            if (list_test_point_qname(tp, l->zone, j->qname, sizeof(j->qname)) != 0 ||
-                submit(j, j->qname, SCAN_TYPE_A) != 0) {
-                l->hpending--;
+            j->tp = tp;
+            j->nq = 1;
+            if (list_test_point_qname(tp, l->zone, j->q[0].name, sizeof(j->q[0].name)) != 0) {
+                /* A point that cannot be asked proves nothing: never trust the kind. */
+                if (h->state == H_UNKNOWN)
+                    snprintf(h->detail, sizeof(h->detail),
+                             "%s: test point %s cannot be asked under this zone (the name is "
+                             "too long or not of its kind's form)",
+                             l->e->zone, tp->point);
+                if (h->state != H_BLOCKED)
+                    h->state = H_BAD;
                 job_free(j);
                 continue;
             }
+            h->pending++;
+            if (job_ask(g, j) != 0)
+                return -ENOMEM;
         }
     }
-    while (g->jobs > 0 && !g->fatal && !(o->stop && *o->stop)) {
-        int ret = scan_resolver_poll(o->resolver, 100);
-        if (ret < 0)
-            return ret;
+    return 0;
+}
+
+static int run_health(struct eng *g)
+{
+    const struct scan_engine_opts *o = g->o;
+    int ret = 0;
+
+    g->in_health = true;
+    g->health_deadline = now_ms() + health_deadline_ms(g);
+    for (size_t i = 0; i < o->nlists; i++)
+        for (int k = 0; k < 3; k++)
+            g->lists[i].h[k].probed = (g->lists[i].e->kinds & (1u << k)) && g->kinds_present[k];
+    ret = start_probes(g);
+    while (ret == 0 && !health_done(g) && !g->fatal && !stopping(g) &&
+           now_ms() < g->health_deadline) {
+        drain_ready(g);
+        if (health_done(g))
+            break;
+        int wait = timer_wait(g);
+        ret = scan_resolver_poll(o->resolver, wait >= 0 && wait < 100 ? wait : 100);
+        fire_timers(g);
         drain_ready(g);
     }
-    /* Stopped (or failed) before every test point answered: those lists were not
-     * shown to be healthy, so they are not reported as such. */
+    bool interrupted = stopping(g) || g->fatal || ret < 0;
+    g->in_health = false;
+    g->next_due = 1; /* walk once: abandon probes waiting to be asked again */
+    fire_timers(g);
+    drain_ready(g);
+
     for (size_t i = 0; i < o->nlists; i++) {
         struct elist *l = &g->lists[i];
-        if (l->hpending > 0 && l->healthy) {
-            l->healthy = false;
-            snprintf(l->detail, sizeof(l->detail),
-                     "%s: the health check did not finish (the run was interrupted)", l->e->zone);
+        for (int k = 0; k < 3; k++) {
+            struct khealth *h = &l->h[k];
+            if (!h->probed)
+                continue;
+            if (h->state == H_UNKNOWN && h->pending > 0) {
+                if (interrupted)
+                    snprintf(h->detail, sizeof(h->detail),
+                             "%s: the health check did not finish (the run was interrupted)",
+                             l->e->zone);
+                else
+                    snprintf(h->detail, sizeof(h->detail),
+                             "%s: health not established: its %s test points did not answer "
+                             "within %d s (%s)",
+                             l->e->zone, list_kind_word(1u << k),
+                             (int)(health_deadline_ms(g) / 1000),
+                             h->noanswer[0] ? h->noanswer : "no answer");
+            } else if (h->state == H_UNKNOWN) {
+                h->state = H_GOOD;
+            }
+            h->pending = 0;
+            struct scan_health sh = {.list = l->e->zone,
+                                     .list_id = l->e->id,
+                                     .kind = list_kind_word(1u << k),
+                                     .healthy = h->state == H_GOOD};
+            if (!sh.healthy) {
+                sh.why = h->state == H_BLOCKED ? SCAN_R_BLOCKED : SCAN_R_UNHEALTHY;
+                sh.reason = scan_reason_word(sh.why);
+                sh.detail = h->detail;
+                g->st->unhealthy_lists++;
+            }
+            if (o->on_health)
+                o->on_health(o->arg, &sh);
         }
     }
-    for (size_t i = 0; i < o->nlists; i++) {
-        struct elist *l = &g->lists[i];
-        struct scan_health h = {.list = l->e->zone, .list_id = l->e->id, .healthy = l->healthy};
-        if (!l->healthy) {
-            h.reason = l->blocked ? "blocked" : "unhealthy";
-            h.detail = l->detail;
-            g->st->unhealthy_lists++;
-        }
-        if (o->on_health)
-            o->on_health(o->arg, &h);
-    }
-    return g->fatal;
+    return ret < 0 ? ret : g->fatal;
 }
 
 /* ---- the run ---------------------------------------------------------------- */
@@ -858,10 +1148,12 @@ int scan_engine_run(const struct scan_engine_opts *o, struct scan_targets *ts, u
     g.ts = ts;
     g.st = st;
     g.total = total;
+    g.srtt = -1;
     g.nitems = o->nlists + SLOT_SPF_AUTH0 + o->nspf_domains;
     clock_gettime(CLOCK_MONOTONIC, &g.start);
     g.last_progress = g.start;
     uint64_t sent0 = scan_resolver_sent(o->resolver);
+    scan_targets_count_by_type(ts, g.kinds_present);
 
     g.lists = calloc(o->nlists ? o->nlists : 1, sizeof(*g.lists));
     g.buckets = calloc(CACHE_BUCKETS, sizeof(*g.buckets));
@@ -873,7 +1165,6 @@ int scan_engine_run(const struct scan_engine_opts *o, struct scan_targets *ts, u
         struct elist *l = &g.lists[i];
         l->e = o->lists[i];
         l->zone = o->zones[i];
-        l->healthy = true;
         l->rate = o->rate < 0 ? l->e->rate : o->rate;
         l->tokens = 1;
         clock_gettime(CLOCK_MONOTONIC, &l->last);
@@ -893,21 +1184,25 @@ int scan_engine_run(const struct scan_engine_opts *o, struct scan_targets *ts, u
             ret = g.fatal;
             break;
         }
-        bool stopping = o->stop && *o->stop;
-        if ((g.targets_done || stopping) && g.jobs == 0)
+        if ((g.targets_done || stopping(&g)) && g.jobs == 0)
             break;
+        int tw = timer_wait(&g);
+        if (tw >= 0 && (wait < 0 || tw < wait))
+            wait = tw;
         int r = scan_resolver_poll(o->resolver, wait >= 0 ? wait : 100);
         if (r < 0) {
             ret = r;
             break;
         }
+        fire_timers(&g);
         progress(&g, false);
     }
     progress(&g, true);
-    st->complete = ret == 0 && g.targets_done && !(o->stop && *o->stop);
+    st->complete = ret == 0 && g.targets_done && !stopping(&g);
 out:
-    /* Jobs still alive (fatal error) are released when the resolver is freed by
-     * the caller: their callbacks would touch freed jobs, so drain them here. */
+    /* Jobs still alive (fatal error, interrupted run) hold sends in flight whose
+     * callbacks point at them: let every send complete before the state goes. */
+    g.in_health = false;
     while (g.jobs > 0 && scan_resolver_inflight(o->resolver) > 0) {
         if (scan_resolver_poll(o->resolver, 100) < 0)
             break;
@@ -916,6 +1211,7 @@ out:
     st->queries = scan_resolver_sent(o->resolver) - sent0;
     st->seconds = elapsed_s(&g.start);
     cache_free_all(&g);
+    free(g.armed);
     free(g.lists);
     return ret;
 }

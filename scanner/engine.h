@@ -56,6 +56,8 @@ struct scan_engine_opts {
     const char *const *spf_domains; /**< borrowed: --spf-domain values */
     size_t nspf_domains;
     size_t concurrency; /**< queries in flight at most, >= 1 */
+    int timeout_ms;     /**< the resolver's first-try timeout: the most the engine waits
+                             before it sends a question again (0: 2000) */
     double rate;        /**< < 0: catalog rates; 0: none; > 0: this qps for all */
     void (*on_result)(void *arg, const struct scan_result *r);
     void (*on_health)(void *arg, const struct scan_health *h);
