@@ -484,3 +484,73 @@ void scan_answer_free(struct scan_answer *a)
 {
     free(a);
 }
+
+int scan_query_encode(const char *name, uint16_t type, uint8_t *out, size_t cap, size_t *len)
+{
+    uint8_t wire[255];
+    size_t w = 0, lab = 0; /* lab: where the current label's length byte is */
+    const char *p = name;
+
+    if (!name || !out || !len)
+        return -EINVAL;
+    if (*p == '\0' || (p[0] == '.' && p[1] == '\0')) {
+        wire[w++] = 0; /* the root */
+        goto done;
+    }
+    wire[w++] = 0;
+    while (*p) {
+        uint8_t c;
+        if (*p == '.') {
+            if (wire[lab] == 0)
+                return -EINVAL; /* empty label */
+            p++;
+            if (*p == '\0')
+                break; /* one trailing dot */
+            if (w >= sizeof(wire))
+                return -EINVAL;
+            lab = w;
+            wire[w++] = 0;
+            continue;
+        }
+        if (*p == '\\') {
+            p++;
+            if (p[0] >= '0' && p[0] <= '9') {
+                if (!(p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9'))
+                    return -EINVAL;
+                int v = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+                if (v > 255)
+                    return -EINVAL;
+                c = (uint8_t)v;
+                p += 3;
+            } else if (*p) {
+                c = (uint8_t)*p++;
+            } else {
+                return -EINVAL;
+            }
+        } else {
+            c = (uint8_t)*p++;
+        }
+        if (wire[lab] == 63 || w >= sizeof(wire) - 1)
+            return -EINVAL;
+        wire[lab]++;
+        wire[w++] = c;
+    }
+    if (wire[lab] == 0)
+        return -EINVAL;
+    if (w >= sizeof(wire))
+        return -EINVAL;
+    wire[w++] = 0;
+done:
+    if (cap < 12 + w + 4)
+        return -ENOSPC;
+    memset(out, 0, 12);
+    out[2] = 0x01; /* RD */
+    out[5] = 1;    /* QDCOUNT */
+    memcpy(out + 12, wire, w);
+    out[12 + w] = (uint8_t)(type >> 8);
+    out[13 + w] = (uint8_t)type;
+    out[14 + w] = 0;
+    out[15 + w] = 1; /* class IN */
+    *len = 12 + w + 4;
+    return 0;
+}

@@ -130,6 +130,18 @@ struct scan_answer *scan_answer_new_status(enum scan_dns_status status, uint16_t
 struct scan_answer *scan_answer_build(enum scan_dns_status status, uint16_t qtype,
                                       const struct scan_rr *rr, size_t n);
 
+/**
+ * Encode a query (one question, class IN, RD set, ID 0) for the name @p name in
+ * the presentation form this module produces: labels separated by '.', and
+ * inside a label "\DDD" (a decimal byte) or "\X" (the byte X, e.g. "\." for a
+ * dot inside a label). The wire name is exactly the name meant: nothing is
+ * re-parsed later (c-ares 1.18's own encoder mangles "\DDD").
+ * @param[out] out  the query bytes; @p len receives their count
+ * @return 0; -EINVAL for an empty label, a bad escape, a label over 63 bytes or a
+ *         name over 255 wire bytes; -ENOSPC when @p cap is too small.
+ */
+int scan_query_encode(const char *name, uint16_t type, uint8_t *out, size_t cap, size_t *len);
+
 /** Free an answer; NULL is a no-op. */
 void scan_answer_free(struct scan_answer *a);
 

@@ -323,6 +323,8 @@ static void disarm(struct eng *g, struct ask *a)
 static void on_ask_answer(void *arg, struct scan_answer *ans, int cancelled);
 
 /* Send the question once more (or for the first time). */
+static void ask_decide(struct ask *a, struct scan_answer *ans);
+
 static int ask_send(struct eng *g, struct ask *a)
 {
     int64_t now = now_ms();
@@ -332,6 +334,16 @@ static int ask_send(struct eng *g, struct ask *a)
     a->outstanding++;
     a->due_ms = 0;
     int ret = scan_resolver_query(g->o->resolver, a->name, a->type, on_ask_answer, a);
+    if (ret == -EINVAL && !a->decided) {
+        /* A name with no wire form is never asked under another name: it is an
+         * invalid question, decided at once. */
+        a->outstanding--;
+        struct scan_answer *bad = scan_answer_new_status(SCAN_DNS_BADRESP, a->type);
+        if (!bad)
+            return -ENOMEM;
+        ask_decide(a, bad);
+        return 0;
+    }
     if (ret != 0) {
         a->outstanding--;
         return ret;
@@ -522,6 +534,16 @@ static int cache_fetch(struct job *j, const char *name, uint16_t type)
     c->waiters = w;
     j->pending++;
     int ret = scan_resolver_query(g->o->resolver, name, type, on_cache_answer, c);
+    if (ret == -EINVAL) {
+        /* No wire form: answered as garbage, never asked under another name. */
+        j->pending--;
+        c->waiters = NULL;
+        free(w);
+        if (c->kept)
+            g->kept--;
+        centry_unlink_free(c);
+        return scan_view_put(j->view, name, type, scan_answer_new_status(SCAN_DNS_BADRESP, type));
+    }
     if (ret != 0) {
         j->pending--;
         c->waiters = NULL;

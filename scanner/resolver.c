@@ -300,6 +300,11 @@ static void query_cb(void *arg, int status, int timeouts, unsigned char *abuf, i
 int scan_resolver_query(struct scan_resolver *r, const char *name, uint16_t type, scan_query_cb cb,
                         void *arg)
 {
+    uint8_t q[12 + 255 + 4];
+    size_t qlen;
+    int ret = scan_query_encode(name, type, q, sizeof(q), &qlen);
+    if (ret != 0)
+        return ret;
     struct pending *p = malloc(sizeof(*p));
     if (!p)
         return -ENOMEM;
@@ -310,9 +315,10 @@ int scan_resolver_query(struct scan_resolver *r, const char *name, uint16_t type
     r->inflight++;
     r->sent++;
     struct chan *c = &r->chans[r->next++ % r->nchans];
-    /* May call query_cb synchronously (e.g. ENOMEM, bad name): that is fine, the
-     * callback contract is "exactly once". */
-    ares_query(c->ch, name, 1 /* C_IN */, type, query_cb, p);
+    /* Our own encoding, sent as it is: ares_query() would re-parse the name and
+     * turn "\\DDD" escapes into other bytes. c-ares sets the ID. May call
+     * query_cb synchronously (e.g. ENOMEM): the contract is "exactly once". */
+    ares_send(c->ch, q, (int)qlen, query_cb, p);
     return 0;
 }
 

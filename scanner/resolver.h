@@ -68,8 +68,12 @@ int scan_resolver_new(const struct scan_resolver_opts *o, struct scan_resolver *
 void scan_resolver_free(struct scan_resolver *r);
 
 /**
- * Submit a query (class IN, RD set). @p name is copied.
- * @return 0 (the callback will run exactly once) or -ENOMEM (it will not).
+ * Submit a query (class IN, RD set) for @p name in presentation form (see
+ * scan_query_encode(): "\\DDD" and "\\." are the bytes they stand for, so a name
+ * read from a reply is asked under exactly its wire name). @p name is copied.
+ * @return 0 (the callback will run exactly once); -EINVAL for a name that has no
+ *         wire form (empty label, bad escape, too long): nothing was sent and the
+ *         callback will not run; -ENOMEM (it will not either).
  */
 int scan_resolver_query(struct scan_resolver *r, const char *name, uint16_t type, scan_query_cb cb,
                         void *arg);

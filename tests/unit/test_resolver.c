@@ -5,6 +5,7 @@
  * Unit tests for --resolver parsing (the one pure function of the resolver core).
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <string.h>
 
 #include "scanner/err.h"
@@ -41,5 +42,69 @@ Test(resolver, bad_addresses_say_why)
                      "'%s' should be rejected", bad[i]);
         cr_assert_not_null(why);
         cr_assert_gt(strlen(why), 5);
+    }
+}
+
+/* Queries are encoded by us, so a name read from a reply is asked under exactly
+ * its own wire name: "\DDD" and "\." are the bytes they stand for. */
+Test(resolver, query_names_keep_their_wire_form)
+{
+    static const struct {
+        const char *name;
+        const char *wire; /* the wire name, length-prefixed, as a C string */
+        size_t wlen;
+    } t[] = {
+        {"a.example.test", "\001a\007example\004test", 15},
+        {"a\\.b.test", "\003a.b\004test", 9},
+        {"\\065bc.test.", "\003Abc\004test", 9},
+        {"x\\000y.test", "\003x\000y\004test", 9},
+        {"x\\\\y.test", "\003x\\y\004test", 9},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        uint8_t q[300];
+        size_t n = 0;
+        cr_assert_eq(scan_query_encode(t[i].name, SCAN_TYPE_A, q, sizeof(q), &n), 0, "%s",
+                     t[i].name);
+        cr_assert_eq(n, 12 + t[i].wlen + 1 + 4, "%s: length", t[i].name);
+        cr_assert_eq(memcmp(q + 12, t[i].wire, t[i].wlen), 0, "%s: wire name", t[i].name);
+        cr_assert_eq(q[12 + t[i].wlen], 0, "%s: root label", t[i].name);
+        cr_assert_eq(q[2], 0x01, "RD set");
+        cr_assert_eq(q[5], 1, "one question");
+    }
+}
+
+Test(resolver, query_names_without_wire_form_are_rejected)
+{
+    char long_label[80];
+    memset(long_label, 'a', 64);
+    strcpy(long_label + 64, ".test");
+    char long_name[300];
+    for (int i = 0; i < 130; i++)
+        memcpy(long_name + 2 * i, "a.", 2);
+    strcpy(long_name + 260, "test");
+    const char *bad[] = {"a..test", ".a.test",  "a\\25.test", "a\\256.test",
+                         "a\\",     long_label, long_name};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        uint8_t q[600];
+        size_t n = 0;
+        cr_expect_eq(scan_query_encode(bad[i], SCAN_TYPE_A, q, sizeof(q), &n), -EINVAL, "%s",
+                     bad[i]);
+    }
+}
+
+/* What the decoder prints is what the encoder reads back: a round trip. */
+Test(resolver, decoded_names_round_trip)
+{
+    const char *names[] = {"a\\046b.example.test", "\\001\\255x.test", "plain.test"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        uint8_t q[300];
+        size_t n = 0;
+        cr_assert_eq(scan_query_encode(names[i], SCAN_TYPE_A, q, sizeof(q), &n), 0);
+        q[2] |= 0x80; /* make it a reply: NOERROR, no records */
+        struct scan_answer *a = NULL;
+        cr_assert_eq(scan_answer_parse(q, n, SCAN_TYPE_A, &a), 0);
+        cr_assert_eq(a->status, SCAN_DNS_NODATA);
+        cr_expect_str_eq(a->canon, names[i]);
+        scan_answer_free(a);
     }
 }
