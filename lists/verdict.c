@@ -148,6 +148,26 @@ static bool has_code(const struct scan_answer *a, uint32_t code)
     return false;
 }
 
+/*
+ * The refusal code of a blocked answer, interpreted alone. The report in a
+ * finding lists the smallest codes first and keeps LIST_MAX_CODES of them, so
+ * its first code may be a listing beside the refusal (127.0.0.2 before
+ * 127.255.255.254), and the refusal may not be kept at all (after 16 others).
+ */
+static bool refusal_code(const struct list_entry *e, const struct scan_answer *a,
+                         struct list_interp *out)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        if (a->rr[i].type != SCAN_TYPE_A)
+            continue;
+        uint32_t addr = ((uint32_t)a->rr[i].a4[0] << 24) | ((uint32_t)a->rr[i].a4[1] << 16) |
+                        ((uint32_t)a->rr[i].a4[2] << 8) | a->rr[i].a4[3];
+        if (list_interpret(e, &addr, 1, out) == 0 && out->verdict == LIST_V_REFUSAL)
+            return true;
+    }
+    return false;
+}
+
 enum list_probe list_probe_judge(const struct list_entry *e, const struct list_test_point *tp,
                                  const struct scan_answer *a, char *why, size_t len)
 {
@@ -159,12 +179,17 @@ enum list_probe list_probe_judge(const struct list_entry *e, const struct list_t
     if (list_dnsbl_verdict(e, a, &v) != 0)
         return LIST_PROBE_NOANSWER;
     if (v.st == SCAN_ST_ERROR && v.why == SCAN_R_BLOCKED) {
-        snprintf(why, len, "refuses this resolver (%s%s%s): %s", v.in.codes[0],
-                 v.in.meanings[0] ? ", " : "", v.in.meanings[0] ? v.in.meanings[0] : "",
+        struct list_interp r;
+        const struct list_interp *in = refusal_code(e, a, &r) ? &r : &v.in;
+        snprintf(why, len, "refuses this resolver (%s%s%s): %s", in->codes[0],
+                 in->meanings[0] ? ", " : "", in->meanings[0] ? in->meanings[0] : "",
                  refusal_advice(e));
         return LIST_PROBE_BLOCKED;
     }
-    if (v.st == SCAN_ST_ERROR && v.why != SCAN_R_INVALID_ANSWER) {
+    /* A DNS failure, garbage (BADRESP) included, is no answer yet: ask again. Only an
+     * answer that decodes and is wrong in shape (stray records, outside 127/8...) is BAD. */
+    if (v.st == SCAN_ST_ERROR && a->status != SCAN_DNS_OK && a->status != SCAN_DNS_NODATA &&
+        a->status != SCAN_DNS_NXDOMAIN) {
         /* Barracuda answers SERVFAIL, not a code, to resolvers it does not know. */
         const char *hint = e->access == LIST_ACCESS_REGISTRATION && v.why != SCAN_R_TIMEOUT
                                ? ": if it persists, register your resolver's public IP address "

@@ -164,6 +164,197 @@ Test(dnsmsg, mx_and_escaped_names)
     scan_answer_free(d);
 }
 
+/* ----------------------------------------- stray records, TC, answer-section cap */
+
+/* A record owned by the question name with the given type and class, rdata 127.0.0.2. */
+#define RR4(type, klass) 0xc0, 0x0c, 0, (type), 0, (klass), 0, 0, 0, 60, 0, 4, 127, 0, 0, 2
+/* "other.test" A IN 127.0.0.2 (a name outside the question and the chain). */
+#define OTHER_A                                                                                    \
+    5, 'o', 't', 'h', 'e', 'r', 4, 't', 'e', 's', 't', 0, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0,   \
+        0, 2
+/* AAAA owned by the question name: ::ffff:127.0.0.2. */
+#define AAAA_RR                                                                                    \
+    0xc0, 0x0c, 0, 28, 0, 1, 0, 0, 0, 60, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, \
+        0, 2
+/* RRSIG owned by the question name; opaque rdata (the decoder never reads it). */
+#define RRSIG_RR 0xc0, 0x0c, 0, 46, 0, 1, 0, 0, 0, 60, 0, 4, 0xde, 0xad, 0xbe, 0xef
+/* DNAME owned by "zen.test" (offset 12 + 10) to "x.test". */
+#define DNAME_RR 0xc0, 22, 0, 39, 0, 1, 0, 0, 0, 60, 0, 8, 1, 'x', 4, 't', 'e', 's', 't', 0
+/* CNAME from the question name to "x.test", and "x.test" A 127.0.0.3 (pointer to it). */
+#define CNAME_X 0xc0, 0x0c, 0, 5, 0, 1, 0, 0, 0, 9, 0, 8, 1, 'x', 4, 't', 'e', 's', 't', 0
+#define X_A(at) 0xc0, (at), 0, 1, 0, 1, 0, 0, 0, 9, 0, 4, 127, 0, 0, 3
+
+/* Offset of the CNAME target "x.test" in {HDR, QNAME, QA, CNAME_X, ...}: 12 + 20 + 4 + 12. */
+#define X_AT 48
+
+struct stray_case {
+    const char *name;
+    const uint8_t *pkt;
+    size_t len;
+    enum scan_dns_status st;
+    size_t n, nstray, ncname;
+};
+
+#define PKT(...) (const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__})
+
+Test(dnsmsg, stray_records_counted)
+{
+    const struct stray_case t[] = {
+        {"only the asked records", PKT(HDR(0, 2), QNAME, QA, ARR(2), ARR(4)), SCAN_DNS_OK, 2, 0, 0},
+        {"another owner name beside a record", PKT(HDR(0, 2), QNAME, QA, ARR(2), OTHER_A),
+         SCAN_DNS_OK, 1, 1, 0},
+        {"another owner name alone", PKT(HDR(0, 1), QNAME, QA, OTHER_A), SCAN_DNS_NODATA, 0, 1, 0},
+        {"class CH", PKT(HDR(0, 1), QNAME, QA, RR4(1, 3)), SCAN_DNS_NODATA, 0, 1, 0},
+        {"class CH beside class IN", PKT(HDR(0, 2), QNAME, QA, ARR(2), RR4(1, 3)), SCAN_DNS_OK, 1,
+         1, 0},
+        {"class ANY", PKT(HDR(0, 1), QNAME, QA, RR4(1, 255)), SCAN_DNS_NODATA, 0, 1, 0},
+        {"AAAA to an A question", PKT(HDR(0, 1), QNAME, QA, AAAA_RR), SCAN_DNS_NODATA, 0, 1, 0},
+        {"AAAA and TXT beside A", PKT(HDR(0, 3), QNAME, QA, AAAA_RR, ARR(2), RR4(16, 1)),
+         SCAN_DNS_OK, 1, 2, 0},
+        {"RRSIG is not stray", PKT(HDR(0, 2), QNAME, QA, ARR(2), RRSIG_RR), SCAN_DNS_OK, 1, 0, 0},
+        {"DNAME is not stray", PKT(HDR(0, 2), QNAME, QA, DNAME_RR, ARR(2)), SCAN_DNS_OK, 1, 0, 0},
+        {"RRSIG alone: NODATA, nothing stray", PKT(HDR(0, 1), QNAME, QA, RRSIG_RR), SCAN_DNS_NODATA,
+         0, 0, 0},
+        {"the CNAME chain is not stray", PKT(HDR(0, 2), QNAME, QA, CNAME_X, X_A(X_AT)), SCAN_DNS_OK,
+         1, 0, 1},
+        {"CNAME to a name without A", PKT(HDR(0, 1), QNAME, QA, CNAME_X), SCAN_DNS_NODATA, 0, 0, 1},
+        {"A for the question name beside its CNAME",
+         PKT(HDR(0, 3), QNAME, QA, CNAME_X, X_A(X_AT), ARR(2)), SCAN_DNS_OK, 1, 1, 1},
+        {"NXDOMAIN: the answer section is not read", PKT(HDR(3, 1), QNAME, QA, OTHER_A),
+         SCAN_DNS_NXDOMAIN, 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        struct scan_answer *a = NULL;
+        cr_assert_eq(scan_answer_parse(t[i].pkt, t[i].len, SCAN_TYPE_A, &a), 0);
+        cr_expect_eq(a->status, t[i].st, "%s: status %s", t[i].name,
+                     scan_dns_status_word(a->status));
+        cr_expect_eq(a->n, t[i].n, "%s: n %zu", t[i].name, a->n);
+        cr_expect_eq(a->nstray, t[i].nstray, "%s: nstray %zu", t[i].name, a->nstray);
+        cr_expect_eq(a->ncname, t[i].ncname, "%s: ncname %zu", t[i].name, a->ncname);
+        cr_expect_eq(a->tc, 0, "%s", t[i].name);
+        scan_answer_free(a);
+    }
+}
+
+/* An AAAA question: the A records are the stray ones. */
+Test(dnsmsg, stray_depends_on_the_question_type)
+{
+    const uint8_t pkt[] = {HDR(0, 2), QNAME, 0, 28, 0, 1, AAAA_RR, ARR(2)};
+    struct scan_answer *a = NULL;
+    cr_assert_eq(scan_answer_parse(pkt, sizeof(pkt), SCAN_TYPE_AAAA, &a), 0);
+    cr_expect_eq(a->status, SCAN_DNS_OK);
+    cr_expect_eq(a->n, 1);
+    cr_expect_eq(a->nstray, 1);
+    scan_answer_free(a);
+}
+
+Test(dnsmsg, tc_flag)
+{
+    /* Byte 2 of the header: QR (0x80), TC (0x02), RD (0x01). */
+    const uint8_t with_rr[] = {0x12, 0x34, 0x83, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, QNAME, QA, ARR(2)};
+    const uint8_t empty[] = {0x12, 0x34, 0x83, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, QNAME, QA};
+    const uint8_t nx[] = {0x12, 0x34, 0x83, 0x83, 0, 1, 0, 0, 0, 0, 0, 0, QNAME, QA};
+    const uint8_t clear[] = {HDR(0, 1), QNAME, QA, ARR(2)};
+    struct scan_answer *a = NULL;
+
+    cr_assert_eq(scan_answer_parse(with_rr, sizeof(with_rr), SCAN_TYPE_A, &a), 0);
+    cr_expect_eq(a->status, SCAN_DNS_OK);
+    cr_expect_eq(a->n, 1);
+    cr_expect_eq(a->tc, 1);
+    scan_answer_free(a);
+
+    cr_assert_eq(scan_answer_parse(empty, sizeof(empty), SCAN_TYPE_A, &a), 0);
+    cr_expect_eq(a->status, SCAN_DNS_NODATA);
+    cr_expect_eq(a->tc, 1);
+    scan_answer_free(a);
+
+    cr_assert_eq(scan_answer_parse(nx, sizeof(nx), SCAN_TYPE_A, &a), 0);
+    cr_expect_eq(a->status, SCAN_DNS_NXDOMAIN);
+    cr_expect_eq(a->tc, 1);
+    scan_answer_free(a);
+
+    cr_assert_eq(scan_answer_parse(clear, sizeof(clear), SCAN_TYPE_A, &a), 0);
+    cr_expect_eq(a->tc, 0);
+    scan_answer_free(a);
+
+    struct scan_answer *s = scan_answer_new_status(SCAN_DNS_TIMEOUT, SCAN_TYPE_A);
+    cr_expect_eq(s->tc, 0);
+    cr_expect_eq(s->nstray, 0);
+    scan_answer_free(s);
+}
+
+/* A reply of @p an A records 127.0.<i / 256>.<i % 256>, all for the question name. */
+static size_t many_a(uint8_t *buf, size_t cap, unsigned an)
+{
+    const uint8_t head[] = {HDR(0, 0), QNAME, QA};
+    size_t n = sizeof(head);
+    cr_assert_leq(n + (size_t)an * 16, cap);
+    memcpy(buf, head, n);
+    buf[6] = (uint8_t)(an >> 8);
+    buf[7] = (uint8_t)(an & 0xff);
+    for (unsigned i = 0; i < an; i++) {
+        const uint8_t rr[] = {0xc0,
+                              0x0c,
+                              0,
+                              1,
+                              0,
+                              1,
+                              0,
+                              0,
+                              0,
+                              60,
+                              0,
+                              4,
+                              127,
+                              0,
+                              (uint8_t)(i >> 8),
+                              (uint8_t)(i & 0xff)};
+        memcpy(buf + n, rr, sizeof(rr));
+        n += sizeof(rr);
+    }
+    return n;
+}
+
+Test(dnsmsg, answer_section_cap)
+{
+    static uint8_t buf[12 + 24 + 16 * 520];
+    struct scan_answer *a = NULL;
+
+    size_t len = many_a(buf, sizeof(buf), SCAN_ANSWER_MAX_RRS);
+    cr_assert_eq(scan_answer_parse(buf, len, SCAN_TYPE_A, &a), 0);
+    cr_expect_eq(a->status, SCAN_DNS_OK, "512 records are an answer");
+    cr_expect_eq(a->n, SCAN_ANSWER_MAX_RRS);
+    cr_expect_eq(a->rr[511].a4[2], 1);
+    cr_expect_eq(a->rr[511].a4[3], 255);
+    scan_answer_free(a);
+
+    len = many_a(buf, sizeof(buf), SCAN_ANSWER_MAX_RRS + 1);
+    cr_assert_eq(scan_answer_parse(buf, len, SCAN_TYPE_A, &a), 0);
+    cr_expect_eq(a->status, SCAN_DNS_BADRESP, "513 records are garbage, not cut");
+    cr_expect_eq(a->n, 0);
+    scan_answer_free(a);
+}
+
+Test(dnsmsg, dup_keeps_nstray_and_tc)
+{
+    const uint8_t pkt[] = {0x12, 0x34, 0x83, 0x80,  0,  1,      0,       3,      0,
+                           0,    0,    0,    QNAME, QA, ARR(2), OTHER_A, AAAA_RR};
+    struct scan_answer *a = NULL;
+    cr_assert_eq(scan_answer_parse(pkt, sizeof(pkt), SCAN_TYPE_A, &a), 0);
+    cr_assert_eq(a->status, SCAN_DNS_OK);
+    cr_assert_eq(a->nstray, 2);
+    cr_assert_eq(a->tc, 1);
+    struct scan_answer *d = scan_answer_dup(a);
+    cr_assert_not_null(d);
+    cr_expect_eq(d->status, SCAN_DNS_OK);
+    cr_expect_eq(d->n, 1);
+    cr_expect_eq(d->nstray, 2);
+    cr_expect_eq(d->tc, 1);
+    cr_expect_eq(d->rr[0].a4[3], 2);
+    scan_answer_free(a);
+    scan_answer_free(d);
+}
+
 Test(view, missing_then_put_then_hit)
 {
     struct scan_view *v = scan_view_new();
