@@ -62,6 +62,7 @@
 #define FAULTD_GARBAGE_KINDS 5
 #define FAULTD_TC_STRINGS    6
 #define FAULTD_TC_STRLEN     250
+#define FAULTD_MANY_ADDRS    17 /**< `many`: 127.0.0.2 .. 127.0.0.18, then one refusal code */
 
 /** Exit codes (positive, documented in README.md). */
 enum faultd_exit {
@@ -95,6 +96,14 @@ enum mode {
     MODE_HCFAIL_TIMEOUT,
     MODE_HCFAIL_WORLD,
     MODE_CNAME_LOOP,
+    MODE_OTHERNAME,
+    MODE_WRONGCLASS,
+    MODE_AAAA,
+    MODE_CNAMEDEAD,
+    MODE_TCEMPTY,
+    MODE_MANY,
+    MODE_IP6ONLY,
+    MODE_UNDOC,
 };
 
 /** One DNS character-string (at most 255 bytes; may hold NUL and any other byte). */
@@ -121,6 +130,9 @@ static const struct txt_rr txt_listed_slow = TXT1("listed by slow.fault.test");
 static const struct txt_rr txt_listed_badid = TXT1("listed by badid.fault.test");
 static const struct txt_rr txt_listed_world = TXT1("listed by hcfail-world.fault.test");
 static const struct txt_rr txt_refusal = TXT1("Error: open resolver; refusalcode.fault.test");
+static const struct txt_rr txt_listed_many = TXT1("listed by many.fault.test");
+static const struct txt_rr txt_listed_ip6only = TXT1("listed by ip6only.fault.test");
+static const struct txt_rr txt_listed_undoc = TXT1("listed by undoc.fault.test");
 
 /*
  * The `escape` TXT set. The first record carries every hostile byte the scanner's writers must
@@ -165,6 +177,14 @@ static const struct mode_def mode_table[] = {
     {"hcfail-timeout", MODE_HCFAIL_TIMEOUT, NULL, 0},
     {"hcfail-world", MODE_HCFAIL_WORLD, &txt_listed_world, 1},
     {"cname-loop", MODE_CNAME_LOOP, NULL, 0},
+    {"othername", MODE_OTHERNAME, NULL, 0},
+    {"wrongclass", MODE_WRONGCLASS, NULL, 0},
+    {"aaaa", MODE_AAAA, NULL, 0},
+    {"cnamedead", MODE_CNAMEDEAD, NULL, 0},
+    {"tcempty", MODE_TCEMPTY, NULL, 0},
+    {"many", MODE_MANY, &txt_listed_many, 1},
+    {"ip6only", MODE_IP6ONLY, &txt_listed_ip6only, 1},
+    {"undoc", MODE_UNDOC, &txt_listed_undoc, 1},
 };
 
 /* RFC 5782 section 5 test points, as the host part in front of the zone. */
@@ -182,6 +202,17 @@ static const char *const test_points_unlisted[] = {
 static const uint8_t addr_listed[4] = {127, 0, 0, 2};
 static const uint8_t addr_parked[4] = {91, 195, 240, 117};
 static const uint8_t addr_refusal[4] = {127, 255, 255, 254};
+/* `aaaa`: ::ffff:127.0.0.2, the listed code dressed as an IPv6 address. */
+static const uint8_t addr6_listed[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 2};
+
+/* `othername`: the owner of the A record, which is never the question name. */
+#define FAULTD_OTHERNAME_OWNER "other.othername.fault.test."
+/* `cnamedead`: the CNAME target; it exists (NOERROR) but has no record of any type. */
+#define FAULTD_CNAMEDEAD_TARGET "dead.cnamedead.fault.test."
+/* `ip6only`: the RFC 5782 IPv6 listed test point (::ffff:7f00:2), answered NXDOMAIN there. */
+#define FAULTD_TP6_LISTED "2.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0"
+/* `undoc`: an extra, undocumented test point (127.0.0.4) that answers SERVFAIL. */
+#define FAULTD_UNDOC_POINT "4.0.0.127"
 
 /** The labels of a query name, each pointing at its length byte. Root excluded. */
 struct qname_view {
@@ -190,7 +221,16 @@ struct qname_view {
 };
 
 enum plan_kind { PLAN_DROP, PLAN_REPLY, PLAN_GARBAGE };
-enum answer_kind { ANSWER_NONE, ANSWER_ADDR, ANSWER_CNAME_SELF };
+enum answer_kind {
+    ANSWER_NONE,
+    ANSWER_ADDR,
+    ANSWER_CNAME_SELF,
+    ANSWER_OTHERNAME,  /**< A 127.0.0.2 owned by FAULTD_OTHERNAME_OWNER, for any qtype */
+    ANSWER_WRONGCLASS, /**< A 127.0.0.2 for the question name, but in class HS, for any qtype */
+    ANSWER_AAAA,       /**< AAAA ::ffff:127.0.0.2 for the question name, for any qtype */
+    ANSWER_CNAME_DEAD, /**< CNAME to FAULTD_CNAMEDEAD_TARGET, nothing more */
+    ANSWER_MANY,       /**< A 127.0.0.2..18 then 127.255.255.254; TXT from the plan */
+};
 
 /** What to do with one query: the output of plan_decide(), the input of reply_build(). */
 struct plan {
@@ -200,7 +240,7 @@ struct plan {
     const uint8_t *addr;      /**< ANSWER_ADDR: the A record's address */
     const struct txt_rr *txt; /**< ANSWER_ADDR: TXT records for TXT/ANY queries, may be NULL */
     size_t n_txt;
-    bool truncated;              /**< set TC and leave the answer empty */
+    bool truncated;              /**< set TC and leave the answer empty (UDP and TCP alike) */
     bool bad_id;                 /**< reply with a different ID */
     unsigned delay_ms;           /**< 0 = reply at once */
     const struct mode_def *zone; /**< zone for the negative-answer SOA; NULL = none */
@@ -382,6 +422,15 @@ static void plan_decide(const struct qname_view *v, bool tcp, struct plan *p)
         plan_addr(p, addr_listed, md->txt, md->n_txt);
         return;
     }
+    /* The broken test points of ip6only and undoc come before the working ones. */
+    if (md->mode == MODE_IP6ONLY && host_is(v, nhost, FAULTD_TP6_LISTED)) {
+        p->rcode = LDNS_RCODE_NXDOMAIN;
+        return;
+    }
+    if (md->mode == MODE_UNDOC && host_is(v, nhost, FAULTD_UNDOC_POINT)) {
+        p->rcode = LDNS_RCODE_SERVFAIL;
+        return;
+    }
     tp = test_point(v, nhost);
     if (tp > 0) {
         plan_addr(p, addr_listed, &txt_test_point, 1);
@@ -398,6 +447,8 @@ static void plan_decide(const struct qname_view *v, bool tcp, struct plan *p)
     case MODE_SLOW:
     case MODE_BADID:
     case MODE_ESCAPE:
+    case MODE_IP6ONLY:
+    case MODE_UNDOC:
         p->delay_ms = md->mode == MODE_SLOW ? FAULTD_SLOW_MS : 0;
         p->bad_id = md->mode == MODE_BADID;
         if (first_is_2)
@@ -433,6 +484,32 @@ static void plan_decide(const struct qname_view *v, bool tcp, struct plan *p)
         break;
     case MODE_CNAME_LOOP:
         p->answer = ANSWER_CNAME_SELF;
+        break;
+    case MODE_OTHERNAME:
+        p->answer = ANSWER_OTHERNAME;
+        break;
+    case MODE_WRONGCLASS:
+        p->answer = ANSWER_WRONGCLASS;
+        break;
+    case MODE_AAAA:
+        p->answer = ANSWER_AAAA;
+        break;
+    case MODE_CNAMEDEAD:
+        /* The target itself exists with no data: NOERROR, empty, SOA. */
+        if (!(nhost == 1 && label_eq(v->label[0], "dead", 4)))
+            p->answer = ANSWER_CNAME_DEAD;
+        break;
+    case MODE_TCEMPTY:
+        p->truncated = true;
+        break;
+    case MODE_MANY:
+        if (first_is_2) {
+            p->answer = ANSWER_MANY;
+            p->txt = md->txt;
+            p->n_txt = md->n_txt;
+        } else {
+            p->rcode = LDNS_RCODE_NXDOMAIN;
+        }
         break;
     case MODE_HCFAIL_TIMEOUT:
     case MODE_HCFAIL_WORLD:
@@ -527,20 +604,71 @@ out:
     return ret;
 }
 
-static int push_rdata_rr(ldns_pkt *r, const ldns_rdf *owner, ldns_rr_type type,
-                         ldns_rdf_type rdf_type, size_t len, const void *data)
+/* Push one answer RR of one rdata field; cls is LDNS_RR_CLASS_IN except in `wrongclass` (HS). */
+static int push_rdata_rr_class(ldns_pkt *r, const ldns_rdf *owner, ldns_rr_type type,
+                               ldns_rr_class cls, ldns_rdf_type rdf_type, size_t len,
+                               const void *data)
 {
     ldns_rr *rr = rr_new(owner, type);
     int ret;
 
     if (!rr)
         return -ENOMEM;
+    ldns_rr_set_class(rr, cls);
     ret = rr_add_rdf(rr, rdf_type, len, data);
     if (ret) {
         ldns_rr_free(rr);
         return ret;
     }
     return pkt_push(r, LDNS_SECTION_ANSWER, rr);
+}
+
+static int push_rdata_rr(ldns_pkt *r, const ldns_rdf *owner, ldns_rr_type type,
+                         ldns_rdf_type rdf_type, size_t len, const void *data)
+{
+    return push_rdata_rr_class(r, owner, type, LDNS_RR_CLASS_IN, rdf_type, len, data);
+}
+
+/* `othername`: A 127.0.0.2 owned by the absolute name `name`, not by the question name. */
+static int push_a_for(ldns_pkt *r, const char *name)
+{
+    ldns_rdf *d = ldns_dname_new_frm_str(name);
+    int ret;
+
+    if (!d)
+        return -ENOMEM;
+    ret = push_rdata_rr(r, d, LDNS_RR_TYPE_A, LDNS_RDF_TYPE_A, 4, addr_listed);
+    ldns_rdf_deep_free(d); /* rr_new() copied it */
+    return ret;
+}
+
+/* `cnamedead`: owner CNAME target, target an absolute name. */
+static int push_cname_to(ldns_pkt *r, const ldns_rdf *owner, const char *target)
+{
+    ldns_rdf *d = ldns_dname_new_frm_str(target);
+    int ret;
+
+    if (!d)
+        return -ENOMEM;
+    ret = push_rdata_rr(r, owner, LDNS_RR_TYPE_CNAME, LDNS_RDF_TYPE_DNAME, ldns_rdf_size(d),
+                        ldns_rdf_data(d));
+    ldns_rdf_deep_free(d); /* rr_add_rdf() copied its bytes */
+    return ret;
+}
+
+/* `many`: FAULTD_MANY_ADDRS listing codes, then the refusal code last, in this order. */
+static int push_many(ldns_pkt *r, const ldns_rdf *owner)
+{
+    int ret = 0;
+
+    for (unsigned i = 0; ret == 0 && i < FAULTD_MANY_ADDRS; i++) {
+        const uint8_t a[4] = {127, 0, 0, (uint8_t)(2 + i)};
+
+        ret = push_rdata_rr(r, owner, LDNS_RR_TYPE_A, LDNS_RDF_TYPE_A, 4, a);
+    }
+    if (ret == 0)
+        ret = push_rdata_rr(r, owner, LDNS_RR_TYPE_A, LDNS_RDF_TYPE_A, 4, addr_refusal);
+    return ret;
 }
 
 /* Fill the answer section from the plan. A and TXT go only to queries of that type (or ANY). */
@@ -557,9 +685,27 @@ static int push_answers(ldns_pkt *r, const ldns_rr *qrr, const struct plan *p)
         ret = push_rdata_rr(r, owner, LDNS_RR_TYPE_CNAME, LDNS_RDF_TYPE_DNAME, ldns_rdf_size(owner),
                             ldns_rdf_data(owner));
         break;
+    case ANSWER_OTHERNAME:
+        ret = push_a_for(r, FAULTD_OTHERNAME_OWNER);
+        break;
+    case ANSWER_WRONGCLASS:
+        ret = push_rdata_rr_class(r, owner, LDNS_RR_TYPE_A, LDNS_RR_CLASS_HS, LDNS_RDF_TYPE_A, 4,
+                                  addr_listed);
+        break;
+    case ANSWER_AAAA:
+        ret = push_rdata_rr(r, owner, LDNS_RR_TYPE_AAAA, LDNS_RDF_TYPE_AAAA, 16, addr6_listed);
+        break;
+    case ANSWER_CNAME_DEAD:
+        ret = push_cname_to(r, owner, FAULTD_CNAMEDEAD_TARGET);
+        break;
+    case ANSWER_MANY:
     case ANSWER_ADDR:
-        if (qtype == LDNS_RR_TYPE_A || qtype == LDNS_RR_TYPE_ANY)
-            ret = push_rdata_rr(r, owner, LDNS_RR_TYPE_A, LDNS_RDF_TYPE_A, 4, p->addr);
+        if (qtype == LDNS_RR_TYPE_A || qtype == LDNS_RR_TYPE_ANY) {
+            if (p->answer == ANSWER_MANY)
+                ret = push_many(r, owner);
+            else
+                ret = push_rdata_rr(r, owner, LDNS_RR_TYPE_A, LDNS_RDF_TYPE_A, 4, p->addr);
+        }
         for (size_t i = 0; ret == 0 && i < p->n_txt; i++) {
             if (qtype == LDNS_RR_TYPE_TXT || qtype == LDNS_RR_TYPE_ANY)
                 ret = push_txt(r, owner, &p->txt[i]);
@@ -625,7 +771,8 @@ static int reply_build(const ldns_pkt *q, const ldns_rr *qrr, const struct plan 
         ret = push_answers(r, qrr, p);
         if (ret)
             goto out;
-        if (p->zone && ldns_pkt_ancount(r) == 0 &&
+        /* A CNAME to a name with no data is a NODATA at the target: SOA too (RFC 2308 2.2). */
+        if (p->zone && (ldns_pkt_ancount(r) == 0 || p->answer == ANSWER_CNAME_DEAD) &&
             (p->rcode == LDNS_RCODE_NOERROR || p->rcode == LDNS_RCODE_NXDOMAIN)) {
             ret = push_soa(r, p->zone);
             if (ret)

@@ -7,6 +7,8 @@ import json, os, random, shutil, signal, socket, subprocess, tempfile, time, uni
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXE = os.environ.get('DNSBL_SCAN', os.path.join(ROOT, 'build', 'dnsbl-scan'))
 FAULTD = os.environ.get('FAULTD', os.path.join(ROOT, 'build', 'tests', 'faultd', 'faultd'))
+LOSSPROXY = os.environ.get('LOSSPROXY', os.path.join(ROOT, 'build', 'tests', 'lossproxy',
+                                                      'lossproxy'))
 WORLD = os.path.join(ROOT, 'zones', 'world')
 
 
@@ -125,6 +127,44 @@ class Faultd:
             self.proc.communicate(timeout=10)
         shutil.rmtree(self.tmp, ignore_errors=True)
         check_sanitizers(err, 'faultd')
+
+
+class LossProxy:
+    """The packet-losing UDP proxy (tests/lossproxy) in front of one loopback server."""
+
+    def __init__(self, upstream, loss_up=0.0, loss_down=0.0, seed=1, max_seconds=300):
+        self.tmp = tempfile.mkdtemp(prefix='dnsbl-lossproxy-')
+        self.stats_file = os.path.join(self.tmp, 'stats.json')
+        args = [LOSSPROXY, '--upstream', upstream, '--loss-up', str(loss_up),
+                '--loss-down', str(loss_down), '--seed', str(seed),
+                '--max-seconds', str(max_seconds), '--stats-file', self.stats_file]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        line = self.proc.stdout.readline().decode().strip()
+        if not line.isdigit():
+            self.proc.kill()
+            self.proc.communicate(timeout=10)
+            raise RuntimeError('lossproxy did not report its port: %r' % line)
+        self.port = int(line)
+        self.addr = '127.0.0.1:%d' % self.port
+
+    def stop(self):
+        """Stop it and return its counters (README: the --stats-file JSON)."""
+        self.proc.send_signal(signal.SIGTERM)
+        err = b''
+        try:
+            _, err = self.proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.communicate(timeout=10)
+        stats = None
+        if os.path.exists(self.stats_file):
+            with open(self.stats_file) as f:
+                stats = json.load(f)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        check_sanitizers(err, 'lossproxy')
+        if self.proc.returncode != 0 or stats is None:
+            raise RuntimeError('lossproxy exit %s: %s' % (self.proc.returncode, err.decode()))
+        return stats
 
 
 class Run:

@@ -4,7 +4,7 @@
 Timeouts, SERVFAIL, REFUSED, truncation, garbage, parking answers, refusal
 codes, hostile TXT data and rate limits: each must become the right verdict,
 and none may ever become `clean` or `listed` by accident."""
-import os, sys, unittest
+import os, sys, tempfile, unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Faultd, scan  # noqa: E402
@@ -121,6 +121,93 @@ class Faults(unittest.TestCase):
         r = scan('scan', '--lists', CAT, '--resolver', F.addr, '--format', 'json',
                  '--checks', 'dnsbl', '--list', 'slow.fault.test', '--rate', '0', *targets)
         self.assertLess(r.elapsed, 1.5)
+
+
+class MalformedAnswers(unittest.TestCase):
+    """Answers that are not NXDOMAIN and yet carry no usable A record for the question
+    name. README "Verdicts": only NXDOMAIN, a proper NODATA for the question name or an
+    allow code is clean; anything else that is not a listing is an error. Each zone's
+    test points work, so the list itself stays healthy. See tests/faultd/README.md."""
+
+    def malformed(self, zone):
+        r = fscan('--list', zone, '192.0.2.2', '192.0.2.3')
+        self.assertEqual(r.health()[zone]['status'], 'healthy', r.health().get(zone))
+        rs = r.results()
+        self.assertEqual(sorted(x['target'] for x in rs), ['192.0.2.2', '192.0.2.3'])
+        for res in rs:
+            self.assertEqual((res['status'], res['reason']), ('error', 'invalid-answer'), res)
+        self.assertEqual(r.code, 3)
+        asked = [q for q in F.queries() if q[2].lower().endswith('.2.0.192.%s.' % zone)]
+        self.assertTrue(asked, 'no query for a target reached faultd')
+        return r
+
+    def test_a_record_for_another_name_is_invalid_answer(self):
+        self.malformed('othername.fault.test')
+
+    def test_a_record_in_another_class_is_invalid_answer(self):
+        self.malformed('wrongclass.fault.test')
+
+    def test_aaaa_record_for_an_a_question_is_invalid_answer(self):
+        self.malformed('aaaa.fault.test')
+
+    def test_cname_to_a_name_without_address_is_invalid_answer(self):
+        self.malformed('cnamedead.fault.test')
+
+    def test_empty_truncated_answer_over_tcp_is_invalid_answer(self):
+        self.malformed('tcempty.fault.test')
+        tcp = [q for q in F.queries() if q[1] == 'tcp' and q[2].lower().endswith(
+            '.2.0.192.tcempty.fault.test.')]
+        self.assertTrue(tcp, 'the client never retried over TCP: the TCP shape went untested')
+
+    def test_refusal_code_after_seventeen_listings_is_blocked(self):
+        # 127.0.0.2 .. 127.0.0.18, then 127.255.255.254: the verdict covers every address.
+        r = fscan('--list', 'many.fault.test', '192.0.2.2', '192.0.2.3')
+        self.assertEqual(r.health()['many.fault.test']['status'], 'healthy')
+        res = r.one(target='192.0.2.2')
+        self.assertEqual((res['status'], res['reason']), ('error', 'blocked'), res)
+        self.assertEqual(r.one(target='192.0.2.3')['status'], 'clean')
+        self.assertEqual(r.code, 3)
+
+    def test_missing_ipv6_test_point_leaves_ipv4_healthy(self):
+        # ip6only answers every IPv4 test point and ::ffff:7f00:1 correctly, but not
+        # ::ffff:7f00:2. Its IPv4 answers are as trustworthy as ever; its IPv6 ones not.
+        zone = 'ip6only.fault.test'
+        r = fscan('--list', zone, '192.0.2.2', '192.0.2.3', '2001:db8::2')
+        self.assertEqual(r.one(target='192.0.2.2')['status'], 'listed')
+        self.assertEqual(r.one(target='192.0.2.2')['txt'], 'listed by ip6only.fault.test')
+        self.assertEqual(r.one(target='192.0.2.3')['status'], 'clean')
+        v6 = r.one(target='2001:db8::2')
+        self.assertEqual((v6['status'], v6['reason']), ('error', 'unhealthy'), v6)
+        problems = [h for h in r.lines if h.get('check') == 'list-health' and
+                    h.get('list') == zone and h['status'] != 'healthy']
+        self.assertTrue(problems, 'the IPv6 test point failure is not reported')
+        self.assertIn('FFFF:7F00:2', ' '.join(h['detail'] or '' for h in problems).upper())
+        self.assertEqual(r.code, 1, 'a listing wins over an incomplete IPv6 verdict')
+
+    def test_undocumented_point_does_not_make_ip4_unhealthy(self):
+        # undoc answers SERVFAIL for 4.0.0.127 (127.0.0.4); this catalog never names it.
+        r = fscan('--list', 'undoc.fault.test', '192.0.2.2', '192.0.2.3')
+        self.assertEqual(r.health()['undoc.fault.test']['status'], 'healthy')
+        self.assertEqual(r.one(target='192.0.2.2')['status'], 'listed')
+        self.assertEqual(r.one(target='192.0.2.3')['status'], 'clean')
+        self.assertEqual(r.code, 1)
+
+    def test_undocumented_point_fails_once_the_catalog_names_it(self):
+        # The control for the test above: the point really is broken, so naming it as a
+        # test point makes the list unhealthy.
+        with tempfile.TemporaryDirectory(prefix='dnsbl-undoc-') as d:
+            cat = os.path.join(d, 'undoc.yaml')
+            with open(cat, 'w') as f:
+                f.write('lists:\n'
+                        '  - {id: f-undoc, zone: undoc.fault.test, kinds: [ip4], rate: 0,\n'
+                        '     test_points: {listed: [127.0.0.2, 127.0.0.4]},\n'
+                        '     codes: [{code: 127.0.0.2, meaning: "listed", class: listing},\n'
+                        '             {code: 127.0.0.4, meaning: "listed", class: listing}]}\n')
+            r = scan('scan', '--lists', cat, '--resolver', F.addr, '--format', 'json',
+                     '--checks', 'dnsbl', '--timeout', '300ms', '--tries', '1', '192.0.2.2')
+        self.assertEqual(r.health()['undoc.fault.test']['status'], 'unhealthy', r.stderr)
+        self.assertIn('127.0.0.4', r.health()['undoc.fault.test']['detail'])
+        self.assertEqual(r.one(target='192.0.2.2')['status'], 'error')
 
 
 if __name__ == '__main__':
