@@ -188,8 +188,17 @@ class Run:
                 out.append(r)
         return out
 
+    def health_lines(self):
+        """Every list-health line: one per (list, kind) the run queried."""
+        return [r for r in self.lines if r.get('check') == 'list-health']
+
     def health(self):
-        return {r['list']: r for r in self.lines if r.get('check') == 'list-health'}
+        """Health by list: where a list has several kinds, an unhealthy one wins."""
+        out = {}
+        for r in self.health_lines():
+            if r['list'] not in out or r.get('status') != 'healthy':
+                out[r['list']] = r
+        return out
 
     def one(self, **match):
         rs = self.results(**match)

@@ -119,7 +119,7 @@ class Verdicts(unittest.TestCase):
         dnsbl_keys = ['target', 'check', 'list', 'list_id', 'status', 'reason', 'class',
                       'codes', 'meanings', 'txt', 'delist_url']
         rs = self.r.results()
-        self.assertEqual(len(rs) + len(self.r.health()), len(self.r.lines))
+        self.assertEqual(len(rs) + len(self.r.health_lines()), len(self.r.lines))
         self.assertGreaterEqual(len(rs), 50, 'too few DNSBL results to check a schema')
         self.assertEqual(len(self.r.stdout.strip().splitlines()), len(self.r.lines),
                          'stdout is not JSON Lines')
