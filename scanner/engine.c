@@ -101,6 +101,7 @@ struct ask {
     int64_t due_ms;          /* 0, or when to send again */
     size_t idx;              /* place in eng.armed while active */
     bool active, decided;
+    bool counted; /* in eng.asking: asked and not decided */
 };
 
 /* Health of one kind of one list. */
@@ -170,6 +171,8 @@ struct eng {
     double srtt, rttvar; /* ms; srtt < 0 until the first sample */
     int64_t health_deadline;
     bool in_health;
+    size_t asking;   /* questions asked and not decided: the window */
+    size_t finished; /* jobs whose result is out, waiting for late sends */
     /* cache */
     struct centry **buckets;
     size_t kept;
@@ -255,6 +258,10 @@ static void job_free(struct job *j)
     disarm(j->g, &j->txt);
     SCAN_REQUIRE(j->g->jobs > 0);
     j->g->jobs--;
+    if (j->finished) {
+        SCAN_REQUIRE(j->g->finished > 0);
+        j->g->finished--;
+    }
     scan_answer_free(j->q[0].ans);
     scan_answer_free(j->q[1].ans);
     scan_answer_free(j->txt.ans);
@@ -325,11 +332,28 @@ static void on_ask_answer(void *arg, struct scan_answer *ans, int cancelled);
 /* Send the question once more (or for the first time). */
 static void ask_decide(struct ask *a, struct scan_answer *ans);
 
+/* The window counts questions waiting for their answer, not sends: a send that
+ * lingers in c-ares after its question was answered by another one holds no
+ * place in it. */
+static void ask_count(struct eng *g, struct ask *a, bool on)
+{
+    if (a->counted == on)
+        return;
+    a->counted = on;
+    if (on) {
+        g->asking++;
+    } else {
+        SCAN_REQUIRE(g->asking > 0);
+        g->asking--;
+    }
+}
+
 static int ask_send(struct eng *g, struct ask *a)
 {
     int64_t now = now_ms();
     if (a->sends == 0)
         a->first_ms = now;
+    ask_count(g, a, true);
     a->sends++;
     a->outstanding++;
     a->due_ms = 0;
@@ -358,6 +382,7 @@ static void ask_decide(struct ask *a, struct scan_answer *ans)
 {
     struct job *j = a->job;
     disarm(j->g, a);
+    ask_count(j->g, a, false);
     a->ans = ans;
     a->decided = true;
     SCAN_REQUIRE(j->undecided > 0);
@@ -423,6 +448,7 @@ static void fire_timers(struct eng *g)
         if (a->job->kind == JOB_HEALTH && !g->in_health) {
             /* The barrier is over: a probe waiting to be asked again is abandoned. */
             a->job->finished = true;
+            g->finished++;
             if (job_outstanding(a->job) == 0)
                 ready_push(g, a->job);
             continue;
@@ -862,9 +888,12 @@ static void drain_ready(struct eng *g)
             if (!advance(g, j))
                 continue;
             j->finished = true;
-            disarm(g, &j->q[0]);
-            disarm(g, &j->q[1]);
-            disarm(g, &j->txt);
+            g->finished++;
+            for (int i = 0; i < 3; i++) {
+                struct ask *a = i < 2 ? &j->q[i] : &j->txt;
+                disarm(g, a);
+                ask_count(g, a, false);
+            }
         }
         if (job_outstanding(j) == 0 && j->pending == 0 && !j->queued)
             job_free(j);
@@ -921,10 +950,11 @@ static void refill_tokens(struct elist *l)
 static int fill_window(struct eng *g)
 {
     const struct scan_engine_opts *o = g->o;
-    size_t max_jobs = o->concurrency * 2 + 16;
+    /* Jobs whose result is out may wait for sends still in c-ares: room for them. */
+    size_t max_jobs = o->concurrency * 8 + 16;
 
     while (!g->fatal && !stopping(g)) {
-        if (scan_resolver_inflight(o->resolver) >= o->concurrency || g->jobs >= max_jobs)
+        if (g->asking >= o->concurrency || g->jobs >= max_jobs)
             return -1;
         if (!g->have_cur) {
             if (g->targets_done)
@@ -1208,6 +1238,12 @@ int scan_engine_run(const struct scan_engine_opts *o, struct scan_targets *ts, u
         }
         if ((g.targets_done || stopping(&g)) && g.jobs == 0)
             break;
+        if ((g.targets_done || stopping(&g)) && g.jobs == g.finished) {
+            /* Every result is out; what is left are late sends of questions
+             * another send answered. Nothing waits for them. */
+            scan_resolver_cancel_all(o->resolver);
+            continue;
+        }
         int tw = timer_wait(&g);
         if (tw >= 0 && (wait < 0 || tw < wait))
             wait = tw;
@@ -1225,6 +1261,8 @@ out:
     /* Jobs still alive (fatal error, interrupted run) hold sends in flight whose
      * callbacks point at them: let every send complete before the state goes. */
     g.in_health = false;
+    if (g.jobs == g.finished)
+        scan_resolver_cancel_all(o->resolver);
     while (g.jobs > 0 && scan_resolver_inflight(o->resolver) > 0) {
         if (scan_resolver_poll(o->resolver, 100) < 0)
             break;

@@ -256,6 +256,12 @@ void scan_resolver_free(struct scan_resolver *r)
     free(r);
 }
 
+void scan_resolver_cancel_all(struct scan_resolver *r)
+{
+    for (unsigned i = 0; r && i < r->nchans; i++)
+        ares_cancel(r->chans[i].ch); /* runs pending callbacks with ARES_ECANCELLED */
+}
+
 static enum scan_dns_status map_status(int st)
 {
     switch (st) {

@@ -67,6 +67,10 @@ int scan_resolver_new(const struct scan_resolver_opts *o, struct scan_resolver *
  *  NULL is a no-op. Must not be called from inside a callback. */
 void scan_resolver_free(struct scan_resolver *r);
 
+/** Cancel everything in flight: each callback runs now, once, with cancelled=1.
+ *  NULL is a no-op. Must not be called from inside a callback. */
+void scan_resolver_cancel_all(struct scan_resolver *r);
+
 /**
  * Submit a query (class IN, RD set) for @p name in presentation form (see
  * scan_query_encode(): "\\DDD" and "\\." are the bytes they stand for, so a name
