@@ -106,9 +106,9 @@ int out_tally_result(struct out_tally *t, const struct scan_result *r)
 {
     struct tally_list *l;
 
-    if (!t || !r || !r->check)
+    if (!t || !r)
         return -EINVAL;
-    if (strcmp(r->check, "dnsbl") != 0)
+    if (r->kind != SCAN_CHECK_DNSBL)
         return 0;
     if (!r->list && !r->list_id)
         return -EINVAL;
@@ -116,12 +116,12 @@ int out_tally_result(struct out_tally *t, const struct scan_result *r)
     if (!l)
         return -ENOMEM;
     l->results++;
-    if (!r->status || strcmp(r->status, "error") == 0) {
+    if (r->outcome == SCAN_OUT_ERROR) {
         l->errors++;
         return 0;
     }
     t->answered++;
-    if (r->klass == SCAN_CLASS_LISTING) {
+    if (r->outcome == SCAN_OUT_LISTED) {
         l->listed++;
         t->listed++;
     }

@@ -539,10 +539,10 @@ static int write_dnsbl(FILE *f, const struct scan_result *r)
 {
     int ret;
 
-    if (!r->status || strcmp(r->status, "error") == 0) {
+    if (r->outcome == SCAN_OUT_ERROR) {
         if (fputs("{\"status\":\"error\"", f) < 0 || json_member_str(f, "reason", r->reason))
             return SCAN_EIO;
-    } else if (r->klass == SCAN_CLASS_LISTING) {
+    } else if (r->outcome == SCAN_OUT_LISTED) {
         if (fputs("{\"status\":\"listed\"", f) < 0)
             return SCAN_EIO;
         if ((ret = write_codes(f, r)) != 0)
@@ -561,7 +561,7 @@ static int write_record(FILE *f, const struct scan_result *r, bool with_reason,
 {
     int ret;
 
-    if (fputs("{\"status\":", f) < 0 || json_str(f, r->status ? r->status : "error") != 0)
+    if (fputs("{\"status\":", f) < 0 || json_str(f, scan_status_word(r->st)) != 0)
         return SCAN_EIO;
     if (with_reason && r->reason && json_member_str(f, "reason", r->reason) != 0)
         return SCAN_EIO;
@@ -573,9 +573,9 @@ static int write_record(FILE *f, const struct scan_result *r, bool with_reason,
 
 int out_delta_result_json(FILE *f, const struct scan_result *r)
 {
-    if (!f || !r || !r->check)
+    if (!f || !r || !r->kind)
         return -EINVAL;
-    if (strcmp(r->check, "dnsbl") == 0)
+    if (r->kind == SCAN_CHECK_DNSBL)
         return write_dnsbl(f, r);
     return write_record(f, r, true, &all_fields);
 }
@@ -595,21 +595,22 @@ static const char *const fp_mx[] = {"hosts", NULL};
 static const char *const fp_mx_host[] = {"pref", "host", NULL};
 
 static const struct {
-    const char *check;
+    enum scan_check check;
     struct field_filter filter;
 } identities[] = {
-    {"fcrdns", {fp_fcrdns, NULL}}, {"spf", {fp_spf, NULL}},     {"spf-auth", {fp_spf_auth, NULL}},
-    {"dmarc", {fp_dmarc, NULL}},   {"mx", {fp_mx, fp_mx_host}},
+    {SCAN_CHECK_FCRDNS, {fp_fcrdns, NULL}},     {SCAN_CHECK_SPF, {fp_spf, NULL}},
+    {SCAN_CHECK_SPF_AUTH, {fp_spf_auth, NULL}}, {SCAN_CHECK_DMARC, {fp_dmarc, NULL}},
+    {SCAN_CHECK_MX, {fp_mx, fp_mx_host}},
 };
 
 int out_delta_result_fingerprint(FILE *f, const struct scan_result *r)
 {
-    if (!f || !r || !r->check)
+    if (!f || !r || !r->kind)
         return -EINVAL;
-    if (strcmp(r->check, "dnsbl") == 0)
+    if (r->kind == SCAN_CHECK_DNSBL)
         return write_dnsbl(f, r);
     for (size_t i = 0; i < sizeof(identities) / sizeof(identities[0]); i++) {
-        if (strcmp(r->check, identities[i].check) == 0)
+        if (r->kind == identities[i].check)
             return write_record(f, r, false, &identities[i].filter);
     }
     return write_record(f, r, true, &all_fields);

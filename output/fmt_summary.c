@@ -23,8 +23,9 @@
  * Errors are capped at OUT_ERROR_LINES lines per (list or check, reason): a
  * resolver that times out on one list would otherwise bury the listings. The
  * rest are counted and reported at out_finish(). Record checks print a line
- * for the statuses that need attention (fail, invalid, none, permerror,
- * softfail; error and temperror under the same cap as DNSBL errors).
+ * for every result whose outcome needs attention: a problem (fail, invalid,
+ * none, null, permerror, softfail, neutral), or an error (error, temperror)
+ * under the same cap as DNSBL errors.
  *
  * Memory is bounded by the number of lists and checks (times the distinct
  * status words and error reasons, which come from the scanner's vocabulary,
@@ -200,11 +201,6 @@ static void line_head(struct out_writer *w, const struct scan_result *r, const c
     out_sink_puts(&w->out, name);
 }
 
-/* Record-check statuses worth a line: failures and missing records... */
-static const char *const line_words[] = {"fail", "invalid", "none", "permerror", "softfail", NULL};
-/* ...and DNS failures, capped like DNSBL errors. */
-static const char *const error_words[] = {"error", "temperror", NULL};
-
 /* Count an error under its reason; @return whether it still gets a line, or
  * -ENOMEM. */
 static int error_line_due(struct sum_group *g, const char *reason)
@@ -216,33 +212,44 @@ static int error_line_due(struct sum_group *g, const char *reason)
     return n <= OUT_ERROR_LINES;
 }
 
+/* The table column a DNSBL result is counted in (the columns[] words). */
+static const char *dnsbl_bucket(enum scan_outcome o)
+{
+    switch (o) {
+    case SCAN_OUT_ERROR:
+        return "error";
+    case SCAN_OUT_LISTED:
+        return "listed";
+    case SCAN_OUT_INFO:
+        return "informational";
+    case SCAN_OUT_OK:
+    case SCAN_OUT_PROBLEM: /* not a DNSBL outcome */
+        break;
+    }
+    return "clean";
+}
+
 static int emit_dnsbl(struct out_writer *w, const struct scan_result *r, struct sum_group *g)
 {
     struct out_sink *s = &w->out;
-    const char *status = r->status ? r->status : "";
-    const char *bucket = "clean";
     int due = 0;
 
-    if (strcmp(status, "error") == 0)
-        bucket = "error";
-    else if (strcmp(status, "listed") == 0)
-        bucket = r->klass == SCAN_CLASS_INFO ? "informational" : "listed";
-    if (!count(&g->status, &g->nstatus, &g->capstatus, bucket))
+    if (!count(&g->status, &g->nstatus, &g->capstatus, dnsbl_bucket(r->outcome)))
         return -ENOMEM;
-    if (strcmp(bucket, "error") == 0 && g->health && strcmp(g->health, "ok") != 0) {
+    if (r->outcome == SCAN_OUT_ERROR && g->health && strcmp(g->health, "ok") != 0) {
         /* The list's UNHEALTHY line already said why every one of its results is
          * open; the table counts them. One line per target would only be noise. */
         return 0;
     }
-    if (strcmp(bucket, "error") == 0) {
+    if (r->outcome == SCAN_OUT_ERROR) {
         due = error_line_due(g, r->reason);
         if (due <= 0)
             return due;
         line_head(w, r, "33", "ERROR", g->label);
         out_sink_puts(s, "  ");
         out_put_cstr(s, r->reason ? r->reason : "-", out_sink_text);
-    } else if (strcmp(bucket, "clean") != 0) {
-        bool info = strcmp(bucket, "informational") == 0;
+    } else if (r->outcome == SCAN_OUT_LISTED || r->outcome == SCAN_OUT_INFO) {
+        bool info = r->outcome == SCAN_OUT_INFO;
 
         line_head(w, r, info ? "36" : "31", info ? "INFO" : "LISTED", g->label);
         if (r->ncodes > 0) {
@@ -269,12 +276,12 @@ static int emit_check(struct out_writer *w, const struct scan_result *r, struct 
 
     if (!count(&g->status, &g->nstatus, &g->capstatus, status))
         return -ENOMEM;
-    if (out_word_in(status, error_words)) {
+    if (r->outcome == SCAN_OUT_ERROR) {
         int due = error_line_due(g, r->reason);
 
         if (due <= 0)
             return due;
-    } else if (!out_word_in(status, line_words)) {
+    } else if (r->outcome != SCAN_OUT_PROBLEM) {
         return 0;
     }
     upper_tag(status, word, sizeof(word));

@@ -205,8 +205,7 @@ static int render_row(struct out_writer *w, const struct scan_result *r, struct 
 {
     struct out_sink *s = &w->scratch;
     bool dnsbl = out_is_dnsbl(r);
-    bool info =
-        dnsbl && r->klass == SCAN_CLASS_INFO && r->status && strcmp(r->status, "listed") == 0;
+    bool info = r->outcome == SCAN_OUT_INFO;
 
     row->color = out_status_color(r);
     row->status = out_text_dup(info ? "info" : r->status);

@@ -792,7 +792,7 @@ static int result_json(const struct scan_result *r,
  */
 static const char *record_scope(const struct scan_result *r)
 {
-    if (strcmp(r->check, "spf-auth") != 0)
+    if (r->kind != SCAN_CHECK_SPF_AUTH)
         return "";
     for (size_t i = 0; i < r->extra.n; i++) {
         const struct scan_field *f = &r->extra.f[i];
@@ -800,11 +800,6 @@ static const char *record_scope(const struct scan_result *r)
             return f->str;
     }
     return "";
-}
-
-static bool is_error_status(const char *status, bool record)
-{
-    return !status || strcmp(status, "error") == 0 || (record && strcmp(status, "temperror") == 0);
 }
 
 int out_state_record(struct out_state *st, const struct scan_result *r)
@@ -815,13 +810,13 @@ int out_state_record(struct out_state *st, const struct scan_result *r)
 
     if (!st || !r || !st->run_id || !r->target || !r->check)
         return -EINVAL;
-    if (strcmp(r->check, "dnsbl") == 0) {
+    if (r->kind == SCAN_CHECK_DNSBL) {
         if (!r->list && !r->list_id)
             return -EINVAL;
-        if (is_error_status(r->status, false))
-            state = OBS_ERROR;
-        else
-            state = r->klass == SCAN_CLASS_LISTING ? OBS_LISTED : OBS_CLEAN;
+        /* Informational listings and allowlist answers are not actionable: clean. */
+        state = r->outcome == SCAN_OUT_ERROR    ? OBS_ERROR
+                : r->outcome == SCAN_OUT_LISTED ? OBS_LISTED
+                                                : OBS_CLEAN;
         ret = result_json(r, out_delta_result_json, &detail);
         if (ret == 0 && state == OBS_LISTED)
             ret = codes_key(r, &codes);
@@ -836,7 +831,7 @@ int out_state_record(struct out_state *st, const struct scan_result *r)
         sqlite3_bind_text(s, 6, detail, -1, SQLITE_STATIC);
         st->listed += state == OBS_LISTED;
     } else {
-        state = is_error_status(r->status, true) ? OBS_ERROR : OBS_CLEAN;
+        state = r->outcome == SCAN_OUT_ERROR ? OBS_ERROR : OBS_CLEAN;
         ret = result_json(r, out_delta_result_json, &detail);
         if (ret == 0)
             ret = result_json(r, out_delta_result_fingerprint, &fp);
@@ -847,7 +842,7 @@ int out_state_record(struct out_state *st, const struct scan_result *r)
         sqlite3_bind_text(s, 2, r->check, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 3, record_scope(r), -1, SQLITE_STATIC);
         sqlite3_bind_int(s, 4, state == OBS_ERROR);
-        sqlite3_bind_text(s, 5, r->status ? r->status : "error", -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 5, scan_status_word(r->st), -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 6, fp, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 7, detail, -1, SQLITE_STATIC);
     }

@@ -19,6 +19,7 @@
 #include "output/alert.h"
 #include "output/delta.h"
 #include "scanner/err.h"
+#include "tests/unit/result_fixture.h"
 
 static char dir[64];
 
@@ -46,7 +47,8 @@ static void result(struct out_tally *t, const char *target, const char *list, co
         r.ncodes = 1;
         r.codes = codes;
     }
-    cr_assert_eq(out_tally_result(t, &r), 0);
+    struct scan_result typed = rf_typed(&r);
+    cr_assert_eq(out_tally_result(t, &typed), 0);
 }
 
 /* 4 targets on 3 lists: zen lists 2, spamcop lists 1, dead is unhealthy (errors). */
@@ -54,7 +56,8 @@ static struct out_tally *sample(void)
 {
     struct out_tally *t = NULL;
     struct scan_health dead = {.list = "dead.example", .healthy = false, .reason = "unhealthy"};
-    struct scan_result fcrdns = {.target = "192.0.2.1", .check = "fcrdns", .status = "fail"};
+    struct scan_result fcrdns =
+        rf_typed(&(struct scan_result){.target = "192.0.2.1", .check = "fcrdns", .status = "fail"});
     const char *ips[] = {"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"};
 
     cr_assert_eq(out_tally_new(&t), 0);
@@ -105,7 +108,8 @@ Test(alert, tally_counts)
 {
     struct out_tally *t = sample();
     cr_assert_eq(out_tally_listed(t), 3);
-    struct scan_result nolist = {.target = "x", .check = "dnsbl", .status = "clean"};
+    struct scan_result nolist =
+        rf_typed(&(struct scan_result){.target = "x", .check = "dnsbl", .status = "clean"});
     cr_assert_eq(out_tally_result(t, &nolist), -EINVAL);
     out_tally_free(t);
     out_tally_free(NULL);

@@ -22,6 +22,7 @@
 #include "output/delta.h"
 #include "output/state.h"
 #include "scanner/err.h"
+#include "tests/unit/result_fixture.h"
 
 /* --- fixture -------------------------------------------------------------- */
 
@@ -86,7 +87,8 @@ static void dnsbl(struct out_state *st, const char *target, const char *list, co
         r.txt = "listed for spam";
         r.delist_url = "https://delist.example/";
     }
-    cr_assert_eq(out_state_record(st, &r), 0, "%s", out_state_errmsg(st));
+    struct scan_result t = rf_typed(&r);
+    cr_assert_eq(out_state_record(st, &t), 0, "%s", out_state_errmsg(st));
 }
 
 /*
@@ -109,7 +111,8 @@ static void rec(struct out_state *st, const char *target, const char *check, con
         {.name = "lookups", .type = SCAN_F_INT, .i = ++volatile_counter},
     };
     struct scan_result r = {.target = target, .check = check, .status = status, .extra = {3, f}};
-    cr_assert_eq(out_state_record(st, &r), 0, "%s", out_state_errmsg(st));
+    struct scan_result t = rf_typed(&r);
+    cr_assert_eq(out_state_record(st, &t), 0, "%s", out_state_errmsg(st));
 }
 
 static void health(struct out_state *st, const char *list, bool healthy)
@@ -999,7 +1002,8 @@ Test(state, replay_delta_and_counts)
 Test(state, bad_calls)
 {
     struct out_state *st = open_store();
-    struct scan_result r = {.target = "x", .check = "dnsbl", .status = "clean"};
+    struct scan_result r =
+        rf_typed(&(struct scan_result){.target = "x", .check = "dnsbl", .status = "clean"});
     struct out_run_end re = {.complete = true};
     struct out_run_desc d = {0};
 
