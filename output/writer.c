@@ -8,6 +8,7 @@
  */
 #include "output/fmt.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -21,6 +22,19 @@ const char *out_health_reason(const struct scan_health *h)
     if (h->healthy)
         return NULL;
     return h->reason ? h->reason : "unhealthy";
+}
+
+/* Targets reach the writers in canonical text (scanner/target.h), so the text
+ * alone tells the kind: only IPv6 has a ':', and a dotted quad is IPv4. */
+const char *out_target_kind(const char *target)
+{
+    struct in_addr a4;
+
+    if (!target)
+        return "domain";
+    if (strchr(target, ':'))
+        return "ip6";
+    return inet_pton(AF_INET, target, &a4) == 1 ? "ip4" : "domain";
 }
 
 const char *out_list_key(const char *list_id, const char *list)

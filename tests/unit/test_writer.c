@@ -104,10 +104,11 @@ static struct scan_result dnsbl(const char *target, const char *list, const char
 }
 
 static const struct scan_health zen_ok = {
-    .list = "zen.spamhaus.org", .list_id = "spamhaus-zen", .healthy = true};
+    .list = "zen.spamhaus.org", .list_id = "spamhaus-zen", .kind = "ip4", .healthy = true};
 static const struct scan_health zen_blocked = {
     .list = "zen.spamhaus.org",
     .list_id = "spamhaus-zen",
+    .kind = "ip4",
     .healthy = false,
     .reason = "blocked",
     .detail = "zen.spamhaus.org refuses this resolver (127.255.255.254): query through your "
@@ -217,9 +218,10 @@ Test(json, health_lines)
     cr_assert_str_eq(
         cap_finish(&cap, NULL),
         "{\"check\":\"list-health\",\"list\":\"zen.spamhaus.org\",\"list_id\":\"spamhaus-zen\","
-        "\"status\":\"healthy\",\"reason\":null,\"detail\":null}\n"
+        "\"kind\":\"ip4\",\"status\":\"healthy\",\"reason\":null,\"detail\":null}\n"
         "{\"check\":\"list-health\",\"list\":\"zen.spamhaus.org\",\"list_id\":\"spamhaus-zen\","
-        "\"status\":\"unhealthy\",\"reason\":\"blocked\",\"detail\":\"zen.spamhaus.org refuses "
+        "\"kind\":\"ip4\",\"status\":\"unhealthy\",\"reason\":\"blocked\",\"detail\":\"zen."
+        "spamhaus.org refuses "
         "this resolver (127.255.255.254): query through your own recursive resolver or use a DQS "
         "key\"}\n");
 }
@@ -290,11 +292,12 @@ Test(csv, health_rows)
     cap_open(&cap, OUT_FMT_CSV, 0);
     cr_assert_eq(out_health(cap.w, &zen_ok), 0);
     cr_assert_eq(out_health(cap.w, &zen_blocked), 0);
-    cr_assert_str_eq(cap_finish(&cap, NULL),
-                     CSV_HEADER ",list-health,zen.spamhaus.org,healthy,,,,,,,\r\n"
-                                ",list-health,zen.spamhaus.org,unhealthy,blocked,,,,,,"
-                                "zen.spamhaus.org refuses this resolver (127.255.255.254): query "
-                                "through your own recursive resolver or use a DQS key\r\n");
+    cr_assert_str_eq(
+        cap_finish(&cap, NULL), CSV_HEADER
+        ",list-health,zen.spamhaus.org,healthy,,,,,,,kind=ip4\r\n"
+        ",list-health,zen.spamhaus.org,unhealthy,blocked,,,,,,"
+        "kind=ip4; detail=zen.spamhaus.org refuses this resolver (127.255.255.254): query "
+        "through your own recursive resolver or use a DQS key\r\n");
 }
 
 /* ---------------------------------------------------------------- text */
@@ -342,14 +345,15 @@ Test(text, unhealthy_lists_first)
     cr_assert_eq(out_health(cap.w, &zen_blocked), 0);
     cr_assert_eq(out_health(cap.w, &nodetail), 0);
     cr_assert_eq(emit(cap.w, &r), 0);
-    cr_assert_str_eq(cap_finish(&cap, NULL),
-                     "unhealthy: zen.spamhaus.org refuses this resolver (127.255.255.254): query "
-                     "through your own recursive resolver or use a DQS key\n"
-                     "unhealthy: b.barracudacentral.org (unhealthy)\n"
-                     "\n"
-                     "192.0.2.10\n"
-                     "  error  zen.spamhaus.org\n"
-                     "         reason: blocked\n");
+    cr_assert_str_eq(
+        cap_finish(&cap, NULL),
+        "unhealthy: ip4: zen.spamhaus.org refuses this resolver (127.255.255.254): query "
+        "through your own recursive resolver or use a DQS key\n"
+        "unhealthy: b.barracudacentral.org (unhealthy)\n"
+        "\n"
+        "192.0.2.10\n"
+        "  error  zen.spamhaus.org\n"
+        "         reason: blocked\n");
 }
 
 Test(text, record_check_fields)
@@ -470,16 +474,54 @@ Test(summary, unhealthy_printed_at_once)
 
     cap_open(&cap, OUT_FMT_SUMMARY, 0);
     cr_assert_eq(out_health(cap.w, &zen_blocked), 0);
-    cr_assert_str_eq(cap_peek(&cap), "UNHEALTHY  zen.spamhaus.org  zen.spamhaus.org refuses this "
-                                     "resolver (127.255.255.254): query through your own "
-                                     "recursive resolver or use a DQS key\n");
+    cr_assert_str_eq(cap_peek(&cap),
+                     "UNHEALTHY  zen.spamhaus.org  ip4  zen.spamhaus.org refuses this "
+                     "resolver (127.255.255.254): query through your own "
+                     "recursive resolver or use a DQS key\n");
     cr_assert_str_eq(cap_finish(&cap, NULL),
-                     "UNHEALTHY  zen.spamhaus.org  zen.spamhaus.org refuses this resolver "
+                     "UNHEALTHY  zen.spamhaus.org  ip4  zen.spamhaus.org refuses this resolver "
                      "(127.255.255.254): query through your own recursive resolver or use a DQS "
                      "key\n"
                      "\n"
                      "list              listed  informational  clean  errors  health\n"
-                     "zen.spamhaus.org       0              0      0       0  blocked\n"
+                     "zen.spamhaus.org       0              0      0       0  ip4 blocked\n"
+                     "0 targets, 0 results in 0.0 s: 0 listed, 0 informational, 0 errors\n");
+}
+
+/* Health is per (list, kind): an IPv6 error on a list blocked for IPv6 only gets
+ * no line (the UNHEALTHY line said why), an IPv4 error on the same list does; a
+ * report without a kind covers every kind. */
+Test(summary, health_per_kind)
+{
+    struct scan_health ip6 = {.list = "zen.spamhaus.org",
+                              .list_id = "spamhaus-zen",
+                              .kind = "ip6",
+                              .healthy = false,
+                              .reason = "blocked"};
+    struct scan_health cop = {
+        .list = "bl.spamcop.net", .list_id = "bl.spamcop.net", .healthy = false};
+    struct scan_result e6 = dnsbl("2001:db8::1", "zen.spamhaus.org", "error", "blocked");
+    struct scan_result e4 = dnsbl("192.0.2.1", "zen.spamhaus.org", "error", "timeout");
+    struct scan_result c4 = dnsbl("192.0.2.1", "bl.spamcop.net", "error", "unhealthy");
+    struct scan_result c6 = dnsbl("2001:db8::1", "bl.spamcop.net", "error", "unhealthy");
+
+    e6.list_id = e4.list_id = "spamhaus-zen";
+    cap_open(&cap, OUT_FMT_SUMMARY, 0);
+    cr_assert_eq(out_health(cap.w, &zen_ok), 0);
+    cr_assert_eq(out_health(cap.w, &ip6), 0);
+    cr_assert_eq(out_health(cap.w, &cop), 0);
+    cr_assert_eq(emit(cap.w, &e6), 0);
+    cr_assert_eq(emit(cap.w, &e4), 0);
+    cr_assert_eq(emit(cap.w, &c4), 0);
+    cr_assert_eq(emit(cap.w, &c6), 0);
+    cr_assert_str_eq(cap_finish(&cap, NULL),
+                     "UNHEALTHY  zen.spamhaus.org  ip6  blocked\n"
+                     "UNHEALTHY  bl.spamcop.net  unhealthy\n"
+                     "ERROR   192.0.2.1  zen.spamhaus.org  timeout\n"
+                     "\n"
+                     "list              listed  informational  clean  errors  health\n"
+                     "zen.spamhaus.org       0              0      0       2  ip6 blocked\n"
+                     "bl.spamcop.net         0              0      0       2  unhealthy\n"
                      "0 targets, 0 results in 0.0 s: 0 listed, 0 informational, 0 errors\n");
 }
 
@@ -559,7 +601,7 @@ Test(summary, hostile_strings_sanitized)
     cap_open(&cap, OUT_FMT_SUMMARY, 0);
     cr_assert_eq(out_health(cap.w, &h), 0);
     cr_assert_eq(emit(cap.w, &r), 0);
-    cr_assert_str_eq(cap_peek(&cap), "UNHEALTHY  zen.spamhaus.org  blocked  now\n"
+    cr_assert_str_eq(cap_peek(&cap), "UNHEALTHY  zen.spamhaus.org  ip4  blocked  now\n"
                                      "LISTED  192.0.2.10  zen.spamhaus.org  127.0.0.2 SBL \n");
 }
 
