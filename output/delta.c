@@ -205,6 +205,8 @@ static int write_event_json(struct out_delta *d, const struct out_event *ev)
             json_member_str(f, "list_id", ev->list_id) != 0)
             goto out;
     }
+    if (is_list_event(ev->type) && json_member_str(f, "kind", ev->kind) != 0)
+        goto out;
     if (json_member_raw(f, "before", ev->before) != 0 ||
         json_member_raw(f, "after", ev->after) != 0)
         goto out;
@@ -245,10 +247,23 @@ static const char *clean(const char *s, char *buf, size_t cap)
     return buf;
 }
 
+/* "zen.example" or, with a kind, "zen.example (ip6)", sanitized into @p buf. */
+static const char *list_kind(const struct out_event *ev, char *buf, size_t cap)
+{
+    char l[256], k[32];
+
+    clean(ev->list, l, sizeof(l));
+    if (!ev->kind)
+        snprintf(buf, cap, "%s", l);
+    else
+        snprintf(buf, cap, "%s (%s)", l, clean(ev->kind, k, sizeof(k)));
+    return buf;
+}
+
 static int write_event_text(struct out_delta *d, const struct out_event *ev)
 {
     FILE *f = d->o.text;
-    char a[256], b[256], c[512], e[512];
+    char a[256], b[320], c[512], e[512];
     const char *name = out_event_type_name(ev->type);
     int n;
 
@@ -268,20 +283,20 @@ static int write_event_text(struct out_delta *d, const struct out_event *ev)
         if (n >= 0 && ev->type != OUT_EV_DELISTED && ev->delist_url)
             n = fprintf(f, "; delist: %s", clean(ev->delist_url, e, sizeof(e)));
     } else if (ev->type == OUT_EV_LIST_UNHEALTHY) {
-        n = fprintf(f, "%s %s: %s", name, clean(ev->list, b, sizeof(b)),
+        n = fprintf(f, "%s %s: %s", name, list_kind(ev, b, sizeof(b)),
                     clean(ev->reason ? ev->reason : "unhealthy", a, sizeof(a)));
         if (n >= 0 && ev->detail)
             n = fprintf(f, " - %s", clean(ev->detail, e, sizeof(e)));
         if (n >= 0)
             n = fputs("; its delistings are held back until it recovers", f);
     } else if (ev->type == OUT_EV_LIST_RECOVERED) {
-        n = fprintf(f, "%s %s: was %s", name, clean(ev->list, b, sizeof(b)),
+        n = fprintf(f, "%s %s: was %s", name, list_kind(ev, b, sizeof(b)),
                     clean(ev->before_status, a, sizeof(a)));
     } else if (ev->type == OUT_EV_LIST_ANOMALY) {
         n = fprintf(f,
                     "%s %s: %" PRIu64 " new listings of %" PRIu64
                     " targets scanned; treated as a list fault, listings not recorded",
-                    name, clean(ev->list, b, sizeof(b)), ev->new_listings, ev->scanned);
+                    name, list_kind(ev, b, sizeof(b)), ev->new_listings, ev->scanned);
     } else {
         n = fprintf(f, "%s %s %s: %s -> %s", name, clean(ev->target, a, sizeof(a)),
                     clean(ev->check, b, sizeof(b)), clean(ev->before_status, c, sizeof(c)),

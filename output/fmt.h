@@ -97,9 +97,6 @@ struct out_writer {
 
 /** @return NULL for a healthy list; else its reason, "unhealthy" when none was given. */
 const char *out_health_reason(const struct scan_health *h);
-/** @return the kind of a canonical target text: "ip6" (has a ':'), "ip4" (a dotted
- *  quad), else (NULL included) "domain"; static, never NULL. */
-const char *out_target_kind(const char *target);
 /** @return the key a list is counted and ordered under: its id, else its zone, else "". */
 const char *out_list_key(const char *list_id, const char *list);
 /** Write @p str (already sanitized) to the writer's file, in colour @p color (an SGR

@@ -92,6 +92,10 @@ int out_finish(struct out_writer *w, const struct out_stats *st);
 /** Free the writer (not its FILE); NULL is a no-op. */
 void out_writer_free(struct out_writer *w);
 
+/** @return the kind of a canonical target text: "ip6" (has a ':'), "ip4" (a dotted
+ *  quad), else (NULL included) "domain"; static, never NULL. */
+const char *out_target_kind(const char *target);
+
 /* Sanitizers, exposed for tests and other writers (state, delta, nagios). */
 
 /**

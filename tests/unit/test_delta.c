@@ -139,6 +139,7 @@ Test(delta, document_events_and_escaping)
         .type = OUT_EV_LIST_ANOMALY,
         .check = "dnsbl",
         .list = "world.example",
+        .kind = "ip4",
         .before = "{\"status\":\"healthy\"}",
         .after = "{\"status\":\"anomalous\"}",
         .new_listings = 3,
@@ -186,6 +187,8 @@ Test(delta, document_events_and_escaping)
     assert_jq(doc, "json_extract(?1, '$.events[1].new_listings')", "3");
     assert_jq(doc, "json_extract(?1, '$.events[1].scanned')", "4");
     assert_jq(doc, "json_extract(?1, '$.events[1].share')", "0.75");
+    assert_jq(doc, "json_extract(?1, '$.events[1].kind')", "ip4");
+    assert_jq(doc, "json_type(?1, '$.events[0].kind')", NULL); /* list events only */
     assert_jq(doc, "json_extract(?1, '$.events[2].list')", NULL);
     assert_jq(doc, "json_extract(?1, '$.events[2].after.status')", "invalid");
     assert_jq(doc, "json_extract(?1, '$.counts.new_listing')", "1");
@@ -201,12 +204,12 @@ Test(delta, document_events_and_escaping)
     cr_assert_eq(out_delta_total(d), 3);
     cr_assert(out_delta_has_problems(d));
 
-    cr_assert_str_eq(text,
-                     "new_listing 192.0.2.1 zen.example: 127.0.0.2,127.0.0.4 (SBL; XBL); TXT "
-                     "\"evil \"quote\" red ?\"; delist: https://example.test/?ip=192.0.2.1\n"
-                     "list_anomaly world.example: 3 new listings of 4 targets scanned; treated "
-                     "as a list fault, listings not recorded\n"
-                     "spf_changed example.test spf: valid -> invalid\n");
+    cr_assert_str_eq(
+        text, "new_listing 192.0.2.1 zen.example: 127.0.0.2,127.0.0.4 (SBL; XBL); TXT "
+              "\"evil \"quote\" red ?\"; delist: https://example.test/?ip=192.0.2.1\n"
+              "list_anomaly world.example (ip4): 3 new listings of 4 targets scanned; treated "
+              "as a list fault, listings not recorded\n"
+              "spf_changed example.test spf: valid -> invalid\n");
     out_delta_free(d);
     free(doc);
     free(text);
