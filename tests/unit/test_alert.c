@@ -132,6 +132,53 @@ Test(alert, nagios_default_thresholds_are_check_rbl_s)
     out_tally_free(t);
 }
 
+/* Health per (list, kind): Nagios names the kinds a list is unhealthy for, and
+ * Prometheus has one sample per (list, kind) with a kind label. */
+Test(alert, health_per_kind)
+{
+    struct out_tally *t = NULL;
+    struct scan_health h4 = {.list = "zen.spamhaus.org", .kind = "ip4", .healthy = true};
+    struct scan_health h6 = {
+        .list = "zen.spamhaus.org", .kind = "ip6", .healthy = false, .reason = "blocked"};
+    struct scan_health hd = {
+        .list = "zen.spamhaus.org", .kind = "domain", .healthy = false, .reason = "unhealthy"};
+    struct scan_health cop = {.list = "bl.spamcop.net", .kind = "ip4", .healthy = true};
+    struct out_alert_run run = {.tally = NULL, .targets = 1, .seconds = 0.5, .complete = true};
+    char *buf = NULL;
+    size_t len = 0;
+    int status;
+
+    cr_assert_eq(out_tally_new(&t), 0);
+    cr_assert_eq(out_tally_health(t, &h4), 0);
+    cr_assert_eq(out_tally_health(t, &h6), 0);
+    cr_assert_eq(out_tally_health(t, &hd), 0);
+    cr_assert_eq(out_tally_health(t, &cop), 0);
+    result(t, "192.0.2.1", "zen.spamhaus.org", "clean");
+    result(t, "192.0.2.1", "bl.spamcop.net", "clean");
+    run.tally = t;
+    char *line = nagios(&run, -1, -1, &status);
+    cr_assert_eq(status, OUT_NAGIOS_OK);
+    cr_assert_str_eq(line, "DNSBL OK - 0 listings on 0 of 2 lists, 1 list unhealthy "
+                           "(zen.spamhaus.org/ip6+domain), 1 target | listed=0;0;0;0 "
+                           "errors=0;;;0 unhealthy_lists=1;;;0;2 targets=1;;;0 time=0.500s;;;0\n");
+    assert_perfdata(line);
+    free(line);
+
+    FILE *m = open_memstream(&buf, &len);
+    cr_assert_eq(out_prom_format(m, &run), 0);
+    fclose(m);
+    cr_assert_not_null(
+        strstr(buf, "# TYPE dnsbl_scan_list_unhealthy gauge\n"
+                    "dnsbl_scan_list_unhealthy{list=\"bl.spamcop.net\",kind=\"ip4\"} 0\n"
+                    "dnsbl_scan_list_unhealthy{list=\"zen.spamhaus.org\",kind=\"ip4\"} 0\n"
+                    "dnsbl_scan_list_unhealthy{list=\"zen.spamhaus.org\",kind=\"ip6\"} 1\n"
+                    "dnsbl_scan_list_unhealthy{list=\"zen.spamhaus.org\",kind=\"domain\"} 1\n"
+                    "# HELP dnsbl_scan_targets"),
+        "%s", buf);
+    free(buf);
+    out_tally_free(t);
+}
+
 Test(alert, nagios_thresholds)
 {
     struct out_tally *t = sample();
@@ -319,7 +366,7 @@ Test(alert, prom_exact_text)
         "dnsbl_scan_errors{list=\"dead.example\"} 4\n"
         "dnsbl_scan_errors{list=\"zen.spamhaus.org\"} 0\n"
         "# HELP dnsbl_scan_list_unhealthy 1 when the list was unhealthy (blocked, not answering) "
-        "in the last run.\n"
+        "in the last run, per kind of target.\n"
         "# TYPE dnsbl_scan_list_unhealthy gauge\n"
         "dnsbl_scan_list_unhealthy{list=\"bl.spamcop.net\"} 0\n"
         "dnsbl_scan_list_unhealthy{list=\"dead.example\"} 1\n"
