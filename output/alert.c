@@ -270,7 +270,7 @@ static void threshold_range(long n, char *buf, size_t len)
 }
 
 int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_nagios_opts *o,
-                     int *status)
+                     enum out_nagios_status *status)
 {
     const struct out_tally *t;
     const struct tally_list **v = NULL;
@@ -279,7 +279,8 @@ int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_
     uint64_t errors = 0;
     size_t lists_listed = 0, unhealthy = 0;
     const char *why = "";
-    int st, ret = SCAN_EIO;
+    enum out_nagios_status st;
+    int ret = SCAN_EIO;
 
     if (status)
         *status = OUT_NAGIOS_UNKNOWN;

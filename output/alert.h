@@ -99,6 +99,8 @@ struct out_alert_run {
 
 /* --- Nagios ------------------------------------------------------------------ */
 
+/** The plugin exit codes of the monitoring-plugins guidelines (`--nagios` exits with
+ *  these instead of enum cli_exit). */
 enum out_nagios_status {
     OUT_NAGIOS_OK = 0,
     OUT_NAGIOS_WARNING = 1,
@@ -121,7 +123,7 @@ int out_nagios_check_opts(const struct out_nagios_opts *o);
  * @return 0, -EINVAL, SCAN_ECONFIG (thresholds), SCAN_EIO (*status is then UNKNOWN).
  */
 int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_nagios_opts *o,
-                     int *status);
+                     enum out_nagios_status *status);
 
 /* --- Prometheus --------------------------------------------------------------- */
 

@@ -71,7 +71,7 @@ static struct out_tally *sample(void)
     return t;
 }
 
-static char *nagios(const struct out_alert_run *run, long w, long c, int *status)
+static char *nagios(const struct out_alert_run *run, long w, long c, enum out_nagios_status *status)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -119,7 +119,7 @@ Test(alert, nagios_default_thresholds_are_check_rbl_s)
 {
     struct out_tally *t = sample();
     struct out_alert_run run = {.tally = t, .targets = 4, .seconds = 1.234, .complete = true};
-    int status;
+    enum out_nagios_status status;
     char *line = nagios(&run, -1, -1, &status);
 
     cr_assert_eq(status, OUT_NAGIOS_CRITICAL);
@@ -146,7 +146,7 @@ Test(alert, health_per_kind)
     struct out_alert_run run = {.tally = NULL, .targets = 1, .seconds = 0.5, .complete = true};
     char *buf = NULL;
     size_t len = 0;
-    int status;
+    enum out_nagios_status status;
 
     cr_assert_eq(out_tally_new(&t), 0);
     cr_assert_eq(out_tally_health(t, &h4), 0);
@@ -183,7 +183,7 @@ Test(alert, nagios_thresholds)
 {
     struct out_tally *t = sample();
     struct out_alert_run run = {.tally = t, .targets = 4, .seconds = 1, .complete = true};
-    int status;
+    enum out_nagios_status status;
     char *line;
 
     line = nagios(&run, 2, 5, &status); /* 3 listings: >= 2, < 5 */
@@ -219,7 +219,7 @@ Test(alert, nagios_ok_and_unknown)
 {
     struct out_tally *t = NULL;
     struct out_alert_run run = {.targets = 1, .seconds = 0.5, .complete = true};
-    int status;
+    enum out_nagios_status status;
     char *line;
 
     cr_assert_eq(out_tally_new(&t), 0);
@@ -266,7 +266,7 @@ Test(alert, nagios_text_is_one_safe_line)
     struct out_event ev = {
         .type = OUT_EV_NEW_LISTING, .check = "dnsbl", .target = "192.0.2.1", .list = "a.example"};
     char name[32];
-    int status;
+    enum out_nagios_status status;
 
     cr_assert_eq(out_tally_new(&t), 0);
     run.tally = t;
