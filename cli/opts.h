@@ -12,13 +12,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/** Process exit codes (documented in the README). */
+/** Process exit codes (documented in the README; decided by cli_exit_code() in
+ *  cli/exit.h; --nagios exits with enum out_nagios_status instead). */
 enum cli_exit {
     CLI_EXIT_OK = 0,     /**< nothing listed, every verdict complete (with --state: nothing new) */
     CLI_EXIT_LISTED = 1, /**< something listed (with --state: new listings or new problems) */
     CLI_EXIT_USAGE = 2,  /**< usage, configuration or input error */
-    CLI_EXIT_INCOMPLETE =
-        3, /**< nothing listed, but errors or unhealthy lists left verdicts open */
+    CLI_EXIT_INCOMPLETE = 3, /**< nothing listed, but an error outcome of any check or an
+                                  unhealthy list left verdicts open, or the run is
+                                  incomplete */
 };
 
 enum cli_cmd { CLI_CMD_CHECK, CLI_CMD_SCAN, CLI_CMD_LISTS, CLI_CMD_HISTORY };

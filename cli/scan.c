@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/exit.h"
 #include "output/alert.h"
 #include "output/delta.h"
 #include "output/state.h"
@@ -39,6 +40,7 @@ struct run_ctx {
     bool progress_shown;
     int write_err;
     int state_err;
+    struct cli_run_outcome ro; /* what decides the exit code (cli/exit.h) */
 };
 
 static void target_msg(void *arg, bool is_error, const char *msg)
@@ -69,6 +71,7 @@ static void on_result(void *arg, const struct scan_result *r)
         state_failed(c, ret);
     if (c->tally)
         out_tally_result(c->tally, r);
+    cli_run_count(&c->ro, r);
 }
 
 static void on_health(void *arg, const struct scan_health *h)
@@ -83,6 +86,7 @@ static void on_health(void *arg, const struct scan_health *h)
         state_failed(c, ret);
     if (c->tally)
         out_tally_health(c->tally, h);
+    c->ro.unhealthy += !h->healthy;
 }
 static void on_progress(void *arg, const struct scan_progress *p)
 {
@@ -464,9 +468,13 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                            .errors = stats.errors,
                            .seconds = stats.seconds,
                            .queries = stats.queries};
+    ctx.ro.complete = complete;
+    ctx.ro.store = st != NULL;
+    ctx.ro.delta_problems = out_delta_has_problems(delta);
     if (out_finish(w, &os) != 0 || ctx.write_err) {
         fprintf(stderr, PROG ": writing results failed: %s\n", strerror(errno));
-        code = CLI_EXIT_INCOMPLETE;
+        ctx.ro.output_failed = true;
+        code = cli_exit_code(&ctx.ro);
         goto out;
     }
     if (!stats.complete)
@@ -512,31 +520,12 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
         }
     }
     if (o->nagios) {
-        int ncode = 3;
-        if (out_nagios_write(stdout, &arun, &nopts, &ncode) != 0)
-            ncode = 3;
-        code = ncode;
-        goto out;
+        ctx.ro.nagios = true;
+        if (out_nagios_write(stdout, &arun, &nopts, &ctx.ro.nagios_status) != 0)
+            ctx.ro.nagios_status = OUT_NAGIOS_UNKNOWN;
     }
-
-    if (st) {
-        /* Scheduled runs: speak of what is new. */
-        if (!complete)
-            code = CLI_EXIT_INCOMPLETE;
-        else if (out_delta_has_problems(delta))
-            code = CLI_EXIT_LISTED;
-        else
-            code = CLI_EXIT_OK;
-    } else if (stats.listed > 0) {
-        code = CLI_EXIT_LISTED;
-    } else if (stats.errors > 0 || stats.unhealthy_lists > 0 || !complete) {
-        code = CLI_EXIT_INCOMPLETE;
-    } else {
-        code = CLI_EXIT_OK;
-    }
-    /* An alert that could not be delivered must not look like "nothing new". */
-    if (alert_failed && code == CLI_EXIT_OK)
-        code = CLI_EXIT_INCOMPLETE;
+    ctx.ro.alert_failed = alert_failed;
+    code = cli_exit_code(&ctx.ro);
 out:
     out_writer_free(w);
     if (sink)

@@ -21,11 +21,19 @@
 
 /* --- tally ---------------------------------------------------------------- */
 
+/* The kinds health is reported for; index 0 is a report without a kind (the
+ * whole list). */
+static const char *const tally_kinds[] = {"", "ip4", "ip6", "domain"};
+#define TALLY_NKINDS (sizeof(tally_kinds) / sizeof(tally_kinds[0]))
+
+enum tally_health { TH_NONE = 0, TH_HEALTHY, TH_UNHEALTHY };
+
 struct tally_list {
     char *key;  /* list_id, or the zone when there is no id */
     char *name; /* zone as shown */
     uint64_t results, listed, errors;
-    bool unhealthy;
+    bool unhealthy;                         /* for some kind */
+    enum tally_health health[TALLY_NKINDS]; /* per kind reported */
 };
 
 struct out_tally {
@@ -89,15 +97,30 @@ static struct tally_list *tally_get(struct out_tally *t, const char *id, const c
     return l;
 }
 
+/* The tally_kinds[] index of a kind word; an unknown word counts as the whole list. */
+static size_t kind_index(const char *kind)
+{
+    for (size_t i = 1; kind && i < TALLY_NKINDS; i++)
+        if (strcmp(kind, tally_kinds[i]) == 0)
+            return i;
+    return 0;
+}
+
 int out_tally_health(struct out_tally *t, const struct scan_health *h)
 {
     struct tally_list *l;
+    size_t k;
 
     if (!t || !h || (!h->list && !h->list_id))
         return -EINVAL;
     l = tally_get(t, h->list_id, h->list);
     if (!l)
         return -ENOMEM;
+    k = kind_index(h->kind);
+    if (!h->healthy)
+        l->health[k] = TH_UNHEALTHY;
+    else if (l->health[k] == TH_NONE)
+        l->health[k] = TH_HEALTHY;
     l->unhealthy |= !h->healthy;
     return 0;
 }
@@ -106,9 +129,9 @@ int out_tally_result(struct out_tally *t, const struct scan_result *r)
 {
     struct tally_list *l;
 
-    if (!t || !r || !r->check)
+    if (!t || !r)
         return -EINVAL;
-    if (strcmp(r->check, "dnsbl") != 0)
+    if (r->kind != SCAN_CHECK_DNSBL)
         return 0;
     if (!r->list && !r->list_id)
         return -EINVAL;
@@ -116,12 +139,12 @@ int out_tally_result(struct out_tally *t, const struct scan_result *r)
     if (!l)
         return -ENOMEM;
     l->results++;
-    if (!r->status || strcmp(r->status, "error") == 0) {
+    if (r->outcome == SCAN_OUT_ERROR) {
         l->errors++;
         return 0;
     }
     t->answered++;
-    if (r->klass == SCAN_CLASS_LISTING) {
+    if (r->outcome == SCAN_OUT_LISTED) {
         l->listed++;
         t->listed++;
     }
@@ -181,9 +204,26 @@ static int put_zone(FILE *f, const char *s)
     return 0;
 }
 
-/* ", a.example, b.example" for lists matching @p pick, at most 5 then "+N more". */
+/* "/ip4+ip6" for the kinds a list is unhealthy for; nothing when only the whole
+ * list was reported on. */
+static int put_unhealthy_kinds(FILE *f, const struct tally_list *l)
+{
+    bool first = true;
+
+    for (size_t k = 1; k < TALLY_NKINDS; k++) {
+        if (l->health[k] != TH_UNHEALTHY)
+            continue;
+        if (fprintf(f, "%s%s", first ? "/" : "+", tally_kinds[k]) < 0)
+            return SCAN_EIO;
+        first = false;
+    }
+    return 0;
+}
+
+/* ", a.example, b.example" for lists matching @p pick, at most 5 then "+N more";
+ * unhealthy lists name their kinds ("a.example/ip6"). */
 static int put_names(FILE *f, const struct tally_list **v, size_t n,
-                     bool (*pick)(const struct tally_list *))
+                     bool (*pick)(const struct tally_list *), bool kinds)
 {
     size_t shown = 0, more = 0;
 
@@ -195,6 +235,8 @@ static int put_names(FILE *f, const struct tally_list **v, size_t n,
             continue;
         }
         if (fputs(shown ? ", " : " (", f) < 0 || put_zone(f, v[i]->name) != 0)
+            return SCAN_EIO;
+        if (kinds && put_unhealthy_kinds(f, v[i]) != 0)
             return SCAN_EIO;
         shown++;
     }
@@ -228,7 +270,7 @@ static void threshold_range(long n, char *buf, size_t len)
 }
 
 int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_nagios_opts *o,
-                     int *status)
+                     enum out_nagios_status *status)
 {
     const struct out_tally *t;
     const struct tally_list **v = NULL;
@@ -237,7 +279,8 @@ int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_
     uint64_t errors = 0;
     size_t lists_listed = 0, unhealthy = 0;
     const char *why = "";
-    int st, ret = SCAN_EIO;
+    enum out_nagios_status st;
+    int ret = SCAN_EIO;
 
     if (status)
         *status = OUT_NAGIOS_UNKNOWN;
@@ -279,11 +322,11 @@ int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_
     if (fprintf(f, "%" PRIu64 " listing%s on %zu of %zu list%s", t->listed,
                 t->listed == 1 ? "" : "s", lists_listed, t->n, t->n == 1 ? "" : "s") < 0)
         goto out;
-    if (put_names(f, v, t->n, pick_listed) != 0)
+    if (put_names(f, v, t->n, pick_listed, false) != 0)
         goto out;
     if (unhealthy) {
         if (fprintf(f, ", %zu list%s unhealthy", unhealthy, unhealthy == 1 ? "" : "s") < 0 ||
-            put_names(f, v, t->n, pick_unhealthy) != 0)
+            put_names(f, v, t->n, pick_unhealthy, true) != 0)
             goto out;
     }
     if (fprintf(f, ", %" PRIu64 " target%s", run->targets, run->targets == 1 ? "" : "s") < 0)
@@ -338,17 +381,40 @@ static int put_head(FILE *f, const char *name, const char *help)
 
 enum per_list { PL_LISTED, PL_ERRORS, PL_UNHEALTHY };
 
+static int put_sample(FILE *f, const char *name, const char *list, const char *kind, uint64_t x)
+{
+    if (fprintf(f, "%s{list=\"", name) < 0 || put_label(f, list) != 0)
+        return SCAN_EIO;
+    if (*kind && (fputs("\",kind=\"", f) < 0 || put_label(f, kind) != 0))
+        return SCAN_EIO;
+    return fprintf(f, "\"} %" PRIu64 "\n", x) < 0 ? SCAN_EIO : 0;
+}
+
+/* Health is one sample per (list, kind) reported, with a kind label when the
+ * report had one; a list no health was reported for gets one healthy sample. */
 static int put_per_list(FILE *f, const struct tally_list **v, size_t n, const char *name,
                         const char *help, enum per_list what)
 {
     if (put_head(f, name, help) != 0)
         return SCAN_EIO;
     for (size_t i = 0; i < n; i++) {
-        uint64_t x = what == PL_LISTED   ? v[i]->listed
-                     : what == PL_ERRORS ? v[i]->errors
-                                         : (uint64_t)v[i]->unhealthy;
-        if (fprintf(f, "%s{list=\"", name) < 0 || put_label(f, v[i]->name) != 0 ||
-            fprintf(f, "\"} %" PRIu64 "\n", x) < 0)
+        bool any = false;
+
+        if (what != PL_UNHEALTHY) {
+            if (put_sample(f, name, v[i]->name, "",
+                           what == PL_LISTED ? v[i]->listed : v[i]->errors) != 0)
+                return SCAN_EIO;
+            continue;
+        }
+        for (size_t k = 0; k < TALLY_NKINDS; k++) {
+            if (v[i]->health[k] == TH_NONE)
+                continue;
+            any = true;
+            if (put_sample(f, name, v[i]->name, tally_kinds[k], v[i]->health[k] == TH_UNHEALTHY) !=
+                0)
+                return SCAN_EIO;
+        }
+        if (!any && put_sample(f, name, v[i]->name, "", 0) != 0)
             return SCAN_EIO;
     }
     return 0;
@@ -387,7 +453,8 @@ int out_prom_format(FILE *f, const struct out_alert_run *run)
                      "DNSBL queries of the last run that ended in an error, per list.",
                      PL_ERRORS) != 0 ||
         put_per_list(f, v, run->tally->n, "dnsbl_scan_list_unhealthy",
-                     "1 when the list was unhealthy (blocked, not answering) in the last run.",
+                     "1 when the list was unhealthy (blocked, not answering) in the last run, "
+                     "per kind of target.",
                      PL_UNHEALTHY) != 0)
         goto out;
     if (put_head(f, "dnsbl_scan_targets", "Targets scanned by the last run.") != 0 ||

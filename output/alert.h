@@ -20,7 +20,8 @@
  * does ("@0:" for a threshold of 0, which always alerts). UNKNOWN when the run is incomplete or not
  * one DNSBL query got an answer, and the listings found do not reach -w; listings found always
  * count. Unhealthy lists and errors are reported (text and perfdata) but do not set the status, as
- * with check_rbl.
+ * with check_rbl; an unhealthy list is named with the kinds it failed for ("zone/ip6+domain"),
+ * and counts once however many kinds failed.
  *
  * Prometheus: all gauges, written to PATH.tmp.PID, fsync'ed and renamed over
  * PATH, so the collector never reads half a file.
@@ -37,7 +38,7 @@
  * @code
  *   struct out_tally *t = NULL;
  *   out_tally_new(&t);
- *   out_tally_health(t, &h);   // per list
+ *   out_tally_health(t, &h);   // per (list, kind)
  *   out_tally_result(t, &r);   // per result
  *   struct out_alert_run run = { .tally = t, .targets = n, .seconds = s, .complete = ok,
  *                                .last_success_ms = ..., .delta = d };
@@ -71,8 +72,8 @@ int out_tally_new(struct out_tally **out);
 /** Free; NULL is a no-op. */
 void out_tally_free(struct out_tally *t);
 
-/** Count a list's health (borrowed during the call; unhealthy wins).
- *  @return 0, -EINVAL (no list), -ENOMEM. */
+/** Count the health of a (list, kind) (borrowed during the call; unhealthy wins; a
+ *  NULL or unknown kind is the whole list). @return 0, -EINVAL (no list), -ENOMEM. */
 int out_tally_health(struct out_tally *t, const struct scan_health *h);
 
 /** Count a result (borrowed during the call). Only DNSBL results count; record
@@ -98,6 +99,8 @@ struct out_alert_run {
 
 /* --- Nagios ------------------------------------------------------------------ */
 
+/** The plugin exit codes of the monitoring-plugins guidelines (`--nagios` exits with
+ *  these instead of enum cli_exit). */
 enum out_nagios_status {
     OUT_NAGIOS_OK = 0,
     OUT_NAGIOS_WARNING = 1,
@@ -120,14 +123,16 @@ int out_nagios_check_opts(const struct out_nagios_opts *o);
  * @return 0, -EINVAL, SCAN_ECONFIG (thresholds), SCAN_EIO (*status is then UNKNOWN).
  */
 int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_nagios_opts *o,
-                     int *status);
+                     enum out_nagios_status *status);
 
 /* --- Prometheus --------------------------------------------------------------- */
 
 /**
  * Write the textfile-collector file atomically (PATH.tmp.PID, fsync, rename).
  * Metrics (gauges): dnsbl_scan_listed{list}, dnsbl_scan_errors{list},
- * dnsbl_scan_list_unhealthy{list}, dnsbl_scan_targets, dnsbl_scan_run_complete,
+ * dnsbl_scan_list_unhealthy{list,kind} (one sample per kind reported; no kind label
+ * for health reported without one, or for a list with no health report),
+ * dnsbl_scan_targets, dnsbl_scan_run_complete,
  * dnsbl_scan_run_duration_seconds, dnsbl_scan_last_run_timestamp_seconds,
  * dnsbl_scan_last_success_timestamp_seconds (when known), and
  * dnsbl_scan_events{type} when the run has a delta.

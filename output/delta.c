@@ -205,6 +205,8 @@ static int write_event_json(struct out_delta *d, const struct out_event *ev)
             json_member_str(f, "list_id", ev->list_id) != 0)
             goto out;
     }
+    if (is_list_event(ev->type) && json_member_str(f, "kind", ev->kind) != 0)
+        goto out;
     if (json_member_raw(f, "before", ev->before) != 0 ||
         json_member_raw(f, "after", ev->after) != 0)
         goto out;
@@ -245,10 +247,23 @@ static const char *clean(const char *s, char *buf, size_t cap)
     return buf;
 }
 
+/* "zen.example" or, with a kind, "zen.example (ip6)", sanitized into @p buf. */
+static const char *list_kind(const struct out_event *ev, char *buf, size_t cap)
+{
+    char l[256], k[32];
+
+    clean(ev->list, l, sizeof(l));
+    if (!ev->kind)
+        snprintf(buf, cap, "%s", l);
+    else
+        snprintf(buf, cap, "%s (%s)", l, clean(ev->kind, k, sizeof(k)));
+    return buf;
+}
+
 static int write_event_text(struct out_delta *d, const struct out_event *ev)
 {
     FILE *f = d->o.text;
-    char a[256], b[256], c[512], e[512];
+    char a[256], b[320], c[512], e[512];
     const char *name = out_event_type_name(ev->type);
     int n;
 
@@ -268,20 +283,20 @@ static int write_event_text(struct out_delta *d, const struct out_event *ev)
         if (n >= 0 && ev->type != OUT_EV_DELISTED && ev->delist_url)
             n = fprintf(f, "; delist: %s", clean(ev->delist_url, e, sizeof(e)));
     } else if (ev->type == OUT_EV_LIST_UNHEALTHY) {
-        n = fprintf(f, "%s %s: %s", name, clean(ev->list, b, sizeof(b)),
+        n = fprintf(f, "%s %s: %s", name, list_kind(ev, b, sizeof(b)),
                     clean(ev->reason ? ev->reason : "unhealthy", a, sizeof(a)));
         if (n >= 0 && ev->detail)
             n = fprintf(f, " - %s", clean(ev->detail, e, sizeof(e)));
         if (n >= 0)
             n = fputs("; its delistings are held back until it recovers", f);
     } else if (ev->type == OUT_EV_LIST_RECOVERED) {
-        n = fprintf(f, "%s %s: was %s", name, clean(ev->list, b, sizeof(b)),
+        n = fprintf(f, "%s %s: was %s", name, list_kind(ev, b, sizeof(b)),
                     clean(ev->before_status, a, sizeof(a)));
     } else if (ev->type == OUT_EV_LIST_ANOMALY) {
         n = fprintf(f,
                     "%s %s: %" PRIu64 " new listings of %" PRIu64
                     " targets scanned; treated as a list fault, listings not recorded",
-                    name, clean(ev->list, b, sizeof(b)), ev->new_listings, ev->scanned);
+                    name, list_kind(ev, b, sizeof(b)), ev->new_listings, ev->scanned);
     } else {
         n = fprintf(f, "%s %s %s: %s -> %s", name, clean(ev->target, a, sizeof(a)),
                     clean(ev->check, b, sizeof(b)), clean(ev->before_status, c, sizeof(c)),
@@ -539,10 +554,10 @@ static int write_dnsbl(FILE *f, const struct scan_result *r)
 {
     int ret;
 
-    if (!r->status || strcmp(r->status, "error") == 0) {
+    if (r->outcome == SCAN_OUT_ERROR) {
         if (fputs("{\"status\":\"error\"", f) < 0 || json_member_str(f, "reason", r->reason))
             return SCAN_EIO;
-    } else if (r->klass == SCAN_CLASS_LISTING) {
+    } else if (r->outcome == SCAN_OUT_LISTED) {
         if (fputs("{\"status\":\"listed\"", f) < 0)
             return SCAN_EIO;
         if ((ret = write_codes(f, r)) != 0)
@@ -561,7 +576,7 @@ static int write_record(FILE *f, const struct scan_result *r, bool with_reason,
 {
     int ret;
 
-    if (fputs("{\"status\":", f) < 0 || json_str(f, r->status ? r->status : "error") != 0)
+    if (fputs("{\"status\":", f) < 0 || json_str(f, scan_status_word(r->st)) != 0)
         return SCAN_EIO;
     if (with_reason && r->reason && json_member_str(f, "reason", r->reason) != 0)
         return SCAN_EIO;
@@ -573,9 +588,9 @@ static int write_record(FILE *f, const struct scan_result *r, bool with_reason,
 
 int out_delta_result_json(FILE *f, const struct scan_result *r)
 {
-    if (!f || !r || !r->check)
+    if (!f || !r || !r->kind)
         return -EINVAL;
-    if (strcmp(r->check, "dnsbl") == 0)
+    if (r->kind == SCAN_CHECK_DNSBL)
         return write_dnsbl(f, r);
     return write_record(f, r, true, &all_fields);
 }
@@ -595,21 +610,22 @@ static const char *const fp_mx[] = {"hosts", NULL};
 static const char *const fp_mx_host[] = {"pref", "host", NULL};
 
 static const struct {
-    const char *check;
+    enum scan_check check;
     struct field_filter filter;
 } identities[] = {
-    {"fcrdns", {fp_fcrdns, NULL}}, {"spf", {fp_spf, NULL}},     {"spf-auth", {fp_spf_auth, NULL}},
-    {"dmarc", {fp_dmarc, NULL}},   {"mx", {fp_mx, fp_mx_host}},
+    {SCAN_CHECK_FCRDNS, {fp_fcrdns, NULL}},     {SCAN_CHECK_SPF, {fp_spf, NULL}},
+    {SCAN_CHECK_SPF_AUTH, {fp_spf_auth, NULL}}, {SCAN_CHECK_DMARC, {fp_dmarc, NULL}},
+    {SCAN_CHECK_MX, {fp_mx, fp_mx_host}},
 };
 
 int out_delta_result_fingerprint(FILE *f, const struct scan_result *r)
 {
-    if (!f || !r || !r->check)
+    if (!f || !r || !r->kind)
         return -EINVAL;
-    if (strcmp(r->check, "dnsbl") == 0)
+    if (r->kind == SCAN_CHECK_DNSBL)
         return write_dnsbl(f, r);
     for (size_t i = 0; i < sizeof(identities) / sizeof(identities[0]); i++) {
-        if (strcmp(r->check, identities[i].check) == 0)
+        if (r->kind == identities[i].check)
             return write_record(f, r, false, &identities[i].filter);
     }
     return write_record(f, r, true, &all_fields);

@@ -89,6 +89,8 @@ struct out_event {
     const char *txt;          /**< TXT reason: untrusted DNS data (escaped on output) */
     const char *delist_url;   /**< delist URL */
     /* List events. */
+    const char *kind;      /**< the kind of targets ("ip4", "ip6", "domain"); NULL: every
+                                kind (health reported without one, or a store before v3) */
     const char *reason;    /**< list_unhealthy: "blocked", "unhealthy" */
     const char *detail;    /**< list_unhealthy: a sentence from the health check */
     uint64_t new_listings; /**< list_anomaly: new listings withheld */

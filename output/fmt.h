@@ -102,7 +102,7 @@ const char *out_list_key(const char *list_id, const char *list);
 /** Write @p str (already sanitized) to the writer's file, in colour @p color (an SGR
  *  parameter, or NULL) when the writer has OUT_COLOR. */
 void out_colored(struct out_writer *w, const char *color, const char *str);
-/** @return whether @p r is a DNSBL result (check "dnsbl"). */
+/** @return whether @p r is a DNSBL result (kind SCAN_CHECK_DNSBL). */
 bool out_is_dnsbl(const struct scan_result *r);
 /** @return what @p r is counted and ordered under: out_list_key() for a DNSBL
  *  result, else its check name (never NULL). */
@@ -110,9 +110,7 @@ const char *out_result_key(const struct scan_result *r);
 /** @return how @p r's list or check is shown: the zone (else the list id) for a
  *  DNSBL result, else the check name (never NULL; not sanitized). */
 const char *out_result_label(const struct scan_result *r);
-/** @return whether @p word is one of the NULL-terminated @p set. */
-bool out_word_in(const char *word, const char *const *set);
-/** @return the ANSI SGR parameter for a status ("31" red, ...), or NULL for no colour. */
+/** @return the ANSI SGR parameter for @p r's outcome ("31" red, ...); never NULL. */
 const char *out_status_color(const struct scan_result *r);
 /** Write "code meaning; code meaning" through @p put. */
 void out_codes_meanings(struct out_sink *s, const struct scan_result *r, out_put_fn *put);

@@ -2,7 +2,8 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * CSV (RFC 4180): a header row, then one row per result and per list health,
+ * CSV (RFC 4180): a header row, then one row per result and per (list, kind)
+ * health (check "list-health", the kind and the detail in the details column),
  * CRLF line ends. Fields are quoted only when they hold a comma, a quote or a
  * line break; a field that would start with = + - @ TAB or CR gets a leading
  * single quote so a spreadsheet shows it instead of evaluating it (always,
@@ -101,6 +102,7 @@ out:
 int out_csv_health(struct out_writer *w, const struct scan_health *h)
 {
     struct out_sink *s = &w->out;
+    struct out_sink *t = &w->scratch;
     int ret = csv_header(w);
 
     if (ret < 0)
@@ -110,7 +112,19 @@ int out_csv_health(struct out_writer *w, const struct scan_health *h)
     out_sink_puts(s, h->healthy ? ",healthy," : ",unhealthy,");
     csv_cstr(s, out_health_reason(h));
     out_sink_puts(s, ",,,,,,");
-    csv_cstr(s, h->healthy ? NULL : h->detail);
+    /* The details column in the "name=value; ..." form of result fields. */
+    out_sink_clear(t);
+    if (h->kind) {
+        out_sink_puts(t, "kind=");
+        out_sink_write(t, h->kind, strlen(h->kind));
+    }
+    if (!h->healthy && h->detail) {
+        out_sink_puts(t, h->kind ? "; detail=" : "detail=");
+        out_sink_write(t, h->detail, strlen(h->detail));
+    }
+    ret = csv_scratch_field(w);
+    if (ret < 0)
+        return ret;
     out_sink_puts(s, "\r\n");
     return s->err;
 }

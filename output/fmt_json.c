@@ -2,8 +2,9 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * JSON Lines: one object per result and one per list health, each on its
- * own line, keys in a fixed order so consumers (and diffs) can rely on it.
+ * JSON Lines: one object per result and one per (list, kind) health, each
+ * on its own line, keys in a fixed order so consumers (and diffs) can rely
+ * on it.
  * Absent strings are null, never "" or missing.
  */
 #include "output/fmt.h"
@@ -113,6 +114,7 @@ int out_json_health(struct out_writer *w, const struct scan_health *h)
     out_sink_json_cstr(s, "list-health");
     json_member(s, "list", h->list);
     json_member(s, "list_id", h->list_id);
+    json_member(s, "kind", h->kind);
     json_member(s, "status", h->healthy ? "healthy" : "unhealthy");
     json_member(s, "reason", out_health_reason(h));
     json_member(s, "detail", h->healthy ? NULL : h->detail);

@@ -6,7 +6,7 @@
  * printed the moment it arrives, everything else is only counted.
  *
  * @code
- *   UNHEALTHY  b.barracudacentral.org  b.barracudacentral.org refuses this resolver: ...
+ *   UNHEALTHY  b.barracudacentral.org  ip4  b.barracudacentral.org refuses this resolver: ...
  *   LISTED  192.0.2.10  zen.spamhaus.org  127.0.0.2 SBL; 127.0.0.4 XBL  delist: https://...
  *   ERROR   192.0.2.10  b.barracudacentral.org  blocked
  *   INFO    192.0.2.11  dnsbl-2.uceprotect.net  127.0.0.2 network neighbourhood
@@ -15,16 +15,22 @@
  *
  *   list                    listed  informational  clean  errors  health
  *   zen.spamhaus.org             1              0      0       0  ok
- *   b.barracudacentral.org       0              0      0      16  blocked
+ *   b.barracudacentral.org       0              0      0      16  ip4 blocked
  *   spf                     invalid 1
  *   3 targets, 19 results in 0.8 s (11 queries/s): 1 listed, 1 informational, 16 errors
  * @endcode
  *
+ * Health is reported per (list, kind): the health column says "ok" when every
+ * kind reported is healthy, else each unhealthy kind with its reason. A DNSBL
+ * error of a target whose kind the list is unhealthy for gets no line of its
+ * own: the UNHEALTHY line said why, and the table counts them.
+ *
  * Errors are capped at OUT_ERROR_LINES lines per (list or check, reason): a
  * resolver that times out on one list would otherwise bury the listings. The
  * rest are counted and reported at out_finish(). Record checks print a line
- * for the statuses that need attention (fail, invalid, none, permerror,
- * softfail; error and temperror under the same cap as DNSBL errors).
+ * for every result whose outcome needs attention: a problem (fail, invalid,
+ * none, null, permerror, softfail, neutral), or an error (error, temperror)
+ * under the same cap as DNSBL errors.
  *
  * Memory is bounded by the number of lists and checks (times the distinct
  * status words and error reasons, which come from the scanner's vocabulary,
@@ -47,12 +53,20 @@ struct sum_count {
     uint64_t n;
 };
 
+/** The health of one (list, kind). */
+struct sum_health {
+    char *kind;   /**< sanitized kind word; "" when the report named none (all kinds) */
+    char *reason; /**< sanitized unhealthy reason; NULL when healthy */
+};
+
 /** One list (dnsbl) or one record check. */
 struct sum_group {
     bool dnsbl;
-    char *key;                /**< list id (else zone) or check name, for lookup */
-    char *label;              /**< sanitized: zone or check name */
-    char *health;             /**< sanitized "ok" or the unhealthy reason; NULL when not reported */
+    char *key;                 /**< list id (else zone) or check name, for lookup */
+    char *label;               /**< sanitized: zone or check name */
+    struct sum_health *health; /**< per kind reported, in report order */
+    size_t nhealth;
+    size_t caphealth;
     struct sum_count *status; /**< per status word (dnsbl: listed, informational, ...) */
     size_t nstatus;
     size_t capstatus;
@@ -88,6 +102,10 @@ void out_summary_free(struct out_summary *s)
     for (size_t i = 0; i < s->n; i++) {
         free(s->g[i].key);
         free(s->g[i].label);
+        for (size_t j = 0; j < s->g[i].nhealth; j++) {
+            free(s->g[i].health[j].kind);
+            free(s->g[i].health[j].reason);
+        }
         free(s->g[i].health);
         counts_free(s->g[i].status, s->g[i].nstatus);
         counts_free(s->g[i].errs, s->g[i].nerrs);
@@ -154,26 +172,55 @@ static void tag(struct out_writer *w, const char *color, const char *word)
     out_sink_pad(&w->out, strlen(word) < TAG_W ? TAG_W - strlen(word) : 0);
 }
 
+/* The health entry of @p kind ("" for none) in @p g, created when new. */
+static struct sum_health *health_of(struct sum_group *g, const char *kind)
+{
+    struct sum_health *a = NULL;
+    char *k = out_text_dup(kind);
+
+    if (!k)
+        return NULL;
+    for (size_t i = 0; i < g->nhealth; i++) {
+        if (strcmp(g->health[i].kind, k) == 0) {
+            free(k);
+            return &g->health[i];
+        }
+    }
+    a = out_grow(g->health, &g->caphealth, g->nhealth, sizeof(*a));
+    if (!a) {
+        free(k);
+        return NULL;
+    }
+    g->health = a;
+    a = &g->health[g->nhealth++];
+    *a = (struct sum_health){.kind = k};
+    return a;
+}
+
 int out_summary_health(struct out_writer *w, const struct scan_health *h)
 {
     struct out_sink *s = &w->out;
     struct sum_group *g = group_of(w->sum, true, out_list_key(h->list_id, h->list),
                                    out_list_key(h->list, h->list_id));
+    struct sum_health *e = g ? health_of(g, h->kind ? h->kind : "") : NULL;
 
-    if (!g)
+    if (!e)
         return -ENOMEM;
-    free(g->health);
-    g->health = out_text_dup(h->healthy ? "ok" : out_health_reason(h));
-    if (!g->health)
-        return -ENOMEM;
+    free(e->reason);
+    e->reason = NULL;
     if (h->healthy)
         return 0;
+    e->reason = out_text_dup(out_health_reason(h));
+    if (!e->reason)
+        return -ENOMEM;
     tag(w, "33", "UNHEALTHY");
     out_sink_printf(s, "  %s  ", g->label);
+    if (*e->kind)
+        out_sink_printf(s, "%s  ", e->kind);
     if (h->detail)
         out_put_cstr(s, h->detail, out_sink_text);
     else
-        out_sink_puts(s, g->health);
+        out_sink_puts(s, e->reason);
     out_sink_puts(s, "\n");
     w->sum->printed = true;
     return s->err;
@@ -200,11 +247,6 @@ static void line_head(struct out_writer *w, const struct scan_result *r, const c
     out_sink_puts(&w->out, name);
 }
 
-/* Record-check statuses worth a line: failures and missing records... */
-static const char *const line_words[] = {"fail", "invalid", "none", "permerror", "softfail", NULL};
-/* ...and DNS failures, capped like DNSBL errors. */
-static const char *const error_words[] = {"error", "temperror", NULL};
-
 /* Count an error under its reason; @return whether it still gets a line, or
  * -ENOMEM. */
 static int error_line_due(struct sum_group *g, const char *reason)
@@ -216,33 +258,56 @@ static int error_line_due(struct sum_group *g, const char *reason)
     return n <= OUT_ERROR_LINES;
 }
 
+/* Is the list of @p g unhealthy for the kind of @p target (or for every kind)? */
+static bool unhealthy_for(const struct sum_group *g, const char *target)
+{
+    const char *kind = out_target_kind(target);
+
+    for (size_t i = 0; i < g->nhealth; i++)
+        if (g->health[i].reason && (!*g->health[i].kind || strcmp(g->health[i].kind, kind) == 0))
+            return true;
+    return false;
+}
+
+/* The table column a DNSBL result is counted in (the columns[] words). */
+static const char *dnsbl_bucket(enum scan_outcome o)
+{
+    switch (o) {
+    case SCAN_OUT_ERROR:
+        return "error";
+    case SCAN_OUT_LISTED:
+        return "listed";
+    case SCAN_OUT_INFO:
+        return "informational";
+    case SCAN_OUT_OK:
+    case SCAN_OUT_PROBLEM: /* not a DNSBL outcome */
+        break;
+    }
+    return "clean";
+}
+
 static int emit_dnsbl(struct out_writer *w, const struct scan_result *r, struct sum_group *g)
 {
     struct out_sink *s = &w->out;
-    const char *status = r->status ? r->status : "";
-    const char *bucket = "clean";
     int due = 0;
 
-    if (strcmp(status, "error") == 0)
-        bucket = "error";
-    else if (strcmp(status, "listed") == 0)
-        bucket = r->klass == SCAN_CLASS_INFO ? "informational" : "listed";
-    if (!count(&g->status, &g->nstatus, &g->capstatus, bucket))
+    if (!count(&g->status, &g->nstatus, &g->capstatus, dnsbl_bucket(r->outcome)))
         return -ENOMEM;
-    if (strcmp(bucket, "error") == 0 && g->health && strcmp(g->health, "ok") != 0) {
-        /* The list's UNHEALTHY line already said why every one of its results is
-         * open; the table counts them. One line per target would only be noise. */
+    if (r->outcome == SCAN_OUT_ERROR && unhealthy_for(g, r->target)) {
+        /* The list's UNHEALTHY line already said why every one of its results of
+         * that kind is open; the table counts them. One line per target would only
+         * be noise. */
         return 0;
     }
-    if (strcmp(bucket, "error") == 0) {
+    if (r->outcome == SCAN_OUT_ERROR) {
         due = error_line_due(g, r->reason);
         if (due <= 0)
             return due;
         line_head(w, r, "33", "ERROR", g->label);
         out_sink_puts(s, "  ");
         out_put_cstr(s, r->reason ? r->reason : "-", out_sink_text);
-    } else if (strcmp(bucket, "clean") != 0) {
-        bool info = strcmp(bucket, "informational") == 0;
+    } else if (r->outcome == SCAN_OUT_LISTED || r->outcome == SCAN_OUT_INFO) {
+        bool info = r->outcome == SCAN_OUT_INFO;
 
         line_head(w, r, info ? "36" : "31", info ? "INFO" : "LISTED", g->label);
         if (r->ncodes > 0) {
@@ -269,12 +334,12 @@ static int emit_check(struct out_writer *w, const struct scan_result *r, struct 
 
     if (!count(&g->status, &g->nstatus, &g->capstatus, status))
         return -ENOMEM;
-    if (out_word_in(status, error_words)) {
+    if (r->outcome == SCAN_OUT_ERROR) {
         int due = error_line_due(g, r->reason);
 
         if (due <= 0)
             return due;
-    } else if (!out_word_in(status, line_words)) {
+    } else if (r->outcome != SCAN_OUT_PROBLEM) {
         return 0;
     }
     upper_tag(status, word, sizeof(word));
@@ -313,6 +378,29 @@ static size_t digits(uint64_t v)
 
 static const char *const columns[] = {"listed", "informational", "clean", "error"};
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+/* A list's health column: "-" when never reported, "ok" when every kind reported
+ * is healthy, else "ip6 blocked, domain unhealthy" (the reason alone for a
+ * report without a kind). */
+static void print_health(struct out_sink *s, const struct sum_group *g)
+{
+    bool any = false;
+
+    if (g->nhealth == 0) {
+        out_sink_puts(s, "-");
+        return;
+    }
+    for (size_t i = 0; i < g->nhealth; i++) {
+        const struct sum_health *e = &g->health[i];
+
+        if (!e->reason)
+            continue;
+        out_sink_printf(s, "%s%s%s%s", any ? ", " : "", e->kind, *e->kind ? " " : "", e->reason);
+        any = true;
+    }
+    if (!any)
+        out_sink_puts(s, "ok");
+}
 
 /* One row per list, numbers right-aligned under their heading, then one row
  * per record check listing its status words in first-seen order. */
@@ -356,7 +444,9 @@ static void print_table(struct out_writer *w)
         out_sink_pad(s, label_w - out_text_width(g->label));
         for (size_t c = 0; c < NCOLUMNS; c++)
             out_sink_printf(s, "  %*" PRIu64, (int)col_w[c], count_of(g, columns[c]));
-        out_sink_printf(s, "  %s\n", g->health ? g->health : "-");
+        out_sink_puts(s, "  ");
+        print_health(s, g);
+        out_sink_puts(s, "\n");
     }
     for (size_t i = 0; i < sum->n; i++) {
         const struct sum_group *g = &sum->g[i];

@@ -8,7 +8,7 @@
  * report:
  *
  * @code
- *   unhealthy: zen.spamhaus.org refuses this resolver (127.255.255.254): ...
+ *   unhealthy: ip4: zen.spamhaus.org refuses this resolver (127.255.255.254): ...
  *
  *   192.0.2.10
  *     listed  zen.spamhaus.org  127.0.0.2 SBL; 127.0.0.4 XBL
@@ -146,6 +146,10 @@ int out_text_health(struct out_writer *w, const struct scan_health *h)
     if (ret < 0 || h->healthy)
         return ret;
     out_sink_init_mem(&s);
+    if (h->kind) {
+        out_put_cstr(&s, h->kind, out_sink_text);
+        out_sink_puts(&s, ": ");
+    }
     if (h->detail) {
         out_put_cstr(&s, h->detail, out_sink_text);
     } else {
@@ -205,8 +209,7 @@ static int render_row(struct out_writer *w, const struct scan_result *r, struct 
 {
     struct out_sink *s = &w->scratch;
     bool dnsbl = out_is_dnsbl(r);
-    bool info =
-        dnsbl && r->klass == SCAN_CLASS_INFO && r->status && strcmp(r->status, "listed") == 0;
+    bool info = r->outcome == SCAN_OUT_INFO;
 
     row->color = out_status_color(r);
     row->status = out_text_dup(info ? "info" : r->status);

@@ -206,6 +206,19 @@ static const char *const migrations[OUT_STATE_SCHEMA_VERSION] = {
     "CREATE INDEX events_run ON events (run_id);"
     "CREATE INDEX events_target ON events (target, run_id) WHERE target IS NOT NULL;"
     "CREATE INDEX intervals_target ON intervals (target, first_seen_ms);",
+
+    /* v2 -> v3: list health is kept per (list, kind). A v2 row was about the whole
+     * list: it becomes kind '' (every kind), the fallback for kinds not seen yet.
+     * List events say which kind they are about. */
+    "CREATE TABLE list_state_v3 ("
+    " list_key TEXT NOT NULL, kind TEXT NOT NULL, list TEXT NOT NULL, status TEXT NOT NULL,"
+    " reason TEXT, since_ms INTEGER NOT NULL, run_id INTEGER NOT NULL,"
+    " PRIMARY KEY (list_key, kind)) WITHOUT ROWID;"
+    "INSERT INTO list_state_v3 (list_key, kind, list, status, reason, since_ms, run_id)"
+    " SELECT list_key, '', list, status, reason, since_ms, run_id FROM list_state;"
+    "DROP TABLE list_state;"
+    "ALTER TABLE list_state_v3 RENAME TO list_state;"
+    "ALTER TABLE events ADD COLUMN kind TEXT;",
 };
 
 static int pragma_int(struct out_state *st, const char *sql, int64_t *v)
@@ -470,8 +483,11 @@ int out_state_open(const struct out_state_opts *o, struct out_state **out, char 
     if (ret != 0)
         goto fail;
 
+    /* A reader reads what it finds: history and the recorded deltas use only
+     * what every schema since v1 has (events.kind reads as null before v3), so a
+     * store from an older dnsbl-scan stays readable without being migrated. */
     if (o->readonly) {
-        if (st->version != OUT_STATE_SCHEMA_VERSION) {
+        if (st->version < OUT_STATE_READ_MIN_VERSION) {
             ret = st->version == 0 ? SCAN_ENOTFOUND : SCAN_ESTATE;
             if (msg)
                 snprintf(msg, msglen, "%s has state schema v%d; run a scan to migrate it to v%d",
@@ -551,7 +567,7 @@ const char *out_state_errmsg(const struct out_state *st)
 
 static const char run_tables_sql[] =
     "CREATE TEMP TABLE IF NOT EXISTS cur_dnsbl ("
-    " target TEXT NOT NULL, list_key TEXT NOT NULL, list TEXT NOT NULL,"
+    " target TEXT NOT NULL, list_key TEXT NOT NULL, kind TEXT NOT NULL, list TEXT NOT NULL,"
     " state INTEGER NOT NULL, codes TEXT NOT NULL, detail TEXT NOT NULL,"
     " PRIMARY KEY (target, list_key)) WITHOUT ROWID;"
     "CREATE TEMP TABLE IF NOT EXISTS cur_rec ("
@@ -559,12 +575,12 @@ static const char run_tables_sql[] =
     " error INTEGER NOT NULL, status TEXT NOT NULL, fp TEXT NOT NULL, detail TEXT NOT NULL,"
     " PRIMARY KEY (target, check_name, scope)) WITHOUT ROWID;"
     "CREATE TEMP TABLE IF NOT EXISTS cur_health ("
-    " list_key TEXT PRIMARY KEY, list TEXT NOT NULL, healthy INTEGER NOT NULL,"
-    " reason TEXT, detail TEXT) WITHOUT ROWID;"
+    " list_key TEXT NOT NULL, kind TEXT NOT NULL, list TEXT NOT NULL, healthy INTEGER NOT NULL,"
+    " reason TEXT, detail TEXT, PRIMARY KEY (list_key, kind)) WITHOUT ROWID;"
     "CREATE TEMP TABLE IF NOT EXISTS cur_list ("
-    " list_key TEXT PRIMARY KEY, list TEXT NOT NULL, status TEXT NOT NULL,"
-    " reason TEXT, detail TEXT, scanned INTEGER NOT NULL, new_listings INTEGER NOT NULL)"
-    " WITHOUT ROWID;";
+    " list_key TEXT NOT NULL, kind TEXT NOT NULL, list TEXT NOT NULL, status TEXT NOT NULL,"
+    " reason TEXT, detail TEXT, scanned INTEGER NOT NULL, new_listings INTEGER NOT NULL,"
+    " PRIMARY KEY (list_key, kind)) WITHOUT ROWID;";
 
 static const char clear_run_tables_sql[] =
     "DELETE FROM temp.cur_dnsbl; DELETE FROM temp.cur_rec;"
@@ -661,12 +677,13 @@ int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, i
     if (ret == 0)
         ret = db_exec(st, "BEGIN IMMEDIATE");
     if (ret == 0)
-        ret = prepare(st,
-                      "INSERT INTO temp.cur_dnsbl (target, list_key, list, state, codes, detail)"
-                      " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (target, list_key) DO UPDATE SET"
-                      " list = excluded.list, state = excluded.state, codes = excluded.codes,"
-                      " detail = excluded.detail WHERE cur_dnsbl.state = 2",
-                      &st->ins_dnsbl);
+        ret = prepare(
+            st,
+            "INSERT INTO temp.cur_dnsbl (target, list_key, list, state, codes, detail,"
+            " kind) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target, list_key) DO UPDATE SET"
+            " list = excluded.list, state = excluded.state, codes = excluded.codes,"
+            " detail = excluded.detail WHERE cur_dnsbl.state = 2",
+            &st->ins_dnsbl);
     if (ret == 0)
         ret = prepare(st,
                       "INSERT INTO temp.cur_rec (target, check_name, scope, error, status, fp,"
@@ -677,8 +694,8 @@ int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, i
                       &st->ins_rec);
     if (ret == 0)
         ret = prepare(st,
-                      "INSERT INTO temp.cur_health (list_key, list, healthy, reason, detail)"
-                      " VALUES (?, ?, ?, ?, ?) ON CONFLICT (list_key) DO UPDATE SET"
+                      "INSERT INTO temp.cur_health (list_key, list, healthy, reason, detail, kind)"
+                      " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (list_key, kind) DO UPDATE SET"
                       " list = excluded.list, healthy = excluded.healthy,"
                       " reason = excluded.reason, detail = excluded.detail"
                       " WHERE excluded.healthy = 0",
@@ -721,6 +738,7 @@ int out_state_health(struct out_state *st, const struct scan_health *h)
     sqlite3_bind_text(s, 4, h->healthy ? NULL : (h->reason ? h->reason : "unhealthy"), -1,
                       SQLITE_STATIC);
     sqlite3_bind_text(s, 5, h->healthy ? NULL : h->detail, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, h->kind ? h->kind : "", -1, SQLITE_STATIC);
     return step_done(st, s);
 }
 
@@ -792,7 +810,7 @@ static int result_json(const struct scan_result *r,
  */
 static const char *record_scope(const struct scan_result *r)
 {
-    if (strcmp(r->check, "spf-auth") != 0)
+    if (r->kind != SCAN_CHECK_SPF_AUTH)
         return "";
     for (size_t i = 0; i < r->extra.n; i++) {
         const struct scan_field *f = &r->extra.f[i];
@@ -800,11 +818,6 @@ static const char *record_scope(const struct scan_result *r)
             return f->str;
     }
     return "";
-}
-
-static bool is_error_status(const char *status, bool record)
-{
-    return !status || strcmp(status, "error") == 0 || (record && strcmp(status, "temperror") == 0);
 }
 
 int out_state_record(struct out_state *st, const struct scan_result *r)
@@ -815,13 +828,13 @@ int out_state_record(struct out_state *st, const struct scan_result *r)
 
     if (!st || !r || !st->run_id || !r->target || !r->check)
         return -EINVAL;
-    if (strcmp(r->check, "dnsbl") == 0) {
+    if (r->kind == SCAN_CHECK_DNSBL) {
         if (!r->list && !r->list_id)
             return -EINVAL;
-        if (is_error_status(r->status, false))
-            state = OBS_ERROR;
-        else
-            state = r->klass == SCAN_CLASS_LISTING ? OBS_LISTED : OBS_CLEAN;
+        /* Informational listings and allowlist answers are not actionable: clean. */
+        state = r->outcome == SCAN_OUT_ERROR    ? OBS_ERROR
+                : r->outcome == SCAN_OUT_LISTED ? OBS_LISTED
+                                                : OBS_CLEAN;
         ret = result_json(r, out_delta_result_json, &detail);
         if (ret == 0 && state == OBS_LISTED)
             ret = codes_key(r, &codes);
@@ -834,9 +847,10 @@ int out_state_record(struct out_state *st, const struct scan_result *r)
         sqlite3_bind_int(s, 4, state);
         sqlite3_bind_text(s, 5, codes ? codes : "", -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 6, detail, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 7, out_target_kind(r->target), -1, SQLITE_STATIC);
         st->listed += state == OBS_LISTED;
     } else {
-        state = is_error_status(r->status, true) ? OBS_ERROR : OBS_CLEAN;
+        state = r->outcome == SCAN_OUT_ERROR ? OBS_ERROR : OBS_CLEAN;
         ret = result_json(r, out_delta_result_json, &detail);
         if (ret == 0)
             ret = result_json(r, out_delta_result_fingerprint, &fp);
@@ -847,7 +861,7 @@ int out_state_record(struct out_state *st, const struct scan_result *r)
         sqlite3_bind_text(s, 2, r->check, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 3, record_scope(r), -1, SQLITE_STATIC);
         sqlite3_bind_int(s, 4, state == OBS_ERROR);
-        sqlite3_bind_text(s, 5, r->status ? r->status : "error", -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 5, scan_status_word(r->st), -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 6, fp, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 7, detail, -1, SQLITE_STATIC);
     }
@@ -866,47 +880,59 @@ out:
  * :run, :now (the run's start: every observation of the run carries it),
  * :share, :min, :baseline (1 when there is no previous complete run).
  *
- * 1. cur_list: one row per list of this run with its verdict for this run
- *    (healthy | unhealthy | anomalous), how many targets it scanned and how many
- *    it newly listed (previous state clean, now listed).
- * 2. events: list status changes, then DNSBL changes on healthy lists, then
- *    record-check changes. Errors never produce events.
+ * 0. A list whose health was reported without a kind (kind '') is judged as a
+ *    whole: its observations move to kind '' too.
+ * 1. cur_list: one row per (list, kind) of this run with its verdict for this
+ *    run (healthy | unhealthy | anomalous), how many targets of that kind it
+ *    scanned and how many it newly listed (previous state clean, now listed).
+ * 2. events: status changes of (list, kind), then DNSBL changes of targets whose
+ *    (list, kind) is healthy, then record-check changes. Errors never produce
+ *    events.
  * 3. apply: intervals (close on delisting or code change, extend, open), the
  *    last known states (healthy lists and non-error records only), list status.
  * Statements that change nothing skip their rows (WHERE on DO UPDATE), so an
  * unchanged /16 writes next to nothing to the database.
  */
 static const char end_run_sql[] =
+    /* 0: a list whose health came without a kind is judged as a whole */
+    "UPDATE temp.cur_dnsbl SET kind = ''"
+    " WHERE list_key IN (SELECT list_key FROM temp.cur_health WHERE kind = '');"
     /* 1 */
-    "INSERT INTO temp.cur_list (list_key, list, status, scanned, new_listings)"
-    " SELECT c.list_key, max(c.list), 'healthy', count(*),"
+    "INSERT INTO temp.cur_list (list_key, kind, list, status, scanned, new_listings)"
+    " SELECT c.list_key, c.kind, max(c.list), 'healthy', count(*),"
     "  count(CASE WHEN c.state = 1 AND s.listed = 0 THEN 1 END)"
     " FROM temp.cur_dnsbl AS c LEFT JOIN dnsbl_state AS s"
     "  ON s.target = c.target AND s.list_key = c.list_key"
-    " GROUP BY c.list_key;"
-    "INSERT INTO temp.cur_list (list_key, list, status, scanned, new_listings)"
-    " SELECT list_key, list, 'healthy', 0, 0 FROM temp.cur_health WHERE true"
-    " ON CONFLICT (list_key) DO NOTHING;"
+    " GROUP BY c.list_key, c.kind;"
+    "INSERT INTO temp.cur_list (list_key, kind, list, status, scanned, new_listings)"
+    " SELECT list_key, kind, list, 'healthy', 0, 0 FROM temp.cur_health WHERE true"
+    " ON CONFLICT (list_key, kind) DO NOTHING;"
     "UPDATE temp.cur_list SET status = 'unhealthy', reason = h.reason, detail = h.detail,"
     "  list = h.list"
-    " FROM temp.cur_health AS h WHERE h.list_key = cur_list.list_key AND h.healthy = 0;"
+    " FROM temp.cur_health AS h"
+    " WHERE h.list_key = cur_list.list_key AND h.kind = cur_list.kind AND h.healthy = 0;"
     "UPDATE temp.cur_list SET status = 'anomalous'"
     " WHERE status = 'healthy' AND new_listings >= :min AND new_listings > :share * scanned;"
-    /* 2 */
-    "INSERT INTO events (run_id, type, check_name, list_key, list, before, after, reason,"
+    /* 2: the previous status of a (list, kind) is its own row, else the list's row
+     *    without a kind (from before v3), else healthy */
+    "INSERT INTO events (run_id, type, check_name, list_key, list, kind, before, after, reason,"
     "  detail, new_listings, scanned)"
     " SELECT :run, CASE c.status WHEN 'unhealthy' THEN 'list_unhealthy'"
     "  WHEN 'anomalous' THEN 'list_anomaly' ELSE 'list_recovered' END,"
-    "  'dnsbl', c.list_key, c.list, json_object('status', coalesce(p.status, 'healthy')),"
+    "  'dnsbl', c.list_key, c.list, nullif(c.kind, ''),"
+    "  json_object('status', coalesce(p.status, q.status, 'healthy')),"
     "  json_object('status', c.status), c.reason, c.detail, c.new_listings, c.scanned"
-    " FROM temp.cur_list AS c LEFT JOIN list_state AS p ON p.list_key = c.list_key"
-    " WHERE :baseline = 0 AND c.status != coalesce(p.status, 'healthy')"
-    " ORDER BY c.list_key;"
+    " FROM temp.cur_list AS c"
+    " LEFT JOIN list_state AS p ON p.list_key = c.list_key AND p.kind = c.kind"
+    " LEFT JOIN list_state AS q ON q.list_key = c.list_key AND q.kind = '' AND c.kind != ''"
+    " WHERE :baseline = 0 AND c.status != coalesce(p.status, q.status, 'healthy')"
+    " ORDER BY c.list_key, c.kind;"
     "INSERT INTO events (run_id, type, check_name, target, list_key, list, before, after)"
     " SELECT :run, CASE WHEN s.listed = 0 THEN 'new_listing' WHEN c.state = 0 THEN 'delisted'"
     "  ELSE 'code_changed' END, 'dnsbl', c.target, c.list_key, c.list, s.detail, c.detail"
     " FROM temp.cur_dnsbl AS c"
-    " JOIN temp.cur_list AS l ON l.list_key = c.list_key AND l.status = 'healthy'"
+    " JOIN temp.cur_list AS l"
+    "  ON l.list_key = c.list_key AND l.kind = c.kind AND l.status = 'healthy'"
     " JOIN dnsbl_state AS s ON s.target = c.target AND s.list_key = c.list_key"
     " WHERE :baseline = 0 AND c.state != 2"
     "  AND (c.state != s.listed OR (c.state = 1 AND c.codes != s.codes))"
@@ -923,26 +949,30 @@ static const char end_run_sql[] =
     /* 3 */
     "UPDATE intervals SET cleared_ms = :now"
     " FROM temp.cur_dnsbl AS c"
-    " JOIN temp.cur_list AS l ON l.list_key = c.list_key AND l.status = 'healthy'"
+    " JOIN temp.cur_list AS l"
+    "  ON l.list_key = c.list_key AND l.kind = c.kind AND l.status = 'healthy'"
     " WHERE intervals.cleared_ms IS NULL AND intervals.target = c.target"
     "  AND intervals.list_key = c.list_key AND c.state != 2"
     "  AND (c.state = 0 OR c.codes != intervals.codes);"
     "UPDATE intervals SET last_seen_ms = :now, last_run = :run"
     " FROM temp.cur_dnsbl AS c"
-    " JOIN temp.cur_list AS l ON l.list_key = c.list_key AND l.status = 'healthy'"
+    " JOIN temp.cur_list AS l"
+    "  ON l.list_key = c.list_key AND l.kind = c.kind AND l.status = 'healthy'"
     " WHERE intervals.cleared_ms IS NULL AND intervals.target = c.target"
     "  AND intervals.list_key = c.list_key AND c.state = 1;"
     "INSERT INTO intervals (target, list_key, list, codes, first_seen_ms, last_seen_ms,"
     "  first_run, last_run)"
     " SELECT c.target, c.list_key, c.list, c.codes, :now, :now, :run, :run"
     " FROM temp.cur_dnsbl AS c"
-    " JOIN temp.cur_list AS l ON l.list_key = c.list_key AND l.status = 'healthy'"
+    " JOIN temp.cur_list AS l"
+    "  ON l.list_key = c.list_key AND l.kind = c.kind AND l.status = 'healthy'"
     " WHERE c.state = 1 AND NOT EXISTS (SELECT 1 FROM intervals AS i"
     "  WHERE i.cleared_ms IS NULL AND i.target = c.target AND i.list_key = c.list_key);"
     "INSERT INTO dnsbl_state (target, list_key, list, listed, codes, detail, since_ms, run_id)"
     " SELECT c.target, c.list_key, c.list, c.state, c.codes, c.detail, :now, :run"
     " FROM temp.cur_dnsbl AS c"
-    " JOIN temp.cur_list AS l ON l.list_key = c.list_key AND l.status = 'healthy'"
+    " JOIN temp.cur_list AS l"
+    "  ON l.list_key = c.list_key AND l.kind = c.kind AND l.status = 'healthy'"
     " WHERE c.state != 2"
     " ON CONFLICT (target, list_key) DO UPDATE SET"
     "  since_ms = CASE WHEN excluded.listed != listed OR excluded.codes != codes"
@@ -960,9 +990,9 @@ static const char end_run_sql[] =
     "  run_id = CASE WHEN excluded.fp != fp THEN excluded.run_id ELSE run_id END,"
     "  status = excluded.status, fp = excluded.fp, detail = excluded.detail"
     " WHERE excluded.fp != record_state.fp OR excluded.detail != record_state.detail;"
-    "INSERT INTO list_state (list_key, list, status, reason, since_ms, run_id)"
-    " SELECT list_key, list, status, reason, :now, :run FROM temp.cur_list WHERE true"
-    " ON CONFLICT (list_key) DO UPDATE SET"
+    "INSERT INTO list_state (list_key, kind, list, status, reason, since_ms, run_id)"
+    " SELECT list_key, kind, list, status, reason, :now, :run FROM temp.cur_list WHERE true"
+    " ON CONFLICT (list_key, kind) DO UPDATE SET"
     "  since_ms = CASE WHEN excluded.status != status THEN excluded.since_ms ELSE since_ms END,"
     "  list = excluded.list, status = excluded.status, reason = excluded.reason,"
     "  run_id = excluded.run_id;"
@@ -1127,20 +1157,25 @@ int out_state_last_complete(struct out_state *st, struct out_run_info *info)
     return read_run(st, "WHERE status = 'complete' ORDER BY id DESC LIMIT 1", 0, info);
 }
 
-static const char events_sql[] =
-    "WITH ev AS (SELECT *,"
-    "  CASE WHEN json_valid(before) THEN before END AS b,"
-    "  CASE WHEN json_valid(after) THEN after END AS a"
-    " FROM events WHERE run_id = ?),"
-    " side AS (SELECT *, CASE type WHEN 'delisted' THEN b ELSE a END AS l FROM ev)"
-    " SELECT type, check_name, target, list_key, list, b, a,"
-    "  json_extract(b, '$.status'), json_extract(a, '$.status'),"
-    "  (SELECT group_concat(value, ',') FROM json_each(l, '$.codes')),"
-    "  (SELECT group_concat(value, ',') FROM json_each(b, '$.codes')),"
-    "  (SELECT group_concat(value, '; ') FROM json_each(l, '$.meanings')),"
-    "  json_extract(l, '$.txt'), json_extract(l, '$.delist_url'),"
-    "  reason, detail, coalesce(new_listings, 0), coalesce(scanned, 0)"
-    " FROM side ORDER BY id";
+/* The events of a run; @p kind is the column holding an event's kind ("NULL"
+ * before schema v3, which had none). */
+#define EVENTS_SQL(kind)                                                                           \
+    "WITH ev AS (SELECT *,"                                                                        \
+    "  CASE WHEN json_valid(before) THEN before END AS b,"                                         \
+    "  CASE WHEN json_valid(after) THEN after END AS a"                                            \
+    " FROM events WHERE run_id = ?),"                                                              \
+    " side AS (SELECT *, CASE type WHEN 'delisted' THEN b ELSE a END AS l FROM ev)"                \
+    " SELECT type, check_name, target, list_key, list, b, a,"                                      \
+    "  json_extract(b, '$.status'), json_extract(a, '$.status'),"                                  \
+    "  (SELECT group_concat(value, ',') FROM json_each(l, '$.codes')),"                            \
+    "  (SELECT group_concat(value, ',') FROM json_each(b, '$.codes')),"                            \
+    "  (SELECT group_concat(value, '; ') FROM json_each(l, '$.meanings')),"                        \
+    "  json_extract(l, '$.txt'), json_extract(l, '$.delist_url'),"                                 \
+    "  reason, detail, coalesce(new_listings, 0), coalesce(scanned, 0), " kind                     \
+    " FROM side ORDER BY id"
+
+static const char events_sql[] = EVENTS_SQL("kind");
+static const char events_sql_v2[] = EVENTS_SQL("NULL");
 
 static const char *col_text(sqlite3_stmt *s, int i)
 {
@@ -1169,7 +1204,9 @@ int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d)
     if (ret != 0)
         return ret;
     complete = strcmp(run.status, "complete") == 0;
-    rc = complete ? sqlite3_prepare_v2(st->db, events_sql, -1, &s, NULL) : SQLITE_OK;
+    rc = complete ? sqlite3_prepare_v2(st->db, st->version >= 3 ? events_sql : events_sql_v2, -1,
+                                       &s, NULL)
+                  : SQLITE_OK;
     if (rc != SQLITE_OK) {
         ret = db_fail(st, rc, "state store: events");
         goto out;
@@ -1195,6 +1232,7 @@ int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d)
             .detail = col_text(s, 15),
             .new_listings = (uint64_t)sqlite3_column_int64(s, 16),
             .scanned = (uint64_t)sqlite3_column_int64(s, 17),
+            .kind = col_text(s, 18),
         };
         if (out_event_type_parse(col_text(s, 0), &ev.type) != 0)
             continue; /* a type from a newer program: not ours to render */

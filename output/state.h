@@ -18,7 +18,9 @@
  * - `record_state`: the last known result of each (target, record check)
  *   (FCrDNS, SPF, DMARC, MX; spf-auth per sending domain): its fingerprint and
  *   its full JSON;
- * - `list_state`: the last known health of each list (healthy | unhealthy | anomalous);
+ * - `list_state`: the last known health of each (list, kind) (healthy | unhealthy |
+ *   anomalous); kind "" stands for every kind (a store from before v3, or health
+ *   reported without a kind) and is the fallback for a kind not seen yet;
  * - `events`: the events of every complete run (the delta, replayable).
  *
  * Transactions and crashes: a run opens ONE write transaction at
@@ -48,14 +50,17 @@
  * - An error never changes state: the previous state carries forward.
  * - A (target, list) or (target, check) seen for the first time is a silent
  *   baseline; the first run of a store is entirely silent.
- * - Per list and run: health from out_state_health() (unhealthy wins when a
- *   list reports twice). A list that is not unhealthy and newly lists at least
- *   anomaly_min targets AND more than anomaly_share of the targets it scanned
- *   is "anomalous". For an unhealthy or anomalous list nothing of this run is
- *   applied (no new_listing, delisted or code_changed; state carries forward),
- *   so nothing is announced twice and nothing flaps back when the list recovers.
- *   Events fire on a change of list status only: list_unhealthy, list_anomaly,
- *   list_recovered (one each, however long the fault lasts).
+ * - Per (list, kind) and run: health from out_state_health() (unhealthy wins
+ *   when a (list, kind) reports twice); a target's kind is read off its
+ *   canonical text (out_target_kind()). A list whose health came without a kind
+ *   is judged as a whole, as before v3. A (list, kind) that is not unhealthy and
+ *   newly lists at least anomaly_min targets AND more than anomaly_share of the
+ *   targets of that kind it scanned is "anomalous". For an unhealthy or anomalous
+ *   (list, kind) nothing of this run is applied to its targets (no new_listing,
+ *   delisted or code_changed; state carries forward), so nothing is announced
+ *   twice and nothing flaps back when the list recovers. Events fire on a change
+ *   of status only: list_unhealthy, list_anomaly, list_recovered (one each per
+ *   kind, however long the fault lasts), each carrying its kind.
  * - Record checks fcrdns, spf, spf-auth, dmarc and mx produce <check>_changed
  *   (spf-auth as spf_changed) when their fingerprint differs
  *   (out_delta_result_fingerprint(): status and the identifying fields, arrays as
@@ -70,7 +75,7 @@
  *   int ret = out_state_open(&so, &st, msg, sizeof(msg));   // SCAN_ELOCKED: print msg
  *   struct out_run_desc rd = { .targets = specs, .ntargets = n, ... };
  *   out_state_run_begin(st, &rd, &run_id);
- *   out_state_health(st, &health);     // per list, as the engine reports it
+ *   out_state_health(st, &health);     // per (list, kind), as the engine reports it
  *   out_state_record(st, &result);     // per result, streamed
  *   struct out_run_end re = { .complete = engine_finished };
  *   out_state_run_end(st, &re, delta); // events -> delta (output/delta.h)
@@ -89,7 +94,9 @@
 #include "scanner/result.h"
 
 /** The schema version this build writes (PRAGMA user_version). */
-#define OUT_STATE_SCHEMA_VERSION 2
+#define OUT_STATE_SCHEMA_VERSION 3
+/** The oldest schema a read-only open (history) accepts: every one this program wrote. */
+#define OUT_STATE_READ_MIN_VERSION 1
 /** Default share of a list's scanned targets that makes a run's new listings an anomaly. */
 #define OUT_STATE_ANOMALY_SHARE 0.2
 /** Default minimum of new listings for an anomaly (small pools never trip it by one IP). */
@@ -153,7 +160,8 @@ struct out_run_desc {
  */
 int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, int64_t *run_id);
 
-/** Record a list's health for this run (borrowed during the call).
+/** Record the health of a (list, kind) for this run (borrowed during the call; a NULL
+ *  kind means every kind).
  *  @return 0, -EINVAL (no run open, no list), or a translated SQLite failure. */
 int out_state_health(struct out_state *st, const struct scan_health *h);
 

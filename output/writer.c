@@ -8,6 +8,7 @@
  */
 #include "output/fmt.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -21,6 +22,19 @@ const char *out_health_reason(const struct scan_health *h)
     if (h->healthy)
         return NULL;
     return h->reason ? h->reason : "unhealthy";
+}
+
+/* Targets reach the writers in canonical text (scanner/target.h), so the text
+ * alone tells the kind: only IPv6 has a ':', and a dotted quad is IPv4. */
+const char *out_target_kind(const char *target)
+{
+    struct in_addr a4;
+
+    if (!target)
+        return "domain";
+    if (strchr(target, ':'))
+        return "ip6";
+    return inet_pton(AF_INET, target, &a4) == 1 ? "ip4" : "domain";
 }
 
 const char *out_list_key(const char *list_id, const char *list)
@@ -38,7 +52,7 @@ void out_colored(struct out_writer *w, const char *color, const char *str)
 
 bool out_is_dnsbl(const struct scan_result *r)
 {
-    return r->check && strcmp(r->check, "dnsbl") == 0;
+    return r->kind == SCAN_CHECK_DNSBL;
 }
 
 const char *out_result_key(const struct scan_result *r)
@@ -55,36 +69,32 @@ const char *out_result_label(const struct scan_result *r)
     return r->check ? r->check : "";
 }
 
-bool out_word_in(const char *word, const char *const *set)
-{
-    for (; *set; set++)
-        if (strcmp(word, *set) == 0)
-            return true;
-    return false;
-}
-
-/* Listed red, errors yellow, clean green, informational and warnings cyan.
- * Status words of the record checks map onto the same four meanings. */
+/* Listed red, errors yellow, ok green, informational cyan: by outcome. A
+ * record-check problem is red when the record is broken or the address is
+ * refused (fail, invalid, permerror) and cyan when it is a weaker finding
+ * (none, softfail, neutral, null MX). */
 const char *out_status_color(const struct scan_result *r)
 {
-    static const char *const red[] = {"listed", "fail", "invalid", "permerror", NULL};
-    static const char *const yellow[] = {"error", "temperror", NULL};
-    static const char *const green[] = {"clean", "pass", "valid", NULL};
-    static const char *const cyan[] = {"none", "softfail", "neutral", "null", NULL};
-
-    if (!r->status)
-        return NULL;
-    if (out_is_dnsbl(r) && r->klass == SCAN_CLASS_INFO)
-        return "36";
-    if (out_word_in(r->status, red))
-        return "31";
-    if (out_word_in(r->status, yellow))
-        return "33";
-    if (out_word_in(r->status, green))
+    switch (r->outcome) {
+    case SCAN_OUT_OK:
         return "32";
-    if (out_word_in(r->status, cyan))
+    case SCAN_OUT_LISTED:
+        return "31";
+    case SCAN_OUT_INFO:
         return "36";
-    return NULL;
+    case SCAN_OUT_ERROR:
+        return "33";
+    case SCAN_OUT_PROBLEM:
+        break;
+    }
+    switch (r->st) {
+    case SCAN_ST_FAIL:
+    case SCAN_ST_INVALID:
+    case SCAN_ST_PERMERROR:
+        return "31";
+    default:
+        return "36";
+    }
 }
 
 void out_put_cstr(struct out_sink *s, const char *str, out_put_fn *put)

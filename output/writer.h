@@ -12,7 +12,7 @@
  * @code
  *   struct out_writer *w = NULL;
  *   out_writer_new(stdout, OUT_FMT_JSON, 0, &w);
- *   out_health(w, &h);      // per list, before its results
+ *   out_health(w, &h);      // per (list, kind), before the list's results of that kind
  *   out_emit(w, &res);      // per result, streamed
  *   out_finish(w, &stats);  // summary table, trailing lines
  *   out_writer_free(w);
@@ -29,7 +29,7 @@
 
 enum out_format {
     OUT_FMT_TEXT,    /**< one block per target: each verdict, meaning, TXT, delist URL */
-    OUT_FMT_JSON,    /**< JSON Lines: one object per result (and per list health) */
+    OUT_FMT_JSON,    /**< JSON Lines: one object per result (and per (list, kind) health) */
     OUT_FMT_CSV,     /**< RFC 4180 with a header row */
     OUT_FMT_SUMMARY, /**< listings and errors as they come, then counts per list */
 };
@@ -62,8 +62,10 @@ struct out_writer;
 int out_writer_new(FILE *f, enum out_format fmt, unsigned flags, struct out_writer **out);
 
 /**
- * Report one list's health: a JSON line or CSV row either way; text and summary show
- * only unhealthy lists (text before the targets, summary at once).
+ * Report the health of one (list, kind): a JSON line or CSV row either way, with
+ * its kind ("ip4", "ip6", "domain"; null / empty when the caller gave none); text
+ * and summary show only unhealthy ones (text before the targets, summary at once)
+ * and the summary's table folds the kinds of a list into its health column.
  * @param[in] h  borrowed during the call
  * @return 0, SCAN_EIO when a write failed (then and ever after), -ENOMEM, or -EINVAL
  *         for NULL arguments or a call after out_finish().
@@ -89,6 +91,10 @@ int out_finish(struct out_writer *w, const struct out_stats *st);
 
 /** Free the writer (not its FILE); NULL is a no-op. */
 void out_writer_free(struct out_writer *w);
+
+/** @return the kind of a canonical target text: "ip6" (has a ':'), "ip4" (a dotted
+ *  quad), else (NULL included) "domain"; static, never NULL. */
+const char *out_target_kind(const char *target);
 
 /* Sanitizers, exposed for tests and other writers (state, delta, nagios). */
 

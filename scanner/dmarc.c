@@ -19,7 +19,7 @@
  *   multiple-records, version-not-first, invalid-version, malformed-tag,
  *   duplicate-tag, missing-policy, invalid-value, bad-report-uri,
  *   bad-characters, unauthorized-external-report. The reason of "error" is
- *   scan_dns_status_word() of the failed lookup.
+ *   scan_reason_of_dns() of the failed lookup.
  * - What counts as a DMARC record: a TXT record whose first tag is v with
  *   the value DMARC1 (case-insensitively; non-upper-case is a warning, the
  *   ABNF spells it %x44.4d.41.52.43.31). A TXT record that carries
@@ -53,7 +53,7 @@
  *   receiver ignores that URI (section 7.1), so the record does not do what
  *   it says; "valid" with an error entry would be contradictory. A DNS
  *   failure on an authorization lookup makes the status "error" (reason =
- *   the DNS status word) unless the record is invalid anyway, with a
+ *   scan_reason_of_dns()) unless the record is invalid anyway, with a
  *   warning problem saying which URI could not be verified.
  * - Posture warnings: p=none, sp=none under an enforcing p, pct below 100,
  *   no rua, fo without ruf; also leading whitespace and TXT records at
@@ -101,7 +101,7 @@ struct dm_problem {
     bool has_tag;
     char tag[32];
     char msg[384];
-    const char *code; /**< reason code, errors only */
+    enum scan_reason code; /**< errors only: the reason it gives the status */
 };
 
 struct dm_uri {
@@ -201,10 +201,10 @@ static int record_kind(const struct scan_rr *rr)
     return kind;
 }
 
-static void problem(struct dm_parse *ps, bool error, const char *code, const char *tag,
+static void problem(struct dm_parse *ps, bool error, enum scan_reason code, const char *tag,
                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static void problem(struct dm_parse *ps, bool error, const char *code, const char *tag,
+static void problem(struct dm_parse *ps, bool error, enum scan_reason code, const char *tag,
                     const char *fmt, ...)
 {
     if (ps->npb == DMARC_MAX_PROBLEMS) {
@@ -312,7 +312,7 @@ static void parse_uris(struct dm_parse *ps, const char *tag, char *value, struct
 {
     char *cur = value;
     if (!*value) {
-        problem(ps, true, "bad-report-uri", tag, "%s is empty", tag);
+        problem(ps, true, SCAN_R_BAD_REPORT_URI, tag, "%s is empty", tag);
         return;
     }
     for (;;) {
@@ -321,10 +321,10 @@ static void parse_uris(struct dm_parse *ps, const char *tag, char *value, struct
             *comma = '\0';
         char *u = trim(cur);
         if (!*u) {
-            problem(ps, true, "bad-report-uri", tag, "%s has an empty URI", tag);
+            problem(ps, true, SCAN_R_BAD_REPORT_URI, tag, "%s has an empty URI", tag);
         } else if (*n == DMARC_MAX_URIS) {
-            problem(ps, false, NULL, tag, "more than %d URIs in %s; the rest are not checked",
-                    DMARC_MAX_URIS, tag);
+            problem(ps, false, SCAN_R_NONE, tag,
+                    "more than %d URIs in %s; the rest are not checked", DMARC_MAX_URIS, tag);
             return;
         } else {
             struct dm_uri *d = &list[(*n)++];
@@ -332,7 +332,7 @@ static void parse_uris(struct dm_parse *ps, const char *tag, char *value, struct
             d->domain[0] = '\0';
             d->auth = DM_AUTH_NA;
             if (strncasecmp(u, "mailto:", 7) != 0) {
-                problem(ps, true, "bad-report-uri", tag,
+                problem(ps, true, SCAN_R_BAD_REPORT_URI, tag,
                         "'%.100s' is not a mailto: URI (RFC 7489 section 6.2)", u);
             } else {
                 const char *addr = u + 7;
@@ -340,13 +340,13 @@ static void parse_uris(struct dm_parse *ps, const char *tag, char *value, struct
                 size_t alen = bang ? (size_t)(bang - addr) : strlen(addr);
                 const char *at = memrchr(addr, '@', alen);
                 if (bang && !size_ok(bang + 1)) {
-                    problem(ps, true, "bad-report-uri", tag,
+                    problem(ps, true, SCAN_R_BAD_REPORT_URI, tag,
                             "'%.100s': the size limit must be digits with an optional k, m, "
                             "g or t",
                             u);
                 } else if (!at || at == addr ||
                            !host_name_ok(at + 1, alen - (size_t)(at + 1 - addr))) {
-                    problem(ps, true, "bad-report-uri", tag,
+                    problem(ps, true, SCAN_R_BAD_REPORT_URI, tag,
                             "'%.100s' does not hold a valid e-mail address", u);
                 } else {
                     size_t dl = alen - (size_t)(at + 1 - addr);
@@ -380,36 +380,36 @@ static void parse_record(struct dm_parse *ps, const struct scan_rr *rr)
     for (size_t i = 0; i < rr->txt_len; i++) {
         unsigned char c = rr->txt[i];
         if ((c < 0x20 && c != '\t') || c >= 0x7f) {
-            problem(ps, true, "bad-characters", NULL,
+            problem(ps, true, SCAN_R_BAD_CHARACTERS, NULL,
                     "the record holds control or non-ASCII bytes (first at offset %zu)", i);
             break;
         }
     }
     if (rr->txt_len > 0 && is_wsp((char)rr->txt[0]))
-        problem(ps, false, NULL, NULL, "the record starts with whitespace");
+        problem(ps, false, SCAN_R_NONE, NULL, "the record starts with whitespace");
 
     while (next_tag(&cur, &name, &value)) {
         size_t idx = pos++;
         if (idx == 0 && strcasecmp(name, "v") != 0)
-            problem(ps, true, "version-not-first", NULL,
+            problem(ps, true, SCAN_R_VERSION_NOT_FIRST, NULL,
                     "the record must start with v=DMARC1 (RFC 7489 section 6.4); receivers "
                     "discard it");
         if (!value) {
-            problem(ps, true, "malformed-tag", NULL, "'%.64s' is not a tag=value pair", name);
+            problem(ps, true, SCAN_R_MALFORMED_TAG, NULL, "'%.64s' is not a tag=value pair", name);
             continue;
         }
         bool name_ok = isalpha((unsigned char)name[0]);
         for (const char *c = name; *c && name_ok; c++)
             name_ok = isalnum((unsigned char)*c) || *c == '_';
         if (!name_ok) {
-            problem(ps, true, "malformed-tag", NULL, "'%.64s' is not a valid tag name", name);
+            problem(ps, true, SCAN_R_MALFORMED_TAG, NULL, "'%.64s' is not a valid tag name", name);
             continue;
         }
         bool dup = false;
         for (size_t i = 0; i < nseen && !dup; i++)
             dup = strcasecmp(seen[i], name) == 0;
         if (dup) {
-            problem(ps, true, "duplicate-tag", name, "tag %.32s appears more than once", name);
+            problem(ps, true, SCAN_R_DUPLICATE_TAG, name, "tag %.32s appears more than once", name);
             continue;
         }
         if (nseen < DMARC_MAX_TAGS)
@@ -422,19 +422,19 @@ static void parse_record(struct dm_parse *ps, const struct scan_rr *rr)
         const char *t = k < sizeof(known) / sizeof(known[0]) ? known[k] : NULL;
 
         if (!t) {
-            problem(ps, false, NULL, name, "unknown tag %.32s is ignored", name);
+            problem(ps, false, SCAN_R_NONE, name, "unknown tag %.32s is ignored", name);
         } else if (strcmp(t, "v") == 0) {
             if (strcmp(value, "DMARC1") == 0)
                 ;
             else if (strcasecmp(value, "DMARC1") == 0)
-                problem(ps, false, NULL, "v", "the version is spelled DMARC1 (upper case)");
+                problem(ps, false, SCAN_R_NONE, "v", "the version is spelled DMARC1 (upper case)");
             else
-                problem(ps, true, "invalid-version", "v", "v=%.32s: the version must be DMARC1",
-                        value);
+                problem(ps, true, SCAN_R_INVALID_VERSION, "v",
+                        "v=%.32s: the version must be DMARC1", value);
         } else if (strcmp(t, "p") == 0 || strcmp(t, "sp") == 0) {
             const char *w = policy_word(value);
             if (!w)
-                problem(ps, true, "invalid-value", t,
+                problem(ps, true, SCAN_R_INVALID_VALUE, t,
                         "%s=%.32s: must be none, quarantine or reject", t, value);
             if (t[0] == 'p') {
                 have_p = true;
@@ -445,29 +445,29 @@ static void parse_record(struct dm_parse *ps, const struct scan_rr *rr)
             }
         } else if (strcmp(t, "adkim") == 0 || strcmp(t, "aspf") == 0) {
             if (strcasecmp(value, "r") != 0 && strcasecmp(value, "s") != 0)
-                problem(ps, true, "invalid-value", t, "%s=%.32s: must be r or s", t, value);
+                problem(ps, true, SCAN_R_INVALID_VALUE, t, "%s=%.32s: must be r or s", t, value);
         } else if (strcmp(t, "pct") == 0) {
             if (all_digits(value, 3) && atoi(value) <= 100)
                 ps->pct = atoi(value);
             else
-                problem(ps, true, "invalid-value", t, "pct=%.32s: must be an integer from 0 to 100",
-                        value);
+                problem(ps, true, SCAN_R_INVALID_VALUE, t,
+                        "pct=%.32s: must be an integer from 0 to 100", value);
         } else if (strcmp(t, "fo") == 0) {
             ps->has_fo = true;
             char shown[48];
             snprintf(shown, sizeof(shown), "%s", value);
             if (!keyword_list_ok(value, fo_words, 4))
-                problem(ps, true, "invalid-value", t,
+                problem(ps, true, SCAN_R_INVALID_VALUE, t,
                         "fo=%.32s: must be a colon-separated list of 0, 1, d and s", shown);
         } else if (strcmp(t, "rf") == 0) {
             char shown[48];
             snprintf(shown, sizeof(shown), "%s", value);
             if (!keyword_list_ok(value, rf_words, 1))
-                problem(ps, true, "invalid-value", t, "rf=%.32s: the only report format is afrf",
-                        shown);
+                problem(ps, true, SCAN_R_INVALID_VALUE, t,
+                        "rf=%.32s: the only report format is afrf", shown);
         } else if (strcmp(t, "ri") == 0) {
             if (!all_digits(value, 32))
-                problem(ps, true, "invalid-value", t, "ri=%.32s: must be a number of seconds",
+                problem(ps, true, SCAN_R_INVALID_VALUE, t, "ri=%.32s: must be a number of seconds",
                         value);
         } else if (strcmp(t, "rua") == 0) {
             parse_uris(ps, t, value, ps->rua, &ps->nrua);
@@ -477,23 +477,24 @@ static void parse_record(struct dm_parse *ps, const struct scan_rr *rr)
     }
 
     if (!have_p)
-        problem(ps, true, "missing-policy", "p", "p is required (RFC 7489 section 6.3)");
+        problem(ps, true, SCAN_R_MISSING_POLICY, "p", "p is required (RFC 7489 section 6.3)");
     else if (p_pos != 1)
-        problem(ps, false, NULL, "p", "p should directly follow v (RFC 7489 section 6.4)");
+        problem(ps, false, SCAN_R_NONE, "p", "p should directly follow v (RFC 7489 section 6.4)");
 
     /* Posture: what the policy does in practice. */
     if (ps->p && strcmp(ps->p, "none") == 0)
-        problem(ps, false, NULL, "p",
+        problem(ps, false, SCAN_R_NONE, "p",
                 "p=none only monitors: mail failing DMARC is neither quarantined nor rejected");
     if (ps->p && strcmp(ps->p, "none") != 0 && ps->sp && strcmp(ps->sp, "none") == 0)
-        problem(ps, false, NULL, "sp", "sp=none leaves subdomains unprotected under p=%s", ps->p);
+        problem(ps, false, SCAN_R_NONE, "sp", "sp=none leaves subdomains unprotected under p=%s",
+                ps->p);
     if (ps->pct < 100)
-        problem(ps, false, NULL, "pct", "pct=%d: the policy applies to %d%% of failing mail only",
-                ps->pct, ps->pct);
+        problem(ps, false, SCAN_R_NONE, "pct",
+                "pct=%d: the policy applies to %d%% of failing mail only", ps->pct, ps->pct);
     if (ps->nrua == 0)
-        problem(ps, false, NULL, "rua", "no rua: the domain receives no aggregate reports");
+        problem(ps, false, SCAN_R_NONE, "rua", "no rua: the domain receives no aggregate reports");
     if (ps->has_fo && ps->nruf == 0)
-        problem(ps, false, NULL, "fo", "fo has no effect without ruf");
+        problem(ps, false, SCAN_R_NONE, "fo", "fo has no effect without ruf");
 }
 
 /* Registrable domain of @p d, or @p d itself when it has none. */
@@ -574,15 +575,16 @@ static void authorization_problems(struct dm_parse *ps, const char *policy_domai
         for (size_t i = 0; i < n; i++) {
             const struct dm_uri *u = &list[i];
             if (u->auth == DM_AUTH_MISSING)
-                problem(ps, true, "unauthorized-external-report", tag,
+                problem(ps, true, SCAN_R_UNAUTHORIZED_EXTERNAL_REPORT, tag,
                         "%.100s: %.100s has not authorized reports for %.100s (no v=DMARC1 TXT "
                         "at %.100s._report._dmarc.%.100s, RFC 7489 section 7.1); receivers "
                         "ignore this URI",
                         u->text, u->domain, policy_domain, policy_domain, u->domain);
             else if (u->auth == DM_AUTH_TEMP)
-                problem(ps, false, NULL, tag,
+                problem(ps, false, SCAN_R_NONE, tag,
                         "%.100s: could not verify that %.100s accepts reports for %.100s (%s)",
-                        u->text, u->domain, policy_domain, scan_dns_status_word(u->temp));
+                        u->text, u->domain, policy_domain,
+                        scan_reason_word(scan_reason_of_dns(u->temp)));
         }
     }
 }
@@ -704,7 +706,7 @@ static void record_status(struct scan_report *r, const struct dm_parse *ps)
 {
     for (size_t i = 0; i < ps->npb; i++) {
         if (ps->pb[i].error) {
-            scan_report_status(r, "invalid", ps->pb[i].code);
+            scan_report_status(r, SCAN_ST_INVALID, ps->pb[i].code);
             return;
         }
     }
@@ -713,12 +715,12 @@ static void record_status(struct scan_report *r, const struct dm_parse *ps)
         size_t n = which ? ps->nruf : ps->nrua;
         for (size_t i = 0; i < n; i++) {
             if (list[i].auth == DM_AUTH_TEMP) {
-                scan_report_status(r, "error", scan_dns_status_word(list[i].temp));
+                scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(list[i].temp));
                 return;
             }
         }
     }
-    scan_report_status(r, "valid", NULL);
+    scan_report_status(r, SCAN_ST_VALID, SCAN_R_NONE);
 }
 
 int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report **out)
@@ -754,7 +756,7 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
             goto out;
         parse_record(ps, f.rec);
         if (f.nother > 0)
-            problem(ps, false, NULL, NULL,
+            problem(ps, false, SCAN_R_NONE, NULL,
                     "%zu other TXT record(s) at _dmarc.%s are not DMARC records and are ignored",
                     f.nother, policy_domain);
         ret = check_authorizations(v, ps, policy_domain);
@@ -764,22 +766,22 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
     }
 
     ret = -ENOMEM;
-    r = scan_report_new(dom, "dmarc");
+    r = scan_report_new(dom, SCAN_CHECK_DMARC);
     if (!r)
         goto out;
     if (f.failed || f.nrec == 0) {
         if (f.failed)
-            scan_report_status(r, "error", scan_dns_status_word(f.failed->status));
+            scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(f.failed->status));
         else
-            scan_report_status(r, "none", NULL);
+            scan_report_status(r, SCAN_ST_NONE, SCAN_R_NONE);
         scan_report_str(r, "record", NULL);
         scan_report_str(r, "policy_domain", NULL);
         scan_report_objv_init(r, "problems");
     } else if (f.nrec > 1) {
-        problem(ps, true, "multiple-records", NULL,
+        problem(ps, true, SCAN_R_MULTIPLE_RECORDS, NULL,
                 "%d DMARC records at _dmarc.%s: receivers apply none (RFC 7489 section 6.6.3)",
                 f.nrec, policy_domain);
-        scan_report_status(r, "invalid", "multiple-records");
+        scan_report_status(r, SCAN_ST_INVALID, SCAN_R_MULTIPLE_RECORDS);
         scan_report_str(r, "record", NULL);
         scan_report_str(r, "policy_domain", policy_domain);
         report_problems(r, ps);

@@ -19,7 +19,7 @@
  * - Status and reason:
  *   - pass: a name confirms ("confirmed" is the first such name in order);
  *   - error: the PTR lookup failed (timeout, SERVFAIL, REFUSED, bad
- *     response, CNAME loop), reason = scan_dns_status_word(); or no name
+ *     response, CNAME loop), reason = scan_reason_of_dns(); or no name
  *     confirms and at least one forward lookup failed temporarily (timeout,
  *     SERVFAIL, REFUSED, bad response): the failed name might have
  *     confirmed, so "fail" would be a guess;
@@ -268,10 +268,10 @@ static int reverse_name(const struct scan_target *t, char *buf, size_t len)
 }
 
 /* Report for a failed or empty PTR lookup: no names to show. */
-static void report_no_names(struct scan_report *r, const char *status, const char *reason,
+static void report_no_names(struct scan_report *r, enum scan_status st, enum scan_reason why,
                             const char *cname)
 {
-    scan_report_status(r, status, reason);
+    scan_report_status(r, st, why);
     scan_report_strv_init(r, "ptr");
     scan_report_str(r, "cname", cname);
     scan_report_str(r, "confirmed", NULL);
@@ -349,7 +349,7 @@ int scan_fcrdns_check(struct scan_view *v, const struct scan_target *ip, struct 
     if (missing)
         return -EAGAIN;
 
-    r = scan_report_new(ip->text, "fcrdns");
+    r = scan_report_new(ip->text, SCAN_CHECK_FCRDNS);
     if (!r)
         return -ENOMEM;
 
@@ -360,9 +360,9 @@ int scan_fcrdns_check(struct scan_view *v, const struct scan_target *ip, struct 
     if (pa->status != SCAN_DNS_OK || nnames == 0) {
         if (pa->status == SCAN_DNS_OK || pa->status == SCAN_DNS_NODATA ||
             pa->status == SCAN_DNS_NXDOMAIN)
-            report_no_names(r, "fail", "no-ptr", cname);
+            report_no_names(r, SCAN_ST_FAIL, SCAN_R_NO_PTR, cname);
         else
-            report_no_names(r, "error", scan_dns_status_word(pa->status), cname);
+            report_no_names(r, SCAN_ST_ERROR, scan_reason_of_dns(pa->status), cname);
         goto out;
     }
 
@@ -385,13 +385,13 @@ int scan_fcrdns_check(struct scan_view *v, const struct scan_target *ip, struct 
     }
 
     if (confirmed >= 0)
-        scan_report_status(r, "pass", NULL);
+        scan_report_status(r, SCAN_ST_PASS, SCAN_R_NONE);
     else if (have_temp)
-        scan_report_status(r, "error", scan_dns_status_word(temp));
+        scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(temp));
     else if (any_resolved)
-        scan_report_status(r, "fail", "mismatch");
+        scan_report_status(r, SCAN_ST_FAIL, SCAN_R_MISMATCH);
     else
-        scan_report_status(r, "fail", "ptr-does-not-resolve");
+        scan_report_status(r, SCAN_ST_FAIL, SCAN_R_PTR_DOES_NOT_RESOLVE);
 
     scan_report_strv_init(r, "ptr");
     for (size_t i = 0; i < nnames; i++)

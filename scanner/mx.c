@@ -11,7 +11,7 @@
  * - Status and reason:
  *   - error: the MX lookup failed (timeout, SERVFAIL, REFUSED, bad
  *     response, CNAME loop), or an A/AAAA lookup failed temporarily and
- *     nothing else makes the set invalid; reason = scan_dns_status_word();
+ *     nothing else makes the set invalid; reason = scan_reason_of_dns();
  *   - null: exactly one MX and its exchange is "." (RFC 7505), whatever
  *     its preference (the RFC says 0; any other value is still a null MX);
  *     no further lookups;
@@ -132,12 +132,12 @@ static const char *alias_target(const struct scan_answer *a, const char *name)
  * Judge one exchange.
  * @param[out] problem  "" when fine; else a sentence (or several)
  * @param[out] temp     the first temporary failure, when @p *has_temp
- * @return the reason code of a certain problem, or NULL.
+ * @return the reason of a certain problem, or SCAN_R_NONE.
  */
-static const char *judge_host(const struct mx_host *h, bool mixed_null, char *problem, size_t len,
-                              bool *has_temp, enum scan_dns_status *temp)
+static enum scan_reason judge_host(const struct mx_host *h, bool mixed_null, char *problem,
+                                   size_t len, bool *has_temp, enum scan_dns_status *temp)
 {
-    const char *code = NULL;
+    enum scan_reason code = SCAN_R_NONE;
     char msg[512];
     problem[0] = '\0';
     *has_temp = false;
@@ -145,18 +145,18 @@ static const char *judge_host(const struct mx_host *h, bool mixed_null, char *pr
     if (!h->name[0]) {
         if (mixed_null) {
             append(problem, len, "null MX (\".\") next to other MX records (RFC 7505 section 3)");
-            code = "null-mx-mixed";
+            code = SCAN_R_NULL_MX_MIXED;
         }
         return code;
     }
     if (h->literal) {
         append(problem, len,
                "the exchange is an IP address literal, not a host name (RFC 5321 section 5.1)");
-        return "ip-literal";
+        return SCAN_R_IP_LITERAL;
     }
     if (!h->askable) {
         append(problem, len, "the exchange is not a valid host name");
-        return "bad-name";
+        return SCAN_R_BAD_NAME;
     }
 
     const char *alias = alias_target(h->a, h->name);
@@ -168,12 +168,12 @@ static const char *judge_host(const struct mx_host *h, bool mixed_null, char *pr
                  "(RFC 2181 section 10.3, RFC 5321 section 5.1)",
                  alias);
         append(problem, len, msg);
-        code = "cname";
+        code = SCAN_R_CNAME;
     }
     if (h->a->status == SCAN_DNS_CNAMELOOP || h->aaaa->status == SCAN_DNS_CNAMELOOP) {
         append(problem, len, "the exchange's CNAME chain loops");
         if (!code)
-            code = "cname-loop";
+            code = SCAN_R_CNAME_LOOP;
     }
 
     const struct scan_answer *both[2] = {h->a, h->aaaa};
@@ -181,7 +181,7 @@ static const char *judge_host(const struct mx_host *h, bool mixed_null, char *pr
         if (!is_temp_failure(both[i]->status))
             continue;
         snprintf(msg, sizeof(msg), "%s lookup failed: %s", i ? "AAAA" : "A",
-                 scan_dns_status_word(both[i]->status));
+                 scan_reason_word(scan_reason_of_dns(both[i]->status)));
         append(problem, len, msg);
         if (!*has_temp) {
             *has_temp = true;
@@ -196,7 +196,7 @@ static const char *judge_host(const struct mx_host *h, bool mixed_null, char *pr
         else
             append(problem, len, "the exchange has no A or AAAA record");
         if (!code)
-            code = "unresolvable";
+            code = SCAN_R_UNRESOLVABLE;
     }
     return code;
 }
@@ -219,13 +219,13 @@ static void report_fallback(struct scan_report *r, const struct scan_answer *a,
                             const struct scan_answer *aaaa)
 {
     if (is_temp_failure(a->status) || a->status == SCAN_DNS_CNAMELOOP)
-        scan_report_status(r, "error", scan_dns_status_word(a->status));
+        scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(a->status));
     else if (is_temp_failure(aaaa->status) || aaaa->status == SCAN_DNS_CNAMELOOP)
-        scan_report_status(r, "error", scan_dns_status_word(aaaa->status));
+        scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(aaaa->status));
     else if (!has_addresses(a) && !has_addresses(aaaa))
-        scan_report_status(r, "none", "no-address");
+        scan_report_status(r, SCAN_ST_NONE, SCAN_R_NO_ADDRESS);
     else
-        scan_report_status(r, "none", NULL);
+        scan_report_status(r, SCAN_ST_NONE, SCAN_R_NONE);
     scan_report_strv_init(r, "fallback");
     add_addresses(r, NULL, "fallback", a);
     add_addresses(r, NULL, "fallback", aaaa);
@@ -286,7 +286,7 @@ static void report_hosts(struct scan_report *r, const struct mx_host *hosts, siz
 {
     char problem[1024];
     if (nhosts == 1 && nnull == 1) {
-        scan_report_status(r, "null", NULL);
+        scan_report_status(r, SCAN_ST_NULL, SCAN_R_NONE);
         struct scan_report_obj *o = scan_report_obj_add(r, "hosts");
         scan_report_obj_int(o, "pref", hosts[0].pref);
         scan_report_obj_str(o, "host", ".");
@@ -295,14 +295,14 @@ static void report_hosts(struct scan_report *r, const struct mx_host *hosts, siz
         return;
     }
 
-    const char *reason = nnull > 0 ? "null-mx-mixed" : NULL;
+    enum scan_reason reason = nnull > 0 ? SCAN_R_NULL_MX_MIXED : SCAN_R_NONE;
     bool has_temp = false;
     enum scan_dns_status temp = SCAN_DNS_OK;
     for (size_t i = 0; i < nhosts; i++) {
         const struct mx_host *h = &hosts[i];
         bool ht;
         enum scan_dns_status t = SCAN_DNS_OK;
-        const char *code = judge_host(h, nnull > 0, problem, sizeof(problem), &ht, &t);
+        enum scan_reason code = judge_host(h, nnull > 0, problem, sizeof(problem), &ht, &t);
         if (code && !reason)
             reason = code;
         if (ht && !has_temp) {
@@ -320,11 +320,11 @@ static void report_hosts(struct scan_report *r, const struct mx_host *hosts, siz
         scan_report_obj_str(o, "problem", problem[0] ? problem : NULL);
     }
     if (reason)
-        scan_report_status(r, "invalid", reason);
+        scan_report_status(r, SCAN_ST_INVALID, reason);
     else if (has_temp)
-        scan_report_status(r, "error", scan_dns_status_word(temp));
+        scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(temp));
     else
-        scan_report_status(r, "valid", NULL);
+        scan_report_status(r, SCAN_ST_VALID, SCAN_R_NONE);
 }
 
 int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **out)
@@ -357,7 +357,7 @@ int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **
         goto out;
 
     ret = -ENOMEM;
-    r = scan_report_new(dom, "mx");
+    r = scan_report_new(dom, SCAN_CHECK_MX);
     if (!r)
         goto out;
     if (no_mx)
@@ -365,9 +365,9 @@ int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **
     else if (ma->status == SCAN_DNS_OK)
         report_hosts(r, hosts, nhosts, nnull);
     else if (ma->status == SCAN_DNS_NXDOMAIN)
-        scan_report_status(r, "invalid", "nxdomain");
+        scan_report_status(r, SCAN_ST_INVALID, SCAN_R_NXDOMAIN);
     else
-        scan_report_status(r, "error", scan_dns_status_word(ma->status));
+        scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(ma->status));
     if (!scan_report_result(r))
         goto out; /* ret is -ENOMEM */
     *out = r;

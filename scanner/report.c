@@ -39,7 +39,10 @@ struct scan_report_obj {
 };
 
 struct scan_report {
-    char *target, *check, *status, *reason;
+    char *target;
+    enum scan_check check;
+    enum scan_status st;
+    enum scan_reason why;
     struct fbuf fb;
     bool oom;
     struct scan_result res;
@@ -94,13 +97,15 @@ static void built_free(struct scan_report *r)
     r->nbuilt = 0;
 }
 
-struct scan_report *scan_report_new(const char *target, const char *check)
+struct scan_report *scan_report_new(const char *target, enum scan_check check)
 {
     struct scan_report *r = calloc(1, sizeof(*r));
     if (!r)
         return NULL;
     r->target = xstrdup(r, target);
-    r->check = xstrdup(r, check);
+    r->check = check;
+    r->st = SCAN_ST_ERROR;
+    r->why = SCAN_R_INTERNAL;
     if (r->oom) {
         scan_report_free(r);
         return NULL;
@@ -113,28 +118,18 @@ void scan_report_free(struct scan_report *r)
     if (!r)
         return;
     free(r->target);
-    free(r->check);
-    free(r->status);
-    free(r->reason);
     fbuf_free(&r->fb);
     built_free(r);
     free(r->built);
     free(r);
 }
 
-void scan_report_status(struct scan_report *r, const char *status, const char *reason)
+void scan_report_status(struct scan_report *r, enum scan_status st, enum scan_reason why)
 {
-    if (!r || r->oom)
+    if (!r)
         return;
-    free(r->status);
-    free(r->reason);
-    r->status = xstrdup(r, status);
-    r->reason = xstrdup(r, reason);
-}
-
-const char *scan_report_get_status(const struct scan_report *r)
-{
-    return r ? r->status : NULL;
+    r->st = st;
+    r->why = why;
 }
 
 static struct rfield *fbuf_add(struct scan_report *r, struct fbuf *fb, const char *name,
@@ -399,17 +394,7 @@ const struct scan_result *scan_report_result(struct scan_report *r)
     built_free(r);
     memset(&r->res, 0, sizeof(r->res));
     r->res.target = r->target;
-    /* Interim bridge until every check sets typed values: derive the typed head
-     * from the words, keeping record-check reason words as they are. */
-    enum scan_status st = SCAN_ST_ERROR;
-    enum scan_reason why = SCAN_R_NONE;
-    if (scan_status_from_word(r->status, &st) != 0)
-        st = SCAN_ST_ERROR;
-    if (r->reason && scan_reason_from_word(r->reason, &why) != 0)
-        why = SCAN_R_NONE;
-    scan_result_set(&r->res, scan_check_from_name(r->check), st, why);
-    r->res.check = r->check;
-    r->res.reason = r->reason;
+    scan_result_set(&r->res, r->check, r->st, r->why);
     if (!assemble(r, &r->fb, &r->res.extra)) {
         r->oom = true;
         return NULL;

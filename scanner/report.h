@@ -9,8 +9,8 @@
  *
  * Usage:
  * @code
- *   struct scan_report *r = scan_report_new("example.test", "spf");
- *   scan_report_status(r, "invalid", "too-many-lookups");
+ *   struct scan_report *r = scan_report_new("example.test", SCAN_CHECK_SPF);
+ *   scan_report_status(r, SCAN_ST_INVALID, SCAN_R_TOO_MANY_LOOKUPS);
  *   scan_report_str(r, "record", rec);
  *   scan_report_int(r, "lookups", 11);
  *   struct scan_report_obj *p = scan_report_obj_add(r, "problems");
@@ -33,15 +33,21 @@
 struct scan_report;
 struct scan_report_obj;
 
-/** @return a report for (target, check) (strings copied; caller frees with
- *  scan_report_free()), or NULL on ENOMEM. */
-struct scan_report *scan_report_new(const char *target, const char *check);
+/**
+ * A report for (target, check). Until scan_report_status() is called its status
+ * is error with reason internal: a check that forgets to decide says so.
+ * @param[in] target  copied
+ * @param[in] check   one enum scan_check bit
+ * @return the report (caller frees with scan_report_free()), or NULL on ENOMEM.
+ */
+struct scan_report *scan_report_new(const char *target, enum scan_check check);
 
 /** Free; NULL is a no-op. */
 void scan_report_free(struct scan_report *r);
 
-/** Set status and reason (reason may be NULL). Copies. */
-void scan_report_status(struct scan_report *r, const char *status, const char *reason);
+/** Set the status and its reason (SCAN_R_NONE for none). The words and the outcome
+ *  of the result come from these (scan_result_set()). */
+void scan_report_status(struct scan_report *r, enum scan_status st, enum scan_reason why);
 
 /** Append a field to the top level (copies name and value; value may be NULL). */
 void scan_report_str(struct scan_report *r, const char *name, const char *value);
@@ -71,8 +77,5 @@ void scan_report_obj_strv_add(struct scan_report_obj *o, const char *name, const
 /** @return the assembled result, borrowed until scan_report_free() or the next
  *  modification; NULL after an allocation failure. */
 const struct scan_result *scan_report_result(struct scan_report *r);
-
-/** @return the status set so far (borrowed), or NULL. */
-const char *scan_report_get_status(const struct scan_report *r);
 
 #endif

@@ -111,8 +111,9 @@ int scan_status_from_word(const char *word, enum scan_status *out);
 
 /**
  * Every reason word the program emits (JSON "reason", the store, deltas). The
- * table in scanner/vocab.c holds each word once with a one-line meaning; the
- * README's reason table is compared with it by a test.
+ * table in scanner/vocab.c holds each word once with a one-line meaning
+ * (scan_reason_meaning()); the README's reason table is compared with it by a
+ * test (tests/unit/test_vocab.c).
  */
 enum scan_reason {
     SCAN_R_NONE = 0, /**< no reason (verdicts that need none) */
@@ -122,17 +123,53 @@ enum scan_reason {
     SCAN_R_REFUSED,        /**< the resolver answered REFUSED */
     SCAN_R_INVALID_ANSWER, /**< garbage, or an answer that is neither a listing nor a proper
                                 negative (other name, class or type; outside 127/8; ...) */
-    SCAN_R_CNAME_LOOP,     /**< the CNAME chain loops or is too long */
+    SCAN_R_CNAME_LOOP,     /**< the CNAME chain loops or is too long (mx: of an exchange) */
     /* DNSBL list state. */
     SCAN_R_BLOCKED,   /**< the list refuses this resolver (a refusal code) */
     SCAN_R_UNHEALTHY, /**< the list's health for this kind is not established */
     SCAN_R_INTERNAL,  /**< a bug: the check could not finish */
-    /* Record checks append their reasons here (scanner/vocab.c). */
+    /* A name that does not exist. */
+    SCAN_R_NXDOMAIN, /**< spf (none), mx (invalid): the domain does not exist */
+    /* FCrDNS (fail). */
+    SCAN_R_NO_PTR,               /**< the address has no PTR name */
+    SCAN_R_PTR_DOES_NOT_RESOLVE, /**< no PTR name has an address of the target's family */
+    SCAN_R_MISMATCH,             /**< PTR names have addresses, none is the target */
+    /* SPF (invalid) and SPF authorization (permerror). */
+    SCAN_R_MULTIPLE_RECORDS,      /**< spf, spf-auth, dmarc: more than one record where one
+                                       belongs */
+    SCAN_R_SYNTAX,                /**< a record on the path has a syntax error */
+    SCAN_R_LOOP,                  /**< include/redirect leads back to a record on the path */
+    SCAN_R_INCLUDE_NONE,          /**< an include target has no SPF record */
+    SCAN_R_REDIRECT_NONE,         /**< the redirect target has no SPF record */
+    SCAN_R_TOO_MANY_LOOKUPS,      /**< more than 10 DNS-querying terms */
+    SCAN_R_TOO_MANY_VOID_LOOKUPS, /**< more than 2 lookups that found nothing */
+    SCAN_R_TOO_MANY_MX,           /**< an mx term names more than 10 MX hosts */
+    /* DMARC (invalid). */
+    SCAN_R_VERSION_NOT_FIRST,            /**< v=DMARC1 is not the first tag */
+    SCAN_R_INVALID_VERSION,              /**< v is not DMARC1 */
+    SCAN_R_MALFORMED_TAG,                /**< a segment is not tag=value, or a bad tag name */
+    SCAN_R_DUPLICATE_TAG,                /**< a tag appears twice */
+    SCAN_R_MISSING_POLICY,               /**< no p tag */
+    SCAN_R_INVALID_VALUE,                /**< a known tag has a value it may not have */
+    SCAN_R_BAD_REPORT_URI,               /**< a rua/ruf URI is not a usable mailto: */
+    SCAN_R_BAD_CHARACTERS,               /**< control or non-ASCII bytes in the record */
+    SCAN_R_UNAUTHORIZED_EXTERNAL_REPORT, /**< an external report domain has not authorized
+                                              the reports */
+    /* MX (invalid, none). */
+    SCAN_R_NULL_MX_MIXED, /**< a null MX next to other MX records */
+    SCAN_R_IP_LITERAL,    /**< an exchange is an IP address, not a host name */
+    SCAN_R_BAD_NAME,      /**< an exchange cannot be looked up (empty label, too long) */
+    SCAN_R_CNAME,         /**< an exchange is an alias (CNAME) */
+    SCAN_R_UNRESOLVABLE,  /**< an exchange has no A or AAAA record */
+    SCAN_R_NO_ADDRESS,    /**< none: no MX, and the domain has no address either */
     SCAN_R_COUNT
 };
 
 /** @return the reason word ("timeout", "blocked", ...), or NULL for SCAN_R_NONE. */
 const char *scan_reason_word(enum scan_reason r);
+
+/** @return the one-line meaning of a reason (static text), or NULL for SCAN_R_NONE. */
+const char *scan_reason_meaning(enum scan_reason r);
 
 /** @return 0 and the reason of @p word, or -EINVAL for a word that is not one. */
 int scan_reason_from_word(const char *word, enum scan_reason *out);

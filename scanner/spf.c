@@ -32,7 +32,7 @@ int scan_spf_check(struct scan_view *v, const char *domain, struct scan_report *
     int ret = spf_lint(v, domain, &l);
     if (ret != 0)
         return ret;
-    struct scan_report *r = scan_report_new(domain, "spf");
+    struct scan_report *r = scan_report_new(domain, SCAN_CHECK_SPF);
     if (!r) {
         spf_lint_deinit(&l);
         return -ENOMEM;
@@ -50,6 +50,28 @@ int scan_spf_check(struct scan_view *v, const char *domain, struct scan_report *
     }
     spf_lint_deinit(&l);
     return finish(r, out);
+}
+
+/* The RFC 7208 result is the status of an spf-auth result, word for word. */
+static enum scan_status auth_status(enum spf_result r)
+{
+    switch (r) {
+    case SPF_PASS:
+        return SCAN_ST_PASS;
+    case SPF_FAIL:
+        return SCAN_ST_FAIL;
+    case SPF_SOFTFAIL:
+        return SCAN_ST_SOFTFAIL;
+    case SPF_NEUTRAL:
+        return SCAN_ST_NEUTRAL;
+    case SPF_PERMERROR:
+        return SCAN_ST_PERMERROR;
+    case SPF_TEMPERROR:
+        return SCAN_ST_TEMPERROR;
+    case SPF_NONE:
+        break;
+    }
+    return SCAN_ST_NONE;
 }
 
 int scan_spf_auth_check(struct scan_view *v, const struct scan_target *ip, const char *domain,
@@ -74,15 +96,14 @@ int scan_spf_auth_check(struct scan_view *v, const struct scan_target *ip, const
     int ret = spf_check_host(v, &q, &o);
     if (ret != 0)
         return ret;
-    struct scan_report *r = scan_report_new(ip->text, "spf-auth");
+    struct scan_report *r = scan_report_new(ip->text, SCAN_CHECK_SPF_AUTH);
     if (!r) {
         spf_outcome_deinit(&o);
         return -ENOMEM;
     }
-    const char *word = spf_result_word(o.result);
-    scan_report_status(r, word, o.kw);
+    scan_report_status(r, auth_status(o.result), o.reason);
     scan_report_str(r, "domain", domain);
-    scan_report_str(r, "result", word);
+    scan_report_str(r, "result", spf_result_word(o.result));
     scan_report_str(r, "mechanism", o.mechanism);
     scan_report_int(r, "lookups", o.lookups);
     scan_report_str(r, "explanation", o.explanation);

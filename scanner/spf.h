@@ -220,14 +220,15 @@ struct spf_query {
 /** What check_host() concluded. Release with spf_outcome_deinit(). */
 struct spf_outcome {
     enum spf_result result;
-    char *mechanism;   /**< the term that matched at the top level (or inside a redirect
-                            target), NULL when none did */
-    char *explanation; /**< fail only: the expanded explanation; else NULL */
-    char *problem;     /**< permerror/temperror: a sentence saying why; else NULL */
-    const char *kw;    /**< permerror/temperror: a static keyword ("syntax",
-                            "too-many-lookups", "timeout"...); else NULL */
-    unsigned lookups;  /**< DNS-querying terms evaluated (section 4.6.4) */
-    unsigned voids;    /**< void lookups seen */
+    char *mechanism;         /**< the term that matched at the top level (or inside a redirect
+                                  target), NULL when none did */
+    char *explanation;       /**< fail only: the expanded explanation; else NULL */
+    char *problem;           /**< permerror/temperror: a sentence saying why; else NULL */
+    enum scan_reason reason; /**< permerror: SCAN_R_SYNTAX, SCAN_R_TOO_MANY_LOOKUPS...;
+                                  temperror: scan_reason_of_dns() of the failed lookup;
+                                  else SCAN_R_NONE */
+    unsigned lookups;        /**< DNS-querying terms evaluated (section 4.6.4) */
+    unsigned voids;          /**< void lookups seen */
 };
 
 /**
@@ -247,21 +248,22 @@ void spf_outcome_deinit(struct spf_outcome *o);
 
 /** One finding of the lint. */
 struct spf_lint_problem {
-    bool error;     /**< true: "error" (the record is broken or unverifiable); false: "warning" */
-    bool dns;       /**< a DNS failure: makes the status "error", not "invalid" */
-    const char *kw; /**< static keyword, e.g. "too-many-lookups" */
-    char *term;     /**< the term of the checked record it concerns, NULL for the record */
-    char *msg;      /**< a sentence a person can act on */
+    bool error; /**< true: "error" (the record is broken or unverifiable); false: "warning" */
+    bool dns;   /**< a DNS failure: makes the status "error", not "invalid" */
+    enum scan_reason why; /**< errors: the reason they give the status; warnings: SCAN_R_NONE */
+    const char *kw;       /**< static keyword: the reason word of an error, else e.g. "ptr" */
+    char *term;           /**< the term of the checked record it concerns, NULL for the record */
+    char *msg;            /**< a sentence a person can act on */
 };
 
 /** What the lint concluded. Release with spf_lint_deinit(). */
 struct spf_lint {
-    const char *status; /**< "valid", "invalid", "none" or "error" (static) */
-    const char *reason; /**< static keyword or NULL: the first error's keyword, the DNS
-                             status word for "error", "nxdomain" for a missing domain */
-    char *record;       /**< the record, sanitized (spf_sanitize()); NULL when none */
-    unsigned lookups;   /**< DNS-querying terms, counted through include and redirect */
-    unsigned voids;     /**< void lookups (names with no records) */
+    enum scan_status status; /**< SCAN_ST_VALID, _INVALID, _NONE or _ERROR */
+    enum scan_reason reason; /**< the first error's reason (a DNS failure's for error),
+                                  SCAN_R_NXDOMAIN for a missing domain, else SCAN_R_NONE */
+    char *record;            /**< the record, sanitized (spf_sanitize()); NULL when none */
+    unsigned lookups;        /**< DNS-querying terms, counted through include and redirect */
+    unsigned voids;          /**< void lookups (names with no records) */
     size_t nproblems;
     struct spf_lint_problem *problems;
 };

@@ -61,11 +61,11 @@ struct eval {
     size_t nptr;
     /* the decided error */
     enum spf_result stop_result;
-    const char *stop_kw;
+    enum scan_reason stop_why;
     char *stop_msg;
 };
 
-static int stop(struct eval *e, enum spf_result r, const char *kw, char *msg)
+static int stop(struct eval *e, enum spf_result r, enum scan_reason why, char *msg)
 {
     if (!msg)
         return -ENOMEM;
@@ -74,7 +74,7 @@ static int stop(struct eval *e, enum spf_result r, const char *kw, char *msg)
         return EVAL_STOP;
     }
     e->stop_result = r;
-    e->stop_kw = kw;
+    e->stop_why = why;
     e->stop_msg = msg;
     return EVAL_STOP;
 }
@@ -82,9 +82,10 @@ static int stop(struct eval *e, enum spf_result r, const char *kw, char *msg)
 /* A DNS failure seen by a term: temperror (section 5, paragraph 8). */
 static int dns_fail(struct eval *e, const char *term, const char *name, const struct scan_answer *a)
 {
-    const char *w = scan_dns_status_word(a->status);
-    return stop(e, SPF_TEMPERROR, w,
-                spf_fmt("'%s': the lookup of %s failed (%s); try again later", term, name, w));
+    enum scan_reason why = scan_reason_of_dns(a->status);
+    return stop(e, SPF_TEMPERROR, why,
+                spf_fmt("'%s': the lookup of %s failed (%s); try again later", term, name,
+                        scan_reason_word(why)));
 }
 
 static bool is_void(const struct scan_answer *a)
@@ -96,7 +97,7 @@ static int count_lookup(struct eval *e, const char *term)
 {
     if (++e->lookups <= SPF_MAX_LOOKUPS)
         return 0;
-    return stop(e, SPF_PERMERROR, "too-many-lookups",
+    return stop(e, SPF_PERMERROR, SCAN_R_TOO_MANY_LOOKUPS,
                 spf_fmt("'%s': more than %d DNS-querying terms (include, a, mx, ptr, exists, "
                         "redirect) in total",
                         term, SPF_MAX_LOOKUPS));
@@ -106,7 +107,7 @@ static int count_void(struct eval *e, const char *term, const char *name)
 {
     if (++e->voids <= SPF_MAX_VOIDS)
         return 0;
-    return stop(e, SPF_PERMERROR, "too-many-void-lookups",
+    return stop(e, SPF_PERMERROR, SCAN_R_TOO_MANY_VOID_LOOKUPS,
                 spf_fmt("'%s': %s has no records; that is more than %d void lookups", term, name,
                         SPF_MAX_VOIDS));
 }
@@ -311,7 +312,7 @@ static int mech_mx(struct eval *e, const struct spf_term *t, const char *name)
     if (mx->status != SCAN_DNS_OK)
         return dns_fail(e, t->text, name, mx);
     if (mx->n > SPF_MAX_NAMES)
-        return stop(e, SPF_PERMERROR, "too-many-mx",
+        return stop(e, SPF_PERMERROR, SCAN_R_TOO_MANY_MX,
                     spf_fmt("'%s': %s has %zu MX records; at most %d may be looked up", t->text,
                             name, mx->n, SPF_MAX_NAMES));
     const char *hosts[SPF_MAX_NAMES];
@@ -388,7 +389,7 @@ static int mech_include(struct eval *e, const struct spf_term *t, const char *na
     case SPF_PASS:
         return 1;
     case SPF_NONE:
-        return stop(e, SPF_PERMERROR, "include-none",
+        return stop(e, SPF_PERMERROR, SCAN_R_INCLUDE_NONE,
                     spf_fmt("'%s': %s has no SPF record", t->text, name));
     default:
         return 0;
@@ -505,9 +506,10 @@ static int find_record(struct eval *e, const char *domain, enum spf_result *res,
         return 0;
     }
     if (a->status != SCAN_DNS_OK) {
-        const char *w = scan_dns_status_word(a->status);
-        return stop(e, SPF_TEMPERROR, w,
-                    spf_fmt("the TXT lookup of %s failed (%s); try again later", domain, w));
+        enum scan_reason why = scan_reason_of_dns(a->status);
+        return stop(e, SPF_TEMPERROR, why,
+                    spf_fmt("the TXT lookup of %s failed (%s); try again later", domain,
+                            scan_reason_word(why)));
     }
     const struct scan_rr *found = NULL;
     size_t n = 0;
@@ -521,7 +523,7 @@ static int find_record(struct eval *e, const char *domain, enum spf_result *res,
         return 0;
     }
     if (n > 1)
-        return stop(e, SPF_PERMERROR, "multiple-records",
+        return stop(e, SPF_PERMERROR, SCAN_R_MULTIPLE_RECORDS,
                     spf_fmt("%s has %zu SPF records; there must be exactly one", domain, n));
     ret = spf_record_parse(found->txt, found->txt_len, rec);
     if (ret != 0)
@@ -535,7 +537,7 @@ static int find_record(struct eval *e, const char *domain, enum spf_result *res,
             }
         spf_record_free(*rec);
         *rec = NULL;
-        return stop(e, SPF_PERMERROR, "syntax", msg);
+        return stop(e, SPF_PERMERROR, SCAN_R_SYNTAX, msg);
     }
     return 0;
 }
@@ -600,7 +602,7 @@ static int check_host(struct eval *e, const char *domain, bool want_exp, enum sp
             goto out;
         ret = check_host(e, target, want_exp, res, mech, exp);
         if (ret == 0 && *res == SPF_NONE)
-            ret = stop(e, SPF_PERMERROR, "redirect-none",
+            ret = stop(e, SPF_PERMERROR, SCAN_R_REDIRECT_NONE,
                        spf_fmt("'%s': %s has no SPF record", t->text, target));
         goto out;
     }
@@ -696,7 +698,7 @@ int spf_check_host(struct scan_view *v, const struct spf_query *q, struct spf_ou
     ret = check_host(&e, domain, true, &res, &mech, &exp);
     if (ret == EVAL_STOP) {
         out->result = e.stop_result;
-        out->kw = e.stop_kw;
+        out->reason = e.stop_why;
         out->problem = e.stop_msg;
         e.stop_msg = NULL;
         free(mech);

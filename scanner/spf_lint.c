@@ -57,7 +57,10 @@ struct lint {
     char *void_names; /* "a:x.test, mx:y.test" */
 };
 
-static void add(struct lint *L, bool error, bool dns, const char *kw, const char *term, char *msg)
+/* Record a finding; @p msg is taken (NULL means ENOMEM). An error gives the
+ * status its reason, @p why; a warning has none. */
+static void add(struct lint *L, enum scan_reason why, bool dns, const char *kw, const char *term,
+                char *msg)
 {
     struct spf_lint *o = L->out;
     for (size_t i = 0; msg && i < o->nproblems; i++)
@@ -76,7 +79,17 @@ static void add(struct lint *L, bool error, bool dns, const char *kw, const char
         return;
     }
     o->problems = p;
-    p[o->nproblems++] = (struct spf_lint_problem){error, dns, kw, t, msg};
+    p[o->nproblems++] = (struct spf_lint_problem){why != SCAN_R_NONE, dns, why, kw, t, msg};
+}
+
+static void add_error(struct lint *L, enum scan_reason why, const char *term, char *msg)
+{
+    add(L, why, false, scan_reason_word(why), term, msg);
+}
+
+static void add_warning(struct lint *L, const char *kw, const char *term, char *msg)
+{
+    add(L, SCAN_R_NONE, false, kw, term, msg);
 }
 
 static bool is_void(const struct scan_answer *a)
@@ -99,11 +112,11 @@ static const struct scan_answer *ask(struct lint *L, const char *name, uint16_t 
 static void dns_failed(struct lint *L, const char *term, const char *name, const char *type,
                        const struct scan_answer *a)
 {
-    const char *w = scan_dns_status_word(a->status);
-    add(L, true, true, w, term,
+    enum scan_reason why = scan_reason_of_dns(a->status);
+    add(L, why, true, scan_reason_word(why), term,
         spf_fmt("%s: the %s lookup of %s failed (%s), so the record could not be checked "
                 "completely: try again later",
-                term, type, name, w));
+                term, type, name, scan_reason_word(why)));
 }
 
 /* @p t is the term of the checked record the count is attributed to. */
@@ -191,11 +204,11 @@ static void follow(struct lint *L, const struct spf_term *via, const char *kind,
                 free(chain);
                 chain = c;
             }
-            add(L, true, false, "loop", term,
-                chain ? spf_fmt("%s: loop %s -> %s; check_host() gives permerror once it has "
-                                "made 10 lookups: break the chain at the %s back to %s",
-                                term, chain, target, kind, target)
-                      : NULL);
+            add_error(L, SCAN_R_LOOP, term,
+                      chain ? spf_fmt("%s: loop %s -> %s; check_host() gives permerror once it has "
+                                      "made 10 lookups: break the chain at the %s back to %s",
+                                      term, chain, target, kind, target)
+                            : NULL);
             free(chain);
             return;
         }
@@ -203,16 +216,17 @@ static void follow(struct lint *L, const struct spf_term *via, const char *kind,
         return;
     if (L->records >= LINT_MAX_RECORDS) {
         if (!L->records_capped)
-            add(L, false, false, "incomplete", term,
-                spf_fmt("%s: stopped following include and redirect after %d records; the "
-                        "lookup count is a lower bound",
-                        term, LINT_MAX_RECORDS));
+            add_warning(L, "incomplete", term,
+                        spf_fmt("%s: stopped following include and redirect after %d records; the "
+                                "lookup count is a lower bound",
+                                term, LINT_MAX_RECORDS));
         L->records_capped = true;
         return;
     }
     L->records++;
     if (!spf_domain_valid(target)) {
-        add(L, true, false, "syntax", term,
+        add_error(
+            L, SCAN_R_SYNTAX, term,
             spf_fmt("%s: '%s' is not a domain name that can hold an SPF record", term, target));
         return;
     }
@@ -225,17 +239,19 @@ static void follow(struct lint *L, const struct spf_term *via, const char *kind,
     }
     size_t n = 0;
     const struct scan_rr *rr = a->status == SCAN_DNS_OK ? select_record(a, &n) : NULL;
-    const char *kw = !strcmp(kind, "include") ? "include-none" : "redirect-none";
+    enum scan_reason none = !strcmp(kind, "include") ? SCAN_R_INCLUDE_NONE : SCAN_R_REDIRECT_NONE;
     if (n == 0) {
-        add(L, true, false, kw, term,
-            spf_fmt("%s: %s %s, so check_host() gives permerror when it gets there: fix or "
-                    "remove the %s",
-                    term, target,
-                    a->status == SCAN_DNS_NXDOMAIN ? "does not exist" : "has no SPF record", kind));
+        add_error(L, none, term,
+                  spf_fmt("%s: %s %s, so check_host() gives permerror when it gets there: fix or "
+                          "remove the %s",
+                          term, target,
+                          a->status == SCAN_DNS_NXDOMAIN ? "does not exist" : "has no SPF record",
+                          kind));
         return;
     }
     if (n > 1) {
-        add(L, true, false, "multiple-records", term,
+        add_error(
+            L, SCAN_R_MULTIPLE_RECORDS, term,
             spf_fmt("%s: %s publishes %zu SPF records, so check_host() gives permerror when it "
                     "gets there",
                     term, target, n));
@@ -250,10 +266,10 @@ static void follow(struct lint *L, const struct spf_term *via, const char *kind,
     if (rec->nerrors) {
         for (size_t i = 0; i < rec->nproblems; i++)
             if (rec->problems[i].error)
-                add(L, true, false, "syntax", term,
-                    spf_fmt("%s: the SPF record of %s is invalid, so check_host() gives "
-                            "permerror when it gets there: %s",
-                            term, target, rec->problems[i].msg));
+                add_error(L, SCAN_R_SYNTAX, term,
+                          spf_fmt("%s: the SPF record of %s is invalid, so check_host() gives "
+                                  "permerror when it gets there: %s",
+                                  term, target, rec->problems[i].msg));
         spf_record_free(rec);
         return;
     }
@@ -275,16 +291,17 @@ static void check_term(struct lint *L, const char *domain, const struct spf_term
     }
     if (!name) {
         if (t->kind == SPF_TERM_REDIRECT || t->mech == SPF_MECH_INCLUDE)
-            add(L, false, false, "dynamic", term,
+            add_warning(
+                L, "dynamic", term,
                 spf_fmt("%s: the target depends on the sender or client, so its terms are not "
                         "counted here",
                         term));
         return;
     }
     if (!spf_name_askable(name)) {
-        add(L, true, false, "syntax", term,
-            spf_fmt("%s: '%s' cannot be looked up (an empty label or one over 63 characters)", term,
-                    name));
+        add_error(L, SCAN_R_SYNTAX, term,
+                  spf_fmt("%s: '%s' cannot be looked up (an empty label or one over 63 characters)",
+                          term, name));
         goto out;
     }
     const struct scan_answer *a, *b;
@@ -317,10 +334,10 @@ static void check_term(struct lint *L, const char *domain, const struct spf_term
         else if (a->status != SCAN_DNS_OK)
             dns_failed(L, term, name, "MX", a);
         else if (a->n > LINT_MAX_MX)
-            add(L, true, false, "too-many-mx", term,
-                spf_fmt("%s: %s has %zu MX records; check_host() gives permerror above %d: "
-                        "list the mail servers with ip4:/ip6: instead",
-                        term, name, a->n, LINT_MAX_MX));
+            add_error(L, SCAN_R_TOO_MANY_MX, term,
+                      spf_fmt("%s: %s has %zu MX records; check_host() gives permerror above %d: "
+                              "list the mail servers with ip4:/ip6: instead",
+                              term, name, a->n, LINT_MAX_MX));
         break;
     case SPF_MECH_EXISTS:
         a = ask(L, name, SCAN_TYPE_A);
@@ -343,15 +360,15 @@ static void warn_term(struct lint *L, const struct spf_record *rec, size_t i)
 {
     const struct spf_term *t = &rec->terms[i];
     if (t->kind == SPF_TERM_UNKNOWN) {
-        add(L, false, false, "unknown-modifier", t->text,
-            spf_fmt("%s: unknown modifier, ignored by check_host()", t->text));
+        add_warning(L, "unknown-modifier", t->text,
+                    spf_fmt("%s: unknown modifier, ignored by check_host()", t->text));
         return;
     }
     if (t->kind == SPF_TERM_REDIRECT && rec->all >= 0) {
-        add(L, false, false, "redirect-ignored", t->text,
-            spf_fmt("%s: never used, because the record has an all mechanism (RFC 7208 "
-                    "section 6.1): remove one of them",
-                    t->text));
+        add_warning(L, "redirect-ignored", t->text,
+                    spf_fmt("%s: never used, because the record has an all mechanism (RFC 7208 "
+                            "section 6.1): remove one of them",
+                            t->text));
         return;
     }
     if (t->kind != SPF_TERM_MECH)
@@ -361,13 +378,14 @@ static void warn_term(struct lint *L, const struct spf_record *rec, size_t i)
         if (rec->terms[k].kind == SPF_TERM_MECH)
             first_after_all = false;
     if (first_after_all)
-        add(L, false, false, "after-all", t->text,
-            spf_fmt("%s: this and every later mechanism come after %s and are never "
-                    "evaluated: move them before it",
-                    t->text, rec->terms[rec->all].text));
+        add_warning(L, "after-all", t->text,
+                    spf_fmt("%s: this and every later mechanism come after %s and are never "
+                            "evaluated: move them before it",
+                            t->text, rec->terms[rec->all].text));
     switch (t->mech) {
     case SPF_MECH_PTR:
-        add(L, false, false, "ptr", t->text,
+        add_warning(
+            L, "ptr", t->text,
             spf_fmt("%s: ptr is slow and unreliable and RFC 7208 section 5.5 says it SHOULD "
                     "NOT be used: list the servers with ip4:/ip6: or a instead",
                     t->text));
@@ -376,32 +394,34 @@ static void warn_term(struct lint *L, const struct spf_record *rec, size_t i)
         if ((int)i != rec->all)
             break;
         if (t->qual == '+')
-            add(L, false, false, "pass-all", t->text,
-                spf_fmt("%s: authorizes every host on the Internet to send mail as this "
-                        "domain: use -all or ~all",
-                        t->text));
+            add_warning(L, "pass-all", t->text,
+                        spf_fmt("%s: authorizes every host on the Internet to send mail as this "
+                                "domain: use -all or ~all",
+                                t->text));
         else if (t->qual == '?')
-            add(L, false, false, "neutral-all", t->text,
-                spf_fmt("%s: gives neutral for every other host, which protects nothing: "
-                        "use -all or ~all",
-                        t->text));
+            add_warning(L, "neutral-all", t->text,
+                        spf_fmt("%s: gives neutral for every other host, which protects nothing: "
+                                "use -all or ~all",
+                                t->text));
         break;
     case SPF_MECH_IP4:
         if (t->cidr4 >= 0 && t->cidr4 < 16)
-            add(L, false, false, "broad-range", t->text,
-                spf_fmt("%s: authorizes %llu addresses; is that intended?", t->text,
-                        1ull << (32 - t->cidr4)));
+            add_warning(L, "broad-range", t->text,
+                        spf_fmt("%s: authorizes %llu addresses; is that intended?", t->text,
+                                1ull << (32 - t->cidr4)));
         break;
     case SPF_MECH_IP6:
         if (t->cidr6 >= 0 && t->cidr6 < 32)
-            add(L, false, false, "broad-range", t->text,
+            add_warning(
+                L, "broad-range", t->text,
                 spf_fmt("%s: authorizes a range larger than a /32; is that intended?", t->text));
         break;
     case SPF_MECH_INCLUDE:
         for (size_t k = 0; k < i; k++)
             if (rec->terms[k].kind == SPF_TERM_MECH && rec->terms[k].mech == SPF_MECH_INCLUDE &&
                 strcasecmp(rec->terms[k].arg, t->arg) == 0) {
-                add(L, false, false, "duplicate-include", t->text,
+                add_warning(
+                    L, "duplicate-include", t->text,
                     spf_fmt("%s: included twice; every copy costs lookups: remove one", t->text));
                 break;
             }
@@ -437,21 +457,23 @@ static void walk(struct lint *L, const char *domain, const struct spf_record *re
 static void record_checks(struct lint *L, const struct scan_rr *rr, const struct spf_record *rec)
 {
     if (rr->txt_len > 450)
-        add(L, false, false, "size", NULL,
+        add_warning(
+            L, "size", NULL,
             spf_fmt("the record is %zu bytes; RFC 7208 section 3.4 advises at most 450 so the "
                     "answer fits a 512-byte UDP reply: shorten it or move terms into an include",
                     rr->txt_len));
     size_t ns = rr->nstrings ? rr->nstrings : 1;
     size_t longest = (rr->txt_len + ns - 1) / ns; /* a lower bound when ns > 1 */
     if (longest >= 240)
-        add(L, false, false, "string-size", NULL,
+        add_warning(
+            L, "string-size", NULL,
             spf_fmt("a character-string of the record is %s%zu bytes, close to the 255-byte "
                     "limit of one string: split the record into several strings",
                     ns > 1 ? "at least " : "", longest));
     if (rec->all < 0 && rec->redirect < 0)
-        add(L, false, false, "no-all", NULL,
-            spf_fmt("the record has no all mechanism and no redirect=, so every other host "
-                    "gets neutral: end it with -all or ~all"));
+        add_warning(L, "no-all", NULL,
+                    spf_fmt("the record has no all mechanism and no redirect=, so every other host "
+                            "gets neutral: end it with -all or ~all"));
 }
 
 static const char *advice(const struct lint *L)
@@ -475,28 +497,28 @@ static void summarize(struct lint *L)
 {
     struct spf_lint *o = L->out;
     if (L->lookup_cross)
-        add(L, true, false, "too-many-lookups", L->lookup_cross,
-            spf_fmt("%s: %u DNS-querying terms in total, the limit is %d: %s", L->lookup_cross,
-                    o->lookups, LINT_MAX_LOOKUPS, advice(L)));
+        add_error(L, SCAN_R_TOO_MANY_LOOKUPS, L->lookup_cross,
+                  spf_fmt("%s: %u DNS-querying terms in total, the limit is %d: %s",
+                          L->lookup_cross, o->lookups, LINT_MAX_LOOKUPS, advice(L)));
     if (L->void_cross)
-        add(L, true, false, "too-many-void-lookups", L->void_cross,
-            spf_fmt("%s: %u void lookups in total (%s), the limit is %d: remove terms that "
-                    "point at names without records",
-                    L->void_cross, o->voids, L->void_names, LINT_MAX_VOIDS));
+        add_error(L, SCAN_R_TOO_MANY_VOID_LOOKUPS, L->void_cross,
+                  spf_fmt("%s: %u void lookups in total (%s), the limit is %d: remove terms that "
+                          "point at names without records",
+                          L->void_cross, o->voids, L->void_names, LINT_MAX_VOIDS));
     bool invalid = false, dns = false;
     for (size_t i = 0; i < o->nproblems; i++) {
         const struct spf_lint_problem *p = &o->problems[i];
         if (p->error && !p->dns && !invalid) {
             invalid = true;
-            o->reason = p->kw;
+            o->reason = p->why;
         }
         if (p->dns && !dns) {
             dns = true;
             if (!invalid)
-                o->reason = p->kw;
+                o->reason = p->why;
         }
     }
-    o->status = invalid ? "invalid" : dns ? "error" : "valid";
+    o->status = invalid ? SCAN_ST_INVALID : dns ? SCAN_ST_ERROR : SCAN_ST_VALID;
 }
 
 int spf_lint(struct scan_view *v, const char *domain, struct spf_lint *out)
@@ -513,24 +535,24 @@ int spf_lint(struct scan_view *v, const char *domain, struct spf_lint *out)
         goto out;
     }
     if (is_void(a)) {
-        out->status = "none";
-        out->reason = a->status == SCAN_DNS_NXDOMAIN ? "nxdomain" : NULL;
+        out->status = SCAN_ST_NONE;
+        out->reason = a->status == SCAN_DNS_NXDOMAIN ? SCAN_R_NXDOMAIN : SCAN_R_NONE;
         goto out;
     }
     if (a->status != SCAN_DNS_OK) {
-        const char *w = scan_dns_status_word(a->status);
-        add(&L, true, true, w, NULL,
+        enum scan_reason why = scan_reason_of_dns(a->status);
+        add(&L, why, true, scan_reason_word(why), NULL,
             spf_fmt("the TXT lookup of %s failed (%s), so the SPF record could not be "
                     "checked: try again later",
-                    domain, w));
-        out->status = "error";
-        out->reason = w;
+                    domain, scan_reason_word(why)));
+        out->status = SCAN_ST_ERROR;
+        out->reason = why;
         goto out;
     }
     size_t n;
     const struct scan_rr *rr = select_record(a, &n);
     if (n == 0) {
-        out->status = "none";
+        out->status = SCAN_ST_NONE;
         goto out;
     }
     out->record = spf_sanitize(rr->txt, rr->txt_len);
@@ -539,12 +561,12 @@ int spf_lint(struct scan_view *v, const char *domain, struct spf_lint *out)
         goto out;
     }
     if (n > 1) {
-        add(&L, true, false, "multiple-records", NULL,
-            spf_fmt("%s publishes %zu TXT records starting with v=spf1; check_host() gives "
-                    "permerror: merge them into one",
-                    domain, n));
-        out->status = "invalid";
-        out->reason = "multiple-records";
+        add_error(&L, SCAN_R_MULTIPLE_RECORDS, NULL,
+                  spf_fmt("%s publishes %zu TXT records starting with v=spf1; check_host() gives "
+                          "permerror: merge them into one",
+                          domain, n));
+        out->status = SCAN_ST_INVALID;
+        out->reason = SCAN_R_MULTIPLE_RECORDS;
         goto out;
     }
     ret = spf_record_parse(rr->txt, rr->txt_len, &rec);
@@ -553,7 +575,11 @@ int spf_lint(struct scan_view *v, const char *domain, struct spf_lint *out)
     for (size_t i = 0; i < rec->nproblems; i++) {
         const struct spf_problem *p = &rec->problems[i];
         char *msg = strdup(p->msg);
-        add(&L, p->error, false, p->kw, p->term >= 0 ? rec->terms[p->term].text : NULL, msg);
+        const char *term = p->term >= 0 ? rec->terms[p->term].text : NULL;
+        if (p->error)
+            add_error(&L, SCAN_R_SYNTAX, term, msg); /* the parser's errors are syntax */
+        else
+            add_warning(&L, p->kw, term, msg);
     }
     record_checks(&L, rr, rec);
     L.path[L.depth++] = domain;

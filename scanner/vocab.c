@@ -93,28 +93,78 @@ const char *scan_outcome_word(enum scan_outcome o)
     return "error";
 }
 
-/* Reason words. The README's reason table lists exactly these words. */
-static const char *const reasons[SCAN_R_COUNT] = {
-    [SCAN_R_NONE] = NULL,
-    [SCAN_R_TIMEOUT] = "timeout",
-    [SCAN_R_SERVFAIL] = "servfail",
-    [SCAN_R_REFUSED] = "refused",
-    [SCAN_R_INVALID_ANSWER] = "invalid-answer",
-    [SCAN_R_CNAME_LOOP] = "cname-loop",
-    [SCAN_R_BLOCKED] = "blocked",
-    [SCAN_R_UNHEALTHY] = "unhealthy",
-    [SCAN_R_INTERNAL] = "internal",
+/* Reason words with what each means. The README's reason table lists exactly
+ * these words (tests/unit/test_vocab.c compares them). */
+static const struct {
+    const char *word;
+    const char *meaning;
+} reasons[SCAN_R_COUNT] = {
+    [SCAN_R_NONE] = {NULL, NULL},
+    [SCAN_R_TIMEOUT] = {"timeout", "no answer within the timeout and tries"},
+    [SCAN_R_SERVFAIL] = {"servfail", "the resolver answered SERVFAIL"},
+    [SCAN_R_REFUSED] = {"refused", "the resolver answered REFUSED"},
+    [SCAN_R_INVALID_ANSWER] = {"invalid-answer",
+                               "a malformed reply, or a DNSBL answer that is neither a listing "
+                               "nor a clean answer (e.g. outside 127.0.0.0/8)"},
+    [SCAN_R_CNAME_LOOP] = {"cname-loop",
+                           "a CNAME chain loops or is too long (mx: an exchange's chain)"},
+    [SCAN_R_BLOCKED] = {"blocked", "the list refuses this resolver (its refusal codes)"},
+    [SCAN_R_UNHEALTHY] = {"unhealthy", "the list failed its health check for this target kind"},
+    [SCAN_R_INTERNAL] = {"internal", "the check could not finish (a bug: please report it)"},
+    [SCAN_R_NXDOMAIN] = {"nxdomain", "the domain does not exist"},
+    [SCAN_R_NO_PTR] = {"no-ptr", "the address has no PTR name"},
+    [SCAN_R_PTR_DOES_NOT_RESOLVE] = {"ptr-does-not-resolve",
+                                     "no PTR name has an address of the target's family"},
+    [SCAN_R_MISMATCH] = {"mismatch", "the PTR names have addresses, but none is the target"},
+    [SCAN_R_MULTIPLE_RECORDS] = {"multiple-records",
+                                 "more than one SPF or DMARC record where exactly one belongs"},
+    [SCAN_R_SYNTAX] = {"syntax", "an SPF record on the evaluation path has a syntax error"},
+    [SCAN_R_LOOP] = {"loop", "an SPF include or redirect leads back to a record on its path"},
+    [SCAN_R_INCLUDE_NONE] = {"include-none", "an SPF include names a domain without SPF record"},
+    [SCAN_R_REDIRECT_NONE] = {"redirect-none",
+                              "the SPF redirect names a domain without SPF record"},
+    [SCAN_R_TOO_MANY_LOOKUPS] = {"too-many-lookups", "SPF needs more than 10 DNS-querying terms"},
+    [SCAN_R_TOO_MANY_VOID_LOOKUPS] = {"too-many-void-lookups",
+                                      "SPF makes more than 2 lookups that find nothing"},
+    [SCAN_R_TOO_MANY_MX] = {"too-many-mx", "an SPF mx term names more than 10 MX hosts"},
+    [SCAN_R_VERSION_NOT_FIRST] = {"version-not-first",
+                                  "v=DMARC1 is not the first tag of the DMARC record"},
+    [SCAN_R_INVALID_VERSION] = {"invalid-version", "the DMARC version is not DMARC1"},
+    [SCAN_R_MALFORMED_TAG] = {"malformed-tag",
+                              "a DMARC segment is not tag=value, or the tag name is invalid"},
+    [SCAN_R_DUPLICATE_TAG] = {"duplicate-tag", "a DMARC tag appears more than once"},
+    [SCAN_R_MISSING_POLICY] = {"missing-policy", "the DMARC record has no p tag"},
+    [SCAN_R_INVALID_VALUE] = {"invalid-value", "a DMARC tag has a value it may not have"},
+    [SCAN_R_BAD_REPORT_URI] = {"bad-report-uri", "a DMARC rua/ruf URI is not a usable mailto:"},
+    [SCAN_R_BAD_CHARACTERS] = {"bad-characters",
+                               "the DMARC record holds control or non-ASCII bytes"},
+    [SCAN_R_UNAUTHORIZED_EXTERNAL_REPORT] = {"unauthorized-external-report",
+                                             "an external DMARC report destination has not "
+                                             "authorized the reports (RFC 7489 section 7.1)"},
+    [SCAN_R_NULL_MX_MIXED] = {"null-mx-mixed", "a null MX (\".\") next to other MX records"},
+    [SCAN_R_IP_LITERAL] = {"ip-literal", "an MX exchange is an IP address, not a host name"},
+    [SCAN_R_BAD_NAME] = {"bad-name", "an MX exchange cannot be looked up (empty label, too long)"},
+    [SCAN_R_CNAME] = {"cname", "an MX exchange is an alias (CNAME), not the host itself"},
+    [SCAN_R_UNRESOLVABLE] = {"unresolvable", "an MX exchange has no A or AAAA record"},
+    [SCAN_R_NO_ADDRESS] = {"no-address",
+                           "no MX, and the domain has no address either: mail cannot be "
+                           "delivered"},
 };
 
 const char *scan_reason_word(enum scan_reason r)
 {
-    return (unsigned)r < SCAN_R_COUNT ? reasons[r] : NULL;
+    return (unsigned)r < SCAN_R_COUNT ? reasons[r].word : NULL;
+}
+
+const char *scan_reason_meaning(enum scan_reason r)
+{
+    return (unsigned)r < SCAN_R_COUNT ? reasons[r].meaning : NULL;
 }
 
 int scan_reason_from_word(const char *word, enum scan_reason *out)
 {
     for (unsigned i = 1; word && i < SCAN_R_COUNT; i++)
-        if (reasons[i] && strcmp(word, reasons[i]) == 0) {
+        if (reasons[i].word && strcmp(word, reasons[i].word) == 0) {
             *out = (enum scan_reason)i;
             return 0;
         }

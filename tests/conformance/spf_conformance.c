@@ -471,7 +471,7 @@ done:;
                got, o.explanation ? " '" : "", o.explanation ? o.explanation : "",
                o.explanation ? "'" : "", o.lookups, o.voids);
     if (tl->verbose && o.problem)
-        printf("     %s: %s\n", o.kw, o.problem);
+        printf("     %s: %s\n", scan_reason_word(o.reason), o.problem);
     if (ok) {
         tl->passed++;
     } else {

@@ -139,8 +139,8 @@ static void host(const uint8_t *data, size_t size, const char *ip, bool zone)
             fuzz_sink += strlen(o.explanation);
         if (o.problem)
             fuzz_sink += strlen(o.problem);
-        if (o.kw)
-            fuzz_sink += strlen(o.kw);
+        if (scan_reason_word(o.reason))
+            fuzz_sink += strlen(scan_reason_word(o.reason));
         spf_outcome_deinit(&o);
     } else if (ret != -ENOMEM) {
         abort();

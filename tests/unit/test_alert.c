@@ -19,6 +19,7 @@
 #include "output/alert.h"
 #include "output/delta.h"
 #include "scanner/err.h"
+#include "tests/unit/result_fixture.h"
 
 static char dir[64];
 
@@ -46,7 +47,8 @@ static void result(struct out_tally *t, const char *target, const char *list, co
         r.ncodes = 1;
         r.codes = codes;
     }
-    cr_assert_eq(out_tally_result(t, &r), 0);
+    struct scan_result typed = rf_typed(&r);
+    cr_assert_eq(out_tally_result(t, &typed), 0);
 }
 
 /* 4 targets on 3 lists: zen lists 2, spamcop lists 1, dead is unhealthy (errors). */
@@ -54,7 +56,8 @@ static struct out_tally *sample(void)
 {
     struct out_tally *t = NULL;
     struct scan_health dead = {.list = "dead.example", .healthy = false, .reason = "unhealthy"};
-    struct scan_result fcrdns = {.target = "192.0.2.1", .check = "fcrdns", .status = "fail"};
+    struct scan_result fcrdns =
+        rf_typed(&(struct scan_result){.target = "192.0.2.1", .check = "fcrdns", .status = "fail"});
     const char *ips[] = {"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"};
 
     cr_assert_eq(out_tally_new(&t), 0);
@@ -68,7 +71,7 @@ static struct out_tally *sample(void)
     return t;
 }
 
-static char *nagios(const struct out_alert_run *run, long w, long c, int *status)
+static char *nagios(const struct out_alert_run *run, long w, long c, enum out_nagios_status *status)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -105,7 +108,8 @@ Test(alert, tally_counts)
 {
     struct out_tally *t = sample();
     cr_assert_eq(out_tally_listed(t), 3);
-    struct scan_result nolist = {.target = "x", .check = "dnsbl", .status = "clean"};
+    struct scan_result nolist =
+        rf_typed(&(struct scan_result){.target = "x", .check = "dnsbl", .status = "clean"});
     cr_assert_eq(out_tally_result(t, &nolist), -EINVAL);
     out_tally_free(t);
     out_tally_free(NULL);
@@ -115,7 +119,7 @@ Test(alert, nagios_default_thresholds_are_check_rbl_s)
 {
     struct out_tally *t = sample();
     struct out_alert_run run = {.tally = t, .targets = 4, .seconds = 1.234, .complete = true};
-    int status;
+    enum out_nagios_status status;
     char *line = nagios(&run, -1, -1, &status);
 
     cr_assert_eq(status, OUT_NAGIOS_CRITICAL);
@@ -128,11 +132,58 @@ Test(alert, nagios_default_thresholds_are_check_rbl_s)
     out_tally_free(t);
 }
 
+/* Health per (list, kind): Nagios names the kinds a list is unhealthy for, and
+ * Prometheus has one sample per (list, kind) with a kind label. */
+Test(alert, health_per_kind)
+{
+    struct out_tally *t = NULL;
+    struct scan_health h4 = {.list = "zen.spamhaus.org", .kind = "ip4", .healthy = true};
+    struct scan_health h6 = {
+        .list = "zen.spamhaus.org", .kind = "ip6", .healthy = false, .reason = "blocked"};
+    struct scan_health hd = {
+        .list = "zen.spamhaus.org", .kind = "domain", .healthy = false, .reason = "unhealthy"};
+    struct scan_health cop = {.list = "bl.spamcop.net", .kind = "ip4", .healthy = true};
+    struct out_alert_run run = {.tally = NULL, .targets = 1, .seconds = 0.5, .complete = true};
+    char *buf = NULL;
+    size_t len = 0;
+    enum out_nagios_status status;
+
+    cr_assert_eq(out_tally_new(&t), 0);
+    cr_assert_eq(out_tally_health(t, &h4), 0);
+    cr_assert_eq(out_tally_health(t, &h6), 0);
+    cr_assert_eq(out_tally_health(t, &hd), 0);
+    cr_assert_eq(out_tally_health(t, &cop), 0);
+    result(t, "192.0.2.1", "zen.spamhaus.org", "clean");
+    result(t, "192.0.2.1", "bl.spamcop.net", "clean");
+    run.tally = t;
+    char *line = nagios(&run, -1, -1, &status);
+    cr_assert_eq(status, OUT_NAGIOS_OK);
+    cr_assert_str_eq(line, "DNSBL OK - 0 listings on 0 of 2 lists, 1 list unhealthy "
+                           "(zen.spamhaus.org/ip6+domain), 1 target | listed=0;0;0;0 "
+                           "errors=0;;;0 unhealthy_lists=1;;;0;2 targets=1;;;0 time=0.500s;;;0\n");
+    assert_perfdata(line);
+    free(line);
+
+    FILE *m = open_memstream(&buf, &len);
+    cr_assert_eq(out_prom_format(m, &run), 0);
+    fclose(m);
+    cr_assert_not_null(
+        strstr(buf, "# TYPE dnsbl_scan_list_unhealthy gauge\n"
+                    "dnsbl_scan_list_unhealthy{list=\"bl.spamcop.net\",kind=\"ip4\"} 0\n"
+                    "dnsbl_scan_list_unhealthy{list=\"zen.spamhaus.org\",kind=\"ip4\"} 0\n"
+                    "dnsbl_scan_list_unhealthy{list=\"zen.spamhaus.org\",kind=\"ip6\"} 1\n"
+                    "dnsbl_scan_list_unhealthy{list=\"zen.spamhaus.org\",kind=\"domain\"} 1\n"
+                    "# HELP dnsbl_scan_targets"),
+        "%s", buf);
+    free(buf);
+    out_tally_free(t);
+}
+
 Test(alert, nagios_thresholds)
 {
     struct out_tally *t = sample();
     struct out_alert_run run = {.tally = t, .targets = 4, .seconds = 1, .complete = true};
-    int status;
+    enum out_nagios_status status;
     char *line;
 
     line = nagios(&run, 2, 5, &status); /* 3 listings: >= 2, < 5 */
@@ -168,7 +219,7 @@ Test(alert, nagios_ok_and_unknown)
 {
     struct out_tally *t = NULL;
     struct out_alert_run run = {.targets = 1, .seconds = 0.5, .complete = true};
-    int status;
+    enum out_nagios_status status;
     char *line;
 
     cr_assert_eq(out_tally_new(&t), 0);
@@ -215,7 +266,7 @@ Test(alert, nagios_text_is_one_safe_line)
     struct out_event ev = {
         .type = OUT_EV_NEW_LISTING, .check = "dnsbl", .target = "192.0.2.1", .list = "a.example"};
     char name[32];
-    int status;
+    enum out_nagios_status status;
 
     cr_assert_eq(out_tally_new(&t), 0);
     run.tally = t;
@@ -315,7 +366,7 @@ Test(alert, prom_exact_text)
         "dnsbl_scan_errors{list=\"dead.example\"} 4\n"
         "dnsbl_scan_errors{list=\"zen.spamhaus.org\"} 0\n"
         "# HELP dnsbl_scan_list_unhealthy 1 when the list was unhealthy (blocked, not answering) "
-        "in the last run.\n"
+        "in the last run, per kind of target.\n"
         "# TYPE dnsbl_scan_list_unhealthy gauge\n"
         "dnsbl_scan_list_unhealthy{list=\"bl.spamcop.net\"} 0\n"
         "dnsbl_scan_list_unhealthy{list=\"dead.example\"} 1\n"

@@ -381,8 +381,8 @@ Test(view, missing_then_put_then_hit)
 
 Test(report, fields_and_objects)
 {
-    struct scan_report *r = scan_report_new("example.test", "spf");
-    scan_report_status(r, "invalid", "too-many-lookups");
+    struct scan_report *r = scan_report_new("example.test", SCAN_CHECK_SPF);
+    scan_report_status(r, SCAN_ST_INVALID, SCAN_R_TOO_MANY_LOOKUPS);
     scan_report_str(r, "record", "v=spf1 -all");
     scan_report_int(r, "lookups", 11);
     struct scan_report_obj *p = scan_report_obj_add(r, "problems");
@@ -393,8 +393,10 @@ Test(report, fields_and_objects)
     scan_report_obj_str(q, "severity", "warning");
     const struct scan_result *res = scan_report_result(r);
     cr_assert_not_null(res);
+    cr_assert_str_eq(res->check, "spf");
     cr_assert_str_eq(res->status, "invalid");
     cr_assert_str_eq(res->reason, "too-many-lookups");
+    cr_assert_eq(res->outcome, SCAN_OUT_PROBLEM);
     cr_assert_eq(res->extra.n, 4);
     cr_assert_str_eq(res->extra.f[0].str, "v=spf1 -all");
     cr_assert_eq(res->extra.f[1].i, 11);
@@ -403,5 +405,16 @@ Test(report, fields_and_objects)
     cr_assert_str_eq(res->extra.f[2].objv[1].f[0].str, "warning");
     cr_assert_eq(res->extra.f[3].n, 2);
     cr_assert_str_eq(res->extra.f[3].strv[1], "b.test");
+    scan_report_free(r);
+}
+
+Test(report, undecided_is_an_internal_error)
+{
+    struct scan_report *r = scan_report_new("192.0.2.1", SCAN_CHECK_FCRDNS);
+    const struct scan_result *res = scan_report_result(r);
+    cr_assert_not_null(res);
+    cr_assert_str_eq(res->status, "error");
+    cr_assert_str_eq(res->reason, "internal");
+    cr_assert_eq(res->outcome, SCAN_OUT_ERROR);
     scan_report_free(r);
 }

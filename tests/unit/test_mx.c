@@ -279,6 +279,20 @@ Test(mx, servfail_is_error)
     scan_report_free(r);
 }
 
+/* A garbage reply is the same reason word for every check (scan_reason_of_dns()). */
+Test(mx, bad_response_is_invalid_answer)
+{
+    static const struct rz_rec zone[] = {
+        {"example.test", SCAN_TYPE_MX, .status = SCAN_DNS_BADRESP},
+        {NULL},
+    };
+    struct scan_report *r = run(zone, "example.test");
+    cr_expect_str_eq(rz_status(r), "error");
+    cr_expect_str_eq(rz_reason(r), "invalid-answer");
+    cr_expect_eq(scan_report_result(r)->outcome, SCAN_OUT_ERROR);
+    scan_report_free(r);
+}
+
 Test(mx, host_timeout_is_error)
 {
     static const struct rz_rec zone[] = {

@@ -22,6 +22,7 @@
 #include "output/delta.h"
 #include "output/state.h"
 #include "scanner/err.h"
+#include "tests/unit/result_fixture.h"
 
 /* --- fixture -------------------------------------------------------------- */
 
@@ -86,7 +87,8 @@ static void dnsbl(struct out_state *st, const char *target, const char *list, co
         r.txt = "listed for spam";
         r.delist_url = "https://delist.example/";
     }
-    cr_assert_eq(out_state_record(st, &r), 0, "%s", out_state_errmsg(st));
+    struct scan_result t = rf_typed(&r);
+    cr_assert_eq(out_state_record(st, &t), 0, "%s", out_state_errmsg(st));
 }
 
 /*
@@ -109,9 +111,23 @@ static void rec(struct out_state *st, const char *target, const char *check, con
         {.name = "lookups", .type = SCAN_F_INT, .i = ++volatile_counter},
     };
     struct scan_result r = {.target = target, .check = check, .status = status, .extra = {3, f}};
-    cr_assert_eq(out_state_record(st, &r), 0, "%s", out_state_errmsg(st));
+    struct scan_result t = rf_typed(&r);
+    cr_assert_eq(out_state_record(st, &t), 0, "%s", out_state_errmsg(st));
 }
 
+/* The health of (list, kind). */
+static void health_kind(struct out_state *st, const char *list, const char *kind, bool healthy)
+{
+    struct scan_health h = {.list = list,
+                            .list_id = list,
+                            .kind = kind,
+                            .healthy = healthy,
+                            .reason = healthy ? NULL : "blocked",
+                            .detail = healthy ? NULL : "refuses this resolver"};
+    cr_assert_eq(out_state_health(st, &h), 0);
+}
+
+/* The health of a list as a whole (no kind). */
 static void health(struct out_state *st, const char *list, bool healthy)
 {
     struct scan_health h = {.list = list,
@@ -133,8 +149,9 @@ static int collect(void *arg, const struct out_event *ev)
 {
     struct events *e = arg;
     cr_assert_lt(e->n, 64);
-    snprintf(e->lines[e->n++], sizeof(e->lines[0]), "%s %s %s%s%s", out_event_type_name(ev->type),
-             ev->target ? ev->target : "-", ev->list ? ev->list : ev->check,
+    snprintf(e->lines[e->n++], sizeof(e->lines[0]), "%s %s %s%s%s%s%s",
+             out_event_type_name(ev->type), ev->target ? ev->target : "-",
+             ev->list ? ev->list : ev->check, ev->kind ? "/" : "", ev->kind ? ev->kind : "",
              ev->type == OUT_EV_CODE_CHANGED ? " " : "",
              ev->type == OUT_EV_CODE_CHANGED ? ev->codes : "");
     return 0;
@@ -441,12 +458,13 @@ Test(state, anomaly_collapses_and_never_cries_wolf)
     }
     end(st, true, &e, NULL);
 
-    /* 9 of 40 newly listed = 22.5% > 20%, and >= 5: one anomaly event. */
+    /* 9 of 40 newly listed = 22.5% > 20%, and >= 5: one anomaly event, about the
+     * kind of the targets (no health was reported, so the kind is the targets'). */
     begin(st);
     for (int i = 0; i < 40; i++)
         dnsbl(st, targets[i], "w.example", i < 9 ? "127.0.0.2" : NULL);
     end(st, true, &e, NULL);
-    const char *want[] = {"list_anomaly - w.example"};
+    const char *want[] = {"list_anomaly - w.example/ip4"};
     assert_events(&e, want, 1);
     cr_assert_eq(sql_int("SELECT count(*) FROM intervals"), 0, "anomalous listings not recorded");
     cr_assert_eq(sql_int("SELECT new_listings FROM events WHERE type = 'list_anomaly'"), 9);
@@ -463,7 +481,7 @@ Test(state, anomaly_collapses_and_never_cries_wolf)
     for (int i = 0; i < 40; i++)
         dnsbl(st, targets[i], "w.example", i >= 38 ? "127.0.0.2" : NULL);
     end(st, true, &e, NULL);
-    const char *want2[] = {"list_recovered - w.example", "new_listing 198.51.100.39 w.example",
+    const char *want2[] = {"list_recovered - w.example/ip4", "new_listing 198.51.100.39 w.example",
                            "new_listing 198.51.100.40 w.example"};
     assert_events(&e, want2, 3);
     out_state_free(st);
@@ -502,7 +520,7 @@ Test(state, anomaly_threshold_share_and_minimum)
         if (round == 0) {
             cr_assert_eq(e.n, 2);
         } else {
-            const char *want[] = {"list_anomaly - u.example"};
+            const char *want[] = {"list_anomaly - u.example/ip4"};
             assert_events(&e, want, 1);
         }
     }
@@ -800,7 +818,7 @@ Test(state, schema_version_and_migration_v1_to_v2)
 
     st = open_store();
     cr_assert_eq(out_state_schema_version(st), OUT_STATE_SCHEMA_VERSION);
-    cr_assert_eq(sql_int("PRAGMA user_version"), 2);
+    cr_assert_eq(sql_int("PRAGMA user_version"), OUT_STATE_SCHEMA_VERSION);
     cr_assert_eq(sql_int("SELECT count(*) FROM pragma_table_info('runs')"
                          " WHERE name = 'anomaly_share'"),
                  1);
@@ -810,6 +828,111 @@ Test(state, schema_version_and_migration_v1_to_v2)
     end(st, true, &e, NULL);
     const char *want[] = {"delisted 192.0.2.1 a.example"};
     assert_events(&e, want, 1);
+    out_state_free(st);
+}
+
+/* v2 kept one health per list; v3 keeps one per (list, kind). The v2 row becomes
+ * the list's row for every kind (kind ''), the previous status of each kind until
+ * that kind has its own; an old store stays readable without a migration. */
+Test(state, migration_v2_to_v3_health_per_kind)
+{
+    struct out_state_opts o = {.path = path, .schema_version = 2};
+    struct out_state *st = NULL;
+    struct events e;
+    char msg[512];
+
+    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), 0, "%s", msg);
+    out_state_free(st);
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db,
+                              "INSERT INTO runs (status, started_ms, ended_ms)"
+                              " VALUES ('complete', 1000, 2000);"
+                              "INSERT INTO list_state VALUES ('a.example', 'a.example',"
+                              " 'unhealthy', 'blocked', 1000, 1);"
+                              "INSERT INTO events (run_id, type, check_name, list_key, list,"
+                              " before, after, reason) VALUES (1, 'list_unhealthy', 'dnsbl',"
+                              " 'a.example', 'a.example', '{\"status\":\"healthy\"}',"
+                              " '{\"status\":\"unhealthy\"}', 'blocked');",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+
+    /* a reader takes the v2 store as it is */
+    struct out_state_opts ro = {.path = path, .readonly = true};
+    cr_assert_eq(out_state_open(&ro, &st, msg, sizeof(msg)), 0, "%s", msg);
+    cr_assert_eq(out_state_schema_version(st), 2);
+    struct out_delta *d = NULL;
+    struct out_delta_opts dop = {.on_event = collect, .arg = &e};
+    memset(&e, 0, sizeof(e));
+    cr_assert_eq(out_delta_new(&dop, &d), 0);
+    cr_assert_eq(out_state_delta(st, 1, d), 0, "%s", out_state_errmsg(st));
+    out_delta_free(d);
+    const char *old[] = {"list_unhealthy - a.example"};
+    assert_events(&e, old, 1);
+    out_state_free(st);
+    cr_assert_eq(sql_int("PRAGMA user_version"), 2, "a reader never migrates");
+
+    st = open_store();
+    cr_assert_eq(sql_int("PRAGMA user_version"), OUT_STATE_SCHEMA_VERSION);
+    cr_assert_eq(sql_int("SELECT count(*) FROM list_state WHERE list_key = 'a.example'"
+                         " AND kind = '' AND status = 'unhealthy'"),
+                 1);
+    /* ip4 recovers (its previous status is the list's), ip6 is still blocked: no
+     * event for it, its state carries forward */
+    begin(st);
+    health_kind(st, "a.example", "ip4", true);
+    health_kind(st, "a.example", "ip6", false);
+    dnsbl(st, "192.0.2.1", "a.example", "127.0.0.2");
+    dnsbl(st, "2001:db8::1", "a.example", "127.0.0.2");
+    end(st, true, &e, NULL);
+    const char *want[] = {"list_recovered - a.example/ip4"};
+    assert_events(&e, want, 1);
+    cr_assert_eq(sql_int("SELECT count(*) FROM dnsbl_state WHERE target = '2001:db8::1'"), 0,
+                 "nothing of a kind the list is unhealthy for is applied");
+    cr_assert_eq(sql_int("SELECT count(*) FROM dnsbl_state WHERE target = '192.0.2.1'"), 1);
+    cr_assert_eq(sql_int("SELECT count(*) FROM list_state WHERE list_key = 'a.example'"), 3);
+    out_state_free(st);
+}
+
+/* One list, two kinds: a fault for IPv6 holds back IPv6 changes only, and its
+ * events say which kind they are about. */
+Test(state, health_per_kind_gates_only_that_kind)
+{
+    struct out_state *st = open_store();
+    struct events e;
+    char *doc = NULL;
+
+    begin(st);
+    health_kind(st, "a.example", "ip4", true);
+    health_kind(st, "a.example", "ip6", true);
+    dnsbl(st, "192.0.2.1", "a.example", "127.0.0.2");
+    dnsbl(st, "2001:db8::1", "a.example", NULL);
+    end(st, true, &e, NULL);
+    assert_events(&e, NULL, 0);
+
+    begin(st);
+    health_kind(st, "a.example", "ip4", true);
+    health_kind(st, "a.example", "ip6", false);
+    dnsbl(st, "192.0.2.1", "a.example", NULL);
+    dnsbl(st, "2001:db8::1", "a.example", "127.0.0.2");
+    end(st, true, &e, &doc);
+    const char *want[] = {"list_unhealthy - a.example/ip6", "delisted 192.0.2.1 a.example"};
+    assert_events(&e, want, 2);
+    cr_assert_not_null(strstr(doc, "\"type\":\"list_unhealthy\",\"check\":\"dnsbl\","
+                                   "\"target\":null,\"list\":\"a.example\",\"list_id\":"
+                                   "\"a.example\",\"kind\":\"ip6\""),
+                       "%s", doc);
+    free(doc);
+
+    begin(st);
+    health_kind(st, "a.example", "ip4", true);
+    health_kind(st, "a.example", "ip6", true);
+    dnsbl(st, "192.0.2.1", "a.example", NULL);
+    dnsbl(st, "2001:db8::1", "a.example", "127.0.0.2");
+    end(st, true, &e, NULL);
+    const char *want3[] = {"list_recovered - a.example/ip6", "new_listing 2001:db8::1 a.example"};
+    assert_events(&e, want3, 2);
     out_state_free(st);
 }
 
@@ -826,7 +949,10 @@ Test(state, refuses_newer_foreign_and_garbage)
     sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
     sqlite3_close(db);
     cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), SCAN_ESTATE);
-    cr_assert_not_null(strstr(msg, "schema v99, newer than this dnsbl-scan (v2)"), "%s", msg);
+    char want[64];
+    snprintf(want, sizeof(want), "schema v99, newer than this dnsbl-scan (v%d)",
+             OUT_STATE_SCHEMA_VERSION);
+    cr_assert_not_null(strstr(msg, want), "%s", msg);
 
     unlink(path);
     char wal[160];
@@ -999,7 +1125,8 @@ Test(state, replay_delta_and_counts)
 Test(state, bad_calls)
 {
     struct out_state *st = open_store();
-    struct scan_result r = {.target = "x", .check = "dnsbl", .status = "clean"};
+    struct scan_result r =
+        rf_typed(&(struct scan_result){.target = "x", .check = "dnsbl", .status = "clean"});
     struct out_run_end re = {.complete = true};
     struct out_run_desc d = {0};
 

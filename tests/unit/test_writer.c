@@ -14,6 +14,7 @@
 
 #include "output/writer.h"
 #include "scanner/err.h"
+#include "tests/unit/result_fixture.h"
 
 /* Output captured in memory. Criterion forks each test, so the one capture of a
  * test is a file-scope variable that the suites' fini releases. */
@@ -67,6 +68,13 @@ static const char *cap_finish(struct capture *c, const struct out_stats *st)
     return c->buf;
 }
 
+/* out_emit() of a fixture, typed as the scanner would have typed it. */
+static int emit(struct out_writer *w, const struct scan_result *words)
+{
+    struct scan_result r = rf_typed(words);
+    return out_emit(w, &r);
+}
+
 static const char *const zen_codes[] = {"127.0.0.2", "127.0.0.4"};
 static const char *const zen_meanings[] = {"SBL", "XBL"};
 
@@ -96,10 +104,11 @@ static struct scan_result dnsbl(const char *target, const char *list, const char
 }
 
 static const struct scan_health zen_ok = {
-    .list = "zen.spamhaus.org", .list_id = "spamhaus-zen", .healthy = true};
+    .list = "zen.spamhaus.org", .list_id = "spamhaus-zen", .kind = "ip4", .healthy = true};
 static const struct scan_health zen_blocked = {
     .list = "zen.spamhaus.org",
     .list_id = "spamhaus-zen",
+    .kind = "ip4",
     .healthy = false,
     .reason = "blocked",
     .detail = "zen.spamhaus.org refuses this resolver (127.255.255.254): query through your "
@@ -139,7 +148,7 @@ Test(json, dnsbl_listing_key_order)
 {
 
     cap_open(&cap, OUT_FMT_JSON, 0);
-    cr_assert_eq(out_emit(cap.w, &zen_listed), 0);
+    cr_assert_eq(emit(cap.w, &zen_listed), 0);
     cr_assert_str_eq(
         cap_finish(&cap, NULL),
         "{\"target\":\"192.0.2.10\",\"check\":\"dnsbl\",\"list\":\"zen.spamhaus.org\","
@@ -155,8 +164,8 @@ Test(json, dnsbl_clean_and_error_nulls)
     struct scan_result err = dnsbl("192.0.2.1", "bl.spamcop.net", "error", "timeout");
 
     cap_open(&cap, OUT_FMT_JSON, 0);
-    cr_assert_eq(out_emit(cap.w, &clean), 0);
-    cr_assert_eq(out_emit(cap.w, &err), 0);
+    cr_assert_eq(emit(cap.w, &clean), 0);
+    cr_assert_eq(emit(cap.w, &err), 0);
     cr_assert_str_eq(
         cap_finish(&cap, NULL),
         "{\"target\":\"192.0.2.1\",\"check\":\"dnsbl\",\"list\":\"bl.spamcop.net\","
@@ -175,7 +184,7 @@ Test(json, hostile_txt_escaped)
     r.delist_url = NULL;
     r.ncodes = 1;
     cap_open(&cap, OUT_FMT_JSON, 0);
-    cr_assert_eq(out_emit(cap.w, &r), 0);
+    cr_assert_eq(emit(cap.w, &r), 0);
     cr_assert_str_eq(cap_finish(&cap, NULL),
                      "{\"target\":\"192.0.2.10\",\"check\":\"dnsbl\",\"list\":\"zen.spamhaus.org\","
                      "\"list_id\":\"spamhaus-zen\",\"status\":\"listed\",\"reason\":null,"
@@ -188,7 +197,7 @@ Test(json, record_check_extra_fields)
 {
 
     cap_open(&cap, OUT_FMT_JSON, 0);
-    cr_assert_eq(out_emit(cap.w, &spf_invalid), 0);
+    cr_assert_eq(emit(cap.w, &spf_invalid), 0);
     cr_assert_str_eq(
         cap_finish(&cap, NULL),
         "{\"target\":\"example.test\",\"check\":\"spf\",\"status\":\"invalid\","
@@ -209,9 +218,10 @@ Test(json, health_lines)
     cr_assert_str_eq(
         cap_finish(&cap, NULL),
         "{\"check\":\"list-health\",\"list\":\"zen.spamhaus.org\",\"list_id\":\"spamhaus-zen\","
-        "\"status\":\"healthy\",\"reason\":null,\"detail\":null}\n"
+        "\"kind\":\"ip4\",\"status\":\"healthy\",\"reason\":null,\"detail\":null}\n"
         "{\"check\":\"list-health\",\"list\":\"zen.spamhaus.org\",\"list_id\":\"spamhaus-zen\","
-        "\"status\":\"unhealthy\",\"reason\":\"blocked\",\"detail\":\"zen.spamhaus.org refuses "
+        "\"kind\":\"ip4\",\"status\":\"unhealthy\",\"reason\":\"blocked\",\"detail\":\"zen."
+        "spamhaus.org refuses "
         "this resolver (127.255.255.254): query through your own recursive resolver or use a DQS "
         "key\"}\n");
 }
@@ -240,8 +250,8 @@ Test(csv, dnsbl_rows)
     struct scan_result err = dnsbl("2001:db8::1", "bl.spamcop.net", "error", "timeout");
 
     cap_open(&cap, OUT_FMT_CSV, 0);
-    cr_assert_eq(out_emit(cap.w, &zen_listed), 0);
-    cr_assert_eq(out_emit(cap.w, &err), 0);
+    cr_assert_eq(emit(cap.w, &zen_listed), 0);
+    cr_assert_eq(emit(cap.w, &err), 0);
     cr_assert_str_eq(cap_finish(&cap, NULL), CSV_HEADER
                      "192.0.2.10,dnsbl,zen.spamhaus.org,listed,,listing,127.0.0.2 127.0.0.4,"
                      "SBL; XBL,https://check.spamhaus.org/sbl/query/SBL1,"
@@ -257,7 +267,7 @@ Test(csv, hostile_txt)
     r.txt = "=HYPERLINK(\"http://evil.test\",\"x\"),\x1b[31m\nnext";
     r.delist_url = "-1";
     cap_open(&cap, OUT_FMT_CSV, 0);
-    cr_assert_eq(out_emit(cap.w, &r), 0);
+    cr_assert_eq(emit(cap.w, &r), 0);
     cr_assert_str_eq(cap_finish(&cap, NULL), CSV_HEADER
                      "192.0.2.10,dnsbl,zen.spamhaus.org,listed,,listing,127.0.0.2,SBL,"
                      "\"'=HYPERLINK(\"\"http://evil.test\"\",\"\"x\"\"),\nnext\",'-1,\r\n");
@@ -267,7 +277,7 @@ Test(csv, record_check_details)
 {
 
     cap_open(&cap, OUT_FMT_CSV, 0);
-    cr_assert_eq(out_emit(cap.w, &spf_invalid), 0);
+    cr_assert_eq(emit(cap.w, &spf_invalid), 0);
     cr_assert_str_eq(cap_finish(&cap, NULL), CSV_HEADER
                      "example.test,spf,,invalid,too-many-lookups,,,,,,"
                      "\"record=v=spf1 include:_spf.example.net ptr -all; lookups=11; redirect=; "
@@ -282,11 +292,12 @@ Test(csv, health_rows)
     cap_open(&cap, OUT_FMT_CSV, 0);
     cr_assert_eq(out_health(cap.w, &zen_ok), 0);
     cr_assert_eq(out_health(cap.w, &zen_blocked), 0);
-    cr_assert_str_eq(cap_finish(&cap, NULL),
-                     CSV_HEADER ",list-health,zen.spamhaus.org,healthy,,,,,,,\r\n"
-                                ",list-health,zen.spamhaus.org,unhealthy,blocked,,,,,,"
-                                "zen.spamhaus.org refuses this resolver (127.255.255.254): query "
-                                "through your own recursive resolver or use a DQS key\r\n");
+    cr_assert_str_eq(
+        cap_finish(&cap, NULL), CSV_HEADER
+        ",list-health,zen.spamhaus.org,healthy,,,,,,,kind=ip4\r\n"
+        ",list-health,zen.spamhaus.org,unhealthy,blocked,,,,,,"
+        "kind=ip4; detail=zen.spamhaus.org refuses this resolver (127.255.255.254): query "
+        "through your own recursive resolver or use a DQS key\r\n");
 }
 
 /* ---------------------------------------------------------------- text */
@@ -304,10 +315,10 @@ Test(text, grouped_by_target_in_list_order)
     cr_assert_eq(out_health(cap.w, &zen_ok), 0);
     cr_assert_eq(out_health(cap.w, &cop), 0);
     /* answers arrive interleaved and out of catalog order */
-    cr_assert_eq(out_emit(cap.w, &a_cop), 0);
-    cr_assert_eq(out_emit(cap.w, &b_cop), 0);
-    cr_assert_eq(out_emit(cap.w, &zen_listed), 0);
-    cr_assert_eq(out_emit(cap.w, &b_zen), 0);
+    cr_assert_eq(emit(cap.w, &a_cop), 0);
+    cr_assert_eq(emit(cap.w, &b_cop), 0);
+    cr_assert_eq(emit(cap.w, &zen_listed), 0);
+    cr_assert_eq(emit(cap.w, &b_zen), 0);
     cr_assert_str_eq(cap_peek(&cap), "", "text prints nothing before out_finish");
     cr_assert_str_eq(cap_finish(&cap, NULL),
                      "192.0.2.10\n"
@@ -333,15 +344,16 @@ Test(text, unhealthy_lists_first)
     cap_open(&cap, OUT_FMT_TEXT, 0);
     cr_assert_eq(out_health(cap.w, &zen_blocked), 0);
     cr_assert_eq(out_health(cap.w, &nodetail), 0);
-    cr_assert_eq(out_emit(cap.w, &r), 0);
-    cr_assert_str_eq(cap_finish(&cap, NULL),
-                     "unhealthy: zen.spamhaus.org refuses this resolver (127.255.255.254): query "
-                     "through your own recursive resolver or use a DQS key\n"
-                     "unhealthy: b.barracudacentral.org (unhealthy)\n"
-                     "\n"
-                     "192.0.2.10\n"
-                     "  error  zen.spamhaus.org\n"
-                     "         reason: blocked\n");
+    cr_assert_eq(emit(cap.w, &r), 0);
+    cr_assert_str_eq(
+        cap_finish(&cap, NULL),
+        "unhealthy: ip4: zen.spamhaus.org refuses this resolver (127.255.255.254): query "
+        "through your own recursive resolver or use a DQS key\n"
+        "unhealthy: b.barracudacentral.org (unhealthy)\n"
+        "\n"
+        "192.0.2.10\n"
+        "  error  zen.spamhaus.org\n"
+        "         reason: blocked\n");
 }
 
 Test(text, record_check_fields)
@@ -353,8 +365,8 @@ Test(text, record_check_fields)
         .target = "example.test", .check = "mx", .status = "none", .extra = {1, none_fields}};
 
     cap_open(&cap, OUT_FMT_TEXT, 0);
-    cr_assert_eq(out_emit(cap.w, &spf_invalid), 0);
-    cr_assert_eq(out_emit(cap.w, &mx), 0);
+    cr_assert_eq(emit(cap.w, &spf_invalid), 0);
+    cr_assert_eq(emit(cap.w, &mx), 0);
     cr_assert_str_eq(cap_finish(&cap, NULL),
                      "example.test\n"
                      "  invalid  spf\n"
@@ -380,7 +392,7 @@ Test(text, hostile_strings_sanitized)
     r.txt = "spam\x1b]0;pwned\x07 source\nsee \x1b[31mhttp://x\x1b[0m \xff";
     r.delist_url = NULL;
     cap_open(&cap, OUT_FMT_TEXT, 0);
-    cr_assert_eq(out_emit(cap.w, &r), 0);
+    cr_assert_eq(emit(cap.w, &r), 0);
     cr_assert_str_eq(cap_finish(&cap, NULL), "192.0.2.10\n"
                                              "  listed  zen.spamhaus.org  127.0.0.2 SBL\n"
                                              "          TXT: spam source see http://x ?\n");
@@ -393,8 +405,8 @@ Test(text, colour)
 
     info.klass = SCAN_CLASS_INFO;
     cap_open(&cap, OUT_FMT_TEXT, OUT_COLOR);
-    cr_assert_eq(out_emit(cap.w, &info), 0);
-    cr_assert_eq(out_emit(cap.w, &clean), 0);
+    cr_assert_eq(emit(cap.w, &info), 0);
+    cr_assert_eq(emit(cap.w, &clean), 0);
     cr_assert_str_eq(cap_finish(&cap, NULL), "\x1b[1m192.0.2.10\x1b[0m\n"
                                              "  \x1b[36minfo\x1b[0m   dnsbl-2.uceprotect.net\n"
                                              "  \x1b[32mclean\x1b[0m  bl.spamcop.net\n");
@@ -411,13 +423,13 @@ Test(summary, listings_stream_and_table)
     clean.list_id = "spamhaus-zen";
     cap_open(&cap, OUT_FMT_SUMMARY, 0);
     cr_assert_eq(out_health(cap.w, &zen_ok), 0);
-    cr_assert_eq(out_emit(cap.w, &zen_listed), 0);
+    cr_assert_eq(emit(cap.w, &zen_listed), 0);
     cr_assert_str_eq(cap_peek(&cap),
                      "LISTED  192.0.2.10  zen.spamhaus.org  127.0.0.2 SBL; 127.0.0.4 XBL  "
                      "delist: https://check.spamhaus.org/\n",
                      "a listing is printed as it arrives");
-    cr_assert_eq(out_emit(cap.w, &clean), 0);
-    cr_assert_eq(out_emit(cap.w, &pass), 0);
+    cr_assert_eq(emit(cap.w, &clean), 0);
+    cr_assert_eq(emit(cap.w, &pass), 0);
     cr_assert_str_eq(cap_finish(&cap, &st),
                      "LISTED  192.0.2.10  zen.spamhaus.org  127.0.0.2 SBL; 127.0.0.4 XBL  "
                      "delist: https://check.spamhaus.org/\n"
@@ -440,14 +452,14 @@ Test(summary, errors_capped_per_list_and_reason)
     for (int i = 1; i <= 15; i++) {
         snprintf(target, sizeof(target), "192.0.2.%d", i);
         err.target = target;
-        cr_assert_eq(out_emit(cap.w, &err), 0);
+        cr_assert_eq(emit(cap.w, &err), 0);
         if (i <= 10) {
             size_t n = strlen(expect);
             snprintf(expect + n, sizeof(expect) - n,
                      "ERROR   192.0.2.%d  bl.spamcop.net  timeout\n", i);
         }
     }
-    cr_assert_eq(out_emit(cap.w, &refused), 0);
+    cr_assert_eq(emit(cap.w, &refused), 0);
     strcat(expect, "ERROR   192.0.2.99  bl.spamcop.net  refused\n"
                    "... and 5 more errors for bl.spamcop.net (timeout)\n"
                    "\n"
@@ -462,16 +474,54 @@ Test(summary, unhealthy_printed_at_once)
 
     cap_open(&cap, OUT_FMT_SUMMARY, 0);
     cr_assert_eq(out_health(cap.w, &zen_blocked), 0);
-    cr_assert_str_eq(cap_peek(&cap), "UNHEALTHY  zen.spamhaus.org  zen.spamhaus.org refuses this "
-                                     "resolver (127.255.255.254): query through your own "
-                                     "recursive resolver or use a DQS key\n");
+    cr_assert_str_eq(cap_peek(&cap),
+                     "UNHEALTHY  zen.spamhaus.org  ip4  zen.spamhaus.org refuses this "
+                     "resolver (127.255.255.254): query through your own "
+                     "recursive resolver or use a DQS key\n");
     cr_assert_str_eq(cap_finish(&cap, NULL),
-                     "UNHEALTHY  zen.spamhaus.org  zen.spamhaus.org refuses this resolver "
+                     "UNHEALTHY  zen.spamhaus.org  ip4  zen.spamhaus.org refuses this resolver "
                      "(127.255.255.254): query through your own recursive resolver or use a DQS "
                      "key\n"
                      "\n"
                      "list              listed  informational  clean  errors  health\n"
-                     "zen.spamhaus.org       0              0      0       0  blocked\n"
+                     "zen.spamhaus.org       0              0      0       0  ip4 blocked\n"
+                     "0 targets, 0 results in 0.0 s: 0 listed, 0 informational, 0 errors\n");
+}
+
+/* Health is per (list, kind): an IPv6 error on a list blocked for IPv6 only gets
+ * no line (the UNHEALTHY line said why), an IPv4 error on the same list does; a
+ * report without a kind covers every kind. */
+Test(summary, health_per_kind)
+{
+    struct scan_health ip6 = {.list = "zen.spamhaus.org",
+                              .list_id = "spamhaus-zen",
+                              .kind = "ip6",
+                              .healthy = false,
+                              .reason = "blocked"};
+    struct scan_health cop = {
+        .list = "bl.spamcop.net", .list_id = "bl.spamcop.net", .healthy = false};
+    struct scan_result e6 = dnsbl("2001:db8::1", "zen.spamhaus.org", "error", "blocked");
+    struct scan_result e4 = dnsbl("192.0.2.1", "zen.spamhaus.org", "error", "timeout");
+    struct scan_result c4 = dnsbl("192.0.2.1", "bl.spamcop.net", "error", "unhealthy");
+    struct scan_result c6 = dnsbl("2001:db8::1", "bl.spamcop.net", "error", "unhealthy");
+
+    e6.list_id = e4.list_id = "spamhaus-zen";
+    cap_open(&cap, OUT_FMT_SUMMARY, 0);
+    cr_assert_eq(out_health(cap.w, &zen_ok), 0);
+    cr_assert_eq(out_health(cap.w, &ip6), 0);
+    cr_assert_eq(out_health(cap.w, &cop), 0);
+    cr_assert_eq(emit(cap.w, &e6), 0);
+    cr_assert_eq(emit(cap.w, &e4), 0);
+    cr_assert_eq(emit(cap.w, &c4), 0);
+    cr_assert_eq(emit(cap.w, &c6), 0);
+    cr_assert_str_eq(cap_finish(&cap, NULL),
+                     "UNHEALTHY  zen.spamhaus.org  ip6  blocked\n"
+                     "UNHEALTHY  bl.spamcop.net  unhealthy\n"
+                     "ERROR   192.0.2.1  zen.spamhaus.org  timeout\n"
+                     "\n"
+                     "list              listed  informational  clean  errors  health\n"
+                     "zen.spamhaus.org       0              0      0       2  ip6 blocked\n"
+                     "bl.spamcop.net         0              0      0       2  unhealthy\n"
                      "0 targets, 0 results in 0.0 s: 0 listed, 0 informational, 0 errors\n");
 }
 
@@ -487,15 +537,55 @@ Test(summary, record_checks_lines_and_counts)
     struct scan_result fcr = {.target = "192.0.2.10", .check = "fcrdns", .status = "pass"};
 
     cap_open(&cap, OUT_FMT_SUMMARY, 0);
-    cr_assert_eq(out_emit(cap.w, &pass), 0);
-    cr_assert_eq(out_emit(cap.w, &fail), 0);
-    cr_assert_eq(out_emit(cap.w, &fcr), 0);
-    cr_assert_eq(out_emit(cap.w, &pass), 0);
+    cr_assert_eq(emit(cap.w, &pass), 0);
+    cr_assert_eq(emit(cap.w, &fail), 0);
+    cr_assert_eq(emit(cap.w, &fcr), 0);
+    cr_assert_eq(emit(cap.w, &pass), 0);
     cr_assert_str_eq(cap_finish(&cap, NULL),
                      "FAIL    192.0.2.10  spf-auth  -  domain=example.test; result=fail\n"
                      "\n"
                      "spf-auth  pass 2  fail 1\n"
                      "fcrdns    pass 1\n"
+                     "0 targets, 0 results in 0.0 s: 0 listed, 0 informational, 0 errors\n");
+}
+
+/* Lines and colours follow the outcome: a temperror is an error (yellow, capped
+ * with the errors), a neutral or null MX is a problem (cyan), a permerror a problem
+ * (red). */
+Test(summary, record_check_outcomes)
+{
+    struct scan_result temp = {
+        .target = "192.0.2.10", .check = "spf-auth", .status = "temperror", .reason = "servfail"};
+    struct scan_result perm = {
+        .target = "192.0.2.11", .check = "spf-auth", .status = "permerror", .reason = "syntax"};
+    struct scan_result neutral = {.target = "192.0.2.12", .check = "spf-auth", .status = "neutral"};
+    struct scan_result nullmx = {.target = "example.test", .check = "mx", .status = "null"};
+
+    cap_open(&cap, OUT_FMT_SUMMARY, OUT_COLOR);
+    cr_assert_eq(emit(cap.w, &temp), 0);
+    cr_assert_eq(emit(cap.w, &perm), 0);
+    cr_assert_eq(emit(cap.w, &neutral), 0);
+    cr_assert_eq(emit(cap.w, &nullmx), 0);
+    for (int i = 0; i < 10; i++)
+        cr_assert_eq(emit(cap.w, &temp), 0);
+    cr_assert_str_eq(cap_finish(&cap, NULL),
+                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
+                     "\x1b[31mPERMERROR\x1b[0m  192.0.2.11  spf-auth  syntax\n"
+                     "\x1b[36mNEUTRAL\x1b[0m  192.0.2.12  spf-auth  -\n"
+                     "\x1b[36mNULL\x1b[0m    example.test  mx  -\n"
+                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
+                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
+                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
+                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
+                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
+                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
+                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
+                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
+                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
+                     "... and 1 more errors for spf-auth (servfail)\n"
+                     "\n"
+                     "spf-auth  temperror 11  permerror 1  neutral 1\n"
+                     "mx        null 1\n"
                      "0 targets, 0 results in 0.0 s: 0 listed, 0 informational, 0 errors\n");
 }
 
@@ -510,8 +600,8 @@ Test(summary, hostile_strings_sanitized)
     h.detail = "blocked\x1b]0;x\x07\r\nnow";
     cap_open(&cap, OUT_FMT_SUMMARY, 0);
     cr_assert_eq(out_health(cap.w, &h), 0);
-    cr_assert_eq(out_emit(cap.w, &r), 0);
-    cr_assert_str_eq(cap_peek(&cap), "UNHEALTHY  zen.spamhaus.org  blocked  now\n"
+    cr_assert_eq(emit(cap.w, &r), 0);
+    cr_assert_str_eq(cap_peek(&cap), "UNHEALTHY  zen.spamhaus.org  ip4  blocked  now\n"
                                      "LISTED  192.0.2.10  zen.spamhaus.org  127.0.0.2 SBL \n");
 }
 
@@ -536,8 +626,8 @@ Test(io, every_format_reports_eio)
         struct out_writer *w = NULL;
 
         cr_assert_eq(out_writer_new(f, fmts[i], 0, &w), 0);
-        cr_assert_eq(out_emit(w, &zen_listed), SCAN_EIO, "format %d", (int)fmts[i]);
-        cr_assert_eq(out_emit(w, &zen_listed), SCAN_EIO, "the error is sticky");
+        cr_assert_eq(emit(w, &zen_listed), SCAN_EIO, "format %d", (int)fmts[i]);
+        cr_assert_eq(emit(w, &zen_listed), SCAN_EIO, "the error is sticky");
         cr_assert_eq(out_finish(w, NULL), SCAN_EIO);
         out_writer_free(w);
         fclose(f);
@@ -561,7 +651,7 @@ Test(io, text_fails_at_finish)
     struct out_writer *w = NULL;
 
     cr_assert_eq(out_writer_new(f, OUT_FMT_TEXT, 0, &w), 0);
-    cr_assert_eq(out_emit(w, &zen_listed), 0, "text only buffers");
+    cr_assert_eq(emit(w, &zen_listed), 0, "text only buffers");
     cr_assert_eq(out_finish(w, NULL), SCAN_EIO);
     out_writer_free(w);
     fclose(f);
@@ -573,7 +663,7 @@ Test(io, buffered_stream_fails_at_finish)
     struct out_writer *w = NULL;
 
     cr_assert_eq(out_writer_new(f, OUT_FMT_JSON, 0, &w), 0);
-    cr_assert_eq(out_emit(w, &zen_listed), 0, "still in the stdio buffer");
+    cr_assert_eq(emit(w, &zen_listed), 0, "still in the stdio buffer");
     cr_assert_eq(out_finish(w, NULL), SCAN_EIO, "the flush fails");
     out_writer_free(w);
     fclose(f);
@@ -585,8 +675,8 @@ Test(api, misuse_is_einval)
     cap_open(&cap, OUT_FMT_JSON, 0);
     cr_assert_eq(out_emit(cap.w, NULL), -EINVAL);
     cr_assert_eq(out_health(cap.w, NULL), -EINVAL);
-    cr_assert_eq(out_emit(NULL, &zen_listed), -EINVAL);
+    cr_assert_eq(emit(NULL, &zen_listed), -EINVAL);
     cr_assert_eq(out_finish(cap.w, NULL), 0);
-    cr_assert_eq(out_emit(cap.w, &zen_listed), -EINVAL, "no result after finish");
+    cr_assert_eq(emit(cap.w, &zen_listed), -EINVAL, "no result after finish");
     out_writer_free(NULL);
 }
