@@ -15,7 +15,8 @@
  *     kinds: [ip4, ip6]               # ip4, ip6, domain (default [ip4])
  *     access: free                    # free | registration | key (default free)
  *     key_env: SPAMHAUS_DQS_KEY       # access: key only; the variable holding the key
- *     domain_mode: as-is              # domain lists only: as-is | registrable (default as-is)
+ *     domain_mode: as-is              # domain lists only: as-is | registrable | both
+ *                                     # (default as-is)
  *     txt: true                       # fetch TXT for listed targets (default false)
  *     delist: "https://check.spamhaus.org/results/?query={ip}"   # {ip} / {domain} / {target}
  *     rate: 50                        # queries per second, 0 = no limit (default 0)
@@ -48,10 +49,18 @@
  * about gets the RFC 5782 points (ip4: 127.0.0.2 / 127.0.0.1; ip6: ::FFFF:7F00:2 /
  * ::FFFF:7F00:1; domain: TEST / INVALID); a `listed` or `unlisted` given for a kind
  * replaces that half of its defaults (an empty sequence means none); `note` says why
- * (shown by `lists`). The older flat form (`listed:` / `unlisted:` directly under
- * test_points) is still read: each point goes to the kind its form names (an IPv4
+ * (shown by `lists`). A kind left with no point at all (both halves empty) is an
+ * error unless it has a note; so is a point given twice for one kind, or a given
+ * point that is also the other half's default (`listed: [127.0.0.1]` alone). Points
+ * must have their kind's form: an IPv4 address under ip4, an IPv6 address under ip6,
+ * any domain name under domain ("2.0.0.127" included). The older flat form
+ * (`listed:` / `unlisted:` directly under test_points, which cannot be mixed with the
+ * per-kind maps) is still read: each point goes to the kind its form names (an IPv4
  * address to ip4, or to domain on a list without ip4; an IPv6 address to ip6; a name
- * to domain). Domain points are queried as written: domain_mode does not apply.
+ * to domain), a half given replaces that half's defaults for every kind, and a kind
+ * it leaves empty is an error. Domain points are queried as written: domain_mode
+ * does not apply. In list_entry::tps the points come kind by kind (ip4, ip6,
+ * domain), listed before unlisted, each in the order written.
  *
  * Keys: a zone template holds {key} as a whole label; the key is read from the
  * environment only by list_query_zone(). Loading never reads it, and no
