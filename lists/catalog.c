@@ -1738,6 +1738,112 @@ int list_query_zone(const struct list_entry *e, char *buf, size_t len)
     return 0;
 }
 
+/* A text cut short by an earlier truncation may end in the first part of the key;
+ * a tail this long that starts the key is redacted too. Shorter tails are too
+ * likely to be ordinary text. */
+#define REDACT_MIN_PARTIAL 8
+
+static bool key_at(const char *s, const char *key, size_t klen)
+{
+    return strncasecmp(s, key, klen) == 0;
+}
+
+/*
+ * The key is recovered from the zone actually queried rather than read from
+ * the environment again: the CLI unsets key variables once the zones are
+ * resolved, and the zone is what a server could echo back. Texts come from
+ * DNS answers (TXT) and error strings; a list may echo the query name, key
+ * included.
+ *
+ * A key of 5 characters or more never makes the text longer, so one pass from
+ * the left rewrites it in place. A shorter key grows it ("{key}" is longer):
+ * then the occurrences are counted first and the text is rebuilt from the
+ * right, where the write position never falls behind the read position, and
+ * whatever no longer fits in @p cap is cut off. Both passes match from the
+ * same side, so they agree on which occurrences they replace.
+ */
+int list_redact_key(const struct list_entry *e, const char *query_zone, char *text, size_t cap)
+{
+    static const char holder[] = "{key}";
+    const size_t hlen = sizeof(holder) - 1;
+    if (scan_fails_assert(e && text && cap > 0))
+        return -EINVAL;
+    size_t len = strnlen(text, cap);
+    if (len == cap) {
+        text[0] = '\0';
+        return -EINVAL;
+    }
+    const char *t = e->zone_template;
+    const char *k = t ? strstr(t, holder) : NULL;
+    if (!k)
+        return 0;
+    size_t pre = (size_t)(k - t), post = strlen(k + hlen);
+    size_t qlen = query_zone ? strlen(query_zone) : 0;
+    if (!query_zone || qlen <= pre + post || strncasecmp(query_zone, t, pre) != 0 ||
+        strcasecmp(query_zone + qlen - post, k + hlen) != 0) {
+        text[0] = '\0'; /* it may hold a key we cannot find: show nothing */
+        return -EINVAL;
+    }
+    const char *key = query_zone + pre;
+    size_t klen = qlen - pre - post;
+
+    /* A cut-off key at the very end. */
+    if (!(len >= klen && key_at(text + len - klen, key, klen))) {
+        for (size_t p = klen - 1; p >= REDACT_MIN_PARTIAL; p--) {
+            if (p <= len && key_at(text + len - p, key, p)) {
+                memcpy(text + len - p, holder, hlen);
+                len = len - p + hlen;
+                text[len] = '\0';
+                break;
+            }
+        }
+    }
+
+    if (klen >= hlen) {
+        size_t r = 0, w = 0;
+        while (r < len) {
+            if (len - r >= klen && key_at(text + r, key, klen)) {
+                memcpy(text + w, holder, hlen);
+                w += hlen;
+                r += klen;
+            } else {
+                text[w++] = text[r++];
+            }
+        }
+        text[w] = '\0';
+        return 0;
+    }
+
+    size_t count = 0;
+    for (size_t i = len; i >= klen;) {
+        if (key_at(text + i - klen, key, klen)) {
+            count++;
+            i -= klen;
+        } else {
+            i--;
+        }
+    }
+    size_t total = len + count * (hlen - klen);
+    size_t keep = total < cap - 1 ? total : cap - 1;
+    size_t i = len, d = total;
+    while (i > 0) {
+        if (i >= klen && key_at(text + i - klen, key, klen)) {
+            d -= hlen;
+            i -= klen;
+            for (size_t j = 0; j < hlen; j++)
+                if (d + j < keep)
+                    text[d + j] = holder[j];
+        } else {
+            d--;
+            i--;
+            if (d < keep)
+                text[d] = text[i];
+        }
+    }
+    text[keep] = '\0';
+    return 0;
+}
+
 static bool put(char *buf, size_t len, size_t *o, char c)
 {
     if (*o + 1 >= len)

@@ -228,6 +228,35 @@ const struct list_entry *list_catalog_find(const struct list_catalog *c, const c
 int list_query_zone(const struct list_entry *e, char *buf, size_t len);
 
 /**
+ * Hide the key of a keyed entry in a text that is about to be shown: every
+ * occurrence of the key, in any letter case, becomes the literal "{key}". The key
+ * is taken from @p query_zone (the zone list_query_zone() gave, key filled in) at
+ * the place of {key} in the entry's zone template, so this works after the key
+ * variable is gone from the environment. A text that ends in the first 8 or more
+ * characters of the key (a key cut off by an earlier truncation) has that tail
+ * replaced too. Unkeyed entries: nothing to do.
+ *
+ * Usage: a TXT answer of a keyed list may echo the query name, key included:
+ * @code
+ * char txt[512];  // the TXT strings, NUL-terminated
+ * list_redact_key(e, query_zone, txt, sizeof(txt));
+ * @endcode
+ * @param[in]     e           the entry (borrowed for the call)
+ * @param[in]     query_zone  the zone queried (may hold the key); may be NULL for
+ *                            unkeyed entries
+ * @param[in,out] text        a NUL-terminated string within @p cap bytes, rewritten in
+ *                            place. Replacing a key shorter than "{key}" makes it
+ *                            longer: what does not fit in @p cap bytes (NUL included) is
+ *                            cut off, never a part of the key.
+ * @param[in]     cap         the size of the buffer @p text is in
+ * @return 0 (also for unkeyed entries); -EINVAL for a NULL @p e or @p text, @p cap 0,
+ *         no NUL within @p cap, or a @p query_zone that does not fit the template. On
+ *         -EINVAL with a usable buffer @p text is emptied, since it may hold a key this
+ *         function could not find.
+ */
+int list_redact_key(const struct list_entry *e, const char *query_zone, char *text, size_t cap);
+
+/**
  * Fill the delist template for @p target: "{ip}", "{domain}" and "{target}" are each
  * replaced by @p target, percent-encoding every byte outside [A-Za-z0-9._~:-].
  * @param[out] buf  the URL; "" when the entry has no template or on error

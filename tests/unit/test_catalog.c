@@ -1003,6 +1003,116 @@ Test(catalog, key_never_shown)
     }
 }
 
+/* ------------------------------------------------------------------ redaction */
+
+static struct list_catalog *keyed_catalog(void)
+{
+    static const char yaml[] =
+        "lists:\n"
+        "  - {id: k, zone: \"{key}.zen.dq.example\", access: key, key_env: K}\n"
+        "  - {id: mid, zone: \"a.{key}.b.example\", access: key, key_env: K}\n"
+        "  - {id: free, zone: zen.example}\n";
+    struct list_catalog *c;
+    struct list_error err;
+    cr_assert_eq(load(yaml, &c, &err), 0, "%s", err.msg);
+    return c;
+}
+
+static const char *redacted(const struct list_entry *e, const char *zone, const char *in,
+                            size_t cap)
+{
+    static char buf[256];
+    cr_assert_lt(strlen(in), sizeof(buf));
+    strcpy(buf, in);
+    int ret = list_redact_key(e, zone, buf, cap);
+    cr_expect_eq(ret, 0, "%s", in);
+    cr_expect_lt(strlen(buf), cap);
+    return buf;
+}
+
+Test(catalog, redact_key_in_echoed_text)
+{
+    struct list_catalog *c = keyed_catalog();
+    const struct list_entry *k = list_catalog_get(c, 0);
+    const char *zone = SECRET ".zen.dq.example";
+
+    /* A TXT that echoes the whole query name. */
+    cr_expect_str_eq(redacted(k, zone, "2.0.0.127." SECRET ".zen.dq.example is listed", 256),
+                     "2.0.0.127.{key}.zen.dq.example is listed");
+    /* Several occurrences, in another letter case, next to each other. */
+    cr_expect_str_eq(redacted(k, zone, "S3CRETKEY0123456789ABCDEFG/" SECRET SECRET "!", 256),
+                     "{key}/{key}{key}!");
+    /* Nothing to hide: unchanged; the key's first letters alone are not the key
+     * (except at the very end, below). */
+    cr_expect_str_eq(redacted(k, zone, "s3cretkey0123 and more", 256), "s3cretkey0123 and more");
+    cr_expect_str_eq(redacted(k, zone, "", 1), "");
+    /* The zone as queried may differ in case from the template. */
+    cr_expect_str_eq(redacted(k, SECRET ".ZEN.DQ.Example", "key=" SECRET, 256), "key={key}");
+    /* A key in the middle of the template. */
+    const struct list_entry *mid = list_catalog_get(c, 1);
+    cr_expect_str_eq(redacted(mid, "a.Zz9.b.example", "q a.zz9.b.example zZ9", 256),
+                     "q a.{key}.b.example {key}");
+    /* Unkeyed entries: a no-op, the zone may even be NULL. */
+    const struct list_entry *free_list = list_catalog_get(c, 2);
+    cr_expect_str_eq(redacted(free_list, NULL, SECRET, 256), SECRET);
+    list_catalog_free(c);
+}
+
+Test(catalog, redact_key_lengths_and_truncation)
+{
+    struct list_catalog *c = keyed_catalog();
+    const struct list_entry *k = list_catalog_get(c, 0);
+
+    /* Exactly as long as "{key}", and shorter: the text grows. */
+    cr_expect_str_eq(redacted(k, "abcde.zen.dq.example", "x abcde y ABCDE", 256),
+                     "x {key} y {key}");
+    cr_expect_str_eq(redacted(k, "ab.zen.dq.example", "ab-ab.ab", 256), "{key}-{key}.{key}");
+    cr_expect_str_eq(redacted(k, "q.zen.dq.example", "aqa", 256), "a{key}a");
+    /* Growth cut off at the buffer's end: never a key, always a NUL. */
+    cr_expect_str_eq(redacted(k, "ab.zen.dq.example", "ab-ab.ab", 12), "{key}-{key}");
+    cr_expect_str_eq(redacted(k, "ab.zen.dq.example", "ab-ab.ab", 10), "{key}-{ke");
+    cr_expect_str_eq(redacted(k, "ab.zen.dq.example", "xab", 4), "x{k");
+    cr_expect_str_eq(redacted(k, "ab.zen.dq.example", "ab", 3), "{k");
+    /* A key cut off by an earlier truncation, at the very end of the text. */
+    cr_expect_str_eq(redacted(k, SECRET ".zen.dq.example", "listed via s3cretkey01", 256),
+                     "listed via {key}");
+    cr_expect_str_eq(
+        redacted(k, SECRET ".zen.dq.example", "listed via S3CRETKEY0123456789ABCDEF", 256),
+        "listed via {key}");
+    /* Seven characters are too few to tell from ordinary text. */
+    cr_expect_str_eq(redacted(k, SECRET ".zen.dq.example", "see s3cretk", 256), "see s3cretk");
+    list_catalog_free(c);
+}
+
+Test(catalog, redact_key_errors_empty_the_text)
+{
+    struct list_catalog *c = keyed_catalog();
+    const struct list_entry *k = list_catalog_get(c, 0);
+    char buf[64];
+
+    /* A zone that does not fit the template: the key cannot be found, so the
+     * text is not shown at all. */
+    static const char *const bad_zones[] = {"zen.dq.example", ".zen.dq.example", "x.zen.dq.other",
+                                            "x.dq.example"};
+    for (size_t i = 0; i < 4; i++) {
+        strcpy(buf, "text " SECRET);
+        cr_expect_eq(list_redact_key(k, bad_zones[i], buf, sizeof(buf)), -EINVAL, "%s",
+                     bad_zones[i]);
+        cr_expect_str_eq(buf, "");
+    }
+    strcpy(buf, "text");
+    cr_expect_eq(list_redact_key(k, NULL, buf, sizeof(buf)), -EINVAL);
+    cr_expect_str_eq(buf, "");
+    /* No NUL within cap. */
+    memset(buf, 'a', sizeof(buf));
+    cr_expect_eq(list_redact_key(k, "a.zen.dq.example", buf, 8), -EINVAL);
+    cr_expect_eq(buf[0], '\0');
+    cr_expect_eq(list_redact_key(k, "a.zen.dq.example", buf, 0), -EINVAL);
+    cr_expect_eq(list_redact_key(NULL, "a.zen.dq.example", buf, 8), -EINVAL);
+    cr_expect_eq(list_redact_key(k, "a.zen.dq.example", NULL, 8), -EINVAL);
+    list_catalog_free(c);
+}
+
 /* ------------------------------------------------------------------ delist */
 
 Test(catalog, delist_url_filling)
