@@ -104,20 +104,72 @@ static void on_progress(void *arg, const struct scan_progress *p)
     c->progress_shown = true;
 }
 
+/* Every key variable the catalog names leaves the environment, so nothing this
+ * process starts (the --on-change command) inherits a key. */
+static void drop_key_variables(const struct list_catalog *cat)
+{
+    for (size_t j = 0; j < list_catalog_count(cat); j++) {
+        const struct list_entry *e = list_catalog_get(cat, j);
+        if (e->key_env)
+            unsetenv(e->key_env);
+    }
+}
+
+/*
+ * The zone to query for one chosen list, or why not. A keyed list that was asked
+ * for by name (--list or a job file's lists:) and has no key is an error: the run
+ * would otherwise check fewer lists than asked and look complete. Keyed lists that
+ * are only in the default set are skipped without a word, as they always were. A
+ * key that cannot be a DNS label is refused either way: it is set, so the user
+ * meant to use it. Messages name the list and the variable, never the key.
+ * @return 0 (zone in @p zone), 1 (skip this list), or SCAN_ECONFIG (reported).
+ */
+static int resolve_zone(const struct list_entry *e, bool named, char *zone, size_t len)
+{
+    int r = list_query_zone(e, zone, len);
+    const char *var = e->key_env ? e->key_env : "?";
+    if (r == -ENOKEY) {
+        if (!named)
+            return 1;
+        fprintf(stderr,
+                PROG ": %s (%s) needs its key in the environment variable %s, which is unset "
+                     "or empty\n",
+                e->id, e->zone, var);
+        return SCAN_ECONFIG;
+    }
+    if (r == -EINVAL) {
+        const char *key = e->key_env ? getenv(e->key_env) : NULL;
+        fprintf(stderr, PROG ": %s (%s): the key in %s cannot go into a DNS name: %s\n", e->id,
+                e->zone, var,
+                key && strlen(key) > 63
+                    ? "it is longer than 63 characters"
+                    : "it holds a character other than letters, digits and '-'");
+        return SCAN_ECONFIG;
+    }
+    if (r != 0) {
+        fprintf(stderr, PROG ": warning: %s: the zone to query is too long; not queried\n",
+                e->zone);
+        return 1;
+    }
+    return 0;
+}
+
 /* Choose the lists to query. Fills @p sel/@p zones (zones are heap strings that
- * may hold keys: never printed). */
+ * may hold keys: never printed). Afterwards, whatever the outcome, the key
+ * variables are gone from the environment (drop_key_variables()). */
 static int select_lists(const struct cli_opts *o, const struct list_catalog *cat,
                         const struct list_entry ***sel, char ***zones, size_t *n)
 {
     size_t total = list_catalog_count(cat), k = 0;
+    bool *picked = NULL;
+    int ret = 0;
     *sel = calloc(total ? total : 1, sizeof(**sel));
     *zones = calloc(total ? total : 1, sizeof(**zones));
-    if (!*sel || !*zones)
-        return -ENOMEM;
-    bool *picked = calloc(total ? total : 1, sizeof(bool));
-    if (!picked)
-        return -ENOMEM;
-    int ret = 0;
+    picked = calloc(total ? total : 1, sizeof(bool));
+    if (!*sel || !*zones || !picked) {
+        ret = -ENOMEM;
+        goto out;
+    }
     if (o->lists.n > 0) {
         for (size_t i = 0; i < o->lists.n; i++) {
             const struct list_entry *e = list_catalog_find(cat, o->lists.v[i]);
@@ -148,19 +200,15 @@ static int select_lists(const struct cli_opts *o, const struct list_catalog *cat
             continue;
         }
         char zone[256];
-        int r = list_query_zone(e, zone, sizeof(zone));
-        if (r == -ENOKEY) {
-            if (o->lists.n > 0)
-                fprintf(stderr, PROG ": warning: %s needs a key in $%s; not queried\n", e->zone,
-                        e->key_env ? e->key_env : "?");
-            continue;
+        int r = resolve_zone(e, o->lists.n > 0, zone, sizeof(zone));
+        if (r < 0) {
+            ret = r;
+            goto out;
         }
-        if (r != 0) {
-            fprintf(stderr, PROG ": warning: %s: the zone to query is too long; not queried\n",
-                    e->zone);
+        if (r > 0)
             continue;
-        }
         (*zones)[k] = strdup(zone);
+        explicit_bzero(zone, sizeof(zone));
         if (!(*zones)[k]) {
             ret = -ENOMEM;
             goto out;
@@ -169,6 +217,10 @@ static int select_lists(const struct cli_opts *o, const struct list_catalog *cat
     }
     *n = k;
 out:
+    if (ret != 0 && *zones)
+        for (size_t i = 0; i < k; i++)
+            free((*zones)[i]); /* the caller frees only the *n it was told about */
+    drop_key_variables(cat);
     free(picked);
     return ret;
 }

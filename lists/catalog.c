@@ -592,23 +592,50 @@ static int load_codes(struct loader *ld, yaml_node_t *n, struct list_entry *e)
 static const char *const default_listed[3] = {"127.0.0.2", "::FFFF:7F00:2", "TEST"};
 static const char *const default_unlisted[3] = {"127.0.0.1", "::FFFF:7F00:1", "INVALID"};
 static const char *const kind_names[3] = {"ip4", "ip6", "domain"};
+static const char *const kind_forms[3] = {"an IPv4 address", "an IPv6 address", "a domain"};
 
-/* The RFC 5782 section 5 points of every kind the list has, in kind order. */
-static int default_points(struct loader *ld, unsigned kinds, const char *const *table,
-                          const char *const **out, size_t *n)
+/*
+ * Test points are gathered in a scratch list first, each with the place it was
+ * written (defaults have none), so that the checks that need the whole kind --
+ * a point given twice, a kind left without any point -- can name a line. Only
+ * the final, checked points are copied into the catalog.
+ */
+struct tp_item {
+    struct list_test_point tp;
+    yaml_mark_t mark;
+    bool is_default;
+};
+
+struct tp_list {
+    struct tp_item *v;
+    size_t n, cap;
+};
+
+static int tp_push(struct tp_list *l, const struct tp_item *it)
 {
-    const char **v = cat_alloc(ld->cat, 3 * sizeof(*v));
-    if (!v)
-        return -ENOMEM;
-    *n = 0;
-    for (int k = 0; k < 3; k++)
-        if (kinds & (1u << k))
-            v[(*n)++] = table[k];
-    *out = v;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        struct tp_item *v = realloc(l->v, cap * sizeof(*v));
+        if (!v)
+            return -ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = *it;
     return 0;
 }
 
-/* Which kind a test point is written for: 0 ip4, 1 ip6, 2 domain, -1 none. */
+static int tp_push_default(struct tp_list *l, int k, bool listed)
+{
+    struct tp_item it = {.tp = {.point = listed ? default_listed[k] : default_unlisted[k],
+                                .kind = 1u << k,
+                                .listed = listed},
+                         .is_default = true};
+    return tp_push(l, &it);
+}
+
+/* Which kind the flat form gives a point, from its form alone: 0 ip4, 1 ip6,
+ * 2 domain, -1 none of them. */
 static int point_kind(const char *s)
 {
     struct in_addr a4;
@@ -625,11 +652,112 @@ static int point_kind(const char *s)
     return all_digits(last ? last + 1 : s, 253) ? -1 : 2;
 }
 
-static int load_points(struct loader *ld, yaml_node_t *n, const char *key, unsigned kinds,
-                       const char *const **out, size_t *nout)
+/* A point written under ip4:, ip6: or domain: must have that kind's form. A
+ * domain point is any name, "2.0.0.127" included: it is queried as written. */
+static int check_form(struct loader *ld, yaml_node_t *n, int k, const char *s)
 {
+    uint8_t a[16];
+    bool has_key;
+    char q[64];
+    const char *why;
+    switch (k) {
+    case 0:
+        if (inet_pton(AF_INET, s, a) != 1)
+            return fail(ld, SCAN_ECONFIG, n->start_mark,
+                        "bad ip4 test point '%s' (expected an IPv4 address such as 127.0.0.2)",
+                        shown(s, q, sizeof(q)));
+        return 0;
+    case 1:
+        if (inet_pton(AF_INET6, s, a) != 1)
+            return fail(ld, SCAN_ECONFIG, n->start_mark,
+                        "bad ip6 test point '%s' (expected an IPv6 address such as ::FFFF:7F00:2)",
+                        shown(s, q, sizeof(q)));
+        return 0;
+    default:
+        if ((why = name_problem(s, false, &has_key)))
+            return fail(ld, SCAN_ECONFIG, n->start_mark, "bad domain test point '%s': %s",
+                        shown(s, q, sizeof(q)), why);
+        return 0;
+    }
+}
+
+/* The flat form: the kind follows the form. An IPv4 address on a list without
+ * ip4 is a domain point (the reversed "2.0.0.127" some domain lists document). */
+static int flat_kind(struct loader *ld, yaml_node_t *n, unsigned kinds, const char *s, int *out)
+{
+    char q[64];
+    int k = point_kind(s);
+    if (k < 0)
+        return fail(ld, SCAN_ECONFIG, n->start_mark,
+                    "bad test point '%s' (expected an IPv4 or IPv6 address or a domain)",
+                    shown(s, q, sizeof(q)));
+    if (k == 0 && !(kinds & LIST_KIND_IP4) && (kinds & LIST_KIND_DOMAIN))
+        k = 2;
+    if (!(kinds & (1u << k)))
+        return fail(ld, SCAN_ECONFIG, n->start_mark,
+                    "test point '%s' is %s, but the list's kinds have no %s",
+                    shown(s, q, sizeof(q)), kind_forms[k], kind_names[k]);
+    *out = k;
+    return 0;
+}
+
+/*
+ * One item of a listed / unlisted sequence: a point, or {point: P, code: C}
+ * for a listed point whose answer must include code C. @p k is the kind the
+ * item is written under, or -1 in the flat form (the kind follows the form).
+ */
+static int load_point(struct loader *ld, yaml_node_t *n, int k, unsigned kinds, bool listed,
+                      struct tp_list *out)
+{
+    static const char *const names[2] = {"point", "code"};
+    yaml_node_t *keys[2], *vals[2];
+    yaml_node_t *pn = n;
+    struct tp_item it = {.tp = {.listed = listed}, .mark = n->start_mark};
     const char *s;
     char q[64];
+    int ret;
+    if (n->type == YAML_SEQUENCE_NODE)
+        return fail(ld, SCAN_ECONFIG, n->start_mark,
+                    "a test point must be a single value or a map such as "
+                    "{point: \"::2\", code: 127.0.10.0}, not a list");
+    if (n->type == YAML_MAPPING_NODE) {
+        if ((ret = collect(ld, n, names, 2, "a test point", "point or code", keys, vals)) < 0)
+            return ret;
+        if (!vals[0])
+            return fail(ld, SCAN_ECONFIG, n->start_mark, "a test point map needs 'point'");
+        pn = vals[0];
+        if (vals[1]) {
+            if (!listed)
+                return fail(ld, SCAN_ECONFIG, keys[1]->start_mark,
+                            "'code' is only for listed points (an unlisted point must not "
+                            "answer at all)");
+            if ((ret = nonempty(ld, vals[1], "code", &s)) < 0)
+                return ret;
+            if (ip4_parse(s, &it.tp.code) < 0)
+                return fail(ld, SCAN_ECONFIG, vals[1]->start_mark,
+                            "bad code address '%s' (expected an IPv4 address such as 127.0.0.2)",
+                            shown(s, q, sizeof(q)));
+            it.tp.has_code = true;
+        }
+    }
+    if ((ret = nonempty(ld, pn, "test point", &s)) < 0)
+        return ret;
+    if (k < 0)
+        ret = flat_kind(ld, pn, kinds, s, &k);
+    else
+        ret = check_form(ld, pn, k, s);
+    if (ret < 0)
+        return ret;
+    it.tp.kind = 1u << k;
+    it.mark = pn->start_mark;
+    if (!(it.tp.point = cat_strdup(ld->cat, s)))
+        return -ENOMEM;
+    return tp_push(out, &it);
+}
+
+static int load_point_seq(struct loader *ld, yaml_node_t *n, const char *key, int k, unsigned kinds,
+                          bool listed, struct tp_list *out)
+{
     int ret;
     if (n->type != YAML_SEQUENCE_NODE)
         return fail(ld, SCAN_ECONFIG, n->start_mark, "'%s' must be a list of test points", key);
@@ -638,87 +766,216 @@ static int load_points(struct loader *ld, yaml_node_t *n, const char *key, unsig
     if (count > CAT_MAX_POINTS)
         return fail(ld, SCAN_ECONFIG, n->start_mark, "too many test points (the limit is %d)",
                     CAT_MAX_POINTS);
-    const char **v = cat_alloc(ld->cat, (count ? count : 1) * sizeof(*v));
-    if (!v)
-        return -ENOMEM;
     for (size_t i = 0; i < count; i++) {
         yaml_node_t *p = node_at(ld, items[i]);
         if (!p)
             return fail(ld, SCAN_EPARSE, n->start_mark, "malformed YAML: dangling node");
-        if ((ret = nonempty(ld, p, "test point", &s)) < 0)
+        if ((ret = load_point(ld, p, k, kinds, listed, out)) < 0)
             return ret;
-        int k = point_kind(s);
-        if (k < 0)
-            return fail(ld, SCAN_ECONFIG, p->start_mark,
-                        "bad test point '%s' (expected an IPv4 or IPv6 address or a domain)",
-                        shown(s, q, sizeof(q)));
-        if (!(kinds & (1u << k)))
-            return fail(ld, SCAN_ECONFIG, p->start_mark,
-                        "test point '%s' is %s, but the list's kinds have no %s",
-                        shown(s, q, sizeof(q)),
-                        k == 0   ? "an IPv4 address"
-                        : k == 1 ? "an IPv6 address"
-                                 : "a domain",
-                        kind_names[k]);
-        if (!(v[i] = cat_strdup(ld->cat, s)))
-            return -ENOMEM;
     }
-    *out = v;
-    *nout = count;
     return 0;
 }
 
-/* Turn the listed / unlisted point arrays into typed test points, each with its
- * kind taken from its form (an IPv4 address on a list without ip4 is a domain
- * point queried as written). */
-static int make_points(struct loader *ld, struct list_entry *e, const char *const *lv, size_t nl,
-                       const char *const *uv, size_t nu)
+/* Two points name the same entry: the same address (whatever its spelling), or
+ * the same name (DNS names are case-insensitive). */
+static bool same_point(const struct list_test_point *a, const struct list_test_point *b)
 {
-    struct list_test_point *tps = cat_alloc(ld->cat, (nl + nu ? nl + nu : 1) * sizeof(*tps));
-    if (!tps)
-        return -ENOMEM;
-    for (size_t i = 0; i < nl + nu; i++) {
-        const char *p = i < nl ? lv[i] : uv[i - nl];
-        int k = point_kind(p);
-        unsigned kind = k < 0 ? LIST_KIND_DOMAIN : 1u << k;
-        if (!(e->kinds & kind))
-            kind = LIST_KIND_DOMAIN;
-        tps[i] = (struct list_test_point){.point = p, .kind = kind, .listed = i < nl};
+    uint8_t x[16], y[16];
+    if (a->kind != b->kind)
+        return false;
+    if (a->kind == LIST_KIND_DOMAIN)
+        return strcasecmp(a->point, b->point) == 0;
+    int af = a->kind == LIST_KIND_IP4 ? AF_INET : AF_INET6;
+    if (inet_pton(af, a->point, x) != 1 || inet_pton(af, b->point, y) != 1)
+        return false;
+    return memcmp(x, y, af == AF_INET ? 4 : 16) == 0;
+}
+
+/*
+ * A point asked twice for one kind is a mistake, and a point that must be both
+ * listed and unlisted can never pass (Hostkarma lists 127.0.0.1: a catalog that
+ * gives only `listed: [127.0.0.1]` would keep the default unlisted 127.0.0.1).
+ */
+static int check_duplicates(struct loader *ld, const struct tp_list *l)
+{
+    char q[64];
+    for (size_t i = 1; i < l->n; i++) {
+        for (size_t j = 0; j < i; j++) {
+            const struct tp_item *a = &l->v[j], *b = &l->v[i];
+            if (!same_point(&a->tp, &b->tp))
+                continue;
+            const char *word = list_kind_word(a->tp.kind);
+            if (a->is_default || b->is_default) {
+                const struct tp_item *given = a->is_default ? b : a;
+                const struct tp_item *dflt = a->is_default ? a : b;
+                const char *half = dflt->tp.listed ? "listed" : "unlisted";
+                return fail(ld, SCAN_ECONFIG, given->mark,
+                            "test point '%s' is also the RFC 5782 default %s %s point: give "
+                            "%s for %s too",
+                            shown(given->tp.point, q, sizeof(q)), half, word, half, word);
+            }
+            return fail(ld, SCAN_ECONFIG, b->mark,
+                        "test point '%s' is given twice for %s (first at line %zu)",
+                        shown(b->tp.point, q, sizeof(q)), word, a->mark.line + 1);
+        }
     }
-    e->tps = tps;
-    e->ntps = nl + nu;
     return 0;
 }
 
+/* The points of one kind from the flat form, or that half's defaults. */
+static int flat_half(const struct tp_list *given, bool have, int k, bool listed,
+                     struct tp_list *out)
+{
+    int ret;
+    if (!have)
+        return tp_push_default(out, k, listed);
+    for (size_t i = 0; i < given->n; i++)
+        if (given->v[i].tp.kind == 1u << k && (ret = tp_push(out, &given->v[i])) < 0)
+            return ret;
+    return 0;
+}
+
+/*
+ * The older flat form: `listed:` / `unlisted:` straight under test_points. A
+ * half that is given replaces that half's defaults for every kind, as it
+ * always did; each point goes to the kind its form names.
+ */
+static int load_flat(struct loader *ld, yaml_node_t *map, yaml_node_t **vals,
+                     const struct list_entry *e, struct tp_list *out)
+{
+    struct tp_list l = {0}, u = {0};
+    int ret = 0;
+    if (vals[0] && (ret = load_point_seq(ld, vals[0], "listed", -1, e->kinds, true, &l)) < 0)
+        goto out;
+    if (vals[1] && (ret = load_point_seq(ld, vals[1], "unlisted", -1, e->kinds, false, &u)) < 0)
+        goto out;
+    for (int k = 0; k < 3; k++) {
+        if (!(e->kinds & (1u << k)))
+            continue;
+        size_t before = out->n;
+        if ((ret = flat_half(&l, vals[0] != NULL, k, true, out)) < 0 ||
+            (ret = flat_half(&u, vals[1] != NULL, k, false, out)) < 0)
+            goto out;
+        if (out->n == before) {
+            ret = fail(ld, SCAN_ECONFIG, map->start_mark,
+                       "test_points leaves %s without any test point (a flat listed: / "
+                       "unlisted: replaces the defaults of every kind): give one, or use "
+                       "%s: {listed: [], unlisted: [], note: \"why\"}",
+                       kind_names[k], kind_names[k]);
+            goto out;
+        }
+    }
+out:
+    free(l.v);
+    free(u.v);
+    return ret;
+}
+
+/*
+ * One kind's map: `listed`, `unlisted` (each replacing that half of the
+ * defaults; [] means none) and `note`. A kind with no point at all cannot be
+ * checked, so it must say why in its note.
+ */
+static int load_kind_map(struct loader *ld, yaml_node_t *key, yaml_node_t *map, int k,
+                         struct list_entry *e, struct tp_list *out)
+{
+    static const char *const names[3] = {"listed", "unlisted", "note"};
+    yaml_node_t *keys[3], *vals[3];
+    char where[32];
+    int ret;
+    if (!(e->kinds & (1u << k)))
+        return fail(ld, SCAN_ECONFIG, key->start_mark,
+                    "test_points has %s, but the list's kinds have no %s", kind_names[k],
+                    kind_names[k]);
+    if (map->type != YAML_MAPPING_NODE)
+        return fail(
+            ld, SCAN_ECONFIG, map->start_mark,
+            "'%s' in test_points must be a map with listed:, unlisted: and note:", kind_names[k]);
+    snprintf(where, sizeof(where), "test_points %s", kind_names[k]);
+    if ((ret = collect(ld, map, names, 3, where, "listed, unlisted or note", keys, vals)) < 0)
+        return ret;
+    if (vals[2] && (ret = text(ld, vals[2], "note", &e->tp_note[k])) < 0)
+        return ret;
+    size_t before = out->n;
+    for (int h = 0; h < 2; h++) {
+        bool listed = h == 0;
+        if (vals[h])
+            ret = load_point_seq(ld, vals[h], names[h], k, e->kinds, listed, out);
+        else
+            ret = tp_push_default(out, k, listed);
+        if (ret < 0)
+            return ret;
+    }
+    if (out->n == before && !e->tp_note[k])
+        return fail(ld, SCAN_ECONFIG, key->start_mark,
+                    "%s has no test point (listed and unlisted are both empty): add a note "
+                    "saying why, e.g. note: \"no documented test entry\"",
+                    kind_names[k]);
+    return 0;
+}
+
+/*
+ * test_points, in either form, into e->tps: kind by kind (ip4, ip6, domain),
+ * listed points before unlisted ones, each in the order written. A kind the
+ * catalog says nothing about gets the RFC 5782 section 5 points.
+ */
 static int load_test_points(struct loader *ld, yaml_node_t *n, struct list_entry *e)
 {
-    static const char *const names[2] = {"listed", "unlisted"};
-    yaml_node_t *keys[2], *vals[2];
-    const char *const *lv, *const *uv;
-    size_t nl, nu;
-    int ret;
+    enum { T_LISTED, T_UNLISTED, T_IP4, T_IP6, T_DOMAIN, T_COUNT };
+    static const char *const names[T_COUNT] = {"listed", "unlisted", "ip4", "ip6", "domain"};
+    yaml_node_t *keys[T_COUNT], *vals[T_COUNT];
+    struct tp_list l = {0};
+    int ret = 0;
+    for (int i = 0; i < T_COUNT; i++)
+        keys[i] = vals[i] = NULL;
     if (n) {
-        if (n->type != YAML_MAPPING_NODE)
-            return fail(ld, SCAN_ECONFIG, n->start_mark,
-                        "'test_points' must be a map with listed: and unlisted:");
-        if ((ret = collect(ld, n, names, 2, "test_points", "listed or unlisted", keys, vals)) < 0)
-            return ret;
-    } else {
-        vals[0] = vals[1] = NULL;
+        if (n->type != YAML_MAPPING_NODE) {
+            ret = fail(ld, SCAN_ECONFIG, n->start_mark,
+                       "'test_points' must be a map with ip4:, ip6: or domain: (or the older "
+                       "listed: and unlisted:)");
+            goto out;
+        }
+        if ((ret = collect(ld, n, names, T_COUNT, "test_points",
+                           "ip4, ip6, domain, or the older listed and unlisted", keys, vals)) < 0)
+            goto out;
     }
-    if (vals[0])
-        ret = load_points(ld, vals[0], "listed", e->kinds, &lv, &nl);
-    else
-        ret = default_points(ld, e->kinds, default_listed, &lv, &nl);
-    if (ret < 0)
-        return ret;
-    if (vals[1])
-        ret = load_points(ld, vals[1], "unlisted", e->kinds, &uv, &nu);
-    else
-        ret = default_points(ld, e->kinds, default_unlisted, &uv, &nu);
-    if (ret < 0)
-        return ret;
-    return make_points(ld, e, lv, nl, uv, nu);
+    bool flat = vals[T_LISTED] || vals[T_UNLISTED];
+    if (flat) {
+        for (int k = 0; k < 3; k++) {
+            if (keys[T_IP4 + k]) {
+                ret = fail(ld, SCAN_ECONFIG, keys[T_IP4 + k]->start_mark,
+                           "test_points mixes the older flat listed: / unlisted: with %s:; "
+                           "write every point under its kind",
+                           kind_names[k]);
+                goto out;
+            }
+        }
+        if ((ret = load_flat(ld, n, vals, e, &l)) < 0)
+            goto out;
+    } else {
+        for (int k = 0; k < 3; k++) {
+            if (vals[T_IP4 + k])
+                ret = load_kind_map(ld, keys[T_IP4 + k], vals[T_IP4 + k], k, e, &l);
+            else if (e->kinds & (1u << k) && (ret = tp_push_default(&l, k, true)) == 0)
+                ret = tp_push_default(&l, k, false);
+            if (ret < 0)
+                goto out;
+        }
+    }
+    if ((ret = check_duplicates(ld, &l)) < 0)
+        goto out;
+    struct list_test_point *tps = cat_alloc(ld->cat, (l.n ? l.n : 1) * sizeof(*tps));
+    if (!tps) {
+        ret = -ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < l.n; i++)
+        tps[i] = l.v[i].tp;
+    e->tps = tps;
+    e->ntps = l.n;
+out:
+    free(l.v);
+    return ret;
 }
 
 int list_kind_index(unsigned kind)
@@ -1000,7 +1257,7 @@ static int append(struct list_catalog *c, const struct list_entry *e)
 }
 
 static const char *const access_words[] = {"free", "registration", "key"};
-static const char *const mode_words[] = {"as-is", "registrable"};
+static const char *const mode_words[] = {"as-is", "registrable", "both"};
 static const char *const status_words[] = {"active", "dead"};
 
 /*
@@ -1068,8 +1325,8 @@ static int load_entry(struct loader *ld, yaml_node_t *n)
     if ((ret = check_key_rules(ld, keys, vals, &e, has_key)) < 0)
         return ret;
     if (vals[K_DOMAIN_MODE]) {
-        if ((ret = word(ld, vals[K_DOMAIN_MODE], "domain_mode", mode_words, 2,
-                        "as-is or registrable", &w)) < 0)
+        if ((ret = word(ld, vals[K_DOMAIN_MODE], "domain_mode", mode_words, 3,
+                        "as-is, registrable or both", &w)) < 0)
             return ret;
         if (!(e.kinds & LIST_KIND_DOMAIN))
             return fail(ld, SCAN_ECONFIG, keys[K_DOMAIN_MODE]->start_mark,
@@ -1478,6 +1735,112 @@ int list_query_zone(const struct list_entry *e, char *buf, size_t len)
     memcpy(buf, t, pre);
     memcpy(buf + pre, key, klen);
     memcpy(buf + pre + klen, k + 5, tlen - pre - 5 + 1);
+    return 0;
+}
+
+/* A text cut short by an earlier truncation may end in the first part of the key;
+ * a tail this long that starts the key is redacted too. Shorter tails are too
+ * likely to be ordinary text. */
+#define REDACT_MIN_PARTIAL 8
+
+static bool key_at(const char *s, const char *key, size_t klen)
+{
+    return strncasecmp(s, key, klen) == 0;
+}
+
+/*
+ * The key is recovered from the zone actually queried rather than read from
+ * the environment again: the CLI unsets key variables once the zones are
+ * resolved, and the zone is what a server could echo back. Texts come from
+ * DNS answers (TXT) and error strings; a list may echo the query name, key
+ * included.
+ *
+ * A key of 5 characters or more never makes the text longer, so one pass from
+ * the left rewrites it in place. A shorter key grows it ("{key}" is longer):
+ * then the occurrences are counted first and the text is rebuilt from the
+ * right, where the write position never falls behind the read position, and
+ * whatever no longer fits in @p cap is cut off. Both passes match from the
+ * same side, so they agree on which occurrences they replace.
+ */
+int list_redact_key(const struct list_entry *e, const char *query_zone, char *text, size_t cap)
+{
+    static const char holder[] = "{key}";
+    const size_t hlen = sizeof(holder) - 1;
+    if (scan_fails_assert(e && text && cap > 0))
+        return -EINVAL;
+    size_t len = strnlen(text, cap);
+    if (len == cap) {
+        text[0] = '\0';
+        return -EINVAL;
+    }
+    const char *t = e->zone_template;
+    const char *k = t ? strstr(t, holder) : NULL;
+    if (!k)
+        return 0;
+    size_t pre = (size_t)(k - t), post = strlen(k + hlen);
+    size_t qlen = query_zone ? strlen(query_zone) : 0;
+    if (!query_zone || qlen <= pre + post || strncasecmp(query_zone, t, pre) != 0 ||
+        strcasecmp(query_zone + qlen - post, k + hlen) != 0) {
+        text[0] = '\0'; /* it may hold a key we cannot find: show nothing */
+        return -EINVAL;
+    }
+    const char *key = query_zone + pre;
+    size_t klen = qlen - pre - post;
+
+    /* A cut-off key at the very end. */
+    if (!(len >= klen && key_at(text + len - klen, key, klen))) {
+        for (size_t p = klen - 1; p >= REDACT_MIN_PARTIAL; p--) {
+            if (p <= len && key_at(text + len - p, key, p)) {
+                memcpy(text + len - p, holder, hlen);
+                len = len - p + hlen;
+                text[len] = '\0';
+                break;
+            }
+        }
+    }
+
+    if (klen >= hlen) {
+        size_t r = 0, w = 0;
+        while (r < len) {
+            if (len - r >= klen && key_at(text + r, key, klen)) {
+                memcpy(text + w, holder, hlen);
+                w += hlen;
+                r += klen;
+            } else {
+                text[w++] = text[r++];
+            }
+        }
+        text[w] = '\0';
+        return 0;
+    }
+
+    size_t count = 0;
+    for (size_t i = len; i >= klen;) {
+        if (key_at(text + i - klen, key, klen)) {
+            count++;
+            i -= klen;
+        } else {
+            i--;
+        }
+    }
+    size_t total = len + count * (hlen - klen);
+    size_t keep = total < cap - 1 ? total : cap - 1;
+    size_t i = len, d = total;
+    while (i > 0) {
+        if (i >= klen && key_at(text + i - klen, key, klen)) {
+            d -= hlen;
+            i -= klen;
+            for (size_t j = 0; j < hlen; j++)
+                if (d + j < keep)
+                    text[d + j] = holder[j];
+        } else {
+            d--;
+            i--;
+            if (d < keep)
+                text[d] = text[i];
+        }
+    }
+    text[keep] = '\0';
     return 0;
 }
 

@@ -15,7 +15,8 @@
  *     kinds: [ip4, ip6]               # ip4, ip6, domain (default [ip4])
  *     access: free                    # free | registration | key (default free)
  *     key_env: SPAMHAUS_DQS_KEY       # access: key only; the variable holding the key
- *     domain_mode: as-is              # domain lists only: as-is | registrable (default as-is)
+ *     domain_mode: as-is              # domain lists only: as-is | registrable | both
+ *                                     # (default as-is)
  *     txt: true                       # fetch TXT for listed targets (default false)
  *     delist: "https://check.spamhaus.org/results/?query={ip}"   # {ip} / {domain} / {target}
  *     rate: 50                        # queries per second, 0 = no limit (default 0)
@@ -48,10 +49,18 @@
  * about gets the RFC 5782 points (ip4: 127.0.0.2 / 127.0.0.1; ip6: ::FFFF:7F00:2 /
  * ::FFFF:7F00:1; domain: TEST / INVALID); a `listed` or `unlisted` given for a kind
  * replaces that half of its defaults (an empty sequence means none); `note` says why
- * (shown by `lists`). The older flat form (`listed:` / `unlisted:` directly under
- * test_points) is still read: each point goes to the kind its form names (an IPv4
+ * (shown by `lists`). A kind left with no point at all (both halves empty) is an
+ * error unless it has a note; so is a point given twice for one kind, or a given
+ * point that is also the other half's default (`listed: [127.0.0.1]` alone). Points
+ * must have their kind's form: an IPv4 address under ip4, an IPv6 address under ip6,
+ * any domain name under domain ("2.0.0.127" included). The older flat form
+ * (`listed:` / `unlisted:` directly under test_points, which cannot be mixed with the
+ * per-kind maps) is still read: each point goes to the kind its form names (an IPv4
  * address to ip4, or to domain on a list without ip4; an IPv6 address to ip6; a name
- * to domain). Domain points are queried as written: domain_mode does not apply.
+ * to domain), a half given replaces that half's defaults for every kind, and a kind
+ * it leaves empty is an error. Domain points are queried as written: domain_mode
+ * does not apply. In list_entry::tps the points come kind by kind (ip4, ip6,
+ * domain), listed before unlisted, each in the order written.
  *
  * Keys: a zone template holds {key} as a whole label; the key is read from the
  * environment only by list_query_zone(). Loading never reads it, and no
@@ -217,6 +226,35 @@ const struct list_entry *list_catalog_find(const struct list_catalog *c, const c
  *         zone is over 253 characters or does not fit @p len.
  */
 int list_query_zone(const struct list_entry *e, char *buf, size_t len);
+
+/**
+ * Hide the key of a keyed entry in a text that is about to be shown: every
+ * occurrence of the key, in any letter case, becomes the literal "{key}". The key
+ * is taken from @p query_zone (the zone list_query_zone() gave, key filled in) at
+ * the place of {key} in the entry's zone template, so this works after the key
+ * variable is gone from the environment. A text that ends in the first 8 or more
+ * characters of the key (a key cut off by an earlier truncation) has that tail
+ * replaced too. Unkeyed entries: nothing to do.
+ *
+ * Usage: a TXT answer of a keyed list may echo the query name, key included:
+ * @code
+ * char txt[512];  // the TXT strings, NUL-terminated
+ * list_redact_key(e, query_zone, txt, sizeof(txt));
+ * @endcode
+ * @param[in]     e           the entry (borrowed for the call)
+ * @param[in]     query_zone  the zone queried (may hold the key); may be NULL for
+ *                            unkeyed entries
+ * @param[in,out] text        a NUL-terminated string within @p cap bytes, rewritten in
+ *                            place. Replacing a key shorter than "{key}" makes it
+ *                            longer: what does not fit in @p cap bytes (NUL included) is
+ *                            cut off, never a part of the key.
+ * @param[in]     cap         the size of the buffer @p text is in
+ * @return 0 (also for unkeyed entries); -EINVAL for a NULL @p e or @p text, @p cap 0,
+ *         no NUL within @p cap, or a @p query_zone that does not fit the template. On
+ *         -EINVAL with a usable buffer @p text is emptied, since it may hold a key this
+ *         function could not find.
+ */
+int list_redact_key(const struct list_entry *e, const char *query_zone, char *text, size_t cap);
 
 /**
  * Fill the delist template for @p target: "{ip}", "{domain}" and "{target}" are each

@@ -649,7 +649,7 @@ static const char *join_txt(const struct elist *l, const struct scan_answer *a, 
         o += len;
     }
     txt[o] = '\0';
-    (void)l; /* MERGE: list_redact_key(l->e, l->zone, txt, cap) from the catalog branch */
+    list_redact_key(l->e, l->zone, txt, cap);
     return txt;
 }
 

@@ -5,12 +5,17 @@
  * libFuzzer target for the DNSBL catalog loader (lists/catalog.h): the
  * input is a YAML catalog, loaded with list_catalog_load_buf(). When it
  * loads, every entry is exercised the way a scan would use it: looked up by
- * id and zone, its zone resolved with list_query_zone() (one key variable,
- * DNSBL_FUZZ_KEY, is set once at start-up), its delist template filled for
- * an IPv4, an IPv6 and a domain target, and list_interpret() run on a few
- * answers, including one made of every code the entry declares.
+ * id and zone, its zone resolved with list_query_zone() (key variables
+ * DNSBL_FUZZ_KEY and DNSBL_FUZZ_SHORTKEY are set once at start-up), its
+ * delist template filled for an IPv4, an IPv6 and a domain target, its test
+ * points turned into query names, a text echoing its key redacted with
+ * list_redact_key(), and list_interpret() run on a few answers, including
+ * one made of every code the entry declares.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +27,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     setenv("DNSBL_FUZZ_KEY", "fuzzkey-0", 1);
     setenv("DNSBL_FUZZ_BADKEY", "bad.key", 1);
+    setenv("DNSBL_FUZZ_SHORTKEY", "k1", 1); /* shorter than "{key}": redaction grows the text */
     return 0;
 }
 
@@ -47,6 +53,63 @@ static void interpret(const struct list_entry *e, const uint32_t *addrs, size_t 
     touch(scan_class_word(in.klass));
 }
 
+/* The documented shape of e->tps / e->tp_note: every point is of one kind the list
+ * serves, a code only on a listed point, a kind without any point has a note, and
+ * every point makes a query name (the loader checked its form). */
+static void test_points(const struct list_entry *e, char *buf, size_t len)
+{
+    size_t per_kind[3] = {0};
+    for (size_t i = 0; i < e->ntps; i++) {
+        const struct list_test_point *tp = &e->tps[i];
+        int k = list_kind_index(tp->kind);
+        if (k < 0 || !(e->kinds & tp->kind) || (tp->has_code && !tp->listed) || !tp->point)
+            abort();
+        per_kind[k]++;
+        int r = list_test_point_qname(tp, e->zone, buf, len);
+        if (r != 0 && r != -ENAMETOOLONG)
+            abort();
+        touch(buf);
+    }
+    for (int k = 0; k < 3; k++) {
+        bool serves = e->kinds & (1u << k);
+        if ((serves && per_kind[k] == 0 && !e->tp_note[k]) || (!serves && e->tp_note[k]))
+            abort();
+        touch(e->tp_note[k]);
+    }
+}
+
+static bool has_key(const char *text, const char *key)
+{
+    size_t n = strlen(key);
+    for (; *text; text++) {
+        size_t i = 0;
+        while (i < n && text[i] &&
+               tolower((unsigned char)text[i]) == tolower((unsigned char)key[i]))
+            i++;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+
+/* A text that echoes the zone queried and the key: after list_redact_key() the key
+ * is gone, and the text still ends within its buffer, however small. */
+static void redact(const struct list_entry *e, const char *zone)
+{
+    static const size_t caps[] = {64, 17, 1};
+    for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+        char text[64];
+        snprintf(text, caps[i], "%s FUZZKEY-0 fuzzkey-0fuzzkey-0 K1k1 %s", zone, zone);
+        if (list_redact_key(e, zone, text, caps[i]) != 0)
+            abort();
+        if (!memchr(text, '\0', caps[i]))
+            abort();
+        if (e->access == LIST_ACCESS_KEY && has_key(text, getenv(e->key_env)))
+            abort();
+        touch(text);
+    }
+}
+
 static void entry(const struct list_catalog *cat, const struct list_entry *e)
 {
     char buf[512];
@@ -59,16 +122,18 @@ static void entry(const struct list_catalog *cat, const struct list_entry *e)
     touch(e->dead_since);
     touch(e->dead_reason);
     touch(e->file);
-    for (size_t i = 0; i < e->ntps; i++)
-        touch(e->tps[i].point);
     for (size_t i = 0; i < e->ncodes; i++)
         touch(e->codes[i].meaning);
     if (list_catalog_find(cat, e->id) == NULL || list_catalog_find(cat, e->zone) == NULL)
         abort(); /* every loaded entry can be found by its id and its zone */
     sink += list_is_allowlist(e);
 
-    if (list_query_zone(e, buf, sizeof(buf)) == 0 && strlen(buf) > 253)
-        abort();
+    if (list_query_zone(e, buf, sizeof(buf)) == 0) {
+        if (strlen(buf) > 253)
+            abort();
+        redact(e, buf);
+    }
+    test_points(e, buf, sizeof(buf));
     list_query_zone(e, buf, 16); /* a short buffer */
 
     static const char *const targets[] = {"192.0.2.1", "2001:db8::1", "example.test",

@@ -337,6 +337,180 @@ Test(catalog, every_field_parsed)
     list_catalog_free(c);
 }
 
+/* The test points of one kind, in catalog order. */
+static size_t tps_of(const struct list_entry *e, unsigned kind, const struct list_test_point **v,
+                     size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < e->ntps; i++)
+        if (e->tps[i].kind == kind && n < cap)
+            v[n++] = &e->tps[i];
+    return n;
+}
+
+Test(catalog, per_kind_test_points)
+{
+    static const char yaml[] =
+        "lists:\n"
+        "  - id: all\n"
+        "    zone: all.example\n"
+        "    kinds: [ip4, ip6, domain]\n"
+        "    domain_mode: both\n"
+        "    test_points:\n"
+        "      ip4:\n"
+        "        listed: [127.0.0.2, {point: 127.0.0.3, code: 127.0.0.11}]\n"
+        "      ip6:\n"
+        "        listed: []\n"
+        "        unlisted: [\"::1\"]\n"
+        "        note: no documented IPv6 test entry\n"
+        "      domain: {listed: [test.example, 2.0.0.127], unlisted: []}\n"
+        "  - id: defaults\n"
+        "    zone: defaults.example\n"
+        "    kinds: [ip4, ip6, domain]\n"
+        "    test_points:\n"
+        "      ip6: {note: \"the RFC points, documented\"}\n"
+        "      domain: {unlisted: [_DNSBLNEG_.test]}\n"
+        "  - id: quiet\n"
+        "    zone: quiet.example\n"
+        "    test_points:\n"
+        "      ip4: {listed: [], unlisted: [], note: no test entry at all}\n";
+    struct list_catalog *c;
+    struct list_error err;
+    const struct list_test_point *v[8];
+    cr_assert_eq(load(yaml, &c, &err), 0, "%s", err.msg);
+
+    const struct list_entry *e = list_catalog_get(c, 0);
+    cr_expect_eq(e->domain_mode, LIST_DOMAIN_BOTH);
+    cr_assert_eq(e->ntps, 6);
+    /* Kind by kind, listed before unlisted. */
+    cr_assert_eq(tps_of(e, LIST_KIND_IP4, v, 8), 3);
+    cr_expect_str_eq(v[0]->point, "127.0.0.2");
+    cr_expect(v[0]->listed && !v[0]->has_code);
+    cr_expect_str_eq(v[1]->point, "127.0.0.3");
+    cr_expect(v[1]->listed && v[1]->has_code);
+    cr_expect_eq(v[1]->code, 0x7f00000b);
+    cr_expect_str_eq(v[2]->point, "127.0.0.1", "the unlisted half keeps its default");
+    cr_expect(!v[2]->listed);
+    cr_assert_eq(tps_of(e, LIST_KIND_IP6, v, 8), 1);
+    cr_expect_str_eq(v[0]->point, "::1");
+    cr_expect(!v[0]->listed);
+    cr_assert_eq(tps_of(e, LIST_KIND_DOMAIN, v, 8), 2);
+    cr_expect_str_eq(v[0]->point, "test.example");
+    cr_expect_str_eq(v[1]->point, "2.0.0.127", "an IPv4-looking name is a domain point here");
+    cr_expect(v[1]->listed);
+    cr_expect_null(e->tp_note[0]);
+    cr_expect_str_eq(e->tp_note[1], "no documented IPv6 test entry");
+    cr_expect_null(e->tp_note[2]);
+    cr_expect_eq(e->tps[0].kind, LIST_KIND_IP4);
+    cr_expect_eq(e->tps[5].kind, LIST_KIND_DOMAIN);
+
+    /* A kind not mentioned, or with only a note, keeps the RFC 5782 points. */
+    e = list_catalog_get(c, 1);
+    cr_expect_eq(e->domain_mode, LIST_DOMAIN_ASIS);
+    cr_assert_eq(e->ntps, 6);
+    cr_expect_str_eq(e->tps[0].point, "127.0.0.2");
+    cr_expect_str_eq(e->tps[1].point, "127.0.0.1");
+    cr_expect_str_eq(e->tps[2].point, "::FFFF:7F00:2");
+    cr_expect(e->tps[2].listed);
+    cr_expect_str_eq(e->tps[3].point, "::FFFF:7F00:1");
+    cr_expect_str_eq(e->tp_note[1], "the RFC points, documented");
+    cr_expect_str_eq(e->tps[4].point, "TEST");
+    cr_expect(e->tps[4].listed);
+    cr_expect_str_eq(e->tps[5].point, "_DNSBLNEG_.test");
+    cr_expect(!e->tps[5].listed);
+
+    /* No point at all is allowed when the note says why. */
+    e = list_catalog_get(c, 2);
+    cr_expect_eq(e->ntps, 0);
+    cr_expect_str_eq(e->tp_note[0], "no test entry at all");
+    list_catalog_free(c);
+}
+
+Test(catalog, flat_test_points_still_read)
+{
+    /* The older form: each point goes to the kind its form names; an IPv4 address
+     * on a list without ip4 is a domain point queried as written. */
+    static const char yaml[] = "lists:\n"
+                               "  - id: uri\n"
+                               "    zone: uri.example\n"
+                               "    kinds: [domain]\n"
+                               "    test_points:\n"
+                               "      listed: [2.0.0.127, test.uri.example]\n"
+                               "  - id: mixed\n"
+                               "    zone: mixed.example\n"
+                               "    kinds: [ip4, ip6]\n"
+                               "    test_points:\n"
+                               "      listed: [\"::2\", 127.0.0.2]\n"
+                               "      unlisted: [127.0.0.1, \"::1\"]\n";
+    struct list_catalog *c;
+    struct list_error err;
+    char q[256];
+    cr_assert_eq(load(yaml, &c, &err), 0, "%s", err.msg);
+    const struct list_entry *e = list_catalog_get(c, 0);
+    cr_assert_eq(e->ntps, 3);
+    cr_expect_eq(e->tps[0].kind, LIST_KIND_DOMAIN);
+    cr_expect_str_eq(e->tps[0].point, "2.0.0.127");
+    cr_expect_eq(list_test_point_qname(&e->tps[0], "uri.example", q, sizeof(q)), 0);
+    cr_expect_str_eq(q, "2.0.0.127.uri.example");
+    cr_expect_str_eq(e->tps[2].point, "INVALID");
+    cr_expect(!e->tps[2].listed);
+
+    e = list_catalog_get(c, 1);
+    cr_assert_eq(e->ntps, 4);
+    cr_expect_str_eq(e->tps[0].point, "127.0.0.2");
+    cr_expect_str_eq(e->tps[1].point, "127.0.0.1");
+    cr_expect_str_eq(e->tps[2].point, "::2");
+    cr_expect_eq(e->tps[2].kind, LIST_KIND_IP6);
+    cr_expect_str_eq(e->tps[3].point, "::1");
+    cr_expect(!e->tps[3].listed);
+    for (int k = 0; k < 3; k++)
+        cr_expect_null(e->tp_note[k]);
+    list_catalog_free(c);
+}
+
+Test(catalog, test_point_query_names)
+{
+    char q[256];
+    struct list_test_point tp = {.point = "127.0.0.2", .kind = LIST_KIND_IP4, .listed = true};
+    cr_expect_eq(list_test_point_qname(&tp, "bl.example", q, sizeof(q)), 0);
+    cr_expect_str_eq(q, "2.0.0.127.bl.example");
+    tp = (struct list_test_point){.point = "::2", .kind = LIST_KIND_IP6};
+    cr_expect_eq(list_test_point_qname(&tp, "list.dnswl.org", q, sizeof(q)), 0);
+    cr_expect_str_eq(q, "2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0."
+                        "list.dnswl.org");
+    tp = (struct list_test_point){.point = "::FFFF:7F00:2", .kind = LIST_KIND_IP6};
+    cr_expect_eq(list_test_point_qname(&tp, "z", q, sizeof(q)), 0);
+    cr_expect_str_eq(q, "2.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.z");
+    /* Domain points are queried as written, whatever they look like. */
+    tp = (struct list_test_point){.point = "2.0.0.127", .kind = LIST_KIND_DOMAIN};
+    cr_expect_eq(list_test_point_qname(&tp, "multi.surbl.org", q, sizeof(q)), 0);
+    cr_expect_str_eq(q, "2.0.0.127.multi.surbl.org");
+    tp = (struct list_test_point){.point = "TEST", .kind = LIST_KIND_DOMAIN};
+    cr_expect_eq(list_test_point_qname(&tp, "dbl.spamhaus.org", q, sizeof(q)), 0);
+    cr_expect_str_eq(q, "TEST.dbl.spamhaus.org");
+    /* A point not of its kind's form, a bad kind, too long. */
+    tp = (struct list_test_point){.point = "TEST", .kind = LIST_KIND_IP4};
+    cr_expect_eq(list_test_point_qname(&tp, "z", q, sizeof(q)), -EINVAL);
+    tp = (struct list_test_point){.point = "::2", .kind = LIST_KIND_IP4 | LIST_KIND_IP6};
+    cr_expect_eq(list_test_point_qname(&tp, "z", q, sizeof(q)), -EINVAL);
+    tp = (struct list_test_point){.point = "127.0.0.2", .kind = LIST_KIND_IP4};
+    cr_expect_eq(list_test_point_qname(&tp, "bl.example", q, 20), -ENAMETOOLONG);
+    cr_expect_str_eq(q, "");
+    cr_expect_eq(list_test_point_qname(&tp, "bl.example", q, 21), 0);
+}
+
+Test(catalog, kind_words)
+{
+    cr_expect_eq(list_kind_index(LIST_KIND_IP4), 0);
+    cr_expect_eq(list_kind_index(LIST_KIND_IP6), 1);
+    cr_expect_eq(list_kind_index(LIST_KIND_DOMAIN), 2);
+    cr_expect_eq(list_kind_index(LIST_KIND_IP4 | LIST_KIND_IP6), -1);
+    cr_expect_eq(list_kind_index(0), -1);
+    cr_expect_str_eq(list_kind_word(LIST_KIND_IP6), "ip6");
+    cr_expect_str_eq(list_kind_word(LIST_KIND_DOMAIN), "domain");
+    cr_expect_null(list_kind_word(8));
+}
+
 Test(catalog, aliases_and_unterminated_buffer)
 {
     /* The default catalog shares DBL's code table with an anchor; make sure aliases
@@ -445,7 +619,7 @@ static const struct bad bad_cases[] = {
     {H "    domain_mode: registrable\n", SCAN_ECONFIG,
      "t.yaml:4:5: domain_mode is only for lists whose kinds include domain"},
     {H "    kinds: [domain]\n    domain_mode: psl\n", SCAN_ECONFIG,
-     "t.yaml:5:18: bad domain_mode 'psl' (expected as-is or registrable)"},
+     "t.yaml:5:18: bad domain_mode 'psl' (expected as-is, registrable or both)"},
     {H "    txt: maybe\n", SCAN_ECONFIG, "t.yaml:4:10: bad txt 'maybe' (expected true or false)"},
     {H "    informational: 1\n", SCAN_ECONFIG,
      "t.yaml:4:20: bad informational '1' (expected true or false)"},
@@ -528,8 +702,8 @@ static const struct bad bad_cases[] = {
      "t.yaml:4:5: dead_since is only for status: dead"},
     {H "    status: active\n    dead_reason: x\n", SCAN_ECONFIG,
      "t.yaml:5:5: dead_reason is only for status: dead"},
-    /* test points */
-    {H "    kinds: [domain]\n    test_points:\n      listed: [127.0.0.2]\n", SCAN_ECONFIG,
+    /* test points, the older flat form */
+    {H "    kinds: [ip6]\n    test_points:\n      listed: [127.0.0.2]\n", SCAN_ECONFIG,
      "t.yaml:6:16: test point '127.0.0.2' is an IPv4 address, but the list's kinds have no ip4"},
     {H "    test_points:\n      listed: [TEST]\n", SCAN_ECONFIG,
      "t.yaml:5:16: test point 'TEST' is a domain, but the list's kinds have no domain"},
@@ -541,11 +715,82 @@ static const struct bad bad_cases[] = {
     {H "    test_points:\n      listed: [\"::g\"]\n", SCAN_ECONFIG,
      "t.yaml:5:16: bad test point '::g' (expected an IPv4 or IPv6 address or a domain)"},
     {H "    test_points:\n      positive: [127.0.0.2]\n", SCAN_ECONFIG,
-     "t.yaml:5:7: unknown key 'positive' in test_points (expected listed or unlisted)"},
+     "t.yaml:5:7: unknown key 'positive' in test_points (expected ip4, ip6, domain, or the older "
+     "listed and unlisted)"},
     {H "    test_points: [127.0.0.2]\n", SCAN_ECONFIG,
-     "t.yaml:4:18: 'test_points' must be a map with listed: and unlisted:"},
+     "t.yaml:4:18: 'test_points' must be a map with ip4:, ip6: or domain: (or the older listed: "
+     "and unlisted:)"},
     {H "    test_points:\n      listed: 127.0.0.2\n", SCAN_ECONFIG,
      "t.yaml:5:15: 'listed' must be a list of test points"},
+    {H "    kinds: [ip4, ip6]\n    test_points:\n      listed: [127.0.0.2]\n      unlisted: "
+       "[127.0.0.1]\n",
+     SCAN_ECONFIG,
+     "t.yaml:6:7: test_points leaves ip6 without any test point (a flat listed: / unlisted: "
+     "replaces the defaults of every kind): give one, or use ip6: {listed: [], unlisted: [], "
+     "note: \"why\"}"},
+    {H "    test_points:\n      listed: [127.0.0.2]\n      ip4: {unlisted: [127.0.0.1]}\n",
+     SCAN_ECONFIG,
+     "t.yaml:6:7: test_points mixes the older flat listed: / unlisted: with ip4:; write every "
+     "point under its kind"},
+    {H "    test_points:\n      listed: [127.0.0.2, 127.0.0.2]\n", SCAN_ECONFIG,
+     "t.yaml:5:27: test point '127.0.0.2' is given twice for ip4 (first at line 5)"},
+    /* test points, per kind */
+    {H "    test_points:\n      ip6: {listed: [\"::2\"]}\n", SCAN_ECONFIG,
+     "t.yaml:5:7: test_points has ip6, but the list's kinds have no ip6"},
+    {H "    kinds: [ip4, domain]\n    test_points:\n      domain: [TEST]\n", SCAN_ECONFIG,
+     "t.yaml:6:15: 'domain' in test_points must be a map with listed:, unlisted: and note:"},
+    {H "    test_points:\n      ip4: {positive: [127.0.0.2]}\n", SCAN_ECONFIG,
+     "t.yaml:5:13: unknown key 'positive' in test_points ip4 (expected listed, unlisted or "
+     "note)"},
+    {H "    test_points:\n      ip4: {listed: [TEST]}\n", SCAN_ECONFIG,
+     "t.yaml:5:22: bad ip4 test point 'TEST' (expected an IPv4 address such as 127.0.0.2)"},
+    {H "    test_points:\n      ip4: {listed: [\"::FFFF:7F00:2\"]}\n", SCAN_ECONFIG,
+     "t.yaml:5:22: bad ip4 test point '::FFFF:7F00:2' (expected an IPv4 address such as "
+     "127.0.0.2)"},
+    {H "    kinds: [ip4, ip6]\n    test_points:\n      ip6: {listed: [127.0.0.2]}\n", SCAN_ECONFIG,
+     "t.yaml:6:22: bad ip6 test point '127.0.0.2' (expected an IPv6 address such as "
+     "::FFFF:7F00:2)"},
+    {H "    kinds: [domain]\n    test_points:\n      domain: {listed: [\"a..b\"]}\n", SCAN_ECONFIG,
+     "t.yaml:6:25: bad domain test point 'a..b': it has an empty label (a leading, trailing or "
+     "double dot)"},
+    {H "    kinds: [domain]\n    test_points:\n      domain: {unlisted: [\"{key}.x\"]}\n",
+     SCAN_ECONFIG, "t.yaml:6:27: bad domain test point '{key}.x': it has a '{'"},
+    {H "    test_points:\n      ip4: {listed: [], unlisted: []}\n", SCAN_ECONFIG,
+     "t.yaml:5:7: ip4 has no test point (listed and unlisted are both empty): add a note saying "
+     "why, e.g. note: \"no documented test entry\""},
+    {H "    test_points:\n      ip4: {listed: [], unlisted: [], note: \"\"}\n", SCAN_ECONFIG,
+     "t.yaml:5:45: 'note' is empty"},
+    {H "    test_points:\n      ip4: {note: [a]}\n", SCAN_ECONFIG,
+     "t.yaml:5:19: 'note' must be a single value, not a list"},
+    {H "    test_points:\n      ip4:\n        listed: []\n        listed: []\n", SCAN_ECONFIG,
+     "t.yaml:7:9: duplicate key 'listed' (first at line 6)"},
+    {H "    test_points:\n      ip4: {listed: 127.0.0.2}\n", SCAN_ECONFIG,
+     "t.yaml:5:21: 'listed' must be a list of test points"},
+    {H "    test_points:\n      ip4: {listed: [[127.0.0.2]]}\n", SCAN_ECONFIG,
+     "t.yaml:5:22: a test point must be a single value or a map such as {point: \"::2\", code: "
+     "127.0.10.0}, not a list"},
+    {H "    test_points:\n      ip4: {listed: [\"\"]}\n", SCAN_ECONFIG,
+     "t.yaml:5:22: 'test point' is empty"},
+    {H "    test_points:\n      ip4: {listed: [{code: 127.0.0.2}]}\n", SCAN_ECONFIG,
+     "t.yaml:5:22: a test point map needs 'point'"},
+    {H "    test_points:\n      ip4: {listed: [{point: 127.0.0.2, colour: red}]}\n", SCAN_ECONFIG,
+     "t.yaml:5:41: unknown key 'colour' in a test point (expected point or code)"},
+    {H "    test_points:\n      ip4: {listed: [{point: 127.0.0.2, code: 127.0.0}]}\n", SCAN_ECONFIG,
+     "t.yaml:5:47: bad code address '127.0.0' (expected an IPv4 address such as 127.0.0.2)"},
+    {H "    test_points:\n      ip4: {unlisted: [{point: 127.0.0.1, code: 127.0.0.2}]}\n",
+     SCAN_ECONFIG,
+     "t.yaml:5:43: 'code' is only for listed points (an unlisted point must not answer at "
+     "all)"},
+    {H "    test_points:\n      ip4: {listed: [127.0.0.1]}\n", SCAN_ECONFIG,
+     "t.yaml:5:22: test point '127.0.0.1' is also the RFC 5782 default unlisted ip4 point: give "
+     "unlisted for ip4 too"},
+    {H "    kinds: [ip6]\n    test_points:\n      ip6: {listed: [\"::FFFF:7F00:2\", "
+       "\"::ffff:127.0.0.2\"]}\n",
+     SCAN_ECONFIG,
+     "t.yaml:6:39: test point '::ffff:127.0.0.2' is given twice for ip6 (first at line 6)"},
+    {H "    kinds: [domain]\n    test_points:\n      domain:\n        listed: [TEST]\n"
+       "        unlisted: [test]\n",
+     SCAN_ECONFIG, "t.yaml:8:20: test point 'test' is given twice for domain (first at line 7)"},
 };
 
 Test(catalog, every_error_with_its_position)
@@ -558,7 +803,7 @@ Test(catalog, every_error_with_its_position)
         cr_expect_eq(ret, bad_cases[i].ret, "case %zu: ret %d, want %d (%s)", i, ret,
                      bad_cases[i].ret, err.msg);
         cr_expect_null(c, "case %zu: out is NULL on error", i);
-        cr_expect_str_eq(err.msg, bad_cases[i].msg, "case %zu", i);
+        cr_expect_str_eq(err.msg, bad_cases[i].msg, "case %zu: got \"%s\"", i, err.msg);
     }
 }
 
@@ -756,6 +1001,116 @@ Test(catalog, key_never_shown)
         cr_expect_lt(load(bad[i], &c, &err), 0);
         cr_expect_null(strstr(err.msg, SECRET), "%s", err.msg);
     }
+}
+
+/* ------------------------------------------------------------------ redaction */
+
+static struct list_catalog *keyed_catalog(void)
+{
+    static const char yaml[] =
+        "lists:\n"
+        "  - {id: k, zone: \"{key}.zen.dq.example\", access: key, key_env: K}\n"
+        "  - {id: mid, zone: \"a.{key}.b.example\", access: key, key_env: K}\n"
+        "  - {id: free, zone: zen.example}\n";
+    struct list_catalog *c;
+    struct list_error err;
+    cr_assert_eq(load(yaml, &c, &err), 0, "%s", err.msg);
+    return c;
+}
+
+static const char *redacted(const struct list_entry *e, const char *zone, const char *in,
+                            size_t cap)
+{
+    static char buf[256];
+    cr_assert_lt(strlen(in), sizeof(buf));
+    strcpy(buf, in);
+    int ret = list_redact_key(e, zone, buf, cap);
+    cr_expect_eq(ret, 0, "%s", in);
+    cr_expect_lt(strlen(buf), cap);
+    return buf;
+}
+
+Test(catalog, redact_key_in_echoed_text)
+{
+    struct list_catalog *c = keyed_catalog();
+    const struct list_entry *k = list_catalog_get(c, 0);
+    const char *zone = SECRET ".zen.dq.example";
+
+    /* A TXT that echoes the whole query name. */
+    cr_expect_str_eq(redacted(k, zone, "2.0.0.127." SECRET ".zen.dq.example is listed", 256),
+                     "2.0.0.127.{key}.zen.dq.example is listed");
+    /* Several occurrences, in another letter case, next to each other. */
+    cr_expect_str_eq(redacted(k, zone, "S3CRETKEY0123456789ABCDEFG/" SECRET SECRET "!", 256),
+                     "{key}/{key}{key}!");
+    /* Nothing to hide: unchanged; the key's first letters alone are not the key
+     * (except at the very end, below). */
+    cr_expect_str_eq(redacted(k, zone, "s3cretkey0123 and more", 256), "s3cretkey0123 and more");
+    cr_expect_str_eq(redacted(k, zone, "", 1), "");
+    /* The zone as queried may differ in case from the template. */
+    cr_expect_str_eq(redacted(k, SECRET ".ZEN.DQ.Example", "key=" SECRET, 256), "key={key}");
+    /* A key in the middle of the template. */
+    const struct list_entry *mid = list_catalog_get(c, 1);
+    cr_expect_str_eq(redacted(mid, "a.Zz9.b.example", "q a.zz9.b.example zZ9", 256),
+                     "q a.{key}.b.example {key}");
+    /* Unkeyed entries: a no-op, the zone may even be NULL. */
+    const struct list_entry *free_list = list_catalog_get(c, 2);
+    cr_expect_str_eq(redacted(free_list, NULL, SECRET, 256), SECRET);
+    list_catalog_free(c);
+}
+
+Test(catalog, redact_key_lengths_and_truncation)
+{
+    struct list_catalog *c = keyed_catalog();
+    const struct list_entry *k = list_catalog_get(c, 0);
+
+    /* Exactly as long as "{key}", and shorter: the text grows. */
+    cr_expect_str_eq(redacted(k, "abcde.zen.dq.example", "x abcde y ABCDE", 256),
+                     "x {key} y {key}");
+    cr_expect_str_eq(redacted(k, "ab.zen.dq.example", "ab-ab.ab", 256), "{key}-{key}.{key}");
+    cr_expect_str_eq(redacted(k, "q.zen.dq.example", "aqa", 256), "a{key}a");
+    /* Growth cut off at the buffer's end: never a key, always a NUL. */
+    cr_expect_str_eq(redacted(k, "ab.zen.dq.example", "ab-ab.ab", 12), "{key}-{key}");
+    cr_expect_str_eq(redacted(k, "ab.zen.dq.example", "ab-ab.ab", 10), "{key}-{ke");
+    cr_expect_str_eq(redacted(k, "ab.zen.dq.example", "xab", 4), "x{k");
+    cr_expect_str_eq(redacted(k, "ab.zen.dq.example", "ab", 3), "{k");
+    /* A key cut off by an earlier truncation, at the very end of the text. */
+    cr_expect_str_eq(redacted(k, SECRET ".zen.dq.example", "listed via s3cretkey01", 256),
+                     "listed via {key}");
+    cr_expect_str_eq(
+        redacted(k, SECRET ".zen.dq.example", "listed via S3CRETKEY0123456789ABCDEF", 256),
+        "listed via {key}");
+    /* Seven characters are too few to tell from ordinary text. */
+    cr_expect_str_eq(redacted(k, SECRET ".zen.dq.example", "see s3cretk", 256), "see s3cretk");
+    list_catalog_free(c);
+}
+
+Test(catalog, redact_key_errors_empty_the_text)
+{
+    struct list_catalog *c = keyed_catalog();
+    const struct list_entry *k = list_catalog_get(c, 0);
+    char buf[64];
+
+    /* A zone that does not fit the template: the key cannot be found, so the
+     * text is not shown at all. */
+    static const char *const bad_zones[] = {"zen.dq.example", ".zen.dq.example", "x.zen.dq.other",
+                                            "x.dq.example"};
+    for (size_t i = 0; i < 4; i++) {
+        strcpy(buf, "text " SECRET);
+        cr_expect_eq(list_redact_key(k, bad_zones[i], buf, sizeof(buf)), -EINVAL, "%s",
+                     bad_zones[i]);
+        cr_expect_str_eq(buf, "");
+    }
+    strcpy(buf, "text");
+    cr_expect_eq(list_redact_key(k, NULL, buf, sizeof(buf)), -EINVAL);
+    cr_expect_str_eq(buf, "");
+    /* No NUL within cap. */
+    memset(buf, 'a', sizeof(buf));
+    cr_expect_eq(list_redact_key(k, "a.zen.dq.example", buf, 8), -EINVAL);
+    cr_expect_eq(buf[0], '\0');
+    cr_expect_eq(list_redact_key(k, "a.zen.dq.example", buf, 0), -EINVAL);
+    cr_expect_eq(list_redact_key(NULL, "a.zen.dq.example", buf, 8), -EINVAL);
+    cr_expect_eq(list_redact_key(k, "a.zen.dq.example", NULL, 8), -EINVAL);
+    list_catalog_free(c);
 }
 
 /* ------------------------------------------------------------------ delist */
