@@ -149,7 +149,8 @@ class Verdicts(unittest.TestCase):
         health = [x for x in self.r.lines if x.get('check') == 'list-health']
         self.assertTrue(health)
         for h in health:
-            self.assertEqual(list(h), ['check', 'list', 'list_id', 'status', 'reason', 'detail'])
+            self.assertEqual(list(h), ['check', 'list', 'list_id', 'kind', 'status', 'reason', 'detail'])
+            self.assertIn(h['kind'], ('ip4', 'ip6', 'domain'))
             self.assertIn((h['status'], h['reason']), (('healthy', None),
                                                        ('unhealthy', 'unhealthy'),
                                                        ('unhealthy', 'blocked')), h)
