@@ -78,8 +78,13 @@ static void on_health(void *arg, const struct scan_health *h)
 {
     struct run_ctx *c = arg;
     int ret;
-    if (!h->healthy && c->warn_health)
-        fprintf(stderr, PROG ": warning: %s\n", h->detail);
+    /* One health per (list, kind): say which kind, and never print a NULL detail. */
+    if (!h->healthy && c->warn_health && h->detail)
+        fprintf(stderr, PROG ": warning: %s%s%s\n", h->kind ? h->kind : "", h->kind ? ": " : "",
+                h->detail);
+    else if (!h->healthy && c->warn_health)
+        fprintf(stderr, PROG ": warning: %s%s%s is unhealthy (%s)\n", h->kind ? h->kind : "",
+                h->kind ? ": " : "", h->list ? h->list : "?", h->reason ? h->reason : "unhealthy");
     if (!c->write_err && out_health(c->w, h) != 0)
         c->write_err = SCAN_EIO;
     if (c->st && !c->state_err && (ret = out_state_health(c->st, h)) != 0)

@@ -193,12 +193,19 @@ class Run:
         return [r for r in self.lines if r.get('check') == 'list-health']
 
     def health(self):
-        """Health by list: where a list has several kinds, an unhealthy one wins."""
+        """{list: health line}; with one line per (list, kind), an unhealthy one wins."""
         out = {}
-        for r in self.health_lines():
-            if r['list'] not in out or r.get('status') != 'healthy':
+        for r in self.lines:
+            if r.get('check') != 'list-health':
+                continue
+            if r['list'] not in out or r.get('status') == 'unhealthy':
                 out[r['list']] = r
         return out
+
+    def health_by_kind(self):
+        """{(list, kind): health line}; kind is None for a list checked as a whole."""
+        return {(r['list'], r.get('kind')): r for r in self.lines
+                if r.get('check') == 'list-health'}
 
     def one(self, **match):
         rs = self.results(**match)

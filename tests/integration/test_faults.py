@@ -79,6 +79,8 @@ class Faults(unittest.TestCase):
         r = fscan('--list', 'hcfail-world.fault.test', '192.0.2.2', '192.0.2.3')
         h = r.health()['hcfail-world.fault.test']
         self.assertEqual(h['status'], 'unhealthy')
+        # one line per (list, kind) queried: IPv4 targets here (null: the list as a whole)
+        self.assertIn(h['kind'], (None, 'ip4'))
         self.assertIn('127.0.0.1', h['detail'])
         for res in r.results():
             self.assertEqual((res['status'], res['reason']), ('error', 'unhealthy'))
@@ -208,6 +210,49 @@ class MalformedAnswers(unittest.TestCase):
         self.assertEqual(r.health()['undoc.fault.test']['status'], 'unhealthy', r.stderr)
         self.assertIn('127.0.0.4', r.health()['undoc.fault.test']['detail'])
         self.assertEqual(r.one(target='192.0.2.2')['status'], 'error')
+
+
+
+
+def rcheck(*args):
+    """`check` with record checks only, through faultd."""
+    return scan('check', '--resolver', F.addr, '--format', 'json', '--timeout', '300ms',
+                '--tries', '1', *args)
+
+
+class RecordCheckErrorsExit3(unittest.TestCase):
+    """A DNS failure leaves a record check's verdict open, whatever the check: every
+    one exits 3, spf-auth's temperror included (it used to exit 0)."""
+
+    def assert_open(self, r, check, status='error', reason='servfail'):
+        res = r.one(check=check)
+        self.assertEqual((res['status'], res['reason']), (status, reason), res)
+        self.assertEqual(r.code, 3, '%s: %s %s' % (check, res, r.stderr))
+
+    def test_spf(self):
+        self.assert_open(rcheck('--checks', 'spf', 'servfail.fault.test'), 'spf')
+
+    def test_spf_auth_temperror(self):
+        r = rcheck('--checks', 'spf-auth', '--spf-domain', 'servfail.fault.test', '192.0.2.1')
+        self.assert_open(r, 'spf-auth', status='temperror')
+        self.assertEqual(r.one(check='spf-auth')['domain'], 'servfail.fault.test')
+
+    def test_dmarc(self):
+        self.assert_open(rcheck('--checks', 'dmarc', 'servfail.fault.test'), 'dmarc')
+
+    def test_mx(self):
+        self.assert_open(rcheck('--checks', 'mx', 'servfail.fault.test'), 'mx')
+
+    def test_fcrdns(self):
+        # faultd refuses every name outside its mode zones, the reverse zone included.
+        self.assert_open(rcheck('--checks', 'fcrdns', '192.0.2.1'), 'fcrdns', reason='refused')
+
+    def test_garbage_is_the_dnsbl_word(self):
+        r = rcheck('--checks', 'mx', 'garbage.fault.test')
+        res = r.one(check='mx')
+        self.assertEqual(res['status'], 'error')
+        self.assertIn(res['reason'], ('invalid-answer', 'timeout'))
+        self.assertEqual(r.code, 3)
 
 
 if __name__ == '__main__':

@@ -5,9 +5,14 @@
  * Unit tests for the one vocabulary of results (scanner/vocab.c): every reason
  * has one word and one meaning, words are unique and read back, every status
  * has one outcome, and a DNS failure gives the same reason for every check.
+ * The README's reason table (between <!-- reasons:begin --> and
+ * <!-- reasons:end -->, README_PATH from meson) must list exactly the
+ * program's reasons, with the same meanings.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scanner/dnsmsg.h"
@@ -65,4 +70,81 @@ Test(vocab, dns_failures_are_one_word)
     cr_assert_eq(scan_reason_of_dns(SCAN_DNS_SERVFAIL), SCAN_R_SERVFAIL);
     cr_assert_eq(scan_reason_of_dns(SCAN_DNS_REFUSED), SCAN_R_REFUSED);
     cr_assert_eq(scan_reason_of_dns(SCAN_DNS_NXDOMAIN), SCAN_R_NONE);
+}
+
+#ifndef README_PATH
+#error "meson passes -DREADME_PATH=<the README.md of the source tree>"
+#endif
+
+#define README_MAX_ROWS 128
+
+/* One row of the README's reason table: "| `word` | meaning |". */
+struct readme_row {
+    char word[64];
+    char meaning[256];
+};
+
+/* Read the rows between the markers. @return the number of rows. */
+static size_t readme_reasons(struct readme_row *rows, size_t cap)
+{
+    FILE *f = fopen(README_PATH, "r");
+    char line[1024];
+    bool in = false, seen_end = false;
+    size_t n = 0;
+
+    cr_assert_not_null(f, "cannot open %s", README_PATH);
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strcmp(line, "<!-- reasons:begin -->") == 0) {
+            cr_assert(!in, "two begin markers");
+            in = true;
+            continue;
+        }
+        if (strcmp(line, "<!-- reasons:end -->") == 0) {
+            seen_end = in;
+            break;
+        }
+        if (!in || strncmp(line, "| `", 3) != 0)
+            continue; /* the header and its rule */
+        const char *w = line + 3;
+        const char *we = strchr(w, '`');
+        cr_assert_not_null(we, "README row: %s", line);
+        cr_assert_eq(strncmp(we, "` | ", 4), 0, "README row: %s", line);
+        const char *m = we + 4;
+        size_t ml = strlen(m);
+        cr_assert(ml > 2 && strcmp(m + ml - 2, " |") == 0, "README row: %s", line);
+        cr_assert_lt(n, cap);
+        cr_assert_lt((size_t)(we - w), sizeof(rows[n].word));
+        cr_assert_lt(ml - 2, sizeof(rows[n].meaning));
+        memcpy(rows[n].word, w, (size_t)(we - w));
+        rows[n].word[we - w] = '\0';
+        memcpy(rows[n].meaning, m, ml - 2);
+        rows[n].meaning[ml - 2] = '\0';
+        n++;
+    }
+    fclose(f);
+    cr_assert(seen_end, "%s: no <!-- reasons:begin --> ... <!-- reasons:end --> table",
+              README_PATH);
+    return n;
+}
+
+Test(vocab, readme_reason_table_matches_the_program)
+{
+    static struct readme_row rows[README_MAX_ROWS];
+    size_t n = readme_reasons(rows, README_MAX_ROWS);
+    bool listed[SCAN_R_COUNT] = {false};
+
+    /* README -> program: every word is a reason, once, with the program's meaning */
+    for (size_t i = 0; i < n; i++) {
+        enum scan_reason r;
+        cr_assert_eq(scan_reason_from_word(rows[i].word, &r), 0,
+                     "the README lists '%s', which the program never writes", rows[i].word);
+        cr_assert(!listed[r], "the README lists '%s' twice", rows[i].word);
+        listed[r] = true;
+        cr_assert_str_eq(rows[i].meaning, scan_reason_meaning(r), "meaning of '%s'", rows[i].word);
+    }
+    /* program -> README: every reason is there */
+    for (unsigned i = 1; i < SCAN_R_COUNT; i++)
+        cr_assert(listed[i], "reason '%s' is missing from the README's reason table",
+                  scan_reason_word(i));
 }
