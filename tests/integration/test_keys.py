@@ -94,7 +94,9 @@ class OnChangeEnvironment(unittest.TestCase):
     def test_on_change_command_inherits_no_key_variable(self):
         state = os.path.join(TMP, 'keys.db')
         out = os.path.join(TMP, 'hook-environ')
-        env = {'SPAMHAUS_DQS_KEY': DQS_KEY, 'DNSBL_KEYS_TEST_MARK': 'kept'}
+        # ABUSIX_API_KEY belongs to lists this run does not use: it goes too.
+        env = {'SPAMHAUS_DQS_KEY': DQS_KEY, 'ABUSIX_API_KEY': 'abusixtestkey',
+               'DNSBL_KEYS_TEST_MARK': 'kept'}
         args = ['--state', state, '--list', DQS, '--on-change', 'cp /proc/self/environ ' + out,
                 '192.0.2.17']
         r = wscan(*args, env=env)
@@ -112,6 +114,7 @@ class OnChangeEnvironment(unittest.TestCase):
             names = {v.split(b'=', 1)[0].decode() for v in f.read().split(b'\0') if v}
         self.assertIn('DNSBL_KEYS_TEST_MARK', names, 'the hook saw our environment')
         self.assertNotIn('SPAMHAUS_DQS_KEY', names)
+        self.assertNotIn('ABUSIX_API_KEY', names)
         self.assertNotIn(DQS_KEY, r.stdout + r.stderr)
 
 
