@@ -3,10 +3,13 @@
 /**
  * @file
  * dnsbl-scan's main: options and job file, signals, the catalog, and the
- * dispatch to the commands (cli/scan.c), plus the small `lists` command.
+ * dispatch to the commands (cli/scan.c), plus the small `lists` command (every
+ * list of the catalog with its access, status and, for active lists, the test
+ * points its health is judged on, kind by kind, with the catalog's notes).
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +34,87 @@ static void on_signal(int sig)
     if (cli_stop_flag)
         _exit(CLI_EXIT_INCOMPLETE);
     cli_stop_flag = 1;
+}
+
+static void json_str(const char *s)
+{
+    out_json_string(stdout, s, strlen(s));
+}
+
+static void code_text(uint32_t c, char *buf, size_t len)
+{
+    snprintf(buf, len, "%u.%u.%u.%u", c >> 24, (c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff);
+}
+
+/* "test_points":{"ip4":{"listed":[{"point":"127.0.0.2","code":"127.0.10.0"}],
+ * "unlisted":[{"point":"127.0.0.1"}],"note":"..."},...}: the kinds the list serves. */
+static void json_test_points(const struct list_entry *e)
+{
+    char code[16];
+    bool first_kind = true;
+    printf(",\"test_points\":{");
+    for (unsigned kind = LIST_KIND_IP4; kind <= LIST_KIND_DOMAIN; kind <<= 1) {
+        if (!(e->kinds & kind))
+            continue;
+        printf("%s\"%s\":{", first_kind ? "" : ",", list_kind_word(kind));
+        first_kind = false;
+        for (int listed = 1; listed >= 0; listed--) {
+            bool first = true;
+            printf("%s\"%s\":[", listed ? "" : ",", listed ? "listed" : "unlisted");
+            for (size_t i = 0; i < e->ntps; i++) {
+                const struct list_test_point *tp = &e->tps[i];
+                if (tp->kind != kind || tp->listed != (listed == 1))
+                    continue;
+                printf("%s{\"point\":", first ? "" : ",");
+                json_str(tp->point);
+                if (tp->has_code) {
+                    code_text(tp->code, code, sizeof(code));
+                    printf(",\"code\":\"%s\"", code);
+                }
+                printf("}");
+                first = false;
+            }
+            printf("]");
+        }
+        const char *note = e->tp_note[list_kind_index(kind)];
+        if (note) {
+            printf(",\"note\":");
+            json_str(note);
+        }
+        printf("}");
+    }
+    printf("}");
+}
+
+/* One indented line per kind the list serves: its health probes and their note. */
+static void text_test_points(const struct list_entry *e)
+{
+    char code[16];
+    for (unsigned kind = LIST_KIND_IP4; kind <= LIST_KIND_DOMAIN; kind <<= 1) {
+        if (!(e->kinds & kind))
+            continue;
+        printf("    test points %-7s", list_kind_word(kind));
+        for (int listed = 1; listed >= 0; listed--) {
+            size_t n = 0;
+            printf("%s", listed ? " listed:" : "; unlisted:");
+            for (size_t i = 0; i < e->ntps; i++) {
+                const struct list_test_point *tp = &e->tps[i];
+                if (tp->kind != kind || tp->listed != (listed == 1))
+                    continue;
+                printf("%s %s", n++ ? "," : "", tp->point);
+                if (tp->has_code) {
+                    code_text(tp->code, code, sizeof(code));
+                    printf(" (answers %s)", code);
+                }
+            }
+            if (n == 0)
+                printf(" none");
+        }
+        const char *note = e->tp_note[list_kind_index(kind)];
+        if (note)
+            printf(" -- %s", note);
+        printf("\n");
+    }
 }
 
 static int cmd_lists(const struct cli_opts *o, const struct list_catalog *cat)
@@ -63,6 +147,12 @@ static int cmd_lists(const struct cli_opts *o, const struct list_catalog *cat)
             printf(",\"kinds\":\"%s\",\"access\":\"%s\"", kinds, access);
             if (e->key_env)
                 printf(",\"key_env\":\"%s\"", e->key_env);
+            if (e->kinds & LIST_KIND_DOMAIN) {
+                static const char *const modes[] = {"as-is", "registrable", "both"};
+                printf(",\"domain_mode\":\"%s\"", modes[e->domain_mode]);
+            }
+            if (!e->dead)
+                json_test_points(e);
             printf(",\"status\":\"%s\"", e->dead ? "dead" : "active");
             if (e->dead) {
                 printf(",\"dead_since\":");
@@ -84,6 +174,8 @@ static int cmd_lists(const struct cli_opts *o, const struct list_catalog *cat)
             printf("%-28s %-34s %-16s %-13s %s%s%s\n", e->id, e->zone, kinds, acc, status,
                    e->dead && e->dead_reason ? ": " : "",
                    e->dead && e->dead_reason ? e->dead_reason : "");
+            if (!e->dead)
+                text_test_points(e);
         }
     }
     return CLI_EXIT_OK;

@@ -3,9 +3,10 @@
 """Integration: keyed lists in the CLI. A keyed list asked for by name without
 its key, or with a key that cannot go into a DNS name, stops the run (exit 2)
 with one line naming the list and the variable; keyed lists of the default set
-are skipped quietly; no key ever reaches the output, and the --on-change
-command does not inherit any key variable. Everything runs against a private
-copy of the local DNS world on loopback."""
+are skipped quietly; no key ever reaches the output (scan or `lists`, which
+also shows each list's test points and notes), and the --on-change command
+does not inherit any key variable. Everything runs against a private copy of
+the local DNS world on loopback."""
 import os, re, shutil, sys, tempfile, unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -90,11 +91,41 @@ class NamedKeyedLists(unittest.TestCase):
         self.assertNotIn(DQS_KEY.upper(), (r.stdout + r.stderr).upper())
 
 
+class ListsCommand(unittest.TestCase):
+    def test_lists_shows_health_points_and_notes_never_a_key(self):
+        env = {'SPAMHAUS_DQS_KEY': DQS_KEY, 'ABUSIX_API_KEY': 'abusixtestkey'}
+        r = scan('lists', env=env)
+        self.assertEqual(r.code, 0, r.stderr)
+        self.assertRegex(r.stdout, r'(?m)^    test points ip6 +listed: ::2 \(answers 127\.0\.10\.0\); '
+                                   r'unlisted: ::1$')
+        self.assertRegex(r.stdout, r'(?m)^    test points ip6 +listed: none; unlisted: '
+                                   r'::FFFF:7F00:1 -- no documented IPv6 test entry$')
+        self.assertIn('key $SPAMHAUS_DQS_KEY', r.stdout)
+        j = scan('lists', '--format', 'json', env=env)
+        self.assertEqual(j.code, 0, j.stderr)
+        for out in (r.stdout, j.stdout):
+            self.assertNotIn(DQS_KEY, out)
+            self.assertNotIn('abusixtestkey', out)
+        by_id = {x['id']: x for x in j.lines}
+        tp = by_id['dnswl']['test_points']
+        self.assertEqual(tp['ip6']['listed'], [{'point': '::2', 'code': '127.0.10.0'}])
+        self.assertEqual(tp['ip6']['unlisted'], [{'point': '::1'}])
+        zen = by_id['spamhaus-zen']['test_points']
+        self.assertEqual(zen['ip6']['listed'], [])
+        self.assertEqual(zen['ip6']['note'], 'no documented IPv6 test entry')
+        self.assertEqual(by_id['surbl']['domain_mode'], 'both')
+        self.assertEqual([p['point'] for p in by_id['surbl']['test_points']['domain']['listed']],
+                         ['test.surbl.org', 'surbl-org-permanent-test-point.com', '2.0.0.127'])
+        self.assertNotIn('test_points', by_id['sorbs'], 'dead lists are not probed')
+
+
 class OnChangeEnvironment(unittest.TestCase):
     def test_on_change_command_inherits_no_key_variable(self):
         state = os.path.join(TMP, 'keys.db')
         out = os.path.join(TMP, 'hook-environ')
-        env = {'SPAMHAUS_DQS_KEY': DQS_KEY, 'DNSBL_KEYS_TEST_MARK': 'kept'}
+        # ABUSIX_API_KEY belongs to lists this run does not use: it goes too.
+        env = {'SPAMHAUS_DQS_KEY': DQS_KEY, 'ABUSIX_API_KEY': 'abusixtestkey',
+               'DNSBL_KEYS_TEST_MARK': 'kept'}
         args = ['--state', state, '--list', DQS, '--on-change', 'cp /proc/self/environ ' + out,
                 '192.0.2.17']
         r = wscan(*args, env=env)
@@ -112,6 +143,7 @@ class OnChangeEnvironment(unittest.TestCase):
             names = {v.split(b'=', 1)[0].decode() for v in f.read().split(b'\0') if v}
         self.assertIn('DNSBL_KEYS_TEST_MARK', names, 'the hook saw our environment')
         self.assertNotIn('SPAMHAUS_DQS_KEY', names)
+        self.assertNotIn('ABUSIX_API_KEY', names)
         self.assertNotIn(DQS_KEY, r.stdout + r.stderr)
 
 

@@ -35,14 +35,6 @@ static size_t tp_count(const struct list_entry *e, bool listed)
     return n;
 }
 
-static bool has_tp(const struct list_entry *e, bool listed, const char *p)
-{
-    for (size_t i = 0; i < e->ntps; i++)
-        if (e->tps[i].listed == listed && strcmp(e->tps[i].point, p) == 0)
-            return true;
-    return false;
-}
-
 static int load(const char *yaml, struct list_catalog **c, struct list_error *err)
 {
     return list_catalog_load_buf("t.yaml", yaml, strlen(yaml), c, err);
@@ -75,9 +67,29 @@ Test(catalog, default_loads_and_validates)
         if (e->dead)
             continue;
         cr_expect_gt(e->ncodes, 0, "%s: an active default list documents its codes", e->id);
-        cr_expect_gt(tp_count(e, true), 0, "%s: has a positive test point", e->id);
-        cr_expect_gt(tp_count(e, false), 0, "%s: has a negative test point", e->id);
         cr_expect(e->rate > 0, "%s: public lists are queried politely", e->id);
+        /* Health, kind by kind: every kind has a negative point (a list that answers
+         * everything, or a refusal, is caught), and a positive point or a note
+         * saying why there is none. */
+        for (unsigned kind = LIST_KIND_IP4; kind <= LIST_KIND_DOMAIN; kind <<= 1) {
+            size_t pos = 0, neg = 0;
+            for (size_t k = 0; k < e->ntps; k++) {
+                cr_expect(e->tps[k].kind & e->kinds, "%s: a point of a kind it serves", e->id);
+                if (e->tps[k].kind == kind && e->tps[k].listed)
+                    pos++;
+                else if (e->tps[k].kind == kind)
+                    neg++;
+            }
+            const char *note = e->tp_note[list_kind_index(kind)];
+            if (!(e->kinds & kind)) {
+                cr_expect_eq(pos + neg, 0, "%s", e->id);
+                cr_expect_null(note, "%s", e->id);
+                continue;
+            }
+            cr_expect_gt(neg, 0, "%s %s: has a negative test point", e->id, list_kind_word(kind));
+            cr_expect(pos > 0 || note, "%s %s: a positive test point or a note", e->id,
+                      list_kind_word(kind));
+        }
     }
     cr_assert_null(list_catalog_get(c, list_catalog_count(c)));
     list_catalog_free(c);
@@ -86,16 +98,50 @@ Test(catalog, default_loads_and_validates)
 Test(catalog, default_has_the_required_lists)
 {
     static const char *const zones[] = {
-        "zen.spamhaus.org",          "dbl.spamhaus.org",
-        "{key}.zen.dq.spamhaus.net", "{key}.dbl.dq.spamhaus.net",
-        "{key}.zrd.dq.spamhaus.net", "{key}.authbl.dq.spamhaus.net",
-        "b.barracudacentral.org",    "bl.spamcop.net",
-        "psbl.surriel.com",          "bl.mailspike.net",
-        "dnsbl-1.uceprotect.net",    "dnsbl-2.uceprotect.net",
-        "dnsbl-3.uceprotect.net",    "ips.backscatterer.org",
-        "all.spamrats.com",          "dnsbl.dronebl.org",
-        "bl.spameatingmonkey.net",   "multi.surbl.org",
-        "multi.uribl.com",           "list.dnswl.org",
+        "zen.spamhaus.org",
+        "dbl.spamhaus.org",
+        "{key}.zen.dq.spamhaus.net",
+        "{key}.dbl.dq.spamhaus.net",
+        "{key}.zrd.dq.spamhaus.net",
+        "{key}.authbl.dq.spamhaus.net",
+        "b.barracudacentral.org",
+        "bl.spamcop.net",
+        "psbl.surriel.com",
+        "bl.mailspike.net",
+        "dnsbl-1.uceprotect.net",
+        "dnsbl-2.uceprotect.net",
+        "dnsbl-3.uceprotect.net",
+        "ips.backscatterer.org",
+        "all.spamrats.com",
+        "dnsbl.dronebl.org",
+        "bl.spameatingmonkey.net",
+        "multi.surbl.org",
+        "multi.uribl.com",
+        "list.dnswl.org",
+        /* added from catalog-truth.md section 5 */
+        "{key}.sbl.dq.spamhaus.net",
+        "{key}.xbl.dq.spamhaus.net",
+        "{key}.pbl.dq.spamhaus.net",
+        "{key}.sbl-xbl.dq.spamhaus.net",
+        "z.mailspike.net",
+        "rep.mailspike.net",
+        "wl.mailspike.net",
+        "bl.ipv6.spameatingmonkey.net",
+        "backscatter.spameatingmonkey.net",
+        "uribl.spameatingmonkey.net",
+        "fresh15.spameatingmonkey.net",
+        "{key}.combined.mail.abusix.zone",
+        "{key}.black.mail.abusix.zone",
+        "{key}.exploit.mail.abusix.zone",
+        "{key}.dynamic.mail.abusix.zone",
+        "{key}.dblack.mail.abusix.zone",
+        "bl.nordspam.com",
+        "dbl.nordspam.com",
+        "all.s5h.net",
+        "bl.0spam.org",
+        "nbl.0spam.org",
+        "rbl.0spam.org",
+        "bl.blocklist.de",
     };
     struct list_catalog *c = load_default();
     for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
@@ -127,6 +173,12 @@ Test(catalog, default_dead_tombstones)
         "list.dsbl.org",
         "db.wpbl.info",
         "virbl.bit.nl",
+        "bl.score.senderscore.com",
+        "score.senderscore.com",
+        "cidr.bl.mcafee.com",
+        "ubl.unsubscore.com",
+        "spamrbl.imp.ch",
+        "wormrbl.imp.ch",
     };
     struct list_catalog *c = load_default();
     size_t sorbs = 0;
@@ -162,9 +214,10 @@ Test(catalog, default_access_modes_and_limits)
     cr_expect_eq(e->daily_limit, 300000);
     cr_expect(e->txt);
 
-    static const char *const dqs[] = {"spamhaus-zen-dqs", "spamhaus-dbl-dqs", "spamhaus-zrd-dqs",
-                                      "spamhaus-authbl-dqs"};
-    for (size_t i = 0; i < 4; i++) {
+    static const char *const dqs[] = {
+        "spamhaus-zen-dqs", "spamhaus-dbl-dqs", "spamhaus-zrd-dqs", "spamhaus-authbl-dqs",
+        "spamhaus-sbl-dqs", "spamhaus-xbl-dqs", "spamhaus-pbl-dqs", "spamhaus-sbl-xbl-dqs"};
+    for (size_t i = 0; i < sizeof(dqs) / sizeof(dqs[0]); i++) {
         e = list_catalog_find(c, dqs[i]);
         cr_assert_not_null(e, "%s", dqs[i]);
         cr_expect_eq(e->access, LIST_ACCESS_KEY);
@@ -188,6 +241,24 @@ Test(catalog, default_access_modes_and_limits)
     cr_expect_eq(e->kinds, LIST_KIND_DOMAIN);
     e = list_catalog_find(c, "dbl.spamhaus.org");
     cr_expect_eq(e->domain_mode, LIST_DOMAIN_ASIS);
+    e = list_catalog_find(c, "multi.surbl.org");
+    cr_expect_eq(e->domain_mode, LIST_DOMAIN_BOTH);
+    static const char *const abusix[] = {"abusix-combined", "abusix-black", "abusix-exploit",
+                                         "abusix-dynamic", "abusix-dblack"};
+    for (size_t i = 0; i < 5; i++) {
+        e = list_catalog_find(c, abusix[i]);
+        cr_assert_not_null(e, "%s", abusix[i]);
+        cr_expect_eq(e->access, LIST_ACCESS_KEY);
+        cr_expect_str_eq(e->key_env, "ABUSIX_API_KEY");
+    }
+    e = list_catalog_find(c, "bl.nordspam.com");
+    cr_expect_eq(e->daily_limit, 10000);
+    cr_expect_eq(e->kinds, LIST_KIND_IP4 | LIST_KIND_IP6);
+    e = list_catalog_find(c, "bl.ipv6.spameatingmonkey.net");
+    cr_expect_eq(e->kinds, LIST_KIND_IP6);
+    cr_expect(e->rate == 5.0);
+    cr_expect(list_catalog_find(c, "bl.blocklist.de")->informational);
+    cr_expect(list_is_allowlist(list_catalog_find(c, "wl.mailspike.net")));
 
     cr_expect(!list_catalog_find(c, "dnsbl-1.uceprotect.net")->informational);
     cr_expect(list_catalog_find(c, "dnsbl-2.uceprotect.net")->informational);
@@ -195,29 +266,111 @@ Test(catalog, default_access_modes_and_limits)
     list_catalog_free(c);
 }
 
+/* The one point of @p kind and expectation @p listed named @p point, or NULL. */
+static const struct list_test_point *tp_find(const struct list_entry *e, unsigned kind, bool listed,
+                                             const char *point)
+{
+    for (size_t i = 0; i < e->ntps; i++)
+        if (e->tps[i].kind == kind && e->tps[i].listed == listed &&
+            strcmp(e->tps[i].point, point) == 0)
+            return &e->tps[i];
+    return NULL;
+}
+
+static size_t tp_kind_count(const struct list_entry *e, unsigned kind, bool listed)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < e->ntps; i++)
+        n += e->tps[i].kind == kind && e->tps[i].listed == listed;
+    return n;
+}
+
 Test(catalog, default_test_points)
 {
     struct list_catalog *c = load_default();
-    const struct list_entry *e = list_catalog_find(c, "zen.spamhaus.org");
-    cr_expect_eq(tp_count(e, true), 2);
-    cr_expect_str_eq(tp_at(e, true, 0), "127.0.0.2");
-    cr_expect_str_eq(tp_at(e, true, 1), "::FFFF:7F00:2");
-    cr_expect_str_eq(tp_at(e, false, 0), "127.0.0.1");
-    cr_expect_str_eq(tp_at(e, false, 1), "::FFFF:7F00:1");
+    const struct list_test_point *tp;
 
+    /* Spamhaus serves IPv6 but documents no IPv6 test entry: no positive IPv6
+     * probe, a negative one, and a note (catalog-truth.md 0.1). */
+    static const char *const spamhaus[] = {
+        "spamhaus-zen",     "spamhaus-zen-dqs",     "spamhaus-sbl-dqs",   "spamhaus-xbl-dqs",
+        "spamhaus-pbl-dqs", "spamhaus-sbl-xbl-dqs", "spamhaus-authbl-dqs"};
+    for (size_t i = 0; i < sizeof(spamhaus) / sizeof(spamhaus[0]); i++) {
+        const struct list_entry *e = list_catalog_find(c, spamhaus[i]);
+        cr_assert_not_null(e, "%s", spamhaus[i]);
+        cr_expect_eq(tp_kind_count(e, LIST_KIND_IP6, true), 0, "%s", e->id);
+        cr_expect_not_null(tp_find(e, LIST_KIND_IP6, false, "::FFFF:7F00:1"), "%s", e->id);
+        cr_expect_str_eq(e->tp_note[1], "no documented IPv6 test entry", "%s", e->id);
+        cr_expect_not_null(tp_find(e, LIST_KIND_IP4, false, "127.0.0.1"), "%s", e->id);
+    }
+    const struct list_entry *e = list_catalog_find(c, "zen.spamhaus.org");
+    cr_expect_not_null(tp_find(e, LIST_KIND_IP4, true, "127.0.0.2"));
+    cr_expect_null(e->tp_note[0]);
+    e = list_catalog_find(c, "spamhaus-xbl-dqs");
+    tp = tp_find(e, LIST_KIND_IP4, true, "127.0.0.2");
+    cr_assert_not_null(tp);
+    cr_expect(tp->has_code && tp->code == 0x7f000004);
+    /* AuthBL and ZRD: no documented positive point at all. */
+    e = list_catalog_find(c, "spamhaus-authbl-dqs");
+    cr_expect_eq(tp_count(e, true), 0);
+    cr_expect_not_null(e->tp_note[0]);
+    e = list_catalog_find(c, "spamhaus-zrd-dqs");
+    cr_expect_eq(tp_count(e, true), 0);
+    cr_expect_not_null(tp_find(e, LIST_KIND_DOMAIN, false, "INVALID"));
+    cr_expect_not_null(e->tp_note[2]);
+
+    /* DBL: TEST and dbltest.com answer 127.0.1.2. */
     e = list_catalog_find(c, "dbl.spamhaus.org");
-    cr_expect(has_tp(e, true, "dbltest.com"));
-    cr_expect(has_tp(e, true, "TEST"));
-    cr_expect(has_tp(e, false, "INVALID"));
+    tp = tp_find(e, LIST_KIND_DOMAIN, true, "dbltest.com");
+    cr_assert_not_null(tp);
+    cr_expect(tp->has_code && tp->code == 0x7f000102);
+    cr_expect_not_null(tp_find(e, LIST_KIND_DOMAIN, true, "TEST"));
+    cr_expect_not_null(tp_find(e, LIST_KIND_DOMAIN, false, "INVALID"));
+    cr_expect_eq(list_catalog_find(c, "spamhaus-dbl-dqs")->ntps, e->ntps);
+
+    /* SURBL and URIBL: their documented points, the reversed 2.0.0.127 as a domain
+     * point, and no bare TEST (catalog-truth.md 0.2). */
     e = list_catalog_find(c, "multi.surbl.org");
-    cr_expect(has_tp(e, true, "test.surbl.org"));
+    cr_expect_eq(tp_count(e, true), 3);
+    cr_expect_not_null(tp_find(e, LIST_KIND_DOMAIN, true, "test.surbl.org"));
+    cr_expect_not_null(tp_find(e, LIST_KIND_DOMAIN, true, "surbl-org-permanent-test-point.com"));
+    cr_expect_not_null(tp_find(e, LIST_KIND_DOMAIN, true, "2.0.0.127"));
+    cr_expect_null(tp_find(e, LIST_KIND_DOMAIN, true, "TEST"));
+    cr_expect_not_null(tp_find(e, LIST_KIND_DOMAIN, false, "INVALID"));
     e = list_catalog_find(c, "multi.uribl.com");
-    cr_expect(has_tp(e, true, "test.uribl.com"));
-    e = list_catalog_find(c, "bl.spameatingmonkey.net");
-    cr_expect(has_tp(e, true, "127.0.0.2"));
-    cr_expect(has_tp(e, false, "127.0.0.1"));
+    cr_expect_eq(tp_count(e, true), 2);
+    cr_expect_not_null(tp_find(e, LIST_KIND_DOMAIN, true, "test.uribl.com"));
+    cr_expect_not_null(tp_find(e, LIST_KIND_DOMAIN, true, "2.0.0.127"));
+    cr_expect_null(tp_find(e, LIST_KIND_DOMAIN, true, "TEST"));
+
+    /* dnswl: 127.0.0.2 and ::2 answer 127.0.10.0; ::1 is not listed. */
     e = list_catalog_find(c, "list.dnswl.org");
-    cr_expect(has_tp(e, true, "127.0.0.2"));
+    tp = tp_find(e, LIST_KIND_IP6, true, "::2");
+    cr_assert_not_null(tp);
+    cr_expect(tp->has_code && tp->code == 0x7f000a00);
+    cr_expect_not_null(tp_find(e, LIST_KIND_IP6, false, "::1"));
+    cr_expect_null(tp_find(e, LIST_KIND_IP6, true, "::FFFF:7F00:2"));
+    tp = tp_find(e, LIST_KIND_IP4, true, "127.0.0.2");
+    cr_assert_not_null(tp);
+    cr_expect(tp->has_code && tp->code == 0x7f000a00);
+
+    /* SEM: its own points for IP and URI lists. */
+    e = list_catalog_find(c, "bl.spameatingmonkey.net");
+    cr_expect_not_null(tp_find(e, LIST_KIND_IP4, true, "127.0.0.2"));
+    cr_expect_not_null(tp_find(e, LIST_KIND_IP4, false, "127.0.0.1"));
+    e = list_catalog_find(c, "uribl.spameatingmonkey.net");
+    cr_expect_not_null(tp_find(e, LIST_KIND_DOMAIN, true, "_DNSBL_.test"));
+    cr_expect_not_null(tp_find(e, LIST_KIND_DOMAIN, false, "_DNSBLNEG_.test"));
+
+    /* Every test point of the default catalog makes a query name. */
+    for (size_t i = 0; i < list_catalog_count(c); i++) {
+        e = list_catalog_get(c, i);
+        for (size_t k = 0; k < e->ntps; k++) {
+            char q[300];
+            cr_expect_eq(list_test_point_qname(&e->tps[k], e->zone, q, sizeof(q)), 0, "%s %s",
+                         e->id, e->tps[k].point);
+        }
+    }
     list_catalog_free(c);
 }
 

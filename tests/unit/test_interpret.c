@@ -238,6 +238,23 @@ Test(interpret, world_answers, .init = load_default, .fini = free_default)
     cr_expect_str_eq(r.meanings[0], "dnswl.org: email marketing provider (last octet = trust 0-3)");
     r = one(list("list.dnswl.org"), IP(127, 0, 0, 255));
     cr_expect_eq(r.verdict, LIST_V_REFUSAL);
+    /* 127.0.X.255 is a refusal in every category; 127.0.10.0 (the test entry's
+     * answer) is allow, the rest of 127.0.10.0/24 ("returnhi") a refusal. */
+    for (unsigned x = 0; x <= 20; x++) {
+        r = one(list("list.dnswl.org"), IP(127, 0, x, 255));
+        cr_expect_eq(r.verdict, LIST_V_REFUSAL, "127.0.%u.255", x);
+    }
+    for (unsigned t = 1; t <= 3; t++) {
+        r = one(list("list.dnswl.org"), IP(127, 0, 10, t));
+        cr_expect_eq(r.verdict, LIST_V_REFUSAL, "127.0.10.%u", t);
+    }
+    r = one(list("list.dnswl.org"), IP(127, 0, 20, 1));
+    cr_expect_eq(r.verdict, LIST_V_ALLOW);
+    cr_expect_str_eq(r.meanings[0],
+                     "dnswl.org: added through self service, no category (last octet = trust 0-3)");
+    r = one(list("list.dnswl.org"), IP(127, 0, 42, 2)); /* an unnamed category */
+    cr_expect_eq(r.verdict, LIST_V_ALLOW);
+    cr_expect(list_is_allowlist(list("list.dnswl.org")));
 
     static const char *const plain[] = {
         "b.barracudacentral.org",  "bl.spamcop.net",         "psbl.surriel.com",
@@ -255,12 +272,55 @@ Test(interpret, world_answers, .init = load_default, .fini = free_default)
     cr_expect_eq(r.verdict, LIST_V_INFO);
 }
 
+Test(interpret, reputation_and_freshness_lists, .init = load_default, .fini = free_default)
+{
+    struct list_interp r;
+    /* Mailspike rep: a score, not a blocklist; wl is an allowlist. */
+    r = one(list("rep.mailspike.net"), IP(127, 0, 0, 10));
+    cr_expect_eq(r.verdict, LIST_V_INFO);
+    r = one(list("rep.mailspike.net"), IP(127, 0, 0, 15));
+    cr_expect_eq(r.verdict, LIST_V_INFO);
+    r = one(list("rep.mailspike.net"), IP(127, 0, 0, 18));
+    cr_expect_eq(r.verdict, LIST_V_ALLOW);
+    cr_expect(!list_is_allowlist(list("rep.mailspike.net")));
+    cr_expect(list_is_allowlist(list("wl.mailspike.net")));
+    r = one(list("wl.mailspike.net"), IP(127, 0, 0, 20));
+    cr_expect_eq(r.verdict, LIST_V_ALLOW);
+    r = one(list("z.mailspike.net"), IP(127, 0, 0, 2));
+    cr_expect_eq(r.verdict, LIST_V_LISTED);
+    /* Freshness and attack reports are information, not listings. */
+    r = one(list("fresh15.spameatingmonkey.net"), IP(127, 0, 0, 2));
+    cr_expect_eq(r.verdict, LIST_V_INFO);
+    r = one(list("bl.blocklist.de"), IP(127, 0, 0, 2));
+    cr_expect_eq(r.verdict, LIST_V_INFO);
+    r = one(list("bl.blocklist.de"), IP(127, 0, 0, 7)); /* any answer, still information */
+    cr_expect_eq(r.verdict, LIST_V_INFO);
+    /* New plain lists. */
+    static const char *const plain[] = {"bl.nordspam.com",
+                                        "dbl.nordspam.com",
+                                        "all.s5h.net",
+                                        "bl.0spam.org",
+                                        "nbl.0spam.org",
+                                        "rbl.0spam.org",
+                                        "backscatter.spameatingmonkey.net",
+                                        "uribl.spameatingmonkey.net"};
+    for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+        r = one(list(plain[i]), IP(127, 0, 0, 2));
+        cr_expect_eq(r.verdict, LIST_V_LISTED, "%s", plain[i]);
+    }
+    r = one(list("{key}.dblack.mail.abusix.zone"), IP(127, 0, 1, 3));
+    cr_expect_eq(r.verdict, LIST_V_LISTED);
+    r = one(list("{key}.combined.mail.abusix.zone"), IP(127, 0, 0, 200));
+    cr_expect_eq(r.verdict, LIST_V_LISTED);
+}
+
 Test(interpret, spamhaus_error_range, .init = load_default, .fini = free_default)
 {
-    static const char *const ids[] = {"spamhaus-zen",     "spamhaus-zen-dqs",
-                                      "spamhaus-dbl",     "spamhaus-dbl-dqs",
-                                      "spamhaus-zrd-dqs", "spamhaus-authbl-dqs"};
-    for (size_t i = 0; i < 6; i++) {
+    static const char *const ids[] = {
+        "spamhaus-zen",     "spamhaus-zen-dqs",    "spamhaus-dbl",     "spamhaus-dbl-dqs",
+        "spamhaus-zrd-dqs", "spamhaus-authbl-dqs", "spamhaus-sbl-dqs", "spamhaus-xbl-dqs",
+        "spamhaus-pbl-dqs", "spamhaus-sbl-xbl-dqs"};
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
         struct list_interp r = one(list(ids[i]), IP(127, 255, 255, 17));
         cr_expect_eq(r.verdict, LIST_V_REFUSAL, "%s", ids[i]);
         cr_expect_str_eq(r.meanings[0], "Spamhaus error range: not a listing");
@@ -290,12 +350,23 @@ Test(interpret, surbl_bitmask_decomposition, .init = load_default, .fini = free_
     cr_expect_eq(r.verdict, LIST_V_LISTED);
     cr_assert_eq(r.ncodes, 7);
     cr_expect_str_eq(r.meanings[0], "unknown code bit 2");
-    cr_expect_str_eq(r.meanings[1], "unknown code bit 4");
+    cr_expect_str_eq(r.meanings[1], "DM: disposable e-mail domain");
     cr_expect_str_eq(r.meanings[2], "PH: phishing");
     cr_expect_str_eq(r.meanings[3], "MW: malware");
-    cr_expect_str_eq(r.meanings[4], "unknown code bit 32");
+    cr_expect_str_eq(r.meanings[4],
+                     "CT: click-tracking domain seen in mail without confirmed opt-in");
     cr_expect_str_eq(r.meanings[5], "ABUSE: spam and other abuse");
     cr_expect_str_eq(r.meanings[6], "CR: cracked (compromised) site");
+
+    /* DM says what a domain is (informational); CT is a listing (lists/default.yaml). */
+    r = one(e, IP(127, 0, 0, 4));
+    cr_expect_eq(r.verdict, LIST_V_INFO);
+    cr_expect_eq(r.klass, SCAN_CLASS_INFO);
+    r = one(e, IP(127, 0, 0, 32));
+    cr_expect_eq(r.verdict, LIST_V_LISTED);
+    r = one(e, IP(127, 0, 0, 36)); /* DM + CT */
+    cr_expect_eq(r.verdict, LIST_V_LISTED);
+    cr_expect_eq(r.ncodes, 2);
 
     r = one(e, IP(127, 0, 0, 9)); /* bit 1 + PH: blocked */
     cr_expect_eq(r.verdict, LIST_V_REFUSAL);
