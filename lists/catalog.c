@@ -604,6 +604,7 @@ struct tp_item {
     struct list_test_point tp;
     yaml_mark_t mark;
     bool is_default;
+    uint8_t addr[16]; /* ip4 / ip6 points: the address, parsed once for comparing */
 };
 
 struct tp_list {
@@ -621,7 +622,13 @@ static int tp_push(struct tp_list *l, const struct tp_item *it)
         l->v = v;
         l->cap = cap;
     }
-    l->v[l->n++] = *it;
+    struct tp_item *d = &l->v[l->n++];
+    *d = *it;
+    memset(d->addr, 0, sizeof(d->addr));
+    if (d->tp.kind == LIST_KIND_IP4)
+        inet_pton(AF_INET, d->tp.point, d->addr);
+    else if (d->tp.kind == LIST_KIND_IP6)
+        inet_pton(AF_INET6, d->tp.point, d->addr);
     return 0;
 }
 
@@ -778,17 +785,13 @@ static int load_point_seq(struct loader *ld, yaml_node_t *n, const char *key, in
 
 /* Two points name the same entry: the same address (whatever its spelling), or
  * the same name (DNS names are case-insensitive). */
-static bool same_point(const struct list_test_point *a, const struct list_test_point *b)
+static bool same_point(const struct tp_item *a, const struct tp_item *b)
 {
-    uint8_t x[16], y[16];
-    if (a->kind != b->kind)
+    if (a->tp.kind != b->tp.kind)
         return false;
-    if (a->kind == LIST_KIND_DOMAIN)
-        return strcasecmp(a->point, b->point) == 0;
-    int af = a->kind == LIST_KIND_IP4 ? AF_INET : AF_INET6;
-    if (inet_pton(af, a->point, x) != 1 || inet_pton(af, b->point, y) != 1)
-        return false;
-    return memcmp(x, y, af == AF_INET ? 4 : 16) == 0;
+    if (a->tp.kind == LIST_KIND_DOMAIN)
+        return strcasecmp(a->tp.point, b->tp.point) == 0;
+    return memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
 }
 
 /*
@@ -802,7 +805,7 @@ static int check_duplicates(struct loader *ld, const struct tp_list *l)
     for (size_t i = 1; i < l->n; i++) {
         for (size_t j = 0; j < i; j++) {
             const struct tp_item *a = &l->v[j], *b = &l->v[i];
-            if (!same_point(&a->tp, &b->tp))
+            if (!same_point(a, b))
                 continue;
             const char *word = list_kind_word(a->tp.kind);
             if (a->is_default || b->is_default) {
