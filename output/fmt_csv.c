@@ -89,6 +89,20 @@ int out_csv_emit(struct out_writer *w, const struct scan_result *r)
     out_sink_puts(s, ",");
 
     out_sink_clear(t);
+    if (dnsbl) {
+        /* DNSBL results keep their few extras in the details column too. */
+        const char *sep = "";
+        if (r->matched) {
+            out_sink_puts(t, "matched=");
+            out_sink_write(t, r->matched, strlen(r->matched));
+            sep = "; ";
+        }
+        if (r->detail) {
+            out_sink_puts(t, sep);
+            out_sink_puts(t, "detail=");
+            out_sink_write(t, r->detail, strlen(r->detail));
+        }
+    }
     out_fields_compact(t, &r->extra, "; ", out_sink_write);
     ret = csv_scratch_field(w);
     if (ret < 0)

@@ -96,6 +96,8 @@ int out_json_emit(struct out_writer *w, const struct scan_result *r)
         json_strv(s, r->meanings, r->meanings ? r->ncodes : 0);
         json_member(s, "txt", r->txt);
         json_member(s, "delist_url", r->delist_url);
+        json_member(s, "matched", r->matched);
+        json_member(s, "detail", r->detail);
     } else {
         json_member(s, "status", r->status);
         json_member(s, "reason", r->reason);

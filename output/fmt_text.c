@@ -221,6 +221,8 @@ static int render_row(struct out_writer *w, const struct scan_result *r, struct 
     out_sink_clear(s);
     render_line(s, "reason: ", r->reason);
     if (dnsbl) {
+        render_line(s, "detail: ", r->detail);
+        render_line(s, "matched: ", r->matched);
         render_line(s, "TXT: ", r->txt);
         render_line(s, "delist: ", r->delist_url);
     }

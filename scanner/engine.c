@@ -697,7 +697,7 @@ static void emit_dnsbl(struct eng *g, struct job *j)
     r.klass = v->klass;
     r.detail = v->detail;
     if (v->st == SCAN_ST_LISTED) {
-        if (j->nq > 1)
+        if (l->e->domain_mode == LIST_DOMAIN_BOTH && j->t.type == SCAN_T_DOMAIN)
             r.matched = looked_up(j->q[k].name, l->zone, matched, sizeof(matched));
         if (list_delist_url(l->e, r.matched ? r.matched : j->t.text, delist, sizeof(delist)) == 0 &&
             delist[0])

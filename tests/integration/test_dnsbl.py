@@ -117,7 +117,7 @@ class Verdicts(unittest.TestCase):
         """README "JSON Lines": every line is an object of a known shape, DNSBL results,
         list-health lines and record-check lines alike. Empty output fails."""
         dnsbl_keys = ['target', 'check', 'list', 'list_id', 'status', 'reason', 'class',
-                      'codes', 'meanings', 'txt', 'delist_url']
+                      'codes', 'meanings', 'txt', 'delist_url', 'matched', 'detail']
         rs = self.r.results()
         self.assertEqual(len(rs) + len(self.r.health_lines()), len(self.r.lines))
         self.assertGreaterEqual(len(rs), 50, 'too few DNSBL results to check a schema')
@@ -231,6 +231,23 @@ class Verdicts(unittest.TestCase):
         # Domains never go to IP lists.
         self.assertEqual(self.r.results(target='www.spammy-bad.test',
                                         list='zen.spamhaus.org'), [])
+
+    def test_both_mode_lists_hostnames_through_their_registrable_domain(self):
+        """README "Domain lists that hold hostnames and domains": SURBL is asked for the
+        name and its registrable domain; listed when either is, saying which."""
+        r = wscan('--list', 'multi.surbl.org', 'www.spamvertised.test', 'spamvertised.test',
+                  'phish.example-bad.test', 'login.phish.example-bad.test')
+        www = r.one(target='www.spamvertised.test')
+        self.assertEqual((www['status'], www['matched']), ('listed', 'spamvertised.test'), www)
+        self.assertIn('127.0.0.64', www['codes'])
+        top = r.one(target='spamvertised.test')
+        self.assertEqual((top['status'], top['matched']), ('listed', 'spamvertised.test'), top)
+        host = r.one(target='phish.example-bad.test')
+        self.assertEqual((host['status'], host['matched']),
+                         ('listed', 'phish.example-bad.test'), host)
+        # Neither the hostname nor its registrable domain is listed.
+        sub = r.one(target='login.phish.example-bad.test')
+        self.assertEqual((sub['status'], sub['matched']), ('clean', None), sub)
 
     def test_refusal_coder_is_blocked_never_listed(self):
         h = self.r.health()['dbl.spamhaus.org']

@@ -155,7 +155,7 @@ Test(json, dnsbl_listing_key_order)
         "\"list_id\":\"spamhaus-zen\",\"status\":\"listed\",\"reason\":null,\"class\":\"listing\","
         "\"codes\":[\"127.0.0.2\",\"127.0.0.4\"],\"meanings\":[\"SBL\",\"XBL\"],"
         "\"txt\":\"https://check.spamhaus.org/sbl/query/SBL1\","
-        "\"delist_url\":\"https://check.spamhaus.org/\"}\n");
+        "\"delist_url\":\"https://check.spamhaus.org/\",\"matched\":null,\"detail\":null}\n");
 }
 
 Test(json, dnsbl_clean_and_error_nulls)
@@ -170,10 +170,10 @@ Test(json, dnsbl_clean_and_error_nulls)
         cap_finish(&cap, NULL),
         "{\"target\":\"192.0.2.1\",\"check\":\"dnsbl\",\"list\":\"bl.spamcop.net\","
         "\"list_id\":\"bl.spamcop.net\",\"status\":\"clean\",\"reason\":null,\"class\":null,"
-        "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null}\n"
+        "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null,\"matched\":null,\"detail\":null}\n"
         "{\"target\":\"192.0.2.1\",\"check\":\"dnsbl\",\"list\":\"bl.spamcop.net\","
         "\"list_id\":\"bl.spamcop.net\",\"status\":\"error\",\"reason\":\"timeout\",\"class\":null,"
-        "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null}\n");
+        "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null,\"matched\":null,\"detail\":null}\n");
 }
 
 Test(json, hostile_txt_escaped)
@@ -190,7 +190,7 @@ Test(json, hostile_txt_escaped)
                      "\"list_id\":\"spamhaus-zen\",\"status\":\"listed\",\"reason\":null,"
                      "\"class\":\"listing\",\"codes\":[\"127.0.0.2\"],\"meanings\":[\"SBL\"],"
                      "\"txt\":\"\\u001b]0;pwned\\u0007\\\"x\\\"\\u000a\xef\xbf\xbd\","
-                     "\"delist_url\":null}\n");
+                     "\"delist_url\":null,\"matched\":null,\"detail\":null}\n");
 }
 
 Test(json, record_check_extra_fields)
