@@ -104,6 +104,7 @@ enum mode {
     MODE_MANY,
     MODE_IP6ONLY,
     MODE_UNDOC,
+    MODE_ECHO,
 };
 
 /** One DNS character-string (at most 255 bytes; may hold NUL and any other byte). */
@@ -185,6 +186,7 @@ static const struct mode_def mode_table[] = {
     {"many", MODE_MANY, &txt_listed_many, 1},
     {"ip6only", MODE_IP6ONLY, &txt_listed_ip6only, 1},
     {"undoc", MODE_UNDOC, &txt_listed_undoc, 1},
+    {"echo", MODE_ECHO, NULL, 0},
 };
 
 /* RFC 5782 section 5 test points, as the host part in front of the zone. */
@@ -244,6 +246,10 @@ struct plan {
     bool bad_id;                 /**< reply with a different ID */
     unsigned delay_ms;           /**< 0 = reply at once */
     const struct mode_def *zone; /**< zone for the negative-answer SOA; NULL = none */
+    /* MODE_ECHO: the TXT record that echoes the query name (points into the plan). */
+    char echo_buf[300];
+    struct txt_str echo_str;
+    struct txt_rr echo_rr;
 };
 
 /** A reply ready to go out; wire is malloc'd and owned by whoever holds the reply. */
@@ -398,6 +404,28 @@ static void plan_addr(struct plan *p, const uint8_t *addr, const struct txt_rr *
  * and the transport. Test points are handled before the mode so that list health checks
  * pass in every zone except the hcfail-* ones, which exist to fail them.
  */
+/* MODE_ECHO: a TXT record "listed: <query name>", as some lists echo the name asked,
+ * key label included. */
+static void echo_fill(const struct qname_view *v, struct plan *p)
+{
+    size_t o = 0;
+    memcpy(p->echo_buf, "listed: ", 8);
+    o = 8;
+    for (size_t i = 0; i < v->n; i++) {
+        size_t len = v->label[i][0];
+        if (o + len + 2 >= sizeof(p->echo_buf))
+            break;
+        if (i > 0)
+            p->echo_buf[o++] = '.';
+        memcpy(p->echo_buf + o, v->label[i] + 1, len);
+        o += len;
+    }
+    p->echo_str.p = p->echo_buf;
+    p->echo_str.len = o;
+    p->echo_rr.strs = &p->echo_str;
+    p->echo_rr.n = 1;
+}
+
 static void plan_decide(const struct qname_view *v, bool tcp, struct plan *p)
 {
     const struct mode_def *md;
@@ -421,6 +449,14 @@ static void plan_decide(const struct qname_view *v, bool tcp, struct plan *p)
     if (md->mode == MODE_HCFAIL_WORLD) {
         plan_addr(p, addr_listed, md->txt, md->n_txt);
         return;
+    }
+    if (md->mode == MODE_ECHO) {
+        if (nhost == 0) {
+            p->rcode = LDNS_RCODE_NXDOMAIN;
+            return;
+        }
+        nhost--; /* the label in front of echo.fault.test stands for a list's key */
+        echo_fill(v, p);
     }
     /* The broken test points of ip6only and undoc come before the working ones. */
     if (md->mode == MODE_IP6ONLY && host_is(v, nhost, FAULTD_TP6_LISTED)) {
@@ -449,9 +485,12 @@ static void plan_decide(const struct qname_view *v, bool tcp, struct plan *p)
     case MODE_ESCAPE:
     case MODE_IP6ONLY:
     case MODE_UNDOC:
+    case MODE_ECHO:
         p->delay_ms = md->mode == MODE_SLOW ? FAULTD_SLOW_MS : 0;
         p->bad_id = md->mode == MODE_BADID;
-        if (first_is_2)
+        if (first_is_2 && md->mode == MODE_ECHO)
+            plan_addr(p, addr_listed, &p->echo_rr, 1);
+        else if (first_is_2)
             plan_addr(p, addr_listed, md->txt, md->n_txt);
         else
             p->rcode = LDNS_RCODE_NXDOMAIN;

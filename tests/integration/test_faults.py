@@ -255,5 +255,42 @@ class RecordCheckErrorsExit3(unittest.TestCase):
         self.assertEqual(r.code, 3)
 
 
+
+
+class KeyEchoedInTxt(unittest.TestCase):
+    """Issue 7 "Keys": a list whose TXT echoes the query name (key label included)
+    never shows the key: the engine redacts it to {key} in every format."""
+    KEY = 'Sekr1tEchoKey'
+    CATALOG = """lists:
+  - id: echo-keyed
+    zone: "{key}.echo.fault.test"
+    kinds: [ip4]
+    access: key
+    key_env: ECHO_TEST_KEY
+    txt: true
+    codes:
+      - {code: 127.0.0.2, meaning: "listed by the echo zone", class: listing}
+"""
+
+    def test_echoed_key_is_redacted(self):
+        with tempfile.TemporaryDirectory() as d:
+            cat = os.path.join(d, 'echo.yaml')
+            with open(cat, 'w') as f:
+                f.write(self.CATALOG)
+            for fmt in ('json', 'text', 'csv', 'summary'):
+                r = scan('check', '--lists', cat, '--list', 'echo-keyed', '--resolver', F.addr,
+                         '--checks', 'dnsbl', '--timeout', '300ms', '--format', fmt,
+                         '192.0.2.2', env={'ECHO_TEST_KEY': self.KEY})
+                out = r.stdout + r.stderr
+                self.assertNotIn(self.KEY.lower(), out.lower(), fmt)
+                if fmt == 'json':
+                    x = r.one(target='192.0.2.2')
+                    self.assertEqual(x['status'], 'listed', x)
+                    self.assertIn('2.2.0.192.{key}.echo.fault.test', x['txt'], x)
+        # The faultd log shows the key really was on the wire (so the test can fail).
+        with open(F.log) as f:
+            self.assertIn(self.KEY.lower(), f.read().lower())
+
+
 if __name__ == '__main__':
     unittest.main(verbosity=2)

@@ -183,6 +183,7 @@ class Mx(unittest.TestCase):
     def setUpClass(cls):
         cls.r = rscan('mx', 'example-esp.test', 'mx-null.test', 'mx-cname.test',
                       'mx-dangling.test', 'mx-ip.test', 'mx-none.test')
+        cls.r2 = rscan('mx', 'mx-escaped.test')
 
     def get(self, d):
         return self.r.one(check='mx', target=d)
@@ -193,6 +194,14 @@ class Mx(unittest.TestCase):
         self.assertEqual([h['host'] for h in x['hosts']],
                          ['mx1.example-esp.test', 'mx2.example-esp.test'])
         self.assertIn('192.0.2.50', x['hosts'][0]['addresses'])
+
+    def test_host_name_with_escaped_bytes_is_asked_as_it_is(self):
+        """README "Names as the wire carries them": the MX host's label holds a space
+        and a dot; its address lookup uses exactly that wire name and finds it."""
+        x = self.r2.one(check='mx', target='mx-escaped.test')
+        self.assertEqual([h['host'] for h in x['hosts']], ['a\\032b\\046c.mx-escaped.test'], x)
+        self.assertEqual(x['hosts'][0]['addresses'], ['192.0.2.51'], x)
+        self.assertNotEqual(x['reason'], 'unresolvable', x)
 
     def test_null_cname_dangling_literal_none(self):
         self.assertEqual(self.get('mx-null.test')['status'], 'null')
