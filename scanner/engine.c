@@ -560,16 +560,6 @@ static int cache_fetch(struct job *j, const char *name, uint16_t type)
     c->waiters = w;
     j->pending++;
     int ret = scan_resolver_query(g->o->resolver, name, type, on_cache_answer, c);
-    if (ret == -EINVAL) {
-        /* No wire form: answered as garbage, never asked under another name. */
-        j->pending--;
-        c->waiters = NULL;
-        free(w);
-        if (c->kept)
-            g->kept--;
-        centry_unlink_free(c);
-        return scan_view_put(j->view, name, type, scan_answer_new_status(SCAN_DNS_BADRESP, type));
-    }
     if (ret != 0) {
         j->pending--;
         c->waiters = NULL;
@@ -578,6 +568,8 @@ static int cache_fetch(struct job *j, const char *name, uint16_t type)
             g->kept--;
         centry_unlink_free(c);
     }
+    if (ret == -EINVAL) /* no wire form: garbage, never asked under another name */
+        return scan_view_put(j->view, name, type, scan_answer_new_status(SCAN_DNS_BADRESP, type));
     return ret;
 }
 
