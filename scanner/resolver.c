@@ -23,6 +23,7 @@
 #include <arpa/inet.h>
 #include <ares.h>
 #include <errno.h>
+#include <sys/random.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,13 +40,16 @@
 
 struct pending {
     struct scan_resolver *r;
+    struct chan *c;
     scan_query_cb cb;
     void *arg;
     uint16_t type;
+    uint16_t id;
 };
 
 struct chan {
     struct scan_resolver *r;
+    uint8_t ids[65536 / 8]; /* query IDs in flight on this channel */
     unsigned idx;
     ares_channel ch;
 };
@@ -58,6 +62,8 @@ struct scan_resolver {
     uint64_t sent;
     bool freeing;
     struct timespec last_tick;
+    uint8_t rnd[4096]; /* random bytes for query IDs, refilled by getrandom() */
+    size_t rnd_off;
 };
 
 static int64_t ms_since(const struct timespec *t)
@@ -194,6 +200,7 @@ int scan_resolver_new(const struct scan_resolver_opts *o, struct scan_resolver *
         ret = -ENOMEM;
         goto fail;
     }
+    r->rnd_off = sizeof(r->rnd); /* draw random bytes on first use */
     r->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (r->epfd < 0) {
         ret = -errno;
@@ -281,6 +288,8 @@ static enum scan_dns_status map_status(int st)
     }
 }
 
+static void id_set(struct chan *c, uint16_t id, bool used);
+
 static void query_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
     struct pending *p = arg;
@@ -297,10 +306,67 @@ static void query_cb(void *arg, int status, int timeouts, unsigned char *abuf, i
         ans = scan_answer_new_status(map_status(status), p->type);
     }
     r->inflight--;
+    id_set(p->c, p->id, false);
     scan_query_cb cb = p->cb;
     void *cbarg = p->arg;
     free(p);
     cb(cbarg, ans, cancelled);
+}
+
+/*
+ * Query IDs. c-ares 1.18's ares_send() keeps the ID of the message it is given,
+ * so we choose it: random (an off-path forger must guess it as well as the
+ * source port) and unique among the channel's queries in flight, so a reply is
+ * never matched against another question.
+ */
+static uint16_t rnd16(struct scan_resolver *r)
+{
+    if (r->rnd_off + 2 > sizeof(r->rnd)) {
+        size_t got = 0;
+        while (got < sizeof(r->rnd)) {
+            ssize_t n = getrandom(r->rnd + got, sizeof(r->rnd) - got, 0);
+            if (n <= 0) {
+                if (n < 0 && errno == EINTR)
+                    continue;
+                /* No kernel entropy interface: fall back to the clock (not expected on
+                 * Linux >= 3.17). */
+                struct timespec t;
+                clock_gettime(CLOCK_MONOTONIC, &t);
+                for (size_t i = got; i < sizeof(r->rnd); i++)
+                    r->rnd[i] = (uint8_t)((uint64_t)t.tv_nsec * 2654435761u >> (i % 24));
+                break;
+            }
+            got += (size_t)n;
+        }
+        r->rnd_off = 0;
+    }
+    uint16_t v = (uint16_t)(r->rnd[r->rnd_off] << 8 | r->rnd[r->rnd_off + 1]);
+    r->rnd_off += 2;
+    return v;
+}
+
+static bool id_used(const struct chan *c, uint16_t id)
+{
+    return c->ids[id >> 3] & (1u << (id & 7));
+}
+
+static void id_set(struct chan *c, uint16_t id, bool used)
+{
+    if (used)
+        c->ids[id >> 3] |= (uint8_t)(1u << (id & 7));
+    else
+        c->ids[id >> 3] &= (uint8_t) ~(1u << (id & 7));
+}
+
+static uint16_t id_pick(struct scan_resolver *r, struct chan *c)
+{
+    uint16_t id = rnd16(r);
+    /* At most a few thousand of 65,536 are in use: a free one is a few tries away. */
+    for (int i = 0; i < 64 && id_used(c, id); i++)
+        id = rnd16(r);
+    while (id_used(c, id))
+        id++;
+    return id;
 }
 
 int scan_resolver_query(struct scan_resolver *r, const char *name, uint16_t type, scan_query_cb cb,
@@ -321,8 +387,13 @@ int scan_resolver_query(struct scan_resolver *r, const char *name, uint16_t type
     r->inflight++;
     r->sent++;
     struct chan *c = &r->chans[r->next++ % r->nchans];
+    p->c = c;
+    p->id = id_pick(r, c);
+    id_set(c, p->id, true);
+    q[0] = (uint8_t)(p->id >> 8);
+    q[1] = (uint8_t)p->id;
     /* Our own encoding, sent as it is: ares_query() would re-parse the name and
-     * turn "\\DDD" escapes into other bytes. c-ares sets the ID. May call
+     * turn "\\DDD" escapes into other bytes. The ID is ours (above). May call
      * query_cb synchronously (e.g. ENOMEM): the contract is "exactly once". */
     ares_send(c->ch, q, (int)qlen, query_cb, p);
     return 0;

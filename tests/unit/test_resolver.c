@@ -5,7 +5,13 @@
  * Unit tests for --resolver parsing (the one pure function of the resolver core).
  */
 #include <criterion/criterion.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "scanner/err.h"
@@ -107,4 +113,66 @@ Test(resolver, decoded_names_round_trip)
         cr_expect_str_eq(a->canon, names[i]);
         scan_answer_free(a);
     }
+}
+
+static void count_cb(void *arg, struct scan_answer *ans, int cancelled)
+{
+    (*(int *)arg)++;
+    scan_answer_free(ans);
+    (void)cancelled;
+}
+
+/* c-ares 1.18's ares_send() keeps the ID it is given: the resolver must choose
+ * random, distinct IDs itself (an ID of 0 for every query lets an off-path
+ * forger guess answers). A UDP socket on loopback stands in for the server. */
+Test(resolver, query_ids_are_random_and_distinct)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    cr_assert_geq(fd, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t alen = sizeof(a);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&a, alen), 0);
+    cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &alen), 0);
+    char server[64];
+    snprintf(server, sizeof(server), "127.0.0.1:%u", ntohs(a.sin_port));
+    const char *servers[] = {server};
+    struct scan_resolver_opts o = {
+        .servers = servers, .nservers = 1, .timeout_ms = 5000, .tries = 1, .channels = 1};
+    struct scan_resolver *r = NULL;
+    char err[256];
+    cr_assert_eq(scan_resolver_new(&o, &r, err, sizeof(err)), 0, "%s", err);
+    enum { N = 64 };
+    int done = 0;
+    for (int i = 0; i < N; i++) {
+        char name[64];
+        snprintf(name, sizeof(name), "q%d.example.test", i);
+        cr_assert_eq(scan_resolver_query(r, name, SCAN_TYPE_A, count_cb, &done), 0);
+    }
+    unsigned ids[N];
+    int n = 0;
+    struct timeval tv = {.tv_sec = 2};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    while (n < N) {
+        uint8_t buf[512];
+        scan_resolver_poll(r, 10);
+        ssize_t got = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+        if (got < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                break;
+            continue;
+        }
+        cr_assert_geq(got, 12);
+        ids[n++] = (unsigned)buf[0] << 8 | buf[1];
+    }
+    cr_assert_eq(n, N, "every query reached the socket");
+    int zeros = 0;
+    for (int i = 0; i < N; i++) {
+        zeros += ids[i] == 0;
+        for (int k = 0; k < i; k++)
+            cr_expect_neq(ids[i], ids[k], "queries %d and %d share ID %u", k, i, ids[i]);
+    }
+    cr_expect_lt(zeros, 2, "IDs are random, not 0");
+    scan_resolver_free(r); /* cancels: every callback runs once */
+    cr_expect_eq(done, N);
+    close(fd);
 }
