@@ -22,6 +22,7 @@
  * srtt + 4 * rttvar from the answers measured so far (RFC 6298, Karn's rule:
  * only first sends are timed), at least ASK_RTO_MIN_MS and at most the
  * first-try timeout, doubling for each further send, up to ASK_MAX_SENDS
+ * (PROBE_MAX_SENDS for test points)
  * sends. The first real answer decides; the later ones are dropped. Only
  * when every send timed out is the answer a timeout.
  *
@@ -59,6 +60,7 @@
 #define PROGRESS_MS    200
 
 #define ASK_MAX_SENDS          4   /* sends of one question before it is a timeout */
+#define PROBE_MAX_SENDS        8   /* a test point keeps being asked: health is worth it */
 #define ASK_RTO_MIN_MS         100 /* the adaptive timeout never goes below this */
 #define ASK_RTO_INIT_MS        250 /* before any answer was measured */
 #define HEALTH_DEADLINE_X      4   /* probes are asked again until 4 x --timeout has passed */
@@ -112,6 +114,8 @@ struct khealth {
     enum hstate state; /* after the barrier: H_GOOD, H_BAD, H_BLOCKED, or H_UNKNOWN when
                           not established */
     size_t pending;    /* probes not judged yet */
+    size_t good;       /* probes that answered as documented */
+    size_t unanswered; /* probes judged without ever answering */
     char detail[600];
     char noanswer[400]; /* the last probe that did not answer, for the detail */
 };
@@ -173,6 +177,7 @@ struct eng {
     bool in_health;
     size_t asking;   /* questions asked and not decided: the window */
     size_t finished; /* jobs whose result is out, waiting for late sends */
+    bool aborting;   /* a fatal error: no more results, every job is only released */
     /* cache */
     struct centry **buckets;
     size_t kept;
@@ -329,7 +334,6 @@ static void disarm(struct eng *g, struct ask *a)
 
 static void on_ask_answer(void *arg, struct scan_answer *ans, int cancelled);
 
-/* Send the question once more (or for the first time). */
 static void ask_decide(struct ask *a, struct scan_answer *ans);
 
 /* The window counts questions waiting for their answer, not sends: a send that
@@ -348,6 +352,12 @@ static void ask_count(struct eng *g, struct ask *a, bool on)
     }
 }
 
+static unsigned max_sends(const struct ask *a)
+{
+    return a->job->kind == JOB_HEALTH ? PROBE_MAX_SENDS : ASK_MAX_SENDS;
+}
+
+/* Send the question once more (or for the first time). */
 static int ask_send(struct eng *g, struct ask *a)
 {
     int64_t now = now_ms();
@@ -373,7 +383,7 @@ static int ask_send(struct eng *g, struct ask *a)
         return ret;
     }
     /* c-ares may have completed the query already (a send that failed at once). */
-    if (!a->decided && a->sends < ASK_MAX_SENDS && a->outstanding > 0)
+    if (!a->decided && a->sends < max_sends(a) && a->outstanding > 0)
         return arm(g, a, now + ask_rto(g, a->sends));
     return 0;
 }
@@ -415,7 +425,7 @@ static void on_ask_answer(void *arg, struct scan_answer *ans, int cancelled)
             scan_answer_free(ans); /* another send may still answer */
             return;
         }
-        if (a->sends < ASK_MAX_SENDS && !stopping(g)) {
+        if (a->sends < max_sends(a) && !stopping(g)) {
             scan_answer_free(ans);
             if (arm(g, a, now_ms()) != 0)
                 g->fatal = -ENOMEM; /* send again from the loop, at once */
@@ -427,6 +437,26 @@ static void on_ask_answer(void *arg, struct scan_answer *ans, int cancelled)
     ask_decide(a, ans);
 }
 
+/* The job's result is out (or will never be): stop its questions, and free it
+ * from the loop once no send of it is outstanding. */
+static void job_finish(struct eng *g, struct job *j)
+{
+    if (!j->finished) {
+        j->finished = true;
+        g->finished++;
+    }
+    for (int i = 0; i < 3; i++) {
+        struct ask *a = i < 2 ? &j->q[i] : &j->txt;
+        disarm(g, a);
+        ask_count(g, a, false);
+    }
+    if (job_outstanding(j) == 0 && j->pending == 0)
+        ready_push(g, j);
+}
+
+static struct elist *list_of(struct eng *g, const struct job *j);
+static bool take_token(struct elist *l, int64_t *wait_ms);
+
 /* Send again every question whose time has come. Walks only when one is due. */
 static void fire_timers(struct eng *g)
 {
@@ -436,6 +466,13 @@ static void fire_timers(struct eng *g)
     g->next_due = 0;
     for (size_t i = 0; i < g->narmed;) {
         struct ask *a = g->armed[i];
+        struct job *j = a->job;
+        if ((j->kind == JOB_HEALTH && !g->in_health) || g->aborting) {
+            /* The barrier is over (or the run is): a probe still waiting to be asked
+             * again is abandoned, whenever it was due. */
+            job_finish(g, j); /* disarms: the last one moves to i */
+            continue;
+        }
         if (a->due_ms > now) {
             if (g->next_due == 0 || a->due_ms < g->next_due)
                 g->next_due = a->due_ms;
@@ -443,14 +480,24 @@ static void fire_timers(struct eng *g)
             continue;
         }
         disarm(g, a); /* the last one moves to i: look at i again */
-        if (a->decided || a->job->finished || (stopping(g) && a->outstanding > 0))
+        if (a->decided || j->finished)
             continue;
-        if (a->job->kind == JOB_HEALTH && !g->in_health) {
-            /* The barrier is over: a probe waiting to be asked again is abandoned. */
-            a->job->finished = true;
-            g->finished++;
-            if (job_outstanding(a->job) == 0)
-                ready_push(g, a->job);
+        if (stopping(g)) {
+            /* Nothing new goes out after a stop: the sends out decide, or none did. */
+            if (a->outstanding == 0) {
+                struct scan_answer *t = scan_answer_new_status(SCAN_DNS_TIMEOUT, a->type);
+                if (!t)
+                    g->fatal = -ENOMEM;
+                else
+                    ask_decide(a, t);
+            }
+            continue;
+        }
+        int64_t wait = 0;
+        if (j->kind == JOB_DNSBL && a->sends > 0 && !take_token(list_of(g, j), &wait)) {
+            /* A list's rate covers the questions sent again too. */
+            if (arm(g, a, now + wait) != 0) /* appended: seen again later, not due */
+                g->fatal = -ENOMEM;
             continue;
         }
         if (ask_send(g, a) != 0)
@@ -816,9 +863,11 @@ static bool health_step(struct eng *g, struct job *j)
     h->pending--;
     switch (p) {
     case LIST_PROBE_GOOD:
+        h->good++;
         break;
     case LIST_PROBE_NOANSWER:
         snprintf(h->noanswer, sizeof(h->noanswer), "%s", why);
+        h->unanswered++;
         break;
     case LIST_PROBE_BLOCKED:
         if (h->state != H_BLOCKED)
@@ -874,18 +923,14 @@ static void drain_ready(struct eng *g)
         if (!g->ready_head)
             g->ready_tail = NULL;
         j->queued = false;
-        if (!j->finished) {
+        if (!j->finished && g->aborting) {
+            job_finish(g, j); /* no result after a fatal error */
+        } else if (!j->finished) {
             if (j->kind != JOB_CHECK && j->undecided > 0)
                 continue; /* woken by a late send; still waiting */
             if (!advance(g, j))
                 continue;
-            j->finished = true;
-            g->finished++;
-            for (int i = 0; i < 3; i++) {
-                struct ask *a = i < 2 ? &j->q[i] : &j->txt;
-                disarm(g, a);
-                ask_count(g, a, false);
-            }
+            job_finish(g, j);
         }
         if (job_outstanding(j) == 0 && j->pending == 0 && !j->queued)
             job_free(j);
@@ -938,6 +983,64 @@ static void refill_tokens(struct elist *l)
         l->tokens = burst;
 }
 
+static struct elist *list_of(struct eng *g, const struct job *j)
+{
+    return &g->lists[j->item];
+}
+
+/* Take a rate token of @p l. @return false, with the wait in *wait_ms, when there
+ * is none yet. */
+static bool take_token(struct elist *l, int64_t *wait_ms)
+{
+    if (l->rate <= 0)
+        return true;
+    refill_tokens(l);
+    if (l->tokens < 1) {
+        *wait_ms = (int64_t)((1 - l->tokens) * 1000 / l->rate) + 1;
+        return false;
+    }
+    l->tokens -= 1;
+    return true;
+}
+
+/*
+ * The names a DNSBL job asks: the one its domain_mode says, or both the name and
+ * its registrable domain (asked once when they are the same). Each name is built
+ * on its own, so a hostname too long for the zone still has its domain asked.
+ * @return 0 when there are names to ask (j->nq set); 1 when the job was decided
+ * without asking: no name fits the zone (it cannot be listed there: clean), or a
+ * name could not be built (an error result, never clean).
+ */
+static int plan_names(struct eng *g, const struct elist *l, struct job *j)
+{
+    bool both = l->e->domain_mode == LIST_DOMAIN_BOTH && j->t.type == SCAN_T_DOMAIN;
+    int r[2];
+    r[0] = scan_qname(&j->t, l->zone, l->e->domain_mode == LIST_DOMAIN_REGISTRABLE, j->q[0].name,
+                      sizeof(j->q[0].name));
+    r[1] = both ? scan_qname(&j->t, l->zone, 1, j->q[1].name, sizeof(j->q[1].name)) : -ENAMETOOLONG;
+    j->nq = 0;
+    for (int i = 0; i < 2; i++) {
+        if (r[i] != 0 || (i == 1 && j->nq == 1 && strcmp(j->q[0].name, j->q[1].name) == 0))
+            continue;
+        if (j->nq != (size_t)i)
+            memcpy(j->q[j->nq].name, j->q[i].name, sizeof(j->q[0].name));
+        j->nq++;
+    }
+    if (j->nq > 0)
+        return 0;
+    if (r[0] == -ENOMEM || r[1] == -ENOMEM)
+        g->fatal = -ENOMEM;
+    enum scan_dns_status st =
+        r[0] == -ENAMETOOLONG && r[1] == -ENAMETOOLONG ? SCAN_DNS_NXDOMAIN : SCAN_DNS_BADRESP;
+    j->nq = 1;
+    j->q[0].ans = scan_answer_new_status(st, SCAN_TYPE_A);
+    j->q[0].decided = true;
+    if (!j->q[0].ans)
+        g->fatal = -ENOMEM;
+    ready_push(g, j);
+    return 1;
+}
+
 /* Start jobs until the window is full. @return ms to wait for a rate token, or -1. */
 static int fill_window(struct eng *g)
 {
@@ -975,14 +1078,9 @@ static int fill_window(struct eng *g)
                 continue;
             }
             bool healthy = health_of(l, &g->cur)->state == H_GOOD;
-            if (healthy && l->rate > 0) {
-                refill_tokens(l);
-                if (l->tokens < 1) {
-                    int ms = (int)((1 - l->tokens) * 1000 / l->rate) + 1;
-                    return ms;
-                }
-                l->tokens -= 1;
-            }
+            int64_t wait = 0;
+            if (healthy && !take_token(l, &wait))
+                return (int)wait;
             j = job_new(g, JOB_DNSBL, item);
             if (!j)
                 return -1;
@@ -993,23 +1091,8 @@ static int fill_window(struct eng *g)
                 job_free(j);
                 continue;
             }
-            bool both = l->e->domain_mode == LIST_DOMAIN_BOTH && j->t.type == SCAN_T_DOMAIN;
-            int r = scan_qname(&j->t, l->zone, l->e->domain_mode == LIST_DOMAIN_REGISTRABLE,
-                               j->q[0].name, sizeof(j->q[0].name));
-            j->nq = 1;
-            if (r == 0 && both &&
-                scan_qname(&j->t, l->zone, 1, j->q[1].name, sizeof(j->q[1].name)) == 0 &&
-                strcmp(j->q[0].name, j->q[1].name) != 0)
-                j->nq = 2;
-            if (r != 0) {
-                /* A name too long for this zone cannot be listed there. */
-                j->q[0].ans = scan_answer_new_status(SCAN_DNS_NXDOMAIN, SCAN_TYPE_A);
-                j->q[0].decided = true;
-                if (!j->q[0].ans)
-                    g->fatal = -ENOMEM;
-                ready_push(g, j);
-                continue;
-            }
+            if (plan_names(g, l, j) != 0)
+                continue; /* decided without asking */
             if (job_ask(g, j) != 0) {
                 g->fatal = -ENOMEM;
                 return -1;
@@ -1125,7 +1208,15 @@ static int run_health(struct eng *g)
             struct khealth *h = &l->h[k];
             if (!h->probed)
                 continue;
-            if (h->state == H_UNKNOWN && h->pending > 0) {
+            /* Healthy only on evidence: every probe answered as documented. */
+            if (h->state == H_UNKNOWN && h->pending == 0 && h->unanswered == 0 && h->good > 0) {
+                h->state = H_GOOD;
+            } else if (h->state == H_UNKNOWN && h->good == 0 && h->unanswered == 0 &&
+                       h->pending == 0) {
+                snprintf(h->detail, sizeof(h->detail),
+                         "%s: health cannot be established: the catalog gives no %s test point",
+                         l->e->zone, list_kind_word(1u << k));
+            } else if (h->state == H_UNKNOWN) {
                 if (interrupted)
                     snprintf(h->detail, sizeof(h->detail),
                              "%s: the health check did not finish (the run was interrupted)",
@@ -1137,8 +1228,6 @@ static int run_health(struct eng *g)
                              l->e->zone, list_kind_word(1u << k),
                              (int)(health_deadline_ms(g) / 1000),
                              h->noanswer[0] ? h->noanswer : "no answer");
-            } else if (h->state == H_UNKNOWN) {
-                h->state = H_GOOD;
             }
             h->pending = 0;
             struct scan_health sh = {.list = l->e->zone,
@@ -1250,16 +1339,20 @@ int scan_engine_run(const struct scan_engine_opts *o, struct scan_targets *ts, u
     progress(&g, true);
     st->complete = ret == 0 && g.targets_done && !stopping(&g);
 out:
-    /* Jobs still alive (fatal error, interrupted run) hold sends in flight whose
-     * callbacks point at them: let every send complete before the state goes. */
+    /* Jobs still alive after a fatal error hold sends whose callbacks point at
+     * them and at this frame: give no more results, cancel every send (each
+     * callback runs now, once) and release every job before the state goes. */
     g.in_health = false;
-    if (g.jobs == g.finished)
-        scan_resolver_cancel_all(o->resolver);
-    while (g.jobs > 0 && scan_resolver_inflight(o->resolver) > 0) {
-        if (scan_resolver_poll(o->resolver, 100) < 0)
-            break;
-        drain_ready(&g);
-    }
+    if (g.jobs > 0 && g.jobs != g.finished)
+        g.aborting = true;
+    g.next_due = 1;
+    fire_timers(&g); /* aborting or after the barrier: finishes every armed ask's job */
+    scan_resolver_cancel_all(o->resolver);
+    drain_ready(&g);
+    if (g.jobs > 0)
+        fprintf(stderr, "dnsbl-scan: internal: %zu jobs left at the end of the run\n", g.jobs);
+    else
+        SCAN_REQUIRE(g.asking == 0 && g.finished == 0);
     st->queries = scan_resolver_sent(o->resolver) - sent0;
     st->seconds = elapsed_s(&g.start);
     cache_free_all(&g);
