@@ -46,7 +46,9 @@
  * alerts.prom and "@file" targets) are resolved against the job file's
  * directory, so the file means the same from cron (cwd /) and from a shell.
  * Every error is one line `FILE:LINE:COLUMN: what is wrong` (1-based), also
- * for YAML syntax errors.
+ * for YAML syntax errors and the limits every YAML file has (lists/yamlload.h:
+ * 1 MiB, 64 levels of nesting, 262,144 nodes with aliases expanded, one
+ * document), which are checked as the parser reads.
  *
  * Usage:
  * @code
@@ -126,8 +128,9 @@ struct cli_job {
  * @param[out] out  caller frees with cli_job_free(); NULL on failure
  * @param[out] err  on failure one line (`FILE:LINE:COLUMN: what`, or `FILE: what` when
  *                  the file cannot be read); may be NULL
- * @return 0; SCAN_EPARSE (YAML syntax, unknown or duplicate key, wrong type);
- *         SCAN_ECONFIG (a value out of range); a negative errno (cannot read); -ENOMEM.
+ * @return 0; SCAN_EPARSE (YAML syntax, a limit of lists/yamlload.h, unknown or
+ *         duplicate key, wrong type); SCAN_ECONFIG (a value out of range); -EFBIG (over
+ *         1 MiB); a negative errno (cannot read); -ENOMEM.
  */
 int cli_job_load(const char *path, struct cli_job **out, char *err, size_t errlen);
 

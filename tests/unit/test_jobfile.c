@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/jobfile.h"
@@ -240,7 +241,7 @@ Test(jobfile, document_shape)
         "job.yaml:1:1: the job file must be a mapping of keys, not a "
         "sequence");
     bad("lists: [a]\n---\nlists: [b]\n", SCAN_EPARSE,
-        "job.yaml:3:1: a second YAML document: a job file holds one");
+        "job.yaml:2:1: a second YAML document: a job file holds one");
 }
 
 Test(jobfile, yaml_syntax_errors_have_positions)
@@ -290,6 +291,48 @@ Test(jobfile, load_from_disk)
     cr_assert_eq(cli_job_load(path, &job, err, sizeof(err)), SCAN_EPARSE);
     snprintf(want, sizeof(want), "%s:2:7: 'rate' must be a number, not a sequence", path);
     cr_assert_str_eq(err, want);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* The shapes that took 18 s and more before the bounded loader (lists/yamlload.h):
+ * refused at the limit, with a position, in well under a second. */
+Test(jobfile, hostile_files_are_refused_quickly)
+{
+    char dir[] = "/tmp/dnsbl-job-XXXXXX", path[128], err[512], want[256];
+    struct cli_job *job = NULL;
+    struct timespec t0, t1;
+    FILE *f;
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/job.yaml", dir);
+    f = fopen(path, "w");
+    fputs("pools: ", f);
+    for (int i = 0; i < 100000; i++)
+        fputc('[', f);
+    fclose(f);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cr_assert_eq(cli_job_load(path, &job, err, sizeof(err)), SCAN_EPARSE);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    snprintf(want, sizeof(want),
+             "%s:1:71: nesting deeper than 64 levels (the limit for YAML files)", path);
+    cr_assert_str_eq(err, want);
+    cr_assert_lt((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, 0.5);
+
+    f = fopen(path, "w");
+    fputs("pools:\n  - targets:\n", f);
+    for (int i = 0; i < (8 << 20) / 20; i++)
+        fputs("      - 192.0.2.1\n", f);
+    fclose(f);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cr_assert_eq(cli_job_load(path, &job, err, sizeof(err)), -EFBIG);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    snprintf(want, sizeof(want),
+             "%s:58256:3: the file is larger than 1 MiB (1048576 bytes), the limit for YAML files",
+             path);
+    cr_assert_str_eq(err, want);
+    cr_assert_lt((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, 0.5);
+    cr_assert_null(job);
     unlink(path);
     rmdir(dir);
 }
