@@ -85,6 +85,7 @@ static const struct key alert_keys[] = {
 static const struct key pool_keys[] = {
     {"label", K_STR, POOL(label), 0, 0},
     {"targets", K_TARGETS, POOL(targets), 0, 0},
+    {"lists", K_LIST, POOL(lists), 0, 0},
 };
 
 static const char *const check_names[] = {"dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx"};
@@ -329,7 +330,8 @@ static int take_pools(struct parse *p, const yaml_node_t *n)
         struct cli_job_pool *pool = &job->pools[job->npools++];
         if (item->type != YAML_MAPPING_NODE)
             return fail(p, item, SCAN_EPARSE,
-                        "a pool must be a mapping {label: ..., targets: [...]}, not %s",
+                        "a pool must be a mapping {label: ..., targets: [...], lists: [...]}, "
+                        "not %s",
                         node_kind(item));
         ret = walk_mapping(p, item, "pool", pool_keys, sizeof(pool_keys) / sizeof(pool_keys[0]),
                            pool);
@@ -550,6 +552,34 @@ int cli_job_load(const char *path, struct cli_job **out, char *err, size_t errle
     return ret;
 }
 
+size_t cli_job_keys(const char **names, size_t max)
+{
+    static const struct {
+        const struct key *keys;
+        size_t n;
+        const char *prefix;
+    } tables[] = {
+        {top_keys, sizeof(top_keys) / sizeof(top_keys[0]), ""},
+        {pool_keys, sizeof(pool_keys) / sizeof(pool_keys[0]), "pools[]."},
+        {alert_keys, sizeof(alert_keys) / sizeof(alert_keys[0]), "alerts."},
+    };
+    static char buf[64][32];
+    size_t n = 0;
+
+    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+        for (size_t i = 0; i < tables[t].n; i++) {
+            if (tables[t].keys[i].kind == K_ALERTS)
+                continue; /* a mapping of keys, listed one by one */
+            SCAN_REQUIRE(n < sizeof(buf) / sizeof(buf[0]));
+            snprintf(buf[n], sizeof(buf[n]), "%s%s", tables[t].prefix, tables[t].keys[i].name);
+            if (n < max)
+                names[n] = buf[n];
+            n++;
+        }
+    }
+    return n;
+}
+
 static void free_str(struct cli_job_str *s)
 {
     free(s->s);
@@ -569,6 +599,7 @@ void cli_job_free(struct cli_job *job)
     for (size_t i = 0; i < job->npools; i++) {
         free_str(&job->pools[i].label);
         free_list(&job->pools[i].targets);
+        free_list(&job->pools[i].lists);
     }
     free(job->pools);
     free_str(&job->state);

@@ -12,7 +12,7 @@
  *   wait: false
  *   pools:
  *     - {label: transactional, targets: [192.0.2.0/24, "@/etc/dnsbl-scan/extra.txt"]}
- *     - {label: marketing, targets: [198.51.100.0/25]}
+ *     - {label: marketing, targets: [198.51.100.0/25], lists: [bl.spamcop.net]}
  *   domains: [example-esp.test]
  *   spf_domains: [example-esp.test]
  *   lists: [zen.spamhaus.org, bl.spamcop.net]
@@ -85,6 +85,8 @@ struct cli_job_list {
 struct cli_job_pool {
     struct cli_job_str label;    /**< may be unset */
     struct cli_job_list targets; /**< at least one: CIDRs, addresses, names, "@file" */
+    struct cli_job_list lists;   /**< the lists this pool is checked against (set: instead of
+                                      the file's `lists:`) */
 };
 
 struct cli_job_alerts {
@@ -141,5 +143,13 @@ int cli_job_parse(const char *name, const char *buf, size_t len, struct cli_job 
 
 /** Free; NULL is a no-op. */
 void cli_job_free(struct cli_job *job);
+
+/**
+ * Every key a job file may hold, as "state", "pools[].label", "alerts.delta", ...
+ * (for tests that must cover each one).
+ * @param[out] names  up to @p max static strings
+ * @return the number of keys (may exceed @p max).
+ */
+size_t cli_job_keys(const char **names, size_t max);
 
 #endif

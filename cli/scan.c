@@ -41,7 +41,17 @@ struct run_ctx {
     int write_err;
     int state_err;
     struct cli_run_outcome ro; /* what decides the exit code (cli/exit.h) */
+    /* job-file pools with their own lists: list_groups() rows, by target spec */
+    const bool *groups;
+    size_t nsel;
+    const size_t *target_group;
 };
+
+static bool list_wanted(void *arg, const struct scan_target *t, size_t list)
+{
+    const struct run_ctx *c = arg;
+    return c->groups[c->target_group[t->source] * c->nsel + list];
+}
 
 static void target_msg(void *arg, bool is_error, const char *msg)
 {
@@ -159,41 +169,66 @@ static int resolve_zone(const struct list_entry *e, bool named, char *zone, size
     return 0;
 }
 
-/* Choose the lists to query. Fills @p sel/@p zones (zones are heap strings that
- * may hold keys: never printed). Afterwards, whatever the outcome, the key
- * variables are gone from the environment (drop_key_variables()). */
+/* Mark the lists @p names names in @p picked (catalog order). */
+static int pick_named(const struct list_catalog *cat, const struct cli_strv *names, bool *picked)
+{
+    for (size_t i = 0; i < names->n; i++) {
+        const struct list_entry *e = list_catalog_find(cat, names->v[i]);
+        if (!e) {
+            fprintf(stderr,
+                    PROG ": --list '%s': no such list id or zone in the catalog "
+                         "(see dnsbl-scan lists)\n",
+                    names->v[i]);
+            return SCAN_ENOTFOUND;
+        }
+        for (size_t j = 0; j < list_catalog_count(cat); j++)
+            if (list_catalog_get(cat, j) == e)
+                picked[j] = true;
+    }
+    return 0;
+}
+
+/* Whether some target spec uses the run's own lists (group 0) rather than its pool's. */
+static bool run_lists_used(const struct cli_opts *o)
+{
+    if (!o->target_group)
+        return true;
+    for (size_t i = 0; i < o->targets.n; i++)
+        if (o->target_group[i] == 0)
+            return true;
+    return false;
+}
+
+/*
+ * Choose the lists to query: the run's (--list, a job file's `lists:`, or the
+ * default set) for targets that use them, plus the lists each job-file pool names
+ * for itself. Fills @p sel/@p zones (zones are heap strings that may hold keys:
+ * never printed). Afterwards, whatever the outcome, the key variables are gone
+ * from the environment (drop_key_variables()).
+ */
 static int select_lists(const struct cli_opts *o, const struct list_catalog *cat,
                         const struct list_entry ***sel, char ***zones, size_t *n)
 {
     size_t total = list_catalog_count(cat), k = 0;
-    bool *picked = NULL;
+    bool *picked = NULL, *named = NULL;
     int ret = 0;
     *sel = calloc(total ? total : 1, sizeof(**sel));
     *zones = calloc(total ? total : 1, sizeof(**zones));
     picked = calloc(total ? total : 1, sizeof(bool));
-    if (!*sel || !*zones || !picked) {
+    named = calloc(total ? total : 1, sizeof(bool));
+    if (!*sel || !*zones || !picked || !named) {
         ret = -ENOMEM;
         goto out;
     }
-    if (o->lists.n > 0) {
-        for (size_t i = 0; i < o->lists.n; i++) {
-            const struct list_entry *e = list_catalog_find(cat, o->lists.v[i]);
-            if (!e) {
-                fprintf(stderr,
-                        PROG ": --list '%s': no such list id or zone in the catalog "
-                             "(see dnsbl-scan lists)\n",
-                        o->lists.v[i]);
-                ret = SCAN_ENOTFOUND;
-                goto out;
-            }
-            for (size_t j = 0; j < total; j++)
-                if (list_catalog_get(cat, j) == e)
-                    picked[j] = true;
-        }
-    } else {
-        for (size_t j = 0; j < total; j++)
-            picked[j] = !list_catalog_get(cat, j)->dead;
-    }
+    bool run_lists = run_lists_used(o);
+    if (run_lists && o->lists.n > 0)
+        ret = pick_named(cat, &o->lists, named);
+    for (size_t g = 0; ret == 0 && g < o->npool_lists; g++)
+        ret = pick_named(cat, &o->pool_lists[g], named);
+    if (ret != 0)
+        goto out;
+    for (size_t j = 0; j < total; j++)
+        picked[j] = named[j] || (run_lists && o->lists.n == 0 && !list_catalog_get(cat, j)->dead);
     for (size_t j = 0; j < total; j++) {
         if (!picked[j])
             continue;
@@ -205,7 +240,7 @@ static int select_lists(const struct cli_opts *o, const struct list_catalog *cat
             continue;
         }
         char zone[256];
-        int r = resolve_zone(e, o->lists.n > 0, zone, sizeof(zone));
+        int r = resolve_zone(e, named[j], zone, sizeof(zone));
         if (r < 0) {
             ret = r;
             goto out;
@@ -227,7 +262,40 @@ out:
             free((*zones)[i]); /* the caller frees only the *n it was told about */
     drop_key_variables(cat);
     free(picked);
+    free(named);
     return ret;
+}
+
+/*
+ * Which selected lists each list group asks: group 0 the run's lists (every
+ * selected list when none were named: the default set), group g the lists pool
+ * g - 1 named. One row of @p nsel flags per group; NULL when there are no pool
+ * groups (then every list is asked of every target).
+ */
+static int list_groups(const struct cli_opts *o, const struct list_catalog *cat,
+                       const struct list_entry *const *sel, size_t nsel, bool **out)
+{
+    size_t ng = o->npool_lists + 1;
+    const struct cli_strv *names;
+    bool *w;
+
+    *out = NULL;
+    if (o->npool_lists == 0)
+        return 0;
+    w = calloc(ng * (nsel ? nsel : 1), sizeof(*w));
+    if (!w)
+        return -ENOMEM;
+    for (size_t g = 0; g < ng; g++) {
+        names = g == 0 ? &o->lists : &o->pool_lists[g - 1];
+        for (size_t i = 0; i < nsel; i++) {
+            bool in = g == 0 && names->n == 0;
+            for (size_t k = 0; !in && k < names->n; k++)
+                in = list_catalog_find(cat, names->v[k]) == sel[i];
+            w[g * nsel + i] = in;
+        }
+    }
+    *out = w;
+    return 0;
 }
 
 /* Warn before the scan when it plans more queries than a list allows a day: one
@@ -327,6 +395,7 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     FILE *delta_file = NULL, *sink = NULL;
     char delta_tmp[4096] = "", pathbuf[4096], msg[1024];
     const char **list_ids = NULL;
+    bool *groups = NULL;
     struct scan_engine_stats stats;
     int code = CLI_EXIT_USAGE;
     int ret;
@@ -348,6 +417,8 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     }
 
     ret = select_lists(o, cat, &sel, &zones, &nsel);
+    if (ret == 0)
+        ret = list_groups(o, cat, sel, nsel, &groups);
     if (ret != 0)
         goto out;
     if (nsel == 0 && checks == SCAN_CHECK_DNSBL) {
@@ -355,7 +426,12 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
         goto out;
     }
 
-    struct scan_target_opts topts = {.skip_invalid = o->skip_invalid, .msg = target_msg};
+    struct scan_target_opts topts = {
+        .skip_invalid = o->skip_invalid,
+        .msg = target_msg,
+        .origins = o->target_origins.n ? o->target_origins.v : NULL,
+        .pools = o->target_pools.n ? o->target_pools.v : NULL,
+    };
     ret = scan_targets_new((char *const *)o->targets.v, o->targets.n, &topts, &ts);
     if (ret != 0)
         goto out;
@@ -457,7 +533,10 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                           .warn_health = fmt == OUT_FMT_JSON || fmt == OUT_FMT_CSV,
                           .progress =
                               o->progress == 1 ||
-                              (o->progress < 0 && o->cmd == CLI_CMD_SCAN && isatty(STDERR_FILENO))};
+                              (o->progress < 0 && o->cmd == CLI_CMD_SCAN && isatty(STDERR_FILENO)),
+                          .groups = groups,
+                          .nsel = nsel,
+                          .target_group = o->target_group};
     struct scan_engine_opts eo = {.resolver = res,
                                   .lists = sel,
                                   .zones = (const char *const *)zones,
@@ -471,6 +550,7 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                                   .on_result = on_result,
                                   .on_health = on_health,
                                   .on_progress = on_progress,
+                                  .list_wanted = groups ? list_wanted : NULL,
                                   .arg = &ctx,
                                   .stop = &cli_stop_flag};
     ret = scan_engine_run(&eo, ts, total, &stats);
@@ -595,6 +675,7 @@ out:
     out_tally_free(tally);
     out_state_free(st); /* an open run is rolled back and marked aborted */
     free(list_ids);
+    free(groups);
     scan_resolver_free(res);
     scan_targets_free(ts);
     for (size_t i = 0; zones && i < nsel; i++)

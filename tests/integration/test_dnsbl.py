@@ -117,7 +117,7 @@ class Verdicts(unittest.TestCase):
         """README "JSON Lines": every line is an object of a known shape, DNSBL results,
         list-health lines and record-check lines alike. Empty output fails."""
         dnsbl_keys = ['target', 'check', 'list', 'list_id', 'status', 'reason', 'class',
-                      'codes', 'meanings', 'txt', 'delist_url', 'matched', 'detail']
+                      'codes', 'meanings', 'txt', 'delist_url', 'matched', 'detail', 'pool']
         rs = self.r.results()
         self.assertEqual(len(rs) + len(self.r.health_lines()), len(self.r.lines))
         self.assertGreaterEqual(len(rs), 50, 'too few DNSBL results to check a schema')
