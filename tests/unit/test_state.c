@@ -338,7 +338,8 @@ Test(state, delta_document_fields)
                     "\"meaning one\"],\"txt\":\"listed for spam\",\"delist_url\":"
                     "\"https://delist.example/\"},\"codes\":[\"127.0.0.2\",\"127.0.0.4\"],"
                     "\"meaning\":\"meaning two; meaning one\",\"txt\":\"listed for spam\","
-                    "\"delist_url\":\"https://delist.example/\"}"),
+                    "\"delist_url\":\"https://delist.example/\",\"pool\":null,\"run_id\":2,"
+                    "\"redelivered\":false}"),
         "%s", doc);
     /* delisted carries the listing that ended */
     cr_assert_not_null(strstr(doc, "{\"type\":\"delisted\",\"check\":\"dnsbl\",\"target\":"
@@ -1038,6 +1039,7 @@ Test(state, history_intervals_and_changes)
         dnsbl(st, T[1], "a.example", NULL);
         rec(st, T[0], "fcrdns", k < 2 ? "pass" : "fail", "mail.example.");
         end(st, true, &e, NULL);
+        cr_assert_eq(out_state_delivered(st, k + 1), 0, "delivered at once: no delivery lines");
     }
     out_state_free(st);
 
@@ -1205,5 +1207,156 @@ Test(state, run_records_what_it_covers)
     cr_assert_eq(out_state_last_complete(st, &info), 0);
     cr_assert_eq(info.started_ms, 1000);
     cr_assert_eq(info.ended_ms, 4000);
+    out_state_free(st);
+}
+
+/* --- delivery (schema v4) ------------------------------------------------- */
+
+/* What run @p id delivers: its document's events as "type target run_id r|-". */
+static void delivery(struct out_state *st, int64_t id, struct events *e, char **doc)
+{
+    size_t len = 0;
+    FILE *m = doc ? open_memstream(doc, &len) : NULL;
+    struct out_delta_opts o = {.json = m, .on_event = collect, .arg = e};
+    struct out_delta *d = NULL;
+
+    memset(e, 0, sizeof(*e));
+    cr_assert_eq(out_delta_new(&o, &d), 0);
+    cr_assert_eq(out_state_delivery(st, id, d), 0, "%s", out_state_errmsg(st));
+    out_delta_free(d);
+    if (m)
+        fclose(m);
+}
+
+/*
+ * Run 2 finds a listing and cannot deliver it; run 3 finds nothing new and
+ * delivers run 2's event first, marked redelivered with run 2's id; run 4 has
+ * nothing to deliver. An incomplete run delivers what is pending too.
+ */
+Test(state, undelivered_events_are_delivered_by_the_next_run_once)
+{
+    struct out_state *st = open_store();
+    struct events e;
+    char *doc = NULL;
+
+    begin(st);
+    dnsbl(st, T[0], "a.example", NULL);
+    end(st, true, &e, NULL);
+    cr_assert_eq(sql_int("SELECT count(*) FROM runs WHERE delivery IS NOT NULL"), 0,
+                 "a run without events has nothing to deliver");
+
+    begin(st);
+    struct scan_result r = {.target = T[0],
+                            .check = "dnsbl",
+                            .list = "a.example",
+                            .list_id = "a.example",
+                            .status = "listed",
+                            .klass = SCAN_CLASS_LISTING,
+                            .pool = "marketing"};
+    struct scan_result t = rf_typed(&r);
+    cr_assert_eq(out_state_record(st, &t), 0);
+    end(st, true, &e, NULL);
+    int64_t r2 = run_id;
+    cr_assert_eq(sql_int("SELECT count(*) FROM runs WHERE delivery = 'pending'"), 1);
+    cr_assert_eq(sql_int("SELECT count(*) FROM events WHERE pool = 'marketing'"), 1);
+    delivery(st, r2, &e, NULL);
+    const char *own[] = {"new_listing 192.0.2.1 a.example"};
+    assert_events(&e, own, 1);
+    cr_assert_eq(out_state_delivery_failed(st, r2, "--on-change: exited with status 1"), 0);
+
+    begin(st);
+    cr_assert_eq(out_state_record(st, &t), 0);
+    end(st, true, &e, NULL);
+    cr_assert_eq(e.n, 0, "run 3 finds nothing new");
+    int64_t r3 = run_id;
+    delivery(st, r3, &e, &doc);
+    assert_events(&e, own, 1);
+    cr_assert(strstr(doc, "\"pool\":\"marketing\",\"run_id\":2,\"redelivered\":true}"), "%s", doc);
+    cr_assert(strstr(doc, "\"total\":1,\"redelivered\":1}"), "%s", doc);
+    cr_assert(strstr(doc, "{\"run\":{\"id\":3,"), "the document is run 3's: %s", doc);
+    free(doc);
+    cr_assert_eq(out_state_delivered(st, r3), 0);
+    cr_assert_eq(sql_int("SELECT delivered_by FROM runs WHERE id = 2"), r3);
+    cr_assert_eq(sql_int("SELECT count(*) FROM runs WHERE delivery = 'pending'"), 0);
+    char *err = sql_text("SELECT delivery_error FROM runs WHERE id = 2");
+    cr_assert_str_eq(err, "--on-change: exited with status 1", "history keeps why");
+    free(err);
+    size_t hlen = 0;
+    char *hist = NULL;
+    FILE *h = open_memstream(&hist, &hlen);
+    cr_assert_eq(out_state_history(st, NULL, h, false), 0);
+    fclose(h);
+    cr_assert(strstr(hist, " delivery failed: --on-change: exited with status 1; its events "
+                           "were delivered by run 3\n"),
+              "%s", hist);
+    cr_assert(strstr(hist, "run 2 "), "%s", hist);
+    free(hist);
+
+    /* delivered is delivered: neither a complete nor an incomplete run sends it again */
+    begin(st);
+    cr_assert_eq(out_state_record(st, &t), 0);
+    end(st, true, &e, NULL);
+    delivery(st, run_id, &e, NULL);
+    cr_assert_eq(e.n, 0);
+
+    /* an incomplete run (interrupted) still delivers what an earlier run could not */
+    begin(st);
+    dnsbl(st, T[0], "a.example", NULL);
+    end(st, true, &e, NULL);
+    int64_t r5 = run_id;
+    cr_assert_eq(e.n, 1, "delisted");
+    begin(st);
+    end(st, false, &e, NULL);
+    delivery(st, run_id, &e, NULL);
+    const char *again[] = {"delisted 192.0.2.1 a.example"};
+    assert_events(&e, again, 1);
+    cr_assert_eq(out_state_delivered(st, run_id), 0);
+    char *state = sql_text("SELECT delivery FROM runs WHERE id = 5");
+    cr_assert_str_eq(state, "delivered");
+    free(state);
+    cr_assert_eq(r5, 5);
+    out_state_free(st);
+}
+
+/* A v3 store migrates to v4 without re-sending anything it sent the old way. */
+Test(state, migration_v3_to_v4_sends_nothing_old)
+{
+    struct out_state_opts o = {.path = path, .schema_version = 3};
+    struct out_state *st = NULL;
+    struct events e;
+    char msg[512];
+
+    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), 0, "%s", msg);
+    out_state_free(st);
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db,
+                              "INSERT INTO runs (status, started_ms, ended_ms, n_events)"
+                              " VALUES ('complete', 1000, 2000, 0), ('complete', 3000, 4000, 1);"
+                              "INSERT INTO events (run_id, type, check_name, target, list_key,"
+                              " list, before, after) VALUES (2, 'new_listing', 'dnsbl',"
+                              " '192.0.2.1', 'a.example', 'a.example', '{\"status\":\"clean\"}',"
+                              " '{\"status\":\"listed\"}');",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+
+    /* a reader reads the v3 events, without a pool */
+    struct out_state_opts ro = {.path = path, .readonly = true};
+    cr_assert_eq(out_state_open(&ro, &st, msg, sizeof(msg)), 0, "%s", msg);
+    delivery(st, 2, &e, NULL);
+    const char *old[] = {"new_listing 192.0.2.1 a.example"};
+    assert_events(&e, old, 1);
+    out_state_free(st);
+    cr_assert_eq(sql_int("PRAGMA user_version"), 3);
+
+    st = open_store();
+    cr_assert_eq(sql_int("PRAGMA user_version"), 4);
+    cr_assert_eq(sql_int("SELECT count(*) FROM runs WHERE delivery IS NULL"), 2);
+    begin(st);
+    dnsbl(st, T[0], "a.example", "127.0.0.2");
+    end(st, true, &e, NULL);
+    delivery(st, run_id, &e, NULL);
+    cr_assert_eq(e.n, 0, "events of a v3 run went out then");
     out_state_free(st);
 }
