@@ -59,7 +59,8 @@ static const char usage_text[] =
     "  -c, --config JOB.yaml   read a job file (flags given on the command line win, key by key)\n"
     "\n"
     "Exit: 0 nothing listed and complete; 1 something listed (with --state: something new);\n"
-    "      2 usage, configuration or input error; 3 nothing listed but verdicts left open.\n";
+    "      2 usage, configuration or input error; 3 nothing listed but verdicts left open,\n"
+    "      or an output could not be delivered (this wins over 1: the news is kept).\n";
 
 enum {
     OPT_FORMAT = 256,

@@ -21,7 +21,8 @@ enum cli_exit {
     CLI_EXIT_USAGE = 2,  /**< usage, configuration or input error */
     CLI_EXIT_INCOMPLETE = 3, /**< nothing listed, but an error outcome of any check or an
                                   unhealthy list left verdicts open, or the run is
-                                  incomplete */
+                                  incomplete; or an output failed to take what the run
+                                  had to deliver (wins over 1) */
 };
 
 enum cli_cmd { CLI_CMD_CHECK, CLI_CMD_SCAN, CLI_CMD_LISTS, CLI_CMD_HISTORY };

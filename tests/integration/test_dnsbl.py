@@ -162,9 +162,11 @@ class Verdicts(unittest.TestCase):
         for res in recs:
             check = res['check']
             self.assertEqual(list(res)[:4], ['target', 'check', 'status', 'reason'], res)
+            self.assertEqual(list(res)[-1], 'pool', res)
+            self.assertIsNone(res['pool'], 'no job file, no pool')
             self.assertIn(res['status'], RECORD_STATUS[check], res)
             self.assertIsInstance(res['reason'], (str, type(None)))
-            extra = set(res) - {'target', 'check', 'status', 'reason'}
+            extra = set(res) - {'target', 'check', 'status', 'reason', 'pool'}
             self.assertLessEqual(extra, set(RECORD_FIELDS[check]), res)
             self.assertLessEqual(set(RECORD_FIELDS_ALWAYS[check]), extra, res)
             for key in extra:
