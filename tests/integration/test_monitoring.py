@@ -20,7 +20,7 @@ by list id, so the second run sees a new listing.
 import json, os, re, signal, sqlite3, subprocess, sys, tempfile, time, unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import EXE, World, check_sanitizers, scan  # noqa: E402
+from harness import EXE, ROOT, HttpReceiver, World, check_sanitizers, scan  # noqa: E402
 
 W = None
 TMP = None
@@ -227,6 +227,33 @@ class Delivery(unittest.TestCase):
         hj = scan('history', '--state', state, '--format', 'json')
         d = [x for x in hj.lines if x.get('kind') == 'delivery']
         self.assertEqual([(x['run'], x['delivered_by']) for x in d], [(2, 3)])
+
+    def test_the_example_webhook_hook_end_to_end(self):
+        """output/hooks/json-webhook as the --on-change command: refused once by the
+        receiver, then delivered with the delist URL, marked redelivered."""
+        state = os.path.join(TMP, 'webhook.db')
+        rx = HttpReceiver()
+        try:
+            cmd = '%s %s' % (os.path.join(ROOT, 'output', 'hooks', 'json-webhook'), rx.url)
+            self.assertEqual(flip(state, 'clean.yaml', '--on-change', cmd).code, 0)
+            rx.status = 503
+            r = flip(state, 'listed.yaml', '--on-change', cmd)
+            self.assertEqual(r.code, 3, r.stderr)
+            self.assertIn('json-webhook: the webhook answered HTTP 503', r.stderr)
+            rx.status = 200
+            r = flip(state, 'listed.yaml', '--on-change', cmd)
+            self.assertEqual(r.code, 1, r.stderr)
+            self.assertEqual(len(rx.requests), 2)
+            body = rx.requests[1][2]
+            self.assertEqual([(e['type'], e['redelivered'], e['run_id'])
+                              for e in body['delta']['events']], [('new_listing', True, 2)])
+            self.assertIn('(redelivered from run 2) NEW LISTING %s on zen.spamhaus.org' % T,
+                          body['text'])
+            self.assertIn('delist: https://delist.example/' + T, body['text'])
+            self.assertEqual(flip(state, 'listed.yaml', '--on-change', cmd).code, 0)
+            self.assertEqual(len(rx.requests), 2)
+        finally:
+            rx.stop()
 
     def test_stdout_on_dev_full(self):
         state = os.path.join(TMP, 'full.db')
