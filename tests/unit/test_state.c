@@ -165,21 +165,40 @@ static void begin(struct out_state *st)
     cr_assert_eq(out_state_run_begin(st, &d, &run_id), 0, "%s", out_state_errmsg(st));
 }
 
-/* End the run and return its events; @p doc gets the delta document when not NULL. */
-static void end(struct out_state *st, bool complete, struct events *e, char **doc)
+enum delta_of { RUN_END_COMPLETE, RUN_END_INCOMPLETE, DELIVERY };
+
+/* The events (and, when @p doc is not NULL, the document) that ending the run, or
+ * the delivery of run @p id, writes to a new delta. */
+static void capture_delta(struct out_state *st, enum delta_of what, int64_t id, struct events *e,
+                          char **doc)
 {
     size_t len = 0;
     FILE *m = doc ? open_memstream(doc, &len) : NULL;
     struct out_delta_opts o = {.json = m, .on_event = collect, .arg = e};
     struct out_delta *d = NULL;
-    struct out_run_end re = {.complete = complete};
+    struct out_run_end re = {.complete = what == RUN_END_COMPLETE};
 
     memset(e, 0, sizeof(*e));
     cr_assert_eq(out_delta_new(&o, &d), 0);
-    cr_assert_eq(out_state_run_end(st, &re, d), 0, "%s", out_state_errmsg(st));
+    if (what == DELIVERY)
+        cr_assert_eq(out_state_delivery(st, id, d), 0, "%s", out_state_errmsg(st));
+    else
+        cr_assert_eq(out_state_run_end(st, &re, d), 0, "%s", out_state_errmsg(st));
     out_delta_free(d);
     if (m)
         fclose(m);
+}
+
+/* End the run and return its events; @p doc gets the delta document when not NULL. */
+static void end(struct out_state *st, bool complete, struct events *e, char **doc)
+{
+    capture_delta(st, complete ? RUN_END_COMPLETE : RUN_END_INCOMPLETE, 0, e, doc);
+}
+
+/* What run @p id delivers (out_state_delivery()). */
+static void delivery(struct out_state *st, int64_t id, struct events *e, char **doc)
+{
+    capture_delta(st, DELIVERY, id, e, doc);
 }
 
 static void assert_events(const struct events *e, const char *const *want, int n)
@@ -832,36 +851,52 @@ Test(state, schema_version_and_migration_v1_to_v2)
     out_state_free(st);
 }
 
+/* A store created at schema @p version, then @p sql run on it by hand (what an
+ * older dnsbl-scan would have written). */
+static void old_store(int version, const char *sql)
+{
+    struct out_state_opts o = {.path = path, .schema_version = version};
+    struct out_state *st = NULL;
+    sqlite3 *db = NULL;
+    char msg[512];
+
+    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), 0, "%s", msg);
+    out_state_free(st);
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
+/* The store opened read-only, as `history` does: never migrated. */
+static struct out_state *open_reader(void)
+{
+    struct out_state_opts ro = {.path = path, .readonly = true};
+    struct out_state *st = NULL;
+    char msg[512];
+
+    cr_assert_eq(out_state_open(&ro, &st, msg, sizeof(msg)), 0, "%s", msg);
+    return st;
+}
+
 /* v2 kept one health per list; v3 keeps one per (list, kind). The v2 row becomes
  * the list's row for every kind (kind ''), the previous status of each kind until
  * that kind has its own; an old store stays readable without a migration. */
 Test(state, migration_v2_to_v3_health_per_kind)
 {
-    struct out_state_opts o = {.path = path, .schema_version = 2};
     struct out_state *st = NULL;
     struct events e;
-    char msg[512];
 
-    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), 0, "%s", msg);
-    out_state_free(st);
-    sqlite3 *db = NULL;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db,
-                              "INSERT INTO runs (status, started_ms, ended_ms)"
-                              " VALUES ('complete', 1000, 2000);"
-                              "INSERT INTO list_state VALUES ('a.example', 'a.example',"
-                              " 'unhealthy', 'blocked', 1000, 1);"
-                              "INSERT INTO events (run_id, type, check_name, list_key, list,"
-                              " before, after, reason) VALUES (1, 'list_unhealthy', 'dnsbl',"
-                              " 'a.example', 'a.example', '{\"status\":\"healthy\"}',"
-                              " '{\"status\":\"unhealthy\"}', 'blocked');",
-                              NULL, NULL, NULL),
-                 SQLITE_OK, "%s", sqlite3_errmsg(db));
-    sqlite3_close(db);
+    old_store(2, "INSERT INTO runs (status, started_ms, ended_ms)"
+                 " VALUES ('complete', 1000, 2000);"
+                 "INSERT INTO list_state VALUES ('a.example', 'a.example',"
+                 " 'unhealthy', 'blocked', 1000, 1);"
+                 "INSERT INTO events (run_id, type, check_name, list_key, list,"
+                 " before, after, reason) VALUES (1, 'list_unhealthy', 'dnsbl',"
+                 " 'a.example', 'a.example', '{\"status\":\"healthy\"}',"
+                 " '{\"status\":\"unhealthy\"}', 'blocked');");
 
     /* a reader takes the v2 store as it is */
-    struct out_state_opts ro = {.path = path, .readonly = true};
-    cr_assert_eq(out_state_open(&ro, &st, msg, sizeof(msg)), 0, "%s", msg);
+    st = open_reader();
     cr_assert_eq(out_state_schema_version(st), 2);
     struct out_delta *d = NULL;
     struct out_delta_opts dop = {.on_event = collect, .arg = &e};
@@ -1212,22 +1247,6 @@ Test(state, run_records_what_it_covers)
 
 /* --- delivery (schema v4) ------------------------------------------------- */
 
-/* What run @p id delivers: its document's events as "type target run_id r|-". */
-static void delivery(struct out_state *st, int64_t id, struct events *e, char **doc)
-{
-    size_t len = 0;
-    FILE *m = doc ? open_memstream(doc, &len) : NULL;
-    struct out_delta_opts o = {.json = m, .on_event = collect, .arg = e};
-    struct out_delta *d = NULL;
-
-    memset(e, 0, sizeof(*e));
-    cr_assert_eq(out_delta_new(&o, &d), 0);
-    cr_assert_eq(out_state_delivery(st, id, d), 0, "%s", out_state_errmsg(st));
-    out_delta_free(d);
-    if (m)
-        fclose(m);
-}
-
 /*
  * Run 2 finds a listing and cannot deliver it; run 3 finds nothing new and
  * delivers run 2's event first, marked redelivered with run 2's id; run 4 has
@@ -1321,29 +1340,18 @@ Test(state, undelivered_events_are_delivered_by_the_next_run_once)
 /* A v3 store migrates to v4 without re-sending anything it sent the old way. */
 Test(state, migration_v3_to_v4_sends_nothing_old)
 {
-    struct out_state_opts o = {.path = path, .schema_version = 3};
     struct out_state *st = NULL;
     struct events e;
-    char msg[512];
 
-    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), 0, "%s", msg);
-    out_state_free(st);
-    sqlite3 *db = NULL;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db,
-                              "INSERT INTO runs (status, started_ms, ended_ms, n_events)"
-                              " VALUES ('complete', 1000, 2000, 0), ('complete', 3000, 4000, 1);"
-                              "INSERT INTO events (run_id, type, check_name, target, list_key,"
-                              " list, before, after) VALUES (2, 'new_listing', 'dnsbl',"
-                              " '192.0.2.1', 'a.example', 'a.example', '{\"status\":\"clean\"}',"
-                              " '{\"status\":\"listed\"}');",
-                              NULL, NULL, NULL),
-                 SQLITE_OK, "%s", sqlite3_errmsg(db));
-    sqlite3_close(db);
+    old_store(3, "INSERT INTO runs (status, started_ms, ended_ms, n_events)"
+                 " VALUES ('complete', 1000, 2000, 0), ('complete', 3000, 4000, 1);"
+                 "INSERT INTO events (run_id, type, check_name, target, list_key,"
+                 " list, before, after) VALUES (2, 'new_listing', 'dnsbl',"
+                 " '192.0.2.1', 'a.example', 'a.example', '{\"status\":\"clean\"}',"
+                 " '{\"status\":\"listed\"}');");
 
     /* a reader reads the v3 events, without a pool */
-    struct out_state_opts ro = {.path = path, .readonly = true};
-    cr_assert_eq(out_state_open(&ro, &st, msg, sizeof(msg)), 0, "%s", msg);
+    st = open_reader();
     delivery(st, 2, &e, NULL);
     const char *old[] = {"new_listing 192.0.2.1 a.example"};
     assert_events(&e, old, 1);

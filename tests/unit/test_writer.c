@@ -215,24 +215,25 @@ Test(json, record_check_extra_fields)
 /* A target from a job-file pool carries the pool's label in every format. */
 Test(json, pool_label_in_every_format)
 {
+    static const struct {
+        enum out_format fmt;
+        const char *want;
+    } formats[] = {
+        {OUT_FMT_JSON, ",\"pool\":\"transactional\"}\n"},
+        {OUT_FMT_CSV, ",pool=transactional\r\n"},
+        {OUT_FMT_TEXT, "192.0.2.10 (pool transactional)\n"},
+        {OUT_FMT_SUMMARY, "192.0.2.10 (pool transactional)  zen.spamhaus.org"},
+    };
     struct scan_result r = zen_listed;
 
     r.pool = "transactional";
-    cap_open(&cap, OUT_FMT_JSON, 0);
-    cr_assert_eq(emit(cap.w, &r), 0);
-    cr_assert(strstr(cap_finish(&cap, NULL), ",\"pool\":\"transactional\"}\n"));
-    cap_free();
-    cap_open(&cap, OUT_FMT_CSV, 0);
-    cr_assert_eq(emit(cap.w, &r), 0);
-    cr_assert(strstr(cap_finish(&cap, NULL), ",pool=transactional\r\n"));
-    cap_free();
-    cap_open(&cap, OUT_FMT_TEXT, 0);
-    cr_assert_eq(emit(cap.w, &r), 0);
-    cr_assert(strstr(cap_finish(&cap, NULL), "192.0.2.10 (pool transactional)\n"));
-    cap_free();
-    cap_open(&cap, OUT_FMT_SUMMARY, 0);
-    cr_assert_eq(emit(cap.w, &r), 0);
-    cr_assert(strstr(cap_finish(&cap, NULL), "192.0.2.10 (pool transactional)  zen.spamhaus.org"));
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        cap_open(&cap, formats[i].fmt, 0);
+        cr_assert_eq(emit(cap.w, &r), 0);
+        const char *got = cap_finish(&cap, NULL);
+        cr_assert(strstr(got, formats[i].want), "format %d: %s", (int)formats[i].fmt, got);
+        cap_free();
+    }
 }
 
 Test(json, health_lines)
