@@ -182,10 +182,10 @@ struct list_error {
  * @param[out] err  may be NULL. On SCAN_EPARSE / SCAN_ECONFIG / -EFBIG:
  *                  "file:line:column: what is wrong" (line and column 1-based); on an
  *                  errno failure "path: reason".
- * @return 0, SCAN_EPARSE (bad YAML, or past a limit of lists/yamlload.h), SCAN_ECONFIG (bad entry: unknown key, missing zone,
- *         bad code, duplicate id..., or a folder without catalog files), -ENOENT /
- *         -EACCES / other -errno (cannot read), -EFBIG (a file over 1 MiB,
- *         LIST_YAML_MAX_BYTES), -ENOMEM.
+ * @return 0, SCAN_EPARSE (bad YAML, or past a limit of lists/yamlload.h), SCAN_ECONFIG
+ *         (bad entry: unknown key, missing zone, bad code, duplicate id..., or a folder
+ *         without catalog files), -ENOENT / -EACCES / other -errno (cannot read), -EFBIG
+ *         (a file over 1 MiB, LIST_YAML_MAX_BYTES), -ENOMEM.
  */
 int list_catalog_load(const char *path, struct list_catalog **out, struct list_error *err);
 
