@@ -20,6 +20,14 @@
 #include "lists/yamlload.h"
 #include "scanner/err.h"
 
+/* Time bounds are for an optimised build; AddressSanitizer's allocator makes the
+ * largest document about ten times slower (2.4 s instead of 0.2 s on two busy cores). */
+#ifdef __SANITIZE_ADDRESS__
+#define TIME_SCALE 10.0
+#else
+#define TIME_SCALE 1.0
+#endif
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -44,7 +52,7 @@ static void refused(const char *text, size_t len, int ret, const char *msg, doub
 
     cr_assert_eq(got, ret, "%s (%s)", scan_strerror(got), err);
     cr_assert_str_eq(err, msg);
-    cr_assert_lt(dt, seconds, "took %.3f s", dt);
+    cr_assert_lt(dt, seconds * TIME_SCALE, "took %.3f s", dt);
 }
 
 /* @p n copies of @p unit, then @p tail; caller frees. */
@@ -206,7 +214,7 @@ Test(yamlload, worst_inputs_within_the_limits_are_fast)
     t0 = now_s();
     cr_assert_eq(load(s, len, &doc, err, sizeof(err)), 0, "%s", err);
     yaml_document_delete(&doc);
-    cr_assert_lt(now_s() - t0, 1.0);
+    cr_assert_lt(now_s() - t0, 1.0 * TIME_SCALE);
     free(s);
 
     /* Billion laughs: ten aliases to a node of ten aliases to ... */
