@@ -30,7 +30,7 @@ static uint64_t total(const struct cli_run_outcome *o, enum scan_outcome out)
     return n;
 }
 
-/* The code before alert delivery is taken into account. */
+/* The code before delivery is taken into account. */
 static int run_code(const struct cli_run_outcome *o)
 {
     if (o->store) {
@@ -55,7 +55,8 @@ int cli_exit_code(const struct cli_run_outcome *o)
     if (o->nagios)
         return (int)o->nagios_status;
     code = run_code(o);
-    if (o->alert_failed && code == CLI_EXIT_OK)
+    /* Undelivered news must not pass for delivered news: 3 wins over 1. */
+    if (o->delivery_failed)
         code = CLI_EXIT_INCOMPLETE;
     return code;
 }

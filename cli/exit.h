@@ -4,7 +4,7 @@
  * @file
  * The exit-code policy of `check` and `scan`: one pure function from what a
  * run produced (results counted by check and outcome, list health,
- * completeness, the store's delta, alert delivery, --nagios) to the process
+ * completeness, the store's delta, delivery of outputs, --nagios) to the process
  * exit code. cli/scan.c fills a struct cli_run_outcome as the run goes and
  * asks once at the end; tests/unit/test_exit.c pins the table.
  *
@@ -36,14 +36,16 @@
  *  caller fills it. */
 struct cli_run_outcome {
     uint64_t counts[CLI_NCHECKS][CLI_NOUTCOMES]; /**< results by check row, then outcome */
-    uint64_t unhealthy;  /**< (list, kind) health reports that were unhealthy */
-    bool complete;       /**< the engine finished and everything it found was recorded
-                              (store, --delta file) */
-    bool output_failed;  /**< writing the results to stdout failed */
-    bool store;          /**< a state store: the code speaks of the delta, not the run */
-    bool delta_problems; /**< with a store: out_delta_has_problems() */
-    bool alert_failed;   /**< --prom or --on-change could not be delivered */
-    bool nagios;         /**< --nagios: the plugin's status is the exit code */
+    uint64_t unhealthy;   /**< (list, kind) health reports that were unhealthy */
+    bool complete;        /**< the engine finished and everything it found was recorded
+                               (store, --delta file) */
+    bool output_failed;   /**< writing the results to stdout failed */
+    bool store;           /**< a state store: the code speaks of the delta, not the run */
+    bool delta_problems;  /**< with a store: out_delta_has_problems() */
+    bool delivery_failed; /**< an output could not take what the run had to deliver:
+                               --delta, --prom, --on-change (with a store the events stay
+                               pending for the next run) */
+    bool nagios;          /**< --nagios: the plugin's status is the exit code */
     enum out_nagios_status nagios_status; /**< with nagios: what out_nagios_write() gave
                                                (OUT_NAGIOS_UNKNOWN when it failed) */
 };
@@ -65,8 +67,10 @@ void cli_run_count(struct cli_run_outcome *o, const struct scan_result *r);
  *   failure, an unhealthy or blocked list, an spf-auth temperror), a list's health
  *   failed for some kind, or the run is incomplete, else 0. Problems (an FCrDNS fail,
  *   an invalid SPF record) and informational listings do not change the code.
- * - Finally an alert that could not be delivered turns 0 into 3: it must not look
- *   like "nothing new".
+ * - Finally a failed delivery (--delta, --prom, --on-change) turns 0 and 1 into 3,
+ *   with or without a store: the news of a 1 was not delivered (a store keeps it
+ *   and the next run delivers it), and 3 says "look at this run", where 1 would
+ *   say "the alert went out". Under --nagios the plugin's status stands.
  * @param[in] o  borrowed; NULL reads as an empty, incomplete run
  * @return an enum cli_exit value, or an enum out_nagios_status value with --nagios.
  */

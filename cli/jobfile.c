@@ -2,10 +2,10 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Job file parser: libyaml's document API, then a table-driven walk of the
- * mappings that checks every key and type and keeps each value's position.
- * libyaml errors are translated here (STYLE rule 7) into SCAN_EPARSE with
- * `FILE:LINE:COLUMN:` messages.
+ * Job file parser: the bounded YAML loader (lists/yamlload.h: size, nesting and
+ * alias limits, one document, `FILE:LINE:COLUMN:` syntax errors), then a
+ * table-driven walk of the mappings that checks every key and type and keeps
+ * each value's position.
  */
 #include "cli/jobfile.h"
 
@@ -21,6 +21,7 @@
 #include <yaml.h>
 
 #include "cli/opts.h"
+#include "lists/yamlload.h"
 #include "scanner/err.h"
 
 enum kind {
@@ -84,6 +85,7 @@ static const struct key alert_keys[] = {
 static const struct key pool_keys[] = {
     {"label", K_STR, POOL(label), 0, 0},
     {"targets", K_TARGETS, POOL(targets), 0, 0},
+    {"lists", K_LIST, POOL(lists), 0, 0},
 };
 
 static const char *const check_names[] = {"dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx"};
@@ -328,7 +330,8 @@ static int take_pools(struct parse *p, const yaml_node_t *n)
         struct cli_job_pool *pool = &job->pools[job->npools++];
         if (item->type != YAML_MAPPING_NODE)
             return fail(p, item, SCAN_EPARSE,
-                        "a pool must be a mapping {label: ..., targets: [...]}, not %s",
+                        "a pool must be a mapping {label: ..., targets: [...], lists: [...]}, "
+                        "not %s",
                         node_kind(item));
         ret = walk_mapping(p, item, "pool", pool_keys, sizeof(pool_keys) / sizeof(pool_keys[0]),
                            pool);
@@ -447,66 +450,24 @@ static struct cli_job *job_new(const char *name)
     return job;
 }
 
-static int syntax_error(struct parse *p, const yaml_parser_t *y)
+/* Walk a loaded document. */
+static int parse(struct parse *p, yaml_document_t *doc)
 {
-    const yaml_mark_t *m = y->problem ? &y->problem_mark : &y->context_mark;
-    char ctx[160] = "";
-
-    if (y->error == YAML_MEMORY_ERROR)
-        return -ENOMEM;
-    if (y->context && (y->context_mark.line != m->line || y->context_mark.column != m->column))
-        snprintf(ctx, sizeof(ctx), " %s (started at line %lu, column %lu)", y->context,
-                 (unsigned long)y->context_mark.line + 1,
-                 (unsigned long)y->context_mark.column + 1);
-    else if (y->context)
-        snprintf(ctx, sizeof(ctx), " %s", y->context);
-    if (p->err && p->errlen)
-        snprintf(p->err, p->errlen, "%s:%lu:%lu: YAML syntax error: %s%s", p->name,
-                 (unsigned long)m->line + 1, (unsigned long)m->column + 1,
-                 y->problem ? y->problem : "malformed", ctx);
-    return SCAN_EPARSE;
-}
-
-/* Parse from an initialised parser; frees nothing of the parser. */
-static int parse(struct parse *p, yaml_parser_t *y)
-{
-    yaml_document_t doc, extra;
-    yaml_node_t *root;
+    yaml_node_t *root = yaml_document_get_root_node(doc);
     int ret;
 
-    if (!yaml_parser_load(y, &doc))
-        return syntax_error(p, y);
-    p->doc = &doc;
-    root = yaml_document_get_root_node(&doc);
-    if (!root) {
-        ret = fail(p, NULL, SCAN_EPARSE, "the job file is empty");
-        goto out;
-    }
-    if (root->type != YAML_MAPPING_NODE) {
-        ret = fail(p, root, SCAN_EPARSE, "the job file must be a mapping of keys, not %s",
-                   node_kind(root));
-        goto out;
-    }
+    p->doc = doc;
+    if (!root)
+        return fail(p, NULL, SCAN_EPARSE, "the job file is empty");
+    if (root->type != YAML_MAPPING_NODE)
+        return fail(p, root, SCAN_EPARSE, "the job file must be a mapping of keys, not %s",
+                    node_kind(root));
     ret = walk_mapping(p, root, "the job file", top_keys, sizeof(top_keys) / sizeof(top_keys[0]),
                        p->job);
     if (ret == 0 && p->job->alerts.warning >= 0 && p->job->alerts.critical >= 0 &&
         p->job->alerts.critical < p->job->alerts.warning)
         ret = fail(p, root, SCAN_ECONFIG, "alerts: 'critical' (%ld) is below 'warning' (%ld)",
                    p->job->alerts.critical, p->job->alerts.warning);
-    if (ret != 0)
-        goto out;
-    /* One document only: a second one is most likely a mistake ("---" in the middle). */
-    if (!yaml_parser_load(y, &extra)) {
-        ret = syntax_error(p, y);
-        goto out;
-    }
-    root = yaml_document_get_root_node(&extra);
-    if (root)
-        ret = fail(p, root, SCAN_EPARSE, "a second YAML document: a job file holds one");
-    yaml_document_delete(&extra);
-out:
-    yaml_document_delete(&doc);
-    p->doc = NULL;
     return ret;
 }
 
@@ -522,11 +483,13 @@ static int dir_of(const char *name, char **dir)
     return *dir ? 0 : -ENOMEM;
 }
 
-static int run(const char *name, FILE *f, const char *buf, size_t len, struct cli_job **out,
-               char *err, size_t errlen)
+/* Parse @p len bytes within the limits of every YAML file (lists/yamlload.h). */
+static int run(const char *name, const char *buf, size_t len, struct cli_job **out, char *err,
+               size_t errlen)
 {
     struct parse p = {.name = name, .err = err, .errlen = errlen};
-    yaml_parser_t y;
+    struct list_yaml_src src = {.name = name, .buf = buf, .len = len, .what = "a job file"};
+    yaml_document_t doc;
     int ret;
 
     p.job = job_new(name);
@@ -535,16 +498,11 @@ static int run(const char *name, FILE *f, const char *buf, size_t len, struct cl
     ret = dir_of(name, &p.dir);
     if (ret != 0)
         goto out;
-    if (!yaml_parser_initialize(&y)) {
-        ret = -ENOMEM;
+    ret = list_yaml_load(&src, &doc, err, errlen);
+    if (ret != 0)
         goto out;
-    }
-    if (f)
-        yaml_parser_set_input_file(&y, f);
-    else
-        yaml_parser_set_input_string(&y, (const unsigned char *)buf, len);
-    ret = parse(&p, &y);
-    yaml_parser_delete(&y);
+    ret = parse(&p, &doc);
+    yaml_document_delete(&doc);
 out:
     free(p.dir);
     if (ret != 0) {
@@ -567,12 +525,13 @@ int cli_job_parse(const char *name, const char *buf, size_t len, struct cli_job 
     *out = NULL;
     if (!name || (!buf && len))
         return -EINVAL;
-    return run(name, NULL, buf ? buf : "", len, out, err, errlen);
+    return run(name, buf ? buf : "", len, out, err, errlen);
 }
 
 int cli_job_load(const char *path, struct cli_job **out, char *err, size_t errlen)
 {
-    FILE *f;
+    char *buf = NULL;
+    size_t len = 0;
     int ret;
 
     if (err && errlen)
@@ -582,23 +541,43 @@ int cli_job_load(const char *path, struct cli_job **out, char *err, size_t errle
     *out = NULL;
     if (!path)
         return -EINVAL;
-    f = fopen(path, "rbe");
-    if (!f) {
-        ret = -errno;
+    ret = list_yaml_read_file(path, &buf, &len);
+    if (ret != 0) {
         if (err && errlen)
             snprintf(err, errlen, "%s: %s", path, strerror(-ret));
         return ret;
     }
-    ret = run(path, f, NULL, 0, out, err, errlen);
-    if (ret == 0 && ferror(f)) {
-        cli_job_free(*out);
-        *out = NULL;
-        ret = SCAN_EIO;
-        if (err && errlen)
-            snprintf(err, errlen, "%s: read error", path);
-    }
-    fclose(f);
+    ret = run(path, buf, len, out, err, errlen);
+    free(buf);
     return ret;
+}
+
+size_t cli_job_keys(const char **names, size_t max)
+{
+    static const struct {
+        const struct key *keys;
+        size_t n;
+        const char *prefix;
+    } tables[] = {
+        {top_keys, sizeof(top_keys) / sizeof(top_keys[0]), ""},
+        {pool_keys, sizeof(pool_keys) / sizeof(pool_keys[0]), "pools[]."},
+        {alert_keys, sizeof(alert_keys) / sizeof(alert_keys[0]), "alerts."},
+    };
+    static char buf[64][32];
+    size_t n = 0;
+
+    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+        for (size_t i = 0; i < tables[t].n; i++) {
+            if (tables[t].keys[i].kind == K_ALERTS)
+                continue; /* a mapping of keys, listed one by one */
+            SCAN_REQUIRE(n < sizeof(buf) / sizeof(buf[0]));
+            snprintf(buf[n], sizeof(buf[n]), "%s%s", tables[t].prefix, tables[t].keys[i].name);
+            if (n < max)
+                names[n] = buf[n];
+            n++;
+        }
+    }
+    return n;
 }
 
 static void free_str(struct cli_job_str *s)
@@ -620,6 +599,7 @@ void cli_job_free(struct cli_job *job)
     for (size_t i = 0; i < job->npools; i++) {
         free_str(&job->pools[i].label);
         free_list(&job->pools[i].targets);
+        free_list(&job->pools[i].lists);
     }
     free(job->pools);
     free_str(&job->state);

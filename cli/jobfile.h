@@ -12,7 +12,7 @@
  *   wait: false
  *   pools:
  *     - {label: transactional, targets: [192.0.2.0/24, "@/etc/dnsbl-scan/extra.txt"]}
- *     - {label: marketing, targets: [198.51.100.0/25]}
+ *     - {label: marketing, targets: [198.51.100.0/25], lists: [bl.spamcop.net]}
  *   domains: [example-esp.test]
  *   spf_domains: [example-esp.test]
  *   lists: [zen.spamhaus.org, bl.spamcop.net]
@@ -46,7 +46,9 @@
  * alerts.prom and "@file" targets) are resolved against the job file's
  * directory, so the file means the same from cron (cwd /) and from a shell.
  * Every error is one line `FILE:LINE:COLUMN: what is wrong` (1-based), also
- * for YAML syntax errors.
+ * for YAML syntax errors and the limits every YAML file has (lists/yamlload.h:
+ * 1 MiB, 64 levels of nesting, 262,144 nodes with aliases expanded, one
+ * document), which are checked as the parser reads.
  *
  * Usage:
  * @code
@@ -83,6 +85,8 @@ struct cli_job_list {
 struct cli_job_pool {
     struct cli_job_str label;    /**< may be unset */
     struct cli_job_list targets; /**< at least one: CIDRs, addresses, names, "@file" */
+    struct cli_job_list lists;   /**< the lists this pool is checked against (set: instead of
+                                      the file's `lists:`) */
 };
 
 struct cli_job_alerts {
@@ -126,8 +130,9 @@ struct cli_job {
  * @param[out] out  caller frees with cli_job_free(); NULL on failure
  * @param[out] err  on failure one line (`FILE:LINE:COLUMN: what`, or `FILE: what` when
  *                  the file cannot be read); may be NULL
- * @return 0; SCAN_EPARSE (YAML syntax, unknown or duplicate key, wrong type);
- *         SCAN_ECONFIG (a value out of range); a negative errno (cannot read); -ENOMEM.
+ * @return 0; SCAN_EPARSE (YAML syntax, a limit of lists/yamlload.h, unknown or
+ *         duplicate key, wrong type); SCAN_ECONFIG (a value out of range); -EFBIG (over
+ *         1 MiB); a negative errno (cannot read); -ENOMEM.
  */
 int cli_job_load(const char *path, struct cli_job **out, char *err, size_t errlen);
 
@@ -138,5 +143,13 @@ int cli_job_parse(const char *name, const char *buf, size_t len, struct cli_job 
 
 /** Free; NULL is a no-op. */
 void cli_job_free(struct cli_job *job);
+
+/**
+ * Every key a job file may hold, as "state", "pools[].label", "alerts.delta", ...
+ * (for tests that must cover each one).
+ * @param[out] names  up to @p max static strings
+ * @return the number of keys (may exceed @p max).
+ */
+size_t cli_job_keys(const char **names, size_t max);
 
 #endif

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,21 +43,24 @@ static const char usage_text[] =
     "  --rate QPS              one rate limit for every list; 0 = no limits\n"
     "                          (default: each list's own limit from the catalog)\n"
     "  --spf-domain DOMAIN     check that each IP target is authorized by DOMAIN's SPF\n"
-    "  --skip-invalid          scan the valid targets, report the bad lines\n"
+    "  --skip-invalid          scan the valid targets, report the bad lines (--no-skip-invalid)\n"
     "  --progress / --no-progress   progress line on stderr (default: when a terminal)\n"
     "  --color / --no-color    colour in text output (default: when a terminal)\n"
     "Run history and alerts:\n"
     "  --state PATH            record the run, compare with the previous complete run\n"
     "  --delta FILE            write the delta as one JSON document\n"
-    "  --wait                  wait for another run on the same state instead of failing\n"
-    "  --nagios [-w N] [-c N]  one Nagios/Icinga status line, exit 0/1/2/3\n"
+    "  --wait, --no-wait       wait for another run on the same state instead of failing\n"
+    "  --nagios [-w N] [-c N]  one Nagios/Icinga status line, exit 0/1/2/3 (--no-nagios)\n"
     "  --prom FILE             Prometheus textfile-collector output\n"
     "  --on-change CMD         run CMD (no shell) with the delta on stdin when it has events\n"
+    "  --on-change-timeout DURATION   kill CMD after this long (default 60s)\n"
     "  --anomaly-share F       a list newly listing more than F of the pool is an anomaly\n"
-    "  -c, --config JOB.yaml   read a job file (flags given on the command line win)\n"
+    "  --anomaly-min N         ... and at least N targets (default 5)\n"
+    "  -c, --config JOB.yaml   read a job file (flags given on the command line win, key by key)\n"
     "\n"
     "Exit: 0 nothing listed and complete; 1 something listed (with --state: something new);\n"
-    "      2 usage, configuration or input error; 3 nothing listed but verdicts left open.\n";
+    "      2 usage, configuration or input error; 3 nothing listed but verdicts left open,\n"
+    "      or an output could not be delivered (this wins over 1: the news is kept).\n";
 
 enum {
     OPT_FORMAT = 256,
@@ -85,8 +89,18 @@ enum {
     OPT_CRITICAL,
     OPT_CONFIG,
     OPT_ANOMALY,
+    OPT_ANOMALY_MIN,
+    OPT_ON_CHANGE_TIMEOUT,
+    OPT_NO_WAIT,
+    OPT_NO_SKIP_INVALID,
+    OPT_NO_NAGIOS,
     OPT_VERSION,
+    OPT_END
 };
+
+/* One bit per option in cli_opts::given ('w' and 'c' count as --warning and --critical). */
+#define GIVEN(opt) ((uint64_t)1 << ((opt)-OPT_FORMAT))
+_Static_assert(OPT_END - OPT_FORMAT <= 64, "cli_opts::given has a bit per option");
 
 static const struct option long_opts[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -115,6 +129,11 @@ static const struct option long_opts[] = {
     {"critical", required_argument, NULL, OPT_CRITICAL},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"anomaly-share", required_argument, NULL, OPT_ANOMALY},
+    {"anomaly-min", required_argument, NULL, OPT_ANOMALY_MIN},
+    {"on-change-timeout", required_argument, NULL, OPT_ON_CHANGE_TIMEOUT},
+    {"no-wait", no_argument, NULL, OPT_NO_WAIT},
+    {"no-skip-invalid", no_argument, NULL, OPT_NO_SKIP_INVALID},
+    {"no-nagios", no_argument, NULL, OPT_NO_NAGIOS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -134,12 +153,35 @@ int cli_strv_push(struct cli_strv *a, const char *s)
     return 0;
 }
 
+void cli_opts_init(struct cli_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->concurrency = 200;
+    o->timeout_ms = 2000;
+    o->tries = 2;
+    o->rate = -1;
+    o->progress = -1;
+    o->color = -1;
+    o->warn = o->crit = -1;
+    o->anomaly_share = -1;
+    o->anomaly_min = -1;
+    o->on_change_timeout_ms = -1;
+}
+
 void cli_opts_free(struct cli_opts *o)
 {
     free(o->lists.v);
     free(o->resolvers.v);
     free(o->spf_domains.v);
     free(o->targets.v);
+    for (size_t i = 0; i < o->target_origins.n; i++)
+        free((char *)o->target_origins.v[i]); /* the only strings cli_opts owns */
+    free(o->target_origins.v);
+    free(o->target_pools.v);
+    free(o->target_group);
+    for (size_t i = 0; i < o->npool_lists; i++)
+        free(o->pool_lists[i].v);
+    free(o->pool_lists);
     memset(o, 0, sizeof(*o));
 }
 
@@ -207,17 +249,7 @@ static int parse_checks(const char *s, unsigned *out)
 
 int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
 {
-    memset(o, 0, sizeof(*o));
-    o->concurrency = 200;
-    o->timeout_ms = 2000;
-    o->tries = 2;
-    o->rate = -1;
-    o->progress = -1;
-    o->color = -1;
-    o->warn = o->crit = -1;
-    o->anomaly_share = -1;
-    o->anomaly_min = -1;
-    o->on_change_timeout_ms = -1;
+    cli_opts_init(o);
 
     if (argc < 2) {
         fputs(usage_text, stderr);
@@ -254,6 +286,10 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
     long lv;
     while ((c = getopt_long(argc, argv, "hw:c:", long_opts, NULL)) != -1) {
         const char *name = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+        if (c >= OPT_FORMAT && c < OPT_END)
+            o->given |= GIVEN(c);
+        else if (c == 'w')
+            o->given |= GIVEN(OPT_WARNING);
         switch (c) {
         case 'h':
             fputs(usage_text, stdout);
@@ -292,7 +328,6 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             if (parse_long(optarg, 1, 100000, &lv))
                 return bad("--concurrency", optarg, "expected a number from 1 to 100000");
             o->concurrency = (size_t)lv;
-            o->set_concurrency = true;
             break;
         case OPT_CHANNELS:
             if (parse_long(optarg, 1, 16, &lv))
@@ -309,7 +344,6 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             if (parse_long(optarg, 1, 10, &lv))
                 return bad("--tries", optarg, "expected a number from 1 to 10");
             o->tries = (int)lv;
-            o->set_tries = true;
             break;
         case OPT_RATE: {
             char *end = NULL;
@@ -318,11 +352,12 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             if (end == optarg || *end || errno || !isfinite(o->rate) || o->rate < 0 ||
                 o->rate > 1e7)
                 return bad("--rate", optarg, "expected queries per second, 0 for no limit");
-            o->set_rate = true;
             break;
         }
         case OPT_SKIP_INVALID:
-            o->skip_invalid = true;
+        case OPT_NO_SKIP_INVALID:
+            o->skip_invalid = c == OPT_SKIP_INVALID;
+            o->given |= GIVEN(OPT_SKIP_INVALID);
             break;
         case OPT_PROGRESS:
             o->progress = 1;
@@ -349,10 +384,14 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             o->on_change = optarg;
             break;
         case OPT_WAIT:
-            o->wait = true;
+        case OPT_NO_WAIT:
+            o->wait = c == OPT_WAIT;
+            o->given |= GIVEN(OPT_WAIT);
             break;
         case OPT_NAGIOS:
-            o->nagios = true;
+        case OPT_NO_NAGIOS:
+            o->nagios = c == OPT_NAGIOS;
+            o->given |= GIVEN(OPT_NAGIOS);
             break;
         case 'w':
         case OPT_WARNING:
@@ -360,10 +399,12 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
                 return bad("-w", optarg, "expected a number of listings");
             break;
         case 'c':
-            if (parse_long(optarg, 0, 1000000000, &lv) == 0)
+            if (parse_long(optarg, 0, 1000000000, &lv) == 0) {
                 o->crit = lv;
-            else
+                o->given |= GIVEN(OPT_CRITICAL);
+            } else {
                 o->job_path = optarg;
+            }
             break;
         case OPT_CRITICAL:
             if (parse_long(optarg, 0, 1000000000, &o->crit))
@@ -379,6 +420,15 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
                 return bad("--anomaly-share", optarg, "expected a share above 0 and up to 1");
             break;
         }
+        case OPT_ANOMALY_MIN:
+            if (parse_long(optarg, 1, 1000000000, &o->anomaly_min))
+                return bad("--anomaly-min", optarg, "expected a number from 1 to 1000000000");
+            break;
+        case OPT_ON_CHANGE_TIMEOUT:
+            if ((o->on_change_timeout_ms = cli_parse_duration(optarg)) < 0)
+                return bad("--on-change-timeout", optarg,
+                           "expected a duration such as 500ms or 30s (1ms to 10m)");
+            break;
         case ':':
             fprintf(stderr, PROG ": option '%s' needs a value (see dnsbl-scan --help)\n", name);
             return CLI_EXIT_USAGE;
@@ -406,36 +456,100 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
     return 0;
 }
 
-static int take_list(struct cli_strv *dst, const struct cli_job_list *src)
+/* @return true when the option was given on the command line. */
+static bool given(const struct cli_opts *o, int opt)
 {
-    if (dst->n > 0 || !src->set)
-        return 0; /* the command line wins, or the job says nothing */
+    return (o->given & GIVEN(opt)) != 0;
+}
+
+/* A job list, unless the command line gave the option (or the job says nothing). */
+static int take_list(struct cli_opts *o, int opt, struct cli_strv *dst,
+                     const struct cli_job_list *src)
+{
+    if (given(o, opt) || !src->set)
+        return 0;
     for (size_t i = 0; i < src->n; i++)
         if (cli_strv_push(dst, src->v[i].s))
             return -ENOMEM;
     return 0;
 }
 
-static void take_str(const char **dst, const struct cli_job_str *src)
+static void take_str(const struct cli_opts *o, int opt, const char **dst,
+                     const struct cli_job_str *src)
 {
-    if (!*dst && src->s)
+    if (!given(o, opt) && src->s)
         *dst = src->s;
+}
+
+/* One target spec of the job file, with where it was written, its pool's label and
+ * which lists apply to it (0: the run's; k: pool_lists[k - 1]). */
+static int push_target(struct cli_opts *o, const char *file, const struct cli_job_str *t,
+                       const char *pool, size_t group)
+{
+    char *where = NULL;
+    size_t *g;
+
+    if (asprintf(&where, "%s:%u:%u", file, t->line, t->col) < 0)
+        return -ENOMEM;
+    if (cli_strv_push(&o->target_origins, where) != 0) {
+        free(where);
+        return -ENOMEM;
+    }
+    g = realloc(o->target_group, (o->targets.n + 1) * sizeof(*g));
+    if (!g)
+        return -ENOMEM;
+    o->target_group = g;
+    g[o->targets.n] = group;
+    if (cli_strv_push(&o->target_pools, pool) != 0 || cli_strv_push(&o->targets, t->s) != 0)
+        return -ENOMEM;
+    return 0;
+}
+
+/*
+ * Every pool's targets, then the domains. A pool with its own `lists:` gets a
+ * list group of its own, unless --list was given (the command line wins over
+ * every list selection of the file).
+ */
+static int take_targets(struct cli_opts *o, const struct cli_job *job)
+{
+    int ret;
+
+    if (o->targets.n > 0)
+        return 0; /* targets on the command line replace the file's */
+    o->pool_lists = calloc(job->npools ? job->npools : 1, sizeof(*o->pool_lists));
+    if (!o->pool_lists)
+        return -ENOMEM;
+    for (size_t i = 0; i < job->npools; i++) {
+        const struct cli_job_pool *p = &job->pools[i];
+        size_t group = 0;
+        if (p->lists.set && !given(o, OPT_LIST)) {
+            struct cli_strv *l = &o->pool_lists[o->npool_lists++];
+            for (size_t k = 0; k < p->lists.n; k++)
+                if (cli_strv_push(l, p->lists.v[k].s))
+                    return -ENOMEM;
+            group = o->npool_lists;
+        }
+        for (size_t k = 0; k < p->targets.n; k++) {
+            ret = push_target(o, job->file, &p->targets.v[k], p->label.s, group);
+            if (ret != 0)
+                return ret;
+        }
+    }
+    for (size_t i = 0; i < job->domains.n; i++) {
+        ret = push_target(o, job->file, &job->domains.v[i], NULL, 0);
+        if (ret != 0)
+            return ret;
+    }
+    return 0;
 }
 
 int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job)
 {
-    if (o->targets.n == 0) {
-        for (size_t i = 0; i < job->npools; i++)
-            if (take_list(&o->targets, &job->pools[i].targets))
-                return -ENOMEM;
-        for (size_t i = 0; i < job->domains.n; i++)
-            if (cli_strv_push(&o->targets, job->domains.v[i].s))
-                return -ENOMEM;
-    }
-    if (take_list(&o->spf_domains, &job->spf_domains) || take_list(&o->lists, &job->lists) ||
-        take_list(&o->resolvers, &job->resolvers))
+    if (take_targets(o, job) || take_list(o, OPT_SPF_DOMAIN, &o->spf_domains, &job->spf_domains) ||
+        take_list(o, OPT_LIST, &o->lists, &job->lists) ||
+        take_list(o, OPT_RESOLVER, &o->resolvers, &job->resolvers))
         return -ENOMEM;
-    if (!o->checks && job->checks.set) {
+    if (!given(o, OPT_CHECKS) && job->checks.set) {
         for (size_t i = 0; i < job->checks.n; i++) {
             unsigned b = strcmp(job->checks.v[i].s, "all") == 0
                              ? SCAN_CHECK_ALL
@@ -450,37 +564,37 @@ int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job)
             o->checks |= b;
         }
     }
-    take_str(&o->state_path, &job->state);
+    take_str(o, OPT_STATE, &o->state_path, &job->state);
     if (!o->state_path)
         o->state_default = true; /* scheduled jobs keep history by default */
-    take_str(&o->lists_path, &job->catalog);
-    take_str(&o->format, &job->format);
-    take_str(&o->delta_path, &job->alerts.delta);
-    take_str(&o->prom_path, &job->alerts.prom);
-    take_str(&o->on_change, &job->alerts.on_change);
-    if (!o->wait && job->wait == 1)
-        o->wait = true;
-    if (!o->skip_invalid && job->skip_invalid == 1)
-        o->skip_invalid = true;
-    if (!o->nagios && job->alerts.nagios == 1)
-        o->nagios = true;
-    if (o->warn < 0 && job->alerts.warning >= 0)
+    take_str(o, OPT_LISTS, &o->lists_path, &job->catalog);
+    take_str(o, OPT_FORMAT, &o->format, &job->format);
+    take_str(o, OPT_DELTA, &o->delta_path, &job->alerts.delta);
+    take_str(o, OPT_PROM, &o->prom_path, &job->alerts.prom);
+    take_str(o, OPT_ON_CHANGE, &o->on_change, &job->alerts.on_change);
+    if (!given(o, OPT_WAIT) && job->wait >= 0)
+        o->wait = job->wait == 1;
+    if (!given(o, OPT_SKIP_INVALID) && job->skip_invalid >= 0)
+        o->skip_invalid = job->skip_invalid == 1;
+    if (!given(o, OPT_NAGIOS) && job->alerts.nagios >= 0)
+        o->nagios = job->alerts.nagios == 1;
+    if (!given(o, OPT_WARNING) && job->alerts.warning >= 0)
         o->warn = job->alerts.warning;
-    if (o->crit < 0 && job->alerts.critical >= 0)
+    if (!given(o, OPT_CRITICAL) && job->alerts.critical >= 0)
         o->crit = job->alerts.critical;
-    if (o->on_change_timeout_ms < 0)
+    if (!given(o, OPT_ON_CHANGE_TIMEOUT) && job->alerts.on_change_timeout_ms > 0)
         o->on_change_timeout_ms = job->alerts.on_change_timeout_ms;
-    if (!o->set_rate && job->rate >= 0)
+    if (!given(o, OPT_RATE) && job->rate >= 0)
         o->rate = job->rate;
-    if (!o->set_concurrency && job->concurrency > 0)
+    if (!given(o, OPT_CONCURRENCY) && job->concurrency > 0)
         o->concurrency = (size_t)job->concurrency;
-    if (!o->set_timeout && job->timeout_ms > 0)
+    if (!given(o, OPT_TIMEOUT) && job->timeout_ms > 0)
         o->timeout_ms = job->timeout_ms;
-    if (!o->set_tries && job->tries > 0)
+    if (!given(o, OPT_TRIES) && job->tries > 0)
         o->tries = (int)job->tries;
-    if (o->anomaly_share < 0 && job->anomaly_share > 0)
+    if (!given(o, OPT_ANOMALY) && job->anomaly_share > 0)
         o->anomaly_share = job->anomaly_share;
-    if (o->anomaly_min < 0 && job->anomaly_min >= 0)
+    if (!given(o, OPT_ANOMALY_MIN) && job->anomaly_min >= 0)
         o->anomaly_min = job->anomaly_min;
     if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json") &&
         strcmp(o->format, "csv") && strcmp(o->format, "summary")) {

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /** Process exit codes (documented in the README; decided by cli_exit_code() in
  *  cli/exit.h; --nagios exits with enum out_nagios_status instead). */
@@ -20,7 +21,8 @@ enum cli_exit {
     CLI_EXIT_USAGE = 2,  /**< usage, configuration or input error */
     CLI_EXIT_INCOMPLETE = 3, /**< nothing listed, but an error outcome of any check or an
                                   unhealthy list left verdicts open, or the run is
-                                  incomplete */
+                                  incomplete; or an output failed to take what the run
+                                  had to deliver (wins over 1) */
 };
 
 enum cli_cmd { CLI_CMD_CHECK, CLI_CMD_SCAN, CLI_CMD_LISTS, CLI_CMD_HISTORY };
@@ -58,18 +60,29 @@ struct cli_opts {
     bool nagios;
     long warn, crit;          /**< --nagios thresholds, -1 = default */
     double anomaly_share;     /**< < 0 = default */
-    long anomaly_min;         /**< < 0 = default (job files only) */
-    int on_change_timeout_ms; /**< < 0 = default (job files only) */
+    long anomaly_min;         /**< < 0 = default */
+    int on_change_timeout_ms; /**< < 0 = default */
     bool state_default;       /**< a job file without `state:`: use the default path */
-    bool set_rate, set_concurrency, set_timeout, set_tries; /**< given on the command line */
+    uint64_t given;           /**< one bit per option given on the command line: what a job
+                                   file may not change */
+    /* Targets from a job file: one entry per target spec (all empty otherwise). */
+    struct cli_strv target_origins; /**< "FILE:LINE:COLUMN" where the spec is written (owned) */
+    struct cli_strv target_pools;   /**< the label of the spec's pool, or NULL */
+    size_t *target_group;           /**< 0: the run's lists apply; k: pool_lists[k - 1] */
+    struct cli_strv *pool_lists;    /**< the lists of each pool that names its own */
+    size_t npool_lists;
 };
 
 struct cli_job;
 
 /**
- * Fill what the command line left unset from a parsed job file: flags given on the
- * command line win, field by field (a list given on the command line replaces the
- * job's list). Strings stay owned by @p job, which must outlive @p o.
+ * Fill what the command line left unset from a parsed job file: an option given on
+ * the command line wins over its key, key by key (a list given on the command line
+ * replaces the job's list; targets on the command line replace every pool and
+ * domain; --list replaces the job's `lists:` and every pool's own). Every pool's
+ * targets are taken, in order, then the domains, each with where it was written
+ * and its pool's label (target_origins, target_pools, target_group). Strings stay
+ * owned by @p job, which must outlive @p o.
  * @return 0, -ENOMEM, or CLI_EXIT_USAGE after printing a one-line error.
  */
 int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job);
@@ -82,6 +95,10 @@ int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job);
  */
 int cli_opts_parse(int argc, char **argv, struct cli_opts *o);
 
+/** The defaults, before any option: what cli_opts_parse() starts from. */
+void cli_opts_init(struct cli_opts *o);
+
+/** Free what @p o owns and zero it. */
 void cli_opts_free(struct cli_opts *o);
 
 /** Append to a string array. @return 0 or -ENOMEM. */

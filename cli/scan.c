@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "cli/exit.h"
 #include "output/alert.h"
 #include "output/delta.h"
+#include "output/outpath.h"
 #include "output/state.h"
 #include "output/writer.h"
 #include "scanner/engine.h"
@@ -41,7 +43,17 @@ struct run_ctx {
     int write_err;
     int state_err;
     struct cli_run_outcome ro; /* what decides the exit code (cli/exit.h) */
+    /* job-file pools with their own lists: list_groups() rows, by target spec */
+    const bool *groups;
+    size_t nsel;
+    const size_t *target_group;
 };
+
+static bool list_wanted(void *arg, const struct scan_target *t, size_t list)
+{
+    const struct run_ctx *c = arg;
+    return c->groups[c->target_group[t->source] * c->nsel + list];
+}
 
 static void target_msg(void *arg, bool is_error, const char *msg)
 {
@@ -159,41 +171,66 @@ static int resolve_zone(const struct list_entry *e, bool named, char *zone, size
     return 0;
 }
 
-/* Choose the lists to query. Fills @p sel/@p zones (zones are heap strings that
- * may hold keys: never printed). Afterwards, whatever the outcome, the key
- * variables are gone from the environment (drop_key_variables()). */
+/* Mark the lists @p names names in @p picked (catalog order). */
+static int pick_named(const struct list_catalog *cat, const struct cli_strv *names, bool *picked)
+{
+    for (size_t i = 0; i < names->n; i++) {
+        const struct list_entry *e = list_catalog_find(cat, names->v[i]);
+        if (!e) {
+            fprintf(stderr,
+                    PROG ": --list '%s': no such list id or zone in the catalog "
+                         "(see dnsbl-scan lists)\n",
+                    names->v[i]);
+            return SCAN_ENOTFOUND;
+        }
+        for (size_t j = 0; j < list_catalog_count(cat); j++)
+            if (list_catalog_get(cat, j) == e)
+                picked[j] = true;
+    }
+    return 0;
+}
+
+/* Whether some target spec uses the run's own lists (group 0) rather than its pool's. */
+static bool run_lists_used(const struct cli_opts *o)
+{
+    if (!o->target_group)
+        return true;
+    for (size_t i = 0; i < o->targets.n; i++)
+        if (o->target_group[i] == 0)
+            return true;
+    return false;
+}
+
+/*
+ * Choose the lists to query: the run's (--list, a job file's `lists:`, or the
+ * default set) for targets that use them, plus the lists each job-file pool names
+ * for itself. Fills @p sel/@p zones (zones are heap strings that may hold keys:
+ * never printed). Afterwards, whatever the outcome, the key variables are gone
+ * from the environment (drop_key_variables()).
+ */
 static int select_lists(const struct cli_opts *o, const struct list_catalog *cat,
                         const struct list_entry ***sel, char ***zones, size_t *n)
 {
     size_t total = list_catalog_count(cat), k = 0;
-    bool *picked = NULL;
+    bool *picked = NULL, *named = NULL;
     int ret = 0;
     *sel = calloc(total ? total : 1, sizeof(**sel));
     *zones = calloc(total ? total : 1, sizeof(**zones));
     picked = calloc(total ? total : 1, sizeof(bool));
-    if (!*sel || !*zones || !picked) {
+    named = calloc(total ? total : 1, sizeof(bool));
+    if (!*sel || !*zones || !picked || !named) {
         ret = -ENOMEM;
         goto out;
     }
-    if (o->lists.n > 0) {
-        for (size_t i = 0; i < o->lists.n; i++) {
-            const struct list_entry *e = list_catalog_find(cat, o->lists.v[i]);
-            if (!e) {
-                fprintf(stderr,
-                        PROG ": --list '%s': no such list id or zone in the catalog "
-                             "(see dnsbl-scan lists)\n",
-                        o->lists.v[i]);
-                ret = SCAN_ENOTFOUND;
-                goto out;
-            }
-            for (size_t j = 0; j < total; j++)
-                if (list_catalog_get(cat, j) == e)
-                    picked[j] = true;
-        }
-    } else {
-        for (size_t j = 0; j < total; j++)
-            picked[j] = !list_catalog_get(cat, j)->dead;
-    }
+    bool run_lists = run_lists_used(o);
+    if (run_lists && o->lists.n > 0)
+        ret = pick_named(cat, &o->lists, named);
+    for (size_t g = 0; ret == 0 && g < o->npool_lists; g++)
+        ret = pick_named(cat, &o->pool_lists[g], named);
+    if (ret != 0)
+        goto out;
+    for (size_t j = 0; j < total; j++)
+        picked[j] = named[j] || (run_lists && o->lists.n == 0 && !list_catalog_get(cat, j)->dead);
     for (size_t j = 0; j < total; j++) {
         if (!picked[j])
             continue;
@@ -205,7 +242,7 @@ static int select_lists(const struct cli_opts *o, const struct list_catalog *cat
             continue;
         }
         char zone[256];
-        int r = resolve_zone(e, o->lists.n > 0, zone, sizeof(zone));
+        int r = resolve_zone(e, named[j], zone, sizeof(zone));
         if (r < 0) {
             ret = r;
             goto out;
@@ -227,7 +264,40 @@ out:
             free((*zones)[i]); /* the caller frees only the *n it was told about */
     drop_key_variables(cat);
     free(picked);
+    free(named);
     return ret;
+}
+
+/*
+ * Which selected lists each list group asks: group 0 the run's lists (every
+ * selected list when none were named: the default set), group g the lists pool
+ * g - 1 named. One row of @p nsel flags per group; NULL when there are no pool
+ * groups (then every list is asked of every target).
+ */
+static int list_groups(const struct cli_opts *o, const struct list_catalog *cat,
+                       const struct list_entry *const *sel, size_t nsel, bool **out)
+{
+    size_t ng = o->npool_lists + 1;
+    const struct cli_strv *names;
+    bool *w;
+
+    *out = NULL;
+    if (o->npool_lists == 0)
+        return 0;
+    w = calloc(ng * (nsel ? nsel : 1), sizeof(*w));
+    if (!w)
+        return -ENOMEM;
+    for (size_t g = 0; g < ng; g++) {
+        names = g == 0 ? &o->lists : &o->pool_lists[g - 1];
+        for (size_t i = 0; i < nsel; i++) {
+            bool in = g == 0 && names->n == 0;
+            for (size_t k = 0; !in && k < names->n; k++)
+                in = list_catalog_find(cat, names->v[k]) == sel[i];
+            w[g * nsel + i] = in;
+        }
+    }
+    *out = w;
+    return 0;
 }
 
 /* Warn before the scan when it plans more queries than a list allows a day: one
@@ -267,16 +337,6 @@ static const char *state_path(const struct cli_opts *o, char *buf, size_t len, b
     return buf;
 }
 
-/* Open --delta FILE as FILE.tmp; renamed into place once complete, so a reader
- * never sees half a document. */
-static FILE *open_delta(const char *path, char *tmp, size_t len)
-{
-    int n = snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
-    if (n < 0 || (size_t)n >= len)
-        return NULL;
-    return fopen(tmp, "we");
-}
-
 /* tmpfile() has no close-on-exec flag: set it, or the --on-change command inherits
  * the descriptor. We are single-threaded, so no fork() can come in between. */
 static FILE *tmpfile_cloexec(void)
@@ -313,6 +373,207 @@ static size_t check_names(unsigned checks, const char **names)
     return n;
 }
 
+/* --- delivery ---------------------------------------------------------------- */
+
+/*
+ * What a run hands to its outputs and how that went. With a store, the
+ * document holds the events earlier runs could not deliver, then the run's own;
+ * they stay pending in the store until every output took them (README
+ * "Delivery"). Without a store there are no events, but a --prom file that
+ * cannot be written is still a failed delivery.
+ */
+struct delivery {
+    const struct cli_opts *o;
+    struct out_state *st; /* NULL without a store */
+    int64_t run_id;
+    struct out_delta *delta; /* the document (NULL without a store) */
+    FILE *doc;               /* its JSON: --delta's temporary file, or an anonymous one */
+    char tmp[4096];          /* --delta's temporary path while it exists, else "" */
+    char why[1200];          /* the first failure, one line */
+};
+
+static void failed(struct delivery *dl, const char *why)
+{
+    if (!dl->why[0])
+        snprintf(dl->why, sizeof(dl->why), "%s", why);
+}
+
+/*
+ * Test-only fault injection (README "Tests"): DNSBL_SCAN_FAULT names a point of
+ * the delivery where the process kills itself with SIGKILL, as a crash or
+ * kill -9 would: "kill-before-delta-rename" (the run is committed, the delta is
+ * in its temporary file) and "kill-before-delivered" (every output took the
+ * events, the store does not know yet).
+ */
+static void fault_point(const char *point)
+{
+    const char *f = getenv("DNSBL_SCAN_FAULT");
+
+    if (f && strcmp(f, point) == 0) {
+        fflush(stderr);
+        raise(SIGKILL);
+    }
+}
+
+/* Before the scan: the folders of --delta and --prom exist (made when missing),
+ * nothing that killed runs left there remains, and a file can be created. */
+static int prepare_outputs(const struct cli_opts *o)
+{
+    const char *paths[2] = {o->delta_path, o->prom_path};
+    char msg[1024];
+
+    for (int i = 0; i < 2; i++) {
+        if (paths[i] && out_path_prepare(paths[i], OUT_PATH_DIR_MODE, msg, sizeof(msg)) != 0) {
+            fprintf(stderr, PROG ": %s %s\n", i == 0 ? "--delta" : "--prom", msg);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+/* Commit the run, then write what it must deliver (the human event lines go to
+ * stdout with the summary and text formats, when there is no --delta file).
+ * @return 0, or nonzero when the run could not be recorded. */
+static int record_run(struct delivery *dl, bool complete, enum out_format fmt)
+{
+    const struct cli_opts *o = dl->o;
+    struct out_run_end end = {.complete = complete};
+    char msg[1024];
+    int ret;
+
+    if (o->delta_path) {
+        if (out_path_tmp(o->delta_path, dl->tmp, sizeof(dl->tmp)) == 0)
+            dl->doc = fopen(dl->tmp, "we");
+        if (!dl->doc) {
+            snprintf(msg, sizeof(msg), "--delta %s: %s", o->delta_path, strerror(errno));
+            failed(dl, msg);
+            dl->tmp[0] = '\0';
+        }
+    } else if (o->on_change && !(dl->doc = tmpfile_cloexec())) {
+        snprintf(msg, sizeof(msg), "--on-change: a temporary file: %s", strerror(errno));
+        failed(dl, msg);
+    }
+    bool human = (fmt == OUT_FMT_SUMMARY || fmt == OUT_FMT_TEXT) && !o->delta_path && !o->nagios;
+    struct out_delta_opts dopts = {.json = dl->doc, .text = human ? stdout : NULL};
+    ret = out_delta_new(&dopts, &dl->delta);
+    if (ret == 0)
+        ret = out_state_run_end(dl->st, &end, NULL);
+    if (ret != 0) {
+        fprintf(stderr, PROG ": cannot record the run: %s (%s)\n", scan_strerror(ret),
+                out_state_errmsg(dl->st));
+        dl->run_id = 0; /* nothing to mark: the next run delivers what is pending */
+        return ret;
+    }
+    errno = 0;
+    ret = out_state_delivery(dl->st, dl->run_id, dl->delta);
+    if (ret != 0) {
+        int e = errno ? errno : EIO;
+        if (human && ferror(stdout))
+            snprintf(msg, sizeof(msg), "standard output: %s", strerror(e));
+        else if (dl->doc && ferror(dl->doc))
+            snprintf(msg, sizeof(msg), "the delta document: %s", strerror(e));
+        else
+            snprintf(msg, sizeof(msg), "the delta document: %s (%s)", scan_strerror(ret),
+                     out_state_errmsg(dl->st));
+        failed(dl, msg);
+    }
+    return 0;
+}
+
+/* The --delta file into place: flushed, synced, renamed. */
+static void rename_delta(struct delivery *dl)
+{
+    char msg[1024];
+
+    if (!dl->tmp[0])
+        return;
+    fault_point("kill-before-delta-rename");
+    if (fflush(dl->doc) != 0 || ferror(dl->doc) || fsync(fileno(dl->doc)) != 0 ||
+        rename(dl->tmp, dl->o->delta_path) != 0) {
+        snprintf(msg, sizeof(msg), "--delta %s: %s", dl->o->delta_path, strerror(errno));
+        failed(dl, msg);
+        return; /* the temporary file goes at the end */
+    }
+    dl->tmp[0] = '\0';
+}
+
+static void run_on_change(struct delivery *dl)
+{
+    const struct cli_opts *o = dl->o;
+    char msg[1024], why[1100];
+    int status = 0;
+
+    if (!dl->doc || fflush(dl->doc) != 0) {
+        failed(dl, "--on-change: the delta document could not be written");
+        return;
+    }
+    struct out_on_change_opts co = {.cmd = o->on_change,
+                                    .timeout_ms =
+                                        o->on_change_timeout_ms > 0 ? o->on_change_timeout_ms : 0};
+    int ret = out_on_change_run(&co, fileno(dl->doc), &status, msg, sizeof(msg));
+    if (ret != 0 || status != 0) {
+        snprintf(why, sizeof(why), "--on-change: %s", msg);
+        failed(dl, why);
+    }
+}
+
+/*
+ * Hand the run's results and document to every output, in an order that keeps
+ * duplicates rare: standard output (closed, so a full disk shows), the --delta
+ * rename, the --prom file, and the --on-change command last, only when all the
+ * others succeeded, so a hook (a pager) sees an event again only when the run
+ * died between its exit and the store's record of the delivery. Then the store
+ * learns the outcome.
+ */
+static void deliver(struct delivery *dl, const struct out_alert_run *arun,
+                    const struct out_tally *tally, struct cli_run_outcome *ro)
+{
+    const struct cli_opts *o = dl->o;
+    char msg[1024];
+    int ret;
+
+    ret = cli_stdout_close();
+    if (ret != 0) {
+        ro->output_failed = true;
+        snprintf(msg, sizeof(msg), "standard output: %s", strerror(ret));
+        failed(dl, msg);
+    }
+    if (!dl->why[0])
+        rename_delta(dl);
+    if (o->prom_path && tally) {
+        ret = out_prom_write(o->prom_path, arun);
+        if (ret != 0) {
+            snprintf(msg, sizeof(msg), "--prom %s: %s", o->prom_path, scan_strerror(ret));
+            failed(dl, msg);
+        }
+    }
+    if (o->on_change && dl->st && !dl->why[0] && out_delta_total(dl->delta) > 0)
+        run_on_change(dl);
+    if (!dl->why[0] && dl->st && dl->run_id) {
+        fault_point("kill-before-delivered");
+        ret = out_state_delivered(dl->st, dl->run_id);
+        if (ret != 0) {
+            snprintf(msg, sizeof(msg),
+                     "the store could not record the delivery: %s (%s); the next run delivers "
+                     "these events again",
+                     scan_strerror(ret), out_state_errmsg(dl->st));
+            failed(dl, msg);
+        }
+    } else if (dl->why[0] && dl->st && dl->run_id) {
+        out_state_delivery_failed(dl->st, dl->run_id, dl->why);
+    }
+    if (dl->why[0]) {
+        ro->delivery_failed = true;
+        if (dl->st && out_delta_total(dl->delta) > 0)
+            fprintf(stderr,
+                    PROG ": not delivered: %s; %llu event%s kept in the store for the next run\n",
+                    dl->why, (unsigned long long)out_delta_total(dl->delta),
+                    out_delta_total(dl->delta) == 1 ? "" : "s");
+        else
+            fprintf(stderr, PROG ": not delivered: %s\n", dl->why);
+    }
+}
+
 int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
 {
     const struct list_entry **sel = NULL;
@@ -323,10 +584,11 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     struct out_writer *w = NULL;
     struct out_state *st = NULL;
     struct out_tally *tally = NULL;
-    struct out_delta *delta = NULL;
-    FILE *delta_file = NULL, *sink = NULL;
-    char delta_tmp[4096] = "", pathbuf[4096], msg[1024];
+    FILE *sink = NULL;
+    char pathbuf[4096], msg[1024];
+    struct delivery dl = {.o = o};
     const char **list_ids = NULL;
+    bool *groups = NULL;
     struct scan_engine_stats stats;
     int code = CLI_EXIT_USAGE;
     int ret;
@@ -348,6 +610,8 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     }
 
     ret = select_lists(o, cat, &sel, &zones, &nsel);
+    if (ret == 0)
+        ret = list_groups(o, cat, sel, nsel, &groups);
     if (ret != 0)
         goto out;
     if (nsel == 0 && checks == SCAN_CHECK_DNSBL) {
@@ -355,7 +619,12 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
         goto out;
     }
 
-    struct scan_target_opts topts = {.skip_invalid = o->skip_invalid, .msg = target_msg};
+    struct scan_target_opts topts = {
+        .skip_invalid = o->skip_invalid,
+        .msg = target_msg,
+        .origins = o->target_origins.n ? o->target_origins.v : NULL,
+        .pools = o->target_pools.n ? o->target_pools.v : NULL,
+    };
     ret = scan_targets_new((char *const *)o->targets.v, o->targets.n, &topts, &ts);
     if (ret != 0)
         goto out;
@@ -384,13 +653,21 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
         goto out;
     }
 
-    /* The store comes last among the checks of the set-up: nothing above may
-     * leave a "running" run behind. */
+    /* The output paths and then the store come last among the checks of the
+     * set-up: nothing above may leave a "running" run behind, and a path that
+     * cannot be written stops the run before it scans. */
     bool is_default;
     const char *spath = state_path(o, pathbuf, sizeof(pathbuf), &is_default);
+    if (!spath && (o->delta_path || o->on_change)) {
+        fprintf(stderr, PROG ": %s needs a state store: give --state PATH (or use a job file)\n",
+                o->delta_path ? "--delta" : "--on-change");
+        goto out;
+    }
+    if (prepare_outputs(o) != 0)
+        goto out;
     if (spath) {
         struct out_state_opts so = {
-            .path = spath, .wait_ms = o->wait ? -1 : 0, .create_parent = is_default};
+            .path = spath, .wait_ms = o->wait ? -1 : 0, .create_parent = true};
         ret = out_state_open(&so, &st, msg, sizeof(msg));
         if (ret != 0) {
             fprintf(stderr, PROG ": %s\n", msg);
@@ -414,13 +691,14 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                                     .anomaly_share = o->anomaly_share > 0 ? o->anomaly_share : 0,
                                     .anomaly_min =
                                         o->anomaly_min > 0 ? (unsigned)o->anomaly_min : 0};
-        ret = out_state_run_begin(st, &desc, NULL);
+        ret = out_state_run_begin(st, &desc, &dl.run_id);
         if (ret != 0) {
             fprintf(stderr, PROG ": %s: cannot start a run: %s (%s)\n", spath, scan_strerror(ret),
                     out_state_errmsg(st));
             code = CLI_EXIT_INCOMPLETE;
             goto out;
         }
+        dl.st = st;
     }
     if ((o->nagios || o->prom_path) && out_tally_new(&tally) != 0) {
         code = CLI_EXIT_INCOMPLETE;
@@ -457,7 +735,10 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                           .warn_health = fmt == OUT_FMT_JSON || fmt == OUT_FMT_CSV,
                           .progress =
                               o->progress == 1 ||
-                              (o->progress < 0 && o->cmd == CLI_CMD_SCAN && isatty(STDERR_FILENO))};
+                              (o->progress < 0 && o->cmd == CLI_CMD_SCAN && isatty(STDERR_FILENO)),
+                          .groups = groups,
+                          .nsel = nsel,
+                          .target_group = o->target_group};
     struct scan_engine_opts eo = {.resolver = res,
                                   .lists = sel,
                                   .zones = (const char *const *)zones,
@@ -471,6 +752,7 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                                   .on_result = on_result,
                                   .on_health = on_health,
                                   .on_progress = on_progress,
+                                  .list_wanted = groups ? list_wanted : NULL,
                                   .arg = &ctx,
                                   .stop = &cli_stop_flag};
     ret = scan_engine_run(&eo, ts, total, &stats);
@@ -482,41 +764,9 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     }
     bool complete = stats.complete && !ctx.state_err && ret == 0;
 
-    /* The delta: computed and committed by the store, then written out. */
-    if (st) {
-        if (o->delta_path) {
-            delta_file = open_delta(o->delta_path, delta_tmp, sizeof(delta_tmp));
-            if (!delta_file)
-                fprintf(stderr, PROG ": %s: cannot write the delta: %s\n", o->delta_path,
-                        strerror(errno));
-        } else if (o->on_change) {
-            delta_file = tmpfile_cloexec();
-        }
-        bool human =
-            (fmt == OUT_FMT_SUMMARY || fmt == OUT_FMT_TEXT) && !o->delta_path && !o->nagios;
-        struct out_delta_opts dopts = {.json = delta_file, .text = human ? stdout : NULL};
-        if (out_delta_new(&dopts, &delta) != 0) {
-            code = CLI_EXIT_INCOMPLETE;
-            goto out;
-        }
-        struct out_run_end end = {.complete = complete};
-        ret = out_state_run_end(st, &end, delta);
-        if (ret != 0) {
-            fprintf(stderr, PROG ": %s: cannot record the run: %s (%s)\n", spath,
-                    scan_strerror(ret), out_state_errmsg(st));
-            complete = false;
-        }
-        if (o->delta_path && delta_file) {
-            if (fflush(delta_file) != 0 || ferror(delta_file) || fsync(fileno(delta_file)) != 0 ||
-                rename(delta_tmp, o->delta_path) != 0) {
-                fprintf(stderr, PROG ": %s: cannot write the delta: %s\n", o->delta_path,
-                        strerror(errno));
-                unlink(delta_tmp);
-                complete = false;
-            }
-            delta_tmp[0] = '\0';
-        }
-    }
+    /* The store commits the run; then its outputs take what it must deliver. */
+    if (st && record_run(&dl, complete, fmt) != 0)
+        complete = false;
 
     struct out_stats os = {.targets = stats.targets,
                            .results = stats.results,
@@ -527,74 +777,46 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                            .queries = stats.queries};
     ctx.ro.complete = complete;
     ctx.ro.store = st != NULL;
-    ctx.ro.delta_problems = out_delta_has_problems(delta);
+    ctx.ro.delta_problems = out_delta_has_problems(dl.delta);
     if (out_finish(w, &os) != 0 || ctx.write_err) {
         fprintf(stderr, PROG ": writing results failed: %s\n", strerror(errno));
         ctx.ro.output_failed = true;
-        code = cli_exit_code(&ctx.ro);
-        goto out;
+        failed(&dl, "standard output: writing results failed");
     }
     if (!stats.complete)
         fprintf(stderr, PROG ": interrupted: %llu targets checked, results are incomplete\n",
                 (unsigned long long)stats.targets);
 
-    /* Alerts. */
     struct out_alert_run arun = {.tally = tally,
                                  .targets = stats.targets,
                                  .seconds = stats.seconds,
                                  .complete = complete,
-                                 .delta = delta};
+                                 .delta = dl.delta};
     if (st) {
         struct out_run_info ri;
         if (out_state_last_complete(st, &ri) == 0)
             arun.last_success_ms = ri.ended_ms;
-    }
-    bool alert_failed = false;
-    if (o->prom_path && tally) {
-        ret = out_prom_write(o->prom_path, &arun);
-        if (ret != 0) {
-            fprintf(stderr, PROG ": %s: cannot write the Prometheus file: %s\n", o->prom_path,
-                    scan_strerror(ret));
-            alert_failed = true;
-        }
-    }
-    if (o->on_change && delta && delta_file && out_delta_total(delta) > 0) {
-        int status = 0;
-        fflush(delta_file);
-        struct out_on_change_opts co = {
-            .cmd = o->on_change,
-            .timeout_ms = o->on_change_timeout_ms > 0 ? o->on_change_timeout_ms : 0};
-        FILE *in = o->delta_path ? fopen(o->delta_path, "re") : delta_file;
-        if (in) {
-            rewind(in);
-            ret = out_on_change_run(&co, fileno(in), &status, msg, sizeof(msg));
-            if (ret != 0 || status != 0) {
-                fprintf(stderr, PROG ": --on-change: %s\n", msg);
-                alert_failed = true;
-            }
-            if (in != delta_file)
-                fclose(in);
-        }
     }
     if (o->nagios) {
         ctx.ro.nagios = true;
         if (out_nagios_write(stdout, &arun, &nopts, &ctx.ro.nagios_status) != 0)
             ctx.ro.nagios_status = OUT_NAGIOS_UNKNOWN;
     }
-    ctx.ro.alert_failed = alert_failed;
+    deliver(&dl, &arun, tally, &ctx.ro);
     code = cli_exit_code(&ctx.ro);
 out:
     out_writer_free(w);
     if (sink)
         fclose(sink);
-    if (delta_file)
-        fclose(delta_file);
-    if (delta_tmp[0])
-        unlink(delta_tmp);
-    out_delta_free(delta);
+    if (dl.doc)
+        fclose(dl.doc);
+    if (dl.tmp[0])
+        unlink(dl.tmp);
+    out_delta_free(dl.delta);
     out_tally_free(tally);
     out_state_free(st); /* an open run is rolled back and marked aborted */
     free(list_ids);
+    free(groups);
     scan_resolver_free(res);
     scan_targets_free(ts);
     for (size_t i = 0; zones && i < nsel; i++)

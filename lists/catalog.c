@@ -28,11 +28,12 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "lists/yamlload.h"
 #include "scanner/err.h"
 
 /* Limits on untrusted input: a catalog is a few dozen lists; these are far above
  * any real one and keep a hostile file (aliases repeating one big node) cheap. */
-#define CAT_MAX_FILE        (8u << 20)
+#define CAT_MAX_FILE        LIST_YAML_MAX_BYTES
 #define CAT_MAX_ENTRIES     4096
 #define CAT_MAX_CODES       1024
 #define CAT_MAX_TOTAL_CODES 65536
@@ -110,8 +111,6 @@ struct loader {
     struct list_catalog *cat;
     struct list_error *err;
     const char *name; /* arena copy: also list_entry::file */
-    const char *buf;
-    size_t len;
     yaml_document_t doc;
 };
 
@@ -164,41 +163,6 @@ static void errno_msg(struct list_error *err, const char *path, int ret)
 {
     if (err)
         snprintf(err->msg, sizeof(err->msg), "%s: %s", path, scan_strerror(ret));
-}
-
-/*
- * libyaml reports scanner and parser errors at a mark, reader errors (bad
- * encoding) at a byte offset; both become FILE:LINE:COLUMN here, and libyaml's
- * status never leaves this file (STYLE rule 7).
- */
-static int yaml_fail(struct loader *ld, const yaml_parser_t *p)
-{
-    if (p->error == YAML_MEMORY_ERROR) {
-        errno_msg(ld->err, ld->name, -ENOMEM);
-        return -ENOMEM;
-    }
-    const char *problem = p->problem ? p->problem : "unknown error";
-    size_t line, col;
-    if (p->error == YAML_READER_ERROR) {
-        size_t off = p->problem_offset < ld->len ? p->problem_offset : ld->len;
-        line = 1;
-        col = 1;
-        for (size_t i = 0; i < off; i++) {
-            if (ld->buf[i] == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
-            }
-        }
-    } else {
-        line = p->problem_mark.line + 1;
-        col = p->problem_mark.column + 1;
-    }
-    if (p->context)
-        return fail_lc(ld, SCAN_EPARSE, line, col, "malformed YAML: %s, %s at %zu:%zu", problem,
-                       p->context, p->context_mark.line + 1, p->context_mark.column + 1);
-    return fail_lc(ld, SCAN_EPARSE, line, col, "malformed YAML: %s", problem);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1405,105 +1369,34 @@ static int load_root(struct loader *ld, yaml_node_t *root)
 /* Loading                                                                  */
 
 /*
- * One YAML text into @p cat. A second document in the same text is refused
- * rather than silently ignored.
+ * One YAML text into @p cat, parsed within the limits every YAML file of the
+ * program has (lists/yamlload.h: size, nesting, aliases, one document).
  */
 static int load_text(struct list_catalog *cat, const char *name, const char *buf, size_t len,
                      struct list_error *err)
 {
-    struct loader ld = {.cat = cat, .err = err, .buf = buf, .len = len};
-    yaml_parser_t parser;
-    yaml_document_t extra;
-    bool have_doc = false;
+    struct loader ld = {.cat = cat, .err = err};
+    struct list_yaml_src src = {.name = name, .buf = buf, .len = len, .what = "a catalog file"};
+    struct list_error scratch;
     int ret;
 
     if (!(ld.name = cat_strdup(cat, name))) {
         errno_msg(err, name, -ENOMEM);
         return -ENOMEM;
     }
-    if (!yaml_parser_initialize(&parser)) {
-        errno_msg(err, name, -ENOMEM);
-        return -ENOMEM;
-    }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-    if (!yaml_parser_load(&parser, &ld.doc)) {
-        ret = yaml_fail(&ld, &parser);
-        goto out;
-    }
-    have_doc = true;
+    if (!err)
+        err = &scratch;
+    ret = list_yaml_load(&src, &ld.doc, err->msg, sizeof(err->msg));
+    if (ret != 0)
+        return ret;
     yaml_node_t *root = yaml_document_get_root_node(&ld.doc);
-    if (!root) {
+    if (!root)
         ret = fail_lc(&ld, SCAN_ECONFIG, 1, 1, "empty catalog: expected a map with 'lists:'");
-        goto out;
-    }
-    if (!yaml_parser_load(&parser, &extra)) {
-        ret = yaml_fail(&ld, &parser);
-        goto out;
-    }
-    yaml_node_t *xroot = yaml_document_get_root_node(&extra);
-    yaml_mark_t xmark = extra.start_mark;
-    yaml_document_delete(&extra);
-    if (xroot) {
-        ret = fail(&ld, SCAN_EPARSE, xmark, "more than one YAML document");
-        goto out;
-    }
-    ret = load_root(&ld, root);
+    else
+        ret = load_root(&ld, root);
     if (ret == -ENOMEM)
-        errno_msg(err, name, ret);
-out:
-    if (have_doc)
-        yaml_document_delete(&ld.doc);
-    yaml_parser_delete(&parser);
-    return ret;
-}
-
-/* The whole file in memory, at most CAT_MAX_FILE bytes; caller frees *out. */
-static int read_file(const char *path, char **out, size_t *len)
-{
-    int ret = 0;
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    *out = NULL;
-    if (fd < 0)
-        return -errno;
-    for (;;) {
-        if (n == cap) {
-            if (cap > CAT_MAX_FILE) {
-                ret = -EFBIG;
-                goto out;
-            }
-            size_t ncap = cap ? cap * 2 : 8192;
-            char *nb = realloc(buf, ncap + 1);
-            if (!nb) {
-                ret = -ENOMEM;
-                goto out;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            ret = -errno;
-            goto out;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    if (n > CAT_MAX_FILE) {
-        ret = -EFBIG;
-        goto out;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    buf = NULL;
-out:
-    free(buf);
-    close(fd);
+        errno_msg(ld.err, name, ret);
+    yaml_document_delete(&ld.doc);
     return ret;
 }
 
@@ -1511,7 +1404,7 @@ static int load_file(struct list_catalog *cat, const char *path, struct list_err
 {
     char *buf;
     size_t len = 0;
-    int ret = read_file(path, &buf, &len);
+    int ret = list_yaml_read_file(path, &buf, &len);
     if (ret < 0) {
         errno_msg(err, path, ret);
         return ret;
@@ -1647,10 +1540,6 @@ int list_catalog_load_buf(const char *name, const char *buf, size_t len, struct 
     *out = NULL;
     if (!name)
         name = "<buffer>";
-    if (len > CAT_MAX_FILE) {
-        errno_msg(err, name, -EFBIG);
-        return -EFBIG;
-    }
     if (!(cat = calloc(1, sizeof(*cat)))) {
         errno_msg(err, name, -ENOMEM);
         return -ENOMEM;

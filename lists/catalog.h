@@ -179,11 +179,13 @@ struct list_error {
  * unique across all the files.
  * @param[in]  path a file or a folder
  * @param[out] out  the catalog (caller frees with list_catalog_free()), NULL on error
- * @param[out] err  may be NULL. On SCAN_EPARSE / SCAN_ECONFIG: "file:line:column: what is
- *                  wrong" (line and column 1-based); on an errno failure "path: reason".
- * @return 0, SCAN_EPARSE (bad YAML), SCAN_ECONFIG (bad entry: unknown key, missing zone,
- *         bad code, duplicate id..., or a folder without catalog files), -ENOENT /
- *         -EACCES / other -errno (cannot read), -EFBIG (a file over 8 MiB), -ENOMEM.
+ * @param[out] err  may be NULL. On SCAN_EPARSE / SCAN_ECONFIG / -EFBIG:
+ *                  "file:line:column: what is wrong" (line and column 1-based); on an
+ *                  errno failure "path: reason".
+ * @return 0, SCAN_EPARSE (bad YAML, or past a limit of lists/yamlload.h), SCAN_ECONFIG
+ *         (bad entry: unknown key, missing zone, bad code, duplicate id..., or a folder
+ *         without catalog files), -ENOENT / -EACCES / other -errno (cannot read), -EFBIG
+ *         (a file over 1 MiB, LIST_YAML_MAX_BYTES), -ENOMEM.
  */
 int list_catalog_load(const char *path, struct list_catalog **out, struct list_error *err);
 

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output/outpath.h"
 #include "scanner/err.h"
 
 /* --- tally ---------------------------------------------------------------- */
@@ -502,7 +503,7 @@ int out_prom_write(const char *path, const struct out_alert_run *run)
 
     if (!path || !*path || !run || !run->tally)
         return -EINVAL;
-    if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
+    if (out_path_tmp(path, tmp, sizeof(tmp)) != 0)
         return -ENAMETOOLONG;
     /* O_NOFOLLOW: collector directories are often shared; never write through a link. */
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);

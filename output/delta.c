@@ -21,6 +21,7 @@ struct out_delta {
     bool begun;
     bool ended;
     uint64_t counts[OUT_EV_COUNT];
+    uint64_t redelivered;
 };
 
 static const char *const event_names[OUT_EV_COUNT] = {
@@ -231,7 +232,11 @@ static int write_event_json(struct out_delta *d, const struct out_event *ev)
                     ev->scanned ? (double)ev->new_listings / (double)ev->scanned : 0.0) < 0)
             goto out;
     }
-    if (fputc('}', f) == EOF)
+    if (json_member_str(f, "pool", ev->pool) != 0)
+        goto out;
+    if (ev->run_id > 0 && fprintf(f, ",\"run_id\":%" PRId64, ev->run_id) < 0)
+        goto out;
+    if (fprintf(f, ",\"redelivered\":%s}", ev->redelivered ? "true" : "false") < 0)
         goto out;
     ret = 0;
 out:
@@ -260,6 +265,17 @@ static const char *list_kind(const struct out_event *ev, char *buf, size_t cap)
     return buf;
 }
 
+/* " (pool LABEL)", sanitized into @p buf, or "" without a pool. */
+static const char *pool_of(const struct out_event *ev, char *buf, size_t cap)
+{
+    char p[256];
+
+    if (!ev->pool)
+        return "";
+    snprintf(buf, cap, " (pool %s)", clean(ev->pool, p, sizeof(p)));
+    return buf;
+}
+
 static int write_event_text(struct out_delta *d, const struct out_event *ev)
 {
     FILE *f = d->o.text;
@@ -267,9 +283,11 @@ static int write_event_text(struct out_delta *d, const struct out_event *ev)
     const char *name = out_event_type_name(ev->type);
     int n;
 
+    if (ev->redelivered && fprintf(f, "redelivered (run %" PRId64 "): ", ev->run_id) < 0)
+        return SCAN_EIO;
     if (is_listing_event(ev->type)) {
-        n = fprintf(f, "%s %s %s:", name, clean(ev->target, a, sizeof(a)),
-                    clean(ev->list, b, sizeof(b)));
+        n = fprintf(f, "%s %s%s %s:", name, clean(ev->target, a, sizeof(a)),
+                    pool_of(ev, c, sizeof(c)), clean(ev->list, b, sizeof(b)));
         if (n >= 0 && ev->type == OUT_EV_CODE_CHANGED)
             n = fprintf(f, " %s ->", clean(ev->codes_before, a, sizeof(a)));
         else if (n >= 0 && ev->type == OUT_EV_DELISTED)
@@ -298,9 +316,10 @@ static int write_event_text(struct out_delta *d, const struct out_event *ev)
                     " targets scanned; treated as a list fault, listings not recorded",
                     name, list_kind(ev, b, sizeof(b)), ev->new_listings, ev->scanned);
     } else {
-        n = fprintf(f, "%s %s %s: %s -> %s", name, clean(ev->target, a, sizeof(a)),
-                    clean(ev->check, b, sizeof(b)), clean(ev->before_status, c, sizeof(c)),
-                    clean(ev->after_status, e, sizeof(e)));
+        char p[300];
+        n = fprintf(f, "%s %s%s %s: %s -> %s", name, clean(ev->target, a, sizeof(a)),
+                    pool_of(ev, p, sizeof(p)), clean(ev->check, b, sizeof(b)),
+                    clean(ev->before_status, c, sizeof(c)), clean(ev->after_status, e, sizeof(e)));
     }
     if (n < 0 || fputc('\n', f) == EOF)
         return SCAN_EIO;
@@ -322,6 +341,7 @@ int out_delta_event(struct out_delta *d, const struct out_event *ev)
     if (d->o.text && (ret = write_event_text(d, ev)) != 0)
         return ret;
     d->counts[ev->type]++;
+    d->redelivered += ev->redelivered;
     if (d->o.on_event && (ret = d->o.on_event(d->o.arg, ev)) != 0)
         return ret;
     return 0;
@@ -344,7 +364,9 @@ int out_delta_end(struct out_delta *d)
             if (fprintf(f, "%s\"%s\":%" PRIu64, i ? "," : "", event_names[i], d->counts[i]) < 0)
                 return SCAN_EIO;
         }
-        if (fprintf(f, "},\"total\":%" PRIu64 "}\n", total) < 0 || fflush(f) == EOF || ferror(f))
+        if (fprintf(f, "},\"total\":%" PRIu64 ",\"redelivered\":%" PRIu64 "}\n", total,
+                    d->redelivered) < 0 ||
+            fflush(f) == EOF || ferror(f))
             return SCAN_EIO;
     }
     if (d->o.text && (fflush(d->o.text) == EOF || ferror(d->o.text)))
@@ -366,6 +388,11 @@ uint64_t out_delta_total(const struct out_delta *d)
     for (unsigned i = 0; d && i < OUT_EV_COUNT; i++)
         n += d->counts[i];
     return n;
+}
+
+uint64_t out_delta_redelivered(const struct out_delta *d)
+{
+    return d ? d->redelivered : 0;
 }
 
 bool out_delta_has_problems(const struct out_delta *d)

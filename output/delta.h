@@ -7,7 +7,9 @@
  * The state store (output/state.h) decides *which* events a run produces and
  * records them; this module only carries and renders them:
  * - the `--delta FILE` document, one JSON object streamed event by event:
- *   `{"run": {...}, "previous_run": {...} | null, "events": [...], "counts": {...}}`;
+ *   `{"run": {...}, "previous_run": {...} | null, "events": [...], "counts": {...},
+ *   "total": N, "redelivered": N}`; each event ends with `"pool"`, `"run_id"` and
+ *   `"redelivered"` (true for an event an earlier run could not deliver);
  * - one human line per event (the summary prints these first);
  * - an optional callback per event (tests, and anything else that wants structs);
  * - counts by type, for the exit code and the Prometheus file.
@@ -95,6 +97,10 @@ struct out_event {
     const char *detail;    /**< list_unhealthy: a sentence from the health check */
     uint64_t new_listings; /**< list_anomaly: new listings withheld */
     uint64_t scanned;      /**< list_anomaly: targets scanned on that list */
+    /* Delivery. */
+    const char *pool; /**< the job-file pool of the target, or NULL */
+    int64_t run_id;   /**< the run that found the event; 0: unknown (not written) */
+    bool redelivered; /**< an earlier run found it and could not deliver it */
 };
 
 /** A run as shown in the delta document (`run` and `previous_run`). */
@@ -149,6 +155,9 @@ uint64_t out_delta_count(const struct out_delta *d, enum out_event_type t);
 
 /** @return the number of events added so far. */
 uint64_t out_delta_total(const struct out_delta *d);
+
+/** @return the number of those events that were redelivered. */
+uint64_t out_delta_redelivered(const struct out_delta *d);
 
 /**
  * @return true when the delta holds a "new problem": any event other than

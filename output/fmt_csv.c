@@ -89,10 +89,16 @@ int out_csv_emit(struct out_writer *w, const struct scan_result *r)
     out_sink_puts(s, ",");
 
     out_sink_clear(t);
+    const char *sep = "";
+    if (r->pool) {
+        out_sink_puts(t, "pool=");
+        out_sink_write(t, r->pool, strlen(r->pool));
+        sep = "; ";
+    }
     if (dnsbl) {
         /* DNSBL results keep their few extras in the details column too. */
-        const char *sep = "";
         if (r->matched) {
+            out_sink_puts(t, sep);
             out_sink_puts(t, "matched=");
             out_sink_write(t, r->matched, strlen(r->matched));
             sep = "; ";
@@ -101,8 +107,11 @@ int out_csv_emit(struct out_writer *w, const struct scan_result *r)
             out_sink_puts(t, sep);
             out_sink_puts(t, "detail=");
             out_sink_write(t, r->detail, strlen(r->detail));
+            sep = "; ";
         }
     }
+    if (r->extra.n)
+        out_sink_puts(t, sep);
     out_fields_compact(t, &r->extra, "; ", out_sink_write);
     ret = csv_scratch_field(w);
     if (ret < 0)

@@ -103,6 +103,7 @@ int out_json_emit(struct out_writer *w, const struct scan_result *r)
         json_member(s, "reason", r->reason);
     }
     json_fields(s, &r->extra, false);
+    json_member(s, "pool", r->pool);
     out_sink_puts(s, "}\n");
     return s->err;
 }

@@ -243,6 +243,11 @@ static void line_head(struct out_writer *w, const struct scan_result *r, const c
     tag(w, color, tagword);
     out_sink_puts(&w->out, "  ");
     out_put_cstr(&w->out, r->target, out_sink_text);
+    if (r->pool) {
+        out_sink_puts(&w->out, " (pool ");
+        out_put_cstr(&w->out, r->pool, out_sink_text);
+        out_sink_puts(&w->out, ")");
+    }
     out_sink_puts(&w->out, "  ");
     out_sink_puts(&w->out, name);
 }

@@ -46,6 +46,7 @@ struct text_row {
 
 struct text_group {
     char *target; /**< sanitized */
+    char *pool;   /**< sanitized job-file pool label, or NULL */
     struct text_row *rows;
     size_t n;
     size_t cap;
@@ -86,6 +87,7 @@ void out_text_free(struct out_text *t)
             row_deinit(&t->groups[i].rows[j]);
         free(t->groups[i].rows);
         free(t->groups[i].target);
+        free(t->groups[i].pool);
     }
     free(t->groups);
     for (size_t i = 0; i < t->nkeys; i++)
@@ -233,29 +235,34 @@ static int render_row(struct out_writer *w, const struct scan_result *r, struct 
     return 0;
 }
 
-/* The group of @p target, created at the end when new. Results of one target
- * usually come together, so the last group is tried first. */
-static struct text_group *group_of(struct out_text *t, const char *target)
+/* The group of @p target (of @p pool, or NULL), created at the end when new.
+ * Results of one target usually come together, so the last group is tried first. */
+static struct text_group *group_of(struct out_text *t, const char *target, const char *pool)
 {
     struct text_group *g = NULL;
-    char *name = out_text_dup(target);
+    char *name = out_text_dup(target), *label = pool ? out_text_dup(pool) : NULL;
 
-    if (!name)
+    if (!name || (pool && !label)) {
+        free(name);
+        free(label);
         return NULL;
+    }
     for (size_t i = t->ngroups; i-- > 0;) {
         if (strcmp(t->groups[i].target, name) == 0) {
             free(name);
+            free(label);
             return &t->groups[i];
         }
     }
     g = out_grow(t->groups, &t->capgroups, t->ngroups, sizeof(*g));
     if (!g) {
         free(name);
+        free(label);
         return NULL;
     }
     t->groups = g;
     g = &t->groups[t->ngroups++];
-    *g = (struct text_group){.target = name};
+    *g = (struct text_group){.target = name, .pool = label};
     return g;
 }
 
@@ -273,7 +280,7 @@ int out_text_emit(struct out_writer *w, const struct scan_result *r)
     ret = render_row(w, r, &row);
     if (ret < 0)
         goto out;
-    g = group_of(t, r->target);
+    g = group_of(t, r->target, r->pool);
     if (!g) {
         ret = -ENOMEM;
         goto out;
@@ -345,6 +352,11 @@ int out_text_finish(struct out_writer *w)
         if (i > 0 || t->nunhealthy > 0)
             out_sink_puts(s, "\n");
         out_colored(w, "1", g->target);
+        if (g->pool) {
+            out_sink_puts(s, " (pool ");
+            out_sink_puts(s, g->pool);
+            out_sink_puts(s, ")");
+        }
         out_sink_puts(s, "\n");
         for (size_t j = 0; j < g->n; j++) {
             const struct text_row *row = &g->rows[j];

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output/outpath.h"
 #include "output/writer.h"
 #include "scanner/err.h"
 
@@ -219,6 +220,18 @@ static const char *const migrations[OUT_STATE_SCHEMA_VERSION] = {
     "DROP TABLE list_state;"
     "ALTER TABLE list_state_v3 RENAME TO list_state;"
     "ALTER TABLE events ADD COLUMN kind TEXT;",
+
+    /* v3 -> v4: at-least-once delivery. A complete run with events is 'pending'
+     * until every output of some run took them ('delivered', by delivered_by);
+     * delivery_error is what stopped a run's own delivery. Runs from before v4
+     * keep NULL: their events went out the old way and are never sent again.
+     * Events name the job-file pool of their target. */
+    "ALTER TABLE runs ADD COLUMN delivery TEXT"
+    " CHECK (delivery IS NULL OR delivery IN ('pending', 'delivered'));"
+    "ALTER TABLE runs ADD COLUMN delivered_by INTEGER;"
+    "ALTER TABLE runs ADD COLUMN delivery_error TEXT;"
+    "CREATE INDEX runs_pending ON runs (id) WHERE delivery = 'pending';"
+    "ALTER TABLE events ADD COLUMN pool TEXT;",
 };
 
 static int pragma_int(struct out_state *st, const char *sql, int64_t *v)
@@ -382,31 +395,6 @@ static int take_lock(struct out_state *st, const char *path, int wait_ms, char *
     return 0;
 }
 
-static int make_parent(const char *path)
-{
-    char dir[4096];
-    char *slash;
-
-    if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
-        return -ENAMETOOLONG;
-    slash = strrchr(dir, '/');
-    if (!slash || slash == dir)
-        return 0;
-    *slash = '\0';
-    /* mkdir -p: create each missing component in turn. */
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0750) != 0 && errno != EEXIST)
-            return -errno;
-        *p = '/';
-    }
-    if (mkdir(dir, 0750) != 0 && errno != EEXIST)
-        return -errno;
-    return 0;
-}
-
 /* --- open / close ------------------------------------------------------- */
 
 static void finalize_run_stmts(struct out_state *st)
@@ -448,7 +436,7 @@ int out_state_open(const struct out_state_opts *o, struct out_state **out, char 
             goto fail;
         }
     } else {
-        if (o->create_parent && (ret = make_parent(o->path)) != 0) {
+        if (o->create_parent && (ret = out_path_mkparent(o->path, OUT_STATE_DIR_MODE)) != 0) {
             if (msg)
                 snprintf(msg, msglen, "cannot create the directory of %s: %s", o->path,
                          strerror(-ret));
@@ -568,12 +556,12 @@ const char *out_state_errmsg(const struct out_state *st)
 static const char run_tables_sql[] =
     "CREATE TEMP TABLE IF NOT EXISTS cur_dnsbl ("
     " target TEXT NOT NULL, list_key TEXT NOT NULL, kind TEXT NOT NULL, list TEXT NOT NULL,"
-    " state INTEGER NOT NULL, codes TEXT NOT NULL, detail TEXT NOT NULL,"
+    " state INTEGER NOT NULL, codes TEXT NOT NULL, detail TEXT NOT NULL, pool TEXT,"
     " PRIMARY KEY (target, list_key)) WITHOUT ROWID;"
     "CREATE TEMP TABLE IF NOT EXISTS cur_rec ("
     " target TEXT NOT NULL, check_name TEXT NOT NULL, scope TEXT NOT NULL,"
     " error INTEGER NOT NULL, status TEXT NOT NULL, fp TEXT NOT NULL, detail TEXT NOT NULL,"
-    " PRIMARY KEY (target, check_name, scope)) WITHOUT ROWID;"
+    " pool TEXT, PRIMARY KEY (target, check_name, scope)) WITHOUT ROWID;"
     "CREATE TEMP TABLE IF NOT EXISTS cur_health ("
     " list_key TEXT NOT NULL, kind TEXT NOT NULL, list TEXT NOT NULL, healthy INTEGER NOT NULL,"
     " reason TEXT, detail TEXT, PRIMARY KEY (list_key, kind)) WITHOUT ROWID;"
@@ -677,17 +665,17 @@ int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, i
     if (ret == 0)
         ret = db_exec(st, "BEGIN IMMEDIATE");
     if (ret == 0)
-        ret = prepare(
-            st,
-            "INSERT INTO temp.cur_dnsbl (target, list_key, list, state, codes, detail,"
-            " kind) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target, list_key) DO UPDATE SET"
-            " list = excluded.list, state = excluded.state, codes = excluded.codes,"
-            " detail = excluded.detail WHERE cur_dnsbl.state = 2",
-            &st->ins_dnsbl);
+        ret = prepare(st,
+                      "INSERT INTO temp.cur_dnsbl (target, list_key, list, state, codes, detail,"
+                      " kind, pool) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target, list_key) "
+                      "DO UPDATE SET"
+                      " list = excluded.list, state = excluded.state, codes = excluded.codes,"
+                      " detail = excluded.detail WHERE cur_dnsbl.state = 2",
+                      &st->ins_dnsbl);
     if (ret == 0)
         ret = prepare(st,
                       "INSERT INTO temp.cur_rec (target, check_name, scope, error, status, fp,"
-                      " detail) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                      " detail, pool) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                       " ON CONFLICT (target, check_name, scope) DO UPDATE SET"
                       " error = excluded.error, status = excluded.status, fp = excluded.fp,"
                       " detail = excluded.detail WHERE cur_rec.error = 1",
@@ -848,6 +836,7 @@ int out_state_record(struct out_state *st, const struct scan_result *r)
         sqlite3_bind_text(s, 5, codes ? codes : "", -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 6, detail, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 7, out_target_kind(r->target), -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 8, r->pool, -1, SQLITE_STATIC);
         st->listed += state == OBS_LISTED;
     } else {
         state = r->outcome == SCAN_OUT_ERROR ? OBS_ERROR : OBS_CLEAN;
@@ -864,6 +853,7 @@ int out_state_record(struct out_state *st, const struct scan_result *r)
         sqlite3_bind_text(s, 5, scan_status_word(r->st), -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 6, fp, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 7, detail, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 8, r->pool, -1, SQLITE_STATIC);
     }
     st->results++;
     st->errors += state == OBS_ERROR;
@@ -927,9 +917,10 @@ static const char end_run_sql[] =
     " LEFT JOIN list_state AS q ON q.list_key = c.list_key AND q.kind = '' AND c.kind != ''"
     " WHERE :baseline = 0 AND c.status != coalesce(p.status, q.status, 'healthy')"
     " ORDER BY c.list_key, c.kind;"
-    "INSERT INTO events (run_id, type, check_name, target, list_key, list, before, after)"
+    "INSERT INTO events (run_id, type, check_name, target, list_key, list, before, after, pool)"
     " SELECT :run, CASE WHEN s.listed = 0 THEN 'new_listing' WHEN c.state = 0 THEN 'delisted'"
-    "  ELSE 'code_changed' END, 'dnsbl', c.target, c.list_key, c.list, s.detail, c.detail"
+    "  ELSE 'code_changed' END, 'dnsbl', c.target, c.list_key, c.list, s.detail, c.detail,"
+    "  c.pool"
     " FROM temp.cur_dnsbl AS c"
     " JOIN temp.cur_list AS l"
     "  ON l.list_key = c.list_key AND l.kind = c.kind AND l.status = 'healthy'"
@@ -937,10 +928,10 @@ static const char end_run_sql[] =
     " WHERE :baseline = 0 AND c.state != 2"
     "  AND (c.state != s.listed OR (c.state = 1 AND c.codes != s.codes))"
     " ORDER BY c.target, c.list_key;"
-    "INSERT INTO events (run_id, type, check_name, target, before, after)"
+    "INSERT INTO events (run_id, type, check_name, target, before, after, pool)"
     " SELECT :run, CASE c.check_name WHEN 'fcrdns' THEN 'fcrdns_changed'"
     "  WHEN 'dmarc' THEN 'dmarc_changed' WHEN 'mx' THEN 'mx_changed' ELSE 'spf_changed' END,"
-    "  c.check_name, c.target, s.detail, c.detail"
+    "  c.check_name, c.target, s.detail, c.detail, c.pool"
     " FROM temp.cur_rec AS c JOIN record_state AS s"
     "  ON s.target = c.target AND s.check_name = c.check_name AND s.scope = c.scope"
     " WHERE :baseline = 0 AND c.error = 0 AND c.fp != s.fp"
@@ -1001,7 +992,9 @@ static const char end_run_sql[] =
     " n_targets = (SELECT count(*) FROM (SELECT target FROM temp.cur_dnsbl"
     "  UNION SELECT target FROM temp.cur_rec)),"
     " n_results = :results, n_listed = :listed, n_errors = :errors,"
-    " n_events = (SELECT count(*) FROM events WHERE run_id = :run)"
+    " n_events = (SELECT count(*) FROM events WHERE run_id = :run),"
+    " delivery = CASE WHEN EXISTS (SELECT 1 FROM events WHERE run_id = :run)"
+    "  THEN 'pending' END"
     " WHERE id = :run;";
 
 static const char incomplete_run_sql[] =
@@ -1157,9 +1150,9 @@ int out_state_last_complete(struct out_state *st, struct out_run_info *info)
     return read_run(st, "WHERE status = 'complete' ORDER BY id DESC LIMIT 1", 0, info);
 }
 
-/* The events of a run; @p kind is the column holding an event's kind ("NULL"
- * before schema v3, which had none). */
-#define EVENTS_SQL(kind)                                                                           \
+/* The events of a run; @p kind and @p pool are the columns holding an event's kind
+ * and pool ("NULL" in schemas before they existed: v3 and v4). */
+#define EVENTS_SQL(kind, pool)                                                                     \
     "WITH ev AS (SELECT *,"                                                                        \
     "  CASE WHEN json_valid(before) THEN before END AS b,"                                         \
     "  CASE WHEN json_valid(after) THEN after END AS a"                                            \
@@ -1171,49 +1164,34 @@ int out_state_last_complete(struct out_state *st, struct out_run_info *info)
     "  (SELECT group_concat(value, ',') FROM json_each(b, '$.codes')),"                            \
     "  (SELECT group_concat(value, '; ') FROM json_each(l, '$.meanings')),"                        \
     "  json_extract(l, '$.txt'), json_extract(l, '$.delist_url'),"                                 \
-    "  reason, detail, coalesce(new_listings, 0), coalesce(scanned, 0), " kind                     \
+    "  reason, detail, coalesce(new_listings, 0), coalesce(scanned, 0), " kind ", " pool           \
     " FROM side ORDER BY id"
 
-static const char events_sql[] = EVENTS_SQL("kind");
-static const char events_sql_v2[] = EVENTS_SQL("NULL");
+static const char events_sql[] = EVENTS_SQL("kind", "pool");
+static const char events_sql_v3[] = EVENTS_SQL("kind", "NULL");
+static const char events_sql_v2[] = EVENTS_SQL("NULL", "NULL");
 
 static const char *col_text(sqlite3_stmt *s, int i)
 {
     return (const char *)sqlite3_column_text(s, i);
 }
 
-int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d)
+/* Add the events of run @p run_id to @p d (between its begin and end). */
+static int write_events(struct out_state *st, int64_t run_id, bool redelivered, struct out_delta *d)
 {
-    struct out_run_info run, prev;
+    const char *sql = st->version >= 4   ? events_sql
+                      : st->version == 3 ? events_sql_v3
+                                         : events_sql_v2;
     sqlite3_stmt *s = NULL;
-    int64_t prev_id = 0;
-    bool complete;
-    int rc, ret;
+    int rc, ret = 0;
 
-    if (!st || !d)
-        return -EINVAL;
-    ret = out_state_run_get(st, run_id, &run);
-    if (ret != 0)
-        return ret;
-    ret = prev_complete(st, run_id, &prev_id);
-    if (ret == 0 && prev_id)
-        ret = out_state_run_get(st, prev_id, &prev);
-    if (ret != 0)
-        return ret;
-    ret = out_delta_begin(d, &run, prev_id ? &prev : NULL);
-    if (ret != 0)
-        return ret;
-    complete = strcmp(run.status, "complete") == 0;
-    rc = complete ? sqlite3_prepare_v2(st->db, st->version >= 3 ? events_sql : events_sql_v2, -1,
-                                       &s, NULL)
-                  : SQLITE_OK;
+    rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
     if (rc != SQLITE_OK) {
         ret = db_fail(st, rc, "state store: events");
         goto out;
     }
-    if (s)
-        sqlite3_bind_int64(s, 1, run_id);
-    while (s && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    sqlite3_bind_int64(s, 1, run_id);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct out_event ev = {
             .check = col_text(s, 1),
             .target = col_text(s, 2),
@@ -1233,6 +1211,9 @@ int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d)
             .new_listings = (uint64_t)sqlite3_column_int64(s, 16),
             .scanned = (uint64_t)sqlite3_column_int64(s, 17),
             .kind = col_text(s, 18),
+            .pool = col_text(s, 19),
+            .run_id = run_id,
+            .redelivered = redelivered,
         };
         if (out_event_type_parse(col_text(s, 0), &ev.type) != 0)
             continue; /* a type from a newer program: not ours to render */
@@ -1240,14 +1221,146 @@ int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d)
         if (ret != 0)
             goto out;
     }
-    if (s && rc != SQLITE_DONE) {
+    if (rc != SQLITE_DONE)
         ret = db_fail(st, rc, "state store: events");
-        goto out;
-    }
-    ret = out_delta_end(d);
 out:
     sqlite3_finalize(s);
     return ret;
+}
+
+/* out_delta_begin() with run @p run_id and the complete run before it. */
+static int begin_delta(struct out_state *st, int64_t run_id, struct out_delta *d, bool *complete)
+{
+    struct out_run_info run, prev;
+    int64_t prev_id = 0;
+    int ret;
+
+    ret = out_state_run_get(st, run_id, &run);
+    if (ret == 0)
+        ret = prev_complete(st, run_id, &prev_id);
+    if (ret == 0 && prev_id)
+        ret = out_state_run_get(st, prev_id, &prev);
+    if (ret != 0)
+        return ret;
+    *complete = strcmp(run.status, "complete") == 0;
+    return out_delta_begin(d, &run, prev_id ? &prev : NULL);
+}
+
+int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d)
+{
+    bool complete;
+    int ret;
+
+    if (!st || !d)
+        return -EINVAL;
+    ret = begin_delta(st, run_id, d, &complete);
+    if (ret == 0 && complete)
+        ret = write_events(st, run_id, false, d);
+    if (ret == 0)
+        ret = out_delta_end(d);
+    return ret;
+}
+
+/* --- delivery ------------------------------------------------------------ */
+
+/* The pending runs before @p run_id, oldest first, into a heap array. */
+static int pending_runs(struct out_state *st, int64_t run_id, int64_t **ids, size_t *n)
+{
+    sqlite3_stmt *s = NULL;
+    size_t cap = 0;
+    int rc, ret = 0;
+
+    *ids = NULL;
+    *n = 0;
+    if (st->version < 4)
+        return 0;
+    rc = sqlite3_prepare_v2(st->db,
+                            "SELECT id FROM runs WHERE delivery = 'pending' AND id < ? ORDER BY id",
+                            -1, &s, NULL);
+    if (rc != SQLITE_OK) {
+        ret = db_fail(st, rc, "state store: pending deliveries");
+        goto out;
+    }
+    sqlite3_bind_int64(s, 1, run_id);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            int64_t *v = realloc(*ids, (cap = cap ? cap * 2 : 8) * sizeof(*v));
+            if (!v) {
+                ret = -ENOMEM;
+                goto out;
+            }
+            *ids = v;
+        }
+        (*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+    }
+    if (rc != SQLITE_DONE)
+        ret = db_fail(st, rc, "state store: pending deliveries");
+out:
+    sqlite3_finalize(s);
+    if (ret != 0) {
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+    }
+    return ret;
+}
+
+int out_state_delivery(struct out_state *st, int64_t run_id, struct out_delta *d)
+{
+    int64_t *ids = NULL;
+    size_t n = 0;
+    bool complete;
+    int ret;
+
+    if (!st || !d)
+        return -EINVAL;
+    ret = pending_runs(st, run_id, &ids, &n);
+    if (ret == 0)
+        ret = begin_delta(st, run_id, d, &complete);
+    for (size_t i = 0; ret == 0 && i < n; i++)
+        ret = write_events(st, ids[i], true, d);
+    if (ret == 0 && complete)
+        ret = write_events(st, run_id, false, d);
+    if (ret == 0)
+        ret = out_delta_end(d);
+    free(ids);
+    return ret;
+}
+
+/* One UPDATE with the run's id and an optional text. */
+static int update_run(struct out_state *st, const char *sql, int64_t run_id, const char *text)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (!st || st->readonly || st->run_id)
+        return -EINVAL;
+    if (st->version < 4)
+        return 0;
+    rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(s, 1, run_id);
+        if (sqlite3_bind_parameter_count(s) > 1)
+            sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
+        rc = sqlite3_step(s);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_OK ? 0 : db_fail(st, rc, "state store: delivery");
+}
+
+int out_state_delivered(struct out_state *st, int64_t run_id)
+{
+    return update_run(st,
+                      "UPDATE runs SET delivery = 'delivered', delivered_by = ?1"
+                      " WHERE delivery = 'pending' AND id <= ?1",
+                      run_id, NULL);
+}
+
+int out_state_delivery_failed(struct out_state *st, int64_t run_id, const char *reason)
+{
+    return update_run(st, "UPDATE runs SET delivery_error = ?2 WHERE id = ?1", run_id,
+                      reason && *reason ? reason : "unknown");
 }
 
 /* --- history ------------------------------------------------------------- */
@@ -1279,6 +1392,71 @@ static const char history_sql[] =
     "  AND json_valid(e.before) AND json_valid(e.after)"
     "  AND (?1 IS NULL OR e.target = ?1))"
     " ORDER BY target, t, kind, name";
+
+/*
+ * Delivery, run by run (schema v4): a run whose outputs failed, a run whose events
+ * are still pending, and a run whose events a later run delivered. With a target,
+ * only runs that found events for it.
+ */
+static const char history_delivery_sql[] =
+    "SELECT r.id, r.started_ms, r.delivery, r.delivered_by, r.delivery_error,"
+    " json_object('kind', 'delivery', 'run', r.id,"
+    "  'at', strftime('%Y-%m-%dT%H:%M:%SZ', r.started_ms / 1000, 'unixepoch'),"
+    "  'events', r.n_events, 'delivery', r.delivery, 'delivered_by', r.delivered_by,"
+    "  'error', r.delivery_error)"
+    " FROM runs AS r"
+    " WHERE (r.delivery_error IS NOT NULL OR r.delivery = 'pending'"
+    "  OR (r.delivery = 'delivered' AND r.delivered_by != r.id))"
+    " AND (?1 IS NULL OR EXISTS (SELECT 1 FROM events AS e WHERE e.run_id = r.id"
+    "  AND e.target = ?1))"
+    " ORDER BY r.id";
+
+static int history_deliveries(struct out_state *st, const char *target, FILE *f, bool json)
+{
+    sqlite3_stmt *s = NULL;
+    char at[32], err[256];
+    int rc, ret = 0, n;
+
+    if (st->version < 4)
+        return 0;
+    rc = sqlite3_prepare_v2(st->db, history_delivery_sql, -1, &s, NULL);
+    if (rc != SQLITE_OK) {
+        ret = db_fail(st, rc, "state store: history");
+        goto out;
+    }
+    sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *delivery = col_text(s, 2), *e = col_text(s, 4);
+        if (json) {
+            n = fprintf(f, "%s\n", col_text(s, 5));
+        } else {
+            out_iso8601(sqlite3_column_int64(s, 1), at, sizeof(at));
+            n = fprintf(f, "run %" PRId64 " %s", (int64_t)sqlite3_column_int64(s, 0), at);
+            if (n >= 0 && e) {
+                out_sanitize_text(e, strlen(e), err, sizeof(err));
+                n = fprintf(f, " delivery failed: %s;", err);
+            }
+            if (n >= 0 && delivery && strcmp(delivery, "pending") == 0)
+                n = fprintf(f, " its events are pending delivery (the next run sends them)");
+            else if (n >= 0 && delivery && strcmp(delivery, "delivered") == 0)
+                n = fprintf(f, " its events were delivered by run %" PRId64,
+                            (int64_t)sqlite3_column_int64(s, 3));
+            else if (n >= 0)
+                n = fprintf(f, " earlier runs' events stayed pending");
+            if (n >= 0)
+                n = fputc('\n', f) == EOF ? -1 : 0;
+        }
+        if (n < 0) {
+            ret = SCAN_EIO;
+            goto out;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        ret = db_fail(st, rc, "state store: history");
+out:
+    sqlite3_finalize(s);
+    return ret;
+}
 
 int out_state_history(struct out_state *st, const char *target, FILE *f, bool json)
 {
@@ -1330,7 +1508,8 @@ int out_state_history(struct out_state *st, const char *target, FILE *f, bool js
         ret = db_fail(st, rc, "state store: history");
         goto out;
     }
-    if (fflush(f) == EOF || ferror(f))
+    ret = history_deliveries(st, target, f, json);
+    if (ret == 0 && (fflush(f) == EOF || ferror(f)))
         ret = SCAN_EIO;
 out:
     sqlite3_finalize(s);

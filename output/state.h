@@ -21,7 +21,12 @@
  * - `list_state`: the last known health of each (list, kind) (healthy | unhealthy |
  *   anomalous); kind "" stands for every kind (a store from before v3, or health
  *   reported without a kind) and is the fallback for a kind not seen yet;
- * - `events`: the events of every complete run (the delta, replayable).
+ * - `events`: the events of every complete run (the delta, replayable), each
+ *   with the job-file pool of its target;
+ * - per run, whether its events were delivered (v4): `delivery` is 'pending'
+ *   from the commit of a complete run with events until every output of some
+ *   run took them ('delivered', `delivered_by` that run); `delivery_error` is
+ *   the one-line reason a run could not deliver.
  *
  * Transactions and crashes: a run opens ONE write transaction at
  * out_state_run_begin() and every observation goes into connection-private
@@ -78,9 +83,17 @@
  *   out_state_health(st, &health);     // per (list, kind), as the engine reports it
  *   out_state_record(st, &result);     // per result, streamed
  *   struct out_run_end re = { .complete = engine_finished };
- *   out_state_run_end(st, &re, delta); // events -> delta (output/delta.h)
+ *   out_state_run_end(st, &re, NULL);  // commit: the run's events are 'pending'
+ *   out_state_delivery(st, run_id, d); // earlier pending events, then the run's
+ *   ... every output took the document:
+ *   out_state_delivered(st, run_id);   // or out_state_delivery_failed(st, run_id, why)
  *   out_state_free(st);
  * @endcode
+ *
+ * Delivery is at least once: an event stays pending until a run's outputs all
+ * took it, and every later run writes the pending events first (marked
+ * redelivered, with their run id). A run killed between its outputs and
+ * out_state_delivered() delivers them again next time: the one duplicate.
  */
 #ifndef OUTPUT_STATE_H
 #define OUTPUT_STATE_H
@@ -94,7 +107,7 @@
 #include "scanner/result.h"
 
 /** The schema version this build writes (PRAGMA user_version). */
-#define OUT_STATE_SCHEMA_VERSION 3
+#define OUT_STATE_SCHEMA_VERSION 4
 /** The oldest schema a read-only open (history) accepts: every one this program wrote. */
 #define OUT_STATE_READ_MIN_VERSION 1
 /** Default share of a list's scanned targets that makes a run's new listings an anomaly. */
@@ -108,8 +121,8 @@ struct out_state_opts {
      *  < 0: wait as long as it takes; > 0: wait up to this many milliseconds. */
     int wait_ms;
     bool readonly;      /**< for `history`: no lock, no writes; the file must exist */
-    bool create_parent; /**< create the parent directory (0750) when missing: for the
-                             default path, never for a path the user typed */
+    bool create_parent; /**< create the parent directory (OUT_STATE_DIR_MODE, 0750) and
+                             the ones above it when missing */
     int schema_version; /**< tests only: migrate up to this version; 0 = latest */
 };
 
@@ -180,7 +193,8 @@ struct out_run_end {
 
 /**
  * Finish the run. Complete: compute and store its events, apply the new state,
- * mark it complete, commit; then, when @p d is not NULL, write the delta to it
+ * mark it complete (and, when it has events, pending delivery), commit; then, when
+ * @p d is not NULL, write its own delta to it
  * (out_delta_begin/event/end: the document, text lines, callbacks). Incomplete:
  * roll back its observations, mark it "incomplete" with its counts, and give
  * @p d an empty delta.
@@ -207,6 +221,32 @@ int out_state_last_complete(struct out_state *st, struct out_run_info *info);
 int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d);
 
 /**
+ * Write what run @p run_id must deliver to @p d: begin with the run and the
+ * complete run before it, the events of every earlier run still pending (oldest
+ * first, each with redelivered set and its own run id), then the run's own events
+ * (none when it is incomplete), end. Call after out_state_run_end().
+ * @return 0, -EINVAL, SCAN_ENOTFOUND, SCAN_EIO (from @p d), -ENOMEM, or a translated
+ *         SQLite failure.
+ */
+int out_state_delivery(struct out_state *st, int64_t run_id, struct out_delta *d);
+
+/**
+ * Every output of run @p run_id took its delivery document: the runs it held
+ * (pending, up to @p run_id) become delivered, by @p run_id, and are never sent
+ * again. Committed at once (synchronous=FULL).
+ * @return 0, -EINVAL (readonly, or a run still open), or a translated SQLite failure.
+ *         A store older than v4 (read-only use only) has nothing to mark: 0.
+ */
+int out_state_delivered(struct out_state *st, int64_t run_id);
+
+/**
+ * Run @p run_id could not deliver: record @p reason (one line, borrowed) as its
+ * delivery_error, for `history`. Pending runs stay pending.
+ * @return as out_state_delivered().
+ */
+int out_state_delivery_failed(struct out_state *st, int64_t run_id, const char *reason);
+
+/**
  * `dnsbl-scan history [TARGET]`: listing intervals and record-check changes,
  * ordered by target then time.
  * Text, one line each:
@@ -214,6 +254,11 @@ int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d);
  * 127.0.0.2` `192.0.2.1 zen.spamhaus.org listed 2026-01-03T10:00:00Z .. now codes 127.0.0.2 (last
  * seen ...)` `example.test spf changed 2026-01-02T10:00:00Z valid -> invalid` JSON Lines:
  * `{"kind":"listing",...}` / `{"kind":"change",...}`.
+ * Then, from schema v4, one line per run whose delivery was not plain (with a
+ * target: per run that found events for it):
+ * `run 5 2026-01-02T10:00:00Z delivery failed: --on-change: ...; its events were
+ * delivered by run 6` / `{"kind":"delivery","run":5,"at":...,"events":1,
+ * "delivery":"delivered","delivered_by":6,"error":"..."}`.
  * @param[in] target  one target, or NULL for all
  * @param[in] f       borrowed
  * @return 0, SCAN_EIO, or a translated SQLite failure.

@@ -639,8 +639,17 @@ static void cache_free_all(struct eng *g)
 
 /* ---- results ------------------------------------------------------------- */
 
-static void count_result(struct eng *g, const struct scan_result *r)
+/* Every result of a job's target names the target's pool (a shallow copy when the
+ * producer did not). */
+static void count_result(struct eng *g, const struct job *j, const struct scan_result *r)
 {
+    struct scan_result with_pool;
+
+    if (j->t.pool && r->pool != j->t.pool) {
+        with_pool = *r;
+        with_pool.pool = j->t.pool;
+        r = &with_pool;
+    }
     g->st->results++;
     switch (r->outcome) {
     case SCAN_OUT_ERROR:
@@ -719,7 +728,7 @@ static void emit_dnsbl(struct eng *g, struct job *j)
         r.detail = h->detail;
         scan_result_set(&r, SCAN_CHECK_DNSBL, SCAN_ST_ERROR,
                         h->state == H_BLOCKED ? SCAN_R_BLOCKED : SCAN_R_UNHEALTHY);
-        count_result(g, &r);
+        count_result(g, j, &r);
         return;
     }
     for (size_t i = 0; i < j->nq; i++)
@@ -744,7 +753,7 @@ static void emit_dnsbl(struct eng *g, struct job *j)
         r.txt = join_txt(l, j->txt.ans, txt, sizeof(txt));
     }
     scan_result_set(&r, SCAN_CHECK_DNSBL, v->st, v->why);
-    count_result(g, &r);
+    count_result(g, j, &r);
 }
 
 static void emit_check_error(struct eng *g, struct job *j, enum scan_check check,
@@ -753,7 +762,7 @@ static void emit_check_error(struct eng *g, struct job *j, enum scan_check check
     struct scan_result r = {0};
     r.target = j->t.text;
     scan_result_set(&r, check, SCAN_ST_ERROR, why);
-    count_result(g, &r);
+    count_result(g, j, &r);
 }
 
 /* ---- advancing jobs ------------------------------------------------------- */
@@ -784,7 +793,7 @@ static bool advance_check(struct eng *g, struct job *j)
         if (ret == 0) {
             const struct scan_result *r = scan_report_result(rep);
             if (r)
-                count_result(g, r);
+                count_result(g, j, r);
             else
                 g->fatal = -ENOMEM;
             scan_report_free(rep);
@@ -1073,7 +1082,8 @@ static int fill_window(struct eng *g)
         struct job *j = NULL;
         if (item < o->nlists) {
             struct elist *l = &g->lists[item];
-            if (!(o->checks & SCAN_CHECK_DNSBL) || !list_applies(l->e, &g->cur)) {
+            if (!(o->checks & SCAN_CHECK_DNSBL) || !list_applies(l->e, &g->cur) ||
+                (o->list_wanted && !o->list_wanted(o->arg, &g->cur, item))) {
                 g->cur_item++;
                 continue;
             }

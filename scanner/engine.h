@@ -62,6 +62,9 @@ struct scan_engine_opts {
     void (*on_result)(void *arg, const struct scan_result *r);
     void (*on_health)(void *arg, const struct scan_health *h);
     void (*on_progress)(void *arg, const struct scan_progress *p); /**< ~5 times a second */
+    /** Optional: whether lists[@p list] is asked about @p t (a job file's pool with its
+     *  own lists); NULL: every list that serves the target's kind. */
+    bool (*list_wanted)(void *arg, const struct scan_target *t, size_t list);
     void *arg;
     volatile sig_atomic_t *stop; /**< set by a signal handler: finish in-flight, stop */
 };

@@ -200,6 +200,8 @@ struct scan_result {
     const char
         *reason; /**< why, for error/fail/invalid (e.g. "timeout", "blocked"); NULL otherwise */
     const char *detail; /**< error: a sentence on what was seen and what to do, or NULL */
+    const char *pool;   /**< the label of the job-file pool the target was first named in
+                             (scan_target::pool), or NULL */
 
     /* DNSBL part (check == "dnsbl") */
     enum scan_class klass;

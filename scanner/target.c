@@ -743,7 +743,12 @@ static void where(const struct scan_targets *ts, char *buf, size_t len)
 
     switch (src->kind) {
     case SRC_ARG:
-        snprintf(buf, len, "argument %zu", ts->si + 1);
+        if (ts->opts.origins && ts->opts.origins[ts->si]) {
+            sanitize(ts->opts.origins[ts->si], strlen(ts->opts.origins[ts->si]), 1024, path);
+            snprintf(buf, len, "%s", path);
+        } else {
+            snprintf(buf, len, "argument %zu", ts->si + 1);
+        }
         break;
     case SRC_STDIN:
         snprintf(buf, len, "<stdin>:%llu", (unsigned long long)ts->lineno);
@@ -1451,6 +1456,13 @@ static bool take_spec(struct scan_targets *ts, const struct scan_spec *sp, uint3
     return false;
 }
 
+/* A target is handed out while the cursor is on the spec that first named it. */
+static void set_source(const struct scan_targets *ts, struct scan_target *t)
+{
+    t->source = ts->si;
+    t->pool = ts->opts.pools ? ts->opts.pools[ts->si] : NULL;
+}
+
 int scan_targets_next(struct scan_targets *ts, struct scan_target *t)
 {
     struct scan_spec sp;
@@ -1473,6 +1485,7 @@ int scan_targets_next(struct scan_targets *ts, struct scan_target *t)
             }
             if (ts->off < ts->size) {
                 fill_walk(t, r, ts->off++);
+                set_source(ts, t);
                 return 0;
             }
             ts->walk = NULL;
@@ -1490,8 +1503,10 @@ int scan_targets_next(struct scan_targets *ts, struct scan_target *t)
         /* Bad lines were reported by the first pass (or the file changed: caught on open). */
         if (why || scan_spec_parse(ts->line, &sp, NULL, 0) != 0 || ts->nvalid >= SEQ_LIMIT)
             continue;
-        if (take_spec(ts, &sp, ts->nvalid++, t))
+        if (take_spec(ts, &sp, ts->nvalid++, t)) {
+            set_source(ts, t);
             return 0;
+        }
     }
 }
 

@@ -26,7 +26,8 @@
  *
  * Messages (through scan_target_opts::msg) have the form
  * "FILE:LINE: 'TEXT': WHY", "<stdin>:LINE: 'TEXT': WHY" or
- * "argument N: 'TEXT': WHY", TEXT being the offending spec with control
+ * "argument N: 'TEXT': WHY" (or, for a spec with an origin, "ORIGIN: 'TEXT': WHY",
+ * e.g. "job.yaml:4:31: '192.0.2.0/33': ..."), TEXT being the offending spec with control
  * characters shown as '?' and cut to 80 bytes (then "..."). At most 100 bad
  * lines and 100 reserved-address warnings are reported; the rest are summed up
  * in one "... and N more" message per kind.
@@ -55,6 +56,9 @@ struct scan_target {
     uint8_t addr[16]; /**< IP4: first 4 bytes; IP6: 16 bytes; network order */
     char text[256];   /**< canonical text: "192.0.2.1", "2001:db8::1" (RFC 5952), "example.test"
                            (lower-case, no trailing dot) */
+    size_t source;    /**< index of the spec it was first named in (a target named by
+                           several specs is returned once, for the first) */
+    const char *pool; /**< scan_target_opts::pools[source], or NULL (borrowed) */
 };
 
 /** What a spec is, after parsing (no expansion). */
@@ -107,6 +111,13 @@ struct scan_target_opts {
     scan_target_msg_fn msg; /**< receives "FILE:LINE: 'text': why" errors and warnings;
                                  may be NULL (silent) */
     void *msg_arg;
+    /** Optional, one per spec: where the spec was written (a job file's
+     *  "FILE:LINE:COLUMN"), named in messages instead of "argument N" (a NULL entry
+     *  keeps "argument N"). Borrowed until scan_targets_free(). */
+    const char *const *origins;
+    /** Optional, one per spec: the label of the pool (a job file's) the spec belongs
+     *  to, handed out as scan_target::pool. Borrowed until scan_targets_free(). */
+    const char *const *pools;
 };
 
 struct scan_targets;

@@ -90,14 +90,8 @@ static void check(const struct cli_job *job)
 static void apply(const struct cli_job *job)
 {
     struct cli_opts o;
-    memset(&o, 0, sizeof(o));
+    cli_opts_init(&o);
     o.cmd = CLI_CMD_SCAN;
-    o.rate = -1;
-    o.warn = o.crit = -1;
-    o.anomaly_share = -1;
-    o.anomaly_min = -1;
-    o.on_change_timeout_ms = -1;
-    o.progress = o.color = -1;
     if (cli_opts_apply_job(&o, job) == 0)
         for (size_t i = 0; i < o.targets.n; i++)
             sink += strlen(o.targets.v[i]);

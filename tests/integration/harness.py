@@ -226,3 +226,46 @@ def scan(*args, stdin=None, timeout=120, env=None):
                        text=True, timeout=timeout, env=e)
     check_sanitizers(p.stderr, 'dnsbl-scan %s' % ' '.join(str(a) for a in args)[:300])
     return Run(p, time.monotonic() - t0)
+
+
+class HttpReceiver:
+    """A webhook receiver on 127.0.0.1 (a port of its own): records every POST
+    (path, headers, JSON body) and answers with .status (200 unless a test says
+    otherwise). It stops itself after max_seconds; stop() ends it sooner."""
+
+    def __init__(self, max_seconds=300):
+        import http.server, threading
+        self.requests = []
+        self.status = 200
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                n = int(self.headers.get('Content-Length') or 0)
+                body = self.rfile.read(n)
+                try:
+                    doc = json.loads(body)
+                except ValueError:
+                    doc = None
+                receiver.requests.append((self.path, dict(self.headers), doc))
+                self.send_response(receiver.status)
+                self.send_header('Content-Length', '2')
+                self.end_headers()
+                self.wfile.write(b'ok')
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.url = 'http://127.0.0.1:%d/hook' % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.timer = threading.Timer(max_seconds, self.server.shutdown)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def stop(self):
+        self.timer.cancel()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)

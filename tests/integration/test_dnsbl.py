@@ -117,7 +117,7 @@ class Verdicts(unittest.TestCase):
         """README "JSON Lines": every line is an object of a known shape, DNSBL results,
         list-health lines and record-check lines alike. Empty output fails."""
         dnsbl_keys = ['target', 'check', 'list', 'list_id', 'status', 'reason', 'class',
-                      'codes', 'meanings', 'txt', 'delist_url', 'matched', 'detail']
+                      'codes', 'meanings', 'txt', 'delist_url', 'matched', 'detail', 'pool']
         rs = self.r.results()
         self.assertEqual(len(rs) + len(self.r.health_lines()), len(self.r.lines))
         self.assertGreaterEqual(len(rs), 50, 'too few DNSBL results to check a schema')
@@ -162,9 +162,11 @@ class Verdicts(unittest.TestCase):
         for res in recs:
             check = res['check']
             self.assertEqual(list(res)[:4], ['target', 'check', 'status', 'reason'], res)
+            self.assertEqual(list(res)[-1], 'pool', res)
+            self.assertIsNone(res['pool'], 'no job file, no pool')
             self.assertIn(res['status'], RECORD_STATUS[check], res)
             self.assertIsInstance(res['reason'], (str, type(None)))
-            extra = set(res) - {'target', 'check', 'status', 'reason'}
+            extra = set(res) - {'target', 'check', 'status', 'reason', 'pool'}
             self.assertLessEqual(extra, set(RECORD_FIELDS[check]), res)
             self.assertLessEqual(set(RECORD_FIELDS_ALWAYS[check]), extra, res)
             for key in extra:

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lists/catalog.h"
@@ -695,17 +696,18 @@ struct bad {
 static const struct bad bad_cases[] = {
     /* malformed YAML */
     {"lists: [\n", SCAN_EPARSE,
-     "t.yaml:2:1: malformed YAML: did not find expected node content, while parsing a flow node "
-     "at 2:1"},
+     "t.yaml:2:1: YAML syntax error: did not find expected node content while parsing a flow "
+     "node"},
     {"lists:\n  - id: a\n    zone: a.example\n  bad\n", SCAN_EPARSE,
-     "t.yaml:5:1: malformed YAML: could not find expected ':', while scanning a simple key at "
-     "4:3"},
+     "t.yaml:5:1: YAML syntax error: could not find expected ':' while scanning a simple key "
+     "(started at line 4, column 3)"},
     {"lists:\n  - id: a\n\tzone: x\n", SCAN_EPARSE,
-     "t.yaml:3:1: malformed YAML: found a tab character that violates indentation, while "
-     "scanning a plain scalar at 2:9"},
+     "t.yaml:3:1: YAML syntax error: found a tab character that violates indentation while "
+     "scanning a plain scalar (started at line 2, column 9)"},
     {"lists:\n  - id: a\n    zone: \"a\xff.example\"\n", SCAN_EPARSE,
-     "t.yaml:3:13: malformed YAML: invalid leading UTF-8 octet"},
-    {"lists: []\n---\nlists: []\n", SCAN_EPARSE, "t.yaml:2:1: more than one YAML document"},
+     "t.yaml:3:13: YAML syntax error: invalid leading UTF-8 octet"},
+    {"lists: []\n---\nlists: []\n", SCAN_EPARSE,
+     "t.yaml:2:1: a second YAML document: a catalog file holds one"},
     /* top level */
     {"", SCAN_ECONFIG, "t.yaml:1:1: empty catalog: expected a map with 'lists:'"},
     {"- a\n- b\n", SCAN_ECONFIG, "t.yaml:1:1: the top level must be a map with 'lists:'"},
@@ -1000,6 +1002,52 @@ static char *path_of(const char *name)
     static char path[256];
     snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
     return path;
+}
+
+/* Load @p name from the test folder, expect @p ret, and return the seconds it took. */
+static double load_timed(const char *name, int ret, struct list_error *err)
+{
+    struct list_catalog *c = NULL;
+    struct timespec t0, t1;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cr_assert_eq(list_catalog_load(path_of(name), &c, err), ret, "%s", err->msg);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    cr_assert_null(c);
+    return (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+/* The two shapes that used to take 18 s and more (quadratic in the depth inside
+ * libyaml): refused at the limit with a position, in well under a second. */
+Test(catalog, hostile_files_are_refused_quickly, .init = mk_tmp, .fini = rm_tmp)
+{
+    struct list_error err;
+    char want[512];
+    size_t n = 100000;
+    char *s = malloc(8u << 20), *p = s;
+
+    cr_assert_not_null(s);
+    p += sprintf(p, "lists: ");
+    memset(p, '[', n);
+    p[n] = '\0';
+    write_file("deep.yaml", s);
+    cr_assert_lt(load_timed("deep.yaml", SCAN_EPARSE, &err), 0.5);
+    snprintf(want, sizeof(want),
+             "%s:1:71: nesting deeper than 64 levels (the limit for YAML files)",
+             path_of("deep.yaml"));
+    cr_assert_str_eq(err.msg, want);
+
+    /* 8 MiB: a valid start, then comment lines. */
+    p = s + sprintf(s, "lists: []\n");
+    while (p + 64 < s + (8u << 20))
+        p += sprintf(p, "# %060d\n", 0);
+    write_file("big.yaml", s);
+    cr_assert_lt(load_timed("big.yaml", -EFBIG, &err), 0.5);
+    snprintf(want, sizeof(want),
+             "%s:16645:58: the file is larger than 1 MiB (1048576 bytes), the limit for YAML files",
+             path_of("big.yaml"));
+    cr_assert_str_eq(err.msg, want);
+    free(s);
 }
 
 Test(catalog, file_errors_name_the_file, .init = mk_tmp, .fini = rm_tmp)

@@ -99,7 +99,7 @@ Test(delta, baseline_document_exact)
              "\"events\":[],\"counts\":{\"new_listing\":0,\"delisted\":0,\"code_changed\":0,"
              "\"list_unhealthy\":0,\"list_recovered\":0,\"list_anomaly\":0,"
              "\"fcrdns_changed\":0,\"spf_changed\":0,\"dmarc_changed\":0,\"mx_changed\":0},"
-             "\"total\":0}\n");
+             "\"total\":0,\"redelivered\":0}\n");
     cr_assert_eq(out_delta_total(d), 0);
     cr_assert_not(out_delta_has_problems(d));
     out_delta_free(d);

@@ -64,7 +64,7 @@ Test(exit, every_check_and_outcome_under_nagios)
                 struct cli_run_outcome o = one(c, out, 1);
                 o.nagios = true;
                 o.nagios_status = st[k];
-                o.alert_failed = true; /* the plugin's status stands */
+                o.delivery_failed = true; /* the plugin's status stands */
                 cr_assert_eq(cli_exit_code(&o), (int)st[k], "check %s, outcome %s",
                              scan_check_name(1u << c), scan_outcome_word(out));
             }
@@ -115,7 +115,7 @@ Test(exit, counting)
 struct row {
     const char *what;
     uint64_t listed, errors, info, problems, unhealthy;
-    bool complete, output_failed, store, delta_problems, alert_failed, nagios;
+    bool complete, output_failed, store, delta_problems, delivery_failed, nagios;
     enum out_nagios_status nagios_status;
     int want;
 };
@@ -129,10 +129,12 @@ static const struct row rows[] = {
     {"listed wins over errors", .listed = 1, .errors = 5, .unhealthy = 2, .complete = true,
      .want = CLI_EXIT_LISTED},
     {"listed wins over interrupted", .listed = 1, .complete = false, .want = CLI_EXIT_LISTED},
-    {"alert failed, nothing else", .complete = true, .alert_failed = true,
+    {"delivery failed, nothing else", .complete = true, .delivery_failed = true,
      .want = CLI_EXIT_INCOMPLETE},
-    {"alert failed, listed", .listed = 1, .complete = true, .alert_failed = true,
-     .want = CLI_EXIT_LISTED},
+    {"delivery failed wins over listed", .listed = 1, .complete = true, .delivery_failed = true,
+     .want = CLI_EXIT_INCOMPLETE},
+    {"delivery failed, interrupted", .complete = false, .delivery_failed = true,
+     .want = CLI_EXIT_INCOMPLETE},
     {"stdout failed", .complete = true, .output_failed = true, .want = CLI_EXIT_INCOMPLETE},
     {"stdout failed, listed", .listed = 1, .complete = true, .output_failed = true,
      .want = CLI_EXIT_INCOMPLETE},
@@ -144,10 +146,17 @@ static const struct row rows[] = {
      .want = CLI_EXIT_LISTED},
     {"store, incomplete", .complete = false, .store = true, .delta_problems = true,
      .want = CLI_EXIT_INCOMPLETE},
-    {"store, alert failed", .complete = true, .store = true, .alert_failed = true,
+    {"store, delivery failed", .complete = true, .store = true, .delivery_failed = true,
      .want = CLI_EXIT_INCOMPLETE},
-    {"store, alert failed, new problems", .complete = true, .store = true, .delta_problems = true,
-     .alert_failed = true, .want = CLI_EXIT_LISTED},
+    {"store, delivery failed wins over new problems", .complete = true, .store = true,
+     .delta_problems = true, .delivery_failed = true, .want = CLI_EXIT_INCOMPLETE},
+    {"store, redelivered news delivered now", .complete = true, .store = true,
+     .delta_problems = true, .want = CLI_EXIT_LISTED},
+    {"store, delivery failed, incomplete", .complete = false, .store = true, .delta_problems = true,
+     .delivery_failed = true, .want = CLI_EXIT_INCOMPLETE},
+    {"nagios, delivery failed: the plugin status stands", .listed = 1, .complete = true,
+     .store = true, .delivery_failed = true, .nagios = true, .nagios_status = OUT_NAGIOS_CRITICAL,
+     .want = OUT_NAGIOS_CRITICAL},
     {"nagios ok despite errors", .errors = 3, .complete = true, .nagios = true,
      .nagios_status = OUT_NAGIOS_OK, .want = OUT_NAGIOS_OK},
     {"nagios critical", .listed = 1, .complete = true, .nagios = true,
@@ -168,7 +177,7 @@ Test(exit, other_inputs)
                                     .output_failed = w->output_failed,
                                     .store = w->store,
                                     .delta_problems = w->delta_problems,
-                                    .alert_failed = w->alert_failed,
+                                    .delivery_failed = w->delivery_failed,
                                     .nagios = w->nagios,
                                     .nagios_status = w->nagios_status};
         o.counts[0][SCAN_OUT_LISTED] = w->listed;

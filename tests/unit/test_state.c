@@ -165,21 +165,40 @@ static void begin(struct out_state *st)
     cr_assert_eq(out_state_run_begin(st, &d, &run_id), 0, "%s", out_state_errmsg(st));
 }
 
-/* End the run and return its events; @p doc gets the delta document when not NULL. */
-static void end(struct out_state *st, bool complete, struct events *e, char **doc)
+enum delta_of { RUN_END_COMPLETE, RUN_END_INCOMPLETE, DELIVERY };
+
+/* The events (and, when @p doc is not NULL, the document) that ending the run, or
+ * the delivery of run @p id, writes to a new delta. */
+static void capture_delta(struct out_state *st, enum delta_of what, int64_t id, struct events *e,
+                          char **doc)
 {
     size_t len = 0;
     FILE *m = doc ? open_memstream(doc, &len) : NULL;
     struct out_delta_opts o = {.json = m, .on_event = collect, .arg = e};
     struct out_delta *d = NULL;
-    struct out_run_end re = {.complete = complete};
+    struct out_run_end re = {.complete = what == RUN_END_COMPLETE};
 
     memset(e, 0, sizeof(*e));
     cr_assert_eq(out_delta_new(&o, &d), 0);
-    cr_assert_eq(out_state_run_end(st, &re, d), 0, "%s", out_state_errmsg(st));
+    if (what == DELIVERY)
+        cr_assert_eq(out_state_delivery(st, id, d), 0, "%s", out_state_errmsg(st));
+    else
+        cr_assert_eq(out_state_run_end(st, &re, d), 0, "%s", out_state_errmsg(st));
     out_delta_free(d);
     if (m)
         fclose(m);
+}
+
+/* End the run and return its events; @p doc gets the delta document when not NULL. */
+static void end(struct out_state *st, bool complete, struct events *e, char **doc)
+{
+    capture_delta(st, complete ? RUN_END_COMPLETE : RUN_END_INCOMPLETE, 0, e, doc);
+}
+
+/* What run @p id delivers (out_state_delivery()). */
+static void delivery(struct out_state *st, int64_t id, struct events *e, char **doc)
+{
+    capture_delta(st, DELIVERY, id, e, doc);
 }
 
 static void assert_events(const struct events *e, const char *const *want, int n)
@@ -338,7 +357,8 @@ Test(state, delta_document_fields)
                     "\"meaning one\"],\"txt\":\"listed for spam\",\"delist_url\":"
                     "\"https://delist.example/\"},\"codes\":[\"127.0.0.2\",\"127.0.0.4\"],"
                     "\"meaning\":\"meaning two; meaning one\",\"txt\":\"listed for spam\","
-                    "\"delist_url\":\"https://delist.example/\"}"),
+                    "\"delist_url\":\"https://delist.example/\",\"pool\":null,\"run_id\":2,"
+                    "\"redelivered\":false}"),
         "%s", doc);
     /* delisted carries the listing that ended */
     cr_assert_not_null(strstr(doc, "{\"type\":\"delisted\",\"check\":\"dnsbl\",\"target\":"
@@ -831,36 +851,52 @@ Test(state, schema_version_and_migration_v1_to_v2)
     out_state_free(st);
 }
 
+/* A store created at schema @p version, then @p sql run on it by hand (what an
+ * older dnsbl-scan would have written). */
+static void old_store(int version, const char *sql)
+{
+    struct out_state_opts o = {.path = path, .schema_version = version};
+    struct out_state *st = NULL;
+    sqlite3 *db = NULL;
+    char msg[512];
+
+    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), 0, "%s", msg);
+    out_state_free(st);
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
+/* The store opened read-only, as `history` does: never migrated. */
+static struct out_state *open_reader(void)
+{
+    struct out_state_opts ro = {.path = path, .readonly = true};
+    struct out_state *st = NULL;
+    char msg[512];
+
+    cr_assert_eq(out_state_open(&ro, &st, msg, sizeof(msg)), 0, "%s", msg);
+    return st;
+}
+
 /* v2 kept one health per list; v3 keeps one per (list, kind). The v2 row becomes
  * the list's row for every kind (kind ''), the previous status of each kind until
  * that kind has its own; an old store stays readable without a migration. */
 Test(state, migration_v2_to_v3_health_per_kind)
 {
-    struct out_state_opts o = {.path = path, .schema_version = 2};
     struct out_state *st = NULL;
     struct events e;
-    char msg[512];
 
-    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), 0, "%s", msg);
-    out_state_free(st);
-    sqlite3 *db = NULL;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db,
-                              "INSERT INTO runs (status, started_ms, ended_ms)"
-                              " VALUES ('complete', 1000, 2000);"
-                              "INSERT INTO list_state VALUES ('a.example', 'a.example',"
-                              " 'unhealthy', 'blocked', 1000, 1);"
-                              "INSERT INTO events (run_id, type, check_name, list_key, list,"
-                              " before, after, reason) VALUES (1, 'list_unhealthy', 'dnsbl',"
-                              " 'a.example', 'a.example', '{\"status\":\"healthy\"}',"
-                              " '{\"status\":\"unhealthy\"}', 'blocked');",
-                              NULL, NULL, NULL),
-                 SQLITE_OK, "%s", sqlite3_errmsg(db));
-    sqlite3_close(db);
+    old_store(2, "INSERT INTO runs (status, started_ms, ended_ms)"
+                 " VALUES ('complete', 1000, 2000);"
+                 "INSERT INTO list_state VALUES ('a.example', 'a.example',"
+                 " 'unhealthy', 'blocked', 1000, 1);"
+                 "INSERT INTO events (run_id, type, check_name, list_key, list,"
+                 " before, after, reason) VALUES (1, 'list_unhealthy', 'dnsbl',"
+                 " 'a.example', 'a.example', '{\"status\":\"healthy\"}',"
+                 " '{\"status\":\"unhealthy\"}', 'blocked');");
 
     /* a reader takes the v2 store as it is */
-    struct out_state_opts ro = {.path = path, .readonly = true};
-    cr_assert_eq(out_state_open(&ro, &st, msg, sizeof(msg)), 0, "%s", msg);
+    st = open_reader();
     cr_assert_eq(out_state_schema_version(st), 2);
     struct out_delta *d = NULL;
     struct out_delta_opts dop = {.on_event = collect, .arg = &e};
@@ -1038,6 +1074,7 @@ Test(state, history_intervals_and_changes)
         dnsbl(st, T[1], "a.example", NULL);
         rec(st, T[0], "fcrdns", k < 2 ? "pass" : "fail", "mail.example.");
         end(st, true, &e, NULL);
+        cr_assert_eq(out_state_delivered(st, k + 1), 0, "delivered at once: no delivery lines");
     }
     out_state_free(st);
 
@@ -1205,5 +1242,129 @@ Test(state, run_records_what_it_covers)
     cr_assert_eq(out_state_last_complete(st, &info), 0);
     cr_assert_eq(info.started_ms, 1000);
     cr_assert_eq(info.ended_ms, 4000);
+    out_state_free(st);
+}
+
+/* --- delivery (schema v4) ------------------------------------------------- */
+
+/*
+ * Run 2 finds a listing and cannot deliver it; run 3 finds nothing new and
+ * delivers run 2's event first, marked redelivered with run 2's id; run 4 has
+ * nothing to deliver. An incomplete run delivers what is pending too.
+ */
+Test(state, undelivered_events_are_delivered_by_the_next_run_once)
+{
+    struct out_state *st = open_store();
+    struct events e;
+    char *doc = NULL;
+
+    begin(st);
+    dnsbl(st, T[0], "a.example", NULL);
+    end(st, true, &e, NULL);
+    cr_assert_eq(sql_int("SELECT count(*) FROM runs WHERE delivery IS NOT NULL"), 0,
+                 "a run without events has nothing to deliver");
+
+    begin(st);
+    struct scan_result r = {.target = T[0],
+                            .check = "dnsbl",
+                            .list = "a.example",
+                            .list_id = "a.example",
+                            .status = "listed",
+                            .klass = SCAN_CLASS_LISTING,
+                            .pool = "marketing"};
+    struct scan_result t = rf_typed(&r);
+    cr_assert_eq(out_state_record(st, &t), 0);
+    end(st, true, &e, NULL);
+    int64_t r2 = run_id;
+    cr_assert_eq(sql_int("SELECT count(*) FROM runs WHERE delivery = 'pending'"), 1);
+    cr_assert_eq(sql_int("SELECT count(*) FROM events WHERE pool = 'marketing'"), 1);
+    delivery(st, r2, &e, NULL);
+    const char *own[] = {"new_listing 192.0.2.1 a.example"};
+    assert_events(&e, own, 1);
+    cr_assert_eq(out_state_delivery_failed(st, r2, "--on-change: exited with status 1"), 0);
+
+    begin(st);
+    cr_assert_eq(out_state_record(st, &t), 0);
+    end(st, true, &e, NULL);
+    cr_assert_eq(e.n, 0, "run 3 finds nothing new");
+    int64_t r3 = run_id;
+    delivery(st, r3, &e, &doc);
+    assert_events(&e, own, 1);
+    cr_assert(strstr(doc, "\"pool\":\"marketing\",\"run_id\":2,\"redelivered\":true}"), "%s", doc);
+    cr_assert(strstr(doc, "\"total\":1,\"redelivered\":1}"), "%s", doc);
+    cr_assert(strstr(doc, "{\"run\":{\"id\":3,"), "the document is run 3's: %s", doc);
+    free(doc);
+    cr_assert_eq(out_state_delivered(st, r3), 0);
+    cr_assert_eq(sql_int("SELECT delivered_by FROM runs WHERE id = 2"), r3);
+    cr_assert_eq(sql_int("SELECT count(*) FROM runs WHERE delivery = 'pending'"), 0);
+    char *err = sql_text("SELECT delivery_error FROM runs WHERE id = 2");
+    cr_assert_str_eq(err, "--on-change: exited with status 1", "history keeps why");
+    free(err);
+    size_t hlen = 0;
+    char *hist = NULL;
+    FILE *h = open_memstream(&hist, &hlen);
+    cr_assert_eq(out_state_history(st, NULL, h, false), 0);
+    fclose(h);
+    cr_assert(strstr(hist, " delivery failed: --on-change: exited with status 1; its events "
+                           "were delivered by run 3\n"),
+              "%s", hist);
+    cr_assert(strstr(hist, "run 2 "), "%s", hist);
+    free(hist);
+
+    /* delivered is delivered: neither a complete nor an incomplete run sends it again */
+    begin(st);
+    cr_assert_eq(out_state_record(st, &t), 0);
+    end(st, true, &e, NULL);
+    delivery(st, run_id, &e, NULL);
+    cr_assert_eq(e.n, 0);
+
+    /* an incomplete run (interrupted) still delivers what an earlier run could not */
+    begin(st);
+    dnsbl(st, T[0], "a.example", NULL);
+    end(st, true, &e, NULL);
+    int64_t r5 = run_id;
+    cr_assert_eq(e.n, 1, "delisted");
+    begin(st);
+    end(st, false, &e, NULL);
+    delivery(st, run_id, &e, NULL);
+    const char *again[] = {"delisted 192.0.2.1 a.example"};
+    assert_events(&e, again, 1);
+    cr_assert_eq(out_state_delivered(st, run_id), 0);
+    char *state = sql_text("SELECT delivery FROM runs WHERE id = 5");
+    cr_assert_str_eq(state, "delivered");
+    free(state);
+    cr_assert_eq(r5, 5);
+    out_state_free(st);
+}
+
+/* A v3 store migrates to v4 without re-sending anything it sent the old way. */
+Test(state, migration_v3_to_v4_sends_nothing_old)
+{
+    struct out_state *st = NULL;
+    struct events e;
+
+    old_store(3, "INSERT INTO runs (status, started_ms, ended_ms, n_events)"
+                 " VALUES ('complete', 1000, 2000, 0), ('complete', 3000, 4000, 1);"
+                 "INSERT INTO events (run_id, type, check_name, target, list_key,"
+                 " list, before, after) VALUES (2, 'new_listing', 'dnsbl',"
+                 " '192.0.2.1', 'a.example', 'a.example', '{\"status\":\"clean\"}',"
+                 " '{\"status\":\"listed\"}');");
+
+    /* a reader reads the v3 events, without a pool */
+    st = open_reader();
+    delivery(st, 2, &e, NULL);
+    const char *old[] = {"new_listing 192.0.2.1 a.example"};
+    assert_events(&e, old, 1);
+    out_state_free(st);
+    cr_assert_eq(sql_int("PRAGMA user_version"), 3);
+
+    st = open_store();
+    cr_assert_eq(sql_int("PRAGMA user_version"), 4);
+    cr_assert_eq(sql_int("SELECT count(*) FROM runs WHERE delivery IS NULL"), 2);
+    begin(st);
+    dnsbl(st, T[0], "a.example", "127.0.0.2");
+    end(st, true, &e, NULL);
+    delivery(st, run_id, &e, NULL);
+    cr_assert_eq(e.n, 0, "events of a v3 run went out then");
     out_state_free(st);
 }

@@ -404,6 +404,52 @@ Test(targets, target_fields)
     scan_targets_free(r.ts);
 }
 
+/* Job-file specs: messages name where each was written, and every target carries
+ * the spec it first came from and that spec's pool (a duplicate keeps the first). */
+Test(targets, origins_and_pools)
+{
+    char *path = tmp_file("198.51.100.7\n192.0.2.2\n");
+    char *specs[] = {"192.0.2.0/30", at(path, 0), "203.0.113.1", "192.0.2.0/33"};
+    const char *origins[] = {"job.yaml:2:31", "job.yaml:2:45", NULL, "job.yaml:4:16"};
+    const char *pools[] = {"transactional", "marketing", NULL, "x"};
+    struct scan_target_opts o = {.msg = collect, .origins = origins, .pools = pools};
+    struct scan_targets *ts = NULL;
+    struct scan_target t;
+    uint64_t total = 0;
+
+    memset(&M, 0, sizeof(M));
+    cr_assert_eq(scan_targets_new(specs, 4, &o, &ts), 0);
+    cr_assert_eq(scan_targets_prepare(ts, &total), SCAN_EPARSE);
+    cr_assert_eq(M.nerr, 1);
+    cr_assert_str_eq(M.text[0], "job.yaml:4:16: '192.0.2.0/33': IPv4 prefix longer than /32");
+    scan_targets_free(ts);
+
+    cr_assert_eq(scan_targets_new(specs, 3, &o, &ts), 0);
+    cr_assert_eq(scan_targets_prepare(ts, &total), 0);
+    static const struct {
+        const char *text;
+        size_t source;
+        const char *pool;
+    } want[] = {
+        {"192.0.2.0", 0, "transactional"}, {"192.0.2.1", 0, "transactional"},
+        {"192.0.2.2", 0, "transactional"}, {"192.0.2.3", 0, "transactional"},
+        {"198.51.100.7", 1, "marketing"},  {"203.0.113.1", 2, NULL},
+    };
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        cr_assert_eq(scan_targets_next(ts, &t), 0);
+        cr_assert_str_eq(t.text, want[i].text);
+        cr_assert_eq(t.source, want[i].source, "%s", t.text);
+        if (want[i].pool)
+            cr_assert_str_eq(t.pool, want[i].pool, "%s", t.text);
+        else
+            cr_assert_null(t.pool);
+    }
+    cr_assert_eq(scan_targets_next(ts, &t), 1);
+    scan_targets_free(ts);
+    unlink(path);
+    free(path);
+}
+
 Test(targets, lifecycle)
 {
     char *specs[] = {"192.0.2.1"};

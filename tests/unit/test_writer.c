@@ -155,7 +155,8 @@ Test(json, dnsbl_listing_key_order)
         "\"list_id\":\"spamhaus-zen\",\"status\":\"listed\",\"reason\":null,\"class\":\"listing\","
         "\"codes\":[\"127.0.0.2\",\"127.0.0.4\"],\"meanings\":[\"SBL\",\"XBL\"],"
         "\"txt\":\"https://check.spamhaus.org/sbl/query/SBL1\","
-        "\"delist_url\":\"https://check.spamhaus.org/\",\"matched\":null,\"detail\":null}\n");
+        "\"delist_url\":\"https://check.spamhaus.org/"
+        "\",\"matched\":null,\"detail\":null,\"pool\":null}\n");
 }
 
 Test(json, dnsbl_clean_and_error_nulls)
@@ -170,10 +171,12 @@ Test(json, dnsbl_clean_and_error_nulls)
         cap_finish(&cap, NULL),
         "{\"target\":\"192.0.2.1\",\"check\":\"dnsbl\",\"list\":\"bl.spamcop.net\","
         "\"list_id\":\"bl.spamcop.net\",\"status\":\"clean\",\"reason\":null,\"class\":null,"
-        "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null,\"matched\":null,\"detail\":null}\n"
+        "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null,\"matched\":null,\"detail\":"
+        "null,\"pool\":null}\n"
         "{\"target\":\"192.0.2.1\",\"check\":\"dnsbl\",\"list\":\"bl.spamcop.net\","
         "\"list_id\":\"bl.spamcop.net\",\"status\":\"error\",\"reason\":\"timeout\",\"class\":null,"
-        "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null,\"matched\":null,\"detail\":null}\n");
+        "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null,\"matched\":null,\"detail\":"
+        "null,\"pool\":null}\n");
 }
 
 Test(json, hostile_txt_escaped)
@@ -190,7 +193,7 @@ Test(json, hostile_txt_escaped)
                      "\"list_id\":\"spamhaus-zen\",\"status\":\"listed\",\"reason\":null,"
                      "\"class\":\"listing\",\"codes\":[\"127.0.0.2\"],\"meanings\":[\"SBL\"],"
                      "\"txt\":\"\\u001b]0;pwned\\u0007\\\"x\\\"\\u000a\xef\xbf\xbd\","
-                     "\"delist_url\":null,\"matched\":null,\"detail\":null}\n");
+                     "\"delist_url\":null,\"matched\":null,\"detail\":null,\"pool\":null}\n");
 }
 
 Test(json, record_check_extra_fields)
@@ -206,7 +209,31 @@ Test(json, record_check_extra_fields)
         "\"redirect\":null,\"all_fail\":true,"
         "\"includes\":[\"_spf.example.net\",\"_spf.mail.test\"],"
         "\"problems\":[{\"severity\":\"error\",\"message\":\"11 DNS-querying terms (limit 10)\"},"
-        "{\"severity\":\"warning\",\"message\":\"ptr is deprecated\"}]}\n");
+        "{\"severity\":\"warning\",\"message\":\"ptr is deprecated\"}],\"pool\":null}\n");
+}
+
+/* A target from a job-file pool carries the pool's label in every format. */
+Test(json, pool_label_in_every_format)
+{
+    static const struct {
+        enum out_format fmt;
+        const char *want;
+    } formats[] = {
+        {OUT_FMT_JSON, ",\"pool\":\"transactional\"}\n"},
+        {OUT_FMT_CSV, ",pool=transactional\r\n"},
+        {OUT_FMT_TEXT, "192.0.2.10 (pool transactional)\n"},
+        {OUT_FMT_SUMMARY, "192.0.2.10 (pool transactional)  zen.spamhaus.org"},
+    };
+    struct scan_result r = zen_listed;
+
+    r.pool = "transactional";
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        cap_open(&cap, formats[i].fmt, 0);
+        cr_assert_eq(emit(cap.w, &r), 0);
+        const char *got = cap_finish(&cap, NULL);
+        cr_assert(strstr(got, formats[i].want), "format %d: %s", (int)formats[i].fmt, got);
+        cap_free();
+    }
 }
 
 Test(json, health_lines)
