@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""`meson install --destdir` from the build under test, then everything an
+installed dnsbl-scan brings, checked where it landed:
+
+- the file list (binary, man pages, completion, units, sysusers/tmpfiles,
+  examples; no check_rbl link while the drop-in does not exist);
+- the man pages: mandoc -Tlint and man --warnings;
+- the units: systemd-analyze verify, and systemd-analyze security at or
+  below 2.0 ("OK"); the sysusers.d user and the tmpfiles.d folder applied to a
+  scratch root;
+- bash and zsh completion, run as the shells run them;
+- the example job file, the Nagios command line and the Icinga 2
+  CheckCommand, each run against the local DNS world.
+
+Needs the build folder in MESON_BUILD_ROOT (set by tests/meson.build). A tool
+that is missing skips its part with a message; debian-packages.txt installs
+them all for CI.
+"""
+import concurrent.futures
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'integration'))
+import checks  # noqa: E402
+from checks import have, run  # noqa: E402
+
+BUILD = os.environ.get('MESON_BUILD_ROOT',
+                       os.path.join(os.path.dirname(os.path.dirname(HERE)), 'build'))
+
+
+def build_options():
+    p = run(['meson', 'introspect', '--buildoptions', BUILD])
+    return {o['name']: o['value'] for o in json.loads(p.stdout)}
+
+
+class Install(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dest = tempfile.mkdtemp(prefix='dnsbl-install-')
+        p = run(['meson', 'install', '-C', BUILD, '--no-rebuild', '--quiet',
+                 '--destdir', cls.dest], timeout=300)
+        if p.returncode != 0:
+            shutil.rmtree(cls.dest, ignore_errors=True)
+            raise RuntimeError('meson install failed:\n' + p.stdout + p.stderr)
+        cls.opts = build_options()
+        cls.prefix = cls.opts['prefix']
+        cls.files = set()
+        for d, _, files in os.walk(cls.dest):
+            for f in files:
+                cls.files.add(os.path.join(d, f)[len(cls.dest):])
+        cls.world = None
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.world:
+            cls.world.stop()
+        shutil.rmtree(cls.dest, ignore_errors=True)
+
+    def path(self, suffix):
+        return checks.find(self.dest, suffix)
+
+    def test_file_list(self):
+        want = ['/bin/dnsbl-scan', '/man1/dnsbl-scan.1', '/man5/dnsbl-scan-job.5',
+                '/completions/dnsbl-scan', '/_dnsbl-scan',
+                '/systemd/system/dnsbl-scan.service', '/systemd/system/dnsbl-scan.timer',
+                '/sysusers.d/dnsbl-scan.conf', '/tmpfiles.d/dnsbl-scan.conf',
+                '/doc/dnsbl-scan/README.md', '/examples/job.yaml',
+                '/examples/icinga2-dnsbl-scan.conf', '/examples/nagios-dnsbl-scan.cfg']
+        if not self.opts.get('man') or not have('scdoc'):
+            want = [w for w in want if '/man' not in w]
+        print('installed under %s:\n  %s' % (self.prefix, '\n  '.join(sorted(self.files))))
+        for suffix in want:
+            with self.subTest(file=suffix):
+                self.path(suffix)
+        self.assertEqual(len(self.files), len(want), 'unexpected files: %r' % sorted(self.files))
+        self.assertEqual(self.path('/bin/dnsbl-scan'),
+                         os.path.join(self.prefix, self.opts['bindir'], 'dnsbl-scan'))
+        self.assertTrue(os.path.isdir(self.dest + os.path.join(
+            self.prefix, self.opts['sysconfdir'], 'dnsbl-scan')), 'the job file folder')
+        # check_rbl comes with the check_rbl drop-in, not before.
+        self.assertFalse([f for f in self.files if 'check_rbl' in f])
+
+    @unittest.skipUnless(have('scdoc'), 'scdoc is not installed: no man pages to lint')
+    def test_man_pages_lint(self):
+        for page in ('/man1/dnsbl-scan.1', '/man5/dnsbl-scan-job.5'):
+            full = self.dest + self.path(page)
+            with self.subTest(page=page):
+                if have('mandoc'):
+                    self.assertEqual(checks.mandoc_lint(full), [])
+                else:
+                    print('mandoc not installed: mandoc -Tlint skipped')
+                self.assertEqual(checks.man_warnings(full), '')
+                if have('lexgrog'):   # the whatis entry apropos and lintian read
+                    p = run(['lexgrog', full])
+                    self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+    @unittest.skipUnless(have('systemd-analyze'), 'systemd-analyze is not installed')
+    def test_units_verify(self):
+        code, out = checks.verify_units(
+            self.dest, self.path('/dnsbl-scan.service'), self.path('/dnsbl-scan.timer'),
+            os.path.join(self.prefix, self.opts['mandir']))
+        self.assertEqual((code, out), (0, ''))
+        with open(self.dest + self.path('/dnsbl-scan.service')) as f:
+            unit = f.read()
+        bindir = os.path.join(self.prefix, self.opts['bindir'])
+        self.assertIn('ExecStart=%s/dnsbl-scan scan --config ' % bindir, unit)
+        self.assertNotRegex(unit, r'@[a-z_]+@', 'an unreplaced @variable@')
+
+    @unittest.skipUnless(have('systemd-analyze'), 'systemd-analyze is not installed')
+    def test_units_security(self):
+        score, word, _ = checks.security_score(self.dest, self.path('/dnsbl-scan.service'))
+        print('systemd-analyze security: %.1f %s' % (score, word))
+        self.assertLessEqual(score, checks.SECURITY_LIMIT)
+
+    @unittest.skipUnless(have('systemd-sysusers') and have('systemd-tmpfiles'),
+                         'systemd-sysusers or systemd-tmpfiles is not installed')
+    def test_sysusers_tmpfiles(self):
+        passwd, mode, errors = checks.sysusers_and_tmpfiles(
+            self.dest, self.path('/sysusers.d/dnsbl-scan.conf'),
+            self.path('/tmpfiles.d/dnsbl-scan.conf'))
+        self.assertEqual(errors, [])
+        self.assertRegex(passwd, r'^dnsbl-scan:x:\d+:\d+:[^:]*:/var/lib/dnsbl-scan:')
+        self.assertEqual(mode, '0o750')
+
+    @unittest.skipUnless(os.path.exists('/usr/share/bash-completion/bash_completion'),
+                         'bash-completion is not installed')
+    def test_bash_completion(self):
+        script = self.dest + self.path('/completions/dnsbl-scan')
+        bindir = self.dest + os.path.join(self.prefix, self.opts['bindir'])
+        for line, want in checks.COMPLETION_CASES:
+            with self.subTest(line=line):
+                got = set(checks.bash_complete(script, line, bindir))
+                self.assertTrue(want <= got, '%r offers %r' % (line, sorted(got)))
+        got = checks.bash_complete(script, 'dnsbl-scan scan --checks dnsbl,s', bindir)
+        self.assertEqual(sorted(got), ['dnsbl,spf', 'dnsbl,spf-auth'])
+
+    @unittest.skipUnless(have('zsh'), 'zsh is not installed')
+    def test_zsh_completion(self):
+        folder = os.path.dirname(self.dest + self.path('/_dnsbl-scan'))
+        bindir = self.dest + os.path.join(self.prefix, self.opts['bindir'])
+        # One interactive zsh per line, all at once: each takes a second or two.
+        with concurrent.futures.ThreadPoolExecutor(len(checks.COMPLETION_CASES)) as pool:
+            answers = pool.map(lambda case: checks.zsh_complete(folder, case[0], bindir),
+                               checks.COMPLETION_CASES)
+            for (line, want), got in zip(checks.COMPLETION_CASES, answers):
+                with self.subTest(line=line):
+                    self.assertTrue(want <= set(got), '%r offers %r' % (line, sorted(got)))
+
+    # --- the examples, against the local DNS world -------------------------------
+
+    @classmethod
+    def the_world(cls):
+        if cls.world is None:
+            import harness
+            cls.world = harness.World()
+        return cls.world
+
+    def binary(self):
+        return self.dest + self.path('/bin/dnsbl-scan')
+
+    def test_example_job_file(self):
+        w = self.the_world()
+        job = self.dest + self.path('/examples/job.yaml')
+        with tempfile.TemporaryDirectory() as tmp:
+            p = run([self.binary(), 'scan', '--config', job, '--resolver', w.resolver,
+                     '--rate', '0', '--state', tmp + '/state.db', '--delta', tmp + '/delta.json',
+                     '--format', 'json'])
+            # A first run is a silent baseline: 0, or 3 if some verdict stayed open.
+            self.assertIn(p.returncode, (0, 3), p.stderr)
+            self.assertTrue(os.path.exists(tmp + '/delta.json'))
+            targets = {json.loads(l)['target'] for l in p.stdout.splitlines()
+                       if l.startswith('{') and json.loads(l).get('target')}
+            self.assertIn('192.0.2.10', targets)
+            self.assertIn('example.com', targets)
+
+    def test_nagios_command_definition(self):
+        w = self.the_world()
+        with open(self.dest + self.path('/examples/nagios-dnsbl-scan.cfg')) as f:
+            cfg = f.read()
+        line = re.search(r'^\s*command_line\s+(.*)$', cfg, re.M).group(1)
+        self.assertTrue(line.startswith(os.path.join(self.prefix, self.opts['bindir'])))
+        # Nagios runs the command line through /bin/sh after replacing its macros.
+        line = line.replace('$ARG1$', '--warning 1 --critical 2 --resolver %s --rate 0' % w.resolver)
+        line = line.replace('$HOSTADDRESS$', '192.0.2.10')
+        line = self.dest + line
+        p = run(['sh', '-c', line])
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertRegex(p.stdout, r'^DNSBL CRITICAL - \d+ listings .*\| listed=')
+
+    def test_icinga2_check_command(self):
+        w = self.the_world()
+        with open(self.dest + self.path('/examples/icinga2-dnsbl-scan.conf')) as f:
+            conf = f.read()
+        argv = re.findall(r'"([^"]*)"', re.search(r'command = \[([^\]]*)\]', conf).group(1))
+        self.assertEqual(argv[0], os.path.join(self.prefix, self.opts['bindir'], 'dnsbl-scan'))
+        # Icinga 2 builds the command line from `arguments`: each key with its
+        # value when the value's custom variable is set, repeat_key for arrays,
+        # skip_key for positional ones, in `order`.
+        host_vars = {'dnsbl_scan_warning': '1', 'dnsbl_scan_critical': '1',
+                     'dnsbl_scan_resolvers': [w.resolver], 'dnsbl_scan_rate': '0',
+                     'address': '192.0.2.10'}
+        defaults = dict(re.findall(r'^\s*vars\.(\w+) = "\$(\w+)\$"', conf, re.M))
+        args = []
+        for key, body in re.findall(r'"([^"]+)" = \{(.*?)\n    \}', conf, re.S):
+            var = re.search(r'value = "\$(\w+)\$"', body).group(1)
+            value = host_vars.get(var, host_vars.get(defaults.get(var, ''), None))
+            if value is None:
+                continue
+            order = int(re.search(r'order = (-?\d+)', body).group(1)) if 'order =' in body else 0
+            for v in (value if isinstance(value, list) else [value]):
+                args.append((order, [v] if 'skip_key = true' in body else [key, v]))
+        argv = [self.dest + argv[0]] + argv[1:]
+        for _, a in sorted(args, key=lambda t: t[0]):
+            argv += a
+        p = run(argv)
+        self.assertEqual(p.returncode, 2, '%s\n%s%s' % (shlex.join(argv), p.stdout, p.stderr))
+        self.assertTrue(p.stdout.startswith('DNSBL CRITICAL - '), p.stdout)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
