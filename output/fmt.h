@@ -67,6 +67,8 @@ typedef void out_put_fn(struct out_sink *s, const char *p, size_t n);
 
 /** Terminal-safe text (the rules of out_sanitize_text(), without the length cap). */
 void out_sink_text(struct out_sink *s, const char *p, size_t n);
+/** HTML text or a quoted attribute value (the rules of out_html_text()). */
+void out_sink_html(struct out_sink *s, const char *p, size_t n);
 /** A JSON string literal, quotes included. */
 void out_sink_json(struct out_sink *s, const char *p, size_t n);
 /** A JSON string literal, or null when @p str is NULL. */
