@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Unit tests of the report's health score (output/score.c): the category of
+ * each outcome, the costs and caps of the README's table, and the score of
+ * sample pools and domains.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdint.h>
+
+#include "output/score.h"
+
+Test(score, category_by_outcome)
+{
+    enum out_score_cat c = OUT_SCORE_NCATS;
+
+    cr_assert_eq(out_score_category(SCAN_OUT_OK, &c), -ENOENT);
+    cr_assert_eq(c, OUT_SCORE_NCATS, "ok costs nothing and sets nothing");
+    cr_assert_eq(out_score_category(SCAN_OUT_LISTED, &c), 0);
+    cr_assert_eq(c, OUT_SCORE_LISTED);
+    cr_assert_eq(out_score_category(SCAN_OUT_PROBLEM, &c), 0);
+    cr_assert_eq(c, OUT_SCORE_PROBLEM);
+    cr_assert_eq(out_score_category(SCAN_OUT_ERROR, &c), 0);
+    cr_assert_eq(c, OUT_SCORE_OPEN);
+    cr_assert_eq(out_score_category(SCAN_OUT_INFO, &c), 0);
+    cr_assert_eq(c, OUT_SCORE_INFO);
+}
+
+/* The table in output/score.h and the README, row by row. */
+Test(score, rules_are_the_documented_table)
+{
+    static const unsigned want[2][OUT_SCORE_NCATS][2] = {
+        {{10, 50}, {2, 30}, {1, 10}, {1, 10}},
+        {{25, 50}, {10, 30}, {5, 10}, {5, 10}},
+    };
+    for (int s = OUT_SCORE_POOL; s <= OUT_SCORE_DOMAIN; s++) {
+        unsigned caps = 0;
+        for (int c = 0; c < OUT_SCORE_NCATS; c++) {
+            const struct out_score_rule *r = out_score_rule(s, c);
+            cr_assert_not_null(r);
+            cr_assert_eq(r->cost, want[s][c][0], "subject %d category %d cost", s, c);
+            cr_assert_eq(r->cap, want[s][c][1], "subject %d category %d cap", s, c);
+            caps += r->cap;
+        }
+        cr_assert_eq(caps, 100, "the caps add up to 100: the score never goes below 0");
+    }
+    cr_assert_null(out_score_rule(OUT_SCORE_POOL, OUT_SCORE_NCATS));
+    cr_assert_str_eq(out_score_cat_name(OUT_SCORE_OPEN), "open");
+    cr_assert_str_eq(out_score_cat_name(OUT_SCORE_NCATS), "?");
+}
+
+Test(score, deduction_is_cost_times_findings_up_to_the_cap)
+{
+    cr_assert_eq(out_score_deduction(OUT_SCORE_POOL, OUT_SCORE_LISTED, 0), 0);
+    cr_assert_eq(out_score_deduction(OUT_SCORE_POOL, OUT_SCORE_LISTED, 1), 10);
+    cr_assert_eq(out_score_deduction(OUT_SCORE_POOL, OUT_SCORE_LISTED, 5), 50);
+    cr_assert_eq(out_score_deduction(OUT_SCORE_POOL, OUT_SCORE_LISTED, 6), 50);
+    cr_assert_eq(out_score_deduction(OUT_SCORE_POOL, OUT_SCORE_PROBLEM, 14), 28);
+    cr_assert_eq(out_score_deduction(OUT_SCORE_POOL, OUT_SCORE_PROBLEM, 16), 30);
+    cr_assert_eq(out_score_deduction(OUT_SCORE_DOMAIN, OUT_SCORE_LISTED, 1), 25);
+    cr_assert_eq(out_score_deduction(OUT_SCORE_DOMAIN, OUT_SCORE_INFO, 3), 10);
+    /* no wrap-around for an absurd count */
+    cr_assert_eq(out_score_deduction(OUT_SCORE_POOL, OUT_SCORE_OPEN, UINT64_MAX), 10);
+    cr_assert_eq(out_score_deduction(OUT_SCORE_POOL, OUT_SCORE_OPEN, (1ull << 32) + 1), 10);
+}
+
+Test(score, sample_scores)
+{
+    uint64_t none[OUT_SCORE_NCATS] = {0};
+    /* the demo pool: 11 listings, 10 FCrDNS failures, 70 open verdicts, 17 informational */
+    uint64_t demo[OUT_SCORE_NCATS] = {11, 10, 70, 17};
+    /* one listing and one address without a confirming PTR */
+    uint64_t small[OUT_SCORE_NCATS] = {1, 1, 0, 0};
+    /* a domain with an invalid DMARC record and no MX */
+    uint64_t dom[OUT_SCORE_NCATS] = {0, 2, 0, 0};
+    uint64_t worst[OUT_SCORE_NCATS] = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
+
+    cr_assert_eq(out_score(OUT_SCORE_POOL, none), 100);
+    cr_assert_eq(out_score(OUT_SCORE_DOMAIN, none), 100);
+    cr_assert_eq(out_score(OUT_SCORE_POOL, demo), 100 - 50 - 20 - 10 - 10);
+    cr_assert_eq(out_score(OUT_SCORE_POOL, small), 88);
+    cr_assert_eq(out_score(OUT_SCORE_DOMAIN, dom), 80);
+    cr_assert_eq(out_score(OUT_SCORE_POOL, worst), 0);
+    cr_assert_eq(out_score(OUT_SCORE_DOMAIN, worst), 0);
+}
