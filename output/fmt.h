@@ -132,6 +132,9 @@ void *out_grow(void *arr, size_t *cap, size_t n, size_t size);
 /** out_sink_write/out_sink_text on a C string; NULL writes nothing. */
 void out_put_cstr(struct out_sink *s, const char *str, out_put_fn *put);
 
+/** Write @p r as one JSON object (the JSON Lines form, without the newline). */
+void out_json_result(struct out_sink *s, const struct scan_result *r);
+
 /* Per-format entry points: each returns 0, SCAN_EIO or -ENOMEM. */
 
 int out_json_health(struct out_writer *w, const struct scan_health *h);
