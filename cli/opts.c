@@ -25,6 +25,7 @@ static const char usage_text[] =
     "       dnsbl-scan scan  [OPTIONS] TARGETS...     pools: streamed, summary by default\n"
     "       dnsbl-scan lists [--lists PATH] [--format text|json]\n"
     "       dnsbl-scan history [--state PATH] [TARGET]\n"
+    "       dnsbl-scan report [--state PATH] [--since DURATION] [-o FILE]\n"
     "\n"
     "Targets: IPv4 / IPv6 addresses, IPv4 ranges /8../32, IPv6 ranges /112../128,\n"
     "domain names (A-labels), @FILE (one per line, # comments), - (stdin).\n"
@@ -54,6 +55,10 @@ static const char usage_text[] =
     "  --on-change CMD         run CMD (no shell) with the delta on stdin when it has events\n"
     "  --anomaly-share F       a list newly listing more than F of the pool is an anomaly\n"
     "  -c, --config JOB.yaml   read a job file (flags given on the command line win)\n"
+    "Reports:\n"
+    "  --html FILE             also write a self-contained HTML report of the run\n"
+    "  report: --since DURATION  timeline and events reach back this far (default 30d)\n"
+    "          -o FILE         write the HTML report to FILE (default: standard output)\n"
     "\n"
     "Exit: 0 nothing listed and complete; 1 something listed (with --state: something new);\n"
     "      2 usage, configuration or input error; 3 nothing listed but verdicts left open.\n";
@@ -86,6 +91,8 @@ enum {
     OPT_CONFIG,
     OPT_ANOMALY,
     OPT_VERSION,
+    OPT_HTML,
+    OPT_SINCE,
 };
 
 static const struct option long_opts[] = {
@@ -115,6 +122,9 @@ static const struct option long_opts[] = {
     {"critical", required_argument, NULL, OPT_CRITICAL},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"anomaly-share", required_argument, NULL, OPT_ANOMALY},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"since", required_argument, NULL, OPT_SINCE},
+    {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -162,6 +172,26 @@ int cli_parse_duration(const char *s)
     if (ms < 1 || ms > 600000)
         return -1;
     return (int)ms;
+}
+
+long long cli_parse_since(const char *s)
+{
+    static const struct {
+        const char *unit;
+        double ms;
+    } units[] = {{"m", 60e3}, {"h", 3600e3}, {"d", 86400e3}, {"w", 7 * 86400e3}};
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || !isfinite(v) || v <= 0)
+        return -1;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(end, units[i].unit) == 0) {
+            double ms = v * units[i].ms;
+            return ms < 60e3 || ms > 3650 * 86400e3 ? -1 : (long long)ms;
+        }
+    }
+    return -1;
 }
 
 static int bad(const char *opt, const char *val, const char *why)
@@ -240,9 +270,11 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
         o->cmd = CLI_CMD_LISTS;
     else if (strcmp(cmd, "history") == 0)
         o->cmd = CLI_CMD_HISTORY;
+    else if (strcmp(cmd, "report") == 0)
+        o->cmd = CLI_CMD_REPORT;
     else {
         fprintf(stderr,
-                PROG ": unknown command '%s': use check, scan, lists or history "
+                PROG ": unknown command '%s': use check, scan, lists, history or report "
                      "(see dnsbl-scan --help)\n",
                 cmd);
         return CLI_EXIT_USAGE;
@@ -252,7 +284,7 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
     opterr = 0;
     int c;
     long lv;
-    while ((c = getopt_long(argc, argv, "hw:c:", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hw:c:o:", long_opts, NULL)) != -1) {
         const char *name = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
         switch (c) {
         case 'h':
@@ -379,6 +411,17 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
                 return bad("--anomaly-share", optarg, "expected a share above 0 and up to 1");
             break;
         }
+        case OPT_HTML:
+            o->html_path = optarg;
+            break;
+        case OPT_SINCE:
+            if ((o->since_ms = cli_parse_since(optarg)) < 0)
+                return bad("--since", optarg,
+                           "expected a duration with its unit, such as 90m, 12h, 30d or 2w");
+            break;
+        case 'o':
+            o->output_path = optarg;
+            break;
         case ':':
             fprintf(stderr, PROG ": option '%s' needs a value (see dnsbl-scan --help)\n", name);
             return CLI_EXIT_USAGE;
@@ -397,6 +440,21 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
     }
     if (o->cmd == CLI_CMD_LISTS && o->targets.n > 0) {
         fprintf(stderr, PROG ": 'lists' takes no targets\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->cmd == CLI_CMD_REPORT && o->targets.n > 0) {
+        fprintf(stderr, PROG ": 'report' takes no targets (it reads the state store)\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->cmd != CLI_CMD_REPORT && (o->output_path || o->since_ms)) {
+        fprintf(stderr,
+                PROG ": %s is for 'report'; check and scan write their HTML report "
+                     "with --html FILE\n",
+                o->output_path ? "-o" : "--since");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->html_path && o->cmd != CLI_CMD_CHECK && o->cmd != CLI_CMD_SCAN) {
+        fprintf(stderr, PROG ": --html is for check and scan; 'report' writes with -o FILE\n");
         return CLI_EXIT_USAGE;
     }
     if (o->cmd == CLI_CMD_HISTORY && o->targets.n > 1) {

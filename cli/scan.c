@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -35,11 +36,13 @@ struct run_ctx {
     struct out_writer *w;
     struct out_state *st;    /* NULL without a store */
     struct out_tally *tally; /* NULL without --nagios / --prom */
+    struct out_report *rep;  /* NULL without --html */
     bool warn_health;        /* machine formats: also say it on stderr */
     bool progress;
     bool progress_shown;
     int write_err;
     int state_err;
+    int rep_err;
     struct cli_run_outcome ro; /* what decides the exit code (cli/exit.h) */
 };
 
@@ -71,6 +74,8 @@ static void on_result(void *arg, const struct scan_result *r)
         state_failed(c, ret);
     if (c->tally)
         out_tally_result(c->tally, r);
+    if (c->rep && !c->rep_err)
+        c->rep_err = out_report_result(c->rep, r);
     cli_run_count(&c->ro, r);
 }
 
@@ -91,6 +96,8 @@ static void on_health(void *arg, const struct scan_health *h)
         state_failed(c, ret);
     if (c->tally)
         out_tally_health(c->tally, h);
+    if (c->rep && !c->rep_err)
+        c->rep_err = out_report_health(c->rep, h);
     c->ro.unhealthy += !h->healthy;
 }
 static void on_progress(void *arg, const struct scan_progress *p)
@@ -324,6 +331,7 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     struct out_state *st = NULL;
     struct out_tally *tally = NULL;
     struct out_delta *delta = NULL;
+    struct cli_report html = {0};
     FILE *delta_file = NULL, *sink = NULL;
     char delta_tmp[4096] = "", pathbuf[4096], msg[1024];
     const char **list_ids = NULL;
@@ -450,10 +458,16 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     ret = out_writer_new(out_file, fmt, flags, &w);
     if (ret != 0)
         goto out;
+    if (o->html_path && (ret = cli_report_new(o, cat, &html)) != 0) {
+        fprintf(stderr, PROG ": --html: %s\n", scan_strerror(ret));
+        code = CLI_EXIT_INCOMPLETE;
+        goto out;
+    }
 
     struct run_ctx ctx = {.w = w,
                           .st = st,
                           .tally = tally,
+                          .rep = html.rep,
                           .warn_health = fmt == OUT_FMT_JSON || fmt == OUT_FMT_CSV,
                           .progress =
                               o->progress == 1 ||
@@ -550,6 +564,22 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
             arun.last_success_ms = ri.ended_ms;
     }
     bool alert_failed = false;
+    if (html.rep) {
+        /* after the store recorded the run: the report's timeline and events include it */
+        const char *cnames[8];
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        int64_t ended = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+        struct out_report_run run = {.started_ms = ended - (int64_t)(stats.seconds * 1000),
+                                     .ended_ms = ended,
+                                     .complete = complete};
+        if (ctx.rep_err)
+            fprintf(stderr, PROG ": --html: the report could not take every result: %s\n",
+                    scan_strerror(ctx.rep_err));
+        if (ctx.rep_err ||
+            cli_report_write_run(&html, o, st, cnames, check_names(checks, cnames), &run) != 0)
+            alert_failed = true;
+    }
     if (o->prom_path && tally) {
         ret = out_prom_write(o->prom_path, &arun);
         if (ret != 0) {
@@ -593,6 +623,7 @@ out:
         unlink(delta_tmp);
     out_delta_free(delta);
     out_tally_free(tally);
+    cli_report_free(&html);
     out_state_free(st); /* an open run is rolled back and marked aborted */
     free(list_ids);
     scan_resolver_free(res);
