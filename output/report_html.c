@@ -384,6 +384,122 @@ static void score_tile(struct html *h, unsigned score, const char *label, const 
     put(h, anchor ? "</a></span></div>\n" : "</span></div>\n");
 }
 
+/* Lists in the order a reader should look at them: unhealthy ones and those with
+ * the most listings first, the catalog's order otherwise. */
+static int cmp_attention(const void *a, const void *b)
+{
+    const struct rep_list *x = *(const struct rep_list *const *)a;
+    const struct rep_list *y = *(const struct rep_list *const *)b;
+    bool ux = list_unhealthy(x), uy = list_unhealthy(y);
+
+    if (x->listed != y->listed)
+        return x->listed > y->listed ? -1 : 1;
+    if (ux != uy)
+        return ux ? -1 : 1;
+    if (x->info != y->info)
+        return x->info > y->info ? -1 : 1;
+    return x < y ? -1 : x > y; /* stable: the catalog's order */
+}
+
+/* The lists in attention order (caller frees the array); NULL on ENOMEM. */
+static const struct rep_list **sorted_lists(struct html *h)
+{
+    const struct rep_list **v = calloc(h->rep->nlists ? h->rep->nlists : 1, sizeof(*v));
+
+    if (!v) {
+        h->err = -ENOMEM;
+        return NULL;
+    }
+    for (size_t i = 0; i < h->rep->nlists; i++)
+        v[i] = &h->rep->lists[i];
+    qsort(v, h->rep->nlists, sizeof(*v), cmp_attention);
+    return v;
+}
+
+/* The few sentences a reader needs first: what is listed where, which lists gave
+ * no verdict, how FCrDNS fares, which domains have a broken record. */
+static void attention(struct html *h, const struct totals *t)
+{
+    struct out_report *rep = h->rep;
+    const struct rep_list **v = sorted_lists(h);
+    uint64_t fcrdns = 0;
+    size_t shown = 0;
+    sqlite3_stmt *s;
+    bool any = false;
+
+    if (!v)
+        return;
+    put(h, "<ul class=\"attn\">");
+    if (t->listings) {
+        any = true;
+        put(h, "<li><b>");
+        put_num(h, t->listings);
+        put(h, t->listings == 1 ? " listing" : " listings");
+        put(h, "</b> on ");
+        put_num(h, t->listed_addrs);
+        put(h, t->listed_addrs == 1 ? " target: " : " targets: ");
+        for (size_t i = 0; i < rep->nlists && v[i]->listed; i++) {
+            if (shown++ == 4) {
+                put(h, ", &hellip;");
+                break;
+            }
+            put(h, i ? ", " : "");
+            html(h, v[i]->zone);
+            put(h, " ");
+            put_num(h, v[i]->listed);
+        }
+        put(h, "</li>");
+    }
+    if (t->unhealthy_lists) {
+        any = true;
+        put(h, "<li><b>");
+        put_num(h, t->unhealthy_lists);
+        put(h, t->unhealthy_lists == 1 ? " list" : " lists");
+        put(h, "</b> gave no verdict (unhealthy or blocked): ");
+        shown = 0;
+        for (size_t i = 0; i < rep->nlists; i++) {
+            if (!list_unhealthy(v[i]))
+                continue;
+            put(h, shown++ ? ", " : "");
+            html(h, v[i]->zone);
+        }
+        put(h, "</li>");
+    }
+    for (int o = 0; o <= SCAN_OUT_ERROR; o++)
+        fcrdns += rep->fcrdns[o];
+    if (fcrdns && rep->fcrdns[SCAN_OUT_OK] < fcrdns) {
+        any = true;
+        put(h, "<li><b>FCrDNS</b> passes for ");
+        put_num(h, rep->fcrdns[SCAN_OUT_OK]);
+        put(h, " of ");
+        put_num(h, fcrdns);
+        put(h, " addresses</li>");
+    }
+    s = prepare(h, "SELECT target, group_concat(src, ', ') FROM res WHERE blk IS NULL"
+                   " AND outcome = ?1 AND kind != ?2 GROUP BY target ORDER BY target LIMIT 6");
+    if (s) {
+        sqlite3_bind_int(s, 1, SCAN_OUT_PROBLEM);
+        sqlite3_bind_int(s, 2, SCAN_CHECK_DNSBL);
+    }
+    shown = 0;
+    while (row(h, &s)) {
+        put(h, shown++ ? "; " : "<li><b>Records</b> with a problem: ");
+        html(h, col(s, 0));
+        put(h, " (");
+        html(h, col(s, 1));
+        put(h, ")");
+    }
+    if (shown) {
+        any = true;
+        put(h, "</li>");
+    }
+    if (!any)
+        put(h, "<li>Nothing needs attention: no listing, every list healthy, every record "
+               "check passed.</li>");
+    put(h, "</ul>\n");
+    free(v);
+}
+
 static void header(struct html *h, const struct totals *t)
 {
     struct out_report *rep = h->rep;
@@ -427,7 +543,9 @@ static void header(struct html *h, const struct totals *t)
     tile(h, t->unhealthy_lists ? "s-fair" : NULL, t->lists, label);
     snprintf(label, sizeof(label), "listings, on %" PRIu64 " targets", t->listed_addrs);
     tile(h, t->listings ? "s-poor" : NULL, t->listings, label);
-    put(h, "</div>\n</header>\n<nav><a href=\"#score\">Score</a><a href=\"#lists\">Lists</a>"
+    put(h, "</div>\n");
+    attention(h, t);
+    put(h, "</header>\n<nav><a href=\"#score\">Score</a><a href=\"#lists\">Lists</a>"
            "<a href=\"#map\">Pool map</a><a href=\"#listings\">Listings</a>"
            "<a href=\"#timeline\">Timeline</a><a href=\"#records\">Record checks</a>"
            "<a href=\"#events\">Events</a></nav>\n<main>\n");
@@ -609,6 +727,7 @@ static void lists_section(struct html *h, uint64_t domains)
 {
     struct out_report *rep = h->rep;
     uint64_t runs = runs_per_day(h);
+    const struct rep_list **v = NULL;
     char page[1024];
 
     put(h, "<section id=\"lists\">\n<h2>Lists</h2>\n");
@@ -626,8 +745,9 @@ static void lists_section(struct html *h, uint64_t domains)
            "<th class=\"n\">listed</th><th class=\"n\">informational</th>"
            "<th class=\"n\">errors</th><th>daily-limit use</th><th>delist</th></tr></thead>\n"
            "<tbody>\n");
-    for (size_t i = 0; i < rep->nlists; i++) {
-        const struct rep_list *l = &rep->lists[i];
+    v = sorted_lists(h);
+    for (size_t i = 0; v && i < rep->nlists; i++) {
+        const struct rep_list *l = v[i];
         put(h, "<tr><td><b>");
         html(h, l->zone);
         put(h, "</b><div class=\"why\">");
@@ -649,6 +769,7 @@ static void lists_section(struct html *h, uint64_t domains)
         put(h, "</td></tr>\n");
     }
     put(h, "</tbody>\n</table>\n</section>\n");
+    free(v);
 }
 
 /* --- the pool map --------------------------------------------------------------------- */
@@ -943,7 +1064,7 @@ static void map_section(struct html *h)
         put_num(h, skipped);
         put(h, " blocks without a finding are shown only as tiles above.</p>\n");
     }
-    put(h, "<div class=\"blocks\">\n");
+    put(h, ngrids <= 6 ? "<div class=\"blocks few\">\n" : "<div class=\"blocks\">\n");
     out_sink_init_mem(&nt.buf);
     for (size_t i = 0; i < rep->nblocks && !h->err; i++) {
         if (drawn[i])
@@ -1076,13 +1197,10 @@ static void put_interval_text(struct timeline *t, size_t i)
 
     put_time(h, t->iv[i].first);
     put(h, " &rarr; ");
-    if (t->iv[i].cleared) {
+    if (t->iv[i].cleared)
         put_time(h, t->iv[i].cleared);
-    } else {
-        put(h, "still listed (last seen ");
-        put_time(h, t->iv[i].last);
-        put(h, ")");
-    }
+    else
+        put(h, "still listed");
     put(h, ": ");
     put_codes_meanings(t, t->iv[i].codes);
 }
@@ -1124,7 +1242,7 @@ static void tl_flush(struct timeline *t)
         double x0 = tl_x(t, t->iv[i].first);
         double x1 = tl_x(t, t->iv[i].cleared ? t->iv[i].cleared : t->to);
         putf(h, "<rect class=\"bar%s\" x=\"%.1f\" y=\"1\" width=\"%.1f\" height=\"8\"><title>",
-             t->iv[i].cleared ? "" : " open", x0, x1 - x0 < 2 ? 2 : x1 - x0);
+             t->iv[i].cleared ? "" : " open", x0 > 992 ? 992 : x0, x1 - x0 < 8 ? 8 : x1 - x0);
         html(h, t->list);
         put(h, ": ");
         put_interval_text(t, i);
@@ -1181,6 +1299,9 @@ static int tl_run(void *arg, const struct out_run_row *r)
     struct run_ticks *rt = arg;
     struct html *h = rt->t->h;
     double x = tl_x(rt->t, r->info.started_ms);
+
+    if (x > 998)
+        x = 998; /* the latest run stays visible at the right edge */
 
     putf(h,
          "<line class=\"run\" x1=\"%.1f\" x2=\"%.1f\" y1=\"1\" y2=\"9\" "
@@ -1560,6 +1681,9 @@ static int event_row(void *arg, const struct out_event *ev)
         html(h, ev->before_status ? ev->before_status : "?");
         put(h, " &rarr; ");
         html(h, ev->after_status ? ev->after_status : "?");
+        if (ev->before_status && ev->after_status &&
+            strcmp(ev->before_status, ev->after_status) == 0)
+            put(h, " (the record changed)");
         break;
     }
     put(h, "</td><td class=\"act\">");
