@@ -8,10 +8,10 @@
  * or the command line goes through html() (out_sink_html()).
  *
  * Large pools: a block of 256 addresses is drawn as runs of equal cells (same
- * verdict, same findings) rather than 256 rectangles, so a clean /24 costs 16
- * elements and a /16 x 8 lists stays far below 5 MB; every run keeps a title
- * naming its addresses and findings, and a data-n attribute with its number of
- * cells.
+ * verdict, same findings, in reading order) rather than 256 rectangles, so a
+ * clean /24 is one element and a /16 x 8 lists stays far below 5 MB; every run
+ * keeps a title naming its addresses and findings, and a data-n attribute with
+ * its number of cells.
  */
 #include "output/report_model.h"
 
@@ -37,7 +37,7 @@ extern const char out_report_csp[];
 
 /** Rows at most in the listings table, the timeline and the events. */
 #define MAX_LISTINGS 500
-#define MAX_TIMELINE 500
+#define MAX_TIMELINE 300
 #define MAX_EVENTS   100
 /** Blocks drawn cell by cell at most; beyond, only blocks with a finding are drawn. */
 #define MAX_GRIDS 1024
@@ -959,7 +959,27 @@ static bool same_cell(const struct rep_block *b, const struct notes *nt, unsigne
     return b->cell[x] == b->cell[y] && lx == ly && memcmp(m + nt->off[x], m + nt->off[y], lx) == 0;
 }
 
-/* One block of 256 addresses: runs of equal cells along each row of 16. */
+/* The shape of cells c .. c + n - 1 (in reading order): a rect within one row, else
+ * a path of at most three rectangles (the first row's tail, the full rows, the last
+ * row's head). Heights of rects come from the stylesheet. */
+static void run_shape(struct html *h, unsigned c, unsigned n, unsigned level)
+{
+    unsigned x0 = c % 16, y0 = c / 16, x1 = (c + n - 1) % 16, y1 = (c + n - 1) / 16;
+
+    if (y0 == y1) {
+        putf(h, "<rect x=\"%u\" y=\"%u\" width=\"%u\"", x0, y0, n);
+    } else {
+        putf(h, "<path d=\"M%u %uh%uv1h-%uz", x0, y0, 16 - x0, 16 - x0);
+        if (y1 - y0 > 1)
+            putf(h, "M0 %uh16v%uh-16z", y0 + 1, y1 - y0 - 1);
+        putf(h, "M0 %uh%uv1h-%uz\"", y1, x1 + 1, x1 + 1);
+    }
+    putf(h, " class=\"l%u\" data-n=\"%u\"><title>", level, n);
+}
+
+/* One block of 256 addresses: runs of equal cells (same verdict, same findings) in
+ * reading order, each with one title naming its first and last address. A clean
+ * /24 is one element. */
 static void grid(struct html *h, const struct rep_block *b, struct notes *nt)
 {
     char prefix[64], id[96], a[INET6_ADDRSTRLEN], z[INET6_ADDRSTRLEN];
@@ -973,34 +993,26 @@ static void grid(struct html *h, const struct rep_block *b, struct notes *nt)
          id);
     html(h, prefix);
     put(h, ": one cell per address, by its worst verdict\">");
-    for (unsigned y = 0; y < 16; y++) {
-        for (unsigned x = 0; x < 16;) {
-            unsigned c = y * 16 + x, n = 1;
-            while (x + n < 16 && same_cell(b, nt, c, c + n))
-                n++;
-            rep_cell_addr(b, c, a, sizeof(a));
-            putf(h,
-                 "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"1\" class=\"l%u\" "
-                 "data-n=\"%u\"><title>",
-                 x, y, n, b->cell[c], n);
-            html(h, a);
-            if (n > 1) {
-                rep_cell_addr(b, c + n - 1, z, sizeof(z));
-                put(h, " &ndash; ");
-                html(h, z);
-            }
-            put(h, ": ");
-            put(h, level_words[b->cell[c]]);
-            if (nt->off[c + 1] > nt->off[c]) {
-                put(h, ": ");
-                out_sink_html(&h->s, out_sink_str(&nt->buf) + nt->off[c],
-                              nt->off[c + 1] - nt->off[c]);
-            }
-            put(h, "</title></rect>");
-            x += n;
+    for (unsigned c = 0, n; c < 256; c += n) {
+        for (n = 1; c + n < 256 && same_cell(b, nt, c, c + n); n++)
+            ;
+        run_shape(h, c, n, b->cell[c]);
+        rep_cell_addr(b, c, a, sizeof(a));
+        html(h, a);
+        if (n > 1) {
+            rep_cell_addr(b, c + n - 1, z, sizeof(z));
+            put(h, " &ndash; ");
+            html(h, z);
         }
+        put(h, ": ");
+        put(h, level_words[b->cell[c]]);
+        if (nt->off[c + 1] > nt->off[c]) {
+            put(h, ": ");
+            out_sink_html(&h->s, out_sink_str(&nt->buf) + nt->off[c], nt->off[c + 1] - nt->off[c]);
+        }
+        put(h, n > 1 && c / 16 != (c + n - 1) / 16 ? "</title></path>" : "</title></rect>");
     }
-    put(h, "<rect width=\"16\" height=\"16\" fill=\"url(#cells)\" pointer-events=\"none\"/>");
+    put(h, "<rect class=\"cells\" width=\"16\" fill=\"url(#cells)\" pointer-events=\"none\"/>");
     put(h, "</svg><figcaption><b>");
     html(h, prefix);
     put(h, "</b>: ");
@@ -1233,11 +1245,6 @@ static void tl_flush(struct timeline *t)
     put(h, "</td><td>");
     html(h, t->list);
     put(h, "</td><td class=\"bars\"><svg viewBox=\"0 0 1000 10\" preserveAspectRatio=\"none\">");
-    for (int g = 1; g < 6; g++)
-        putf(h,
-             "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"0\" y2=\"10\" "
-             "vector-effect=\"non-scaling-stroke\"/>",
-             g * 1000 / 6, g * 1000 / 6);
     for (size_t i = 0; i < t->niv; i++) {
         double x0 = tl_x(t, t->iv[i].first);
         double x1 = tl_x(t, t->iv[i].cleared ? t->iv[i].cleared : t->to);

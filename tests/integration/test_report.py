@@ -146,7 +146,7 @@ def level_of(results, target):
 # The counts the tests compare, read from the loaded page.
 DOM_COUNTS_JS = '''(function () {
   var cells = {}, lists = document.querySelectorAll('#list-table tbody tr').length;
-  document.querySelectorAll('figure.blk rect[data-n]').forEach(function (r) {
+  document.querySelectorAll('figure.blk [data-n]').forEach(function (r) {
     var c = r.getAttribute('class');
     cells[c] = (cells[c] || 0) + Number(r.getAttribute('data-n'));
   });
