@@ -3,12 +3,14 @@
 /**
  * @file
  * Unit tests of the report's health score (output/score.c): the category of
- * each outcome, the costs and caps of the README's table, and the score of
- * sample pools and domains.
+ * each outcome, the costs and caps, the score of sample pools and domains, and
+ * the README's score table (README_PATH from meson) against the program.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "output/score.h"
 
@@ -84,4 +86,53 @@ Test(score, sample_scores)
     cr_assert_eq(out_score(OUT_SCORE_DOMAIN, dom), 80);
     cr_assert_eq(out_score(OUT_SCORE_POOL, worst), 0);
     cr_assert_eq(out_score(OUT_SCORE_DOMAIN, worst), 0);
+}
+
+#ifndef README_PATH
+#error "meson passes -DREADME_PATH=<the README.md of the source tree>"
+#endif
+
+/* The README's score table (between <!-- score:begin --> and <!-- score:end -->)
+ * states exactly the program's costs and caps, in category order. */
+Test(score, readme_table_matches_the_program)
+{
+    FILE *f = fopen(README_PATH, "r");
+    char line[1024];
+    bool in = false, ended = false;
+    int row = 0;
+
+    cr_assert_not_null(f, "cannot open %s", README_PATH);
+    while (fgets(line, sizeof(line), f)) {
+        char name[32];
+        unsigned pc, pcap, dc, dcap;
+        const char *rest;
+        line[strcspn(line, "\n")] = '\0';
+        if (strcmp(line, "<!-- score:begin -->") == 0) {
+            in = true;
+            continue;
+        }
+        if (strcmp(line, "<!-- score:end -->") == 0) {
+            ended = in;
+            break;
+        }
+        if (!in || strncmp(line, "| `", 3) != 0)
+            continue;
+        cr_assert_eq(sscanf(line, "| `%31[a-z]` |", name), 1, "README row: %s", line);
+        /* the last four cells: pool cost, pool cap, domain cost, domain cap */
+        rest = line + strlen(line);
+        for (int bars = 0; rest > line && bars < 5; rest--)
+            bars += *rest == '|';
+        cr_assert_eq(sscanf(rest + 1, "| %u | %u | %u | %u |", &pc, &pcap, &dc, &dcap), 4,
+                     "README row: %s", line);
+        cr_assert_lt(row, OUT_SCORE_NCATS, "more README rows than categories");
+        cr_assert_str_eq(name, out_score_cat_name(row));
+        cr_assert_eq(pc, out_score_rule(OUT_SCORE_POOL, row)->cost, "%s pool cost", name);
+        cr_assert_eq(pcap, out_score_rule(OUT_SCORE_POOL, row)->cap, "%s pool cap", name);
+        cr_assert_eq(dc, out_score_rule(OUT_SCORE_DOMAIN, row)->cost, "%s domain cost", name);
+        cr_assert_eq(dcap, out_score_rule(OUT_SCORE_DOMAIN, row)->cap, "%s domain cap", name);
+        row++;
+    }
+    fclose(f);
+    cr_assert(ended, "%s: no <!-- score:begin --> ... <!-- score:end --> table", README_PATH);
+    cr_assert_eq(row, OUT_SCORE_NCATS, "every category has its README row");
 }
