@@ -10,11 +10,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "scanner/err.h"
 
@@ -190,12 +188,12 @@ static int kind_index(const char *kind)
 static int health_set(struct out_report *rep, const char *key, const char *zone, const char *kind,
                       const struct rep_health *h, const char *detail_in)
 {
-    struct rep_list *l = list_get(rep, key, zone);
+    struct rep_list *l = rep->written ? NULL : list_get(rep, key, zone);
     struct rep_health *k;
     char *detail = NULL;
 
     if (!l)
-        return -ENOMEM;
+        return rep->written ? -EINVAL : -ENOMEM;
     k = &l->kinds[kind_index(kind)];
     if (k->reported && k->health == OUT_LIST_UNHEALTHY && h->health != OUT_LIST_UNHEALTHY)
         return 0;
@@ -356,6 +354,8 @@ static int add(struct out_report *rep, const struct rep_item *it)
     enum out_score_cat cat;
     int ret = 0;
 
+    if (rep->written)
+        return -EINVAL;
     if (inet_pton(AF_INET, it->target, a) == 1) {
         fam = 4;
         host = a[3];
@@ -598,41 +598,29 @@ int out_report_write(struct out_report *rep, FILE *f, struct out_state *st)
 
     if (!rep || !f)
         return -EINVAL;
+    rep->written = true; /* rendering sorts the blocks: their hash is stale from here */
     ret = rep_render(rep, f, st);
     if (fflush(f) != 0 || ferror(f))
         ret = ret ? ret : SCAN_EIO;
     return ret;
 }
 
+struct write_args {
+    struct out_report *rep;
+    struct out_state *st;
+};
+
+static int write_to(FILE *f, void *arg)
+{
+    struct write_args *w = arg;
+    return out_report_write(w->rep, f, w->st);
+}
+
 int out_report_write_file(struct out_report *rep, const char *path, struct out_state *st)
 {
-    char tmp[4096];
-    FILE *f = NULL;
-    int fd, ret;
+    struct write_args w = {rep, st};
 
     if (!rep || !path || !*path)
         return -EINVAL;
-    if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
-        return -ENAMETOOLONG;
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0)
-        return -errno;
-    f = fdopen(fd, "w");
-    if (!f) {
-        ret = -errno;
-        close(fd);
-        goto fail;
-    }
-    ret = out_report_write(rep, f, st);
-    if (ret == 0 && fsync(fileno(f)) != 0)
-        ret = -errno;
-    if (fclose(f) != 0 && ret == 0)
-        ret = -errno;
-    if (ret == 0 && rename(tmp, path) != 0)
-        ret = -errno;
-    if (ret == 0)
-        return 0;
-fail:
-    unlink(tmp);
-    return ret;
+    return out_file_replace(path, write_to, &w);
 }

@@ -135,7 +135,8 @@ int out_report_load(struct out_report *rep, struct out_state *st);
 /**
  * Write the HTML document to @p f. With a store, the timeline, the events and
  * the runs per day (daily-limit use) come from it; without one those sections
- * say that a store keeps them.
+ * say that a store keeps them. Afterwards the report takes no more results (it
+ * may be written again).
  * @param[in] f   borrowed; flushed, never closed
  * @param[in] st  borrowed during the call; may be NULL
  * @return 0, SCAN_EIO (a write failed), -ENOMEM, or a translated SQLite failure.

@@ -169,6 +169,16 @@ static bool delist_page(const char *tpl, char *buf, size_t len)
 
 /* --- words ------------------------------------------------------------------------ */
 
+/* What an anomalous list did, in the words of list_anomaly. */
+static void put_anomaly(struct html *h, uint64_t new_listings, uint64_t scanned)
+{
+    put(h, "newly listed ");
+    put_num(h, new_listings);
+    put(h, " of the ");
+    put_num(h, scanned);
+    put(h, " targets it scanned: its listings are held back");
+}
+
 static const char *outcome_class(enum scan_outcome o)
 {
     switch (o) {
@@ -416,6 +426,15 @@ static const struct rep_list **sorted_lists(struct html *h)
     return v;
 }
 
+/* "<li><b>12 listings</b>" */
+static void li_count(struct html *h, uint64_t n, const char *one, const char *many)
+{
+    put(h, "<li><b>");
+    put_num(h, n);
+    put(h, n == 1 ? one : many);
+    put(h, "</b>");
+}
+
 /* The few sentences a reader needs first: what is listed where, which lists gave
  * no verdict, how FCrDNS fares, which domains have a broken record. */
 static void attention(struct html *h, const struct totals *t)
@@ -432,10 +451,8 @@ static void attention(struct html *h, const struct totals *t)
     put(h, "<ul class=\"attn\">");
     if (t->listings) {
         any = true;
-        put(h, "<li><b>");
-        put_num(h, t->listings);
-        put(h, t->listings == 1 ? " listing" : " listings");
-        put(h, "</b> on ");
+        li_count(h, t->listings, " listing", " listings");
+        put(h, " on ");
         put_num(h, t->listed_addrs);
         put(h, t->listed_addrs == 1 ? " target: " : " targets: ");
         for (size_t i = 0; i < rep->nlists && v[i]->listed; i++) {
@@ -452,10 +469,8 @@ static void attention(struct html *h, const struct totals *t)
     }
     if (t->unhealthy_lists) {
         any = true;
-        put(h, "<li><b>");
-        put_num(h, t->unhealthy_lists);
-        put(h, t->unhealthy_lists == 1 ? " list" : " lists");
-        put(h, "</b> gave no verdict (unhealthy or blocked): ");
+        li_count(h, t->unhealthy_lists, " list", " lists");
+        put(h, " gave no verdict (unhealthy or blocked): ");
         shown = 0;
         for (size_t i = 0; i < rep->nlists; i++) {
             if (!list_unhealthy(v[i]))
@@ -628,11 +643,9 @@ static void list_health(struct html *h, const struct rep_list *l)
             break;
         case OUT_LIST_ANOMALOUS:
             putf(h, "<span class=\"badge o-info\">%s anomalous</span>", kind_words[k]);
-            put(h, "<div class=\"why\">newly listed ");
-            put_num(h, kh->new_listings);
-            put(h, " of the ");
-            put_num(h, kh->scanned);
-            put(h, " targets it scanned: its listings are held back</div>");
+            put(h, "<div class=\"why\">");
+            put_anomaly(h, kh->new_listings, kh->scanned);
+            put(h, "</div>");
             break;
         }
         if (kh->since_ms) {
@@ -1678,11 +1691,7 @@ static int event_row(void *arg, const struct out_event *ev)
         html(h, ev->detail);
         break;
     case OUT_EV_LIST_ANOMALY:
-        put(h, "newly listed ");
-        put_num(h, ev->new_listings);
-        put(h, " of ");
-        put_num(h, ev->scanned);
-        put(h, " targets: held back");
+        put_anomaly(h, ev->new_listings, ev->scanned);
         break;
     default:
         html(h, ev->before_status ? ev->before_status : "?");
@@ -1772,7 +1781,9 @@ int rep_render(struct out_report *rep, FILE *f, struct out_state *st)
     struct totals t;
     int rc;
 
-    rc = sqlite3_exec(rep->db, "COMMIT", NULL, NULL, NULL);
+    /* the inserts of the model end here (a second rendering finds them committed) */
+    rc = sqlite3_get_autocommit(rep->db) ? SQLITE_OK
+                                         : sqlite3_exec(rep->db, "COMMIT", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function(rep->db, "dscore", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                      NULL, dscore_step, dscore_final);

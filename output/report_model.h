@@ -101,6 +101,8 @@ struct out_report {
     uint64_t fcrdns_why[SCAN_R_COUNT];   /**< FCrDNS findings per reason */
     uint64_t addrs[2];                   /**< scanned IPv4, IPv6 addresses */
 
+    bool written; /**< rendered once: no more results (the blocks are sorted) */
+
     /* The run shown. */
     bool has_run;
     bool from_store;

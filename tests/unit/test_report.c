@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "output/report.h"
 #include "tests/unit/result_fixture.h"
@@ -173,5 +175,29 @@ Test(report, pool_score_from_outcomes)
                                     "health</a>"));
     cr_assert_not_null(strstr(html, "<th colspan=\"5\">pool score</th><th class=\"n\">80</th>"));
     free(html);
+    out_report_free(rep);
+}
+
+/* -o /dev/null or --html /dev/stdout write into the device: renaming a temporary
+ * file over it would replace the device node with a regular file. */
+Test(report, a_device_is_written_into_never_replaced)
+{
+    struct out_report *rep = new_report();
+    struct stat sb;
+    char dir[] = "/tmp/dnsbl-report-XXXXXX", path[64], tmp[96];
+
+    cr_assert_eq(out_report_write_file(rep, "/dev/null", NULL), 0);
+    cr_assert_eq(stat("/dev/null", &sb), 0);
+    cr_assert(S_ISCHR(sb.st_mode), "/dev/null is still a character device");
+    /* a regular file is replaced atomically, and nothing is left beside it */
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/r.html", dir);
+    cr_assert_eq(out_report_write_file(rep, path, NULL), 0);
+    cr_assert_eq(stat(path, &sb), 0);
+    cr_assert(S_ISREG(sb.st_mode) && sb.st_size > 1000);
+    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+    cr_assert_neq(access(tmp, F_OK), 0);
+    unlink(path);
+    rmdir(dir);
     out_report_free(rep);
 }
