@@ -424,34 +424,30 @@ size_t out_sanitize_text(const char *s, size_t len, char *buf, size_t cap)
     return o;
 }
 
-int out_json_string(FILE *f, const char *s, size_t len)
+/* One encoder straight into a FILE; @p null is written for a NULL @p s. */
+static int encode_to_file(FILE *f, const char *s, size_t len, out_put_fn *enc, const char *null)
 {
     struct out_sink sink;
 
     out_sink_init_file(&sink, f);
     if (s)
-        out_sink_json(&sink, s, len);
+        enc(&sink, s, len);
     else
-        out_sink_puts(&sink, "null");
+        out_sink_puts(&sink, null);
     return sink.err;
+}
+
+int out_json_string(FILE *f, const char *s, size_t len)
+{
+    return encode_to_file(f, s, len, out_sink_json, "null");
 }
 
 int out_html_text(FILE *f, const char *s, size_t len)
 {
-    struct out_sink sink;
-
-    out_sink_init_file(&sink, f);
-    if (s)
-        out_sink_html(&sink, s, len);
-    return sink.err;
+    return encode_to_file(f, s, len, out_sink_html, "");
 }
 
 int out_csv_field(FILE *f, const char *s, size_t len)
 {
-    struct out_sink sink;
-
-    out_sink_init_file(&sink, f);
-    if (s)
-        out_sink_csv(&sink, s, len);
-    return sink.err;
+    return encode_to_file(f, s, len, out_sink_csv, "");
 }

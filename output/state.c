@@ -1351,29 +1351,72 @@ out:
     "coalesce((SELECT group_concat(value, ' ') FROM json_each(CASE WHEN json_valid(" col           \
     ") THEN " col " ELSE '[]' END)), '')"
 
+/*
+ * Step @p sql (its parameter, when it has one, bound to @p since) and hand each
+ * row to @p row; the first nonzero return stops the walk and is passed on.
+ */
+static int walk(struct out_state *st, const char *sql, int64_t since,
+                int (*row)(sqlite3_stmt *s, void *arg), void *arg, const char *what)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), ret = 0;
+
+    if (rc != SQLITE_OK)
+        return db_fail(st, rc, what);
+    if (sqlite3_bind_parameter_count(s) > 0)
+        sqlite3_bind_int64(s, 1, since);
+    while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        ret = row(s, arg);
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = db_fail(st, rc, what);
+    sqlite3_finalize(s);
+    return ret;
+}
+
+/* A public walk's callback and its argument. */
+struct run_walk {
+    out_run_fn *fn;
+    void *arg;
+};
+
+struct interval_walk {
+    out_interval_fn *fn;
+    void *arg;
+};
+
+static int run_row(sqlite3_stmt *s, void *arg)
+{
+    const struct run_walk *w = arg;
+    struct out_run_row row = {
+        .targets = col_text(s, 8), .lists = col_text(s, 9), .checks = col_text(s, 10)};
+
+    run_info_read(s, &row.info);
+    return w->fn(w->arg, &row);
+}
+
 int out_state_runs(struct out_state *st, int64_t since_ms, out_run_fn *fn, void *arg)
 {
     static const char sql[] = "SELECT " RUN_COLUMNS ", " JOINED("targets") ", " JOINED(
         "lists") ", " JOINED("checks") " FROM runs WHERE started_ms >= ? ORDER BY id DESC";
-    sqlite3_stmt *s = NULL;
-    int rc, ret = 0;
+    struct run_walk w = {fn, arg};
 
     if (!st || !fn)
         return -EINVAL;
-    rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
-    if (rc != SQLITE_OK)
-        return db_fail(st, rc, "state store: runs");
-    sqlite3_bind_int64(s, 1, since_ms);
-    while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct out_run_row row = {
-            .targets = col_text(s, 8), .lists = col_text(s, 9), .checks = col_text(s, 10)};
-        run_info_read(s, &row.info);
-        ret = fn(arg, &row);
-    }
-    if (ret == 0 && rc != SQLITE_DONE)
-        ret = db_fail(st, rc, "state store: runs");
-    sqlite3_finalize(s);
-    return ret;
+    return walk(st, sql, since_ms, run_row, &w, "state store: runs");
+}
+
+static int interval_row(sqlite3_stmt *s, void *arg)
+{
+    const struct interval_walk *w = arg;
+    struct out_interval iv = {.target = col_text(s, 0),
+                              .list_key = col_text(s, 1),
+                              .list = col_text(s, 2),
+                              .codes = col_text(s, 3),
+                              .first_seen_ms = sqlite3_column_int64(s, 4),
+                              .last_seen_ms = sqlite3_column_int64(s, 5),
+                              .cleared_ms = sqlite3_column_int64(s, 6)};
+
+    return w->fn(w->arg, &iv);
 }
 
 int out_state_intervals(struct out_state *st, int64_t since_ms, out_interval_fn *fn, void *arg)
@@ -1382,29 +1425,11 @@ int out_state_intervals(struct out_state *st, int64_t since_ms, out_interval_fn 
         "SELECT target, list_key, list, codes, first_seen_ms, last_seen_ms,"
         " coalesce(cleared_ms, 0) FROM intervals WHERE cleared_ms IS NULL OR cleared_ms >= ?"
         " ORDER BY target, list_key, first_seen_ms";
-    sqlite3_stmt *s = NULL;
-    int rc, ret = 0;
+    struct interval_walk w = {fn, arg};
 
     if (!st || !fn)
         return -EINVAL;
-    rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
-    if (rc != SQLITE_OK)
-        return db_fail(st, rc, "state store: intervals");
-    sqlite3_bind_int64(s, 1, since_ms);
-    while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct out_interval iv = {.target = col_text(s, 0),
-                                  .list_key = col_text(s, 1),
-                                  .list = col_text(s, 2),
-                                  .codes = col_text(s, 3),
-                                  .first_seen_ms = sqlite3_column_int64(s, 4),
-                                  .last_seen_ms = sqlite3_column_int64(s, 5),
-                                  .cleared_ms = sqlite3_column_int64(s, 6)};
-        ret = fn(arg, &iv);
-    }
-    if (ret == 0 && rc != SQLITE_DONE)
-        ret = db_fail(st, rc, "state store: intervals");
-    sqlite3_finalize(s);
-    return ret;
+    return walk(st, sql, since_ms, interval_row, &w, "state store: intervals");
 }
 
 /* The scope of a replay: the lists and checks of the last complete run. */
@@ -1457,6 +1482,7 @@ struct replay_list {
 };
 
 struct replay {
+    const struct out_replay *cb;
     struct replay_list *v;
     size_t n, cap;
 };
@@ -1488,140 +1514,107 @@ static const struct replay_list *replay_find(const struct replay *rp, const char
     return whole;
 }
 
-static int replay_lists(struct out_state *st, const struct out_replay *cb, struct replay *rp)
+static int list_row(sqlite3_stmt *s, void *arg)
 {
-    sqlite3_stmt *s = NULL;
-    int rc, ret = 0;
+    struct replay *rp = arg;
+    const char *status = col_text(s, 3), *kind = col_text(s, 2);
+    struct out_list_status ls = {.list_key = col_text(s, 0),
+                                 .list = col_text(s, 1),
+                                 .kind = kind && *kind ? kind : NULL,
+                                 .health = OUT_LIST_HEALTHY,
+                                 .since_ms = sqlite3_column_int64(s, 5),
+                                 .new_listings = (uint64_t)sqlite3_column_int64(s, 7),
+                                 .scanned = (uint64_t)sqlite3_column_int64(s, 8)};
+    struct replay_list *rl;
 
-    rc = sqlite3_prepare_v2(st->db, st->version >= 3 ? list_status_sql : list_status_sql_v2, -1, &s,
-                            NULL);
-    if (rc != SQLITE_OK)
-        return db_fail(st, rc, "state store: list status");
-    while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *status = col_text(s, 3), *kind = col_text(s, 2);
-        struct out_list_status ls = {.list_key = col_text(s, 0),
-                                     .list = col_text(s, 1),
-                                     .kind = kind && *kind ? kind : NULL,
-                                     .health = OUT_LIST_HEALTHY,
-                                     .since_ms = sqlite3_column_int64(s, 5),
-                                     .new_listings = (uint64_t)sqlite3_column_int64(s, 7),
-                                     .scanned = (uint64_t)sqlite3_column_int64(s, 8)};
-        struct replay_list *rl;
-        if (!ls.list_key || !ls.list || !status)
-            continue;
-        if (strcmp(status, "unhealthy") == 0) {
-            ls.health = OUT_LIST_UNHEALTHY;
-            if (scan_reason_from_word(col_text(s, 4), &ls.why) != 0)
-                ls.why = SCAN_R_UNHEALTHY;
-            ls.detail = col_text(s, 6);
-        } else if (strcmp(status, "anomalous") == 0) {
-            ls.health = OUT_LIST_ANOMALOUS;
-        }
-        rl = out_grow(rp->v, &rp->cap, rp->n, sizeof(*rp->v));
-        if (!rl) {
-            ret = -ENOMEM;
-            break;
-        }
-        rp->v = rl;
-        rl = &rp->v[rp->n];
-        *rl = (struct replay_list){.key = strdup(ls.list_key),
-                                   .kind = strdup(kind ? kind : ""),
-                                   .unhealthy = ls.health == OUT_LIST_UNHEALTHY,
-                                   .why = ls.why};
-        rp->n++;
-        if (!rl->key || !rl->kind)
-            ret = -ENOMEM;
-        else if (cb->list)
-            ret = cb->list(cb->arg, &ls);
+    if (!ls.list_key || !ls.list || !status)
+        return 0;
+    if (strcmp(status, "unhealthy") == 0) {
+        ls.health = OUT_LIST_UNHEALTHY;
+        if (scan_reason_from_word(col_text(s, 4), &ls.why) != 0)
+            ls.why = SCAN_R_UNHEALTHY;
+        ls.detail = col_text(s, 6);
+    } else if (strcmp(status, "anomalous") == 0) {
+        ls.health = OUT_LIST_ANOMALOUS;
     }
-    if (ret == 0 && rc != SQLITE_DONE)
-        ret = db_fail(st, rc, "state store: list status");
-    sqlite3_finalize(s);
-    return ret;
+    rl = out_grow(rp->v, &rp->cap, rp->n, sizeof(*rp->v));
+    if (!rl)
+        return -ENOMEM;
+    rp->v = rl;
+    rl = &rp->v[rp->n];
+    *rl = (struct replay_list){.key = strdup(ls.list_key),
+                               .kind = strdup(kind ? kind : ""),
+                               .unhealthy = ls.health == OUT_LIST_UNHEALTHY,
+                               .why = ls.why};
+    rp->n++;
+    if (!rl->key || !rl->kind)
+        return -ENOMEM;
+    return rp->cb->list ? rp->cb->list(rp->cb->arg, &ls) : 0;
 }
 
-static int replay_dnsbl(struct out_state *st, const struct out_replay *cb, const struct replay *rp)
+static int dnsbl_row(sqlite3_stmt *s, void *arg)
 {
-    sqlite3_stmt *s = NULL;
-    int rc, ret = 0;
+    struct replay *rp = arg;
+    struct out_stored_result r = {.target = col_text(s, 0),
+                                  .check = "dnsbl",
+                                  .kind = SCAN_CHECK_DNSBL,
+                                  .list_key = col_text(s, 1),
+                                  .list = col_text(s, 2),
+                                  .st = SCAN_ST_CLEAN,
+                                  .outcome = SCAN_OUT_OK,
+                                  .json = col_text(s, 4),
+                                  .since_ms = sqlite3_column_int64(s, 5)};
+    const struct replay_list *rl;
 
-    rc = sqlite3_prepare_v2(st->db, replay_dnsbl_sql, -1, &s, NULL);
-    if (rc != SQLITE_OK)
-        return db_fail(st, rc, "state store: replay");
-    while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct out_stored_result r = {.target = col_text(s, 0),
-                                      .check = "dnsbl",
-                                      .kind = SCAN_CHECK_DNSBL,
-                                      .list_key = col_text(s, 1),
-                                      .list = col_text(s, 2),
-                                      .st = SCAN_ST_CLEAN,
-                                      .outcome = SCAN_OUT_OK,
-                                      .json = col_text(s, 4),
-                                      .since_ms = sqlite3_column_int64(s, 5)};
-        const struct replay_list *rl;
-        if (!r.target || !r.list_key)
-            continue;
-        rl = replay_find(rp, r.list_key, out_target_kind(r.target));
-        if (sqlite3_column_int(s, 3) == OBS_LISTED) {
-            r.st = SCAN_ST_LISTED;
-            r.outcome = SCAN_OUT_LISTED;
-        } else if (rl && rl->unhealthy) {
-            r.st = SCAN_ST_ERROR;
-            r.why = rl->why;
-            r.outcome = SCAN_OUT_ERROR;
-            r.json = NULL;
-        }
-        ret = cb->result(cb->arg, &r);
+    if (!r.target || !r.list_key)
+        return 0;
+    rl = replay_find(rp, r.list_key, out_target_kind(r.target));
+    if (sqlite3_column_int(s, 3) == OBS_LISTED) {
+        r.st = SCAN_ST_LISTED;
+        r.outcome = SCAN_OUT_LISTED;
+    } else if (rl && rl->unhealthy) {
+        r.st = SCAN_ST_ERROR;
+        r.why = rl->why;
+        r.outcome = SCAN_OUT_ERROR;
+        r.json = NULL;
     }
-    if (ret == 0 && rc != SQLITE_DONE)
-        ret = db_fail(st, rc, "state store: replay");
-    sqlite3_finalize(s);
-    return ret;
+    return rp->cb->result(rp->cb->arg, &r);
 }
 
-static int replay_records(struct out_state *st, const struct out_replay *cb)
+static int record_row(sqlite3_stmt *s, void *arg)
 {
-    sqlite3_stmt *s = NULL;
-    int rc, ret = 0;
+    struct replay *rp = arg;
+    const char *scope = col_text(s, 2);
+    struct out_stored_result r = {.target = col_text(s, 0),
+                                  .check = col_text(s, 1),
+                                  .scope = scope && *scope ? scope : NULL,
+                                  .json = col_text(s, 4),
+                                  .since_ms = sqlite3_column_int64(s, 5)};
+    struct scan_result head = {0};
 
-    rc = sqlite3_prepare_v2(st->db, replay_records_sql, -1, &s, NULL);
-    if (rc != SQLITE_OK)
-        return db_fail(st, rc, "state store: replay");
-    while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *scope = col_text(s, 2);
-        struct out_stored_result r = {.target = col_text(s, 0),
-                                      .check = col_text(s, 1),
-                                      .scope = scope && *scope ? scope : NULL,
-                                      .json = col_text(s, 4),
-                                      .since_ms = sqlite3_column_int64(s, 5)};
-        struct scan_result head = {0};
-        if (!r.target || !r.check || scan_status_from_word(col_text(s, 3), &r.st) != 0)
-            continue; /* a status from a newer program: not ours to judge */
-        if (scan_reason_from_word(col_text(s, 6), &r.why) != 0)
-            r.why = SCAN_R_NONE;
-        r.kind = (enum scan_check)scan_check_from_name(r.check);
-        scan_result_set(&head, r.kind, r.st, r.why); /* the outcome the status means */
-        r.outcome = head.outcome;
-        ret = cb->result(cb->arg, &r);
-    }
-    if (ret == 0 && rc != SQLITE_DONE)
-        ret = db_fail(st, rc, "state store: replay");
-    sqlite3_finalize(s);
-    return ret;
+    if (!r.target || !r.check || scan_status_from_word(col_text(s, 3), &r.st) != 0)
+        return 0; /* a status from a newer program: not ours to judge */
+    if (scan_reason_from_word(col_text(s, 6), &r.why) != 0)
+        r.why = SCAN_R_NONE;
+    r.kind = (enum scan_check)scan_check_from_name(r.check);
+    scan_result_set(&head, r.kind, r.st, r.why); /* the outcome the status means */
+    r.outcome = head.outcome;
+    return rp->cb->result(rp->cb->arg, &r);
 }
 
 int out_state_replay(struct out_state *st, const struct out_replay *cb)
 {
-    struct replay rp = {0};
+    struct replay rp = {.cb = cb};
     int ret;
 
     if (!st || !cb)
         return -EINVAL;
-    ret = replay_lists(st, cb, &rp);
+    ret = walk(st, st->version >= 3 ? list_status_sql : list_status_sql_v2, 0, list_row, &rp,
+               "state store: list status");
     if (ret == 0 && cb->result)
-        ret = replay_dnsbl(st, cb, &rp);
+        ret = walk(st, replay_dnsbl_sql, 0, dnsbl_row, &rp, "state store: replay");
     if (ret == 0 && cb->result)
-        ret = replay_records(st, cb);
+        ret = walk(st, replay_records_sql, 0, record_row, &rp, "state store: replay");
     replay_deinit(&rp);
     return ret;
 }
