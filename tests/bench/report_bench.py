@@ -19,6 +19,7 @@ import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
 import browser  # noqa: E402
+from harness import World  # noqa: E402
 
 
 def timed(cmd):
@@ -68,20 +69,16 @@ def open_times(paths, loads):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', default=os.path.join(ROOT, 'build'))
-    ap.add_argument('--port', type=int, default=int(os.environ.get('BENCH_PORT', '53650')))
+    ap.add_argument('--port', type=int, default=int(os.environ.get('BENCH_PORT', '53650')),
+                    help='first port to try for the DNS world (a free one is picked otherwise)')
     ap.add_argument('--loads', type=int, default=5)
     a = ap.parse_args()
     exe = os.path.join(a.build, 'dnsbl-scan')
-    world = os.path.join(ROOT, 'zones', 'world')
     catalog = os.path.join(ROOT, 'zones', 'bench', 'catalog.yaml')
     tmp = tempfile.mkdtemp(prefix='dnsbl-report-bench-')
-    wdir = os.path.join(tmp, 'world')
-    subprocess.run([world, 'start', '--dir', wdir, '--port', str(a.port)], check=True,
-                   stdout=subprocess.DEVNULL)
+    w = World(a.port)
     try:
-        env = dict(l.split('=', 1) for l in open(os.path.join(wdir, 'world.env')).read().split()
-                   if '=' in l)
-        rbl = env['WORLD_RBLDNSD'].strip('"\'')
+        rbl = w.rbldnsd
         scan = [exe, 'scan', '198.18.0.0/16', '--lists', catalog, '--resolver', rbl, '--rate',
                 '0', '--checks', 'dnsbl', '--concurrency', '100', '--no-progress']
         live = os.path.join(tmp, 'scan.html')
@@ -92,13 +89,14 @@ def main():
         code2, with_html = timed(scan + ['--html', live])
         print(f"scan /16 x 8 lists: {plain:.2f} s plain, {with_html:.2f} s with --html "
               f"(exit {code}, {code2})")
-        print(f"scan --html peak RSS: {peak_rss(scan + ['--html', os.devnull]) or 0:.1f} MiB "
+        scratch = os.path.join(tmp, 'scratch.html')
+        print(f"scan --html peak RSS: {peak_rss(scan + ['--html', scratch]) or 0:.1f} MiB "
               f"(plain: {peak_rss(scan) or 0:.1f} MiB)")
         for i in range(2):
             timed(scan + ['--state', state])
         rcode, rwall = timed([exe, 'report', '--state', state, '-o', stored])
         print(f"report --state (two runs of the /16 in the store): {rwall:.2f} s, "
-              f"peak RSS {peak_rss([exe, 'report', '--state', state, '-o', os.devnull]) or 0:.1f}"
+              f"peak RSS {peak_rss([exe, 'report', '--state', state, '-o', scratch]) or 0:.1f}"
               f" MiB, exit {rcode}")
         for name, path in (('scan --html', live), ('report --state', stored)):
             print(f"{name} file: {os.path.getsize(path) / 1e6:.2f} MB")
@@ -110,7 +108,7 @@ def main():
             print(f"{name} opens in Chromium: {first:.0f} ms the first time, median "
                   f"{median:.0f} ms over {a.loads} more loads (slowest {worst:.0f} ms)")
     finally:
-        subprocess.run([world, 'stop', '--dir', wdir], stdout=subprocess.DEVNULL)
+        w.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

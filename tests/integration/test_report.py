@@ -38,16 +38,6 @@ def tearDownModule():
     shutil.rmtree(TMP, ignore_errors=True)
 
 
-def edit(rel, fn):
-    path = os.path.join(W.data, rel)
-    with open(path) as f:
-        text = f.read()
-    new = fn(text)
-    assert new != text, 'edit of %s changed nothing' % rel
-    with open(path, 'w') as f:
-        f.write(new)
-
-
 def run(*extra, targets=POOL):
     return scan('scan', '--resolver', W.resolver, '--rate', '0', '--no-color',
                 '--spf-domain', 'example-esp.test', *extra, *targets, timeout=300)
@@ -185,9 +175,9 @@ class Report(unittest.TestCase):
                 db.execute('UPDATE %s SET %s' % (table, ', '.join(
                     '%s = %s - %d' % (c, c, TEN_DAYS) for c in cols)))
         # hostile text: a TXT reason on a new listing, a DMARC record the report quotes
-        edit('rbl/bl.spamcop.net', lambda t: t + '192.0.2.16 :127.0.0.2:%s\n' % HOSTILE_TXT)
-        edit('rbl/b.barracudacentral.org', lambda t: t.replace('192.0.2.10\n', ''))
-        edit('nsd/dmarc-syntax.test.zone',
+        W.edit('rbl/bl.spamcop.net', lambda t: t + '192.0.2.16 :127.0.0.2:%s\n' % HOSTILE_TXT)
+        W.edit('rbl/b.barracudacentral.org', lambda t: t.replace('192.0.2.10\n', ''))
+        W.edit('nsd/dmarc-syntax.test.zone',
              lambda t: t.replace('"v=DMARC1; p=block"', '"%s"' % HOSTILE_DMARC))
         W.reload()
         cls.r2 = run('--state', cls.state, '--html', cls.html2, '--format', 'json')
