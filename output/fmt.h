@@ -19,6 +19,7 @@
 #ifndef OUTPUT_FMT_H
 #define OUTPUT_FMT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -59,6 +60,9 @@ void out_sink_write(struct out_sink *s, const char *p, size_t n);
 void out_sink_puts(struct out_sink *s, const char *p);
 void out_sink_printf(struct out_sink *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/** out_sink_printf() with a va_list (the caller va_end()s it). */
+void out_sink_vprintf(struct out_sink *s, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /** Write @p n spaces. */
 void out_sink_pad(struct out_sink *s, size_t n);
 

@@ -66,17 +66,11 @@ static void html(struct html *h, const char *str)
 static void putf(struct html *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void putf(struct html *h, const char *fmt, ...)
 {
-    char buf[512];
     va_list ap;
-    int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    out_sink_vprintf(&h->s, fmt, ap);
     va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof(buf))
-        h->err = h->err ? h->err : -ENOMEM; /* only fixed text and numbers go here */
-    else
-        out_sink_write(&h->s, buf, (size_t)n);
 }
 
 static void db_failed(struct html *h, int rc)

@@ -119,36 +119,44 @@ void out_sink_puts(struct out_sink *s, const char *p)
     out_sink_write(s, p, strlen(p));
 }
 
-void out_sink_printf(struct out_sink *s, const char *fmt, ...)
+void out_sink_vprintf(struct out_sink *s, const char *fmt, va_list ap)
 {
     char small[256];
     char *big = NULL;
-    va_list ap;
+    va_list again;
     int n;
 
     if (s->err)
         return;
-    va_start(ap, fmt);
+    va_copy(again, ap);
     n = vsnprintf(small, sizeof(small), fmt, ap);
-    va_end(ap);
     if (n < 0) {
         s->err = SCAN_EIO;
-        return;
+        goto out;
     }
     if ((size_t)n < sizeof(small)) {
         out_sink_write(s, small, (size_t)n);
-        return;
+        goto out;
     }
     big = malloc((size_t)n + 1);
     if (!big) {
         s->err = -ENOMEM;
-        return;
+        goto out;
     }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    vsnprintf(big, (size_t)n + 1, fmt, again);
     out_sink_write(s, big, (size_t)n);
     free(big);
+out:
+    va_end(again);
+}
+
+void out_sink_printf(struct out_sink *s, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    out_sink_vprintf(s, fmt, ap);
+    va_end(ap);
 }
 
 void out_sink_pad(struct out_sink *s, size_t n)
