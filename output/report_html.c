@@ -642,7 +642,7 @@ static void list_health(struct html *h, const struct rep_list *l)
             put(h, "</div>");
             break;
         }
-        if (kh->since_ms) {
+        if (kh->since_ms && kh->health != OUT_LIST_HEALTHY) {
             put(h, "<div class=\"why\">since ");
             put_time(h, kh->since_ms);
             put(h, "</div>");
@@ -748,8 +748,9 @@ static void lists_section(struct html *h, uint64_t domains)
            "serves (and one TXT query per listing where the catalog fetches TXT), times the "
            "runs of the last 24 hours.</p>\n<input class=\"filter\" hidden "
            "placeholder=\"Filter lists\" data-for=\"list-table\">\n<table class=\"sort\" "
-           "id=\"list-table\">\n<thead><tr><th>list</th><th>health this run</th>"
-           "<th class=\"n\">listed</th><th class=\"n\">informational</th>"
+           "id=\"list-table\">\n<thead><tr><th>list</th>");
+    put(h, rep->from_store ? "<th>last known health</th>" : "<th>health this run</th>");
+    put(h, "<th class=\"n\">listed</th><th class=\"n\">informational</th>"
            "<th class=\"n\">errors</th><th>daily-limit use</th><th>delist</th></tr></thead>\n"
            "<tbody>\n");
     v = sorted_lists(h);

@@ -6,7 +6,7 @@ record-check findings, hostile TXT and DMARC text, and two runs of history. Each
 report is checked as text (nothing it could load, hostile text escaped) and in
 headless Chromium (no request but the file itself, cells per colour, list rows,
 timeline bars, a screenshot that is not blank)."""
-import html.parser, json, os, re, shutil, sqlite3, struct, sys, tempfile, time, unittest, zlib
+import html.parser, os, re, shutil, sqlite3, struct, sys, tempfile, unittest, zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import World, scan  # noqa: E402
@@ -21,8 +21,6 @@ HOSTILE_TXT = ('<script>alert(1)</script><img src=x onerror=alert(2)> "q" & \'s\
                '<a href="javascript:alert(3)">x</a>')
 HOSTILE_DMARC = 'v=DMARC1; p=<script>alert(4)</script>'
 TEN_DAYS = 10 * 86400 * 1000
-LEVELS = ['not scanned', 'no blocklist verdict', 'clean', 'informational listing',
-          'query error (verdict open)', 'listed']
 
 
 def setUpModule():
