@@ -58,7 +58,7 @@ static const char usage_text[] =
     "Reports:\n"
     "  --html FILE             also write a self-contained HTML report of the run\n"
     "  report: --since DURATION  timeline and events reach back this far (default 30d)\n"
-    "          -o FILE         write the HTML report to FILE (default: standard output)\n"
+    "          -o FILE         write the HTML report to FILE (default or -: standard output)\n"
     "\n"
     "Exit: 0 nothing listed and complete; 1 something listed (with --state: something new);\n"
     "      2 usage, configuration or input error; 3 nothing listed but verdicts left open.\n";

@@ -149,12 +149,13 @@ int cli_cmd_report(const struct cli_opts *o, const struct list_catalog *cat)
             ret = 0;
         }
     }
+    bool to_stdout = !o->output_path || strcmp(o->output_path, "-") == 0;
     if (ret == 0)
-        ret = o->output_path ? out_report_write_file(r.rep, o->output_path, st)
-                             : out_report_write(r.rep, stdout, st);
+        ret = to_stdout ? out_report_write(r.rep, stdout, st)
+                        : out_report_write_file(r.rep, o->output_path, st);
     if (ret != 0) {
         fprintf(stderr, PROG ": %s: cannot write the report: %s%s%s\n",
-                o->output_path ? o->output_path : "standard output",
+                to_stdout ? "standard output" : o->output_path,
                 ret > -1000 ? strerror(-ret) : scan_strerror(ret),
                 out_state_errmsg(st)[0] ? "; " : "", out_state_errmsg(st));
         code = CLI_EXIT_INCOMPLETE;
