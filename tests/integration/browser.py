@@ -84,7 +84,8 @@ class Chromium:
         to_r, self._to_w = os.pipe()
         self._from_r, from_w = os.pipe()
         # fds 3 and 4 of the child are the pipe's ends, set by the shell just before exec
-        cmd = ['sh', '-c', 'exec "$0" "$@" 3<&%d 4>&%d' % (to_r, from_w), self.exe] + FLAGS + [
+        # (bash: dash cannot redirect from a descriptor above 9)
+        cmd = ['bash', '-c', 'exec "$0" "$@" 3<&%d 4>&%d' % (to_r, from_w), self.exe] + FLAGS + [
             '--user-data-dir=' + self.profile, 'about:blank']
         self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
