@@ -45,14 +45,15 @@ int cli_report_new(const struct cli_opts *o, const struct list_catalog *cat,
 void cli_report_free(struct cli_report *r);
 
 /**
- * --html: say which run the report shows (@p o's targets, @p checks) and write it
- * to o->html_path atomically, with the store's history when @p st is not NULL.
- * Prints why on failure.
- * @param[in] run  started_ms, ended_ms, complete (its strings are ignored)
+ * --html: say which run the report shows (@p o's targets, @p checks, ended now,
+ * @p seconds long) and write it to o->html_path atomically, with the store's
+ * history when @p st is not NULL. Prints why on failure.
+ * @param[in] feed_err  the first failure of out_report_result()/out_report_health()
+ *                      during the run (0: none): the report is then not written
  * @return 0 or the failure.
  */
 int cli_report_write_run(struct cli_report *r, const struct cli_opts *o, struct out_state *st,
-                         const char *const *checks, size_t nchecks,
-                         const struct out_report_run *run);
+                         const char *const *checks, size_t nchecks, int feed_err, double seconds,
+                         bool complete);
 
 #endif

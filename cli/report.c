@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "lists/catalog.h"
@@ -98,23 +99,33 @@ static char *joined(const char *const *v, size_t n)
 }
 
 int cli_report_write_run(struct cli_report *r, const struct cli_opts *o, struct out_state *st,
-                         const char *const *checks, size_t nchecks,
-                         const struct out_report_run *run)
+                         const char *const *checks, size_t nchecks, int feed_err, double seconds,
+                         bool complete)
 {
-    struct out_report_run rr = *run;
     char *targets = joined(o->targets.v, o->targets.n), *names = joined(checks, nchecks);
+    struct timespec now;
     int ret = -ENOMEM;
 
-    if (targets && names) {
-        rr.targets = targets;
-        rr.checks = names;
-        ret = out_report_set_run(r->rep, &rr);
+    clock_gettime(CLOCK_REALTIME, &now);
+    struct out_report_run run = {.targets = targets,
+                                 .checks = names,
+                                 .ended_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+                                 .complete = complete};
+    run.started_ms = run.ended_ms - (int64_t)(seconds * 1000);
+    if (feed_err) {
+        ret = feed_err;
+        fprintf(stderr, PROG ": %s: the HTML report could not take every result: %s\n",
+                o->html_path, scan_strerror(ret));
+        goto out;
     }
+    if (targets && names)
+        ret = out_report_set_run(r->rep, &run);
     if (ret == 0)
         ret = out_report_write_file(r->rep, o->html_path, st);
     if (ret != 0)
         fprintf(stderr, PROG ": %s: cannot write the HTML report: %s\n", o->html_path,
-                ret > -1000 ? strerror(-ret) : scan_strerror(ret));
+                scan_strerror(ret));
+out:
     free(targets);
     free(names);
     return ret;
@@ -155,8 +166,7 @@ int cli_cmd_report(const struct cli_opts *o, const struct list_catalog *cat)
                         : out_report_write_file(r.rep, o->output_path, st);
     if (ret != 0) {
         fprintf(stderr, PROG ": %s: cannot write the report: %s%s%s\n",
-                to_stdout ? "standard output" : o->output_path,
-                ret > -1000 ? strerror(-ret) : scan_strerror(ret),
+                to_stdout ? "standard output" : o->output_path, scan_strerror(ret),
                 out_state_errmsg(st)[0] ? "; " : "", out_state_errmsg(st));
         code = CLI_EXIT_INCOMPLETE;
     }

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -567,17 +566,9 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     if (html.rep) {
         /* after the store recorded the run: the report's timeline and events include it */
         const char *cnames[8];
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        int64_t ended = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-        struct out_report_run run = {.started_ms = ended - (int64_t)(stats.seconds * 1000),
-                                     .ended_ms = ended,
-                                     .complete = complete};
-        if (ctx.rep_err)
-            fprintf(stderr, PROG ": --html: the report could not take every result: %s\n",
-                    scan_strerror(ctx.rep_err));
-        if (ctx.rep_err ||
-            cli_report_write_run(&html, o, st, cnames, check_names(checks, cnames), &run) != 0)
+        size_t nc = check_names(checks, cnames);
+        if (cli_report_write_run(&html, o, st, cnames, nc, ctx.rep_err, stats.seconds, complete) !=
+            0)
             alert_failed = true;
     }
     if (o->prom_path && tally) {
