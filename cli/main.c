@@ -272,6 +272,9 @@ int main(int argc, char **argv)
     case CLI_CMD_LISTS:
         code = cmd_lists(&o, cat);
         break;
+    case CLI_CMD_REPORT:
+        code = cli_cmd_report(&o, cat);
+        break;
     default:
         code = cli_cmd_scan(&o, cat);
         break;

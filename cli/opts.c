@@ -26,6 +26,7 @@ static const char usage_text[] =
     "       dnsbl-scan scan  [OPTIONS] TARGETS...     pools: streamed, summary by default\n"
     "       dnsbl-scan lists [--lists PATH] [--format text|json]\n"
     "       dnsbl-scan history [--state PATH] [TARGET]\n"
+    "       dnsbl-scan report [--state PATH] [--since DURATION] [-o FILE]\n"
     "\n"
     "Targets: IPv4 / IPv6 addresses, IPv4 ranges /8../32, IPv6 ranges /112../128,\n"
     "domain names (A-labels), @FILE (one per line, # comments), - (stdin).\n"
@@ -57,6 +58,10 @@ static const char usage_text[] =
     "  --anomaly-share F       a list newly listing more than F of the pool is an anomaly\n"
     "  --anomaly-min N         ... and at least N targets (default 5)\n"
     "  -c, --config JOB.yaml   read a job file (flags given on the command line win, key by key)\n"
+    "Reports:\n"
+    "  --html FILE             also write a self-contained HTML report of the run\n"
+    "  report: --since DURATION  timeline and events reach back this far (default 30d)\n"
+    "          -o FILE         write the HTML report to FILE (default or -: standard output)\n"
     "\n"
     "Exit: 0 nothing listed and complete; 1 something listed (with --state: something new);\n"
     "      2 usage, configuration or input error; 3 nothing listed but verdicts left open,\n"
@@ -95,6 +100,8 @@ enum {
     OPT_NO_SKIP_INVALID,
     OPT_NO_NAGIOS,
     OPT_VERSION,
+    OPT_HTML,
+    OPT_SINCE,
     OPT_END
 };
 
@@ -134,6 +141,9 @@ static const struct option long_opts[] = {
     {"no-wait", no_argument, NULL, OPT_NO_WAIT},
     {"no-skip-invalid", no_argument, NULL, OPT_NO_SKIP_INVALID},
     {"no-nagios", no_argument, NULL, OPT_NO_NAGIOS},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"since", required_argument, NULL, OPT_SINCE},
+    {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -206,6 +216,26 @@ int cli_parse_duration(const char *s)
     return (int)ms;
 }
 
+long long cli_parse_since(const char *s)
+{
+    static const struct {
+        const char *unit;
+        double ms;
+    } units[] = {{"m", 60e3}, {"h", 3600e3}, {"d", 86400e3}, {"w", 7 * 86400e3}};
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || !isfinite(v) || v <= 0)
+        return -1;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(end, units[i].unit) == 0) {
+            double ms = v * units[i].ms;
+            return ms < 60e3 || ms > 3650 * 86400e3 ? -1 : (long long)ms;
+        }
+    }
+    return -1;
+}
+
 static int bad(const char *opt, const char *val, const char *why)
 {
     fprintf(stderr, PROG ": %s '%s': %s (see dnsbl-scan --help)\n", opt, val, why);
@@ -272,9 +302,11 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
         o->cmd = CLI_CMD_LISTS;
     else if (strcmp(cmd, "history") == 0)
         o->cmd = CLI_CMD_HISTORY;
+    else if (strcmp(cmd, "report") == 0)
+        o->cmd = CLI_CMD_REPORT;
     else {
         fprintf(stderr,
-                PROG ": unknown command '%s': use check, scan, lists or history "
+                PROG ": unknown command '%s': use check, scan, lists, history or report "
                      "(see dnsbl-scan --help)\n",
                 cmd);
         return CLI_EXIT_USAGE;
@@ -284,7 +316,7 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
     opterr = 0;
     int c;
     long lv;
-    while ((c = getopt_long(argc, argv, "hw:c:", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hw:c:o:", long_opts, NULL)) != -1) {
         const char *name = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
         if (c >= OPT_FORMAT && c < OPT_END)
             o->given |= GIVEN(c);
@@ -429,6 +461,17 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
                 return bad("--on-change-timeout", optarg,
                            "expected a duration such as 500ms or 30s (1ms to 10m)");
             break;
+        case OPT_HTML:
+            o->html_path = optarg;
+            break;
+        case OPT_SINCE:
+            if ((o->since_ms = cli_parse_since(optarg)) < 0)
+                return bad("--since", optarg,
+                           "expected a duration with its unit, such as 90m, 12h, 30d or 2w");
+            break;
+        case 'o':
+            o->output_path = optarg;
+            break;
         case ':':
             fprintf(stderr, PROG ": option '%s' needs a value (see dnsbl-scan --help)\n", name);
             return CLI_EXIT_USAGE;
@@ -447,6 +490,21 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
     }
     if (o->cmd == CLI_CMD_LISTS && o->targets.n > 0) {
         fprintf(stderr, PROG ": 'lists' takes no targets\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->cmd == CLI_CMD_REPORT && o->targets.n > 0) {
+        fprintf(stderr, PROG ": 'report' takes no targets (it reads the state store)\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->cmd != CLI_CMD_REPORT && (o->output_path || o->since_ms)) {
+        fprintf(stderr,
+                PROG ": %s is for 'report'; check and scan write their HTML report "
+                     "with --html FILE\n",
+                o->output_path ? "-o" : "--since");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->html_path && o->cmd != CLI_CMD_CHECK && o->cmd != CLI_CMD_SCAN) {
+        fprintf(stderr, PROG ": --html is for check and scan; 'report' writes with -o FILE\n");
         return CLI_EXIT_USAGE;
     }
     if (o->cmd == CLI_CMD_HISTORY && o->targets.n > 1) {

@@ -25,7 +25,7 @@ enum cli_exit {
                                   had to deliver (wins over 1) */
 };
 
-enum cli_cmd { CLI_CMD_CHECK, CLI_CMD_SCAN, CLI_CMD_LISTS, CLI_CMD_HISTORY };
+enum cli_cmd { CLI_CMD_CHECK, CLI_CMD_SCAN, CLI_CMD_LISTS, CLI_CMD_HISTORY, CLI_CMD_REPORT };
 
 /** A growable array of borrowed strings (they point into argv). */
 struct cli_strv {
@@ -71,6 +71,10 @@ struct cli_opts {
     size_t *target_group;           /**< 0: the run's lists apply; k: pool_lists[k - 1] */
     struct cli_strv *pool_lists;    /**< the lists of each pool that names its own */
     size_t npool_lists;
+    /* the HTML report (issue 11) */
+    const char *html_path;   /**< check/scan --html FILE */
+    const char *output_path; /**< report -o FILE; NULL = standard output */
+    long long since_ms;      /**< report --since; 0 = the default window */
 };
 
 struct cli_job;
@@ -106,5 +110,9 @@ int cli_strv_push(struct cli_strv *a, const char *s);
 
 /** Parse "500ms", "2s", "1.5s", "1m" or a bare number of seconds. @return ms, or -1. */
 int cli_parse_duration(const char *s);
+
+/** Parse a look-back window with its unit: "90m", "12h", "30d", "2w" (one minute to ten
+ *  years). @return ms, or -1. */
+long long cli_parse_since(const char *s);
 
 #endif

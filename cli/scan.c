@@ -37,11 +37,13 @@ struct run_ctx {
     struct out_writer *w;
     struct out_state *st;    /* NULL without a store */
     struct out_tally *tally; /* NULL without --nagios / --prom */
+    struct out_report *rep;  /* NULL without --html */
     bool warn_health;        /* machine formats: also say it on stderr */
     bool progress;
     bool progress_shown;
     int write_err;
     int state_err;
+    int rep_err;
     struct cli_run_outcome ro; /* what decides the exit code (cli/exit.h) */
     /* job-file pools with their own lists: list_groups() rows, by target spec */
     const bool *groups;
@@ -83,6 +85,8 @@ static void on_result(void *arg, const struct scan_result *r)
         state_failed(c, ret);
     if (c->tally)
         out_tally_result(c->tally, r);
+    if (c->rep && !c->rep_err)
+        c->rep_err = out_report_result(c->rep, r);
     cli_run_count(&c->ro, r);
 }
 
@@ -103,6 +107,8 @@ static void on_health(void *arg, const struct scan_health *h)
         state_failed(c, ret);
     if (c->tally)
         out_tally_health(c->tally, h);
+    if (c->rep && !c->rep_err)
+        c->rep_err = out_report_health(c->rep, h);
     c->ro.unhealthy += !h->healthy;
 }
 static void on_progress(void *arg, const struct scan_progress *p)
@@ -587,6 +593,7 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     FILE *sink = NULL;
     char pathbuf[4096], msg[1024];
     struct delivery dl = {.o = o};
+    struct cli_report html = {0};
     const char **list_ids = NULL;
     bool *groups = NULL;
     struct scan_engine_stats stats;
@@ -728,10 +735,16 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     ret = out_writer_new(out_file, fmt, flags, &w);
     if (ret != 0)
         goto out;
+    if (o->html_path && (ret = cli_report_new(o, cat, &html)) != 0) {
+        fprintf(stderr, PROG ": --html: %s\n", scan_strerror(ret));
+        code = CLI_EXIT_INCOMPLETE;
+        goto out;
+    }
 
     struct run_ctx ctx = {.w = w,
                           .st = st,
                           .tally = tally,
+                          .rep = html.rep,
                           .warn_health = fmt == OUT_FMT_JSON || fmt == OUT_FMT_CSV,
                           .progress =
                               o->progress == 1 ||
@@ -797,6 +810,14 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
         if (out_state_last_complete(st, &ri) == 0)
             arun.last_success_ms = ri.ended_ms;
     }
+    if (html.rep) {
+        /* after the store recorded the run: the report's timeline and events include it */
+        const char *cnames[32];
+        size_t nc = check_names(checks, cnames);
+        if (cli_report_write_run(&html, o, st, cnames, nc, ctx.rep_err, stats.seconds, complete) !=
+            0)
+            failed(&dl, "--html: the report could not be written");
+    }
     if (o->nagios) {
         ctx.ro.nagios = true;
         if (out_nagios_write(stdout, &arun, &nopts, &ctx.ro.nagios_status) != 0)
@@ -814,6 +835,7 @@ out:
         unlink(dl.tmp);
     out_delta_free(dl.delta);
     out_tally_free(tally);
+    cli_report_free(&html);
     out_state_free(st); /* an open run is rolled back and marked aborted */
     free(list_ids);
     free(groups);

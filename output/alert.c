@@ -6,6 +6,7 @@
  * on-change hook. See output/alert.h for the formats and their rules.
  */
 #include "output/alert.h"
+#include "output/fmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -495,43 +496,17 @@ out:
     return ret;
 }
 
+static int prom_fill(FILE *f, void *arg)
+{
+    int ret = out_prom_format(f, arg);
+    return ret == SCAN_EIO ? -EIO : ret;
+}
+
 int out_prom_write(const char *path, const struct out_alert_run *run)
 {
-    char tmp[4096];
-    FILE *f = NULL;
-    int fd = -1, ret;
-
     if (!path || !*path || !run || !run->tally)
         return -EINVAL;
-    if (out_path_tmp(path, tmp, sizeof(tmp)) != 0)
-        return -ENAMETOOLONG;
-    /* O_NOFOLLOW: collector directories are often shared; never write through a link. */
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0)
-        return -errno;
-    f = fdopen(fd, "w");
-    if (!f) {
-        ret = -errno;
-        close(fd);
-        goto fail;
-    }
-    ret = out_prom_format(f, run);
-    if (ret == 0 && (fflush(f) == EOF || fsync(fileno(f)) != 0))
-        ret = -errno;
-    if (fclose(f) != 0 && ret == 0)
-        ret = -errno;
-    if (ret == SCAN_EIO)
-        ret = -EIO;
-    if (ret != 0)
-        goto fail;
-    if (rename(tmp, path) != 0) {
-        ret = -errno;
-        goto fail;
-    }
-    return 0;
-fail:
-    unlink(tmp);
-    return ret;
+    return out_file_replace(path, prom_fill, (void *)run);
 }
 
 /* --- on-change ---------------------------------------------------------------- */

@@ -19,6 +19,7 @@
 #ifndef OUTPUT_FMT_H
 #define OUTPUT_FMT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -59,14 +60,30 @@ void out_sink_write(struct out_sink *s, const char *p, size_t n);
 void out_sink_puts(struct out_sink *s, const char *p);
 void out_sink_printf(struct out_sink *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/** out_sink_printf() with a va_list (the caller va_end()s it). */
+void out_sink_vprintf(struct out_sink *s, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /** Write @p n spaces. */
 void out_sink_pad(struct out_sink *s, size_t n);
 
 /** How a composed line writes an untrusted string: raw (out_sink_write) or sanitized. */
 typedef void out_put_fn(struct out_sink *s, const char *p, size_t n);
 
+/**
+ * Replace @p path atomically with what @p fill writes: PATH.tmp.PID (O_NOFOLLOW,
+ * 0644), @p fill, flush, fsync, rename. On any failure the temporary file is
+ * removed and @p path is left as it was. A @p path that exists and is not a
+ * regular file (a device such as /dev/null or /dev/stdout, a FIFO) is written
+ * into directly, never replaced. Single-threaded callers only.
+ * @return 0; @p fill's nonzero return; -ENAMETOOLONG; a negative errno from
+ *         open/write/fsync/rename.
+ */
+int out_file_replace(const char *path, int (*fill)(FILE *f, void *arg), void *arg);
+
 /** Terminal-safe text (the rules of out_sanitize_text(), without the length cap). */
 void out_sink_text(struct out_sink *s, const char *p, size_t n);
+/** HTML text or a quoted attribute value (the rules of out_html_text()). */
+void out_sink_html(struct out_sink *s, const char *p, size_t n);
 /** A JSON string literal, quotes included. */
 void out_sink_json(struct out_sink *s, const char *p, size_t n);
 /** A JSON string literal, or null when @p str is NULL. */
@@ -129,6 +146,9 @@ void out_join_strv(struct out_sink *s, const char *const *v, size_t n, const cha
 void *out_grow(void *arr, size_t *cap, size_t n, size_t size);
 /** out_sink_write/out_sink_text on a C string; NULL writes nothing. */
 void out_put_cstr(struct out_sink *s, const char *str, out_put_fn *put);
+
+/** Write @p r as one JSON object (the JSON Lines form, without the newline). */
+void out_json_result(struct out_sink *s, const struct scan_result *r);
 
 /* Per-format entry points: each returns 0, SCAN_EIO or -ENOMEM. */
 

@@ -76,10 +76,8 @@ static void json_member(struct out_sink *s, const char *key, const char *value)
     out_sink_json_cstr(s, value);
 }
 
-int out_json_emit(struct out_writer *w, const struct scan_result *r)
+void out_json_result(struct out_sink *s, const struct scan_result *r)
 {
-    struct out_sink *s = &w->out;
-
     out_sink_puts(s, "{");
     json_key(s, "target", true);
     out_sink_json_cstr(s, r->target);
@@ -104,8 +102,14 @@ int out_json_emit(struct out_writer *w, const struct scan_result *r)
     }
     json_fields(s, &r->extra, false);
     json_member(s, "pool", r->pool);
-    out_sink_puts(s, "}\n");
-    return s->err;
+    out_sink_puts(s, "}");
+}
+
+int out_json_emit(struct out_writer *w, const struct scan_result *r)
+{
+    out_json_result(&w->out, r);
+    out_sink_puts(&w->out, "\n");
+    return w->out.err;
 }
 
 int out_json_health(struct out_writer *w, const struct scan_health *h)

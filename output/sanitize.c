@@ -2,15 +2,15 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Encoders for untrusted strings: terminal text, JSON string literals and
- * CSV fields. Everything a DNS server sends (TXT reasons above all, but also
- * SPF and DMARC records) can hold escape sequences, control bytes, invalid
- * UTF-8, quotes and spreadsheet formulas; every string a writer prints goes
- * through one of these.
+ * Encoders for untrusted strings: terminal text, JSON string literals, CSV
+ * fields and HTML text. Everything a DNS server sends (TXT reasons above all,
+ * but also SPF and DMARC records) can hold escape sequences, control bytes,
+ * invalid UTF-8, quotes, markup and spreadsheet formulas; every string a writer
+ * prints goes through one of these.
  *
- * All three walk the input one "unit" at a time: a valid UTF-8 code point, a
- * byte that does not start one, or (for text and CSV) a whole terminal escape
- * sequence. A filter per encoding says, for each unit, "copy it" or "write
+ * All four walk the input one "unit" at a time: a valid UTF-8 code point, a
+ * byte that does not start one, or (for text, CSV and HTML) a whole terminal
+ * escape sequence. A filter per encoding says, for each unit, "copy it" or "write
  * this replacement instead" (possibly nothing); copied runs are written in
  * one call.
  */
@@ -251,6 +251,36 @@ static int json_filter(const struct unit *u, char *rep)
     return COPY;
 }
 
+/* HTML (the report): the text policy (no escape sequence, control or bidi
+ * override survives; line breaks fold to a space) plus the five markup
+ * characters as entities, so one encoding serves element text and quoted
+ * attribute values alike. Invalid bytes become U+FFFD, which a browser shows
+ * as such. */
+static int html_filter(const struct unit *u, char *rep)
+{
+    static const struct {
+        uint32_t cp;
+        const char *entity;
+    } markup[] = {{'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}, {'"', "&quot;"}, {'\'', "&#39;"}};
+    int k;
+
+    if (u->kind == U_BAD) {
+        memcpy(rep, replacement, 3);
+        return 3;
+    }
+    k = text_filter(u, rep);
+    if (k != COPY)
+        return k;
+    for (size_t i = 0; i < sizeof(markup) / sizeof(markup[0]); i++) {
+        if (u->cp == markup[i].cp) {
+            k = (int)strlen(markup[i].entity);
+            memcpy(rep, markup[i].entity, (size_t)k);
+            return k;
+        }
+    }
+    return COPY;
+}
+
 /* Run @p filter over p[0..n) into @p s, writing copied runs in one call. */
 static void filter_to_sink(struct out_sink *s, const char *p, size_t n, bool seq,
                            unit_filter *filter)
@@ -281,6 +311,11 @@ static void filter_to_sink(struct out_sink *s, const char *p, size_t n, bool seq
 void out_sink_text(struct out_sink *s, const char *p, size_t n)
 {
     filter_to_sink(s, p, n, true, text_filter);
+}
+
+void out_sink_html(struct out_sink *s, const char *p, size_t n)
+{
+    filter_to_sink(s, p, n, true, html_filter);
 }
 
 void out_sink_json(struct out_sink *s, const char *p, size_t n)
@@ -389,24 +424,30 @@ size_t out_sanitize_text(const char *s, size_t len, char *buf, size_t cap)
     return o;
 }
 
-int out_json_string(FILE *f, const char *s, size_t len)
+/* One encoder straight into a FILE; @p null is written for a NULL @p s. */
+static int encode_to_file(FILE *f, const char *s, size_t len, out_put_fn *enc, const char *null)
 {
     struct out_sink sink;
 
     out_sink_init_file(&sink, f);
     if (s)
-        out_sink_json(&sink, s, len);
+        enc(&sink, s, len);
     else
-        out_sink_puts(&sink, "null");
+        out_sink_puts(&sink, null);
     return sink.err;
+}
+
+int out_json_string(FILE *f, const char *s, size_t len)
+{
+    return encode_to_file(f, s, len, out_sink_json, "null");
+}
+
+int out_html_text(FILE *f, const char *s, size_t len)
+{
+    return encode_to_file(f, s, len, out_sink_html, "");
 }
 
 int out_csv_field(FILE *f, const char *s, size_t len)
 {
-    struct out_sink sink;
-
-    out_sink_init_file(&sink, f);
-    if (s)
-        out_sink_csv(&sink, s, len);
-    return sink.err;
+    return encode_to_file(f, s, len, out_sink_csv, "");
 }

@@ -9,11 +9,15 @@
 #include "output/fmt.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "output/outpath.h"
 #include "scanner/err.h"
 
 void out_sink_init_file(struct out_sink *s, FILE *f)
@@ -116,36 +120,44 @@ void out_sink_puts(struct out_sink *s, const char *p)
     out_sink_write(s, p, strlen(p));
 }
 
-void out_sink_printf(struct out_sink *s, const char *fmt, ...)
+void out_sink_vprintf(struct out_sink *s, const char *fmt, va_list ap)
 {
     char small[256];
     char *big = NULL;
-    va_list ap;
+    va_list again;
     int n;
 
     if (s->err)
         return;
-    va_start(ap, fmt);
+    va_copy(again, ap);
     n = vsnprintf(small, sizeof(small), fmt, ap);
-    va_end(ap);
     if (n < 0) {
         s->err = SCAN_EIO;
-        return;
+        goto out;
     }
     if ((size_t)n < sizeof(small)) {
         out_sink_write(s, small, (size_t)n);
-        return;
+        goto out;
     }
     big = malloc((size_t)n + 1);
     if (!big) {
         s->err = -ENOMEM;
-        return;
+        goto out;
     }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    vsnprintf(big, (size_t)n + 1, fmt, again);
     out_sink_write(s, big, (size_t)n);
     free(big);
+out:
+    va_end(again);
+}
+
+void out_sink_printf(struct out_sink *s, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    out_sink_vprintf(s, fmt, ap);
+    va_end(ap);
 }
 
 void out_sink_pad(struct out_sink *s, size_t n)
@@ -157,4 +169,50 @@ void out_sink_pad(struct out_sink *s, size_t n)
         out_sink_write(s, spaces, k);
         n -= k;
     }
+}
+
+/* Files other programs pick up (a Prometheus collector, a web server, a mail
+ * job) must never be seen half written: write beside, sync, then rename. A path
+ * that exists and is not a regular file (/dev/null, /dev/stdout, a FIFO) is
+ * written into instead: renaming over it would replace the device itself. */
+int out_file_replace(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
+{
+    char tmp[4096];
+    struct stat sb;
+    FILE *f = NULL;
+    int fd, ret;
+
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        f = fopen(path, "we");
+        if (!f)
+            return -errno;
+        ret = fill(f, arg);
+        if (fclose(f) != 0 && ret == 0)
+            ret = -errno;
+        return ret;
+    }
+    if (out_path_tmp(path, tmp, sizeof(tmp)) != 0) /* the name the next run cleans up */
+        return -ENAMETOOLONG;
+    /* O_NOFOLLOW: such directories are often shared; never write through a link */
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0)
+        return -errno;
+    f = fdopen(fd, "w");
+    if (!f) {
+        ret = -errno;
+        close(fd);
+        goto fail;
+    }
+    ret = fill(f, arg);
+    if (ret == 0 && (fflush(f) == EOF || fsync(fileno(f)) != 0))
+        ret = -errno;
+    if (fclose(f) != 0 && ret == 0)
+        ret = -errno;
+    if (ret == 0 && rename(tmp, path) != 0)
+        ret = -errno;
+    if (ret == 0)
+        return 0;
+fail:
+    unlink(tmp);
+    return ret;
 }

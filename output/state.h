@@ -265,6 +265,106 @@ int out_state_delivery_failed(struct out_state *st, int64_t run_id, const char *
  */
 int out_state_history(struct out_state *st, const char *target, FILE *f, bool json);
 
+/* --- reading for reports (output/report.h) ------------------------------ */
+
+/** A run as a report lists it: its record and what it covered. Strings are
+ *  borrowed for the callback only. */
+struct out_run_row {
+    struct out_run_info info;
+    const char *targets; /**< the target specs as given, blank-separated ("" for none) */
+    const char *lists;   /**< the list ids, blank-separated */
+    const char *checks;  /**< the check names, blank-separated */
+};
+
+/** Called once per row; a nonzero return stops the walk and is passed on. */
+typedef int out_run_fn(void *arg, const struct out_run_row *r);
+
+/**
+ * Walk the runs that started at or after @p since_ms, newest first, whatever their
+ * status (aborted and incomplete runs included: a report shows them).
+ * @return 0, the callback's nonzero return, or a translated SQLite failure.
+ */
+int out_state_runs(struct out_state *st, int64_t since_ms, out_run_fn *fn, void *arg);
+
+/** One listing interval of a (target, list); strings borrowed for the callback. */
+struct out_interval {
+    const char *target;
+    const char *list_key; /**< the list id */
+    const char *list;     /**< the zone as shown */
+    const char *codes;    /**< comma-separated, sorted ("127.0.0.2,127.0.0.4") */
+    int64_t first_seen_ms;
+    int64_t last_seen_ms;
+    int64_t cleared_ms; /**< 0 while the listing is open */
+};
+
+/** Called once per interval; a nonzero return stops the walk and is passed on. */
+typedef int out_interval_fn(void *arg, const struct out_interval *iv);
+
+/**
+ * Walk the listing intervals that reach into [@p since_ms, now]: open ones, and
+ * those cleared at or after @p since_ms; ordered by target, list id, first seen.
+ * @return 0, the callback's nonzero return, or a translated SQLite failure.
+ */
+int out_state_intervals(struct out_state *st, int64_t since_ms, out_interval_fn *fn, void *arg);
+
+/** The last known status of a (list, kind) (the store's list_state). */
+enum out_list_health {
+    OUT_LIST_HEALTHY,
+    OUT_LIST_UNHEALTHY, /**< failed its health check: its results carry forward */
+    OUT_LIST_ANOMALOUS, /**< newly listed too much of the pool: its listings are held back */
+};
+
+/** One (list, kind) as out_state_replay() gives it; strings borrowed for the callback. */
+struct out_list_status {
+    const char *list_key; /**< the list id */
+    const char *list;     /**< the zone as shown */
+    const char *kind;     /**< "ip4", "ip6", "domain", or NULL for the list as a whole */
+    enum out_list_health health;
+    enum scan_reason why;  /**< unhealthy: SCAN_R_BLOCKED or SCAN_R_UNHEALTHY; else SCAN_R_NONE */
+    const char *detail;    /**< unhealthy: the sentence of its last list_unhealthy event, or NULL */
+    uint64_t new_listings; /**< anomalous: new listings held back by its last list_anomaly event */
+    uint64_t scanned;      /**< anomalous: targets of the kind it scanned then */
+    int64_t since_ms;      /**< when it got this status */
+};
+
+/** One last known result as out_state_replay() gives it; strings borrowed for the callback. */
+struct out_stored_result {
+    const char *target;
+    const char *check;    /**< "dnsbl" or a record check's name, as stored */
+    enum scan_check kind; /**< 0 for a check name this program does not know */
+    const char *list_key; /**< DNSBL: the list id; else NULL */
+    const char *list;     /**< DNSBL: the zone as shown; else NULL */
+    const char *scope;    /**< spf-auth: the sending domain; else NULL */
+    enum scan_status st;
+    enum scan_reason why;
+    enum scan_outcome outcome;
+    const char *json; /**< the stored observation (out_delta_result_json() form), or NULL */
+    int64_t since_ms; /**< when the (target, list or check) last changed */
+};
+
+/** The callbacks of out_state_replay(); a nonzero return stops it and is passed on. */
+struct out_replay {
+    int (*list)(void *arg, const struct out_list_status *ls);
+    int (*result)(void *arg, const struct out_stored_result *r);
+    void *arg;
+};
+
+/**
+ * Replay the store's last known state in the scope of the last complete run (its
+ * lists and its checks): first the status of each (list, kind) of those lists, then
+ * the DNSBL results by target and list id, then the record checks by target, check
+ * and scope. A DNSBL result is listed (class listing) or clean, as the store keeps
+ * it (informational and allowlist answers are clean there), except that a clean one
+ * whose (list, kind) is unhealthy now is an error with that reason: its verdict is
+ * open (a listing carries forward and stays listed). Record checks keep the status
+ * and reason they had at their last non-error observation. Nothing is replayed
+ * before the first complete run. Reads stores of every schema version.
+ * @param[in] cb  borrowed during the call; either callback may be NULL
+ * @return 0, the callbacks' nonzero return, -EINVAL, -ENOMEM, or a translated SQLite
+ *         failure.
+ */
+int out_state_replay(struct out_state *st, const struct out_replay *cb);
+
 /**
  * The default store path, for when neither --state nor the job file names one:
  * $STATE_DIRECTORY/state.db (systemd StateDirectory=dnsbl-scan), else

@@ -119,6 +119,17 @@ size_t out_sanitize_text(const char *s, size_t len, char *buf, size_t cap);
 int out_json_string(FILE *f, const char *s, size_t len);
 
 /**
+ * Write @p s (len bytes) as HTML element text or a double- or single-quoted
+ * attribute value: & < > " ' as entities; escape sequences, control bytes (NUL
+ * included) and bidirectional overrides removed whole, as for text; tab, CR, LF,
+ * VT, FF, NEL, U+2028 and U+2029 folded to ' '; invalid UTF-8 as U+FFFD. @p s NULL
+ * writes nothing. (Never for an unquoted attribute or inside <script>/<style>.)
+ * @param[in] f  borrowed
+ * @return 0 or SCAN_EIO.
+ */
+int out_html_text(FILE *f, const char *s, size_t len);
+
+/**
  * Write @p s (len bytes) as one CSV field (RFC 4180): quoted when it holds a comma, a
  * quote, CR or LF, quotes doubled. A field that starts with = + - @ TAB or CR (after
  * sanitizing) gets a leading single quote so spreadsheets do not evaluate it. Escape

@@ -11,7 +11,8 @@ _dnsbl_scan_scan_opts='--format --checks --lists --list --resolver --concurrency
     --channels --timeout --tries --rate --spf-domain --skip-invalid --progress
     --no-progress --color --no-color --state --delta --wait --nagios --warning
     --critical --prom --on-change --anomaly-share --config --help --version
-    -w -c -h'
+    --on-change-timeout --anomaly-min --no-wait --no-skip-invalid --no-nagios
+    --html --since --output -w -c -o -h'
 _dnsbl_scan_lists_opts='--lists --format --help'
 _dnsbl_scan_history_opts='--state --format --help'
 _dnsbl_scan_checks='dnsbl fcrdns spf spf-auth dmarc mx all'

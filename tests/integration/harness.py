@@ -82,6 +82,17 @@ class World:
         self.rbldnsd = env['WORLD_RBLDNSD']
         self.nsd = env['WORLD_NSD']
 
+    def edit(self, rel, fn):
+        """Rewrite one file of the private zone data (copy_data=True) with @fn(text);
+        the edit must change something. Call reload() to serve it."""
+        path = os.path.join(self.data, rel)
+        with open(path) as f:
+            text = f.read()
+        new = fn(text)
+        assert new != text, 'edit of %s changed nothing' % rel
+        with open(path, 'w') as f:
+            f.write(new)
+
     def reload(self):
         subprocess.run([WORLD, 'reload', '--dir', self.dir], check=True,
                        stdout=subprocess.DEVNULL, timeout=60)

@@ -25,13 +25,7 @@ def tearDownModule():
 
 
 def edit(rel, fn):
-    path = os.path.join(W.data, rel)
-    with open(path) as f:
-        text = f.read()
-    new = fn(text)
-    assert new != text, 'edit of %s changed nothing' % rel
-    with open(path, 'w') as f:
-        f.write(new)
+    W.edit(rel, fn)
 
 
 def run(state, *extra, targets=POOL, checks='dnsbl,fcrdns,spf'):

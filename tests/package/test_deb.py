@@ -46,6 +46,10 @@ FILES = {
     'usr/share/man/man1/dnsbl-scan.1.gz',
     'usr/share/man/man5/dnsbl-scan-job.5.gz',
     'usr/share/zsh/vendor-completions/_dnsbl-scan',
+    'usr/share/dnsbl-scan/hooks/dnsbl_hook.py',
+    'usr/share/dnsbl-scan/hooks/json-webhook',
+    'usr/share/dnsbl-scan/hooks/mail-sendmail',
+    'usr/share/dnsbl-scan/hooks/slack-webhook',
 }
 # Folders that must be there although empty: where the job file goes.
 DIRS = {'etc/dnsbl-scan'}

@@ -112,7 +112,7 @@ class Docs(unittest.TestCase):
     def test_sources_parsed(self):
         # A refactor of the tables must not make this test vacuous.
         self.assertGreater(len(long_options()), 20)
-        self.assertEqual(short_options(), ['h', 'w', 'c'])
+        self.assertEqual(short_options(), ['h', 'w', 'c', 'o'])
         self.assertIn('spf-auth', check_names())
         self.assertIn('summary', formats())
         self.assertIn('NO_COLOR', env_vars())

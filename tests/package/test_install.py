@@ -75,7 +75,9 @@ class Install(unittest.TestCase):
                 '/systemd/system/dnsbl-scan.service', '/systemd/system/dnsbl-scan.timer',
                 '/sysusers.d/dnsbl-scan.conf', '/tmpfiles.d/dnsbl-scan.conf',
                 '/doc/dnsbl-scan/README.md', '/examples/job.yaml',
-                '/examples/icinga2-dnsbl-scan.conf', '/examples/nagios-dnsbl-scan.cfg']
+                '/examples/icinga2-dnsbl-scan.conf', '/examples/nagios-dnsbl-scan.cfg',
+                '/hooks/dnsbl_hook.py', '/hooks/json-webhook', '/hooks/mail-sendmail',
+                '/hooks/slack-webhook']
         if not self.opts.get('man') or not have('scdoc'):
             want = [w for w in want if '/man' not in w]
         print('installed under %s:\n  %s' % (self.prefix, '\n  '.join(sorted(self.files))))

@@ -3,8 +3,8 @@
 /**
  * @file
  * Unit tests of the sanitizers (output/sanitize.c) with hostile input: escape
- * sequences, control bytes, NUL, invalid UTF-8, quotes, separators and
- * spreadsheet formulas.
+ * sequences, control bytes, NUL, invalid UTF-8, quotes, separators,
+ * spreadsheet formulas and HTML markup.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -44,6 +44,7 @@ static const char *encode(encoder *enc, const char *s, size_t n)
 }
 #define JSON(lit) encode(out_json_string, lit, sizeof(lit) - 1)
 #define CSV(lit)  encode(out_csv_field, lit, sizeof(lit) - 1)
+#define HTML(lit) encode(out_html_text, lit, sizeof(lit) - 1)
 
 Test(text, plain_and_utf8_pass_through)
 {
@@ -213,6 +214,37 @@ Test(csv, escapes_controls_and_bad_utf8)
     cr_assert_str_eq(CSV("\xff=1"), "\xef\xbf\xbd=1");
 }
 
+Test(html, plain_and_utf8_pass_through)
+{
+    cr_assert_str_eq(HTML("zen.spamhaus.org 127.0.0.2"), "zen.spamhaus.org 127.0.0.2");
+    cr_assert_str_eq(HTML("caf\xc3\xa9 \xe2\x98\x83"), "caf\xc3\xa9 \xe2\x98\x83");
+    cr_assert_str_eq(HTML(""), "");
+}
+
+Test(html, markup_becomes_entities)
+{
+    cr_assert_str_eq(HTML("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
+    cr_assert_str_eq(HTML("\" onmouseover=\"x"), "&quot; onmouseover=&quot;x");
+    cr_assert_str_eq(HTML("' onfocus='y"), "&#39; onfocus=&#39;y");
+    cr_assert_str_eq(HTML("a&amp;b"), "a&amp;amp;b");
+    cr_assert_str_eq(HTML("]]><!--"), "]]&gt;&lt;!--");
+}
+
+Test(html, escapes_controls_bidi_and_bad_utf8)
+{
+    /* a terminal escape, a NUL, a bidi override: dropped; breaks fold to a space */
+    cr_assert_str_eq(HTML("a\x1b[31m<b>\x00\xe2\x80\xae"
+                          "b\r\nc"),
+                     "a&lt;b&gt;b  c");
+    /* an 8-bit CSI and an OSC with its payload vanish whole */
+    cr_assert_str_eq(HTML("x\xc2\x9b"
+                          "2Jy\x1b]8;;http://evil.test\x07z"),
+                     "xyz");
+    /* invalid UTF-8 cannot hide a '<' from the parser: each bad byte is U+FFFD */
+    cr_assert_str_eq(HTML("\xc0<\xff"), "\xef\xbf\xbd&lt;\xef\xbf\xbd");
+    cr_assert_str_eq(HTML("\xe2\x80\xa8x"), " x");
+}
+
 static FILE *dev_full(void)
 {
     FILE *f = fopen("/dev/full", "w");
@@ -228,5 +260,6 @@ Test(io, write_errors_reported)
 
     cr_assert_eq(out_json_string(f, "x", 1), SCAN_EIO);
     cr_assert_eq(out_csv_field(f, "x", 1), SCAN_EIO);
+    cr_assert_eq(out_html_text(f, "<", 1), SCAN_EIO);
     fclose(f);
 }

@@ -1368,3 +1368,169 @@ Test(state, migration_v3_to_v4_sends_nothing_old)
     cr_assert_eq(e.n, 0, "events of a v3 run went out then");
     out_state_free(st);
 }
+
+/* --- reading for reports ---------------------------------------------------- */
+
+static int note_run(void *arg, const struct out_run_row *r)
+{
+    char *buf = arg;
+    size_t len = strlen(buf);
+    snprintf(buf + len, 512 - len, "%" PRId64 " %s [%s] [%s] [%s]\n", r->info.id, r->info.status,
+             r->targets, r->lists, r->checks);
+    return 0;
+}
+
+static int note_interval(void *arg, const struct out_interval *iv)
+{
+    char *buf = arg;
+    size_t len = strlen(buf);
+    snprintf(buf + len, 1024 - len, "%s %s %s %" PRId64 "..%" PRId64 "\n", iv->target, iv->list_key,
+             iv->codes, iv->first_seen_ms, iv->cleared_ms);
+    return 0;
+}
+
+static int note_list(void *arg, const struct out_list_status *ls)
+{
+    static const char *const words[] = {"healthy", "unhealthy", "anomalous"};
+    char *buf = arg;
+    size_t len = strlen(buf);
+    snprintf(buf + len, 4096 - len, "list %s/%s %s %s %s %" PRIu64 "/%" PRIu64 "\n", ls->list_key,
+             ls->kind ? ls->kind : "*", words[ls->health],
+             ls->why ? scan_reason_word(ls->why) : "-", ls->detail ? ls->detail : "-",
+             ls->new_listings, ls->scanned);
+    return 0;
+}
+
+static int note_result(void *arg, const struct out_stored_result *r)
+{
+    char *buf = arg;
+    size_t len = strlen(buf);
+    snprintf(buf + len, 4096 - len, "%s %s %s %s%s%s\n", r->target,
+             r->list_key ? r->list_key : r->check, scan_outcome_word(r->outcome),
+             scan_status_word(r->st), r->why ? " " : "", r->why ? scan_reason_word(r->why) : "");
+    return 0;
+}
+
+/* The issue's two runs, with the lists and checks on record: what a report reads. */
+Test(state, report_reads_runs_intervals_and_last_known_state)
+{
+    struct out_state *st = open_store();
+    const char *targets[] = {"192.0.2.0/29", "example.test"};
+    const char *lists[] = {"a.example", "b.example", "c.example", "d.example"};
+    const char *checks[] = {"dnsbl", "fcrdns", "spf", "dmarc"};
+    struct out_run_desc d = {.targets = targets,
+                             .ntargets = 2,
+                             .lists = lists,
+                             .nlists = 4,
+                             .checks = checks,
+                             .nchecks = 4};
+    struct events e;
+    char runs[512] = "", ivs[1024] = "", state[4096] = "";
+
+    for (int v = 1; v <= 2; v++) {
+        d.started_ms = v * 1000000;
+        cr_assert_eq(out_state_run_begin(st, &d, NULL), 0);
+        world(st, v);
+        end(st, true, &e, NULL);
+    }
+    /* an interrupted run is listed, and changes nothing */
+    d.started_ms = 3000000;
+    cr_assert_eq(out_state_run_begin(st, &d, NULL), 0);
+    dnsbl(st, T[7], "a.example", "127.0.0.2");
+    end(st, false, &e, NULL);
+    out_state_free(st);
+
+    struct out_state_opts ro = {.path = path, .readonly = true};
+    cr_assert_eq(out_state_open(&ro, &st, NULL, 0), 0);
+    cr_assert_eq(out_state_runs(st, 1500000, note_run, runs), 0);
+    cr_assert_str_eq(runs, "3 incomplete [192.0.2.0/29 example.test] [a.example b.example "
+                           "c.example d.example] [dnsbl fcrdns spf dmarc]\n"
+                           "2 complete [192.0.2.0/29 example.test] [a.example b.example "
+                           "c.example d.example] [dnsbl fcrdns spf dmarc]\n");
+
+    /* run 2 cleared a's .2 and .3 (code change): both reach into the window */
+    cr_assert_eq(out_state_intervals(st, 2000000, note_interval, ivs), 0);
+    cr_assert_str_eq(ivs, "192.0.2.1 a.example 127.0.0.2 2000000..0\n"
+                          "192.0.2.2 a.example 127.0.0.2 1000000..2000000\n"
+                          "192.0.2.3 a.example 127.0.0.2 1000000..2000000\n"
+                          "192.0.2.3 a.example 127.0.0.3 2000000..0\n"
+                          "192.0.2.4 b.example 127.0.0.2 1000000..0\n"
+                          "192.0.2.5 d.example 127.0.0.2 1000000..0\n");
+    ivs[0] = '\0';
+    cr_assert_eq(out_state_intervals(st, 2000001, note_interval, ivs), 0);
+    cr_assert_null(strstr(ivs, "..2000000"), "%s", ivs);
+
+    struct out_replay cb = {.list = note_list, .result = note_result, .arg = state};
+    cr_assert_eq(out_state_replay(st, &cb), 0);
+    /* lists: c newly listed all 8 (anomalous), d stopped answering (unhealthy) */
+    cr_assert_not_null(strstr(state, "list a.example/* healthy - - 0/0\n"), "%s", state);
+    cr_assert_not_null(strstr(state, "list c.example/* anomalous - - 8/8\n"), "%s", state);
+    cr_assert_not_null(
+        strstr(state, "list d.example/* unhealthy unhealthy every query timed out 0/0\n"), "%s",
+        state);
+    /* a listing carries forward through an unhealthy list; a clean result is open */
+    cr_assert_not_null(strstr(state, "192.0.2.5 d.example listed listed\n"), "%s", state);
+    cr_assert_not_null(strstr(state, "192.0.2.6 d.example error error unhealthy\n"), "%s", state);
+    /* the anomalous list's listings are held back: the last known state is clean */
+    cr_assert_not_null(strstr(state, "192.0.2.6 c.example ok clean\n"), "%s", state);
+    cr_assert_not_null(strstr(state, "192.0.2.3 a.example listed listed\n"), "%s", state);
+    cr_assert_not_null(strstr(state, "192.0.2.2 a.example ok clean\n"), "%s", state);
+    /* record checks of the run's checks only (mx was recorded but is not in its scope) */
+    cr_assert_not_null(strstr(state, "192.0.2.1 fcrdns problem fail\n"), "%s", state);
+    cr_assert_not_null(strstr(state, "example.test spf ok valid\n"), "%s", state);
+    cr_assert_null(strstr(state, "example.test mx"), "%s", state);
+    /* DNSBL results come by target, then list */
+    cr_assert_lt(strstr(state, "192.0.2.1 a.example"), strstr(state, "192.0.2.1 b.example"));
+    out_state_free(st);
+}
+
+Test(state, report_replays_nothing_before_a_complete_run)
+{
+    struct out_state *st = open_store();
+    char state[4096] = "";
+    struct out_replay cb = {.list = note_list, .result = note_result, .arg = state};
+    struct events e;
+
+    begin(st);
+    dnsbl(st, T[0], "a.example", "127.0.0.2");
+    end(st, false, &e, NULL);
+    cr_assert_eq(out_state_replay(st, &cb), 0);
+    cr_assert_str_eq(state, "");
+    out_state_free(st);
+}
+
+/* A v2 store (list health without a kind, events without one) reads too. */
+Test(state, report_reads_a_v2_store)
+{
+    struct out_state_opts o = {.path = path, .schema_version = 2};
+    struct out_state *st = NULL;
+    char state[4096] = "";
+    struct out_replay cb = {.list = note_list, .result = note_result, .arg = state};
+    sqlite3 *db = NULL;
+
+    cr_assert_eq(out_state_open(&o, &st, NULL, 0), 0);
+    out_state_free(st);
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db,
+                              "INSERT INTO runs (status, started_ms, ended_ms, lists, checks)"
+                              " VALUES ('complete', 1000, 2000, '[\"a.example\"]', '[\"dnsbl\"]');"
+                              "INSERT INTO list_state VALUES ('a.example', 'a.example',"
+                              " 'unhealthy', 'blocked', 1000, 1);"
+                              "INSERT INTO dnsbl_state VALUES ('192.0.2.1', 'a.example',"
+                              " 'a.example', 0, '', '{\"status\":\"clean\"}', 1000, 1);"
+                              "INSERT INTO events (run_id, type, check_name, list_key, list,"
+                              " before, after, reason, detail) VALUES (1, 'list_unhealthy',"
+                              " 'dnsbl', 'a.example', 'a.example', '{\"status\":\"healthy\"}',"
+                              " '{\"status\":\"unhealthy\"}', 'blocked', 'refuses us');",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+
+    struct out_state_opts ro = {.path = path, .readonly = true};
+    cr_assert_eq(out_state_open(&ro, &st, NULL, 0), 0);
+    cr_assert_eq(out_state_schema_version(st), 2);
+    cr_assert_eq(out_state_replay(st, &cb), 0, "%s", out_state_errmsg(st));
+    cr_assert_str_eq(state, "list a.example/* unhealthy blocked refuses us 0/0\n"
+                            "192.0.2.1 a.example error error blocked\n");
+    out_state_free(st);
+}
