@@ -545,7 +545,6 @@ static int push_target(struct cli_opts *o, const char *file, const struct cli_jo
                        const char *pool, size_t group)
 {
     char *where = NULL;
-    size_t *g;
 
     if (asprintf(&where, "%s:%u:%u", file, t->line, t->col) < 0)
         return -ENOMEM;
@@ -553,11 +552,7 @@ static int push_target(struct cli_opts *o, const char *file, const struct cli_jo
         free(where);
         return -ENOMEM;
     }
-    g = realloc(o->target_group, (o->targets.n + 1) * sizeof(*g));
-    if (!g)
-        return -ENOMEM;
-    o->target_group = g;
-    g[o->targets.n] = group;
+    o->target_group[o->targets.n] = group; /* sized for every spec by take_targets() */
     if (cli_strv_push(&o->target_pools, pool) != 0 || cli_strv_push(&o->targets, t->s) != 0)
         return -ENOMEM;
     return 0;
@@ -572,10 +567,15 @@ static int take_targets(struct cli_opts *o, const struct cli_job *job)
 {
     int ret;
 
+    size_t n = job->domains.n;
+
     if (o->targets.n > 0)
         return 0; /* targets on the command line replace the file's */
+    for (size_t i = 0; i < job->npools; i++)
+        n += job->pools[i].targets.n;
+    o->target_group = calloc(n ? n : 1, sizeof(*o->target_group));
     o->pool_lists = calloc(job->npools ? job->npools : 1, sizeof(*o->pool_lists));
-    if (!o->pool_lists)
+    if (!o->target_group || !o->pool_lists)
         return -ENOMEM;
     for (size_t i = 0; i < job->npools; i++) {
         const struct cli_job_pool *p = &job->pools[i];
