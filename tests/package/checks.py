@@ -3,11 +3,13 @@
 test (dpkg-buildpackage, dpkg -x): man page lint, systemd unit verification and
 the sandbox score, the system user and state folder, shell completion. Each
 works on an installed tree ROOT (a destdir or an extracted .deb)."""
+import concurrent.futures
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SECURITY_LIMIT = 2.0   # systemd-analyze security: 2.0 or lower is "OK"
@@ -151,3 +153,67 @@ COMPLETION_CASES = [
     ('dnsbl-scan check --list zen.spam', {'zen.spamhaus.org'}),
     ('dnsbl-scan history --st', {'--state'}),
 ]
+
+
+class InstalledTree:
+    """Tests shared by test_install (a meson destdir) and test_deb (an
+    extracted .deb). The test class sets, in setUpClass: tree (the root
+    folder) and, as absolute paths inside it, bindir, mandir, man_pages,
+    service, timer, sysusers, tmpfiles, bash_script and zsh_folder."""
+
+    def test_man_pages_lint(self):
+        if not self.man_pages:
+            self.skipTest('no man pages (scdoc is not installed)')
+        for page in self.man_pages:
+            with self.subTest(page=page):
+                full = self.tree + page
+                if have('mandoc'):
+                    self.assertEqual(mandoc_lint(full), [])
+                else:
+                    print('mandoc is not installed: mandoc -Tlint skipped')
+                self.assertEqual(man_warnings(full), '')
+                if have('lexgrog'):   # the whatis entry apropos and lintian read
+                    p = run(['lexgrog', full])
+                    self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+    @unittest.skipUnless(have('systemd-analyze'), 'systemd-analyze is not installed')
+    def test_units(self):
+        code, out = verify_units(self.tree, self.service, self.timer, self.mandir)
+        self.assertEqual((code, out), (0, ''))
+        score, word, _ = security_score(self.tree, self.service)
+        print('systemd-analyze security: %.1f %s' % (score, word))
+        self.assertLessEqual(score, SECURITY_LIMIT)
+        with open(self.tree + self.service) as f:
+            unit = f.read()
+        self.assertIn('ExecStart=%s/dnsbl-scan scan --config ' % self.bindir, unit)
+        self.assertNotRegex(unit, r'@[a-z_]+@', 'an unreplaced @variable@')
+
+    @unittest.skipUnless(have('systemd-sysusers') and have('systemd-tmpfiles'),
+                         'systemd-sysusers or systemd-tmpfiles is not installed')
+    def test_sysusers_tmpfiles(self):
+        passwd, mode, errors = sysusers_and_tmpfiles(self.tree, self.sysusers, self.tmpfiles)
+        self.assertEqual(errors, [])
+        self.assertRegex(passwd, r'^dnsbl-scan:x:\d+:\d+:[^:]*:/var/lib/dnsbl-scan:')
+        self.assertEqual(mode, '0o750')
+
+    @unittest.skipUnless(os.path.exists('/usr/share/bash-completion/bash_completion'),
+                         'bash-completion is not installed')
+    def test_bash_completion(self):
+        for line, want in COMPLETION_CASES:
+            with self.subTest(line=line):
+                got = set(bash_complete(self.tree + self.bash_script, line, self.tree + self.bindir))
+                self.assertTrue(want <= got, '%r offers %r' % (line, sorted(got)))
+        got = bash_complete(self.tree + self.bash_script, 'dnsbl-scan scan --checks dnsbl,s',
+                            self.tree + self.bindir)
+        self.assertEqual(sorted(got), ['dnsbl,spf', 'dnsbl,spf-auth'])
+
+    @unittest.skipUnless(have('zsh'), 'zsh is not installed')
+    def test_zsh_completion(self):
+        # One interactive zsh per line, all at once: each takes a second or two.
+        with concurrent.futures.ThreadPoolExecutor(len(COMPLETION_CASES)) as pool:
+            answers = pool.map(lambda case: zsh_complete(self.tree + self.zsh_folder, case[0],
+                                                         self.tree + self.bindir),
+                               COMPLETION_CASES)
+            for (line, want), got in zip(COMPLETION_CASES, answers):
+                with self.subTest(line=line):
+                    self.assertTrue(want <= set(got), '%r offers %r' % (line, sorted(got)))

@@ -17,7 +17,6 @@ Needs the build folder in MESON_BUILD_ROOT (set by tests/meson.build). A tool
 that is missing skips its part with a message; debian-packages.txt installs
 them all for CI.
 """
-import concurrent.futures
 import json
 import os
 import re
@@ -43,7 +42,7 @@ def build_options():
     return {o['name']: o['value'] for o in json.loads(p.stdout)}
 
 
-class Install(unittest.TestCase):
+class Install(checks.InstalledTree, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dest = tempfile.mkdtemp(prefix='dnsbl-install-')
@@ -59,6 +58,17 @@ class Install(unittest.TestCase):
             for f in files:
                 cls.files.add(os.path.join(d, f)[len(cls.dest):])
         cls.world = None
+        # For checks.InstalledTree: where things landed.
+        cls.tree = cls.dest
+        cls.bindir = os.path.join(cls.prefix, cls.opts['bindir'])
+        cls.mandir = os.path.join(cls.prefix, cls.opts['mandir'])
+        cls.man_pages = [p for p in cls.files if re.search(r'/man[15]/dnsbl-scan', p)]
+        cls.service = checks.find(cls.dest, '/dnsbl-scan.service')
+        cls.timer = checks.find(cls.dest, '/dnsbl-scan.timer')
+        cls.sysusers = checks.find(cls.dest, '/sysusers.d/dnsbl-scan.conf')
+        cls.tmpfiles = checks.find(cls.dest, '/tmpfiles.d/dnsbl-scan.conf')
+        cls.bash_script = checks.find(cls.dest, '/completions/dnsbl-scan')
+        cls.zsh_folder = os.path.dirname(checks.find(cls.dest, '/_dnsbl-scan'))
 
     @classmethod
     def tearDownClass(cls):
@@ -91,72 +101,6 @@ class Install(unittest.TestCase):
             self.prefix, self.opts['sysconfdir'], 'dnsbl-scan')), 'the job file folder')
         # check_rbl comes with the check_rbl drop-in, not before.
         self.assertFalse([f for f in self.files if 'check_rbl' in f])
-
-    @unittest.skipUnless(have('scdoc'), 'scdoc is not installed: no man pages to lint')
-    def test_man_pages_lint(self):
-        for page in ('/man1/dnsbl-scan.1', '/man5/dnsbl-scan-job.5'):
-            full = self.dest + self.path(page)
-            with self.subTest(page=page):
-                if have('mandoc'):
-                    self.assertEqual(checks.mandoc_lint(full), [])
-                else:
-                    print('mandoc not installed: mandoc -Tlint skipped')
-                self.assertEqual(checks.man_warnings(full), '')
-                if have('lexgrog'):   # the whatis entry apropos and lintian read
-                    p = run(['lexgrog', full])
-                    self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-
-    @unittest.skipUnless(have('systemd-analyze'), 'systemd-analyze is not installed')
-    def test_units_verify(self):
-        code, out = checks.verify_units(
-            self.dest, self.path('/dnsbl-scan.service'), self.path('/dnsbl-scan.timer'),
-            os.path.join(self.prefix, self.opts['mandir']))
-        self.assertEqual((code, out), (0, ''))
-        with open(self.dest + self.path('/dnsbl-scan.service')) as f:
-            unit = f.read()
-        bindir = os.path.join(self.prefix, self.opts['bindir'])
-        self.assertIn('ExecStart=%s/dnsbl-scan scan --config ' % bindir, unit)
-        self.assertNotRegex(unit, r'@[a-z_]+@', 'an unreplaced @variable@')
-
-    @unittest.skipUnless(have('systemd-analyze'), 'systemd-analyze is not installed')
-    def test_units_security(self):
-        score, word, _ = checks.security_score(self.dest, self.path('/dnsbl-scan.service'))
-        print('systemd-analyze security: %.1f %s' % (score, word))
-        self.assertLessEqual(score, checks.SECURITY_LIMIT)
-
-    @unittest.skipUnless(have('systemd-sysusers') and have('systemd-tmpfiles'),
-                         'systemd-sysusers or systemd-tmpfiles is not installed')
-    def test_sysusers_tmpfiles(self):
-        passwd, mode, errors = checks.sysusers_and_tmpfiles(
-            self.dest, self.path('/sysusers.d/dnsbl-scan.conf'),
-            self.path('/tmpfiles.d/dnsbl-scan.conf'))
-        self.assertEqual(errors, [])
-        self.assertRegex(passwd, r'^dnsbl-scan:x:\d+:\d+:[^:]*:/var/lib/dnsbl-scan:')
-        self.assertEqual(mode, '0o750')
-
-    @unittest.skipUnless(os.path.exists('/usr/share/bash-completion/bash_completion'),
-                         'bash-completion is not installed')
-    def test_bash_completion(self):
-        script = self.dest + self.path('/completions/dnsbl-scan')
-        bindir = self.dest + os.path.join(self.prefix, self.opts['bindir'])
-        for line, want in checks.COMPLETION_CASES:
-            with self.subTest(line=line):
-                got = set(checks.bash_complete(script, line, bindir))
-                self.assertTrue(want <= got, '%r offers %r' % (line, sorted(got)))
-        got = checks.bash_complete(script, 'dnsbl-scan scan --checks dnsbl,s', bindir)
-        self.assertEqual(sorted(got), ['dnsbl,spf', 'dnsbl,spf-auth'])
-
-    @unittest.skipUnless(have('zsh'), 'zsh is not installed')
-    def test_zsh_completion(self):
-        folder = os.path.dirname(self.dest + self.path('/_dnsbl-scan'))
-        bindir = self.dest + os.path.join(self.prefix, self.opts['bindir'])
-        # One interactive zsh per line, all at once: each takes a second or two.
-        with concurrent.futures.ThreadPoolExecutor(len(checks.COMPLETION_CASES)) as pool:
-            answers = pool.map(lambda case: checks.zsh_complete(folder, case[0], bindir),
-                               checks.COMPLETION_CASES)
-            for (line, want), got in zip(checks.COMPLETION_CASES, answers):
-                with self.subTest(line=line):
-                    self.assertTrue(want <= set(got), '%r offers %r' % (line, sorted(got)))
 
     # --- the examples, against the local DNS world -------------------------------
 
