@@ -22,6 +22,7 @@
 
 #include "cli/opts.h"
 #include "scanner/err.h"
+#include "scanner/result.h"
 
 enum kind {
     K_STR,      /* any scalar, kept verbatim */
@@ -86,7 +87,6 @@ static const struct key pool_keys[] = {
     {"targets", K_TARGETS, POOL(targets), 0, 0},
 };
 
-static const char *const check_names[] = {"dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx"};
 static const char *const format_names[] = {"text", "json", "csv", "summary"};
 
 struct parse {
@@ -182,7 +182,7 @@ static int take_string(struct parse *p, const yaml_node_t *n, const char *key, b
 static int take_word(struct parse *p, const yaml_node_t *n, const char *key,
                      const char *const *words, size_t nwords, struct cli_job_str *out)
 {
-    char expected[128] = "";
+    char expected[256] = "";
     int ret = take_string(p, n, key, false, out);
 
     if (ret != 0)
@@ -220,11 +220,16 @@ static int take_list(struct parse *p, const yaml_node_t *n, const char *key, enu
         yaml_node_t *item = yaml_document_get_node(p->doc, *it);
         struct cli_job_str *s = &out->v[out->n];
 
-        if (kind == K_CHECKS)
-            ret = take_word(p, item, "check", check_names,
-                            sizeof(check_names) / sizeof(check_names[0]), s);
-        else
+        if (kind == K_CHECKS) {
+            /* The check names are the vocabulary's (scanner/vocab.c), in bit order. */
+            const char *names[32];
+            size_t nnames = 0;
+            for (unsigned bit = 1; bit & SCAN_CHECK_ALL; bit <<= 1)
+                names[nnames++] = scan_check_name(bit);
+            ret = take_word(p, item, "check", names, nnames, s);
+        } else {
             ret = take_string(p, item, key, false, s);
+        }
         if (s->s)
             out->n++; /* owned by the list from here on, even when rejected */
         if (ret != 0)

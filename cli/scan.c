@@ -397,7 +397,7 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
             code = ret == SCAN_ELOCKED ? CLI_EXIT_INCOMPLETE : CLI_EXIT_USAGE;
             goto out;
         }
-        const char *cnames[8];
+        const char *cnames[32]; /* one per enum scan_check bit */
         list_ids = calloc(nsel ? nsel : 1, sizeof(*list_ids));
         if (!list_ids) {
             code = CLI_EXIT_INCOMPLETE;

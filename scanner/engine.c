@@ -743,11 +743,16 @@ static bool advance_check(struct eng *g, struct job *j)
         struct scan_report *rep = NULL;
         int ret = run_check(j, &rep);
         if (ret == 0) {
-            const struct scan_result *r = scan_report_result(rep);
-            if (r)
+            /* One result per (target, check), or one per item a check found
+             * (dkim: per selector): every result of the report, in order. */
+            for (size_t i = 0; i < scan_report_count(rep); i++) {
+                const struct scan_result *r = scan_report_result_at(rep, i);
+                if (!r) {
+                    g->fatal = -ENOMEM;
+                    break;
+                }
                 count_result(g, r);
-            else
-                g->fatal = -ENOMEM;
+            }
             scan_report_free(rep);
             return true;
         }

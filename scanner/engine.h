@@ -5,7 +5,8 @@
  * The scan engine: streams targets into jobs, keeps the number of queries in
  * flight under the window, enforces per-list rates, checks each list's health
  * before trusting it, and turns answers into exactly one result per
- * (target, list) and per (target, check).
+ * (target, list) and per (target, check[, selector]): a record check yields one
+ * result, except dkim, which yields one per selector found (scanner/report.h).
  *
  * Jobs:
  * - health: the RFC 5782 and operator test points of every list, once per run,
