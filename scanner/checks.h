@@ -40,4 +40,8 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
  *  invalid = an MX host is a CNAME, an IP literal or does not resolve. */
 int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **out);
 
+/** SMTP TLS Reporting policy (RFC 8460) at _smtp._tls.<domain>: check "tls-rpt",
+ *  status valid | invalid | none | error. */
+int scan_tlsrpt_check(struct scan_view *v, const char *domain, struct scan_report **out);
+
 #endif

@@ -65,8 +65,18 @@
 #define HEALTH_DEADLINE_MIN_MS 2000
 #define HEALTH_BACKOFF_MS      250 /* first wait before a probe is asked again; doubles */
 
-/* Record-check slots after the lists in a target's plan. */
-enum { SLOT_FCRDNS, SLOT_SPF, SLOT_DMARC, SLOT_MX, SLOT_SPF_AUTH0 };
+/* Record-check slots after the lists in a target's plan: each check, for IP or
+ * domain targets, in the order its result comes out; then one spf-auth slot per
+ * --spf-domain (from SLOT_SPF_AUTH0 on). */
+static const struct {
+    unsigned check;
+    bool ip;
+} slots[] = {
+    {SCAN_CHECK_FCRDNS, true},   {SCAN_CHECK_SPF, false},  {SCAN_CHECK_DMARC, false},
+    {SCAN_CHECK_MX, false},      {SCAN_CHECK_DKIM, false}, {SCAN_CHECK_MTA_STS, false},
+    {SCAN_CHECK_TLS_RPT, false}, {SCAN_CHECK_BIMI, false}, {SCAN_CHECK_NS, false},
+};
+#define SLOT_SPF_AUTH0 (sizeof(slots) / sizeof(slots[0]))
 
 struct eng;
 struct job;
@@ -730,8 +740,12 @@ static int run_check(struct job *j, struct scan_report **rep)
         return scan_spf_auth_check(j->view, &j->t, j->domain, rep);
     case SCAN_CHECK_DMARC:
         return scan_dmarc_check(j->view, j->t.text, rep);
-    default:
+    case SCAN_CHECK_MX:
         return scan_mx_check(j->view, j->t.text, rep);
+    case SCAN_CHECK_TLS_RPT:
+        return scan_tlsrpt_check(j->view, j->t.text, rep);
+    default:
+        return -EINVAL; /* not built yet: no result */
     }
 }
 
@@ -924,18 +938,9 @@ static unsigned slot_check(const struct eng *g, size_t slot, const struct scan_t
 {
     bool ip = t->type != SCAN_T_DOMAIN;
     unsigned c = g->o->checks;
-    switch (slot) {
-    case SLOT_FCRDNS:
-        return ip && (c & SCAN_CHECK_FCRDNS) ? SCAN_CHECK_FCRDNS : 0;
-    case SLOT_SPF:
-        return !ip && (c & SCAN_CHECK_SPF) ? SCAN_CHECK_SPF : 0;
-    case SLOT_DMARC:
-        return !ip && (c & SCAN_CHECK_DMARC) ? SCAN_CHECK_DMARC : 0;
-    case SLOT_MX:
-        return !ip && (c & SCAN_CHECK_MX) ? SCAN_CHECK_MX : 0;
-    default:
+    if (slot >= SLOT_SPF_AUTH0)
         return ip && (c & SCAN_CHECK_SPF_AUTH) ? SCAN_CHECK_SPF_AUTH : 0;
-    }
+    return ip == slots[slot].ip && (c & slots[slot].check) ? slots[slot].check : 0;
 }
 
 static void refill_tokens(struct elist *l)
@@ -1030,7 +1035,7 @@ static int fill_window(struct eng *g)
             continue;
         }
         size_t slot = item - o->nlists;
-        unsigned check = slot_check(g, slot < SLOT_SPF_AUTH0 ? slot : SLOT_SPF_AUTH0, &g->cur);
+        unsigned check = slot_check(g, slot, &g->cur);
         g->cur_item++;
         if (!check)
             continue;

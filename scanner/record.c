@@ -161,8 +161,7 @@ void scan_taglist_deinit(struct scan_taglist *tl)
     memset(tl, 0, sizeof(*tl));
 }
 
-const struct scan_tag *scan_taglist_find(const struct scan_taglist *tl, const char *name,
-                                         bool nocase)
+struct scan_tag *scan_taglist_find(struct scan_taglist *tl, const char *name, bool nocase)
 {
     for (size_t i = 0; i < tl->n; i++)
         if ((nocase ? strcasecmp(tl->tag[i].name, name) : strcmp(tl->tag[i].name, name)) == 0)
@@ -227,4 +226,71 @@ bool scan_host_name_ok(const char *s, size_t n)
             return false;
     }
     return label > 0 && s[n - 1] != '-' && labels >= 2;
+}
+
+int scan_domain_arg(const char *domain, char *buf, size_t len)
+{
+    if (!domain || !*domain || strlen(domain) >= len)
+        return -EINVAL;
+    snprintf(buf, len, "%s", domain);
+    size_t n = strlen(buf);
+    if (buf[n - 1] == '.')
+        buf[n - 1] = '\0';
+    return buf[0] ? 0 : -EINVAL;
+}
+
+int scan_find_record(struct scan_view *v, const char *prefix, const char *domain,
+                     const char *version, struct scan_found *f)
+{
+    const struct scan_answer *a = NULL;
+    char qname[600];
+    memset(f, 0, sizeof(*f));
+    if ((size_t)snprintf(qname, sizeof(qname), "%s.%s", prefix, domain) >= sizeof(qname))
+        return 0;
+    int ret = scan_view_get(v, qname, SCAN_TYPE_TXT, &a);
+    if (ret == -EINVAL)
+        return 0; /* no wire form: the name cannot exist */
+    if (ret < 0)
+        return ret;
+    if (scan_dns_failed(a->status)) {
+        f->failed = a;
+        return 0;
+    }
+    f->n = scan_txt_count(a, version, &f->rec, &f->nother);
+    return 0;
+}
+
+bool scan_https_uri_ok(const char *u, char *host, size_t hostlen)
+{
+    if (strncasecmp(u, "https://", 8) != 0)
+        return false;
+    const char *h = u + 8;
+    size_t n = strcspn(h, ":/?#");
+    if (!scan_host_name_ok(h, n))
+        return false;
+    if (h[n] == ':') {
+        size_t digits = strspn(h + n + 1, "0123456789");
+        if (digits == 0 || digits > 5 || (h[n + 1 + digits] && h[n + 1 + digits] != '/'))
+            return false;
+    }
+    for (const char *c = h; *c; c++)
+        if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+            return false;
+    if (host && hostlen > n) {
+        for (size_t i = 0; i < n; i++)
+            host[i] = (char)tolower((unsigned char)h[i]);
+        host[n] = '\0';
+    }
+    return true;
+}
+
+bool scan_mailto_uri_ok(const char *u)
+{
+    if (strncasecmp(u, "mailto:", 7) != 0)
+        return false;
+    const char *addr = u + 7;
+    const char *at = strrchr(addr, '@');
+    if (!at || at == addr || strchr(addr, ','))
+        return false;
+    return scan_host_name_ok(at + 1, strlen(at + 1));
 }

@@ -12,7 +12,7 @@
  *   struct scan_problems ps = {0};
  *   struct scan_taglist tl;
  *   if (scan_taglist_parse(&tl, rr->txt, rr->txt_len, false, &ps) != 0) return -ENOMEM;
- *   const struct scan_tag *p = scan_taglist_find(&tl, "p", false);
+ *   struct scan_tag *p = scan_taglist_find(&tl, "p", false);
  *   if (!p) scan_problem(&ps, true, SCAN_R_MISSING_TAG, "p", "p= is required");
  *   scan_report_status(r, scan_problems_error(&ps) ? SCAN_ST_INVALID : SCAN_ST_VALID,
  *                      scan_problems_error(&ps));
@@ -29,6 +29,7 @@
 
 #include "scanner/dnsmsg.h"
 #include "scanner/report.h"
+#include "scanner/view.h"
 
 #define SCAN_PROBLEMS_MAX 64
 #define SCAN_TAGLIST_MAX  64
@@ -101,8 +102,7 @@ int scan_taglist_parse(struct scan_taglist *tl, const uint8_t *txt, size_t len, 
 void scan_taglist_deinit(struct scan_taglist *tl);
 
 /** @return the tag called @p name (case-insensitively when @p nocase), or NULL. */
-const struct scan_tag *scan_taglist_find(const struct scan_taglist *tl, const char *name,
-                                         bool nocase);
+struct scan_tag *scan_taglist_find(struct scan_taglist *tl, const char *name, bool nocase);
 
 /** Trim spaces and tabs from both ends of @p s, in place. @return the first kept byte. */
 char *scan_trim_wsp(char *s);
@@ -130,5 +130,37 @@ size_t scan_txt_count(const struct scan_answer *a, const char *prefix, const str
 /** @return whether @p s (length @p n) is a host name: LDH (and '_') labels of 1-63,
  *  at least two labels, at most 253 characters, no trailing dot. */
 bool scan_host_name_ok(const char *s, size_t n);
+
+/**
+ * Copy a check's domain argument into @p buf without a trailing dot.
+ * @return 0, or -EINVAL for NULL, "" or a name that does not fit.
+ */
+int scan_domain_arg(const char *domain, char *buf, size_t len);
+
+/** Where the search for one record of a kind ended (scan_find_record()). */
+struct scan_found {
+    const struct scan_answer *failed; /**< the lookup failed (a DNS error), else NULL */
+    const struct scan_rr *rec;        /**< the first record of the kind, or NULL */
+    size_t n;                         /**< records of the kind */
+    size_t nother;                    /**< other TXT records at the name */
+};
+
+/**
+ * Ask TXT at @p prefix.@p domain ("_smtp._tls" + "example.test") and count the
+ * records that begin with @p version ("v=TLSRPTv1"). A name too long to exist
+ * has none.
+ * @return 0, -EAGAIN, -ENOMEM.
+ */
+int scan_find_record(struct scan_view *v, const char *prefix, const char *domain,
+                     const char *version, struct scan_found *f);
+
+/**
+ * Is @p u an https: URI with a host name: "https://" host [":" port] ["/" ...]?
+ * @param[out] host  the host, lower-case (may be NULL)
+ */
+bool scan_https_uri_ok(const char *u, char *host, size_t hostlen);
+
+/** Is @p u a mailto: URI with one address whose domain is a host name? */
+bool scan_mailto_uri_ok(const char *u);
 
 #endif

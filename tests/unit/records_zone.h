@@ -224,6 +224,29 @@ static inline bool rz_strv_has(const struct scan_fields *fs, const char *name, c
     return false;
 }
 
+/** @return whether the "problems" array of @p fs has an entry of @p severity ("error",
+ *  "warning") whose message contains @p needle. */
+static inline bool rz_problem_in(const struct scan_fields *fs, const char *severity,
+                                 const char *needle)
+{
+    const struct scan_field *f = rz_field_in(fs, "problems");
+    if (!f)
+        return false;
+    cr_assert_eq(f->type, SCAN_F_OBJV, "problems is not an array of objects");
+    for (size_t i = 0; i < f->n; i++) {
+        const char *sev = rz_str_in(&f->objv[i], "severity");
+        const char *msg = rz_str_in(&f->objv[i], "message");
+        if (sev && msg && strcmp(sev, severity) == 0 && strstr(msg, needle))
+            return true;
+    }
+    return false;
+}
+
+static inline bool rz_problem(struct scan_report *r, const char *severity, const char *needle)
+{
+    return rz_problem_in(&scan_report_result(r)->extra, severity, needle);
+}
+
 static inline const char *rz_status(struct scan_report *r)
 {
     return scan_report_result(r)->status;

