@@ -59,6 +59,10 @@ static const struct key top_keys[] = {
     {"spf_domains", K_LIST, JOB(spf_domains), 0, 0},
     {"lists", K_LIST, JOB(lists), 0, 0},
     {"checks", K_CHECKS, JOB(checks), 0, 0},
+    {"dkim_selectors", K_LIST, JOB(dkim_selectors), 0, 0},
+    {"bimi_selector", K_STR, JOB(bimi_selector), 0, 0},
+    {"fetch", K_BOOL, JOB(fetch), 0, 0},
+    {"ca_file", K_PATH, JOB(ca_file), 0, 0},
     {"resolvers", K_LIST, JOB(resolvers), 0, 0},
     {"catalog", K_PATH, JOB(catalog), 0, 0},
     {"format", K_FORMAT, JOB(format), 0, 0},
@@ -442,7 +446,7 @@ static struct cli_job *job_new(const char *name)
         free(job);
         return NULL;
     }
-    job->wait = job->skip_invalid = -1;
+    job->wait = job->skip_invalid = job->fetch = -1;
     job->rate = job->anomaly_share = -1;
     job->timeout_ms = -1;
     job->concurrency = job->tries = job->anomaly_min = -1;
@@ -632,6 +636,9 @@ void cli_job_free(struct cli_job *job)
     free_str(&job->format);
     free_list(&job->domains);
     free_list(&job->spf_domains);
+    free_list(&job->dkim_selectors);
+    free_str(&job->bimi_selector);
+    free_str(&job->ca_file);
     free_list(&job->lists);
     free_list(&job->checks);
     free_list(&job->resolvers);

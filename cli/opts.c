@@ -8,6 +8,7 @@
  */
 #include "cli/opts.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -43,6 +44,7 @@ static const char usage_text[] =
     "  --rate QPS              one rate limit for every list; 0 = no limits\n"
     "                          (default: each list's own limit from the catalog)\n"
     "  --spf-domain DOMAIN     check that each IP target is authorized by DOMAIN's SPF\n"
+    "  --bimi-selector SEL     the BIMI selector to check (default: default)\n"
     "  --skip-invalid          scan the valid targets, report the bad lines\n"
     "  --progress / --no-progress   progress line on stderr (default: when a terminal)\n"
     "  --color / --no-color    colour in text output (default: when a terminal)\n"
@@ -71,6 +73,7 @@ enum {
     OPT_TRIES,
     OPT_RATE,
     OPT_SPF_DOMAIN,
+    OPT_BIMI_SELECTOR,
     OPT_SKIP_INVALID,
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
@@ -101,6 +104,7 @@ static const struct option long_opts[] = {
     {"tries", required_argument, NULL, OPT_TRIES},
     {"rate", required_argument, NULL, OPT_RATE},
     {"spf-domain", required_argument, NULL, OPT_SPF_DOMAIN},
+    {"bimi-selector", required_argument, NULL, OPT_BIMI_SELECTOR},
     {"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
@@ -180,6 +184,27 @@ static int parse_long(const char *s, long lo, long hi, long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* A selector goes in front of "._bimi." or "._domainkey.": dot-separated labels of
+ * letters, digits, '-' and '_', each 1 to 63 characters, at most 200 in all. */
+static bool selector_ok(const char *s)
+{
+    size_t n = strlen(s), label = 0;
+    if (n == 0 || n > 200 || s[0] == '.' || s[n - 1] == '.')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.') {
+            if (label == 0)
+                return false;
+            label = 0;
+        } else if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_') {
+            return false;
+        } else if (++label > 63) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static int parse_checks(const char *s, unsigned *out)
@@ -288,6 +313,12 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
         case OPT_SPF_DOMAIN:
             if (cli_strv_push(&o->spf_domains, optarg))
                 return CLI_EXIT_USAGE;
+            break;
+        case OPT_BIMI_SELECTOR:
+            if (!selector_ok(optarg))
+                return bad("--bimi-selector", optarg,
+                           "expected a DNS label (or labels): letters, digits, '-', '_', '.'");
+            o->bimi_selector = optarg;
             break;
         case OPT_CONCURRENCY:
             if (parse_long(optarg, 1, 100000, &lv))
@@ -450,6 +481,15 @@ int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job)
             }
             o->checks |= b;
         }
+    }
+    if (!o->bimi_selector && job->bimi_selector.s) {
+        if (!selector_ok(job->bimi_selector.s)) {
+            fprintf(stderr, PROG ": %s:%u:%u: bimi_selector '%s': expected a DNS label\n",
+                    job->file, job->bimi_selector.line, job->bimi_selector.col,
+                    job->bimi_selector.s);
+            return CLI_EXIT_USAGE;
+        }
+        o->bimi_selector = job->bimi_selector.s;
     }
     take_str(&o->state_path, &job->state);
     if (!o->state_path)

@@ -465,6 +465,7 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                                   .checks = checks,
                                   .spf_domains = o->spf_domains.v,
                                   .nspf_domains = o->spf_domains.n,
+                                  .bimi_selector = o->bimi_selector,
                                   .concurrency = o->concurrency,
                                   .timeout_ms = o->timeout_ms,
                                   .rate = o->rate,

@@ -40,8 +40,33 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
  *  invalid = an MX host is a CNAME, an IP literal or does not resolve. */
 int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **out);
 
+/** The DMARC policy that applies to a domain, as other checks need it (bimi). */
+struct scan_dmarc_policy {
+    enum scan_status st;      /**< SCAN_ST_VALID, SCAN_ST_INVALID (also several records),
+                                   SCAN_ST_NONE, SCAN_ST_ERROR */
+    enum scan_dns_status dns; /**< SCAN_ST_ERROR: what the failed lookup said */
+    bool at_org;              /**< the record is the organizational domain's */
+    char policy_domain[256];  /**< where the record is (or would be) */
+    char p[16], sp[16];       /**< lower-case policy words; "" when absent or invalid */
+    int pct;                  /**< 100 when absent */
+};
+
+/**
+ * Discover and parse the DMARC record of @p domain (RFC 7489 section 6.6.3, as
+ * scan_dmarc_check() does, without the report-authorization lookups).
+ * @param[out] out  filled on 0
+ * @return 0, -EAGAIN, -ENOMEM, -EINVAL.
+ */
+int scan_dmarc_policy(struct scan_view *v, const char *domain, struct scan_dmarc_policy *out);
+
 /** SMTP TLS Reporting policy (RFC 8460) at _smtp._tls.<domain>: check "tls-rpt",
  *  status valid | invalid | none | error. */
 int scan_tlsrpt_check(struct scan_view *v, const char *domain, struct scan_report **out);
+
+/** BIMI assertion record at <selector>._bimi.<domain> (or its organizational domain)
+ *  and the DMARC enforcement it needs: check "bimi", status valid | invalid | none |
+ *  error. @p selector NULL or "" means "default". */
+int scan_bimi_check(struct scan_view *v, const char *domain, const char *selector,
+                    struct scan_report **out);
 
 #endif

@@ -659,3 +659,43 @@ out:
     free(ps);
     return ret;
 }
+
+int scan_dmarc_policy(struct scan_view *v, const char *domain, struct scan_dmarc_policy *out)
+{
+    struct dm_parse *ps = NULL;
+    struct dm_found f;
+    char dom[256], org[256];
+    int ret;
+
+    if (!v || !out || scan_domain_arg(domain, dom, sizeof(dom)) != 0)
+        return -EINVAL;
+    memset(out, 0, sizeof(*out));
+    ret = discover(v, dom, org, sizeof(org), &f);
+    if (ret < 0)
+        return ret;
+    out->pct = 100;
+    out->at_org = f.at_org;
+    snprintf(out->policy_domain, sizeof(out->policy_domain), "%s", f.at_org ? org : dom);
+    if (f.failed) {
+        out->st = SCAN_ST_ERROR;
+        out->dns = f.failed->status;
+        return 0;
+    }
+    if (f.nrec != 1) {
+        out->st = f.nrec == 0 ? SCAN_ST_NONE : SCAN_ST_INVALID;
+        return 0;
+    }
+    ps = calloc(1, sizeof(*ps));
+    if (!ps)
+        return -ENOMEM;
+    ret = parse_record(ps, f.rec);
+    if (ret == 0) {
+        out->st = scan_problems_error(&ps->pbs) ? SCAN_ST_INVALID : SCAN_ST_VALID;
+        snprintf(out->p, sizeof(out->p), "%s", ps->p ? ps->p : "");
+        snprintf(out->sp, sizeof(out->sp), "%s", ps->sp ? ps->sp : "");
+        out->pct = ps->pct;
+    }
+    scan_taglist_deinit(&ps->tl);
+    free(ps);
+    return ret;
+}

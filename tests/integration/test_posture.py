@@ -56,13 +56,58 @@ class TlsRpt(unittest.TestCase):
         self.assertEqual(self.get('not-first.tlsrpt.test')['status'], 'none')
 
 
+class Bimi(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.r = pscan('bimi', 'bimi.test', 'inherit.bimi.test', 'declined.bimi.test',
+                      'p-none.bimi.test', 'pct.bimi.test', 'http-logo.bimi.test', 'tlsrpt.test')
+
+    def get(self, d):
+        return self.r.one(check='bimi', target=d)
+
+    def test_valid(self):
+        x = self.get('bimi.test')
+        self.assertEqual(x['status'], 'valid', x)
+        self.assertEqual(x['selector'], 'default')
+        self.assertEqual(x['l'], 'https://brand.bimi.test/logo.svg')
+        self.assertEqual(x['dmarc_policy'], 'reject')
+        self.assertFalse(x['declined'])
+
+    def test_org_fallback(self):
+        x = self.get('inherit.bimi.test')
+        self.assertEqual((x['status'], x['record_domain']), ('valid', 'bimi.test'), x)
+
+    def test_declined(self):
+        x = self.get('declined.bimi.test')
+        self.assertEqual(x['status'], 'valid', x)
+        self.assertTrue(x['declined'])
+
+    def test_dmarc_not_enforced(self):
+        for d in ('p-none.bimi.test', 'pct.bimi.test'):
+            x = self.get(d)
+            self.assertEqual((x['status'], x['reason']), ('invalid', 'dmarc-not-enforced'), x)
+
+    def test_http_logo(self):
+        x = self.get('http-logo.bimi.test')
+        self.assertEqual((x['status'], x['reason']), ('invalid', 'bad-uri'), x)
+
+    def test_none(self):
+        self.assertEqual(self.get('tlsrpt.test')['status'], 'none')
+
+    def test_selector_option(self):
+        r = pscan('bimi', 'selector.bimi.test', extra=('--bimi-selector', 'brand'))
+        x = r.one(check='bimi', target='selector.bimi.test')
+        self.assertEqual((x['status'], x['selector']), ('valid', 'brand'), x)
+        self.assertEqual(x['l'], 'https://brand.bimi.test/other.svg')
+
+
 class DnsFailures(unittest.TestCase):
     """A DNS failure is error with its reason in every new check, never none."""
 
     def test_servfail_and_timeout(self):
         fd = Faultd()
         try:
-            checks = 'tls-rpt'
+            checks = 'tls-rpt,bimi'
             r = scan('scan', '--resolver', fd.addr, '--rate', '0', '--format', 'json',
                      '--timeout', '300ms', '--tries', '1', '--checks', checks,
                      'a.servfail.fault.test', 'b.timeout.fault.test')

@@ -169,8 +169,9 @@ Test(jobfile, unknown_and_duplicate_keys)
 {
     bad("lists: [a]\nstat: /x\n", SCAN_EPARSE,
         "job.yaml:2:1: unknown key 'stat' in the job file (expected one of: state, wait, "
-        "pools, domains, spf_domains, lists, checks, resolvers, catalog, format, skip_invalid, "
-        "rate, concurrency, timeout, tries, anomaly_share, anomaly_min, alerts)");
+        "pools, domains, spf_domains, lists, checks, dkim_selectors, bimi_selector, fetch, "
+        "ca_file, resolvers, catalog, format, skip_invalid, rate, concurrency, timeout, tries, "
+        "anomaly_share, anomaly_min, alerts)");
     bad("alerts:\n  prom: /x\n  nagois: true\n", SCAN_EPARSE,
         "job.yaml:3:3: unknown key 'nagois' in alerts (expected one of: delta, prom, "
         "on_change, on_change_timeout, nagios, warning, critical)");
