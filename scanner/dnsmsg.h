@@ -80,6 +80,10 @@ struct scan_rr {
             uint16_t pref;      /**< MX preference */
             const char *target; /**< MX exchange, PTR, CNAME or NS target name */
         };
+        struct {
+            const char *mname, *rname; /**< primary server, mailbox (as a name) */
+            uint32_t serial, refresh, retry, expire, minimum;
+        } soa; /**< SOA (RFC 1035 section 3.3.13) */
     };
 };
 
