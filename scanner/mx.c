@@ -38,9 +38,7 @@
  *   come from an MX set; "fallback" (array of the domain's addresses),
  *   only for none.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,18 +48,13 @@
 #include "scanner/checks.h"
 #include "scanner/err.h"
 #include "scanner/hosts.h"
+#include "scanner/record.h"
 
 /** One MX record and what its lookups said. */
 struct mx_host {
     uint16_t pref;
     struct scan_host h; /**< h.name "" = null MX */
 };
-
-static bool is_temp_failure(enum scan_dns_status s)
-{
-    return s == SCAN_DNS_TIMEOUT || s == SCAN_DNS_SERVFAIL || s == SCAN_DNS_REFUSED ||
-           s == SCAN_DNS_BADRESP;
-}
 
 static int host_cmp(const void *x, const void *y)
 {
@@ -108,9 +101,9 @@ static int fallback_lookups(struct scan_view *v, const char *dom, const struct s
 static void report_fallback(struct scan_report *r, const struct scan_answer *a,
                             const struct scan_answer *aaaa)
 {
-    if (is_temp_failure(a->status) || a->status == SCAN_DNS_CNAMELOOP)
+    if (scan_dns_failed(a->status))
         scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(a->status));
-    else if (is_temp_failure(aaaa->status) || aaaa->status == SCAN_DNS_CNAMELOOP)
+    else if (scan_dns_failed(aaaa->status))
         scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(aaaa->status));
     else if (!scan_has_records(a) && !scan_has_records(aaaa))
         scan_report_status(r, SCAN_ST_NONE, SCAN_R_NO_ADDRESS);
