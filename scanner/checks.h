@@ -69,4 +69,8 @@ int scan_tlsrpt_check(struct scan_view *v, const char *domain, struct scan_repor
 int scan_bimi_check(struct scan_view *v, const char *domain, const char *selector,
                     struct scan_report **out);
 
+/** Name servers and SOA of the zone @p domain lives in: check "ns", status valid |
+ *  invalid | none | error. */
+int scan_ns_check(struct scan_view *v, const char *domain, struct scan_report **out);
+
 #endif

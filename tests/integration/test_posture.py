@@ -101,13 +101,51 @@ class Bimi(unittest.TestCase):
         self.assertEqual(x['l'], 'https://brand.bimi.test/other.svg')
 
 
+class Ns(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.r = pscan('ns', 'ns-good.test', 'www.ns-good.test', 'gone.ns-good.test',
+                      'ns-single.test', 'ns-cname.test', 'ns-literal.test', 'ns-dangling.test',
+                      'ns-slash24.test')
+
+    def get(self, d):
+        return self.r.one(check='ns', target=d)
+
+    def test_valid(self):
+        x = self.get('ns-good.test')
+        self.assertEqual(x['status'], 'valid', x)
+        self.assertEqual([h['host'] for h in x['hosts']], ['ns1.ns-good.test', 'ns2.ns-good.test'])
+        self.assertEqual(x['hosts'][1]['addresses'], ['198.51.100.71', '2001:db8::71'])
+        self.assertEqual(x['soa'], 'ns1.ns-good.test. hostmaster.ns-good.test. 2026010101 7200 '
+                                   '900 1209600 3600')
+        self.assertEqual(x['problems'], [])
+
+    def test_subdomain_walks_to_its_zone(self):
+        x = self.get('www.ns-good.test')
+        self.assertEqual((x['status'], x['zone']), ('valid', 'ns-good.test'), x)
+
+    def test_invalid(self):
+        for d, reason in (('gone.ns-good.test', 'nxdomain'), ('ns-single.test', 'too-few-ns'),
+                          ('ns-cname.test', 'cname'), ('ns-literal.test', 'ip-literal'),
+                          ('ns-dangling.test', 'unresolvable')):
+            x = self.get(d)
+            self.assertEqual((x['status'], x['reason']), ('invalid', reason), x)
+
+    def test_warnings_keep_valid(self):
+        x = self.get('ns-slash24.test')
+        self.assertEqual(x['status'], 'valid', x)
+        msgs = ' | '.join(p['message'] for p in x['problems'] if p['severity'] == 'warning')
+        for needle in ('one /24', 'SOA refresh 600', 'SOA expire 86400', 'SOA retry 600'):
+            self.assertIn(needle, msgs)
+
+
 class DnsFailures(unittest.TestCase):
     """A DNS failure is error with its reason in every new check, never none."""
 
     def test_servfail_and_timeout(self):
         fd = Faultd()
         try:
-            checks = 'tls-rpt,bimi'
+            checks = 'tls-rpt,bimi,ns'
             r = scan('scan', '--resolver', fd.addr, '--rate', '0', '--format', 'json',
                      '--timeout', '300ms', '--tries', '1', '--checks', checks,
                      'a.servfail.fault.test', 'b.timeout.fault.test')

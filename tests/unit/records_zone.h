@@ -43,7 +43,7 @@ struct rz_rec {
     uint16_t type;
     enum scan_dns_status status; /**< used when data is empty (OK then means NODATA) */
     /** Records: A/AAAA address text, PTR target, "PREF EXCHANGE" for MX ("0 ." is the
-     *  null MX), TXT text. */
+     *  null MX), TXT text, "MNAME RNAME SERIAL REFRESH RETRY EXPIRE MINIMUM" for SOA. */
     const char *data[RZ_MAX_DATA];
     const char *canon; /**< canonical name after a CNAME chain, or NULL */
     size_t ncname;     /**< CNAMEs followed */
@@ -84,6 +84,16 @@ static inline struct scan_answer *rz_answer(const struct rz_rec *zone, const cha
                     targets[n][l - 1] = '\0'; /* the root is "" */
                 rr[n].pref = (uint16_t)pref;
                 rr[n].target = targets[n];
+                break;
+            }
+            case SCAN_TYPE_SOA: {
+                static char names[RZ_MAX_DATA][2][256];
+                cr_assert_eq(sscanf(d, "%255s %255s %u %u %u %u %u", names[n][0], names[n][1],
+                                    &rr[n].soa.serial, &rr[n].soa.refresh, &rr[n].soa.retry,
+                                    &rr[n].soa.expire, &rr[n].soa.minimum),
+                             7, "bad SOA: %s", d);
+                rr[n].soa.mname = names[n][0];
+                rr[n].soa.rname = names[n][1];
                 break;
             }
             case SCAN_TYPE_TXT:
