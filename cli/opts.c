@@ -44,6 +44,8 @@ static const char usage_text[] =
     "  --rate QPS              one rate limit for every list; 0 = no limits\n"
     "                          (default: each list's own limit from the catalog)\n"
     "  --spf-domain DOMAIN     check that each IP target is authorized by DOMAIN's SPF\n"
+    "  --dkim-selector SEL     a DKIM selector to check for every domain (repeatable), on\n"
+    "                          top of the common and inferred ones\n"
     "  --bimi-selector SEL     the BIMI selector to check (default: default)\n"
     "  --skip-invalid          scan the valid targets, report the bad lines\n"
     "  --progress / --no-progress   progress line on stderr (default: when a terminal)\n"
@@ -74,6 +76,7 @@ enum {
     OPT_RATE,
     OPT_SPF_DOMAIN,
     OPT_BIMI_SELECTOR,
+    OPT_DKIM_SELECTOR,
     OPT_SKIP_INVALID,
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
@@ -105,6 +108,7 @@ static const struct option long_opts[] = {
     {"rate", required_argument, NULL, OPT_RATE},
     {"spf-domain", required_argument, NULL, OPT_SPF_DOMAIN},
     {"bimi-selector", required_argument, NULL, OPT_BIMI_SELECTOR},
+    {"dkim-selector", required_argument, NULL, OPT_DKIM_SELECTOR},
     {"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
@@ -144,6 +148,7 @@ void cli_opts_free(struct cli_opts *o)
     free(o->lists.v);
     free(o->resolvers.v);
     free(o->spf_domains.v);
+    free(o->dkim_selectors.v);
     free(o->targets.v);
     memset(o, 0, sizeof(*o));
 }
@@ -320,6 +325,13 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
                            "expected a DNS label (or labels): letters, digits, '-', '_', '.'");
             o->bimi_selector = optarg;
             break;
+        case OPT_DKIM_SELECTOR:
+            if (!selector_ok(optarg))
+                return bad("--dkim-selector", optarg,
+                           "expected a DNS label (or labels): letters, digits, '-', '_', '.'");
+            if (cli_strv_push(&o->dkim_selectors, optarg))
+                return CLI_EXIT_USAGE;
+            break;
         case OPT_CONCURRENCY:
             if (parse_long(optarg, 1, 100000, &lv))
                 return bad("--concurrency", optarg, "expected a number from 1 to 100000");
@@ -482,6 +494,16 @@ int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job)
             o->checks |= b;
         }
     }
+    for (size_t i = 0; i < job->dkim_selectors.n; i++) {
+        const struct cli_job_str *d = &job->dkim_selectors.v[i];
+        if (!selector_ok(d->s)) {
+            fprintf(stderr, PROG ": %s:%u:%u: dkim_selectors '%s': expected a DNS label\n",
+                    job->file, d->line, d->col, d->s);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (take_list(&o->dkim_selectors, &job->dkim_selectors))
+        return -ENOMEM;
     if (!o->bimi_selector && job->bimi_selector.s) {
         if (!selector_ok(job->bimi_selector.s)) {
             fprintf(stderr, PROG ": %s:%u:%u: bimi_selector '%s': expected a DNS label\n",

@@ -39,7 +39,8 @@ struct cli_opts {
     struct cli_strv lists;  /**< --list */
     struct cli_strv resolvers;
     struct cli_strv spf_domains;
-    const char *bimi_selector; /**< --bimi-selector */
+    const char *bimi_selector;      /**< --bimi-selector */
+    struct cli_strv dkim_selectors; /**< --dkim-selector */
     struct cli_strv targets;
     size_t concurrency;
     unsigned channels; /**< 0 = automatic */

@@ -20,6 +20,7 @@
 
 #include "cli/cli.h"
 #include "cli/exit.h"
+#include "lists/selectors.h"
 #include "output/alert.h"
 #include "output/delta.h"
 #include "output/state.h"
@@ -327,6 +328,8 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     FILE *delta_file = NULL, *sink = NULL;
     char delta_tmp[4096] = "", pathbuf[4096], msg[1024];
     const char **list_ids = NULL;
+    struct list_selectors *dkim_data = NULL;
+    struct scan_dkim_selectors dkim = {0};
     struct scan_engine_stats stats;
     int code = CLI_EXIT_USAGE;
     int ret;
@@ -350,6 +353,19 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     ret = select_lists(o, cat, &sel, &zones, &nsel);
     if (ret != 0)
         goto out;
+    if (checks & SCAN_CHECK_DKIM) {
+        /* The built-in selector data (lists/dkim-selectors.yaml) plus --dkim-selector. */
+        ret = list_selectors_load_default(&dkim_data, msg, sizeof(msg));
+        if (ret != 0) {
+            fprintf(stderr, PROG ": the built-in DKIM selector data: %s\n",
+                    ret == -ENOMEM ? scan_strerror(ret) : msg);
+            code = CLI_EXIT_INCOMPLETE;
+            goto out;
+        }
+        dkim = *list_selectors_get(dkim_data);
+        dkim.given = o->dkim_selectors.v;
+        dkim.ngiven = o->dkim_selectors.n;
+    }
     if (nsel == 0 && checks == SCAN_CHECK_DNSBL) {
         fprintf(stderr, PROG ": no usable list selected (see dnsbl-scan lists)\n");
         goto out;
@@ -466,6 +482,7 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                                   .spf_domains = o->spf_domains.v,
                                   .nspf_domains = o->spf_domains.n,
                                   .bimi_selector = o->bimi_selector,
+                                  .dkim = &dkim,
                                   .concurrency = o->concurrency,
                                   .timeout_ms = o->timeout_ms,
                                   .rate = o->rate,
@@ -596,6 +613,7 @@ out:
     out_tally_free(tally);
     out_state_free(st); /* an open run is rolled back and marked aborted */
     free(list_ids);
+    list_selectors_free(dkim_data);
     scan_resolver_free(res);
     scan_targets_free(ts);
     for (size_t i = 0; zones && i < nsel; i++)

@@ -73,4 +73,35 @@ int scan_bimi_check(struct scan_view *v, const char *domain, const char *selecto
  *  invalid | none | error. */
 int scan_ns_check(struct scan_view *v, const char *domain, struct scan_report **out);
 
+/** A mail provider whose DKIM selectors can be inferred from a domain's own records. */
+struct scan_dkim_provider {
+    const char *name;
+    const char *const *spf; /**< SPF include/redirect targets (or their parents) */
+    size_t nspf;
+    const char *const *mx; /**< MX hosts (or their parents) */
+    size_t nmx;
+    const char *const *selectors;
+    size_t nselectors;
+};
+
+/** Where the dkim check looks for selectors (all borrowed). */
+struct scan_dkim_selectors {
+    const char *const *given; /**< --dkim-selector and the job file: source "given" */
+    size_t ngiven;
+    const char *const *common; /**< tried for every domain: source "common" */
+    size_t ncommon;
+    const struct scan_dkim_provider *providers; /**< source "inferred" */
+    size_t nproviders;
+};
+
+/**
+ * DKIM keys of a domain (RFC 6376, 8301, 8463): check "dkim". One result per
+ * selector found (scan_report_add()), status valid | invalid | revoked | error;
+ * when none is found, one result with status none (or error lines for the
+ * selectors whose lookup failed).
+ * @param[in] sel  the selectors to try (borrowed); NULL tries none but the existence test
+ */
+int scan_dkim_check(struct scan_view *v, const char *domain, const struct scan_dkim_selectors *sel,
+                    struct scan_report **out);
+
 #endif

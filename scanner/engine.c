@@ -744,6 +744,8 @@ static int run_check(struct job *j, struct scan_report **rep)
         return scan_mx_check(j->view, j->t.text, rep);
     case SCAN_CHECK_TLS_RPT:
         return scan_tlsrpt_check(j->view, j->t.text, rep);
+    case SCAN_CHECK_DKIM:
+        return scan_dkim_check(j->view, j->t.text, j->g->o->dkim, rep);
     case SCAN_CHECK_NS:
         return scan_ns_check(j->view, j->t.text, rep);
     case SCAN_CHECK_BIMI:

@@ -139,13 +139,64 @@ class Ns(unittest.TestCase):
             self.assertIn(needle, msgs)
 
 
+class Dkim(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.r = pscan('dkim', 'dkim.test', 'weak.dkim.test', 'sha1.dkim.test', 'testing.dkim.test',
+                      'notemail.dkim.test', 'badkey.dkim.test', 'badk.dkim.test', 'two.dkim.test',
+                      'version.dkim.test', 'nop.dkim.test', 'none.dkim.test', 'empty.dkim.test',
+                      extra=('--dkim-selector', 'custom'))
+
+    def sel(self, d, s):
+        return self.r.one(check='dkim', target=d, selector=s)
+
+    def test_one_line_per_selector_with_sources(self):
+        lines = self.r.results(check='dkim', target='dkim.test')
+        got = [(x['selector'], x['source'], x['status']) for x in lines]
+        self.assertEqual(got, [('custom', 'given', 'valid'), ('selector1', 'inferred', 'valid'),
+                               ('selector2', 'inferred', 'revoked'), ('k1', 'common', 'valid')])
+        x = self.sel('dkim.test', 'selector1')
+        self.assertEqual((x['key_type'], x['key_bits']), ('rsa', 2048))
+        self.assertEqual(x['problems'], [])
+        x = self.sel('dkim.test', 'k1')
+        self.assertEqual((x['key_type'], x['key_bits']), ('ed25519', 256))
+        x = self.sel('dkim.test', 'custom')
+        self.assertEqual((x['key_bits'], x['cname']), (1024, 'custom.keys.dkim.test'))
+        self.assertTrue(any('2048' in p['message'] for p in x['problems']))
+
+    def test_invalid_keys(self):
+        for d, reason in (('weak.dkim.test', 'weak-key'), ('sha1.dkim.test', 'weak-hash'),
+                          ('notemail.dkim.test', 'not-for-email'), ('badkey.dkim.test', 'bad-key'),
+                          ('badk.dkim.test', 'unknown-key-type'),
+                          ('two.dkim.test', 'multiple-records'),
+                          ('version.dkim.test', 'version-not-first'),
+                          ('nop.dkim.test', 'missing-tag')):
+            x = self.sel(d, 's1')
+            self.assertEqual((x['status'], x['reason'], x['source']), ('invalid', reason, 'common'),
+                             x)
+
+    def test_testing_flag(self):
+        x = self.sel('testing.dkim.test', 's1')
+        self.assertEqual(x['status'], 'valid', x)
+        self.assertTrue(x['testing'])
+
+    def test_none(self):
+        x = self.r.one(check='dkim', target='none.dkim.test')
+        self.assertEqual((x['status'], x['domainkey_exists']), ('none', False), x)
+        self.assertEqual(x['selectors_tried'], ['custom'])
+        x = self.r.one(check='dkim', target='empty.dkim.test')
+        self.assertEqual((x['status'], x['domainkey_exists']), ('none', True), x)
+        self.assertIn('selector1', x['selectors_tried'])
+        self.assertIn('google', x['selectors_tried'])
+
+
 class DnsFailures(unittest.TestCase):
     """A DNS failure is error with its reason in every new check, never none."""
 
     def test_servfail_and_timeout(self):
         fd = Faultd()
         try:
-            checks = 'tls-rpt,bimi,ns'
+            checks = 'tls-rpt,bimi,ns,dkim'
             r = scan('scan', '--resolver', fd.addr, '--rate', '0', '--format', 'json',
                      '--timeout', '300ms', '--tries', '1', '--checks', checks,
                      'a.servfail.fault.test', 'b.timeout.fault.test')
