@@ -47,6 +47,11 @@ static const char usage_text[] =
     "  --dkim-selector SEL     a DKIM selector to check for every domain (repeatable), on\n"
     "                          top of the common and inferred ones\n"
     "  --bimi-selector SEL     the BIMI selector to check (default: default)\n"
+    "  --no-fetch              mta-sts: judge the DNS record only, fetch no HTTPS policy\n"
+    "  --ca-file FILE          CA certificates for the MTA-STS policy fetch instead of the\n"
+    "                          system's\n"
+    "  --https-connect HOST:PORT  connect every MTA-STS policy fetch there (testing), the\n"
+    "                          certificate is still checked for the policy host's name\n"
     "  --skip-invalid          scan the valid targets, report the bad lines\n"
     "  --progress / --no-progress   progress line on stderr (default: when a terminal)\n"
     "  --color / --no-color    colour in text output (default: when a terminal)\n"
@@ -77,6 +82,9 @@ enum {
     OPT_SPF_DOMAIN,
     OPT_BIMI_SELECTOR,
     OPT_DKIM_SELECTOR,
+    OPT_NO_FETCH,
+    OPT_CA_FILE,
+    OPT_HTTPS_CONNECT,
     OPT_SKIP_INVALID,
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
@@ -109,6 +117,9 @@ static const struct option long_opts[] = {
     {"spf-domain", required_argument, NULL, OPT_SPF_DOMAIN},
     {"bimi-selector", required_argument, NULL, OPT_BIMI_SELECTOR},
     {"dkim-selector", required_argument, NULL, OPT_DKIM_SELECTOR},
+    {"no-fetch", no_argument, NULL, OPT_NO_FETCH},
+    {"ca-file", required_argument, NULL, OPT_CA_FILE},
+    {"https-connect", required_argument, NULL, OPT_HTTPS_CONNECT},
     {"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
@@ -325,6 +336,20 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
                            "expected a DNS label (or labels): letters, digits, '-', '_', '.'");
             o->bimi_selector = optarg;
             break;
+        case OPT_NO_FETCH:
+            o->no_fetch = true;
+            break;
+        case OPT_CA_FILE:
+            o->ca_file = optarg;
+            break;
+        case OPT_HTTPS_CONNECT: {
+            const char *colon = strrchr(optarg, ':');
+            long port = 0;
+            if (!colon || colon == optarg || parse_long(colon + 1, 1, 65535, &port) != 0)
+                return bad("--https-connect", optarg, "expected HOST:PORT");
+            o->https_connect = optarg;
+            break;
+        }
         case OPT_DKIM_SELECTOR:
             if (!selector_ok(optarg))
                 return bad("--dkim-selector", optarg,
@@ -504,6 +529,9 @@ int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job)
     }
     if (take_list(&o->dkim_selectors, &job->dkim_selectors))
         return -ENOMEM;
+    if (!o->no_fetch && job->fetch == 0)
+        o->no_fetch = true;
+    take_str(&o->ca_file, &job->ca_file);
     if (!o->bimi_selector && job->bimi_selector.s) {
         if (!selector_ok(job->bimi_selector.s)) {
             fprintf(stderr, PROG ": %s:%u:%u: bimi_selector '%s': expected a DNS label\n",

@@ -69,6 +69,12 @@ int scan_tlsrpt_check(struct scan_view *v, const char *domain, struct scan_repor
 int scan_bimi_check(struct scan_view *v, const char *domain, const char *selector,
                     struct scan_report **out);
 
+/** MTA-STS (RFC 8461): the _mta-sts record and, when @p fetch, the HTTPS policy (asked
+ *  through the view as SCAN_TYPE_MTA_STS_POLICY) and its MX coverage: check
+ *  "mta-sts", status valid | invalid | none | error. */
+int scan_mtasts_check(struct scan_view *v, const char *domain, bool fetch,
+                      struct scan_report **out);
+
 /** Name servers and SOA of the zone @p domain lives in: check "ns", status valid |
  *  invalid | none | error. */
 int scan_ns_check(struct scan_view *v, const char *domain, struct scan_report **out);

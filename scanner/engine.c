@@ -41,6 +41,7 @@
  */
 #include "scanner/engine.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,7 @@
 #include "lists/verdict.h"
 #include "scanner/checks.h"
 #include "scanner/err.h"
+#include "scanner/fetch.h"
 #include "scanner/qname.h"
 #include "scanner/report.h"
 #include "scanner/view.h"
@@ -57,6 +59,7 @@
 #define CACHE_BUCKETS  65536
 #define CACHE_MAX_KEPT 100000
 #define PROGRESS_MS    200
+#define FETCH_POLL_MS  5 /* the longest wait while an HTTPS fetch is in flight */
 
 #define ASK_MAX_SENDS          4   /* sends of one question before it is a timeout */
 #define ASK_RTO_MIN_MS         100 /* the adaptive timeout never goes below this */
@@ -183,6 +186,8 @@ struct eng {
     bool in_health;
     size_t asking;   /* questions asked and not decided: the window */
     size_t finished; /* jobs whose result is out, waiting for late sends */
+    /* HTTPS fetches (mta-sts), created on the first one */
+    struct scan_fetch *fetch;
     /* cache */
     struct centry **buckets;
     size_t kept;
@@ -529,6 +534,43 @@ static void on_cache_answer(void *arg, struct scan_answer *ans, int cancelled)
     }
 }
 
+/*
+ * Fetch an MTA-STS policy for the cache entry @p c. The check asked the policy
+ * host's A and AAAA first, so they are in the job's view: the fetch connects to
+ * those addresses (or to --https-connect), and libcurl resolves nothing.
+ * @return 0, -ENOMEM, -EINVAL (nothing to connect to), -EIO.
+ */
+static int start_fetch(struct job *j, const char *name, struct centry *c)
+{
+    struct eng *g = j->g;
+    const struct scan_engine_opts *o = g->o;
+    const char *addrs[64];
+    char text[64][INET6_ADDRSTRLEN];
+    size_t n = 0;
+    if (!g->fetch) {
+        char err[256];
+        struct scan_fetch_opts fo = {.ca_file = o->ca_file, .connect_to = o->https_connect};
+        int ret = scan_fetch_new(&fo, &g->fetch, err, sizeof(err));
+        if (ret != 0)
+            return ret == -EINVAL ? -EIO : ret;
+    }
+    const uint16_t types[2] = {SCAN_TYPE_A, SCAN_TYPE_AAAA};
+    for (int t = 0; t < 2; t++) {
+        const struct scan_answer *a = NULL;
+        if (scan_view_get(j->view, name, types[t], &a) != 0)
+            continue;
+        for (size_t i = 0; a->status == SCAN_DNS_OK && i < a->n && n < 64; i++) {
+            if (a->rr[i].type != types[t])
+                continue;
+            inet_ntop(t ? AF_INET6 : AF_INET, t ? (const void *)a->rr[i].a6 : a->rr[i].a4, text[n],
+                      sizeof(text[n]));
+            addrs[n] = text[n];
+            n++;
+        }
+    }
+    return scan_fetch_start(g->fetch, name, addrs, n, on_cache_answer, c);
+}
+
 /* Deliver (name, type) to the job's view: from the cache, by joining a query in
  * flight, or by asking. */
 static int cache_fetch(struct job *j, const char *name, uint16_t type)
@@ -569,7 +611,9 @@ static int cache_fetch(struct job *j, const char *name, uint16_t type)
     w->next = NULL;
     c->waiters = w;
     j->pending++;
-    int ret = scan_resolver_query(g->o->resolver, name, type, on_cache_answer, c);
+    int ret = type == SCAN_TYPE_MTA_STS_POLICY
+                  ? start_fetch(j, name, c)
+                  : scan_resolver_query(g->o->resolver, name, type, on_cache_answer, c);
     if (ret == -EINVAL) {
         /* No wire form: answered as garbage, never asked under another name. */
         j->pending--;
@@ -744,6 +788,8 @@ static int run_check(struct job *j, struct scan_report **rep)
         return scan_mx_check(j->view, j->t.text, rep);
     case SCAN_CHECK_TLS_RPT:
         return scan_tlsrpt_check(j->view, j->t.text, rep);
+    case SCAN_CHECK_MTA_STS:
+        return scan_mtasts_check(j->view, j->t.text, !j->g->o->no_fetch, rep);
     case SCAN_CHECK_DKIM:
         return scan_dkim_check(j->view, j->t.text, j->g->o->dkim, rep);
     case SCAN_CHECK_NS:
@@ -1263,11 +1309,15 @@ int scan_engine_run(const struct scan_engine_opts *o, struct scan_targets *ts, u
         int tw = timer_wait(&g);
         if (tw >= 0 && (wait < 0 || tw < wait))
             wait = tw;
+        /* HTTPS fetches move on between short waits (scanner/fetch.c says why). */
+        if (scan_fetch_active(g.fetch) > 0 && (wait < 0 || wait > FETCH_POLL_MS))
+            wait = FETCH_POLL_MS;
         int r = scan_resolver_poll(o->resolver, wait >= 0 ? wait : 100);
         if (r < 0) {
             ret = r;
             break;
         }
+        scan_fetch_poll(g.fetch);
         fire_timers(&g);
         progress(&g, false);
     }
@@ -1279,6 +1329,8 @@ out:
     g.in_health = false;
     if (g.jobs == g.finished)
         scan_resolver_cancel_all(o->resolver);
+    scan_fetch_cancel_all(g.fetch); /* each callback runs now, cancelled */
+    drain_ready(&g);
     while (g.jobs > 0 && scan_resolver_inflight(o->resolver) > 0) {
         if (scan_resolver_poll(o->resolver, 100) < 0)
             break;
@@ -1286,6 +1338,7 @@ out:
     }
     st->queries = scan_resolver_sent(o->resolver) - sent0;
     st->seconds = elapsed_s(&g.start);
+    scan_fetch_free(g.fetch);
     cache_free_all(&g);
     free(g.armed);
     free(g.lists);

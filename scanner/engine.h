@@ -59,6 +59,9 @@ struct scan_engine_opts {
     size_t nspf_domains;
     const char *bimi_selector;              /**< borrowed: --bimi-selector, NULL = "default" */
     const struct scan_dkim_selectors *dkim; /**< borrowed: selectors for dkim, or NULL */
+    bool no_fetch;                          /**< mta-sts: judge the record only (--no-fetch) */
+    const char *ca_file;                    /**< borrowed: --ca-file for the HTTPS fetch, or NULL */
+    const char *https_connect;              /**< borrowed: --https-connect HOST:PORT, or NULL */
     size_t concurrency;                     /**< queries in flight at most, >= 1 */
     int timeout_ms; /**< the resolver's first-try timeout: the most the engine waits
                          before it sends a question again (0: 2000) */

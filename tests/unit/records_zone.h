@@ -43,10 +43,12 @@ struct rz_rec {
     uint16_t type;
     enum scan_dns_status status; /**< used when data is empty (OK then means NODATA) */
     /** Records: A/AAAA address text, PTR target, "PREF EXCHANGE" for MX ("0 ." is the
-     *  null MX), TXT text, "MNAME RNAME SERIAL REFRESH RETRY EXPIRE MINIMUM" for SOA. */
+     *  null MX), TXT text, "MNAME RNAME SERIAL REFRESH RETRY EXPIRE MINIMUM" for SOA;
+     *  for SCAN_TYPE_MTA_STS_POLICY the body and the Content-Type (or the error text). */
     const char *data[RZ_MAX_DATA];
     const char *canon; /**< canonical name after a CNAME chain, or NULL */
     size_t ncname;     /**< CNAMEs followed */
+    int rcode;         /**< SCAN_TYPE_MTA_STS_POLICY: the HTTP status or SCAN_FETCH_* */
 };
 
 /* The questions the last rz_drive() asked, for tests that check what was (not) asked. */
@@ -96,7 +98,9 @@ static inline struct scan_answer *rz_answer(const struct rz_rec *zone, const cha
                 rr[n].soa.rname = names[n][1];
                 break;
             }
+            case SCAN_TYPE_MTA_STS_POLICY: /* body, then Content-Type (scanner/fetch.h) */
             case SCAN_TYPE_TXT:
+                rr[n].type = SCAN_TYPE_TXT;
                 rr[n].txt = (const uint8_t *)d;
                 rr[n].txt_len = strlen(d);
                 rr[n].nstrings = 1;
@@ -106,12 +110,16 @@ static inline struct scan_answer *rz_answer(const struct rz_rec *zone, const cha
                 break;
             }
         }
-        enum scan_dns_status st = n > 0 ? SCAN_DNS_OK : z->status;
+        /* A fetch failure carries its message as a record (scanner/fetch.h). */
+        bool fetch_err = type == SCAN_TYPE_MTA_STS_POLICY && z->status != SCAN_DNS_OK;
+        enum scan_dns_status st = n > 0 && !fetch_err ? SCAN_DNS_OK : z->status;
         if (st == SCAN_DNS_OK && n == 0)
             st = SCAN_DNS_NODATA;
         struct scan_answer *a =
             n > 0 ? scan_answer_build(st, type, rr, n) : scan_answer_new_status(st, type);
         cr_assert_not_null(a);
+        if (type == SCAN_TYPE_MTA_STS_POLICY)
+            a->rcode = z->rcode;
         if (z->canon) {
             /* Static storage: scan_answer_free() releases the answer's own block only. */
             a->canon = z->canon;
