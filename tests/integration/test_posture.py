@@ -7,18 +7,35 @@ failures. Every packet goes to 127.0.0.1."""
 import os, sys, unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Faultd, World, scan  # noqa: E402
+from harness import Faultd, HttpsServer, World, scan  # noqa: E402
 
 W = None
+HTTPS = None
+
+GOOD_POLICY = b'version: STSv1\r\nmode: enforce\r\nmx: mx1.good.sts.test\r\nmax_age: 604800\r\n'
+TEXT = {'Content-Type': 'text/plain'}
+PAGES = {
+    'mta-sts.good.sts.test': (200, GOOD_POLICY, TEXT),
+    'mta-sts.uncovered.sts.test': (200, b'version: STSv1\nmode: enforce\n'
+                                        b'mx: mx1.uncovered.sts.test\nmax_age: 604800\n', TEXT),
+    'mta-sts.redirect.sts.test': (301, b'', {'Location': 'https://mta-sts.good.sts.test/'}),
+    'mta-sts.badcert.sts.test': (200, GOOD_POLICY, TEXT),
+    'mta-sts.syntax.sts.test': (200, b'version: STSv1\nmode: block\nmx: mx1.good.sts.test\n'
+                                     b'max_age: 604800\n', TEXT),
+    'mta-sts.big.sts.test': (200, GOOD_POLICY + b'x' * 100000, TEXT),
+}
+CERT_NAMES = [h for h in PAGES if h != 'mta-sts.badcert.sts.test'] + ['mta-sts.notfound.sts.test']
 
 
 def setUpModule():
-    global W
+    global W, HTTPS
     W = World()
+    HTTPS = HttpsServer(CERT_NAMES, PAGES)
 
 
 def tearDownModule():
     W.stop()
+    HTTPS.stop()
 
 
 def pscan(checks, *targets, extra=()):
@@ -190,13 +207,78 @@ class Dkim(unittest.TestCase):
         self.assertIn('google', x['selectors_tried'])
 
 
+class MtaSts(unittest.TestCase):
+    DOMAINS = ('good.sts.test', 'uncovered.sts.test', 'notfound.sts.test', 'redirect.sts.test',
+               'badcert.sts.test', 'syntax.sts.test', 'big.sts.test', 'nohost.sts.test',
+               'twice.sts.test', 'noid.sts.test', 'tlsrpt.test')
+
+    @classmethod
+    def setUpClass(cls):
+        cls.r = pscan('mta-sts', *cls.DOMAINS,
+                      extra=('--ca-file', HTTPS.ca_file, '--https-connect', HTTPS.addr))
+
+    def get(self, d):
+        return self.r.one(check='mta-sts', target=d)
+
+    def test_valid(self):
+        x = self.get('good.sts.test')
+        self.assertEqual(x['status'], 'valid', x)
+        self.assertEqual((x['id'], x['mode'], x['max_age']), ('20260101', 'enforce', 604800))
+        self.assertTrue(x['fetched'])
+        self.assertEqual(x['mx'], ['mx1.good.sts.test'])
+        self.assertEqual(x['problems'], [])
+        self.assertIn(('mta-sts.good.sts.test', '/.well-known/mta-sts.txt'), HTTPS.requests)
+
+    def test_invalid(self):
+        for d, reason in (('uncovered.sts.test', 'mx-not-covered'),
+                          ('notfound.sts.test', 'policy-http-status'),
+                          ('redirect.sts.test', 'policy-http-status'),
+                          ('badcert.sts.test', 'policy-certificate'),
+                          ('syntax.sts.test', 'policy-syntax'),
+                          ('big.sts.test', 'policy-too-large'),
+                          ('nohost.sts.test', 'no-policy-host'),
+                          ('twice.sts.test', 'multiple-records'),
+                          ('noid.sts.test', 'missing-tag')):
+            x = self.get(d)
+            self.assertEqual((x['status'], x['reason']), ('invalid', reason), x)
+        self.assertEqual(self.get('uncovered.sts.test')['uncovered'], ['backup.example-esp.test'])
+
+    def test_none(self):
+        self.assertEqual(self.get('tlsrpt.test')['status'], 'none')
+
+    def test_no_fetch(self):
+        n = len(HTTPS.requests)
+        r = pscan('mta-sts', 'good.sts.test', 'notfound.sts.test', extra=('--no-fetch',))
+        for d in ('good.sts.test', 'notfound.sts.test'):
+            x = r.one(check='mta-sts', target=d)
+            self.assertEqual((x['status'], x['fetched'], x['mode']), ('valid', False, None), x)
+        self.assertEqual(len(HTTPS.requests), n, 'no fetch at all')
+
+    def test_connection_refused_is_error(self):
+        import socket
+        sk = socket.socket()
+        sk.bind(('127.0.0.1', 0))
+        port = sk.getsockname()[1]
+        sk.close()  # nothing listens there now
+        r = pscan('mta-sts', 'good.sts.test',
+                  extra=('--ca-file', HTTPS.ca_file, '--https-connect', '127.0.0.1:%d' % port))
+        x = r.one(check='mta-sts', target='good.sts.test')
+        self.assertEqual((x['status'], x['reason']), ('error', 'fetch-failed'), x)
+        self.assertEqual(r.code, 3)
+
+    def test_system_ca_does_not_trust_the_test_ca(self):
+        r = pscan('mta-sts', 'good.sts.test', extra=('--https-connect', HTTPS.addr))
+        x = r.one(check='mta-sts', target='good.sts.test')
+        self.assertEqual((x['status'], x['reason']), ('invalid', 'policy-certificate'), x)
+
+
 class DnsFailures(unittest.TestCase):
     """A DNS failure is error with its reason in every new check, never none."""
 
     def test_servfail_and_timeout(self):
         fd = Faultd()
         try:
-            checks = 'tls-rpt,bimi,ns,dkim'
+            checks = 'tls-rpt,bimi,ns,dkim,mta-sts'
             r = scan('scan', '--resolver', fd.addr, '--rate', '0', '--format', 'json',
                      '--timeout', '300ms', '--tries', '1', '--checks', checks,
                      'a.servfail.fault.test', 'b.timeout.fault.test')
