@@ -177,12 +177,9 @@ int scan_bimi_check(struct scan_view *v, const char *domain, const char *selecto
     bool declined = false;
     int ret;
 
-    if (!out)
-        return -EINVAL;
-    *out = NULL;
     if (!selector || !*selector)
         selector = "default";
-    if (!v || scan_domain_arg(domain, dom, sizeof(dom)) != 0 ||
+    if (scan_check_args(v, domain, dom, sizeof(dom), out) != 0 ||
         (size_t)snprintf(prefix, sizeof(prefix), "%s._bimi", selector) >= sizeof(prefix))
         return -EINVAL;
     ret = scan_registrable_domain(dom, org, sizeof(org));
@@ -248,11 +245,7 @@ int scan_bimi_check(struct scan_view *v, const char *domain, const char *selecto
     scan_report_bool(r, "declined", declined);
     scan_report_str(r, "dmarc_policy", applies && applies[0] ? applies : NULL);
     scan_problems_report(r, ps, "tag");
-    if (!scan_report_result(r))
-        goto out; /* ret is -ENOMEM */
-    *out = r;
-    r = NULL;
-    ret = 0;
+    ret = scan_report_hand_over(&r, out);
 out:
     scan_taglist_deinit(&tl);
     scan_report_free(r);

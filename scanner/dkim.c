@@ -308,20 +308,25 @@ static int check_key_data(struct scan_problems *ps, struct dk_key *key, const ch
     return 0;
 }
 
-/* Is word @p w in the colon-separated list @p list (WSP allowed around items)? */
+/* The next item of a colon-separated list (WSP allowed around items): *p moves
+ * past it. @return its length, 0 at the end. */
+static size_t next_item(const char **p, const char **item)
+{
+    while (**p == ' ' || **p == '\t' || **p == ':')
+        (*p)++;
+    *item = *p;
+    while (**p && **p != ':' && **p != ' ' && **p != '\t')
+        (*p)++;
+    return (size_t)(*p - *item);
+}
+
+/* Is word @p w in the colon-separated @p list? */
 static bool list_has(const char *list, const char *w)
 {
-    size_t k = strlen(w);
-    for (const char *p = list; *p;) {
-        while (*p == ' ' || *p == '\t' || *p == ':')
-            p++;
-        const char *e = p;
-        while (*e && *e != ':' && *e != ' ' && *e != '\t')
-            e++;
-        if ((size_t)(e - p) == k && strncasecmp(p, w, k) == 0)
+    const char *item;
+    for (size_t n; (n = next_item(&list, &item)) > 0;)
+        if (n == strlen(w) && strncasecmp(item, w, n) == 0)
             return true;
-        p = e;
-    }
     return false;
 }
 
@@ -329,20 +334,15 @@ static bool list_has(const char *list, const char *w)
 static bool list_only(const char *list, const char *const *known, size_t nknown,
                       char *first_unknown, size_t len)
 {
-    for (const char *p = list; *p;) {
-        while (*p == ' ' || *p == '\t' || *p == ':')
-            p++;
-        const char *e = p;
-        while (*e && *e != ':' && *e != ' ' && *e != '\t')
-            e++;
-        bool ok = e == p;
+    const char *item;
+    for (size_t n; (n = next_item(&list, &item)) > 0;) {
+        bool ok = false;
         for (size_t i = 0; i < nknown && !ok; i++)
-            ok = (size_t)(e - p) == strlen(known[i]) && strncasecmp(p, known[i], e - p) == 0;
+            ok = n == strlen(known[i]) && strncasecmp(item, known[i], n) == 0;
         if (!ok) {
-            snprintf(first_unknown, len, "%.*s", (int)(e - p), p);
+            snprintf(first_unknown, len, "%.*s", (int)n, item);
             return false;
         }
-        p = e;
     }
     return true;
 }
@@ -555,10 +555,7 @@ int scan_dkim_check(struct scan_view *v, const char *domain, const struct scan_d
     char dom[256];
     int ret;
 
-    if (!out)
-        return -EINVAL;
-    *out = NULL;
-    if (!v || scan_domain_arg(domain, dom, sizeof(dom)) != 0)
+    if (scan_check_args(v, domain, dom, sizeof(dom), out) != 0)
         return -EINVAL;
     st = calloc(1, sizeof(*st));
     if (!st)
@@ -595,11 +592,7 @@ int scan_dkim_check(struct scan_view *v, const char *domain, const struct scan_d
             r = NULL;
         }
     }
-    if (!scan_report_result_at(head, 0))
-        goto out; /* ret is -ENOMEM */
-    *out = head;
-    head = NULL;
-    ret = 0;
+    ret = scan_report_hand_over(&head, out);
 out:
     scan_report_free(head);
     free(st);

@@ -159,3 +159,14 @@ enum scan_reason scan_host_judge(const struct scan_host *h, const struct scan_ho
     }
     return code;
 }
+
+void scan_hosts_status(struct scan_report *r, enum scan_reason why, bool has_temp,
+                       enum scan_dns_status temp)
+{
+    if (why)
+        scan_report_status(r, SCAN_ST_INVALID, why);
+    else if (has_temp)
+        scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(temp));
+    else
+        scan_report_status(r, SCAN_ST_VALID, SCAN_R_NONE);
+}

@@ -61,6 +61,11 @@ enum scan_reason scan_host_judge(const struct scan_host *h, const struct scan_ho
                                  char *problem, size_t len, bool *has_temp,
                                  enum scan_dns_status *temp);
 
+/** Set the status of a check over hosts: invalid with @p why when a problem is
+ *  certain, else error with the first temporary failure, else valid. */
+void scan_hosts_status(struct scan_report *r, enum scan_reason why, bool has_temp,
+                       enum scan_dns_status temp);
+
 /** Append the addresses of @p a (A or AAAA records) to the string array @p field
  *  of @p o, or of @p r when @p o is NULL. */
 void scan_host_add_addresses(struct scan_report *r, struct scan_report_obj *o, const char *field,

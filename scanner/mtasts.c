@@ -334,10 +334,7 @@ int scan_mtasts_check(struct scan_view *v, const char *domain, bool fetch, struc
     char dom[256];
     int ret;
 
-    if (!out)
-        return -EINVAL;
-    *out = NULL;
-    if (!v || scan_domain_arg(domain, dom, sizeof(dom)) != 0)
+    if (scan_check_args(v, domain, dom, sizeof(dom), out) != 0)
         return -EINVAL;
     ret = lookups(v, dom, fetch, &s);
     if (ret < 0)
@@ -386,11 +383,7 @@ int scan_mtasts_check(struct scan_view *v, const char *domain, bool fetch, struc
     else
         scan_report_status(r, SCAN_ST_VALID, SCAN_R_NONE);
     scan_problems_report(r, ps, "field");
-    if (!scan_report_result(r))
-        goto out; /* ret is -ENOMEM */
-    *out = r;
-    r = NULL;
-    ret = 0;
+    ret = scan_report_hand_over(&r, out);
 out:
     scan_taglist_deinit(&tl);
     scan_report_free(r);

@@ -195,12 +195,7 @@ static void report_hosts(struct scan_report *r, const struct mx_host *hosts, siz
         }
         scan_report_obj_str(o, "problem", problem[0] ? problem : NULL);
     }
-    if (reason)
-        scan_report_status(r, SCAN_ST_INVALID, reason);
-    else if (has_temp)
-        scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(temp));
-    else
-        scan_report_status(r, SCAN_ST_VALID, SCAN_R_NONE);
+    scan_hosts_status(r, reason, has_temp, temp);
 }
 
 int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **out)

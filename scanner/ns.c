@@ -200,12 +200,7 @@ static void judge_zone(struct scan_report *r, struct scan_problems *ps, const st
                 why = SCAN_R_NO_SOA;
         }
     }
-    if (why)
-        scan_report_status(r, SCAN_ST_INVALID, why);
-    else if (has_temp)
-        scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(temp));
-    else
-        scan_report_status(r, SCAN_ST_VALID, SCAN_R_NONE);
+    scan_hosts_status(r, why, has_temp, temp);
 }
 
 int scan_ns_check(struct scan_view *v, const char *domain, struct scan_report **out)
@@ -219,10 +214,7 @@ int scan_ns_check(struct scan_view *v, const char *domain, struct scan_report **
     size_t n = 0;
     int ret;
 
-    if (!out)
-        return -EINVAL;
-    *out = NULL;
-    if (!v || scan_domain_arg(domain, dom, sizeof(dom)) != 0)
+    if (scan_check_args(v, domain, dom, sizeof(dom), out) != 0)
         return -EINVAL;
     ret = scan_registrable_domain(dom, org, sizeof(org));
     if (ret == -ENOMEM)
@@ -274,11 +266,7 @@ int scan_ns_check(struct scan_view *v, const char *domain, struct scan_report **
         scan_report_str(r, "soa", NULL);
     }
     scan_problems_report(r, ps, "field");
-    if (!scan_report_result(r))
-        goto out; /* ret is -ENOMEM */
-    *out = r;
-    r = NULL;
-    ret = 0;
+    ret = scan_report_hand_over(&r, out);
 out:
     scan_report_free(r);
     free(ps);

@@ -239,6 +239,24 @@ int scan_domain_arg(const char *domain, char *buf, size_t len)
     return buf[0] ? 0 : -EINVAL;
 }
 
+int scan_check_args(struct scan_view *v, const char *domain, char *dom, size_t len,
+                    struct scan_report **out)
+{
+    if (!out)
+        return -EINVAL;
+    *out = NULL;
+    return v ? scan_domain_arg(domain, dom, len) : -EINVAL;
+}
+
+int scan_report_hand_over(struct scan_report **r, struct scan_report **out)
+{
+    if (!scan_report_result_at(*r, 0))
+        return -ENOMEM;
+    *out = *r;
+    *r = NULL;
+    return 0;
+}
+
 int scan_find_record(struct scan_view *v, const char *prefix, const char *domain,
                      const char *version, struct scan_found *f)
 {

@@ -137,6 +137,21 @@ bool scan_host_name_ok(const char *s, size_t n);
  */
 int scan_domain_arg(const char *domain, char *buf, size_t len);
 
+/**
+ * The common start of a domain check (scanner/checks.h): *@p out = NULL, then
+ * scan_domain_arg().
+ * @return 0, or -EINVAL for a NULL @p out or @p v, or a bad domain.
+ */
+int scan_check_args(struct scan_view *v, const char *domain, char *dom, size_t len,
+                    struct scan_report **out);
+
+/**
+ * The common end of a check: assemble @p *r and hand it to @p *out.
+ * @param[in,out] r  on 0 the report moves to *out and *r becomes NULL
+ * @return 0, or -ENOMEM (the report could not be assembled; *r is left to free).
+ */
+int scan_report_hand_over(struct scan_report **r, struct scan_report **out);
+
 /** Where the search for one record of a kind ended (scan_find_record()). */
 struct scan_found {
     const struct scan_answer *failed; /**< the lookup failed (a DNS error), else NULL */

@@ -66,10 +66,7 @@ int scan_tlsrpt_check(struct scan_view *v, const char *domain, struct scan_repor
     char dom[256];
     int ret;
 
-    if (!out)
-        return -EINVAL;
-    *out = NULL;
-    if (!v || scan_domain_arg(domain, dom, sizeof(dom)) != 0)
+    if (scan_check_args(v, domain, dom, sizeof(dom), out) != 0)
         return -EINVAL;
     ret = scan_find_record(v, "_smtp._tls", dom, TLSRPT_VERSION, &f);
     if (ret < 0)
@@ -112,11 +109,7 @@ int scan_tlsrpt_check(struct scan_view *v, const char *domain, struct scan_repor
         scan_report_status(r, scan_problems_error(ps) ? SCAN_ST_INVALID : SCAN_ST_VALID,
                            scan_problems_error(ps));
     scan_problems_report(r, ps, "tag");
-    if (!scan_report_result(r))
-        goto out; /* ret is -ENOMEM */
-    *out = r;
-    r = NULL;
-    ret = 0;
+    ret = scan_report_hand_over(&r, out);
 out:
     scan_taglist_deinit(&tl);
     scan_report_free(r);
