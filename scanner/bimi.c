@@ -182,11 +182,9 @@ int scan_bimi_check(struct scan_view *v, const char *domain, const char *selecto
     if (scan_check_args(v, domain, dom, sizeof(dom), out) != 0 ||
         (size_t)snprintf(prefix, sizeof(prefix), "%s._bimi", selector) >= sizeof(prefix))
         return -EINVAL;
-    ret = scan_registrable_domain(dom, org, sizeof(org));
-    if (ret == -ENOMEM)
-        return ret;
+    ret = scan_org_domain(dom, org, sizeof(org));
     if (ret < 0)
-        snprintf(org, sizeof(org), "%s", dom);
+        return ret;
     ret = discover(v, prefix, dom, org, &f, &where);
     if (ret < 0)
         return ret;

@@ -362,17 +362,6 @@ static int parse_record(struct dm_parse *ps, const struct scan_rr *rr)
     return 0;
 }
 
-/* Registrable domain of @p d, or @p d itself when it has none. */
-static int org_domain(const char *d, char *buf, size_t len)
-{
-    int ret = scan_registrable_domain(d, buf, len);
-    if (ret == -ENOMEM)
-        return ret;
-    if (ret < 0)
-        snprintf(buf, len, "%s", d);
-    return 0;
-}
-
 /*
  * Ask for the authorization record of every external destination.
  * @return 0, -EAGAIN (some still missing: all were asked), -ENOMEM.
@@ -381,7 +370,7 @@ static int check_authorizations(struct scan_view *v, struct dm_parse *ps, const 
 {
     char pol_org[256], dest_org[256], qname[600];
     bool missing = false;
-    int ret = org_domain(policy_domain, pol_org, sizeof(pol_org));
+    int ret = scan_org_domain(policy_domain, pol_org, sizeof(pol_org));
     if (ret < 0)
         return ret;
 
@@ -392,7 +381,7 @@ static int check_authorizations(struct scan_view *v, struct dm_parse *ps, const 
             struct dm_uri *u = &list[i];
             if (!u->domain[0])
                 continue;
-            ret = org_domain(u->domain, dest_org, sizeof(dest_org));
+            ret = scan_org_domain(u->domain, dest_org, sizeof(dest_org));
             if (ret < 0)
                 return ret;
             if (strcasecmp(dest_org, pol_org) == 0) {

@@ -216,11 +216,9 @@ int scan_ns_check(struct scan_view *v, const char *domain, struct scan_report **
 
     if (scan_check_args(v, domain, dom, sizeof(dom), out) != 0)
         return -EINVAL;
-    ret = scan_registrable_domain(dom, org, sizeof(org));
-    if (ret == -ENOMEM)
-        return ret;
+    ret = scan_org_domain(dom, org, sizeof(org));
     if (ret < 0)
-        snprintf(org, sizeof(org), "%s", dom);
+        return ret;
     ret = find_zone(v, dom, org, &z);
     if (ret < 0)
         return ret;
