@@ -23,9 +23,10 @@
  *
  * What is "found": a TXT answer at <selector>._domainkey.<domain> (CNAMEs
  * followed: "cname" names the end of the chain). For inferred and common
- * selectors only answers that look like a key record count (a p= tag, or
- * v=DKIM1 first), so a wildcard TXT does not turn every guess into a
- * finding; a given selector is judged whatever it holds.
+ * selectors only answers that look like a key record count (a v=DKIM… tag, or
+ * no v= and a p= that is empty or long base64), so a wildcard TXT
+ * (SPF, DMARC's p=reject) does not turn every guess into a finding; a given
+ * selector is judged whatever it holds.
  *
  * Key record rules (status of the selector's line):
  * - more than one TXT record at the name: invalid (multiple-records; which
@@ -205,7 +206,12 @@ static int ask_selectors(struct scan_view *v, struct dk_state *st, size_t from, 
     return missing ? -EAGAIN : 0;
 }
 
-/* Does this TXT record look like a DKIM key record? */
+/*
+ * Does this TXT record look like a DKIM key record? A v= tag that says DKIM
+ * (wherever it stands, whatever the version: the rules judge those); or no v=
+ * and a p= that is empty (revoked) or long base64 (a key is 44 characters at
+ * least). A wildcard's SPF or DMARC record ("v=DMARC1; p=reject") is not.
+ */
 static bool looks_like_key(const struct scan_rr *rr)
 {
     struct scan_taglist tl;
@@ -213,9 +219,15 @@ static bool looks_like_key(const struct scan_rr *rr)
         return true;
     if (scan_taglist_parse(&tl, rr->txt, rr->txt_len, false, NULL) != 0)
         return true; /* out of memory: let the caller judge it (and fail there) */
-    bool has_p = scan_taglist_find(&tl, "p", false) != NULL;
+    struct scan_tag *v = scan_taglist_find(&tl, "v", false);
+    struct scan_tag *p = scan_taglist_find(&tl, "p", false);
+    size_t n = p ? strlen(p->value) : 0;
+    bool key = (v && strncasecmp(v->value, "DKIM", 4) == 0) ||
+               (!v && p &&
+                (n == 0 || (n >= 40 && strspn(p->value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno"
+                                                        "pqrstuvwxyz0123456789+/= \t") == n)));
     scan_taglist_deinit(&tl);
-    return has_p;
+    return key;
 }
 
 /* Base64 (whitespace allowed, RFC 6376 section 3.6.1) to bytes. @return the length,

@@ -162,8 +162,11 @@ Test(dkim, none_lists_selectors_tried)
 {
     static const struct rz_rec zone[] = {
         {DK, SCAN_TYPE_TXT, .status = SCAN_DNS_NODATA},
-        /* a wildcard-like TXT that is not a key does not count for a guessed selector */
+        /* wildcard-like TXT records that are not keys do not count for a guessed selector */
         {KEY("s1"), SCAN_TYPE_TXT, .data = {"hello"}},
+        {KEY("k1"), SCAN_TYPE_TXT,
+         .data = {"v=spf1 -all", "v=DMARC1; p=reject; rua=mailto:d@example.test"}},
+        {KEY("google"), SCAN_TYPE_TXT, .data = {"p=reject"}},
         {NULL},
     };
     struct scan_report *r = run(zone);
