@@ -145,7 +145,10 @@ struct job {
     size_t item;
     bool queued;
     bool finished; /* result out (or abandoned): freed once no send is outstanding */
+    bool deferred; /* a check whose next questions wait for room in the window */
+    size_t want;   /* deferred: how many questions it will ask */
     struct job *next_ready;
+    struct job *next_deferred;
     struct scan_target t;
     /* dnsbl and health: q[0] (and q[1] for domain_mode both), then txt */
     struct ask q[2];
@@ -169,6 +172,7 @@ struct eng {
     struct elist *lists;
     size_t nitems;
     struct job *ready_head, *ready_tail;
+    struct job *deferred_head, *deferred_tail; /* checks waiting for room, in order */
     size_t jobs;
     int fatal;
     /* generator */
@@ -185,6 +189,7 @@ struct eng {
     int64_t health_deadline;
     bool in_health;
     size_t asking;   /* questions asked and not decided: the window */
+    size_t caching;  /* record-check questions (and fetches) in flight (see over_window()) */
     size_t finished; /* jobs whose result is out, waiting for late sends */
     /* HTTPS fetches (mta-sts), created on the first one */
     struct scan_fetch *fetch;
@@ -267,7 +272,7 @@ static void job_free(struct job *j)
 {
     if (!j)
         return;
-    SCAN_REQUIRE(job_outstanding(j) == 0 && j->pending == 0 && !j->queued);
+    SCAN_REQUIRE(job_outstanding(j) == 0 && j->pending == 0 && !j->queued && !j->deferred);
     disarm(j->g, &j->q[0]);
     disarm(j->g, &j->q[1]);
     disarm(j->g, &j->txt);
@@ -513,6 +518,8 @@ static void on_cache_answer(void *arg, struct scan_answer *ans, int cancelled)
         ans = scan_answer_new_status(SCAN_DNS_TIMEOUT, c->type);
     }
     c->ans = ans;
+    SCAN_REQUIRE(g->caching > 0);
+    g->caching--;
     struct waiter *w = c->waiters;
     c->waiters = NULL;
     while (w) {
@@ -611,9 +618,12 @@ static int cache_fetch(struct job *j, const char *name, uint16_t type)
     w->next = NULL;
     c->waiters = w;
     j->pending++;
+    g->caching++; /* before the send: its callback may run at once */
     int ret = type == SCAN_TYPE_MTA_STS_POLICY
                   ? start_fetch(j, name, c)
                   : scan_resolver_query(g->o->resolver, name, type, on_cache_answer, c);
+    if (ret != 0)
+        g->caching--; /* no callback will come */
     if (ret == -EINVAL) {
         /* No wire form: answered as garbage, never asked under another name. */
         j->pending--;
@@ -801,6 +811,47 @@ static int run_check(struct job *j, struct scan_report **rep)
     }
 }
 
+/* The most record-check questions in flight: the job cap of fill_window(). Checks
+ * that ask one to three questions a round never reach it; one that fans out
+ * (dkim: thirty selectors) would otherwise put tens of thousands of questions in
+ * flight and lose them in the resolver's receive buffer. */
+static size_t check_window(const struct eng *g)
+{
+    return g->o->concurrency * 8 + 16;
+}
+
+/* Would asking @p n more questions overflow the check window? Never when nothing
+ * is in flight, so a check with more questions than the window still runs. */
+static bool over_window(const struct eng *g, size_t n)
+{
+    return g->caching > 0 && g->caching + n > check_window(g);
+}
+
+static void defer(struct eng *g, struct job *j)
+{
+    j->deferred = true;
+    j->next_deferred = NULL;
+    if (g->deferred_tail)
+        g->deferred_tail->next_deferred = j;
+    else
+        g->deferred_head = j;
+    g->deferred_tail = j;
+}
+
+/* Run the oldest deferred check again when the window has room for what it asks
+ * (or nothing is in flight). */
+static void wake_deferred(struct eng *g)
+{
+    struct job *j = g->deferred_head;
+    if (!j || over_window(g, j->want))
+        return;
+    g->deferred_head = j->next_deferred;
+    if (!g->deferred_head)
+        g->deferred_tail = NULL;
+    j->deferred = false;
+    ready_push(g, j);
+}
+
 /* Run a record check until it finishes or waits for answers. @return true when
  * the job is finished (and may be freed). */
 static bool advance_check(struct eng *g, struct job *j)
@@ -834,6 +885,14 @@ static bool advance_check(struct eng *g, struct job *j)
         if (n == 0) {
             emit_check_error(g, j, j->check, SCAN_R_INTERNAL);
             return true;
+        }
+        if (over_window(g, n)) {
+            /* A check that asks many questions at once (dkim's selectors) waits
+             * for room in the check window. */
+            scan_view_missing_clear(j->view);
+            j->want = n;
+            defer(g, j);
+            return false;
         }
         for (size_t i = 0; i < n; i++) {
             const char *name;
@@ -947,7 +1006,11 @@ static bool advance(struct eng *g, struct job *j)
 
 static void drain_ready(struct eng *g)
 {
-    while (g->ready_head) {
+    for (;;) {
+        if (!g->ready_head)
+            wake_deferred(g);
+        if (!g->ready_head)
+            break;
         struct job *j = g->ready_head;
         g->ready_head = j->next_ready;
         if (!g->ready_head)
@@ -966,7 +1029,7 @@ static void drain_ready(struct eng *g)
                 ask_count(g, a, false);
             }
         }
-        if (job_outstanding(j) == 0 && j->pending == 0 && !j->queued)
+        if (job_outstanding(j) == 0 && j->pending == 0 && !j->queued && !j->deferred)
             job_free(j);
     }
 }
