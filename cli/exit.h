@@ -28,7 +28,10 @@
 #include "scanner/result.h"
 
 /** Checks counted: one row per enum scan_check bit (bit i is row i). */
-#define CLI_NCHECKS 6
+#define CLI_NCHECKS 11
+_Static_assert(SCAN_CHECK_ALL == (1u << CLI_NCHECKS) - 1,
+               "CLI_NCHECKS must count every enum scan_check bit: a result of an uncounted "
+               "check would not reach the exit code");
 /** Outcomes counted: one column per enum scan_outcome. */
 #define CLI_NOUTCOMES (SCAN_OUT_ERROR + 1)
 

@@ -23,6 +23,7 @@
 #include "cli/opts.h"
 #include "lists/yamlload.h"
 #include "scanner/err.h"
+#include "scanner/result.h"
 
 enum kind {
     K_STR,      /* any scalar, kept verbatim */
@@ -59,6 +60,10 @@ static const struct key top_keys[] = {
     {"spf_domains", K_LIST, JOB(spf_domains), 0, 0},
     {"lists", K_LIST, JOB(lists), 0, 0},
     {"checks", K_CHECKS, JOB(checks), 0, 0},
+    {"dkim_selectors", K_LIST, JOB(dkim_selectors), 0, 0},
+    {"bimi_selector", K_STR, JOB(bimi_selector), 0, 0},
+    {"fetch", K_BOOL, JOB(fetch), 0, 0},
+    {"ca_file", K_PATH, JOB(ca_file), 0, 0},
     {"resolvers", K_LIST, JOB(resolvers), 0, 0},
     {"catalog", K_PATH, JOB(catalog), 0, 0},
     {"format", K_FORMAT, JOB(format), 0, 0},
@@ -88,7 +93,6 @@ static const struct key pool_keys[] = {
     {"lists", K_LIST, POOL(lists), 0, 0},
 };
 
-static const char *const check_names[] = {"dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx"};
 static const char *const format_names[] = {"text", "json", "csv", "summary"};
 
 struct parse {
@@ -184,7 +188,7 @@ static int take_string(struct parse *p, const yaml_node_t *n, const char *key, b
 static int take_word(struct parse *p, const yaml_node_t *n, const char *key,
                      const char *const *words, size_t nwords, struct cli_job_str *out)
 {
-    char expected[128] = "";
+    char expected[256] = "";
     int ret = take_string(p, n, key, false, out);
 
     if (ret != 0)
@@ -222,11 +226,16 @@ static int take_list(struct parse *p, const yaml_node_t *n, const char *key, enu
         yaml_node_t *item = yaml_document_get_node(p->doc, *it);
         struct cli_job_str *s = &out->v[out->n];
 
-        if (kind == K_CHECKS)
-            ret = take_word(p, item, "check", check_names,
-                            sizeof(check_names) / sizeof(check_names[0]), s);
-        else
+        if (kind == K_CHECKS) {
+            /* The check names are the vocabulary's (scanner/vocab.c), in bit order. */
+            const char *names[32];
+            size_t nnames = 0;
+            for (unsigned bit = 1; bit & SCAN_CHECK_ALL; bit <<= 1)
+                names[nnames++] = scan_check_name(bit);
+            ret = take_word(p, item, "check", names, nnames, s);
+        } else {
             ret = take_string(p, item, key, false, s);
+        }
         if (s->s)
             out->n++; /* owned by the list from here on, even when rejected */
         if (ret != 0)
@@ -440,7 +449,7 @@ static struct cli_job *job_new(const char *name)
         free(job);
         return NULL;
     }
-    job->wait = job->skip_invalid = -1;
+    job->wait = job->skip_invalid = job->fetch = -1;
     job->rate = job->anomaly_share = -1;
     job->timeout_ms = -1;
     job->concurrency = job->tries = job->anomaly_min = -1;
@@ -607,6 +616,9 @@ void cli_job_free(struct cli_job *job)
     free_str(&job->format);
     free_list(&job->domains);
     free_list(&job->spf_domains);
+    free_list(&job->dkim_selectors);
+    free_str(&job->bimi_selector);
+    free_str(&job->ca_file);
     free_list(&job->lists);
     free_list(&job->checks);
     free_list(&job->resolvers);

@@ -16,7 +16,11 @@
  *   domains: [example-esp.test]
  *   spf_domains: [example-esp.test]
  *   lists: [zen.spamhaus.org, bl.spamcop.net]
- *   checks: [dnsbl, fcrdns, spf, dmarc, mx]
+ *   checks: [dnsbl, fcrdns, spf, dmarc, mx, dkim, mta-sts, tls-rpt, bimi, ns]
+ *   dkim_selectors: [mail, s2024]   # --dkim-selector, for every domain
+ *   bimi_selector: brand  # --bimi-selector
+ *   fetch: true           # false = --no-fetch (no HTTPS fetch of MTA-STS policies)
+ *   ca_file: /etc/ssl/certs/ca-certificates.crt   # --ca-file
  *   resolvers: ["127.0.0.1:53"]
  *   catalog: /etc/dnsbl-scan/lists.yaml   # --lists PATH
  *   format: summary       # --format: text, json, csv or summary
@@ -111,6 +115,10 @@ struct cli_job {
     struct cli_job_list spf_domains;
     struct cli_job_list lists;
     struct cli_job_list checks;
+    struct cli_job_list dkim_selectors; /**< --dkim-selector */
+    struct cli_job_str bimi_selector;   /**< --bimi-selector */
+    int fetch;                          /**< -1 not set, 0 (= --no-fetch), 1 */
+    struct cli_job_str ca_file;         /**< --ca-file */
     struct cli_job_list resolvers;
     struct cli_job_str catalog; /**< --lists PATH */
     struct cli_job_str format;  /**< --format */

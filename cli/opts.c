@@ -8,6 +8,7 @@
  */
 #include "cli/opts.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -33,7 +34,8 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  --format text|json|csv|summary   output format (check: text, scan: summary)\n"
-    "  --checks LIST           dnsbl,fcrdns,spf,spf-auth,dmarc,mx or all (default: all)\n"
+    "  --checks LIST           dnsbl,fcrdns,spf,spf-auth,dmarc,mx,dkim,mta-sts,tls-rpt,\n"
+    "                          bimi,ns or all (default: all)\n"
     "  --lists PATH            catalog file or folder instead of the built-in one\n"
     "  --list ID_OR_ZONE       use only these lists (repeatable)\n"
     "  --resolver ADDR[:PORT]  resolver to ask, [IPv6]:PORT too (repeatable; default\n"
@@ -44,6 +46,14 @@ static const char usage_text[] =
     "  --rate QPS              one rate limit for every list; 0 = no limits\n"
     "                          (default: each list's own limit from the catalog)\n"
     "  --spf-domain DOMAIN     check that each IP target is authorized by DOMAIN's SPF\n"
+    "  --dkim-selector SEL     a DKIM selector to check for every domain (repeatable), on\n"
+    "                          top of the common and inferred ones\n"
+    "  --bimi-selector SEL     the BIMI selector to check (default: default)\n"
+    "  --no-fetch              mta-sts: judge the DNS record only, fetch no HTTPS policy\n"
+    "  --ca-file FILE          CA certificates for the MTA-STS policy fetch instead of the\n"
+    "                          system's\n"
+    "  --https-connect HOST:PORT  connect every MTA-STS policy fetch there (testing), the\n"
+    "                          certificate is still checked for the policy host's name\n"
     "  --skip-invalid          scan the valid targets, report the bad lines (--no-skip-invalid)\n"
     "  --progress / --no-progress   progress line on stderr (default: when a terminal)\n"
     "  --color / --no-color    colour in text output (default: when a terminal)\n"
@@ -79,6 +89,11 @@ enum {
     OPT_TRIES,
     OPT_RATE,
     OPT_SPF_DOMAIN,
+    OPT_BIMI_SELECTOR,
+    OPT_DKIM_SELECTOR,
+    OPT_NO_FETCH,
+    OPT_CA_FILE,
+    OPT_HTTPS_CONNECT,
     OPT_SKIP_INVALID,
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
@@ -121,6 +136,11 @@ static const struct option long_opts[] = {
     {"tries", required_argument, NULL, OPT_TRIES},
     {"rate", required_argument, NULL, OPT_RATE},
     {"spf-domain", required_argument, NULL, OPT_SPF_DOMAIN},
+    {"bimi-selector", required_argument, NULL, OPT_BIMI_SELECTOR},
+    {"dkim-selector", required_argument, NULL, OPT_DKIM_SELECTOR},
+    {"no-fetch", no_argument, NULL, OPT_NO_FETCH},
+    {"ca-file", required_argument, NULL, OPT_CA_FILE},
+    {"https-connect", required_argument, NULL, OPT_HTTPS_CONNECT},
     {"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
@@ -183,6 +203,7 @@ void cli_opts_free(struct cli_opts *o)
     free(o->lists.v);
     free(o->resolvers.v);
     free(o->spf_domains.v);
+    free(o->dkim_selectors.v);
     free(o->targets.v);
     for (size_t i = 0; i < o->target_origins.n; i++)
         free((char *)o->target_origins.v[i]); /* the only strings cli_opts owns */
@@ -251,6 +272,27 @@ static int parse_long(const char *s, long lo, long hi, long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* A selector goes in front of "._bimi." or "._domainkey.": dot-separated labels of
+ * letters, digits, '-' and '_', each 1 to 63 characters, at most 200 in all. */
+static bool selector_ok(const char *s)
+{
+    size_t n = strlen(s), label = 0;
+    if (n == 0 || n > 200 || s[0] == '.' || s[n - 1] == '.')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.') {
+            if (label == 0)
+                return false;
+            label = 0;
+        } else if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_') {
+            return false;
+        } else if (++label > 63) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static int parse_checks(const char *s, unsigned *out)
@@ -339,7 +381,7 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             if (parse_checks(optarg, &o->checks) != 0)
                 return bad("--checks", optarg,
                            "expected a comma-separated list of dnsbl, fcrdns, spf, spf-auth, "
-                           "dmarc, mx, all");
+                           "dmarc, mx, dkim, mta-sts, tls-rpt, bimi, ns, all");
             break;
         case OPT_LISTS:
             o->lists_path = optarg;
@@ -354,6 +396,33 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             break;
         case OPT_SPF_DOMAIN:
             if (cli_strv_push(&o->spf_domains, optarg))
+                return CLI_EXIT_USAGE;
+            break;
+        case OPT_BIMI_SELECTOR:
+            if (!selector_ok(optarg))
+                return bad("--bimi-selector", optarg,
+                           "expected a DNS label (or labels): letters, digits, '-', '_', '.'");
+            o->bimi_selector = optarg;
+            break;
+        case OPT_NO_FETCH:
+            o->no_fetch = true;
+            break;
+        case OPT_CA_FILE:
+            o->ca_file = optarg;
+            break;
+        case OPT_HTTPS_CONNECT: {
+            const char *colon = strrchr(optarg, ':');
+            long port = 0;
+            if (!colon || colon == optarg || parse_long(colon + 1, 1, 65535, &port) != 0)
+                return bad("--https-connect", optarg, "expected HOST:PORT");
+            o->https_connect = optarg;
+            break;
+        }
+        case OPT_DKIM_SELECTOR:
+            if (!selector_ok(optarg))
+                return bad("--dkim-selector", optarg,
+                           "expected a DNS label (or labels): letters, digits, '-', '_', '.'");
+            if (cli_strv_push(&o->dkim_selectors, optarg))
                 return CLI_EXIT_USAGE;
             break;
         case OPT_CONCURRENCY:
@@ -615,12 +684,34 @@ int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job)
             if (!b) {
                 fprintf(stderr,
                         PROG ": %s:%u:%u: unknown check '%s' (dnsbl, fcrdns, spf, "
-                             "spf-auth, dmarc, mx, all)\n",
+                             "spf-auth, dmarc, mx, dkim, mta-sts, tls-rpt, bimi, ns, all)\n",
                         job->file, job->checks.v[i].line, job->checks.v[i].col, job->checks.v[i].s);
                 return CLI_EXIT_USAGE;
             }
             o->checks |= b;
         }
+    }
+    for (size_t i = 0; i < job->dkim_selectors.n; i++) {
+        const struct cli_job_str *d = &job->dkim_selectors.v[i];
+        if (!selector_ok(d->s)) {
+            fprintf(stderr, PROG ": %s:%u:%u: dkim_selectors '%s': expected a DNS label\n",
+                    job->file, d->line, d->col, d->s);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (take_list(o, OPT_DKIM_SELECTOR, &o->dkim_selectors, &job->dkim_selectors))
+        return -ENOMEM;
+    if (!given(o, OPT_NO_FETCH) && job->fetch == 0)
+        o->no_fetch = true;
+    take_str(o, OPT_CA_FILE, &o->ca_file, &job->ca_file);
+    if (!given(o, OPT_BIMI_SELECTOR) && job->bimi_selector.s) {
+        if (!selector_ok(job->bimi_selector.s)) {
+            fprintf(stderr, PROG ": %s:%u:%u: bimi_selector '%s': expected a DNS label\n",
+                    job->file, job->bimi_selector.line, job->bimi_selector.col,
+                    job->bimi_selector.s);
+            return CLI_EXIT_USAGE;
+        }
+        o->bimi_selector = job->bimi_selector.s;
     }
     take_str(o, OPT_STATE, &o->state_path, &job->state);
     if (!o->state_path)

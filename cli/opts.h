@@ -41,6 +41,11 @@ struct cli_opts {
     struct cli_strv lists;  /**< --list */
     struct cli_strv resolvers;
     struct cli_strv spf_domains;
+    const char *bimi_selector;      /**< --bimi-selector */
+    struct cli_strv dkim_selectors; /**< --dkim-selector */
+    bool no_fetch;                  /**< --no-fetch: no HTTPS fetch of MTA-STS policies */
+    const char *ca_file;            /**< --ca-file */
+    const char *https_connect;      /**< --https-connect HOST:PORT */
     struct cli_strv targets;
     size_t concurrency;
     unsigned channels; /**< 0 = automatic */

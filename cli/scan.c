@@ -21,6 +21,7 @@
 
 #include "cli/cli.h"
 #include "cli/exit.h"
+#include "lists/selectors.h"
 #include "output/alert.h"
 #include "output/delta.h"
 #include "output/outpath.h"
@@ -596,6 +597,8 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     struct cli_report html = {0};
     const char **list_ids = NULL;
     bool *groups = NULL;
+    struct list_selectors *dkim_data = NULL;
+    struct scan_dkim_selectors dkim = {0};
     struct scan_engine_stats stats;
     int code = CLI_EXIT_USAGE;
     int ret;
@@ -621,6 +624,19 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
         ret = list_groups(o, cat, sel, nsel, &groups);
     if (ret != 0)
         goto out;
+    if (checks & SCAN_CHECK_DKIM) {
+        /* The built-in selector data (lists/dkim-selectors.yaml) plus --dkim-selector. */
+        ret = list_selectors_load_default(&dkim_data, msg, sizeof(msg));
+        if (ret != 0) {
+            fprintf(stderr, PROG ": the built-in DKIM selector data: %s\n",
+                    ret == -ENOMEM ? scan_strerror(ret) : msg);
+            code = CLI_EXIT_INCOMPLETE;
+            goto out;
+        }
+        dkim = *list_selectors_get(dkim_data);
+        dkim.given = o->dkim_selectors.v;
+        dkim.ngiven = o->dkim_selectors.n;
+    }
     if (nsel == 0 && checks == SCAN_CHECK_DNSBL) {
         fprintf(stderr, PROG ": no usable list selected (see dnsbl-scan lists)\n");
         goto out;
@@ -681,7 +697,7 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
             code = ret == SCAN_ELOCKED ? CLI_EXIT_INCOMPLETE : CLI_EXIT_USAGE;
             goto out;
         }
-        const char *cnames[8];
+        const char *cnames[32]; /* one per enum scan_check bit */
         list_ids = calloc(nsel ? nsel : 1, sizeof(*list_ids));
         if (!list_ids) {
             code = CLI_EXIT_INCOMPLETE;
@@ -759,6 +775,11 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                                   .checks = checks,
                                   .spf_domains = o->spf_domains.v,
                                   .nspf_domains = o->spf_domains.n,
+                                  .bimi_selector = o->bimi_selector,
+                                  .dkim = &dkim,
+                                  .no_fetch = o->no_fetch,
+                                  .ca_file = o->ca_file,
+                                  .https_connect = o->https_connect,
                                   .concurrency = o->concurrency,
                                   .timeout_ms = o->timeout_ms,
                                   .rate = o->rate,
@@ -839,6 +860,7 @@ out:
     out_state_free(st); /* an open run is rolled back and marked aborted */
     free(list_ids);
     free(groups);
+    list_selectors_free(dkim_data);
     scan_resolver_free(res);
     scan_targets_free(ts);
     for (size_t i = 0; zones && i < nsel; i++)

@@ -626,8 +626,10 @@ int out_delta_result_json(FILE *f, const struct scan_result *r)
  * What identifies a record check's finding, per the issue: FCrDNS status and PTR
  * names, SPF record and status, DMARC record (and the domain it came from) and
  * status, the MX set (preference and host, not the addresses: large providers
- * rotate them on every query). Diagnostics, lookup counts and reasons are left
- * out: they change without anything the operator did.
+ * rotate them on every query); the DKIM selector's key record, the MTA-STS
+ * record with the policy's mode and mx patterns, the TLS-RPT record, the BIMI
+ * record with the DMARC policy it relies on, the NS names. Diagnostics, lookup counts and reasons
+ * are left out: they change without anything the operator did.
  */
 static const char *const fp_fcrdns[] = {"ptr", NULL};
 static const char *const fp_spf[] = {"record", NULL};
@@ -635,6 +637,12 @@ static const char *const fp_spf_auth[] = {"domain", NULL};
 static const char *const fp_dmarc[] = {"record", "policy_domain", NULL};
 static const char *const fp_mx[] = {"hosts", NULL};
 static const char *const fp_mx_host[] = {"pref", "host", NULL};
+static const char *const fp_dkim[] = {"selector", "record", NULL};
+static const char *const fp_mtasts[] = {"record", "mode", "mx", NULL};
+static const char *const fp_record[] = {"record", NULL};
+static const char *const fp_bimi[] = {"record", "dmarc_policy", NULL};
+static const char *const fp_ns[] = {"hosts", NULL};
+static const char *const fp_ns_host[] = {"host", NULL};
 
 static const struct {
     enum scan_check check;
@@ -642,7 +650,9 @@ static const struct {
 } identities[] = {
     {SCAN_CHECK_FCRDNS, {fp_fcrdns, NULL}},     {SCAN_CHECK_SPF, {fp_spf, NULL}},
     {SCAN_CHECK_SPF_AUTH, {fp_spf_auth, NULL}}, {SCAN_CHECK_DMARC, {fp_dmarc, NULL}},
-    {SCAN_CHECK_MX, {fp_mx, fp_mx_host}},
+    {SCAN_CHECK_MX, {fp_mx, fp_mx_host}},       {SCAN_CHECK_DKIM, {fp_dkim, NULL}},
+    {SCAN_CHECK_MTA_STS, {fp_mtasts, NULL}},    {SCAN_CHECK_TLS_RPT, {fp_record, NULL}},
+    {SCAN_CHECK_BIMI, {fp_bimi, NULL}},         {SCAN_CHECK_NS, {fp_ns, fp_ns_host}},
 };
 
 int out_delta_result_fingerprint(FILE *f, const struct scan_result *r)

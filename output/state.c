@@ -795,15 +795,17 @@ static int result_json(const struct scan_result *r,
 
 /*
  * What else keys a record check besides (target, check): spf-auth evaluates one
- * IP against each sending domain, and each pair has its own history.
+ * IP against each sending domain, and dkim reports each selector on a line of its
+ * own; each pair has its own history ("" for dkim's none line).
  */
 static const char *record_scope(const struct scan_result *r)
 {
-    if (r->kind != SCAN_CHECK_SPF_AUTH)
-        return "";
-    for (size_t i = 0; i < r->extra.n; i++) {
+    const char *key = r->kind == SCAN_CHECK_SPF_AUTH ? "domain"
+                      : r->kind == SCAN_CHECK_DKIM   ? "selector"
+                                                     : NULL;
+    for (size_t i = 0; key && i < r->extra.n; i++) {
         const struct scan_field *f = &r->extra.f[i];
-        if (f->type == SCAN_F_STR && f->name && f->str && strcmp(f->name, "domain") == 0)
+        if (f->type == SCAN_F_STR && f->name && f->str && strcmp(f->name, key) == 0)
             return f->str;
     }
     return "";

@@ -77,10 +77,9 @@
 #include "scanner/checks.h"
 #include "scanner/err.h"
 #include "scanner/psl.h"
+#include "scanner/record.h"
 
-#define DMARC_MAX_PROBLEMS 64
-#define DMARC_MAX_URIS     32
-#define DMARC_MAX_TAGS     64
+#define DMARC_MAX_URIS 32
 
 enum dm_kind {
     DM_NOT_DMARC, /**< some other TXT record */
@@ -96,14 +95,6 @@ enum dm_auth {
     DM_AUTH_TEMP,     /**< the lookup failed: unknown */
 };
 
-struct dm_problem {
-    bool error;
-    bool has_tag;
-    char tag[32];
-    char msg[384];
-    enum scan_reason code; /**< errors only: the reason it gives the status */
-};
-
 struct dm_uri {
     const char *text; /**< the URI as written, NUL-terminated inside dm_parse.copy */
     char domain[256]; /**< lower-case destination domain; "" when the URI is invalid */
@@ -113,10 +104,8 @@ struct dm_uri {
 
 /** Everything learned from one record. Heap-allocated: it is large. */
 struct dm_parse {
-    char *copy; /**< the record, cut in place by the parser */
-    struct dm_problem pb[DMARC_MAX_PROBLEMS];
-    size_t npb;
-    bool pb_truncated;
+    struct scan_taglist tl; /**< the record's tags (cut in place) */
+    struct scan_problems pbs;
     const char *p, *sp;
     int pct;
     bool has_fo;
@@ -124,107 +113,24 @@ struct dm_parse {
     size_t nrua, nruf;
 };
 
-static bool is_temp_failure(enum scan_dns_status s)
-{
-    return s == SCAN_DNS_TIMEOUT || s == SCAN_DNS_SERVFAIL || s == SCAN_DNS_REFUSED ||
-           s == SCAN_DNS_BADRESP || s == SCAN_DNS_CNAMELOOP;
-}
-
-static bool is_wsp(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-static char *trim(char *s)
-{
-    while (is_wsp(*s))
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && is_wsp(s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
-
-/*
- * Cut the next non-empty ';'-separated segment out of *cur (in place) and
- * split it at the first '='. *value is NULL when there is no '='.
- * @return false at the end of the record.
- */
-static bool next_tag(char **cur, char **name, char **value)
-{
-    while (**cur) {
-        char *seg = *cur;
-        char *semi = strchr(seg, ';');
-        if (semi) {
-            *semi = '\0';
-            *cur = semi + 1;
-        } else {
-            *cur = seg + strlen(seg);
-        }
-        seg = trim(seg);
-        if (!*seg)
-            continue;
-        char *eq = strchr(seg, '=');
-        if (eq) {
-            *eq = '\0';
-            *name = trim(seg);
-            *value = trim(eq + 1);
-        } else {
-            *name = seg;
-            *value = NULL;
-        }
-        return true;
-    }
-    return false;
-}
-
 /*
  * Is this TXT record a DMARC record, and is v first? Works on a copy.
  * @return the kind, or -ENOMEM.
  */
 static int record_kind(const struct scan_rr *rr)
 {
-    char *copy = strndup((const char *)rr->txt, rr->txt_len);
-    if (!copy)
-        return -ENOMEM;
+    struct scan_taglist tl;
     int kind = DM_NOT_DMARC;
-    char *cur = copy, *name, *value;
-    bool first = true;
-    while (next_tag(&cur, &name, &value)) {
-        if (value && strcasecmp(name, "v") == 0 && strcasecmp(value, "DMARC1") == 0) {
-            kind = first ? DM_PROPER : DM_MISPLACED;
+    if (scan_taglist_parse(&tl, rr->txt, rr->txt_len, true, NULL) != 0)
+        return -ENOMEM;
+    for (size_t i = 0; i < tl.n; i++) {
+        if (strcasecmp(tl.tag[i].name, "v") == 0 && strcasecmp(tl.tag[i].value, "DMARC1") == 0) {
+            kind = tl.first == tl.tag[i].name ? DM_PROPER : DM_MISPLACED;
             break;
         }
-        first = false;
     }
-    free(copy);
+    scan_taglist_deinit(&tl);
     return kind;
-}
-
-static void problem(struct dm_parse *ps, bool error, enum scan_reason code, const char *tag,
-                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void problem(struct dm_parse *ps, bool error, enum scan_reason code, const char *tag,
-                    const char *fmt, ...)
-{
-    if (ps->npb == DMARC_MAX_PROBLEMS) {
-        ps->pb_truncated = true;
-        /* An error must still decide the status: keep the last slot for it. */
-        if (!error || ps->pb[ps->npb - 1].error)
-            return;
-        ps->npb--;
-    }
-    struct dm_problem *p = &ps->pb[ps->npb++];
-    va_list ap;
-    p->error = error;
-    p->code = code;
-    p->has_tag = tag != NULL;
-    snprintf(p->tag, sizeof(p->tag), "%s", tag ? tag : "");
-    for (char *c = p->tag; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
-    va_start(ap, fmt);
-    vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
-    va_end(ap);
 }
 
 static const char *policy_word(const char *v)
@@ -255,7 +161,7 @@ static bool keyword_list_ok(char *value, const char *const *allowed, size_t nall
         char *colon = strchr(cur, ':');
         if (colon)
             *colon = '\0';
-        char *k = trim(cur);
+        char *k = scan_trim_wsp(cur);
         bool ok = false;
         for (size_t i = 0; i < nallowed && !ok; i++)
             ok = strcasecmp(k, allowed[i]) == 0;
@@ -265,31 +171,6 @@ static bool keyword_list_ok(char *value, const char *const *allowed, size_t nall
             return true;
         cur = colon + 1;
     }
-}
-
-/* Host-name syntax: LDH labels of 1-63, at least two labels, at most 253. */
-static bool host_name_ok(const char *s, size_t n)
-{
-    if (n == 0 || n > 253)
-        return false;
-    size_t label = 0, labels = 1;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '.') {
-            if (label == 0 || s[i - 1] == '-')
-                return false;
-            label = 0;
-            labels++;
-            continue;
-        }
-        if (!isalnum(c) && c != '-' && c != '_')
-            return false;
-        if (label == 0 && c == '-')
-            return false;
-        if (++label > 63)
-            return false;
-    }
-    return label > 0 && s[n - 1] != '-' && labels >= 2;
 }
 
 /* The size suffix after '!': 1*DIGIT [ "k" / "m" / "g" / "t" ]. */
@@ -312,19 +193,19 @@ static void parse_uris(struct dm_parse *ps, const char *tag, char *value, struct
 {
     char *cur = value;
     if (!*value) {
-        problem(ps, true, SCAN_R_BAD_REPORT_URI, tag, "%s is empty", tag);
+        scan_problem(&ps->pbs, true, SCAN_R_BAD_REPORT_URI, tag, "%s is empty", tag);
         return;
     }
     for (;;) {
         char *comma = strchr(cur, ',');
         if (comma)
             *comma = '\0';
-        char *u = trim(cur);
+        char *u = scan_trim_wsp(cur);
         if (!*u) {
-            problem(ps, true, SCAN_R_BAD_REPORT_URI, tag, "%s has an empty URI", tag);
+            scan_problem(&ps->pbs, true, SCAN_R_BAD_REPORT_URI, tag, "%s has an empty URI", tag);
         } else if (*n == DMARC_MAX_URIS) {
-            problem(ps, false, SCAN_R_NONE, tag,
-                    "more than %d URIs in %s; the rest are not checked", DMARC_MAX_URIS, tag);
+            scan_problem(&ps->pbs, false, SCAN_R_NONE, tag,
+                         "more than %d URIs in %s; the rest are not checked", DMARC_MAX_URIS, tag);
             return;
         } else {
             struct dm_uri *d = &list[(*n)++];
@@ -332,22 +213,22 @@ static void parse_uris(struct dm_parse *ps, const char *tag, char *value, struct
             d->domain[0] = '\0';
             d->auth = DM_AUTH_NA;
             if (strncasecmp(u, "mailto:", 7) != 0) {
-                problem(ps, true, SCAN_R_BAD_REPORT_URI, tag,
-                        "'%.100s' is not a mailto: URI (RFC 7489 section 6.2)", u);
+                scan_problem(&ps->pbs, true, SCAN_R_BAD_REPORT_URI, tag,
+                             "'%.100s' is not a mailto: URI (RFC 7489 section 6.2)", u);
             } else {
                 const char *addr = u + 7;
                 const char *bang = strchr(addr, '!');
                 size_t alen = bang ? (size_t)(bang - addr) : strlen(addr);
                 const char *at = memrchr(addr, '@', alen);
                 if (bang && !size_ok(bang + 1)) {
-                    problem(ps, true, SCAN_R_BAD_REPORT_URI, tag,
-                            "'%.100s': the size limit must be digits with an optional k, m, "
-                            "g or t",
-                            u);
+                    scan_problem(&ps->pbs, true, SCAN_R_BAD_REPORT_URI, tag,
+                                 "'%.100s': the size limit must be digits with an optional k, m, "
+                                 "g or t",
+                                 u);
                 } else if (!at || at == addr ||
-                           !host_name_ok(at + 1, alen - (size_t)(at + 1 - addr))) {
-                    problem(ps, true, SCAN_R_BAD_REPORT_URI, tag,
-                            "'%.100s' does not hold a valid e-mail address", u);
+                           !scan_host_name_ok(at + 1, alen - (size_t)(at + 1 - addr))) {
+                    scan_problem(&ps->pbs, true, SCAN_R_BAD_REPORT_URI, tag,
+                                 "'%.100s' does not hold a valid e-mail address", u);
                 } else {
                     size_t dl = alen - (size_t)(at + 1 - addr);
                     for (size_t i = 0; i < dl; i++)
@@ -365,56 +246,33 @@ static void parse_uris(struct dm_parse *ps, const char *tag, char *value, struct
 /*
  * Check one record's tag list. Fills @p ps (problems, p, sp, pct, URIs).
  */
-static void parse_record(struct dm_parse *ps, const struct scan_rr *rr)
+static int parse_record(struct dm_parse *ps, const struct scan_rr *rr)
 {
     static const char *const known[] = {"v",    "p",   "sp", "rua", "ruf", "adkim",
                                         "aspf", "pct", "fo", "rf",  "ri"};
     static const char *const fo_words[] = {"0", "1", "d", "s"};
     static const char *const rf_words[] = {"afrf"};
-    const char *seen[DMARC_MAX_TAGS];
-    size_t nseen = 0, pos = 0, p_pos = 0;
+    size_t p_pos = 0;
     bool have_p = false;
-    char *cur = ps->copy, *name, *value;
 
     ps->pct = 100;
-    for (size_t i = 0; i < rr->txt_len; i++) {
-        unsigned char c = rr->txt[i];
-        if ((c < 0x20 && c != '\t') || c >= 0x7f) {
-            problem(ps, true, SCAN_R_BAD_CHARACTERS, NULL,
-                    "the record holds control or non-ASCII bytes (first at offset %zu)", i);
-            break;
-        }
+    if (rr->txt_len > 0 && (rr->txt[0] == ' ' || rr->txt[0] == '\t'))
+        scan_problem(&ps->pbs, false, SCAN_R_NONE, NULL, "the record starts with whitespace");
+    if (scan_taglist_parse(&ps->tl, rr->txt, rr->txt_len, true, &ps->pbs) != 0)
+        return -ENOMEM;
+    if (ps->tl.first && strcasecmp(ps->tl.first, "v") != 0) {
+        /* The version rule comes first: it is why receivers discard the record. */
+        scan_problem(&ps->pbs, true, SCAN_R_VERSION_NOT_FIRST, NULL,
+                     "the record must start with v=DMARC1 (RFC 7489 section 6.4); receivers "
+                     "discard it");
+        struct scan_problem last = ps->pbs.pb[ps->pbs.n - 1];
+        memmove(&ps->pbs.pb[1], &ps->pbs.pb[0], (ps->pbs.n - 1) * sizeof(last));
+        ps->pbs.pb[0] = last;
     }
-    if (rr->txt_len > 0 && is_wsp((char)rr->txt[0]))
-        problem(ps, false, SCAN_R_NONE, NULL, "the record starts with whitespace");
 
-    while (next_tag(&cur, &name, &value)) {
-        size_t idx = pos++;
-        if (idx == 0 && strcasecmp(name, "v") != 0)
-            problem(ps, true, SCAN_R_VERSION_NOT_FIRST, NULL,
-                    "the record must start with v=DMARC1 (RFC 7489 section 6.4); receivers "
-                    "discard it");
-        if (!value) {
-            problem(ps, true, SCAN_R_MALFORMED_TAG, NULL, "'%.64s' is not a tag=value pair", name);
-            continue;
-        }
-        bool name_ok = isalpha((unsigned char)name[0]);
-        for (const char *c = name; *c && name_ok; c++)
-            name_ok = isalnum((unsigned char)*c) || *c == '_';
-        if (!name_ok) {
-            problem(ps, true, SCAN_R_MALFORMED_TAG, NULL, "'%.64s' is not a valid tag name", name);
-            continue;
-        }
-        bool dup = false;
-        for (size_t i = 0; i < nseen && !dup; i++)
-            dup = strcasecmp(seen[i], name) == 0;
-        if (dup) {
-            problem(ps, true, SCAN_R_DUPLICATE_TAG, name, "tag %.32s appears more than once", name);
-            continue;
-        }
-        if (nseen < DMARC_MAX_TAGS)
-            seen[nseen++] = name;
-
+    for (size_t idx = 0; idx < ps->tl.n; idx++) {
+        const char *name = ps->tl.tag[idx].name;
+        char *value = ps->tl.tag[idx].value;
         size_t k;
         for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
             if (strcasecmp(name, known[k]) == 0)
@@ -422,20 +280,21 @@ static void parse_record(struct dm_parse *ps, const struct scan_rr *rr)
         const char *t = k < sizeof(known) / sizeof(known[0]) ? known[k] : NULL;
 
         if (!t) {
-            problem(ps, false, SCAN_R_NONE, name, "unknown tag %.32s is ignored", name);
+            scan_problem(&ps->pbs, false, SCAN_R_NONE, name, "unknown tag %.32s is ignored", name);
         } else if (strcmp(t, "v") == 0) {
             if (strcmp(value, "DMARC1") == 0)
                 ;
             else if (strcasecmp(value, "DMARC1") == 0)
-                problem(ps, false, SCAN_R_NONE, "v", "the version is spelled DMARC1 (upper case)");
+                scan_problem(&ps->pbs, false, SCAN_R_NONE, "v",
+                             "the version is spelled DMARC1 (upper case)");
             else
-                problem(ps, true, SCAN_R_INVALID_VERSION, "v",
-                        "v=%.32s: the version must be DMARC1", value);
+                scan_problem(&ps->pbs, true, SCAN_R_INVALID_VERSION, "v",
+                             "v=%.32s: the version must be DMARC1", value);
         } else if (strcmp(t, "p") == 0 || strcmp(t, "sp") == 0) {
             const char *w = policy_word(value);
             if (!w)
-                problem(ps, true, SCAN_R_INVALID_VALUE, t,
-                        "%s=%.32s: must be none, quarantine or reject", t, value);
+                scan_problem(&ps->pbs, true, SCAN_R_INVALID_VALUE, t,
+                             "%s=%.32s: must be none, quarantine or reject", t, value);
             if (t[0] == 'p') {
                 have_p = true;
                 p_pos = idx;
@@ -445,30 +304,31 @@ static void parse_record(struct dm_parse *ps, const struct scan_rr *rr)
             }
         } else if (strcmp(t, "adkim") == 0 || strcmp(t, "aspf") == 0) {
             if (strcasecmp(value, "r") != 0 && strcasecmp(value, "s") != 0)
-                problem(ps, true, SCAN_R_INVALID_VALUE, t, "%s=%.32s: must be r or s", t, value);
+                scan_problem(&ps->pbs, true, SCAN_R_INVALID_VALUE, t, "%s=%.32s: must be r or s", t,
+                             value);
         } else if (strcmp(t, "pct") == 0) {
             if (all_digits(value, 3) && atoi(value) <= 100)
                 ps->pct = atoi(value);
             else
-                problem(ps, true, SCAN_R_INVALID_VALUE, t,
-                        "pct=%.32s: must be an integer from 0 to 100", value);
+                scan_problem(&ps->pbs, true, SCAN_R_INVALID_VALUE, t,
+                             "pct=%.32s: must be an integer from 0 to 100", value);
         } else if (strcmp(t, "fo") == 0) {
             ps->has_fo = true;
             char shown[48];
             snprintf(shown, sizeof(shown), "%s", value);
             if (!keyword_list_ok(value, fo_words, 4))
-                problem(ps, true, SCAN_R_INVALID_VALUE, t,
-                        "fo=%.32s: must be a colon-separated list of 0, 1, d and s", shown);
+                scan_problem(&ps->pbs, true, SCAN_R_INVALID_VALUE, t,
+                             "fo=%.32s: must be a colon-separated list of 0, 1, d and s", shown);
         } else if (strcmp(t, "rf") == 0) {
             char shown[48];
             snprintf(shown, sizeof(shown), "%s", value);
             if (!keyword_list_ok(value, rf_words, 1))
-                problem(ps, true, SCAN_R_INVALID_VALUE, t,
-                        "rf=%.32s: the only report format is afrf", shown);
+                scan_problem(&ps->pbs, true, SCAN_R_INVALID_VALUE, t,
+                             "rf=%.32s: the only report format is afrf", shown);
         } else if (strcmp(t, "ri") == 0) {
             if (!all_digits(value, 32))
-                problem(ps, true, SCAN_R_INVALID_VALUE, t, "ri=%.32s: must be a number of seconds",
-                        value);
+                scan_problem(&ps->pbs, true, SCAN_R_INVALID_VALUE, t,
+                             "ri=%.32s: must be a number of seconds", value);
         } else if (strcmp(t, "rua") == 0) {
             parse_uris(ps, t, value, ps->rua, &ps->nrua);
         } else {
@@ -477,34 +337,28 @@ static void parse_record(struct dm_parse *ps, const struct scan_rr *rr)
     }
 
     if (!have_p)
-        problem(ps, true, SCAN_R_MISSING_POLICY, "p", "p is required (RFC 7489 section 6.3)");
+        scan_problem(&ps->pbs, true, SCAN_R_MISSING_POLICY, "p",
+                     "p is required (RFC 7489 section 6.3)");
     else if (p_pos != 1)
-        problem(ps, false, SCAN_R_NONE, "p", "p should directly follow v (RFC 7489 section 6.4)");
+        scan_problem(&ps->pbs, false, SCAN_R_NONE, "p",
+                     "p should directly follow v (RFC 7489 section 6.4)");
 
     /* Posture: what the policy does in practice. */
     if (ps->p && strcmp(ps->p, "none") == 0)
-        problem(ps, false, SCAN_R_NONE, "p",
-                "p=none only monitors: mail failing DMARC is neither quarantined nor rejected");
+        scan_problem(
+            &ps->pbs, false, SCAN_R_NONE, "p",
+            "p=none only monitors: mail failing DMARC is neither quarantined nor rejected");
     if (ps->p && strcmp(ps->p, "none") != 0 && ps->sp && strcmp(ps->sp, "none") == 0)
-        problem(ps, false, SCAN_R_NONE, "sp", "sp=none leaves subdomains unprotected under p=%s",
-                ps->p);
+        scan_problem(&ps->pbs, false, SCAN_R_NONE, "sp",
+                     "sp=none leaves subdomains unprotected under p=%s", ps->p);
     if (ps->pct < 100)
-        problem(ps, false, SCAN_R_NONE, "pct",
-                "pct=%d: the policy applies to %d%% of failing mail only", ps->pct, ps->pct);
+        scan_problem(&ps->pbs, false, SCAN_R_NONE, "pct",
+                     "pct=%d: the policy applies to %d%% of failing mail only", ps->pct, ps->pct);
     if (ps->nrua == 0)
-        problem(ps, false, SCAN_R_NONE, "rua", "no rua: the domain receives no aggregate reports");
+        scan_problem(&ps->pbs, false, SCAN_R_NONE, "rua",
+                     "no rua: the domain receives no aggregate reports");
     if (ps->has_fo && ps->nruf == 0)
-        problem(ps, false, SCAN_R_NONE, "fo", "fo has no effect without ruf");
-}
-
-/* Registrable domain of @p d, or @p d itself when it has none. */
-static int org_domain(const char *d, char *buf, size_t len)
-{
-    int ret = scan_registrable_domain(d, buf, len);
-    if (ret == -ENOMEM)
-        return ret;
-    if (ret < 0)
-        snprintf(buf, len, "%s", d);
+        scan_problem(&ps->pbs, false, SCAN_R_NONE, "fo", "fo has no effect without ruf");
     return 0;
 }
 
@@ -516,7 +370,7 @@ static int check_authorizations(struct scan_view *v, struct dm_parse *ps, const 
 {
     char pol_org[256], dest_org[256], qname[600];
     bool missing = false;
-    int ret = org_domain(policy_domain, pol_org, sizeof(pol_org));
+    int ret = scan_org_domain(policy_domain, pol_org, sizeof(pol_org));
     if (ret < 0)
         return ret;
 
@@ -527,7 +381,7 @@ static int check_authorizations(struct scan_view *v, struct dm_parse *ps, const 
             struct dm_uri *u = &list[i];
             if (!u->domain[0])
                 continue;
-            ret = org_domain(u->domain, dest_org, sizeof(dest_org));
+            ret = scan_org_domain(u->domain, dest_org, sizeof(dest_org));
             if (ret < 0)
                 return ret;
             if (strcasecmp(dest_org, pol_org) == 0) {
@@ -547,7 +401,7 @@ static int check_authorizations(struct scan_view *v, struct dm_parse *ps, const 
             }
             if (ret < 0)
                 return ret;
-            if (is_temp_failure(a->status) && a->status != SCAN_DNS_CNAMELOOP) {
+            if (scan_dns_failed(a->status) && a->status != SCAN_DNS_CNAMELOOP) {
                 u->auth = DM_AUTH_TEMP;
                 u->temp = a->status;
                 continue;
@@ -575,16 +429,17 @@ static void authorization_problems(struct dm_parse *ps, const char *policy_domai
         for (size_t i = 0; i < n; i++) {
             const struct dm_uri *u = &list[i];
             if (u->auth == DM_AUTH_MISSING)
-                problem(ps, true, SCAN_R_UNAUTHORIZED_EXTERNAL_REPORT, tag,
-                        "%.100s: %.100s has not authorized reports for %.100s (no v=DMARC1 TXT "
-                        "at %.100s._report._dmarc.%.100s, RFC 7489 section 7.1); receivers "
-                        "ignore this URI",
-                        u->text, u->domain, policy_domain, policy_domain, u->domain);
+                scan_problem(
+                    &ps->pbs, true, SCAN_R_UNAUTHORIZED_EXTERNAL_REPORT, tag,
+                    "%.100s: %.100s has not authorized reports for %.100s (no v=DMARC1 TXT "
+                    "at %.100s._report._dmarc.%.100s, RFC 7489 section 7.1); receivers "
+                    "ignore this URI",
+                    u->text, u->domain, policy_domain, policy_domain, u->domain);
             else if (u->auth == DM_AUTH_TEMP)
-                problem(ps, false, SCAN_R_NONE, tag,
-                        "%.100s: could not verify that %.100s accepts reports for %.100s (%s)",
-                        u->text, u->domain, policy_domain,
-                        scan_reason_word(scan_reason_of_dns(u->temp)));
+                scan_problem(&ps->pbs, false, SCAN_R_NONE, tag,
+                             "%.100s: could not verify that %.100s accepts reports for %.100s (%s)",
+                             u->text, u->domain, policy_domain,
+                             scan_reason_word(scan_reason_of_dns(u->temp)));
         }
     }
 }
@@ -633,23 +488,6 @@ static int count_records(const struct scan_answer *a, const struct scan_rr **fir
     return n;
 }
 
-static void report_problems(struct scan_report *r, const struct dm_parse *ps)
-{
-    scan_report_objv_init(r, "problems");
-    for (size_t i = 0; i < ps->npb; i++) {
-        struct scan_report_obj *o = scan_report_obj_add(r, "problems");
-        scan_report_obj_str(o, "severity", ps->pb[i].error ? "error" : "warning");
-        scan_report_obj_str(o, "tag", ps->pb[i].has_tag ? ps->pb[i].tag : NULL);
-        scan_report_obj_str(o, "message", ps->pb[i].msg);
-    }
-    if (ps->pb_truncated) {
-        struct scan_report_obj *o = scan_report_obj_add(r, "problems");
-        scan_report_obj_str(o, "severity", "warning");
-        scan_report_obj_str(o, "tag", NULL);
-        scan_report_obj_str(o, "message", "further problems are not listed");
-    }
-}
-
 /** Where discovery ended. */
 struct dm_found {
     const struct scan_answer *failed; /**< the lookup that failed, or NULL */
@@ -674,7 +512,7 @@ static int discover(struct scan_view *v, const char *dom, char *org, size_t orgl
     int ret = lookup_policy(v, dom, &a);
     if (ret < 0)
         return ret;
-    if (a && is_temp_failure(a->status)) {
+    if (a && scan_dns_failed(a->status)) {
         f->failed = a;
         return 0;
     }
@@ -690,7 +528,7 @@ static int discover(struct scan_view *v, const char *dom, char *org, size_t orgl
     ret = lookup_policy(v, org, &a);
     if (ret < 0)
         return ret;
-    if (a && is_temp_failure(a->status)) {
+    if (a && scan_dns_failed(a->status)) {
         f->failed = a;
         return 0;
     }
@@ -704,11 +542,10 @@ static int discover(struct scan_view *v, const char *dom, char *org, size_t orgl
 /* Status of a checked record: the first error decides, then a failed authorization lookup. */
 static void record_status(struct scan_report *r, const struct dm_parse *ps)
 {
-    for (size_t i = 0; i < ps->npb; i++) {
-        if (ps->pb[i].error) {
-            scan_report_status(r, SCAN_ST_INVALID, ps->pb[i].code);
-            return;
-        }
+    enum scan_reason why = scan_problems_error(&ps->pbs);
+    if (why) {
+        scan_report_status(r, SCAN_ST_INVALID, why);
+        return;
     }
     for (int which = 0; which < 2; which++) {
         const struct dm_uri *list = which ? ps->ruf : ps->rua;
@@ -751,14 +588,13 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
         goto out;
     if (f.nrec == 1) {
         /* Parse first: the authorization lookups may still send us back with -EAGAIN. */
-        ps->copy = strndup((const char *)f.rec->txt, f.rec->txt_len);
-        if (!ps->copy)
-            goto out;
-        parse_record(ps, f.rec);
+        if (parse_record(ps, f.rec) != 0)
+            goto out; /* ret is -ENOMEM */
         if (f.nother > 0)
-            problem(ps, false, SCAN_R_NONE, NULL,
-                    "%zu other TXT record(s) at _dmarc.%s are not DMARC records and are ignored",
-                    f.nother, policy_domain);
+            scan_problem(
+                &ps->pbs, false, SCAN_R_NONE, NULL,
+                "%zu other TXT record(s) at _dmarc.%s are not DMARC records and are ignored",
+                f.nother, policy_domain);
         ret = check_authorizations(v, ps, policy_domain);
         if (ret < 0)
             goto out;
@@ -778,13 +614,13 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
         scan_report_str(r, "policy_domain", NULL);
         scan_report_objv_init(r, "problems");
     } else if (f.nrec > 1) {
-        problem(ps, true, SCAN_R_MULTIPLE_RECORDS, NULL,
-                "%d DMARC records at _dmarc.%s: receivers apply none (RFC 7489 section 6.6.3)",
-                f.nrec, policy_domain);
+        scan_problem(&ps->pbs, true, SCAN_R_MULTIPLE_RECORDS, NULL,
+                     "%d DMARC records at _dmarc.%s: receivers apply none (RFC 7489 section 6.6.3)",
+                     f.nrec, policy_domain);
         scan_report_status(r, SCAN_ST_INVALID, SCAN_R_MULTIPLE_RECORDS);
         scan_report_str(r, "record", NULL);
         scan_report_str(r, "policy_domain", policy_domain);
-        report_problems(r, ps);
+        scan_problems_report(r, &ps->pbs, "tag");
     } else {
         record_status(r, ps);
         scan_report_strn(r, "record", (const char *)f.rec->txt, f.rec->txt_len);
@@ -798,7 +634,7 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
             scan_report_strv_add(r, "rua", ps->rua[i].text);
         for (size_t i = 0; i < ps->nruf; i++)
             scan_report_strv_add(r, "ruf", ps->ruf[i].text);
-        report_problems(r, ps);
+        scan_problems_report(r, &ps->pbs, "tag");
     }
     if (!scan_report_result(r))
         goto out; /* ret is -ENOMEM */
@@ -808,7 +644,47 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
 out:
     scan_report_free(r);
     if (ps)
-        free(ps->copy);
+        scan_taglist_deinit(&ps->tl);
+    free(ps);
+    return ret;
+}
+
+int scan_dmarc_policy(struct scan_view *v, const char *domain, struct scan_dmarc_policy *out)
+{
+    struct dm_parse *ps = NULL;
+    struct dm_found f;
+    char dom[256], org[256];
+    int ret;
+
+    if (!v || !out || scan_domain_arg(domain, dom, sizeof(dom)) != 0)
+        return -EINVAL;
+    memset(out, 0, sizeof(*out));
+    ret = discover(v, dom, org, sizeof(org), &f);
+    if (ret < 0)
+        return ret;
+    out->pct = 100;
+    out->at_org = f.at_org;
+    snprintf(out->policy_domain, sizeof(out->policy_domain), "%s", f.at_org ? org : dom);
+    if (f.failed) {
+        out->st = SCAN_ST_ERROR;
+        out->dns = f.failed->status;
+        return 0;
+    }
+    if (f.nrec != 1) {
+        out->st = f.nrec == 0 ? SCAN_ST_NONE : SCAN_ST_INVALID;
+        return 0;
+    }
+    ps = calloc(1, sizeof(*ps));
+    if (!ps)
+        return -ENOMEM;
+    ret = parse_record(ps, f.rec);
+    if (ret == 0) {
+        out->st = scan_problems_error(&ps->pbs) ? SCAN_ST_INVALID : SCAN_ST_VALID;
+        snprintf(out->p, sizeof(out->p), "%s", ps->p ? ps->p : "");
+        snprintf(out->sp, sizeof(out->sp), "%s", ps->sp ? ps->sp : "");
+        out->pct = ps->pct;
+    }
+    scan_taglist_deinit(&ps->tl);
     free(ps);
     return ret;
 }

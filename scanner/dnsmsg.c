@@ -158,6 +158,14 @@ static int rr_extra_size(const uint8_t *msg, size_t len, const struct raw_rr *r,
             return SCAN_EDNS;
         *need = strlen(tmp) + 1;
         return 0;
+    case SCAN_TYPE_SOA:
+        if (read_name(msg, len, &off, tmp) != 0)
+            return SCAN_EDNS;
+        *need = strlen(tmp) + 1;
+        if (read_name(msg, len, &off, tmp) != 0 || off + 20 != (size_t)r->rdoff + r->rdlen)
+            return SCAN_EDNS;
+        *need += strlen(tmp) + 1;
+        return 0;
     default:
         *need = 0;
         return 0;
@@ -206,6 +214,19 @@ static void rr_fill(const uint8_t *msg, size_t len, const struct raw_rr *r, stru
         read_name(msg, len, &off, *heap);
         out->target = *heap;
         *heap += strlen(*heap) + 1;
+        break;
+    case SCAN_TYPE_SOA:
+        read_name(msg, len, &off, *heap);
+        out->soa.mname = *heap;
+        *heap += strlen(*heap) + 1;
+        read_name(msg, len, &off, *heap);
+        out->soa.rname = *heap;
+        *heap += strlen(*heap) + 1;
+        out->soa.serial = rd32(msg + off);
+        out->soa.refresh = rd32(msg + off + 4);
+        out->soa.retry = rd32(msg + off + 8);
+        out->soa.expire = rd32(msg + off + 12);
+        out->soa.minimum = rd32(msg + off + 16);
         break;
     default:
         break;
@@ -402,6 +423,9 @@ static size_t rr_strings_size(const struct scan_rr *r)
     case SCAN_TYPE_CNAME:
     case SCAN_TYPE_NS:
         return r->target ? strlen(r->target) + 1 : 1;
+    case SCAN_TYPE_SOA:
+        return (r->soa.mname ? strlen(r->soa.mname) : 0) + 1 +
+               (r->soa.rname ? strlen(r->soa.rname) : 0) + 1;
     default:
         return 0;
     }
@@ -452,6 +476,14 @@ static struct scan_answer *answer_copy(enum scan_dns_status status, uint16_t qty
         case SCAN_TYPE_NS:
             strcpy(heap, rr[i].target ? rr[i].target : "");
             d->target = heap;
+            heap += strlen(heap) + 1;
+            break;
+        case SCAN_TYPE_SOA:
+            strcpy(heap, rr[i].soa.mname ? rr[i].soa.mname : "");
+            d->soa.mname = heap;
+            heap += strlen(heap) + 1;
+            strcpy(heap, rr[i].soa.rname ? rr[i].soa.rname : "");
+            d->soa.rname = heap;
             heap += strlen(heap) + 1;
             break;
         default:

@@ -40,6 +40,10 @@ enum scan_rrtype {
     SCAN_TYPE_MX = 15,
     SCAN_TYPE_TXT = 16,
     SCAN_TYPE_AAAA = 28,
+    /** Not a DNS type (from the private-use range, RFC 6895): the MTA-STS policy of
+     *  the host named by the question, fetched over HTTPS by the engine
+     *  (scanner/fetch.h describes the answer's shape). */
+    SCAN_TYPE_MTA_STS_POLICY = 65280,
 };
 
 /** What a lookup came to. Only SCAN_DNS_OK has records. */
@@ -80,6 +84,10 @@ struct scan_rr {
             uint16_t pref;      /**< MX preference */
             const char *target; /**< MX exchange, PTR, CNAME or NS target name */
         };
+        struct {
+            const char *mname, *rname; /**< primary server, mailbox (as a name) */
+            uint32_t serial, refresh, retry, expire, minimum;
+        } soa; /**< SOA (RFC 1035 section 3.3.13) */
     };
 };
 

@@ -42,6 +42,7 @@
  */
 #include "scanner/engine.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,7 @@
 #include "lists/verdict.h"
 #include "scanner/checks.h"
 #include "scanner/err.h"
+#include "scanner/fetch.h"
 #include "scanner/qname.h"
 #include "scanner/report.h"
 #include "scanner/view.h"
@@ -58,6 +60,7 @@
 #define CACHE_BUCKETS  65536
 #define CACHE_MAX_KEPT 100000
 #define PROGRESS_MS    200
+#define FETCH_POLL_MS  5 /* the longest wait while an HTTPS fetch is in flight */
 
 #define ASK_MAX_SENDS          4   /* sends of one question before it is a timeout */
 #define PROBE_MAX_SENDS        8   /* a test point keeps being asked: health is worth it */
@@ -67,8 +70,18 @@
 #define HEALTH_DEADLINE_MIN_MS 2000
 #define HEALTH_BACKOFF_MS      250 /* first wait before a probe is asked again; doubles */
 
-/* Record-check slots after the lists in a target's plan. */
-enum { SLOT_FCRDNS, SLOT_SPF, SLOT_DMARC, SLOT_MX, SLOT_SPF_AUTH0 };
+/* Record-check slots after the lists in a target's plan: each check, for IP or
+ * domain targets, in the order its result comes out; then one spf-auth slot per
+ * --spf-domain (from SLOT_SPF_AUTH0 on). */
+static const struct {
+    unsigned check;
+    bool ip;
+} slots[] = {
+    {SCAN_CHECK_FCRDNS, true},   {SCAN_CHECK_SPF, false},  {SCAN_CHECK_DMARC, false},
+    {SCAN_CHECK_MX, false},      {SCAN_CHECK_DKIM, false}, {SCAN_CHECK_MTA_STS, false},
+    {SCAN_CHECK_TLS_RPT, false}, {SCAN_CHECK_BIMI, false}, {SCAN_CHECK_NS, false},
+};
+#define SLOT_SPF_AUTH0 (sizeof(slots) / sizeof(slots[0]))
 
 struct eng;
 struct job;
@@ -136,7 +149,10 @@ struct job {
     size_t item;
     bool queued;
     bool finished; /* result out (or abandoned): freed once no send is outstanding */
+    bool deferred; /* a check whose next questions wait for room in the window */
+    size_t want;   /* deferred: how many questions it will ask */
     struct job *next_ready;
+    struct job *next_deferred;
     struct scan_target t;
     /* dnsbl and health: q[0] (and q[1] for domain_mode both), then txt */
     struct ask q[2];
@@ -160,6 +176,7 @@ struct eng {
     struct elist *lists;
     size_t nitems;
     struct job *ready_head, *ready_tail;
+    struct job *deferred_head, *deferred_tail; /* checks waiting for room, in order */
     size_t jobs;
     int fatal;
     /* generator */
@@ -176,8 +193,11 @@ struct eng {
     int64_t health_deadline;
     bool in_health;
     size_t asking;   /* questions asked and not decided: the window */
+    size_t caching;  /* record-check questions (and fetches) in flight (see over_window()) */
     size_t finished; /* jobs whose result is out, waiting for late sends */
     bool aborting;   /* a fatal error: no more results, every job is only released */
+    /* HTTPS fetches (mta-sts), created on the first one */
+    struct scan_fetch *fetch;
     /* cache */
     struct centry **buckets;
     size_t kept;
@@ -257,7 +277,7 @@ static void job_free(struct job *j)
 {
     if (!j)
         return;
-    SCAN_REQUIRE(job_outstanding(j) == 0 && j->pending == 0 && !j->queued);
+    SCAN_REQUIRE(job_outstanding(j) == 0 && j->pending == 0 && !j->queued && !j->deferred);
     disarm(j->g, &j->q[0]);
     disarm(j->g, &j->q[1]);
     disarm(j->g, &j->txt);
@@ -545,6 +565,8 @@ static void on_cache_answer(void *arg, struct scan_answer *ans, int cancelled)
         ans = scan_answer_new_status(SCAN_DNS_TIMEOUT, c->type);
     }
     c->ans = ans;
+    SCAN_REQUIRE(g->caching > 0);
+    g->caching--;
     struct waiter *w = c->waiters;
     c->waiters = NULL;
     while (w) {
@@ -564,6 +586,43 @@ static void on_cache_answer(void *arg, struct scan_answer *ans, int cancelled)
             g->kept--;
         centry_unlink_free(c);
     }
+}
+
+/*
+ * Fetch an MTA-STS policy for the cache entry @p c. The check asked the policy
+ * host's A and AAAA first, so they are in the job's view: the fetch connects to
+ * those addresses (or to --https-connect), and libcurl resolves nothing.
+ * @return 0, -ENOMEM, -EINVAL (nothing to connect to), -EIO.
+ */
+static int start_fetch(struct job *j, const char *name, struct centry *c)
+{
+    struct eng *g = j->g;
+    const struct scan_engine_opts *o = g->o;
+    const char *addrs[64];
+    char text[64][INET6_ADDRSTRLEN];
+    size_t n = 0;
+    if (!g->fetch) {
+        char err[256];
+        struct scan_fetch_opts fo = {.ca_file = o->ca_file, .connect_to = o->https_connect};
+        int ret = scan_fetch_new(&fo, &g->fetch, err, sizeof(err));
+        if (ret != 0)
+            return ret == -EINVAL ? -EIO : ret;
+    }
+    const uint16_t types[2] = {SCAN_TYPE_A, SCAN_TYPE_AAAA};
+    for (int t = 0; t < 2; t++) {
+        const struct scan_answer *a = NULL;
+        if (scan_view_get(j->view, name, types[t], &a) != 0)
+            continue;
+        for (size_t i = 0; a->status == SCAN_DNS_OK && i < a->n && n < 64; i++) {
+            if (a->rr[i].type != types[t])
+                continue;
+            inet_ntop(t ? AF_INET6 : AF_INET, t ? (const void *)a->rr[i].a6 : a->rr[i].a4, text[n],
+                      sizeof(text[n]));
+            addrs[n] = text[n];
+            n++;
+        }
+    }
+    return scan_fetch_start(g->fetch, name, addrs, n, on_cache_answer, c);
 }
 
 /* Deliver (name, type) to the job's view: from the cache, by joining a query in
@@ -606,7 +665,12 @@ static int cache_fetch(struct job *j, const char *name, uint16_t type)
     w->next = NULL;
     c->waiters = w;
     j->pending++;
-    int ret = scan_resolver_query(g->o->resolver, name, type, on_cache_answer, c);
+    g->caching++; /* before the send: its callback may run at once */
+    int ret = type == SCAN_TYPE_MTA_STS_POLICY
+                  ? start_fetch(j, name, c)
+                  : scan_resolver_query(g->o->resolver, name, type, on_cache_answer, c);
+    if (ret != 0)
+        g->caching--; /* no callback will come */
     if (ret != 0) {
         j->pending--;
         c->waiters = NULL;
@@ -778,9 +842,62 @@ static int run_check(struct job *j, struct scan_report **rep)
         return scan_spf_auth_check(j->view, &j->t, j->domain, rep);
     case SCAN_CHECK_DMARC:
         return scan_dmarc_check(j->view, j->t.text, rep);
-    default:
+    case SCAN_CHECK_MX:
         return scan_mx_check(j->view, j->t.text, rep);
+    case SCAN_CHECK_TLS_RPT:
+        return scan_tlsrpt_check(j->view, j->t.text, rep);
+    case SCAN_CHECK_MTA_STS:
+        return scan_mtasts_check(j->view, j->t.text, !j->g->o->no_fetch, rep);
+    case SCAN_CHECK_DKIM:
+        return scan_dkim_check(j->view, j->t.text, j->g->o->dkim, rep);
+    case SCAN_CHECK_NS:
+        return scan_ns_check(j->view, j->t.text, rep);
+    case SCAN_CHECK_BIMI:
+        return scan_bimi_check(j->view, j->t.text, j->g->o->bimi_selector, rep);
+    default:
+        return -EINVAL; /* not built yet: no result */
     }
+}
+
+/* The most record-check questions in flight: the job cap of fill_window(). Checks
+ * that ask one to three questions a round never reach it; one that fans out
+ * (dkim: thirty selectors) would otherwise put tens of thousands of questions in
+ * flight and lose them in the resolver's receive buffer. */
+static size_t check_window(const struct eng *g)
+{
+    return g->o->concurrency * 8 + 16;
+}
+
+/* Would asking @p n more questions overflow the check window? Never when nothing
+ * is in flight, so a check with more questions than the window still runs. */
+static bool over_window(const struct eng *g, size_t n)
+{
+    return g->caching > 0 && g->caching + n > check_window(g);
+}
+
+static void defer(struct eng *g, struct job *j)
+{
+    j->deferred = true;
+    j->next_deferred = NULL;
+    if (g->deferred_tail)
+        g->deferred_tail->next_deferred = j;
+    else
+        g->deferred_head = j;
+    g->deferred_tail = j;
+}
+
+/* Run the oldest deferred check again when the window has room for what it asks
+ * (or nothing is in flight). */
+static void wake_deferred(struct eng *g)
+{
+    struct job *j = g->deferred_head;
+    if (!j || over_window(g, j->want))
+        return;
+    g->deferred_head = j->next_deferred;
+    if (!g->deferred_head)
+        g->deferred_tail = NULL;
+    j->deferred = false;
+    ready_push(g, j);
 }
 
 /* Run a record check until it finishes or waits for answers. @return true when
@@ -791,11 +908,16 @@ static bool advance_check(struct eng *g, struct job *j)
         struct scan_report *rep = NULL;
         int ret = run_check(j, &rep);
         if (ret == 0) {
-            const struct scan_result *r = scan_report_result(rep);
-            if (r)
+            /* One result per (target, check), or one per item a check found
+             * (dkim: per selector): every result of the report, in order. */
+            for (size_t i = 0; i < scan_report_count(rep); i++) {
+                const struct scan_result *r = scan_report_result_at(rep, i);
+                if (!r) {
+                    g->fatal = -ENOMEM;
+                    break;
+                }
                 count_result(g, j, r);
-            else
-                g->fatal = -ENOMEM;
+            }
             scan_report_free(rep);
             return true;
         }
@@ -811,6 +933,14 @@ static bool advance_check(struct eng *g, struct job *j)
         if (n == 0) {
             emit_check_error(g, j, j->check, SCAN_R_INTERNAL);
             return true;
+        }
+        if (over_window(g, n)) {
+            /* A check that asks many questions at once (dkim's selectors) waits
+             * for room in the check window. */
+            scan_view_missing_clear(j->view);
+            j->want = n;
+            defer(g, j);
+            return false;
         }
         for (size_t i = 0; i < n; i++) {
             const char *name;
@@ -926,7 +1056,11 @@ static bool advance(struct eng *g, struct job *j)
 
 static void drain_ready(struct eng *g)
 {
-    while (g->ready_head) {
+    for (;;) {
+        if (!g->ready_head)
+            wake_deferred(g);
+        if (!g->ready_head)
+            break;
         struct job *j = g->ready_head;
         g->ready_head = j->next_ready;
         if (!g->ready_head)
@@ -941,7 +1075,7 @@ static void drain_ready(struct eng *g)
                 continue;
             job_finish(g, j);
         }
-        if (job_outstanding(j) == 0 && j->pending == 0 && !j->queued)
+        if (job_outstanding(j) == 0 && j->pending == 0 && !j->queued && !j->deferred)
             job_free(j);
     }
 }
@@ -965,18 +1099,9 @@ static unsigned slot_check(const struct eng *g, size_t slot, const struct scan_t
 {
     bool ip = t->type != SCAN_T_DOMAIN;
     unsigned c = g->o->checks;
-    switch (slot) {
-    case SLOT_FCRDNS:
-        return ip && (c & SCAN_CHECK_FCRDNS) ? SCAN_CHECK_FCRDNS : 0;
-    case SLOT_SPF:
-        return !ip && (c & SCAN_CHECK_SPF) ? SCAN_CHECK_SPF : 0;
-    case SLOT_DMARC:
-        return !ip && (c & SCAN_CHECK_DMARC) ? SCAN_CHECK_DMARC : 0;
-    case SLOT_MX:
-        return !ip && (c & SCAN_CHECK_MX) ? SCAN_CHECK_MX : 0;
-    default:
+    if (slot >= SLOT_SPF_AUTH0)
         return ip && (c & SCAN_CHECK_SPF_AUTH) ? SCAN_CHECK_SPF_AUTH : 0;
-    }
+    return ip == slots[slot].ip && (c & slots[slot].check) ? slots[slot].check : 0;
 }
 
 static void refill_tokens(struct elist *l)
@@ -1110,7 +1235,7 @@ static int fill_window(struct eng *g)
             continue;
         }
         size_t slot = item - o->nlists;
-        unsigned check = slot_check(g, slot < SLOT_SPF_AUTH0 ? slot : SLOT_SPF_AUTH0, &g->cur);
+        unsigned check = slot_check(g, slot, &g->cur);
         g->cur_item++;
         if (!check)
             continue;
@@ -1338,11 +1463,15 @@ int scan_engine_run(const struct scan_engine_opts *o, struct scan_targets *ts, u
         int tw = timer_wait(&g);
         if (tw >= 0 && (wait < 0 || tw < wait))
             wait = tw;
+        /* HTTPS fetches move on between short waits (scanner/fetch.c says why). */
+        if (scan_fetch_active(g.fetch) > 0 && (wait < 0 || wait > FETCH_POLL_MS))
+            wait = FETCH_POLL_MS;
         int r = scan_resolver_poll(o->resolver, wait >= 0 ? wait : 100);
         if (r < 0) {
             ret = r;
             break;
         }
+        scan_fetch_poll(g.fetch);
         fire_timers(&g);
         progress(&g, false);
     }
@@ -1358,6 +1487,7 @@ out:
     g.next_due = 1;
     fire_timers(&g); /* aborting or after the barrier: finishes every armed ask's job */
     scan_resolver_cancel_all(o->resolver);
+    scan_fetch_cancel_all(g.fetch); /* each callback runs now, cancelled */
     drain_ready(&g);
     if (g.jobs > 0)
         fprintf(stderr, "dnsbl-scan: internal: %zu jobs left at the end of the run\n", g.jobs);
@@ -1365,6 +1495,7 @@ out:
         SCAN_REQUIRE(g.asking == 0 && g.finished == 0);
     st->queries = scan_resolver_sent(o->resolver) - sent0;
     st->seconds = elapsed_s(&g.start);
+    scan_fetch_free(g.fetch);
     cache_free_all(&g);
     free(g.armed);
     free(g.lists);

@@ -5,7 +5,8 @@
  * The scan engine: streams targets into jobs, keeps the number of queries in
  * flight under the window, enforces per-list rates, checks each list's health
  * before trusting it, and turns answers into exactly one result per
- * (target, list) and per (target, check).
+ * (target, list) and per (target, check[, selector]): a record check yields one
+ * result, except dkim, which yields one per selector found (scanner/report.h).
  *
  * Jobs:
  * - health: the RFC 5782 and operator test points of every list, once per run,
@@ -34,6 +35,7 @@
 #include <stdint.h>
 
 #include "lists/catalog.h"
+#include "scanner/checks.h"
 #include "scanner/resolver.h"
 #include "scanner/result.h"
 #include "scanner/target.h"
@@ -55,10 +57,15 @@ struct scan_engine_opts {
     unsigned checks;                /**< enum scan_check_kind bits */
     const char *const *spf_domains; /**< borrowed: --spf-domain values */
     size_t nspf_domains;
-    size_t concurrency; /**< queries in flight at most, >= 1 */
-    int timeout_ms;     /**< the resolver's first-try timeout: the most the engine waits
-                             before it sends a question again (0: 2000) */
-    double rate;        /**< < 0: catalog rates; 0: none; > 0: this qps for all */
+    const char *bimi_selector;              /**< borrowed: --bimi-selector, NULL = "default" */
+    const struct scan_dkim_selectors *dkim; /**< borrowed: selectors for dkim, or NULL */
+    bool no_fetch;                          /**< mta-sts: judge the record only (--no-fetch) */
+    const char *ca_file;                    /**< borrowed: --ca-file for the HTTPS fetch, or NULL */
+    const char *https_connect;              /**< borrowed: --https-connect HOST:PORT, or NULL */
+    size_t concurrency;                     /**< queries in flight at most, >= 1 */
+    int timeout_ms; /**< the resolver's first-try timeout: the most the engine waits
+                         before it sends a question again (0: 2000) */
+    double rate;    /**< < 0: catalog rates; 0: none; > 0: this qps for all */
     void (*on_result)(void *arg, const struct scan_result *r);
     void (*on_health)(void *arg, const struct scan_health *h);
     void (*on_progress)(void *arg, const struct scan_progress *p); /**< ~5 times a second */

@@ -38,9 +38,7 @@
  *   come from an MX set; "fallback" (array of the domain's addresses),
  *   only for none.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,156 +47,41 @@
 
 #include "scanner/checks.h"
 #include "scanner/err.h"
+#include "scanner/hosts.h"
+#include "scanner/record.h"
 
 /** One MX record and what its lookups said. */
 struct mx_host {
     uint16_t pref;
-    const char *name; /**< borrowed from the MX answer in the view; "" = null MX */
-    bool literal;     /**< an IP address where a name belongs */
-    bool askable;     /**< the view accepted the name */
-    const struct scan_answer *a, *aaaa;
+    struct scan_host h; /**< h.name "" = null MX */
 };
-
-static bool is_temp_failure(enum scan_dns_status s)
-{
-    return s == SCAN_DNS_TIMEOUT || s == SCAN_DNS_SERVFAIL || s == SCAN_DNS_REFUSED ||
-           s == SCAN_DNS_BADRESP;
-}
 
 static int host_cmp(const void *x, const void *y)
 {
     const struct mx_host *a = x, *b = y;
     if (a->pref != b->pref)
         return a->pref < b->pref ? -1 : 1;
-    return strcmp(a->name, b->name);
-}
-
-static bool is_ip_literal(const char *name)
-{
-    uint8_t buf[16];
-    return name[0] == '[' || inet_pton(AF_INET, name, buf) == 1 ||
-           inet_pton(AF_INET6, name, buf) == 1;
-}
-
-/* Append the addresses of @p a (A or AAAA records) to a string array. */
-static void add_addresses(struct scan_report *r, struct scan_report_obj *o, const char *field,
-                          const struct scan_answer *a)
-{
-    char text[INET6_ADDRSTRLEN];
-    if (!a || a->status != SCAN_DNS_OK)
-        return;
-    for (size_t i = 0; i < a->n; i++) {
-        const struct scan_rr *rr = &a->rr[i];
-        if (rr->type == SCAN_TYPE_A)
-            inet_ntop(AF_INET, rr->a4, text, sizeof(text));
-        else if (rr->type == SCAN_TYPE_AAAA)
-            inet_ntop(AF_INET6, rr->a6, text, sizeof(text));
-        else
-            continue;
-        if (o)
-            scan_report_obj_strv_add(o, field, text);
-        else
-            scan_report_strv_add(r, field, text);
-    }
-}
-
-static bool has_addresses(const struct scan_answer *a)
-{
-    return a && a->status == SCAN_DNS_OK && a->n > 0;
-}
-
-/* Append "; "-separated text to a problem buffer. */
-static void append(char *buf, size_t len, const char *text)
-{
-    size_t used = strlen(buf);
-    if (used >= len - 1)
-        return;
-    snprintf(buf + used, len - used, "%s%s", used ? "; " : "", text);
-}
-
-/* Did this answer come through a CNAME? @return the canonical name, or NULL. */
-static const char *alias_target(const struct scan_answer *a, const char *name)
-{
-    if (!a)
-        return NULL;
-    if (a->canon && strcasecmp(a->canon, name) != 0)
-        return a->canon;
-    if (a->ncname > 0)
-        return a->canon ? a->canon : "another name";
-    return NULL;
+    return strcmp(a->h.name, b->h.name);
 }
 
 /*
- * Judge one exchange.
+ * Judge one exchange: the null MX here, the rest in scanner/hosts.c.
  * @param[out] problem  "" when fine; else a sentence (or several)
  * @param[out] temp     the first temporary failure, when @p *has_temp
  * @return the reason of a certain problem, or SCAN_R_NONE.
  */
-static enum scan_reason judge_host(const struct mx_host *h, bool mixed_null, char *problem,
+static enum scan_reason judge_host(const struct mx_host *m, bool mixed_null, char *problem,
                                    size_t len, bool *has_temp, enum scan_dns_status *temp)
 {
-    enum scan_reason code = SCAN_R_NONE;
-    char msg[512];
+    if (m->h.name[0])
+        return scan_host_judge(&m->h, &scan_host_words_mx, problem, len, has_temp, temp);
     problem[0] = '\0';
     *has_temp = false;
-
-    if (!h->name[0]) {
-        if (mixed_null) {
-            append(problem, len, "null MX (\".\") next to other MX records (RFC 7505 section 3)");
-            code = SCAN_R_NULL_MX_MIXED;
-        }
-        return code;
-    }
-    if (h->literal) {
-        append(problem, len,
-               "the exchange is an IP address literal, not a host name (RFC 5321 section 5.1)");
-        return SCAN_R_IP_LITERAL;
-    }
-    if (!h->askable) {
-        append(problem, len, "the exchange is not a valid host name");
-        return SCAN_R_BAD_NAME;
-    }
-
-    const char *alias = alias_target(h->a, h->name);
-    if (!alias)
-        alias = alias_target(h->aaaa, h->name);
-    if (alias) {
-        snprintf(msg, sizeof(msg),
-                 "the exchange is an alias (CNAME) for %s; MX must name the host itself "
-                 "(RFC 2181 section 10.3, RFC 5321 section 5.1)",
-                 alias);
-        append(problem, len, msg);
-        code = SCAN_R_CNAME;
-    }
-    if (h->a->status == SCAN_DNS_CNAMELOOP || h->aaaa->status == SCAN_DNS_CNAMELOOP) {
-        append(problem, len, "the exchange's CNAME chain loops");
-        if (!code)
-            code = SCAN_R_CNAME_LOOP;
-    }
-
-    const struct scan_answer *both[2] = {h->a, h->aaaa};
-    for (int i = 0; i < 2; i++) {
-        if (!is_temp_failure(both[i]->status))
-            continue;
-        snprintf(msg, sizeof(msg), "%s lookup failed: %s", i ? "AAAA" : "A",
-                 scan_reason_word(scan_reason_of_dns(both[i]->status)));
-        append(problem, len, msg);
-        if (!*has_temp) {
-            *has_temp = true;
-            *temp = both[i]->status;
-        }
-    }
-
-    if (!has_addresses(h->a) && !has_addresses(h->aaaa) && !*has_temp &&
-        h->a->status != SCAN_DNS_CNAMELOOP && h->aaaa->status != SCAN_DNS_CNAMELOOP) {
-        if (h->a->status == SCAN_DNS_NXDOMAIN && h->aaaa->status == SCAN_DNS_NXDOMAIN)
-            append(problem, len, "the exchange does not exist (NXDOMAIN)");
-        else
-            append(problem, len, "the exchange has no A or AAAA record");
-        if (!code)
-            code = SCAN_R_UNRESOLVABLE;
-    }
-    return code;
+    if (!mixed_null)
+        return SCAN_R_NONE;
+    scan_problem_append(problem, len,
+                        "null MX (\".\") next to other MX records (RFC 7505 section 3)");
+    return SCAN_R_NULL_MX_MIXED;
 }
 
 /*
@@ -218,17 +101,17 @@ static int fallback_lookups(struct scan_view *v, const char *dom, const struct s
 static void report_fallback(struct scan_report *r, const struct scan_answer *a,
                             const struct scan_answer *aaaa)
 {
-    if (is_temp_failure(a->status) || a->status == SCAN_DNS_CNAMELOOP)
+    if (scan_dns_failed(a->status))
         scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(a->status));
-    else if (is_temp_failure(aaaa->status) || aaaa->status == SCAN_DNS_CNAMELOOP)
+    else if (scan_dns_failed(aaaa->status))
         scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(aaaa->status));
-    else if (!has_addresses(a) && !has_addresses(aaaa))
+    else if (!scan_has_records(a) && !scan_has_records(aaaa))
         scan_report_status(r, SCAN_ST_NONE, SCAN_R_NO_ADDRESS);
     else
         scan_report_status(r, SCAN_ST_NONE, SCAN_R_NONE);
     scan_report_strv_init(r, "fallback");
-    add_addresses(r, NULL, "fallback", a);
-    add_addresses(r, NULL, "fallback", aaaa);
+    scan_host_add_addresses(r, NULL, "fallback", a);
+    scan_host_add_addresses(r, NULL, "fallback", aaaa);
 }
 
 /*
@@ -252,8 +135,8 @@ static int collect_hosts(struct scan_view *v, const struct scan_answer *ma, stru
         if (rr->type != SCAN_TYPE_MX)
             continue;
         hs[n].pref = rr->pref;
-        hs[n].name = rr->target ? rr->target : "";
-        if (!hs[n].name[0])
+        hs[n].h.name = rr->target ? rr->target : "";
+        if (!hs[n].h.name[0])
             (*nnull)++;
         n++;
     }
@@ -263,20 +146,12 @@ static int collect_hosts(struct scan_view *v, const struct scan_answer *ma, stru
         return 0;
 
     for (size_t i = 0; i < n; i++) {
-        struct mx_host *h = &hs[i];
-        if (!h->name[0])
+        if (!hs[i].h.name[0])
             continue;
-        h->literal = is_ip_literal(h->name);
-        if (h->literal)
-            continue;
-        int ra = scan_view_get(v, h->name, SCAN_TYPE_A, &h->a);
-        int r6 = scan_view_get(v, h->name, SCAN_TYPE_AAAA, &h->aaaa);
-        if (ra == -ENOMEM || r6 == -ENOMEM)
-            return -ENOMEM;
-        if (ra == -EAGAIN || r6 == -EAGAIN)
-            missing = true;
-        else
-            h->askable = ra == 0 && r6 == 0;
+        int ret = scan_host_lookup(v, &hs[i].h);
+        if (ret == -ENOMEM)
+            return ret;
+        missing |= ret == -EAGAIN;
     }
     return missing ? -EAGAIN : 0;
 }
@@ -299,10 +174,11 @@ static void report_hosts(struct scan_report *r, const struct mx_host *hosts, siz
     bool has_temp = false;
     enum scan_dns_status temp = SCAN_DNS_OK;
     for (size_t i = 0; i < nhosts; i++) {
-        const struct mx_host *h = &hosts[i];
+        const struct mx_host *m = &hosts[i];
+        const struct scan_host *h = &m->h;
         bool ht;
         enum scan_dns_status t = SCAN_DNS_OK;
-        enum scan_reason code = judge_host(h, nnull > 0, problem, sizeof(problem), &ht, &t);
+        enum scan_reason code = judge_host(m, nnull > 0, problem, sizeof(problem), &ht, &t);
         if (code && !reason)
             reason = code;
         if (ht && !has_temp) {
@@ -310,21 +186,16 @@ static void report_hosts(struct scan_report *r, const struct mx_host *hosts, siz
             temp = t;
         }
         struct scan_report_obj *o = scan_report_obj_add(r, "hosts");
-        scan_report_obj_int(o, "pref", h->pref);
+        scan_report_obj_int(o, "pref", m->pref);
         scan_report_obj_str(o, "host", h->name[0] ? h->name : ".");
         scan_report_obj_strv_init(o, "addresses");
         if (h->askable) {
-            add_addresses(r, o, "addresses", h->a);
-            add_addresses(r, o, "addresses", h->aaaa);
+            scan_host_add_addresses(r, o, "addresses", h->a);
+            scan_host_add_addresses(r, o, "addresses", h->aaaa);
         }
         scan_report_obj_str(o, "problem", problem[0] ? problem : NULL);
     }
-    if (reason)
-        scan_report_status(r, SCAN_ST_INVALID, reason);
-    else if (has_temp)
-        scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(temp));
-    else
-        scan_report_status(r, SCAN_ST_VALID, SCAN_R_NONE);
+    scan_hosts_status(r, reason, has_temp, temp);
 }
 
 int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **out)

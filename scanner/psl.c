@@ -8,6 +8,7 @@
 #include "scanner/psl.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <libpsl.h>
 #include <string.h>
 
@@ -49,5 +50,15 @@ int scan_registrable_domain(const char *domain, char *buf, size_t len)
     if (rl + 1 > len)
         return -ENAMETOOLONG;
     memcpy(buf, reg, rl + 1);
+    return 0;
+}
+
+int scan_org_domain(const char *d, char *buf, size_t len)
+{
+    int ret = scan_registrable_domain(d, buf, len);
+    if (ret == -ENOMEM)
+        return ret;
+    if (ret < 0)
+        snprintf(buf, len, "%s", d);
     return 0;
 }

@@ -21,4 +21,11 @@
  */
 int scan_registrable_domain(const char *domain, char *buf, size_t len);
 
+/**
+ * The organizational domain of @p d (RFC 7489 section 3.2): its registrable
+ * domain, or @p d itself when it has none (a public suffix, an unknown name).
+ * @return 0 or -ENOMEM.
+ */
+int scan_org_domain(const char *d, char *buf, size_t len);
+
 #endif

@@ -48,6 +48,8 @@ struct scan_report {
     struct scan_result res;
     void **built; /* allocations of the last assembly */
     size_t nbuilt, capbuilt;
+    struct scan_report *next; /* further results (scan_report_add()), owned by the head */
+    struct scan_report *head; /* the first result; NULL in the head itself */
 };
 
 static char *xstrdup(struct scan_report *r, const char *s)
@@ -117,6 +119,7 @@ void scan_report_free(struct scan_report *r)
 {
     if (!r)
         return;
+    scan_report_free(r->next);
     free(r->target);
     fbuf_free(&r->fb);
     built_free(r);
@@ -400,6 +403,41 @@ const struct scan_result *scan_report_result(struct scan_report *r)
         return NULL;
     }
     return &r->res;
+}
+
+struct scan_report *scan_report_add(struct scan_report *r)
+{
+    if (!r || r->head || r->oom)
+        return NULL;
+    struct scan_report *last = r;
+    while (last->next)
+        last = last->next;
+    struct scan_report *n = scan_report_new(r->target, r->check);
+    if (!n) {
+        r->oom = true;
+        return NULL;
+    }
+    n->head = r;
+    last->next = n;
+    return n;
+}
+
+size_t scan_report_count(const struct scan_report *r)
+{
+    size_t n = 0;
+    for (; r; r = r->next)
+        n++;
+    return n;
+}
+
+const struct scan_result *scan_report_result_at(struct scan_report *r, size_t i)
+{
+    for (struct scan_report *p = r; p; p = p->next)
+        if (p->oom)
+            return NULL;
+    for (; r && i > 0; i--)
+        r = r->next;
+    return scan_report_result(r);
 }
 
 const char *scan_class_word(enum scan_class c)

@@ -21,6 +21,20 @@
  * @endcode
  * Errors are sticky: after an allocation failure every call is a no-op and
  * scan_report_result() returns NULL, so callers check once at the end.
+ *
+ * Several results. A check normally yields exactly one result per (target,
+ * check). A check that yields one per item it found (DKIM: one per selector)
+ * starts each further result with scan_report_add(); the engine hands every
+ * one of them to the writers, in order:
+ * @code
+ *   struct scan_report *r = scan_report_new("example.test", SCAN_CHECK_DKIM);
+ *   ...fill the first result...
+ *   struct scan_report *more = scan_report_add(r);   // same target and check
+ *   ...fill it...
+ *   for (size_t i = 0; i < scan_report_count(r); i++)
+ *       emit(scan_report_result_at(r, i));
+ *   scan_report_free(r);                             // frees every result
+ * @endcode
  */
 #ifndef SCANNER_REPORT_H
 #define SCANNER_REPORT_H
@@ -77,5 +91,20 @@ void scan_report_obj_strv_add(struct scan_report_obj *o, const char *name, const
 /** @return the assembled result, borrowed until scan_report_free() or the next
  *  modification; NULL after an allocation failure. */
 const struct scan_result *scan_report_result(struct scan_report *r);
+
+/**
+ * Start another result of the same target and check after the last one of @p r.
+ * @param[in] r  the report scan_report_new() returned (the head)
+ * @return the new result's builder, borrowed until scan_report_free(@p r) (which
+ *         frees it); NULL on ENOMEM, which is sticky for the whole report.
+ */
+struct scan_report *scan_report_add(struct scan_report *r);
+
+/** @return how many results @p r holds: 1 plus the scan_report_add() calls. */
+size_t scan_report_count(const struct scan_report *r);
+
+/** @return result @p i (< scan_report_count()), assembled as scan_report_result()
+ *  does; NULL after an allocation failure anywhere in the report. */
+const struct scan_result *scan_report_result_at(struct scan_report *r, size_t i);
 
 #endif

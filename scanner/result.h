@@ -58,11 +58,16 @@ enum scan_check {
     SCAN_CHECK_SPF_AUTH = 1 << 3,
     SCAN_CHECK_DMARC = 1 << 4,
     SCAN_CHECK_MX = 1 << 5,
-    SCAN_CHECK_ALL = (1 << 6) - 1,
+    SCAN_CHECK_DKIM = 1 << 6,
+    SCAN_CHECK_MTA_STS = 1 << 7,
+    SCAN_CHECK_TLS_RPT = 1 << 8,
+    SCAN_CHECK_BIMI = 1 << 9,
+    SCAN_CHECK_NS = 1 << 10,
+    SCAN_CHECK_ALL = (1 << 11) - 1,
 };
 
-/** @return the check bit for a name ("dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx"),
- *  or 0 when unknown. */
+/** @return the check bit for a name ("dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx",
+ *  "dkim", "mta-sts", "tls-rpt", "bimi", "ns"), or 0 when unknown. */
 unsigned scan_check_from_name(const char *name);
 
 /** @return the name of one check bit ("dnsbl", ...), or NULL for anything else. */
@@ -94,12 +99,13 @@ enum scan_status {
     SCAN_ST_FAIL,      /**< fcrdns, spf-auth */
     SCAN_ST_SOFTFAIL,  /**< spf-auth */
     SCAN_ST_NEUTRAL,   /**< spf-auth */
-    SCAN_ST_NONE,      /**< spf-auth, spf, dmarc, mx */
+    SCAN_ST_NONE,      /**< spf-auth, spf, dmarc, mx, dkim, mta-sts, tls-rpt, bimi, ns */
     SCAN_ST_PERMERROR, /**< spf-auth */
     SCAN_ST_TEMPERROR, /**< spf-auth: a DNS failure, so an error outcome */
-    SCAN_ST_VALID,     /**< spf, dmarc, mx */
-    SCAN_ST_INVALID,   /**< spf, dmarc, mx */
+    SCAN_ST_VALID,     /**< spf, dmarc, mx, dkim, mta-sts, tls-rpt, bimi, ns */
+    SCAN_ST_INVALID,   /**< spf, dmarc, mx, dkim, mta-sts, tls-rpt, bimi, ns */
     SCAN_ST_NULL,      /**< mx: RFC 7505 null MX */
+    SCAN_ST_REVOKED,   /**< dkim: an empty p= (RFC 6376 section 3.6.1): the key is revoked */
     SCAN_ST_COUNT
 };
 
@@ -162,6 +168,28 @@ enum scan_reason {
     SCAN_R_CNAME,         /**< an exchange is an alias (CNAME) */
     SCAN_R_UNRESOLVABLE,  /**< an exchange has no A or AAAA record */
     SCAN_R_NO_ADDRESS,    /**< none: no MX, and the domain has no address either */
+    /* Tag=value records (DKIM, MTA-STS, TLS-RPT, BIMI; invalid). */
+    SCAN_R_MISSING_TAG, /**< a tag the record requires is absent */
+    /* DKIM (invalid). */
+    SCAN_R_WEAK_KEY,         /**< RSA key under 1024 bits (RFC 8301) */
+    SCAN_R_BAD_KEY,          /**< p= does not decode to a key of its type */
+    SCAN_R_UNKNOWN_KEY_TYPE, /**< k= is neither rsa nor ed25519 */
+    SCAN_R_WEAK_HASH,        /**< h= allows SHA-1 only (RFC 8301) */
+    SCAN_R_NOT_FOR_EMAIL,    /**< s= excludes email */
+    /* MTA-STS (invalid; fetch-failed is an error). */
+    SCAN_R_NO_POLICY_HOST,     /**< mta-sts.DOMAIN has no address */
+    SCAN_R_POLICY_HTTP_STATUS, /**< the policy URL did not answer 200 */
+    SCAN_R_POLICY_CERTIFICATE, /**< the policy host's certificate does not validate */
+    SCAN_R_POLICY_TOO_LARGE,   /**< the policy body is over the size limit */
+    SCAN_R_POLICY_SYNTAX,      /**< the policy body breaks RFC 8461 section 3.2 */
+    SCAN_R_MX_NOT_COVERED,     /**< an MX host matches no mx pattern of the policy */
+    SCAN_R_FETCH_FAILED,       /**< error: the policy could not be fetched */
+    /* BIMI (invalid). */
+    SCAN_R_BAD_URI,            /**< l= or a= is not an https: URI */
+    SCAN_R_DMARC_NOT_ENFORCED, /**< DMARC is not at enforcement */
+    /* NS (invalid). */
+    SCAN_R_TOO_FEW_NS, /**< fewer than two NS names */
+    SCAN_R_NO_SOA,     /**< the zone has no SOA record */
     SCAN_R_COUNT
 };
 
@@ -193,7 +221,7 @@ struct scan_result {
     enum scan_status st;
     enum scan_reason why;
     enum scan_outcome outcome;
-    const char *check;   /**< "dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx" */
+    const char *check;   /**< scan_check_name() of kind: "dnsbl", "fcrdns", "spf", ... */
     const char *list;    /**< DNSBL: the zone as shown to users (never a key); else NULL */
     const char *list_id; /**< DNSBL: catalog id; else NULL */
     const char *status;  /**< status word, e.g. "listed", "clean", "error", "pass", "valid" */

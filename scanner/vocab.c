@@ -20,9 +20,17 @@
 static const struct {
     const char *name;
     unsigned bit;
-} check_names[] = {{"dnsbl", SCAN_CHECK_DNSBL}, {"fcrdns", SCAN_CHECK_FCRDNS},
-                   {"spf", SCAN_CHECK_SPF},     {"spf-auth", SCAN_CHECK_SPF_AUTH},
-                   {"dmarc", SCAN_CHECK_DMARC}, {"mx", SCAN_CHECK_MX}};
+} check_names[] = {{"dnsbl", SCAN_CHECK_DNSBL},
+                   {"fcrdns", SCAN_CHECK_FCRDNS},
+                   {"spf", SCAN_CHECK_SPF},
+                   {"spf-auth", SCAN_CHECK_SPF_AUTH},
+                   {"dmarc", SCAN_CHECK_DMARC},
+                   {"mx", SCAN_CHECK_MX},
+                   {"dkim", SCAN_CHECK_DKIM},
+                   {"mta-sts", SCAN_CHECK_MTA_STS},
+                   {"tls-rpt", SCAN_CHECK_TLS_RPT},
+                   {"bimi", SCAN_CHECK_BIMI},
+                   {"ns", SCAN_CHECK_NS}};
 
 unsigned scan_check_from_name(const char *name)
 {
@@ -59,6 +67,7 @@ static const struct {
     [SCAN_ST_VALID] = {"valid", SCAN_OUT_OK},
     [SCAN_ST_INVALID] = {"invalid", SCAN_OUT_PROBLEM},
     [SCAN_ST_NULL] = {"null", SCAN_OUT_PROBLEM},
+    [SCAN_ST_REVOKED] = {"revoked", SCAN_OUT_PROBLEM},
 };
 
 const char *scan_status_word(enum scan_status s)
@@ -106,8 +115,8 @@ static const struct {
     [SCAN_R_INVALID_ANSWER] = {"invalid-answer",
                                "a malformed reply, or a DNSBL answer that is neither a listing "
                                "nor a clean answer (e.g. outside 127.0.0.0/8)"},
-    [SCAN_R_CNAME_LOOP] = {"cname-loop",
-                           "a CNAME chain loops or is too long (mx: an exchange's chain)"},
+    [SCAN_R_CNAME_LOOP] = {"cname-loop", "a CNAME chain loops or is too long (mx, ns: a host's "
+                                         "chain)"},
     [SCAN_R_BLOCKED] = {"blocked", "the list refuses this resolver (its refusal codes)"},
     [SCAN_R_UNHEALTHY] = {"unhealthy", "the list failed its health check for this kind of target"},
     [SCAN_R_INTERNAL] = {"internal", "the check could not finish (a bug: please report it)"},
@@ -117,7 +126,8 @@ static const struct {
                                      "no PTR name has an address of the target's family"},
     [SCAN_R_MISMATCH] = {"mismatch", "the PTR names have addresses, but none is the target"},
     [SCAN_R_MULTIPLE_RECORDS] = {"multiple-records",
-                                 "more than one SPF or DMARC record where exactly one belongs"},
+                                 "more than one SPF, DMARC, DKIM, MTA-STS, TLS-RPT or BIMI record "
+                                 "where exactly one belongs"},
     [SCAN_R_SYNTAX] = {"syntax", "an SPF record on the evaluation path has a syntax error"},
     [SCAN_R_LOOP] = {"loop", "an SPF include or redirect leads back to a record on its path"},
     [SCAN_R_INCLUDE_NONE] = {"include-none", "an SPF include names a domain without an SPF record"},
@@ -128,27 +138,70 @@ static const struct {
         {"too-many-void-lookups", "SPF makes more than 2 lookups that find nothing (void lookups)"},
     [SCAN_R_TOO_MANY_MX] = {"too-many-mx", "an SPF mx term names more than 10 MX hosts"},
     [SCAN_R_VERSION_NOT_FIRST] = {"version-not-first",
-                                  "v=DMARC1 is not the first tag of the DMARC record"},
-    [SCAN_R_INVALID_VERSION] = {"invalid-version", "the DMARC version is not DMARC1"},
-    [SCAN_R_MALFORMED_TAG] = {"malformed-tag",
-                              "a DMARC segment is not tag=value, or the tag name is invalid"},
-    [SCAN_R_DUPLICATE_TAG] = {"duplicate-tag", "a DMARC tag appears more than once"},
+                                  "the version tag (v=DMARC1, v=DKIM1, v=STSv1, v=TLSRPTv1, "
+                                  "v=BIMI1) is not the first tag of the record"},
+    [SCAN_R_INVALID_VERSION] = {"invalid-version",
+                                "the record's version is not the one its kind requires (DMARC1, "
+                                "DKIM1)"},
+    [SCAN_R_MALFORMED_TAG] = {"malformed-tag", "a segment of a tag=value record (DMARC, DKIM, "
+                                               "MTA-STS, TLS-RPT, BIMI) is not tag=value, or "
+                                               "the tag name is invalid"},
+    [SCAN_R_DUPLICATE_TAG] = {"duplicate-tag", "a tag appears more than once in a tag=value "
+                                               "record"},
     [SCAN_R_MISSING_POLICY] = {"missing-policy", "the DMARC record has no p tag"},
-    [SCAN_R_INVALID_VALUE] = {"invalid-value", "a DMARC tag has a value it may not have"},
-    [SCAN_R_BAD_REPORT_URI] = {"bad-report-uri", "a DMARC rua/ruf URI is not a usable mailto:"},
+    [SCAN_R_INVALID_VALUE] = {"invalid-value", "a tag of a DMARC, DKIM, MTA-STS, TLS-RPT or "
+                                               "BIMI record has a value it may not have"},
+    [SCAN_R_BAD_REPORT_URI] = {"bad-report-uri",
+                               "a report URI is not usable: DMARC rua/ruf must be mailto:, "
+                               "TLS-RPT rua mailto: or https:"},
     [SCAN_R_BAD_CHARACTERS] = {"bad-characters",
-                               "the DMARC record holds control or non-ASCII bytes"},
+                               "the record (DMARC, DKIM, MTA-STS, TLS-RPT, BIMI) holds control or "
+                               "non-ASCII bytes"},
     [SCAN_R_UNAUTHORIZED_EXTERNAL_REPORT] = {"unauthorized-external-report",
                                              "an external DMARC report destination has not "
                                              "authorized the reports (RFC 7489 section 7.1)"},
     [SCAN_R_NULL_MX_MIXED] = {"null-mx-mixed", "a null MX (\".\") next to other MX records"},
-    [SCAN_R_IP_LITERAL] = {"ip-literal", "an MX exchange is an IP address, not a host name"},
-    [SCAN_R_BAD_NAME] = {"bad-name", "an MX exchange cannot be looked up (empty label, too long)"},
-    [SCAN_R_CNAME] = {"cname", "an MX exchange is an alias (CNAME), not the host itself"},
-    [SCAN_R_UNRESOLVABLE] = {"unresolvable", "an MX exchange has no A or AAAA record"},
+    [SCAN_R_IP_LITERAL] = {"ip-literal",
+                           "an MX exchange or NS name is an IP address, not a host name"},
+    [SCAN_R_BAD_NAME] = {"bad-name", "an MX exchange or NS name cannot be looked up (empty label, "
+                                     "too long)"},
+    [SCAN_R_CNAME] = {"cname",
+                      "an MX exchange or NS name is an alias (CNAME), not the host itself"},
+    [SCAN_R_UNRESOLVABLE] = {"unresolvable", "an MX exchange or NS name has no A or AAAA record"},
     [SCAN_R_NO_ADDRESS] = {"no-address",
                            "no MX, and the domain has no address either: mail cannot be "
                            "delivered"},
+    [SCAN_R_MISSING_TAG] = {"missing-tag", "a record lacks a tag it requires (DKIM p, MTA-STS id, "
+                                           "TLS-RPT rua, BIMI l)"},
+    [SCAN_R_WEAK_KEY] = {"weak-key", "a DKIM RSA key under 1024 bits (RFC 8301 section 3.2)"},
+    [SCAN_R_BAD_KEY] = {"bad-key", "a DKIM p= value that does not decode to a key of its type (RSA "
+                                   "SubjectPublicKeyInfo, 32-byte ed25519)"},
+    [SCAN_R_UNKNOWN_KEY_TYPE] = {"unknown-key-type",
+                                 "a DKIM k= key type other than rsa or ed25519"},
+    [SCAN_R_WEAK_HASH] = {"weak-hash",
+                          "a DKIM key that allows only SHA-1 (h=sha1), which RFC 8301 forbids"},
+    [SCAN_R_NOT_FOR_EMAIL] = {"not-for-email", "a DKIM key whose s= service types exclude email"},
+    [SCAN_R_NO_POLICY_HOST] = {"no-policy-host",
+                               "the MTA-STS policy host mta-sts.DOMAIN has no address"},
+    [SCAN_R_POLICY_HTTP_STATUS] = {"policy-http-status",
+                                   "the MTA-STS policy URL did not answer 200 (redirects are "
+                                   "not followed, RFC 8461 section 3.3)"},
+    [SCAN_R_POLICY_CERTIFICATE] = {"policy-certificate",
+                                   "the MTA-STS policy host's certificate does not validate for "
+                                   "its name"},
+    [SCAN_R_POLICY_TOO_LARGE] = {"policy-too-large", "the MTA-STS policy is larger than 64 KiB"},
+    [SCAN_R_POLICY_SYNTAX] = {"policy-syntax", "the MTA-STS policy breaks RFC 8461 section 3.2 "
+                                               "(version, mode, max_age, mx)"},
+    [SCAN_R_MX_NOT_COVERED] = {"mx-not-covered", "an MX host matches no mx pattern of an enforce "
+                                                 "or testing MTA-STS policy"},
+    [SCAN_R_FETCH_FAILED] = {"fetch-failed", "the MTA-STS policy could not be fetched over HTTPS "
+                                             "(connection refused, reset, TLS handshake)"},
+    [SCAN_R_BAD_URI] = {"bad-uri", "a BIMI l= or a= location is not an https: URI"},
+    [SCAN_R_DMARC_NOT_ENFORCED] = {"dmarc-not-enforced",
+                                   "BIMI needs DMARC at enforcement (p=quarantine or reject, "
+                                   "pct=100) on the domain and its organizational domain"},
+    [SCAN_R_TOO_FEW_NS] = {"too-few-ns", "fewer than two NS names (RFC 1034 section 4.1)"},
+    [SCAN_R_NO_SOA] = {"no-soa", "the zone has no SOA record"},
 };
 
 const char *scan_reason_word(enum scan_reason r)

@@ -12,10 +12,11 @@ _dnsbl_scan_scan_opts='--format --checks --lists --list --resolver --concurrency
     --no-progress --color --no-color --state --delta --wait --nagios --warning
     --critical --prom --on-change --anomaly-share --config --help --version
     --on-change-timeout --anomaly-min --no-wait --no-skip-invalid --no-nagios
-    --html --since --output -w -c -o -h'
+    --html --since --output --dkim-selector --bimi-selector --no-fetch
+    --ca-file --https-connect -w -c -o -h'
 _dnsbl_scan_lists_opts='--lists --format --help'
 _dnsbl_scan_history_opts='--state --format --help'
-_dnsbl_scan_checks='dnsbl fcrdns spf spf-auth dmarc mx all'
+_dnsbl_scan_checks='dnsbl fcrdns spf spf-auth dmarc mx dkim mta-sts tls-rpt bimi ns all'
 
 # The active lists of the catalog the command line names: each id and its zone
 # (keyed zones, which hold a {key} placeholder, by id only).

@@ -178,6 +178,73 @@ class LossProxy:
         return stats
 
 
+class HttpsServer:
+    """A loopback HTTPS server for MTA-STS policies, with a test CA made at start
+    (openssl; nothing is committed) and a certificate for the given names. It
+    serves `pages[host] = (status, body, headers)` for GET /.well-known/mta-sts.txt,
+    404 for anything else, and stops itself after max_seconds."""
+
+    def __init__(self, names, pages, max_seconds=300):
+        import http.server, ssl, threading
+        self.tmp = tempfile.mkdtemp(prefix='dnsbl-https-')
+        t = self.tmp
+        ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
+
+        def run(*args):
+            subprocess.run(['openssl'] + list(args), check=True, timeout=60,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        run('req', '-x509', *ec, '-keyout', t + '/ca.key', '-out', t + '/ca.pem', '-days', '2',
+            '-subj', '/CN=dnsbl-scan test CA', '-addext', 'basicConstraints=critical,CA:TRUE',
+            '-addext', 'keyUsage=critical,keyCertSign')
+        run('req', *ec, '-keyout', t + '/srv.key', '-out', t + '/srv.csr', '-subj',
+            '/CN=dnsbl-scan test server')
+        with open(t + '/ext.cnf', 'w') as f:
+            f.write('subjectAltName=' + ','.join('DNS:' + n for n in names) + '\n'
+                    'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n')
+        run('x509', '-req', '-in', t + '/srv.csr', '-CA', t + '/ca.pem', '-CAkey', t + '/ca.key',
+            '-CAcreateserial', '-out', t + '/srv.pem', '-days', '2', '-extfile', t + '/ext.cnf')
+        os.unlink(t + '/ca.key')  # nothing can sign with the test CA any more
+        self.ca_file = t + '/ca.pem'
+        self.requests = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                host = (self.headers.get('Host') or '').split(':')[0].lower()
+                outer.requests.append((host, self.path))
+                page = pages.get(host) if self.path == '/.well-known/mta-sts.txt' else None
+                status, body, headers = page or (404, b'not found', {})
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header('Content-Length', str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.httpd.daemon_threads = True
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(t + '/srv.pem', t + '/srv.key')
+        self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+        self.port = self.httpd.server_address[1]
+        self.addr = '127.0.0.1:%d' % self.port
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        self.timer = threading.Timer(max_seconds, self.httpd.shutdown)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def stop(self):
+        self.timer.cancel()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=10)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
 class Run:
     def __init__(self, proc, elapsed):
         self.code = proc.returncode

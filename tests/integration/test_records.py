@@ -219,8 +219,10 @@ class AllChecks(unittest.TestCase):
         ip_checks = {x['check'] for x in r.results(target='192.0.2.10')}
         dom_checks = {x['check'] for x in r.results(target='example-esp.test')}
         self.assertEqual(ip_checks, {'dnsbl', 'fcrdns'})
-        self.assertEqual(dom_checks, {'dnsbl', 'spf', 'dmarc', 'mx'})
-        for check in ('fcrdns', 'spf', 'dmarc', 'mx'):
+        self.assertEqual(dom_checks, {'dnsbl', 'spf', 'dmarc', 'mx', 'dkim', 'mta-sts', 'tls-rpt',
+                                      'bimi', 'ns'})
+        # One line per (target, check); dkim one per selector found: none here, so one.
+        for check in ('fcrdns', 'spf', 'dmarc', 'mx', 'dkim', 'mta-sts', 'tls-rpt', 'bimi', 'ns'):
             self.assertEqual(len(r.results(check=check)), 1, check)
 
 

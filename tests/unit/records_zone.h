@@ -43,10 +43,12 @@ struct rz_rec {
     uint16_t type;
     enum scan_dns_status status; /**< used when data is empty (OK then means NODATA) */
     /** Records: A/AAAA address text, PTR target, "PREF EXCHANGE" for MX ("0 ." is the
-     *  null MX), TXT text. */
+     *  null MX), TXT text, "MNAME RNAME SERIAL REFRESH RETRY EXPIRE MINIMUM" for SOA;
+     *  for SCAN_TYPE_MTA_STS_POLICY the body and the Content-Type (or the error text). */
     const char *data[RZ_MAX_DATA];
     const char *canon; /**< canonical name after a CNAME chain, or NULL */
     size_t ncname;     /**< CNAMEs followed */
+    int rcode;         /**< SCAN_TYPE_MTA_STS_POLICY: the HTTP status or SCAN_FETCH_* */
 };
 
 /* The questions the last rz_drive() asked, for tests that check what was (not) asked. */
@@ -86,7 +88,19 @@ static inline struct scan_answer *rz_answer(const struct rz_rec *zone, const cha
                 rr[n].target = targets[n];
                 break;
             }
+            case SCAN_TYPE_SOA: {
+                static char names[RZ_MAX_DATA][2][256];
+                cr_assert_eq(sscanf(d, "%255s %255s %u %u %u %u %u", names[n][0], names[n][1],
+                                    &rr[n].soa.serial, &rr[n].soa.refresh, &rr[n].soa.retry,
+                                    &rr[n].soa.expire, &rr[n].soa.minimum),
+                             7, "bad SOA: %s", d);
+                rr[n].soa.mname = names[n][0];
+                rr[n].soa.rname = names[n][1];
+                break;
+            }
+            case SCAN_TYPE_MTA_STS_POLICY: /* body, then Content-Type (scanner/fetch.h) */
             case SCAN_TYPE_TXT:
+                rr[n].type = SCAN_TYPE_TXT;
                 rr[n].txt = (const uint8_t *)d;
                 rr[n].txt_len = strlen(d);
                 rr[n].nstrings = 1;
@@ -96,12 +110,16 @@ static inline struct scan_answer *rz_answer(const struct rz_rec *zone, const cha
                 break;
             }
         }
-        enum scan_dns_status st = n > 0 ? SCAN_DNS_OK : z->status;
+        /* A fetch failure carries its message as a record (scanner/fetch.h). */
+        bool fetch_err = type == SCAN_TYPE_MTA_STS_POLICY && z->status != SCAN_DNS_OK;
+        enum scan_dns_status st = n > 0 && !fetch_err ? SCAN_DNS_OK : z->status;
         if (st == SCAN_DNS_OK && n == 0)
             st = SCAN_DNS_NODATA;
         struct scan_answer *a =
             n > 0 ? scan_answer_build(st, type, rr, n) : scan_answer_new_status(st, type);
         cr_assert_not_null(a);
+        if (type == SCAN_TYPE_MTA_STS_POLICY)
+            a->rcode = z->rcode;
         if (z->canon) {
             /* Static storage: scan_answer_free() releases the answer's own block only. */
             a->canon = z->canon;
@@ -222,6 +240,29 @@ static inline bool rz_strv_has(const struct scan_fields *fs, const char *name, c
         if (strstr(f->strv[i], needle))
             return true;
     return false;
+}
+
+/** @return whether the "problems" array of @p fs has an entry of @p severity ("error",
+ *  "warning") whose message contains @p needle. */
+static inline bool rz_problem_in(const struct scan_fields *fs, const char *severity,
+                                 const char *needle)
+{
+    const struct scan_field *f = rz_field_in(fs, "problems");
+    if (!f)
+        return false;
+    cr_assert_eq(f->type, SCAN_F_OBJV, "problems is not an array of objects");
+    for (size_t i = 0; i < f->n; i++) {
+        const char *sev = rz_str_in(&f->objv[i], "severity");
+        const char *msg = rz_str_in(&f->objv[i], "message");
+        if (sev && msg && strcmp(sev, severity) == 0 && strstr(msg, needle))
+            return true;
+    }
+    return false;
+}
+
+static inline bool rz_problem(struct scan_report *r, const char *severity, const char *needle)
+{
+    return rz_problem_in(&scan_report_result(r)->extra, severity, needle);
 }
 
 static inline const char *rz_status(struct scan_report *r)

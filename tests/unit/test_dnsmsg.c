@@ -197,6 +197,43 @@ struct stray_case {
 
 #define PKT(...) (const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__})
 
+Test(dnsmsg, soa_fields)
+{
+    /* SOA ns.test. h.test. serial 7, refresh 3600, retry 600, expire 1209600, minimum 300 */
+    const uint8_t pkt[] = {
+        HDR(0, 1), QNAME, 0,    6,   0,   1,   0xc0, 0x0c, 0, 6, 0, 1,
+        0,         0,     0,    5,   0,   37,                             /* rdlength */
+        2,         'n',   's',  4,   't', 'e', 's',  't',  0,             /* mname */
+        1,         'h',   4,    't', 'e', 's', 't',  0,                   /* rname */
+        0,         0,     0,    7,   0,   0,   0x0e, 0x10, 0, 0, 2, 0x58, /* serial refresh retry */
+        0,         0x12,  0x75, 0,   0,   0,   1,    0x2c};               /* expire minimum */
+    struct scan_answer *a = NULL;
+    cr_assert_eq(scan_answer_parse(pkt, sizeof(pkt), SCAN_TYPE_SOA, &a), 0);
+    cr_assert_eq(a->status, SCAN_DNS_OK);
+    cr_assert_eq(a->n, 1);
+    struct scan_answer *d = scan_answer_dup(a);
+    for (int i = 0; i < 2; i++) {
+        const struct scan_rr *rr = &(i ? d : a)->rr[0];
+        cr_expect_str_eq(rr->soa.mname, "ns.test");
+        cr_expect_str_eq(rr->soa.rname, "h.test");
+        cr_expect_eq(rr->soa.serial, 7);
+        cr_expect_eq(rr->soa.refresh, 3600);
+        cr_expect_eq(rr->soa.retry, 600);
+        cr_expect_eq(rr->soa.expire, 1209600);
+        cr_expect_eq(rr->soa.minimum, 300);
+    }
+    scan_answer_free(a);
+    scan_answer_free(d);
+    /* rdata longer than the names and the five numbers: bad response */
+    uint8_t longer[sizeof(pkt) + 1];
+    memcpy(longer, pkt, sizeof(pkt));
+    longer[sizeof(pkt)] = 0;
+    longer[sizeof(pkt) - 37 - 1] = 38;
+    cr_assert_eq(scan_answer_parse(longer, sizeof(longer), SCAN_TYPE_SOA, &a), 0);
+    cr_expect_eq(a->status, SCAN_DNS_BADRESP);
+    scan_answer_free(a);
+}
+
 Test(dnsmsg, stray_records_counted)
 {
     const struct stray_case t[] = {

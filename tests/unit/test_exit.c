@@ -38,6 +38,18 @@ Test(exit, every_check_and_outcome_without_a_store)
     }
 }
 
+Test(exit, every_check_is_counted_from_its_result)
+{
+    /* Through cli_run_count(), as the run counts: no check's error may be lost. */
+    for (unsigned bit = 1; bit & SCAN_CHECK_ALL; bit <<= 1) {
+        struct cli_run_outcome o = {.complete = true};
+        struct scan_result r = {0};
+        scan_result_set(&r, bit, SCAN_ST_ERROR, SCAN_R_TIMEOUT);
+        cli_run_count(&o, &r);
+        cr_assert_eq(cli_exit_code(&o), CLI_EXIT_INCOMPLETE, "check %s", scan_check_name(bit));
+    }
+}
+
 Test(exit, every_check_and_outcome_with_a_store)
 {
     /* A store speaks of the delta: a result alone never sets the code. */

@@ -173,8 +173,9 @@ Test(jobfile, unknown_and_duplicate_keys)
 {
     bad("lists: [a]\nstat: /x\n", SCAN_EPARSE,
         "job.yaml:2:1: unknown key 'stat' in the job file (expected one of: state, wait, "
-        "pools, domains, spf_domains, lists, checks, resolvers, catalog, format, skip_invalid, "
-        "rate, concurrency, timeout, tries, anomaly_share, anomaly_min, alerts)");
+        "pools, domains, spf_domains, lists, checks, dkim_selectors, bimi_selector, fetch, "
+        "ca_file, resolvers, catalog, format, skip_invalid, rate, concurrency, timeout, tries, "
+        "anomaly_share, anomaly_min, alerts)");
     bad("alerts:\n  prom: /x\n  nagois: true\n", SCAN_EPARSE,
         "job.yaml:3:3: unknown key 'nagois' in alerts (expected one of: delta, prom, "
         "on_change, on_change_timeout, nagios, warning, critical)");
@@ -231,8 +232,8 @@ Test(jobfile, values_out_of_range)
     bad("timeout: 0s\n", SCAN_EPARSE,
         "job.yaml:1:10: 'timeout' must be a duration from 1ms to 10m (500ms, 2s, 1m or seconds)");
     bad("checks: [dnsbl, spff]\n", SCAN_ECONFIG,
-        "job.yaml:1:17: unknown check 'spff' (expected dnsbl, fcrdns, spf, spf-auth, dmarc or "
-        "mx)");
+        "job.yaml:1:17: unknown check 'spff' (expected dnsbl, fcrdns, spf, spf-auth, dmarc, "
+        "mx, dkim, mta-sts, tls-rpt, bimi or ns)");
     bad("lists: [a]\nalerts: {warning: 5, critical: 2}\n", SCAN_ECONFIG,
         "job.yaml:1:1: alerts: 'critical' (2) is below 'warning' (5)");
 }
@@ -373,6 +374,9 @@ static void show(const struct cli_opts *o, const char *key, char *buf, size_t le
     STR("alerts.prom", o->prom_path);
     STR("alerts.on_change", o->on_change);
     STR("alerts.nagios", o->nagios ? "true" : "false");
+    STR("bimi_selector", o->bimi_selector);
+    STR("fetch", o->no_fetch ? "false" : "true");
+    STR("ca_file", o->ca_file);
     NUM("checks", "%u", o->checks);
     NUM("rate", "%g", o->rate);
     NUM("concurrency", "%zu", o->concurrency);
@@ -391,6 +395,8 @@ static void show(const struct cli_opts *o, const char *key, char *buf, size_t le
         v = &o->target_pools;
     else if (!strcmp(key, "spf_domains"))
         v = &o->spf_domains;
+    else if (!strcmp(key, "dkim_selectors"))
+        v = &o->dkim_selectors;
     else if (!strcmp(key, "lists"))
         v = &o->lists;
     else if (!strcmp(key, "resolvers"))
@@ -445,6 +451,10 @@ static const struct win wins[] = {
      {"--spf-domain", "c.test"},
      "c.test"},
     {"lists", "lists: [l1, l2]\n", "l1,l2", {"--list", "l3"}, "l3"},
+    {"dkim_selectors", "dkim_selectors: [s1, s2]\n", "s1,s2", {"--dkim-selector", "s3"}, "s3"},
+    {"bimi_selector", "bimi_selector: brand\n", "brand", {"--bimi-selector", "mark"}, "mark"},
+    {"fetch", "fetch: true\n", "true", {"--no-fetch"}, "false"},
+    {"ca_file", "ca_file: /job.pem\n", "/job.pem", {"--ca-file", "/cli.pem"}, "/cli.pem"},
     {"checks", "checks: [dnsbl, mx]\n", "33", {"--checks", "spf"}, "4"},
     {"resolvers",
      "resolvers: [\"127.0.0.1:53\"]\n",
