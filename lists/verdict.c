@@ -19,6 +19,13 @@ static const char chain_detail[] = "a CNAME chain that ends without an address";
 static const char tc_detail[] = "a truncated answer (TC set even over TCP)";
 static const char outside_detail[] = "an address outside 127.0.0.0/8 (parked or hijacked zone)";
 
+/* The address of an A record, in host order. */
+static uint32_t rr_addr(const struct scan_rr *rr)
+{
+    return ((uint32_t)rr->a4[0] << 24) | ((uint32_t)rr->a4[1] << 16) | ((uint32_t)rr->a4[2] << 8) |
+           rr->a4[3];
+}
+
 /* Every A record of the answer, in host order. An answer holds at most
  * SCAN_ANSWER_MAX_RRS records (the decoder refuses larger ones). */
 static size_t answer_addrs(const struct scan_answer *a, uint32_t *out)
@@ -26,8 +33,7 @@ static size_t answer_addrs(const struct scan_answer *a, uint32_t *out)
     size_t n = 0;
     for (size_t i = 0; i < a->n && n < SCAN_ANSWER_MAX_RRS; i++)
         if (a->rr[i].type == SCAN_TYPE_A)
-            out[n++] = ((uint32_t)a->rr[i].a4[0] << 24) | ((uint32_t)a->rr[i].a4[1] << 16) |
-                       ((uint32_t)a->rr[i].a4[2] << 8) | a->rr[i].a4[3];
+            out[n++] = rr_addr(&a->rr[i]);
     return n;
 }
 
@@ -141,9 +147,7 @@ static const char *refusal_advice(const struct list_entry *e)
 static bool has_code(const struct scan_answer *a, uint32_t code)
 {
     for (size_t i = 0; i < a->n; i++)
-        if (a->rr[i].type == SCAN_TYPE_A &&
-            (((uint32_t)a->rr[i].a4[0] << 24) | ((uint32_t)a->rr[i].a4[1] << 16) |
-             ((uint32_t)a->rr[i].a4[2] << 8) | a->rr[i].a4[3]) == code)
+        if (a->rr[i].type == SCAN_TYPE_A && rr_addr(&a->rr[i]) == code)
             return true;
     return false;
 }

@@ -160,7 +160,6 @@ struct job {
     size_t undecided;
     struct ask txt;
     bool txt_asked;
-    size_t decisive; /* which of q[] decided a listing */
     /* health */
     const struct list_test_point *tp;
     unsigned retries;
