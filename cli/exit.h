@@ -27,8 +27,9 @@
 #include "output/alert.h"
 #include "scanner/result.h"
 
-/** Checks counted: one row per enum scan_check bit (bit i is row i). */
-#define CLI_NCHECKS 6
+/** Checks counted: one row per enum scan_check bit (bit i is row i), up to
+ *  SCAN_CHECK_EXPAND (1 << 13); rows of bits that name no check stay empty. */
+#define CLI_NCHECKS 14
 /** Outcomes counted: one column per enum scan_outcome. */
 #define CLI_NOUTCOMES (SCAN_OUT_ERROR + 1)
 

@@ -86,7 +86,8 @@ static const struct key pool_keys[] = {
     {"targets", K_TARGETS, POOL(targets), 0, 0},
 };
 
-static const char *const check_names[] = {"dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx"};
+static const char *const check_names[] = {"dnsbl", "fcrdns", "spf",    "spf-auth",
+                                          "dmarc", "mx",     "dnssec", "origin"};
 static const char *const format_names[] = {"text", "json", "csv", "summary"};
 
 struct parse {

@@ -31,7 +31,8 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  --format text|json|csv|summary   output format (check: text, scan: summary)\n"
-    "  --checks LIST           dnsbl,fcrdns,spf,spf-auth,dmarc,mx or all (default: all)\n"
+    "  --checks LIST           dnsbl,fcrdns,spf,spf-auth,dmarc,mx,dnssec,origin or all\n"
+    "                          (default: all)\n"
     "  --lists PATH            catalog file or folder instead of the built-in one\n"
     "  --list ID_OR_ZONE       use only these lists (repeatable)\n"
     "  --resolver ADDR[:PORT]  resolver to ask, [IPv6]:PORT too (repeatable; default\n"
@@ -194,7 +195,7 @@ static int parse_checks(const char *s, unsigned *out)
             bits |= SCAN_CHECK_ALL;
             continue;
         }
-        unsigned b = scan_check_from_name(tok);
+        unsigned b = scan_check_from_name(tok) & SCAN_CHECK_ALL; /* "expand" is --expand */
         if (!b)
             return -1;
         bits |= b;
@@ -271,7 +272,7 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             if (parse_checks(optarg, &o->checks) != 0)
                 return bad("--checks", optarg,
                            "expected a comma-separated list of dnsbl, fcrdns, spf, spf-auth, "
-                           "dmarc, mx, all");
+                           "dmarc, mx, dnssec, origin, all");
             break;
         case OPT_LISTS:
             o->lists_path = optarg;
@@ -443,7 +444,7 @@ int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job)
             if (!b) {
                 fprintf(stderr,
                         PROG ": %s:%u:%u: unknown check '%s' (dnsbl, fcrdns, spf, "
-                             "spf-auth, dmarc, mx, all)\n",
+                             "spf-auth, dmarc, mx, dnssec, origin, all)\n",
                         job->file, job->checks.v[i].line, job->checks.v[i].col, job->checks.v[i].s);
                 return CLI_EXIT_USAGE;
             }

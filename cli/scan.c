@@ -307,8 +307,8 @@ static enum out_format pick_format(const struct cli_opts *o)
 static size_t check_names(unsigned checks, const char **names)
 {
     size_t n = 0;
-    for (unsigned bit = 1; bit & SCAN_CHECK_ALL; bit <<= 1)
-        if (checks & bit)
+    for (unsigned bit = 1; bit != 0; bit <<= 1)
+        if ((checks & bit) && scan_check_name(bit))
             names[n++] = scan_check_name(bit);
     return n;
 }
@@ -397,7 +397,7 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
             code = ret == SCAN_ELOCKED ? CLI_EXIT_INCOMPLETE : CLI_EXIT_USAGE;
             goto out;
         }
-        const char *cnames[8];
+        const char *cnames[32]; /* one per enum scan_check bit */
         list_ids = calloc(nsel ? nsel : 1, sizeof(*list_ids));
         if (!list_ids) {
             code = CLI_EXIT_INCOMPLETE;

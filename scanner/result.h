@@ -58,11 +58,20 @@ enum scan_check {
     SCAN_CHECK_SPF_AUTH = 1 << 3,
     SCAN_CHECK_DMARC = 1 << 4,
     SCAN_CHECK_MX = 1 << 5,
-    SCAN_CHECK_ALL = (1 << 6) - 1,
+    /* 1 << 6 .. 1 << 10: dkim, mta-sts, tls-rpt, bimi, ns (another branch). */
+    SCAN_CHECK_DNSSEC = 1 << 11, /**< domains: the chain of trust, validated by the program */
+    SCAN_CHECK_ORIGIN = 1 << 12, /**< IPs: ASN, prefix, country, registry (Team Cymru) */
+    /** Every check --checks can name ("all"). A set of bits, not a range: walk it
+     *  bit by bit (scan_check_name() is NULL for a bit that is not a check). */
+    SCAN_CHECK_ALL = SCAN_CHECK_DNSBL | SCAN_CHECK_FCRDNS | SCAN_CHECK_SPF | SCAN_CHECK_SPF_AUTH |
+                     SCAN_CHECK_DMARC | SCAN_CHECK_MX | SCAN_CHECK_DNSSEC | SCAN_CHECK_ORIGIN,
+    /** Not a --checks word: the `expand` line of a domain under --expand (what its MX,
+     *  SPF and A records name), chosen with --expand. */
+    SCAN_CHECK_EXPAND = 1 << 13,
 };
 
-/** @return the check bit for a name ("dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx"),
- *  or 0 when unknown. */
+/** @return the check bit for a name ("dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx",
+ *  "dnssec", "origin", "expand"), or 0 when unknown. */
 unsigned scan_check_from_name(const char *name);
 
 /** @return the name of one check bit ("dnsbl", ...), or NULL for anything else. */
@@ -100,6 +109,10 @@ enum scan_status {
     SCAN_ST_VALID,     /**< spf, dmarc, mx */
     SCAN_ST_INVALID,   /**< spf, dmarc, mx */
     SCAN_ST_NULL,      /**< mx: RFC 7505 null MX */
+    SCAN_ST_SECURE,    /**< dnssec: the chain validates from a trust anchor to the zone */
+    SCAN_ST_INSECURE,  /**< dnssec: a delegation on the way has no DS (proven), so nothing
+                            below it is covered */
+    SCAN_ST_BOGUS,     /**< dnssec: the chain or the zone's data fails validation */
     SCAN_ST_COUNT
 };
 
@@ -162,6 +175,20 @@ enum scan_reason {
     SCAN_R_CNAME,         /**< an exchange is an alias (CNAME) */
     SCAN_R_UNRESOLVABLE,  /**< an exchange has no A or AAAA record */
     SCAN_R_NO_ADDRESS,    /**< none: no MX, and the domain has no address either */
+    /* DNSSEC: insecure. */
+    SCAN_R_NO_DS,                 /**< a delegation on the way has no DS (proven absent) */
+    SCAN_R_NO_ANCHOR,             /**< no trust anchor covers the zone */
+    SCAN_R_UNSUPPORTED_ALGORITHM, /**< only algorithms or digests the program cannot check */
+    /* DNSSEC: bogus. */
+    SCAN_R_ANCHOR_MISMATCH,   /**< the trust anchor matches or signs no key of its zone */
+    SCAN_R_BAD_SIGNATURE,     /**< an RRSIG does not verify */
+    SCAN_R_EXPIRED_SIGNATURE, /**< the RRSIGs are outside their validity period */
+    SCAN_R_NO_SIGNATURE,      /**< an RRset of a signed zone has no RRSIG */
+    SCAN_R_DS_MISMATCH,       /**< no DNSKEY matches the parent's DS */
+    SCAN_R_NO_DNSKEY,         /**< a DS at the parent, no DNSKEY in the zone */
+    SCAN_R_BAD_DENIAL,        /**< the proof that there is no DS is missing or wrong */
+    /* origin: none. */
+    SCAN_R_NOT_ANNOUNCED, /**< no BGP prefix covers the address */
     SCAN_R_COUNT
 };
 
@@ -193,7 +220,7 @@ struct scan_result {
     enum scan_status st;
     enum scan_reason why;
     enum scan_outcome outcome;
-    const char *check;   /**< "dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx" */
+    const char *check;   /**< scan_check_name() of kind: "dnsbl", "fcrdns", "spf", ... */
     const char *list;    /**< DNSBL: the zone as shown to users (never a key); else NULL */
     const char *list_id; /**< DNSBL: catalog id; else NULL */
     const char *status;  /**< status word, e.g. "listed", "clean", "error", "pass", "valid" */

@@ -226,8 +226,8 @@ Test(jobfile, values_out_of_range)
     bad("timeout: 0s\n", SCAN_EPARSE,
         "job.yaml:1:10: 'timeout' must be a duration from 1ms to 10m (500ms, 2s, 1m or seconds)");
     bad("checks: [dnsbl, spff]\n", SCAN_ECONFIG,
-        "job.yaml:1:17: unknown check 'spff' (expected dnsbl, fcrdns, spf, spf-auth, dmarc or "
-        "mx)");
+        "job.yaml:1:17: unknown check 'spff' (expected dnsbl, fcrdns, spf, spf-auth, dmarc, mx, "
+        "dnssec or origin)");
     bad("lists: [a]\nalerts: {warning: 5, critical: 2}\n", SCAN_ECONFIG,
         "job.yaml:1:1: alerts: 'critical' (2) is below 'warning' (5)");
 }
