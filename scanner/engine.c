@@ -83,6 +83,7 @@ struct centry {
     struct eng *g;
     char *name;
     uint16_t type;
+    unsigned flags; /* enum scan_qflag: a DNSSEC question is another question */
     size_t bucket;
     struct scan_answer *ans; /* NULL while in flight */
     struct waiter *waiters;
@@ -469,9 +470,9 @@ static int timer_wait(const struct eng *g)
 
 /* ---- the run-wide cache for record checks --------------------------------- */
 
-static size_t hash_q(const char *name, uint16_t type)
+static size_t hash_q(const char *name, uint16_t type, unsigned flags)
 {
-    uint64_t h = 1469598103934665603ull ^ type;
+    uint64_t h = 1469598103934665603ull ^ type ^ ((uint64_t)flags << 16);
     for (const unsigned char *p = (const unsigned char *)name; *p; p++)
         h = (h ^ *p) * 1099511628211ull;
     return (size_t)(h % CACHE_BUCKETS);
@@ -503,7 +504,8 @@ static void on_cache_answer(void *arg, struct scan_answer *ans, int cancelled)
     while (w) {
         struct waiter *next = w->next;
         struct job *j = w->job;
-        if (ans && scan_view_put(j->view, c->name, c->type, scan_answer_dup(ans)) != 0)
+        if (ans &&
+            scan_view_put_flags(j->view, c->name, c->type, c->flags, scan_answer_dup(ans)) != 0)
             g->fatal = -ENOMEM;
         if (--j->pending == 0)
             ready_push(g, j);
@@ -521,15 +523,15 @@ static void on_cache_answer(void *arg, struct scan_answer *ans, int cancelled)
 
 /* Deliver (name, type) to the job's view: from the cache, by joining a query in
  * flight, or by asking. */
-static int cache_fetch(struct job *j, const char *name, uint16_t type)
+static int cache_fetch(struct job *j, const char *name, uint16_t type, unsigned flags)
 {
     struct eng *g = j->g;
-    size_t b = hash_q(name, type);
+    size_t b = hash_q(name, type, flags);
     struct centry *c = g->buckets[b];
-    while (c && !(c->type == type && strcmp(c->name, name) == 0))
+    while (c && !(c->type == type && c->flags == flags && strcmp(c->name, name) == 0))
         c = c->hnext;
     if (c && c->ans)
-        return scan_view_put(j->view, name, type, scan_answer_dup(c->ans));
+        return scan_view_put_flags(j->view, name, type, flags, scan_answer_dup(c->ans));
     struct waiter *w = malloc(sizeof(*w));
     if (!w)
         return -ENOMEM;
@@ -548,6 +550,7 @@ static int cache_fetch(struct job *j, const char *name, uint16_t type)
     }
     c->g = g;
     c->type = type;
+    c->flags = flags;
     c->bucket = b;
     /* Reverse lookups are per IP and never repeat; the rest (SPF includes, MX
      * hosts, report-authorization records) repeat across domains. */
@@ -559,7 +562,8 @@ static int cache_fetch(struct job *j, const char *name, uint16_t type)
     w->next = NULL;
     c->waiters = w;
     j->pending++;
-    int ret = scan_resolver_query(g->o->resolver, name, type, on_cache_answer, c);
+    struct scan_question q = {.name = name, .type = type, .flags = flags};
+    int ret = scan_resolver_ask(g->o->resolver, &q, on_cache_answer, c);
     if (ret == -EINVAL) {
         /* No wire form: answered as garbage, never asked under another name. */
         j->pending--;
@@ -568,7 +572,8 @@ static int cache_fetch(struct job *j, const char *name, uint16_t type)
         if (c->kept)
             g->kept--;
         centry_unlink_free(c);
-        return scan_view_put(j->view, name, type, scan_answer_new_status(SCAN_DNS_BADRESP, type));
+        return scan_view_put_flags(j->view, name, type, flags,
+                                   scan_answer_new_status(SCAN_DNS_BADRESP, type));
     }
     if (ret != 0) {
         j->pending--;
@@ -768,7 +773,7 @@ static bool advance_check(struct eng *g, struct job *j)
             const char *name;
             uint16_t type;
             scan_view_missing_get(j->view, i, &name, &type);
-            if (cache_fetch(j, name, type) != 0) {
+            if (cache_fetch(j, name, type, scan_view_missing_flags(j->view, i)) != 0) {
                 g->fatal = -ENOMEM;
                 break;
             }
