@@ -43,6 +43,8 @@ static const char usage_text[] =
     "  --rate QPS              one rate limit for every list; 0 = no limits\n"
     "                          (default: each list's own limit from the catalog)\n"
     "  --spf-domain DOMAIN     check that each IP target is authorized by DOMAIN's SPF\n"
+    "  --trust-anchor FILE     DNSSEC trust anchors, DS or DNSKEY records (default\n"
+    "                          /usr/share/dns/root.key, from dns-root-data)\n"
     "  --skip-invalid          scan the valid targets, report the bad lines\n"
     "  --progress / --no-progress   progress line on stderr (default: when a terminal)\n"
     "  --color / --no-color    colour in text output (default: when a terminal)\n"
@@ -71,6 +73,7 @@ enum {
     OPT_TRIES,
     OPT_RATE,
     OPT_SPF_DOMAIN,
+    OPT_TRUST_ANCHOR,
     OPT_SKIP_INVALID,
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
@@ -101,6 +104,7 @@ static const struct option long_opts[] = {
     {"tries", required_argument, NULL, OPT_TRIES},
     {"rate", required_argument, NULL, OPT_RATE},
     {"spf-domain", required_argument, NULL, OPT_SPF_DOMAIN},
+    {"trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR},
     {"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
@@ -288,6 +292,11 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
         case OPT_SPF_DOMAIN:
             if (cli_strv_push(&o->spf_domains, optarg))
                 return CLI_EXIT_USAGE;
+            break;
+        case OPT_TRUST_ANCHOR:
+            if (!*optarg)
+                return bad("--trust-anchor", optarg, "expected a file of DS or DNSKEY records");
+            o->trust_anchor = optarg;
             break;
         case OPT_CONCURRENCY:
             if (parse_long(optarg, 1, 100000, &lv))

@@ -39,6 +39,7 @@ struct cli_opts {
     struct cli_strv lists;  /**< --list */
     struct cli_strv resolvers;
     struct cli_strv spf_domains;
+    const char *trust_anchor; /**< --trust-anchor FILE, or NULL (the default anchor) */
     struct cli_strv targets;
     size_t concurrency;
     unsigned channels; /**< 0 = automatic */

@@ -280,7 +280,7 @@ static ldns_rr_list *pick(const ldns_pkt *p, bool authority, const ldns_rdf *own
 /* A record in presentation format on one line, for the report (caller frees). */
 static char *rr_text(const ldns_rr *rr)
 {
-    char *s = rr ? ldns_rr2str(rr) : NULL;
+    char *s = rr ? ldns_rr2str_fmt(ldns_output_format_nocomments, rr) : NULL;
     if (!s)
         return NULL;
     size_t n = strlen(s);
@@ -1036,6 +1036,24 @@ int scan_dnssec_check(struct scan_view *v, struct scan_dnssec *d, const char *do
     }
     size_t zi = ncuts - 1;
     vd.zone = cuts[zi];
+    if (zi == 0) {
+        /* No zone below the root holds the name (it does not exist): the root is
+         * its zone, and the root's SOA is what the zone's facts are read from. */
+        snprintf(names[nn], sizeof(names[0]), ".");
+        if (nn < MAX_LABELS - 1 && (soa[nn] = need(&c, ".", SCAN_TYPE_SOA)))
+            zsoa = nn++;
+        if (c.err)
+            return c.err;
+        if (c.missing)
+            return -EAGAIN;
+        if (dns_failed(soa[zsoa])) {
+            vd.why = dns_reason(soa[zsoa]);
+            snprintf(rec_problem, sizeof(rec_problem), "the SOA lookup of . failed: %s",
+                     scan_reason_word(vd.why));
+            vd.problem = rec_problem;
+            goto report;
+        }
+    }
 
     /* 2. The chain of trust down to the zone. */
     struct zmemo *m = chain_state(&c, cuts, ncuts, zi);

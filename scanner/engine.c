@@ -66,7 +66,7 @@
 #define HEALTH_BACKOFF_MS      250 /* first wait before a probe is asked again; doubles */
 
 /* Record-check slots after the lists in a target's plan. */
-enum { SLOT_FCRDNS, SLOT_SPF, SLOT_DMARC, SLOT_MX, SLOT_SPF_AUTH0 };
+enum { SLOT_FCRDNS, SLOT_SPF, SLOT_DMARC, SLOT_MX, SLOT_DNSSEC, SLOT_ORIGIN, SLOT_SPF_AUTH0 };
 
 struct eng;
 struct job;
@@ -735,6 +735,8 @@ static int run_check(struct job *j, struct scan_report **rep)
         return scan_spf_auth_check(j->view, &j->t, j->domain, rep);
     case SCAN_CHECK_DMARC:
         return scan_dmarc_check(j->view, j->t.text, rep);
+    case SCAN_CHECK_DNSSEC:
+        return scan_dnssec_check(j->view, j->g->o->dnssec, j->t.text, rep);
     default:
         return scan_mx_check(j->view, j->t.text, rep);
     }
@@ -933,6 +935,10 @@ static unsigned slot_check(const struct eng *g, size_t slot, const struct scan_t
         return !ip && (c & SCAN_CHECK_DMARC) ? SCAN_CHECK_DMARC : 0;
     case SLOT_MX:
         return !ip && (c & SCAN_CHECK_MX) ? SCAN_CHECK_MX : 0;
+    case SLOT_DNSSEC:
+        return !ip && (c & SCAN_CHECK_DNSSEC) && g->o->dnssec ? SCAN_CHECK_DNSSEC : 0;
+    case SLOT_ORIGIN:
+        return 0; /* origin: not yet */
     default:
         return ip && (c & SCAN_CHECK_SPF_AUTH) ? SCAN_CHECK_SPF_AUTH : 0;
     }

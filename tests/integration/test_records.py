@@ -5,7 +5,9 @@ built dnsbl-scan against the local DNS world (zones/CASES.md, sections 2-5)."""
 import os, sys, unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import World, scan  # noqa: E402
+import subprocess  # noqa: E402
+
+from harness import ValidatingUnbound, World, scan  # noqa: E402
 
 W = None
 PORT = int(os.environ.get('WORLD_PORT_RECORDS', '53730'))
@@ -203,6 +205,101 @@ class Mx(unittest.TestCase):
         self.assertEqual(self.get('mx-none.test')['status'], 'none')
 
 
+# zones/CASES.md section 7: domain -> (status, reason, zone).
+DNSSEC_CASES = {
+    'secure.dnssec.test': ('secure', None, 'secure.dnssec.test'),
+    'www.secure.dnssec.test': ('secure', None, 'secure.dnssec.test'),
+    'dnssec.test': ('secure', None, 'dnssec.test'),
+    'host.dnssec.test': ('secure', None, 'dnssec.test'),
+    'unsigned.dnssec.test': ('insecure', 'no-ds', 'unsigned.dnssec.test'),
+    'island.dnssec.test': ('insecure', 'no-ds', 'island.dnssec.test'),
+    'bogus-sig.dnssec.test': ('bogus', 'bad-signature', 'bogus-sig.dnssec.test'),
+    'expired.dnssec.test': ('bogus', 'expired-signature', 'expired.dnssec.test'),
+    'bogus-ds.dnssec.test': ('bogus', 'ds-mismatch', 'bogus-ds.dnssec.test'),
+    'nosig.dnssec.test': ('bogus', 'no-dnskey', 'nosig.dnssec.test'),
+    'example-esp.test': ('insecure', 'no-ds', 'example-esp.test'),
+    'd7.bulk.test': ('insecure', 'no-ds', 'bulk.test'),
+}
+DNSSEC_FIELDS = ['target', 'check', 'status', 'reason', 'zone', 'signed', 'ds', 'chain',
+                 'insecure_at', 'algorithms', 'record', 'problem']
+
+
+def dnssec_scan(resolver, *extra, targets=DNSSEC_CASES):
+    return scan('scan', '--resolver', resolver, '--rate', '0', '--format', 'json',
+                '--checks', 'dnssec', '--trust-anchor', W.trust_anchor, *extra, *targets)
+
+
+class Dnssec(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.r = dnssec_scan(W.resolver)
+
+    def test_every_case_of_the_world(self):
+        self.assertEqual(self.r.code, 0, self.r.stderr)  # insecure and bogus are problems
+        for d, (status, reason, zone) in DNSSEC_CASES.items():
+            x = self.r.one(check='dnssec', target=d)
+            self.assertEqual(list(x), DNSSEC_FIELDS, x)
+            self.assertEqual((x['status'], x['reason'], x['zone']), (status, reason, zone), x)
+            self.assertEqual(x['problem'] is None, status == 'secure', x)
+
+    def test_secure_chain_and_facts(self):
+        x = self.r.one(target='secure.dnssec.test')
+        self.assertEqual(x['chain'], ['.', 'dnssec.test', 'secure.dnssec.test'])
+        self.assertEqual((x['signed'], x['ds'], x['insecure_at']), (True, True, None))
+        self.assertEqual(x['algorithms'], ['ECDSAP256SHA256'])
+
+    def test_insecure_says_where_the_chain_ends(self):
+        x = self.r.one(target='unsigned.dnssec.test')
+        self.assertEqual((x['insecure_at'], x['signed'], x['ds']),
+                         ('unsigned.dnssec.test', False, False))
+        self.assertEqual(x['chain'], ['.', 'dnssec.test'])
+        island = self.r.one(target='island.dnssec.test')
+        self.assertEqual((island['signed'], island['ds']), (True, False))
+        self.assertEqual(self.r.one(target='example-esp.test')['chain'], ['.'])
+
+    def test_bogus_names_the_failing_record(self):
+        x = self.r.one(target='bogus-sig.dnssec.test')
+        self.assertIn(' MX 99 mx1.example-esp.test.', x['record'])
+        self.assertIn(' DS ', self.r.one(target='bogus-ds.dnssec.test')['record'])
+        self.assertIn(' DNSKEY ', self.r.one(target='expired.dnssec.test')['record'])
+
+    def test_verdict_does_not_depend_on_the_resolver_validating(self):
+        """The same verdicts through a validating resolver, which would answer SERVFAIL
+        for the bogus zones if the program did not ask with CD and validate itself."""
+        v = ValidatingUnbound(W)
+        try:
+            sf = subprocess.run(['dig', '@127.0.0.1', '-p', str(v.port), '+time=2', 'MX',
+                                 'bogus-sig.dnssec.test'], capture_output=True, text=True)
+            self.assertIn('status: SERVFAIL', sf.stdout, 'the second resolver validates')
+            ad = subprocess.run(['dig', '@127.0.0.1', '-p', str(v.port), '+time=2', 'MX',
+                                 'secure.dnssec.test'], capture_output=True, text=True)
+            self.assertRegex(ad.stdout, r'flags: [a-z ]* ad', 'the second resolver validates')
+            r = dnssec_scan(v.addr)
+        finally:
+            v.stop()
+        self.assertEqual(r.code, 0, r.stderr)
+        for d in DNSSEC_CASES:
+            a, b = self.r.one(target=d), r.one(target=d)
+            self.assertEqual((b['status'], b['reason'], b['zone']),
+                             (a['status'], a['reason'], a['zone']), d)
+
+    def test_debian_root_key_does_not_trust_the_world_root(self):
+        """The default anchor is the real root's key: the world's root does not match it."""
+        r = scan('scan', '--resolver', W.resolver, '--rate', '0', '--format', 'json',
+                 '--checks', 'dnssec', 'secure.dnssec.test')
+        if '--trust-anchor' in r.stderr:
+            self.skipTest('dns-root-data is not installed: %s' % r.stderr.strip())
+        x = r.one(target='secure.dnssec.test')
+        self.assertEqual((x['status'], x['reason']), ('bogus', 'anchor-mismatch'), x)
+
+    def test_bad_anchor_file_is_a_usage_error(self):
+        r = scan('scan', '--resolver', W.resolver, '--checks', 'dnssec', '--trust-anchor',
+                 '/nonexistent/anchor.key', 'secure.dnssec.test')
+        self.assertEqual(r.code, 2)
+        self.assertIn('/nonexistent/anchor.key', r.stderr)
+        self.assertEqual(r.stdout, '')
+
+
 class AllChecks(unittest.TestCase):
     def test_default_runs_every_applicable_check_once(self):
         r = scan('check', '--resolver', W.resolver, '--rate', '0', '--format', 'json',
@@ -210,8 +307,8 @@ class AllChecks(unittest.TestCase):
         ip_checks = {x['check'] for x in r.results(target='192.0.2.10')}
         dom_checks = {x['check'] for x in r.results(target='example-esp.test')}
         self.assertEqual(ip_checks, {'dnsbl', 'fcrdns'})
-        self.assertEqual(dom_checks, {'dnsbl', 'spf', 'dmarc', 'mx'})
-        for check in ('fcrdns', 'spf', 'dmarc', 'mx'):
+        self.assertEqual(dom_checks, {'dnsbl', 'spf', 'dmarc', 'mx', 'dnssec'})
+        for check in ('fcrdns', 'spf', 'dmarc', 'mx', 'dnssec'):
             self.assertEqual(len(r.results(check=check)), 1, check)
 
 
