@@ -40,4 +40,9 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
  *  invalid = an MX host is a CNAME, an IP literal or does not resolve. */
 int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **out);
 
+/** BGP origin of an IP target from Team Cymru's DNS service: check "origin", status
+ *  valid | none (reason not-announced) | error; fields "asn", "as_name", "prefix",
+ *  "country", "registry", "allocated" (null when unknown). */
+int scan_origin_check(struct scan_view *v, const struct scan_target *ip, struct scan_report **out);
+
 #endif

@@ -737,6 +737,8 @@ static int run_check(struct job *j, struct scan_report **rep)
         return scan_dmarc_check(j->view, j->t.text, rep);
     case SCAN_CHECK_DNSSEC:
         return scan_dnssec_check(j->view, j->g->o->dnssec, j->t.text, rep);
+    case SCAN_CHECK_ORIGIN:
+        return scan_origin_check(j->view, &j->t, rep);
     default:
         return scan_mx_check(j->view, j->t.text, rep);
     }
@@ -938,7 +940,7 @@ static unsigned slot_check(const struct eng *g, size_t slot, const struct scan_t
     case SLOT_DNSSEC:
         return !ip && (c & SCAN_CHECK_DNSSEC) && g->o->dnssec ? SCAN_CHECK_DNSSEC : 0;
     case SLOT_ORIGIN:
-        return 0; /* origin: not yet */
+        return ip && (c & SCAN_CHECK_ORIGIN) ? SCAN_CHECK_ORIGIN : 0;
     default:
         return ip && (c & SCAN_CHECK_SPF_AUTH) ? SCAN_CHECK_SPF_AUTH : 0;
     }

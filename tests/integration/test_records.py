@@ -300,15 +300,48 @@ class Dnssec(unittest.TestCase):
         self.assertEqual(r.stdout, '')
 
 
+class Origin(unittest.TestCase):
+    """zones/CASES.md section 8: Team Cymru's service, served by a fake copy."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.r = rscan('origin', '192.0.2.10', '192.0.2.11', '198.51.100.7', '203.0.113.5',
+                      '2001:db8::10', '192.0.3.1', '192.0.9.5')
+
+    def get(self, ip):
+        return self.r.one(check='origin', target=ip)
+
+    def test_fields_and_longest_prefix(self):
+        x = self.get('192.0.2.10')
+        self.assertEqual(list(x), ['target', 'check', 'status', 'reason', 'asn', 'as_name',
+                                   'prefix', 'country', 'registry', 'allocated'])
+        self.assertEqual((x['status'], x['asn'], x['prefix']), ('valid', 64500, '192.0.2.0/24'))
+        self.assertEqual((x['country'], x['registry'], x['allocated']),
+                         ('ZZ', 'arin', '2010-01-01'))
+        self.assertEqual(x['as_name'], 'EXAMPLE-ESP - Example ESP, ZZ')
+        self.assertEqual(self.get('198.51.100.7')['asn'], 64501)
+        self.assertEqual(self.get('2001:db8::10')['prefix'], '2001:db8::/32')
+
+    def test_moas_first_as(self):
+        self.assertEqual(self.get('203.0.113.5')['asn'], 64502)
+
+    def test_not_announced_and_garbage(self):
+        x = self.get('192.0.3.1')
+        self.assertEqual((x['status'], x['reason'], x['asn']), ('none', 'not-announced', None))
+        y = self.get('192.0.9.5')
+        self.assertEqual((y['status'], y['reason']), ('error', 'invalid-answer'))
+        self.assertEqual(self.r.code, 3, 'an invalid answer leaves a verdict open')
+
+
 class AllChecks(unittest.TestCase):
     def test_default_runs_every_applicable_check_once(self):
         r = scan('check', '--resolver', W.resolver, '--rate', '0', '--format', 'json',
                  '192.0.2.10', 'example-esp.test')
         ip_checks = {x['check'] for x in r.results(target='192.0.2.10')}
         dom_checks = {x['check'] for x in r.results(target='example-esp.test')}
-        self.assertEqual(ip_checks, {'dnsbl', 'fcrdns'})
+        self.assertEqual(ip_checks, {'dnsbl', 'fcrdns', 'origin'})
         self.assertEqual(dom_checks, {'dnsbl', 'spf', 'dmarc', 'mx', 'dnssec'})
-        for check in ('fcrdns', 'spf', 'dmarc', 'mx', 'dnssec'):
+        for check in ('fcrdns', 'spf', 'dmarc', 'mx', 'dnssec', 'origin'):
             self.assertEqual(len(r.results(check=check)), 1, check)
 
 
