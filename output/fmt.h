@@ -112,6 +112,10 @@ const char *out_result_key(const struct scan_result *r);
 const char *out_result_label(const struct scan_result *r);
 /** @return the ANSI SGR parameter for @p r's outcome ("31" red, ...); never NULL. */
 const char *out_status_color(const struct scan_result *r);
+/** @return how a listing's scope reads to a person: NULL for "ip" and NULL (the address
+ *  itself), "range: the listing covers the neighbourhood, not necessarily this
+ *  address" and the like for the wider ones. */
+const char *out_scope_phrase(const char *scope);
 /** Write "code meaning; code meaning" through @p put. */
 void out_codes_meanings(struct out_sink *s, const struct scan_result *r, out_put_fn *put);
 /** Write fields as "name=value<sep>name=[a, b]<sep>name=[{k=v, k=v}]" through @p put. */

@@ -98,11 +98,16 @@ int out_json_emit(struct out_writer *w, const struct scan_result *r)
         json_member(s, "delist_url", r->delist_url);
         json_member(s, "matched", r->matched);
         json_member(s, "detail", r->detail);
+        json_member(s, "scope", r->scope);
     } else {
         json_member(s, "status", r->status);
         json_member(s, "reason", r->reason);
     }
     json_fields(s, &r->extra, false);
+    if (scan_result_has_via(r)) {
+        json_key(s, "via", false);
+        json_strv(s, r->via, r->nvia);
+    }
     out_sink_puts(s, "}\n");
     return s->err;
 }

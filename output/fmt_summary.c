@@ -258,6 +258,17 @@ static int error_line_due(struct sum_group *g, const char *reason)
     return n <= OUT_ERROR_LINES;
 }
 
+/* "  via: first (and N more)" for an address found by --expand. */
+static void put_via(struct out_sink *s, const struct scan_result *r)
+{
+    if (r->nvia == 0)
+        return;
+    out_sink_puts(s, "  via: ");
+    out_put_cstr(s, r->via[0], out_sink_text);
+    if (r->nvia > 1)
+        out_sink_printf(s, " (and %zu more)", r->nvia - 1);
+}
+
 /* Is the list of @p g unhealthy for the kind of @p target (or for every kind)? */
 static bool unhealthy_for(const struct sum_group *g, const char *target)
 {
@@ -314,6 +325,10 @@ static int emit_dnsbl(struct out_writer *w, const struct scan_result *r, struct 
             out_sink_puts(s, "  ");
             out_codes_meanings(s, r, out_sink_text);
         }
+        if (r->scope && strcmp(r->scope, "ip") != 0) {
+            out_sink_puts(s, "  scope: ");
+            out_sink_puts(s, r->scope);
+        }
         if (r->delist_url) {
             out_sink_puts(s, "  delist: ");
             out_put_cstr(s, r->delist_url, out_sink_text);
@@ -321,6 +336,7 @@ static int emit_dnsbl(struct out_writer *w, const struct scan_result *r, struct 
     } else {
         return 0;
     }
+    put_via(s, r);
     out_sink_puts(s, "\n");
     w->sum->printed = true;
     return s->err;
@@ -350,6 +366,7 @@ static int emit_check(struct out_writer *w, const struct scan_result *r, struct 
         out_sink_puts(s, "  ");
         out_fields_compact(s, &r->extra, "; ", out_sink_text);
     }
+    put_via(s, r);
     out_sink_puts(s, "\n");
     w->sum->printed = true;
     return s->err;

@@ -708,6 +708,8 @@ static void emit_dnsbl(struct eng *g, struct job *j)
             delist[0])
             r.delist_url = delist;
         r.txt = join_txt(l, j->txt.ans, txt, sizeof(txt));
+        if (j->t.type != SCAN_T_DOMAIN)
+            r.scope = list_scope_word(v->in.scope ? v->in.scope : LIST_SCOPE_IP);
     }
     scan_result_set(&r, SCAN_CHECK_DNSBL, v->st, v->why);
     count_result(g, &r);

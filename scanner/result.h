@@ -237,10 +237,23 @@ struct scan_result {
     const char *delist_url;      /**< filled-in delist URL, or NULL */
     const char *matched;         /**< the name found listed when the list is asked for
                                       more than one name (domain_mode both), else NULL */
+    const char *scope;           /**< a listing of an IP target: what it covers, "ip",
+                                      "range" or "asn" (the catalog's scope of its codes,
+                                      the narrowest one); else NULL */
 
     /* Other checks: extra named fields, in order. */
     struct scan_fields extra;
+
+    /* An IP target found by --expand (every check of it, DNSBL included): how it was
+     * found, e.g. "example.test mx mx1.example.test"; nvia 0 for a target given
+     * directly (scan_result_has_via() says which lines show the field). */
+    const char *const *via;
+    size_t nvia;
 };
+
+/** @return whether a result's line carries "via": DNSBL results and the checks of IP
+ *  targets (fcrdns, spf-auth, origin), the ones an expanded address gets. */
+bool scan_result_has_via(const struct scan_result *r);
 
 /**
  * Set the typed head of @p r and the words that show it: check, status, reason

@@ -218,6 +218,19 @@ enum scan_reason scan_reason_of_dns(enum scan_dns_status s)
     return SCAN_R_TIMEOUT;
 }
 
+bool scan_result_has_via(const struct scan_result *r)
+{
+    switch (r->kind) {
+    case SCAN_CHECK_DNSBL:
+    case SCAN_CHECK_FCRDNS:
+    case SCAN_CHECK_SPF_AUTH:
+    case SCAN_CHECK_ORIGIN:
+        return true;
+    default:
+        return false;
+    }
+}
+
 void scan_result_set(struct scan_result *r, enum scan_check kind, enum scan_status st,
                      enum scan_reason why)
 {

@@ -142,6 +142,62 @@ static const struct scan_result spf_invalid = {
     .extra = {6, spf_fields},
 };
 
+/* An expanded address with a range-scoped listing: scope and via in every format. */
+static const char *const two_vias[] = {"example.test mx mx1.example.test",
+                                       "other.test spf ip4:192.0.2.0/24"};
+static struct scan_result scoped(void)
+{
+    struct scan_result r = zen_listed;
+    r.scope = "range";
+    r.via = two_vias;
+    r.nvia = 2;
+    return r;
+}
+
+Test(json, scope_and_via)
+{
+    struct scan_result r = scoped();
+    cap_open(&cap, OUT_FMT_JSON, 0);
+    cr_assert_eq(emit(cap.w, &r), 0);
+    const char *out = cap_finish(&cap, NULL);
+    cr_assert(strstr(out, ",\"scope\":\"range\",\"via\":[\"example.test mx mx1.example.test\","
+                          "\"other.test spf ip4:192.0.2.0/24\"]}\n"),
+              "%s", out);
+}
+
+Test(csv, scope_and_via_in_details)
+{
+    struct scan_result r = scoped();
+    cap_open(&cap, OUT_FMT_CSV, 0);
+    cr_assert_eq(emit(cap.w, &r), 0);
+    const char *out = cap_finish(&cap, NULL);
+    cr_assert(strstr(out, "scope=range; via=[example.test mx mx1.example.test, other.test spf "
+                          "ip4:192.0.2.0/24]"),
+              "%s", out);
+}
+
+Test(text, scope_says_neighbours_and_via)
+{
+    struct scan_result r = scoped();
+    cap_open(&cap, OUT_FMT_TEXT, 0);
+    cr_assert_eq(emit(cap.w, &r), 0);
+    const char *out = cap_finish(&cap, NULL);
+    cr_assert(strstr(out, "scope: range: the surrounding range is listed, not necessarily this "
+                          "address"),
+              "%s", out);
+    cr_assert(strstr(out, "via: example.test mx mx1.example.test; other.test spf"), "%s", out);
+}
+
+Test(summary, scope_and_first_via_on_the_listing_line)
+{
+    struct scan_result r = scoped();
+    cap_open(&cap, OUT_FMT_SUMMARY, 0);
+    cr_assert_eq(emit(cap.w, &r), 0);
+    const char *out = cap_peek(&cap);
+    cr_assert(strstr(out, "  scope: range"), "%s", out);
+    cr_assert(strstr(out, "  via: example.test mx mx1.example.test (and 1 more)"), "%s", out);
+}
+
 /* ---------------------------------------------------------------- JSON */
 
 Test(json, dnsbl_listing_key_order)
@@ -155,7 +211,8 @@ Test(json, dnsbl_listing_key_order)
         "\"list_id\":\"spamhaus-zen\",\"status\":\"listed\",\"reason\":null,\"class\":\"listing\","
         "\"codes\":[\"127.0.0.2\",\"127.0.0.4\"],\"meanings\":[\"SBL\",\"XBL\"],"
         "\"txt\":\"https://check.spamhaus.org/sbl/query/SBL1\","
-        "\"delist_url\":\"https://check.spamhaus.org/\",\"matched\":null,\"detail\":null}\n");
+        "\"delist_url\":\"https://check.spamhaus.org/"
+        "\",\"matched\":null,\"detail\":null,\"scope\":null,\"via\":[]}\n");
 }
 
 Test(json, dnsbl_clean_and_error_nulls)
@@ -170,10 +227,12 @@ Test(json, dnsbl_clean_and_error_nulls)
         cap_finish(&cap, NULL),
         "{\"target\":\"192.0.2.1\",\"check\":\"dnsbl\",\"list\":\"bl.spamcop.net\","
         "\"list_id\":\"bl.spamcop.net\",\"status\":\"clean\",\"reason\":null,\"class\":null,"
-        "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null,\"matched\":null,\"detail\":null}\n"
+        "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null,\"matched\":null,\"detail\":"
+        "null,\"scope\":null,\"via\":[]}\n"
         "{\"target\":\"192.0.2.1\",\"check\":\"dnsbl\",\"list\":\"bl.spamcop.net\","
         "\"list_id\":\"bl.spamcop.net\",\"status\":\"error\",\"reason\":\"timeout\",\"class\":null,"
-        "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null,\"matched\":null,\"detail\":null}\n");
+        "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null,\"matched\":null,\"detail\":"
+        "null,\"scope\":null,\"via\":[]}\n");
 }
 
 Test(json, hostile_txt_escaped)
@@ -185,12 +244,13 @@ Test(json, hostile_txt_escaped)
     r.ncodes = 1;
     cap_open(&cap, OUT_FMT_JSON, 0);
     cr_assert_eq(emit(cap.w, &r), 0);
-    cr_assert_str_eq(cap_finish(&cap, NULL),
-                     "{\"target\":\"192.0.2.10\",\"check\":\"dnsbl\",\"list\":\"zen.spamhaus.org\","
-                     "\"list_id\":\"spamhaus-zen\",\"status\":\"listed\",\"reason\":null,"
-                     "\"class\":\"listing\",\"codes\":[\"127.0.0.2\"],\"meanings\":[\"SBL\"],"
-                     "\"txt\":\"\\u001b]0;pwned\\u0007\\\"x\\\"\\u000a\xef\xbf\xbd\","
-                     "\"delist_url\":null,\"matched\":null,\"detail\":null}\n");
+    cr_assert_str_eq(
+        cap_finish(&cap, NULL),
+        "{\"target\":\"192.0.2.10\",\"check\":\"dnsbl\",\"list\":\"zen.spamhaus.org\","
+        "\"list_id\":\"spamhaus-zen\",\"status\":\"listed\",\"reason\":null,"
+        "\"class\":\"listing\",\"codes\":[\"127.0.0.2\"],\"meanings\":[\"SBL\"],"
+        "\"txt\":\"\\u001b]0;pwned\\u0007\\\"x\\\"\\u000a\xef\xbf\xbd\","
+        "\"delist_url\":null,\"matched\":null,\"detail\":null,\"scope\":null,\"via\":[]}\n");
 }
 
 Test(json, record_check_extra_fields)
