@@ -17,6 +17,7 @@
 
 #include "cli/jobfile.h"
 #include "scanner/engine.h"
+#include "scanner/expand.h"
 
 #define PROG "dnsbl-scan"
 
@@ -43,6 +44,9 @@ static const char usage_text[] =
     "  --rate QPS              one rate limit for every list; 0 = no limits\n"
     "                          (default: each list's own limit from the catalog)\n"
     "  --spf-domain DOMAIN     check that each IP target is authorized by DOMAIN's SPF\n"
+    "  --expand mx,spf,a       also check the addresses that send for each domain: its MX\n"
+    "                          hosts, what its SPF authorizes, its own A/AAAA\n"
+    "  --expand-cap V4,V6      widest SPF blocks --expand walks (default 24,120)\n"
     "  --trust-anchor FILE     DNSSEC trust anchors, DS or DNSKEY records (default\n"
     "                          /usr/share/dns/root.key, from dns-root-data)\n"
     "  --skip-invalid          scan the valid targets, report the bad lines\n"
@@ -74,6 +78,8 @@ enum {
     OPT_RATE,
     OPT_SPF_DOMAIN,
     OPT_TRUST_ANCHOR,
+    OPT_EXPAND,
+    OPT_EXPAND_CAP,
     OPT_SKIP_INVALID,
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
@@ -105,6 +111,8 @@ static const struct option long_opts[] = {
     {"rate", required_argument, NULL, OPT_RATE},
     {"spf-domain", required_argument, NULL, OPT_SPF_DOMAIN},
     {"trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR},
+    {"expand", required_argument, NULL, OPT_EXPAND},
+    {"expand-cap", required_argument, NULL, OPT_EXPAND_CAP},
     {"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
@@ -298,6 +306,27 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
                 return bad("--trust-anchor", optarg, "expected a file of DS or DNSKEY records");
             o->trust_anchor = optarg;
             break;
+        case OPT_EXPAND:
+            if (!(o->expand = scan_expand_parse(optarg)))
+                return bad("--expand", optarg, "expected a comma-separated list of mx, spf, a");
+            break;
+        case OPT_EXPAND_CAP: {
+            long c4 = 0, c6 = 0;
+            char v4[16];
+            const char *comma = strchr(optarg, ',');
+            size_t n = comma ? (size_t)(comma - optarg) : strlen(optarg);
+            if (n >= sizeof(v4))
+                n = sizeof(v4) - 1;
+            memcpy(v4, optarg, n);
+            v4[n] = '\0';
+            if (parse_long(v4, 16, 32, &c4) || (comma && parse_long(comma + 1, 112, 128, &c6)))
+                return bad("--expand-cap", optarg,
+                           "expected the shortest prefixes walked, IPv4 16..32 and optionally "
+                           "IPv6 112..128, such as 24,120");
+            o->expand_cap4 = (unsigned)c4;
+            o->expand_cap6 = (unsigned)c6;
+            break;
+        }
         case OPT_CONCURRENCY:
             if (parse_long(optarg, 1, 100000, &lv))
                 return bad("--concurrency", optarg, "expected a number from 1 to 100000");

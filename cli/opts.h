@@ -40,6 +40,9 @@ struct cli_opts {
     struct cli_strv resolvers;
     struct cli_strv spf_domains;
     const char *trust_anchor; /**< --trust-anchor FILE, or NULL (the default anchor) */
+    unsigned expand;          /**< --expand: enum scan_expand_what bits, 0 = none */
+    unsigned expand_cap4;     /**< --expand-cap: the widest blocks walked (0 = default) */
+    unsigned expand_cap6;
     struct cli_strv targets;
     size_t concurrency;
     unsigned channels; /**< 0 = automatic */

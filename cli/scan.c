@@ -486,22 +486,24 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                           .progress =
                               o->progress == 1 ||
                               (o->progress < 0 && o->cmd == CLI_CMD_SCAN && isatty(STDERR_FILENO))};
-    struct scan_engine_opts eo = {.resolver = res,
-                                  .lists = sel,
-                                  .zones = (const char *const *)zones,
-                                  .nlists = nsel,
-                                  .checks = checks,
-                                  .spf_domains = o->spf_domains.v,
-                                  .nspf_domains = o->spf_domains.n,
-                                  .dnssec = dnssec,
-                                  .concurrency = o->concurrency,
-                                  .timeout_ms = o->timeout_ms,
-                                  .rate = o->rate,
-                                  .on_result = on_result,
-                                  .on_health = on_health,
-                                  .on_progress = on_progress,
-                                  .arg = &ctx,
-                                  .stop = &cli_stop_flag};
+    struct scan_engine_opts eo = {
+        .resolver = res,
+        .lists = sel,
+        .zones = (const char *const *)zones,
+        .nlists = nsel,
+        .checks = checks,
+        .spf_domains = o->spf_domains.v,
+        .nspf_domains = o->spf_domains.n,
+        .dnssec = dnssec,
+        .expand = {.what = o->expand, .cap4 = o->expand_cap4, .cap6 = o->expand_cap6},
+        .concurrency = o->concurrency,
+        .timeout_ms = o->timeout_ms,
+        .rate = o->rate,
+        .on_result = on_result,
+        .on_health = on_health,
+        .on_progress = on_progress,
+        .arg = &ctx,
+        .stop = &cli_stop_flag};
     ret = scan_engine_run(&eo, ts, total, &stats);
     if (ctx.progress_shown)
         fputs("\r\033[K", stderr);

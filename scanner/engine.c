@@ -150,6 +150,9 @@ struct job {
     struct scan_view *view;
     unsigned check;
     const char *domain;
+    /* an address found by --expand: how (borrowed from the run's set) */
+    const char *const *via;
+    size_t nvia;
 };
 
 struct eng {
@@ -164,7 +167,13 @@ struct eng {
     struct scan_target cur;
     bool have_cur, targets_done;
     size_t cur_item;
+    const char *const *cur_via;
+    size_t cur_nvia;
     uint64_t kinds_present[3];
+    /* --expand */
+    struct scan_expand_set *xset;
+    bool direct_done; /* the targets given directly are all out */
+    size_t xnext;     /* the next expanded address to check after them */
     /* asking again */
     struct ask **armed; /* asks with a due time (unordered; walked when one is due) */
     size_t narmed, carmed;
@@ -605,8 +614,15 @@ static void cache_free_all(struct eng *g)
 
 /* ---- results ------------------------------------------------------------- */
 
-static void count_result(struct eng *g, const struct scan_result *r)
+static void count_result(struct eng *g, const struct scan_result *r, const struct job *j)
 {
+    struct scan_result with_via;
+    if (j && j->nvia && scan_result_has_via(r)) {
+        with_via = *r;
+        with_via.via = j->via;
+        with_via.nvia = j->nvia;
+        r = &with_via;
+    }
     g->st->results++;
     switch (r->outcome) {
     case SCAN_OUT_ERROR:
@@ -685,7 +701,7 @@ static void emit_dnsbl(struct eng *g, struct job *j)
         r.detail = h->detail;
         scan_result_set(&r, SCAN_CHECK_DNSBL, SCAN_ST_ERROR,
                         h->state == H_BLOCKED ? SCAN_R_BLOCKED : SCAN_R_UNHEALTHY);
-        count_result(g, &r);
+        count_result(g, &r, j);
         return;
     }
     for (size_t i = 0; i < j->nq; i++)
@@ -712,7 +728,7 @@ static void emit_dnsbl(struct eng *g, struct job *j)
             r.scope = list_scope_word(v->in.scope ? v->in.scope : LIST_SCOPE_IP);
     }
     scan_result_set(&r, SCAN_CHECK_DNSBL, v->st, v->why);
-    count_result(g, &r);
+    count_result(g, &r, j);
 }
 
 static void emit_check_error(struct eng *g, struct job *j, enum scan_check check,
@@ -721,14 +737,27 @@ static void emit_check_error(struct eng *g, struct job *j, enum scan_check check
     struct scan_result r = {0};
     r.target = j->t.text;
     scan_result_set(&r, check, SCAN_ST_ERROR, why);
-    count_result(g, &r);
+    count_result(g, &r, j);
 }
 
 /* ---- advancing jobs ------------------------------------------------------- */
 
+/* Run the job's check once. An expansion's blocks join the run's set (a finished
+ * one only: a re-run builds them again from the start). */
 static int run_check(struct job *j, struct scan_report **rep)
 {
     switch (j->check) {
+    case SCAN_CHECK_EXPAND: {
+        struct scan_expansion *x = NULL;
+        int ret = scan_expand_check(j->view, j->t.text, &j->g->o->expand, rep, &x);
+        if (ret == 0 && scan_expand_set_add(j->g->xset, x) != 0) {
+            scan_report_free(*rep);
+            *rep = NULL;
+            ret = -ENOMEM;
+        }
+        scan_expansion_free(x);
+        return ret;
+    }
     case SCAN_CHECK_FCRDNS:
         return scan_fcrdns_check(j->view, &j->t, rep);
     case SCAN_CHECK_SPF:
@@ -756,7 +785,7 @@ static bool advance_check(struct eng *g, struct job *j)
         if (ret == 0) {
             const struct scan_result *r = scan_report_result(rep);
             if (r)
-                count_result(g, r);
+                count_result(g, r, j);
             else
                 g->fatal = -ENOMEM;
             scan_report_free(rep);
@@ -961,6 +990,41 @@ static void refill_tokens(struct elist *l)
         l->tokens = burst;
 }
 
+/*
+ * The next target: the ones given directly, in input order, then the addresses
+ * --expand found that were not among them. A direct IP target that an
+ * expansion found too carries its vias, and is not checked again.
+ * @return 0 (g->cur, g->cur_via set), 1 at the end, or a target read error.
+ */
+static int next_target(struct eng *g)
+{
+    g->cur_via = NULL;
+    g->cur_nvia = 0;
+    if (!g->direct_done) {
+        int ret = scan_targets_next(g->ts, &g->cur);
+        if (ret < 0)
+            return ret;
+        if (ret == 0) {
+            long i = scan_expand_set_find(g->xset, &g->cur);
+            if (i >= 0) {
+                scan_expand_set_take(g->xset, (size_t)i);
+                if (scan_expand_set_get(g->xset, (size_t)i, &g->cur, &g->cur_via, &g->cur_nvia) !=
+                    0)
+                    return -ENOMEM;
+            }
+            return 0;
+        }
+        g->direct_done = true;
+    }
+    while (g->xset && g->xnext < scan_expand_set_count(g->xset, NULL)) {
+        size_t i = g->xnext++;
+        if (scan_expand_set_take(g->xset, i))
+            continue;
+        return scan_expand_set_get(g->xset, i, &g->cur, &g->cur_via, &g->cur_nvia) ? -ENOMEM : 0;
+    }
+    return 1;
+}
+
 /* Start jobs until the window is full. @return ms to wait for a rate token, or -1. */
 static int fill_window(struct eng *g)
 {
@@ -974,7 +1038,7 @@ static int fill_window(struct eng *g)
         if (!g->have_cur) {
             if (g->targets_done)
                 return -1;
-            int ret = scan_targets_next(g->ts, &g->cur);
+            int ret = next_target(g);
             if (ret != 0) {
                 g->targets_done = true;
                 if (ret < 0)
@@ -1010,6 +1074,8 @@ static int fill_window(struct eng *g)
             if (!j)
                 return -1;
             j->t = g->cur;
+            j->via = g->cur_via;
+            j->nvia = g->cur_nvia;
             g->cur_item++;
             if (!healthy) {
                 emit_dnsbl(g, j);
@@ -1048,6 +1114,8 @@ static int fill_window(struct eng *g)
         if (!j)
             return -1;
         j->t = g->cur;
+        j->via = g->cur_via;
+        j->nvia = g->cur_nvia;
         j->check = check;
         if (check == SCAN_CHECK_SPF_AUTH)
             j->domain = o->spf_domains[slot - SLOT_SPF_AUTH0];
@@ -1181,6 +1249,57 @@ static int run_health(struct eng *g)
     return ret < 0 ? ret : g->fatal;
 }
 
+/* ---- --expand ------------------------------------------------------------------ */
+
+/*
+ * Before the scan, every domain target is expanded, one job each, in the same
+ * loop and window as everything else: every address and all of its vias are
+ * known before any address is checked (an address is checked once, carrying
+ * every way it was found), and the health barrier probes the kinds of target
+ * the expansion adds.
+ */
+static int run_expansion(struct eng *g)
+{
+    const struct scan_engine_opts *o = g->o;
+    const char **names = NULL;
+    size_t n = 0, next = 0;
+    uint64_t by_type[3];
+    int ret = scan_expand_set_new(&g->xset);
+
+    if (ret == 0)
+        ret = scan_targets_domains(g->ts, &names, &n);
+    while (ret == 0 && !g->fatal && !stopping(g)) {
+        while (next < n && scan_resolver_inflight(o->resolver) < o->concurrency &&
+               g->jobs < o->concurrency * 8 + 16) {
+            struct job *j = job_new(g, JOB_CHECK, 0);
+            if (!j)
+                break;
+            j->check = SCAN_CHECK_EXPAND;
+            j->t.type = SCAN_T_DOMAIN;
+            snprintf(j->t.text, sizeof(j->t.text), "%s", names[next++]);
+            if (!(j->view = scan_view_new())) {
+                g->fatal = -ENOMEM;
+                job_free(j);
+                break;
+            }
+            ready_push(g, j); /* first run happens in drain_ready() */
+        }
+        drain_ready(g);
+        if (next == n && g->jobs == 0)
+            break;
+        int wait = timer_wait(g);
+        ret = scan_resolver_poll(o->resolver, wait >= 0 && wait < 100 ? wait : 100);
+        fire_timers(g);
+    }
+    free(names);
+    if (ret < 0 || g->fatal)
+        return ret < 0 ? ret : g->fatal;
+    g->total += scan_expand_set_count(g->xset, by_type);
+    g->kinds_present[SCAN_T_IP4] += by_type[SCAN_T_IP4];
+    g->kinds_present[SCAN_T_IP6] += by_type[SCAN_T_IP6];
+    return 0;
+}
+
 /* ---- the run ---------------------------------------------------------------- */
 
 static void progress(struct eng *g, bool force)
@@ -1237,6 +1356,11 @@ int scan_engine_run(const struct scan_engine_opts *o, struct scan_targets *ts, u
         clock_gettime(CLOCK_MONOTONIC, &l->last);
     }
 
+    if (o->expand.what) {
+        ret = run_expansion(&g);
+        if (ret < 0)
+            goto out;
+    }
     if (o->checks & SCAN_CHECK_DNSBL) {
         ret = run_health(&g);
         if (ret < 0)
@@ -1286,6 +1410,7 @@ out:
     st->queries = scan_resolver_sent(o->resolver) - sent0;
     st->seconds = elapsed_s(&g.start);
     cache_free_all(&g);
+    scan_expand_set_free(g.xset);
     free(g.armed);
     free(g.lists);
     return ret;

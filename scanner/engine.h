@@ -35,6 +35,7 @@
 
 #include "lists/catalog.h"
 #include "scanner/dnssec.h"
+#include "scanner/expand.h"
 #include "scanner/resolver.h"
 #include "scanner/result.h"
 #include "scanner/target.h"
@@ -56,12 +57,17 @@ struct scan_engine_opts {
     unsigned checks;                /**< enum scan_check_kind bits */
     const char *const *spf_domains; /**< borrowed: --spf-domain values */
     size_t nspf_domains;
-    struct scan_dnssec *dnssec; /**< borrowed: trust anchors and memo; required with
-                                     SCAN_CHECK_DNSSEC (scanner/dnssec.h) */
-    size_t concurrency;         /**< queries in flight at most, >= 1 */
-    int timeout_ms;             /**< the resolver's first-try timeout: the most the engine waits
-                                     before it sends a question again (0: 2000) */
-    double rate;                /**< < 0: catalog rates; 0: none; > 0: this qps for all */
+    struct scan_dnssec *dnssec;     /**< borrowed: trust anchors and memo; required with
+                                         SCAN_CHECK_DNSSEC (scanner/dnssec.h) */
+    struct scan_expand_opts expand; /**< --expand: .what 0 for none. Before the scan every
+                                         domain target is expanded (an "expand" result
+                                         each); the addresses found are then checked like
+                                         IP targets, after the direct ones, each once,
+                                         with every via (scanner/expand.h) */
+    size_t concurrency;             /**< queries in flight at most, >= 1 */
+    int timeout_ms;                 /**< the resolver's first-try timeout: the most the engine waits
+                                         before it sends a question again (0: 2000) */
+    double rate;                    /**< < 0: catalog rates; 0: none; > 0: this qps for all */
     void (*on_result)(void *arg, const struct scan_result *r);
     void (*on_health)(void *arg, const struct scan_health *h);
     void (*on_progress)(void *arg, const struct scan_progress *p); /**< ~5 times a second */

@@ -472,3 +472,241 @@ int scan_expand_check(struct scan_view *v, const char *domain, const struct scan
     *out = p.x;
     return 0;
 }
+
+/* ---- the run's set of expanded addresses -------------------------------------- */
+
+struct xent {
+    uint8_t type; /* enum scan_target_type */
+    uint8_t addr[16];
+    bool taken;
+    const char **via; /* interned strings */
+    size_t nvia, capvia, more;
+    char *more_text; /* "... and N more", when more > 0 */
+};
+
+struct scan_expand_set {
+    struct xent *v;
+    size_t n, cap;
+    uint32_t *slots; /* open addressing: index + 1, 0 empty */
+    size_t nslots;
+    char **strs; /* interned via strings, open addressing */
+    size_t nstrs, capstrs;
+};
+
+static uint64_t mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h;
+}
+
+static uint64_t hash_bytes(const uint8_t *p, size_t n, uint64_t h)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return mix(h);
+}
+
+static uint64_t addr_hash(uint8_t type, const uint8_t *addr)
+{
+    return hash_bytes(addr, 16, 1469598103934665603ull ^ type);
+}
+
+int scan_expand_set_new(struct scan_expand_set **out)
+{
+    *out = calloc(1, sizeof(**out));
+    return *out ? 0 : -ENOMEM;
+}
+
+void scan_expand_set_free(struct scan_expand_set *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].via);
+        free(s->v[i].more_text);
+    }
+    for (size_t i = 0; i < s->capstrs; i++)
+        free(s->strs[i]);
+    free(s->strs);
+    free(s->v);
+    free(s->slots);
+    free(s);
+}
+
+/* The one copy of @p str. NULL on ENOMEM. */
+static const char *intern(struct scan_expand_set *s, const char *str)
+{
+    if ((s->nstrs + 1) * 2 > s->capstrs) {
+        size_t ncap = s->capstrs ? s->capstrs * 2 : 64;
+        char **ns = calloc(ncap, sizeof(*ns));
+        if (!ns)
+            return NULL;
+        for (size_t i = 0; i < s->capstrs; i++)
+            if (s->strs[i]) {
+                size_t k = hash_bytes((const uint8_t *)s->strs[i], strlen(s->strs[i]), 0) % ncap;
+                while (ns[k])
+                    k = (k + 1) % ncap;
+                ns[k] = s->strs[i];
+            }
+        free(s->strs);
+        s->strs = ns;
+        s->capstrs = ncap;
+    }
+    size_t k = hash_bytes((const uint8_t *)str, strlen(str), 0) % s->capstrs;
+    while (s->strs[k] && strcmp(s->strs[k], str) != 0)
+        k = (k + 1) % s->capstrs;
+    if (!s->strs[k]) {
+        if (!(s->strs[k] = strdup(str)))
+            return NULL;
+        s->nstrs++;
+    }
+    return s->strs[k];
+}
+
+static long find(const struct scan_expand_set *s, uint8_t type, const uint8_t *addr)
+{
+    if (!s->nslots)
+        return -1;
+    for (size_t k = addr_hash(type, addr) % s->nslots; s->slots[k]; k = (k + 1) % s->nslots) {
+        const struct xent *e = &s->v[s->slots[k] - 1];
+        if (e->type == type && memcmp(e->addr, addr, 16) == 0)
+            return (long)s->slots[k] - 1;
+    }
+    return -1;
+}
+
+static int grow_index(struct scan_expand_set *s)
+{
+    size_t ncap = s->nslots ? s->nslots * 2 : 1024;
+    uint32_t *ns = calloc(ncap, sizeof(*ns));
+    if (!ns)
+        return -ENOMEM;
+    for (size_t i = 0; i < s->n; i++) {
+        size_t k = addr_hash(s->v[i].type, s->v[i].addr) % ncap;
+        while (ns[k])
+            k = (k + 1) % ncap;
+        ns[k] = (uint32_t)(i + 1);
+    }
+    free(s->slots);
+    s->slots = ns;
+    s->nslots = ncap;
+    return 0;
+}
+
+/* Add one address found by @p via. */
+static int add_one(struct scan_expand_set *s, uint8_t type, const uint8_t *addr, const char *via)
+{
+    long i = find(s, type, addr);
+    if (i < 0) {
+        if ((s->n + 1) * 2 > s->nslots && grow_index(s) != 0)
+            return -ENOMEM;
+        if (s->n == s->cap) {
+            size_t ncap = s->cap ? s->cap * 2 : 256;
+            struct xent *nv = realloc(s->v, ncap * sizeof(*nv));
+            if (!nv)
+                return -ENOMEM;
+            s->v = nv;
+            s->cap = ncap;
+        }
+        struct xent *e = &s->v[s->n];
+        memset(e, 0, sizeof(*e));
+        e->type = type;
+        memcpy(e->addr, addr, 16);
+        size_t k = addr_hash(type, addr) % s->nslots;
+        while (s->slots[k])
+            k = (k + 1) % s->nslots;
+        s->slots[k] = (uint32_t)(s->n + 1);
+        i = (long)s->n++;
+    }
+    struct xent *e = &s->v[i];
+    for (size_t k = 0; k < e->nvia; k++)
+        if (e->via[k] == via)
+            return 0; /* interned: the same path twice */
+    if (e->nvia == SCAN_EXPAND_VIA_MAX) {
+        e->more++;
+        return 0;
+    }
+    if (e->nvia == e->capvia) {
+        size_t ncap = e->capvia ? e->capvia * 2 : 2;
+        const char **nv = realloc(e->via, (ncap + 1) * sizeof(*nv)); /* + "... and N more" */
+        if (!nv)
+            return -ENOMEM;
+        e->via = nv;
+        e->capvia = ncap;
+    }
+    e->via[e->nvia++] = via;
+    return 0;
+}
+
+int scan_expand_set_add(struct scan_expand_set *s, const struct scan_expansion *x)
+{
+    for (size_t i = 0; x && i < x->n; i++) {
+        const struct scan_expanded *b = &x->v[i];
+        const char *via = intern(s, b->via);
+        unsigned bits = b->type == SCAN_T_IP4 ? 32 : 128;
+        size_t size = (size_t)1 << (bits - b->plen), last = bits / 8 - 1;
+        if (!via)
+            return -ENOMEM;
+        for (size_t off = 0; off < size; off++) {
+            uint8_t a[16];
+            memcpy(a, b->addr, 16);
+            unsigned low = (unsigned)(a[last - 1] << 8 | a[last]) + (unsigned)off;
+            a[last - 1] = (uint8_t)(low >> 8);
+            a[last] = (uint8_t)low;
+            if (scan_addr_reserved(b->type, a))
+                continue;
+            if (add_one(s, (uint8_t)b->type, a, via) != 0)
+                return -ENOMEM;
+        }
+    }
+    return 0;
+}
+
+size_t scan_expand_set_count(const struct scan_expand_set *s, uint64_t by_type[3])
+{
+    if (by_type) {
+        by_type[0] = by_type[1] = by_type[2] = 0;
+        for (size_t i = 0; i < s->n; i++)
+            by_type[s->v[i].type]++;
+    }
+    return s->n;
+}
+
+long scan_expand_set_find(const struct scan_expand_set *s, const struct scan_target *t)
+{
+    if (!s || t->type == SCAN_T_DOMAIN)
+        return -1;
+    uint8_t a[16] = {0};
+    memcpy(a, t->addr, t->type == SCAN_T_IP4 ? 4 : 16);
+    return find(s, (uint8_t)t->type, a);
+}
+
+int scan_expand_set_get(struct scan_expand_set *s, size_t i, struct scan_target *t,
+                        const char *const **via, size_t *nvia)
+{
+    struct xent *e = &s->v[i];
+    memset(t, 0, sizeof(*t));
+    t->type = (enum scan_target_type)e->type;
+    memcpy(t->addr, e->addr, 16);
+    inet_ntop(t->type == SCAN_T_IP4 ? AF_INET : AF_INET6, e->addr, t->text, sizeof(t->text));
+    *nvia = e->nvia;
+    if (e->more) {
+        free(e->more_text);
+        if (!(e->more_text = malloc(48)))
+            return -ENOMEM;
+        snprintf(e->more_text, 48, "... and %zu more", e->more);
+        e->via[e->nvia] = e->more_text; /* room kept by add_one() */
+        (*nvia)++;
+    }
+    *via = e->via;
+    return 0;
+}
+
+bool scan_expand_set_take(struct scan_expand_set *s, size_t i)
+{
+    bool was = s->v[i].taken;
+    s->v[i].taken = true;
+    return was;
+}

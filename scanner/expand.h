@@ -92,4 +92,53 @@ void scan_expansion_free(struct scan_expansion *x);
 int scan_expand_check(struct scan_view *v, const char *domain, const struct scan_expand_opts *o,
                       struct scan_report **rep, struct scan_expansion **out);
 
+/**
+ * The run's expanded addresses: every address of every domain's blocks once
+ * (reserved ones left out), each with every via that found it, in the order
+ * first found. The engine checks them after the targets given directly, and an
+ * address that is also a direct target gets its vias there instead.
+ *
+ * At most SCAN_EXPAND_VIA_MAX vias are kept per address; the rest are counted,
+ * and the list ends with "... and N more". Via strings are kept once however
+ * many addresses share them (a /24 from one SPF term).
+ */
+struct scan_expand_set;
+
+#define SCAN_EXPAND_VIA_MAX 32
+
+/** @return 0 and a new empty set (caller frees with scan_expand_set_free()), -ENOMEM. */
+int scan_expand_set_new(struct scan_expand_set **out);
+
+/** Free; NULL is a no-op. */
+void scan_expand_set_free(struct scan_expand_set *s);
+
+/**
+ * Add the blocks of one domain's expansion.
+ * @param[in] x  borrowed for the call (its strings are copied)
+ * @return 0 or -ENOMEM.
+ */
+int scan_expand_set_add(struct scan_expand_set *s, const struct scan_expansion *x);
+
+/** @return how many addresses the set holds; @p by_type (may be NULL) gets the count
+ *  per enum scan_target_type. */
+size_t scan_expand_set_count(const struct scan_expand_set *s, uint64_t by_type[3]);
+
+/**
+ * Look up one address (an IP target).
+ * @return its index, or -1 when the set does not hold it.
+ */
+long scan_expand_set_find(const struct scan_expand_set *s, const struct scan_target *t);
+
+/**
+ * Address @p i (< count) as a target, with its vias.
+ * @param[out] t     filled (type, addr, text)
+ * @param[out] via   borrowed until the set is freed (or this address is got again)
+ * @return 0 or -ENOMEM.
+ */
+int scan_expand_set_get(struct scan_expand_set *s, size_t i, struct scan_target *t,
+                        const char *const **via, size_t *nvia);
+
+/** Mark address @p i checked; @return whether it was already. */
+bool scan_expand_set_take(struct scan_expand_set *s, size_t i);
+
 #endif

@@ -258,6 +258,10 @@ class RecordCheckErrorsExit3(unittest.TestCase):
                        'x.servfail.fault.test')
         self.assert_open(r, 'dnssec', reason='refused')
 
+    def test_expand(self):
+        r = rcheck('--checks', 'fcrdns', '--expand', 'mx', 'servfail.fault.test')
+        self.assert_open(r, 'expand')
+
     def test_garbage_is_the_dnsbl_word(self):
         r = rcheck('--checks', 'mx', 'garbage.fault.test')
         res = r.one(check='mx')

@@ -333,6 +333,66 @@ class Origin(unittest.TestCase):
         self.assertEqual(self.r.code, 3, 'an invalid answer leaves a verdict open')
 
 
+class Expand(unittest.TestCase):
+    """zones/CASES.md section 9: --expand mx,spf,a."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.r = scan('check', '--resolver', W.resolver, '--rate', '0', '--format', 'json',
+                     '--checks', 'dnsbl,fcrdns', '--list', 'zen.spamhaus.org',
+                     '--list', 'bl.spamcop.net', '--expand', 'mx,spf,a',
+                     'expand-a.test', 'expand-b.test', '192.0.2.11')
+
+    def via(self, ip, check='fcrdns'):
+        return self.r.one(check=check, target=ip)['via']
+
+    def test_expand_lines(self):
+        a = self.r.one(check='expand', target='expand-a.test')
+        self.assertEqual(list(a), ['target', 'check', 'status', 'reason', 'addresses', 'sources',
+                                   'skipped'])
+        self.assertEqual((a['status'], a['reason']), ('valid', None))
+        self.assertEqual(a['addresses'], 6)  # .50, ::50, .21, .10, .11, 198.51.100.7
+        self.assertIn({'via': 'expand-a.test spf ip4:192.0.2.10/31',
+                       'addresses': ['192.0.2.10/31']}, a['sources'])
+        self.assertTrue(any('ip4:198.51.0.0/16' in x and 'wider than /24, not walked' in x
+                            for x in a['skipped']), a['skipped'])
+        self.assertTrue(any('ptr: depends on the connecting address' in x for x in a['skipped']))
+        self.assertEqual(self.r.one(check='expand', target='expand-b.test')['status'], 'valid')
+
+    def test_every_address_checked_once_with_every_via(self):
+        for ip in ('192.0.2.50', '2001:db8::50', '192.0.2.21', '192.0.2.10', '192.0.2.11',
+                   '198.51.100.7'):
+            self.assertEqual(len(self.r.results(check='fcrdns', target=ip)), 1, ip)
+            self.assertEqual(len(self.r.results(check='dnsbl', target=ip,
+                                                list='zen.spamhaus.org')), 1, ip)
+        self.assertEqual(self.via('192.0.2.50'), ['expand-a.test mx mx1.example-esp.test',
+                                                  'expand-b.test mx mx1.example-esp.test'])
+        self.assertEqual(self.via('192.0.2.21'), ['expand-a.test a'])
+        self.assertEqual(self.via('198.51.100.7'), ['expand-a.test spf a:relay.expand-a.test'])
+
+    def test_direct_target_found_again_carries_the_vias(self):
+        self.assertEqual(sorted(self.via('192.0.2.11')),
+                         ['expand-a.test spf include:expand-b.test ip4:192.0.2.11',
+                          'expand-a.test spf ip4:192.0.2.10/31',
+                          'expand-b.test spf ip4:192.0.2.11'])
+
+    def test_listing_of_an_expanded_address_says_how_it_was_found(self):
+        z = self.r.one(check='dnsbl', target='192.0.2.10', list='zen.spamhaus.org')
+        self.assertEqual((z['status'], z['via']),
+                         ('listed', ['expand-a.test spf ip4:192.0.2.10/31']))
+        self.assertEqual(self.r.code, 1)
+
+    def test_text_output_shows_via(self):
+        r = scan('check', '--resolver', W.resolver, '--rate', '0', '--checks', 'dnsbl',
+                 '--list', 'bl.spamcop.net', '--expand', 'spf', '--no-color', 'expand-a.test')
+        self.assertIn('via: expand-a.test spf a:relay.expand-a.test', r.stdout)
+
+    def test_bad_expand_word_is_a_usage_error(self):
+        r = scan('check', '--expand', 'mx,ns', 'expand-a.test')
+        self.assertEqual(r.code, 2)
+        self.assertIn('--expand', r.stderr)
+
+
 class AllChecks(unittest.TestCase):
     def test_default_runs_every_applicable_check_once(self):
         r = scan('check', '--resolver', W.resolver, '--rate', '0', '--format', 'json',
