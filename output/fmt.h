@@ -150,6 +150,17 @@ int out_text_health(struct out_writer *w, const struct scan_health *h);
 int out_text_emit(struct out_writer *w, const struct scan_result *r);
 int out_text_finish(struct out_writer *w);
 
+/** Listings the summary groups by network at most (the rest are only counted). */
+#define OUT_NET_MAX_LISTINGS 100000
+
+/* The summary's listings by /24 and by AS (fmt_networks.c): fed every result,
+ * printed at the end. Each returns 0 or -ENOMEM (print: also SCAN_EIO). */
+struct out_networks;
+int out_networks_new(struct out_networks **out);
+void out_networks_free(struct out_networks *n);
+int out_networks_result(struct out_networks *n, const struct scan_result *r);
+int out_networks_print(struct out_networks *n, struct out_sink *s);
+
 struct out_summary;
 int out_summary_new(struct out_summary **out);
 void out_summary_free(struct out_summary *s);

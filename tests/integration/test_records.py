@@ -314,7 +314,7 @@ class Origin(unittest.TestCase):
     def test_fields_and_longest_prefix(self):
         x = self.get('192.0.2.10')
         self.assertEqual(list(x), ['target', 'check', 'status', 'reason', 'asn', 'as_name',
-                                   'prefix', 'country', 'registry', 'allocated'])
+                                   'prefix', 'country', 'registry', 'allocated', 'via'])
         self.assertEqual((x['status'], x['asn'], x['prefix']), ('valid', 64500, '192.0.2.0/24'))
         self.assertEqual((x['country'], x['registry'], x['allocated']),
                          ('ZZ', 'arin', '2010-01-01'))
@@ -324,6 +324,22 @@ class Origin(unittest.TestCase):
 
     def test_moas_first_as(self):
         self.assertEqual(self.get('203.0.113.5')['asn'], 64502)
+
+    def test_scan_summary_groups_listings_by_network_and_as(self):
+        r = scan('scan', '--resolver', W.resolver, '--rate', '0', '--checks', 'dnsbl,origin',
+                 '--no-progress', '--no-color', '192.0.2.10', '192.0.2.11', '198.51.100.0/28',
+                 '203.0.113.5')
+        rows = {l.split('  ')[0]: l.split() for l in r.stdout.splitlines()}
+        self.assertIn('listings by /24 (IPv6: /64)', rows, r.stdout)
+        # 198.51.100.0/28 is listed by UCEPROTECT level 2 (a range): 16 addresses, 16
+        # neighbourhood listings; 198.51.100.7 is SpamCop's too, a listing of its own.
+        self.assertEqual(rows['198.51.100.0/24'][1:4], ['16', '17', '16'], r.stdout)
+        self.assertEqual(rows['192.0.2.0/24'][1], '2', r.stdout)
+        asn = [l for l in r.stdout.splitlines() if l.startswith('AS64500 EXAMPLE-ESP')]
+        self.assertEqual(len(asn), 1, r.stdout)
+        self.assertTrue(asn[0].rstrip().endswith('192.0.2.0/24'), asn)
+        self.assertTrue(any(l.startswith('AS64502 EXAMPLE-TRANSIT') and
+                            l.split()[-1] == '203.0.113.0/24' for l in r.stdout.splitlines()))
 
     def test_not_announced_and_garbage(self):
         x = self.get('192.0.3.1')
