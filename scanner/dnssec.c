@@ -251,9 +251,33 @@ static ldns_rr_list *section(const ldns_pkt *p, bool authority)
     return authority ? ldns_pkt_authority(p) : ldns_pkt_answer(p);
 }
 
+/* The rdata fields a record of @p type must have before this file reads it: ldns
+ * keeps a record with short rdata, and its accessors assert on what is missing. */
+static size_t min_rdfs(ldns_rr_type type)
+{
+    switch (type) {
+    case LDNS_RR_TYPE_DNSKEY:
+    case LDNS_RR_TYPE_DS:
+        return 4;
+    case LDNS_RR_TYPE_RRSIG:
+        return 9;
+    case LDNS_RR_TYPE_NSEC:
+        return 2;
+    case LDNS_RR_TYPE_NSEC3:
+        return 6;
+    case LDNS_RR_TYPE_SOA:
+        return 7;
+    case LDNS_RR_TYPE_MX:
+        return 2;
+    default:
+        return 1;
+    }
+}
+
 /*
- * Records of @p type owned by @p owner (any owner when NULL) in one section; for
- * LDNS_RR_TYPE_RRSIG, those covering @p covered. The list holds pointers into
+ * Records of @p type owned by @p owner (any owner when NULL) in one section, well
+ * formed (min_rdfs()); for LDNS_RR_TYPE_RRSIG, those covering @p covered. The list holds pointers
+ * into
  * @p p: free it with ldns_rr_list_free(). NULL on ENOMEM.
  */
 static ldns_rr_list *pick(const ldns_pkt *p, bool authority, const ldns_rdf *owner,
@@ -262,8 +286,9 @@ static ldns_rr_list *pick(const ldns_pkt *p, bool authority, const ldns_rdf *own
     ldns_rr_list *sec = section(p, authority), *out = ldns_rr_list_new();
     for (size_t i = 0; out && i < ldns_rr_list_rr_count(sec); i++) {
         ldns_rr *rr = ldns_rr_list_rr(sec, i);
-        if (ldns_rr_get_type(rr) != type || ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
-            continue;
+        if (ldns_rr_get_type(rr) != type || ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN ||
+            ldns_rr_rd_count(rr) < min_rdfs(type))
+            continue; /* another record, or a malformed one: not there */
         if (owner && ldns_dname_compare(ldns_rr_owner(rr), owner) != 0)
             continue;
         if (type == LDNS_RR_TYPE_RRSIG &&
