@@ -33,14 +33,7 @@ static void check(const uint8_t *data, size_t size, const char *ip)
     inet_pton(t.type == SCAN_T_IP4 ? AF_INET : AF_INET6, ip, t.addr);
     snprintf(t.text, sizeof(t.text), "%s", ip);
     int ret = fuzz_drive(v, run_origin, &t, &r, data, size);
-    if (ret == 0) {
-        if (!r)
-            abort();
-        fuzz_touch_report(r);
-    } else if (ret != -ENOMEM || r) {
-        abort();
-    }
-    scan_report_free(r);
+    fuzz_finish(ret, r);
     scan_view_free(v);
 }
 

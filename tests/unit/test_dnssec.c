@@ -70,6 +70,22 @@ static void expect(struct scan_report *rep, const char *status, const char *reas
         cr_assert_null(r->reason);
 }
 
+/* The check of child.dnssec.test in a world of @p parent and @p child (replies
+ * changed by @p tamper, or not): its status and reason must be @p status and
+ * @p reason. @return the report, for more checks (caller frees). */
+static struct scan_report *child_verdict(enum tw_mode parent, enum tw_mode child,
+                                         void (*tamper)(ldns_pkt *, const char *, uint16_t),
+                                         const char *status, const char *reason)
+{
+    struct tw w;
+    world(&w, parent, child);
+    w.tamper = tamper;
+    struct scan_report *rep = run(&w, NULL, "child.dnssec.test");
+    expect(rep, status, reason);
+    tw_free(&w);
+    return rep;
+}
+
 Test(dnssec, secure_chain_from_the_root)
 {
     struct tw w;
@@ -103,85 +119,56 @@ Test(dnssec, secure_chain_from_the_root)
 
 Test(dnssec, secure_under_an_nsec3_parent)
 {
-    struct tw w;
-    world(&w, TW_NSEC3, TW_SIGNED);
-    struct scan_report *rep = run(&w, NULL, "child.dnssec.test");
-    expect(rep, "secure", NULL);
-    scan_report_free(rep);
-    tw_free(&w);
+    scan_report_free(child_verdict(TW_NSEC3, TW_SIGNED, NULL, "secure", NULL));
 }
 
 Test(dnssec, unsigned_child_is_insecure_by_nsec_and_nsec3)
 {
     for (int k = 0; k < 2; k++) {
-        struct tw w;
-        world(&w, k ? TW_NSEC3 : TW_SIGNED, TW_UNSIGNED);
-        struct scan_report *rep = run(&w, NULL, "child.dnssec.test");
-        expect(rep, "insecure", "no-ds");
+        struct scan_report *rep =
+            child_verdict(k ? TW_NSEC3 : TW_SIGNED, TW_UNSIGNED, NULL, "insecure", "no-ds");
         const struct scan_result *r = scan_report_result(rep);
         cr_assert_str_eq(field(r, "insecure_at")->str, "child.dnssec.test");
         cr_assert_not(field(r, "signed")->b);
         cr_assert_not(field(r, "ds")->b);
         cr_assert_eq(field(r, "chain")->n, 2, "the root and the parent validated");
         scan_report_free(rep);
-        tw_free(&w);
     }
 }
 
 Test(dnssec, island_of_security_is_insecure_but_signed)
 {
-    struct tw w;
-    world(&w, TW_SIGNED, TW_ISLAND);
-    struct scan_report *rep = run(&w, NULL, "child.dnssec.test");
-    expect(rep, "insecure", "no-ds");
+    struct scan_report *rep = child_verdict(TW_SIGNED, TW_ISLAND, NULL, "insecure", "no-ds");
     cr_assert(field(scan_report_result(rep), "signed")->b);
     scan_report_free(rep);
-    tw_free(&w);
 }
 
 Test(dnssec, insecure_parent_makes_everything_below_insecure)
 {
-    struct tw w;
-    world(&w, TW_UNSIGNED, TW_SIGNED);
-    struct scan_report *rep = run(&w, NULL, "child.dnssec.test");
-    expect(rep, "insecure", "no-ds");
+    struct scan_report *rep = child_verdict(TW_UNSIGNED, TW_SIGNED, NULL, "insecure", "no-ds");
     cr_assert_str_eq(field(scan_report_result(rep), "insecure_at")->str, "dnssec.test");
     scan_report_free(rep);
-    tw_free(&w);
 }
 
 Test(dnssec, expired_signatures_are_bogus)
 {
-    struct tw w;
-    world(&w, TW_SIGNED, TW_EXPIRED);
-    struct scan_report *rep = run(&w, NULL, "child.dnssec.test");
-    expect(rep, "bogus", "expired-signature");
-    const struct scan_result *r = scan_report_result(rep);
-    cr_assert_not_null(field(r, "record")->str);
-    cr_assert(strstr(field(r, "record")->str, "DNSKEY"), "%s", field(r, "record")->str);
+    struct scan_report *rep =
+        child_verdict(TW_SIGNED, TW_EXPIRED, NULL, "bogus", "expired-signature");
+    const char *record = field(scan_report_result(rep), "record")->str;
+    cr_assert(record && strstr(record, "DNSKEY"), "%s", record);
     scan_report_free(rep);
-    tw_free(&w);
 }
 
 Test(dnssec, ds_of_another_key_is_bogus)
 {
-    struct tw w;
-    world(&w, TW_SIGNED, TW_BOGUS_DS);
-    struct scan_report *rep = run(&w, NULL, "child.dnssec.test");
-    expect(rep, "bogus", "ds-mismatch");
+    struct scan_report *rep = child_verdict(TW_SIGNED, TW_BOGUS_DS, NULL, "bogus", "ds-mismatch");
     cr_assert(strstr(field(scan_report_result(rep), "record")->str, " DS "));
     scan_report_free(rep);
-    tw_free(&w);
 }
 
 Test(dnssec, ds_without_dnskey_is_bogus)
 {
-    struct tw w;
-    world(&w, TW_SIGNED, TW_NOSIG);
-    struct scan_report *rep = run(&w, NULL, "child.dnssec.test");
-    expect(rep, "bogus", "no-dnskey");
-    scan_report_free(rep);
-    tw_free(&w);
+    scan_report_free(child_verdict(TW_SIGNED, TW_NOSIG, NULL, "bogus", "no-dnskey"));
 }
 
 /* The MX record changes after signing: its RRSIG no longer verifies. */
@@ -200,78 +187,74 @@ static void change_mx(ldns_pkt *p, const char *name, uint16_t type)
 
 Test(dnssec, changed_record_is_bogus_with_the_record)
 {
-    struct tw w;
-    world(&w, TW_SIGNED, TW_SIGNED);
-    w.tamper = change_mx;
-    struct scan_report *rep = run(&w, NULL, "child.dnssec.test");
-    expect(rep, "bogus", "bad-signature");
+    struct scan_report *rep =
+        child_verdict(TW_SIGNED, TW_SIGNED, change_mx, "bogus", "bad-signature");
     const struct scan_result *r = scan_report_result(rep);
     cr_assert(strstr(field(r, "record")->str, "MX 99 "), "%s", field(r, "record")->str);
     cr_assert_eq(field(r, "chain")->n, 3, "the chain itself validated");
     scan_report_free(rep);
-    tw_free(&w);
+}
+
+/* Remove from one section of @p p the records @p drop says. */
+static void filter(ldns_pkt *p, bool authority, bool (*drop)(const ldns_rr *rr))
+{
+    ldns_rr_list *sec = authority ? ldns_pkt_authority(p) : ldns_pkt_answer(p);
+    ldns_rr_list *keep = ldns_rr_list_new();
+    for (size_t i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(sec, i);
+        if (drop(rr))
+            ldns_rr_free(rr);
+        else
+            ldns_rr_list_push_rr(keep, rr);
+    }
+    ldns_rr_list_free(sec);
+    if (authority) {
+        ldns_pkt_set_authority(p, keep);
+        ldns_pkt_set_nscount(p, (uint16_t)ldns_rr_list_rr_count(keep));
+    } else {
+        ldns_pkt_set_answer(p, keep);
+        ldns_pkt_set_ancount(p, (uint16_t)ldns_rr_list_rr_count(keep));
+    }
+}
+
+static bool is_proof(const ldns_rr *rr)
+{
+    ldns_rr_type t = ldns_rr_get_type(rr);
+    return t == LDNS_RR_TYPE_NSEC || t == LDNS_RR_TYPE_NSEC3 ||
+           (t == LDNS_RR_TYPE_RRSIG &&
+            ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) != LDNS_RR_TYPE_SOA);
 }
 
 /* The parent's answer for the unsigned child's DS loses its NSEC records. */
 static void drop_proof(ldns_pkt *p, const char *name, uint16_t type)
 {
-    if (type != SCAN_TYPE_DS)
-        return;
-    ldns_rr_list *au = ldns_pkt_authority(p), *keep = ldns_rr_list_new();
-    for (size_t i = 0; i < ldns_rr_list_rr_count(au); i++) {
-        ldns_rr *rr = ldns_rr_list_rr(au, i);
-        ldns_rr_type t = ldns_rr_get_type(rr);
-        if (t == LDNS_RR_TYPE_NSEC || t == LDNS_RR_TYPE_NSEC3 ||
-            (t == LDNS_RR_TYPE_RRSIG &&
-             ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) != LDNS_RR_TYPE_SOA))
-            ldns_rr_free(rr);
-        else
-            ldns_rr_list_push_rr(keep, rr);
-    }
-    ldns_rr_list_free(au);
-    ldns_pkt_set_authority(p, keep);
-    ldns_pkt_set_nscount(p, (uint16_t)ldns_rr_list_rr_count(keep));
+    if (type == SCAN_TYPE_DS)
+        filter(p, true, is_proof);
 }
 
 Test(dnssec, missing_denial_is_bogus)
 {
-    struct tw w;
-    world(&w, TW_SIGNED, TW_UNSIGNED);
-    w.tamper = drop_proof;
-    struct scan_report *rep = run(&w, NULL, "child.dnssec.test");
-    expect(rep, "bogus", "bad-denial");
-    scan_report_free(rep);
-    tw_free(&w);
+    scan_report_free(child_verdict(TW_SIGNED, TW_UNSIGNED, drop_proof, "bogus", "bad-denial"));
+}
+
+static bool is_rrsig(const ldns_rr *rr)
+{
+    return ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG;
 }
 
 /* The SOA loses its RRSIG in a secure zone. */
 static void drop_soa_sig(ldns_pkt *p, const char *name, uint16_t type)
 {
-    if (type != SCAN_TYPE_SOA || strcmp(name, "child.dnssec.test"))
-        return;
-    ldns_rr_list *an = ldns_pkt_answer(p), *keep = ldns_rr_list_new();
-    for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
-        ldns_rr *rr = ldns_rr_list_rr(an, i);
-        if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG)
-            ldns_rr_free(rr);
-        else
-            ldns_rr_list_push_rr(keep, rr);
-    }
-    ldns_rr_list_free(an);
-    ldns_pkt_set_answer(p, keep);
-    ldns_pkt_set_ancount(p, (uint16_t)ldns_rr_list_rr_count(keep));
+    if (type == SCAN_TYPE_SOA && !strcmp(name, "child.dnssec.test"))
+        filter(p, false, is_rrsig);
 }
 
 Test(dnssec, unsigned_soa_in_a_secure_zone_is_bogus)
 {
-    struct tw w;
-    world(&w, TW_SIGNED, TW_SIGNED);
-    w.tamper = drop_soa_sig;
-    struct scan_report *rep = run(&w, NULL, "child.dnssec.test");
-    expect(rep, "bogus", "no-signature");
+    struct scan_report *rep =
+        child_verdict(TW_SIGNED, TW_SIGNED, drop_soa_sig, "bogus", "no-signature");
     cr_assert(strstr(field(scan_report_result(rep), "record")->str, " SOA "));
     scan_report_free(rep);
-    tw_free(&w);
 }
 
 Test(dnssec, another_anchor_is_a_mismatch)

@@ -145,21 +145,21 @@ static const struct scan_result spf_invalid = {
 /* An expanded address with a range-scoped listing: scope and via in every format. */
 static const char *const two_vias[] = {"example.test mx mx1.example.test",
                                        "other.test spf ip4:192.0.2.0/24"};
-static struct scan_result scoped(void)
+/* The listing above rendered alone in @p fmt. */
+static const char *render_scoped(enum out_format fmt)
 {
     struct scan_result r = zen_listed;
     r.scope = "range";
     r.via = two_vias;
     r.nvia = 2;
-    return r;
+    cap_open(&cap, fmt, 0);
+    cr_assert_eq(emit(cap.w, &r), 0);
+    return fmt == OUT_FMT_SUMMARY ? cap_peek(&cap) : cap_finish(&cap, NULL);
 }
 
 Test(json, scope_and_via)
 {
-    struct scan_result r = scoped();
-    cap_open(&cap, OUT_FMT_JSON, 0);
-    cr_assert_eq(emit(cap.w, &r), 0);
-    const char *out = cap_finish(&cap, NULL);
+    const char *out = render_scoped(OUT_FMT_JSON);
     cr_assert(strstr(out, ",\"scope\":\"range\",\"via\":[\"example.test mx mx1.example.test\","
                           "\"other.test spf ip4:192.0.2.0/24\"]}\n"),
               "%s", out);
@@ -167,10 +167,7 @@ Test(json, scope_and_via)
 
 Test(csv, scope_and_via_in_details)
 {
-    struct scan_result r = scoped();
-    cap_open(&cap, OUT_FMT_CSV, 0);
-    cr_assert_eq(emit(cap.w, &r), 0);
-    const char *out = cap_finish(&cap, NULL);
+    const char *out = render_scoped(OUT_FMT_CSV);
     cr_assert(strstr(out, "scope=range; via=[example.test mx mx1.example.test, other.test spf "
                           "ip4:192.0.2.0/24]"),
               "%s", out);
@@ -178,10 +175,7 @@ Test(csv, scope_and_via_in_details)
 
 Test(text, scope_says_neighbours_and_via)
 {
-    struct scan_result r = scoped();
-    cap_open(&cap, OUT_FMT_TEXT, 0);
-    cr_assert_eq(emit(cap.w, &r), 0);
-    const char *out = cap_finish(&cap, NULL);
+    const char *out = render_scoped(OUT_FMT_TEXT);
     cr_assert(strstr(out, "scope: range: the surrounding range is listed, not necessarily this "
                           "address"),
               "%s", out);
@@ -190,10 +184,7 @@ Test(text, scope_says_neighbours_and_via)
 
 Test(summary, scope_and_first_via_on_the_listing_line)
 {
-    struct scan_result r = scoped();
-    cap_open(&cap, OUT_FMT_SUMMARY, 0);
-    cr_assert_eq(emit(cap.w, &r), 0);
-    const char *out = cap_peek(&cap);
+    const char *out = render_scoped(OUT_FMT_SUMMARY);
     cr_assert(strstr(out, "  scope: range"), "%s", out);
     cr_assert(strstr(out, "  via: example.test mx mx1.example.test (and 1 more)"), "%s", out);
 }
