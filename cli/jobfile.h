@@ -19,6 +19,8 @@
  *   checks: [dnsbl, fcrdns, spf, dmarc, mx]
  *   resolvers: ["127.0.0.1:53"]
  *   catalog: /etc/dnsbl-scan/lists.yaml   # --lists PATH
+ *   trust_anchor: /usr/share/dns/root.key # --trust-anchor FILE
+ *   expand: [mx, spf, a]  # --expand
  *   format: summary       # --format: text, json, csv or summary
  *   skip_invalid: false   # --skip-invalid
  *   rate: 10              # --rate: queries per second, 0 = no limits (0 to 1e7)
@@ -42,7 +44,7 @@
  * and durations accept what the matching command-line flag accepts
  * (durations through cli_parse_duration()). Booleans are plain
  * true/false/yes/no/on/off. Checks must be dnsbl, fcrdns, spf, spf-auth,
- * dmarc or mx. Relative paths (state, catalog, alerts.delta,
+ * dmarc, mx, dnssec or origin. Relative paths (state, catalog, trust_anchor, alerts.delta,
  * alerts.prom and "@file" targets) are resolved against the job file's
  * directory, so the file means the same from cron (cwd /) and from a shell.
  * Every error is one line `FILE:LINE:COLUMN: what is wrong` (1-based), also
@@ -108,15 +110,17 @@ struct cli_job {
     struct cli_job_list lists;
     struct cli_job_list checks;
     struct cli_job_list resolvers;
-    struct cli_job_str catalog; /**< --lists PATH */
-    struct cli_job_str format;  /**< --format */
-    int skip_invalid;           /**< -1 not set, 0, 1 */
-    double rate;                /**< --rate: queries per second, 0 = no limits */
-    long concurrency;           /**< --concurrency */
-    int timeout_ms;             /**< --timeout */
-    long tries;                 /**< --tries */
-    double anomaly_share;       /**< --anomaly-share; see output/state.h */
-    long anomaly_min;           /**< see output/state.h */
+    struct cli_job_str catalog;      /**< --lists PATH */
+    struct cli_job_str trust_anchor; /**< --trust-anchor FILE */
+    struct cli_job_list expand;      /**< --expand: mx, spf, a (checked by the caller) */
+    struct cli_job_str format;       /**< --format */
+    int skip_invalid;                /**< -1 not set, 0, 1 */
+    double rate;                     /**< --rate: queries per second, 0 = no limits */
+    long concurrency;                /**< --concurrency */
+    int timeout_ms;                  /**< --timeout */
+    long tries;                      /**< --tries */
+    double anomaly_share;            /**< --anomaly-share; see output/state.h */
+    long anomaly_min;                /**< see output/state.h */
     struct cli_job_alerts alerts;
 };
 

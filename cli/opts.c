@@ -493,6 +493,19 @@ int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job)
     if (!o->state_path)
         o->state_default = true; /* scheduled jobs keep history by default */
     take_str(&o->lists_path, &job->catalog);
+    take_str(&o->trust_anchor, &job->trust_anchor);
+    unsigned expand = 0; /* the command line's --expand wins as a whole */
+    for (size_t i = 0; !o->expand && i < job->expand.n; i++) {
+        unsigned b = scan_expand_parse(job->expand.v[i].s);
+        if (!b) {
+            fprintf(stderr, PROG ": %s:%u:%u: unknown expand source '%s' (mx, spf, a)\n", job->file,
+                    job->expand.v[i].line, job->expand.v[i].col, job->expand.v[i].s);
+            return CLI_EXIT_USAGE;
+        }
+        expand |= b;
+    }
+    if (!o->expand)
+        o->expand = expand;
     take_str(&o->format, &job->format);
     take_str(&o->delta_path, &job->alerts.delta);
     take_str(&o->prom_path, &job->alerts.prom);

@@ -6,6 +6,7 @@ import os, sys, unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import subprocess  # noqa: E402
+import tempfile  # noqa: E402
 
 from harness import ValidatingUnbound, World, scan  # noqa: E402
 
@@ -402,6 +403,29 @@ class Expand(unittest.TestCase):
         r = scan('check', '--resolver', W.resolver, '--rate', '0', '--checks', 'dnsbl',
                  '--list', 'bl.spamcop.net', '--expand', 'spf', '--no-color', 'expand-a.test')
         self.assertIn('via: expand-a.test spf a:relay.expand-a.test', r.stdout)
+
+    def test_job_file_expand_and_trust_anchor(self):
+        with tempfile.TemporaryDirectory() as d:
+            job = os.path.join(d, 'job.yaml')
+            with open(job, 'w') as f:
+                f.write('state: %s\ndomains: [expand-a.test, secure.dnssec.test]\n'
+                        'expand: [spf]\nchecks: [dnsbl, dnssec]\nlists: [bl.spamcop.net]\n'
+                        'resolvers: ["%s"]\nrate: 0\nformat: json\ntrust_anchor: %s\n'
+                        % (os.path.join(d, 'state.db'), W.resolver, W.trust_anchor))
+            r = scan('scan', '-c', job)
+            self.assertEqual(r.one(check='dnsbl', target='198.51.100.7')['via'],
+                             ['expand-a.test spf a:relay.expand-a.test'])
+            self.assertEqual(r.one(check='dnssec', target='secure.dnssec.test')['status'],
+                             'secure')
+            with open(job, 'a') as f:
+                f.write('expand: [spf, ns]\n')
+            with open(job) as f:
+                text = f.read().replace('expand: [spf]\n', '')
+            with open(job, 'w') as f:
+                f.write(text)
+            bad = scan('scan', '-c', job)
+            self.assertEqual(bad.code, 2)
+            self.assertRegex(bad.stderr, r"job.yaml:\d+:\d+: unknown expand source 'ns'")
 
     def test_bad_expand_word_is_a_usage_error(self):
         r = scan('check', '--expand', 'mx,ns', 'expand-a.test')

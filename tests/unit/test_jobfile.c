@@ -32,6 +32,8 @@ static const char good[] = "# a scheduled scan\n"
                            "checks: [dnsbl, fcrdns, spf, dmarc, mx]\n"
                            "resolvers: [\"127.0.0.1:53\"]\n"
                            "catalog: lists.yaml\n"
+                           "trust_anchor: anchors/root.key\n"
+                           "expand: [mx, spf]\n"
                            "rate: 10\n"
                            "concurrency: 200\n"
                            "timeout: 2s\n"
@@ -81,6 +83,10 @@ Test(jobfile, complete_file)
     cr_assert_eq(job->checks.n, 5);
     cr_assert_str_eq(job->resolvers.v[0].s, "127.0.0.1:53");
     cr_assert_str_eq(job->catalog.s, "/etc/dnsbl-scan/lists.yaml");
+    cr_assert_str_eq(job->trust_anchor.s, "/etc/dnsbl-scan/anchors/root.key",
+                     "relative to the job file");
+    cr_assert_eq(job->expand.n, 2);
+    cr_assert_str_eq(job->expand.v[1].s, "spf");
     cr_assert_float_eq(job->rate, 10, 1e-9);
     cr_assert_eq(job->concurrency, 200);
     cr_assert_eq(job->timeout_ms, 2000);
@@ -169,8 +175,9 @@ Test(jobfile, unknown_and_duplicate_keys)
 {
     bad("lists: [a]\nstat: /x\n", SCAN_EPARSE,
         "job.yaml:2:1: unknown key 'stat' in the job file (expected one of: state, wait, "
-        "pools, domains, spf_domains, lists, checks, resolvers, catalog, format, skip_invalid, "
-        "rate, concurrency, timeout, tries, anomaly_share, anomaly_min, alerts)");
+        "pools, domains, spf_domains, lists, checks, resolvers, catalog, trust_anchor, expand, "
+        "format, skip_invalid, rate, concurrency, timeout, tries, anomaly_share, anomaly_min, "
+        "alerts)");
     bad("alerts:\n  prom: /x\n  nagois: true\n", SCAN_EPARSE,
         "job.yaml:3:3: unknown key 'nagois' in alerts (expected one of: delta, prom, "
         "on_change, on_change_timeout, nagios, warning, critical)");
