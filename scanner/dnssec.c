@@ -30,7 +30,9 @@
 
 /* ---- the run's state ------------------------------------------------------ */
 
-enum zverdict { ZV_SECURE, ZV_INSECURE, ZV_BOGUS };
+/* ZV_ERROR: no verdict can be drawn from what the resolver sends (it strips the
+ * DNSSEC records): an error, not a bogus zone. */
+enum zverdict { ZV_SECURE, ZV_INSECURE, ZV_BOGUS, ZV_ERROR };
 
 /* What the run concluded about the chain down to one zone. */
 struct zmemo {
@@ -508,6 +510,16 @@ out:
     return ret;
 }
 
+/* Does the answer section of @p p hold any RRSIG? */
+static bool has_rrsig(const ldns_pkt *p)
+{
+    ldns_rr_list *an = ldns_pkt_answer(p);
+    for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++)
+        if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == LDNS_RR_TYPE_RRSIG)
+            return true;
+    return false;
+}
+
 /* The zone that has a trust anchor: its DNSKEY set must hold an anchored key that
  * signs it. */
 static int anchor_zone(struct ctx *c, struct zmemo *m, const struct scan_answer *ka)
@@ -526,6 +538,17 @@ static int anchor_zone(struct ctx *c, struct zmemo *m, const struct scan_answer 
     }
     if (!(keys = pick(p, false, z, LDNS_RR_TYPE_DNSKEY, 0)))
         goto out;
+    if (ldns_rr_list_rr_count(keys) > 0 && !has_rrsig(p)) {
+        /* The anchor's zone is signed by definition: a key set without any RRSIG
+         * means the resolver drops DNSSEC records, and nothing can be validated
+         * through it. Saying "bogus" would blame every zone for the resolver. */
+        ret = conclude(m, ZV_ERROR, SCAN_R_INVALID_ANSWER, NULL, NULL,
+                       "the resolver sends the DNSKEY set of %s without RRSIG: it drops DNSSEC "
+                       "records, so nothing can be validated through it (use one that passes "
+                       "them with the DO bit)",
+                       m->zone);
+        goto out;
+    }
     for (size_t i = 0; i < ldns_rr_list_rr_count(keys); i++)
         if (anchored(c->d, ldns_rr_list_rr(keys, i)) &&
             !ldns_rr_list_push_rr(trusted, ldns_rr_list_rr(keys, i)))
@@ -1130,6 +1153,10 @@ int scan_dnssec_check(struct scan_view *v, struct scan_dnssec *d, const char *do
         goto report;
     case ZV_BOGUS:
         vd.st = SCAN_ST_BOGUS;
+        vd.why = m->why;
+        goto report;
+    case ZV_ERROR:
+        vd.st = SCAN_ST_ERROR;
         vd.why = m->why;
         goto report;
     case ZV_SECURE:

@@ -29,7 +29,9 @@
  * Verdicts: secure; insecure (reason no-ds, no-anchor or unsupported-algorithm);
  * bogus (reason anchor-mismatch, bad-signature, expired-signature, no-signature,
  * ds-mismatch, no-dnskey, bad-denial) with the failing record; error (a DNS
- * failure: the same reason words as every check).
+ * failure: the same reason words as every check; invalid-answer when the
+ * anchor zone's keys come without any RRSIG: the resolver drops DNSSEC records,
+ * and every zone would otherwise look bogus).
  *
  * The run shares one struct scan_dnssec: its trust anchors, and what it already
  * concluded about each zone of a chain (a memo), so ten thousand domains under

@@ -257,6 +257,21 @@ Test(dnssec, unsigned_soa_in_a_secure_zone_is_bogus)
     scan_report_free(rep);
 }
 
+/* A resolver that drops DNSSEC records: the root's keys come without RRSIG. */
+static void strip_rrsigs(ldns_pkt *p, const char *name, uint16_t type)
+{
+    filter(p, false, is_rrsig);
+    filter(p, true, is_rrsig);
+}
+
+Test(dnssec, resolver_that_strips_rrsigs_is_an_error_not_bogus)
+{
+    struct scan_report *rep =
+        child_verdict(TW_SIGNED, TW_SIGNED, strip_rrsigs, "error", "invalid-answer");
+    cr_assert(strstr(field(scan_report_result(rep), "problem")->str, "drops DNSSEC records"));
+    scan_report_free(rep);
+}
+
 Test(dnssec, another_anchor_is_a_mismatch)
 {
     struct tw w, other;
