@@ -194,14 +194,20 @@ static void host_addrs(struct xp *p, const char *host, unsigned plen4, unsigned 
     const struct scan_answer *a4 = get(p, host, SCAN_TYPE_A);
     const struct scan_answer *a6 = get(p, host, SCAN_TYPE_AAAA);
     const struct scan_answer *both[2] = {a4, a6};
+    size_t found = 0;
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; both[k] && both[k]->status == SCAN_DNS_OK && i < both[k]->n; i++) {
             const struct scan_rr *rr = &both[k]->rr[i];
+            found++;
             if (rr->type == SCAN_TYPE_A)
                 add_block(p, SCAN_T_IP4, rr->a4, plen4, via);
             else if (rr->type == SCAN_TYPE_AAAA)
                 add_block(p, SCAN_T_IP6, rr->a6, plen6, via);
         }
+    /* A name that does not resolve is said, never silently dropped. */
+    if (a4 && a6 && found == 0)
+        note(p, "%s: %s has no A or AAAA record%s", via, host,
+             a4->status == SCAN_DNS_NXDOMAIN ? " (it does not exist)" : "");
 }
 
 static bool ip_literal(const char *name)

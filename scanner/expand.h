@@ -23,7 +23,8 @@
  *   check_host() would, and loops are cut.
  * - A block wider than the cap (default /24 for IPv4, /120 for IPv6) is not
  *   walked: noted in "skipped". Reserved addresses (scan_addr_reserved()) are
- *   left out, single ones with a note.
+ *   left out, single ones with a note, and so is a name without any address
+ *   (never silently dropped).
  * - Status: error when a lookup failed (timeout, SERVFAIL...: the DNS reason;
  *   what was found is still reported), else valid when some address was
  *   found, else none (reason nxdomain when the domain does not exist).

@@ -179,6 +179,17 @@ Test(expand, dns_failure_is_an_error_with_what_was_found)
     cr_assert(rz_strv_has(&scan_report_result(r)->extra, "skipped",
                           "slow.part.test A: lookup failed (timeout)"));
     scan_report_free(r);
+    /* A name that does not resolve is said. */
+    static const struct rz_rec dangling[] = {
+        {"d.test", SCAN_TYPE_MX, .data = {"10 gone.d.test."}},
+        {NULL},
+    };
+    r = run(dangling, SCAN_EXPAND_MX, "d.test");
+    cr_assert_str_eq(rz_status(r), "none");
+    cr_assert(rz_strv_has(&scan_report_result(r)->extra, "skipped",
+                          "d.test mx gone.d.test: gone.d.test has no A or AAAA record (it does "
+                          "not exist)"));
+    scan_report_free(r);
 }
 
 Test(expand, reserved_addresses_and_ip_literals_are_noted)
