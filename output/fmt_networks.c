@@ -220,7 +220,7 @@ static const struct net_origin *origin_of(const struct out_networks *n, uint8_t 
 {
     struct net_origin key = {.type = type};
     mask(addr, type == SCAN_T_IP4 ? 24 : 48, key.block);
-    return bsearch(&key, n->o, n->no, sizeof(*n->o), origin_cmp);
+    return n->no ? bsearch(&key, n->o, n->no, sizeof(*n->o), origin_cmp) : NULL;
 }
 
 static void block_text(uint8_t type, const uint8_t *block, char *buf, size_t len)
@@ -328,7 +328,8 @@ int out_networks_print(struct out_networks *n, struct out_sink *s)
         free(tally);
         return -ENOMEM;
     }
-    qsort(n->o, n->no, sizeof(*n->o), origin_cmp);
+    if (n->no > 1)
+        qsort(n->o, n->no, sizeof(*n->o), origin_cmp);
     for (size_t i = 0; i < n->nl; i++) {
         it[i].type = n->l[i].type;
         mask(n->l[i].addr, n->l[i].type == SCAN_T_IP4 ? 24 : 64, it[i].block);

@@ -172,8 +172,9 @@ struct eng {
     uint64_t kinds_present[3];
     /* --expand */
     struct scan_expand_set *xset;
-    bool direct_done; /* the targets given directly are all out */
-    size_t xnext;     /* the next expanded address to check after them */
+    struct scan_expansion **xparts; /* per domain, until all are expanded */
+    bool direct_done;               /* the targets given directly are all out */
+    size_t xnext;                   /* the next expanded address to check after them */
     /* asking again */
     struct ask **armed; /* asks with a due time (unordered; walked when one is due) */
     size_t narmed, carmed;
@@ -748,14 +749,17 @@ static int run_check(struct job *j, struct scan_report **rep)
 {
     switch (j->check) {
     case SCAN_CHECK_EXPAND: {
+        /* Kept per domain until every domain is expanded, then merged in input
+         * order: an address's vias come in the same order whichever domain's
+         * answers arrived first. */
         struct scan_expansion *x = NULL;
         int ret = scan_expand_check(j->view, j->t.text, &j->g->o->expand, rep, &x);
-        if (ret == 0 && scan_expand_set_add(j->g->xset, x) != 0) {
-            scan_report_free(*rep);
-            *rep = NULL;
-            ret = -ENOMEM;
+        if (ret == 0 && j->g->xparts) {
+            scan_expansion_free(j->g->xparts[j->item]);
+            j->g->xparts[j->item] = x;
+        } else {
+            scan_expansion_free(x); /* finished after an interrupted expansion phase */
         }
-        scan_expansion_free(x);
         return ret;
     }
     case SCAN_CHECK_FCRDNS:
@@ -1268,10 +1272,12 @@ static int run_expansion(struct eng *g)
 
     if (ret == 0)
         ret = scan_targets_domains(g->ts, &names, &n);
+    if (ret == 0 && !(g->xparts = calloc(n ? n : 1, sizeof(*g->xparts))))
+        ret = -ENOMEM;
     while (ret == 0 && !g->fatal && !stopping(g)) {
         while (next < n && scan_resolver_inflight(o->resolver) < o->concurrency &&
                g->jobs < o->concurrency * 8 + 16) {
-            struct job *j = job_new(g, JOB_CHECK, 0);
+            struct job *j = job_new(g, JOB_CHECK, next);
             if (!j)
                 break;
             j->check = SCAN_CHECK_EXPAND;
@@ -1291,6 +1297,13 @@ static int run_expansion(struct eng *g)
         ret = scan_resolver_poll(o->resolver, wait >= 0 && wait < 100 ? wait : 100);
         fire_timers(g);
     }
+    for (size_t i = 0; ret == 0 && !g->fatal && g->xparts && i < n; i++)
+        if (scan_expand_set_add(g->xset, g->xparts[i]) != 0)
+            g->fatal = -ENOMEM;
+    for (size_t i = 0; g->xparts && i < n; i++)
+        scan_expansion_free(g->xparts[i]);
+    free(g->xparts);
+    g->xparts = NULL;
     free(names);
     if (ret < 0 || g->fatal)
         return ret < 0 ? ret : g->fatal;

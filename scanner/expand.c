@@ -444,8 +444,9 @@ int scan_expand_check(struct scan_view *v, const char *domain, const struct scan
     *out = NULL;
     if (!v || !domain || !o || !*domain || strlen(domain) > 253)
         return -EINVAL;
-    p.cap4 = o->cap4 ? o->cap4 : SCAN_EXPAND_CAP4;
-    p.cap6 = o->cap6 ? o->cap6 : SCAN_EXPAND_CAP6;
+    /* Never wider than a /16 or a /112: 65,536 addresses a block at most. */
+    p.cap4 = o->cap4 ? (o->cap4 < 16 ? 16 : o->cap4) : SCAN_EXPAND_CAP4;
+    p.cap6 = o->cap6 ? (o->cap6 < 112 ? 112 : o->cap6) : SCAN_EXPAND_CAP6;
     if (!(p.x = calloc(1, sizeof(*p.x))))
         return -ENOMEM;
     if (o->what & SCAN_EXPAND_MX) {

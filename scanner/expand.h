@@ -55,8 +55,10 @@ enum scan_expand_what {
 
 struct scan_expand_opts {
     unsigned what; /**< enum scan_expand_what bits */
-    unsigned cap4; /**< the shortest IPv4 prefix walked (0: SCAN_EXPAND_CAP4) */
-    unsigned cap6; /**< the shortest IPv6 prefix walked (0: SCAN_EXPAND_CAP6) */
+    unsigned cap4; /**< the shortest IPv4 prefix walked (0: SCAN_EXPAND_CAP4; below 16
+                        reads as 16) */
+    unsigned cap6; /**< the shortest IPv6 prefix walked (0: SCAN_EXPAND_CAP6; below 112
+                        reads as 112) */
 };
 
 /**

@@ -134,12 +134,15 @@ Test(expand, spf_through_include_and_redirect_with_caps_and_notes)
     scan_report_free(r);
 }
 
-Test(expand, cap_can_be_widened)
+Test(expand, cap_is_an_option_and_never_wider_than_16_or_112)
 {
-    opts = (struct scan_expand_opts){.what = SCAN_EXPAND_SPF, .cap6 = 64};
+    opts = (struct scan_expand_opts){.what = SCAN_EXPAND_SPF, .cap4 = 28, .cap6 = 64};
     struct scan_report *r = rz_drive(zone, expand_fn, "example.test");
-    cr_assert(has_block("2001:db8:2::/64",
-                        "example.test spf include:_spf.provider.test ip6:2001:db8:2::/64"));
+    cr_assert(has_block("192.0.2.0/28", "example.test spf ip4:192.0.2.0/28"));
+    const struct scan_fields *f = &scan_report_result(r)->extra;
+    cr_assert(rz_strv_has(f, "skipped", "198.51.100.0/24: wider than /28, not walked"));
+    cr_assert(rz_strv_has(f, "skipped", "2001:db8:2::/64: wider than /112, not walked"),
+              "a /64 is never walked");
     scan_report_free(r);
 }
 
