@@ -66,6 +66,8 @@ static const struct key top_keys[] = {
     {"ca_file", K_PATH, JOB(ca_file), 0, 0},
     {"resolvers", K_LIST, JOB(resolvers), 0, 0},
     {"catalog", K_PATH, JOB(catalog), 0, 0},
+    {"trust_anchor", K_PATH, JOB(trust_anchor), 0, 0},
+    {"expand", K_LIST, JOB(expand), 0, 0},
     {"format", K_FORMAT, JOB(format), 0, 0},
     {"skip_invalid", K_BOOL, JOB(skip_invalid), 0, 0},
     {"rate", K_REAL, JOB(rate), 0, 1e7},
@@ -613,6 +615,8 @@ void cli_job_free(struct cli_job *job)
     free(job->pools);
     free_str(&job->state);
     free_str(&job->catalog);
+    free_str(&job->trust_anchor);
+    free_list(&job->expand);
     free_str(&job->format);
     free_list(&job->domains);
     free_list(&job->spf_domains);

@@ -23,6 +23,8 @@
  *   ca_file: /etc/ssl/certs/ca-certificates.crt   # --ca-file
  *   resolvers: ["127.0.0.1:53"]
  *   catalog: /etc/dnsbl-scan/lists.yaml   # --lists PATH
+ *   trust_anchor: /usr/share/dns/root.key # --trust-anchor FILE
+ *   expand: [mx, spf, a]  # --expand
  *   format: summary       # --format: text, json, csv or summary
  *   skip_invalid: false   # --skip-invalid
  *   rate: 10              # --rate: queries per second, 0 = no limits (0 to 1e7)
@@ -45,8 +47,9 @@
  * duplicate keys are errors, and so is a value of the wrong type. Numbers
  * and durations accept what the matching command-line flag accepts
  * (durations through cli_parse_duration()). Booleans are plain
- * true/false/yes/no/on/off. Checks must be dnsbl, fcrdns, spf, spf-auth,
- * dmarc or mx. Relative paths (state, catalog, alerts.delta,
+ * true/false/yes/no/on/off. Checks are the words of --checks (dnsbl, fcrdns,
+ * spf, spf-auth, dmarc, mx, dkim, mta-sts, tls-rpt, bimi, ns, dnssec, origin).
+ * Relative paths (state, catalog, trust_anchor, alerts.delta,
  * alerts.prom and "@file" targets) are resolved against the job file's
  * directory, so the file means the same from cron (cwd /) and from a shell.
  * Every error is one line `FILE:LINE:COLUMN: what is wrong` (1-based), also
@@ -120,15 +123,17 @@ struct cli_job {
     int fetch;                          /**< -1 not set, 0 (= --no-fetch), 1 */
     struct cli_job_str ca_file;         /**< --ca-file */
     struct cli_job_list resolvers;
-    struct cli_job_str catalog; /**< --lists PATH */
-    struct cli_job_str format;  /**< --format */
-    int skip_invalid;           /**< -1 not set, 0, 1 */
-    double rate;                /**< --rate: queries per second, 0 = no limits */
-    long concurrency;           /**< --concurrency */
-    int timeout_ms;             /**< --timeout */
-    long tries;                 /**< --tries */
-    double anomaly_share;       /**< --anomaly-share; see output/state.h */
-    long anomaly_min;           /**< see output/state.h */
+    struct cli_job_str catalog;      /**< --lists PATH */
+    struct cli_job_str trust_anchor; /**< --trust-anchor FILE */
+    struct cli_job_list expand;      /**< --expand: mx, spf, a (checked by the caller) */
+    struct cli_job_str format;       /**< --format */
+    int skip_invalid;                /**< -1 not set, 0, 1 */
+    double rate;                     /**< --rate: queries per second, 0 = no limits */
+    long concurrency;                /**< --concurrency */
+    int timeout_ms;                  /**< --timeout */
+    long tries;                      /**< --tries */
+    double anomaly_share;            /**< --anomaly-share; see output/state.h */
+    long anomaly_min;                /**< see output/state.h */
     struct cli_job_alerts alerts;
 };
 

@@ -19,6 +19,7 @@
 
 #include "cli/jobfile.h"
 #include "scanner/engine.h"
+#include "scanner/expand.h"
 
 #define PROG "dnsbl-scan"
 
@@ -35,7 +36,7 @@ static const char usage_text[] =
     "Options:\n"
     "  --format text|json|csv|summary   output format (check: text, scan: summary)\n"
     "  --checks LIST           dnsbl,fcrdns,spf,spf-auth,dmarc,mx,dkim,mta-sts,tls-rpt,\n"
-    "                          bimi,ns or all (default: all)\n"
+    "                          bimi,ns,dnssec,origin or all (default: all)\n"
     "  --lists PATH            catalog file or folder instead of the built-in one\n"
     "  --list ID_OR_ZONE       use only these lists (repeatable)\n"
     "  --resolver ADDR[:PORT]  resolver to ask, [IPv6]:PORT too (repeatable; default\n"
@@ -54,6 +55,11 @@ static const char usage_text[] =
     "                          system's\n"
     "  --https-connect HOST:PORT  connect every MTA-STS policy fetch there (testing), the\n"
     "                          certificate is still checked for the policy host's name\n"
+    "  --expand mx,spf,a       also check the addresses that send for each domain: its MX\n"
+    "                          hosts, what its SPF authorizes, its own A/AAAA\n"
+    "  --expand-cap V4,V6      widest SPF blocks --expand walks (default 24,120)\n"
+    "  --trust-anchor FILE     DNSSEC trust anchors, DS or DNSKEY records (default\n"
+    "                          /usr/share/dns/root.key, from dns-root-data)\n"
     "  --skip-invalid          scan the valid targets, report the bad lines (--no-skip-invalid)\n"
     "  --progress / --no-progress   progress line on stderr (default: when a terminal)\n"
     "  --color / --no-color    colour in text output (default: when a terminal)\n"
@@ -94,6 +100,9 @@ enum {
     OPT_NO_FETCH,
     OPT_CA_FILE,
     OPT_HTTPS_CONNECT,
+    OPT_TRUST_ANCHOR,
+    OPT_EXPAND,
+    OPT_EXPAND_CAP,
     OPT_SKIP_INVALID,
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
@@ -141,6 +150,9 @@ static const struct option long_opts[] = {
     {"no-fetch", no_argument, NULL, OPT_NO_FETCH},
     {"ca-file", required_argument, NULL, OPT_CA_FILE},
     {"https-connect", required_argument, NULL, OPT_HTTPS_CONNECT},
+    {"trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR},
+    {"expand", required_argument, NULL, OPT_EXPAND},
+    {"expand-cap", required_argument, NULL, OPT_EXPAND_CAP},
     {"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
@@ -308,7 +320,7 @@ static int parse_checks(const char *s, unsigned *out)
             bits |= SCAN_CHECK_ALL;
             continue;
         }
-        unsigned b = scan_check_from_name(tok);
+        unsigned b = scan_check_from_name(tok) & SCAN_CHECK_ALL; /* "expand" is --expand */
         if (!b)
             return -1;
         bits |= b;
@@ -381,7 +393,7 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             if (parse_checks(optarg, &o->checks) != 0)
                 return bad("--checks", optarg,
                            "expected a comma-separated list of dnsbl, fcrdns, spf, spf-auth, "
-                           "dmarc, mx, dkim, mta-sts, tls-rpt, bimi, ns, all");
+                           "dmarc, mx, dkim, mta-sts, tls-rpt, bimi, ns, dnssec, origin, all");
             break;
         case OPT_LISTS:
             o->lists_path = optarg;
@@ -425,6 +437,32 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             if (cli_strv_push(&o->dkim_selectors, optarg))
                 return CLI_EXIT_USAGE;
             break;
+        case OPT_TRUST_ANCHOR:
+            if (!*optarg)
+                return bad("--trust-anchor", optarg, "expected a file of DS or DNSKEY records");
+            o->trust_anchor = optarg;
+            break;
+        case OPT_EXPAND:
+            if (!(o->expand = scan_expand_parse(optarg)))
+                return bad("--expand", optarg, "expected a comma-separated list of mx, spf, a");
+            break;
+        case OPT_EXPAND_CAP: {
+            long c4 = 0, c6 = 0;
+            char v4[16];
+            const char *comma = strchr(optarg, ',');
+            size_t n = comma ? (size_t)(comma - optarg) : strlen(optarg);
+            if (n >= sizeof(v4))
+                n = sizeof(v4) - 1;
+            memcpy(v4, optarg, n);
+            v4[n] = '\0';
+            if (parse_long(v4, 16, 32, &c4) || (comma && parse_long(comma + 1, 112, 128, &c6)))
+                return bad("--expand-cap", optarg,
+                           "expected the shortest prefixes walked, IPv4 16..32 and optionally "
+                           "IPv6 112..128, such as 24,120");
+            o->expand_cap4 = (unsigned)c4;
+            o->expand_cap6 = (unsigned)c6;
+            break;
+        }
         case OPT_CONCURRENCY:
             if (parse_long(optarg, 1, 100000, &lv))
                 return bad("--concurrency", optarg, "expected a number from 1 to 100000");
@@ -682,10 +720,12 @@ int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job)
                              ? SCAN_CHECK_ALL
                              : scan_check_from_name(job->checks.v[i].s);
             if (!b) {
-                fprintf(stderr,
-                        PROG ": %s:%u:%u: unknown check '%s' (dnsbl, fcrdns, spf, "
-                             "spf-auth, dmarc, mx, dkim, mta-sts, tls-rpt, bimi, ns, all)\n",
-                        job->file, job->checks.v[i].line, job->checks.v[i].col, job->checks.v[i].s);
+                fprintf(
+                    stderr,
+                    PROG
+                    ": %s:%u:%u: unknown check '%s' (dnsbl, fcrdns, spf, "
+                    "spf-auth, dmarc, mx, dkim, mta-sts, tls-rpt, bimi, ns, dnssec, origin, all)\n",
+                    job->file, job->checks.v[i].line, job->checks.v[i].col, job->checks.v[i].s);
                 return CLI_EXIT_USAGE;
             }
             o->checks |= b;
@@ -717,6 +757,20 @@ int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job)
     if (!o->state_path)
         o->state_default = true; /* scheduled jobs keep history by default */
     take_str(o, OPT_LISTS, &o->lists_path, &job->catalog);
+    take_str(o, OPT_TRUST_ANCHOR, &o->trust_anchor, &job->trust_anchor);
+    if (!given(o, OPT_EXPAND)) { /* the command line's --expand wins as a whole */
+        unsigned expand = 0;
+        for (size_t i = 0; i < job->expand.n; i++) {
+            unsigned b = scan_expand_parse(job->expand.v[i].s);
+            if (!b) {
+                fprintf(stderr, PROG ": %s:%u:%u: unknown expand source '%s' (mx, spf, a)\n",
+                        job->file, job->expand.v[i].line, job->expand.v[i].col, job->expand.v[i].s);
+                return CLI_EXIT_USAGE;
+            }
+            expand |= b;
+        }
+        o->expand = expand;
+    }
     take_str(o, OPT_FORMAT, &o->format, &job->format);
     take_str(o, OPT_DELTA, &o->delta_path, &job->alerts.delta);
     take_str(o, OPT_PROM, &o->prom_path, &job->alerts.prom);

@@ -46,6 +46,10 @@ struct cli_opts {
     bool no_fetch;                  /**< --no-fetch: no HTTPS fetch of MTA-STS policies */
     const char *ca_file;            /**< --ca-file */
     const char *https_connect;      /**< --https-connect HOST:PORT */
+    const char *trust_anchor;       /**< --trust-anchor FILE, or NULL (the default anchor) */
+    unsigned expand;                /**< --expand: enum scan_expand_what bits, 0 = none */
+    unsigned expand_cap4;           /**< --expand-cap: the widest blocks walked (0 = default) */
+    unsigned expand_cap6;
     struct cli_strv targets;
     size_t concurrency;
     unsigned channels; /**< 0 = automatic */

@@ -436,9 +436,26 @@ static bool date_ok(const char *s)
 /* ------------------------------------------------------------------------ */
 /* Code rows                                                                */
 
-enum { C_CODE, C_NET, C_MASK, C_MEANING, C_CLASS, C_COUNT };
-static const char *const code_keys[C_COUNT] = {"code", "net", "mask", "meaning", "class"};
+enum { C_CODE, C_NET, C_MASK, C_MEANING, C_CLASS, C_SCOPE, C_COUNT };
+static const char *const code_keys[C_COUNT] = {"code", "net", "mask", "meaning", "class", "scope"};
 static const char *const class_words[] = {"listing", "allow", "informational", "refusal"};
+/* In enum list_scope order from LIST_SCOPE_IP. */
+static const char *const scope_words[] = {"ip", "range", "asn"};
+
+const char *list_scope_word(enum list_scope s)
+{
+    return s >= LIST_SCOPE_IP && s <= LIST_SCOPE_ASN ? scope_words[s - LIST_SCOPE_IP] : NULL;
+}
+
+/* A `scope:` value. @return 0 (@p out set) or a load error. */
+static int load_scope(struct loader *ld, yaml_node_t *n, enum list_scope *out)
+{
+    int w = 0, ret = word(ld, n, "scope", scope_words, 3, "ip, range or asn", &w);
+    if (ret < 0)
+        return ret;
+    *out = (enum list_scope)(LIST_SCOPE_IP + w);
+    return 0;
+}
 
 static int code_value(struct loader *ld, yaml_node_t **vals, struct list_code *c)
 {
@@ -489,15 +506,15 @@ static int code_value(struct loader *ld, yaml_node_t **vals, struct list_code *c
     return 0;
 }
 
-static int load_code(struct loader *ld, yaml_node_t *n, struct list_code *c)
+static int load_code(struct loader *ld, yaml_node_t *n, enum list_scope scope, struct list_code *c)
 {
     yaml_node_t *keys[C_COUNT], *vals[C_COUNT];
     int ret, klass = LIST_CODE_LISTING;
     if (n->type != YAML_MAPPING_NODE)
         return fail(ld, SCAN_ECONFIG, n->start_mark,
                     "a code row must be a map such as {code: 127.0.0.2, meaning: ...}");
-    if ((ret = collect(ld, n, code_keys, C_COUNT, "a code row", "code, net, mask, meaning or class",
-                       keys, vals)) < 0)
+    if ((ret = collect(ld, n, code_keys, C_COUNT, "a code row",
+                       "code, net, mask, meaning, class or scope", keys, vals)) < 0)
         return ret;
     if (!!vals[C_CODE] + !!vals[C_NET] + !!vals[C_MASK] != 1)
         return fail(ld, SCAN_ECONFIG, n->start_mark,
@@ -512,6 +529,9 @@ static int load_code(struct loader *ld, yaml_node_t *n, struct list_code *c)
                                      "listing, allow, informational or refusal", &klass)) < 0)
         return ret;
     c->klass = (enum list_code_class)klass;
+    c->scope = scope;
+    if (vals[C_SCOPE] && (ret = load_scope(ld, vals[C_SCOPE], &c->scope)) < 0)
+        return ret;
     return 0;
 }
 
@@ -534,7 +554,7 @@ static int load_codes(struct loader *ld, yaml_node_t *n, struct list_entry *e)
         yaml_node_t *row = node_at(ld, items[i]);
         if (!row)
             return fail(ld, SCAN_EPARSE, n->start_mark, "malformed YAML: dangling node");
-        if ((ret = load_code(ld, row, &codes[i])) < 0)
+        if ((ret = load_code(ld, row, e->scope, &codes[i])) < 0)
             return ret;
         for (size_t j = 0; j < i; j++) {
             if (codes[j].is_mask == codes[i].is_mask && codes[j].value == codes[i].value &&
@@ -1023,6 +1043,7 @@ enum {
     K_RATE,
     K_DAILY,
     K_INFORMATIONAL,
+    K_SCOPE,
     K_CODES,
     K_TEST_POINTS,
     K_STATUS,
@@ -1031,9 +1052,9 @@ enum {
     K_COUNT
 };
 static const char *const entry_keys[K_COUNT] = {
-    "id",          "zone",   "kinds",      "access",      "key_env",       "domain_mode",
-    "txt",         "delist", "rate",       "daily_limit", "informational", "codes",
-    "test_points", "status", "dead_since", "dead_reason"};
+    "id",    "zone",        "kinds",  "access",      "key_env",       "domain_mode",
+    "txt",   "delist",      "rate",   "daily_limit", "informational", "scope",
+    "codes", "test_points", "status", "dead_since",  "dead_reason"};
 
 static int load_kinds(struct loader *ld, yaml_node_t *n, unsigned *kinds)
 {
@@ -1304,6 +1325,9 @@ static int load_entry(struct loader *ld, yaml_node_t *n)
         return ret;
     if (vals[K_INFORMATIONAL] &&
         (ret = boolean(ld, vals[K_INFORMATIONAL], "informational", &e.informational)) < 0)
+        return ret;
+    e.scope = LIST_SCOPE_IP;
+    if (vals[K_SCOPE] && (ret = load_scope(ld, vals[K_SCOPE], &e.scope)) < 0)
         return ret;
     if (vals[K_DELIST] && (ret = load_delist(ld, vals[K_DELIST], &e.delist)) < 0)
         return ret;

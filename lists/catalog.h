@@ -126,6 +126,22 @@ struct list_test_point {
     uint32_t code;     /**< host order, when has_code */
 };
 
+/**
+ * What a listing covers: the address itself, a range around it (UCEPROTECT level 2,
+ * a Spamhaus SBL record over a CIDR, DROP), or its whole AS (UCEPROTECT level 3). A
+ * wider scope says "your neighbours, not necessarily you". Set per code row, with the
+ * entry's `scope:` as the default (itself ip by default).
+ */
+enum list_scope {
+    LIST_SCOPE_NONE = 0, /**< not set (a row inherits the entry's); no listing */
+    LIST_SCOPE_IP,
+    LIST_SCOPE_RANGE,
+    LIST_SCOPE_ASN,
+};
+
+/** @return "ip", "range", "asn", or NULL for LIST_SCOPE_NONE. */
+const char *list_scope_word(enum list_scope s);
+
 /** One row of a return-code table. */
 struct list_code {
     bool is_mask;    /**< false: exact value or net; true: bit(s) of the last octet */
@@ -135,6 +151,7 @@ struct list_code {
                           length; unused (0) for masks */
     const char *meaning;
     enum list_code_class klass;
+    enum list_scope scope; /**< the row's `scope`, else the entry's */
 };
 
 /** One list. Plain read-only record; owned by its catalog. */
@@ -149,9 +166,11 @@ struct list_entry {
     enum list_domain_mode domain_mode;
     bool txt;
     bool informational;
-    const char *delist;   /**< template or NULL */
-    double rate;          /**< qps, 0 = none */
-    uint64_t daily_limit; /**< 0 = none */
+    enum list_scope scope; /**< `scope:` of the entry: the default of its rows and of codes
+                                no row names (LIST_SCOPE_IP when not written) */
+    const char *delist;    /**< template or NULL */
+    double rate;           /**< qps, 0 = none */
+    uint64_t daily_limit;  /**< 0 = none */
     const struct list_code *codes;
     size_t ncodes;
     const struct list_test_point *tps; /**< every test point of every kind the list serves */
@@ -302,6 +321,10 @@ enum list_verdict {
 struct list_interp {
     enum list_verdict verdict;
     enum scan_class klass;                /**< class to report (LISTING, INFO, ALLOW or NONE) */
+    enum list_scope scope;                /**< LISTED / INFO: the narrowest scope of the
+                                               listing and informational codes (an ip code
+                                               beside a range one: the address itself is
+                                               listed); else LIST_SCOPE_NONE */
     size_t ncodes;                        /**< codes kept (at most LIST_MAX_CODES) */
     char codes[LIST_MAX_CODES][16];       /**< "127.0.0.2" */
     const char *meanings[LIST_MAX_CODES]; /**< borrowed from the catalog, or static text

@@ -36,11 +36,15 @@ struct sink {
     const char **out;
     size_t cap, n;
     unsigned flags;
+    unsigned scopes; /* 1 << enum list_scope of every listing and informational meaning */
 };
 
-static void emit(struct sink *s, const char *meaning, enum list_code_class klass)
+static void emit(struct sink *s, const char *meaning, enum list_code_class klass,
+                 enum list_scope scope)
 {
     s->flags |= 1u << klass;
+    if (klass == LIST_CODE_LISTING || klass == LIST_CODE_INFO)
+        s->scopes |= 1u << scope;
     if (s->n < s->cap)
         s->out[s->n] = meaning;
     s->n++;
@@ -102,13 +106,13 @@ static void decompose(const struct list_entry *e, unsigned last, bool allowlist,
         for (size_t i = 0; i < e->ncodes; i++) {
             const struct list_code *c = &e->codes[i];
             if (c->is_mask && c->value == v)
-                emit(s, c->meaning, adjust(e, c->klass));
+                emit(s, c->meaning, adjust(e, c->klass), c->scope);
         }
         if ((v & (v - 1)) == 0 && !(covered & v)) {
             unsigned bit = 0;
             while ((1u << bit) != v)
                 bit++;
-            emit(s, unknown_bit[bit], unknown_class(e, allowlist));
+            emit(s, unknown_bit[bit], unknown_class(e, allowlist), e->scope);
         }
     }
 }
@@ -133,7 +137,7 @@ static void classify(const struct list_entry *e, uint32_t addr, bool allowlist, 
             best = c;
     }
     if (best) {
-        emit(s, best->meaning, adjust(e, best->klass));
+        emit(s, best->meaning, adjust(e, best->klass), best->scope);
         return;
     }
     unsigned last = addr & 0xff;
@@ -141,7 +145,7 @@ static void classify(const struct list_entry *e, uint32_t addr, bool allowlist, 
         decompose(e, last, allowlist, s);
         return;
     }
-    emit(s, unknown_code, unknown_class(e, allowlist));
+    emit(s, unknown_code, unknown_class(e, allowlist), e->scope);
 }
 
 static enum list_verdict verdict_of(unsigned flags)
@@ -194,6 +198,12 @@ int list_interpret(const struct list_entry *e, const uint32_t *addrs, size_t n,
         classify(e, addrs[i], allowlist, &all);
     out->verdict = verdict_of(all.flags);
     out->klass = class_of(out->verdict);
+    if (all.scopes & (1u << LIST_SCOPE_NONE)) /* an entry made without the loader */
+        all.scopes |= 1u << LIST_SCOPE_IP;
+    if (out->verdict == LIST_V_LISTED || out->verdict == LIST_V_INFO)
+        for (enum list_scope sc = LIST_SCOPE_IP; sc <= LIST_SCOPE_ASN && !out->scope; sc++)
+            if (all.scopes & (1u << sc))
+                out->scope = sc;
 
     bool have_prev = false;
     uint32_t prev = 0;

@@ -129,6 +129,10 @@ const char *out_result_key(const struct scan_result *r);
 const char *out_result_label(const struct scan_result *r);
 /** @return the ANSI SGR parameter for @p r's outcome ("31" red, ...); never NULL. */
 const char *out_status_color(const struct scan_result *r);
+/** @return how a listing's scope reads to a person: NULL for "ip" and NULL (the address
+ *  itself), "range: the listing covers the neighbourhood, not necessarily this
+ *  address" and the like for the wider ones. */
+const char *out_scope_phrase(const char *scope);
 /** Write "code meaning; code meaning" through @p put. */
 void out_codes_meanings(struct out_sink *s, const struct scan_result *r, out_put_fn *put);
 /** Write fields as "name=value<sep>name=[a, b]<sep>name=[{k=v, k=v}]" through @p put. */
@@ -165,6 +169,17 @@ void out_text_free(struct out_text *t);
 int out_text_health(struct out_writer *w, const struct scan_health *h);
 int out_text_emit(struct out_writer *w, const struct scan_result *r);
 int out_text_finish(struct out_writer *w);
+
+/** Listings the summary groups by network at most (the rest are only counted). */
+#define OUT_NET_MAX_LISTINGS 100000
+
+/* The summary's listings by /24 and by AS (fmt_networks.c): fed every result,
+ * printed at the end. Each returns 0 or -ENOMEM (print: also SCAN_EIO). */
+struct out_networks;
+int out_networks_new(struct out_networks **out);
+void out_networks_free(struct out_networks *n);
+int out_networks_result(struct out_networks *n, const struct scan_result *r);
+int out_networks_print(struct out_networks *n, struct out_sink *s);
 
 struct out_summary;
 int out_summary_new(struct out_summary **out);

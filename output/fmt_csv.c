@@ -109,10 +109,21 @@ int out_csv_emit(struct out_writer *w, const struct scan_result *r)
             out_sink_write(t, r->detail, strlen(r->detail));
             sep = "; ";
         }
+        if (r->scope) {
+            out_sink_puts(t, sep);
+            out_sink_puts(t, "scope=");
+            out_sink_puts(t, r->scope);
+            sep = "; ";
+        }
     }
     if (r->extra.n)
         out_sink_puts(t, sep);
     out_fields_compact(t, &r->extra, "; ", out_sink_write);
+    if (r->nvia > 0) {
+        out_sink_puts(t, t->len ? "; via=[" : "via=[");
+        out_join_strv(t, r->via, r->nvia, ", ", out_sink_write);
+        out_sink_puts(t, "]");
+    }
     ret = csv_scratch_field(w);
     if (ret < 0)
         goto out;

@@ -96,11 +96,16 @@ void out_json_result(struct out_sink *s, const struct scan_result *r)
         json_member(s, "delist_url", r->delist_url);
         json_member(s, "matched", r->matched);
         json_member(s, "detail", r->detail);
+        json_member(s, "scope", r->scope);
     } else {
         json_member(s, "status", r->status);
         json_member(s, "reason", r->reason);
     }
     json_fields(s, &r->extra, false);
+    if (scan_result_has_via(r)) {
+        json_key(s, "via", false);
+        json_strv(s, r->via, r->nvia);
+    }
     json_member(s, "pool", r->pool);
     out_sink_puts(s, "}");
 }

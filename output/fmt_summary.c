@@ -34,7 +34,9 @@
  *
  * Memory is bounded by the number of lists and checks (times the distinct
  * status words and error reasons, which come from the scanner's vocabulary,
- * not from DNS data), never by the number of results.
+ * not from DNS data), never by the number of results; the listings by /24 and
+ * by AS (fmt_networks.c) keep one small record per listing, up to
+ * OUT_NET_MAX_LISTINGS.
  */
 #include "output/fmt.h"
 
@@ -79,13 +81,19 @@ struct out_summary {
     struct sum_group *g;
     size_t n;
     size_t cap;
-    bool printed; /**< a line was streamed: the table needs a blank line first */
+    bool printed;              /**< a line was streamed: the table needs a blank line first */
+    struct out_networks *nets; /**< listings by /24 and by AS */
 };
 
 int out_summary_new(struct out_summary **out)
 {
     *out = calloc(1, sizeof(**out));
-    return *out ? 0 : -ENOMEM;
+    if (!*out || out_networks_new(&(*out)->nets) != 0) {
+        out_summary_free(*out);
+        *out = NULL;
+        return -ENOMEM;
+    }
+    return 0;
 }
 
 static void counts_free(struct sum_count *c, size_t n)
@@ -99,6 +107,7 @@ void out_summary_free(struct out_summary *s)
 {
     if (!s)
         return;
+    out_networks_free(s->nets);
     for (size_t i = 0; i < s->n; i++) {
         free(s->g[i].key);
         free(s->g[i].label);
@@ -263,6 +272,17 @@ static int error_line_due(struct sum_group *g, const char *reason)
     return n <= OUT_ERROR_LINES;
 }
 
+/* "  via: first (and N more)" for an address found by --expand. */
+static void put_via(struct out_sink *s, const struct scan_result *r)
+{
+    if (r->nvia == 0)
+        return;
+    out_sink_puts(s, "  via: ");
+    out_put_cstr(s, r->via[0], out_sink_text);
+    if (r->nvia > 1)
+        out_sink_printf(s, " (and %zu more)", r->nvia - 1);
+}
+
 /* Is the list of @p g unhealthy for the kind of @p target (or for every kind)? */
 static bool unhealthy_for(const struct sum_group *g, const char *target)
 {
@@ -319,6 +339,10 @@ static int emit_dnsbl(struct out_writer *w, const struct scan_result *r, struct 
             out_sink_puts(s, "  ");
             out_codes_meanings(s, r, out_sink_text);
         }
+        if (r->scope && strcmp(r->scope, "ip") != 0) {
+            out_sink_puts(s, "  scope: ");
+            out_sink_puts(s, r->scope);
+        }
         if (r->delist_url) {
             out_sink_puts(s, "  delist: ");
             out_put_cstr(s, r->delist_url, out_sink_text);
@@ -326,6 +350,7 @@ static int emit_dnsbl(struct out_writer *w, const struct scan_result *r, struct 
     } else {
         return 0;
     }
+    put_via(s, r);
     out_sink_puts(s, "\n");
     w->sum->printed = true;
     return s->err;
@@ -355,6 +380,7 @@ static int emit_check(struct out_writer *w, const struct scan_result *r, struct 
         out_sink_puts(s, "  ");
         out_fields_compact(s, &r->extra, "; ", out_sink_text);
     }
+    put_via(s, r);
     out_sink_puts(s, "\n");
     w->sum->printed = true;
     return s->err;
@@ -365,7 +391,7 @@ int out_summary_emit(struct out_writer *w, const struct scan_result *r)
     bool dnsbl = out_is_dnsbl(r);
     struct sum_group *g = group_of(w->sum, dnsbl, out_result_key(r), out_result_label(r));
 
-    if (!g)
+    if (!g || out_networks_result(w->sum->nets, r) != 0)
         return -ENOMEM;
     return dnsbl ? emit_dnsbl(w, r, g) : emit_check(w, r, g);
 }
@@ -490,6 +516,8 @@ int out_summary_finish(struct out_writer *w, const struct out_stats *st)
     if (sum->printed)
         out_sink_puts(s, "\n");
     print_table(w);
+    if (out_networks_print(sum->nets, s) == -ENOMEM)
+        return -ENOMEM;
     out_sink_printf(s, "%" PRIu64 " targets, %" PRIu64 " results in %.1f s", st->targets,
                     st->results, st->seconds);
     if (st->seconds > 0)

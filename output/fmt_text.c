@@ -225,10 +225,16 @@ static int render_row(struct out_writer *w, const struct scan_result *r, struct 
     if (dnsbl) {
         render_line(s, "detail: ", r->detail);
         render_line(s, "matched: ", r->matched);
+        render_line(s, "scope: ", out_scope_phrase(r->scope));
         render_line(s, "TXT: ", r->txt);
         render_line(s, "delist: ", r->delist_url);
     }
     render_fields(s, &r->extra);
+    if (r->nvia > 0) {
+        out_sink_puts(s, "via: ");
+        out_join_strv(s, r->via, r->nvia, "; ", out_sink_text);
+        out_sink_puts(s, "\n");
+    }
     row->details = out_sink_take(s);
     if (!row->status || !row->name || !row->summary || !row->details)
         return -ENOMEM;

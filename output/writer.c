@@ -97,6 +97,15 @@ const char *out_status_color(const struct scan_result *r)
     }
 }
 
+const char *out_scope_phrase(const char *scope)
+{
+    if (!scope || strcmp(scope, "ip") == 0)
+        return NULL;
+    if (strcmp(scope, "asn") == 0)
+        return "asn: the whole AS (network) is listed, not necessarily this address";
+    return "range: the surrounding range is listed, not necessarily this address";
+}
+
 void out_put_cstr(struct out_sink *s, const char *str, out_put_fn *put)
 {
     if (str)

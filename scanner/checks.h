@@ -109,5 +109,9 @@ struct scan_dkim_selectors {
  */
 int scan_dkim_check(struct scan_view *v, const char *domain, const struct scan_dkim_selectors *sel,
                     struct scan_report **out);
+/** BGP origin of an IP target from Team Cymru's DNS service: check "origin", status
+ *  valid | none (reason not-announced) | error; fields "asn", "as_name", "prefix",
+ *  "country", "registry", "allocated" (null when unknown). */
+int scan_origin_check(struct scan_view *v, const struct scan_target *ip, struct scan_report **out);
 
 #endif

@@ -508,13 +508,53 @@ struct scan_answer *scan_answer_dup(const struct scan_answer *a)
     if (d) {
         d->nstray = a->nstray;
         d->tc = a->tc;
+        if (a->raw && scan_answer_set_raw(d, a->raw, a->raw_len) != 0) {
+            scan_answer_free(d);
+            return NULL;
+        }
     }
     return d;
 }
 
+int scan_answer_set_raw(struct scan_answer *a, const uint8_t *buf, size_t len)
+{
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy)
+        return -ENOMEM;
+    if (len)
+        memcpy(copy, buf, len);
+    free((void *)a->raw);
+    a->raw = copy;
+    a->raw_len = len;
+    return 0;
+}
+
 void scan_answer_free(struct scan_answer *a)
 {
+    if (a)
+        free((void *)a->raw);
     free(a);
+}
+
+int scan_query_add_edns(uint8_t *msg, size_t cap, size_t *len, unsigned flags)
+{
+    /* OPT: root owner, type 41, class = UDP payload size, TTL = extended RCODE,
+     * version 0 and flags (DO is the top bit), no options. */
+    static const uint8_t opt[11] = {
+        0, 0, SCAN_TYPE_OPT, SCAN_EDNS_UDP_SIZE >> 8, SCAN_EDNS_UDP_SIZE & 0xff, 0, 0, 0x80, 0,
+        0, 0};
+
+    if (!msg || !len || *len < 12 || rd16(msg + 4) != 1 || rd16(msg + 10) != 0)
+        return -EINVAL;
+    if (!(flags & SCAN_Q_DNSSEC))
+        return 0;
+    if (cap < *len + sizeof(opt))
+        return -ENOSPC;
+    memcpy(msg + *len, opt, sizeof(opt));
+    *len += sizeof(opt);
+    msg[3] |= 0x10; /* CD */
+    msg[11] = 1;    /* ARCOUNT */
+    return 0;
 }
 
 int scan_query_encode(const char *name, uint16_t type, uint8_t *out, size_t cap, size_t *len)

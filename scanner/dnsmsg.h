@@ -40,10 +40,26 @@ enum scan_rrtype {
     SCAN_TYPE_MX = 15,
     SCAN_TYPE_TXT = 16,
     SCAN_TYPE_AAAA = 28,
+    SCAN_TYPE_OPT = 41,
+    SCAN_TYPE_DS = 43,
+    SCAN_TYPE_RRSIG = 46,
+    SCAN_TYPE_NSEC = 47,
+    SCAN_TYPE_DNSKEY = 48,
+    SCAN_TYPE_NSEC3 = 50,
     /** Not a DNS type (from the private-use range, RFC 6895): the MTA-STS policy of
      *  the host named by the question, fetched over HTTPS by the engine
      *  (scanner/fetch.h describes the answer's shape). */
     SCAN_TYPE_MTA_STS_POLICY = 65280,
+};
+
+/** How a question is asked (the resolver, the view and the engine's cache keep
+ *  questions with different flags apart). */
+enum scan_qflag {
+    /** EDNS0 with the DO bit (RFC 4035 section 3.2.1) and the CD bit set: the reply
+     *  carries RRSIG, NSEC and NSEC3 records, a validating resolver hands over data it
+     *  would call bogus (the program validates by itself), and the answer keeps the
+     *  reply's bytes (scan_answer::raw). Only the DNSSEC check asks this way. */
+    SCAN_Q_DNSSEC = 1 << 0,
 };
 
 /** What a lookup came to. Only SCAN_DNS_OK has records. */
@@ -108,6 +124,9 @@ struct scan_answer {
                         asked type at its end: another name, class or type (RRSIG and DNAME
                         are not counted) */
     int tc;        /**< 1 when the reply had the TC (truncated) bit set */
+    /* Questions asked with SCAN_Q_DNSSEC only (else NULL / 0): */
+    const uint8_t *raw; /**< the reply as received, for a validator to decode whole */
+    size_t raw_len;
 };
 
 /**
@@ -149,6 +168,27 @@ struct scan_answer *scan_answer_build(enum scan_dns_status status, uint16_t qtyp
  *         name over 255 wire bytes; -ENOSPC when @p cap is too small.
  */
 int scan_query_encode(const char *name, uint16_t type, uint8_t *out, size_t cap, size_t *len);
+
+/**
+ * Append an EDNS0 OPT record (UDP payload SCAN_EDNS_UDP_SIZE) to a query made by
+ * scan_query_encode(), for the flags of enum scan_qflag: SCAN_Q_DNSSEC sets DO in
+ * the OPT record and CD in the header. No flag: nothing is changed.
+ * @param[in,out] msg  the query, @p *len bytes, in a buffer of @p cap bytes
+ * @return 0; -ENOSPC when the buffer is too small; -EINVAL for a message that is
+ *         not one question without additional records.
+ */
+int scan_query_add_edns(uint8_t *msg, size_t cap, size_t *len, unsigned flags);
+
+/** The UDP payload size advertised in EDNS0 (the DNS flag day 2020 value, which
+ *  avoids IP fragmentation; larger replies come over TCP). */
+#define SCAN_EDNS_UDP_SIZE 1232
+
+/**
+ * Keep a copy of the reply's bytes in @p a (scan_answer::raw).
+ * @param[in] buf  @p len bytes, copied
+ * @return 0 or -ENOMEM (then @p a is unchanged).
+ */
+int scan_answer_set_raw(struct scan_answer *a, const uint8_t *buf, size_t len);
 
 /** Free an answer; NULL is a no-op. */
 void scan_answer_free(struct scan_answer *a);

@@ -77,9 +77,10 @@ static const struct {
     unsigned check;
     bool ip;
 } slots[] = {
-    {SCAN_CHECK_FCRDNS, true},   {SCAN_CHECK_SPF, false},  {SCAN_CHECK_DMARC, false},
-    {SCAN_CHECK_MX, false},      {SCAN_CHECK_DKIM, false}, {SCAN_CHECK_MTA_STS, false},
-    {SCAN_CHECK_TLS_RPT, false}, {SCAN_CHECK_BIMI, false}, {SCAN_CHECK_NS, false},
+    {SCAN_CHECK_FCRDNS, true},   {SCAN_CHECK_SPF, false},   {SCAN_CHECK_DMARC, false},
+    {SCAN_CHECK_MX, false},      {SCAN_CHECK_DKIM, false},  {SCAN_CHECK_MTA_STS, false},
+    {SCAN_CHECK_TLS_RPT, false}, {SCAN_CHECK_BIMI, false},  {SCAN_CHECK_NS, false},
+    {SCAN_CHECK_DNSSEC, false},  {SCAN_CHECK_ORIGIN, true},
 };
 #define SLOT_SPF_AUTH0 (sizeof(slots) / sizeof(slots[0]))
 
@@ -98,6 +99,7 @@ struct centry {
     struct eng *g;
     char *name;
     uint16_t type;
+    unsigned flags; /* enum scan_qflag: a DNSSEC question is another question */
     size_t bucket;
     struct scan_answer *ans; /* NULL while in flight */
     struct waiter *waiters;
@@ -168,6 +170,9 @@ struct job {
     struct scan_view *view;
     unsigned check;
     const char *domain;
+    /* an address found by --expand: how (borrowed from the run's set) */
+    const char *const *via;
+    size_t nvia;
 };
 
 struct eng {
@@ -183,7 +188,14 @@ struct eng {
     struct scan_target cur;
     bool have_cur, targets_done;
     size_t cur_item;
+    const char *const *cur_via;
+    size_t cur_nvia;
     uint64_t kinds_present[3];
+    /* --expand */
+    struct scan_expand_set *xset;
+    struct scan_expansion **xparts; /* per domain, until all are expanded */
+    bool direct_done;               /* the targets given directly are all out */
+    size_t xnext;                   /* the next expanded address to check after them */
     /* asking again */
     struct ask **armed; /* asks with a due time (unordered; walked when one is due) */
     size_t narmed, carmed;
@@ -535,9 +547,9 @@ static int timer_wait(const struct eng *g)
 
 /* ---- the run-wide cache for record checks --------------------------------- */
 
-static size_t hash_q(const char *name, uint16_t type)
+static size_t hash_q(const char *name, uint16_t type, unsigned flags)
 {
-    uint64_t h = 1469598103934665603ull ^ type;
+    uint64_t h = 1469598103934665603ull ^ type ^ ((uint64_t)flags << 16);
     for (const unsigned char *p = (const unsigned char *)name; *p; p++)
         h = (h ^ *p) * 1099511628211ull;
     return (size_t)(h % CACHE_BUCKETS);
@@ -571,7 +583,8 @@ static void on_cache_answer(void *arg, struct scan_answer *ans, int cancelled)
     while (w) {
         struct waiter *next = w->next;
         struct job *j = w->job;
-        if (ans && scan_view_put(j->view, c->name, c->type, scan_answer_dup(ans)) != 0)
+        if (ans &&
+            scan_view_put_flags(j->view, c->name, c->type, c->flags, scan_answer_dup(ans)) != 0)
             g->fatal = -ENOMEM;
         if (--j->pending == 0)
             ready_push(g, j);
@@ -626,15 +639,15 @@ static int start_fetch(struct job *j, const char *name, struct centry *c)
 
 /* Deliver (name, type) to the job's view: from the cache, by joining a query in
  * flight, or by asking. */
-static int cache_fetch(struct job *j, const char *name, uint16_t type)
+static int cache_fetch(struct job *j, const char *name, uint16_t type, unsigned flags)
 {
     struct eng *g = j->g;
-    size_t b = hash_q(name, type);
+    size_t b = hash_q(name, type, flags);
     struct centry *c = g->buckets[b];
-    while (c && !(c->type == type && strcmp(c->name, name) == 0))
+    while (c && !(c->type == type && c->flags == flags && strcmp(c->name, name) == 0))
         c = c->hnext;
     if (c && c->ans)
-        return scan_view_put(j->view, name, type, scan_answer_dup(c->ans));
+        return scan_view_put_flags(j->view, name, type, flags, scan_answer_dup(c->ans));
     struct waiter *w = malloc(sizeof(*w));
     if (!w)
         return -ENOMEM;
@@ -653,6 +666,7 @@ static int cache_fetch(struct job *j, const char *name, uint16_t type)
     }
     c->g = g;
     c->type = type;
+    c->flags = flags;
     c->bucket = b;
     /* Reverse lookups are per IP and never repeat; the rest (SPF includes, MX
      * hosts, report-authorization records) repeat across domains. */
@@ -665,9 +679,10 @@ static int cache_fetch(struct job *j, const char *name, uint16_t type)
     c->waiters = w;
     j->pending++;
     g->caching++; /* before the send: its callback may run at once */
+    struct scan_question q = {.name = name, .type = type, .flags = flags};
     int ret = type == SCAN_TYPE_MTA_STS_POLICY
                   ? start_fetch(j, name, c)
-                  : scan_resolver_query(g->o->resolver, name, type, on_cache_answer, c);
+                  : scan_resolver_ask(g->o->resolver, &q, on_cache_answer, c);
     if (ret != 0)
         g->caching--; /* no callback will come */
     if (ret != 0) {
@@ -679,7 +694,8 @@ static int cache_fetch(struct job *j, const char *name, uint16_t type)
         centry_unlink_free(c);
     }
     if (ret == -EINVAL) /* no wire form: garbage, never asked under another name */
-        return scan_view_put(j->view, name, type, scan_answer_new_status(SCAN_DNS_BADRESP, type));
+        return scan_view_put_flags(j->view, name, type, flags,
+                                   scan_answer_new_status(SCAN_DNS_BADRESP, type));
     return ret;
 }
 
@@ -702,16 +718,21 @@ static void cache_free_all(struct eng *g)
 
 /* ---- results ------------------------------------------------------------- */
 
-/* Every result of a job's target names the target's pool (a shallow copy when the
- * producer did not). */
+/* Every result of a job's target names the target's pool and, for an address
+ * --expand found, its vias (a shallow copy when the producer did not). */
 static void count_result(struct eng *g, const struct job *j, const struct scan_result *r)
 {
-    struct scan_result with_pool;
+    struct scan_result with;
 
-    if (j->t.pool && r->pool != j->t.pool) {
-        with_pool = *r;
-        with_pool.pool = j->t.pool;
-        r = &with_pool;
+    if ((j->t.pool && r->pool != j->t.pool) || (j->nvia && scan_result_has_via(r))) {
+        with = *r;
+        if (j->t.pool)
+            with.pool = j->t.pool;
+        if (j->nvia && scan_result_has_via(r)) {
+            with.via = j->via;
+            with.nvia = j->nvia;
+        }
+        r = &with;
     }
     g->st->results++;
     switch (r->outcome) {
@@ -814,6 +835,8 @@ static void emit_dnsbl(struct eng *g, struct job *j)
             delist[0])
             r.delist_url = delist;
         r.txt = join_txt(l, j->txt.ans, txt, sizeof(txt));
+        if (j->t.type != SCAN_T_DOMAIN)
+            r.scope = list_scope_word(v->in.scope ? v->in.scope : LIST_SCOPE_IP);
     }
     scan_result_set(&r, SCAN_CHECK_DNSBL, v->st, v->why);
     count_result(g, j, &r);
@@ -830,9 +853,25 @@ static void emit_check_error(struct eng *g, struct job *j, enum scan_check check
 
 /* ---- advancing jobs ------------------------------------------------------- */
 
+/* Run the job's check once. An expansion's blocks join the run's set (a finished
+ * one only: a re-run builds them again from the start). */
 static int run_check(struct job *j, struct scan_report **rep)
 {
     switch (j->check) {
+    case SCAN_CHECK_EXPAND: {
+        /* Kept per domain until every domain is expanded, then merged in input
+         * order: an address's vias come in the same order whichever domain's
+         * answers arrived first. */
+        struct scan_expansion *x = NULL;
+        int ret = scan_expand_check(j->view, j->t.text, &j->g->o->expand, rep, &x);
+        if (ret == 0 && j->g->xparts) {
+            scan_expansion_free(j->g->xparts[j->item]);
+            j->g->xparts[j->item] = x;
+        } else {
+            scan_expansion_free(x); /* finished after an interrupted expansion phase */
+        }
+        return ret;
+    }
     case SCAN_CHECK_FCRDNS:
         return scan_fcrdns_check(j->view, &j->t, rep);
     case SCAN_CHECK_SPF:
@@ -841,6 +880,10 @@ static int run_check(struct job *j, struct scan_report **rep)
         return scan_spf_auth_check(j->view, &j->t, j->domain, rep);
     case SCAN_CHECK_DMARC:
         return scan_dmarc_check(j->view, j->t.text, rep);
+    case SCAN_CHECK_DNSSEC:
+        return scan_dnssec_check(j->view, j->g->o->dnssec, j->t.text, rep);
+    case SCAN_CHECK_ORIGIN:
+        return scan_origin_check(j->view, &j->t, rep);
     case SCAN_CHECK_MX:
         return scan_mx_check(j->view, j->t.text, rep);
     case SCAN_CHECK_TLS_RPT:
@@ -945,7 +988,7 @@ static bool advance_check(struct eng *g, struct job *j)
             const char *name;
             uint16_t type;
             scan_view_missing_get(j->view, i, &name, &type);
-            if (cache_fetch(j, name, type) != 0) {
+            if (cache_fetch(j, name, type, scan_view_missing_flags(j->view, i)) != 0) {
                 g->fatal = -ENOMEM;
                 break;
             }
@@ -1100,6 +1143,8 @@ static unsigned slot_check(const struct eng *g, size_t slot, const struct scan_t
     unsigned c = g->o->checks;
     if (slot >= SLOT_SPF_AUTH0)
         return ip && (c & SCAN_CHECK_SPF_AUTH) ? SCAN_CHECK_SPF_AUTH : 0;
+    if (slots[slot].check == SCAN_CHECK_DNSSEC && !g->o->dnssec)
+        return 0; /* no trust anchor: left out with a warning (cli/scan.c) */
     return ip == slots[slot].ip && (c & slots[slot].check) ? slots[slot].check : 0;
 }
 
@@ -1174,6 +1219,41 @@ static int plan_names(struct eng *g, const struct elist *l, struct job *j)
     return 1;
 }
 
+/*
+ * The next target: the ones given directly, in input order, then the addresses
+ * --expand found that were not among them. A direct IP target that an
+ * expansion found too carries its vias, and is not checked again.
+ * @return 0 (g->cur, g->cur_via set), 1 at the end, or a target read error.
+ */
+static int next_target(struct eng *g)
+{
+    g->cur_via = NULL;
+    g->cur_nvia = 0;
+    if (!g->direct_done) {
+        int ret = scan_targets_next(g->ts, &g->cur);
+        if (ret < 0)
+            return ret;
+        if (ret == 0) {
+            long i = scan_expand_set_find(g->xset, &g->cur);
+            if (i >= 0) {
+                scan_expand_set_take(g->xset, (size_t)i);
+                if (scan_expand_set_get(g->xset, (size_t)i, &g->cur, &g->cur_via, &g->cur_nvia) !=
+                    0)
+                    return -ENOMEM;
+            }
+            return 0;
+        }
+        g->direct_done = true;
+    }
+    while (g->xset && g->xnext < scan_expand_set_count(g->xset, NULL)) {
+        size_t i = g->xnext++;
+        if (scan_expand_set_take(g->xset, i))
+            continue;
+        return scan_expand_set_get(g->xset, i, &g->cur, &g->cur_via, &g->cur_nvia) ? -ENOMEM : 0;
+    }
+    return 1;
+}
+
 /* Start jobs until the window is full. @return ms to wait for a rate token, or -1. */
 static int fill_window(struct eng *g)
 {
@@ -1187,7 +1267,7 @@ static int fill_window(struct eng *g)
         if (!g->have_cur) {
             if (g->targets_done)
                 return -1;
-            int ret = scan_targets_next(g->ts, &g->cur);
+            int ret = next_target(g);
             if (ret != 0) {
                 g->targets_done = true;
                 if (ret < 0)
@@ -1219,6 +1299,8 @@ static int fill_window(struct eng *g)
             if (!j)
                 return -1;
             j->t = g->cur;
+            j->via = g->cur_via;
+            j->nvia = g->cur_nvia;
             g->cur_item++;
             if (!healthy) {
                 emit_dnsbl(g, j);
@@ -1242,6 +1324,8 @@ static int fill_window(struct eng *g)
         if (!j)
             return -1;
         j->t = g->cur;
+        j->via = g->cur_via;
+        j->nvia = g->cur_nvia;
         j->check = check;
         if (check == SCAN_CHECK_SPF_AUTH)
             j->domain = o->spf_domains[slot - SLOT_SPF_AUTH0];
@@ -1381,6 +1465,66 @@ static int run_health(struct eng *g)
     return ret < 0 ? ret : g->fatal;
 }
 
+/* ---- --expand ------------------------------------------------------------------ */
+
+/*
+ * Before the scan, every domain target is expanded, one job each, in the same
+ * loop and window as everything else: every address and all of its vias are
+ * known before any address is checked (an address is checked once, carrying
+ * every way it was found), and the health barrier probes the kinds of target
+ * the expansion adds.
+ */
+static int run_expansion(struct eng *g)
+{
+    const struct scan_engine_opts *o = g->o;
+    const char **names = NULL;
+    size_t n = 0, next = 0;
+    uint64_t by_type[3];
+    int ret = scan_expand_set_new(&g->xset);
+
+    if (ret == 0)
+        ret = scan_targets_domains(g->ts, &names, &n);
+    if (ret == 0 && !(g->xparts = calloc(n ? n : 1, sizeof(*g->xparts))))
+        ret = -ENOMEM;
+    while (ret == 0 && !g->fatal && !stopping(g)) {
+        while (next < n && scan_resolver_inflight(o->resolver) < o->concurrency &&
+               g->jobs < o->concurrency * 8 + 16) {
+            struct job *j = job_new(g, JOB_CHECK, next);
+            if (!j)
+                break;
+            j->check = SCAN_CHECK_EXPAND;
+            j->t.type = SCAN_T_DOMAIN;
+            snprintf(j->t.text, sizeof(j->t.text), "%s", names[next++]);
+            if (!(j->view = scan_view_new())) {
+                g->fatal = -ENOMEM;
+                job_free(j);
+                break;
+            }
+            ready_push(g, j); /* first run happens in drain_ready() */
+        }
+        drain_ready(g);
+        if (next == n && g->jobs == 0)
+            break;
+        int wait = timer_wait(g);
+        ret = scan_resolver_poll(o->resolver, wait >= 0 && wait < 100 ? wait : 100);
+        fire_timers(g);
+    }
+    for (size_t i = 0; ret == 0 && !g->fatal && g->xparts && i < n; i++)
+        if (scan_expand_set_add(g->xset, g->xparts[i]) != 0)
+            g->fatal = -ENOMEM;
+    for (size_t i = 0; g->xparts && i < n; i++)
+        scan_expansion_free(g->xparts[i]);
+    free(g->xparts);
+    g->xparts = NULL;
+    free(names);
+    if (ret < 0 || g->fatal)
+        return ret < 0 ? ret : g->fatal;
+    g->total += scan_expand_set_count(g->xset, by_type);
+    g->kinds_present[SCAN_T_IP4] += by_type[SCAN_T_IP4];
+    g->kinds_present[SCAN_T_IP6] += by_type[SCAN_T_IP6];
+    return 0;
+}
+
 /* ---- the run ---------------------------------------------------------------- */
 
 static void progress(struct eng *g, bool force)
@@ -1437,6 +1581,11 @@ int scan_engine_run(const struct scan_engine_opts *o, struct scan_targets *ts, u
         clock_gettime(CLOCK_MONOTONIC, &l->last);
     }
 
+    if (o->expand.what) {
+        ret = run_expansion(&g);
+        if (ret < 0)
+            goto out;
+    }
     if (o->checks & SCAN_CHECK_DNSBL) {
         ret = run_health(&g);
         if (ret < 0)
@@ -1496,6 +1645,7 @@ out:
     st->seconds = elapsed_s(&g.start);
     scan_fetch_free(g.fetch);
     cache_free_all(&g);
+    scan_expand_set_free(g.xset);
     free(g.armed);
     free(g.lists);
     return ret;

@@ -36,6 +36,8 @@
 
 #include "lists/catalog.h"
 #include "scanner/checks.h"
+#include "scanner/dnssec.h"
+#include "scanner/expand.h"
 #include "scanner/resolver.h"
 #include "scanner/result.h"
 #include "scanner/target.h"
@@ -62,6 +64,13 @@ struct scan_engine_opts {
     bool no_fetch;                          /**< mta-sts: judge the record only (--no-fetch) */
     const char *ca_file;                    /**< borrowed: --ca-file for the HTTPS fetch, or NULL */
     const char *https_connect;              /**< borrowed: --https-connect HOST:PORT, or NULL */
+    struct scan_dnssec *dnssec;             /**< borrowed: trust anchors and memo; required with
+                                                 SCAN_CHECK_DNSSEC (scanner/dnssec.h) */
+    struct scan_expand_opts expand;         /**< --expand: .what 0 for none. Before the scan every
+                                                 domain target is expanded (an "expand" result
+                                                 each); the addresses found are then checked like
+                                                 IP targets, after the direct ones, each once,
+                                                 with every via (scanner/expand.h) */
     size_t concurrency;                     /**< queries in flight at most, >= 1 */
     int timeout_ms; /**< the resolver's first-try timeout: the most the engine waits
                          before it sends a question again (0: 2000) */

@@ -45,6 +45,7 @@ struct pending {
     void *arg;
     uint16_t type;
     uint16_t id;
+    unsigned flags;
 };
 
 struct chan {
@@ -302,6 +303,13 @@ static void query_cb(void *arg, int status, int timeouts, unsigned char *abuf, i
          status == ARES_ESERVFAIL || status == ARES_EREFUSED || status == ARES_EBADRESP)) {
         if (scan_answer_parse(abuf, (size_t)alen, p->type, &ans) != 0)
             ans = NULL;
+        /* A DNSSEC question keeps the reply whole for the validator. Out of memory
+         * here is out of memory for the parse too: the callee sees NULL. */
+        if (ans && (p->flags & SCAN_Q_DNSSEC) &&
+            scan_answer_set_raw(ans, abuf, (size_t)alen) != 0) {
+            scan_answer_free(ans);
+            ans = NULL;
+        }
     } else {
         ans = scan_answer_new_status(map_status(status), p->type);
     }
@@ -372,11 +380,21 @@ static uint16_t id_pick(struct scan_resolver *r, struct chan *c)
 int scan_resolver_query(struct scan_resolver *r, const char *name, uint16_t type, scan_query_cb cb,
                         void *arg)
 {
-    uint8_t q[12 + 255 + 4];
+    struct scan_question q = {.name = name, .type = type};
+    return scan_resolver_ask(r, &q, cb, arg);
+}
+
+int scan_resolver_ask(struct scan_resolver *r, const struct scan_question *question,
+                      scan_query_cb cb, void *arg)
+{
+    uint8_t q[12 + 255 + 4 + 11];
     size_t qlen;
-    int ret = scan_query_encode(name, type, q, sizeof(q), &qlen);
+    uint16_t type = question->type;
+    int ret = scan_query_encode(question->name, type, q, sizeof(q), &qlen);
+    if (ret == 0)
+        ret = scan_query_add_edns(q, sizeof(q), &qlen, question->flags);
     if (ret != 0)
-        return ret;
+        return ret == -ENOSPC ? -EINVAL : ret;
     struct pending *p = malloc(sizeof(*p));
     if (!p)
         return -ENOMEM;
@@ -384,6 +402,7 @@ int scan_resolver_query(struct scan_resolver *r, const char *name, uint16_t type
     p->cb = cb;
     p->arg = arg;
     p->type = type;
+    p->flags = question->flags;
     r->inflight++;
     r->sent++;
     struct chan *c = &r->chans[r->next++ % r->nchans];

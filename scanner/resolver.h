@@ -82,6 +82,22 @@ void scan_resolver_cancel_all(struct scan_resolver *r);
 int scan_resolver_query(struct scan_resolver *r, const char *name, uint16_t type, scan_query_cb cb,
                         void *arg);
 
+/** One question, for scan_resolver_ask(). */
+struct scan_question {
+    const char *name; /**< presentation form, as scan_resolver_query() takes it (copied) */
+    uint16_t type;
+    unsigned flags; /**< enum scan_qflag bits: SCAN_Q_DNSSEC asks with EDNS0 DO and CD and
+                         keeps the reply's bytes in the answer (scan_answer::raw) */
+};
+
+/**
+ * scan_resolver_query() for a question with flags.
+ * @param[in] q  borrowed for the call
+ * @return as scan_resolver_query().
+ */
+int scan_resolver_ask(struct scan_resolver *r, const struct scan_question *q, scan_query_cb cb,
+                      void *arg);
+
 /**
  * Wait up to @p max_ms for socket events, process them and any expired timers.
  * @return 0, or a negative errno when epoll fails.

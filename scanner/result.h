@@ -63,11 +63,22 @@ enum scan_check {
     SCAN_CHECK_TLS_RPT = 1 << 8,
     SCAN_CHECK_BIMI = 1 << 9,
     SCAN_CHECK_NS = 1 << 10,
-    SCAN_CHECK_ALL = (1 << 11) - 1,
+    SCAN_CHECK_DNSSEC = 1 << 11, /**< domains: the chain of trust, validated by the program */
+    SCAN_CHECK_ORIGIN = 1 << 12, /**< IPs: ASN, prefix, country, registry (Team Cymru) */
+    /** Every check --checks can name ("all"). A set of bits, not a range: walk it
+     *  bit by bit (scan_check_name() is NULL for a bit that is not a check). */
+    SCAN_CHECK_ALL = SCAN_CHECK_DNSBL | SCAN_CHECK_FCRDNS | SCAN_CHECK_SPF | SCAN_CHECK_SPF_AUTH |
+                     SCAN_CHECK_DMARC | SCAN_CHECK_MX | SCAN_CHECK_DKIM | SCAN_CHECK_MTA_STS |
+                     SCAN_CHECK_TLS_RPT | SCAN_CHECK_BIMI | SCAN_CHECK_NS | SCAN_CHECK_DNSSEC |
+                     SCAN_CHECK_ORIGIN,
+    /** Not a --checks word: the `expand` line of a domain under --expand (what its MX,
+     *  SPF and A records name), chosen with --expand. */
+    SCAN_CHECK_EXPAND = 1 << 13,
 };
 
 /** @return the check bit for a name ("dnsbl", "fcrdns", "spf", "spf-auth", "dmarc", "mx",
- *  "dkim", "mta-sts", "tls-rpt", "bimi", "ns"), or 0 when unknown. */
+ *  "dkim", "mta-sts", "tls-rpt", "bimi", "ns", "dnssec", "origin", "expand"), or 0 when
+ *  unknown. */
 unsigned scan_check_from_name(const char *name);
 
 /** @return the name of one check bit ("dnsbl", ...), or NULL for anything else. */
@@ -106,6 +117,10 @@ enum scan_status {
     SCAN_ST_INVALID,   /**< spf, dmarc, mx, dkim, mta-sts, tls-rpt, bimi, ns */
     SCAN_ST_NULL,      /**< mx: RFC 7505 null MX */
     SCAN_ST_REVOKED,   /**< dkim: an empty p= (RFC 6376 section 3.6.1): the key is revoked */
+    SCAN_ST_SECURE,    /**< dnssec: the chain validates from a trust anchor to the zone */
+    SCAN_ST_INSECURE,  /**< dnssec: a delegation on the way has no DS (proven), so nothing
+                            below it is covered */
+    SCAN_ST_BOGUS,     /**< dnssec: the chain or the zone's data fails validation */
     SCAN_ST_COUNT
 };
 
@@ -190,6 +205,20 @@ enum scan_reason {
     /* NS (invalid). */
     SCAN_R_TOO_FEW_NS, /**< fewer than two NS names */
     SCAN_R_NO_SOA,     /**< the zone has no SOA record */
+    /* DNSSEC: insecure. */
+    SCAN_R_NO_DS,                 /**< a delegation on the way has no DS (proven absent) */
+    SCAN_R_NO_ANCHOR,             /**< no trust anchor covers the zone */
+    SCAN_R_UNSUPPORTED_ALGORITHM, /**< only algorithms or digests the program cannot check */
+    /* DNSSEC: bogus. */
+    SCAN_R_ANCHOR_MISMATCH,   /**< the trust anchor matches or signs no key of its zone */
+    SCAN_R_BAD_SIGNATURE,     /**< an RRSIG does not verify */
+    SCAN_R_EXPIRED_SIGNATURE, /**< the RRSIGs are outside their validity period */
+    SCAN_R_NO_SIGNATURE,      /**< an RRset of a signed zone has no RRSIG */
+    SCAN_R_DS_MISMATCH,       /**< no DNSKEY matches the parent's DS */
+    SCAN_R_NO_DNSKEY,         /**< a DS at the parent, no DNSKEY in the zone */
+    SCAN_R_BAD_DENIAL,        /**< the proof that there is no DS is missing or wrong */
+    /* origin: none. */
+    SCAN_R_NOT_ANNOUNCED, /**< no BGP prefix covers the address */
     SCAN_R_COUNT
 };
 
@@ -240,10 +269,23 @@ struct scan_result {
     const char *delist_url;      /**< filled-in delist URL, or NULL */
     const char *matched;         /**< the name found listed when the list is asked for
                                       more than one name (domain_mode both), else NULL */
+    const char *scope;           /**< a listing of an IP target: what it covers, "ip",
+                                      "range" or "asn" (the catalog's scope of its codes,
+                                      the narrowest one); else NULL */
 
     /* Other checks: extra named fields, in order. */
     struct scan_fields extra;
+
+    /* An IP target found by --expand (every check of it, DNSBL included): how it was
+     * found, e.g. "example.test mx mx1.example.test"; nvia 0 for a target given
+     * directly (scan_result_has_via() says which lines show the field). */
+    const char *const *via;
+    size_t nvia;
 };
+
+/** @return whether a result's line carries "via": DNSBL results and the checks of IP
+ *  targets (fcrdns, spf-auth, origin), the ones an expanded address gets. */
+bool scan_result_has_via(const struct scan_result *r);
 
 /**
  * Set the typed head of @p r and the words that show it: check, status, reason

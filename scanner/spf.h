@@ -122,6 +122,13 @@ struct spf_record {
 bool spf_is_record(const uint8_t *txt, size_t len);
 
 /**
+ * The SPF record among the TXT records of an answer (section 4.5).
+ * @param[out] count  how many TXT records are SPF records (more than one is an error)
+ * @return the first one (borrowed from @p a), or NULL when there is none.
+ */
+const struct scan_rr *spf_select_record(const struct scan_answer *a, size_t *count);
+
+/**
  * Parse a record, noting every syntax error (section 4.6, 5, 6, 7).
  * @param[in] txt  the record (borrowed during the call); must pass spf_is_record()
  * @param[out] out the record (caller frees with spf_record_free()), also when it has

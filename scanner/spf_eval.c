@@ -511,13 +511,8 @@ static int find_record(struct eval *e, const char *domain, enum spf_result *res,
                     spf_fmt("the TXT lookup of %s failed (%s); try again later", domain,
                             scan_reason_word(why)));
     }
-    const struct scan_rr *found = NULL;
     size_t n = 0;
-    for (size_t i = 0; i < a->n; i++)
-        if (a->rr[i].type == SCAN_TYPE_TXT && spf_is_record(a->rr[i].txt, a->rr[i].txt_len)) {
-            found = &a->rr[i];
-            n++;
-        }
+    const struct scan_rr *found = spf_select_record(a, &n);
     if (n == 0) {
         *res = SPF_NONE;
         return 0;

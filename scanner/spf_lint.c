@@ -178,20 +178,6 @@ static int static_target(struct lint *L, const struct spf_term *t, const char *d
 static void walk(struct lint *L, const char *domain, const struct spf_record *rec,
                  const struct spf_term *via);
 
-/* Select the one SPF record from a TXT answer. @return the record bytes or NULL. */
-static const struct scan_rr *select_record(const struct scan_answer *a, size_t *count)
-{
-    const struct scan_rr *found = NULL;
-    *count = 0;
-    for (size_t i = 0; i < a->n; i++)
-        if (a->rr[i].type == SCAN_TYPE_TXT && spf_is_record(a->rr[i].txt, a->rr[i].txt_len)) {
-            if (!found)
-                found = &a->rr[i];
-            (*count)++;
-        }
-    return found;
-}
-
 /* Fetch and walk the record an include or redirect points at. */
 static void follow(struct lint *L, const struct spf_term *via, const char *kind, const char *target)
 {
@@ -238,7 +224,7 @@ static void follow(struct lint *L, const struct spf_term *via, const char *kind,
         return;
     }
     size_t n = 0;
-    const struct scan_rr *rr = a->status == SCAN_DNS_OK ? select_record(a, &n) : NULL;
+    const struct scan_rr *rr = a->status == SCAN_DNS_OK ? spf_select_record(a, &n) : NULL;
     enum scan_reason none = !strcmp(kind, "include") ? SCAN_R_INCLUDE_NONE : SCAN_R_REDIRECT_NONE;
     if (n == 0) {
         add_error(L, none, term,
@@ -550,7 +536,7 @@ int spf_lint(struct scan_view *v, const char *domain, struct spf_lint *out)
         goto out;
     }
     size_t n;
-    const struct scan_rr *rr = select_record(a, &n);
+    const struct scan_rr *rr = spf_select_record(a, &n);
     if (n == 0) {
         out->status = SCAN_ST_NONE;
         goto out;

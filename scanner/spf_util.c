@@ -117,6 +117,19 @@ bool spf_domain_valid(const char *name)
     return spf_toplabel_ok(dot + 1, n - (size_t)(dot + 1 - name));
 }
 
+const struct scan_rr *spf_select_record(const struct scan_answer *a, size_t *count)
+{
+    const struct scan_rr *found = NULL;
+    *count = 0;
+    for (size_t i = 0; a && i < a->n; i++)
+        if (a->rr[i].type == SCAN_TYPE_TXT && spf_is_record(a->rr[i].txt, a->rr[i].txt_len)) {
+            if (!found)
+                found = &a->rr[i];
+            (*count)++;
+        }
+    return found;
+}
+
 char *spf_fmt(const char *fmt, ...)
 {
     va_list ap;

@@ -1584,6 +1584,45 @@ void scan_targets_free(struct scan_targets *ts)
     free(ts);
 }
 
+static int dent_by_tag(const void *a, const void *b)
+{
+    const struct dent *x = *(const struct dent *const *)a, *y = *(const struct dent *const *)b;
+    return x->tag < y->tag ? -1 : x->tag > y->tag;
+}
+
+int scan_targets_domains(const struct scan_targets *ts, const char ***names, size_t *n)
+{
+    const struct dset *d = &ts->doms;
+    const struct dent **v = NULL;
+    const char **out = NULL;
+    size_t k = 0;
+
+    *names = NULL;
+    *n = 0;
+    if (ts->state != ST_READY && ts->state != ST_DONE)
+        return -EINVAL;
+    if (d->used == 0)
+        return 0;
+    v = malloc(d->used * sizeof(*v));
+    out = malloc(d->used * sizeof(*out));
+    if (!v || !out) {
+        free(v);
+        free(out);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < d->cap; i++)
+        if (d->slots[i].tag)
+            v[k++] = &d->slots[i];
+    /* The tag is the seq a name was first seen at: input order. */
+    qsort(v, k, sizeof(*v), dent_by_tag);
+    for (size_t i = 0; i < k; i++)
+        out[i] = v[i]->name;
+    free(v);
+    *names = out;
+    *n = k;
+    return 0;
+}
+
 void scan_targets_count_by_type(const struct scan_targets *ts, uint64_t counts[3])
 {
     for (int i = 0; i < 3; i++)

@@ -162,6 +162,16 @@ int scan_targets_next(struct scan_targets *ts, struct scan_target *t);
  *  addresses, IPv6 addresses and domains (indexed by enum scan_target_type). */
 void scan_targets_count_by_type(const struct scan_targets *ts, uint64_t counts[3]);
 
+/**
+ * The domain targets, each once, in the order scan_targets_next() will return them,
+ * without reading any file again (--expand looks at every domain before the scan).
+ * After a successful scan_targets_prepare().
+ * @param[out] names  an array of *n names, borrowed until scan_targets_free(); the
+ *                    array itself: caller frees with free(). NULL when *n is 0.
+ * @return 0, -EINVAL before prepare, -ENOMEM.
+ */
+int scan_targets_domains(const struct scan_targets *ts, const char ***names, size_t *n);
+
 /** Free; NULL is a no-op. */
 void scan_targets_free(struct scan_targets *ts);
 

@@ -20,12 +20,14 @@
 struct view_entry {
     char *name;
     uint16_t type;
+    unsigned flags;
     struct scan_answer *ans;
 };
 
 struct view_missing {
     char *name;
     uint16_t type;
+    unsigned flags;
 };
 
 struct scan_view {
@@ -54,10 +56,15 @@ void scan_view_free(struct scan_view *v)
     free(v);
 }
 
-/* Copy @p name lower-cased without a trailing dot; validate label lengths. */
+/* Copy @p name lower-cased without a trailing dot; validate label lengths. The
+ * root is kept as ".". */
 static int norm_name(const char *name, char *out, size_t cap)
 {
     size_t n = strlen(name);
+    if (n == 1 && name[0] == '.' && cap >= 2) {
+        memcpy(out, ".", 2);
+        return 0;
+    }
     if (n > 0 && name[n - 1] == '.')
         n--;
     if (n == 0 || n > 253 || n >= cap)
@@ -80,10 +87,11 @@ static int norm_name(const char *name, char *out, size_t cap)
     return 0;
 }
 
-static struct view_entry *find(const struct scan_view *v, const char *name, uint16_t type)
+static struct view_entry *find(const struct scan_view *v, const char *name, uint16_t type,
+                               unsigned flags)
 {
     for (size_t i = 0; i < v->n; i++)
-        if (v->e[i].type == type && strcmp(v->e[i].name, name) == 0)
+        if (v->e[i].type == type && v->e[i].flags == flags && strcmp(v->e[i].name, name) == 0)
             return &v->e[i];
     return NULL;
 }
@@ -91,18 +99,24 @@ static struct view_entry *find(const struct scan_view *v, const char *name, uint
 int scan_view_get(struct scan_view *v, const char *name, uint16_t type,
                   const struct scan_answer **ans)
 {
+    return scan_view_get_flags(v, name, type, 0, ans);
+}
+
+int scan_view_get_flags(struct scan_view *v, const char *name, uint16_t type, unsigned flags,
+                        const struct scan_answer **ans)
+{
     char key[256];
     *ans = NULL;
     int ret = norm_name(name, key, sizeof(key));
     if (ret != 0)
         return ret;
-    struct view_entry *e = find(v, key, type);
+    struct view_entry *e = find(v, key, type, flags);
     if (e) {
         *ans = e->ans;
         return 0;
     }
     for (size_t i = 0; i < v->nm; i++)
-        if (v->m[i].type == type && strcmp(v->m[i].name, key) == 0)
+        if (v->m[i].type == type && v->m[i].flags == flags && strcmp(v->m[i].name, key) == 0)
             return -EAGAIN;
     if (v->nm == v->capm) {
         size_t cap = v->capm ? v->capm * 2 : 8;
@@ -117,17 +131,24 @@ int scan_view_get(struct scan_view *v, const char *name, uint16_t type,
         return -ENOMEM;
     v->m[v->nm].name = dup;
     v->m[v->nm].type = type;
+    v->m[v->nm].flags = flags;
     v->nm++;
     return -EAGAIN;
 }
 
 int scan_view_put(struct scan_view *v, const char *name, uint16_t type, struct scan_answer *ans)
 {
+    return scan_view_put_flags(v, name, type, 0, ans);
+}
+
+int scan_view_put_flags(struct scan_view *v, const char *name, uint16_t type, unsigned flags,
+                        struct scan_answer *ans)
+{
     char key[256];
     if (!ans)
         return -ENOMEM; /* the caller's allocation of the answer failed */
     int ret = norm_name(name, key, sizeof(key));
-    if (ret != 0 || find(v, key, type)) {
+    if (ret != 0 || find(v, key, type, flags)) {
         scan_answer_free(ans);
         return ret;
     }
@@ -148,6 +169,7 @@ int scan_view_put(struct scan_view *v, const char *name, uint16_t type, struct s
     }
     v->e[v->n].name = dup;
     v->e[v->n].type = type;
+    v->e[v->n].flags = flags;
     v->e[v->n].ans = ans;
     v->n++;
     return 0;
@@ -163,6 +185,12 @@ void scan_view_missing_get(const struct scan_view *v, size_t i, const char **nam
     SCAN_REQUIRE(i < v->nm);
     *name = v->m[i].name;
     *type = v->m[i].type;
+}
+
+unsigned scan_view_missing_flags(const struct scan_view *v, size_t i)
+{
+    SCAN_REQUIRE(i < v->nm);
+    return v->m[i].flags;
 }
 
 void scan_view_missing_clear(struct scan_view *v)

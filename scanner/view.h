@@ -67,6 +67,22 @@ int scan_view_get(struct scan_view *v, const char *name, uint16_t type,
  */
 int scan_view_put(struct scan_view *v, const char *name, uint16_t type, struct scan_answer *ans);
 
+/**
+ * scan_view_get() for a question asked with flags (enum scan_qflag): the DNSSEC
+ * check asks with SCAN_Q_DNSSEC. A question with other flags is another question.
+ * The root is the name ".".
+ * @return as scan_view_get().
+ */
+int scan_view_get_flags(struct scan_view *v, const char *name, uint16_t type, unsigned flags,
+                        const struct scan_answer **ans);
+
+/** scan_view_put() for a question asked with flags. @return as scan_view_put(). */
+int scan_view_put_flags(struct scan_view *v, const char *name, uint16_t type, unsigned flags,
+                        struct scan_answer *ans);
+
+/** @return the flags of missing question @p i (< count). */
+unsigned scan_view_missing_flags(const struct scan_view *v, size_t i);
+
 /** @return how many questions are recorded as missing. */
 size_t scan_view_missing_count(const struct scan_view *v);
 

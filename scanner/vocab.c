@@ -20,17 +20,13 @@
 static const struct {
     const char *name;
     unsigned bit;
-} check_names[] = {{"dnsbl", SCAN_CHECK_DNSBL},
-                   {"fcrdns", SCAN_CHECK_FCRDNS},
-                   {"spf", SCAN_CHECK_SPF},
-                   {"spf-auth", SCAN_CHECK_SPF_AUTH},
-                   {"dmarc", SCAN_CHECK_DMARC},
-                   {"mx", SCAN_CHECK_MX},
-                   {"dkim", SCAN_CHECK_DKIM},
-                   {"mta-sts", SCAN_CHECK_MTA_STS},
-                   {"tls-rpt", SCAN_CHECK_TLS_RPT},
-                   {"bimi", SCAN_CHECK_BIMI},
-                   {"ns", SCAN_CHECK_NS}};
+} check_names[] = {{"dnsbl", SCAN_CHECK_DNSBL},     {"fcrdns", SCAN_CHECK_FCRDNS},
+                   {"spf", SCAN_CHECK_SPF},         {"spf-auth", SCAN_CHECK_SPF_AUTH},
+                   {"dmarc", SCAN_CHECK_DMARC},     {"mx", SCAN_CHECK_MX},
+                   {"dkim", SCAN_CHECK_DKIM},       {"mta-sts", SCAN_CHECK_MTA_STS},
+                   {"tls-rpt", SCAN_CHECK_TLS_RPT}, {"bimi", SCAN_CHECK_BIMI},
+                   {"ns", SCAN_CHECK_NS},           {"dnssec", SCAN_CHECK_DNSSEC},
+                   {"origin", SCAN_CHECK_ORIGIN},   {"expand", SCAN_CHECK_EXPAND}};
 
 unsigned scan_check_from_name(const char *name)
 {
@@ -68,6 +64,11 @@ static const struct {
     [SCAN_ST_INVALID] = {"invalid", SCAN_OUT_PROBLEM},
     [SCAN_ST_NULL] = {"null", SCAN_OUT_PROBLEM},
     [SCAN_ST_REVOKED] = {"revoked", SCAN_OUT_PROBLEM},
+    [SCAN_ST_SECURE] = {"secure", SCAN_OUT_OK},
+    /* Certain findings, like an SPF "none": no DNSSEC protects the domain's
+     * answers (insecure), or validating resolvers refuse them (bogus). */
+    [SCAN_ST_INSECURE] = {"insecure", SCAN_OUT_PROBLEM},
+    [SCAN_ST_BOGUS] = {"bogus", SCAN_OUT_PROBLEM},
 };
 
 const char *scan_status_word(enum scan_status s)
@@ -202,6 +203,25 @@ static const struct {
                                    "pct=100) on the domain and its organizational domain"},
     [SCAN_R_TOO_FEW_NS] = {"too-few-ns", "fewer than two NS names (RFC 1034 section 4.1)"},
     [SCAN_R_NO_SOA] = {"no-soa", "the zone has no SOA record"},
+    [SCAN_R_NO_DS] = {"no-ds", "a delegation on the way to the domain's zone has no DS at its "
+                               "parent (proven by NSEC or NSEC3): DNSSEC does not cover it"},
+    [SCAN_R_NO_ANCHOR] = {"no-anchor", "no trust anchor covers the domain's zone"},
+    [SCAN_R_UNSUPPORTED_ALGORITHM] = {"unsupported-algorithm",
+                                      "the DS or DNSKEY records use only algorithms or digests "
+                                      "the program cannot check (RFC 4035 section 5.2: insecure)"},
+    [SCAN_R_ANCHOR_MISMATCH] = {"anchor-mismatch", "no key of the anchor zone's DNSKEY set "
+                                                   "matches the trust anchor and signs the set"},
+    [SCAN_R_BAD_SIGNATURE] = {"bad-signature", "an RRSIG does not verify with the zone's keys"},
+    [SCAN_R_EXPIRED_SIGNATURE] = {"expired-signature",
+                                  "the RRSIGs of an RRset are expired or not yet valid"},
+    [SCAN_R_NO_SIGNATURE] = {"no-signature", "an RRset of a signed zone has no RRSIG"},
+    [SCAN_R_DS_MISMATCH] = {"ds-mismatch", "no DNSKEY of the zone matches the DS at its parent"},
+    [SCAN_R_NO_DNSKEY] = {"no-dnskey", "the parent has a DS for the zone, but the zone has no "
+                                       "DNSKEY"},
+    [SCAN_R_BAD_DENIAL] = {"bad-denial", "the parent's proof that the zone has no DS (NSEC or "
+                                         "NSEC3) is missing, unsigned or does not hold"},
+    [SCAN_R_NOT_ANNOUNCED] = {"not-announced", "no announced BGP prefix covers the address "
+                                               "(Team Cymru's origin service has no record)"},
 };
 
 const char *scan_reason_word(enum scan_reason r)
@@ -243,6 +263,19 @@ enum scan_reason scan_reason_of_dns(enum scan_dns_status s)
         break;
     }
     return SCAN_R_TIMEOUT;
+}
+
+bool scan_result_has_via(const struct scan_result *r)
+{
+    switch (r->kind) {
+    case SCAN_CHECK_DNSBL:
+    case SCAN_CHECK_FCRDNS:
+    case SCAN_CHECK_SPF_AUTH:
+    case SCAN_CHECK_ORIGIN:
+        return true;
+    default:
+        return false;
+    }
 }
 
 void scan_result_set(struct scan_result *r, enum scan_check kind, enum scan_status st,

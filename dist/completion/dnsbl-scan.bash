@@ -13,10 +13,10 @@ _dnsbl_scan_scan_opts='--format --checks --lists --list --resolver --concurrency
     --critical --prom --on-change --anomaly-share --config --help --version
     --on-change-timeout --anomaly-min --no-wait --no-skip-invalid --no-nagios
     --html --since --output --dkim-selector --bimi-selector --no-fetch
-    --ca-file --https-connect -w -c -o -h'
+    --ca-file --https-connect --trust-anchor --expand --expand-cap -w -c -o -h'
 _dnsbl_scan_lists_opts='--lists --format --help'
 _dnsbl_scan_history_opts='--state --format --help'
-_dnsbl_scan_checks='dnsbl fcrdns spf spf-auth dmarc mx dkim mta-sts tls-rpt bimi ns all'
+_dnsbl_scan_checks='dnsbl fcrdns spf spf-auth dmarc mx dkim mta-sts tls-rpt bimi ns dnssec origin all'
 
 # The active lists of the catalog the command line names: each id and its zone
 # (keyed zones, which hold a {key} placeholder, by id only).
@@ -71,7 +71,17 @@ _dnsbl_scan()
             COMPREPLY=($(compgen -W "$(_dnsbl_scan_list_names)" -- "$cur"))
             return
             ;;
-        --lists | --state | --delta | --prom)
+        --expand)
+            local done= last=$cur
+            if [[ $cur == *,* ]]; then
+                done=${cur%,*},
+                last=${cur##*,}
+            fi
+            COMPREPLY=($(compgen -P "$done" -W 'mx spf a' -- "$last"))
+            [[ ${#COMPREPLY[@]} -eq 1 ]] && compopt -o nospace
+            return
+            ;;
+        --lists | --state | --delta | --prom | --trust-anchor)
             _filedir
             return
             ;;

@@ -37,14 +37,7 @@ static void check(const uint8_t *data, size_t size, const char *domain, bool zon
         return;
     }
     int ret = fuzz_drive(v, run_dmarc, domain, &r, zone ? data : NULL, size);
-    if (ret == 0) {
-        if (!r)
-            abort();
-        fuzz_touch_report(r);
-    } else if (ret != -ENOMEM || r) {
-        abort();
-    }
-    scan_report_free(r);
+    fuzz_finish(ret, r);
     scan_view_free(v);
 }
 

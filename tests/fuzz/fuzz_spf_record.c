@@ -104,14 +104,7 @@ static void lint(const uint8_t *data, size_t size, bool zone)
     if (!v)
         return;
     int ret = fuzz_drive(v, run_lint, DOMAIN, &r, zone ? data : NULL, size);
-    if (ret == 0) {
-        if (!r)
-            abort();
-        fuzz_touch_report(r);
-    } else if (ret != -ENOMEM || r) {
-        abort();
-    }
-    scan_report_free(r);
+    fuzz_finish(ret, r);
     scan_view_free(v);
 }
 

@@ -184,4 +184,21 @@ static inline int fuzz_drive(struct scan_view *v, fuzz_check_fn fn, const void *
     }
 }
 
+/*
+ * The end of one fuzzed check: 0 with a report (its fields are all read) or
+ * -ENOMEM without one; anything else breaks the check's contract and aborts.
+ * Frees @p r.
+ */
+static inline void fuzz_finish(int ret, struct scan_report *r)
+{
+    if (ret == 0) {
+        if (!r)
+            abort();
+        fuzz_touch_report(r);
+    } else if (ret != -ENOMEM || r) {
+        abort();
+    }
+    scan_report_free(r);
+}
+
 #endif

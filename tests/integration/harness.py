@@ -81,6 +81,8 @@ class World:
         self.resolver = env['WORLD_RESOLVER']
         self.rbldnsd = env['WORLD_RBLDNSD']
         self.nsd = env['WORLD_NSD']
+        self.port = int(env['WORLD_PORT'])
+        self.trust_anchor = env['WORLD_TRUST_ANCHOR']  # the signed root's KSK
 
     def edit(self, rel, fn):
         """Rewrite one file of the private zone data (copy_data=True) with @fn(text);
@@ -243,6 +245,57 @@ class HttpsServer:
         self.httpd.server_close()
         self.thread.join(timeout=10)
         shutil.rmtree(self.tmp, ignore_errors=True)
+class ValidatingUnbound:
+    """A second Unbound that validates (module-config "validator iterator") with the
+    world's trust anchor and forwards everything to the world's Unbound: a resolver
+    that gives SERVFAIL for bogus data unless the client sets CD. Bound to a free
+    port on 127.0.0.1, stopped by PID, and killed after max_seconds whatever happens."""
+
+    def __init__(self, world, max_seconds=300):
+        self.tmp = tempfile.mkdtemp(prefix='dnsbl-validator-')
+        rng = random.Random()
+        for _ in range(50):
+            self.port = rng.randrange(20000, 60000)
+            if ports_free(self.port, 1):
+                break
+        conf = os.path.join(self.tmp, 'unbound.conf')
+        with open(conf, 'w') as f:
+            f.write('server:\n'
+                    '    interface: 127.0.0.1@%d\n    port: %d\n    do-ip6: no\n'
+                    '    username: ""\n    chroot: ""\n    directory: "%s"\n'
+                    '    pidfile: "%s/unbound.pid"\n    use-syslog: no\n    logfile: ""\n'
+                    '    module-config: "validator iterator"\n    trust-anchor-file: "%s"\n'
+                    '    do-not-query-localhost: no\n    access-control: 127.0.0.0/8 allow\n'
+                    '    num-threads: 1\n    cache-max-ttl: 0\n    cache-max-negative-ttl: 0\n'
+                    '    local-zone: "test." nodefault\n'
+                    'remote-control:\n    control-enable: no\n'
+                    'forward-zone:\n    name: "."\n    forward-addr: 127.0.0.1@%d\n'
+                    % (self.port, self.port, self.tmp, self.tmp, world.trust_anchor, world.port))
+        self.proc = subprocess.Popen(['timeout', str(max_seconds), 'unbound', '-d', '-c', conf],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.addr = '127.0.0.1:%d' % self.port
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            p = subprocess.run(['dig', '@127.0.0.1', '-p', str(self.port), '+time=1', '+tries=1',
+                                '+short', 'SOA', 'dnssec.test'], capture_output=True, text=True)
+            if p.stdout.strip():
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        err = self.stop()
+        raise RuntimeError('the validating Unbound did not start: %s' % err[-2000:])
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            _, err = self.proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            _, err = self.proc.communicate(timeout=10)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        return (err or b'').decode(errors='replace')
 
 
 class Run:

@@ -40,9 +40,9 @@ VERDICT_TARGETS = {
 # README "Record checks": the fields each record check documents, after the four
 # common ones (target, check, status, reason), and its status words.
 RECORD_FIELDS = {
-    'fcrdns': ('ptr', 'cname', 'confirmed', 'generic', 'warnings'),
+    'fcrdns': ('ptr', 'cname', 'confirmed', 'generic', 'warnings', 'via'),
     'spf': ('record', 'lookups', 'void_lookups', 'problems'),
-    'spf-auth': ('domain', 'result', 'mechanism', 'lookups', 'explanation', 'problem'),
+    'spf-auth': ('domain', 'result', 'mechanism', 'lookups', 'explanation', 'problem', 'via'),
     'dmarc': ('record', 'policy_domain', 'p', 'sp', 'pct', 'rua', 'ruf', 'problems'),
     'mx': ('hosts', 'fallback'),
 }
@@ -70,7 +70,7 @@ FIELD_TYPES = {
     'problems': (list,), 'domain': (str,), 'result': (str,), 'mechanism': NULL_OR(str),
     'explanation': NULL_OR(str), 'problem': NULL_OR(str), 'policy_domain': NULL_OR(str),
     'p': NULL_OR(str), 'sp': NULL_OR(str), 'pct': NULL_OR(int), 'rua': (list,),
-    'ruf': (list,), 'hosts': (list,), 'fallback': (list,),
+    'ruf': (list,), 'hosts': (list,), 'fallback': (list,), 'via': (list,),
 }
 
 
@@ -117,7 +117,8 @@ class Verdicts(unittest.TestCase):
         """README "JSON Lines": every line is an object of a known shape, DNSBL results,
         list-health lines and record-check lines alike. Empty output fails."""
         dnsbl_keys = ['target', 'check', 'list', 'list_id', 'status', 'reason', 'class',
-                      'codes', 'meanings', 'txt', 'delist_url', 'matched', 'detail', 'pool']
+                      'codes', 'meanings', 'txt', 'delist_url', 'matched', 'detail', 'scope',
+                      'via', 'pool']
         rs = self.r.results()
         self.assertEqual(len(rs) + len(self.r.health_lines()), len(self.r.lines))
         self.assertGreaterEqual(len(rs), 50, 'too few DNSBL results to check a schema')
@@ -144,6 +145,11 @@ class Verdicts(unittest.TestCase):
                 self.assertIsInstance(res[key], str)
             for key in ('txt', 'delist_url'):
                 self.assertIsInstance(res[key], (str, type(None)))
+            self.assertEqual(res['via'], [], 'every target was given directly')
+            if res['status'] == 'listed' and res['target'][0].isdigit():
+                self.assertIn(res['scope'], ('ip', 'range', 'asn'), res)
+            else:
+                self.assertIsNone(res['scope'], res)
         self.assertEqual({x['status'] for x in rs}, {'listed', 'clean', 'error'})
 
         health = [x for x in self.r.lines if x.get('check') == 'list-health']
@@ -197,6 +203,17 @@ class Verdicts(unittest.TestCase):
                 if key not in res:
                     missing.add((res['check'], res['status'], key))
         self.assertEqual(sorted(missing), [])
+
+    def test_listing_scope(self):
+        """lists/README.md "Scope": what a listing covers, so a report can say "your
+        neighbour, not you"."""
+        self.assertEqual(self.r.one(target='192.0.2.10', list='zen.spamhaus.org')['scope'],
+                         'range')  # SBL + DROP: records over CIDRs
+        self.assertEqual(self.r.one(target='192.0.2.11', list='zen.spamhaus.org')['scope'],
+                         'ip')  # XBL: the host itself
+        self.assertEqual(self.r.one(target='192.0.2.10', list='bl.spamcop.net')['scope'], 'ip')
+        u = self.r.one(target='203.0.113.5', list='dnsbl-3.uceprotect.net')
+        self.assertEqual((u['class'], u['scope']), ('informational', 'asn'))
 
     def test_unknown_code_is_listed_as_unknown(self):
         z = self.r.one(target='192.0.2.14', list='zen.spamhaus.org')

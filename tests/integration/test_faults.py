@@ -247,6 +247,21 @@ class RecordCheckErrorsExit3(unittest.TestCase):
         # faultd refuses every name outside its mode zones, the reverse zone included.
         self.assert_open(rcheck('--checks', 'fcrdns', '192.0.2.1'), 'fcrdns', reason='refused')
 
+    def test_dnssec(self):
+        # A DNS failure on the chain is an error, never "insecure". faultd refuses the
+        # names above its mode zones, which the check asks first (is "test" a zone?).
+        with tempfile.NamedTemporaryFile('w', suffix='.key') as anchor:
+            anchor.write('. IN DS 20326 8 2 '
+                         'E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n')
+            anchor.flush()
+            r = rcheck('--checks', 'dnssec', '--trust-anchor', anchor.name,
+                       'x.servfail.fault.test')
+        self.assert_open(r, 'dnssec', reason='refused')
+
+    def test_expand(self):
+        r = rcheck('--checks', 'fcrdns', '--expand', 'mx', 'servfail.fault.test')
+        self.assert_open(r, 'expand')
+
     def test_garbage_is_the_dnsbl_word(self):
         r = rcheck('--checks', 'mx', 'garbage.fault.test')
         res = r.one(check='mx')

@@ -5,7 +5,10 @@ built dnsbl-scan against the local DNS world (zones/CASES.md, sections 2-5)."""
 import os, sys, unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import World, scan  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+
+from harness import ValidatingUnbound, World, scan  # noqa: E402
 
 W = None
 PORT = int(os.environ.get('WORLD_PORT_RECORDS', '53730'))
@@ -212,17 +215,245 @@ class Mx(unittest.TestCase):
         self.assertEqual(self.get('mx-none.test')['status'], 'none')
 
 
+# zones/CASES.md section 7: domain -> (status, reason, zone).
+DNSSEC_CASES = {
+    'secure.dnssec.test': ('secure', None, 'secure.dnssec.test'),
+    'www.secure.dnssec.test': ('secure', None, 'secure.dnssec.test'),
+    'dnssec.test': ('secure', None, 'dnssec.test'),
+    'host.dnssec.test': ('secure', None, 'dnssec.test'),
+    'unsigned.dnssec.test': ('insecure', 'no-ds', 'unsigned.dnssec.test'),
+    'island.dnssec.test': ('insecure', 'no-ds', 'island.dnssec.test'),
+    'bogus-sig.dnssec.test': ('bogus', 'bad-signature', 'bogus-sig.dnssec.test'),
+    'expired.dnssec.test': ('bogus', 'expired-signature', 'expired.dnssec.test'),
+    'bogus-ds.dnssec.test': ('bogus', 'ds-mismatch', 'bogus-ds.dnssec.test'),
+    'nosig.dnssec.test': ('bogus', 'no-dnskey', 'nosig.dnssec.test'),
+    'example-esp.test': ('insecure', 'no-ds', 'example-esp.test'),
+    'd7.bulk.test': ('insecure', 'no-ds', 'bulk.test'),
+}
+DNSSEC_FIELDS = ['target', 'check', 'status', 'reason', 'zone', 'signed', 'ds', 'chain',
+                 'insecure_at', 'algorithms', 'record', 'problem', 'pool']
+
+
+def dnssec_scan(resolver, *extra, targets=DNSSEC_CASES):
+    return scan('scan', '--resolver', resolver, '--rate', '0', '--format', 'json',
+                '--checks', 'dnssec', '--trust-anchor', W.trust_anchor, *extra, *targets)
+
+
+class Dnssec(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.r = dnssec_scan(W.resolver)
+
+    def test_every_case_of_the_world(self):
+        self.assertEqual(self.r.code, 0, self.r.stderr)  # insecure and bogus are problems
+        for d, (status, reason, zone) in DNSSEC_CASES.items():
+            x = self.r.one(check='dnssec', target=d)
+            self.assertEqual(list(x), DNSSEC_FIELDS, x)
+            self.assertEqual((x['status'], x['reason'], x['zone']), (status, reason, zone), x)
+            self.assertEqual(x['problem'] is None, status == 'secure', x)
+
+    def test_secure_chain_and_facts(self):
+        x = self.r.one(target='secure.dnssec.test')
+        self.assertEqual(x['chain'], ['.', 'dnssec.test', 'secure.dnssec.test'])
+        self.assertEqual((x['signed'], x['ds'], x['insecure_at']), (True, True, None))
+        self.assertEqual(x['algorithms'], ['ECDSAP256SHA256'])
+
+    def test_insecure_says_where_the_chain_ends(self):
+        x = self.r.one(target='unsigned.dnssec.test')
+        self.assertEqual((x['insecure_at'], x['signed'], x['ds']),
+                         ('unsigned.dnssec.test', False, False))
+        self.assertEqual(x['chain'], ['.', 'dnssec.test'])
+        island = self.r.one(target='island.dnssec.test')
+        self.assertEqual((island['signed'], island['ds']), (True, False))
+        self.assertEqual(self.r.one(target='example-esp.test')['chain'], ['.'])
+
+    def test_bogus_names_the_failing_record(self):
+        x = self.r.one(target='bogus-sig.dnssec.test')
+        self.assertIn(' MX 99 mx1.example-esp.test.', x['record'])
+        self.assertIn(' DS ', self.r.one(target='bogus-ds.dnssec.test')['record'])
+        self.assertIn(' DNSKEY ', self.r.one(target='expired.dnssec.test')['record'])
+
+    def test_verdict_does_not_depend_on_the_resolver_validating(self):
+        """The same verdicts through a validating resolver, which would answer SERVFAIL
+        for the bogus zones if the program did not ask with CD and validate itself."""
+        v = ValidatingUnbound(W)
+        try:
+            sf = subprocess.run(['dig', '@127.0.0.1', '-p', str(v.port), '+time=2', 'MX',
+                                 'bogus-sig.dnssec.test'], capture_output=True, text=True)
+            self.assertIn('status: SERVFAIL', sf.stdout, 'the second resolver validates')
+            ad = subprocess.run(['dig', '@127.0.0.1', '-p', str(v.port), '+time=2', 'MX',
+                                 'secure.dnssec.test'], capture_output=True, text=True)
+            self.assertRegex(ad.stdout, r'flags: [a-z ]* ad', 'the second resolver validates')
+            r = dnssec_scan(v.addr)
+        finally:
+            v.stop()
+        self.assertEqual(r.code, 0, r.stderr)
+        for d in DNSSEC_CASES:
+            a, b = self.r.one(target=d), r.one(target=d)
+            self.assertEqual((b['status'], b['reason'], b['zone']),
+                             (a['status'], a['reason'], a['zone']), d)
+
+    def test_debian_root_key_does_not_trust_the_world_root(self):
+        """The default anchor is the real root's key: the world's root does not match it."""
+        r = scan('scan', '--resolver', W.resolver, '--rate', '0', '--format', 'json',
+                 '--checks', 'dnssec', 'secure.dnssec.test')
+        if '--trust-anchor' in r.stderr:
+            self.skipTest('dns-root-data is not installed: %s' % r.stderr.strip())
+        x = r.one(target='secure.dnssec.test')
+        self.assertEqual((x['status'], x['reason']), ('bogus', 'anchor-mismatch'), x)
+
+    def test_bad_anchor_file_is_a_usage_error(self):
+        r = scan('scan', '--resolver', W.resolver, '--checks', 'dnssec', '--trust-anchor',
+                 '/nonexistent/anchor.key', 'secure.dnssec.test')
+        self.assertEqual(r.code, 2)
+        self.assertIn('/nonexistent/anchor.key', r.stderr)
+        self.assertEqual(r.stdout, '')
+
+
+class Origin(unittest.TestCase):
+    """zones/CASES.md section 8: Team Cymru's service, served by a fake copy."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.r = rscan('origin', '192.0.2.10', '192.0.2.11', '198.51.100.7', '203.0.113.5',
+                      '2001:db8::10', '192.0.3.1', '192.0.9.5')
+
+    def get(self, ip):
+        return self.r.one(check='origin', target=ip)
+
+    def test_fields_and_longest_prefix(self):
+        x = self.get('192.0.2.10')
+        self.assertEqual(list(x), ['target', 'check', 'status', 'reason', 'asn', 'as_name',
+                                   'prefix', 'country', 'registry', 'allocated', 'via', 'pool'])
+        self.assertEqual((x['status'], x['asn'], x['prefix']), ('valid', 64500, '192.0.2.0/24'))
+        self.assertEqual((x['country'], x['registry'], x['allocated']),
+                         ('ZZ', 'arin', '2010-01-01'))
+        self.assertEqual(x['as_name'], 'EXAMPLE-ESP - Example ESP, ZZ')
+        self.assertEqual(self.get('198.51.100.7')['asn'], 64501)
+        self.assertEqual(self.get('2001:db8::10')['prefix'], '2001:db8::/32')
+
+    def test_moas_first_as(self):
+        self.assertEqual(self.get('203.0.113.5')['asn'], 64502)
+
+    def test_scan_summary_groups_listings_by_network_and_as(self):
+        r = scan('scan', '--resolver', W.resolver, '--rate', '0', '--checks', 'dnsbl,origin',
+                 '--no-progress', '--no-color', '192.0.2.10', '192.0.2.11', '198.51.100.0/28',
+                 '203.0.113.5')
+        rows = {l.split('  ')[0]: l.split() for l in r.stdout.splitlines()}
+        self.assertIn('listings by /24 (IPv6: /64)', rows, r.stdout)
+        # 198.51.100.0/28 is listed by UCEPROTECT level 2 (a range): 16 addresses, 16
+        # neighbourhood listings; 198.51.100.7 is SpamCop's too, a listing of its own.
+        self.assertEqual(rows['198.51.100.0/24'][1:4], ['16', '17', '16'], r.stdout)
+        self.assertEqual(rows['192.0.2.0/24'][1], '2', r.stdout)
+        asn = [l for l in r.stdout.splitlines() if l.startswith('AS64500 EXAMPLE-ESP')]
+        self.assertEqual(len(asn), 1, r.stdout)
+        self.assertTrue(asn[0].rstrip().endswith('192.0.2.0/24'), asn)
+        self.assertTrue(any(l.startswith('AS64502 EXAMPLE-TRANSIT') and
+                            l.split()[-1] == '203.0.113.0/24' for l in r.stdout.splitlines()))
+
+    def test_not_announced_and_garbage(self):
+        x = self.get('192.0.3.1')
+        self.assertEqual((x['status'], x['reason'], x['asn']), ('none', 'not-announced', None))
+        y = self.get('192.0.9.5')
+        self.assertEqual((y['status'], y['reason']), ('error', 'invalid-answer'))
+        self.assertEqual(self.r.code, 3, 'an invalid answer leaves a verdict open')
+
+
+class Expand(unittest.TestCase):
+    """zones/CASES.md section 9: --expand mx,spf,a."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.r = scan('check', '--resolver', W.resolver, '--rate', '0', '--format', 'json',
+                     '--checks', 'dnsbl,fcrdns', '--list', 'zen.spamhaus.org',
+                     '--list', 'bl.spamcop.net', '--expand', 'mx,spf,a',
+                     'expand-a.test', 'expand-b.test', '192.0.2.11')
+
+    def via(self, ip, check='fcrdns'):
+        return self.r.one(check=check, target=ip)['via']
+
+    def test_expand_lines(self):
+        a = self.r.one(check='expand', target='expand-a.test')
+        self.assertEqual(list(a), ['target', 'check', 'status', 'reason', 'addresses', 'sources',
+                                   'skipped', 'pool'])
+        self.assertEqual((a['status'], a['reason']), ('valid', None))
+        self.assertEqual(a['addresses'], 6)  # .50, ::50, .21, .10, .11, 198.51.100.7
+        self.assertIn({'via': 'expand-a.test spf ip4:192.0.2.10/31',
+                       'addresses': ['192.0.2.10/31']}, a['sources'])
+        self.assertTrue(any('ip4:198.51.0.0/16' in x and 'wider than /24, not walked' in x
+                            for x in a['skipped']), a['skipped'])
+        self.assertTrue(any('ptr: depends on the connecting address' in x for x in a['skipped']))
+        self.assertEqual(self.r.one(check='expand', target='expand-b.test')['status'], 'valid')
+
+    def test_every_address_checked_once_with_every_via(self):
+        for ip in ('192.0.2.50', '2001:db8::50', '192.0.2.21', '192.0.2.10', '192.0.2.11',
+                   '198.51.100.7'):
+            self.assertEqual(len(self.r.results(check='fcrdns', target=ip)), 1, ip)
+            self.assertEqual(len(self.r.results(check='dnsbl', target=ip,
+                                                list='zen.spamhaus.org')), 1, ip)
+        self.assertEqual(self.via('192.0.2.50'), ['expand-a.test mx mx1.example-esp.test',
+                                                  'expand-b.test mx mx1.example-esp.test'])
+        self.assertEqual(self.via('192.0.2.21'), ['expand-a.test a'])
+        self.assertEqual(self.via('198.51.100.7'), ['expand-a.test spf a:relay.expand-a.test'])
+
+    def test_direct_target_found_again_carries_the_vias(self):
+        self.assertEqual(sorted(self.via('192.0.2.11')),
+                         ['expand-a.test spf include:expand-b.test ip4:192.0.2.11',
+                          'expand-a.test spf ip4:192.0.2.10/31',
+                          'expand-b.test spf ip4:192.0.2.11'])
+
+    def test_listing_of_an_expanded_address_says_how_it_was_found(self):
+        z = self.r.one(check='dnsbl', target='192.0.2.10', list='zen.spamhaus.org')
+        self.assertEqual((z['status'], z['via']),
+                         ('listed', ['expand-a.test spf ip4:192.0.2.10/31']))
+        self.assertEqual(self.r.code, 1)
+
+    def test_text_output_shows_via(self):
+        r = scan('check', '--resolver', W.resolver, '--rate', '0', '--checks', 'dnsbl',
+                 '--list', 'bl.spamcop.net', '--expand', 'spf', '--no-color', 'expand-a.test')
+        self.assertIn('via: expand-a.test spf a:relay.expand-a.test', r.stdout)
+
+    def test_job_file_expand_and_trust_anchor(self):
+        with tempfile.TemporaryDirectory() as d:
+            job = os.path.join(d, 'job.yaml')
+            with open(job, 'w') as f:
+                f.write('state: %s\ndomains: [expand-a.test, secure.dnssec.test]\n'
+                        'expand: [spf]\nchecks: [dnsbl, dnssec]\nlists: [bl.spamcop.net]\n'
+                        'resolvers: ["%s"]\nrate: 0\nformat: json\ntrust_anchor: %s\n'
+                        % (os.path.join(d, 'state.db'), W.resolver, W.trust_anchor))
+            r = scan('scan', '-c', job)
+            self.assertEqual(r.one(check='dnsbl', target='198.51.100.7')['via'],
+                             ['expand-a.test spf a:relay.expand-a.test'])
+            self.assertEqual(r.one(check='dnssec', target='secure.dnssec.test')['status'],
+                             'secure')
+            with open(job, 'a') as f:
+                f.write('expand: [spf, ns]\n')
+            with open(job) as f:
+                text = f.read().replace('expand: [spf]\n', '')
+            with open(job, 'w') as f:
+                f.write(text)
+            bad = scan('scan', '-c', job)
+            self.assertEqual(bad.code, 2)
+            self.assertRegex(bad.stderr, r"job.yaml:\d+:\d+: unknown expand source 'ns'")
+
+    def test_bad_expand_word_is_a_usage_error(self):
+        r = scan('check', '--expand', 'mx,ns', 'expand-a.test')
+        self.assertEqual(r.code, 2)
+        self.assertIn('--expand', r.stderr)
+
+
 class AllChecks(unittest.TestCase):
     def test_default_runs_every_applicable_check_once(self):
         r = scan('check', '--resolver', W.resolver, '--rate', '0', '--format', 'json',
                  '192.0.2.10', 'example-esp.test')
         ip_checks = {x['check'] for x in r.results(target='192.0.2.10')}
         dom_checks = {x['check'] for x in r.results(target='example-esp.test')}
-        self.assertEqual(ip_checks, {'dnsbl', 'fcrdns'})
+        self.assertEqual(ip_checks, {'dnsbl', 'fcrdns', 'origin'})
         self.assertEqual(dom_checks, {'dnsbl', 'spf', 'dmarc', 'mx', 'dkim', 'mta-sts', 'tls-rpt',
-                                      'bimi', 'ns'})
+                                      'bimi', 'ns', 'dnssec'})
         # One line per (target, check); dkim one per selector found: none here, so one.
-        for check in ('fcrdns', 'spf', 'dmarc', 'mx', 'dkim', 'mta-sts', 'tls-rpt', 'bimi', 'ns'):
+        for check in ('fcrdns', 'spf', 'dmarc', 'mx', 'dkim', 'mta-sts', 'tls-rpt', 'bimi', 'ns',
+                      'dnssec', 'origin'):
             self.assertEqual(len(r.results(check=check)), 1, check)
 
 

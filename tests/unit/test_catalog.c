@@ -831,8 +831,10 @@ static const struct bad bad_cases[] = {
     {H "    codes:\n      - {code: 127.0.0.2, meaning: \"\"}\n", SCAN_ECONFIG,
      "t.yaml:5:36: 'meaning' is empty"},
     {H "    codes:\n      - {code: 127.0.0.2, meaning: x, colour: red}\n", SCAN_ECONFIG,
-     "t.yaml:5:39: unknown key 'colour' in a code row (expected code, net, mask, meaning or "
-     "class)"},
+     "t.yaml:5:39: unknown key 'colour' in a code row (expected code, net, mask, meaning, "
+     "class or scope)"},
+    {H "    codes:\n      - {code: 127.0.0.2, meaning: x, scope: block}\n", SCAN_ECONFIG,
+     "t.yaml:5:46: bad scope 'block' (expected ip, range or asn)"},
     {H "    codes:\n      - {code: 127.0.0.2, meaning: x}\n      - {code: 127.0.0.2, meaning: "
        "y}\n",
      SCAN_ECONFIG, "t.yaml:6:9: duplicate code row (same value as line 5)"},

@@ -416,6 +416,81 @@ Test(view, missing_then_put_then_hit)
     scan_view_free(v);
 }
 
+/* A DNSSEC question: the query of scan_query_encode() plus an OPT record with DO,
+ * and CD in the header (RFC 4035 section 3.2.2: the program validates itself). */
+Test(dnsmsg, dnssec_question_has_do_and_cd)
+{
+    uint8_t q[64];
+    size_t len = 0;
+    cr_assert_eq(scan_query_encode("a.test", SCAN_TYPE_DNSKEY, q, sizeof(q), &len), 0);
+    size_t plain = len;
+    cr_assert_eq(scan_query_add_edns(q, sizeof(q), &len, 0), 0);
+    cr_assert_eq(len, plain, "no flag, no OPT");
+    cr_assert_eq(scan_query_add_edns(q, sizeof(q), &len, SCAN_Q_DNSSEC), 0);
+    const uint8_t want[] = {
+        0, 0,   0x01, 0x10,                   /* ID 0; RD; CD */
+        0, 1,   0,    0,    0,   0,   0,   1, /* QD 1, AN 0, NS 0, AR 1 */
+        1, 'a', 4,    't',  'e', 's', 't', 0, /* a.test */
+        0, 48,  0,    1,                      /* DNSKEY IN */
+        0,                                    /* OPT: root owner */
+        0, 41,  0x04, 0xd0,                   /* type OPT, UDP payload 1232 */
+        0, 0,   0x80, 0,                      /* ext. rcode 0, version 0, DO */
+        0, 0,                                 /* no options */
+    };
+    cr_assert_eq(len, sizeof(want));
+    cr_assert_arr_eq(q, want, sizeof(want));
+    size_t full = len;
+    cr_assert_eq(scan_query_add_edns(q, sizeof(q), &len, SCAN_Q_DNSSEC), -EINVAL,
+                 "one OPT record at most");
+    cr_assert_eq(len, full);
+    uint8_t small[30];
+    len = 0;
+    cr_assert_eq(scan_query_encode("a.test", SCAN_TYPE_DS, small, sizeof(small), &len), 0);
+    cr_assert_eq(scan_query_add_edns(small, sizeof(small), &len, SCAN_Q_DNSSEC), -ENOSPC);
+}
+
+Test(dnsmsg, raw_reply_kept_and_copied)
+{
+    const uint8_t pkt[] = {HDR(0, 1), QNAME, QA, ARR(2)};
+    struct scan_answer *a = NULL;
+    cr_assert_eq(scan_answer_parse(pkt, sizeof(pkt), SCAN_TYPE_A, &a), 0);
+    cr_assert_null(a->raw);
+    cr_assert_eq(scan_answer_set_raw(a, pkt, sizeof(pkt)), 0);
+    struct scan_answer *d = scan_answer_dup(a);
+    scan_answer_free(a);
+    cr_assert_not_null(d);
+    cr_assert_eq(d->raw_len, sizeof(pkt));
+    cr_assert_arr_eq(d->raw, pkt, sizeof(pkt));
+    scan_answer_free(d);
+}
+
+/* The DNSSEC check asks for the root and asks with flags: another question. */
+Test(view, flags_and_the_root)
+{
+    struct scan_view *v = scan_view_new();
+    const struct scan_answer *a;
+    cr_assert_eq(scan_view_get_flags(v, ".", SCAN_TYPE_DNSKEY, SCAN_Q_DNSSEC, &a), -EAGAIN);
+    cr_assert_eq(scan_view_get(v, "example.test", SCAN_TYPE_TXT, &a), -EAGAIN);
+    cr_assert_eq(scan_view_get_flags(v, "example.test", SCAN_TYPE_TXT, SCAN_Q_DNSSEC, &a), -EAGAIN);
+    cr_assert_eq(scan_view_missing_count(v), 3);
+    const char *name;
+    uint16_t type;
+    scan_view_missing_get(v, 0, &name, &type);
+    cr_assert_str_eq(name, ".");
+    cr_assert_eq(scan_view_missing_flags(v, 0), SCAN_Q_DNSSEC);
+    cr_assert_eq(scan_view_missing_flags(v, 1), 0);
+    scan_view_missing_clear(v);
+    cr_assert_eq(scan_view_put_flags(v, "example.test", SCAN_TYPE_TXT, SCAN_Q_DNSSEC,
+                                     scan_answer_new_status(SCAN_DNS_NXDOMAIN, SCAN_TYPE_TXT)),
+                 0);
+    cr_assert_eq(scan_view_get(v, "example.test", SCAN_TYPE_TXT, &a), -EAGAIN,
+                 "the plain question is still missing");
+    cr_assert_eq(scan_view_get_flags(v, "example.test", SCAN_TYPE_TXT, SCAN_Q_DNSSEC, &a), 0);
+    cr_assert_eq(a->status, SCAN_DNS_NXDOMAIN);
+    cr_assert_eq(scan_view_get(v, "", SCAN_TYPE_A, &a), -EINVAL, "the root is \".\" only");
+    scan_view_free(v);
+}
+
 Test(report, fields_and_objects)
 {
     struct scan_report *r = scan_report_new("example.test", SCAN_CHECK_SPF);

@@ -200,3 +200,26 @@ Test(exit, other_inputs)
     }
     cr_assert_eq(cli_exit_code(NULL), CLI_EXIT_INCOMPLETE);
 }
+
+/* Every check the vocabulary names is counted: a dnssec or origin error leaves a
+ * verdict open as much as a DNSBL timeout does, and a bogus zone is a problem. */
+Test(exit, new_checks_are_counted)
+{
+    static const unsigned checks[] = {SCAN_CHECK_DNSSEC, SCAN_CHECK_ORIGIN, SCAN_CHECK_EXPAND};
+    for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+        struct cli_run_outcome o = {.complete = true};
+        struct scan_result r = {.target = "example.test"};
+        scan_result_set(&r, checks[i], SCAN_ST_ERROR, SCAN_R_TIMEOUT);
+        cli_run_count(&o, &r);
+        cr_assert_eq(cli_exit_code(&o), CLI_EXIT_INCOMPLETE, "%s", scan_check_name(checks[i]));
+    }
+    struct cli_run_outcome p = {.complete = true};
+    struct scan_result r = {.target = "example.test"};
+    scan_result_set(&r, SCAN_CHECK_DNSSEC, SCAN_ST_BOGUS, SCAN_R_BAD_SIGNATURE);
+    cr_assert_eq(r.outcome, SCAN_OUT_PROBLEM);
+    cli_run_count(&p, &r);
+    cr_assert_eq(cli_exit_code(&p), CLI_EXIT_OK);
+    scan_result_set(&r, SCAN_CHECK_DNSSEC, SCAN_ST_SECURE, SCAN_R_NONE);
+    cr_assert_eq(r.outcome, SCAN_OUT_OK);
+    cr_assert_str_eq(r.status, "secure");
+}

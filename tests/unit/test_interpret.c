@@ -568,3 +568,32 @@ Test(interpret, code_strings)
     cr_expect_str_eq(r.codes[0], "0.0.0.0");
     cr_expect_eq(r.verdict, LIST_V_INVALID);
 }
+
+/* Scope (issue 12): the narrowest scope of the listing codes; the entry's scope for
+ * codes no row names; nothing for what is not a listing. */
+Test(interpret, listing_scope, .init = load_default, .fini = free_default)
+{
+    const struct list_entry *zen = list("spamhaus-zen");
+    struct list_interp r = one(zen, IP(127, 0, 0, 2));
+    cr_assert_str_eq(list_scope_word(r.scope), "range", "an SBL record may cover a CIDR");
+    r = one(zen, IP(127, 0, 0, 4));
+    cr_assert_str_eq(list_scope_word(r.scope), "ip", "XBL lists the host");
+    uint32_t both[] = {IP(127, 0, 0, 2), IP(127, 0, 0, 4)};
+    cr_assert_eq(list_interpret(zen, both, 2, &r), 0);
+    cr_assert_str_eq(list_scope_word(r.scope), "ip", "one code lists the address itself");
+    r = one(zen, IP(127, 0, 0, 10));
+    cr_assert_str_eq(list_scope_word(r.scope), "range");
+    r = one(zen, IP(127, 0, 0, 77));
+    cr_assert_str_eq(list_scope_word(r.scope), "ip", "an unknown code has the entry's scope");
+    r = one(list("uceprotect-2"), IP(127, 0, 0, 2));
+    cr_assert_eq(r.verdict, LIST_V_INFO);
+    cr_assert_str_eq(list_scope_word(r.scope), "range");
+    r = one(list("uceprotect-3"), IP(127, 0, 0, 2));
+    cr_assert_str_eq(list_scope_word(r.scope), "asn");
+    r = one(list("uceprotect-3"), IP(127, 0, 0, 99));
+    cr_assert_str_eq(list_scope_word(r.scope), "asn", "the entry's scope for unknown codes");
+    r = one(zen, IP(127, 255, 255, 254));
+    cr_assert_eq(r.verdict, LIST_V_REFUSAL);
+    cr_assert_eq(r.scope, LIST_SCOPE_NONE, "a refusal is not a listing");
+    cr_assert_null(list_scope_word(LIST_SCOPE_NONE));
+}

@@ -36,6 +36,8 @@ static const char good[] = "# a scheduled scan\n"
                            "checks: [dnsbl, fcrdns, spf, dmarc, mx]\n"
                            "resolvers: [\"127.0.0.1:53\"]\n"
                            "catalog: lists.yaml\n"
+                           "trust_anchor: anchors/root.key\n"
+                           "expand: [mx, spf]\n"
                            "rate: 10\n"
                            "concurrency: 200\n"
                            "timeout: 2s\n"
@@ -85,6 +87,10 @@ Test(jobfile, complete_file)
     cr_assert_eq(job->checks.n, 5);
     cr_assert_str_eq(job->resolvers.v[0].s, "127.0.0.1:53");
     cr_assert_str_eq(job->catalog.s, "/etc/dnsbl-scan/lists.yaml");
+    cr_assert_str_eq(job->trust_anchor.s, "/etc/dnsbl-scan/anchors/root.key",
+                     "relative to the job file");
+    cr_assert_eq(job->expand.n, 2);
+    cr_assert_str_eq(job->expand.v[1].s, "spf");
     cr_assert_float_eq(job->rate, 10, 1e-9);
     cr_assert_eq(job->concurrency, 200);
     cr_assert_eq(job->timeout_ms, 2000);
@@ -174,8 +180,8 @@ Test(jobfile, unknown_and_duplicate_keys)
     bad("lists: [a]\nstat: /x\n", SCAN_EPARSE,
         "job.yaml:2:1: unknown key 'stat' in the job file (expected one of: state, wait, "
         "pools, domains, spf_domains, lists, checks, dkim_selectors, bimi_selector, fetch, "
-        "ca_file, resolvers, catalog, format, skip_invalid, rate, concurrency, timeout, tries, "
-        "anomaly_share, anomaly_min, alerts)");
+        "ca_file, resolvers, catalog, trust_anchor, expand, format, skip_invalid, rate, "
+        "concurrency, timeout, tries, anomaly_share, anomaly_min, alerts)");
     bad("alerts:\n  prom: /x\n  nagois: true\n", SCAN_EPARSE,
         "job.yaml:3:3: unknown key 'nagois' in alerts (expected one of: delta, prom, "
         "on_change, on_change_timeout, nagios, warning, critical)");
@@ -233,7 +239,7 @@ Test(jobfile, values_out_of_range)
         "job.yaml:1:10: 'timeout' must be a duration from 1ms to 10m (500ms, 2s, 1m or seconds)");
     bad("checks: [dnsbl, spff]\n", SCAN_ECONFIG,
         "job.yaml:1:17: unknown check 'spff' (expected dnsbl, fcrdns, spf, spf-auth, dmarc, "
-        "mx, dkim, mta-sts, tls-rpt, bimi or ns)");
+        "mx, dkim, mta-sts, tls-rpt, bimi, ns, dnssec or origin)");
     bad("lists: [a]\nalerts: {warning: 5, critical: 2}\n", SCAN_ECONFIG,
         "job.yaml:1:1: alerts: 'critical' (2) is below 'warning' (5)");
 }
@@ -377,6 +383,8 @@ static void show(const struct cli_opts *o, const char *key, char *buf, size_t le
     STR("bimi_selector", o->bimi_selector);
     STR("fetch", o->no_fetch ? "false" : "true");
     STR("ca_file", o->ca_file);
+    STR("trust_anchor", o->trust_anchor);
+    NUM("expand", "%u", o->expand);
     NUM("checks", "%u", o->checks);
     NUM("rate", "%g", o->rate);
     NUM("concurrency", "%zu", o->concurrency);
@@ -455,6 +463,12 @@ static const struct win wins[] = {
     {"bimi_selector", "bimi_selector: brand\n", "brand", {"--bimi-selector", "mark"}, "mark"},
     {"fetch", "fetch: true\n", "true", {"--no-fetch"}, "false"},
     {"ca_file", "ca_file: /job.pem\n", "/job.pem", {"--ca-file", "/cli.pem"}, "/cli.pem"},
+    {"trust_anchor",
+     "trust_anchor: /job.key\n",
+     "/job.key",
+     {"--trust-anchor", "/cli.key"},
+     "/cli.key"},
+    {"expand", "expand: [mx, spf]\n", "3", {"--expand", "a"}, "4"},
     {"checks", "checks: [dnsbl, mx]\n", "33", {"--checks", "spf"}, "4"},
     {"resolvers",
      "resolvers: [\"127.0.0.1:53\"]\n",

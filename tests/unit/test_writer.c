@@ -142,6 +142,53 @@ static const struct scan_result spf_invalid = {
     .extra = {6, spf_fields},
 };
 
+/* An expanded address with a range-scoped listing: scope and via in every format. */
+static const char *const two_vias[] = {"example.test mx mx1.example.test",
+                                       "other.test spf ip4:192.0.2.0/24"};
+/* The listing above rendered alone in @p fmt. */
+static const char *render_scoped(enum out_format fmt)
+{
+    struct scan_result r = zen_listed;
+    r.scope = "range";
+    r.via = two_vias;
+    r.nvia = 2;
+    cap_open(&cap, fmt, 0);
+    cr_assert_eq(emit(cap.w, &r), 0);
+    return fmt == OUT_FMT_SUMMARY ? cap_peek(&cap) : cap_finish(&cap, NULL);
+}
+
+Test(json, scope_and_via)
+{
+    const char *out = render_scoped(OUT_FMT_JSON);
+    cr_assert(strstr(out, ",\"scope\":\"range\",\"via\":[\"example.test mx mx1.example.test\","
+                          "\"other.test spf ip4:192.0.2.0/24\"],\"pool\":null}\n"),
+              "%s", out);
+}
+
+Test(csv, scope_and_via_in_details)
+{
+    const char *out = render_scoped(OUT_FMT_CSV);
+    cr_assert(strstr(out, "scope=range; via=[example.test mx mx1.example.test, other.test spf "
+                          "ip4:192.0.2.0/24]"),
+              "%s", out);
+}
+
+Test(text, scope_says_neighbours_and_via)
+{
+    const char *out = render_scoped(OUT_FMT_TEXT);
+    cr_assert(strstr(out, "scope: range: the surrounding range is listed, not necessarily this "
+                          "address"),
+              "%s", out);
+    cr_assert(strstr(out, "via: example.test mx mx1.example.test; other.test spf"), "%s", out);
+}
+
+Test(summary, scope_and_first_via_on_the_listing_line)
+{
+    const char *out = render_scoped(OUT_FMT_SUMMARY);
+    cr_assert(strstr(out, "  scope: range"), "%s", out);
+    cr_assert(strstr(out, "  via: example.test mx mx1.example.test (and 1 more)"), "%s", out);
+}
+
 /* ---------------------------------------------------------------- JSON */
 
 Test(json, dnsbl_listing_key_order)
@@ -156,7 +203,7 @@ Test(json, dnsbl_listing_key_order)
         "\"codes\":[\"127.0.0.2\",\"127.0.0.4\"],\"meanings\":[\"SBL\",\"XBL\"],"
         "\"txt\":\"https://check.spamhaus.org/sbl/query/SBL1\","
         "\"delist_url\":\"https://check.spamhaus.org/"
-        "\",\"matched\":null,\"detail\":null,\"pool\":null}\n");
+        "\",\"matched\":null,\"detail\":null,\"scope\":null,\"via\":[],\"pool\":null}\n");
 }
 
 Test(json, dnsbl_clean_and_error_nulls)
@@ -172,11 +219,11 @@ Test(json, dnsbl_clean_and_error_nulls)
         "{\"target\":\"192.0.2.1\",\"check\":\"dnsbl\",\"list\":\"bl.spamcop.net\","
         "\"list_id\":\"bl.spamcop.net\",\"status\":\"clean\",\"reason\":null,\"class\":null,"
         "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null,\"matched\":null,\"detail\":"
-        "null,\"pool\":null}\n"
+        "null,\"scope\":null,\"via\":[],\"pool\":null}\n"
         "{\"target\":\"192.0.2.1\",\"check\":\"dnsbl\",\"list\":\"bl.spamcop.net\","
         "\"list_id\":\"bl.spamcop.net\",\"status\":\"error\",\"reason\":\"timeout\",\"class\":null,"
         "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null,\"matched\":null,\"detail\":"
-        "null,\"pool\":null}\n");
+        "null,\"scope\":null,\"via\":[],\"pool\":null}\n");
 }
 
 Test(json, hostile_txt_escaped)
@@ -193,7 +240,8 @@ Test(json, hostile_txt_escaped)
                      "\"list_id\":\"spamhaus-zen\",\"status\":\"listed\",\"reason\":null,"
                      "\"class\":\"listing\",\"codes\":[\"127.0.0.2\"],\"meanings\":[\"SBL\"],"
                      "\"txt\":\"\\u001b]0;pwned\\u0007\\\"x\\\"\\u000a\xef\xbf\xbd\","
-                     "\"delist_url\":null,\"matched\":null,\"detail\":null,\"pool\":null}\n");
+                     "\"delist_url\":null,\"matched\":null,\"detail\":null,\"scope\":null,\"via\":["
+                     "],\"pool\":null}\n");
 }
 
 Test(json, record_check_extra_fields)
@@ -464,6 +512,12 @@ Test(summary, listings_stream_and_table)
                      "list              listed  informational  clean  errors  health\n"
                      "zen.spamhaus.org       1              0      1       0  ok\n"
                      "spf               valid 1\n"
+                     "\n"
+                     "listings by /24 (IPv6: /64)  addresses  listings  neighbourhood  lists\n"
+                     "192.0.2.0/24                         1         1              0  "
+                     "zen.spamhaus.org 1\n"
+                     "listings by AS        addresses  listings  neighbourhood  /24s\n"
+                     "(origin not checked)          1         1              0  192.0.2.0/24\n"
                      "2 targets, 3 results in 2.0 s (5 queries/s): 1 listed, 0 informational, "
                      "0 errors\n");
 }
@@ -706,4 +760,56 @@ Test(api, misuse_is_einval)
     cr_assert_eq(out_finish(cap.w, NULL), 0);
     cr_assert_eq(emit(cap.w, &zen_listed), -EINVAL, "no result after finish");
     out_writer_free(NULL);
+}
+
+/* The summary groups listings by /24 and by AS (output/fmt_networks.c): the AS from
+ * the origin results of the same run, the neighbourhood column from the scope. */
+static struct scan_field origin_fields(int64_t asn, const char *name, struct scan_field *f)
+{
+    f[0] = (struct scan_field){.name = "asn", .type = SCAN_F_INT, .i = asn};
+    f[1] = (struct scan_field){.name = "as_name", .type = SCAN_F_STR, .str = name};
+    return f[0];
+}
+
+Test(summary, listings_by_network_and_as)
+{
+    struct scan_field f1[2], f2[2];
+    origin_fields(64500, "EXAMPLE-ESP", f1);
+    origin_fields(64501, "EXAMPLE-POOL", f2);
+    struct scan_result o1 = {
+        .target = "192.0.2.77", .check = "origin", .status = "valid", .extra = {2, f1}};
+    struct scan_result o2 = {
+        .target = "198.51.100.9", .check = "origin", .status = "valid", .extra = {2, f2}};
+    struct scan_result a = dnsbl("192.0.2.10", "zen.spamhaus.org", "listed", NULL);
+    struct scan_result b = dnsbl("192.0.2.10", "bl.spamcop.net", "listed", NULL);
+    struct scan_result c = dnsbl("192.0.2.11", "zen.spamhaus.org", "listed", NULL);
+    struct scan_result d = dnsbl("198.51.100.7", "dnsbl-2.uceprotect.net", "listed", NULL);
+    struct scan_result e = dnsbl("203.0.113.5", "bl.spamcop.net", "listed", NULL);
+    struct scan_result clean = dnsbl("192.0.2.12", "zen.spamhaus.org", "clean", NULL);
+    a.klass = b.klass = c.klass = e.klass = SCAN_CLASS_LISTING;
+    d.klass = SCAN_CLASS_INFO;
+    a.scope = "range";
+    b.scope = c.scope = e.scope = "ip";
+    d.scope = "range";
+    cap_open(&cap, OUT_FMT_SUMMARY, 0);
+    const struct scan_result *all[] = {&a, &o1, &b, &c, &d, &e, &clean, &o2};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        cr_assert_eq(emit(cap.w, all[i]), 0);
+    const char *out = cap_finish(&cap, NULL);
+    cr_assert(strstr(out, "listings by /24 (IPv6: /64)  addresses  listings  neighbourhood  lists\n"
+                          "192.0.2.0/24                         2         3              1  "
+                          "zen.spamhaus.org 2, bl.spamcop.net 1\n"
+                          "198.51.100.0/24                      1         1              1  "
+                          "dnsbl-2.uceprotect.net 1\n"
+                          "203.0.113.0/24                       1         1              0  "
+                          "bl.spamcop.net 1\n"),
+              "%s", out);
+    cr_assert(strstr(out, "listings by AS        addresses  listings  neighbourhood  /24s\n"
+                          "AS64500 EXAMPLE-ESP           2         3              1  "
+                          "192.0.2.0/24\n"
+                          "AS64501 EXAMPLE-POOL          1         1              1  "
+                          "198.51.100.0/24\n"
+                          "(origin not checked)          1         1              0  "
+                          "203.0.113.0/24\n"),
+              "%s", out);
 }

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * libFuzzer target for the DNSSEC validator's reading of replies:
+ * scan_dnssec_check() (scanner/dnssec.h) for two domains, every question
+ * answered with the input as the reply's bytes (decoded by scan_answer_parse()
+ * and kept raw, as the resolver core does for a DNSSEC question), so ldns
+ * decodes hostile replies in every role: SOA probes, DNSKEY, DS, NSEC/NSEC3
+ * proofs, the MX answer. The replay contract is enforced as in
+ * tests/fuzz/fuzz_view.h.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "scanner/dnssec.h"
+#include "scanner/report.h"
+#include "scanner/view.h"
+
+#define MAX_ROUNDS 50
+
+static const char anchor[] =
+    ". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n";
+
+static void check(struct scan_dnssec *d, const uint8_t *data, size_t size, const char *domain)
+{
+    struct scan_view *v = scan_view_new();
+    struct scan_report *r = NULL;
+    int ret;
+    if (!v)
+        return;
+    for (int round = 0;; round++) {
+        if (round >= MAX_ROUNDS)
+            abort();
+        ret = scan_dnssec_check(v, d, domain, &r);
+        if (ret != -EAGAIN)
+            break;
+        size_t nm = scan_view_missing_count(v);
+        if (r || nm == 0)
+            abort();
+        for (size_t i = 0; i < nm; i++) {
+            const char *name;
+            uint16_t type;
+            struct scan_answer *a = NULL;
+            scan_view_missing_get(v, i, &name, &type);
+            if (scan_answer_parse(data, size, type, &a) == 0 &&
+                scan_answer_set_raw(a, data, size) != 0) {
+                scan_answer_free(a);
+                a = NULL;
+            }
+            scan_view_put_flags(v, name, type, scan_view_missing_flags(v, i), a);
+        }
+        scan_view_missing_clear(v);
+    }
+    if ((ret == 0) != (r != NULL) || (ret != 0 && ret != -ENOMEM))
+        abort();
+    scan_report_free(r);
+    scan_view_free(v);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char err[256];
+    struct scan_dnssec *d = NULL;
+    if (scan_dnssec_new_from_text("anchor", anchor, &d, err, sizeof(err)) != 0)
+        return 0;
+    check(d, data, size, "example.test");
+    check(d, data, size, "www.example.test");
+    scan_dnssec_free(d);
+    return 0;
+}

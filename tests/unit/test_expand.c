@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Unit tests for --expand (scanner/expand.c): MX, A and SPF walked over canned
+ * answers (tests/unit/records_zone.h), the via of every block, the cap on wide
+ * SPF ranges, what is noted instead of expanded, and DNS failures.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "records_zone.h"
+#include "scanner/expand.h"
+
+static struct scan_expand_opts opts;
+static struct scan_expansion *last;
+
+static int expand_fn(struct scan_view *v, const void *arg, struct scan_report **out)
+{
+    struct scan_expansion *x = NULL;
+    int ret = scan_expand_check(v, arg, &opts, out, &x);
+    if (ret == 0) {
+        scan_expansion_free(last);
+        last = x;
+    }
+    return ret;
+}
+
+static struct scan_report *run(const struct rz_rec *zone, unsigned what, const char *domain)
+{
+    opts = (struct scan_expand_opts){.what = what};
+    return rz_drive(zone, expand_fn, domain);
+}
+
+static void fini(void)
+{
+    scan_expansion_free(last);
+    last = NULL;
+}
+
+TestSuite(expand, .fini = fini);
+
+/* Is there a block @p text (address or CIDR) found by @p via? */
+static bool has_block(const char *text, const char *via)
+{
+    char buf[64];
+    for (size_t i = 0; last && i < last->n; i++) {
+        const struct scan_expanded *e = &last->v[i];
+        char a[46];
+        inet_ntop(e->type == SCAN_T_IP4 ? AF_INET : AF_INET6, e->addr, a, sizeof(a));
+        if (e->plen == (e->type == SCAN_T_IP4 ? 32u : 128u))
+            snprintf(buf, sizeof(buf), "%s", a);
+        else
+            snprintf(buf, sizeof(buf), "%s/%u", a, e->plen);
+        if (strcmp(buf, text) == 0 && strcmp(e->via, via) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int64_t addresses(struct scan_report *r)
+{
+    const struct scan_field *f = rz_field(r, "addresses");
+    cr_assert_not_null(f);
+    return f->i;
+}
+
+static const struct rz_rec zone[] = {
+    {"example.test", SCAN_TYPE_MX, .data = {"10 mx1.example.test.", "20 mx2.example.test."}},
+    {"mx1.example.test", SCAN_TYPE_A, .data = {"192.0.2.50"}},
+    {"mx1.example.test", SCAN_TYPE_AAAA, .data = {"2001:db8::50"}},
+    {"mx2.example.test", SCAN_TYPE_A, .data = {"192.0.2.51"}},
+    {"mx2.example.test", SCAN_TYPE_AAAA, .status = SCAN_DNS_NODATA},
+    {"example.test", SCAN_TYPE_A, .data = {"192.0.2.60"}},
+    {"example.test", SCAN_TYPE_AAAA, .status = SCAN_DNS_NODATA},
+    {"example.test", SCAN_TYPE_TXT,
+     .data = {"v=spf1 ip4:192.0.2.0/28 ip4:10.0.0.0/8 a:relay.example.test/31 "
+              "include:_spf.provider.test -ip4:203.0.113.9 ptr ~all"}},
+    {"relay.example.test", SCAN_TYPE_A, .data = {"198.51.100.20"}},
+    {"relay.example.test", SCAN_TYPE_AAAA, .status = SCAN_DNS_NODATA},
+    {"_spf.provider.test", SCAN_TYPE_TXT,
+     .data = {"v=spf1 ip4:198.51.100.0/24 ip6:2001:db8:1::/120 ip6:2001:db8:2::/64 mx "
+              "exists:%{i}.x.test redirect=_spf2.provider.test"}},
+    {"_spf.provider.test", SCAN_TYPE_MX, .data = {"10 out.provider.test."}},
+    {"out.provider.test", SCAN_TYPE_A, .data = {"203.0.113.25"}},
+    {"out.provider.test", SCAN_TYPE_AAAA, .status = SCAN_DNS_NODATA},
+    {"_spf2.provider.test", SCAN_TYPE_TXT, .data = {"v=spf1 ip4:203.0.113.77 -all"}},
+    {NULL},
+};
+
+Test(expand, mx_hosts_with_via)
+{
+    struct scan_report *r = run(zone, SCAN_EXPAND_MX, "example.test");
+    cr_assert_str_eq(rz_status(r), "valid");
+    cr_assert(has_block("192.0.2.50", "example.test mx mx1.example.test"));
+    cr_assert(has_block("2001:db8::50", "example.test mx mx1.example.test"));
+    cr_assert(has_block("192.0.2.51", "example.test mx mx2.example.test"));
+    cr_assert_eq(addresses(r), 3);
+    cr_assert_not(rz_was_asked("example.test", SCAN_TYPE_TXT), "only what was asked for");
+    scan_report_free(r);
+}
+
+Test(expand, a_is_the_domain_itself)
+{
+    struct scan_report *r = run(zone, SCAN_EXPAND_A, "example.test");
+    cr_assert(has_block("192.0.2.60", "example.test a"));
+    cr_assert_eq(addresses(r), 1);
+    scan_report_free(r);
+}
+
+Test(expand, spf_through_include_and_redirect_with_caps_and_notes)
+{
+    struct scan_report *r = run(zone, SCAN_EXPAND_SPF, "example.test");
+    cr_assert_str_eq(rz_status(r), "valid");
+    cr_assert(has_block("192.0.2.0/28", "example.test spf ip4:192.0.2.0/28"));
+    cr_assert(has_block("198.51.100.20/31", "example.test spf a:relay.example.test/31"));
+    cr_assert(has_block("198.51.100.0/24",
+                        "example.test spf include:_spf.provider.test ip4:198.51.100.0/24"));
+    cr_assert(has_block("2001:db8:1::/120",
+                        "example.test spf include:_spf.provider.test ip6:2001:db8:1::/120"));
+    cr_assert(has_block("203.0.113.25",
+                        "example.test spf include:_spf.provider.test mx out.provider.test"));
+    cr_assert(has_block("203.0.113.77", "example.test spf include:_spf.provider.test "
+                                        "redirect=_spf2.provider.test ip4:203.0.113.77"));
+    cr_assert_not(has_block("203.0.113.9", "example.test spf -ip4:203.0.113.9"),
+                  "a fail mechanism authorizes nothing");
+    const struct scan_fields *f = &scan_report_result(r)->extra;
+    cr_assert(rz_strv_has(f, "skipped", "ip4:10.0.0.0/8 10.0.0.0/8: wider than /24, not walked"));
+    cr_assert(rz_strv_has(f, "skipped", "ip6:2001:db8:2::/64 2001:db8:2::/64: wider than /120"));
+    cr_assert(rz_strv_has(f, "skipped", "ptr: depends on the connecting address"));
+    cr_assert(rz_strv_has(f, "skipped", "exists:%{i}.x.test: depends on the connecting address"));
+    /* 16 + 256 + 256 + 1 + 1: the /31 lies inside the /24 and counts once */
+    cr_assert_eq(addresses(r), 530);
+    scan_report_free(r);
+}
+
+Test(expand, cap_is_an_option_and_never_wider_than_16_or_112)
+{
+    opts = (struct scan_expand_opts){.what = SCAN_EXPAND_SPF, .cap4 = 28, .cap6 = 64};
+    struct scan_report *r = rz_drive(zone, expand_fn, "example.test");
+    cr_assert(has_block("192.0.2.0/28", "example.test spf ip4:192.0.2.0/28"));
+    const struct scan_fields *f = &scan_report_result(r)->extra;
+    cr_assert(rz_strv_has(f, "skipped", "198.51.100.0/24: wider than /28, not walked"));
+    cr_assert(rz_strv_has(f, "skipped", "2001:db8:2::/64: wider than /112, not walked"),
+              "a /64 is never walked");
+    scan_report_free(r);
+}
+
+Test(expand, nothing_found_is_none_and_nxdomain_says_so)
+{
+    static const struct rz_rec empty[] = {
+        {"bare.test", SCAN_TYPE_MX, .status = SCAN_DNS_NODATA},
+        {"bare.test", SCAN_TYPE_A, .status = SCAN_DNS_NODATA},
+        {"bare.test", SCAN_TYPE_AAAA, .status = SCAN_DNS_NODATA},
+        {"bare.test", SCAN_TYPE_TXT, .status = SCAN_DNS_NODATA},
+        {NULL},
+    };
+    unsigned all = SCAN_EXPAND_MX | SCAN_EXPAND_SPF | SCAN_EXPAND_A;
+    struct scan_report *r = run(empty, all, "bare.test");
+    cr_assert_str_eq(rz_status(r), "none");
+    cr_assert_str_eq(rz_reason(r), "(null)");
+    cr_assert_eq(addresses(r), 0);
+    scan_report_free(r);
+    r = run(empty, all, "gone.test");
+    cr_assert_str_eq(rz_status(r), "none");
+    cr_assert_str_eq(rz_reason(r), "nxdomain");
+    scan_report_free(r);
+}
+
+Test(expand, dns_failure_is_an_error_with_what_was_found)
+{
+    static const struct rz_rec z[] = {
+        {"part.test", SCAN_TYPE_MX, .data = {"10 ok.part.test.", "20 slow.part.test."}},
+        {"ok.part.test", SCAN_TYPE_A, .data = {"192.0.2.70"}},
+        {"slow.part.test", SCAN_TYPE_A, .status = SCAN_DNS_TIMEOUT},
+        {NULL},
+    };
+    struct scan_report *r = run(z, SCAN_EXPAND_MX, "part.test");
+    cr_assert_str_eq(rz_status(r), "error");
+    cr_assert_str_eq(rz_reason(r), "timeout");
+    cr_assert(has_block("192.0.2.70", "part.test mx ok.part.test"));
+    cr_assert(rz_strv_has(&scan_report_result(r)->extra, "skipped",
+                          "slow.part.test A: lookup failed (timeout)"));
+    scan_report_free(r);
+    /* A name that does not resolve is said. */
+    static const struct rz_rec dangling[] = {
+        {"d.test", SCAN_TYPE_MX, .data = {"10 gone.d.test."}},
+        {NULL},
+    };
+    r = run(dangling, SCAN_EXPAND_MX, "d.test");
+    cr_assert_str_eq(rz_status(r), "none");
+    cr_assert(rz_strv_has(&scan_report_result(r)->extra, "skipped",
+                          "d.test mx gone.d.test: gone.d.test has no A or AAAA record (it does "
+                          "not exist)"));
+    scan_report_free(r);
+}
+
+Test(expand, reserved_addresses_and_ip_literals_are_noted)
+{
+    static const struct rz_rec z[] = {
+        {"odd.test", SCAN_TYPE_MX, .data = {"10 192.0.2.1.", "20 lan.odd.test."}},
+        {"lan.odd.test", SCAN_TYPE_A, .data = {"10.1.2.3"}},
+        {NULL},
+    };
+    struct scan_report *r = run(z, SCAN_EXPAND_MX, "odd.test");
+    const struct scan_fields *f = &scan_report_result(r)->extra;
+    cr_assert(rz_strv_has(f, "skipped", "192.0.2.1: an IP literal"));
+    cr_assert(rz_strv_has(f, "skipped", "10.1.2.3: a reserved address"));
+    cr_assert_eq(addresses(r), 0);
+    scan_report_free(r);
+}
+
+Test(expand, spf_loops_and_the_lookup_limit)
+{
+    static const struct rz_rec z[] = {
+        {"loop.test", SCAN_TYPE_TXT, .data = {"v=spf1 include:b.loop.test -all"}},
+        {"b.loop.test", SCAN_TYPE_TXT, .data = {"v=spf1 ip4:192.0.2.80 include:loop.test -all"}},
+        {NULL},
+    };
+    struct scan_report *r = run(z, SCAN_EXPAND_SPF, "loop.test");
+    cr_assert(has_block("192.0.2.80", "loop.test spf include:b.loop.test ip4:192.0.2.80"));
+    cr_assert(rz_strv_has(&scan_report_result(r)->extra, "skipped", "(a loop)"));
+    scan_report_free(r);
+}
+
+Test(expand, parse_words)
+{
+    cr_assert_eq(scan_expand_parse("mx,spf,a"), SCAN_EXPAND_MX | SCAN_EXPAND_SPF | SCAN_EXPAND_A);
+    cr_assert_eq(scan_expand_parse("a"), SCAN_EXPAND_A);
+    cr_assert_eq(scan_expand_parse("spf,mx"), SCAN_EXPAND_MX | SCAN_EXPAND_SPF);
+    cr_assert_eq(scan_expand_parse(""), 0);
+    cr_assert_eq(scan_expand_parse("mx,"), 0);
+    cr_assert_eq(scan_expand_parse("mx,ns"), 0);
+    cr_assert_eq(scan_expand_parse("MX"), 0);
+}
