@@ -626,3 +626,24 @@ done:
     *len = 12 + w + 4;
     return 0;
 }
+
+enum scan_reason scan_reason_of_dns(enum scan_dns_status s)
+{
+    switch (s) {
+    case SCAN_DNS_SERVFAIL:
+        return SCAN_R_SERVFAIL;
+    case SCAN_DNS_REFUSED:
+        return SCAN_R_REFUSED;
+    case SCAN_DNS_BADRESP:
+        return SCAN_R_INVALID_ANSWER;
+    case SCAN_DNS_CNAMELOOP:
+        return SCAN_R_CNAME_LOOP;
+    case SCAN_DNS_OK:
+    case SCAN_DNS_NODATA:
+    case SCAN_DNS_NXDOMAIN:
+        return SCAN_R_NONE;
+    case SCAN_DNS_TIMEOUT:
+        break;
+    }
+    return SCAN_R_TIMEOUT;
+}

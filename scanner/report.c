@@ -440,17 +440,3 @@ const struct scan_result *scan_report_result_at(struct scan_report *r, size_t i)
     return scan_report_result(r);
 }
 
-const char *scan_class_word(enum scan_class c)
-{
-    switch (c) {
-    case SCAN_CLASS_LISTING:
-        return "listing";
-    case SCAN_CLASS_INFO:
-        return "informational";
-    case SCAN_CLASS_ALLOW:
-        return "allow";
-    case SCAN_CLASS_NONE:
-        break;
-    }
-    return NULL;
-}

@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "scanner/dnsmsg.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -244,27 +243,6 @@ int scan_reason_from_word(const char *word, enum scan_reason *out)
     return -EINVAL;
 }
 
-enum scan_reason scan_reason_of_dns(enum scan_dns_status s)
-{
-    switch (s) {
-    case SCAN_DNS_SERVFAIL:
-        return SCAN_R_SERVFAIL;
-    case SCAN_DNS_REFUSED:
-        return SCAN_R_REFUSED;
-    case SCAN_DNS_BADRESP:
-        return SCAN_R_INVALID_ANSWER;
-    case SCAN_DNS_CNAMELOOP:
-        return SCAN_R_CNAME_LOOP;
-    case SCAN_DNS_OK:
-    case SCAN_DNS_NODATA:
-    case SCAN_DNS_NXDOMAIN:
-        return SCAN_R_NONE;
-    case SCAN_DNS_TIMEOUT:
-        break;
-    }
-    return SCAN_R_TIMEOUT;
-}
-
 bool scan_result_has_via(const struct scan_result *r)
 {
     switch (r->kind) {
@@ -290,4 +268,19 @@ void scan_result_set(struct scan_result *r, enum scan_check kind, enum scan_stat
     r->outcome = (unsigned)st < SCAN_ST_COUNT ? statuses[st].outcome : SCAN_OUT_ERROR;
     if (st == SCAN_ST_LISTED && r->klass == SCAN_CLASS_INFO)
         r->outcome = SCAN_OUT_INFO;
+}
+
+const char *scan_class_word(enum scan_class c)
+{
+    switch (c) {
+    case SCAN_CLASS_LISTING:
+        return "listing";
+    case SCAN_CLASS_INFO:
+        return "informational";
+    case SCAN_CLASS_ALLOW:
+        return "allow";
+    case SCAN_CLASS_NONE:
+        break;
+    }
+    return NULL;
 }

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "scanner/dnsmsg.h"
-#include "scanner/report.h"
 #include "scanner/view.h"
 
 /* Header: id 0x1234, QR|RD|RA, rcode in the low nibble of byte 3. */
@@ -491,42 +490,3 @@ Test(view, flags_and_the_root)
     scan_view_free(v);
 }
 
-Test(report, fields_and_objects)
-{
-    struct scan_report *r = scan_report_new("example.test", SCAN_CHECK_SPF);
-    scan_report_status(r, SCAN_ST_INVALID, SCAN_R_TOO_MANY_LOOKUPS);
-    scan_report_str(r, "record", "v=spf1 -all");
-    scan_report_int(r, "lookups", 11);
-    struct scan_report_obj *p = scan_report_obj_add(r, "problems");
-    scan_report_obj_str(p, "severity", "error");
-    scan_report_strv_add(r, "ptr", "a.test");
-    scan_report_strv_add(r, "ptr", "b.test");
-    struct scan_report_obj *q = scan_report_obj_add(r, "problems");
-    scan_report_obj_str(q, "severity", "warning");
-    const struct scan_result *res = scan_report_result(r);
-    cr_assert_not_null(res);
-    cr_assert_str_eq(res->check, "spf");
-    cr_assert_str_eq(res->status, "invalid");
-    cr_assert_str_eq(res->reason, "too-many-lookups");
-    cr_assert_eq(res->outcome, SCAN_OUT_PROBLEM);
-    cr_assert_eq(res->extra.n, 4);
-    cr_assert_str_eq(res->extra.f[0].str, "v=spf1 -all");
-    cr_assert_eq(res->extra.f[1].i, 11);
-    cr_assert_eq(res->extra.f[2].type, SCAN_F_OBJV);
-    cr_assert_eq(res->extra.f[2].n, 2);
-    cr_assert_str_eq(res->extra.f[2].objv[1].f[0].str, "warning");
-    cr_assert_eq(res->extra.f[3].n, 2);
-    cr_assert_str_eq(res->extra.f[3].strv[1], "b.test");
-    scan_report_free(r);
-}
-
-Test(report, undecided_is_an_internal_error)
-{
-    struct scan_report *r = scan_report_new("192.0.2.1", SCAN_CHECK_FCRDNS);
-    const struct scan_result *res = scan_report_result(r);
-    cr_assert_not_null(res);
-    cr_assert_str_eq(res->status, "error");
-    cr_assert_str_eq(res->reason, "internal");
-    cr_assert_eq(res->outcome, SCAN_OUT_ERROR);
-    scan_report_free(r);
-}
