@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <string.h>
 
-
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Check names, in bit order. */
