@@ -490,3 +490,12 @@ Test(view, flags_and_the_root)
     scan_view_free(v);
 }
 
+Test(dnsmsg, dns_failures_are_one_reason_word)
+{
+    cr_assert_eq(scan_reason_of_dns(SCAN_DNS_BADRESP), SCAN_R_INVALID_ANSWER);
+    cr_assert_eq(scan_reason_of_dns(SCAN_DNS_CNAMELOOP), SCAN_R_CNAME_LOOP);
+    cr_assert_eq(scan_reason_of_dns(SCAN_DNS_TIMEOUT), SCAN_R_TIMEOUT);
+    cr_assert_eq(scan_reason_of_dns(SCAN_DNS_SERVFAIL), SCAN_R_SERVFAIL);
+    cr_assert_eq(scan_reason_of_dns(SCAN_DNS_REFUSED), SCAN_R_REFUSED);
+    cr_assert_eq(scan_reason_of_dns(SCAN_DNS_NXDOMAIN), SCAN_R_NONE);
+}

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/dnsmsg.h"
 #include "scanner/result.h"
 
 Test(vocab, every_reason_has_one_word_and_a_meaning)
@@ -60,16 +59,6 @@ Test(vocab, status_words_and_outcomes)
     scan_result_set(&r, SCAN_CHECK_DNSBL, SCAN_ST_LISTED, SCAN_R_NONE);
     cr_assert_eq(r.outcome, SCAN_OUT_INFO);
     cr_assert_null(r.reason);
-}
-
-Test(vocab, dns_failures_are_one_word)
-{
-    cr_assert_eq(scan_reason_of_dns(SCAN_DNS_BADRESP), SCAN_R_INVALID_ANSWER);
-    cr_assert_eq(scan_reason_of_dns(SCAN_DNS_CNAMELOOP), SCAN_R_CNAME_LOOP);
-    cr_assert_eq(scan_reason_of_dns(SCAN_DNS_TIMEOUT), SCAN_R_TIMEOUT);
-    cr_assert_eq(scan_reason_of_dns(SCAN_DNS_SERVFAIL), SCAN_R_SERVFAIL);
-    cr_assert_eq(scan_reason_of_dns(SCAN_DNS_REFUSED), SCAN_R_REFUSED);
-    cr_assert_eq(scan_reason_of_dns(SCAN_DNS_NXDOMAIN), SCAN_R_NONE);
 }
 
 #ifndef README_PATH
