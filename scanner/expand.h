@@ -54,6 +54,10 @@ enum scan_expand_what {
     SCAN_EXPAND_A = 1 << 2,
 };
 
+/** The checks an address found by an expansion can get: those of IP targets. */
+#define SCAN_EXPAND_CHECKS                                                                         \
+    (SCAN_CHECK_DNSBL | SCAN_CHECK_FCRDNS | SCAN_CHECK_SPF_AUTH | SCAN_CHECK_ORIGIN)
+
 /** The default caps: the widest blocks walked. */
 #define SCAN_EXPAND_CAP4 24
 #define SCAN_EXPAND_CAP6 120
