@@ -68,6 +68,7 @@ static const struct key top_keys[] = {
     {"catalog", K_PATH, JOB(catalog), 0, 0},
     {"trust_anchor", K_PATH, JOB(trust_anchor), 0, 0},
     {"expand", K_LIST, JOB(expand), 0, 0},
+    {"resolve", K_BOOL, JOB(resolve), 0, 0},
     {"format", K_FORMAT, JOB(format), 0, 0},
     {"skip_invalid", K_BOOL, JOB(skip_invalid), 0, 0},
     {"rate", K_REAL, JOB(rate), 0, 1e7},
@@ -401,6 +402,9 @@ static int walk_mapping(struct parse *p, const yaml_node_t *n, const char *what,
             return fail(p, k, SCAN_EPARSE, "duplicate key '%s' (first at line %lu)", key->name,
                         (unsigned long)seen[i]->start_mark.line + 1);
         seen[i] = k;
+        if (keys == top_keys && p->job->nmarks < sizeof(p->job->marks) / sizeof(p->job->marks[0]))
+            p->job->marks[p->job->nmarks++] = (struct cli_job_mark){
+                key->name, (unsigned)k->start_mark.line + 1, (unsigned)k->start_mark.column + 1};
         field = (char *)base + key->off;
         switch (key->kind) {
         case K_STR:
@@ -451,7 +455,7 @@ static struct cli_job *job_new(const char *name)
         free(job);
         return NULL;
     }
-    job->wait = job->skip_invalid = job->fetch = -1;
+    job->wait = job->skip_invalid = job->fetch = job->resolve = -1;
     job->rate = job->anomaly_share = -1;
     job->timeout_ms = -1;
     job->concurrency = job->tries = job->anomaly_min = -1;
@@ -589,6 +593,17 @@ size_t cli_job_keys(const char **names, size_t max)
         }
     }
     return n;
+}
+
+bool cli_job_key_where(const struct cli_job *job, const char *key, unsigned *line, unsigned *col)
+{
+    for (size_t i = 0; job && i < job->nmarks; i++)
+        if (strcmp(job->marks[i].key, key) == 0) {
+            *line = job->marks[i].line;
+            *col = job->marks[i].col;
+            return true;
+        }
+    return false;
 }
 
 static void free_str(struct cli_job_str *s)

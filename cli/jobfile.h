@@ -25,6 +25,7 @@
  *   catalog: /etc/dnsbl-scan/lists.yaml   # --lists PATH
  *   trust_anchor: /usr/share/dns/root.key # --trust-anchor FILE
  *   expand: [mx, spf, a]  # --expand
+ *   resolve: true         # --resolve / --no-resolve: host names' A/AAAA on IP lists
  *   format: summary       # --format: text, json, csv or summary
  *   skip_invalid: false   # --skip-invalid
  *   rate: 10              # --rate: queries per second, 0 = no limits (0 to 1e7)
@@ -134,7 +135,14 @@ struct cli_job {
     long tries;                      /**< --tries */
     double anomaly_share;            /**< --anomaly-share; see output/state.h */
     long anomaly_min;                /**< see output/state.h */
+    int resolve;                     /**< --resolve: -1 not set, 0, 1 */
     struct cli_job_alerts alerts;
+    /** Where each top-level key is written (cli_job_key_where()). */
+    struct cli_job_mark {
+        const char *key; /**< static: the key's name */
+        unsigned line, col;
+    } marks[32];
+    size_t nmarks;
 };
 
 /**
@@ -156,6 +164,14 @@ int cli_job_parse(const char *name, const char *buf, size_t len, struct cli_job 
 
 /** Free; NULL is a no-op. */
 void cli_job_free(struct cli_job *job);
+
+/**
+ * Where a top-level key is written.
+ * @param[in] key  a top-level key ("spf_domains", "fetch", ...)
+ * @param[out] line, col  1-based, when found
+ * @return whether the file holds the key.
+ */
+bool cli_job_key_where(const struct cli_job *job, const char *key, unsigned *line, unsigned *col);
 
 /**
  * Every key a job file may hold, as "state", "pools[].label", "alerts.delta", ...

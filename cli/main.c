@@ -260,6 +260,12 @@ int main(int argc, char **argv)
             goto out;
         }
     }
+    char why[1024];
+    if (cli_opts_check_effect(&o, job, why, sizeof(why)) != 0) {
+        fprintf(stderr, PROG ": %s\n", why);
+        code = CLI_EXIT_USAGE;
+        goto out;
+    }
     if (o.cmd == CLI_CMD_HISTORY) {
         code = cli_cmd_history(&o);
         goto out;

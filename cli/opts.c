@@ -57,7 +57,10 @@ static const char usage_text[] =
     "                          certificate is still checked for the policy host's name\n"
     "  --expand mx,spf,a       also check the addresses that send for each domain: its MX\n"
     "                          hosts, what its SPF authorizes, its own A/AAAA\n"
-    "  --expand-cap V4,V6      widest SPF blocks --expand walks (default 24,120)\n"
+    "  --expand-cap V4,V6      widest SPF blocks --expand spf walks (default 24,120)\n"
+    "  --resolve, --no-resolve  check each host name's A/AAAA addresses on IP lists too\n"
+    "                          (as --expand a; default: on for check and --nagios, off\n"
+    "                          for scan)\n"
     "  --trust-anchor FILE     DNSSEC trust anchors, DS or DNSKEY records (default\n"
     "                          /usr/share/dns/root.key, from dns-root-data)\n"
     "  --skip-invalid          scan the valid targets, report the bad lines (--no-skip-invalid)\n"
@@ -126,6 +129,8 @@ enum {
     OPT_VERSION,
     OPT_HTML,
     OPT_SINCE,
+    OPT_RESOLVE,
+    OPT_NO_RESOLVE,
     OPT_END
 };
 
@@ -153,6 +158,8 @@ static const struct option long_opts[] = {
     {"trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR},
     {"expand", required_argument, NULL, OPT_EXPAND},
     {"expand-cap", required_argument, NULL, OPT_EXPAND_CAP},
+    {"resolve", no_argument, NULL, OPT_RESOLVE},
+    {"no-resolve", no_argument, NULL, OPT_NO_RESOLVE},
     {"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
@@ -204,6 +211,7 @@ void cli_opts_init(struct cli_opts *o)
     o->rate = -1;
     o->progress = -1;
     o->color = -1;
+    o->resolve = -1;
     o->warn = o->crit = -1;
     o->anomaly_share = -1;
     o->anomaly_min = -1;
@@ -463,6 +471,11 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             o->expand_cap6 = (unsigned)c6;
             break;
         }
+        case OPT_RESOLVE:
+        case OPT_NO_RESOLVE:
+            o->resolve = c == OPT_RESOLVE;
+            o->given |= GIVEN(OPT_RESOLVE);
+            break;
         case OPT_CONCURRENCY:
             if (parse_long(optarg, 1, 100000, &lv))
                 return bad("--concurrency", optarg, "expected a number from 1 to 100000");
@@ -777,6 +790,8 @@ int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job)
     take_str(o, OPT_ON_CHANGE, &o->on_change, &job->alerts.on_change);
     if (!given(o, OPT_WAIT) && job->wait >= 0)
         o->wait = job->wait == 1;
+    if (!given(o, OPT_RESOLVE) && job->resolve >= 0)
+        o->resolve = job->resolve == 1;
     if (!given(o, OPT_SKIP_INVALID) && job->skip_invalid >= 0)
         o->skip_invalid = job->skip_invalid == 1;
     if (!given(o, OPT_NAGIOS) && job->alerts.nagios >= 0)
@@ -809,6 +824,140 @@ int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job)
         fprintf(stderr, PROG ": %s: no targets: give pools or domains (see the README)\n",
                 job->file);
         return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+bool cli_resolve(const struct cli_opts *o, unsigned checks)
+{
+    if (o->resolve >= 0)
+        return o->resolve == 1;
+    return (o->cmd == CLI_CMD_CHECK || o->nagios) && (checks & SCAN_EXPAND_CHECKS);
+}
+
+/* ---- options that have no effect under the chosen checks --------------------- */
+
+/*
+ * The one table of options tied to something the run may leave out: a check, a
+ * source of --expand, or the HTTPS fetch of mta-sts. Each row says what the option
+ * needs; cli_opts_check_effect() refuses it (exit 2) when the run does not have it.
+ */
+static const struct effect {
+    int opt;          /* OPT_*, as given on the command line */
+    const char *flag; /* as the user writes it */
+    const char *key;  /* its job-file key, or NULL */
+    unsigned check;   /* enum scan_check: works only for this check */
+    unsigned expand;  /* enum scan_expand_what: works only for this --expand source */
+    bool fetch;       /* works only when mta-sts fetches policies (no --no-fetch) */
+} effects[] = {
+    {OPT_SPF_DOMAIN, "--spf-domain", "spf_domains", SCAN_CHECK_SPF_AUTH, 0, false},
+    {OPT_DKIM_SELECTOR, "--dkim-selector", "dkim_selectors", SCAN_CHECK_DKIM, 0, false},
+    {OPT_BIMI_SELECTOR, "--bimi-selector", "bimi_selector", SCAN_CHECK_BIMI, 0, false},
+    {OPT_NO_FETCH, "--no-fetch", "fetch", SCAN_CHECK_MTA_STS, 0, false},
+    {OPT_CA_FILE, "--ca-file", "ca_file", SCAN_CHECK_MTA_STS, 0, false},
+    {OPT_CA_FILE, "--ca-file", "ca_file", 0, 0, true},
+    {OPT_HTTPS_CONNECT, "--https-connect", NULL, SCAN_CHECK_MTA_STS, 0, false},
+    {OPT_HTTPS_CONNECT, "--https-connect", NULL, 0, 0, true},
+    {OPT_TRUST_ANCHOR, "--trust-anchor", "trust_anchor", SCAN_CHECK_DNSSEC, 0, false},
+    {OPT_LIST, "--list", "lists", SCAN_CHECK_DNSBL, 0, false},
+    {OPT_ANOMALY, "--anomaly-share", "anomaly_share", SCAN_CHECK_DNSBL, 0, false},
+    {OPT_ANOMALY_MIN, "--anomaly-min", "anomaly_min", SCAN_CHECK_DNSBL, 0, false},
+    {OPT_EXPAND_CAP, "--expand-cap", NULL, 0, SCAN_EXPAND_SPF, false},
+};
+
+/* "--checks dnsbl,fcrdns" or "checks: [dnsbl, fcrdns] (job.yaml:3:1)": the words of
+ * @p bits as the user chose them. */
+static void chosen(char *buf, size_t len, bool from_job, const struct cli_job *job, const char *key,
+                   unsigned bits, bool expand)
+{
+    static const struct {
+        unsigned bit;
+        const char *word;
+    } xwords[] = {{SCAN_EXPAND_MX, "mx"}, {SCAN_EXPAND_SPF, "spf"}, {SCAN_EXPAND_A, "a"}};
+    size_t n = (size_t)snprintf(buf, len, from_job ? "%s: [" : "--%s ", key);
+    bool first = true;
+    for (unsigned bit = 1; bit != 0 && n < len; bit <<= 1) {
+        const char *w = NULL;
+        if (!(bits & bit))
+            continue;
+        if (!expand)
+            w = scan_check_name(bit);
+        for (size_t i = 0; expand && i < sizeof(xwords) / sizeof(xwords[0]); i++)
+            if (xwords[i].bit == bit)
+                w = xwords[i].word;
+        if (!w)
+            continue;
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", first ? "" : from_job ? ", " : ",", w);
+        first = false;
+    }
+    unsigned line = 0, col = 0;
+    if (from_job && n < len && cli_job_key_where(job, key, &line, &col))
+        snprintf(buf + n, len - n, "] (%s:%u:%u)", job->file, line, col);
+    else if (from_job && n < len)
+        snprintf(buf + n, len - n, "]");
+}
+
+int cli_opts_check_effect(const struct cli_opts *o, const struct cli_job *job, char *msg,
+                          size_t len)
+{
+    char where[600], what[400];
+    unsigned line = 0, col = 0;
+
+    if (o->cmd != CLI_CMD_CHECK && o->cmd != CLI_CMD_SCAN)
+        return 0;
+    for (size_t i = 0; i < sizeof(effects) / sizeof(effects[0]); i++) {
+        const struct effect *e = &effects[i];
+        bool from_flag = given(o, e->opt);
+        bool from_job = !from_flag && job && e->key && cli_job_key_where(job, e->key, &line, &col);
+        if (!from_flag && !from_job)
+            continue;
+        if (from_flag)
+            snprintf(where, sizeof(where), "%s", e->flag);
+        else
+            snprintf(where, sizeof(where), "%s:%u:%u: %s", job->file, line, col, e->key);
+        if (e->check) {
+            bool cli = given(o, OPT_CHECKS), in_job = !cli && job && job->checks.set;
+            if ((!cli && !in_job) || (o->checks & e->check) || (from_job && cli))
+                continue; /* the default set; the check is there; the command line narrows */
+            chosen(what, sizeof(what), in_job, job, "checks", o->checks, false);
+            snprintf(msg, len,
+                     "%s has no effect under %s: it is for the %s check (add %s to the "
+                     "checks, or leave %s out)",
+                     where, what, scan_check_name(e->check), scan_check_name(e->check),
+                     from_flag ? e->flag : e->key);
+            return CLI_EXIT_USAGE;
+        }
+        if (e->expand) {
+            bool cli = given(o, OPT_EXPAND), in_job = !cli && job && job->expand.set;
+            if ((o->expand & e->expand) || (from_job && cli))
+                continue;
+            if (!cli && !in_job) {
+                snprintf(msg, len,
+                         "%s has no effect without --expand spf: it caps the SPF "
+                         "blocks that --expand spf walks",
+                         where);
+                return CLI_EXIT_USAGE;
+            }
+            chosen(what, sizeof(what), in_job, job, "expand", o->expand, true);
+            snprintf(msg, len,
+                     "%s has no effect under %s: it caps the SPF blocks that --expand "
+                     "spf walks",
+                     where, what);
+            return CLI_EXIT_USAGE;
+        }
+        if (e->fetch && o->no_fetch && !(from_job && given(o, OPT_NO_FETCH))) {
+            if (given(o, OPT_NO_FETCH))
+                snprintf(what, sizeof(what), "--no-fetch");
+            else if (cli_job_key_where(job, "fetch", &line, &col))
+                snprintf(what, sizeof(what), "fetch: false (%s:%u:%u)", job->file, line, col);
+            else
+                snprintf(what, sizeof(what), "fetch: false");
+            snprintf(msg, len,
+                     "%s has no effect with %s: it is for the HTTPS fetch of MTA-STS "
+                     "policies",
+                     where, what);
+            return CLI_EXIT_USAGE;
+        }
     }
     return 0;
 }

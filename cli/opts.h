@@ -50,6 +50,7 @@ struct cli_opts {
     unsigned expand;                /**< --expand: enum scan_expand_what bits, 0 = none */
     unsigned expand_cap4;           /**< --expand-cap: the widest blocks walked (0 = default) */
     unsigned expand_cap6;
+    int resolve; /**< --resolve / --no-resolve: -1 the command's default (cli_resolve()) */
     struct cli_strv targets;
     size_t concurrency;
     unsigned channels; /**< 0 = automatic */
@@ -110,6 +111,34 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o);
 
 /** The defaults, before any option: what cli_opts_parse() starts from. */
 void cli_opts_init(struct cli_opts *o);
+
+/**
+ * Options that have no effect under the chosen checks are usage errors (issue 9),
+ * decided by one table in cli/opts.c that ties each such option (and its job-file
+ * key) to the check, the --expand source or the HTTPS fetch it works for. Only
+ * `check` and `scan` are judged, and only when the checks (or --expand) were chosen:
+ * the default set lets every option work. A job-file key is judged against the
+ * job file's own `checks:`/`expand:`; when the command line's --checks or --expand
+ * replaces those, the file's keys stand aside (a job file serves the scheduled run
+ * and one-off runs alike), while a flag is always judged.
+ * @param[in] o    after cli_opts_apply_job()
+ * @param[in] job  the job file it was applied from, or NULL
+ * @param[out] msg one line naming both the option and what it needs (no program
+ *                 name), when the result is CLI_EXIT_USAGE
+ * @return 0 or CLI_EXIT_USAGE.
+ */
+int cli_opts_check_effect(const struct cli_opts *o, const struct cli_job *job, char *msg,
+                          size_t len);
+
+/**
+ * Whether host names are resolved (--resolve): the address of every domain target
+ * checked on IP lists and by the IP checks, as --expand a does. --resolve and
+ * --no-resolve decide; by default it is on for `check` and with --nagios, off for
+ * `scan`, and only when one of @p checks is a check of IP targets (an address
+ * found would otherwise be checked by nothing).
+ * @param[in] checks  the run's checks (enum scan_check bits)
+ */
+bool cli_resolve(const struct cli_opts *o, unsigned checks);
 
 /** Free what @p o owns and zero it. */
 void cli_opts_free(struct cli_opts *o);

@@ -645,6 +645,9 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
         goto out;
     }
 
+    /* --resolve is --expand a under another spelling (scanner/expand.h). */
+    bool resolve = cli_resolve(o, checks);
+
     if ((checks & SCAN_CHECK_DNSSEC) && load_anchors(o, &checks, &dnssec) != 0)
         goto out;
     ret = select_lists(o, cat, &sel, &zones, &nsel);
@@ -796,30 +799,32 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                           .groups = groups,
                           .nsel = nsel,
                           .target_group = o->target_group};
-    struct scan_engine_opts eo = {
-        .resolver = res,
-        .lists = sel,
-        .zones = (const char *const *)zones,
-        .nlists = nsel,
-        .checks = checks,
-        .spf_domains = o->spf_domains.v,
-        .nspf_domains = o->spf_domains.n,
-        .bimi_selector = o->bimi_selector,
-        .dkim = &dkim,
-        .no_fetch = o->no_fetch,
-        .ca_file = o->ca_file,
-        .https_connect = o->https_connect,
-        .dnssec = dnssec,
-        .expand = {.what = o->expand, .cap4 = o->expand_cap4, .cap6 = o->expand_cap6},
-        .concurrency = o->concurrency,
-        .timeout_ms = o->timeout_ms,
-        .rate = o->rate,
-        .on_result = on_result,
-        .on_health = on_health,
-        .on_progress = on_progress,
-        .list_wanted = groups ? list_wanted : NULL,
-        .arg = &ctx,
-        .stop = &cli_stop_flag};
+    struct scan_engine_opts eo = {.resolver = res,
+                                  .lists = sel,
+                                  .zones = (const char *const *)zones,
+                                  .nlists = nsel,
+                                  .checks = checks,
+                                  .spf_domains = o->spf_domains.v,
+                                  .nspf_domains = o->spf_domains.n,
+                                  .bimi_selector = o->bimi_selector,
+                                  .dkim = &dkim,
+                                  .no_fetch = o->no_fetch,
+                                  .ca_file = o->ca_file,
+                                  .https_connect = o->https_connect,
+                                  .dnssec = dnssec,
+                                  .expand = {.what = o->expand | (resolve ? SCAN_EXPAND_A : 0u),
+                                             .cap4 = o->expand_cap4,
+                                             .cap6 = o->expand_cap6,
+                                             .resolve = resolve},
+                                  .concurrency = o->concurrency,
+                                  .timeout_ms = o->timeout_ms,
+                                  .rate = o->rate,
+                                  .on_result = on_result,
+                                  .on_health = on_health,
+                                  .on_progress = on_progress,
+                                  .list_wanted = groups ? list_wanted : NULL,
+                                  .arg = &ctx,
+                                  .stop = &cli_stop_flag};
     ret = scan_engine_run(&eo, ts, total, &stats);
     if (ctx.progress_shown)
         fputs("\r\033[K", stderr);

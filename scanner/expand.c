@@ -387,7 +387,7 @@ static long distinct(const struct scan_expansion *x)
     return (long)n;
 }
 
-static struct scan_report *make_report(struct xp *p, long naddr)
+static struct scan_report *make_report(struct xp *p, long naddr, bool resolve)
 {
     struct scan_report *r = scan_report_new(p->dom, SCAN_CHECK_EXPAND);
     char text[INET6_ADDRSTRLEN + 8];
@@ -395,6 +395,8 @@ static struct scan_report *make_report(struct xp *p, long naddr)
         return NULL;
     if (p->failed)
         scan_report_status(r, SCAN_ST_ERROR, p->failed);
+    else if (p->nxdomain && resolve)
+        scan_report_status(r, SCAN_ST_ERROR, SCAN_R_NXDOMAIN); /* a host that is not there */
     else if (naddr > 0)
         scan_report_status(r, SCAN_ST_VALID, SCAN_R_NONE);
     else
@@ -464,7 +466,7 @@ int scan_expand_check(struct scan_view *v, const char *domain, const struct scan
     ret = p.err ? p.err : p.missing ? -EAGAIN : 0;
     if (ret == 0) {
         long n = distinct(p.x);
-        r = n < 0 ? NULL : make_report(&p, n);
+        r = n < 0 ? NULL : make_report(&p, n, o->resolve);
         if (!r || !scan_report_result(r))
             ret = -ENOMEM;
     }

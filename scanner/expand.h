@@ -8,7 +8,10 @@
  * include and redirect), each with the path it was found by ("via").
  *
  * Issue 9's `--resolve` (a host name's A/AAAA addresses checked on IP lists)
- * is SCAN_EXPAND_A under another spelling: one implementation.
+ * is SCAN_EXPAND_A under another spelling: one implementation. The caller adds
+ * SCAN_EXPAND_A to .what and sets .resolve, which changes one rule: a name that
+ * does not exist is an error (reason nxdomain), because its addresses, the
+ * point of resolving it, could not be checked.
  *
  * Rules:
  * - MX: every exchange's A and AAAA ("DOMAIN mx HOST"); the null MX and IP
@@ -27,7 +30,8 @@
  *   (never silently dropped).
  * - Status: error when a lookup failed (timeout, SERVFAIL...: the DNS reason;
  *   what was found is still reported), else valid when some address was
- *   found, else none (reason nxdomain when the domain does not exist).
+ *   found, else none (reason nxdomain when the domain does not exist; with
+ *   .resolve that is error, reason nxdomain).
  *   Fields: "addresses" (distinct addresses found), "sources" ([{via,
  *   addresses}]: the blocks each path gave, "192.0.2.50" or "192.0.2.0/24")
  *   and "skipped" (sentences).
@@ -35,6 +39,7 @@
 #ifndef SCANNER_EXPAND_H
 #define SCANNER_EXPAND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +54,10 @@ enum scan_expand_what {
     SCAN_EXPAND_A = 1 << 2,
 };
 
+/** The checks an address found by an expansion can get: those of IP targets. */
+#define SCAN_EXPAND_CHECKS                                                                         \
+    (SCAN_CHECK_DNSBL | SCAN_CHECK_FCRDNS | SCAN_CHECK_SPF_AUTH | SCAN_CHECK_ORIGIN)
+
 /** The default caps: the widest blocks walked. */
 #define SCAN_EXPAND_CAP4 24
 #define SCAN_EXPAND_CAP6 120
@@ -59,6 +68,9 @@ struct scan_expand_opts {
                         reads as 16) */
     unsigned cap6; /**< the shortest IPv6 prefix walked (0: SCAN_EXPAND_CAP6; below 112
                         reads as 112) */
+    bool resolve;  /**< --resolve: the targets are host names whose addresses must be
+                        checked, so a name that does not exist is error/nxdomain (not
+                        none). Needs SCAN_EXPAND_A in .what */
 };
 
 /**

@@ -13,7 +13,8 @@ _dnsbl_scan_scan_opts='--format --checks --lists --list --resolver --concurrency
     --critical --prom --on-change --anomaly-share --config --help --version
     --on-change-timeout --anomaly-min --no-wait --no-skip-invalid --no-nagios
     --html --since --output --dkim-selector --bimi-selector --no-fetch
-    --ca-file --https-connect --trust-anchor --expand --expand-cap -w -c -o -h'
+    --ca-file --https-connect --trust-anchor --expand --expand-cap --resolve
+    --no-resolve -w -c -o -h'
 _dnsbl_scan_lists_opts='--lists --format --help'
 _dnsbl_scan_history_opts='--state --format --help'
 _dnsbl_scan_checks='dnsbl fcrdns spf spf-auth dmarc mx dkim mta-sts tls-rpt bimi ns dnssec origin all'

@@ -262,6 +262,13 @@ class RecordCheckErrorsExit3(unittest.TestCase):
         r = rcheck('--checks', 'fcrdns', '--expand', 'mx', 'servfail.fault.test')
         self.assert_open(r, 'expand')
 
+    def test_resolve(self):
+        # check resolves host names by default (--expand a): a failed lookup is the
+        # name's error, with the DNS reason, never a silently dropped name
+        self.assert_open(rcheck('--checks', 'fcrdns', 'servfail.fault.test'), 'expand')
+        r = rcheck('--checks', 'fcrdns', '--no-resolve', 'servfail.fault.test')
+        self.assertEqual((r.results(check='expand'), r.code), ([], 0))
+
     def test_garbage_is_the_dnsbl_word(self):
         r = rcheck('--checks', 'mx', 'garbage.fault.test')
         res = r.one(check='mx')

@@ -442,6 +442,125 @@ class Expand(unittest.TestCase):
         self.assertIn('--expand', r.stderr)
 
 
+class HostNames(unittest.TestCase):
+    """zones/CASES.md section 13: --resolve, a host name's A/AAAA on the IP lists (the
+    --expand a path: same line, same vias)."""
+
+    LISTS = ('--list', 'zen.spamhaus.org', '--list', 'bl.spamcop.net',
+             '--list', 'multi.surbl.org')
+
+    @classmethod
+    def setUpClass(cls):
+        cls.r = scan('check', '--resolver', W.resolver, '--rate', '0', '--format', 'json',
+                     '--checks', 'dnsbl,fcrdns', *cls.LISTS, 'mta10.example-esp.test',
+                     'mx1.example-esp.test', 'gone.mx-dangling.test', 'mx-null.test')
+
+    def test_check_resolves_by_default_and_each_result_says_via(self):
+        z = self.r.one(check='dnsbl', target='192.0.2.10', list='zen.spamhaus.org')
+        self.assertEqual((z['status'], z['via']), ('listed', ['mta10.example-esp.test a']))
+        for ip in ('192.0.2.50', '2001:db8::50'):
+            self.assertEqual(self.r.one(check='fcrdns', target=ip)['via'],
+                             ['mx1.example-esp.test a'], ip)
+        self.assertEqual(self.r.one(check='dnsbl', target='192.0.2.50',
+                                    list='bl.spamcop.net')['via'], ['mx1.example-esp.test a'])
+        # the name is still checked as a domain, on the domain lists
+        self.assertEqual(self.r.one(check='dnsbl', target='mta10.example-esp.test',
+                                    list='multi.surbl.org')['status'], 'clean')
+        x = self.r.one(check='expand', target='mx1.example-esp.test')
+        self.assertEqual((x['status'], x['addresses']), ('valid', 2))
+        self.assertEqual(x['sources'], [{'via': 'mx1.example-esp.test a',
+                                         'addresses': ['192.0.2.50', '2001:db8::50']}])
+        self.assertEqual(self.r.code, 1)
+
+    def test_a_name_that_does_not_exist_is_an_error(self):
+        x = self.r.one(check='expand', target='gone.mx-dangling.test')
+        self.assertEqual((x['status'], x['reason']), ('error', 'nxdomain'))
+        r = scan('check', '--resolver', W.resolver, '--rate', '0', '--checks', 'dnsbl',
+                 *self.LISTS, '--no-color', 'gone.mx-dangling.test')
+        self.assertEqual(r.code, 3, r.stdout + r.stderr)
+        self.assertRegex(r.stdout, r'error +expand')
+        self.assertIn('nxdomain', r.stdout)
+        # --expand a alone keeps its rule: a domain that does not exist is none
+        r = scan('check', '--resolver', W.resolver, '--rate', '0', '--checks', 'dnsbl',
+                 *self.LISTS, '--no-resolve', '--expand', 'a', '--format', 'json',
+                 'gone.mx-dangling.test')
+        x = r.one(check='expand')
+        self.assertEqual((x['status'], x['reason'], r.code), ('none', 'nxdomain', 0))
+
+    def test_a_name_without_address_is_none_and_said(self):
+        x = self.r.one(check='expand', target='mx-null.test')
+        self.assertEqual((x['status'], x['addresses']), ('none', 0))
+        self.assertEqual(x['skipped'], ['mx-null.test a: mx-null.test has no A or AAAA record'])
+
+    def test_no_resolve_and_scan_default(self):
+        for args in (('check', '--no-resolve'), ('scan',)):
+            r = scan(*args, '--resolver', W.resolver, '--rate', '0', '--format', 'json',
+                     '--checks', 'dnsbl,fcrdns', *self.LISTS, 'mta10.example-esp.test',
+                     'gone.mx-dangling.test')
+            self.assertEqual(r.results(check='expand'), [], args)
+            self.assertEqual(r.results(target='192.0.2.10'), [], args)
+            self.assertEqual(r.code, 0, args)
+        r = scan('scan', '--resolve', '--resolver', W.resolver, '--rate', '0', '--format',
+                 'json', '--checks', 'dnsbl', *self.LISTS, 'mta10.example-esp.test')
+        self.assertEqual(r.one(check='dnsbl', target='192.0.2.10', list='bl.spamcop.net')['via'],
+                         ['mta10.example-esp.test a'])
+        self.assertEqual(r.code, 1)
+
+    def test_resolve_and_expand_share_one_path(self):
+        # example-esp.test's own A and its MX host mx1 are both 192.0.2.50: checked once,
+        # with every via, in domain order, whichever spelling found it
+        r = scan('check', '--resolver', W.resolver, '--rate', '0', '--format', 'json',
+                 '--checks', 'fcrdns', '--expand', 'mx', 'example-esp.test',
+                 'mx1.example-esp.test')
+        self.assertEqual(r.one(check='fcrdns', target='192.0.2.50')['via'],
+                         ['example-esp.test mx mx1.example-esp.test', 'example-esp.test a',
+                          'mx1.example-esp.test a'])
+        self.assertEqual(len(r.results(check='expand')), 2)
+
+    def test_job_file_resolve_key(self):
+        with tempfile.TemporaryDirectory() as d:
+            job = os.path.join(d, 'job.yaml')
+            with open(job, 'w') as f:
+                f.write('state: %s\ndomains: [relay7.example-esp.test]\nresolve: true\n'
+                        'checks: [dnsbl]\nlists: [bl.spamcop.net]\nresolvers: ["%s"]\n'
+                        'rate: 0\nformat: json\n' % (os.path.join(d, 'state.db'), W.resolver))
+            r = scan('scan', '-c', job)
+            self.assertEqual(r.one(check='dnsbl', target='198.51.100.7')['via'],
+                             ['relay7.example-esp.test a'])
+            r = scan('scan', '-c', job, '--no-resolve')
+            self.assertEqual(r.results(target='198.51.100.7'), [])
+
+
+class OptionsWithoutEffect(unittest.TestCase):
+    """An option the chosen checks ignore is a usage error naming both (exit 2),
+    before anything is asked."""
+
+    def test_flag(self):
+        r = scan('check', '--resolver', '127.0.0.1:9', '--checks', 'dnsbl', '--spf-domain',
+                 'example-esp.test', '192.0.2.10')
+        self.assertEqual(r.code, 2)
+        self.assertEqual(r.stdout, '')
+        self.assertIn('--spf-domain has no effect under --checks dnsbl: it is for the spf-auth '
+                      'check', r.stderr)
+
+    def test_job_file_key_contradicting_its_checks(self):
+        with tempfile.TemporaryDirectory() as d:
+            job = os.path.join(d, 'job.yaml')
+            with open(job, 'w') as f:
+                f.write('domains: [example-esp.test]\nchecks: [spf, dmarc]\n'
+                        'dkim_selectors: [s1]\nresolvers: ["127.0.0.1:9"]\nstate: %s\n'
+                        % os.path.join(d, 'state.db'))
+            r = scan('scan', '-c', job)
+            self.assertEqual(r.code, 2)
+            self.assertIn('job.yaml:3:1: dkim_selectors has no effect under checks: [spf, dmarc] '
+                          '(%s:2:1): it is for the dkim check' % job, r.stderr)
+            # the command line's --checks narrows a shared job file without an error
+            r = scan('scan', '-c', job, '--checks', 'spf', '--resolver', W.resolver,
+                     '--format', 'json')
+            self.assertEqual(r.code, 0, r.stderr)
+            self.assertEqual(r.one(check='spf')['status'], 'valid')
+
+
 class AllChecks(unittest.TestCase):
     def test_default_runs_every_applicable_check_once(self):
         r = scan('check', '--resolver', W.resolver, '--rate', '0', '--format', 'json',
@@ -449,12 +568,18 @@ class AllChecks(unittest.TestCase):
         ip_checks = {x['check'] for x in r.results(target='192.0.2.10')}
         dom_checks = {x['check'] for x in r.results(target='example-esp.test')}
         self.assertEqual(ip_checks, {'dnsbl', 'fcrdns', 'origin'})
+        # check resolves host names by default: the domain's own address is checked too
         self.assertEqual(dom_checks, {'dnsbl', 'spf', 'dmarc', 'mx', 'dkim', 'mta-sts', 'tls-rpt',
-                                      'bimi', 'ns', 'dnssec'})
+                                      'bimi', 'ns', 'dnssec', 'expand'})
+        resolved = {x['check'] for x in r.results(target='192.0.2.50')}
+        self.assertEqual(resolved, {'dnsbl', 'fcrdns', 'origin'})
+        self.assertEqual(r.one(check='fcrdns', target='192.0.2.50')['via'],
+                         ['example-esp.test a'])
         # One line per (target, check); dkim one per selector found: none here, so one.
         for check in ('fcrdns', 'spf', 'dmarc', 'mx', 'dkim', 'mta-sts', 'tls-rpt', 'bimi', 'ns',
-                      'dnssec', 'origin'):
-            self.assertEqual(len(r.results(check=check)), 1, check)
+                      'dnssec', 'origin', 'expand'):
+            self.assertEqual(len([x for x in r.results(check=check)
+                                  if x['target'] in ('192.0.2.10', 'example-esp.test')]), 1, check)
 
 
 if __name__ == '__main__':

@@ -167,6 +167,39 @@ Test(expand, nothing_found_is_none_and_nxdomain_says_so)
     scan_report_free(r);
 }
 
+/* --resolve is SCAN_EXPAND_A with one rule changed: a host name that does not exist
+ * is an error (its addresses could not be checked); one without addresses is none. */
+Test(expand, resolve_makes_a_missing_host_an_error)
+{
+    static const struct rz_rec z[] = {
+        {"host.test", SCAN_TYPE_A, .data = {"192.0.2.80"}},
+        {"host.test", SCAN_TYPE_AAAA, .data = {"2001:db8::80"}},
+        {"noaddr.test", SCAN_TYPE_A, .status = SCAN_DNS_NODATA},
+        {"noaddr.test", SCAN_TYPE_AAAA, .status = SCAN_DNS_NODATA},
+        {NULL},
+    };
+    opts = (struct scan_expand_opts){.what = SCAN_EXPAND_A, .resolve = true};
+    struct scan_report *r = rz_drive(z, expand_fn, "host.test");
+    cr_assert_str_eq(rz_status(r), "valid");
+    cr_assert(has_block("192.0.2.80", "host.test a"));
+    cr_assert(has_block("2001:db8::80", "host.test a"));
+    scan_report_free(r);
+    r = rz_drive(z, expand_fn, "gone.test");
+    cr_assert_str_eq(rz_status(r), "error");
+    cr_assert_str_eq(rz_reason(r), "nxdomain");
+    scan_report_free(r);
+    r = rz_drive(z, expand_fn, "noaddr.test");
+    cr_assert_str_eq(rz_status(r), "none");
+    cr_assert(rz_strv_has(&scan_report_result(r)->extra, "skipped",
+                          "noaddr.test a: noaddr.test has no A or AAAA record"));
+    scan_report_free(r);
+    /* without --resolve, --expand a keeps its rule */
+    r = run(z, SCAN_EXPAND_A, "gone.test");
+    cr_assert_str_eq(rz_status(r), "none");
+    cr_assert_str_eq(rz_reason(r), "nxdomain");
+    scan_report_free(r);
+}
+
 Test(expand, dns_failure_is_an_error_with_what_was_found)
 {
     static const struct rz_rec z[] = {

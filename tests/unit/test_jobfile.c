@@ -180,7 +180,7 @@ Test(jobfile, unknown_and_duplicate_keys)
     bad("lists: [a]\nstat: /x\n", SCAN_EPARSE,
         "job.yaml:2:1: unknown key 'stat' in the job file (expected one of: state, wait, "
         "pools, domains, spf_domains, lists, checks, dkim_selectors, bimi_selector, fetch, "
-        "ca_file, resolvers, catalog, trust_anchor, expand, format, skip_invalid, rate, "
+        "ca_file, resolvers, catalog, trust_anchor, expand, resolve, format, skip_invalid, rate, "
         "concurrency, timeout, tries, anomaly_share, anomaly_min, alerts)");
     bad("alerts:\n  prom: /x\n  nagois: true\n", SCAN_EPARSE,
         "job.yaml:3:3: unknown key 'nagois' in alerts (expected one of: delta, prom, "
@@ -385,6 +385,7 @@ static void show(const struct cli_opts *o, const char *key, char *buf, size_t le
     STR("ca_file", o->ca_file);
     STR("trust_anchor", o->trust_anchor);
     NUM("expand", "%u", o->expand);
+    NUM("resolve", "%d", o->resolve);
     NUM("checks", "%u", o->checks);
     NUM("rate", "%g", o->rate);
     NUM("concurrency", "%zu", o->concurrency);
@@ -469,6 +470,7 @@ static const struct win wins[] = {
      {"--trust-anchor", "/cli.key"},
      "/cli.key"},
     {"expand", "expand: [mx, spf]\n", "3", {"--expand", "a"}, "4"},
+    {"resolve", "resolve: true\n", "1", {"--no-resolve"}, "0"},
     {"checks", "checks: [dnsbl, mx]\n", "33", {"--checks", "spf"}, "4"},
     {"resolvers",
      "resolvers: [\"127.0.0.1:53\"]\n",
