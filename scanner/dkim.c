@@ -26,8 +26,12 @@
  * proves nothing, and guessing ~30 names per domain is what made a wildcard
  * zone ten times slower to scan. Under a wildcard only what the given and
  * inferred selectors find is reported, and the line (or the none line) says a
- * wildcard answered (a warning). The cost: a key published explicitly at a
- * common selector beside a TXT wildcard is not found unless inferred or given.
+ * wildcard answered (a warning). When the wildcard sits above _domainkey
+ * ("*.<domain>", bulk.test's shape) nothing is lost: an explicit name below
+ * _domainkey.<domain> would make it an empty non-terminal, which no wildcard
+ * answers (RFC 4592 section 2.2.2), so there is no key to find. The cost is
+ * a "*._domainkey.<domain>" TXT wildcard beside explicit keys: one at a
+ * common selector is not found unless inferred or given.
  * A probe answer without TXT (NODATA: a wildcard of other types, such as
  * "* A") or a failed probe keeps the common guesses. A domain without DKIM
  * costs one query (its _domainkey is NXDOMAIN); one under a TXT wildcard two,

@@ -366,20 +366,26 @@ Test(dkim, key_wildcard_reports_given_and_inferred_only)
 
 Test(dkim, explicit_key_beside_a_wildcard)
 {
-    /* An explicit key at an inferred selector is found, and is not the wildcard's; one at
-     * a selector only the common list has is not asked (the documented cost). */
+    /* A revoked key for every selector ("*._domainkey") beside explicit keys: the one at
+     * an inferred selector is found, and is not the wildcard's; the one at a selector
+     * only the common list has is not asked (the documented cost); selector1 gets the
+     * wildcard's revoked key. */
     static const struct rz_rec zone[] = {
-        {"*.example.test", SCAN_TYPE_TXT, .data = {"v=spf1 -all"}},
+        {"*._domainkey.example.test", SCAN_TYPE_TXT, .data = {"v=DKIM1; p="}},
+        {DK, SCAN_TYPE_TXT, .status = SCAN_DNS_NODATA},
         {"example.test", SCAN_TYPE_TXT, .data = {"v=spf1 include:spf.protection.outlook.com -all"}},
         {KEY("selector2"), SCAN_TYPE_TXT, .data = {"v=DKIM1; p=" RSA2048}},
         {KEY("k1"), SCAN_TYPE_TXT, .data = {"v=DKIM1; k=ed25519; p=" ED25519}},
         {NULL},
     };
     struct scan_report *r = run(zone);
-    cr_assert_eq(scan_report_count(r), 1);
-    cr_expect_str_eq(rz_str(r, "selector"), "selector2");
-    cr_expect_str_eq(rz_status(r), "valid");
-    cr_expect_not(rz_problem(r, "warning", "wildcard"));
+    cr_assert_eq(scan_report_count(r), 2);
+    cr_expect_str_eq(str(r, 0, "selector"), "selector1");
+    cr_expect_str_eq(res(r, 0)->status, "revoked");
+    cr_expect(rz_problem_in(&res(r, 0)->extra, "warning", "a wildcard publishes this record"));
+    cr_expect_str_eq(str(r, 1, "selector"), "selector2");
+    cr_expect_str_eq(res(r, 1)->status, "valid");
+    cr_expect_not(rz_problem_in(&res(r, 1)->extra, "warning", "wildcard"));
     cr_expect_not(rz_was_asked(KEY("k1"), SCAN_TYPE_TXT));
     scan_report_free(r);
 }
