@@ -11,15 +11,32 @@
  * - inferred: the selectors of every provider (lists/dkim-selectors.yaml)
  *   whose SPF names the domain's SPF record includes or redirects to (top
  *   level only), or whose MX names the domain's MX hosts are (or sit under);
- * - common: every selector of that file, tried for every domain.
+ * - common: every selector of that file, tried for every domain that has
+ *   names under _domainkey unless a wildcard answers them (below).
  * A selector reached by several sources is asked once and says the first.
  *
  * Rounds: (1) TXT at _domainkey.<domain> (the existence test), the domain's
- * TXT (SPF) and MX, and the given selectors; (2) the inferred and common
- * selectors, but only when _domainkey.<domain> is not NXDOMAIN: RFC 8020
- * says nothing exists below an NXDOMAIN name, so no selector can (a failed
- * existence lookup proves nothing, and every selector is asked). Most
- * domains without DKIM cost one query.
+ * TXT (SPF) and MX, and the given selectors; (2) only when _domainkey.<domain>
+ * is not NXDOMAIN (RFC 8020 says nothing exists below an NXDOMAIN name, so no
+ * selector can; a failed existence lookup proves nothing): the inferred
+ * selectors and the wildcard probe, TXT at DKIM_PROBE._domainkey.<domain>, a
+ * fixed label nobody publishes; (3) the common selectors, unless the probe
+ * has TXT records. Then a wildcard answers every name under _domainkey: a
+ * guessed selector gets the wildcard's records (a key or not), so a guess
+ * proves nothing, and guessing ~30 names per domain is what made a wildcard
+ * zone ten times slower to scan. Under a wildcard only what the given and
+ * inferred selectors find is reported, and the line (or the none line) says a
+ * wildcard answered (a warning). When the wildcard sits above _domainkey
+ * ("*.<domain>", bulk.test's shape) nothing is lost: an explicit name below
+ * _domainkey.<domain> would make it an empty non-terminal, which no wildcard
+ * answers (RFC 4592 section 2.2.2), so there is no key to find. The cost is
+ * a "*._domainkey.<domain>" TXT wildcard beside explicit keys: one at a
+ * common selector is not found unless inferred or given.
+ * A probe answer without TXT (NODATA: a wildcard of other types, such as
+ * "* A") or a failed probe keeps the common guesses. A domain without DKIM
+ * costs one query (its _domainkey is NXDOMAIN); one under a TXT wildcard two,
+ * plus its given and inferred selectors (the domain's TXT and MX are shared
+ * with the spf and mx checks through the engine's cache).
  *
  * What is "found": a TXT answer at <selector>._domainkey.<domain> (CNAMEs
  * followed: "cname" names the end of the chain). For inferred and common
@@ -50,8 +67,10 @@
  *
  * A failed lookup of a selector gives that selector an error line. When no
  * selector is found and none failed, one line says none, with the selectors
- * tried. Given selectors that are not there get a none line each when some
- * other selector was found (the user named them; silence would hide them).
+ * tried (and a warning when a wildcard answered the probe). Given selectors
+ * that are not there get a none line each when some other selector was found
+ * (the user named them; silence would hide them). A line whose records are
+ * exactly the probe's says so in a warning.
  *
  * Fields of a selector's line: "selector", "source", "key_type" ("rsa",
  * "ed25519" or null), "key_bits" (int or null), "testing" (bool), "record"
@@ -75,6 +94,10 @@
 
 #define DKIM_MAX_SELECTORS 128
 #define DKIM_MAX_INCLUDES  32
+/* The wildcard probe's selector: fixed (the check is replayed, so it must ask
+ * the same name every time, and reports stay the same from run to run) and
+ * unlike any selector a signer would choose. */
+#define DKIM_PROBE "dnsbl-scan-probe-q7z3k9x2"
 
 enum dk_source { DK_GIVEN, DK_INFERRED, DK_COMMON };
 
@@ -90,6 +113,7 @@ struct dk_state {
     struct dk_sel sel[DKIM_MAX_SELECTORS];
     size_t n;
     bool truncated;
+    const struct scan_answer *probe; /**< DKIM_PROBE's answer, NULL when not asked */
 };
 
 /** What one key record says. */
@@ -424,8 +448,58 @@ out:
     return ret;
 }
 
-/* Fill one selector's result. @return 0 or -ENOMEM. */
-static int report_selector(struct scan_report *r, const struct dk_sel *s, size_t nfound)
+/* @return whether @p a holds TXT records (an answer, not NODATA or a failure). */
+static bool has_txt(const struct scan_answer *a)
+{
+    for (size_t i = 0; a && a->status == SCAN_DNS_OK && i < a->n; i++)
+        if (a->rr[i].type == SCAN_TYPE_TXT)
+            return true;
+    return false;
+}
+
+/* A wildcard answers every name under _domainkey: the probe has TXT records. */
+static bool wildcard(const struct dk_state *st)
+{
+    return has_txt(st->probe);
+}
+
+/* Is TXT record @p rr one of @p a's? */
+static bool txt_in(const struct scan_rr *rr, const struct scan_answer *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (a->rr[i].type == SCAN_TYPE_TXT && a->rr[i].txt_len == rr->txt_len &&
+            memcmp(a->rr[i].txt, rr->txt, rr->txt_len) == 0)
+            return true;
+    return false;
+}
+
+/* Is one of the wildcard's records a DKIM key record? */
+static bool from_wildcard_key(const struct dk_state *st)
+{
+    for (size_t i = 0; wildcard(st) && i < st->probe->n; i++)
+        if (st->probe->rr[i].type == SCAN_TYPE_TXT && looks_like_key(&st->probe->rr[i]))
+            return true;
+    return false;
+}
+
+/* Does selector @p s hold the wildcard's records (each of its TXT records is one of
+ * the probe's, and the other way round)? */
+static bool from_wildcard(const struct dk_state *st, const struct dk_sel *s)
+{
+    if (!wildcard(st) || !has_txt(s->ans))
+        return false;
+    for (size_t i = 0; i < s->ans->n; i++)
+        if (s->ans->rr[i].type == SCAN_TYPE_TXT && !txt_in(&s->ans->rr[i], st->probe))
+            return false;
+    for (size_t i = 0; i < st->probe->n; i++)
+        if (st->probe->rr[i].type == SCAN_TYPE_TXT && !txt_in(&st->probe->rr[i], s->ans))
+            return false;
+    return true;
+}
+
+/* Fill one selector's result; @p wild: its records are the wildcard's. @return 0 or
+ * -ENOMEM. */
+static int report_selector(struct scan_report *r, const struct dk_sel *s, size_t nfound, bool wild)
 {
     struct scan_problems *ps = calloc(1, sizeof(*ps));
     struct dk_key key = {0};
@@ -433,6 +507,10 @@ static int report_selector(struct scan_report *r, const struct dk_sel *s, size_t
     int ret = 0;
     if (!ps)
         return -ENOMEM;
+    if (wild)
+        scan_problem(ps, false, SCAN_R_NONE, NULL,
+                     "a wildcard publishes this record: a random selector (" DKIM_PROBE
+                     ") gets it too, so every selector has it");
     const struct scan_answer *a = s->ans;
     if (a && scan_dns_failed(a->status)) {
         scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(a->status));
@@ -486,10 +564,13 @@ static size_t count_found(const struct dk_sel *s)
     return s->src == DK_GIVEN || keys > 0 ? n : 0;
 }
 
-/* The line when nothing was found. */
-static void report_none(struct scan_report *r, const struct dk_state *st,
-                        const struct scan_answer *exist, bool truncated)
+/* The line when nothing was found. @return 0 or -ENOMEM. */
+static int report_none(struct scan_report *r, const struct dk_state *st,
+                       const struct scan_answer *exist)
 {
+    struct scan_problems *ps = calloc(1, sizeof(*ps));
+    if (!ps)
+        return -ENOMEM;
     scan_report_status(r, SCAN_ST_NONE, SCAN_R_NONE);
     scan_report_str(r, "selector", NULL);
     scan_report_str(r, "source", NULL);
@@ -505,41 +586,34 @@ static void report_none(struct scan_report *r, const struct dk_state *st,
     scan_report_strv_init(r, "selectors_tried");
     for (size_t i = 0; i < st->n; i++)
         scan_report_strv_add(r, "selectors_tried", st->sel[i].name);
-    scan_report_objv_init(r, "problems");
-    if (truncated) {
-        struct scan_report_obj *o = scan_report_obj_add(r, "problems");
-        scan_report_obj_str(o, "severity", "warning");
-        scan_report_obj_str(o, "tag", NULL);
-        scan_report_obj_str(o, "message",
-                            "more selectors than the check tries; the rest were "
-                            "not asked");
-    }
+    if (st->truncated)
+        scan_problem(ps, false, SCAN_R_NONE, NULL,
+                     "more selectors than the check tries; the rest were not asked");
+    if (wildcard(st))
+        scan_problem(ps, false, SCAN_R_NONE, NULL,
+                     "a wildcard answers every selector under _domainkey (a random one, " DKIM_PROBE
+                     ", has %s), so guessing proves nothing and the common selectors were not "
+                     "asked: name the domain's selectors with --dkim-selector",
+                     from_wildcard_key(st) ? "a DKIM key record" : "TXT records");
+    scan_problems_report(r, ps, "tag");
+    free(ps);
+    return 0;
 }
 
-/*
- * Round 1: existence, SPF, MX and the given selectors. Round 2: the rest.
- * @param[out] exist  the existence answer (or NULL when it cannot be asked)
- * @return 0, -EAGAIN, -ENOMEM.
- */
-static int discover(struct scan_view *v, const char *dom, const struct scan_dkim_selectors *o,
-                    struct dk_state *st, const struct scan_answer **exist)
+/* Round 1: existence, SPF, MX and the given selectors. @return 0, -EAGAIN, -ENOMEM;
+ * *skip is set when nothing below _domainkey can exist (or be asked). */
+static int round_exist(struct scan_view *v, const char *dom, struct dk_state *st,
+                       const struct scan_answer **exist, bool *skip)
 {
-    const struct scan_answer *txt = NULL, *mx = NULL;
+    const struct scan_answer *ignored;
     char qname[300];
     bool missing = false;
-    int ret = 0;
 
-    *exist = NULL;
-    for (size_t i = 0; o && i < o->ngiven; i++)
-        add_selector(st, o->given[i], DK_GIVEN);
-    size_t ngiven = st->n;
     snprintf(qname, sizeof(qname), "_domainkey.%s", dom);
     int r1 = scan_view_get(v, qname, SCAN_TYPE_TXT, exist);
-    int r2 = scan_view_get(v, dom, SCAN_TYPE_TXT, &txt);
-    int r3 = scan_view_get(v, dom, SCAN_TYPE_MX, &mx);
-    int r4 = ask_selectors(v, st, 0, dom);
-    int rs[] = {r1, r2, r3, r4};
-    for (size_t i = 0; i < 4; i++) {
+    int rs[] = {r1, scan_view_get(v, dom, SCAN_TYPE_TXT, &ignored),
+                scan_view_get(v, dom, SCAN_TYPE_MX, &ignored), ask_selectors(v, st, 0, dom)};
+    for (size_t i = 0; i < sizeof(rs) / sizeof(rs[0]); i++) {
         if (rs[i] == -ENOMEM)
             return rs[i];
         missing |= rs[i] == -EAGAIN;
@@ -548,14 +622,49 @@ static int discover(struct scan_view *v, const char *dom, const struct scan_dkim
         return -EAGAIN;
     if (r1 < 0)
         *exist = NULL; /* _domainkey.<dom> cannot be asked: neither can a selector */
-    if (r1 < 0 || (*exist)->status == SCAN_DNS_NXDOMAIN)
-        return 0;
-    if (o && r2 == 0 && r3 == 0)
+    *skip = r1 < 0 || (*exist)->status == SCAN_DNS_NXDOMAIN;
+    return 0;
+}
+
+/*
+ * Round 1: existence, SPF, MX and the given selectors. Round 2: the inferred
+ * selectors and the wildcard probe. Round 3: the common selectors, unless a
+ * wildcard answers (see the file comment).
+ * @param[out] exist  the existence answer (or NULL when it cannot be asked)
+ * @return 0, -EAGAIN, -ENOMEM.
+ */
+static int discover(struct scan_view *v, const char *dom, const struct scan_dkim_selectors *o,
+                    struct dk_state *st, const struct scan_answer **exist)
+{
+    const struct scan_answer *txt = NULL, *mx = NULL;
+    char qname[600];
+    bool skip = false;
+
+    *exist = NULL;
+    for (size_t i = 0; o && i < o->ngiven; i++)
+        add_selector(st, o->given[i], DK_GIVEN);
+    size_t ngiven = st->n;
+    int ret = round_exist(v, dom, st, exist, &skip);
+    if (ret < 0 || skip || !o)
+        return ret;
+    if (scan_view_get(v, dom, SCAN_TYPE_TXT, &txt) == 0 &&
+        scan_view_get(v, dom, SCAN_TYPE_MX, &mx) == 0)
         infer(st, o, txt, mx);
-    for (size_t i = 0; o && i < o->ncommon; i++)
-        add_selector(st, o->common[i], DK_COMMON);
+    snprintf(qname, sizeof(qname), DKIM_PROBE "._domainkey.%s", dom); /* fits: dom < 256 */
+    int rp = scan_view_get(v, qname, SCAN_TYPE_TXT, &st->probe);
+    if (rp < 0)
+        st->probe = NULL;
     ret = ask_selectors(v, st, ngiven, dom);
-    return ret;
+    if (rp == -ENOMEM || ret == -ENOMEM)
+        return -ENOMEM;
+    if (rp == -EAGAIN || ret == -EAGAIN)
+        return -EAGAIN;
+    if (wildcard(st))
+        return 0;
+    size_t nbefore = st->n;
+    for (size_t i = 0; i < o->ncommon; i++)
+        add_selector(st, o->common[i], DK_COMMON);
+    return ask_selectors(v, st, nbefore, dom);
 }
 
 int scan_dkim_check(struct scan_view *v, const char *domain, const struct scan_dkim_selectors *sel,
@@ -588,7 +697,8 @@ int scan_dkim_check(struct scan_view *v, const char *domain, const struct scan_d
     if (!head)
         goto out;
     if (found == 0 && failed == 0) {
-        report_none(head, st, exist, st->truncated);
+        if (report_none(head, st, exist) != 0)
+            goto out; /* ret is -ENOMEM */
     } else {
         struct scan_report *r = head;
         for (size_t i = 0; i < st->n; i++) {
@@ -599,7 +709,7 @@ int scan_dkim_check(struct scan_view *v, const char *domain, const struct scan_d
                 continue;
             if (!r && !(r = scan_report_add(head)))
                 goto out; /* ret is -ENOMEM */
-            if (report_selector(r, s, nf) != 0)
+            if (report_selector(r, s, nf, from_wildcard(st, s)) != 0)
                 goto out;
             r = NULL;
         }

@@ -207,6 +207,37 @@ class Dkim(unittest.TestCase):
         self.assertIn('google', x['selectors_tried'])
 
 
+class DkimWildcard(unittest.TestCase):
+    """dkim-wildcard-txt and dkim-wildcard-key: a wildcard under _domainkey answers every
+    selector, so the common guesses are not asked (they would prove nothing and cost ~30
+    queries per domain); the given and inferred selectors are, and the line says so."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.r = pscan('dkim', 'wildtxt.dkim.test', 'wildkey.dkim.test')
+        cls.given = pscan('dkim', 'wildtxt.dkim.test', extra=('--dkim-selector', 'custom'))
+
+    def warned(self, x, needle):
+        return any(p['severity'] == 'warning' and needle in p['message'] for p in x['problems'])
+
+    def test_txt_wildcard_none_without_guessing(self):
+        x = self.r.one(check='dkim', target='wildtxt.dkim.test')
+        self.assertEqual((x['status'], x['domainkey_exists']), ('none', True), x)
+        self.assertEqual(x['selectors_tried'], [], 'no common selector guessed')
+        self.assertTrue(self.warned(x, 'a wildcard answers every selector'), x)
+
+    def test_given_selector_is_judged_and_marked(self):
+        x = self.given.one(check='dkim', target='wildtxt.dkim.test')
+        self.assertEqual((x['selector'], x['source'], x['status'], x['reason']),
+                         ('custom', 'given', 'invalid', 'invalid-version'), x)
+        self.assertTrue(self.warned(x, 'a wildcard publishes this record'), x)
+
+    def test_key_wildcard_reports_inferred_only(self):
+        lines = self.r.results(check='dkim', target='wildkey.dkim.test')
+        got = [(x['selector'], x['source'], x['status'], x['key_bits']) for x in lines]
+        self.assertEqual(got, [('google', 'inferred', 'valid', 2048)])
+        self.assertTrue(self.warned(lines[0], 'a wildcard publishes this record'), lines[0])
+
 class MtaSts(unittest.TestCase):
     DOMAINS = ('good.sts.test', 'uncovered.sts.test', 'notfound.sts.test', 'redirect.sts.test',
                'badcert.sts.test', 'syntax.sts.test', 'big.sts.test', 'nohost.sts.test',

@@ -8,8 +8,10 @@
  * and accessors for the result fields.
  *
  * A zone entry gives a name, a type and either records in presentation-like
- * text or a status. Questions not in the table are answered NXDOMAIN, as
- * the OpenSPF suite harness does. Example:
+ * text or a status. An entry named "*.<suffix>" is a wildcard: it answers a
+ * question of its type for any name under <suffix> that no entry names (a
+ * simplification of RFC 4592, enough for the checks' tests). Other questions
+ * are answered NXDOMAIN, as the OpenSPF suite harness does. Example:
  * @code
  *   static const struct rz_rec zone[] = {
  *       {"30.2.0.192.in-addr.arpa", SCAN_TYPE_PTR, .data = {"mta.example.test"}},
@@ -56,11 +58,25 @@ static char rz_asked_name[256][256];
 static uint16_t rz_asked_type[256];
 static size_t rz_nasked;
 
+/* Does zone entry @p owner answer @p name: the same name, or a wildcard "*.<suffix>"
+ * with @p name under <suffix> (when @p wild)? */
+static inline bool rz_owns(const char *owner, const char *name, bool wild)
+{
+    if (!wild)
+        return strcasecmp(owner, name) == 0;
+    size_t n = strlen(name), k = strlen(owner);
+    return strncmp(owner, "*.", 2) == 0 && n > k - 1 && name[n - k + 1] == '.' &&
+           strcasecmp(name + n - k + 2, owner + 2) == 0;
+}
+
 static inline struct scan_answer *rz_answer(const struct rz_rec *zone, const char *name,
                                             uint16_t type)
 {
+    bool exact = false;
+    for (const struct rz_rec *z = zone; z->name && !exact; z++)
+        exact = z->type == type && strcasecmp(z->name, name) == 0;
     for (const struct rz_rec *z = zone; z->name; z++) {
-        if (z->type != type || strcasecmp(z->name, name) != 0)
+        if (z->type != type || !rz_owns(z->name, name, !exact))
             continue;
         struct scan_rr rr[RZ_MAX_DATA];
         char targets[RZ_MAX_DATA][256];
@@ -70,7 +86,7 @@ static inline struct scan_answer *rz_answer(const struct rz_rec *zone, const cha
             const char *d = z->data[n];
             rr[n].type = type;
             rr[n].ttl = 3600;
-            rr[n].owner = z->canon ? z->canon : z->name;
+            rr[n].owner = z->canon ? z->canon : name;
             switch (type) {
             case SCAN_TYPE_A:
                 cr_assert_eq(inet_pton(AF_INET, d, rr[n].a4), 1, "bad A in zone: %s", d);

@@ -281,3 +281,136 @@ Test(dkim, dns_failures_are_errors_never_none)
     cr_expect_str_eq(res(r, 1)->status, "valid");
     scan_report_free(r);
 }
+
+/* The wildcard probe's selector (scanner/dkim.c DKIM_PROBE). */
+#define PROBE KEY("dnsbl-scan-probe-q7z3k9x2")
+
+/* How many questions of the last drive were under _domainkey. */
+static size_t asked_under_domainkey(void)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < rz_nasked; k++)
+        n += strstr(rz_asked_name[k], "_domainkey.") != NULL;
+    return n;
+}
+
+Test(dkim, no_domainkey_costs_one_question)
+{
+    static const struct rz_rec zone[] = {{NULL}};
+    scan_report_free(run(zone));
+    cr_expect_eq(asked_under_domainkey(), 1, "only _domainkey itself");
+    cr_expect_not(rz_was_asked(PROBE, SCAN_TYPE_TXT));
+}
+
+Test(dkim, txt_wildcard_asks_no_common_selector)
+{
+    /* bulk.test's shape: "*" TXT at the zone answers every name under the domain. */
+    static const struct rz_rec zone[] = {
+        {"*.example.test", SCAN_TYPE_TXT,
+         .data = {"v=spf1 -all", "v=DMARC1; p=reject; rua=mailto:d@example.test"}},
+        {"example.test", SCAN_TYPE_TXT, .data = {"v=spf1 include:spf.protection.outlook.com -all"}},
+        {NULL},
+    };
+    struct scan_report *r = run(zone);
+    cr_assert_eq(scan_report_count(r), 1);
+    cr_expect_str_eq(rz_status(r), "none");
+    cr_expect(rz_field(r, "domainkey_exists")->b);
+    const struct scan_fields *f = &scan_report_result(r)->extra;
+    cr_assert_eq(rz_strv_n(f, "selectors_tried"), 2, "the inferred pair only");
+    cr_expect_str_eq(rz_strv_at(f, "selectors_tried", 0), "selector1");
+    cr_expect_str_eq(rz_strv_at(f, "selectors_tried", 1), "selector2");
+    cr_expect(rz_problem(r, "warning", "a wildcard answers every selector"));
+    cr_expect(rz_problem(r, "warning", "has TXT records"));
+    cr_expect(rz_was_asked(PROBE, SCAN_TYPE_TXT));
+    cr_expect_not(rz_was_asked(KEY("k1"), SCAN_TYPE_TXT), "a guess proves nothing here");
+    cr_expect_eq(asked_under_domainkey(), 4, "_domainkey, the probe, selector1, selector2");
+    scan_report_free(r);
+}
+
+Test(dkim, key_wildcard_reports_given_and_inferred_only)
+{
+    static const struct rz_rec zone[] = {
+        {"*._domainkey.example.test", SCAN_TYPE_TXT, .data = {"v=DKIM1; p=" RSA2048}},
+        {DK, SCAN_TYPE_TXT, .status = SCAN_DNS_NODATA},
+        {"example.test", SCAN_TYPE_MX, .data = {"10 aspmx.l.google.com"}},
+        {NULL},
+    };
+    static const char *const given[] = {"mine"};
+    sel.given = given;
+    sel.ngiven = 1;
+    struct scan_report *r = run(zone);
+    sel.given = NULL;
+    sel.ngiven = 0;
+    cr_assert_eq(scan_report_count(r), 2, "mine (given) and google (inferred), no common guess");
+    cr_expect_str_eq(str(r, 0, "selector"), "mine");
+    cr_expect_str_eq(res(r, 0)->status, "valid");
+    cr_expect(rz_problem_in(&res(r, 0)->extra, "warning", "a wildcard publishes this record"));
+    cr_expect_str_eq(str(r, 1, "selector"), "google");
+    cr_expect_str_eq(str(r, 1, "source"), "inferred");
+    cr_expect(rz_problem_in(&res(r, 1)->extra, "warning", "a wildcard publishes this record"));
+    cr_expect_not(rz_was_asked(KEY("s1"), SCAN_TYPE_TXT));
+    scan_report_free(r);
+    /* Nothing given or inferred: the none line says the wildcard holds a key. */
+    static const struct rz_rec bare[] = {
+        {"*._domainkey.example.test", SCAN_TYPE_TXT, .data = {"v=DKIM1; p=" RSA2048}},
+        {DK, SCAN_TYPE_TXT, .status = SCAN_DNS_NODATA},
+        {NULL},
+    };
+    r = run(bare);
+    cr_assert_eq(scan_report_count(r), 1);
+    cr_expect_str_eq(rz_status(r), "none");
+    cr_expect(rz_problem(r, "warning", "has a DKIM key record"));
+    cr_expect_eq(rz_strv_n(&scan_report_result(r)->extra, "selectors_tried"), 0);
+    scan_report_free(r);
+}
+
+Test(dkim, explicit_key_beside_a_wildcard)
+{
+    /* A revoked key for every selector ("*._domainkey") beside explicit keys: the one at
+     * an inferred selector is found, and is not the wildcard's; the one at a selector
+     * only the common list has is not asked (the documented cost); selector1 gets the
+     * wildcard's revoked key. */
+    static const struct rz_rec zone[] = {
+        {"*._domainkey.example.test", SCAN_TYPE_TXT, .data = {"v=DKIM1; p="}},
+        {DK, SCAN_TYPE_TXT, .status = SCAN_DNS_NODATA},
+        {"example.test", SCAN_TYPE_TXT, .data = {"v=spf1 include:spf.protection.outlook.com -all"}},
+        {KEY("selector2"), SCAN_TYPE_TXT, .data = {"v=DKIM1; p=" RSA2048}},
+        {KEY("k1"), SCAN_TYPE_TXT, .data = {"v=DKIM1; k=ed25519; p=" ED25519}},
+        {NULL},
+    };
+    struct scan_report *r = run(zone);
+    cr_assert_eq(scan_report_count(r), 2);
+    cr_expect_str_eq(str(r, 0, "selector"), "selector1");
+    cr_expect_str_eq(res(r, 0)->status, "revoked");
+    cr_expect(rz_problem_in(&res(r, 0)->extra, "warning", "a wildcard publishes this record"));
+    cr_expect_str_eq(str(r, 1, "selector"), "selector2");
+    cr_expect_str_eq(res(r, 1)->status, "valid");
+    cr_expect_not(rz_problem_in(&res(r, 1)->extra, "warning", "wildcard"));
+    cr_expect_not(rz_was_asked(KEY("k1"), SCAN_TYPE_TXT));
+    scan_report_free(r);
+}
+
+Test(dkim, probe_without_txt_keeps_the_common_guesses)
+{
+    /* NODATA at the probe (a wildcard of other types, "* A") and a failed probe prove no
+     * TXT wildcard: the common selectors are asked. */
+    static const enum scan_dns_status st[] = {SCAN_DNS_NODATA, SCAN_DNS_SERVFAIL,
+                                              SCAN_DNS_NXDOMAIN};
+    for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+        struct rz_rec zone[] = {
+            {DK, SCAN_TYPE_TXT, .status = SCAN_DNS_NODATA},
+            {PROBE, SCAN_TYPE_TXT, .status = st[i]},
+            {KEY("k1"), SCAN_TYPE_TXT, .data = {"v=DKIM1; k=ed25519; p=" ED25519}},
+            {NULL},
+        };
+        struct scan_report *r = run(zone);
+        cr_assert_eq(scan_report_count(r), 1, "probe status %d", st[i]);
+        cr_expect_str_eq(rz_str(r, "selector"), "k1");
+        cr_expect_str_eq(rz_str(r, "source"), "common");
+        cr_expect_str_eq(rz_status(r), "valid");
+        cr_expect_not(rz_problem(r, "warning", "wildcard"));
+        cr_expect(rz_was_asked(PROBE, SCAN_TYPE_TXT));
+        cr_expect_eq(asked_under_domainkey(), 2 + 5, "_domainkey, the probe, 5 common");
+        scan_report_free(r);
+    }
+}
