@@ -53,16 +53,9 @@ RECORD_STATUS = {
     'dmarc': ('valid', 'invalid', 'none', 'error'),
     'mx': ('valid', 'invalid', 'none', 'null', 'error'),
 }
-# Fields every line of a check carries today, whatever its status. The rest of
-# RECORD_FIELDS is missing on some statuses (code-review 1.4); see
-# test_record_checks_carry_every_documented_field.
-RECORD_FIELDS_ALWAYS = {
-    'fcrdns': RECORD_FIELDS['fcrdns'],
-    'spf': RECORD_FIELDS['spf'],
-    'spf-auth': RECORD_FIELDS['spf-auth'],
-    'dmarc': ('record', 'policy_domain', 'problems'),
-    'mx': (),
-}
+# Every line of a check carries all of them, whatever its status (tests/integration/
+# test_schema.py checks every check against the README's own table).
+RECORD_FIELDS_ALWAYS = RECORD_FIELDS
 NULL_OR = lambda *t: (type(None),) + t  # noqa: E731
 FIELD_TYPES = {
     'ptr': (list,), 'cname': NULL_OR(str), 'confirmed': NULL_OR(str), 'generic': (bool,),
@@ -191,12 +184,10 @@ class Verdicts(unittest.TestCase):
         for check in ('spf', 'dmarc', 'mx', 'fcrdns'):
             self.assertGreater(len({x['status'] for x in recs if x['check'] == check}), 1, check)
 
-    @unittest.expectedFailure
     def test_record_checks_carry_every_documented_field(self):
-        """README: record-check lines carry their own fields whatever the status. Today
-        mx `valid`/`invalid`/`null` lines have no `fallback` and `none` lines no `hosts`,
-        and dmarc `none`/`invalid` lines have no p/sp/pct/rua/ruf (code-review 1.4).
-        Remove expectedFailure when the field schema per check lands."""
+        """README: record-check lines carry their own fields whatever the status: mx
+        lines without an MX set have `hosts` [], dmarc lines without a record p/sp/pct
+        null and rua/ruf []."""
         missing = set()
         for res in self.records.lines:
             for key in RECORD_FIELDS[res['check']]:
