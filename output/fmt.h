@@ -151,6 +151,15 @@ void *out_grow(void *arr, size_t *cap, size_t n, size_t size);
 /** out_sink_write/out_sink_text on a C string; NULL writes nothing. */
 void out_put_cstr(struct out_sink *s, const char *str, out_put_fn *put);
 
+/** @return the extra field @p name of @p r, or NULL (borrowed from @p r). */
+const struct scan_field *out_field(const struct scan_result *r, const char *name);
+/** Write the key facts of a record check @p r in one line (facts.c): reason, what a
+ *  reader acts on, the first problem; values through @p put. Nothing for DNSBL. */
+void out_check_facts(struct out_sink *s, const struct scan_result *r, out_put_fn *put);
+
+/** Columns text output fits in; longer lines wrap on word boundaries (fmt_text.c). */
+#define OUT_TEXT_WIDTH 100
+
 /** Write @p r as one JSON object (the JSON Lines form, without the newline). */
 void out_json_result(struct out_sink *s, const struct scan_result *r);
 
