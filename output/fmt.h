@@ -160,6 +160,10 @@ void out_check_facts(struct out_sink *s, const struct scan_result *r, out_put_fn
 /** Columns text output fits in; longer lines wrap on word boundaries (fmt_text.c). */
 #define OUT_TEXT_WIDTH 100
 
+/** Write @p text (sanitized) from column @p col, wrapped on spaces so no line passes
+ *  OUT_TEXT_WIDTH, continuation lines from column @p indent; then a newline. */
+void out_wrap(struct out_sink *s, const char *text, size_t col, size_t indent);
+
 /** Write @p r as one JSON object (the JSON Lines form, without the newline). */
 void out_json_result(struct out_sink *s, const struct scan_result *r);
 

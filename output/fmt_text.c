@@ -528,13 +528,9 @@ static void new_line(struct out_sink *s, size_t indent, size_t *col)
     *col = indent;
 }
 
-/*
- * Write @p text (sanitized) starting at column @p col, wrapped on spaces so no line
- * passes OUT_TEXT_WIDTH, continuation lines starting at column @p indent; then a
- * newline. A word wider than the room at @p indent (a long URL) gets a line of its
- * own from column WRAP_DEEP, and only a word wider than that line is cut.
- */
-static void wrap(struct out_sink *s, const char *text, size_t col, size_t indent)
+/* A word wider than the room at the indent (a long URL) gets a line of its own
+ * from column WRAP_DEEP, and only a word wider than that line is cut. */
+void out_wrap(struct out_sink *s, const char *text, size_t col, size_t indent)
 {
     const char *p = text;
     bool fresh = false; /* nothing written on this line after its indent */
@@ -605,7 +601,7 @@ static void print_row(struct out_writer *w, const struct columns *c, const char 
     }
     out_sink_puts(s, "  ");
     col += 2;
-    wrap(s, facts, col, 2 + c->status + 2 + c->name + 2);
+    out_wrap(s, facts, col, 2 + c->status + 2 + c->name + 2);
 }
 
 /* The lists a target was not checked on, one line per reason. */
@@ -622,7 +618,7 @@ static void print_skips(struct out_writer *w, const struct columns *c, const str
         out_sink_clear(&w->scratch);
         out_sink_puts(&w->scratch, k->names);
         out_sink_puts(&w->scratch, ": not checked, see below");
-        wrap(s, out_sink_str(&w->scratch), 2 + c->status + 2, 2 + c->status + 2);
+        out_wrap(s, out_sink_str(&w->scratch), 2 + c->status + 2, 2 + c->status + 2);
     }
 }
 
@@ -696,7 +692,7 @@ static void print_verdict(struct out_writer *w, const struct text_group *g)
     }
     if (!lists && !problems && !errors)
         out_sink_puts(v, ": no problem found");
-    wrap(s, out_sink_str(v), 2 + strlen(word), 4);
+    out_wrap(s, out_sink_str(v), 2 + strlen(word), 4);
 }
 
 /* Why lists were not checked and what to do, once for the whole report. */
@@ -719,7 +715,7 @@ static void print_notes(struct out_writer *w, const struct columns *c)
         out_sink_puts(s, "  ");
         out_colored(w, "33", n->reason);
         out_sink_pad(s, c->status - out_text_width(n->reason) + 2);
-        wrap(s, out_sink_str(v), 2 + c->status + 2, 2 + c->status + 2);
+        out_wrap(s, out_sink_str(v), 2 + c->status + 2, 2 + c->status + 2);
     }
 }
 
@@ -774,7 +770,7 @@ int out_text_finish(struct out_writer *w)
         }
         if (g->pool || g->via) {
             out_sink_puts(s, " ");
-            wrap(s, out_sink_str(&w->scratch), col + 1, 4);
+            out_wrap(s, out_sink_str(&w->scratch), col + 1, 4);
         } else {
             out_sink_puts(s, "\n");
         }
