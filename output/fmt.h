@@ -13,8 +13,10 @@
  *
  * - fmt_json.c, fmt_csv.c: stateless, one line per call;
  * - fmt_text.c: buffers rendered rows, prints them grouped per target at finish;
- * - fmt_summary.c: prints listings and errors as they come, keeps only
- *   counters per list and check.
+ * - fmt_summary.c: prints listings and DNSBL errors as they come, keeps only
+ *   counters per list and check and per record-check finding (with a few
+ *   example targets);
+ * - facts.c: the key facts of a record check in one line, for text.
  */
 #ifndef OUTPUT_FMT_H
 #define OUTPUT_FMT_H
