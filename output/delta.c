@@ -418,9 +418,12 @@ static int cmp_str(const void *a, const void *b)
 struct field_filter {
     const char *const *only;
     const char *const *members;
+    /** Leave out empty arrays: for a field that older versions wrote only when it
+     *  had entries, so a stored fingerprint still matches the same record. */
+    bool omit_empty;
 };
 
-static const struct field_filter all_fields = {NULL, NULL};
+static const struct field_filter all_fields = {NULL, NULL, false};
 
 static bool wanted(const struct field_filter *flt, const char *name)
 {
@@ -497,12 +500,14 @@ out:
 static int write_fields(FILE *f, const struct scan_fields *fs, bool first,
                         const struct field_filter *flt)
 {
-    const struct field_filter members = {flt->members, NULL};
+    const struct field_filter members = {flt->members, NULL, false};
     int ret;
 
     for (size_t i = 0; i < fs->n; i++) {
         const struct scan_field *fl = &fs->f[i];
         if (!fl->name || !wanted(flt, fl->name))
+            continue;
+        if (flt->omit_empty && (fl->type == SCAN_F_STRV || fl->type == SCAN_F_OBJV) && fl->n == 0)
             continue;
         if ((!first && fputc(',', f) == EOF) || json_str(f, fl->name) != 0 || fputc(':', f) == EOF)
             return SCAN_EIO;
@@ -648,11 +653,18 @@ static const struct {
     enum scan_check check;
     struct field_filter filter;
 } identities[] = {
-    {SCAN_CHECK_FCRDNS, {fp_fcrdns, NULL}},     {SCAN_CHECK_SPF, {fp_spf, NULL}},
-    {SCAN_CHECK_SPF_AUTH, {fp_spf_auth, NULL}}, {SCAN_CHECK_DMARC, {fp_dmarc, NULL}},
-    {SCAN_CHECK_MX, {fp_mx, fp_mx_host}},       {SCAN_CHECK_DKIM, {fp_dkim, NULL}},
-    {SCAN_CHECK_MTA_STS, {fp_mtasts, NULL}},    {SCAN_CHECK_TLS_RPT, {fp_record, NULL}},
-    {SCAN_CHECK_BIMI, {fp_bimi, NULL}},         {SCAN_CHECK_NS, {fp_ns, fp_ns_host}},
+    {SCAN_CHECK_FCRDNS, {fp_fcrdns, NULL, false}},
+    {SCAN_CHECK_SPF, {fp_spf, NULL, false}},
+    {SCAN_CHECK_SPF_AUTH, {fp_spf_auth, NULL, false}},
+    {SCAN_CHECK_DMARC, {fp_dmarc, NULL, false}},
+    /* mx lines without an MX set carry "hosts": [] since every line has every
+     * field; before, they had none, and stored fingerprints say so. */
+    {SCAN_CHECK_MX, {fp_mx, fp_mx_host, true}},
+    {SCAN_CHECK_DKIM, {fp_dkim, NULL, false}},
+    {SCAN_CHECK_MTA_STS, {fp_mtasts, NULL, false}},
+    {SCAN_CHECK_TLS_RPT, {fp_record, NULL, false}},
+    {SCAN_CHECK_BIMI, {fp_bimi, NULL, false}},
+    {SCAN_CHECK_NS, {fp_ns, fp_ns_host, false}},
 };
 
 int out_delta_result_fingerprint(FILE *f, const struct scan_result *r)

@@ -13,8 +13,10 @@
  *
  * - fmt_json.c, fmt_csv.c: stateless, one line per call;
  * - fmt_text.c: buffers rendered rows, prints them grouped per target at finish;
- * - fmt_summary.c: prints listings and errors as they come, keeps only
- *   counters per list and check.
+ * - fmt_summary.c: prints listings and DNSBL errors as they come, keeps only
+ *   counters per list and check and per record-check finding (with a few
+ *   example targets);
+ * - facts.c: the key facts of a record check in one line, for text.
  */
 #ifndef OUTPUT_FMT_H
 #define OUTPUT_FMT_H
@@ -150,6 +152,19 @@ void out_join_strv(struct out_sink *s, const char *const *v, size_t n, const cha
 void *out_grow(void *arr, size_t *cap, size_t n, size_t size);
 /** out_sink_write/out_sink_text on a C string; NULL writes nothing. */
 void out_put_cstr(struct out_sink *s, const char *str, out_put_fn *put);
+
+/** @return the extra field @p name of @p r, or NULL (borrowed from @p r). */
+const struct scan_field *out_field(const struct scan_result *r, const char *name);
+/** Write the key facts of a record check @p r in one line (facts.c): reason, what a
+ *  reader acts on, the first problem; values through @p put. Nothing for DNSBL. */
+void out_check_facts(struct out_sink *s, const struct scan_result *r, out_put_fn *put);
+
+/** Columns text output fits in; longer lines wrap on word boundaries (fmt_text.c). */
+#define OUT_TEXT_WIDTH 100
+
+/** Write @p text (sanitized) from column @p col, wrapped on spaces so no line passes
+ *  OUT_TEXT_WIDTH, continuation lines from column @p indent; then a newline. */
+void out_wrap(struct out_sink *s, const char *text, size_t col, size_t indent);
 
 /** Write @p r as one JSON object (the JSON Lines form, without the newline). */
 void out_json_result(struct out_sink *s, const struct scan_result *r);

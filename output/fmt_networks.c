@@ -104,14 +104,6 @@ static void mask(const uint8_t *addr, unsigned plen, uint8_t *out)
         out[plen / 8] = addr[plen / 8] & (uint8_t)(0xff << (8 - plen % 8));
 }
 
-static const struct scan_field *field(const struct scan_result *r, const char *name)
-{
-    for (size_t i = 0; i < r->extra.n; i++)
-        if (strcmp(r->extra.f[i].name, name) == 0)
-            return &r->extra.f[i];
-    return NULL;
-}
-
 static long name_index(struct out_networks *n, const char *label)
 {
     for (size_t i = 0; i < n->nnames; i++)
@@ -131,7 +123,7 @@ static long name_index(struct out_networks *n, const char *label)
 static int add_origin(struct out_networks *n, const struct scan_result *r, uint8_t type,
                       const uint8_t *addr)
 {
-    const struct scan_field *asn = field(r, "asn"), *name = field(r, "as_name");
+    const struct scan_field *asn = out_field(r, "asn"), *name = out_field(r, "as_name");
     char label[300];
     struct net_origin *v = out_grow(n->o, &n->capo, n->no, sizeof(*v));
     if (!v)

@@ -10,8 +10,12 @@
  *   LISTED  192.0.2.10  zen.spamhaus.org  127.0.0.2 SBL; 127.0.0.4 XBL  delist: https://...
  *   ERROR   192.0.2.10  b.barracudacentral.org  blocked
  *   INFO    192.0.2.11  dnsbl-2.uceprotect.net  127.0.0.2 network neighbourhood
- *   INVALID  example.test  spf  too-many-lookups  record=v=spf1 ...; lookups=11
  *   ... and 5 more errors for b.barracudacentral.org (blocked)
+ *
+ *   record checks  status   reason      targets  examples (all of them: --format json)
+ *   fcrdns         fail     no-ptr          212  192.0.2.1, 192.0.2.2, 192.0.2.3, 192.0.2.4,
+ *                                                192.0.2.5, ...
+ *   spf            invalid  too-many-lookups  1  example.test
  *
  *   list                    listed  informational  clean  errors  health
  *   zen.spamhaus.org             1              0      0       0  ok
@@ -27,14 +31,18 @@
  *
  * Errors are capped at OUT_ERROR_LINES lines per (list or check, reason): a
  * resolver that times out on one list would otherwise bury the listings. The
- * rest are counted and reported at out_finish(). Record checks print a line
- * for every result whose outcome needs attention: a problem (fail, invalid,
- * none, null, permerror, softfail, neutral), or an error (error, temperror)
- * under the same cap as DNSBL errors.
+ * rest are counted and reported at out_finish(). Record checks print nothing as
+ * they come: a finding shared by hundreds of targets (a pool without PTR names)
+ * must not bury the listings. Every result whose outcome needs attention (a
+ * problem: fail, invalid, none, null, ...; or an error) is counted per (check,
+ * status, reason) with its first OUT_EXAMPLES targets, and out_finish() prints
+ * one line per finding after the listings, pointing at --format json for the
+ * rest.
  *
  * Memory is bounded by the number of lists and checks (times the distinct
- * status words and error reasons, which come from the scanner's vocabulary,
- * not from DNS data), never by the number of results; the listings by /24 and
+ * status words and reasons, which come from the scanner's vocabulary, not from
+ * DNS data, and OUT_EXAMPLES targets each), never by the number of results; the
+ * listings by /24 and
  * by AS (fmt_networks.c) keep one small record per listing, up to
  * OUT_NET_MAX_LISTINGS.
  */
@@ -61,6 +69,18 @@ struct sum_health {
     char *reason; /**< sanitized unhealthy reason; NULL when healthy */
 };
 
+/** Targets a record-check finding names at most; the rest are counted. */
+#define OUT_EXAMPLES 5
+
+/** One record-check finding: a (status, reason) of one check, and who has it. */
+struct sum_finding {
+    char *status; /**< sanitized */
+    char *reason; /**< sanitized; "-" when none */
+    uint64_t n;
+    char *examples[OUT_EXAMPLES]; /**< sanitized targets, the first seen */
+    size_t nexamples;
+};
+
 /** One list (dnsbl) or one record check. */
 struct sum_group {
     bool dnsbl;
@@ -75,6 +95,9 @@ struct sum_group {
     struct sum_count *errs; /**< per error reason: how many errors */
     size_t nerrs;
     size_t caperrs;
+    struct sum_finding *findings; /**< record checks: per (status, reason) needing attention */
+    size_t nfindings;
+    size_t capfindings;
 };
 
 struct out_summary {
@@ -82,6 +105,7 @@ struct out_summary {
     size_t n;
     size_t cap;
     bool printed;              /**< a line was streamed: the table needs a blank line first */
+    uint64_t findings;         /**< record-check results counted as findings */
     struct out_networks *nets; /**< listings by /24 and by AS */
 };
 
@@ -118,6 +142,14 @@ void out_summary_free(struct out_summary *s)
         free(s->g[i].health);
         counts_free(s->g[i].status, s->g[i].nstatus);
         counts_free(s->g[i].errs, s->g[i].nerrs);
+        for (size_t j = 0; j < s->g[i].nfindings; j++) {
+            struct sum_finding *f = &s->g[i].findings[j];
+            free(f->status);
+            free(f->reason);
+            for (size_t k = 0; k < f->nexamples; k++)
+                free(f->examples[k]);
+        }
+        free(s->g[i].findings);
     }
     free(s->g);
     free(s);
@@ -235,16 +267,6 @@ int out_summary_health(struct out_writer *w, const struct scan_health *h)
     return s->err;
 }
 
-/* An upper-case copy of a status word for the tag column. */
-static void upper_tag(const char *word, char *buf, size_t cap)
-{
-    size_t n = out_sanitize_text(word ? word : "", word ? strlen(word) : 0, buf, cap);
-
-    for (size_t i = 0; i < n; i++)
-        if (buf[i] >= 'a' && buf[i] <= 'z')
-            buf[i] = (char)(buf[i] - 'a' + 'A');
-}
-
 /* One streamed line: TAG  target  name  [rest]. */
 static void line_head(struct out_writer *w, const struct scan_result *r, const char *color,
                       const char *tagword, const char *name)
@@ -356,34 +378,57 @@ static int emit_dnsbl(struct out_writer *w, const struct scan_result *r, struct 
     return s->err;
 }
 
-static int emit_check(struct out_writer *w, const struct scan_result *r, struct sum_group *g)
+/* The finding of @p g for (@p status, @p reason), created when new; NULL on ENOMEM. */
+static struct sum_finding *finding_of(struct sum_group *g, const char *status, const char *reason)
 {
-    struct out_sink *s = &w->out;
+    struct sum_finding *f = NULL;
+    char *st = out_text_dup(status), *why = out_text_dup(reason ? reason : "-");
+
+    if (!st || !why)
+        goto fail;
+    for (size_t i = 0; i < g->nfindings; i++) {
+        if (strcmp(g->findings[i].status, st) == 0 && strcmp(g->findings[i].reason, why) == 0) {
+            free(st);
+            free(why);
+            return &g->findings[i];
+        }
+    }
+    f = out_grow(g->findings, &g->capfindings, g->nfindings, sizeof(*f));
+    if (!f)
+        goto fail;
+    g->findings = f;
+    f = &g->findings[g->nfindings++];
+    *f = (struct sum_finding){.status = st, .reason = why};
+    return f;
+fail:
+    free(st);
+    free(why);
+    return NULL;
+}
+
+/* A record check: counted; a problem or an error is also counted as a finding with
+ * its first targets, printed at out_finish(). */
+static int emit_check(struct out_summary *sum, const struct scan_result *r, struct sum_group *g)
+{
     const char *status = r->status ? r->status : "";
-    char word[32];
+    struct sum_finding *f = NULL;
 
     if (!count(&g->status, &g->nstatus, &g->capstatus, status))
         return -ENOMEM;
-    if (r->outcome == SCAN_OUT_ERROR) {
-        int due = error_line_due(g, r->reason);
-
-        if (due <= 0)
-            return due;
-    } else if (r->outcome != SCAN_OUT_PROBLEM) {
+    if (r->outcome != SCAN_OUT_PROBLEM && r->outcome != SCAN_OUT_ERROR)
         return 0;
+    f = finding_of(g, status, r->reason);
+    if (!f)
+        return -ENOMEM;
+    f->n++;
+    sum->findings++;
+    if (f->nexamples < OUT_EXAMPLES) {
+        f->examples[f->nexamples] = out_text_dup(r->target);
+        if (!f->examples[f->nexamples])
+            return -ENOMEM;
+        f->nexamples++;
     }
-    upper_tag(status, word, sizeof(word));
-    line_head(w, r, out_status_color(r), word, g->label);
-    out_sink_puts(s, "  ");
-    out_put_cstr(s, r->reason ? r->reason : "-", out_sink_text);
-    if (r->extra.n > 0) {
-        out_sink_puts(s, "  ");
-        out_fields_compact(s, &r->extra, "; ", out_sink_text);
-    }
-    put_via(s, r);
-    out_sink_puts(s, "\n");
-    w->sum->printed = true;
-    return s->err;
+    return 0;
 }
 
 int out_summary_emit(struct out_writer *w, const struct scan_result *r)
@@ -393,7 +438,7 @@ int out_summary_emit(struct out_writer *w, const struct scan_result *r)
 
     if (!g || out_networks_result(w->sum->nets, r) != 0)
         return -ENOMEM;
-    return dnsbl ? emit_dnsbl(w, r, g) : emit_check(w, r, g);
+    return dnsbl ? emit_dnsbl(w, r, g) : emit_check(w->sum, r, g);
 }
 
 static size_t digits(uint64_t v)
@@ -495,6 +540,55 @@ static void print_table(struct out_writer *w)
     }
 }
 
+/* Record-check findings, one line each: check, status, reason, how many targets,
+ * the first few of them (wrapped under their column), and where the rest are. */
+static void print_findings(struct out_writer *w)
+{
+    static const char *const head[] = {"record checks", "status", "reason", "targets"};
+    struct out_summary *sum = w->sum;
+    struct out_sink *s = &w->out;
+    size_t wd[4];
+
+    for (size_t c = 0; c < 4; c++)
+        wd[c] = strlen(head[c]);
+    for (size_t i = 0; i < sum->n; i++) {
+        const struct sum_group *g = &sum->g[i];
+        for (size_t j = 0; j < g->nfindings; j++) {
+            const struct sum_finding *f = &g->findings[j];
+            size_t v[4] = {out_text_width(g->label), out_text_width(f->status),
+                           out_text_width(f->reason), digits(f->n)};
+            for (size_t c = 0; c < 4; c++)
+                wd[c] = v[c] > wd[c] ? v[c] : wd[c];
+        }
+    }
+    for (size_t c = 0; c < 3; c++) {
+        out_sink_puts(s, head[c]);
+        out_sink_pad(s, wd[c] - strlen(head[c]) + 2);
+    }
+    out_sink_printf(s, "%*s  examples (every target: --format json)\n", (int)wd[3], head[3]);
+    size_t col = wd[0] + wd[1] + wd[2] + wd[3] + 8;
+    for (size_t i = 0; i < sum->n; i++) {
+        const struct sum_group *g = &sum->g[i];
+        for (size_t j = 0; j < g->nfindings; j++) {
+            const struct sum_finding *f = &g->findings[j];
+            const char *cell[3] = {g->label, f->status, f->reason};
+            for (size_t c = 0; c < 3; c++) {
+                out_sink_puts(s, cell[c]);
+                out_sink_pad(s, wd[c] - out_text_width(cell[c]) + 2);
+            }
+            out_sink_printf(s, "%*" PRIu64 "  ", (int)wd[3], f->n);
+            out_sink_clear(&w->scratch);
+            for (size_t k = 0; k < f->nexamples; k++) {
+                out_sink_puts(&w->scratch, k > 0 ? ", " : "");
+                out_sink_puts(&w->scratch, f->examples[k]);
+            }
+            if (f->n > f->nexamples)
+                out_sink_puts(&w->scratch, ", ...");
+            out_wrap(s, out_sink_str(&w->scratch), col, col);
+        }
+    }
+}
+
 int out_summary_finish(struct out_writer *w, const struct out_stats *st)
 {
     struct out_summary *sum = w->sum;
@@ -515,6 +609,10 @@ int out_summary_finish(struct out_writer *w, const struct out_stats *st)
     }
     if (sum->printed)
         out_sink_puts(s, "\n");
+    if (sum->findings > 0) {
+        print_findings(w);
+        out_sink_puts(s, "\n");
+    }
     print_table(w);
     if (out_networks_print(sum->nets, s) == -ENOMEM)
         return -ENOMEM;

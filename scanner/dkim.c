@@ -74,10 +74,11 @@
  *
  * Fields of a selector's line: "selector", "source", "key_type" ("rsa",
  * "ed25519" or null), "key_bits" (int or null), "testing" (bool), "record"
- * (string or null), "cname" (string or null), "problems" ([{severity, tag,
- * message}]). The none line: selector, source, key_type, key_bits, record,
- * cname null, testing false, then "domainkey_exists" (bool, or null when
- * that lookup failed), "selectors_tried" (array) and "problems".
+ * (string or null), "cname" (string or null), "domainkey_exists" (null),
+ * "selectors_tried" ([]), "problems" ([{severity, tag, message}]). The none
+ * line: selector, source, key_type, key_bits, record, cname null, testing
+ * false, then "domainkey_exists" (bool, or null when that lookup failed),
+ * "selectors_tried" (array) and "problems".
  */
 #include <ctype.h>
 #include <errno.h>
@@ -544,6 +545,9 @@ static int report_selector(struct scan_report *r, const struct dk_sel *s, size_t
     scan_report_bool(r, "testing", key.testing);
     scan_report_strn(r, "record", rec ? (const char *)rec->txt : NULL, rec ? rec->txt_len : 0);
     scan_report_str(r, "cname", a && a->ncname > 0 && a->canon ? a->canon : NULL);
+    /* Every line carries every field (README): the none line's own are empty here. */
+    scan_report_str(r, "domainkey_exists", NULL);
+    scan_report_strv_init(r, "selectors_tried");
     scan_problems_report(r, ps, "tag");
     free(ps);
     return ret;

@@ -58,11 +58,11 @@
  * - Posture warnings: p=none, sp=none under an enforcing p, pct below 100,
  *   no rua, fo without ruf; also leading whitespace and TXT records at
  *   _dmarc that are not DMARC records.
- * - Fields: "record" (string or null), "policy_domain" (string or null),
- *   then, when a single record was checked: "p" and "sp" (lower-case value,
- *   or null when absent or invalid), "pct" (the value; 100, the default,
- *   when absent or invalid), "rua" and "ruf" (the URIs as written; []
- *   when empty), "problems" (array of {severity: "error"|"warning",
+ * - Fields, all of them on every line: "record" (string or null),
+ *   "policy_domain" (string or null), "p" and "sp" (lower-case value, or null
+ *   when absent or invalid), "pct" (the value; 100, the default, when absent
+ *   or invalid; null when no single record was checked), "rua" and "ruf" (the
+ *   URIs as written; [] when empty), "problems" (array of {severity: "error"|"warning",
  *   tag: string|null, message}; [] when empty).
  */
 #include <ctype.h>
@@ -560,6 +560,17 @@ static void record_status(struct scan_report *r, const struct dm_parse *ps)
     scan_report_status(r, SCAN_ST_VALID, SCAN_R_NONE);
 }
 
+/* The policy fields of a line without a single record to read them from (none,
+ * error, several records): present all the same, null or empty. */
+static void report_no_policy(struct scan_report *r)
+{
+    scan_report_str(r, "p", NULL);
+    scan_report_str(r, "sp", NULL);
+    scan_report_str(r, "pct", NULL);
+    scan_report_strv_init(r, "rua");
+    scan_report_strv_init(r, "ruf");
+}
+
 int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report **out)
 {
     struct scan_report *r = NULL;
@@ -612,6 +623,7 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
             scan_report_status(r, SCAN_ST_NONE, SCAN_R_NONE);
         scan_report_str(r, "record", NULL);
         scan_report_str(r, "policy_domain", NULL);
+        report_no_policy(r);
         scan_report_objv_init(r, "problems");
     } else if (f.nrec > 1) {
         scan_problem(&ps->pbs, true, SCAN_R_MULTIPLE_RECORDS, NULL,
@@ -620,6 +632,7 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
         scan_report_status(r, SCAN_ST_INVALID, SCAN_R_MULTIPLE_RECORDS);
         scan_report_str(r, "record", NULL);
         scan_report_str(r, "policy_domain", policy_domain);
+        report_no_policy(r);
         scan_problems_report(r, &ps->pbs, "tag");
     } else {
         record_status(r, ps);

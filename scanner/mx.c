@@ -34,9 +34,9 @@
  * - Fields: "hosts" (MX records sorted by preference, ties by name; each
  *   {pref, host ("." for the null MX), addresses (array, [] when
  *   empty), problem (string or null;
- *   several problems are joined with "; ")}), only for the statuses that
- *   come from an MX set; "fallback" (array of the domain's addresses),
- *   only for none.
+ *   several problems are joined with "; ")}), [] unless the status comes
+ *   from an MX set; "fallback" (array of the domain's addresses), [] unless
+ *   the status is none. Both are on every line, in that order.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -109,6 +109,7 @@ static void report_fallback(struct scan_report *r, const struct scan_answer *a,
         scan_report_status(r, SCAN_ST_NONE, SCAN_R_NO_ADDRESS);
     else
         scan_report_status(r, SCAN_ST_NONE, SCAN_R_NONE);
+    scan_report_objv_init(r, "hosts");
     scan_report_strv_init(r, "fallback");
     scan_host_add_addresses(r, NULL, "fallback", a);
     scan_host_add_addresses(r, NULL, "fallback", aaaa);
@@ -239,6 +240,12 @@ int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **
         scan_report_status(r, SCAN_ST_INVALID, SCAN_R_NXDOMAIN);
     else
         scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(ma->status));
+    /* Every line has both fields, in this order (README: empty lists are []). */
+    if (!no_mx) {
+        if (ma->status != SCAN_DNS_OK)
+            scan_report_objv_init(r, "hosts");
+        scan_report_strv_init(r, "fallback");
+    }
     if (!scan_report_result(r))
         goto out; /* ret is -ENOMEM */
     *out = r;

@@ -53,16 +53,9 @@ RECORD_STATUS = {
     'dmarc': ('valid', 'invalid', 'none', 'error'),
     'mx': ('valid', 'invalid', 'none', 'null', 'error'),
 }
-# Fields every line of a check carries today, whatever its status. The rest of
-# RECORD_FIELDS is missing on some statuses (code-review 1.4); see
-# test_record_checks_carry_every_documented_field.
-RECORD_FIELDS_ALWAYS = {
-    'fcrdns': RECORD_FIELDS['fcrdns'],
-    'spf': RECORD_FIELDS['spf'],
-    'spf-auth': RECORD_FIELDS['spf-auth'],
-    'dmarc': ('record', 'policy_domain', 'problems'),
-    'mx': (),
-}
+# Every line of a check carries all of them, whatever its status (tests/integration/
+# test_schema.py checks every check against the README's own table).
+RECORD_FIELDS_ALWAYS = RECORD_FIELDS
 NULL_OR = lambda *t: (type(None),) + t  # noqa: E731
 FIELD_TYPES = {
     'ptr': (list,), 'cname': NULL_OR(str), 'confirmed': NULL_OR(str), 'generic': (bool,),
@@ -191,12 +184,10 @@ class Verdicts(unittest.TestCase):
         for check in ('spf', 'dmarc', 'mx', 'fcrdns'):
             self.assertGreater(len({x['status'] for x in recs if x['check'] == check}), 1, check)
 
-    @unittest.expectedFailure
     def test_record_checks_carry_every_documented_field(self):
-        """README: record-check lines carry their own fields whatever the status. Today
-        mx `valid`/`invalid`/`null` lines have no `fallback` and `none` lines no `hosts`,
-        and dmarc `none`/`invalid` lines have no p/sp/pct/rua/ruf (code-review 1.4).
-        Remove expectedFailure when the field schema per check lands."""
+        """README: record-check lines carry their own fields whatever the status: mx
+        lines without an MX set have `hosts` [], dmarc lines without a record p/sp/pct
+        null and rua/ruf []."""
         missing = set()
         for res in self.records.lines:
             for key in RECORD_FIELDS[res['check']]:
@@ -312,9 +303,11 @@ class Commands(unittest.TestCase):
         self.assertEqual({x['status'] for x in r.results()}, {'clean'})
 
     def test_check_text_output_is_readable(self):
-        """`check` defaults to text: the target on a line of its own, then one indented
-        line per list with status, zone, codes and meanings, TXT and delist beneath.
-        Not JSON, CSV or the summary table, and no colour codes with --no-color."""
+        """`check` defaults to text: the target on a line of its own, then one line per
+        list (status, zone, codes and meanings, TXT, delist link), wrapped on words
+        under its column within 100 columns; lists not checked gathered per reason and
+        explained once; a closing verdict line. Not JSON, CSV or the summary table,
+        and no colour codes with --no-color."""
         r = scan('check', '--resolver', W.resolver, '--rate', '0', '--checks', 'dnsbl',
                  '--no-color', '192.0.2.10')
         self.assertEqual(r.code, 1)
@@ -323,18 +316,34 @@ class Commands(unittest.TestCase):
         self.assertFalse([l for l in lines if re.match(r'^(LISTED|list\s+listed)\s', l)],
                          'summary format, not text')
         self.assertNotIn('\x1b', r.stdout)
+        self.assertEqual([l for l in lines if len(l) > 100], [], 'wider than 100 columns')
         self.assertIn('192.0.2.10', lines, 'no target heading line')
         body = lines[lines.index('192.0.2.10') + 1:]
         self.assertRegex(body[0] if body else '',
-                         r'^ +listed +zen\.spamhaus\.org +127\.0\.0\.2 SBL: .*; '
-                         r'127\.0\.0\.9 SBL DROP: ')
-        self.assertIn('TXT: https://check.spamhaus.org/query/ip/192.0.2.10',
-                      [l.strip() for l in body])
-        self.assertIn('delist: https://check.spamhaus.org/results/?query=192.0.2.10',
-                      [l.strip() for l in body])
-        self.assertTrue(any(re.match(r'^ +clean +bl\.mailspike\.net$', l) for l in body), body)
-        self.assertTrue(any(re.match(r'^ +error +ips\.backscatterer\.org$', l) for l in body),
-                        body)
+                         r'^  listed +zen\.spamhaus\.org +127\.0\.0\.2 SBL: ')
+        # The listing's one logical line: its continuation lines start under the facts.
+        col = body[0].index('127.0.0.2')
+        rest = []
+        for l in body[1:]:
+            if not l.startswith(' ' * col) and not l.startswith('    delist'):
+                break
+            rest.append(l.strip())
+        listing = ' '.join([body[0][col:]] + rest)
+        self.assertIn('127.0.0.9 SBL DROP: ', listing)
+        self.assertIn('TXT: https://check.spamhaus.org/query/ip/192.0.2.10', listing)
+        self.assertIn('delist: https://check.spamhaus.org/results/?query=192.0.2.10', listing)
+        self.assertTrue(any(re.match(r'^  clean +bl\.mailspike\.net$', l) for l in body), body)
+        self.assertIn('  unhealthy  psbl.surriel.com, ips.backscatterer.org: not checked, '
+                      'see below', body)
+        self.assertFalse([l for l in body if l.startswith('  error ')], 'unhealthy lists are '
+                         'gathered, not one error line each')
+        verdict = [l for l in body if l.startswith('  LISTED ')]
+        self.assertEqual(len(verdict), 1, body)
+        self.assertRegex(verdict[0], r'^  LISTED on 3 of \d+ lists, 2 not checked$')
+        notes = [l for l in lines[lines.index('not checked') + 1:] if not l.startswith('   ')]
+        self.assertEqual(len(notes), 2, notes)
+        self.assertTrue(notes[0].startswith('  unhealthy  psbl.surriel.com (ip4): '), notes)
+        self.assertIn('do not use it', r.stdout[r.stdout.index('not checked\n'):])
 
     def test_csv_output(self):
         r = scan('scan', '--resolver', W.resolver, '--rate', '0', '--checks', 'dnsbl',

@@ -409,3 +409,25 @@ Test(delta, fingerprint_keeps_what_identifies_a_finding)
     cr_assert_str_eq(j, "{\"status\":\"valid\",\"record\":\"v=spf1 -all\"}");
     free(j);
 }
+
+/* An mx line without an MX set now carries "hosts": [] (every line has every field);
+ * stores written before it have the fingerprint without hosts, and it must still
+ * match, or every such domain would report mx_changed once after an upgrade. */
+Test(delta, mx_fingerprint_ignores_an_empty_hosts_list)
+{
+    const char *fallback[] = {"192.0.2.80"};
+    struct scan_field now[] = {{.name = "hosts", .type = SCAN_F_OBJV, .n = 0},
+                               {.name = "fallback", .type = SCAN_F_STRV, .n = 1, .strv = fallback}};
+    struct scan_field before[] = {
+        {.name = "fallback", .type = SCAN_F_STRV, .n = 1, .strv = fallback}};
+    struct scan_result a = {
+        .target = "example.test", .check = "mx", .status = "none", .extra = {2, now}};
+    struct scan_result b = {
+        .target = "example.test", .check = "mx", .status = "none", .extra = {1, before}};
+    char *fa = fingerprint(&a), *fb = fingerprint(&b);
+
+    cr_assert_str_eq(fa, fb);
+    cr_assert_str_eq(fa, "{\"status\":\"none\"}");
+    free(fa);
+    free(fb);
+}

@@ -176,10 +176,9 @@ Test(csv, scope_and_via_in_details)
 Test(text, scope_says_neighbours_and_via)
 {
     const char *out = render_scoped(OUT_FMT_TEXT);
-    cr_assert(strstr(out, "scope: range: the surrounding range is listed, not necessarily this "
-                          "address"),
-              "%s", out);
-    cr_assert(strstr(out, "via: example.test mx mx1.example.test; other.test spf"), "%s", out);
+    cr_assert(strstr(out, "range: the surrounding range is listed,"), "%s", out);
+    cr_assert(strstr(out, "192.0.2.10 via example.test mx mx1.example.test; other.test spf"), "%s",
+              out);
 }
 
 Test(summary, scope_and_first_via_on_the_listing_line)
@@ -377,7 +376,18 @@ Test(csv, health_rows)
 
 /* ---------------------------------------------------------------- text */
 
-Test(text, grouped_by_target_in_list_order)
+/* Every line of @p out fits OUT_TEXT_WIDTH (100) columns. */
+static void assert_fits(const char *out)
+{
+    for (const char *l = out; *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t)(nl - l) : strlen(l);
+        cr_assert_leq(len, 100, "a line of %zu columns: %.*s", len, (int)len, l);
+        l += len + (nl ? 1 : 0);
+    }
+}
+
+Test(text, one_line_per_list_listings_first_then_the_verdict)
 {
     struct scan_health cop = {
         .list = "bl.spamcop.net", .list_id = "bl.spamcop.net", .healthy = true};
@@ -397,80 +407,179 @@ Test(text, grouped_by_target_in_list_order)
     cr_assert_str_eq(cap_peek(&cap), "", "text prints nothing before out_finish");
     cr_assert_str_eq(cap_finish(&cap, NULL),
                      "192.0.2.10\n"
-                     "  listed  zen.spamhaus.org  127.0.0.2 SBL; 127.0.0.4 XBL\n"
-                     "          TXT: https://check.spamhaus.org/sbl/query/SBL1\n"
-                     "          delist: https://check.spamhaus.org/\n"
+                     "  listed  zen.spamhaus.org  127.0.0.2 SBL; 127.0.0.4 XBL;\n"
+                     "                            TXT: https://check.spamhaus.org/sbl/query/SBL1;\n"
+                     "                            delist: https://check.spamhaus.org/\n"
                      "  clean   bl.spamcop.net\n"
+                     "  LISTED on 1 of 2 lists\n"
                      "\n"
                      "192.0.2.20\n"
+                     "  error   bl.spamcop.net    timeout\n"
                      "  clean   zen.spamhaus.org\n"
-                     "  error   bl.spamcop.net\n"
-                     "          reason: timeout\n");
+                     "  clean on 1 list, 1 not checked\n");
 }
 
-Test(text, unhealthy_lists_first)
+/* Lists that were not checked: one line per reason in the target's block, the why
+ * once after the last target, lists that failed the same way on one line. */
+Test(text, unhealthy_lists_gathered_with_the_advice_once)
 {
-    struct scan_result r = dnsbl("192.0.2.10", "zen.spamhaus.org", "error", "blocked");
-    struct scan_health nodetail = {.list = "b.barracudacentral.org",
-                                   .list_id = "barracuda",
-                                   .healthy = false,
-                                   .reason = "unhealthy"};
+    struct scan_health zen6 = zen_blocked, sbl = zen_blocked,
+                       park = {.list = "psbl.surriel.com",
+                               .list_id = "psbl",
+                               .kind = "ip4",
+                               .healthy = false,
+                               .reason = "unhealthy",
+                               .detail = "psbl.surriel.com test point 127.0.0.1: parked"};
+    struct scan_result z4 = dnsbl("192.0.2.10", "zen.spamhaus.org", "error", "blocked");
+    struct scan_result z6 = dnsbl("2001:db8::1", "zen.spamhaus.org", "error", "blocked");
+    struct scan_result s4 = dnsbl("192.0.2.10", "sbl.spamhaus.org", "error", "blocked");
+    struct scan_result p4 = dnsbl("192.0.2.10", "psbl.surriel.com", "error", "unhealthy");
+    struct scan_result c4 = dnsbl("192.0.2.10", "bl.spamcop.net", "clean", NULL);
 
+    zen6.kind = "ip6";
+    sbl.list = sbl.list_id = "sbl.spamhaus.org";
+    sbl.detail = "sbl.spamhaus.org refuses this resolver (127.255.255.254): query through your "
+                 "own recursive resolver or use a DQS key";
     cap_open(&cap, OUT_FMT_TEXT, 0);
     cr_assert_eq(out_health(cap.w, &zen_blocked), 0);
-    cr_assert_eq(out_health(cap.w, &nodetail), 0);
-    cr_assert_eq(emit(cap.w, &r), 0);
-    cr_assert_str_eq(
-        cap_finish(&cap, NULL),
-        "unhealthy: ip4: zen.spamhaus.org refuses this resolver (127.255.255.254): query "
-        "through your own recursive resolver or use a DQS key\n"
-        "unhealthy: b.barracudacentral.org (unhealthy)\n"
-        "\n"
-        "192.0.2.10\n"
-        "  error  zen.spamhaus.org\n"
-        "         reason: blocked\n");
+    cr_assert_eq(out_health(cap.w, &zen6), 0);
+    cr_assert_eq(out_health(cap.w, &sbl), 0);
+    cr_assert_eq(out_health(cap.w, &park), 0);
+    const struct scan_result *all[] = {&z4, &z6, &s4, &p4, &c4};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        cr_assert_eq(emit(cap.w, all[i]), 0);
+    const char *out = cap_finish(&cap, NULL);
+    cr_assert_str_eq(out,
+                     "192.0.2.10\n"
+                     "  clean      bl.spamcop.net\n"
+                     "  blocked    zen.spamhaus.org, sbl.spamhaus.org: not checked, see below\n"
+                     "  unhealthy  psbl.surriel.com: not checked, see below\n"
+                     "  clean on 1 list, 3 not checked\n"
+                     "\n"
+                     "2001:db8::1\n"
+                     "  blocked    zen.spamhaus.org: not checked, see below\n"
+                     "  no verdict: no list answered\n"
+                     "\n"
+                     "not checked\n"
+                     "  blocked    zen.spamhaus.org (ip4), zen.spamhaus.org (ip6), "
+                     "sbl.spamhaus.org (ip4): refuses this\n"
+                     "             resolver (127.255.255.254): query through your own recursive "
+                     "resolver or use a DQS key\n"
+                     "  unhealthy  psbl.surriel.com (ip4): test point 127.0.0.1: parked\n");
+    assert_fits(out);
 }
 
-Test(text, record_check_fields)
+/* Record checks: one line each with their key facts and first problem. */
+Test(text, record_checks_one_line_of_key_facts)
 {
-    static const struct scan_field none_fields[] = {
-        {.name = "hosts", .type = SCAN_F_STRV, .n = 0},
+    static const char *const no_ptr[] = {NULL};
+    static const char *const ptr[] = {"mta10.example.test"};
+    static const struct scan_field fcr_fields[] = {
+        {.name = "ptr", .type = SCAN_F_STRV, .n = 1, .strv = ptr},
+        {.name = "cname", .type = SCAN_F_STR, .str = NULL},
+        {.name = "confirmed", .type = SCAN_F_STR, .str = "mta10.example.test"},
+        {.name = "generic", .type = SCAN_F_BOOL, .b = false},
+        {.name = "warnings", .type = SCAN_F_STRV, .n = 0, .strv = no_ptr},
     };
-    struct scan_result mx = {
-        .target = "example.test", .check = "mx", .status = "none", .extra = {1, none_fields}};
+    static const struct scan_field dmarc_fields[] = {
+        {.name = "record", .type = SCAN_F_STR, .str = "v=DMARC1; p=none"},
+        {.name = "policy_domain", .type = SCAN_F_STR, .str = "example.test"},
+        {.name = "p", .type = SCAN_F_STR, .str = "none"},
+        {.name = "sp", .type = SCAN_F_STR, .str = NULL},
+        {.name = "pct", .type = SCAN_F_INT, .i = 50},
+        {.name = "problems", .type = SCAN_F_OBJV, .n = 1, .objv = problems + 1},
+    };
+    static const struct scan_field h0[] = {
+        {.name = "pref", .type = SCAN_F_INT, .i = 10},
+        {.name = "host", .type = SCAN_F_STR, .str = "mx1.example.test"},
+        {.name = "problem", .type = SCAN_F_STR, .str = NULL}};
+    static const struct scan_field h1[] = {
+        {.name = "pref", .type = SCAN_F_INT, .i = 20},
+        {.name = "host", .type = SCAN_F_STR, .str = "mx2.example.test"},
+        {.name = "problem", .type = SCAN_F_STR, .str = "no A or AAAA record"}};
+    static const struct scan_fields hosts[] = {{3, h0}, {3, h1}};
+    static const struct scan_field mx_fields[] = {
+        {.name = "hosts", .type = SCAN_F_OBJV, .n = 2, .objv = hosts},
+        {.name = "fallback", .type = SCAN_F_STRV, .n = 0, .strv = no_ptr},
+    };
+    struct scan_result fcr = {
+        .target = "192.0.2.10", .check = "fcrdns", .status = "pass", .extra = {5, fcr_fields}};
+    struct scan_result dm = {
+        .target = "example.test", .check = "dmarc", .status = "valid", .extra = {6, dmarc_fields}};
+    struct scan_result mx = {.target = "example.test",
+                             .check = "mx",
+                             .status = "invalid",
+                             .reason = "unresolvable",
+                             .extra = {2, mx_fields}};
 
     cap_open(&cap, OUT_FMT_TEXT, 0);
-    cr_assert_eq(emit(cap.w, &spf_invalid), 0);
+    cr_assert_eq(emit(cap.w, &fcr), 0);
     cr_assert_eq(emit(cap.w, &mx), 0);
+    cr_assert_eq(emit(cap.w, &dm), 0);
+    cr_assert_eq(emit(cap.w, &spf_invalid), 0);
     cr_assert_str_eq(cap_finish(&cap, NULL),
+                     "192.0.2.10\n"
+                     "  pass     fcrdns  confirmed by mta10.example.test\n"
+                     "  records: no problem found\n"
+                     "\n"
                      "example.test\n"
-                     "  invalid  spf\n"
-                     "           reason: too-many-lookups\n"
-                     "           record: v=spf1 include:_spf.example.net ptr -all\n"
-                     "           lookups: 11\n"
-                     "           redirect: -\n"
-                     "           all_fail: true\n"
-                     "           includes: _spf.example.net, _spf.mail.test\n"
-                     "           problems:\n"
-                     "             severity=error, message=11 DNS-querying terms (limit 10)\n"
-                     "             severity=warning, message=ptr is deprecated\n"
-                     "  none     mx\n"
-                     "           hosts: (none)\n");
+                     "  invalid  spf     too-many-lookups; 11/10 lookups; 11 DNS-querying terms "
+                     "(limit 10)\n"
+                     "  valid    dmarc   p=none pct=50; warning: ptr is deprecated\n"
+                     "  invalid  mx      unresolvable; 10 mx1.example.test, 20 mx2.example.test; "
+                     "no A or AAAA record\n"
+                     "  records: 2 record problems (spf, mx)\n");
+}
+
+/* Long values wrap on word boundaries under their column; a word too long for the
+ * column (a URL) gets a line of its own from column 4; nothing passes 100. */
+Test(text, long_values_wrap_within_100_columns)
+{
+    struct scan_result r = zen_listed;
+    static const char *const long_meaning[] = {
+        "SBL: Spamhaus Block List, a list of addresses from which Spamhaus does not "
+        "recommend the acceptance of electronic mail, with more words to wrap"};
+
+    r.ncodes = 1;
+    r.meanings = long_meaning;
+    r.txt = NULL;
+    r.delist_url = "https://check.spamhaus.org/results/?query=192.0.2.10&and=a-long-query";
+    cap_open(&cap, OUT_FMT_TEXT, 0);
+    cr_assert_eq(emit(cap.w, &r), 0);
+    const char *out = cap_finish(&cap, NULL);
+    cr_assert_str_eq(out,
+                     "192.0.2.10\n"
+                     "  listed  zen.spamhaus.org  127.0.0.2 SBL: Spamhaus Block List, a list of "
+                     "addresses from which\n"
+                     "                            Spamhaus does not recommend the acceptance of "
+                     "electronic mail, with more\n"
+                     "                            words to wrap;\n"
+                     "    delist: https://check.spamhaus.org/results/?query=192.0.2.10&and="
+                     "a-long-query\n"
+                     "  LISTED on 1 of 1 list\n");
+    assert_fits(out);
 }
 
 Test(text, hostile_strings_sanitized)
 {
     struct scan_result r = zen_listed;
+    struct scan_health h = zen_blocked;
 
     r.target = "192.0.2.10\x1b[2J";
     r.ncodes = 1;
     r.txt = "spam\x1b]0;pwned\x07 source\nsee \x1b[31mhttp://x\x1b[0m \xff";
     r.delist_url = NULL;
+    h.detail = "zen.spamhaus.org blocked\x1b]0;x\x07\r\nnow\xe2\x80\xae";
     cap_open(&cap, OUT_FMT_TEXT, 0);
+    cr_assert_eq(out_health(cap.w, &h), 0);
     cr_assert_eq(emit(cap.w, &r), 0);
-    cr_assert_str_eq(cap_finish(&cap, NULL), "192.0.2.10\n"
-                                             "  listed  zen.spamhaus.org  127.0.0.2 SBL\n"
-                                             "          TXT: spam source see http://x ?\n");
+    cr_assert_str_eq(cap_finish(&cap, NULL),
+                     "192.0.2.10\n"
+                     "  listed   zen.spamhaus.org  127.0.0.2 SBL; TXT: spam source see http://x ?\n"
+                     "  LISTED on 1 of 1 list\n"
+                     "\n"
+                     "not checked\n"
+                     "  blocked  zen.spamhaus.org (ip4): blocked  now\n");
 }
 
 Test(text, colour)
@@ -484,7 +593,9 @@ Test(text, colour)
     cr_assert_eq(emit(cap.w, &clean), 0);
     cr_assert_str_eq(cap_finish(&cap, NULL), "\x1b[1m192.0.2.10\x1b[0m\n"
                                              "  \x1b[36minfo\x1b[0m   dnsbl-2.uceprotect.net\n"
-                                             "  \x1b[32mclean\x1b[0m  bl.spamcop.net\n");
+                                             "  \x1b[32mclean\x1b[0m  bl.spamcop.net\n"
+                                             "  \x1b[32mclean\x1b[0m on 2 lists, 1 "
+                                             "informational\n");
 }
 
 /* ------------------------------------------------------------- summary */
@@ -606,7 +717,7 @@ Test(summary, health_per_kind)
                      "0 targets, 0 results in 0.0 s: 0 listed, 0 informational, 0 errors\n");
 }
 
-Test(summary, record_checks_lines_and_counts)
+Test(summary, record_checks_counted_not_streamed)
 {
     static const struct scan_field auth_fields[] = {
         {.name = "domain", .type = SCAN_F_STR, .str = "example.test"},
@@ -620,54 +731,51 @@ Test(summary, record_checks_lines_and_counts)
     cap_open(&cap, OUT_FMT_SUMMARY, 0);
     cr_assert_eq(emit(cap.w, &pass), 0);
     cr_assert_eq(emit(cap.w, &fail), 0);
+    cr_assert_str_eq(cap_peek(&cap), "", "record-check findings wait for the end");
     cr_assert_eq(emit(cap.w, &fcr), 0);
     cr_assert_eq(emit(cap.w, &pass), 0);
     cr_assert_str_eq(cap_finish(&cap, NULL),
-                     "FAIL    192.0.2.10  spf-auth  -  domain=example.test; result=fail\n"
+                     "record checks  status  reason  targets  examples (every target: --format "
+                     "json)\n"
+                     "spf-auth       fail    -             1  192.0.2.10\n"
                      "\n"
                      "spf-auth  pass 2  fail 1\n"
                      "fcrdns    pass 1\n"
                      "0 targets, 0 results in 0.0 s: 0 listed, 0 informational, 0 errors\n");
 }
 
-/* Lines and colours follow the outcome: a temperror is an error (yellow, capped
- * with the errors), a neutral or null MX is a problem (cyan), a permerror a problem
- * (red). */
-Test(summary, record_check_outcomes)
+/* A finding shared by hundreds of targets is one line with five examples, never a
+ * line per target; errors (temperror) and problems alike, each (status, reason)
+ * on its own line. */
+Test(summary, a_finding_shared_by_many_is_one_line)
 {
+    struct scan_result noptr = {.check = "fcrdns", .status = "fail", .reason = "no-ptr"};
     struct scan_result temp = {
         .target = "192.0.2.10", .check = "spf-auth", .status = "temperror", .reason = "servfail"};
-    struct scan_result perm = {
-        .target = "192.0.2.11", .check = "spf-auth", .status = "permerror", .reason = "syntax"};
-    struct scan_result neutral = {.target = "192.0.2.12", .check = "spf-auth", .status = "neutral"};
     struct scan_result nullmx = {.target = "example.test", .check = "mx", .status = "null"};
+    char target[32];
 
-    cap_open(&cap, OUT_FMT_SUMMARY, OUT_COLOR);
+    cap_open(&cap, OUT_FMT_SUMMARY, 0);
+    for (int i = 1; i <= 300; i++) {
+        snprintf(target, sizeof(target), "198.51.%d.%d", i / 200, i % 200);
+        noptr.target = target;
+        cr_assert_eq(emit(cap.w, &noptr), 0);
+    }
     cr_assert_eq(emit(cap.w, &temp), 0);
-    cr_assert_eq(emit(cap.w, &perm), 0);
-    cr_assert_eq(emit(cap.w, &neutral), 0);
     cr_assert_eq(emit(cap.w, &nullmx), 0);
-    for (int i = 0; i < 10; i++)
-        cr_assert_eq(emit(cap.w, &temp), 0);
-    cr_assert_str_eq(cap_finish(&cap, NULL),
-                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
-                     "\x1b[31mPERMERROR\x1b[0m  192.0.2.11  spf-auth  syntax\n"
-                     "\x1b[36mNEUTRAL\x1b[0m  192.0.2.12  spf-auth  -\n"
-                     "\x1b[36mNULL\x1b[0m    example.test  mx  -\n"
-                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
-                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
-                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
-                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
-                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
-                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
-                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
-                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
-                     "\x1b[33mTEMPERROR\x1b[0m  192.0.2.10  spf-auth  servfail\n"
-                     "... and 1 more errors for spf-auth (servfail)\n"
-                     "\n"
-                     "spf-auth  temperror 11  permerror 1  neutral 1\n"
-                     "mx        null 1\n"
-                     "0 targets, 0 results in 0.0 s: 0 listed, 0 informational, 0 errors\n");
+    const char *out = cap_finish(&cap, NULL);
+    cr_assert_str_eq(out, "record checks  status     reason    targets  examples (every target: "
+                          "--format json)\n"
+                          "fcrdns         fail       no-ptr        300  198.51.0.1, 198.51.0.2, "
+                          "198.51.0.3, 198.51.0.4,\n"
+                          "                                             198.51.0.5, ...\n"
+                          "spf-auth       temperror  servfail        1  192.0.2.10\n"
+                          "mx             null       -               1  example.test\n"
+                          "\n"
+                          "fcrdns    fail 300\n"
+                          "spf-auth  temperror 1\n"
+                          "mx        null 1\n"
+                          "0 targets, 0 results in 0.0 s: 0 listed, 0 informational, 0 errors\n");
 }
 
 Test(summary, hostile_strings_sanitized)
