@@ -12,17 +12,19 @@ status=0
 meson test -C build --print-errorlogs --num-processes 2 "$@" || status=$?
 logs=build/meson-logs/testlog.json
 if [ $# -eq 0 ]; then
-    # Every fuzz corpus (seeds and past crashes) replayed once, no fuzzing, under
-    # ASan+UBSan; any report aborts the replay and fails (tests/fuzz/README.md).
-    # A build of its own, at -O0, that compiles only the fuzz targets and the
-    # libraries they link: the compile is most of its time, the replay seconds.
+    # Every fuzz corpus (seeds and past crashes) replayed once, no fuzzing, and
+    # the engine's virtual-time test, under ASan+UBSan: any report aborts and
+    # fails (tests/fuzz/README.md). A build of its own, at -O0, that compiles only
+    # these and the libraries they link: the compile is most of its time.
     [ -f build-asan/build.ninja ] ||
         meson setup build-asan -Dbuildtype=debug -Db_sanitize=address,undefined \
-            -Dc_args=-fno-sanitize-recover=all -Dtests=disabled -Dman=disabled >/dev/null
-    ninja -C build-asan fuzz-targets
+            -Dc_args=-fno-sanitize-recover=all -Dman=disabled >/dev/null
+    ninja -C build-asan fuzz-targets tests/test_engine
     meson test -C build-asan --no-rebuild --print-errorlogs --num-processes 2 \
         --suite fuzz-replay || status=$?
-    logs="$logs build-asan/meson-logs/testlog.json"
+    meson test -C build-asan --no-rebuild --print-errorlogs --logbase enginelog \
+        unit.engine || status=$?
+    logs="$logs build-asan/meson-logs/testlog.json build-asan/meson-logs/enginelog.json"
 fi
 LOGS="$logs" python3 - <<'PY'
 import json, os
