@@ -218,17 +218,25 @@ struct eng {
     struct timespec start, last_progress;
 };
 
-static int64_t now_ms(void)
+/* Time is read only from the resolver, the loop the answers and timeouts come
+ * from (scan_resolver_now(): CLOCK_MONOTONIC), so a test resolver with a virtual
+ * clock drives the whole engine: retries, rates, deadlines (tests/unit/test_engine.c). */
+static void clock_now(const struct eng *g, struct timespec *t)
+{
+    scan_resolver_now(g->o->resolver, t);
+}
+
+static int64_t now_ms(const struct eng *g)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_now(g, &t);
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-static double elapsed_s(const struct timespec *since)
+static double elapsed_s(const struct eng *g, const struct timespec *since)
 {
     struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
+    clock_now(g, &now);
     return (double)(now.tv_sec - since->tv_sec) + (double)(now.tv_nsec - since->tv_nsec) / 1e9;
 }
 
@@ -391,7 +399,7 @@ static unsigned max_sends(const struct ask *a)
 /* Send the question once more (or for the first time). */
 static int ask_send(struct eng *g, struct ask *a)
 {
-    int64_t now = now_ms();
+    int64_t now = now_ms(g);
     if (a->sends == 0)
         a->first_ms = now;
     ask_count(g, a, true);
@@ -458,13 +466,13 @@ static void on_ask_answer(void *arg, struct scan_answer *ans, int cancelled)
         }
         if (a->sends < max_sends(a) && !stopping(g)) {
             scan_answer_free(ans);
-            if (arm(g, a, now_ms()) != 0)
+            if (arm(g, a, now_ms(g)) != 0)
                 g->fatal = -ENOMEM; /* send again from the loop, at once */
             return;
         }
     }
     if (a->sends == 1 && ans->status != SCAN_DNS_TIMEOUT)
-        rtt_sample(g, (double)(now_ms() - a->first_ms));
+        rtt_sample(g, (double)(now_ms(g) - a->first_ms));
     ask_decide(a, ans);
 }
 
@@ -486,12 +494,12 @@ static void job_finish(struct eng *g, struct job *j)
 }
 
 static struct elist *list_of(struct eng *g, const struct job *j);
-static bool take_token(struct elist *l, int64_t *wait_ms);
+static bool take_token(const struct eng *g, struct elist *l, int64_t *wait_ms);
 
 /* Send again every question whose time has come. Walks only when one is due. */
 static void fire_timers(struct eng *g)
 {
-    int64_t now = now_ms();
+    int64_t now = now_ms(g);
     if (g->next_due == 0 || now < g->next_due)
         return;
     g->next_due = 0;
@@ -525,7 +533,7 @@ static void fire_timers(struct eng *g)
             continue;
         }
         int64_t wait = 0;
-        if (j->kind == JOB_DNSBL && a->sends > 0 && !take_token(list_of(g, j), &wait)) {
+        if (j->kind == JOB_DNSBL && a->sends > 0 && !take_token(g, list_of(g, j), &wait)) {
             /* A list's rate covers the questions sent again too. */
             if (arm(g, a, now + wait) != 0) /* appended: seen again later, not due */
                 g->fatal = -ENOMEM;
@@ -541,7 +549,7 @@ static int timer_wait(const struct eng *g)
 {
     if (g->next_due == 0)
         return -1;
-    int64_t d = g->next_due - now_ms();
+    int64_t d = g->next_due - now_ms(g);
     return d < 0 ? 0 : d > 1000 ? 1000 : (int)d;
 }
 
@@ -1029,7 +1037,7 @@ static bool health_step(struct eng *g, struct job *j)
     if (!g->in_health)
         return true; /* the barrier is over: too late to count */
     enum list_probe p = list_probe_judge(l->e, j->tp, j->q[0].ans, why, sizeof(why));
-    int64_t now = now_ms();
+    int64_t now = now_ms(g);
     if (p == LIST_PROBE_NOANSWER && !stopping(g) && now < g->health_deadline) {
         snprintf(h->noanswer, sizeof(h->noanswer), "%s", why);
         int64_t wait = (int64_t)HEALTH_BACKOFF_MS << (j->retries < 4 ? j->retries : 4);
@@ -1148,10 +1156,10 @@ static unsigned slot_check(const struct eng *g, size_t slot, const struct scan_t
     return ip == slots[slot].ip && (c & slots[slot].check) ? slots[slot].check : 0;
 }
 
-static void refill_tokens(struct elist *l)
+static void refill_tokens(const struct eng *g, struct elist *l)
 {
     struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
+    clock_now(g, &now);
     double dt =
         (double)(now.tv_sec - l->last.tv_sec) + (double)(now.tv_nsec - l->last.tv_nsec) / 1e9;
     l->last = now;
@@ -1168,11 +1176,11 @@ static struct elist *list_of(struct eng *g, const struct job *j)
 
 /* Take a rate token of @p l. @return false, with the wait in *wait_ms, when there
  * is none yet. */
-static bool take_token(struct elist *l, int64_t *wait_ms)
+static bool take_token(const struct eng *g, struct elist *l, int64_t *wait_ms)
 {
     if (l->rate <= 0)
         return true;
-    refill_tokens(l);
+    refill_tokens(g, l);
     if (l->tokens < 1) {
         *wait_ms = (int64_t)((1 - l->tokens) * 1000 / l->rate) + 1;
         return false;
@@ -1293,7 +1301,7 @@ static int fill_window(struct eng *g)
             }
             bool healthy = health_of(l, &g->cur)->state == H_GOOD;
             int64_t wait = 0;
-            if (healthy && !take_token(l, &wait))
+            if (healthy && !take_token(g, l, &wait))
                 return (int)wait;
             j = job_new(g, JOB_DNSBL, item);
             if (!j)
@@ -1399,13 +1407,13 @@ static int run_health(struct eng *g)
     int ret = 0;
 
     g->in_health = true;
-    g->health_deadline = now_ms() + health_deadline_ms(g);
+    g->health_deadline = now_ms(g) + health_deadline_ms(g);
     for (size_t i = 0; i < o->nlists; i++)
         for (int k = 0; k < 3; k++)
             g->lists[i].h[k].probed = (g->lists[i].e->kinds & (1u << k)) && g->kinds_present[k];
     ret = start_probes(g);
     while (ret == 0 && !health_done(g) && !g->fatal && !stopping(g) &&
-           now_ms() < g->health_deadline) {
+           now_ms(g) < g->health_deadline) {
         drain_ready(g);
         if (health_done(g))
             break;
@@ -1532,7 +1540,7 @@ static void progress(struct eng *g, bool force)
     if (!g->o->on_progress)
         return;
     struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
+    clock_now(g, &now);
     int64_t ms = (int64_t)(now.tv_sec - g->last_progress.tv_sec) * 1000 +
                  (now.tv_nsec - g->last_progress.tv_nsec) / 1000000;
     if (!force && ms < PROGRESS_MS)
@@ -1543,7 +1551,7 @@ static void progress(struct eng *g, bool force)
                               .results = g->st->results,
                               .errors = g->st->errors,
                               .queries = scan_resolver_sent(g->o->resolver),
-                              .seconds = elapsed_s(&g->start)};
+                              .seconds = elapsed_s(g, &g->start)};
     g->o->on_progress(g->o->arg, &p);
 }
 
@@ -1561,7 +1569,7 @@ int scan_engine_run(const struct scan_engine_opts *o, struct scan_targets *ts, u
     g.total = total;
     g.srtt = -1;
     g.nitems = o->nlists + SLOT_SPF_AUTH0 + o->nspf_domains;
-    clock_gettime(CLOCK_MONOTONIC, &g.start);
+    clock_now(&g, &g.start);
     g.last_progress = g.start;
     uint64_t sent0 = scan_resolver_sent(o->resolver);
     scan_targets_count_by_type(ts, g.kinds_present);
@@ -1578,7 +1586,7 @@ int scan_engine_run(const struct scan_engine_opts *o, struct scan_targets *ts, u
         l->zone = o->zones[i];
         l->rate = o->rate < 0 ? l->e->rate : o->rate;
         l->tokens = 1;
-        clock_gettime(CLOCK_MONOTONIC, &l->last);
+        clock_now(&g, &l->last);
     }
 
     if (o->expand.what) {
@@ -1642,7 +1650,7 @@ out:
     else
         SCAN_REQUIRE(g.asking == 0 && g.finished == 0);
     st->queries = scan_resolver_sent(o->resolver) - sent0;
-    st->seconds = elapsed_s(&g.start);
+    st->seconds = elapsed_s(&g, &g.start);
     scan_fetch_free(g.fetch);
     cache_free_all(&g);
     scan_expand_set_free(g.xset);

@@ -457,3 +457,8 @@ uint64_t scan_resolver_sent(const struct scan_resolver *r)
 {
     return r->sent;
 }
+
+void scan_resolver_now(const struct scan_resolver *r, struct timespec *now)
+{
+    clock_gettime(CLOCK_MONOTONIC, now);
+}

@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "scanner/dnsmsg.h"
 
@@ -109,5 +110,14 @@ size_t scan_resolver_inflight(const struct scan_resolver *r);
 
 /** @return queries submitted since creation. */
 uint64_t scan_resolver_sent(const struct scan_resolver *r);
+
+/**
+ * The loop's clock: CLOCK_MONOTONIC, the time the engine measures every timeout,
+ * rate and deadline in. It belongs to the resolver because answers and timeouts
+ * arrive on it: a test resolver linked in place of this one (tests/unit/
+ * fake_resolver.c, Unbound's fake_event.c pattern) answers from a table in
+ * virtual time and moves this clock to its next event.
+ */
+void scan_resolver_now(const struct scan_resolver *r, struct timespec *now);
 
 #endif

@@ -9,7 +9,7 @@
  * driven synchronously: every question it reports missing is answered from
  * the zone and the evaluation is run again, as the engine does with real DNS.
  * The zone follows the harness rules of pyspf's test/testspf.py (see
- * shared/conformance/spf/SOURCE.md):
+ * tests/conformance/spf/SOURCE.md):
  * - an SPF entry is also served as TXT unless the name has a TXT entry;
  *   "TXT: NONE" means no TXT and also stops that;
  * - a TIMEOUT entry times the query out unless a record of the asked type
@@ -22,8 +22,8 @@
  * gives an explanation, the explanation is equal ("DEFAULT" is the default
  * explanation, as pyspf's harness sets it).
  *
- * Usage: spf_conformance [-v] rfc7208-tests.yml   (exit 77 when the file is absent;
- *        -v prints every test)
+ * Usage: spf_conformance [-v] tests/conformance/spf/rfc7208-tests.yml   (-v prints every
+ *        test; a file that cannot be read fails: the suite is part of the tree)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -531,9 +531,9 @@ int main(int argc, char **argv)
     }
     FILE *f = fopen(argv[1], "rb");
     if (!f) {
-        printf("SKIP: %s: %s (the suite lives in shared/conformance/spf/)\n", argv[1],
-               strerror(errno));
-        return 77;
+        fprintf(stderr, "spf_conformance: %s: %s (the suite lives in tests/conformance/spf/)\n",
+                argv[1], strerror(errno));
+        return 1;
     }
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {

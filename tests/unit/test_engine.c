@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * The real engine (scanner/engine.c) against a fake resolver that answers from
+ * a table in virtual time (fake_resolver.h): the window, rate limits, the
+ * health barrier, asking again, stop and cancellation, without a socket.
+ * Every run ends with the resolver's contract checked: nothing in flight, and
+ * exactly one callback per send.
+ */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lists/catalog.h"
+#include "scanner/engine.h"
+#include "scanner/target.h"
+#include "tests/unit/fake_resolver.h"
+
+/* bl.test: healthy (its RFC 5782 test points answer as documented). bad.test: its
+ * listed test point is NXDOMAIN, as every name outside the table. slow.test: healthy
+ * with rate 10/s. txt.test: healthy, and a listing asks for its TXT reason. */
+static const char catalog_yaml[] =
+    "lists:\n"
+    "  - {id: bl, zone: bl.test, kinds: [ip4], access: free, txt: false, rate: 0,\n"
+    "     codes: [{code: 127.0.0.2, meaning: listed, class: listing}]}\n"
+    "  - {id: bad, zone: bad.test, kinds: [ip4], access: free, txt: false, rate: 0,\n"
+    "     codes: [{code: 127.0.0.2, meaning: listed, class: listing}]}\n"
+    "  - {id: slow, zone: slow.test, kinds: [ip4], access: free, txt: false, rate: 10,\n"
+    "     codes: [{code: 127.0.0.2, meaning: listed, class: listing}]}\n"
+    "  - {id: txt, zone: txt.test, kinds: [ip4], access: free, txt: true, rate: 0,\n"
+    "     codes: [{code: 127.0.0.2, meaning: listed, class: listing}]}\n";
+
+#define MAX_EVENTS 512
+
+/* What the engine handed out, in order, with the virtual time. */
+struct event {
+    int64_t at_ms;
+    bool health;
+    char list[64], target[64], status[16], reason[32];
+    bool healthy;
+};
+
+struct run {
+    struct scan_resolver *r;
+    struct event ev[MAX_EVENTS];
+    size_t nev;
+    size_t stop_after; /* set *stop once this many results are out (0: never) */
+    volatile sig_atomic_t stop;
+    struct scan_engine_stats st;
+};
+
+static void on_result(void *arg, const struct scan_result *res)
+{
+    struct run *run = arg;
+    cr_assert_lt(run->nev, MAX_EVENTS);
+    struct event *e = &run->ev[run->nev++];
+    e->at_ms = fake_elapsed_ms(run->r);
+    snprintf(e->list, sizeof(e->list), "%s", res->list ? res->list : "");
+    snprintf(e->target, sizeof(e->target), "%s", res->target);
+    snprintf(e->status, sizeof(e->status), "%s", res->status);
+    snprintf(e->reason, sizeof(e->reason), "%s", res->reason ? res->reason : "");
+    if (run->stop_after && run->st.results + 1 >= run->stop_after)
+        run->stop = 1; /* as the SIGINT handler does */
+}
+
+static void on_health(void *arg, const struct scan_health *h)
+{
+    struct run *run = arg;
+    cr_assert_lt(run->nev, MAX_EVENTS);
+    struct event *e = &run->ev[run->nev++];
+    e->at_ms = fake_elapsed_ms(run->r);
+    e->health = true;
+    e->healthy = h->healthy;
+    snprintf(e->list, sizeof(e->list), "%s", h->list);
+}
+
+/* The healthy test points of @p zone: 127.0.0.2 listed, 127.0.0.1 not. */
+#define HEALTHY(zone)                                                                              \
+    {"2.0.0.127." zone, SCAN_TYPE_A, 1, {{.delay_ms = 5, .data = "127.0.0.2"}}},                   \
+    {                                                                                              \
+        "1.0.0.127." zone, SCAN_TYPE_A, 1,                                                         \
+        {                                                                                          \
+            {                                                                                      \
+                .delay_ms = 5, .status = SCAN_DNS_NXDOMAIN                                         \
+            }                                                                                      \
+        }                                                                                          \
+    }
+
+struct scenario {
+    const struct fake_entry *table;
+    const char *lists[3]; /* catalog ids, NULL-terminated */
+    const char *target;   /* one spec, e.g. "198.18.0.0/26" */
+    size_t concurrency;
+    int default_delay_ms;
+    size_t stop_after;
+};
+
+/* Run the engine once; the resolver's contract is checked before returning. */
+static void run_engine(const struct scenario *sc, struct run *run)
+{
+    struct list_catalog *cat = NULL;
+    struct list_error err;
+    cr_assert_eq(list_catalog_load_buf("t.yaml", catalog_yaml, strlen(catalog_yaml), &cat, &err), 0,
+                 "%s", err.msg);
+    const struct list_entry *lists[3];
+    char zbuf[3][256];
+    const char *zones[3];
+    size_t n = 0;
+    for (; n < 3 && sc->lists[n]; n++) {
+        lists[n] = list_catalog_find(cat, sc->lists[n]);
+        cr_assert_not_null(lists[n]);
+        cr_assert_eq(list_query_zone(lists[n], zbuf[n], sizeof(zbuf[n])), 0);
+        zones[n] = zbuf[n];
+    }
+    char *specs[] = {(char *)sc->target};
+    struct scan_targets *ts = NULL;
+    uint64_t total = 0;
+    cr_assert_eq(scan_targets_new(specs, 1, NULL, &ts), 0);
+    cr_assert_eq(scan_targets_prepare(ts, &total), 0);
+
+    struct fake_opts fo = {
+        .table = sc->table, .default_delay_ms = sc->default_delay_ms, .timeout_ms = 2000};
+    memset(run, 0, sizeof(*run));
+    run->r = fake_resolver_new(&fo);
+    run->stop_after = sc->stop_after;
+    struct scan_engine_opts o = {.resolver = run->r,
+                                 .lists = lists,
+                                 .zones = zones,
+                                 .nlists = n,
+                                 .checks = SCAN_CHECK_DNSBL,
+                                 .concurrency = sc->concurrency,
+                                 .timeout_ms = 2000,
+                                 .rate = -1, /* the catalog's */
+                                 .on_result = on_result,
+                                 .on_health = on_health,
+                                 .arg = run,
+                                 .stop = &run->stop};
+    cr_assert_eq(scan_engine_run(&o, ts, total, &run->st), 0);
+
+    /* Nothing left in flight: no callback can come after the engine's state is gone.
+     * Every send got exactly one callback (the fake aborts on a second). */
+    cr_assert_eq(scan_resolver_inflight(run->r), 0, "%zu sends still in flight",
+                 scan_resolver_inflight(run->r));
+    scan_targets_free(ts);
+    list_catalog_free(cat);
+}
+
+static const struct event *result_for(const struct run *run, const char *target, const char *list)
+{
+    for (size_t i = 0; i < run->nev; i++)
+        if (!run->ev[i].health && strcmp(run->ev[i].target, target) == 0 &&
+            strcmp(run->ev[i].list, list) == 0)
+            return &run->ev[i];
+    return NULL;
+}
+
+static size_t results_of(const struct run *run, const char *list)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < run->nev; i++)
+        n += !run->ev[i].health && strcmp(run->ev[i].list, list) == 0;
+    return n;
+}
+
+static bool is_probe(const char *name)
+{
+    return strncmp(name, "2.0.0.127.", 10) == 0 || strncmp(name, "1.0.0.127.", 10) == 0;
+}
+
+/* ---- the window ------------------------------------------------------------ */
+
+Test(engine, window_never_exceeds_concurrency, .timeout = 20)
+{
+    /* Slow answers and lost packets: the engine keeps the window full, never fuller. */
+    static const struct fake_entry table[] = {
+        HEALTHY("bl.test"),
+        {"3.0.18.198.bl.test", SCAN_TYPE_A, 2, {{.drop = true}, {.delay_ms = 40}}},
+        {"9.0.18.198.bl.test", SCAN_TYPE_A, 3, {{.drop = true}, {.drop = true}, {.delay_ms = 5}}},
+        {"20.0.18.198.bl.test", SCAN_TYPE_A, 1, {{.delay_ms = 900, .data = "127.0.0.2"}}},
+        {NULL},
+    };
+    struct scenario sc = {.table = table,
+                          .lists = {"bl"},
+                          .target = "198.18.0.0/26",
+                          .concurrency = 5,
+                          .default_delay_ms = 60};
+    struct run run;
+    run_engine(&sc, &run);
+    cr_assert_eq(run.st.results, 64);
+    cr_assert_eq(run.st.listed, 1);
+    cr_assert(run.st.complete);
+    cr_assert_eq(fake_max_waiting(run.r), 5, "at most %zu questions waited at once, window 5",
+                 fake_max_waiting(run.r));
+    fake_resolver_free(run.r);
+}
+
+/* ---- rate limits ------------------------------------------------------------- */
+
+Test(engine, rate_limit_holds_in_virtual_time, .timeout = 20)
+{
+    /* slow.test allows 10 queries a second (burst 1): over any stretch of time,
+     * resends included, at most 1 + 10 * seconds sends. */
+    static const struct fake_entry table[] = {
+        HEALTHY("slow.test"),
+        {"4.0.18.198.slow.test", SCAN_TYPE_A, 2, {{.drop = true}, {.delay_ms = 5}}},
+        {NULL},
+    };
+    struct scenario sc = {.table = table,
+                          .lists = {"slow"},
+                          .target = "198.18.0.0/27",
+                          .concurrency = 50,
+                          .default_delay_ms = 5};
+    struct run run;
+    run_engine(&sc, &run);
+    cr_assert_eq(run.st.results, 32);
+    int64_t t[64];
+    size_t n = 0;
+    for (size_t i = 0; i < fake_send_count(run.r); i++) {
+        const struct fake_send *s = fake_send_at(run.r, i);
+        if (!is_probe(s->name)) {
+            cr_assert_lt(n, 64);
+            t[n++] = s->at_ms;
+        }
+    }
+    cr_assert_eq(n, 33, "32 targets and one resend: %zu sends", n);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = i + 1; k < n; k++)
+            cr_assert_leq((double)(k - i + 1), 1 + 10 * (double)(t[k] - t[i]) / 1000 + 1e-9,
+                          "%zu sends between %lld and %lld ms", k - i + 1, (long long)t[i],
+                          (long long)t[k]);
+    /* 33 sends at 10/s take 3.2 s at least. */
+    cr_assert_geq(t[n - 1] - t[0], 3200);
+    fake_resolver_free(run.r);
+}
+
+/* ---- the health barrier -------------------------------------------------------- */
+
+Test(engine, no_result_before_health_is_settled, .timeout = 20)
+{
+    /* bl.test's listed test point answers late, after one lost send; bad.test's never
+     * answers as documented. */
+    static const struct fake_entry table[] = {
+        {"2.0.0.127.bl.test",
+         SCAN_TYPE_A,
+         2,
+         {{.drop = true}, {.delay_ms = 1500, .data = "127.0.0.2"}}},
+        {"1.0.0.127.bl.test", SCAN_TYPE_A, 1, {{.delay_ms = 5, .status = SCAN_DNS_NXDOMAIN}}},
+        {"5.0.18.198.bl.test", SCAN_TYPE_A, 1, {{.delay_ms = 1, .data = "127.0.0.2"}}},
+        {NULL},
+    };
+    struct scenario sc = {.table = table,
+                          .lists = {"bl", "bad"},
+                          .target = "198.18.0.0/28",
+                          .concurrency = 10,
+                          .default_delay_ms = 1};
+    struct run run;
+    run_engine(&sc, &run);
+    size_t health_seen = 0;
+    for (size_t i = 0; i < run.nev; i++) {
+        if (run.ev[i].health) {
+            health_seen++;
+            cr_assert_eq(run.ev[i].healthy, strcmp(run.ev[i].list, "bl.test") == 0);
+            continue;
+        }
+        cr_assert_eq(health_seen, 2, "a result of %s came before both lists' health",
+                     run.ev[i].list);
+        cr_assert_geq(run.ev[i].at_ms, 1500);
+    }
+    cr_assert_eq(results_of(&run, "bl.test"), 16);
+    cr_assert_eq(results_of(&run, "bad.test"), 16);
+    cr_assert_str_eq(result_for(&run, "198.18.0.5", "bl.test")->status, "listed");
+    const struct event *e = result_for(&run, "198.18.0.5", "bad.test");
+    cr_assert_str_eq(e->status, "error");
+    cr_assert_str_eq(e->reason, "unhealthy");
+    /* An unhealthy list is never asked about a target. */
+    for (size_t i = 0; i < fake_send_count(run.r); i++) {
+        const struct fake_send *s = fake_send_at(run.r, i);
+        cr_assert(is_probe(s->name) || strstr(s->name, ".bad.test") == NULL, "%s was asked",
+                  s->name);
+    }
+    fake_resolver_free(run.r);
+}
+
+/* ---- asking again ------------------------------------------------------------------- */
+
+Test(engine, lost_send_is_resent_and_first_answer_decides, .timeout = 20)
+{
+    static const struct fake_entry table[] = {
+        HEALTHY("bl.test"),
+        /* .1: the first send is lost; the second is answered. */
+        {"1.0.18.198.bl.test",
+         SCAN_TYPE_A,
+         2,
+         {{.drop = true}, {.delay_ms = 5, .data = "127.0.0.2"}}},
+        /* .2: the first send's answer (listed) comes after the second's (not listed). */
+        {"2.0.18.198.bl.test",
+         SCAN_TYPE_A,
+         2,
+         {{.delay_ms = 1800, .data = "127.0.0.2"}, {.delay_ms = 5, .status = SCAN_DNS_NXDOMAIN}}},
+        /* .3: every send is lost: a timeout, after the most sends a question gets. */
+        {"3.0.18.198.bl.test", SCAN_TYPE_A, 1, {{.drop = true}}},
+        {NULL},
+    };
+    struct scenario sc = {.table = table,
+                          .lists = {"bl"},
+                          .target = "198.18.0.0/30",
+                          .concurrency = 10,
+                          .default_delay_ms = 5};
+    struct run run;
+    run_engine(&sc, &run);
+    cr_assert_eq(run.st.results, 4);
+    cr_assert_str_eq(result_for(&run, "198.18.0.1", "bl.test")->status, "listed");
+    cr_assert_eq(fake_sends_of(run.r, "1.0.18.198.bl.test", SCAN_TYPE_A), 2);
+    const struct event *e = result_for(&run, "198.18.0.2", "bl.test");
+    cr_assert_str_eq(e->status, "clean", "the later answer decided: %s", e->status);
+    cr_assert_lt(e->at_ms, 1800);
+    cr_assert_eq(fake_sends_of(run.r, "2.0.18.198.bl.test", SCAN_TYPE_A), 2);
+    e = result_for(&run, "198.18.0.3", "bl.test");
+    cr_assert_str_eq(e->status, "error");
+    cr_assert_str_eq(e->reason, "timeout");
+    cr_assert_eq(fake_sends_of(run.r, "3.0.18.198.bl.test", SCAN_TYPE_A), 4);
+    cr_assert_str_eq(result_for(&run, "198.18.0.0", "bl.test")->status, "clean");
+    fake_resolver_free(run.r);
+}
+
+Test(engine, late_answer_never_overrides_the_first, .timeout = 20)
+{
+    /* .2's second send answers "listed" first; while the job waits for the TXT
+     * reason, the first send's "not listed" arrives: the first answer stays. */
+    static const struct fake_entry table[] = {
+        HEALTHY("txt.test"),
+        {"2.0.18.198.txt.test",
+         SCAN_TYPE_A,
+         2,
+         {{.delay_ms = 1800, .status = SCAN_DNS_NXDOMAIN}, {.delay_ms = 5, .data = "127.0.0.2"}}},
+        {"2.0.18.198.txt.test", SCAN_TYPE_TXT, 1, {{.delay_ms = 3000, .data = "spam source"}}},
+        {NULL},
+    };
+    struct scenario sc = {.table = table,
+                          .lists = {"txt"},
+                          .target = "198.18.0.2",
+                          .concurrency = 10,
+                          .default_delay_ms = 5};
+    struct run run;
+    run_engine(&sc, &run);
+    cr_assert_eq(run.st.results, 1);
+    const struct event *e = result_for(&run, "198.18.0.2", "txt.test");
+    cr_assert_str_eq(e->status, "listed");
+    cr_assert_gt(e->at_ms, 1800, "the late answer came while the job was alive");
+    fake_resolver_free(run.r);
+}
+
+/* ---- stop and cancel ------------------------------------------------------------------ */
+
+Test(engine, late_sends_are_cancelled_when_every_result_is_out, .timeout = 20)
+{
+    /* The first send of .2 answers only after 60 s: nothing waits for it. */
+    static const struct fake_entry table[] = {
+        HEALTHY("bl.test"),
+        {"2.0.18.198.bl.test",
+         SCAN_TYPE_A,
+         2,
+         {{.delay_ms = 60000, .status = SCAN_DNS_NXDOMAIN}, {.delay_ms = 5}}},
+        {NULL},
+    };
+    struct scenario sc = {.table = table,
+                          .lists = {"bl"},
+                          .target = "198.18.0.0/30",
+                          .concurrency = 10,
+                          .default_delay_ms = 5};
+    struct run run;
+    run_engine(&sc, &run);
+    cr_assert_eq(run.st.results, 4);
+    cr_assert(run.st.complete);
+    cr_assert_geq(fake_cancelled(run.r), 1);
+    cr_assert_lt(fake_elapsed_ms(run.r), 60000, "the run waited for a late send");
+    fake_resolver_free(run.r);
+}
+
+Test(engine, stop_finishes_in_flight_and_leaves_nothing_behind, .timeout = 20)
+{
+    /* Stopped after the third result, with slow and lost sends in flight. */
+    static const struct fake_entry table[] = {
+        HEALTHY("bl.test"),
+        {"6.0.18.198.bl.test", SCAN_TYPE_A, 1, {{.drop = true}}},
+        {"7.0.18.198.bl.test", SCAN_TYPE_A, 1, {{.delay_ms = 30000}}},
+        {NULL},
+    };
+    struct scenario sc = {.table = table,
+                          .lists = {"bl"},
+                          .target = "198.18.0.0/24",
+                          .concurrency = 8,
+                          .default_delay_ms = 20,
+                          .stop_after = 3};
+    struct run run;
+    run_engine(&sc, &run);
+    cr_assert(!run.st.complete);
+    cr_assert_lt(run.st.results, 256);
+    cr_assert_geq(run.st.results, 3);
+    /* Nothing was asked after the stop but what was in flight. */
+    cr_assert_leq(fake_send_count(run.r), 2 + 3 + 8 + 8, "%zu sends", fake_send_count(run.r));
+    fake_resolver_free(run.r);
+}
