@@ -225,6 +225,44 @@ static int load_catalog(const struct cli_opts *o, struct list_catalog **cat)
     return ret;
 }
 
+/*
+ * Every list named with --list (or -s, or a job file's lists:) that is not in the
+ * catalog becomes a generic RFC 5782 list, said once per zone on stderr; each name
+ * is then rewritten to its entry's id, so the selection finds it like any other.
+ * @return 0, or CLI_EXIT_USAGE after a one-line error.
+ */
+static int add_generic_lists(struct cli_opts *o, struct list_catalog *cat)
+{
+    struct list_error err;
+
+    for (size_t g = 0; g <= o->npool_lists; g++) {
+        struct cli_strv *names = g == 0 ? &o->lists : &o->pool_lists[g - 1];
+        for (size_t i = 0; i < names->n; i++) {
+            const struct list_entry *e = NULL;
+            int r = list_catalog_add_generic(cat, names->v[i], &e, &err);
+            if (r < 0) {
+                fprintf(stderr, PROG ": %s %s\n", o->rbl ? "-s" : "--list",
+                        r == SCAN_ECONFIG ? err.msg : scan_strerror(r));
+                return CLI_EXIT_USAGE;
+            }
+            if (r == 0) {
+                char kinds[32] = "";
+                for (unsigned k = LIST_KIND_IP4; k <= LIST_KIND_DOMAIN; k <<= 1)
+                    if (e->kinds & k)
+                        snprintf(kinds + strlen(kinds), sizeof(kinds) - strlen(kinds), "%s%s",
+                                 kinds[0] ? "," : "", list_kind_word(k));
+                fprintf(stderr,
+                        PROG ": note: %s is not in the catalog: used as a generic RFC 5782 "
+                             "list for %s targets (any 127.0.0.0/8 answer is a listing; "
+                             "health from the RFC 5782 test points)\n",
+                        e->zone, kinds);
+            }
+            names->v[i] = e->id; /* in the catalog's arena: stays valid as it grows */
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_opts o;
@@ -265,6 +303,10 @@ int main(int argc, char **argv)
         goto out;
     }
     if (load_catalog(&o, &cat) != 0) {
+        code = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if ((o.cmd == CLI_CMD_CHECK || o.cmd == CLI_CMD_SCAN) && add_generic_lists(&o, cat) != 0) {
         code = CLI_EXIT_USAGE;
         goto out;
     }

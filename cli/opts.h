@@ -67,6 +67,7 @@ struct cli_opts {
     const char *job_path;
     bool wait;
     bool nagios;
+    bool rbl;                 /**< invoked as check_rbl or `dnsbl-scan nagios` (cli/rbl.c) */
     long warn, crit;          /**< --nagios thresholds, -1 = default */
     double anomaly_share;     /**< < 0 = default */
     long anomaly_min;         /**< < 0 = default */
