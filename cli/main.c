@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/jobfile.h"
 #include "cli/opts.h"
+#include "cli/rbl.h"
 #include "lists/catalog.h"
 #include "output/writer.h"
 #include "scanner/err.h"
@@ -268,12 +269,24 @@ int main(int argc, char **argv)
     struct cli_opts o;
     struct list_catalog *cat = NULL;
     struct cli_job *job = NULL;
+    bool ran_scan = false;
     int code;
 
     int r = cli_opts_parse(argc, argv, &o);
     if (r != 0) {
         cli_opts_free(&o);
-        return r == 1 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+        return r == 1 ? CLI_EXIT_OK : r < 0 ? CLI_EXIT_USAGE : r;
+    }
+    /* A plugin's every failure is UNKNOWN with a line on standard output: keep the
+     * last error said on standard error for it. */
+    if (o.nagios && cli_nagios_capture_stderr() != 0) {
+        cli_opts_free(&o);
+        return CLI_EXIT_INCOMPLETE;
+    }
+    if (o.deadline_ms > 0 && cli_rbl_arm_deadline(o.deadline_ms, &cli_stop_flag) != 0) {
+        fprintf(stderr, PROG ": -t: cannot set the deadline: %s\n", strerror(errno));
+        cli_opts_free(&o);
+        return cli_nagios_unknown();
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -319,9 +332,12 @@ int main(int argc, char **argv)
         break;
     default:
         code = cli_cmd_scan(&o, cat);
+        ran_scan = true; /* it writes the status line, or UNKNOWN, itself */
         break;
     }
 out:
+    if (o.nagios && !ran_scan && code != CLI_EXIT_OK)
+        code = cli_nagios_unknown();
     list_catalog_free(cat);
     cli_opts_free(&o);
     cli_job_free(job);

@@ -413,7 +413,8 @@ static enum out_nagios_status nagios_status(const struct out_alert_run *run,
 }
 
 /* Why an UNKNOWN or an odd run: the first words after the subject. */
-static int put_why(FILE *f, const struct out_alert_run *run, const struct nagios_counts *n)
+static int put_why(FILE *f, const struct out_alert_run *run, const struct nagios_counts *n,
+                   const char *name)
 {
     const struct out_tally *t = run->tally;
     if (run->timed_out && fputs("timed out (-t), results so far: ", f) < 0)
@@ -421,8 +422,10 @@ static int put_why(FILE *f, const struct out_alert_run *run, const struct nagios
     if (!run->timed_out && !run->complete && fputs("run incomplete, ", f) < 0)
         return SCAN_EIO;
     if (t->expand_target) {
-        if (put_zone(f, t->expand_target) != 0 ||
-            fprintf(f, " %s (", t->expand_error ? "could not be resolved" : "has no address") < 0 ||
+        /* the subject already names the host when it is all there is */
+        bool named = name && t->nsubject == 0 && strcmp(name, t->expand_target) == 0;
+        if ((!named && (put_zone(f, t->expand_target) != 0 || fputc(' ', f) == EOF)) ||
+            fprintf(f, "%s (", t->expand_error ? "could not be resolved" : "has no address") < 0 ||
             put_zone(f, t->expand_reason) != 0 || fputs("), ", f) < 0)
             return SCAN_EIO;
     }
@@ -463,7 +466,7 @@ int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_
     st = nagios_status(run, &n, w, c);
 
     if (fprintf(f, "DNSBL %s - ", nagios_words[st]) < 0 ||
-        put_subject(f, t, o ? o->name : NULL) != 0 || put_why(f, run, &n) != 0)
+        put_subject(f, t, o ? o->name : NULL) != 0 || put_why(f, run, &n, o ? o->name : NULL) != 0)
         goto out;
     if (fprintf(f, "%" PRIu64 " listing%s on %zu of %zu list%s", t->listed,
                 t->listed == 1 ? "" : "s", n.listing, n.applying, n.applying == 1 ? "" : "s") < 0)

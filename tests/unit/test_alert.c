@@ -243,7 +243,8 @@ Test(alert, nagios_ok_and_unknown)
     run.complete = false;
     line = nagios(&run, -1, -1, &status);
     cr_assert_eq(status, OUT_NAGIOS_UNKNOWN);
-    cr_assert_not_null(strstr(line, "DNSBL UNKNOWN - 192.0.2.1: run incomplete, 0 listings"), "%s", line);
+    cr_assert_not_null(strstr(line, "DNSBL UNKNOWN - 192.0.2.1: run incomplete, 0 listings"), "%s",
+                       line);
     free(line);
 
     /* an incomplete run that found a listing is CRITICAL: a listing is a fact */
@@ -333,7 +334,7 @@ Test(alert, nagios_check_rbl_subject_applying_and_deadline)
     cr_assert_eq(out_nagios_write(m, &run, &o, &status), 0);
     fclose(m);
     cr_assert_eq(status, OUT_NAGIOS_UNKNOWN);
-    cr_assert_str_eq(buf, "DNSBL UNKNOWN - nx.example: nx.example has no address (nxdomain), 0 "
+    cr_assert_str_eq(buf, "DNSBL UNKNOWN - nx.example: has no address (nxdomain), 0 "
                           "listings on 0 of 0 lists, 1 target | servers=0;0;0 listed=0;0;0;0 "
                           "errors=0;;;0 unhealthy_lists=0;;;0;0 targets=1;;;0 time=0.000s;;;0\n");
     assert_perfdata(buf);
