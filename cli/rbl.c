@@ -374,13 +374,14 @@ int cli_rbl_parse(int argc, char **argv, struct cli_opts *o)
         goto out;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long((int)a.v.n, (char *const *)a.v.v, "H:U:s:w:c:t:r:n:a:vdVh", rbl_opts,
+    while ((c = getopt_long((int)a.v.n, (char *const *)a.v.v, ":H:U:s:w:c:t:r:n:a:vdVh", rbl_opts,
                             NULL)) != -1) {
         int at = optind > 0 && (size_t)optind <= a.v.n ? optind - 1 : 0;
         const char *name = a.v.v[at];
-        if (c == '?' && optopt && optopt < 256) {
-            static char shortname[3] = "-?";
-            shortname[1] = (char)optopt;
+        char shortname[3] = "-?";
+        int letter = c == '?' || c == ':' ? optopt : c;
+        if (letter > 0 && letter < 256 && strncmp(name, "--", 2) != 0) {
+            shortname[1] = (char)letter; /* "-t" even when its value was the next word */
             name = shortname;
         }
         char shown[64];
