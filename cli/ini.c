@@ -116,11 +116,20 @@ static int push(struct cli_ini *ini, const char *k, size_t klen, const char *v, 
     return 0;
 }
 
-/* One line (without its end), @p in_section: whether the current section is
- * the one asked for. @return 0, -EINVAL with @p why set, or -ENOMEM. */
-static int one_line(struct cli_ini *ini, char *s, char *e, unsigned line, const char *section,
-                    bool *in_section, bool *seen_section, bool *found, const char **why)
+/* Where the walk through the file is. */
+struct ini_walk {
+    const char *section; /* the one asked for */
+    bool in_section;     /* the current section is that one */
+    bool seen_section;   /* some section header came */
+    bool found;          /* the asked-for section came */
+    unsigned line;
+    const char *why; /* what is wrong with the line */
+};
+
+/* One line [s, e) (without its end). @return 0, -EINVAL with w->why set, or -ENOMEM. */
+static int one_line(struct cli_ini *ini, char *s, char *e, struct ini_walk *w)
 {
+    const char **why = &w->why;
     for (const char *p = s; p < e; p++) {
         if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f) {
             *why = "a control character";
@@ -141,13 +150,13 @@ static int one_line(struct cli_ini *ini, char *s, char *e, unsigned line, const 
             *why = "a bad section name";
             return -EINVAL;
         }
-        *seen_section = true;
-        *in_section =
-            strlen(section) == (size_t)(ne - ns) && memcmp(ns, section, (size_t)(ne - ns)) == 0;
-        *found |= *in_section;
+        w->seen_section = true;
+        w->in_section = strlen(w->section) == (size_t)(ne - ns) &&
+                        memcmp(ns, w->section, (size_t)(ne - ns)) == 0;
+        w->found |= w->in_section;
         return 0;
     }
-    if (!*seen_section) {
+    if (!w->seen_section) {
         *why = "an option before the first [section]";
         return -EINVAL;
     }
@@ -167,13 +176,13 @@ static int one_line(struct cli_ini *ini, char *s, char *e, unsigned line, const 
             return -EINVAL;
         }
     }
-    if (!*in_section)
+    if (!w->in_section)
         return 0;
     if (ini->n >= CLI_INI_MAX_OPTS) {
         *why = "too many options in the section (the limit is 10000)";
         return -EINVAL;
     }
-    return push(ini, ks, (size_t)(ke - ks), vs, (size_t)(ve - vs), eq != NULL, line);
+    return push(ini, ks, (size_t)(ke - ks), vs, (size_t)(ve - vs), eq != NULL, w->line);
 }
 
 int cli_ini_read(const char *path, const char *section, struct cli_ini *out, char *err,
@@ -181,9 +190,7 @@ int cli_ini_read(const char *path, const char *section, struct cli_ini *out, cha
 {
     char *buf = NULL;
     size_t len = 0;
-    bool in_section = false, seen_section = false, found = false;
-    const char *why = NULL;
-    unsigned line = 0;
+    struct ini_walk w = {.section = section};
     int ret;
 
     memset(out, 0, sizeof(*out));
@@ -202,17 +209,17 @@ int cli_ini_read(const char *path, const char *section, struct cli_ini *out, cha
     for (char *s = buf; s < buf + len || (s == buf && len == 0);) {
         char *nl = memchr(s, '\n', (size_t)(buf + len - s));
         char *e = nl ? nl : buf + len;
-        line++;
+        w.line++;
         if (memchr(s, '\0', (size_t)(e - s))) {
-            why = "a NUL byte";
+            w.why = "a NUL byte";
             ret = -EINVAL;
         } else if (e - s > CLI_INI_MAX_LINE) {
-            why = "a line over 4096 bytes";
+            w.why = "a line over 4096 bytes";
             ret = -EINVAL;
         } else {
             if (e > s && e[-1] == '\r')
                 e--;
-            ret = one_line(out, s, e, line, section, &in_section, &seen_section, &found, &why);
+            ret = one_line(out, s, e, &w);
         }
         if (ret != 0)
             break;
@@ -221,14 +228,14 @@ int cli_ini_read(const char *path, const char *section, struct cli_ini *out, cha
         s = nl + 1;
     }
     if (ret == -EINVAL) {
-        snprintf(err, errlen, "%s:%u: %s", path, line, why);
+        snprintf(err, errlen, "%s:%u: %s", path, w.line, w.why);
         goto fail;
     }
     if (ret != 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(-ret));
         goto fail;
     }
-    if (!found) {
+    if (!w.found) {
         snprintf(err, errlen, "%s: no section [%s]", path, section);
         ret = -ESRCH;
         goto fail;

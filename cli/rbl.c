@@ -258,9 +258,15 @@ static int take_url(struct cli_opts *o, const char *url)
     return cli_strv_push(&o->targets, h) ? -ENOMEM : 0;
 }
 
-/* One option. @return 0, CLI_EXIT_INCOMPLETE after an UNKNOWN line or the help, -ENOMEM. */
+/* The target options, taken after the pass: -H wins over -U whatever the order. */
+struct rbl_target {
+    const char *host, *url;
+};
+
+/* One option, @p name as written, from @p where (FILE:LINE, or NULL for the command
+ * line). @return 0, CLI_EXIT_INCOMPLETE after an UNKNOWN line or the help, -ENOMEM. */
 static int rbl_option(struct cli_opts *o, int c, const char *name, const char *where,
-                      const char **host, const char **url)
+                      struct rbl_target *t)
 {
     long v;
     char at[1100] = "";
@@ -269,10 +275,10 @@ static int rbl_option(struct cli_opts *o, int c, const char *name, const char *w
         snprintf(at, sizeof(at), "%s: ", where);
     switch (c) {
     case 'H':
-        *host = optarg;
+        t->host = optarg;
         return 0;
     case 'U':
-        *url = optarg;
+        t->url = optarg;
         return 0;
     case 's':
         return cli_strv_push(&o->lists, optarg) ? -ENOMEM : 0;
@@ -362,7 +368,7 @@ static int gather(int argc, char **argv, struct cli_opts *o, struct rbl_args *a)
 int cli_rbl_parse(int argc, char **argv, struct cli_opts *o)
 {
     struct rbl_args a = {0};
-    const char *host = NULL, *url = NULL;
+    struct rbl_target t = {0};
     int ret, c;
 
     o->rbl = o->nagios = true;
@@ -390,7 +396,7 @@ int cli_rbl_parse(int argc, char **argv, struct cli_opts *o)
             snprintf(shown, sizeof(shown), "%.*s", (int)(eq - name), name);
             name = shown;
         }
-        ret = rbl_option(o, c, name, a.origin.v[at], &host, &url);
+        ret = rbl_option(o, c, name, a.origin.v[at], &t);
         if (ret != 0)
             goto out;
     }
@@ -398,10 +404,10 @@ int cli_rbl_parse(int argc, char **argv, struct cli_opts *o)
         ret = unknown("unexpected argument '%s' (give the host with -H)", a.v.v[optind]);
         goto out;
     }
-    if (host && *host)
-        ret = take_host(o, host);
-    else if (url && *url)
-        ret = take_url(o, url);
+    if (t.host && *t.host)
+        ret = take_host(o, t.host);
+    else if (t.url && *t.url)
+        ret = take_url(o, t.url);
     else
         ret = unknown("host or url has to be set (-H HOST or -U NAME)");
     if (ret == 0 && o->warn >= 0 && o->crit >= 0 && o->crit < o->warn)

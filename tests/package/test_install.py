@@ -146,7 +146,7 @@ class Install(checks.InstalledTree, unittest.TestCase):
         line = self.dest + line
         p = run(['sh', '-c', line])
         self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
-        self.assertRegex(p.stdout, r'^DNSBL CRITICAL - \d+ listings .*\| listed=')
+        self.assertRegex(p.stdout, r'^DNSBL CRITICAL - (\S+: )?\d+ listings .*\| servers=\d+;\S* listed=')
 
     def test_icinga2_check_command(self):
         w = self.the_world()
