@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/jobfile.h"
 #include "cli/opts.h"
+#include "cli/rbl.h"
 #include "lists/catalog.h"
 #include "output/writer.h"
 #include "scanner/err.h"
@@ -225,17 +226,67 @@ static int load_catalog(const struct cli_opts *o, struct list_catalog **cat)
     return ret;
 }
 
+/*
+ * Every list named with --list (or -s, or a job file's lists:) that is not in the
+ * catalog becomes a generic RFC 5782 list, said once per zone on stderr; each name
+ * is then rewritten to its entry's id, so the selection finds it like any other.
+ * @return 0, or CLI_EXIT_USAGE after a one-line error.
+ */
+static int add_generic_lists(struct cli_opts *o, struct list_catalog *cat)
+{
+    struct list_error err;
+
+    for (size_t g = 0; g <= o->npool_lists; g++) {
+        struct cli_strv *names = g == 0 ? &o->lists : &o->pool_lists[g - 1];
+        for (size_t i = 0; i < names->n; i++) {
+            const struct list_entry *e = NULL;
+            int r = list_catalog_add_generic(cat, names->v[i], &e, &err);
+            if (r < 0) {
+                fprintf(stderr, PROG ": %s %s\n", o->rbl ? "-s" : "--list",
+                        r == SCAN_ECONFIG ? err.msg : scan_strerror(r));
+                return CLI_EXIT_USAGE;
+            }
+            if (r == 0) {
+                char kinds[32] = "";
+                for (unsigned k = LIST_KIND_IP4; k <= LIST_KIND_DOMAIN; k <<= 1)
+                    if (e->kinds & k)
+                        snprintf(kinds + strlen(kinds), sizeof(kinds) - strlen(kinds), "%s%s",
+                                 kinds[0] ? "," : "", list_kind_word(k));
+                fprintf(stderr,
+                        PROG ": note: %s is not in the catalog: used as a generic RFC 5782 "
+                             "list for %s targets (any 127.0.0.0/8 answer is a listing; "
+                             "health from the RFC 5782 test points)\n",
+                        e->zone, kinds);
+            }
+            names->v[i] = e->id; /* in the catalog's arena: stays valid as it grows */
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_opts o;
     struct list_catalog *cat = NULL;
     struct cli_job *job = NULL;
+    bool ran_scan = false;
     int code;
 
     int r = cli_opts_parse(argc, argv, &o);
     if (r != 0) {
         cli_opts_free(&o);
-        return r == 1 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+        return r == 1 ? CLI_EXIT_OK : r < 0 ? CLI_EXIT_USAGE : r;
+    }
+    /* A plugin's every failure is UNKNOWN with a line on standard output: keep the
+     * last error said on standard error for it. */
+    if (o.nagios && cli_nagios_capture_stderr() != 0) {
+        cli_opts_free(&o);
+        return CLI_EXIT_INCOMPLETE;
+    }
+    if (o.deadline_ms > 0 && cli_rbl_arm_deadline(o.deadline_ms, &cli_stop_flag) != 0) {
+        fprintf(stderr, PROG ": -t: cannot set the deadline: %s\n", strerror(errno));
+        cli_opts_free(&o);
+        return cli_nagios_unknown();
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -274,6 +325,10 @@ int main(int argc, char **argv)
         code = CLI_EXIT_USAGE;
         goto out;
     }
+    if ((o.cmd == CLI_CMD_CHECK || o.cmd == CLI_CMD_SCAN) && add_generic_lists(&o, cat) != 0) {
+        code = CLI_EXIT_USAGE;
+        goto out;
+    }
     switch (o.cmd) {
     case CLI_CMD_LISTS:
         code = cmd_lists(&o, cat);
@@ -283,9 +338,12 @@ int main(int argc, char **argv)
         break;
     default:
         code = cli_cmd_scan(&o, cat);
+        ran_scan = true; /* it writes the status line, or UNKNOWN, itself */
         break;
     }
 out:
+    if (o.nagios && !ran_scan && code != CLI_EXIT_OK)
+        code = cli_nagios_unknown();
     list_catalog_free(cat);
     cli_opts_free(&o);
     cli_job_free(job);

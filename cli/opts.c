@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cli/jobfile.h"
+#include "cli/rbl.h"
 #include "scanner/engine.h"
 #include "scanner/expand.h"
 
@@ -226,8 +227,11 @@ void cli_opts_free(struct cli_opts *o)
     free(o->dkim_selectors.v);
     free(o->targets.v);
     for (size_t i = 0; i < o->target_origins.n; i++)
-        free((char *)o->target_origins.v[i]); /* the only strings cli_opts owns */
+        free((char *)o->target_origins.v[i]); /* strings cli_opts owns */
     free(o->target_origins.v);
+    for (size_t i = 0; i < o->owned.n; i++)
+        free((char *)o->owned.v[i]);
+    free(o->owned.v);
     free(o->target_pools.v);
     free(o->target_group);
     for (size_t i = 0; i < o->npool_lists; i++)
@@ -342,6 +346,8 @@ static int parse_checks(const char *s, unsigned *out)
 int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
 {
     cli_opts_init(o);
+    if (cli_rbl_wanted(argc, argv))
+        return cli_rbl_parse(argc, argv, o);
 
     if (argc < 2) {
         fputs(usage_text, stderr);

@@ -68,6 +68,13 @@ struct cli_opts {
     const char *job_path;
     bool wait;
     bool nagios;
+    /* check_rbl's options (invoked as check_rbl or `dnsbl-scan nagios`: cli/rbl.c) */
+    bool rbl;
+    const char *rbl_name;     /**< -H HOST when a host name: its addresses are checked */
+    int deadline_ms;          /**< -t: the whole run's deadline, 0 = none */
+    int verbose;              /**< -v: the per-list results on standard error */
+    const char *append;       /**< -a: text added to the status line */
+    struct cli_strv owned;    /**< strings cli_opts owns (options made from --extra-opts) */
     long warn, crit;          /**< --nagios thresholds, -1 = default */
     double anomaly_share;     /**< < 0 = default */
     long anomaly_min;         /**< < 0 = default */
@@ -102,10 +109,12 @@ struct cli_job;
 int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job);
 
 /**
- * Parse argv.
+ * Parse argv; as check_rbl (argv[0] named check_rbl, or the command `nagios`) with
+ * cli_rbl_parse().
  * @param[out] o  filled; its arrays are freed with cli_opts_free()
  * @return 0; 1 when --help or --version was handled (exit 0); CLI_EXIT_USAGE after
- *         printing a one-line error to stderr.
+ *         printing a one-line error to stderr; as check_rbl, CLI_EXIT_INCOMPLETE (3,
+ *         the plugin's UNKNOWN) after a `DNSBL UNKNOWN - ...` line or the help.
  */
 int cli_opts_parse(int argc, char **argv, struct cli_opts *o);
 

@@ -21,6 +21,7 @@
 
 #include "cli/cli.h"
 #include "cli/exit.h"
+#include "cli/rbl.h"
 #include "lists/selectors.h"
 #include "output/alert.h"
 #include "output/delta.h"
@@ -56,6 +57,15 @@ static bool list_wanted(void *arg, const struct scan_target *t, size_t list)
 {
     const struct run_ctx *c = arg;
     return c->groups[c->target_group[t->source] * c->nsel + list];
+}
+
+/* check_rbl's -H NAME: only the name's addresses are asked of the lists, as
+ * check_rbl asks only the address it resolved; the name itself is not a target. */
+static bool addresses_only(void *arg, const struct scan_target *t, size_t list)
+{
+    (void)arg;
+    (void)list;
+    return t->type != SCAN_T_DOMAIN;
 }
 
 static void target_msg(void *arg, bool is_error, const char *msg)
@@ -636,7 +646,9 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     else if (!o->checks)
         checks |= SCAN_CHECK_SPF_AUTH;
 
-    struct out_nagios_opts nopts = {.warning = o->warn, .critical = o->crit};
+    struct out_nagios_opts nopts = {
+        .warning = o->warn, .critical = o->crit, .name = o->rbl_name, .append = o->append};
+    bool nagios_written = false;
     if (o->nagios && out_nagios_check_opts(&nopts) != 0) {
         fprintf(stderr,
                 PROG ": -c %ld is below -w %ld: the critical threshold must be at "
@@ -767,7 +779,10 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                      "them until the end; for %llu targets use summary, json or csv\n",
                 (unsigned long long)total);
     FILE *out_file = stdout;
-    if (o->nagios) {
+    if (o->nagios && o->verbose) {
+        out_file = stderr; /* check_rbl's -v: the results, for a person */
+        fmt = OUT_FMT_TEXT;
+    } else if (o->nagios) {
         sink = fopen("/dev/null", "we");
         if (!sink) {
             fprintf(stderr, PROG ": /dev/null: %s\n", strerror(errno));
@@ -822,7 +837,9 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                                   .on_result = on_result,
                                   .on_health = on_health,
                                   .on_progress = on_progress,
-                                  .list_wanted = groups ? list_wanted : NULL,
+                                  .list_wanted = groups        ? list_wanted
+                                                 : o->rbl_name ? addresses_only
+                                                               : NULL,
                                   .arg = &ctx,
                                   .stop = &cli_stop_flag};
     ret = scan_engine_run(&eo, ts, total, &stats);
@@ -861,7 +878,8 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                                  .targets = stats.targets,
                                  .seconds = stats.seconds,
                                  .complete = complete,
-                                 .delta = dl.delta};
+                                 .delta = dl.delta,
+                                 .timed_out = cli_deadline_hit != 0};
     if (st) {
         struct out_run_info ri;
         if (out_state_last_complete(st, &ri) == 0)
@@ -877,12 +895,15 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
     }
     if (o->nagios) {
         ctx.ro.nagios = true;
+        nagios_written = true;
         if (out_nagios_write(stdout, &arun, &nopts, &ctx.ro.nagios_status) != 0)
             ctx.ro.nagios_status = OUT_NAGIOS_UNKNOWN;
     }
     deliver(&dl, &arun, tally, &ctx.ro);
     code = cli_exit_code(&ctx.ro);
 out:
+    if (o->nagios && !nagios_written && code != CLI_EXIT_OK)
+        code = cli_nagios_unknown(); /* a plugin that could not run is UNKNOWN */
     out_writer_free(w);
     if (sink)
         fclose(sink);

@@ -182,7 +182,9 @@ struct list_entry {
                                  known) or NULL */
     const char *dead_reason;
     const char *file; /**< where it was defined, for messages */
-    int line;         /**< 1-based line of the entry in @ref file */
+    int line;         /**< 1-based line of the entry in @ref file (0 for a generic list) */
+    bool generic;     /**< not in the catalog: a zone named by the user and used as a
+                           generic RFC 5782 list (list_catalog_add_generic()) */
 };
 
 struct list_catalog;
@@ -237,6 +239,38 @@ const struct list_entry *list_catalog_get(const struct list_catalog *c, size_t i
  * @return the entry, borrowed until list_catalog_free(), or NULL.
  */
 const struct list_entry *list_catalog_find(const struct list_catalog *c, const char *id_or_zone);
+
+/**
+ * The kinds of target a zone that is not in the catalog is taken to serve, from its
+ * name alone: domain when a label contains "dbl", "rhsbl", "uribl", "surbl" or "url"
+ * or is "uri" or "rhs" (dbl.example.net, black.uribl.com, url.0spam.org); ip6 when a
+ * label contains "ipv6" or is "ip6" or "v6" (bl.ipv6.example.net); else ip4.
+ * @return one enum list_kind bit.
+ */
+unsigned list_generic_kinds(const char *zone);
+
+/**
+ * Make sure the catalog has a list for @p spec, a list id or zone as --list takes it,
+ * or "ZONE:KINDS" with KINDS a comma-separated subset of ip4, ip6, domain. A zone the
+ * catalog lacks becomes a generic RFC 5782 list (list_entry::generic): its id is the
+ * zone (lower case), its kinds are KINDS or list_generic_kinds(), any answer in
+ * 127.0.0.0/8 is a listing ("unknown code") except the refusal codes 127.255.255.0/24
+ * and, on a list that serves domains, 127.0.0.1; its health is judged on RFC 5782's
+ * test points (127.0.0.2 listed and 127.0.0.1 not; ::FFFF:7F00:2 / ::FFFF:7F00:1;
+ * TEST / INVALID); TXT is fetched for listings; no rate limit.
+ *
+ * Adding an entry may move the catalog's entries: pointers from list_catalog_get() or
+ * list_catalog_find() taken before the call are invalid after it returns 0.
+ * @param[out] out  the entry (borrowed until list_catalog_free())
+ * @param[out] err  on SCAN_ECONFIG: what is wrong with @p spec (may be NULL)
+ * @return 0 (a generic list was added), 1 (the catalog already had it: a catalog list,
+ *         or a generic list added before with the same kinds), SCAN_ECONFIG (not a zone
+ *         name; an unknown kind; a kind given for a catalog list, whose kinds are the
+ *         catalog's; the same zone given with other kinds; more than CAT_MAX_ENTRIES
+ *         lists), -EINVAL, -ENOMEM.
+ */
+int list_catalog_add_generic(struct list_catalog *c, const char *spec,
+                             const struct list_entry **out, struct list_error *err);
 
 /**
  * Resolve the zone to query: the template with {key} replaced by the value of

@@ -8,6 +8,7 @@
 #include "output/alert.h"
 #include "output/fmt.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -34,15 +35,26 @@ struct tally_list {
     char *key;  /* list_id, or the zone when there is no id */
     char *name; /* zone as shown */
     uint64_t results, listed, errors;
-    bool unhealthy;                         /* for some kind */
+    uint64_t failed; /* errors other than unhealthy or blocked: a query that failed */
+    bool unhealthy;  /* for some kind */
     enum tally_health health[TALLY_NKINDS]; /* per kind reported */
+    bool applies[TALLY_NKINDS];             /* a result for a target of this kind came */
 };
+
+/* The targets the Nagios line names: the first few of the DNSBL results. */
+#define TALLY_SUBJECTS 3
 
 struct out_tally {
     struct tally_list *v;
     size_t n, cap;
     size_t last; /* results arrive list by list: try the last hit first */
     uint64_t listed, answered;
+    char *subject[TALLY_SUBJECTS]; /* distinct DNSBL targets, in order of arrival */
+    size_t nsubject;
+    bool many; /* more distinct targets than TALLY_SUBJECTS */
+    /* --expand (check_rbl's -H NAME): a name that gave no address, or whose lookup failed */
+    char *expand_target, *expand_reason;
+    bool expand_error;
 };
 
 int out_tally_new(struct out_tally **out)
@@ -61,6 +73,10 @@ void out_tally_free(struct out_tally *t)
         free(t->v[i].key);
         free(t->v[i].name);
     }
+    for (size_t i = 0; i < t->nsubject; i++)
+        free(t->subject[i]);
+    free(t->expand_target);
+    free(t->expand_reason);
     free(t->v);
     free(t);
 }
@@ -127,12 +143,52 @@ int out_tally_health(struct out_tally *t, const struct scan_health *h)
     return 0;
 }
 
+/* The tally_kinds[] index of a target's kind, from its canonical text. */
+static size_t target_kind(const char *target)
+{
+    unsigned char a[16];
+    if (inet_pton(AF_INET, target, a) == 1)
+        return 1;
+    if (inet_pton(AF_INET6, target, a) == 1)
+        return 2;
+    return 3;
+}
+
+/* Remember a DNSBL target for the Nagios line: the first TALLY_SUBJECTS distinct ones. */
+static int note_subject(struct out_tally *t, const char *target)
+{
+    for (size_t i = 0; i < t->nsubject; i++)
+        if (strcmp(t->subject[i], target) == 0)
+            return 0;
+    if (t->nsubject == TALLY_SUBJECTS) {
+        t->many = true;
+        return 0;
+    }
+    if (!(t->subject[t->nsubject] = strdup(target)))
+        return -ENOMEM;
+    t->nsubject++;
+    return 0;
+}
+
+/* An expand line (check_rbl's -H NAME): a name without an address, or a failed lookup. */
+static int note_expand(struct out_tally *t, const struct scan_result *r)
+{
+    if (r->outcome == SCAN_OUT_OK || t->expand_target)
+        return 0;
+    t->expand_error = r->outcome == SCAN_OUT_ERROR;
+    t->expand_target = strdup(r->target ? r->target : "?");
+    t->expand_reason = strdup(r->reason ? r->reason : r->status ? r->status : "?");
+    return t->expand_target && t->expand_reason ? 0 : -ENOMEM;
+}
+
 int out_tally_result(struct out_tally *t, const struct scan_result *r)
 {
     struct tally_list *l;
 
     if (!t || !r)
         return -EINVAL;
+    if (r->kind == SCAN_CHECK_EXPAND)
+        return note_expand(t, r);
     if (r->kind != SCAN_CHECK_DNSBL)
         return 0;
     if (!r->list && !r->list_id)
@@ -141,8 +197,14 @@ int out_tally_result(struct out_tally *t, const struct scan_result *r)
     if (!l)
         return -ENOMEM;
     l->results++;
+    if (r->target) {
+        l->applies[target_kind(r->target)] = true;
+        if (note_subject(t, r->target) != 0)
+            return -ENOMEM;
+    }
     if (r->outcome == SCAN_OUT_ERROR) {
         l->errors++;
+        l->failed += r->why != SCAN_R_UNHEALTHY && r->why != SCAN_R_BLOCKED;
         return 0;
     }
     t->answered++;
@@ -199,21 +261,43 @@ static int put_zone(FILE *f, const char *s)
     for (; *s; s++) {
         char c = *s;
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '.' || c == '-' || c == '_';
+                  c == '.' || c == '-' || c == '_' || c == ':';
         if (fputc(ok ? c : '?', f) == EOF)
             return SCAN_EIO;
     }
     return 0;
 }
 
-/* "/ip4+ip6" for the kinds a list is unhealthy for; nothing when only the whole
- * list was reported on. */
+/* The user's -a text: printable ASCII except '|' (the perfdata separator). */
+static int put_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        char c = *s;
+        bool ok = c >= 0x20 && c < 0x7f && c != '|';
+        if (fputc(ok ? c : '?', f) == EOF)
+            return SCAN_EIO;
+    }
+    return 0;
+}
+
+/* A list that applies to some target of the run (it gave a result) and is
+ * unhealthy or blocked for a kind of target it was asked about. */
+static bool unhealthy_applying(const struct tally_list *l)
+{
+    for (size_t k = 1; k < TALLY_NKINDS; k++)
+        if (l->health[k] == TH_UNHEALTHY && l->applies[k])
+            return true;
+    return l->results > 0 && l->health[0] == TH_UNHEALTHY;
+}
+
+/* "/ip4+ip6" for the kinds of target a list is unhealthy for and was asked about;
+ * nothing when only the whole list was reported on. */
 static int put_unhealthy_kinds(FILE *f, const struct tally_list *l)
 {
     bool first = true;
 
     for (size_t k = 1; k < TALLY_NKINDS; k++) {
-        if (l->health[k] != TH_UNHEALTHY)
+        if (l->health[k] != TH_UNHEALTHY || !l->applies[k])
             continue;
         if (fprintf(f, "%s%s", first ? "/" : "+", tally_kinds[k]) < 0)
             return SCAN_EIO;
@@ -254,11 +338,6 @@ static bool pick_listed(const struct tally_list *l)
     return l->listed > 0;
 }
 
-static bool pick_unhealthy(const struct tally_list *l)
-{
-    return l->unhealthy;
-}
-
 /*
  * "alert at N or more" in the guidelines' range syntax: "N-1" (alert above it),
  * and "@0:" (alert on anything) for N = 0, as a threshold of 0 means always.
@@ -271,6 +350,94 @@ static void threshold_range(long n, char *buf, size_t len)
         snprintf(buf, len, "%ld", n - 1);
 }
 
+/* What the line is about: "192.0.2.10, 2001:db8::10 (mail.example): " for the
+ * few targets of the DNSBL results (the host name check_rbl's -H gave in
+ * parentheses); nothing for more targets, which "N targets" counts. */
+static int put_subject(FILE *f, const struct out_tally *t, const char *name)
+{
+    if (t->many || (t->nsubject == 0 && !name))
+        return 0;
+    for (size_t i = 0; i < t->nsubject; i++)
+        if ((i && fputs(", ", f) < 0) || put_zone(f, t->subject[i]) != 0)
+            return SCAN_EIO;
+    if (name) {
+        if (t->nsubject && fputc(' ', f) == EOF)
+            return SCAN_EIO;
+        if (fputs(t->nsubject ? "(" : "", f) < 0 || put_zone(f, name) != 0 ||
+            fputs(t->nsubject ? ")" : "", f) < 0)
+            return SCAN_EIO;
+    }
+    return fputs(": ", f) < 0 ? SCAN_EIO : 0;
+}
+
+/* What the run's DNSBL results add up to, over the lists that apply. */
+struct nagios_counts {
+    uint64_t errors, failed;
+    size_t applying, listing, unhealthy;
+};
+
+static struct nagios_counts count_lists(const struct out_tally *t)
+{
+    struct nagios_counts n = {0};
+    for (size_t i = 0; i < t->n; i++) {
+        const struct tally_list *l = &t->v[i];
+        n.errors += l->errors;
+        n.failed += l->failed;
+        n.applying += l->results > 0;
+        n.listing += l->listed > 0;
+        n.unhealthy += unhealthy_applying(l);
+    }
+    return n;
+}
+
+/*
+ * The status: listings reach -c or -w first (an incomplete run's listings are
+ * facts), except past the deadline (-t), which is UNKNOWN whatever was found;
+ * then UNKNOWN when any verdict is open: the run is incomplete, no list applies
+ * or answered, a list that applies is unhealthy or blocked, a DNSBL query
+ * failed, or a host name's lookup failed. Else OK.
+ */
+static enum out_nagios_status nagios_status(const struct out_alert_run *run,
+                                            const struct nagios_counts *n, long w, long c)
+{
+    const struct out_tally *t = run->tally;
+    if (run->timed_out)
+        return OUT_NAGIOS_UNKNOWN;
+    if (t->listed >= (uint64_t)c)
+        return OUT_NAGIOS_CRITICAL;
+    if (t->listed >= (uint64_t)w)
+        return OUT_NAGIOS_WARNING;
+    if (!run->complete || t->answered == 0 || n->errors > 0 || n->unhealthy > 0 || t->expand_error)
+        return OUT_NAGIOS_UNKNOWN;
+    return OUT_NAGIOS_OK;
+}
+
+/* Why an UNKNOWN or an odd run: the first words after the subject. */
+static int put_why(FILE *f, const struct out_alert_run *run, const struct nagios_counts *n,
+                   const char *name)
+{
+    const struct out_tally *t = run->tally;
+    if (run->timed_out && fputs("timed out (-t), results so far: ", f) < 0)
+        return SCAN_EIO;
+    if (!run->timed_out && !run->complete && fputs("run incomplete, ", f) < 0)
+        return SCAN_EIO;
+    if (t->expand_target) {
+        /* the subject already names the host when it is all there is */
+        bool named = name && t->nsubject == 0 && strcmp(name, t->expand_target) == 0;
+        if ((!named && (put_zone(f, t->expand_target) != 0 || fputc(' ', f) == EOF)) ||
+            fprintf(f, "%s (", t->expand_error ? "could not be resolved" : "has no address") < 0 ||
+            put_zone(f, t->expand_reason) != 0 || fputs("), ", f) < 0)
+            return SCAN_EIO;
+    }
+    if (run->complete && !run->timed_out && n->applying == 0 && !t->expand_target &&
+        fputs(t->n == 0 ? "no DNSBL lists checked, " : "no list applies to the target, ", f) < 0)
+        return SCAN_EIO;
+    if (run->complete && !run->timed_out && n->applying > 0 && t->answered == 0 &&
+        fputs("no list answered, ", f) < 0)
+        return SCAN_EIO;
+    return 0;
+}
+
 int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_nagios_opts *o,
                      enum out_nagios_status *status)
 {
@@ -278,9 +445,6 @@ int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_
     const struct tally_list **v = NULL;
     char wr[24], cr[24];
     long w, c;
-    uint64_t errors = 0;
-    size_t lists_listed = 0, unhealthy = 0;
-    const char *why = "";
     enum out_nagios_status st;
     int ret = SCAN_EIO;
 
@@ -298,51 +462,41 @@ int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_
     v = sorted_lists(t);
     if (!v)
         return -ENOMEM;
-    for (size_t i = 0; i < t->n; i++) {
-        errors += t->v[i].errors;
-        lists_listed += t->v[i].listed > 0;
-        unhealthy += t->v[i].unhealthy;
-    }
+    struct nagios_counts n = count_lists(t);
+    st = nagios_status(run, &n, w, c);
 
-    if (t->listed >= (uint64_t)c)
-        st = OUT_NAGIOS_CRITICAL;
-    else if (t->listed >= (uint64_t)w)
-        st = OUT_NAGIOS_WARNING;
-    else if (!run->complete || t->answered == 0)
-        st = OUT_NAGIOS_UNKNOWN;
-    else
-        st = OUT_NAGIOS_OK;
-
-    if (!run->complete)
-        why = "run incomplete, ";
-    else if (t->n == 0)
-        why = "no DNSBL lists checked, ";
-    else if (t->answered == 0)
-        why = "no list answered, ";
-    if (fprintf(f, "DNSBL %s - %s", nagios_words[st], why) < 0)
+    if (fprintf(f, "DNSBL %s - ", nagios_words[st]) < 0 ||
+        put_subject(f, t, o ? o->name : NULL) != 0 || put_why(f, run, &n, o ? o->name : NULL) != 0)
         goto out;
     if (fprintf(f, "%" PRIu64 " listing%s on %zu of %zu list%s", t->listed,
-                t->listed == 1 ? "" : "s", lists_listed, t->n, t->n == 1 ? "" : "s") < 0)
+                t->listed == 1 ? "" : "s", n.listing, n.applying, n.applying == 1 ? "" : "s") < 0)
         goto out;
     if (put_names(f, v, t->n, pick_listed, false) != 0)
         goto out;
-    if (unhealthy) {
-        if (fprintf(f, ", %zu list%s unhealthy", unhealthy, unhealthy == 1 ? "" : "s") < 0 ||
-            put_names(f, v, t->n, pick_unhealthy, true) != 0)
+    if (n.unhealthy) {
+        if (fprintf(f, ", %zu list%s unhealthy or blocked", n.unhealthy,
+                    n.unhealthy == 1 ? "" : "s") < 0 ||
+            put_names(f, v, t->n, unhealthy_applying, true) != 0)
             goto out;
     }
+    if (n.failed &&
+        fprintf(f, ", %" PRIu64 " quer%s failed", n.failed, n.failed == 1 ? "y" : "ies") < 0)
+        goto out;
     if (fprintf(f, ", %" PRIu64 " target%s", run->targets, run->targets == 1 ? "" : "s") < 0)
         goto out;
     if (run->delta &&
         fprintf(f, ", %" PRIu64 " new event%s since the last run", out_delta_total(run->delta),
                 out_delta_total(run->delta) == 1 ? "" : "s") < 0)
         goto out;
-    /* Perfdata: 'label'=value[UOM];[warn];[crit];[min];[max]. Thresholds in range form. */
+    if (o && o->append && (fputc(' ', f) == EOF || put_text(f, o->append) != 0))
+        goto out;
+    /* Perfdata: 'label'=value[UOM];[warn];[crit];[min];[max]. Thresholds in range form;
+     * check_rbl's servers=N;w;c first, so its graphs go on. */
     if (fprintf(f,
-                " | listed=%" PRIu64 ";%s;%s;0 errors=%" PRIu64 ";;;0 unhealthy_lists=%zu;;;0;%zu"
-                " targets=%" PRIu64 ";;;0 time=%.3fs;;;0",
-                t->listed, wr, cr, errors, unhealthy, t->n, run->targets,
-                run->seconds > 0 ? run->seconds : 0.0) < 0)
+                " | servers=%" PRIu64 ";%s;%s listed=%" PRIu64 ";%s;%s;0 errors=%" PRIu64
+                ";;;0 unhealthy_lists=%zu;;;0;%zu targets=%" PRIu64 ";;;0 time=%.3fs;;;0",
+                t->listed, wr, cr, t->listed, wr, cr, n.errors, n.unhealthy, n.applying,
+                run->targets, run->seconds > 0 ? run->seconds : 0.0) < 0)
         goto out;
     if (run->delta && fprintf(f, " events=%" PRIu64 ";;;0", out_delta_total(run->delta)) < 0)
         goto out;

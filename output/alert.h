@@ -11,17 +11,24 @@
  * is about the *delta* (what changed) and needs one.
  *
  * Nagios (monitoring-plugins guidelines): one line
- * `DNSBL <STATUS> - <text> | <perfdata>` and exit 0 OK, 1 WARNING, 2 CRITICAL,
- * 3 UNKNOWN. `-w N` / `-c N` keep check_rbl's meaning and defaults (both 1):
- * WARNING when listings >= N, CRITICAL when listings >= N, counting DNSBL
- * listings of class listing, i.e. (target, list) pairs; for one target that is
- * the number of lists listing it, exactly check_rbl's count. Perfdata shows the
+ * `DNSBL <STATUS> - [<targets>: ]<text> | <perfdata>` and exit 0 OK, 1 WARNING,
+ * 2 CRITICAL, 3 UNKNOWN. `-w N` / `-c N` keep check_rbl's meaning and defaults
+ * (both 1): WARNING when listings >= N, CRITICAL when listings >= N, counting
+ * DNSBL listings of class listing, i.e. (target, list) pairs; for one target
+ * that is the number of lists listing it, exactly check_rbl's count. Perfdata
+ * starts with check_rbl's `servers=N;W;C` (the same count) and shows the
  * thresholds in the guidelines' range form (N-1: alert above it), as check_rbl
- * does ("@0:" for a threshold of 0, which always alerts). UNKNOWN when the run is incomplete or not
- * one DNSBL query got an answer, and the listings found do not reach -w; listings found always
- * count. Unhealthy lists and errors are reported (text and perfdata) but do not set the status, as
- * with check_rbl; an unhealthy list is named with the kinds it failed for ("zone/ip6+domain"),
- * and counts once however many kinds failed.
+ * does ("@0:" for a threshold of 0, which always alerts).
+ *
+ * Only lists that apply count: a list applies when it gave a result for some
+ * target, i.e. it serves the target's kind ("of N lists"). UNKNOWN when the
+ * listings found do not reach -w and some verdict is open: the run is
+ * incomplete, no list applies or answered, a list that applies is unhealthy or
+ * blocked for the target's kind, a DNSBL query failed, or a host name could not
+ * be resolved; listings found always count, except past check_rbl's deadline
+ * (-t), which is UNKNOWN with what was found. An unhealthy list is named with
+ * the kinds it failed for ("zone/ip6+domain"), and counts once however many
+ * kinds failed. The line names its targets when there are at most 3.
  *
  * Prometheus: all gauges, written to PATH.tmp.PID, fsync'ed and renamed over
  * PATH, so the collector never reads half a file.
@@ -95,6 +102,8 @@ struct out_alert_run {
      *  else from out_state_last_complete(); 0 = unknown (the sample is left out). */
     int64_t last_success_ms;
     const struct out_delta *delta; /**< this run's events, or NULL (no --state) */
+    bool timed_out;                /**< stopped at the plugin's deadline (check_rbl's -t):
+                                        UNKNOWN whatever was found */
 };
 
 /* --- Nagios ------------------------------------------------------------------ */
@@ -109,8 +118,11 @@ enum out_nagios_status {
 };
 
 struct out_nagios_opts {
-    long warning;  /**< -w: listings that make WARNING (0 = always); < 0: 1 (check_rbl) */
-    long critical; /**< -c: listings that make CRITICAL (0 = always); < 0: 1 (check_rbl) */
+    long warning;       /**< -w: listings that make WARNING (0 = always); < 0: 1 (check_rbl) */
+    long critical;      /**< -c: listings that make CRITICAL (0 = always); < 0: 1 (check_rbl) */
+    const char *name;   /**< the host name check_rbl's -H gave, shown after its addresses
+                             ("192.0.2.10 (mail.example)"), or NULL; borrowed */
+    const char *append; /**< check_rbl's -a: text added to the status text, or NULL */
 };
 
 /** Validate -w/-c as check_rbl does. @return 0, or SCAN_ECONFIG when critical < warning. */

@@ -85,6 +85,8 @@ void out_json_result(struct out_sink *s, const struct scan_result *r)
     if (out_is_dnsbl(r)) {
         json_member(s, "list", r->list);
         json_member(s, "list_id", r->list_id);
+        json_key(s, "catalog", false);
+        out_sink_puts(s, r->generic_list ? "false" : "true");
         json_member(s, "status", r->status);
         json_member(s, "reason", r->reason);
         json_member(s, "class", scan_class_word(r->klass));

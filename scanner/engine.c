@@ -816,6 +816,7 @@ static void emit_dnsbl(struct eng *g, struct job *j)
     r.target = j->t.text;
     r.list = l->e->zone;
     r.list_id = l->e->id;
+    r.generic_list = l->e->generic;
     if (h->state != H_GOOD) {
         r.detail = h->detail;
         scan_result_set(&r, SCAN_CHECK_DNSBL, SCAN_ST_ERROR,

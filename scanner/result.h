@@ -252,7 +252,9 @@ struct scan_result {
     enum scan_outcome outcome;
     const char *check;   /**< scan_check_name() of kind: "dnsbl", "fcrdns", "spf", ... */
     const char *list;    /**< DNSBL: the zone as shown to users (never a key); else NULL */
-    const char *list_id; /**< DNSBL: catalog id; else NULL */
+    const char *list_id; /**< DNSBL: catalog id (a generic list's id is its zone); else NULL */
+    bool generic_list;   /**< DNSBL: the list is not in the catalog, a zone used as a generic
+                              RFC 5782 list (JSON "catalog": false) */
     const char *status;  /**< status word, e.g. "listed", "clean", "error", "pass", "valid" */
     const char
         *reason; /**< why, for error/fail/invalid (e.g. "timeout", "blocked"); NULL otherwise */

@@ -16,6 +16,10 @@ _dnsbl_scan_scan_opts='--format --checks --lists --list --resolver --concurrency
     --ca-file --https-connect --trust-anchor --expand --expand-cap --resolve
     --no-resolve -w -c -o -h'
 _dnsbl_scan_lists_opts='--lists --format --help'
+# check_rbl's options: `dnsbl-scan nagios` and the check_rbl link (cli/rbl.h)
+_dnsbl_scan_rbl_opts='-H --host -U --url -s --server -w --warning -c --critical -t
+    --timeout --query-timeout -r --retry -n --nameserver --workers -a --append -v
+    --verbose -d --debug --extra-opts= -V --version -h --help -? --usage'
 _dnsbl_scan_history_opts='--state --format --help'
 _dnsbl_scan_checks='dnsbl fcrdns spf spf-auth dmarc mx dkim mta-sts tls-rpt bimi ns dnssec origin all'
 
@@ -41,7 +45,7 @@ _dnsbl_scan()
     _init_completion -s || return
 
     if ((cword == 1)); then
-        COMPREPLY=($(compgen -W 'check scan lists history --help --version' -- "$cur"))
+        COMPREPLY=($(compgen -W 'check scan lists history nagios --help --version' -- "$cur"))
         return
     fi
     local cmd=${words[1]} opts formats='text json csv summary'
@@ -49,6 +53,10 @@ _dnsbl_scan()
         check | scan) opts=$_dnsbl_scan_scan_opts ;;
         lists) opts=$_dnsbl_scan_lists_opts formats='text json' ;;
         history) opts=$_dnsbl_scan_history_opts formats='text json' ;;
+        nagios)
+            _dnsbl_scan_rbl
+            return
+            ;;
         *) return ;;
     esac
 
@@ -111,3 +119,29 @@ _dnsbl_scan()
     fi
 } &&
     complete -F _dnsbl_scan dnsbl-scan
+
+# check_rbl's options, for the check_rbl link and `dnsbl-scan nagios`.
+_dnsbl_scan_rbl()
+{
+    local cur prev words cword split
+    _init_completion -s || return
+    case $prev in
+        -s | --server)
+            COMPREPLY=($(compgen -W "$(_dnsbl_scan_list_names)" -- "$cur"))
+            return
+            ;;
+        -H | --host | -U | --url | -w | --warning | -c | --critical | -t | --timeout | \
+            --query-timeout | -r | --retry | -n | --nameserver | --workers | -a | --append)
+            return # a value the user knows
+            ;;
+    esac
+    $split && return
+    if [[ $cur == --extra-opts=*@* ]]; then
+        local IFS=$'\n' head=${cur%%@*}@
+        COMPREPLY=($(compgen -P "$head" -f -- "${cur#*@}"))
+    elif [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$_dnsbl_scan_rbl_opts" -- "$cur"))
+        [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+    fi
+} &&
+    complete -F _dnsbl_scan_rbl check_rbl

@@ -109,7 +109,7 @@ class Verdicts(unittest.TestCase):
     def test_json_schema(self):
         """README "JSON Lines": every line is an object of a known shape, DNSBL results,
         list-health lines and record-check lines alike. Empty output fails."""
-        dnsbl_keys = ['target', 'check', 'list', 'list_id', 'status', 'reason', 'class',
+        dnsbl_keys = ['target', 'check', 'list', 'list_id', 'catalog', 'status', 'reason', 'class',
                       'codes', 'meanings', 'txt', 'delist_url', 'matched', 'detail', 'scope',
                       'via', 'pool']
         rs = self.r.results()
@@ -136,6 +136,7 @@ class Verdicts(unittest.TestCase):
                 self.assertIsInstance(v, str)
             for key in ('target', 'list', 'list_id'):
                 self.assertIsInstance(res[key], str)
+            self.assertIs(res['catalog'], True, 'every list of this run is in the catalog')
             for key in ('txt', 'delist_url'):
                 self.assertIsInstance(res[key], (str, type(None)))
             self.assertEqual(res['via'], [], 'every target was given directly')

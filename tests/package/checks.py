@@ -144,7 +144,8 @@ def zsh_complete(folder, line, path):
 
 # The command lines the completions must answer, and words each answer must hold.
 COMPLETION_CASES = [
-    ('dnsbl-scan ', {'check', 'scan', 'lists', 'history'}),
+    ('dnsbl-scan ', {'check', 'scan', 'lists', 'history', 'nagios'}),
+    ('dnsbl-scan nagios -s zen.spam', {'zen.spamhaus.org'}),
     ('dnsbl-scan check --fo', {'--format'}),
     ('dnsbl-scan scan --format ', {'text', 'json', 'csv', 'summary'}),
     ('dnsbl-scan lists --format ', {'text', 'json'}),

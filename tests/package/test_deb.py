@@ -34,6 +34,7 @@ FILES = {
     'lib/systemd/system/dnsbl-scan.service',
     'lib/systemd/system/dnsbl-scan.timer',
     'usr/bin/dnsbl-scan',
+    'usr/bin/check_rbl',
     'usr/lib/sysusers.d/dnsbl-scan.conf',
     'usr/lib/tmpfiles.d/dnsbl-scan.conf',
     'usr/share/bash-completion/completions/dnsbl-scan',
@@ -119,11 +120,11 @@ class Deb(checks.InstalledTree, unittest.TestCase):
         print(listing)
         files, dirs = set(), set()
         for line in listing.splitlines():
-            path = line.split()[-1].lstrip('.').strip('/')
+            path = line.split(' -> ')[0].split()[-1].lstrip('.').strip('/')
             (dirs if line.startswith('d') else files).add(path)
         self.assertEqual(files, FILES)
         self.assertTrue(DIRS <= dirs)
-        self.assertFalse([f for f in files if 'check_rbl' in f])
+        self.assertIn('./usr/bin/check_rbl -> dnsbl-scan', listing)
 
     def test_binary_runs(self):
         p = run([os.path.join(self.root, 'usr/bin/dnsbl-scan'), '--version'])

@@ -4,7 +4,7 @@
 installed dnsbl-scan brings, checked where it landed:
 
 - the file list (binary, man pages, completion, units, sysusers/tmpfiles,
-  examples; no check_rbl link while the drop-in does not exist);
+  examples; the check_rbl link);
 - the man pages: mandoc -Tlint and man --warnings;
 - the units: systemd-analyze verify, and systemd-analyze security at or
   below 2.0 ("OK"); the sysusers.d user and the tmpfiles.d folder applied to a
@@ -87,7 +87,7 @@ class Install(checks.InstalledTree, unittest.TestCase):
                 '/doc/dnsbl-scan/README.md', '/examples/job.yaml',
                 '/examples/icinga2-dnsbl-scan.conf', '/examples/nagios-dnsbl-scan.cfg',
                 '/hooks/dnsbl_hook.py', '/hooks/json-webhook', '/hooks/mail-sendmail',
-                '/hooks/slack-webhook']
+                '/hooks/slack-webhook', '/bin/check_rbl']
         if not self.opts.get('man') or not have('scdoc'):
             want = [w for w in want if '/man' not in w]
         print('installed under %s:\n  %s' % (self.prefix, '\n  '.join(sorted(self.files))))
@@ -99,8 +99,13 @@ class Install(checks.InstalledTree, unittest.TestCase):
                          os.path.join(self.prefix, self.opts['bindir'], 'dnsbl-scan'))
         self.assertTrue(os.path.isdir(self.dest + os.path.join(
             self.prefix, self.opts['sysconfdir'], 'dnsbl-scan')), 'the job file folder')
-        # check_rbl comes with the check_rbl drop-in, not before.
-        self.assertFalse([f for f in self.files if 'check_rbl' in f])
+        # the check_rbl drop-in: a link to the program beside it
+        link = self.dest + os.path.join(self.prefix, self.opts['bindir'], 'check_rbl')
+        self.assertTrue(os.path.islink(link), link)
+        self.assertEqual(os.readlink(link), 'dnsbl-scan')
+        p = run([link, '--version'])
+        self.assertEqual(p.returncode, 3, p.stdout)  # a plugin's --version is UNKNOWN
+        self.assertTrue(p.stdout.startswith('check_rbl (dnsbl-scan '), p.stdout)
 
     # --- the examples, against the local DNS world -------------------------------
 
@@ -141,7 +146,7 @@ class Install(checks.InstalledTree, unittest.TestCase):
         line = self.dest + line
         p = run(['sh', '-c', line])
         self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
-        self.assertRegex(p.stdout, r'^DNSBL CRITICAL - \d+ listings .*\| listed=')
+        self.assertRegex(p.stdout, r'^DNSBL CRITICAL - (\S+: )?\d+ listings .*\| servers=\d+;\S* listed=')
 
     def test_icinga2_check_command(self):
         w = self.the_world()

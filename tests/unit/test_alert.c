@@ -38,10 +38,15 @@ static void teardown(void)
 
 TestSuite(alert, .init = setup, .fini = teardown);
 
+/* @p status "error" is an unhealthy list's result; "error:REASON" gives the reason. */
 static void result(struct out_tally *t, const char *target, const char *list, const char *status)
 {
     const char *codes[] = {"127.0.0.2"};
     struct scan_result r = {.target = target, .check = "dnsbl", .list = list, .status = status};
+    if (strncmp(status, "error", 5) == 0) {
+        r.status = "error";
+        r.reason = status[5] == ':' ? status + 6 : "unhealthy";
+    }
     if (strcmp(status, "listed") == 0) {
         r.klass = SCAN_CLASS_LISTING;
         r.ncodes = 1;
@@ -124,9 +129,9 @@ Test(alert, nagios_default_thresholds_are_check_rbl_s)
 
     cr_assert_eq(status, OUT_NAGIOS_CRITICAL);
     cr_assert_str_eq(line, "DNSBL CRITICAL - 3 listings on 2 of 3 lists (bl.spamcop.net, "
-                           "zen.spamhaus.org), 1 list unhealthy (dead.example), 4 targets | "
-                           "listed=3;0;0;0 errors=4;;;0 unhealthy_lists=1;;;0;3 targets=4;;;0 "
-                           "time=1.234s;;;0\n");
+                           "zen.spamhaus.org), 1 list unhealthy or blocked (dead.example), 4 "
+                           "targets | servers=3;0;0 listed=3;0;0;0 errors=4;;;0 "
+                           "unhealthy_lists=1;;;0;3 targets=4;;;0 time=1.234s;;;0\n");
     assert_perfdata(line);
     free(line);
     out_tally_free(t);
@@ -157,10 +162,12 @@ Test(alert, health_per_kind)
     result(t, "192.0.2.1", "bl.spamcop.net", "clean");
     run.tally = t;
     char *line = nagios(&run, -1, -1, &status);
+    /* zen is unhealthy for ip6 and domain, but the run asked it about an IPv4
+     * address only: it does not make the verdict open. */
     cr_assert_eq(status, OUT_NAGIOS_OK);
-    cr_assert_str_eq(line, "DNSBL OK - 0 listings on 0 of 2 lists, 1 list unhealthy "
-                           "(zen.spamhaus.org/ip6+domain), 1 target | listed=0;0;0;0 "
-                           "errors=0;;;0 unhealthy_lists=1;;;0;2 targets=1;;;0 time=0.500s;;;0\n");
+    cr_assert_str_eq(line, "DNSBL OK - 192.0.2.1: 0 listings on 0 of 2 lists, 1 target | "
+                           "servers=0;0;0 listed=0;0;0;0 errors=0;;;0 unhealthy_lists=0;;;0;2 "
+                           "targets=1;;;0 time=0.500s;;;0\n");
     assert_perfdata(line);
     free(line);
 
@@ -197,9 +204,10 @@ Test(alert, nagios_thresholds)
     cr_assert_eq(status, OUT_NAGIOS_CRITICAL);
     free(line);
 
+    /* below -w, and dead.example applies but is unhealthy: the verdict is open */
     line = nagios(&run, 4, 10, &status);
-    cr_assert_eq(status, OUT_NAGIOS_OK);
-    cr_assert_not_null(strstr(line, "DNSBL OK - 3 listings"), "%s", line);
+    cr_assert_eq(status, OUT_NAGIOS_UNKNOWN);
+    cr_assert_not_null(strstr(line, "DNSBL UNKNOWN - 3 listings"), "%s", line);
     free(line);
 
     line = nagios(&run, 0, 4, &status); /* -w 0: always at least WARNING */
@@ -227,14 +235,16 @@ Test(alert, nagios_ok_and_unknown)
     result(t, "192.0.2.1", "zen.spamhaus.org", "clean");
     line = nagios(&run, -1, -1, &status);
     cr_assert_eq(status, OUT_NAGIOS_OK);
-    cr_assert_str_eq(line, "DNSBL OK - 0 listings on 0 of 1 list, 1 target | listed=0;0;0;0 "
-                           "errors=0;;;0 unhealthy_lists=0;;;0;1 targets=1;;;0 time=0.500s;;;0\n");
+    cr_assert_str_eq(line, "DNSBL OK - 192.0.2.1: 0 listings on 0 of 1 list, 1 target | "
+                           "servers=0;0;0 listed=0;0;0;0 errors=0;;;0 unhealthy_lists=0;;;0;1 "
+                           "targets=1;;;0 time=0.500s;;;0\n");
     free(line);
 
     run.complete = false;
     line = nagios(&run, -1, -1, &status);
     cr_assert_eq(status, OUT_NAGIOS_UNKNOWN);
-    cr_assert_not_null(strstr(line, "DNSBL UNKNOWN - run incomplete, 0 listings"), "%s", line);
+    cr_assert_not_null(strstr(line, "DNSBL UNKNOWN - 192.0.2.1: run incomplete, 0 listings"), "%s",
+                       line);
     free(line);
 
     /* an incomplete run that found a listing is CRITICAL: a listing is a fact */
@@ -253,6 +263,82 @@ Test(alert, nagios_ok_and_unknown)
     cr_assert_eq(status, OUT_NAGIOS_UNKNOWN);
     cr_assert_not_null(strstr(line, "no list answered"), "%s", line);
     free(line);
+    out_tally_free(t);
+}
+
+/* What check_rbl's options bring to the line: the host name after its addresses,
+ * only the lists that apply, a query that failed, the deadline, the -a text. */
+Test(alert, nagios_check_rbl_subject_applying_and_deadline)
+{
+    struct out_tally *t = NULL;
+    struct out_alert_run run = {.targets = 3, .seconds = 0.25, .complete = true};
+    struct out_nagios_opts o = {
+        .warning = -1, .critical = -1, .name = "mta.example", .append = "ticket|42"};
+    struct scan_health dbl = {
+        .list = "dbl.example", .kind = "domain", .healthy = false, .reason = "blocked"};
+    struct scan_result x = rf_typed(
+        &(struct scan_result){.target = "mta.example", .check = "expand", .status = "valid"});
+    enum out_nagios_status status;
+    char *buf = NULL;
+    size_t len = 0;
+
+    cr_assert_eq(out_tally_new(&t), 0);
+    run.tally = t;
+    cr_assert_eq(out_tally_health(t, &dbl), 0); /* a domain list: no result for an IP */
+    cr_assert_eq(out_tally_result(t, &x), 0);
+    result(t, "192.0.2.10", "zen.spamhaus.org", "clean");
+    result(t, "2001:db8::10", "zen.spamhaus.org", "clean");
+    FILE *m = open_memstream(&buf, &len);
+    cr_assert_eq(out_nagios_write(m, &run, &o, &status), 0);
+    fclose(m);
+    cr_assert_eq(status, OUT_NAGIOS_OK);
+    cr_assert_str_eq(buf, "DNSBL OK - 192.0.2.10, 2001:db8::10 (mta.example): 0 listings on 0 "
+                          "of 1 list, 3 targets ticket?42 | servers=0;0;0 listed=0;0;0;0 "
+                          "errors=0;;;0 unhealthy_lists=0;;;0;1 targets=3;;;0 time=0.250s;;;0\n");
+    free(buf);
+
+    /* one query that timed out leaves the verdict open */
+    result(t, "192.0.2.10", "bl.spamcop.net", "error:timeout");
+    m = open_memstream(&buf, &len);
+    cr_assert_eq(out_nagios_write(m, &run, &o, &status), 0);
+    fclose(m);
+    cr_assert_eq(status, OUT_NAGIOS_UNKNOWN);
+    cr_assert_not_null(strstr(buf, "0 listings on 0 of 2 lists, 1 query failed, 3 targets"), "%s",
+                       buf);
+    free(buf);
+
+    /* past the deadline: UNKNOWN with what was found, listings included */
+    result(t, "192.0.2.10", "b.example", "listed");
+    run.timed_out = true;
+    run.complete = false;
+    m = open_memstream(&buf, &len);
+    cr_assert_eq(out_nagios_write(m, &run, &o, &status), 0);
+    fclose(m);
+    cr_assert_eq(status, OUT_NAGIOS_UNKNOWN);
+    cr_assert_not_null(strstr(buf, "DNSBL UNKNOWN - 192.0.2.10, 2001:db8::10 (mta.example): timed "
+                                   "out (-t), results so far: 1 listing on 1 of 3 lists "
+                                   "(b.example)"),
+                       "%s", buf);
+    free(buf);
+    out_tally_free(t);
+
+    /* a name without an address */
+    cr_assert_eq(out_tally_new(&t), 0);
+    run = (struct out_alert_run){.tally = t, .targets = 1, .complete = true};
+    x = rf_typed(&(struct scan_result){
+        .target = "nx.example", .check = "expand", .status = "none", .reason = "nxdomain"});
+    cr_assert_eq(out_tally_result(t, &x), 0);
+    o.name = "nx.example";
+    o.append = NULL;
+    m = open_memstream(&buf, &len);
+    cr_assert_eq(out_nagios_write(m, &run, &o, &status), 0);
+    fclose(m);
+    cr_assert_eq(status, OUT_NAGIOS_UNKNOWN);
+    cr_assert_str_eq(buf, "DNSBL UNKNOWN - nx.example: has no address (nxdomain), 0 "
+                          "listings on 0 of 0 lists, 1 target | servers=0;0;0 listed=0;0;0;0 "
+                          "errors=0;;;0 unhealthy_lists=0;;;0;0 targets=1;;;0 time=0.000s;;;0\n");
+    assert_perfdata(buf);
+    free(buf);
     out_tally_free(t);
 }
 
@@ -281,10 +367,11 @@ Test(alert, nagios_text_is_one_safe_line)
     cr_assert_eq(out_delta_end(d), 0);
     run.delta = d;
     char *line = nagios(&run, -1, -1, &status);
-    cr_assert_str_eq(line, "DNSBL CRITICAL - 7 listings on 7 of 7 lists (evil?zone?x, "
+    cr_assert_str_eq(line, "DNSBL CRITICAL - 192.0.2.1: 7 listings on 7 of 7 lists (evil?zone?x, "
                            "l0.example, l1.example, l2.example, l3.example, +2 more), 1 target, "
-                           "1 new event since the last run | listed=7;0;0;0 errors=0;;;0 "
-                           "unhealthy_lists=0;;;0;7 targets=1;;;0 time=0.000s;;;0 events=1;;;0\n");
+                           "1 new event since the last run | servers=7;0;0 listed=7;0;0;0 "
+                           "errors=0;;;0 unhealthy_lists=0;;;0;7 targets=1;;;0 time=0.000s;;;0 "
+                           "events=1;;;0\n");
     assert_perfdata(line);
     free(line);
     out_delta_free(d);

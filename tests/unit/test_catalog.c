@@ -1364,3 +1364,138 @@ Test(catalog, delist_url_filling)
     cr_expect_str_eq(buf, "https://x.example/example.com/example.com?t=example.com");
     list_catalog_free(c);
 }
+
+/* ---------------------------------------------------------- generic lists */
+
+static struct list_catalog *default_catalog(void)
+{
+    struct list_catalog *c = NULL;
+    struct list_error err;
+    cr_assert_eq(
+        list_catalog_load_buf("default.yaml", list_default_yaml, list_default_yaml_len, &c, &err),
+        0, "%s", err.msg);
+    return c;
+}
+
+Test(catalog, generic_kinds_from_the_name)
+{
+    static const struct {
+        const char *zone;
+        unsigned kinds;
+    } cases[] = {
+        {"bl.example.net", LIST_KIND_IP4},      {"dnsbl.example.net", LIST_KIND_IP4},
+        {"dnsblchile.org", LIST_KIND_IP4},      {"ubl.unsubscore.com", LIST_KIND_IP4},
+        {"dbl.example.net", LIST_KIND_DOMAIN},  {"black.uribl.com", LIST_KIND_DOMAIN},
+        {"multi.SURBL.org", LIST_KIND_DOMAIN},  {"0spamurl.fusionzero.com", LIST_KIND_DOMAIN},
+        {"url.0spam.org", LIST_KIND_DOMAIN},    {"rhsbl.example.org", LIST_KIND_DOMAIN},
+        {"uri.example.org", LIST_KIND_DOMAIN},  {"bl.ipv6.example.net", LIST_KIND_IP6},
+        {"v6.example.net", LIST_KIND_IP6},      {"ip6.bl.example", LIST_KIND_IP6},
+        {"dbl.ipv6.example", LIST_KIND_DOMAIN}, /* domain wins: names are not addresses */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        cr_expect_eq(list_generic_kinds(cases[i].zone), cases[i].kinds, "%s", cases[i].zone);
+}
+
+Test(catalog, generic_list_entry)
+{
+    struct list_catalog *c = default_catalog();
+    struct list_error err;
+    const struct list_entry *e = NULL;
+    size_t before = list_catalog_count(c);
+
+    cr_assert_eq(list_catalog_add_generic(c, "BL.Example.NET.", &e, &err), 0, "%s", err.msg);
+    cr_assert_eq(list_catalog_count(c), before + 1);
+    cr_expect_str_eq(e->id, "bl.example.net");
+    cr_expect_str_eq(e->zone, "bl.example.net");
+    cr_expect(e->generic);
+    cr_expect_eq(e->kinds, LIST_KIND_IP4);
+    cr_expect(e->txt);
+    cr_expect_eq(e->rate, 0);
+    cr_expect_eq(e->ntps, 2);
+    cr_expect_str_eq(tp_at(e, true, 0), "127.0.0.2");
+    cr_expect_str_eq(tp_at(e, false, 0), "127.0.0.1");
+    cr_expect_eq(list_catalog_find(c, "bl.example.net"), e);
+
+    /* The same zone again: the same entry, no second one. */
+    const struct list_entry *again = NULL;
+    cr_expect_eq(list_catalog_add_generic(c, "bl.example.net", &again, &err), 1);
+    cr_expect_eq(again, e);
+    cr_expect_eq(list_catalog_add_generic(c, "bl.example.net:ip4", &again, &err), 1);
+    cr_expect_eq(list_catalog_add_generic(c, "bl.example.net:ip6", &again, &err), SCAN_ECONFIG);
+    cr_expect(strstr(err.msg, "different kinds"), "%s", err.msg);
+
+    /* A catalog list is the catalog's, by zone or by id; its kinds are not ours to give. */
+    cr_expect_eq(list_catalog_add_generic(c, "zen.spamhaus.org", &again, &err), 1);
+    cr_expect_not(again->generic);
+    cr_expect_eq(list_catalog_add_generic(c, "spamhaus-zen", &again, &err), 1);
+    cr_expect_eq(list_catalog_add_generic(c, "zen.spamhaus.org:ip4", &again, &err), SCAN_ECONFIG);
+    cr_expect(strstr(err.msg, "in the catalog"), "%s", err.msg);
+
+    /* Kinds given: every one of them, with its RFC 5782 points. */
+    cr_assert_eq(list_catalog_add_generic(c, "rbl.example.org:ip4,ip6,domain", &e, &err), 0, "%s",
+                 err.msg);
+    cr_expect_eq(e->kinds, LIST_KIND_IP4 | LIST_KIND_IP6 | LIST_KIND_DOMAIN);
+    cr_expect_eq(e->ntps, 6);
+    cr_expect_str_eq(tp_at(e, true, 1), "::FFFF:7F00:2");
+    cr_expect_str_eq(tp_at(e, true, 2), "TEST");
+    cr_expect_str_eq(tp_at(e, false, 2), "INVALID");
+    list_catalog_free(c);
+}
+
+Test(catalog, generic_list_bad_specs)
+{
+    static const char *const bad[] = {
+        "",
+        "nodots",
+        "bl..example.net",
+        "192.0.2.1",
+        "bl.example.net:ip5",
+        "a.b:",
+        "bl.example.net:ip4,",
+        "bad zone.net",
+        "bl.ex\x01.net",
+        ".",
+    };
+    struct list_catalog *c = default_catalog();
+    struct list_error err;
+    const struct list_entry *e = NULL;
+    size_t before = list_catalog_count(c);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        cr_expect_eq(list_catalog_add_generic(c, bad[i], &e, &err), SCAN_ECONFIG, "'%s'", bad[i]);
+        cr_expect(err.msg[0], "'%s' without a message", bad[i]);
+        cr_expect_null(strchr(err.msg, '\x01'), "a control byte reached the message");
+    }
+    cr_expect_eq(list_catalog_count(c), before);
+    list_catalog_free(c);
+}
+
+/* What a generic list's answers mean: RFC 5782, with the generic refusal codes. */
+Test(catalog, generic_list_codes)
+{
+    struct list_catalog *c = default_catalog();
+    struct list_error err;
+    const struct list_entry *ip = NULL, *dom = NULL;
+    struct list_interp in;
+    cr_assert_eq(list_catalog_add_generic(c, "bl.example.net", &ip, &err), 0);
+    cr_assert_eq(list_catalog_add_generic(c, "dbl.example.net", &dom, &err), 0);
+    const struct list_entry *ipl = list_catalog_find(c, "bl.example.net");
+
+    uint32_t a2 = 0x7f000002, a1 = 0x7f000001, a_err = 0x7fffff01, a_odd = 0x7f0a0b0c,
+             outside = 0x5bc3f075;
+    cr_expect_eq(list_interpret(ipl, &a2, 1, &in), 0);
+    cr_expect_eq(in.verdict, LIST_V_LISTED);
+    cr_expect_eq(list_interpret(ipl, &a_odd, 1, &in), 0);
+    cr_expect_eq(in.verdict, LIST_V_LISTED);
+    cr_expect_eq(list_interpret(ipl, &a1, 1, &in), 0);
+    cr_expect_eq(in.verdict, LIST_V_LISTED, "127.0.0.1 is a refusal on domain lists only");
+    cr_expect_eq(list_interpret(ipl, &a_err, 1, &in), 0);
+    cr_expect_eq(in.verdict, LIST_V_REFUSAL);
+    cr_expect_eq(list_interpret(ipl, &outside, 1, &in), 0);
+    cr_expect_eq(in.verdict, LIST_V_INVALID);
+    dom = list_catalog_find(c, "dbl.example.net");
+    cr_expect_eq(list_interpret(dom, &a1, 1, &in), 0);
+    cr_expect_eq(in.verdict, LIST_V_REFUSAL);
+    cr_expect_eq(list_interpret(dom, &a2, 1, &in), 0);
+    cr_expect_eq(in.verdict, LIST_V_LISTED);
+    list_catalog_free(c);
+}

@@ -198,7 +198,8 @@ Test(json, dnsbl_listing_key_order)
     cr_assert_str_eq(
         cap_finish(&cap, NULL),
         "{\"target\":\"192.0.2.10\",\"check\":\"dnsbl\",\"list\":\"zen.spamhaus.org\","
-        "\"list_id\":\"spamhaus-zen\",\"status\":\"listed\",\"reason\":null,\"class\":\"listing\","
+        "\"list_id\":\"spamhaus-zen\",\"catalog\":true,\"status\":\"listed\",\"reason\":null,"
+        "\"class\":\"listing\","
         "\"codes\":[\"127.0.0.2\",\"127.0.0.4\"],\"meanings\":[\"SBL\",\"XBL\"],"
         "\"txt\":\"https://check.spamhaus.org/sbl/query/SBL1\","
         "\"delist_url\":\"https://check.spamhaus.org/"
@@ -216,13 +217,26 @@ Test(json, dnsbl_clean_and_error_nulls)
     cr_assert_str_eq(
         cap_finish(&cap, NULL),
         "{\"target\":\"192.0.2.1\",\"check\":\"dnsbl\",\"list\":\"bl.spamcop.net\","
-        "\"list_id\":\"bl.spamcop.net\",\"status\":\"clean\",\"reason\":null,\"class\":null,"
+        "\"list_id\":\"bl.spamcop.net\",\"catalog\":true,\"status\":\"clean\",\"reason\":null,"
+        "\"class\":null,"
         "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null,\"matched\":null,\"detail\":"
         "null,\"scope\":null,\"via\":[],\"pool\":null}\n"
         "{\"target\":\"192.0.2.1\",\"check\":\"dnsbl\",\"list\":\"bl.spamcop.net\","
-        "\"list_id\":\"bl.spamcop.net\",\"status\":\"error\",\"reason\":\"timeout\",\"class\":null,"
+        "\"list_id\":\"bl.spamcop.net\",\"catalog\":true,\"status\":\"error\",\"reason\":"
+        "\"timeout\",\"class\":null,"
         "\"codes\":[],\"meanings\":[],\"txt\":null,\"delist_url\":null,\"matched\":null,\"detail\":"
         "null,\"scope\":null,\"via\":[],\"pool\":null}\n");
+}
+
+/* A zone the catalog lacks, used as a generic RFC 5782 list, says so. */
+Test(json, generic_list_is_catalog_false)
+{
+    struct scan_result r = dnsbl("192.0.2.1", "bl.example.net", "clean", NULL);
+
+    r.generic_list = true;
+    cap_open(&cap, OUT_FMT_JSON, 0);
+    cr_assert_eq(emit(cap.w, &r), 0);
+    cr_assert(strstr(cap_finish(&cap, NULL), "\"list_id\":\"bl.example.net\",\"catalog\":false,"));
 }
 
 Test(json, hostile_txt_escaped)
@@ -234,13 +248,14 @@ Test(json, hostile_txt_escaped)
     r.ncodes = 1;
     cap_open(&cap, OUT_FMT_JSON, 0);
     cr_assert_eq(emit(cap.w, &r), 0);
-    cr_assert_str_eq(cap_finish(&cap, NULL),
-                     "{\"target\":\"192.0.2.10\",\"check\":\"dnsbl\",\"list\":\"zen.spamhaus.org\","
-                     "\"list_id\":\"spamhaus-zen\",\"status\":\"listed\",\"reason\":null,"
-                     "\"class\":\"listing\",\"codes\":[\"127.0.0.2\"],\"meanings\":[\"SBL\"],"
-                     "\"txt\":\"\\u001b]0;pwned\\u0007\\\"x\\\"\\u000a\xef\xbf\xbd\","
-                     "\"delist_url\":null,\"matched\":null,\"detail\":null,\"scope\":null,\"via\":["
-                     "],\"pool\":null}\n");
+    cr_assert_str_eq(
+        cap_finish(&cap, NULL),
+        "{\"target\":\"192.0.2.10\",\"check\":\"dnsbl\",\"list\":\"zen.spamhaus.org\","
+        "\"list_id\":\"spamhaus-zen\",\"catalog\":true,\"status\":\"listed\",\"reason\":null,"
+        "\"class\":\"listing\",\"codes\":[\"127.0.0.2\"],\"meanings\":[\"SBL\"],"
+        "\"txt\":\"\\u001b]0;pwned\\u0007\\\"x\\\"\\u000a\xef\xbf\xbd\","
+        "\"delist_url\":null,\"matched\":null,\"detail\":null,\"scope\":null,\"via\":["
+        "],\"pool\":null}\n");
 }
 
 Test(json, record_check_extra_fields)
