@@ -11,8 +11,8 @@
 #include <signal.h>
 
 #include "cli/opts.h"
-#include "lists/catalog.h"
-#include "output/report.h"
+#include "scanner/catalog/catalog.h"
+#include "output/report/report.h"
 
 /** Set by SIGINT/SIGTERM: finish what is in flight, report the run as incomplete. */
 extern volatile sig_atomic_t cli_stop_flag;

@@ -24,8 +24,8 @@
 #include <stdint.h>
 
 #include "cli/opts.h"
-#include "output/alert.h"
-#include "scanner/result.h"
+#include "output/alert/alert.h"
+#include "scanner/core/result.h"
 
 /** Checks counted: one row per enum scan_check bit (bit i is row i), up to
  *  SCAN_CHECK_EXPAND (1 << 13); rows of bits that name no check stay empty. */

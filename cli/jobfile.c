@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Job file parser: the bounded YAML loader (lists/yamlload.h: size, nesting and
+ * Job file parser: the bounded YAML loader (scanner/core/yamlload.h: size, nesting and
  * alias limits, one document, `FILE:LINE:COLUMN:` syntax errors), then a
  * table-driven walk of the mappings that checks every key and type and keeps
  * each value's position.
@@ -21,9 +21,9 @@
 #include <yaml.h>
 
 #include "cli/opts.h"
-#include "lists/yamlload.h"
-#include "scanner/err.h"
-#include "scanner/result.h"
+#include "scanner/core/yamlload.h"
+#include "scanner/core/err.h"
+#include "scanner/core/result.h"
 
 enum kind {
     K_STR,      /* any scalar, kept verbatim */
@@ -230,7 +230,7 @@ static int take_list(struct parse *p, const yaml_node_t *n, const char *key, enu
         struct cli_job_str *s = &out->v[out->n];
 
         if (kind == K_CHECKS) {
-            /* The check names are the vocabulary's (scanner/vocab.c), in bit order. */
+            /* The check names are the vocabulary's (scanner/core/vocab.c), in bit order. */
             const char *names[32];
             size_t nnames = 0;
             for (unsigned bit = 1; bit & SCAN_CHECK_ALL; bit <<= 1)
@@ -498,7 +498,7 @@ static int dir_of(const char *name, char **dir)
     return *dir ? 0 : -ENOMEM;
 }
 
-/* Parse @p len bytes within the limits of every YAML file (lists/yamlload.h). */
+/* Parse @p len bytes within the limits of every YAML file (scanner/core/yamlload.h). */
 static int run(const char *name, const char *buf, size_t len, struct cli_job **out, char *err,
                size_t errlen)
 {

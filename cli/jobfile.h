@@ -54,7 +54,7 @@
  * alerts.prom and "@file" targets) are resolved against the job file's
  * directory, so the file means the same from cron (cwd /) and from a shell.
  * Every error is one line `FILE:LINE:COLUMN: what is wrong` (1-based), also
- * for YAML syntax errors and the limits every YAML file has (lists/yamlload.h:
+ * for YAML syntax errors and the limits every YAML file has (scanner/core/yamlload.h:
  * 1 MiB, 64 levels of nesting, 262,144 nodes with aliases expanded, one
  * document), which are checked as the parser reads.
  *
@@ -133,8 +133,8 @@ struct cli_job {
     long concurrency;                /**< --concurrency */
     int timeout_ms;                  /**< --timeout */
     long tries;                      /**< --tries */
-    double anomaly_share;            /**< --anomaly-share; see output/state.h */
-    long anomaly_min;                /**< see output/state.h */
+    double anomaly_share;            /**< --anomaly-share; see output/store/state.h */
+    long anomaly_min;                /**< see output/store/state.h */
     int resolve;                     /**< --resolve: -1 not set, 0, 1 */
     struct cli_job_alerts alerts;
     /** Where each top-level key is written (cli_job_key_where()). */
@@ -151,7 +151,7 @@ struct cli_job {
  * @param[out] out  caller frees with cli_job_free(); NULL on failure
  * @param[out] err  on failure one line (`FILE:LINE:COLUMN: what`, or `FILE: what` when
  *                  the file cannot be read); may be NULL
- * @return 0; SCAN_EPARSE (YAML syntax, a limit of lists/yamlload.h, unknown or
+ * @return 0; SCAN_EPARSE (YAML syntax, a limit of scanner/core/yamlload.h, unknown or
  *         duplicate key, wrong type); SCAN_ECONFIG (a value out of range); -EFBIG (over
  *         1 MiB); a negative errno (cannot read); -ENOMEM.
  */

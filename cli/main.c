@@ -20,9 +20,9 @@
 #include "cli/jobfile.h"
 #include "cli/opts.h"
 #include "cli/rbl.h"
-#include "lists/catalog.h"
-#include "output/writer.h"
-#include "scanner/err.h"
+#include "scanner/catalog/catalog.h"
+#include "output/writers/writer.h"
+#include "scanner/core/err.h"
 
 #define PROG "dnsbl-scan"
 

@@ -19,8 +19,8 @@
 
 #include "cli/jobfile.h"
 #include "cli/rbl.h"
-#include "scanner/engine.h"
-#include "scanner/expand.h"
+#include "scanner/engine/engine.h"
+#include "scanner/checks/expand.h"
 
 #define PROG "dnsbl-scan"
 

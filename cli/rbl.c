@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "cli/ini.h"
-#include "scanner/expand.h"
-#include "scanner/result.h"
+#include "scanner/checks/expand.h"
+#include "scanner/core/result.h"
 
 volatile sig_atomic_t cli_deadline_hit;
 

@@ -15,9 +15,9 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "lists/catalog.h"
-#include "output/report.h"
-#include "scanner/err.h"
+#include "scanner/catalog/catalog.h"
+#include "output/report/report.h"
+#include "scanner/core/err.h"
 
 #define PROG "dnsbl-scan"
 

@@ -22,16 +22,16 @@
 #include "cli/cli.h"
 #include "cli/exit.h"
 #include "cli/rbl.h"
-#include "lists/selectors.h"
-#include "output/alert.h"
-#include "output/delta.h"
-#include "output/outpath.h"
-#include "output/state.h"
-#include "output/writer.h"
-#include "scanner/engine.h"
-#include "scanner/err.h"
-#include "scanner/resolver.h"
-#include "scanner/target.h"
+#include "scanner/catalog/selectors.h"
+#include "output/alert/alert.h"
+#include "output/store/delta.h"
+#include "output/writers/outpath.h"
+#include "output/store/state.h"
+#include "output/writers/writer.h"
+#include "scanner/engine/engine.h"
+#include "scanner/core/err.h"
+#include "scanner/dns/resolver.h"
+#include "scanner/targets/target.h"
 
 #define PROG "dnsbl-scan"
 
@@ -657,7 +657,7 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
         goto out;
     }
 
-    /* --resolve is --expand a under another spelling (scanner/expand.h). */
+    /* --resolve is --expand a under another spelling (scanner/checks/expand.h). */
     bool resolve = cli_resolve(o, checks);
 
     if ((checks & SCAN_CHECK_DNSSEC) && load_anchors(o, &checks, &dnssec) != 0)

@@ -34,10 +34,10 @@
 
 #include <arpa/inet.h>
 
-#include "scanner/dnsmsg.h"
-#include "scanner/err.h"
-#include "scanner/spf.h"
-#include "scanner/view.h"
+#include "scanner/dns/dnsmsg.h"
+#include "scanner/core/err.h"
+#include "scanner/checks/spf.h"
+#include "scanner/dns/view.h"
 
 /* Tests this implementation is known to fail, each with its reason. Empty: all pass. */
 static const struct {

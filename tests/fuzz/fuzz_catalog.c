@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * libFuzzer target for the DNSBL catalog loader (lists/catalog.h): the
+ * libFuzzer target for the DNSBL catalog loader (scanner/catalog/catalog.h): the
  * input is a YAML catalog, loaded with list_catalog_load_buf(). When it
  * loads, every entry is exercised the way a scan would use it: looked up by
  * id and zone, its zone resolved with list_query_zone() (key variables
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lists/catalog.h"
+#include "scanner/catalog/catalog.h"
 
 static volatile size_t sink;
 

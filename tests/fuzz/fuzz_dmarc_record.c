@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * libFuzzer target for DMARC records: scan_dmarc_check() (scanner/checks.h)
+ * libFuzzer target for DMARC records: scan_dmarc_check() (scanner/checks/checks.h)
  * on mail.example.test and on example.test, with the TXT answer of
  * _dmarc.example.test being the input (one record per line) and every other
  * question (the organizational-domain fallback, external report
@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "scanner/checks.h"
+#include "scanner/checks/checks.h"
 #include "tests/fuzz/fuzz_view.h"
 
 #define POLICY "_dmarc.example.test"

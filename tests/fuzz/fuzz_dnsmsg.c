@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * libFuzzer target for the DNS answer parser (scanner/dnsmsg.h): the input
+ * libFuzzer target for the DNS answer parser (scanner/dns/dnsmsg.h): the input
  * is a reply as it would come off the wire, decoded once for each type the
  * checks ask (A, AAAA, TXT, MX, PTR, CNAME). Every field of every returned
  * record is read, so AddressSanitizer sees a pointer that strays outside
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/dnsmsg.h"
+#include "scanner/dns/dnsmsg.h"
 
 /* Written to so the compiler cannot drop the reads below. */
 static volatile size_t sink;

@@ -3,7 +3,7 @@
 /**
  * @file
  * libFuzzer target for the DNSSEC validator's reading of replies:
- * scan_dnssec_check() (scanner/dnssec.h) for two domains, every question
+ * scan_dnssec_check() (scanner/checks/dnssec.h) for two domains, every question
  * answered with the input as the reply's bytes (decoded by scan_answer_parse()
  * and kept raw, as the resolver core does for a DNSSEC question), so ldns
  * decodes hostile replies in every role: SOA probes, DNSKEY, DS, NSEC/NSEC3
@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "scanner/dnssec.h"
-#include "scanner/report.h"
-#include "scanner/view.h"
+#include "scanner/checks/dnssec.h"
+#include "scanner/checks/report.h"
+#include "scanner/dns/view.h"
 
 #define MAX_ROUNDS 50
 

@@ -3,7 +3,7 @@
 /**
  * @file
  * libFuzzer target for Team Cymru's answers: scan_origin_check()
- * (scanner/checks.h) for an IPv4 and an IPv6 address, every TXT question (the
+ * (scanner/checks/checks.h) for an IPv4 and an IPv6 address, every TXT question (the
  * origin and the AS name) answered with the input, one record per line, in the
  * "zone" pass of tests/fuzz/fuzz_view.h.
  */
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/checks.h"
+#include "scanner/checks/checks.h"
 #include "tests/fuzz/fuzz_view.h"
 
 static int run_origin(struct scan_view *v, const void *arg, struct scan_report **out)

@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * libFuzzer target for SPF records (scanner/spf.h). The input is an SPF
+ * libFuzzer target for SPF records (scanner/checks/spf.h). The input is an SPF
  * record's text, taken three ways:
  * - spf_record_parse() directly (prefixed with "v=spf1 " when the input is
  *   not a version 1 record, so the term parser always runs);
@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/checks.h"
-#include "scanner/spf.h"
+#include "scanner/checks/checks.h"
+#include "scanner/checks/spf.h"
 #include "tests/fuzz/fuzz_view.h"
 
 #define DOMAIN "example.test"

@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * libFuzzer target for target specs (scanner/target.h). The input is parsed
+ * libFuzzer target for target specs (scanner/targets/target.h). The input is parsed
  * with scan_spec_parse() as one line (a NUL-terminated copy), then split on
  * newlines with each line parsed alone, as a target file's lines are. Each
  * parsed spec is checked for the documented shape (prefix bounds, reserved
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/target.h"
+#include "scanner/targets/target.h"
 
 #define MAX_LINES    64
 #define MAX_STREAMED 4096

@@ -4,7 +4,7 @@
  * @file
  * Helpers shared by the fuzz targets of the record checks (SPF, DMARC): a
  * TXT answer made from the fuzz input, and a synchronous replay driver that
- * plays the engine's part of scanner/view.h with every question it was not
+ * plays the engine's part of scanner/dns/view.h with every question it was not
  * given answered NXDOMAIN.
  *
  * The input is split on newlines, each line one TXT record, so several
@@ -31,10 +31,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "scanner/checks.h"
-#include "scanner/dnsmsg.h"
-#include "scanner/report.h"
-#include "scanner/view.h"
+#include "scanner/checks/checks.h"
+#include "scanner/dns/dnsmsg.h"
+#include "scanner/checks/report.h"
+#include "scanner/dns/view.h"
 
 #define FUZZ_MAX_ROUNDS  50
 #define FUZZ_MAX_RECORDS 16

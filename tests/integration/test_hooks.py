@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Integration: the example --on-change hooks of output/hooks/ (python3 standard
+"""Integration: the example --on-change hooks of output/alert/hooks/ (python3 standard
 library only) against a webhook receiver on 127.0.0.1 that this test starts and
 stops, and a fake sendmail that records what it is given. Each hook gets the delta
 on standard input, as dnsbl-scan gives it, and must put the delist URLs in its
@@ -12,7 +12,7 @@ import json, os, subprocess, sys, tempfile, time, unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import ROOT, HttpReceiver  # noqa: E402
 
-HOOKS = os.path.join(ROOT, 'output', 'hooks')
+HOOKS = os.path.join(ROOT, 'output', 'alert', 'hooks')
 TMP = None
 
 # A delta as dnsbl-scan writes it: a new listing found now, one an earlier run could

@@ -229,12 +229,12 @@ class Delivery(unittest.TestCase):
         self.assertEqual([(x['run'], x['delivered_by']) for x in d], [(2, 3)])
 
     def test_the_example_webhook_hook_end_to_end(self):
-        """output/hooks/json-webhook as the --on-change command: refused once by the
+        """output/alert/hooks/json-webhook as the --on-change command: refused once by the
         receiver, then delivered with the delist URL, marked redelivered."""
         state = os.path.join(TMP, 'webhook.db')
         rx = HttpReceiver()
         try:
-            cmd = '%s %s' % (os.path.join(ROOT, 'output', 'hooks', 'json-webhook'), rx.url)
+            cmd = '%s %s' % (os.path.join(ROOT, 'output', 'alert', 'hooks', 'json-webhook'), rx.url)
             self.assertEqual(flip(state, 'clean.yaml', '--on-change', cmd).code, 0)
             rx.status = 503
             r = flip(state, 'listed.yaml', '--on-change', cmd)

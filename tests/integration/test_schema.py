@@ -5,7 +5,7 @@
 The schema is read from README.md, not written here, so the test follows the docs:
 the DNSBL field table ("| field | type | meaning |" after "DNSBL results"), the
 list-health line shown inline, and the record-check table ("| check | field | type |
-meaning |"). Every check word of scanner/vocab.c must have a schema there, and every
+meaning |"). Every check word of scanner/core/vocab.c must have a schema there, and every
 one must be seen in the runs: the world with a spread of statuses, and a resolver that
 never answers (every check's error line, where fields used to go missing)."""
 import os, re, socket, sys, unittest
@@ -68,7 +68,7 @@ def readme_schema():
 
 
 def vocab_checks():
-    """Every check word of scanner/vocab.c's check_names table."""
+    """Every check word of scanner/core/vocab.c's check_names table."""
     with open(os.path.join(ROOT, 'scanner', 'vocab.c')) as f:
         src = f.read()
     table = src[src.index('check_names[]'):]
@@ -147,7 +147,7 @@ class Schema(unittest.TestCase):
 
     def test_readme_documents_every_check(self):
         self.assertLessEqual(vocab_checks() | {'list-health'}, set(self.schema),
-                             'a check of scanner/vocab.c has no schema in README.md')
+                             'a check of scanner/core/vocab.c has no schema in README.md')
         self.assertGreaterEqual(len(vocab_checks()), 14)
 
     def test_every_line_has_the_documented_fields_in_order(self):

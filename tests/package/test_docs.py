@@ -6,7 +6,7 @@ documented:
 
 - every option of cli/opts.c (the long_opts table and the short-option string)
   is in dnsbl-scan(1) and in the bash and zsh completions;
-- every check name (scanner/vocab.c) and output format is in the man page and
+- every check name (scanner/core/vocab.c) and output format is in the man page and
   both completions;
 - every environment variable the C sources read (getenv) and every key variable
   of the default catalog (key_env) is in the man page's ENVIRONMENT;
@@ -41,7 +41,7 @@ def short_options():
 
 
 def check_names():
-    return re.findall(r'\{"([a-z-]+)", SCAN_CHECK_', read('scanner/vocab.c'))
+    return re.findall(r'\{"([a-z-]+)", SCAN_CHECK_', read('scanner/core/vocab.c'))
 
 
 def formats():
@@ -52,9 +52,11 @@ def formats():
 def env_vars():
     names = set()
     for comp in ('cli', 'scanner', 'output', 'lists'):
-        for name in os.listdir(os.path.join(ROOT, comp)):
-            if name.endswith('.c'):
-                names |= set(re.findall(r'getenv\("([A-Z_]+)"\)', read(os.path.join(comp, name))))
+        for d, _, files in os.walk(os.path.join(ROOT, comp)):
+            for name in files:
+                if name.endswith('.c'):
+                    path = os.path.relpath(os.path.join(d, name), ROOT)
+                    names |= set(re.findall(r'getenv\("([A-Z_]+)"\)', read(path)))
     names |= set(re.findall(r'key_env:\s*([A-Z0-9_]+)', read('lists/default.yaml')))
     return sorted(names)
 

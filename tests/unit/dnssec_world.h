@@ -31,9 +31,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "scanner/dnsmsg.h"
-#include "scanner/dnssec.h"
-#include "scanner/view.h"
+#include "scanner/dns/dnsmsg.h"
+#include "scanner/checks/dnssec.h"
+#include "scanner/dns/view.h"
 
 enum tw_mode {
     TW_SIGNED,   /**< signed with NSEC, DS at the parent */

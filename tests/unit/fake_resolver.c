@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * The fake resolver of fake_resolver.h: scanner/resolver.h's functions over a
+ * The fake resolver of fake_resolver.h: scanner/dns/resolver.h's functions over a
  * table and a virtual clock. It keeps the real resolver's contract, and aborts
  * when the engine breaks its side of it:
  * - every accepted query's callback runs exactly once, from scan_resolver_poll()

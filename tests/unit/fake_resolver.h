@@ -3,10 +3,10 @@
 /**
  * @file
  * A resolver that answers from a table in virtual time, for running the real
- * engine (scanner/engine.c) without sockets: the pattern of Unbound's
+ * engine (scanner/engine/engine.c) without sockets: the pattern of Unbound's
  * testcode/fake_event.c. fake_resolver.c defines every scan_resolver_*
- * function the engine calls (scanner/resolver.h), so a test that links it
- * never links scanner/resolver.c or c-ares' sockets (STYLE rule 2: a link seam).
+ * function the engine calls (scanner/dns/resolver.h), so a test that links it
+ * never links scanner/dns/resolver.c or c-ares' sockets (STYLE rule 2: a link seam).
  *
  * Time is virtual: it starts at FAKE_T0_MS and moves only inside
  * scan_resolver_poll(), straight to the next answer due (or by the poll's wait
@@ -41,8 +41,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "scanner/dnsmsg.h"
-#include "scanner/resolver.h"
+#include "scanner/dns/dnsmsg.h"
+#include "scanner/dns/resolver.h"
 
 /** Virtual time at creation: far from 0, which the engine reads as "no time set". */
 #define FAKE_T0_MS 1000000

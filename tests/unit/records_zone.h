@@ -33,9 +33,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "scanner/checks.h"
-#include "scanner/dnsmsg.h"
-#include "scanner/view.h"
+#include "scanner/checks/checks.h"
+#include "scanner/dns/dnsmsg.h"
+#include "scanner/dns/view.h"
 
 #define RZ_MAX_DATA 12
 
@@ -114,7 +114,7 @@ static inline struct scan_answer *rz_answer(const struct rz_rec *zone, const cha
                 rr[n].soa.rname = names[n][1];
                 break;
             }
-            case SCAN_TYPE_MTA_STS_POLICY: /* body, then Content-Type (scanner/fetch.h) */
+            case SCAN_TYPE_MTA_STS_POLICY: /* body, then Content-Type (scanner/dns/fetch.h) */
             case SCAN_TYPE_TXT:
                 rr[n].type = SCAN_TYPE_TXT;
                 rr[n].txt = (const uint8_t *)d;
@@ -126,7 +126,7 @@ static inline struct scan_answer *rz_answer(const struct rz_rec *zone, const cha
                 break;
             }
         }
-        /* A fetch failure carries its message as a record (scanner/fetch.h). */
+        /* A fetch failure carries its message as a record (scanner/dns/fetch.h). */
         bool fetch_err = type == SCAN_TYPE_MTA_STS_POLICY && z->status != SCAN_DNS_OK;
         enum scan_dns_status st = n > 0 && !fetch_err ? SCAN_DNS_OK : z->status;
         if (st == SCAN_DNS_OK && n == 0)

@@ -13,7 +13,7 @@
 
 #include <criterion/criterion.h>
 
-#include "scanner/result.h"
+#include "scanner/core/result.h"
 
 /**
  * @param[in] words  a result with check, status and (optional) reason words and,

@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests of output/alert.c: the tally, the Nagios line and exit codes for
+ * Unit tests of output/alert/alert.c: the tally, the Nagios line and exit codes for
  * thresholds, the Prometheus exposition text and its atomic write, and the
  * on-change hook (stdin, exit status, missing command, timeout).
  */
@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "output/alert.h"
-#include "output/delta.h"
-#include "scanner/err.h"
+#include "output/alert/alert.h"
+#include "output/store/delta.h"
+#include "scanner/core/err.h"
 #include "tests/unit/result_fixture.h"
 
 static char dir[64];

@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests of the catalog loader (lists/catalog.c): the built-in default
+ * Unit tests of the catalog loader (scanner/catalog/catalog.c): the built-in default
  * catalog, every validation error with its exact FILE:LINE:COLUMN, folder
  * loading, keys (never shown), and delist URLs.
  */
@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lists/catalog.h"
-#include "scanner/err.h"
+#include "scanner/catalog/catalog.h"
+#include "scanner/core/err.h"
 
 /* The n-th test point with the given expectation, in catalog order. */
 static const char *tp_at(const struct list_entry *e, bool listed, size_t n)

@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests of output/delta.c: the delta document, event lines, counts and the
+ * Unit tests of output/store/delta.c: the delta document, event lines, counts and the
  * canonical result JSON. JSON is checked with SQLite's JSON functions.
  */
 #include <criterion/criterion.h>
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/delta.h"
-#include "scanner/err.h"
+#include "output/store/delta.h"
+#include "scanner/core/err.h"
 #include "tests/unit/result_fixture.h"
 
 /* Evaluate "SELECT <expr>" with ?1 bound to @p json; returns a malloc'd string or NULL. */

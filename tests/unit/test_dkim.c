@@ -9,7 +9,7 @@
  */
 #include <criterion/criterion.h>
 
-#include "scanner/checks.h"
+#include "scanner/checks/checks.h"
 #include "tests/unit/records_zone.h"
 
 /* Public keys only (generated with openssl genpkey; the private halves were discarded). */
@@ -282,7 +282,7 @@ Test(dkim, dns_failures_are_errors_never_none)
     scan_report_free(r);
 }
 
-/* The wildcard probe's selector (scanner/dkim.c DKIM_PROBE). */
+/* The wildcard probe's selector (scanner/checks/dkim.c DKIM_PROBE). */
 #define PROBE KEY("dnsbl-scan-probe-q7z3k9x2")
 
 /* How many questions of the last drive were under _domainkey. */

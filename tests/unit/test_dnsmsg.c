@@ -9,8 +9,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "scanner/dnsmsg.h"
-#include "scanner/view.h"
+#include "scanner/dns/dnsmsg.h"
+#include "scanner/dns/view.h"
 
 /* Header: id 0x1234, QR|RD|RA, rcode in the low nibble of byte 3. */
 #define HDR(rcode, an) 0x12, 0x34, 0x81, (0x80 | (rcode)), 0, 1, 0, (an), 0, 0, 0, 0

@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests for the DNSSEC check (scanner/dnssec.c): a signed world made at
+ * Unit tests for the DNSSEC check (scanner/checks/dnssec.c): a signed world made at
  * test time (tests/unit/dnssec_world.h), one case per verdict and reason, the
  * trust anchor file, and the memo that lets a zone's chain be validated once.
  */
@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "dnssec_world.h"
-#include "scanner/dnssec.h"
-#include "scanner/err.h"
-#include "scanner/report.h"
-#include "scanner/view.h"
+#include "scanner/checks/dnssec.h"
+#include "scanner/core/err.h"
+#include "scanner/checks/report.h"
+#include "scanner/dns/view.h"
 
 /* The root delegates dnssec.test (NSEC), which delegates the children. */
 static void world(struct tw *w, enum tw_mode parent, enum tw_mode child)

@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * The real engine (scanner/engine.c) against a fake resolver that answers from
+ * The real engine (scanner/engine/engine.c) against a fake resolver that answers from
  * a table in virtual time (fake_resolver.h): the window, rate limits, the
  * health barrier, asking again, stop and cancellation, without a socket.
  * Every run ends with the resolver's contract checked: nothing in flight, and
@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lists/catalog.h"
-#include "scanner/engine.h"
-#include "scanner/target.h"
+#include "scanner/catalog/catalog.h"
+#include "scanner/engine/engine.h"
+#include "scanner/targets/target.h"
 #include "tests/unit/fake_resolver.h"
 
 /* bl.test: healthy (its RFC 5782 test points answer as documented). bad.test: its

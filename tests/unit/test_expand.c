@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests for --expand (scanner/expand.c): MX, A and SPF walked over canned
+ * Unit tests for --expand (scanner/checks/expand.c): MX, A and SPF walked over canned
  * answers (tests/unit/records_zone.h), the via of every block, the cap on wide
  * SPF ranges, what is noted instead of expanded, and DNS failures.
  */
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "records_zone.h"
-#include "scanner/expand.h"
+#include "scanner/checks/expand.h"
 
 static struct scan_expand_opts opts;
 static struct scan_expansion *last;

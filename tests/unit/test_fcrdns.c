@@ -7,8 +7,8 @@
  */
 #include <criterion/criterion.h>
 
-#include "scanner/checks.h"
-#include "scanner/target.h"
+#include "scanner/checks/checks.h"
+#include "scanner/targets/target.h"
 #include "tests/unit/records_zone.h"
 
 static int run_fcrdns(struct scan_view *v, const void *arg, struct scan_report **out)

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "cli/ini.h"
-#include "lists/catalog.h"
+#include "scanner/catalog/catalog.h"
 
 #ifndef DEBIAN_INI
 #error "meson passes -DDEBIAN_INI=<tests/data/debian-check_rbl.ini of the source tree>"

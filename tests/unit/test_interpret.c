@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests of list_interpret() (lists/interpret.c): a table-driven pass over
+ * Unit tests of list_interpret() (scanner/catalog/interpret.c): a table-driven pass over
  * every code of every list in the default catalog, the answers the local test
  * world serves, and the rules one by one on hand-built lists.
  */
@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "lists/catalog.h"
+#include "scanner/catalog/catalog.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 

@@ -18,7 +18,7 @@
 
 #include "cli/jobfile.h"
 #include "cli/opts.h"
-#include "scanner/err.h"
+#include "scanner/core/err.h"
 
 static const char good[] = "# a scheduled scan\n"
                            "state: /var/lib/dnsbl-scan/state.db\n"
@@ -319,7 +319,7 @@ static double load_timed(const char *path, int ret, char *err, size_t errlen)
     return (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 }
 
-/* The shapes that took 18 s and more before the bounded loader (lists/yamlload.h):
+/* The shapes that took 18 s and more before the bounded loader (scanner/core/yamlload.h):
  * refused at the limit, with a position, in well under a second. */
 Test(jobfile, hostile_files_are_refused_quickly)
 {

@@ -4,13 +4,13 @@
  * @file
  * Unit tests of scan_mtasts_check() (RFC 8461) through the replay driver of
  * records_zone.h: the record, the policy host, the fetch outcomes (canned as
- * the engine hands them over, scanner/fetch.h), the policy syntax and MX
+ * the engine hands them over, scanner/dns/fetch.h), the policy syntax and MX
  * coverage, --no-fetch, and DNS failures.
  */
 #include <criterion/criterion.h>
 
-#include "scanner/checks.h"
-#include "scanner/fetch.h"
+#include "scanner/checks/checks.h"
+#include "scanner/dns/fetch.h"
 #include "tests/unit/records_zone.h"
 
 static bool fetch = true;

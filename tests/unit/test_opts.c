@@ -11,8 +11,8 @@
 
 #include "cli/jobfile.h"
 #include "cli/opts.h"
-#include "scanner/expand.h"
-#include "scanner/result.h"
+#include "scanner/checks/expand.h"
+#include "scanner/core/result.h"
 
 /* Parse @p args (NULL-terminated, after "dnsbl-scan"), apply @p yaml as job.yaml when
  * given, and judge. @return the code; @p msg gets the message. */

@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests for the origin check (scanner/origin.c): Team Cymru's answers as
+ * Unit tests for the origin check (scanner/checks/origin.c): Team Cymru's answers as
  * canned TXT records (tests/unit/records_zone.h), the question per /24 (IPv6:
  * /48), the longest covering prefix, MOAS, and every failure path.
  */
@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "records_zone.h"
-#include "scanner/checks.h"
-#include "scanner/target.h"
+#include "scanner/checks/checks.h"
+#include "scanner/targets/target.h"
 
 static int origin_fn(struct scan_view *v, const void *arg, struct scan_report **out)
 {

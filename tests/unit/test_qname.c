@@ -13,8 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "scanner/err.h"
-#include "scanner/qname.h"
+#include "scanner/core/err.h"
+#include "scanner/dns/qname.h"
 
 static struct scan_target ip(const char *text)
 {

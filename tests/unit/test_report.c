@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests of the HTML report (output/report.c, report_html.c) without a
+ * Unit tests of the HTML report (output/report/report.c, report_html.c) without a
  * store or a browser: hostile DNS text reaches the page only as escaped text,
  * only http(s) URLs become links, every block's grid accounts for its 256
  * addresses, and the counts behind the score are the outcomes fed in.
@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "output/report.h"
+#include "output/report/report.h"
 #include "tests/unit/result_fixture.h"
 
 static const char hostile[] = "<script>alert(1)</script>\"' onmouseover=x &amp; \x1b[31m"

@@ -14,8 +14,8 @@
 #include <unistd.h>
 #include <string.h>
 
-#include "scanner/err.h"
-#include "scanner/resolver.h"
+#include "scanner/core/err.h"
+#include "scanner/dns/resolver.h"
 
 Test(resolver, good_addresses)
 {

@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests of the sanitizers (output/sanitize.c) with hostile input: escape
+ * Unit tests of the sanitizers (output/writers/sanitize.c) with hostile input: escape
  * sequences, control bytes, NUL, invalid UTF-8, quotes, separators,
  * spreadsheet formulas and HTML markup.
  */
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/writer.h"
-#include "scanner/err.h"
+#include "output/writers/writer.h"
+#include "scanner/core/err.h"
 
 /* Sanitize @p n bytes of @p s for a terminal into a static buffer. */
 static const char *text(const char *s, size_t n)

@@ -9,7 +9,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "scanner/report.h"
+#include "scanner/checks/report.h"
 
 Test(report, one_result_by_default)
 {

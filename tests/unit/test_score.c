@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests of the report's health score (output/score.c): the category of
+ * Unit tests of the report's health score (output/report/score.c): the category of
  * each outcome, the costs and caps, the score of sample pools and domains, and
  * the README's score table (README_PATH from meson) against the program.
  */
@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "output/score.h"
+#include "output/report/score.h"
 
 Test(score, category_by_outcome)
 {
@@ -30,7 +30,7 @@ Test(score, category_by_outcome)
     cr_assert_eq(c, OUT_SCORE_INFO);
 }
 
-/* The table in output/score.h and the README, row by row. */
+/* The table in output/report/score.h and the README, row by row. */
 Test(score, rules_are_the_documented_table)
 {
     static const unsigned want[2][OUT_SCORE_NCATS][2] = {

@@ -2,15 +2,15 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests of the DKIM selector data loader (lists/selectors.c): the
+ * Unit tests of the DKIM selector data loader (scanner/catalog/selectors.c): the
  * built-in file loads and holds the providers the README names; the schema
  * is enforced with FILE:LINE:COLUMN errors.
  */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "lists/selectors.h"
-#include "scanner/err.h"
+#include "scanner/catalog/selectors.h"
+#include "scanner/core/err.h"
 
 static bool has(const char *const *v, size_t n, const char *s)
 {

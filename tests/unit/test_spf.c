@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scanner/checks.h"
-#include "scanner/spf.h"
+#include "scanner/checks/checks.h"
+#include "scanner/checks/spf.h"
 
 static struct scan_view *v;
 

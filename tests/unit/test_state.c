@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests of output/state.c with a temporary store: the silent baseline,
+ * Unit tests of output/store/state.c with a temporary store: the silent baseline,
  * every event type from synthetic runs, carry-forward of errors and unhealthy
  * lists, the anomaly collapse, incomplete and killed runs, the lock, schema
  * versions and migration, history.
@@ -19,9 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "output/delta.h"
-#include "output/state.h"
-#include "scanner/err.h"
+#include "output/store/delta.h"
+#include "output/store/state.h"
+#include "scanner/core/err.h"
 #include "tests/unit/result_fixture.h"
 
 /* --- fixture -------------------------------------------------------------- */

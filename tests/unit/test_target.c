@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "scanner/err.h"
-#include "scanner/target.h"
+#include "scanner/core/err.h"
+#include "scanner/targets/target.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 

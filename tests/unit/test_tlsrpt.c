@@ -8,7 +8,7 @@
  */
 #include <criterion/criterion.h>
 
-#include "scanner/checks.h"
+#include "scanner/checks/checks.h"
 #include "tests/unit/records_zone.h"
 
 static int run_tlsrpt(struct scan_view *v, const void *arg, struct scan_report **out)

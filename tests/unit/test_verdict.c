@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests of lists/verdict.c: canned answers through list_dnsbl_verdict(),
+ * Unit tests of scanner/catalog/verdict.c: canned answers through list_dnsbl_verdict(),
  * list_verdict_combine() and list_probe_judge(), one table per function.
  *
  * Where the shape of an answer is about the wire (another owner name, class
@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "lists/verdict.h"
+#include "scanner/catalog/verdict.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 #define NELEM(x)       (sizeof(x) / sizeof((x)[0]))

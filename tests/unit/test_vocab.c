@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests for the one vocabulary of results (scanner/vocab.c): every reason
+ * Unit tests for the one vocabulary of results (scanner/core/vocab.c): every reason
  * has one word and one meaning, words are unique and read back, every status
  * has one outcome, and a DNS failure gives the same reason for every check.
  * The README's reason table (between <!-- reasons:begin --> and
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/result.h"
+#include "scanner/core/result.h"
 
 Test(vocab, every_reason_has_one_word_and_a_meaning)
 {

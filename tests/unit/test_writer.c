@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests of the writers (output/writer.h): exact JSON Lines and CSV
+ * Unit tests of the writers (output/writers/writer.h): exact JSON Lines and CSV
  * rows, text grouping and alignment, summary streaming and error capping,
  * list health in every format, and write failures on /dev/full.
  */
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/writer.h"
-#include "scanner/err.h"
+#include "output/writers/writer.h"
+#include "scanner/core/err.h"
 #include "tests/unit/result_fixture.h"
 
 /* Output captured in memory. Criterion forks each test, so the one capture of a
@@ -885,7 +885,7 @@ Test(api, misuse_is_einval)
     out_writer_free(NULL);
 }
 
-/* The summary groups listings by /24 and by AS (output/fmt_networks.c): the AS from
+/* The summary groups listings by /24 and by AS (output/writers/fmt_networks.c): the AS from
  * the origin results of the same run, the neighbourhood column from the scope. */
 static struct scan_field origin_fields(int64_t asn, const char *name, struct scan_field *f)
 {

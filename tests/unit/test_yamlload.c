@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests of the bounded YAML loader (lists/yamlload.h): the tree it builds
+ * Unit tests of the bounded YAML loader (scanner/core/yamlload.h): the tree it builds
  * (positions, aliases, NUL bytes), each limit with its FILE:LINE:COLUMN message,
  * and the time the worst inputs take: depth 100,000 and an 8 MiB file are
  * rejected, and the largest documents within the limits load, each well under a
@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lists/yamlload.h"
-#include "scanner/err.h"
+#include "scanner/core/yamlload.h"
+#include "scanner/core/err.h"
 
 /* Time bounds are for an optimised build; AddressSanitizer's allocator makes the
  * largest document about ten times slower (2.4 s instead of 0.2 s on two busy cores). */

@@ -1,0 +1,850 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * The run tally, the Nagios status line, the Prometheus textfile and the
+ * on-change hook. See output/alert/alert.h for the formats and their rules.
+ */
+#include "output/alert/alert.h"
+#include "output/writers/fmt.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output/writers/outpath.h"
+#include "scanner/core/err.h"
+
+/* --- tally ---------------------------------------------------------------- */
+
+/* The kinds health is reported for; index 0 is a report without a kind (the
+ * whole list). */
+static const char *const tally_kinds[] = {"", "ip4", "ip6", "domain"};
+#define TALLY_NKINDS (sizeof(tally_kinds) / sizeof(tally_kinds[0]))
+
+enum tally_health { TH_NONE = 0, TH_HEALTHY, TH_UNHEALTHY };
+
+struct tally_list {
+    char *key;  /* list_id, or the zone when there is no id */
+    char *name; /* zone as shown */
+    uint64_t results, listed, errors;
+    uint64_t failed; /* errors other than unhealthy or blocked: a query that failed */
+    bool unhealthy;  /* for some kind */
+    enum tally_health health[TALLY_NKINDS]; /* per kind reported */
+    bool applies[TALLY_NKINDS];             /* a result for a target of this kind came */
+};
+
+/* The targets the Nagios line names: the first few of the DNSBL results. */
+#define TALLY_SUBJECTS 3
+
+struct out_tally {
+    struct tally_list *v;
+    size_t n, cap;
+    size_t last; /* results arrive list by list: try the last hit first */
+    uint64_t listed, answered;
+    char *subject[TALLY_SUBJECTS]; /* distinct DNSBL targets, in order of arrival */
+    size_t nsubject;
+    bool many; /* more distinct targets than TALLY_SUBJECTS */
+    /* --expand (check_rbl's -H NAME): a name that gave no address, or whose lookup failed */
+    char *expand_target, *expand_reason;
+    bool expand_error;
+};
+
+int out_tally_new(struct out_tally **out)
+{
+    if (!out)
+        return -EINVAL;
+    *out = calloc(1, sizeof(**out));
+    return *out ? 0 : -ENOMEM;
+}
+
+void out_tally_free(struct out_tally *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->v[i].key);
+        free(t->v[i].name);
+    }
+    for (size_t i = 0; i < t->nsubject; i++)
+        free(t->subject[i]);
+    free(t->expand_target);
+    free(t->expand_reason);
+    free(t->v);
+    free(t);
+}
+
+static struct tally_list *tally_get(struct out_tally *t, const char *id, const char *zone)
+{
+    const char *key = id ? id : zone;
+    struct tally_list *l;
+
+    if (t->last < t->n && strcmp(t->v[t->last].key, key) == 0)
+        return &t->v[t->last];
+    for (size_t i = 0; i < t->n; i++) {
+        if (strcmp(t->v[i].key, key) == 0) {
+            t->last = i;
+            return &t->v[i];
+        }
+    }
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        struct tally_list *v = realloc(t->v, cap * sizeof(*v));
+        if (!v)
+            return NULL;
+        t->v = v;
+        t->cap = cap;
+    }
+    l = &t->v[t->n];
+    memset(l, 0, sizeof(*l));
+    l->key = strdup(key);
+    l->name = strdup(zone ? zone : id);
+    if (!l->key || !l->name) {
+        free(l->key);
+        free(l->name);
+        return NULL;
+    }
+    t->last = t->n++;
+    return l;
+}
+
+/* The tally_kinds[] index of a kind word; an unknown word counts as the whole list. */
+static size_t kind_index(const char *kind)
+{
+    for (size_t i = 1; kind && i < TALLY_NKINDS; i++)
+        if (strcmp(kind, tally_kinds[i]) == 0)
+            return i;
+    return 0;
+}
+
+int out_tally_health(struct out_tally *t, const struct scan_health *h)
+{
+    struct tally_list *l;
+    size_t k;
+
+    if (!t || !h || (!h->list && !h->list_id))
+        return -EINVAL;
+    l = tally_get(t, h->list_id, h->list);
+    if (!l)
+        return -ENOMEM;
+    k = kind_index(h->kind);
+    if (!h->healthy)
+        l->health[k] = TH_UNHEALTHY;
+    else if (l->health[k] == TH_NONE)
+        l->health[k] = TH_HEALTHY;
+    l->unhealthy |= !h->healthy;
+    return 0;
+}
+
+/* The tally_kinds[] index of a target's kind, from its canonical text. */
+static size_t target_kind(const char *target)
+{
+    unsigned char a[16];
+    if (inet_pton(AF_INET, target, a) == 1)
+        return 1;
+    if (inet_pton(AF_INET6, target, a) == 1)
+        return 2;
+    return 3;
+}
+
+/* Remember a DNSBL target for the Nagios line: the first TALLY_SUBJECTS distinct ones. */
+static int note_subject(struct out_tally *t, const char *target)
+{
+    for (size_t i = 0; i < t->nsubject; i++)
+        if (strcmp(t->subject[i], target) == 0)
+            return 0;
+    if (t->nsubject == TALLY_SUBJECTS) {
+        t->many = true;
+        return 0;
+    }
+    if (!(t->subject[t->nsubject] = strdup(target)))
+        return -ENOMEM;
+    t->nsubject++;
+    return 0;
+}
+
+/* An expand line (check_rbl's -H NAME): a name without an address, or a failed lookup. */
+static int note_expand(struct out_tally *t, const struct scan_result *r)
+{
+    if (r->outcome == SCAN_OUT_OK || t->expand_target)
+        return 0;
+    t->expand_error = r->outcome == SCAN_OUT_ERROR;
+    t->expand_target = strdup(r->target ? r->target : "?");
+    t->expand_reason = strdup(r->reason ? r->reason : r->status ? r->status : "?");
+    return t->expand_target && t->expand_reason ? 0 : -ENOMEM;
+}
+
+int out_tally_result(struct out_tally *t, const struct scan_result *r)
+{
+    struct tally_list *l;
+
+    if (!t || !r)
+        return -EINVAL;
+    if (r->kind == SCAN_CHECK_EXPAND)
+        return note_expand(t, r);
+    if (r->kind != SCAN_CHECK_DNSBL)
+        return 0;
+    if (!r->list && !r->list_id)
+        return -EINVAL;
+    l = tally_get(t, r->list_id, r->list);
+    if (!l)
+        return -ENOMEM;
+    l->results++;
+    if (r->target) {
+        l->applies[target_kind(r->target)] = true;
+        if (note_subject(t, r->target) != 0)
+            return -ENOMEM;
+    }
+    if (r->outcome == SCAN_OUT_ERROR) {
+        l->errors++;
+        l->failed += r->why != SCAN_R_UNHEALTHY && r->why != SCAN_R_BLOCKED;
+        return 0;
+    }
+    t->answered++;
+    if (r->outcome == SCAN_OUT_LISTED) {
+        l->listed++;
+        t->listed++;
+    }
+    return 0;
+}
+
+uint64_t out_tally_listed(const struct out_tally *t)
+{
+    return t ? t->listed : 0;
+}
+
+static int cmp_by_name(const void *a, const void *b)
+{
+    const struct tally_list *x = *(const struct tally_list *const *)a;
+    const struct tally_list *y = *(const struct tally_list *const *)b;
+    return strcmp(x->name, y->name);
+}
+
+/* The lists sorted by zone (stable output for people and diffs). Caller frees the array. */
+static const struct tally_list **sorted_lists(const struct out_tally *t)
+{
+    const struct tally_list **v = malloc((t->n ? t->n : 1) * sizeof(*v));
+
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < t->n; i++)
+        v[i] = &t->v[i];
+    qsort(v, t->n, sizeof(*v), cmp_by_name);
+    return v;
+}
+
+/* --- Nagios ------------------------------------------------------------------ */
+
+static const char *const nagios_words[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+
+int out_nagios_check_opts(const struct out_nagios_opts *o)
+{
+    long w = o && o->warning >= 0 ? o->warning : 1;
+    long c = o && o->critical >= 0 ? o->critical : 1;
+
+    return c < w ? SCAN_ECONFIG : 0;
+}
+
+/*
+ * A zone in the status text: Nagios splits plugin output at '|', and the line
+ * must stay one line, so anything outside the hostname alphabet becomes '?'.
+ */
+static int put_zone(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        char c = *s;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '.' || c == '-' || c == '_' || c == ':';
+        if (fputc(ok ? c : '?', f) == EOF)
+            return SCAN_EIO;
+    }
+    return 0;
+}
+
+/* The user's -a text: printable ASCII except '|' (the perfdata separator). */
+static int put_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        char c = *s;
+        bool ok = c >= 0x20 && c < 0x7f && c != '|';
+        if (fputc(ok ? c : '?', f) == EOF)
+            return SCAN_EIO;
+    }
+    return 0;
+}
+
+/* A list that applies to some target of the run (it gave a result) and is
+ * unhealthy or blocked for a kind of target it was asked about. */
+static bool unhealthy_applying(const struct tally_list *l)
+{
+    for (size_t k = 1; k < TALLY_NKINDS; k++)
+        if (l->health[k] == TH_UNHEALTHY && l->applies[k])
+            return true;
+    return l->results > 0 && l->health[0] == TH_UNHEALTHY;
+}
+
+/* "/ip4+ip6" for the kinds of target a list is unhealthy for and was asked about;
+ * nothing when only the whole list was reported on. */
+static int put_unhealthy_kinds(FILE *f, const struct tally_list *l)
+{
+    bool first = true;
+
+    for (size_t k = 1; k < TALLY_NKINDS; k++) {
+        if (l->health[k] != TH_UNHEALTHY || !l->applies[k])
+            continue;
+        if (fprintf(f, "%s%s", first ? "/" : "+", tally_kinds[k]) < 0)
+            return SCAN_EIO;
+        first = false;
+    }
+    return 0;
+}
+
+/* ", a.example, b.example" for lists matching @p pick, at most 5 then "+N more";
+ * unhealthy lists name their kinds ("a.example/ip6"). */
+static int put_names(FILE *f, const struct tally_list **v, size_t n,
+                     bool (*pick)(const struct tally_list *), bool kinds)
+{
+    size_t shown = 0, more = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!pick(v[i]))
+            continue;
+        if (shown == 5) {
+            more++;
+            continue;
+        }
+        if (fputs(shown ? ", " : " (", f) < 0 || put_zone(f, v[i]->name) != 0)
+            return SCAN_EIO;
+        if (kinds && put_unhealthy_kinds(f, v[i]) != 0)
+            return SCAN_EIO;
+        shown++;
+    }
+    if (more && fprintf(f, ", +%zu more", more) < 0)
+        return SCAN_EIO;
+    if (shown && fputc(')', f) == EOF)
+        return SCAN_EIO;
+    return 0;
+}
+
+static bool pick_listed(const struct tally_list *l)
+{
+    return l->listed > 0;
+}
+
+/*
+ * "alert at N or more" in the guidelines' range syntax: "N-1" (alert above it),
+ * and "@0:" (alert on anything) for N = 0, as a threshold of 0 means always.
+ */
+static void threshold_range(long n, char *buf, size_t len)
+{
+    if (n <= 0)
+        snprintf(buf, len, "@0:");
+    else
+        snprintf(buf, len, "%ld", n - 1);
+}
+
+/* What the line is about: "192.0.2.10, 2001:db8::10 (mail.example): " for the
+ * few targets of the DNSBL results (the host name check_rbl's -H gave in
+ * parentheses); nothing for more targets, which "N targets" counts. */
+static int put_subject(FILE *f, const struct out_tally *t, const char *name)
+{
+    if (t->many || (t->nsubject == 0 && !name))
+        return 0;
+    for (size_t i = 0; i < t->nsubject; i++)
+        if ((i && fputs(", ", f) < 0) || put_zone(f, t->subject[i]) != 0)
+            return SCAN_EIO;
+    if (name) {
+        if (t->nsubject && fputc(' ', f) == EOF)
+            return SCAN_EIO;
+        if (fputs(t->nsubject ? "(" : "", f) < 0 || put_zone(f, name) != 0 ||
+            fputs(t->nsubject ? ")" : "", f) < 0)
+            return SCAN_EIO;
+    }
+    return fputs(": ", f) < 0 ? SCAN_EIO : 0;
+}
+
+/* What the run's DNSBL results add up to, over the lists that apply. */
+struct nagios_counts {
+    uint64_t errors, failed;
+    size_t applying, listing, unhealthy;
+};
+
+static struct nagios_counts count_lists(const struct out_tally *t)
+{
+    struct nagios_counts n = {0};
+    for (size_t i = 0; i < t->n; i++) {
+        const struct tally_list *l = &t->v[i];
+        n.errors += l->errors;
+        n.failed += l->failed;
+        n.applying += l->results > 0;
+        n.listing += l->listed > 0;
+        n.unhealthy += unhealthy_applying(l);
+    }
+    return n;
+}
+
+/*
+ * The status: listings reach -c or -w first (an incomplete run's listings are
+ * facts), except past the deadline (-t), which is UNKNOWN whatever was found;
+ * then UNKNOWN when any verdict is open: the run is incomplete, no list applies
+ * or answered, a list that applies is unhealthy or blocked, a DNSBL query
+ * failed, or a host name's lookup failed. Else OK.
+ */
+static enum out_nagios_status nagios_status(const struct out_alert_run *run,
+                                            const struct nagios_counts *n, long w, long c)
+{
+    const struct out_tally *t = run->tally;
+    if (run->timed_out)
+        return OUT_NAGIOS_UNKNOWN;
+    if (t->listed >= (uint64_t)c)
+        return OUT_NAGIOS_CRITICAL;
+    if (t->listed >= (uint64_t)w)
+        return OUT_NAGIOS_WARNING;
+    if (!run->complete || t->answered == 0 || n->errors > 0 || n->unhealthy > 0 || t->expand_error)
+        return OUT_NAGIOS_UNKNOWN;
+    return OUT_NAGIOS_OK;
+}
+
+/* Why an UNKNOWN or an odd run: the first words after the subject. */
+static int put_why(FILE *f, const struct out_alert_run *run, const struct nagios_counts *n,
+                   const char *name)
+{
+    const struct out_tally *t = run->tally;
+    if (run->timed_out && fputs("timed out (-t), results so far: ", f) < 0)
+        return SCAN_EIO;
+    if (!run->timed_out && !run->complete && fputs("run incomplete, ", f) < 0)
+        return SCAN_EIO;
+    if (t->expand_target) {
+        /* the subject already names the host when it is all there is */
+        bool named = name && t->nsubject == 0 && strcmp(name, t->expand_target) == 0;
+        if ((!named && (put_zone(f, t->expand_target) != 0 || fputc(' ', f) == EOF)) ||
+            fprintf(f, "%s (", t->expand_error ? "could not be resolved" : "has no address") < 0 ||
+            put_zone(f, t->expand_reason) != 0 || fputs("), ", f) < 0)
+            return SCAN_EIO;
+    }
+    if (run->complete && !run->timed_out && n->applying == 0 && !t->expand_target &&
+        fputs(t->n == 0 ? "no DNSBL lists checked, " : "no list applies to the target, ", f) < 0)
+        return SCAN_EIO;
+    if (run->complete && !run->timed_out && n->applying > 0 && t->answered == 0 &&
+        fputs("no list answered, ", f) < 0)
+        return SCAN_EIO;
+    return 0;
+}
+
+int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_nagios_opts *o,
+                     enum out_nagios_status *status)
+{
+    const struct out_tally *t;
+    const struct tally_list **v = NULL;
+    char wr[24], cr[24];
+    long w, c;
+    enum out_nagios_status st;
+    int ret = SCAN_EIO;
+
+    if (status)
+        *status = OUT_NAGIOS_UNKNOWN;
+    if (!f || !run || !run->tally || !status)
+        return -EINVAL;
+    if (out_nagios_check_opts(o) != 0)
+        return SCAN_ECONFIG;
+    w = o && o->warning >= 0 ? o->warning : 1;
+    c = o && o->critical >= 0 ? o->critical : 1;
+    threshold_range(w, wr, sizeof(wr));
+    threshold_range(c, cr, sizeof(cr));
+    t = run->tally;
+    v = sorted_lists(t);
+    if (!v)
+        return -ENOMEM;
+    struct nagios_counts n = count_lists(t);
+    st = nagios_status(run, &n, w, c);
+
+    if (fprintf(f, "DNSBL %s - ", nagios_words[st]) < 0 ||
+        put_subject(f, t, o ? o->name : NULL) != 0 || put_why(f, run, &n, o ? o->name : NULL) != 0)
+        goto out;
+    if (fprintf(f, "%" PRIu64 " listing%s on %zu of %zu list%s", t->listed,
+                t->listed == 1 ? "" : "s", n.listing, n.applying, n.applying == 1 ? "" : "s") < 0)
+        goto out;
+    if (put_names(f, v, t->n, pick_listed, false) != 0)
+        goto out;
+    if (n.unhealthy) {
+        if (fprintf(f, ", %zu list%s unhealthy or blocked", n.unhealthy,
+                    n.unhealthy == 1 ? "" : "s") < 0 ||
+            put_names(f, v, t->n, unhealthy_applying, true) != 0)
+            goto out;
+    }
+    if (n.failed &&
+        fprintf(f, ", %" PRIu64 " quer%s failed", n.failed, n.failed == 1 ? "y" : "ies") < 0)
+        goto out;
+    if (fprintf(f, ", %" PRIu64 " target%s", run->targets, run->targets == 1 ? "" : "s") < 0)
+        goto out;
+    if (run->delta &&
+        fprintf(f, ", %" PRIu64 " new event%s since the last run", out_delta_total(run->delta),
+                out_delta_total(run->delta) == 1 ? "" : "s") < 0)
+        goto out;
+    if (o && o->append && (fputc(' ', f) == EOF || put_text(f, o->append) != 0))
+        goto out;
+    /* Perfdata: 'label'=value[UOM];[warn];[crit];[min];[max]. Thresholds in range form;
+     * check_rbl's servers=N;w;c first, so its graphs go on. */
+    if (fprintf(f,
+                " | servers=%" PRIu64 ";%s;%s listed=%" PRIu64 ";%s;%s;0 errors=%" PRIu64
+                ";;;0 unhealthy_lists=%zu;;;0;%zu targets=%" PRIu64 ";;;0 time=%.3fs;;;0",
+                t->listed, wr, cr, t->listed, wr, cr, n.errors, n.unhealthy, n.applying,
+                run->targets, run->seconds > 0 ? run->seconds : 0.0) < 0)
+        goto out;
+    if (run->delta && fprintf(f, " events=%" PRIu64 ";;;0", out_delta_total(run->delta)) < 0)
+        goto out;
+    if (fputc('\n', f) == EOF || fflush(f) == EOF || ferror(f))
+        goto out;
+    *status = st;
+    ret = 0;
+out:
+    free(v);
+    return ret;
+}
+
+/* --- Prometheus --------------------------------------------------------------- */
+
+/* Label values: backslash, double quote and newline are escaped (exposition format). */
+static int put_label(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        int r;
+        if (*s == '\\')
+            r = fputs("\\\\", f);
+        else if (*s == '"')
+            r = fputs("\\\"", f);
+        else if (*s == '\n')
+            r = fputs("\\n", f);
+        else
+            r = fputc(*s, f) == EOF ? EOF : 0;
+        if (r < 0)
+            return SCAN_EIO;
+    }
+    return 0;
+}
+
+static int put_head(FILE *f, const char *name, const char *help)
+{
+    return fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name) < 0 ? SCAN_EIO : 0;
+}
+
+enum per_list { PL_LISTED, PL_ERRORS, PL_UNHEALTHY };
+
+static int put_sample(FILE *f, const char *name, const char *list, const char *kind, uint64_t x)
+{
+    if (fprintf(f, "%s{list=\"", name) < 0 || put_label(f, list) != 0)
+        return SCAN_EIO;
+    if (*kind && (fputs("\",kind=\"", f) < 0 || put_label(f, kind) != 0))
+        return SCAN_EIO;
+    return fprintf(f, "\"} %" PRIu64 "\n", x) < 0 ? SCAN_EIO : 0;
+}
+
+/* Health is one sample per (list, kind) reported, with a kind label when the
+ * report had one; a list no health was reported for gets one healthy sample. */
+static int put_per_list(FILE *f, const struct tally_list **v, size_t n, const char *name,
+                        const char *help, enum per_list what)
+{
+    if (put_head(f, name, help) != 0)
+        return SCAN_EIO;
+    for (size_t i = 0; i < n; i++) {
+        bool any = false;
+
+        if (what != PL_UNHEALTHY) {
+            if (put_sample(f, name, v[i]->name, "",
+                           what == PL_LISTED ? v[i]->listed : v[i]->errors) != 0)
+                return SCAN_EIO;
+            continue;
+        }
+        for (size_t k = 0; k < TALLY_NKINDS; k++) {
+            if (v[i]->health[k] == TH_NONE)
+                continue;
+            any = true;
+            if (put_sample(f, name, v[i]->name, tally_kinds[k], v[i]->health[k] == TH_UNHEALTHY) !=
+                0)
+                return SCAN_EIO;
+        }
+        if (!any && put_sample(f, name, v[i]->name, "", 0) != 0)
+            return SCAN_EIO;
+    }
+    return 0;
+}
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int put_seconds(FILE *f, const char *name, int64_t ms)
+{
+    return fprintf(f, "%s %" PRId64 ".%03d\n", name, ms / 1000, (int)(ms % 1000)) < 0 ? SCAN_EIO
+                                                                                      : 0;
+}
+
+int out_prom_format(FILE *f, const struct out_alert_run *run)
+{
+    const struct tally_list **v;
+    int64_t ended;
+    int ret = SCAN_EIO;
+
+    if (!f || !run || !run->tally)
+        return -EINVAL;
+    v = sorted_lists(run->tally);
+    if (!v)
+        return -ENOMEM;
+    ended = run->ended_ms ? run->ended_ms : wall_ms();
+    if (put_per_list(f, v, run->tally->n, "dnsbl_scan_listed",
+                     "DNSBL listings (class listing) found by the last run, per list.",
+                     PL_LISTED) != 0 ||
+        put_per_list(f, v, run->tally->n, "dnsbl_scan_errors",
+                     "DNSBL queries of the last run that ended in an error, per list.",
+                     PL_ERRORS) != 0 ||
+        put_per_list(f, v, run->tally->n, "dnsbl_scan_list_unhealthy",
+                     "1 when the list was unhealthy (blocked, not answering) in the last run, "
+                     "per kind of target.",
+                     PL_UNHEALTHY) != 0)
+        goto out;
+    if (put_head(f, "dnsbl_scan_targets", "Targets scanned by the last run.") != 0 ||
+        fprintf(f, "dnsbl_scan_targets %" PRIu64 "\n", run->targets) < 0)
+        goto out;
+    if (put_head(f, "dnsbl_scan_run_complete",
+                 "1 when the last run completed, 0 when it was interrupted.") != 0 ||
+        fprintf(f, "dnsbl_scan_run_complete %d\n", run->complete ? 1 : 0) < 0)
+        goto out;
+    if (put_head(f, "dnsbl_scan_run_duration_seconds", "Duration of the last run.") != 0 ||
+        fprintf(f, "dnsbl_scan_run_duration_seconds %.3f\n",
+                run->seconds > 0 ? run->seconds : 0.0) < 0)
+        goto out;
+    if (put_head(f, "dnsbl_scan_last_run_timestamp_seconds",
+                 "Unix time the last run ended, complete or not.") != 0 ||
+        put_seconds(f, "dnsbl_scan_last_run_timestamp_seconds", ended) != 0)
+        goto out;
+    if (run->last_success_ms > 0 &&
+        (put_head(f, "dnsbl_scan_last_success_timestamp_seconds",
+                  "Unix time the last complete run ended.") != 0 ||
+         put_seconds(f, "dnsbl_scan_last_success_timestamp_seconds", run->last_success_ms) != 0))
+        goto out;
+    if (run->delta) {
+        if (put_head(f, "dnsbl_scan_events",
+                     "Events of the last run's delta against the previous complete run, "
+                     "per type.") != 0)
+            goto out;
+        for (int i = 0; i < OUT_EV_COUNT; i++) {
+            if (fprintf(f, "dnsbl_scan_events{type=\"%s\"} %" PRIu64 "\n", out_event_type_name(i),
+                        out_delta_count(run->delta, i)) < 0)
+                goto out;
+        }
+    }
+    ret = 0;
+out:
+    free(v);
+    return ret;
+}
+
+static int prom_fill(FILE *f, void *arg)
+{
+    int ret = out_prom_format(f, arg);
+    return ret == SCAN_EIO ? -EIO : ret;
+}
+
+int out_prom_write(const char *path, const struct out_alert_run *run)
+{
+    if (!path || !*path || !run || !run->tally)
+        return -EINVAL;
+    return out_file_replace(path, prom_fill, (void *)run);
+}
+
+/* --- on-change ---------------------------------------------------------------- */
+
+int out_cmd_split(const char *cmd, char ***argv)
+{
+    static const char blanks[] = " \t\n\r\v\f";
+    char **v = NULL;
+    size_t n = 0;
+    const char *p;
+
+    if (!argv)
+        return -EINVAL;
+    *argv = NULL;
+    if (!cmd)
+        return -EINVAL;
+    for (p = cmd + strspn(cmd, blanks); *p; p += strspn(p, blanks)) {
+        size_t len = strcspn(p, blanks);
+        char **nv = realloc(v, (n + 2) * sizeof(*v));
+        if (!nv)
+            goto nomem;
+        v = nv;
+        v[n] = strndup(p, len);
+        if (!v[n])
+            goto nomem;
+        v[++n] = NULL;
+        p += len;
+    }
+    if (n == 0) {
+        free(v);
+        return -EINVAL;
+    }
+    *argv = v;
+    return 0;
+nomem:
+    if (v)
+        v[n] = NULL;
+    out_cmd_free(v);
+    return -ENOMEM;
+}
+
+void out_cmd_free(char **argv)
+{
+    for (size_t i = 0; argv && argv[i]; i++)
+        free(argv[i]);
+    free(argv);
+}
+
+/* Wait for @p pid until @p deadline (monotonic ms). @return true when it was reaped. */
+static bool reap_until(pid_t pid, int *wstatus, int64_t deadline)
+{
+    struct timespec tick = {0, 10 * 1000 * 1000};
+
+    for (;;) {
+        struct timespec now;
+        pid_t r = waitpid(pid, wstatus, WNOHANG);
+        if (r == pid || (r < 0 && errno != EINTR))
+            return r == pid;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 >= deadline)
+            return false;
+        nanosleep(&tick, NULL);
+    }
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The child between fork() and exec: only async-signal-safe calls. It leads
+ * its own process group (so the timeout reaches whatever it starts), gets
+ * default signal dispositions and an empty mask (we may ignore SIGPIPE), the
+ * delta as stdin and our stderr as stdout. If exec fails, errno goes back
+ * through the close-on-exec pipe, so "no such command" is an error of ours and
+ * not an exit status 127 that cannot be told from the command's own. (A pipe
+ * rather than posix_spawnp()'s own report: that one is lost under valgrind.)
+ */
+static void child(char **argv, int stdin_fd, int errfd)
+{
+    struct sigaction dfl;
+    sigset_t none;
+    int e;
+
+    setpgid(0, 0);
+    memset(&dfl, 0, sizeof(dfl));
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &dfl, NULL);
+    }
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    /* dup2() onto itself keeps FD_CLOEXEC: clear it by hand when the fd is already 0 */
+    if (stdin_fd == STDIN_FILENO ? fcntl(STDIN_FILENO, F_SETFD, 0) >= 0
+                                 : dup2(stdin_fd, STDIN_FILENO) >= 0) {
+        if (dup2(STDERR_FILENO, STDOUT_FILENO) >= 0)
+            execvp(argv[0], argv);
+    }
+    e = errno;
+    if (write(errfd, &e, sizeof(e)) != (ssize_t)sizeof(e))
+        _exit(126);
+    _exit(127);
+}
+
+int out_on_change_run(const struct out_on_change_opts *o, int stdin_fd, int *exit_status, char *msg,
+                      size_t msglen)
+{
+    char **argv = NULL;
+    int errpipe[2] = {-1, -1};
+    pid_t pid;
+    ssize_t n;
+    int ret, wstatus = 0, timeout, child_errno = 0;
+
+    if (msg && msglen)
+        msg[0] = '\0';
+    if (exit_status)
+        *exit_status = -1;
+    if (!o || !exit_status || stdin_fd < 0)
+        return -EINVAL;
+    ret = out_cmd_split(o->cmd, &argv);
+    if (ret != 0) {
+        if (msg)
+            snprintf(msg, msglen, "on-change command is empty");
+        return ret;
+    }
+    timeout = o->timeout_ms > 0 ? o->timeout_ms : 60000;
+    if (lseek(stdin_fd, 0, SEEK_SET) < 0 && errno != ESPIPE) {
+        ret = -errno;
+        goto out;
+    }
+    if (pipe2(errpipe, O_CLOEXEC) != 0) {
+        ret = -errno;
+        goto out;
+    }
+    pid = fork();
+    if (pid < 0) {
+        ret = -errno;
+        goto out;
+    }
+    if (pid == 0)
+        child(argv, stdin_fd, errpipe[1]);
+    setpgid(pid, pid); /* also here: kill(-pid) must not race the child's own call */
+    close(errpipe[1]);
+    errpipe[1] = -1;
+    while ((n = read(errpipe[0], &child_errno, sizeof(child_errno))) < 0 && errno == EINTR)
+        ;
+    if (n == (ssize_t)sizeof(child_errno)) {
+        while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+            ;
+        ret = child_errno == ENOENT ? SCAN_ENOTFOUND : -child_errno;
+        if (msg)
+            snprintf(msg, msglen, "cannot run on-change command %s: %s", argv[0],
+                     strerror(child_errno));
+        goto out;
+    }
+
+    if (!reap_until(pid, &wstatus, mono_ms() + timeout)) {
+        kill(-pid, SIGTERM);
+        if (!reap_until(pid, &wstatus, mono_ms() + 2000)) {
+            kill(-pid, SIGKILL);
+            while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+                ;
+        }
+        ret = -ETIMEDOUT;
+        if (msg)
+            snprintf(msg, msglen, "on-change command %s did not finish within %d ms: killed",
+                     argv[0], timeout);
+    }
+    if (WIFEXITED(wstatus))
+        *exit_status = WEXITSTATUS(wstatus);
+    else if (WIFSIGNALED(wstatus))
+        *exit_status = 128 + WTERMSIG(wstatus);
+    if (ret == 0 && *exit_status != 0 && msg)
+        snprintf(msg, msglen, "on-change command %s exited with status %d", argv[0], *exit_status);
+out:
+    if (errpipe[0] >= 0)
+        close(errpipe[0]);
+    if (errpipe[1] >= 0)
+        close(errpipe[1]);
+    out_cmd_free(argv);
+    return ret;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Output paths (see outpath.h): mkdir -p, the temporary-file name, and the
+ * check before a run that also sweeps what killed runs left behind.
+ */
+#include "output/writers/outpath.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int out_path_tmp(const char *path, char *buf, size_t len)
+{
+    int n = snprintf(buf, len, "%s.tmp.%ld", path, (long)getpid());
+    return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int out_path_mkparent(const char *path, mode_t mode)
+{
+    char dir[4096];
+    char *slash;
+
+    if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+        return -ENAMETOOLONG;
+    slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = '\0';
+    /* Each component in turn; one that exists (as anything) is left to the next
+     * mkdir() or open() to judge. */
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, mode) != 0 && errno != EEXIST)
+            return -errno;
+        *p = '/';
+    }
+    if (mkdir(dir, mode) != 0 && errno != EEXIST)
+        return -errno;
+    return 0;
+}
+
+/*
+ * Remove "BASE.tmp.PID" files of processes that no longer exist. A PID that
+ * exists again (reused) keeps its file until a later run: harmless. kill(pid, 0)
+ * failing with EPERM means the process exists under another user: not ours to
+ * touch.
+ */
+static void sweep(const char *path)
+{
+    char dir[4096];
+    const char *base = strrchr(path, '/');
+    size_t blen;
+    struct dirent *de;
+    DIR *d;
+
+    if (base) {
+        snprintf(dir, sizeof(dir), "%.*s", (int)(base - path) > 0 ? (int)(base - path) : 1, path);
+        base++;
+    } else {
+        snprintf(dir, sizeof(dir), ".");
+        base = path;
+    }
+    blen = strlen(base);
+    d = opendir(dir);
+    if (!d)
+        return;
+    while ((de = readdir(d)) != NULL) {
+        const char *tail = de->d_name + blen;
+        char *end;
+        long pid;
+
+        if (strncmp(de->d_name, base, blen) != 0 || strncmp(tail, ".tmp.", 5) != 0)
+            continue;
+        tail += 5;
+        errno = 0;
+        pid = strtol(tail, &end, 10);
+        if (!*tail || *end || errno || pid <= 0 || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+            unlinkat(dirfd(d), de->d_name, 0);
+    }
+    closedir(d);
+}
+
+int out_path_prepare(const char *path, mode_t mode, char *msg, size_t msglen)
+{
+    char tmp[4096];
+    struct stat sb;
+    const char *what = "cannot create its folder";
+    int fd, ret;
+
+    if (msg && msglen)
+        msg[0] = '\0';
+    ret = out_path_tmp(path, tmp, sizeof(tmp));
+    if (ret == 0)
+        ret = out_path_mkparent(path, mode);
+    if (ret == 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        ret = -EISDIR;
+        what = "it is a folder";
+    }
+    if (ret == 0) {
+        sweep(path);
+        what = "cannot create a file there";
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0) {
+            ret = -errno;
+        } else {
+            close(fd);
+            unlink(tmp);
+        }
+    }
+    if (ret != 0 && msg)
+        snprintf(msg, msglen, "%s: %s: %s", path, what, strerror(-ret));
+    return ret;
+}
