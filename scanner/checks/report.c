@@ -439,4 +439,3 @@ const struct scan_result *scan_report_result_at(struct scan_report *r, size_t i)
         r = r->next;
     return scan_report_result(r);
 }
-
