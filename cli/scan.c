@@ -616,94 +616,112 @@ static void deliver(struct delivery *dl, const struct out_alert_run *arun,
     }
 }
 
-int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
-{
-    const struct list_entry **sel = NULL;
-    char **zones = NULL;
-    size_t nsel = 0;
-    struct scan_targets *ts = NULL;
-    struct scan_resolver *res = NULL;
-    struct out_writer *w = NULL;
-    struct out_state *st = NULL;
-    struct out_tally *tally = NULL;
-    FILE *sink = NULL;
-    struct scan_dnssec *dnssec = NULL;
-    char pathbuf[4096], msg[1024];
-    struct delivery dl = {.o = o};
-    struct cli_report html = {0};
-    const char **list_ids = NULL;
-    bool *groups = NULL;
-    struct list_selectors *dkim_data = NULL;
-    struct scan_dkim_selectors dkim = {0};
+/* Everything one `check` or `scan` run holds; run_free() releases it. The steps
+ * of cli_cmd_scan() fill it in order; each returns 0 to go on, or the exit code
+ * to stop with (after saying why on stderr). */
+struct run {
+    const struct cli_opts *o;
+    const struct list_catalog *cat;
+    unsigned checks; /* the checks that run: --checks, or every one that applies */
+    bool resolve;    /* --resolve: --expand a under another spelling */
+    struct out_nagios_opts nopts;
+    bool nagios_written;
+    const struct list_entry **sel; /* the lists, and their query zones */
+    char **zones;
+    size_t nsel;
+    bool *groups; /* job-file pools with their own lists (list_groups()) */
+    struct list_selectors *dkim_data;
+    struct scan_dkim_selectors dkim;
+    struct scan_dnssec *dnssec;
+    struct scan_targets *ts;
+    uint64_t total;
+    struct scan_resolver *res;
+    struct out_state *st;
+    const char **list_ids;
+    struct out_tally *tally;
+    enum out_format fmt;
+    FILE *sink; /* /dev/null: --nagios keeps stdout for its one line */
+    struct out_writer *w;
+    struct cli_report html;
+    struct delivery dl;
+    struct run_ctx ctx; /* the engine's callbacks point here: it lives as long as the run */
     struct scan_engine_stats stats;
-    int code = CLI_EXIT_USAGE;
-    int ret;
+    bool complete;
+};
 
-    memset(&stats, 0, sizeof(stats));
-    unsigned checks = o->checks ? o->checks : SCAN_CHECK_ALL;
+/* Which checks run, the Nagios thresholds, the trust anchors, the lists and the
+ * DKIM selector data. */
+static int run_plan(struct run *r)
+{
+    const struct cli_opts *o = r->o;
+    char msg[1024];
+
+    r->checks = o->checks ? o->checks : SCAN_CHECK_ALL;
     if (!o->spf_domains.n)
-        checks &= ~(unsigned)SCAN_CHECK_SPF_AUTH;
+        r->checks &= ~(unsigned)SCAN_CHECK_SPF_AUTH;
     else if (!o->checks)
-        checks |= SCAN_CHECK_SPF_AUTH;
-
-    struct out_nagios_opts nopts = {
+        r->checks |= SCAN_CHECK_SPF_AUTH;
+    r->nopts = (struct out_nagios_opts){
         .warning = o->warn, .critical = o->crit, .name = o->rbl_name, .append = o->append};
-    bool nagios_written = false;
-    if (o->nagios && out_nagios_check_opts(&nopts) != 0) {
+    if (o->nagios && out_nagios_check_opts(&r->nopts) != 0) {
         fprintf(stderr,
                 PROG ": -c %ld is below -w %ld: the critical threshold must be at "
                      "least the warning one\n",
                 o->crit, o->warn);
-        goto out;
+        return CLI_EXIT_USAGE;
     }
-
     /* --resolve is --expand a under another spelling (scanner/checks/expand.h). */
-    bool resolve = cli_resolve(o, checks);
-
-    if ((checks & SCAN_CHECK_DNSSEC) && load_anchors(o, &checks, &dnssec) != 0)
-        goto out;
-    ret = select_lists(o, cat, &sel, &zones, &nsel);
+    r->resolve = cli_resolve(o, r->checks);
+    if ((r->checks & SCAN_CHECK_DNSSEC) && load_anchors(o, &r->checks, &r->dnssec) != 0)
+        return CLI_EXIT_USAGE;
+    int ret = select_lists(o, r->cat, &r->sel, &r->zones, &r->nsel);
     if (ret == 0)
-        ret = list_groups(o, cat, sel, nsel, &groups);
+        ret = list_groups(o, r->cat, r->sel, r->nsel, &r->groups);
     if (ret != 0)
-        goto out;
-    if (checks & SCAN_CHECK_DKIM) {
+        return CLI_EXIT_USAGE;
+    if (r->checks & SCAN_CHECK_DKIM) {
         /* The built-in selector data (lists/dkim-selectors.yaml) plus --dkim-selector. */
-        ret = list_selectors_load_default(&dkim_data, msg, sizeof(msg));
+        ret = list_selectors_load_default(&r->dkim_data, msg, sizeof(msg));
         if (ret != 0) {
             fprintf(stderr, PROG ": the built-in DKIM selector data: %s\n",
                     ret == -ENOMEM ? scan_strerror(ret) : msg);
-            code = CLI_EXIT_INCOMPLETE;
-            goto out;
+            return CLI_EXIT_INCOMPLETE;
         }
-        dkim = *list_selectors_get(dkim_data);
-        dkim.given = o->dkim_selectors.v;
-        dkim.ngiven = o->dkim_selectors.n;
+        r->dkim = *list_selectors_get(r->dkim_data);
+        r->dkim.given = o->dkim_selectors.v;
+        r->dkim.ngiven = o->dkim_selectors.n;
     }
-    if (nsel == 0 && checks == SCAN_CHECK_DNSBL) {
+    if (r->nsel == 0 && r->checks == SCAN_CHECK_DNSBL) {
         fprintf(stderr, PROG ": no usable list selected (see dnsbl-scan lists)\n");
-        goto out;
+        return CLI_EXIT_USAGE;
     }
+    return 0;
+}
 
+/* Read and count the targets (every bad line is reported by target_msg). */
+static int run_targets(struct run *r)
+{
+    const struct cli_opts *o = r->o;
     struct scan_target_opts topts = {
         .skip_invalid = o->skip_invalid,
         .msg = target_msg,
         .origins = o->target_origins.n ? o->target_origins.v : NULL,
         .pools = o->target_pools.n ? o->target_pools.v : NULL,
     };
-    ret = scan_targets_new((char *const *)o->targets.v, o->targets.n, &topts, &ts);
-    if (ret != 0)
-        goto out;
-    uint64_t total = 0;
-    ret = scan_targets_prepare(ts, &total);
-    if (ret != 0)
-        goto out; /* every problem was reported by target_msg */
-    if (checks & SCAN_CHECK_DNSBL) {
+    if (scan_targets_new((char *const *)o->targets.v, o->targets.n, &topts, &r->ts) != 0 ||
+        scan_targets_prepare(r->ts, &r->total) != 0)
+        return CLI_EXIT_USAGE;
+    if (r->checks & SCAN_CHECK_DNSBL) {
         uint64_t by_type[3];
-        scan_targets_count_by_type(ts, by_type);
-        warn_daily_limits(sel, nsel, by_type);
+        scan_targets_count_by_type(r->ts, by_type);
+        warn_daily_limits(r->sel, r->nsel, by_type);
     }
+    return 0;
+}
 
+static int run_resolver(struct run *r)
+{
+    const struct cli_opts *o = r->o;
     char errbuf[256];
     unsigned channels = o->channels;
     if (!channels)
@@ -713,218 +731,255 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
                                        .timeout_ms = o->timeout_ms,
                                        .tries = o->tries,
                                        .channels = channels};
-    ret = scan_resolver_new(&ropts, &res, errbuf, sizeof(errbuf));
+    int ret = scan_resolver_new(&ropts, &r->res, errbuf, sizeof(errbuf));
     if (ret != 0) {
         fprintf(stderr, PROG ": %s\n", errbuf[0] ? errbuf : scan_strerror(ret));
-        goto out;
+        return CLI_EXIT_USAGE;
     }
+    return 0;
+}
 
-    /* The output paths and then the store come last among the checks of the
-     * set-up: nothing above may leave a "running" run behind, and a path that
-     * cannot be written stops the run before it scans. */
+/* The output paths and then the store come last among the checks of the set-up:
+ * nothing before may leave a "running" run behind, and a path that cannot be
+ * written stops the run before it scans. */
+static int run_open_store(struct run *r)
+{
+    const struct cli_opts *o = r->o;
+    char pathbuf[4096], msg[1024];
     bool is_default;
     const char *spath = state_path(o, pathbuf, sizeof(pathbuf), &is_default);
     if (!spath && (o->delta_path || o->on_change)) {
         fprintf(stderr, PROG ": %s needs a state store: give --state PATH (or use a job file)\n",
                 o->delta_path ? "--delta" : "--on-change");
-        goto out;
+        return CLI_EXIT_USAGE;
     }
     if (prepare_outputs(o) != 0)
-        goto out;
-    if (spath) {
-        struct out_state_opts so = {
-            .path = spath, .wait_ms = o->wait ? -1 : 0, .create_parent = true};
-        ret = out_state_open(&so, &st, msg, sizeof(msg));
-        if (ret != 0) {
-            fprintf(stderr, PROG ": %s\n", msg);
-            code = ret == SCAN_ELOCKED ? CLI_EXIT_INCOMPLETE : CLI_EXIT_USAGE;
-            goto out;
-        }
-        const char *cnames[32]; /* one per enum scan_check bit */
-        list_ids = calloc(nsel ? nsel : 1, sizeof(*list_ids));
-        if (!list_ids) {
-            code = CLI_EXIT_INCOMPLETE;
-            goto out;
-        }
-        for (size_t i = 0; i < nsel; i++)
-            list_ids[i] = sel[i]->id;
-        struct out_run_desc desc = {.targets = o->targets.v,
-                                    .ntargets = o->targets.n,
-                                    .lists = list_ids,
-                                    .nlists = nsel,
-                                    .checks = cnames,
-                                    .nchecks = check_names(checks, cnames),
-                                    .anomaly_share = o->anomaly_share > 0 ? o->anomaly_share : 0,
-                                    .anomaly_min =
-                                        o->anomaly_min > 0 ? (unsigned)o->anomaly_min : 0};
-        ret = out_state_run_begin(st, &desc, &dl.run_id);
-        if (ret != 0) {
-            fprintf(stderr, PROG ": %s: cannot start a run: %s (%s)\n", spath, scan_strerror(ret),
-                    out_state_errmsg(st));
-            code = CLI_EXIT_INCOMPLETE;
-            goto out;
-        }
-        dl.st = st;
+        return CLI_EXIT_USAGE;
+    if (!spath)
+        return 0;
+    struct out_state_opts so = {.path = spath, .wait_ms = o->wait ? -1 : 0, .create_parent = true};
+    int ret = out_state_open(&so, &r->st, msg, sizeof(msg));
+    if (ret != 0) {
+        fprintf(stderr, PROG ": %s\n", msg);
+        return ret == SCAN_ELOCKED ? CLI_EXIT_INCOMPLETE : CLI_EXIT_USAGE;
     }
-    if ((o->nagios || o->prom_path) && out_tally_new(&tally) != 0) {
-        code = CLI_EXIT_INCOMPLETE;
-        goto out;
+    const char *cnames[32]; /* one per enum scan_check bit */
+    r->list_ids = calloc(r->nsel ? r->nsel : 1, sizeof(*r->list_ids));
+    if (!r->list_ids)
+        return CLI_EXIT_INCOMPLETE;
+    for (size_t i = 0; i < r->nsel; i++)
+        r->list_ids[i] = r->sel[i]->id;
+    struct out_run_desc desc = {.targets = o->targets.v,
+                                .ntargets = o->targets.n,
+                                .lists = r->list_ids,
+                                .nlists = r->nsel,
+                                .checks = cnames,
+                                .nchecks = check_names(r->checks, cnames),
+                                .anomaly_share = o->anomaly_share > 0 ? o->anomaly_share : 0,
+                                .anomaly_min = o->anomaly_min > 0 ? (unsigned)o->anomaly_min : 0};
+    ret = out_state_run_begin(r->st, &desc, &r->dl.run_id);
+    if (ret != 0) {
+        fprintf(stderr, PROG ": %s: cannot start a run: %s (%s)\n", spath, scan_strerror(ret),
+                out_state_errmsg(r->st));
+        return CLI_EXIT_INCOMPLETE;
     }
+    r->dl.st = r->st;
+    return 0;
+}
 
+/* The tally for --nagios/--prom, the writer of the chosen format, the --html report. */
+static int run_open_writer(struct run *r)
+{
+    const struct cli_opts *o = r->o;
+    if ((o->nagios || o->prom_path) && out_tally_new(&r->tally) != 0)
+        return CLI_EXIT_INCOMPLETE;
     /* With --nagios, stdout carries exactly one status line: results go nowhere. */
-    enum out_format fmt = pick_format(o);
-    if (fmt == OUT_FMT_TEXT && total > 10000 && !o->nagios)
+    r->fmt = pick_format(o);
+    if (r->fmt == OUT_FMT_TEXT && r->total > 10000 && !o->nagios)
         fprintf(stderr,
                 PROG ": warning: --format text groups results by target and holds "
                      "them until the end; for %llu targets use summary, json or csv\n",
-                (unsigned long long)total);
+                (unsigned long long)r->total);
     FILE *out_file = stdout;
     if (o->nagios && o->verbose) {
         out_file = stderr; /* check_rbl's -v: the results, for a person */
-        fmt = OUT_FMT_TEXT;
+        r->fmt = OUT_FMT_TEXT;
     } else if (o->nagios) {
-        sink = fopen("/dev/null", "we");
-        if (!sink) {
+        r->sink = fopen("/dev/null", "we");
+        if (!r->sink) {
             fprintf(stderr, PROG ": /dev/null: %s\n", strerror(errno));
-            code = CLI_EXIT_INCOMPLETE;
-            goto out;
+            return CLI_EXIT_INCOMPLETE;
         }
-        out_file = sink;
+        out_file = r->sink;
     }
     unsigned flags = 0;
     if (o->color == 1 || (o->color < 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")))
         flags |= OUT_COLOR;
-    ret = out_writer_new(out_file, fmt, flags, &w);
-    if (ret != 0)
-        goto out;
-    if (o->html_path && (ret = cli_report_new(o, cat, &html)) != 0) {
+    if (out_writer_new(out_file, r->fmt, flags, &r->w) != 0)
+        return CLI_EXIT_USAGE;
+    int ret;
+    if (o->html_path && (ret = cli_report_new(o, r->cat, &r->html)) != 0) {
         fprintf(stderr, PROG ": --html: %s\n", scan_strerror(ret));
-        code = CLI_EXIT_INCOMPLETE;
-        goto out;
+        return CLI_EXIT_INCOMPLETE;
     }
+    return 0;
+}
 
-    struct run_ctx ctx = {.w = w,
-                          .st = st,
-                          .tally = tally,
-                          .rep = html.rep,
-                          .warn_health = fmt == OUT_FMT_JSON || fmt == OUT_FMT_CSV,
-                          .progress =
-                              o->progress == 1 ||
-                              (o->progress < 0 && o->cmd == CLI_CMD_SCAN && isatty(STDERR_FILENO)),
-                          .groups = groups,
-                          .nsel = nsel,
-                          .target_group = o->target_group};
-    struct scan_engine_opts eo = {.resolver = res,
-                                  .lists = sel,
-                                  .zones = (const char *const *)zones,
-                                  .nlists = nsel,
-                                  .checks = checks,
+/* Every target through the engine; then the store commits the run. */
+static void run_scan(struct run *r)
+{
+    const struct cli_opts *o = r->o;
+    r->ctx = (struct run_ctx){
+        .w = r->w,
+        .st = r->st,
+        .tally = r->tally,
+        .rep = r->html.rep,
+        .warn_health = r->fmt == OUT_FMT_JSON || r->fmt == OUT_FMT_CSV,
+        .progress = o->progress == 1 ||
+                    (o->progress < 0 && o->cmd == CLI_CMD_SCAN && isatty(STDERR_FILENO)),
+        .groups = r->groups,
+        .nsel = r->nsel,
+        .target_group = o->target_group};
+    struct scan_engine_opts eo = {.resolver = r->res,
+                                  .lists = r->sel,
+                                  .zones = (const char *const *)r->zones,
+                                  .nlists = r->nsel,
+                                  .checks = r->checks,
                                   .spf_domains = o->spf_domains.v,
                                   .nspf_domains = o->spf_domains.n,
                                   .bimi_selector = o->bimi_selector,
-                                  .dkim = &dkim,
+                                  .dkim = &r->dkim,
                                   .no_fetch = o->no_fetch,
                                   .ca_file = o->ca_file,
                                   .https_connect = o->https_connect,
-                                  .dnssec = dnssec,
-                                  .expand = {.what = o->expand | (resolve ? SCAN_EXPAND_A : 0u),
+                                  .dnssec = r->dnssec,
+                                  .expand = {.what = o->expand | (r->resolve ? SCAN_EXPAND_A : 0u),
                                              .cap4 = o->expand_cap4,
                                              .cap6 = o->expand_cap6,
-                                             .resolve = resolve},
+                                             .resolve = r->resolve},
                                   .concurrency = o->concurrency,
                                   .timeout_ms = o->timeout_ms,
                                   .rate = o->rate,
                                   .on_result = on_result,
                                   .on_health = on_health,
                                   .on_progress = on_progress,
-                                  .list_wanted = groups        ? list_wanted
+                                  .list_wanted = r->groups     ? list_wanted
                                                  : o->rbl_name ? addresses_only
                                                                : NULL,
-                                  .arg = &ctx,
+                                  .arg = &r->ctx,
                                   .stop = &cli_stop_flag};
-    ret = scan_engine_run(&eo, ts, total, &stats);
-    if (ctx.progress_shown)
+    int ret = scan_engine_run(&eo, r->ts, r->total, &r->stats);
+    if (r->ctx.progress_shown)
         fputs("\r\033[K", stderr);
     if (ret != 0) {
         fprintf(stderr, PROG ": scan failed: %s\n", scan_strerror(ret));
-        stats.complete = false;
+        r->stats.complete = false;
     }
-    bool complete = stats.complete && !ctx.state_err && ret == 0;
-
+    r->complete = r->stats.complete && !r->ctx.state_err && ret == 0;
     /* The store commits the run; then its outputs take what it must deliver. */
-    if (st && record_run(&dl, complete, fmt) != 0)
-        complete = false;
+    if (r->st && record_run(&r->dl, r->complete, r->fmt) != 0)
+        r->complete = false;
+}
 
-    struct out_stats os = {.targets = stats.targets,
-                           .results = stats.results,
-                           .listed = stats.listed,
-                           .info = stats.info,
-                           .errors = stats.errors,
-                           .seconds = stats.seconds,
-                           .queries = stats.queries};
-    ctx.ro.complete = complete;
-    ctx.ro.store = st != NULL;
-    ctx.ro.delta_problems = out_delta_has_problems(dl.delta);
-    if (out_finish(w, &os) != 0 || ctx.write_err) {
+/* Close the writer, write the report and the Nagios line, deliver the alerts:
+ * @return the exit code. */
+static int run_finish(struct run *r)
+{
+    const struct cli_opts *o = r->o;
+    struct run_ctx *ctx = &r->ctx;
+    const struct scan_engine_stats *s = &r->stats;
+    struct out_stats os = {.targets = s->targets,
+                           .results = s->results,
+                           .listed = s->listed,
+                           .info = s->info,
+                           .errors = s->errors,
+                           .seconds = s->seconds,
+                           .queries = s->queries};
+    ctx->ro.complete = r->complete;
+    ctx->ro.store = r->st != NULL;
+    ctx->ro.delta_problems = out_delta_has_problems(r->dl.delta);
+    if (out_finish(r->w, &os) != 0 || ctx->write_err) {
         fprintf(stderr, PROG ": writing results failed: %s\n", strerror(errno));
-        ctx.ro.output_failed = true;
-        failed(&dl, "standard output: writing results failed");
+        ctx->ro.output_failed = true;
+        failed(&r->dl, "standard output: writing results failed");
     }
-    if (!stats.complete)
+    if (!s->complete)
         fprintf(stderr, PROG ": interrupted: %llu targets checked, results are incomplete\n",
-                (unsigned long long)stats.targets);
+                (unsigned long long)s->targets);
 
-    struct out_alert_run arun = {.tally = tally,
-                                 .targets = stats.targets,
-                                 .seconds = stats.seconds,
-                                 .complete = complete,
-                                 .delta = dl.delta,
+    struct out_alert_run arun = {.tally = r->tally,
+                                 .targets = s->targets,
+                                 .seconds = s->seconds,
+                                 .complete = r->complete,
+                                 .delta = r->dl.delta,
                                  .timed_out = cli_deadline_hit != 0};
-    if (st) {
-        struct out_run_info ri;
-        if (out_state_last_complete(st, &ri) == 0)
-            arun.last_success_ms = ri.ended_ms;
-    }
-    if (html.rep) {
+    struct out_run_info ri;
+    if (r->st && out_state_last_complete(r->st, &ri) == 0)
+        arun.last_success_ms = ri.ended_ms;
+    if (r->html.rep) {
         /* after the store recorded the run: the report's timeline and events include it */
         const char *cnames[32];
-        size_t nc = check_names(checks, cnames);
-        if (cli_report_write_run(&html, o, st, cnames, nc, ctx.rep_err, stats.seconds, complete) !=
-            0)
-            failed(&dl, "--html: the report could not be written");
+        size_t nc = check_names(r->checks, cnames);
+        if (cli_report_write_run(&r->html, o, r->st, cnames, nc, ctx->rep_err, s->seconds,
+                                 r->complete) != 0)
+            failed(&r->dl, "--html: the report could not be written");
     }
     if (o->nagios) {
-        ctx.ro.nagios = true;
-        nagios_written = true;
-        if (out_nagios_write(stdout, &arun, &nopts, &ctx.ro.nagios_status) != 0)
-            ctx.ro.nagios_status = OUT_NAGIOS_UNKNOWN;
+        ctx->ro.nagios = true;
+        r->nagios_written = true;
+        if (out_nagios_write(stdout, &arun, &r->nopts, &ctx->ro.nagios_status) != 0)
+            ctx->ro.nagios_status = OUT_NAGIOS_UNKNOWN;
     }
-    deliver(&dl, &arun, tally, &ctx.ro);
-    code = cli_exit_code(&ctx.ro);
-out:
-    if (o->nagios && !nagios_written && code != CLI_EXIT_OK)
+    deliver(&r->dl, &arun, r->tally, &ctx->ro);
+    return cli_exit_code(&ctx->ro);
+}
+
+static void run_free(struct run *r)
+{
+    out_writer_free(r->w);
+    if (r->sink)
+        fclose(r->sink);
+    if (r->dl.doc)
+        fclose(r->dl.doc);
+    if (r->dl.tmp[0])
+        unlink(r->dl.tmp);
+    out_delta_free(r->dl.delta);
+    out_tally_free(r->tally);
+    cli_report_free(&r->html);
+    scan_dnssec_free(r->dnssec);
+    out_state_free(r->st); /* an open run is rolled back and marked aborted */
+    free(r->list_ids);
+    free(r->groups);
+    list_selectors_free(r->dkim_data);
+    scan_resolver_free(r->res);
+    scan_targets_free(r->ts);
+    for (size_t i = 0; r->zones && i < r->nsel; i++)
+        free(r->zones[i]);
+    free(r->zones);
+    free(r->sel);
+}
+
+/* `check` and `scan`: set up, scan, finish; a step that fails ends the run with
+ * its exit code (a Nagios run that could not run says UNKNOWN). */
+int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
+{
+    struct run r = {.o = o, .cat = cat, .dl = {.o = o}};
+    int code = run_plan(&r);
+    if (!code)
+        code = run_targets(&r);
+    if (!code)
+        code = run_resolver(&r);
+    if (!code)
+        code = run_open_store(&r);
+    if (!code)
+        code = run_open_writer(&r);
+    if (!code) {
+        run_scan(&r);
+        code = run_finish(&r);
+    }
+    if (o->nagios && !r.nagios_written && code != CLI_EXIT_OK)
         code = cli_nagios_unknown(); /* a plugin that could not run is UNKNOWN */
-    out_writer_free(w);
-    if (sink)
-        fclose(sink);
-    if (dl.doc)
-        fclose(dl.doc);
-    if (dl.tmp[0])
-        unlink(dl.tmp);
-    out_delta_free(dl.delta);
-    out_tally_free(tally);
-    cli_report_free(&html);
-    scan_dnssec_free(dnssec);
-    out_state_free(st); /* an open run is rolled back and marked aborted */
-    free(list_ids);
-    free(groups);
-    list_selectors_free(dkim_data);
-    scan_resolver_free(res);
-    scan_targets_free(ts);
-    for (size_t i = 0; zones && i < nsel; i++)
-        free(zones[i]);
-    free(zones);
-    free(sel);
+    run_free(&r);
     return code;
 }
 
