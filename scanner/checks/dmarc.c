@@ -504,12 +504,12 @@ struct dm_found {
  * @param[out] org  the organizational domain (valid when f->at_org)
  * @return 0, -EAGAIN, -ENOMEM.
  */
-static int discover(struct scan_view *v, const char *dom, char *org, size_t orglen,
-                    struct dm_found *f)
+/* Look for the policy record at @p name into @p f. @return 0 (f->failed or
+ * f->nrec set), -EAGAIN, -ENOMEM. */
+static int look_at(struct scan_view *v, const char *name, struct dm_found *f)
 {
     const struct scan_answer *a = NULL;
-    memset(f, 0, sizeof(*f));
-    int ret = lookup_policy(v, dom, &a);
+    int ret = lookup_policy(v, name, &a);
     if (ret < 0)
         return ret;
     if (a && scan_dns_failed(a->status)) {
@@ -517,24 +517,24 @@ static int discover(struct scan_view *v, const char *dom, char *org, size_t orgl
         return 0;
     }
     f->nrec = count_records(a, &f->rec, &f->nother);
-    if (f->nrec != 0)
-        return f->nrec < 0 ? f->nrec : 0;
+    return f->nrec < 0 ? f->nrec : 0;
+}
 
+static int discover(struct scan_view *v, const char *dom, char *org, size_t orglen,
+                    struct dm_found *f)
+{
+    memset(f, 0, sizeof(*f));
+    int ret = look_at(v, dom, f);
+    if (ret < 0 || f->failed || f->nrec != 0)
+        return ret;
     ret = scan_registrable_domain(dom, org, orglen);
     if (ret == -ENOMEM)
         return ret;
     if (ret < 0 || strcasecmp(org, dom) == 0)
         return 0; /* no organizational domain above this one */
-    ret = lookup_policy(v, org, &a);
-    if (ret < 0)
+    ret = look_at(v, org, f);
+    if (ret < 0 || f->failed)
         return ret;
-    if (a && scan_dns_failed(a->status)) {
-        f->failed = a;
-        return 0;
-    }
-    f->nrec = count_records(a, &f->rec, &f->nother);
-    if (f->nrec < 0)
-        return f->nrec;
     f->at_org = f->nrec > 0;
     return 0;
 }
@@ -579,14 +579,8 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
     char dom[256], org[256];
     int ret;
 
-    if (!out)
+    if (scan_check_args(v, domain, dom, sizeof(dom), out) != 0)
         return -EINVAL;
-    *out = NULL;
-    if (!v || !domain || !*domain || strlen(domain) >= sizeof(dom))
-        return -EINVAL;
-    snprintf(dom, sizeof(dom), "%s", domain);
-    if (dom[strlen(dom) - 1] == '.')
-        dom[strlen(dom) - 1] = '\0';
 
     ret = discover(v, dom, org, sizeof(org), &f);
     if (ret < 0)

@@ -208,14 +208,8 @@ int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **
     size_t nhosts = 0, nnull = 0;
     int ret;
 
-    if (!out)
+    if (scan_check_args(v, domain, dom, sizeof(dom), out) != 0)
         return -EINVAL;
-    *out = NULL;
-    if (!v || !domain || !*domain || strlen(domain) >= sizeof(dom))
-        return -EINVAL;
-    snprintf(dom, sizeof(dom), "%s", domain);
-    if (dom[strlen(dom) - 1] == '.')
-        dom[strlen(dom) - 1] = '\0';
 
     ret = scan_view_get(v, dom, SCAN_TYPE_MX, &ma);
     if (ret < 0)
