@@ -9,6 +9,7 @@
 #define CLI_CLI_H
 
 #include <signal.h>
+#include <stdbool.h>
 
 #include "cli/opts.h"
 #include "scanner/catalog/catalog.h"
@@ -31,6 +32,9 @@ int cli_cmd_history(const struct cli_opts *o);
  *         the same).
  */
 int cli_stdout_close(void);
+
+/** Whether cli_stdout_close() ran (a run reported its result itself). */
+bool cli_stdout_closed(void);
 /** `report`: the HTML report of the state store. @p cat is borrowed. */
 int cli_cmd_report(const struct cli_opts *o, const struct list_catalog *cat);
 

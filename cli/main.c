@@ -26,31 +26,6 @@
 
 #define PROG "dnsbl-scan"
 
-volatile sig_atomic_t cli_stop_flag;
-
-static bool stdout_closed; /* by cli_stdout_close(), which then knows its result */
-
-int cli_stdout_close(void)
-{
-    static int result;
-    int fd;
-
-    if (stdout_closed)
-        return result;
-    stdout_closed = true;
-    errno = 0;
-    if (fflush(stdout) != 0 || ferror(stdout))
-        result = errno ? errno : EIO;
-    if (fclose(stdout) != 0 && !result)
-        result = errno ? errno : EIO;
-    fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (fd >= 0 && fd != STDOUT_FILENO) {
-        dup2(fd, STDOUT_FILENO);
-        close(fd);
-    }
-    return result;
-}
-
 /* First SIGINT/SIGTERM: stop starting work, finish what is in flight, report it
  * as incomplete. A second one: leave at once. */
 static void on_signal(int sig)
@@ -348,7 +323,7 @@ out:
     cli_opts_free(&o);
     cli_job_free(job);
     /* Once more after a run closed it: the same answer, reported by the run. */
-    bool ran = stdout_closed;
+    bool ran = cli_stdout_closed();
     r = cli_stdout_close();
     if (r != 0 && !ran)
         fprintf(stderr, PROG ": writing to standard output failed: %s\n", strerror(r));

@@ -189,20 +189,6 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-int cli_strv_push(struct cli_strv *a, const char *s)
-{
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 8;
-        const char **v = realloc(a->v, cap * sizeof(*v));
-        if (!v)
-            return -ENOMEM;
-        a->v = v;
-        a->cap = cap;
-    }
-    a->v[a->n++] = s;
-    return 0;
-}
-
 void cli_opts_init(struct cli_opts *o)
 {
     memset(o, 0, sizeof(*o));
@@ -238,27 +224,6 @@ void cli_opts_free(struct cli_opts *o)
         free(o->pool_lists[i].v);
     free(o->pool_lists);
     memset(o, 0, sizeof(*o));
-}
-
-int cli_parse_duration(const char *s)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || errno || !isfinite(v) || v < 0)
-        return -1;
-    double ms;
-    if (strcmp(end, "ms") == 0)
-        ms = v;
-    else if (strcmp(end, "s") == 0 || *end == '\0')
-        ms = v * 1000;
-    else if (strcmp(end, "m") == 0)
-        ms = v * 60000;
-    else
-        return -1;
-    if (ms < 1 || ms > 600000)
-        return -1;
-    return (int)ms;
 }
 
 long long cli_parse_since(const char *s)

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Values the command line, the job file and check_rbl's options all read:
+ * growing string vectors and durations. Here, below all three, so none of them
+ * calls into another for these.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/opts.h"
+
+int cli_strv_push(struct cli_strv *a, const char *s)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 8;
+        const char **v = realloc(a->v, cap * sizeof(*v));
+        if (!v)
+            return -ENOMEM;
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = s;
+    return 0;
+}
+
+int cli_parse_duration(const char *s)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || !isfinite(v) || v < 0)
+        return -1;
+    double ms;
+    if (strcmp(end, "ms") == 0)
+        ms = v;
+    else if (strcmp(end, "s") == 0 || *end == '\0')
+        ms = v * 1000;
+    else if (strcmp(end, "m") == 0)
+        ms = v * 60000;
+    else
+        return -1;
+    if (ms < 1 || ms > 600000)
+        return -1;
+    return (int)ms;
+}
