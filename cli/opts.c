@@ -252,17 +252,6 @@ static int bad(const char *opt, const char *val, const char *why)
     return CLI_EXIT_USAGE;
 }
 
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || errno || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* A selector goes in front of "._bimi." or "._domainkey.": dot-separated labels of
  * letters, digits, '-' and '_', each 1 to 63 characters, at most 200 in all. */
 static bool selector_ok(const char *s)
@@ -404,7 +393,7 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
         case OPT_HTTPS_CONNECT: {
             const char *colon = strrchr(optarg, ':');
             long port = 0;
-            if (!colon || colon == optarg || parse_long(colon + 1, 1, 65535, &port) != 0)
+            if (!colon || colon == optarg || cli_parse_long(colon + 1, 1, 65535, &port) != 0)
                 return bad("--https-connect", optarg, "expected HOST:PORT");
             o->https_connect = optarg;
             break;
@@ -434,7 +423,8 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
                 n = sizeof(v4) - 1;
             memcpy(v4, optarg, n);
             v4[n] = '\0';
-            if (parse_long(v4, 16, 32, &c4) || (comma && parse_long(comma + 1, 112, 128, &c6)))
+            if (cli_parse_long(v4, 16, 32, &c4) ||
+                (comma && cli_parse_long(comma + 1, 112, 128, &c6)))
                 return bad("--expand-cap", optarg,
                            "expected the shortest prefixes walked, IPv4 16..32 and optionally "
                            "IPv6 112..128, such as 24,120");
@@ -448,12 +438,12 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             o->given |= GIVEN(OPT_RESOLVE);
             break;
         case OPT_CONCURRENCY:
-            if (parse_long(optarg, 1, 100000, &lv))
+            if (cli_parse_long(optarg, 1, 100000, &lv))
                 return bad("--concurrency", optarg, "expected a number from 1 to 100000");
             o->concurrency = (size_t)lv;
             break;
         case OPT_CHANNELS:
-            if (parse_long(optarg, 1, 16, &lv))
+            if (cli_parse_long(optarg, 1, 16, &lv))
                 return bad("--channels", optarg, "expected a number from 1 to 16");
             o->channels = (unsigned)lv;
             break;
@@ -464,7 +454,7 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
                            "(1ms to 10m)");
             break;
         case OPT_TRIES:
-            if (parse_long(optarg, 1, 10, &lv))
+            if (cli_parse_long(optarg, 1, 10, &lv))
                 return bad("--tries", optarg, "expected a number from 1 to 10");
             o->tries = (int)lv;
             break;
@@ -518,11 +508,11 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             break;
         case 'w':
         case OPT_WARNING:
-            if (parse_long(optarg, 0, 1000000000, &o->warn))
+            if (cli_parse_long(optarg, 0, 1000000000, &o->warn))
                 return bad("-w", optarg, "expected a number of listings");
             break;
         case 'c':
-            if (parse_long(optarg, 0, 1000000000, &lv) == 0) {
+            if (cli_parse_long(optarg, 0, 1000000000, &lv) == 0) {
                 o->crit = lv;
                 o->given |= GIVEN(OPT_CRITICAL);
             } else {
@@ -530,7 +520,7 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             }
             break;
         case OPT_CRITICAL:
-            if (parse_long(optarg, 0, 1000000000, &o->crit))
+            if (cli_parse_long(optarg, 0, 1000000000, &o->crit))
                 return bad("--critical", optarg, "expected a number of listings");
             break;
         case OPT_CONFIG:
@@ -544,7 +534,7 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
             break;
         }
         case OPT_ANOMALY_MIN:
-            if (parse_long(optarg, 1, 1000000000, &o->anomaly_min))
+            if (cli_parse_long(optarg, 1, 1000000000, &o->anomaly_min))
                 return bad("--anomaly-min", optarg, "expected a number from 1 to 1000000000");
             break;
         case OPT_ON_CHANGE_TIMEOUT:

@@ -158,6 +158,9 @@ int cli_strv_push(struct cli_strv *a, const char *s);
 /** Parse "500ms", "2s", "1.5s", "1m" or a bare number of seconds. @return ms, or -1. */
 int cli_parse_duration(const char *s);
 
+/** A whole decimal number in [@p lo, @p hi] (the whole string). @return 0 (*out set) or -1. */
+int cli_parse_long(const char *s, long lo, long hi, long *out);
+
 /** Parse a look-back window with its unit: "90m", "12h", "30d", "2w" (one minute to ten
  *  years). @return ms, or -1. */
 long long cli_parse_since(const char *s);

@@ -214,18 +214,6 @@ static int extra_opts(struct cli_opts *o, const char *spec, struct rbl_args *a)
     return ret;
 }
 
-/* A whole number in [lo, hi]. @return 0 or -1. */
-static int number(const char *s, long lo, long hi, long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || errno || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* -H HOST: an address as it is; a name (one trailing dot dropped) is resolved to its
  * A and AAAA addresses by --expand a, and only those are asked of the lists. */
 static int take_host(struct cli_opts *o, const char *host)
@@ -284,22 +272,22 @@ static int rbl_option(struct cli_opts *o, int c, const char *name, const char *w
         return cli_strv_push(&o->lists, optarg) ? -ENOMEM : 0;
     case 'w':
     case 'c':
-        if (number(optarg, 0, 1000000000, &v))
+        if (cli_parse_long(optarg, 0, 1000000000, &v))
             return unknown("%s%s '%s': expected a number of listing servers", at, name, optarg);
         *(c == 'w' ? &o->warn : &o->crit) = v;
         return 0;
     case 't':
-        if (number(optarg, 1, 3600, &v))
+        if (cli_parse_long(optarg, 1, 3600, &v))
             return unknown("%s%s '%s': expected seconds, 1 to 3600", at, name, optarg);
         o->deadline_ms = (int)v * 1000;
         return 0;
     case R_QUERY_TIMEOUT:
-        if (number(optarg, 1, 600, &v))
+        if (cli_parse_long(optarg, 1, 600, &v))
             return unknown("%s%s '%s': expected seconds, 1 to 600", at, name, optarg);
         o->timeout_ms = (int)v * 1000;
         return 0;
     case 'r':
-        if (number(optarg, 1, 10, &v))
+        if (cli_parse_long(optarg, 1, 10, &v))
             return unknown("%s%s '%s': expected a number of tries, 1 to 10", at, name, optarg);
         o->tries = (int)v;
         return 0;
@@ -307,7 +295,7 @@ static int rbl_option(struct cli_opts *o, int c, const char *name, const char *w
         o->resolvers.n = 0; /* check_rbl takes one name server: the last one given */
         return cli_strv_push(&o->resolvers, optarg) ? -ENOMEM : 0;
     case R_WORKERS:
-        if (number(optarg, 1, 100000, &v))
+        if (cli_parse_long(optarg, 1, 100000, &v))
             return unknown("%s%s '%s': expected a number from 1 to 100000", at, name, optarg);
         o->concurrency = (size_t)v;
         return 0;

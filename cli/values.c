@@ -47,3 +47,14 @@ int cli_parse_duration(const char *s)
         return -1;
     return (int)ms;
 }
+
+int cli_parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
