@@ -240,11 +240,7 @@ int scan_mx_check(struct scan_view *v, const char *domain, struct scan_report **
             scan_report_objv_init(r, "hosts");
         scan_report_strv_init(r, "fallback");
     }
-    if (!scan_report_result(r))
-        goto out; /* ret is -ENOMEM */
-    *out = r;
-    r = NULL;
-    ret = 0;
+    ret = scan_report_hand_over(&r, out);
 out:
     scan_report_free(r);
     free(hosts);
