@@ -2,7 +2,9 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * `check`, `scan` and `history`: one run from options to exit code.
+ * `check` and `scan`: one run from options to exit code, in named steps
+ * (cli_cmd_scan() at the end); the lists are chosen in cli/select.c, the run
+ * is delivered in cli/delivery.c.
  *
  * A run wires the engine's two callbacks (list health, results) to every
  * consumer that wants them: the writer (stdout), the state store (--state or a
@@ -22,6 +24,7 @@
 #include "cli/cli.h"
 #include "cli/exit.h"
 #include "cli/rbl.h"
+#include "cli/run.h"
 #include "scanner/catalog/selectors.h"
 #include "output/alert/alert.h"
 #include "output/store/delta.h"
@@ -47,7 +50,7 @@ struct run_ctx {
     int state_err;
     int rep_err;
     struct cli_run_outcome ro; /* what decides the exit code (cli/exit.h) */
-    /* job-file pools with their own lists: list_groups() rows, by target spec */
+    /* job-file pools with their own lists: cli_list_groups() rows, by target spec */
     const bool *groups;
     size_t nsel;
     const size_t *target_group;
@@ -138,236 +141,6 @@ static void on_progress(void *arg, const struct scan_progress *p)
     c->progress_shown = true;
 }
 
-/* Every key variable the catalog names leaves the environment, so nothing this
- * process starts (the --on-change command) inherits a key. */
-static void drop_key_variables(const struct list_catalog *cat)
-{
-    for (size_t j = 0; j < list_catalog_count(cat); j++) {
-        const struct list_entry *e = list_catalog_get(cat, j);
-        if (e->key_env)
-            unsetenv(e->key_env);
-    }
-}
-
-/*
- * The zone to query for one chosen list, or why not. A keyed list that was asked
- * for by name (--list or a job file's lists:) and has no key is an error: the run
- * would otherwise check fewer lists than asked and look complete. Keyed lists that
- * are only in the default set are skipped without a word, as they always were. A
- * key that cannot be a DNS label is refused either way: it is set, so the user
- * meant to use it. Messages name the list and the variable, never the key.
- * @return 0 (zone in @p zone), 1 (skip this list), or SCAN_ECONFIG (reported).
- */
-static int resolve_zone(const struct list_entry *e, bool named, char *zone, size_t len)
-{
-    int r = list_query_zone(e, zone, len);
-    const char *var = e->key_env ? e->key_env : "?";
-    if (r == -ENOKEY) {
-        if (!named)
-            return 1;
-        fprintf(stderr,
-                PROG ": %s (%s) needs its key in the environment variable %s, which is unset "
-                     "or empty\n",
-                e->id, e->zone, var);
-        return SCAN_ECONFIG;
-    }
-    if (r == -EINVAL) {
-        const char *key = e->key_env ? getenv(e->key_env) : NULL;
-        fprintf(stderr, PROG ": %s (%s): the key in %s cannot go into a DNS name: %s\n", e->id,
-                e->zone, var,
-                key && strlen(key) > 63
-                    ? "it is longer than 63 characters"
-                    : "it holds a character other than letters, digits and '-'");
-        return SCAN_ECONFIG;
-    }
-    if (r != 0) {
-        fprintf(stderr, PROG ": warning: %s: the zone to query is too long; not queried\n",
-                e->zone);
-        return 1;
-    }
-    return 0;
-}
-
-/* Mark the lists @p names names in @p picked (catalog order). */
-static int pick_named(const struct list_catalog *cat, const struct cli_strv *names, bool *picked)
-{
-    for (size_t i = 0; i < names->n; i++) {
-        const struct list_entry *e = list_catalog_find(cat, names->v[i]);
-        if (!e) {
-            fprintf(stderr,
-                    PROG ": --list '%s': no such list id or zone in the catalog "
-                         "(see dnsbl-scan lists)\n",
-                    names->v[i]);
-            return SCAN_ENOTFOUND;
-        }
-        for (size_t j = 0; j < list_catalog_count(cat); j++)
-            if (list_catalog_get(cat, j) == e)
-                picked[j] = true;
-    }
-    return 0;
-}
-
-/* Whether some target spec uses the run's own lists (group 0) rather than its pool's. */
-static bool run_lists_used(const struct cli_opts *o)
-{
-    if (!o->target_group)
-        return true;
-    for (size_t i = 0; i < o->targets.n; i++)
-        if (o->target_group[i] == 0)
-            return true;
-    return false;
-}
-
-/*
- * Choose the lists to query: the run's (--list, a job file's `lists:`, or the
- * default set) for targets that use them, plus the lists each job-file pool names
- * for itself. Fills @p sel/@p zones (zones are heap strings that may hold keys:
- * never printed). Afterwards, whatever the outcome, the key variables are gone
- * from the environment (drop_key_variables()).
- */
-static int select_lists(const struct cli_opts *o, const struct list_catalog *cat,
-                        const struct list_entry ***sel, char ***zones, size_t *n)
-{
-    size_t total = list_catalog_count(cat), k = 0;
-    bool *picked = NULL, *named = NULL;
-    int ret = 0;
-    *sel = calloc(total ? total : 1, sizeof(**sel));
-    *zones = calloc(total ? total : 1, sizeof(**zones));
-    picked = calloc(total ? total : 1, sizeof(bool));
-    named = calloc(total ? total : 1, sizeof(bool));
-    if (!*sel || !*zones || !picked || !named) {
-        ret = -ENOMEM;
-        goto out;
-    }
-    bool run_lists = run_lists_used(o);
-    if (run_lists && o->lists.n > 0)
-        ret = pick_named(cat, &o->lists, named);
-    for (size_t g = 0; ret == 0 && g < o->npool_lists; g++)
-        ret = pick_named(cat, &o->pool_lists[g], named);
-    if (ret != 0)
-        goto out;
-    for (size_t j = 0; j < total; j++)
-        picked[j] = named[j] || (run_lists && o->lists.n == 0 && !list_catalog_get(cat, j)->dead);
-    for (size_t j = 0; j < total; j++) {
-        if (!picked[j])
-            continue;
-        const struct list_entry *e = list_catalog_get(cat, j);
-        if (e->dead) {
-            fprintf(stderr, PROG ": warning: %s is dead since %s (%s); not queried\n", e->zone,
-                    e->dead_since ? e->dead_since : "an unknown date",
-                    e->dead_reason ? e->dead_reason : "no reason recorded");
-            continue;
-        }
-        char zone[256];
-        int r = resolve_zone(e, named[j], zone, sizeof(zone));
-        if (r < 0) {
-            ret = r;
-            goto out;
-        }
-        if (r > 0)
-            continue;
-        (*zones)[k] = strdup(zone);
-        explicit_bzero(zone, sizeof(zone));
-        if (!(*zones)[k]) {
-            ret = -ENOMEM;
-            goto out;
-        }
-        (*sel)[k++] = e;
-    }
-    *n = k;
-out:
-    if (ret != 0 && *zones)
-        for (size_t i = 0; i < k; i++)
-            free((*zones)[i]); /* the caller frees only the *n it was told about */
-    drop_key_variables(cat);
-    free(picked);
-    free(named);
-    return ret;
-}
-
-/*
- * Which selected lists each list group asks: group 0 the run's lists (every
- * selected list when none were named: the default set), group g the lists pool
- * g - 1 named. One row of @p nsel flags per group; NULL when there are no pool
- * groups (then every list is asked of every target).
- */
-static int list_groups(const struct cli_opts *o, const struct list_catalog *cat,
-                       const struct list_entry *const *sel, size_t nsel, bool **out)
-{
-    size_t ng = o->npool_lists + 1;
-    const struct cli_strv *names;
-    bool *w;
-
-    *out = NULL;
-    if (o->npool_lists == 0)
-        return 0;
-    w = calloc(ng * (nsel ? nsel : 1), sizeof(*w));
-    if (!w)
-        return -ENOMEM;
-    for (size_t g = 0; g < ng; g++) {
-        names = g == 0 ? &o->lists : &o->pool_lists[g - 1];
-        for (size_t i = 0; i < nsel; i++) {
-            bool in = g == 0 && names->n == 0;
-            for (size_t k = 0; !in && k < names->n; k++)
-                in = list_catalog_find(cat, names->v[k]) == sel[i];
-            w[g * nsel + i] = in;
-        }
-    }
-    *out = w;
-    return 0;
-}
-
-/* Warn before the scan when it plans more queries than a list allows a day: one
- * query per target of a kind the list holds (TXT lookups for listings come on top). */
-static void warn_daily_limits(const struct list_entry *const *lists, size_t n,
-                              const uint64_t by_type[3])
-{
-    for (size_t i = 0; i < n; i++) {
-        const struct list_entry *e = lists[i];
-        uint64_t planned = 0;
-        if (e->kinds & LIST_KIND_IP4)
-            planned += by_type[SCAN_T_IP4];
-        if (e->kinds & LIST_KIND_IP6)
-            planned += by_type[SCAN_T_IP6];
-        if (e->kinds & LIST_KIND_DOMAIN)
-            planned += by_type[SCAN_T_DOMAIN];
-        if (e->daily_limit > 0 && planned > e->daily_limit)
-            fprintf(stderr,
-                    PROG ": warning: this scan plans %llu queries to %s, over its daily limit "
-                         "of %llu: expect to be refused or cut off; use a mirror, a key or "
-                         "fewer targets\n",
-                    (unsigned long long)planned, e->zone, (unsigned long long)e->daily_limit);
-    }
-}
-
-/* The store's path: --state, the job file's `state:`, or the default for job files. */
-static const char *state_path(const struct cli_opts *o, char *buf, size_t len, bool *is_default)
-{
-    *is_default = false;
-    if (o->state_path)
-        return o->state_path;
-    if (!o->state_default && o->cmd != CLI_CMD_HISTORY)
-        return NULL;
-    if (out_state_default_path(buf, len) != 0)
-        return NULL;
-    *is_default = true;
-    return buf;
-}
-
-/* tmpfile() has no close-on-exec flag: set it, or the --on-change command inherits
- * the descriptor. We are single-threaded, so no fork() can come in between. */
-static FILE *tmpfile_cloexec(void)
-{
-    FILE *f = tmpfile();
-    if (f && fcntl(fileno(f), F_SETFD, FD_CLOEXEC) != 0) {
-        int e = errno;
-        fclose(f);
-        errno = e;
-        return NULL;
-    }
-    return f;
-}
-
 /*
  * The DNSSEC trust anchors: --trust-anchor, else Debian's root key. When the
  * check was not asked for by name (the default set) and the default file is
@@ -415,207 +188,6 @@ static size_t check_names(unsigned checks, const char **names)
     return n;
 }
 
-/* --- delivery ---------------------------------------------------------------- */
-
-/*
- * What a run hands to its outputs and how that went. With a store, the
- * document holds the events earlier runs could not deliver, then the run's own;
- * they stay pending in the store until every output took them (README
- * "Delivery"). Without a store there are no events, but a --prom file that
- * cannot be written is still a failed delivery.
- */
-struct delivery {
-    const struct cli_opts *o;
-    struct out_state *st; /* NULL without a store */
-    int64_t run_id;
-    struct out_delta *delta; /* the document (NULL without a store) */
-    FILE *doc;               /* its JSON: --delta's temporary file, or an anonymous one */
-    char tmp[4096];          /* --delta's temporary path while it exists, else "" */
-    char why[1200];          /* the first failure, one line */
-};
-
-static void failed(struct delivery *dl, const char *why)
-{
-    if (!dl->why[0])
-        snprintf(dl->why, sizeof(dl->why), "%s", why);
-}
-
-/*
- * Test-only fault injection (README "Tests"): DNSBL_SCAN_FAULT names a point of
- * the delivery where the process kills itself with SIGKILL, as a crash or
- * kill -9 would: "kill-before-delta-rename" (the run is committed, the delta is
- * in its temporary file) and "kill-before-delivered" (every output took the
- * events, the store does not know yet).
- */
-static void fault_point(const char *point)
-{
-    const char *f = getenv("DNSBL_SCAN_FAULT");
-
-    if (f && strcmp(f, point) == 0) {
-        fflush(stderr);
-        raise(SIGKILL);
-    }
-}
-
-/* Before the scan: the folders of --delta and --prom exist (made when missing),
- * nothing that killed runs left there remains, and a file can be created. */
-static int prepare_outputs(const struct cli_opts *o)
-{
-    const char *paths[2] = {o->delta_path, o->prom_path};
-    char msg[1024];
-
-    for (int i = 0; i < 2; i++) {
-        if (paths[i] && out_path_prepare(paths[i], OUT_PATH_DIR_MODE, msg, sizeof(msg)) != 0) {
-            fprintf(stderr, PROG ": %s %s\n", i == 0 ? "--delta" : "--prom", msg);
-            return CLI_EXIT_USAGE;
-        }
-    }
-    return 0;
-}
-
-/* Commit the run, then write what it must deliver (the human event lines go to
- * stdout with the summary and text formats, when there is no --delta file).
- * @return 0, or nonzero when the run could not be recorded. */
-static int record_run(struct delivery *dl, bool complete, enum out_format fmt)
-{
-    const struct cli_opts *o = dl->o;
-    struct out_run_end end = {.complete = complete};
-    char msg[1024];
-    int ret;
-
-    if (o->delta_path) {
-        if (out_path_tmp(o->delta_path, dl->tmp, sizeof(dl->tmp)) == 0)
-            dl->doc = fopen(dl->tmp, "we");
-        if (!dl->doc) {
-            snprintf(msg, sizeof(msg), "--delta %s: %s", o->delta_path, strerror(errno));
-            failed(dl, msg);
-            dl->tmp[0] = '\0';
-        }
-    } else if (o->on_change && !(dl->doc = tmpfile_cloexec())) {
-        snprintf(msg, sizeof(msg), "--on-change: a temporary file: %s", strerror(errno));
-        failed(dl, msg);
-    }
-    bool human = (fmt == OUT_FMT_SUMMARY || fmt == OUT_FMT_TEXT) && !o->delta_path && !o->nagios;
-    struct out_delta_opts dopts = {.json = dl->doc, .text = human ? stdout : NULL};
-    ret = out_delta_new(&dopts, &dl->delta);
-    if (ret == 0)
-        ret = out_state_run_end(dl->st, &end, NULL);
-    if (ret != 0) {
-        fprintf(stderr, PROG ": cannot record the run: %s (%s)\n", scan_strerror(ret),
-                out_state_errmsg(dl->st));
-        dl->run_id = 0; /* nothing to mark: the next run delivers what is pending */
-        return ret;
-    }
-    errno = 0;
-    ret = out_state_delivery(dl->st, dl->run_id, dl->delta);
-    if (ret != 0) {
-        int e = errno ? errno : EIO;
-        if (human && ferror(stdout))
-            snprintf(msg, sizeof(msg), "standard output: %s", strerror(e));
-        else if (dl->doc && ferror(dl->doc))
-            snprintf(msg, sizeof(msg), "the delta document: %s", strerror(e));
-        else
-            snprintf(msg, sizeof(msg), "the delta document: %s (%s)", scan_strerror(ret),
-                     out_state_errmsg(dl->st));
-        failed(dl, msg);
-    }
-    return 0;
-}
-
-/* The --delta file into place: flushed, synced, renamed. */
-static void rename_delta(struct delivery *dl)
-{
-    char msg[1024];
-
-    if (!dl->tmp[0])
-        return;
-    fault_point("kill-before-delta-rename");
-    if (fflush(dl->doc) != 0 || ferror(dl->doc) || fsync(fileno(dl->doc)) != 0 ||
-        rename(dl->tmp, dl->o->delta_path) != 0) {
-        snprintf(msg, sizeof(msg), "--delta %s: %s", dl->o->delta_path, strerror(errno));
-        failed(dl, msg);
-        return; /* the temporary file goes at the end */
-    }
-    dl->tmp[0] = '\0';
-}
-
-static void run_on_change(struct delivery *dl)
-{
-    const struct cli_opts *o = dl->o;
-    char msg[1024], why[1100];
-    int status = 0;
-
-    if (!dl->doc || fflush(dl->doc) != 0) {
-        failed(dl, "--on-change: the delta document could not be written");
-        return;
-    }
-    struct out_on_change_opts co = {.cmd = o->on_change,
-                                    .timeout_ms =
-                                        o->on_change_timeout_ms > 0 ? o->on_change_timeout_ms : 0};
-    int ret = out_on_change_run(&co, fileno(dl->doc), &status, msg, sizeof(msg));
-    if (ret != 0 || status != 0) {
-        snprintf(why, sizeof(why), "--on-change: %s", msg);
-        failed(dl, why);
-    }
-}
-
-/*
- * Hand the run's results and document to every output, in an order that keeps
- * duplicates rare: standard output (closed, so a full disk shows), the --delta
- * rename, the --prom file, and the --on-change command last, only when all the
- * others succeeded, so a hook (a pager) sees an event again only when the run
- * died between its exit and the store's record of the delivery. Then the store
- * learns the outcome.
- */
-static void deliver(struct delivery *dl, const struct out_alert_run *arun,
-                    const struct out_tally *tally, struct cli_run_outcome *ro)
-{
-    const struct cli_opts *o = dl->o;
-    char msg[1024];
-    int ret;
-
-    ret = cli_stdout_close();
-    if (ret != 0) {
-        ro->output_failed = true;
-        snprintf(msg, sizeof(msg), "standard output: %s", strerror(ret));
-        failed(dl, msg);
-    }
-    if (!dl->why[0])
-        rename_delta(dl);
-    if (o->prom_path && tally) {
-        ret = out_prom_write(o->prom_path, arun);
-        if (ret != 0) {
-            snprintf(msg, sizeof(msg), "--prom %s: %s", o->prom_path, scan_strerror(ret));
-            failed(dl, msg);
-        }
-    }
-    if (o->on_change && dl->st && !dl->why[0] && out_delta_total(dl->delta) > 0)
-        run_on_change(dl);
-    if (!dl->why[0] && dl->st && dl->run_id) {
-        fault_point("kill-before-delivered");
-        ret = out_state_delivered(dl->st, dl->run_id);
-        if (ret != 0) {
-            snprintf(msg, sizeof(msg),
-                     "the store could not record the delivery: %s (%s); the next run delivers "
-                     "these events again",
-                     scan_strerror(ret), out_state_errmsg(dl->st));
-            failed(dl, msg);
-        }
-    } else if (dl->why[0] && dl->st && dl->run_id) {
-        out_state_delivery_failed(dl->st, dl->run_id, dl->why);
-    }
-    if (dl->why[0]) {
-        ro->delivery_failed = true;
-        if (dl->st && out_delta_total(dl->delta) > 0)
-            fprintf(stderr,
-                    PROG ": not delivered: %s; %llu event%s kept in the store for the next run\n",
-                    dl->why, (unsigned long long)out_delta_total(dl->delta),
-                    out_delta_total(dl->delta) == 1 ? "" : "s");
-        else
-            fprintf(stderr, PROG ": not delivered: %s\n", dl->why);
-    }
-}
-
 /* Everything one `check` or `scan` run holds; run_free() releases it. The steps
  * of cli_cmd_scan() fill it in order; each returns 0 to go on, or the exit code
  * to stop with (after saying why on stderr). */
@@ -629,7 +201,7 @@ struct run {
     const struct list_entry **sel; /* the lists, and their query zones */
     char **zones;
     size_t nsel;
-    bool *groups; /* job-file pools with their own lists (list_groups()) */
+    bool *groups; /* job-file pools with their own lists (cli_list_groups()) */
     struct list_selectors *dkim_data;
     struct scan_dkim_selectors dkim;
     struct scan_dnssec *dnssec;
@@ -674,9 +246,9 @@ static int run_plan(struct run *r)
     r->resolve = cli_resolve(o, r->checks);
     if ((r->checks & SCAN_CHECK_DNSSEC) && load_anchors(o, &r->checks, &r->dnssec) != 0)
         return CLI_EXIT_USAGE;
-    int ret = select_lists(o, r->cat, &r->sel, &r->zones, &r->nsel);
+    int ret = cli_select_lists(o, r->cat, &r->sel, &r->zones, &r->nsel);
     if (ret == 0)
-        ret = list_groups(o, r->cat, r->sel, r->nsel, &r->groups);
+        ret = cli_list_groups(o, r->cat, r->sel, r->nsel, &r->groups);
     if (ret != 0)
         return CLI_EXIT_USAGE;
     if (r->checks & SCAN_CHECK_DKIM) {
@@ -714,7 +286,7 @@ static int run_targets(struct run *r)
     if (r->checks & SCAN_CHECK_DNSBL) {
         uint64_t by_type[3];
         scan_targets_count_by_type(r->ts, by_type);
-        warn_daily_limits(r->sel, r->nsel, by_type);
+        cli_warn_daily_limits(r->sel, r->nsel, by_type);
     }
     return 0;
 }
@@ -747,13 +319,13 @@ static int run_open_store(struct run *r)
     const struct cli_opts *o = r->o;
     char pathbuf[4096], msg[1024];
     bool is_default;
-    const char *spath = state_path(o, pathbuf, sizeof(pathbuf), &is_default);
+    const char *spath = cli_state_path(o, pathbuf, sizeof(pathbuf), &is_default);
     if (!spath && (o->delta_path || o->on_change)) {
         fprintf(stderr, PROG ": %s needs a state store: give --state PATH (or use a job file)\n",
                 o->delta_path ? "--delta" : "--on-change");
         return CLI_EXIT_USAGE;
     }
-    if (prepare_outputs(o) != 0)
+    if (cli_prepare_outputs(o) != 0)
         return CLI_EXIT_USAGE;
     if (!spath)
         return 0;
@@ -877,7 +449,7 @@ static void run_scan(struct run *r)
     }
     r->complete = r->stats.complete && !r->ctx.state_err && ret == 0;
     /* The store commits the run; then its outputs take what it must deliver. */
-    if (r->st && record_run(&r->dl, r->complete, r->fmt) != 0)
+    if (r->st && cli_record_run(&r->dl, r->complete, r->fmt) != 0)
         r->complete = false;
 }
 
@@ -901,7 +473,7 @@ static int run_finish(struct run *r)
     if (out_finish(r->w, &os) != 0 || ctx->write_err) {
         fprintf(stderr, PROG ": writing results failed: %s\n", strerror(errno));
         ctx->ro.output_failed = true;
-        failed(&r->dl, "standard output: writing results failed");
+        cli_delivery_failed(&r->dl, "standard output: writing results failed");
     }
     if (!s->complete)
         fprintf(stderr, PROG ": interrupted: %llu targets checked, results are incomplete\n",
@@ -922,7 +494,7 @@ static int run_finish(struct run *r)
         size_t nc = check_names(r->checks, cnames);
         if (cli_report_write_run(&r->html, o, r->st, cnames, nc, ctx->rep_err, s->seconds,
                                  r->complete) != 0)
-            failed(&r->dl, "--html: the report could not be written");
+            cli_delivery_failed(&r->dl, "--html: the report could not be written");
     }
     if (o->nagios) {
         ctx->ro.nagios = true;
@@ -930,7 +502,7 @@ static int run_finish(struct run *r)
         if (out_nagios_write(stdout, &arun, &r->nopts, &ctx->ro.nagios_status) != 0)
             ctx->ro.nagios_status = OUT_NAGIOS_UNKNOWN;
     }
-    deliver(&r->dl, &arun, r->tally, &ctx->ro);
+    cli_deliver(&r->dl, &arun, r->tally, &ctx->ro);
     return cli_exit_code(&ctx->ro);
 }
 
@@ -981,30 +553,4 @@ int cli_cmd_scan(const struct cli_opts *o, const struct list_catalog *cat)
         code = cli_nagios_unknown(); /* a plugin that could not run is UNKNOWN */
     run_free(&r);
     return code;
-}
-
-int cli_cmd_history(const struct cli_opts *o)
-{
-    char pathbuf[4096], msg[1024];
-    bool is_default;
-    struct out_state *st = NULL;
-    const char *path = state_path(o, pathbuf, sizeof(pathbuf), &is_default);
-    if (!path) {
-        fprintf(stderr, PROG ": history: no state store (give --state PATH)\n");
-        return CLI_EXIT_USAGE;
-    }
-    struct out_state_opts so = {.path = path, .readonly = true};
-    int ret = out_state_open(&so, &st, msg, sizeof(msg));
-    if (ret != 0) {
-        fprintf(stderr, PROG ": %s\n", msg);
-        return CLI_EXIT_USAGE;
-    }
-    bool json = o->format && strcmp(o->format, "json") == 0;
-    ret = out_state_history(st, o->targets.n ? o->targets.v[0] : NULL, stdout, json);
-    out_state_free(st);
-    if (ret != 0) {
-        fprintf(stderr, PROG ": %s: %s\n", path, scan_strerror(ret));
-        return CLI_EXIT_INCOMPLETE;
-    }
-    return CLI_EXIT_OK;
 }
