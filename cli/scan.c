@@ -429,8 +429,8 @@ struct delivery {
     struct out_state *st; /* NULL without a store */
     int64_t run_id;
     struct out_delta *delta; /* the document (NULL without a store) */
-    FILE *doc;               /* its JSON: --delta's temporary file, or an anonymous one */
-    char tmp[4096];          /* --delta's temporary path while it exists, else "" */
+    FILE *doc;               /* its JSON: file.f (--delta), or an anonymous file */
+    struct out_file file;    /* --delta, written atomically; file.f NULL without it */
     char why[1200];          /* the first failure, one line */
 };
 
@@ -484,13 +484,12 @@ static int record_run(struct delivery *dl, bool complete, enum out_format fmt)
     int ret;
 
     if (o->delta_path) {
-        if (out_path_tmp(o->delta_path, dl->tmp, sizeof(dl->tmp)) == 0)
-            dl->doc = fopen(dl->tmp, "we");
-        if (!dl->doc) {
-            snprintf(msg, sizeof(msg), "--delta %s: %s", o->delta_path, strerror(errno));
+        ret = out_file_begin(&dl->file, o->delta_path);
+        if (ret != 0) {
+            snprintf(msg, sizeof(msg), "--delta %s: %s", o->delta_path, strerror(-ret));
             failed(dl, msg);
-            dl->tmp[0] = '\0';
         }
+        dl->doc = dl->file.f;
     } else if (o->on_change && !(dl->doc = tmpfile_cloexec())) {
         snprintf(msg, sizeof(msg), "--on-change: a temporary file: %s", strerror(errno));
         failed(dl, msg);
@@ -526,17 +525,16 @@ static int record_run(struct delivery *dl, bool complete, enum out_format fmt)
 static void rename_delta(struct delivery *dl)
 {
     char msg[1024];
+    int ret;
 
-    if (!dl->tmp[0])
+    if (!dl->file.f)
         return;
     fault_point("kill-before-delta-rename");
-    if (fflush(dl->doc) != 0 || ferror(dl->doc) || fsync(fileno(dl->doc)) != 0 ||
-        rename(dl->tmp, dl->o->delta_path) != 0) {
-        snprintf(msg, sizeof(msg), "--delta %s: %s", dl->o->delta_path, strerror(errno));
-        failed(dl, msg);
-        return; /* the temporary file goes at the end */
+    ret = out_file_commit(&dl->file);
+    if (ret != 0) {
+        snprintf(msg, sizeof(msg), "--delta %s: %s", dl->o->delta_path, strerror(-ret));
+        failed(dl, msg); /* the temporary file goes at the end */
     }
-    dl->tmp[0] = '\0';
 }
 
 static void run_on_change(struct delivery *dl)
@@ -939,10 +937,9 @@ static void run_free(struct run *r)
     out_writer_free(r->w);
     if (r->sink)
         fclose(r->sink);
-    if (r->dl.doc)
-        fclose(r->dl.doc);
-    if (r->dl.tmp[0])
-        unlink(r->dl.tmp);
+    if (r->dl.doc && r->dl.doc != r->dl.file.f)
+        fclose(r->dl.doc); /* the anonymous document of --on-change */
+    out_file_deinit(&r->dl.file);
     out_delta_free(r->dl.delta);
     out_tally_free(r->tally);
     cli_report_free(&r->html);
