@@ -106,13 +106,12 @@ int cli_record_run(struct delivery *dl, bool complete, enum out_format fmt)
     int ret;
 
     if (o->delta_path) {
-        if (out_path_tmp(o->delta_path, dl->tmp, sizeof(dl->tmp)) == 0)
-            dl->doc = fopen(dl->tmp, "we");
-        if (!dl->doc) {
-            snprintf(msg, sizeof(msg), "--delta %s: %s", o->delta_path, strerror(errno));
+        ret = out_file_begin(&dl->file, o->delta_path);
+        if (ret != 0) {
+            snprintf(msg, sizeof(msg), "--delta %s: %s", o->delta_path, strerror(-ret));
             cli_delivery_failed(dl, msg);
-            dl->tmp[0] = '\0';
         }
+        dl->doc = dl->file.f;
     } else if (o->on_change && !(dl->doc = tmpfile_cloexec())) {
         snprintf(msg, sizeof(msg), "--on-change: a temporary file: %s", strerror(errno));
         cli_delivery_failed(dl, msg);
@@ -148,17 +147,16 @@ int cli_record_run(struct delivery *dl, bool complete, enum out_format fmt)
 static void rename_delta(struct delivery *dl)
 {
     char msg[1024];
+    int ret;
 
-    if (!dl->tmp[0])
+    if (!dl->file.f)
         return;
     fault_point("kill-before-delta-rename");
-    if (fflush(dl->doc) != 0 || ferror(dl->doc) || fsync(fileno(dl->doc)) != 0 ||
-        rename(dl->tmp, dl->o->delta_path) != 0) {
-        snprintf(msg, sizeof(msg), "--delta %s: %s", dl->o->delta_path, strerror(errno));
-        cli_delivery_failed(dl, msg);
-        return; /* the temporary file goes at the end */
+    ret = out_file_commit(&dl->file);
+    if (ret != 0) {
+        snprintf(msg, sizeof(msg), "--delta %s: %s", dl->o->delta_path, strerror(-ret));
+        cli_delivery_failed(dl, msg); /* the temporary file goes at the end */
     }
-    dl->tmp[0] = '\0';
 }
 
 static void run_on_change(struct delivery *dl)

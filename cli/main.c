@@ -36,9 +36,19 @@ static void on_signal(int sig)
     cli_stop_flag = 1;
 }
 
+/* Every string of `lists --format json` goes through the writers' one JSON
+ * encoder (out_json_string()); only the punctuation is printed here. A NULL
+ * @p s writes "". */
 static void json_str(const char *s)
 {
-    out_json_string(stdout, s, strlen(s));
+    out_json_string(stdout, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* ,"key":"value" */
+static void json_member(const char *key, const char *value)
+{
+    printf(",\"%s\":", key);
+    json_str(value);
 }
 
 static void code_text(uint32_t c, char *buf, size_t len)
@@ -69,7 +79,7 @@ static void json_test_points(const struct list_entry *e)
                 json_str(tp->point);
                 if (tp->has_code) {
                     code_text(tp->code, code, sizeof(code));
-                    printf(",\"code\":\"%s\"", code);
+                    json_member("code", code);
                 }
                 printf("}");
                 first = false;
@@ -77,10 +87,8 @@ static void json_test_points(const struct list_entry *e)
             printf("]");
         }
         const char *note = e->tp_note[list_kind_index(kind)];
-        if (note) {
-            printf(",\"note\":");
-            json_str(note);
-        }
+        if (note)
+            json_member("note", note);
         printf("}");
     }
     printf("}");
@@ -141,26 +149,22 @@ static int cmd_lists(const struct cli_opts *o, const struct list_catalog *cat)
             snprintf(status, sizeof(status), "active");
         if (json) {
             printf("{\"id\":");
-            out_json_string(stdout, e->id, strlen(e->id));
-            printf(",\"zone\":");
-            out_json_string(stdout, e->zone, strlen(e->zone));
-            printf(",\"kinds\":\"%s\",\"access\":\"%s\"", kinds, access);
+            json_str(e->id);
+            json_member("zone", e->zone);
+            json_member("kinds", kinds);
+            json_member("access", access);
             if (e->key_env)
-                printf(",\"key_env\":\"%s\"", e->key_env);
+                json_member("key_env", e->key_env);
             if (e->kinds & LIST_KIND_DOMAIN) {
                 static const char *const modes[] = {"as-is", "registrable", "both"};
-                printf(",\"domain_mode\":\"%s\"", modes[e->domain_mode]);
+                json_member("domain_mode", modes[e->domain_mode]);
             }
             if (!e->dead)
                 json_test_points(e);
-            printf(",\"status\":\"%s\"", e->dead ? "dead" : "active");
+            json_member("status", e->dead ? "dead" : "active");
             if (e->dead) {
-                printf(",\"dead_since\":");
-                out_json_string(stdout, e->dead_since ? e->dead_since : "",
-                                e->dead_since ? strlen(e->dead_since) : 0);
-                printf(",\"dead_reason\":");
-                out_json_string(stdout, e->dead_reason ? e->dead_reason : "",
-                                e->dead_reason ? strlen(e->dead_reason) : 0);
+                json_member("dead_since", e->dead_since);
+                json_member("dead_reason", e->dead_reason);
             }
             printf("}\n");
         } else {

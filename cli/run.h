@@ -18,6 +18,7 @@
 #include "output/alert/alert.h"
 #include "output/store/delta.h"
 #include "output/store/state.h"
+#include "output/writers/outpath.h"
 #include "output/writers/writer.h"
 #include "scanner/catalog/catalog.h"
 
@@ -56,8 +57,8 @@ struct delivery {
     struct out_state *st; /* NULL without a store */
     int64_t run_id;
     struct out_delta *delta; /* the document (NULL without a store) */
-    FILE *doc;               /* its JSON: --delta's temporary file, or an anonymous one */
-    char tmp[4096];          /* --delta's temporary path while it exists, else "" */
+    FILE *doc;               /* its JSON: file.f (--delta), or an anonymous file */
+    struct out_file file;    /* --delta, written atomically; file.f NULL without it */
     char why[1200];          /* the first failure, one line */
 };
 

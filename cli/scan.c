@@ -511,10 +511,9 @@ static void run_free(struct run *r)
     out_writer_free(r->w);
     if (r->sink)
         fclose(r->sink);
-    if (r->dl.doc)
-        fclose(r->dl.doc);
-    if (r->dl.tmp[0])
-        unlink(r->dl.tmp);
+    if (r->dl.doc && r->dl.doc != r->dl.file.f)
+        fclose(r->dl.doc); /* the anonymous document of --on-change */
+    out_file_deinit(&r->dl.file);
     out_delta_free(r->dl.delta);
     out_tally_free(r->tally);
     cli_report_free(&r->html);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "output/writers/outpath.h"
 #include "scanner/core/err.h"
 
 int rep_db_fail(int rc)

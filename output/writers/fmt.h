@@ -71,17 +71,6 @@ void out_sink_pad(struct out_sink *s, size_t n);
 /** How a composed line writes an untrusted string: raw (out_sink_write) or sanitized. */
 typedef void out_put_fn(struct out_sink *s, const char *p, size_t n);
 
-/**
- * Replace @p path atomically with what @p fill writes: PATH.tmp.PID (O_NOFOLLOW,
- * 0644), @p fill, flush, fsync, rename. On any failure the temporary file is
- * removed and @p path is left as it was. A @p path that exists and is not a
- * regular file (a device such as /dev/null or /dev/stdout, a FIFO) is written
- * into directly, never replaced. Single-threaded callers only.
- * @return 0; @p fill's nonzero return; -ENAMETOOLONG; a negative errno from
- *         open/write/fsync/rename.
- */
-int out_file_replace(const char *path, int (*fill)(FILE *f, void *arg), void *arg);
-
 /** Terminal-safe text (the rules of out_sanitize_text(), without the length cap). */
 void out_sink_text(struct out_sink *s, const char *p, size_t n);
 /** HTML text or a quoted attribute value (the rules of out_html_text()). */

@@ -2,8 +2,9 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Output paths (see outpath.h): mkdir -p, the temporary-file name, and the
- * check before a run that also sweeps what killed runs left behind.
+ * Output paths (see outpath.h): mkdir -p, the temporary-file name, the
+ * check before a run that also sweeps what killed runs left behind, and the
+ * atomic write of a file.
  */
 #include "output/writers/outpath.h"
 
@@ -121,5 +122,83 @@ int out_path_prepare(const char *path, mode_t mode, char *msg, size_t msglen)
     }
     if (ret != 0 && msg)
         snprintf(msg, msglen, "%s: %s: %s", path, what, strerror(-ret));
+    return ret;
+}
+
+int out_file_begin(struct out_file *of, const char *path)
+{
+    int fd;
+
+    memset(of, 0, sizeof(*of));
+    if (snprintf(of->path, sizeof(of->path), "%s", path) >= (int)sizeof(of->path))
+        return -ENAMETOOLONG;
+    if (out_path_tmp(path, of->tmp, sizeof(of->tmp)) != 0) { /* the name the next run cleans up */
+        of->tmp[0] = '\0';
+        return -ENAMETOOLONG;
+    }
+    /* O_NOFOLLOW: such directories are often shared; never write through a link */
+    fd = open(of->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+        of->tmp[0] = '\0';
+        return -errno;
+    }
+    of->f = fdopen(fd, "w");
+    if (!of->f) {
+        int ret = -errno;
+
+        close(fd);
+        return ret;
+    }
+    return 0;
+}
+
+int out_file_commit(struct out_file *of)
+{
+    if (fflush(of->f) != 0)
+        return -errno;
+    if (ferror(of->f))
+        return errno ? -errno : -EIO;
+    if (fsync(fileno(of->f)) != 0 || rename(of->tmp, of->path) != 0)
+        return -errno;
+    of->tmp[0] = '\0';
+    return 0;
+}
+
+void out_file_deinit(struct out_file *of)
+{
+    if (of->f)
+        fclose(of->f);
+    of->f = NULL;
+    if (of->tmp[0])
+        unlink(of->tmp);
+    of->tmp[0] = '\0';
+}
+
+/* Files other programs pick up (a Prometheus collector, a web server, a mail
+ * job) must never be seen half written: write beside, sync, then rename. A path
+ * that exists and is not a regular file (/dev/null, /dev/stdout, a FIFO) is
+ * written into instead: renaming over it would replace the device itself. */
+int out_file_replace(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
+{
+    struct out_file of;
+    struct stat sb;
+    FILE *f = NULL;
+    int ret;
+
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        f = fopen(path, "we");
+        if (!f)
+            return -errno;
+        ret = fill(f, arg);
+        if (fclose(f) != 0 && ret == 0)
+            ret = -errno;
+        return ret;
+    }
+    ret = out_file_begin(&of, path);
+    if (ret == 0)
+        ret = fill(of.f, arg);
+    if (ret == 0)
+        ret = out_file_commit(&of);
+    out_file_deinit(&of);
     return ret;
 }

@@ -2,7 +2,10 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Paths of the files a run writes: the state store, --delta and --prom.
+ * Paths of the files a run writes (the state store, --delta, --prom, --html),
+ * and the one way the output files are written: atomically, never through a
+ * symbolic link (out_file_replace(), or out_file_begin() and out_file_commit()
+ * when the file must stay open after it is in place).
  *
  * A run checks them before it scans (a path it cannot write is a
  * configuration error, not a half-run): the folder is created when missing,
@@ -16,13 +19,14 @@
  * @code
  *   char msg[512], tmp[4096];
  *   if (out_path_prepare(delta_path, OUT_PATH_DIR_MODE, msg, sizeof(msg)) != 0) // exit 2
- *   out_path_tmp(delta_path, tmp, sizeof(tmp));     // write tmp, fsync, rename(tmp, path)
+ *   out_file_replace(prom_path, fill, arg);          // PATH.tmp.PID, fill, fsync, rename
  * @endcode
  */
 #ifndef OUTPUT_OUTPATH_H
 #define OUTPUT_OUTPATH_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /** Mode of a folder created for --delta or --prom: others (a Prometheus collector, a
@@ -54,5 +58,43 @@ int out_path_mkparent(const char *path, mode_t mode);
  *         mkdir() or open() (-EACCES, -EROFS, -ENOTDIR, ...).
  */
 int out_path_prepare(const char *path, mode_t mode, char *msg, size_t msglen);
+
+/**
+ * Replace @p path atomically with what @p fill writes: out_file_begin(), @p fill,
+ * out_file_commit(). On any failure the temporary file is removed and @p path is
+ * left as it was. A @p path that exists and is not a regular file (a device such
+ * as /dev/null or /dev/stdout, a FIFO) is written into directly, never replaced.
+ * Single-threaded callers only.
+ * @return 0; @p fill's nonzero return; -ENAMETOOLONG; a negative errno from
+ *         open/write/fsync/rename.
+ */
+int out_file_replace(const char *path, int (*fill)(FILE *f, void *arg), void *arg);
+
+/** A file being written atomically, for a writer that keeps it open after it is
+ *  in place (the --delta document, which the --on-change command reads next). */
+struct out_file {
+    FILE *f;        /**< write here; NULL until out_file_begin() succeeds */
+    char tmp[4096]; /**< PATH.tmp.PID while it exists, else "" */
+    char path[4096];
+};
+
+/**
+ * Open "PATH.tmp.PID" for writing (O_CREAT | O_TRUNC | O_NOFOLLOW, mode 0644 less
+ * the umask, close-on-exec). @p of is zeroed first, so out_file_deinit() is safe
+ * whatever this returns.
+ * @return 0, -ENAMETOOLONG, or a negative errno of open() or fdopen().
+ */
+int out_file_begin(struct out_file *of, const char *path);
+
+/**
+ * Put the file in place: flush, check for an earlier write error, fsync, rename
+ * over PATH. The stream stays open (positioned at its end) until out_file_deinit().
+ * On failure the temporary file stays until out_file_deinit().
+ * @return 0 or a negative errno (-EIO for a write error that left errno unset).
+ */
+int out_file_commit(struct out_file *of);
+
+/** Close the stream and remove the temporary file if it was never committed. */
+void out_file_deinit(struct out_file *of);
 
 #endif

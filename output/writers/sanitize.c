@@ -13,6 +13,14 @@
  * escape sequence. A filter per encoding says, for each unit, "copy it" or "write
  * this replacement instead" (possibly nothing); copied runs are written in
  * one call.
+ *
+ * This is the output policy. The scanner rooms may not call it (they are built
+ * below output/), so the strings they build from untrusted bytes (messages
+ * quoting a target line or a catalog value, the SPF record and its terms) are
+ * made inert first by the one rule in scanner/core/text.c: controls as '?' in
+ * messages, \xNN for every non-printable-ASCII byte in record fields. That is
+ * a floor, not a replacement: every field still passes through these encoders
+ * on its way out, and text.c never needs to know the output format.
  */
 #include "output/writers/fmt.h"
 

@@ -9,15 +9,11 @@
 #include "output/writers/fmt.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "output/writers/outpath.h"
 #include "scanner/core/err.h"
 
 void out_sink_init_file(struct out_sink *s, FILE *f)
@@ -169,50 +165,4 @@ void out_sink_pad(struct out_sink *s, size_t n)
         out_sink_write(s, spaces, k);
         n -= k;
     }
-}
-
-/* Files other programs pick up (a Prometheus collector, a web server, a mail
- * job) must never be seen half written: write beside, sync, then rename. A path
- * that exists and is not a regular file (/dev/null, /dev/stdout, a FIFO) is
- * written into instead: renaming over it would replace the device itself. */
-int out_file_replace(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
-{
-    char tmp[4096];
-    struct stat sb;
-    FILE *f = NULL;
-    int fd, ret;
-
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-        f = fopen(path, "we");
-        if (!f)
-            return -errno;
-        ret = fill(f, arg);
-        if (fclose(f) != 0 && ret == 0)
-            ret = -errno;
-        return ret;
-    }
-    if (out_path_tmp(path, tmp, sizeof(tmp)) != 0) /* the name the next run cleans up */
-        return -ENAMETOOLONG;
-    /* O_NOFOLLOW: such directories are often shared; never write through a link */
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0)
-        return -errno;
-    f = fdopen(fd, "w");
-    if (!f) {
-        ret = -errno;
-        close(fd);
-        goto fail;
-    }
-    ret = fill(f, arg);
-    if (ret == 0 && (fflush(f) == EOF || fsync(fileno(f)) != 0))
-        ret = -errno;
-    if (fclose(f) != 0 && ret == 0)
-        ret = -errno;
-    if (ret == 0 && rename(tmp, path) != 0)
-        ret = -errno;
-    if (ret == 0)
-        return 0;
-fail:
-    unlink(tmp);
-    return ret;
 }

@@ -30,6 +30,7 @@
 
 #include "scanner/core/yamlload.h"
 #include "scanner/core/err.h"
+#include "scanner/core/text.h"
 
 /* Limits on untrusted input: a catalog is a few dozen lists; these are far above
  * any real one and keep a hostile file (aliases repeating one big node) cheap. */
@@ -114,16 +115,12 @@ struct loader {
     yaml_document_t doc;
 };
 
-/* A message-safe copy of text from the file: at most 60 bytes, control bytes as '?'. */
+/* A message-safe copy of text from the file (scanner/core/text.h): at most 60
+ * bytes, control bytes as '?'; @p buf holds SCAN_TEXT_ROOM(60). */
 static const char *shown(const char *s, char *buf, size_t len)
 {
-    size_t o = 0;
-    for (; *s && o + 4 < len && o < 60; s++)
-        buf[o++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
-    if (*s)
-        for (int i = 0; i < 3 && o + 1 < len; i++)
-            buf[o++] = '.';
-    buf[o] = '\0';
+    SCAN_REQUIRE(len >= SCAN_TEXT_ROOM(60));
+    scan_text_escape(buf, 60, s, strlen(s), 0);
     return buf;
 }
 

@@ -401,7 +401,7 @@ static int check_authorizations(struct scan_view *v, struct dm_parse *ps, const 
             }
             if (ret < 0)
                 return ret;
-            if (scan_dns_failed(a->status) && a->status != SCAN_DNS_CNAMELOOP) {
+            if (scan_dns_temp_failed(a->status)) {
                 u->auth = DM_AUTH_TEMP;
                 u->temp = a->status;
                 continue;

@@ -83,12 +83,6 @@ static const char *const generic_tokens[] = {
     "ppp",     "client", "broadband", "cust", "host", "ip",
 };
 
-static bool is_temp_failure(enum scan_dns_status s)
-{
-    return s == SCAN_DNS_TIMEOUT || s == SCAN_DNS_SERVFAIL || s == SCAN_DNS_REFUSED ||
-           s == SCAN_DNS_BADRESP;
-}
-
 /*
  * Find @p needle in @p hay where the characters on both sides are not
  * digits (hex digits when @p hex), so "2-30" does not match inside "12-301".
@@ -378,7 +372,7 @@ int scan_fcrdns_check(struct scan_view *v, const struct scan_target *ip, struct 
             any_resolved = true;
         if (confirmed < 0 && addr_matches(fa, t))
             confirmed = (int)i;
-        if (is_temp_failure(fa->status) && !have_temp) {
+        if (scan_dns_temp_failed(fa->status) && !have_temp) {
             have_temp = true;
             temp = fa->status;
         }

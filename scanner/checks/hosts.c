@@ -22,12 +22,6 @@ const struct scan_host_words scan_host_words_mx = {"exchange", "MX",
 const struct scan_host_words scan_host_words_ns = {"name server", "NS",
                                                    "RFC 2181 section 10.3, RFC 1912 section 2.4"};
 
-static bool is_temp_failure(enum scan_dns_status s)
-{
-    return s == SCAN_DNS_TIMEOUT || s == SCAN_DNS_SERVFAIL || s == SCAN_DNS_REFUSED ||
-           s == SCAN_DNS_BADRESP;
-}
-
 static bool is_ip_literal(const char *name)
 {
     uint8_t buf[16];
@@ -136,7 +130,7 @@ enum scan_reason scan_host_judge(const struct scan_host *h, const struct scan_ho
 
     const struct scan_answer *both[2] = {h->a, h->aaaa};
     for (int i = 0; i < 2; i++) {
-        if (!is_temp_failure(both[i]->status))
+        if (!scan_dns_temp_failed(both[i]->status))
             continue;
         snprintf(msg, sizeof(msg), "%s lookup failed: %s", i ? "AAAA" : "A",
                  scan_reason_word(scan_reason_of_dns(both[i]->status)));

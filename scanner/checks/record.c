@@ -169,12 +169,6 @@ struct scan_tag *scan_taglist_find(struct scan_taglist *tl, const char *name, bo
     return NULL;
 }
 
-bool scan_dns_failed(enum scan_dns_status s)
-{
-    return s == SCAN_DNS_TIMEOUT || s == SCAN_DNS_SERVFAIL || s == SCAN_DNS_REFUSED ||
-           s == SCAN_DNS_BADRESP || s == SCAN_DNS_CNAMELOOP;
-}
-
 bool scan_txt_starts(const struct scan_rr *rr, const char *prefix)
 {
     size_t n = strlen(prefix);

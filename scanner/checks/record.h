@@ -107,10 +107,6 @@ struct scan_tag *scan_taglist_find(struct scan_taglist *tl, const char *name, bo
 /** Trim spaces and tabs from both ends of @p s, in place. @return the first kept byte. */
 char *scan_trim_wsp(char *s);
 
-/** @return whether @p a is a failed lookup that says nothing about the data:
- *  timeout, SERVFAIL, REFUSED, a bad response or a CNAME loop. */
-bool scan_dns_failed(enum scan_dns_status s);
-
 /**
  * Does this TXT record begin with @p prefix (e.g. "v=STSv1"), followed by ';',
  * WSP or the end? The discovery rule of RFC 8461 section 3.1, RFC 8460

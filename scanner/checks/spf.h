@@ -268,9 +268,9 @@ struct spf_lint {
     enum scan_status status; /**< SCAN_ST_VALID, _INVALID, _NONE or _ERROR */
     enum scan_reason reason; /**< the first error's reason (a DNS failure's for error),
                                   SCAN_R_NXDOMAIN for a missing domain, else SCAN_R_NONE */
-    char *record;            /**< the record, sanitized (spf_sanitize()); NULL when none */
-    unsigned lookups;        /**< DNS-querying terms, counted through include and redirect */
-    unsigned voids;          /**< void lookups (names with no records) */
+    char *record;     /**< the record, \xNN-escaped (scan_text_escape_dup()); NULL when none */
+    unsigned lookups; /**< DNS-querying terms, counted through include and redirect */
+    unsigned voids;   /**< void lookups (names with no records) */
     size_t nproblems;
     struct spf_lint_problem *problems;
 };
@@ -293,12 +293,5 @@ void spf_lint_deinit(struct spf_lint *l);
 
 /** printf into a new string. @return it (caller frees with free()), NULL on ENOMEM. */
 char *spf_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/**
- * Make untrusted record bytes printable: printable ASCII is kept, a backslash
- * becomes two backslashes and any other byte "\xNN", so the text is unambiguous.
- * @return the string (caller frees with free()), NULL on ENOMEM.
- */
-char *spf_sanitize(const uint8_t *s, size_t len);
 
 #endif

@@ -32,6 +32,7 @@
 #include <strings.h>
 
 #include "scanner/core/err.h"
+#include "scanner/core/text.h"
 
 #define LINT_MAX_LOOKUPS 10
 #define LINT_MAX_VOIDS   2
@@ -541,7 +542,7 @@ int spf_lint(struct scan_view *v, const char *domain, struct spf_lint *out)
         out->status = SCAN_ST_NONE;
         goto out;
     }
-    out->record = spf_sanitize(rr->txt, rr->txt_len);
+    out->record = scan_text_escape_dup((const char *)rr->txt, rr->txt_len, SCAN_TEXT_HEX);
     if (!out->record) {
         ret = -ENOMEM;
         goto out;

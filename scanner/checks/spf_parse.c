@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "scanner/core/err.h"
+#include "scanner/core/text.h"
 
 bool spf_is_record(const uint8_t *txt, size_t len)
 {
@@ -417,7 +418,7 @@ int spf_record_parse(const uint8_t *txt, size_t len, struct spf_record **out)
         struct spf_term *t = &r->terms[ti];
         t->kind = SPF_TERM_BAD;
         t->cidr4 = t->cidr6 = -1;
-        t->text = spf_sanitize((const uint8_t *)copy + start, i - start);
+        t->text = scan_text_escape_dup(copy + start, i - start, SCAN_TEXT_HEX);
         if (!t->text) {
             ret = -ENOMEM;
             goto fail;

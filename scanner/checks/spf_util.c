@@ -3,7 +3,7 @@
 /**
  * @file
  * Small SPF helpers: result words, client addresses, name checks, message
- * formatting and sanitizing of untrusted record bytes.
+ * formatting (untrusted record bytes are escaped by scanner/core/text.h).
  */
 #include "scanner/checks/spf.h"
 
@@ -138,24 +138,4 @@ char *spf_fmt(const char *fmt, ...)
     int n = vasprintf(&s, fmt, ap);
     va_end(ap);
     return n < 0 ? NULL : s;
-}
-
-char *spf_sanitize(const uint8_t *s, size_t len)
-{
-    char *out = malloc(len * 4 + 1);
-    if (!out)
-        return NULL;
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] >= 0x20 && s[i] <= 0x7e && s[i] != '\\') {
-            out[o++] = (char)s[i];
-        } else if (s[i] == '\\') {
-            out[o++] = '\\';
-            out[o++] = '\\';
-        } else {
-            o += (size_t)snprintf(out + o, 5, "\\x%02x", s[i]);
-        }
-    }
-    out[o] = '\0';
-    return out;
 }

@@ -48,6 +48,17 @@ const char *scan_dns_status_word(enum scan_dns_status s)
     return "bad-response";
 }
 
+bool scan_dns_failed(enum scan_dns_status s)
+{
+    return s == SCAN_DNS_TIMEOUT || s == SCAN_DNS_SERVFAIL || s == SCAN_DNS_REFUSED ||
+           s == SCAN_DNS_BADRESP || s == SCAN_DNS_CNAMELOOP;
+}
+
+bool scan_dns_temp_failed(enum scan_dns_status s)
+{
+    return scan_dns_failed(s) && s != SCAN_DNS_CNAMELOOP;
+}
+
 static uint16_t rd16(const uint8_t *p)
 {
     return (uint16_t)((p[0] << 8) | p[1]);

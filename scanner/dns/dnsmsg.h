@@ -26,6 +26,7 @@
 #ifndef SCANNER_DNSMSG_H
 #define SCANNER_DNSMSG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,6 +78,15 @@ enum scan_dns_status {
 /** @return a stable lower-case word for @p s: "ok", "nodata", "nxdomain", "timeout",
  *  "servfail", "refused", "bad-response", "cname-loop". Never NULL. */
 const char *scan_dns_status_word(enum scan_dns_status s);
+
+/** @return whether @p s is a failed lookup that says nothing about the data:
+ *  timeout, SERVFAIL, REFUSED, a bad response or a CNAME loop. */
+bool scan_dns_failed(enum scan_dns_status s);
+
+/** @return whether @p s is a failure that asking again later may cure: a failed
+ *  lookup (scan_dns_failed()) other than a CNAME loop, which is the zone's own
+ *  error and lasts. */
+bool scan_dns_temp_failed(enum scan_dns_status s);
 
 /** @return the reason word of a failed lookup, the same for every check: timeout,
  *  servfail, refused, invalid-answer (BADRESP), cname-loop; SCAN_R_NONE for OK,

@@ -31,11 +31,13 @@
 #include <sys/stat.h>
 
 #include "scanner/core/err.h"
+#include "scanner/core/text.h"
 
 #define LINE_KEEP    4096        /**< bytes of a line kept; the rest must be a comment */
 #define READ_CHUNK   65536       /**< bytes per fread() */
 #define MAX_REPORTS  100         /**< bad lines (and reserved warnings) reported one by one */
 #define TEXT_SHOWN   80          /**< bytes of an offending text quoted in a message */
+#define PATH_SHOWN   1024        /**< bytes of a file name or origin quoted in a message */
 #define SEQ_LIMIT    0x7ffffffe  /**< valid lines; seq + 1 must fit in 31 bits of a tag */
 #define TAG_COVERED  0x80000000u /**< set tag bit: the single lies in an earlier range */
 #define NAME_MAX_LEN 253
@@ -684,40 +686,9 @@ struct scan_targets {
     char line[LINE_KEEP + 1];
 };
 
-/* Show @p n bytes of @p s: controls as '?', at most @p max bytes cut at a UTF-8
- * boundary and marked "..."; @p out holds max + 4. */
-static void sanitize(const char *s, size_t n, size_t max, char *out)
-{
-    size_t o = 0, i;
-
-    for (i = 0; i < n && o < max; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f) {
-            out[o++] = '?';
-        } else if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
-                   (unsigned char)s[i + 1] <= 0x9f) {
-            out[o++] = '?'; /* C1 control, U+0080..U+009F */
-            i++;
-        } else {
-            out[o++] = (char)c;
-        }
-    }
-    if (i < n) {
-        /* Drop a UTF-8 sequence the cut left incomplete. */
-        size_t k = 0;
-        while (k < o && ((unsigned char)out[o - 1 - k] & 0xc0) == 0x80)
-            k++;
-        if (k < o) {
-            unsigned char lead = (unsigned char)out[o - 1 - k];
-            size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-            if (k + 1 < want)
-                o -= k + 1;
-        }
-        memcpy(out + o, "...", 3);
-        o += 3;
-    }
-    out[o] = '\0';
-}
+/* How a message quotes a line, an argument or a path (scanner/core/text.h):
+ * controls, C1 ones too, as '?', cut between whole characters. */
+#define MSG_TEXT (SCAN_TEXT_C1 | SCAN_TEXT_WHOLE_CHARS)
 
 static void say(struct scan_targets *ts, bool is_error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -739,12 +710,13 @@ static void say(struct scan_targets *ts, bool is_error, const char *fmt, ...)
 static void where(const struct scan_targets *ts, char *buf, size_t len)
 {
     const struct source *src = &ts->src[ts->si];
-    char path[1024 + 4];
+    char path[SCAN_TEXT_ROOM(PATH_SHOWN)];
 
     switch (src->kind) {
     case SRC_ARG:
         if (ts->opts.origins && ts->opts.origins[ts->si]) {
-            sanitize(ts->opts.origins[ts->si], strlen(ts->opts.origins[ts->si]), 1024, path);
+            scan_text_escape(path, PATH_SHOWN, ts->opts.origins[ts->si],
+                             strlen(ts->opts.origins[ts->si]), MSG_TEXT);
             snprintf(buf, len, "%s", path);
         } else {
             snprintf(buf, len, "argument %zu", ts->si + 1);
@@ -754,7 +726,7 @@ static void where(const struct scan_targets *ts, char *buf, size_t len)
         snprintf(buf, len, "<stdin>:%llu", (unsigned long long)ts->lineno);
         break;
     case SRC_FILE:
-        sanitize(src->path, strlen(src->path), 1024, path);
+        scan_text_escape(path, PATH_SHOWN, src->path, strlen(src->path), MSG_TEXT);
         snprintf(buf, len, "%s:%llu", path, (unsigned long long)ts->lineno);
         break;
     }
@@ -766,31 +738,31 @@ static void source_name(const struct source *src, char *buf)
     if (src->kind == SRC_STDIN)
         strcpy(buf, "<stdin>");
     else
-        sanitize(src->path, strlen(src->path), 1024, buf);
+        scan_text_escape(buf, PATH_SHOWN, src->path, strlen(src->path), MSG_TEXT);
 }
 
 /* A line or argument is bad: report it (the first MAX_REPORTS) and count it. */
 static void report_bad(struct scan_targets *ts, const char *text, size_t n, const char *why)
 {
-    char loc[1200], shown[TEXT_SHOWN + 4];
+    char loc[1200], shown[SCAN_TEXT_ROOM(TEXT_SHOWN)];
 
     if (++ts->nbad > MAX_REPORTS)
         return;
     where(ts, loc, sizeof(loc));
-    sanitize(text, n, TEXT_SHOWN, shown);
+    scan_text_escape(shown, TEXT_SHOWN, text, n, MSG_TEXT);
     say(ts, !ts->opts.skip_invalid, "%s: '%s': %s", loc, shown, why);
 }
 
 static void report_reserved(struct scan_targets *ts, const char *text, const struct scan_spec *sp,
                             uint64_t nres)
 {
-    char loc[1200], shown[TEXT_SHOWN + 4], whys[256] = "";
+    char loc[1200], shown[SCAN_TEXT_ROOM(TEXT_SHOWN)], whys[256] = "";
     size_t wn = 0;
 
     if (++ts->nres > MAX_REPORTS)
         return;
     where(ts, loc, sizeof(loc));
-    sanitize(text, strlen(text), TEXT_SHOWN, shown);
+    scan_text_escape(shown, TEXT_SHOWN, text, strlen(text), MSG_TEXT);
     /* Every reason the line touches, once each ("RFC 1918" appears thrice in the table). */
     for (size_t i = 0; i < NRESV; i++) {
         const struct resv *b = &resv_tab[i];
@@ -894,7 +866,7 @@ static bool same_file(const struct stat *a, const struct stat *b)
 static int cursor_open(struct scan_targets *ts, bool first)
 {
     struct source *src = &ts->src[ts->si];
-    char name[1024 + 4];
+    char name[SCAN_TEXT_ROOM(PATH_SHOWN)];
     FILE *f = NULL;
     struct stat st;
     int ret = 0;
@@ -1015,7 +987,7 @@ static size_t take_argument(struct scan_targets *ts, const char *text, bool *ove
  */
 static int cursor_next(struct scan_targets *ts, bool first, size_t *n, const char **why)
 {
-    char name[1024 + 4];
+    char name[SCAN_TEXT_ROOM(PATH_SHOWN)];
     bool overflow;
     int ret;
 

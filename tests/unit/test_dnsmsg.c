@@ -499,3 +499,25 @@ Test(dnsmsg, dns_failures_are_one_reason_word)
     cr_assert_eq(scan_reason_of_dns(SCAN_DNS_REFUSED), SCAN_R_REFUSED);
     cr_assert_eq(scan_reason_of_dns(SCAN_DNS_NXDOMAIN), SCAN_R_NONE);
 }
+
+/* The two questions every check asks of a status, answered in one place: did
+ * the lookup fail, and may asking again later cure it (not a CNAME loop). */
+Test(dnsmsg, failed_and_temporary_statuses)
+{
+    static const struct {
+        enum scan_dns_status s;
+        bool failed, temp;
+    } tab[] = {
+        {SCAN_DNS_OK, false, false},       {SCAN_DNS_NODATA, false, false},
+        {SCAN_DNS_NXDOMAIN, false, false}, {SCAN_DNS_TIMEOUT, true, true},
+        {SCAN_DNS_SERVFAIL, true, true},   {SCAN_DNS_REFUSED, true, true},
+        {SCAN_DNS_BADRESP, true, true},    {SCAN_DNS_CNAMELOOP, true, false},
+    };
+
+    for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+        cr_expect_eq(scan_dns_failed(tab[i].s), tab[i].failed, "%s",
+                     scan_dns_status_word(tab[i].s));
+        cr_expect_eq(scan_dns_temp_failed(tab[i].s), tab[i].temp, "%s",
+                     scan_dns_status_word(tab[i].s));
+    }
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Unit tests of the atomic file writer's two steps (output/writers/outpath.h), the
+ * form the --delta document uses: nothing at PATH until the commit, a symbolic
+ * link planted at the temporary name is never followed, the stream stays open
+ * after the rename, and an uncommitted file leaves nothing behind.
+ * (out_file_replace(), built on them, is tested through --prom in test_alert.c.)
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "output/writers/outpath.h"
+
+static char dir[64], path[128], tmp[160];
+
+static void setup(void)
+{
+    snprintf(dir, sizeof(dir), "/tmp/outpath-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/delta.json", dir);
+    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(outpath, .init = setup, .fini = teardown);
+
+static bool exists(const char *p)
+{
+    struct stat sb;
+
+    return lstat(p, &sb) == 0;
+}
+
+Test(outpath, commit_renames_and_keeps_the_stream)
+{
+    struct out_file of;
+    char buf[32] = "";
+
+    cr_assert_eq(out_file_begin(&of, path), 0);
+    fputs("{\"a\":1}\n", of.f);
+    cr_assert(exists(tmp));
+    cr_assert_not(exists(path), "nothing at PATH before the commit");
+    cr_assert_eq(out_file_commit(&of), 0);
+    cr_assert(exists(path));
+    cr_assert_not(exists(tmp));
+    /* the descriptor stays open (the --on-change command gets it) and is PATH's */
+    struct stat open_sb, path_sb;
+    cr_assert_not_null(of.f);
+    cr_assert_eq(fstat(fileno(of.f), &open_sb), 0);
+    cr_assert_eq(stat(path, &path_sb), 0);
+    cr_expect_eq(open_sb.st_ino, path_sb.st_ino);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    cr_assert_not_null(fgets(buf, sizeof(buf), f));
+    fclose(f);
+    cr_expect_str_eq(buf, "{\"a\":1}\n");
+    out_file_deinit(&of);
+    cr_assert(exists(path), "deinit after a commit keeps the file");
+}
+
+Test(outpath, uncommitted_leaves_nothing)
+{
+    struct out_file of;
+
+    cr_assert_eq(out_file_begin(&of, path), 0);
+    fputs("half", of.f);
+    out_file_deinit(&of);
+    cr_assert_not(exists(tmp));
+    cr_assert_not(exists(path));
+    out_file_deinit(&of); /* twice is harmless */
+}
+
+Test(outpath, never_through_a_symlink)
+{
+    struct out_file of;
+    char victim[160];
+
+    snprintf(victim, sizeof(victim), "%s/victim", dir);
+    cr_assert_eq(symlink(victim, tmp), 0);
+    cr_assert_eq(out_file_begin(&of, path), -ELOOP);
+    cr_assert_null(of.f);
+    out_file_deinit(&of);
+    cr_assert_not(exists(victim), "wrote through the symlink");
+    cr_assert(exists(tmp), "someone else's link is not ours to remove");
+}
+
+Test(outpath, missing_folder)
+{
+    struct out_file of;
+    char bad[160];
+
+    snprintf(bad, sizeof(bad), "%s/missing/delta.json", dir);
+    cr_assert_eq(out_file_begin(&of, bad), -ENOENT);
+    out_file_deinit(&of);
+}
