@@ -136,13 +136,15 @@ int out_file_begin(struct out_file *of, const char *path)
         of->tmp[0] = '\0';
         return -ENAMETOOLONG;
     }
-    /* O_NOFOLLOW: such directories are often shared; never write through a link */
-    fd = open(of->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    /* O_NOFOLLOW: such directories are often shared; never write through a link.
+     * O_RDWR: the --delta document is also the --on-change command's standard
+     * input, read back from the start. */
+    fd = open(of->tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) {
         of->tmp[0] = '\0';
         return -errno;
     }
-    of->f = fdopen(fd, "w");
+    of->f = fdopen(fd, "w+");
     if (!of->f) {
         int ret = -errno;
 

@@ -195,6 +195,21 @@ class JobFiles(unittest.TestCase):
 
 
 class Delivery(unittest.TestCase):
+    def test_on_change_reads_the_delta_file_it_is_given(self):
+        """With --delta, the --on-change command's standard input is the delta file
+        itself: it must be readable, or the hook gets nothing and the event is lost."""
+        state = os.path.join(TMP, 'hookdelta.db')
+        delta = os.path.join(TMP, 'hookdelta.json')
+        cmd, out = recorder('hookdelta')
+        self.assertEqual(flip(state, 'clean.yaml', '--delta', delta, '--on-change', cmd).code, 0)
+        r = flip(state, 'listed.yaml', '--delta', delta, '--on-change', cmd)
+        self.assertEqual(r.code, 1, r.stderr)
+        docs = received(out)
+        self.assertEqual(len(docs), 1, r.stderr)
+        self.assertEqual([(e['type'], e['target']) for e in docs[0]['events']],
+                         [('new_listing', T)])
+        self.assertEqual(load(delta), docs[0], 'the hook reads what the --delta file holds')
+
     def test_on_change_fails_then_delivers_exactly_once(self):
         state = os.path.join(TMP, 'hook.db')
         cmd, out = recorder('hook')
