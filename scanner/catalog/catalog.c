@@ -116,11 +116,12 @@ struct loader {
 };
 
 /* A message-safe copy of text from the file (scanner/core/text.h): at most 60
- * bytes, control bytes as '?'; @p buf holds SCAN_TEXT_ROOM(60). */
+ * bytes, control bytes (C0 and C1) as '?', never cut inside a UTF-8 character,
+ * as target lines are shown; @p buf holds SCAN_TEXT_ROOM(60). */
 static const char *shown(const char *s, char *buf, size_t len)
 {
     SCAN_REQUIRE(len >= SCAN_TEXT_ROOM(60));
-    scan_text_escape(buf, 60, s, strlen(s), 0);
+    scan_text_escape(buf, 60, s, strlen(s), SCAN_TEXT_C1 | SCAN_TEXT_WHOLE_CHARS);
     return buf;
 }
 

@@ -728,7 +728,10 @@ static const struct bad bad_cases[] = {
      "t.yaml:3:11: 'zone' contains a NUL character"},
     {"lists:\n  - id: a\n    zone: \"a\\e[31mb\"\n", SCAN_ECONFIG,
      "t.yaml:3:11: 'zone' contains a control character"},
-    /* id and zone */
+    /* id and zone; a C1 control (U+009B, a terminal's CSI) is shown as '?' */
+    {"lists:\n  - id: \"a\\x9bb\"\n    zone: a.example\n", SCAN_ECONFIG,
+     "t.yaml:2:9: bad id 'a?b' (use a-z, 0-9 and '-', starting with a letter or digit, at most "
+     "63)"},
     {"lists:\n  - id: A_b\n    zone: a.example\n", SCAN_ECONFIG,
      "t.yaml:2:9: bad id 'A_b' (use a-z, 0-9 and '-', starting with a letter or digit, at most "
      "63)"},
