@@ -1082,8 +1082,10 @@ static void lookup_failed(struct walk *w, enum scan_reason why, const char *what
  */
 static int root_zone(struct walk *w)
 {
+    if (w->nn >= MAX_LABELS)
+        return -EINVAL; /* no room for the root: longer than any DNS name */
     snprintf(w->names[w->nn], sizeof(w->names[0]), ".");
-    if (w->nn < MAX_LABELS - 1 && (w->soa[w->nn] = need(&w->c, ".", SCAN_TYPE_SOA)))
+    if ((w->soa[w->nn] = need(&w->c, ".", SCAN_TYPE_SOA)))
         w->zsoa = w->nn++;
     int ret = asked(&w->c);
     if (ret)
