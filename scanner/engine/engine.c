@@ -1263,88 +1263,132 @@ static int next_target(struct eng *g)
     return 1;
 }
 
+/*
+ * The current target, pulling the next one when the last one's plan is done.
+ * @return false at the end of the targets or on a read error (g->fatal set).
+ */
+static bool have_target(struct eng *g)
+{
+    if (g->have_cur)
+        return true;
+    if (g->targets_done)
+        return false;
+    int ret = next_target(g);
+    if (ret != 0) {
+        g->targets_done = true;
+        if (ret < 0)
+            g->fatal = ret;
+        return false;
+    }
+    g->have_cur = true;
+    g->cur_item = 0;
+    return true;
+}
+
+/* A job of @p kind for the current target's plan item @p item, or NULL (ENOMEM). */
+static struct job *job_for_target(struct eng *g, enum job_kind kind, size_t item)
+{
+    struct job *j = job_new(g, kind, item);
+    if (!j)
+        return NULL;
+    j->t = g->cur;
+    j->via = g->cur_via;
+    j->nvia = g->cur_nvia;
+    return j;
+}
+
+/*
+ * Start the DNSBL job of the current plan item, a list: skipped when it does not
+ * apply, emitted at once when its health is not good, else asked once a rate
+ * token is there. @return true when the window must stop filling, with
+ * fill_window()'s value in *wait.
+ */
+static bool start_list_job(struct eng *g, int *wait)
+{
+    const struct scan_engine_opts *o = g->o;
+    size_t item = g->cur_item;
+    struct elist *l = &g->lists[item];
+    if (!(o->checks & SCAN_CHECK_DNSBL) || !list_applies(l->e, &g->cur) ||
+        (o->list_wanted && !o->list_wanted(o->arg, &g->cur, item))) {
+        g->cur_item++;
+        return false;
+    }
+    bool healthy = health_of(l, &g->cur)->state == H_GOOD;
+    int64_t token_wait = 0;
+    if (healthy && !take_token(g, l, &token_wait)) {
+        *wait = (int)token_wait;
+        return true;
+    }
+    struct job *j = job_for_target(g, JOB_DNSBL, item);
+    *wait = -1;
+    if (!j)
+        return true;
+    g->cur_item++;
+    if (!healthy) {
+        emit_dnsbl(g, j);
+        job_free(j);
+        return false;
+    }
+    if (plan_names(g, l, j) != 0)
+        return false; /* decided without asking */
+    if (job_ask(g, j) != 0) {
+        g->fatal = -ENOMEM;
+        return true;
+    }
+    return false;
+}
+
+/*
+ * Start the record-check job of the current plan item, when its check applies;
+ * its first run happens in drain_ready(). @return as start_list_job().
+ */
+static bool start_check_job(struct eng *g, int *wait)
+{
+    const struct scan_engine_opts *o = g->o;
+    size_t item = g->cur_item;
+    size_t slot = item - o->nlists;
+    unsigned check = slot_check(g, slot, &g->cur);
+    g->cur_item++;
+    if (!check)
+        return false;
+    struct job *j = job_for_target(g, JOB_CHECK, item);
+    *wait = -1;
+    if (!j)
+        return true;
+    j->check = check;
+    if (check == SCAN_CHECK_SPF_AUTH)
+        j->domain = o->spf_domains[slot - SLOT_SPF_AUTH0];
+    j->view = scan_view_new();
+    if (!j->view) {
+        g->fatal = -ENOMEM;
+        job_free(j);
+        return true;
+    }
+    ready_push(g, j);
+    return false;
+}
+
 /* Start jobs until the window is full. @return ms to wait for a rate token, or -1. */
 static int fill_window(struct eng *g)
 {
     const struct scan_engine_opts *o = g->o;
     /* Jobs whose result is out may wait for sends still in c-ares: room for them. */
     size_t max_jobs = o->concurrency * 8 + 16;
+    int wait = -1;
 
     while (!g->fatal && !stopping(g)) {
         if (g->asking >= o->concurrency || g->jobs >= max_jobs)
             return -1;
-        if (!g->have_cur) {
-            if (g->targets_done)
-                return -1;
-            int ret = next_target(g);
-            if (ret != 0) {
-                g->targets_done = true;
-                if (ret < 0)
-                    g->fatal = ret;
-                return -1;
-            }
-            g->have_cur = true;
-            g->cur_item = 0;
-        }
+        if (!have_target(g))
+            return -1;
         if (g->cur_item >= g->nitems) {
             g->have_cur = false;
             g->st->targets++;
             continue;
         }
-        size_t item = g->cur_item;
-        struct job *j = NULL;
-        if (item < o->nlists) {
-            struct elist *l = &g->lists[item];
-            if (!(o->checks & SCAN_CHECK_DNSBL) || !list_applies(l->e, &g->cur) ||
-                (o->list_wanted && !o->list_wanted(o->arg, &g->cur, item))) {
-                g->cur_item++;
-                continue;
-            }
-            bool healthy = health_of(l, &g->cur)->state == H_GOOD;
-            int64_t wait = 0;
-            if (healthy && !take_token(g, l, &wait))
-                return (int)wait;
-            j = job_new(g, JOB_DNSBL, item);
-            if (!j)
-                return -1;
-            j->t = g->cur;
-            j->via = g->cur_via;
-            j->nvia = g->cur_nvia;
-            g->cur_item++;
-            if (!healthy) {
-                emit_dnsbl(g, j);
-                job_free(j);
-                continue;
-            }
-            if (plan_names(g, l, j) != 0)
-                continue; /* decided without asking */
-            if (job_ask(g, j) != 0) {
-                g->fatal = -ENOMEM;
-                return -1;
-            }
-            continue;
-        }
-        size_t slot = item - o->nlists;
-        unsigned check = slot_check(g, slot, &g->cur);
-        g->cur_item++;
-        if (!check)
-            continue;
-        j = job_new(g, JOB_CHECK, item);
-        if (!j)
-            return -1;
-        j->t = g->cur;
-        j->via = g->cur_via;
-        j->nvia = g->cur_nvia;
-        j->check = check;
-        if (check == SCAN_CHECK_SPF_AUTH)
-            j->domain = o->spf_domains[slot - SLOT_SPF_AUTH0];
-        j->view = scan_view_new();
-        if (!j->view) {
-            g->fatal = -ENOMEM;
-            job_free(j);
-            return -1;
-        }
-        ready_push(g, j); /* first run happens in drain_ready() */
+        bool stop = g->cur_item < o->nlists ? start_list_job(g, &wait) : start_check_job(g, &wait);
+        if (stop)
+            return wait;
     }
     return -1;
 }
