@@ -471,8 +471,7 @@ static int reader_ready(struct out_state *st, const char *path, char *msg, size_
     return st->version == 0 ? SCAN_ENOTFOUND : SCAN_ESTATE;
 }
 
-/* A writer sets the store's pragmas, migrates it to @p target and marks runs left running aborted.
- */
+/* A writer sets the pragmas, migrates to @p target and marks runs left running aborted. */
 static int writer_ready(struct out_state *st, const char *path, int target, char *msg,
                         size_t msglen)
 {
@@ -627,35 +626,15 @@ static int prepare(struct out_state *st, const char *sql, sqlite3_stmt **s)
     return rc == SQLITE_OK ? 0 : db_fail(st, rc, "state store: prepare");
 }
 
-int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, int64_t *run_id)
+/* Put the run on record before anything else happens: a killed run shows as aborted. */
+static int insert_run(struct out_state *st, const char *targets, const char *lists,
+                      const char *checks)
 {
-    char *targets = NULL, *lists = NULL, *checks = NULL;
     sqlite3_stmt *s = NULL;
-    int rc, ret;
+    int rc, ret = db_exec(st, "BEGIN IMMEDIATE");
 
-    if (run_id)
-        *run_id = 0;
-    if (!st || !desc || st->readonly || st->run_id)
-        return -EINVAL;
-    if (desc->anomaly_share < 0 || desc->anomaly_share > 1)
-        return -EINVAL;
-    st->started_ms = desc->started_ms ? desc->started_ms : now_ms();
-    st->anomaly_share = desc->anomaly_share > 0 ? desc->anomaly_share : OUT_STATE_ANOMALY_SHARE;
-    st->anomaly_min = desc->anomaly_min ? desc->anomaly_min : OUT_STATE_ANOMALY_MIN;
-    st->results = st->listed = st->errors = 0;
-
-    ret = json_array(desc->targets, desc->ntargets, &targets);
-    if (ret == 0)
-        ret = json_array(desc->lists, desc->nlists, &lists);
-    if (ret == 0)
-        ret = json_array(desc->checks, desc->nchecks, &checks);
     if (ret != 0)
-        goto out;
-
-    /* The run is on record before anything else happens: a killed run shows as aborted. */
-    ret = db_exec(st, "BEGIN IMMEDIATE");
-    if (ret != 0)
-        goto out;
+        return ret;
     rc = sqlite3_prepare_v2(st->db,
                             "INSERT INTO runs (status, started_ms, targets, lists, checks,"
                             " anomaly_share, anomaly_min) VALUES ('running', ?, ?, ?, ?, ?, ?)",
@@ -674,12 +653,20 @@ int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, i
         if (rc != SQLITE_OK)
             ret = db_fail(st, rc, "state store: new run");
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-        goto out;
+    } else {
+        st->run_id = sqlite3_last_insert_rowid(st->db);
     }
-    st->run_id = sqlite3_last_insert_rowid(st->db);
+    sqlite3_finalize(s);
+    return ret;
+}
 
-    /* From here on, any failure leaves an open run that out_state_free() aborts. */
-    ret = db_exec(st, run_tables_sql);
+/*
+ * Open the run's transaction over fresh TEMP tables, with its insert statements
+ * prepared. On failure the open run is aborted.
+ */
+static int prepare_run(struct out_state *st)
+{
+    int ret = db_exec(st, run_tables_sql);
     if (ret == 0)
         ret = db_exec(st, clear_run_tables_sql);
     if (ret == 0)
@@ -708,14 +695,38 @@ int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, i
                       " reason = excluded.reason, detail = excluded.detail"
                       " WHERE excluded.healthy = 0",
                       &st->ins_health);
-    if (ret != 0) {
+    if (ret != 0)
         abort_run(st);
-        goto out;
-    }
+    return ret;
+}
+
+int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, int64_t *run_id)
+{
+    char *targets = NULL, *lists = NULL, *checks = NULL;
+    int ret;
+
     if (run_id)
+        *run_id = 0;
+    if (!st || !desc || st->readonly || st->run_id)
+        return -EINVAL;
+    if (desc->anomaly_share < 0 || desc->anomaly_share > 1)
+        return -EINVAL;
+    st->started_ms = desc->started_ms ? desc->started_ms : now_ms();
+    st->anomaly_share = desc->anomaly_share > 0 ? desc->anomaly_share : OUT_STATE_ANOMALY_SHARE;
+    st->anomaly_min = desc->anomaly_min ? desc->anomaly_min : OUT_STATE_ANOMALY_MIN;
+    st->results = st->listed = st->errors = 0;
+
+    ret = json_array(desc->targets, desc->ntargets, &targets);
+    if (ret == 0)
+        ret = json_array(desc->lists, desc->nlists, &lists);
+    if (ret == 0)
+        ret = json_array(desc->checks, desc->nchecks, &checks);
+    if (ret == 0)
+        ret = insert_run(st, targets, lists, checks);
+    if (ret == 0)
+        ret = prepare_run(st);
+    if (ret == 0 && run_id)
         *run_id = st->run_id;
-out:
-    sqlite3_finalize(s);
     free(targets);
     free(lists);
     free(checks);
