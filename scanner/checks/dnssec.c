@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "scanner/checks/record.h"
 #include "scanner/core/err.h"
 
 #define MAX_LABELS   128
@@ -1241,10 +1242,7 @@ int scan_dnssec_check(struct scan_view *v, struct scan_dnssec *d, const char *do
     }
     struct scan_report *r = make_report(w.dom, &w.vd);
     free(w.bad);
-    if (!r || !scan_report_result(r)) {
-        scan_report_free(r);
-        return -ENOMEM;
-    }
-    *out = r;
-    return 0;
+    ret = r ? scan_report_hand_over(&r, out) : -ENOMEM;
+    scan_report_free(r);
+    return ret;
 }

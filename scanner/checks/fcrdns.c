@@ -64,6 +64,7 @@
 #include <strings.h>
 
 #include "scanner/checks/checks.h"
+#include "scanner/checks/record.h"
 #include "scanner/core/err.h"
 #include "scanner/core/psl.h"
 #include "scanner/dns/qname.h"
@@ -439,17 +440,6 @@ static void render(struct scan_report *r, const struct fc_verdict *d, const stru
     render_warnings(r, ns, t);
 }
 
-/* A finished report, or -ENOMEM after a sticky allocation failure. */
-static int finish(struct scan_report *r, struct scan_report **out)
-{
-    if (!scan_report_result(r)) {
-        scan_report_free(r);
-        return -ENOMEM;
-    }
-    *out = r;
-    return 0;
-}
-
 /*
  * Four steps: gather the PTR names, ask their forward lookups, decide, render.
  */
@@ -486,5 +476,7 @@ int scan_fcrdns_check(struct scan_view *v, const struct scan_target *ip, struct 
     const char *cname = pa->canon && strcasecmp(pa->canon, rev) != 0 ? pa->canon : NULL;
     struct fc_verdict d = decide(pa, &ns, t);
     render(r, &d, &ns, cname, t);
-    return finish(r, out);
+    ret = scan_report_hand_over(&r, out);
+    scan_report_free(r);
+    return ret;
 }
