@@ -69,7 +69,7 @@ def readme_schema():
 
 def vocab_checks():
     """Every check word of scanner/core/vocab.c's check_names table."""
-    with open(os.path.join(ROOT, 'scanner', 'vocab.c')) as f:
+    with open(os.path.join(ROOT, 'scanner', 'core', 'vocab.c')) as f:
         src = f.read()
     table = src[src.index('check_names[]'):]
     table = table[:table.index('};')]
