@@ -406,10 +406,92 @@ static void finalize_run_stmts(struct out_state *st)
     st->ins_dnsbl = st->ins_rec = st->ins_health = NULL;
 }
 
+/* Before opening: a reader needs the file; a writer makes its directory and takes the lock. */
+static int reach_store(struct out_state *st, const struct out_state_opts *o, char *msg,
+                       size_t msglen)
+{
+    int ret;
+    if (o->readonly) {
+        if (access(o->path, R_OK) == 0)
+            return 0;
+        ret = errno == ENOENT ? SCAN_ENOTFOUND : -errno;
+        if (msg)
+            snprintf(msg, msglen, "no state store at %s: %s", o->path,
+                     ret == SCAN_ENOTFOUND ? "no scan has run with this --state yet"
+                                           : strerror(-ret));
+        return ret;
+    }
+    if (o->create_parent && (ret = out_path_mkparent(o->path, OUT_STATE_DIR_MODE)) != 0) {
+        if (msg)
+            snprintf(msg, msglen, "cannot create the directory of %s: %s", o->path, strerror(-ret));
+        return ret;
+    }
+    return take_lock(st, o->path, o->wait_ms, msg, msglen);
+}
+
+/* Open the SQLite connection (a reader stays one through query_only). */
+static int open_db(struct out_state *st, const struct out_state_opts *o, char *msg, size_t msglen)
+{
+    int flags, rc, ret;
+
+    /* A reader opens read-write when it may (query_only keeps it a reader): after a killed
+     * run, only a connection that can write may run WAL recovery, and a read-only one
+     * would get SQLITE_READONLY_RECOVERY until the next scan. */
+    if (!o->readonly)
+        flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    else
+        flags = access(o->path, W_OK) == 0 ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+    flags |= SQLITE_OPEN_NOMUTEX;
+    rc = sqlite3_open_v2(o->path, &st->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        ret = db_fail(st, rc, "open");
+        if (msg)
+            snprintf(msg, msglen, "cannot open the state store %s: %s", o->path, st->errmsg);
+        return ret;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, 5000);
+    if (o->readonly)
+        return db_exec(st, "PRAGMA query_only = 1");
+    return 0;
+}
+
+/*
+ * A reader reads what it finds: history and the recorded deltas use only
+ * what every schema since v1 has (events.kind reads as null before v3), so a
+ * store from an older dnsbl-scan stays readable without being migrated.
+ */
+static int reader_ready(struct out_state *st, const char *path, char *msg, size_t msglen)
+{
+    if (st->version >= OUT_STATE_READ_MIN_VERSION)
+        return 0;
+    if (msg)
+        snprintf(msg, msglen, "%s has state schema v%d; run a scan to migrate it to v%d", path,
+                 st->version, OUT_STATE_SCHEMA_VERSION);
+    return st->version == 0 ? SCAN_ENOTFOUND : SCAN_ESTATE;
+}
+
+/* A writer sets the pragmas, migrates to @p target and marks runs left running aborted. */
+static int writer_ready(struct out_state *st, const char *path, int target, char *msg,
+                        size_t msglen)
+{
+    /* WAL: history readers never block a run. synchronous=FULL: see state.h. TEMP
+     * tables in a file: a /16 times 15 lists must not live in memory. */
+    int ret = db_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                          "PRAGMA foreign_keys = ON; PRAGMA temp_store = FILE;");
+    if (ret == 0)
+        ret = migrate(st, target, msg, msglen);
+    if (ret == 0 && st->version >= 1)
+        ret = db_exec(st, "UPDATE runs SET status = 'aborted' WHERE status = 'running'");
+    if (ret != 0 && msg && !msg[0])
+        snprintf(msg, msglen, "state store %s: %s", path, st->errmsg);
+    return ret;
+}
+
 int out_state_open(const struct out_state_opts *o, struct out_state **out, char *msg, size_t msglen)
 {
     struct out_state *st = NULL;
-    int flags, rc, ret, target;
+    int ret, target;
 
     if (msg && msglen)
         msg[0] = '\0';
@@ -427,84 +509,20 @@ int out_state_open(const struct out_state_opts *o, struct out_state **out, char 
     st->lock_fd = -1;
     st->readonly = o->readonly;
 
-    if (o->readonly) {
-        if (access(o->path, R_OK) != 0) {
-            ret = errno == ENOENT ? SCAN_ENOTFOUND : -errno;
-            if (msg)
-                snprintf(msg, msglen, "no state store at %s: %s", o->path,
-                         ret == SCAN_ENOTFOUND ? "no scan has run with this --state yet"
-                                               : strerror(-ret));
-            goto fail;
-        }
-    } else {
-        if (o->create_parent && (ret = out_path_mkparent(o->path, OUT_STATE_DIR_MODE)) != 0) {
-            if (msg)
-                snprintf(msg, msglen, "cannot create the directory of %s: %s", o->path,
-                         strerror(-ret));
-            goto fail;
-        }
-        ret = take_lock(st, o->path, o->wait_ms, msg, msglen);
-        if (ret != 0)
-            goto fail;
-    }
-
-    /* A reader opens read-write when it may (query_only keeps it a reader): after a killed
-     * run, only a connection that can write may run WAL recovery, and a read-only one
-     * would get SQLITE_READONLY_RECOVERY until the next scan. */
-    if (!o->readonly)
-        flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    else
-        flags = access(o->path, W_OK) == 0 ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
-    flags |= SQLITE_OPEN_NOMUTEX;
-    rc = sqlite3_open_v2(o->path, &st->db, flags, NULL);
-    if (rc != SQLITE_OK) {
-        ret = db_fail(st, rc, "open");
-        if (msg)
-            snprintf(msg, msglen, "cannot open the state store %s: %s", o->path, st->errmsg);
-        goto fail;
-    }
-    sqlite3_extended_result_codes(st->db, 1);
-    sqlite3_busy_timeout(st->db, 5000);
-    if (o->readonly && (ret = db_exec(st, "PRAGMA query_only = 1")) != 0)
-        goto fail;
-
-    ret = check_schema(st, o->path, msg, msglen);
-    if (ret != 0)
-        goto fail;
-
-    /* A reader reads what it finds: history and the recorded deltas use only
-     * what every schema since v1 has (events.kind reads as null before v3), so a
-     * store from an older dnsbl-scan stays readable without being migrated. */
-    if (o->readonly) {
-        if (st->version < OUT_STATE_READ_MIN_VERSION) {
-            ret = st->version == 0 ? SCAN_ENOTFOUND : SCAN_ESTATE;
-            if (msg)
-                snprintf(msg, msglen, "%s has state schema v%d; run a scan to migrate it to v%d",
-                         o->path, st->version, OUT_STATE_SCHEMA_VERSION);
-            goto fail;
-        }
-        *out = st;
-        return 0;
-    }
-
-    /* WAL: history readers never block a run. synchronous=FULL: see state.h. TEMP
-     * tables in a file: a /16 times 15 lists must not live in memory. */
-    ret = db_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                      "PRAGMA foreign_keys = ON; PRAGMA temp_store = FILE;");
+    ret = reach_store(st, o, msg, msglen);
     if (ret == 0)
-        ret = migrate(st, target, msg, msglen);
-    if (ret == 0 && st->version >= 1)
-        ret = db_exec(st, "UPDATE runs SET status = 'aborted' WHERE status = 'running'");
+        ret = open_db(st, o, msg, msglen);
+    if (ret == 0)
+        ret = check_schema(st, o->path, msg, msglen);
+    if (ret == 0)
+        ret = o->readonly ? reader_ready(st, o->path, msg, msglen)
+                          : writer_ready(st, o->path, target, msg, msglen);
     if (ret != 0) {
-        if (msg && !msg[0])
-            snprintf(msg, msglen, "state store %s: %s", o->path, st->errmsg);
-        goto fail;
+        out_state_free(st);
+        return ret;
     }
     *out = st;
     return 0;
-fail:
-    out_state_free(st);
-    return ret;
 }
 
 static int64_t abort_run(struct out_state *st)
@@ -608,35 +626,15 @@ static int prepare(struct out_state *st, const char *sql, sqlite3_stmt **s)
     return rc == SQLITE_OK ? 0 : db_fail(st, rc, "state store: prepare");
 }
 
-int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, int64_t *run_id)
+/* Put the run on record before anything else happens: a killed run shows as aborted. */
+static int insert_run(struct out_state *st, const char *targets, const char *lists,
+                      const char *checks)
 {
-    char *targets = NULL, *lists = NULL, *checks = NULL;
     sqlite3_stmt *s = NULL;
-    int rc, ret;
+    int rc, ret = db_exec(st, "BEGIN IMMEDIATE");
 
-    if (run_id)
-        *run_id = 0;
-    if (!st || !desc || st->readonly || st->run_id)
-        return -EINVAL;
-    if (desc->anomaly_share < 0 || desc->anomaly_share > 1)
-        return -EINVAL;
-    st->started_ms = desc->started_ms ? desc->started_ms : now_ms();
-    st->anomaly_share = desc->anomaly_share > 0 ? desc->anomaly_share : OUT_STATE_ANOMALY_SHARE;
-    st->anomaly_min = desc->anomaly_min ? desc->anomaly_min : OUT_STATE_ANOMALY_MIN;
-    st->results = st->listed = st->errors = 0;
-
-    ret = json_array(desc->targets, desc->ntargets, &targets);
-    if (ret == 0)
-        ret = json_array(desc->lists, desc->nlists, &lists);
-    if (ret == 0)
-        ret = json_array(desc->checks, desc->nchecks, &checks);
     if (ret != 0)
-        goto out;
-
-    /* The run is on record before anything else happens: a killed run shows as aborted. */
-    ret = db_exec(st, "BEGIN IMMEDIATE");
-    if (ret != 0)
-        goto out;
+        return ret;
     rc = sqlite3_prepare_v2(st->db,
                             "INSERT INTO runs (status, started_ms, targets, lists, checks,"
                             " anomaly_share, anomaly_min) VALUES ('running', ?, ?, ?, ?, ?, ?)",
@@ -655,12 +653,20 @@ int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, i
         if (rc != SQLITE_OK)
             ret = db_fail(st, rc, "state store: new run");
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-        goto out;
+    } else {
+        st->run_id = sqlite3_last_insert_rowid(st->db);
     }
-    st->run_id = sqlite3_last_insert_rowid(st->db);
+    sqlite3_finalize(s);
+    return ret;
+}
 
-    /* From here on, any failure leaves an open run that out_state_free() aborts. */
-    ret = db_exec(st, run_tables_sql);
+/*
+ * Open the run's transaction over fresh TEMP tables, with its insert statements
+ * prepared. On failure the open run is aborted.
+ */
+static int prepare_run(struct out_state *st)
+{
+    int ret = db_exec(st, run_tables_sql);
     if (ret == 0)
         ret = db_exec(st, clear_run_tables_sql);
     if (ret == 0)
@@ -689,14 +695,38 @@ int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, i
                       " reason = excluded.reason, detail = excluded.detail"
                       " WHERE excluded.healthy = 0",
                       &st->ins_health);
-    if (ret != 0) {
+    if (ret != 0)
         abort_run(st);
-        goto out;
-    }
+    return ret;
+}
+
+int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, int64_t *run_id)
+{
+    char *targets = NULL, *lists = NULL, *checks = NULL;
+    int ret;
+
     if (run_id)
+        *run_id = 0;
+    if (!st || !desc || st->readonly || st->run_id)
+        return -EINVAL;
+    if (desc->anomaly_share < 0 || desc->anomaly_share > 1)
+        return -EINVAL;
+    st->started_ms = desc->started_ms ? desc->started_ms : now_ms();
+    st->anomaly_share = desc->anomaly_share > 0 ? desc->anomaly_share : OUT_STATE_ANOMALY_SHARE;
+    st->anomaly_min = desc->anomaly_min ? desc->anomaly_min : OUT_STATE_ANOMALY_MIN;
+    st->results = st->listed = st->errors = 0;
+
+    ret = json_array(desc->targets, desc->ntargets, &targets);
+    if (ret == 0)
+        ret = json_array(desc->lists, desc->nlists, &lists);
+    if (ret == 0)
+        ret = json_array(desc->checks, desc->nchecks, &checks);
+    if (ret == 0)
+        ret = insert_run(st, targets, lists, checks);
+    if (ret == 0)
+        ret = prepare_run(st);
+    if (ret == 0 && run_id)
         *run_id = st->run_id;
-out:
-    sqlite3_finalize(s);
     free(targets);
     free(lists);
     free(checks);

@@ -44,77 +44,55 @@ static int csv_scratch_field(struct out_writer *w)
     return w->scratch.err ? w->scratch.err : w->out.err;
 }
 
-int out_csv_emit(struct out_writer *w, const struct scan_result *r)
+/* One field of a result row, then its comma. */
+static void csv_cell(struct out_sink *s, const char *str)
 {
-    struct out_sink *s = &w->out;
-    struct out_sink *t = &w->scratch;
-    bool dnsbl = out_is_dnsbl(r);
-    int ret = csv_header(w);
+    csv_cstr(s, str);
+    out_sink_puts(s, ",");
+}
 
+/* A list column (codes, meanings): @p v joined by @p sep when @p on, then its comma. */
+static int csv_list_cell(struct out_writer *w, bool on, const char *const *v, size_t n,
+                         const char *sep)
+{
+    out_sink_clear(&w->scratch);
+    if (on)
+        out_join_strv(&w->scratch, v, n, sep, out_sink_write);
+    int ret = csv_scratch_field(w);
     if (ret < 0)
-        goto out;
-    csv_cstr(s, r->target);
-    out_sink_puts(s, ",");
-    csv_cstr(s, r->check);
-    out_sink_puts(s, ",");
-    csv_cstr(s, r->list);
-    out_sink_puts(s, ",");
-    csv_cstr(s, r->status);
-    out_sink_puts(s, ",");
-    csv_cstr(s, r->reason);
-    out_sink_puts(s, ",");
-    if (dnsbl)
-        csv_cstr(s, scan_class_word(r->klass));
-    out_sink_puts(s, ",");
+        return ret;
+    out_sink_puts(&w->out, ",");
+    return 0;
+}
 
-    out_sink_clear(t);
-    if (dnsbl)
-        out_join_strv(t, r->codes, r->ncodes, " ", out_sink_write);
-    ret = csv_scratch_field(w);
-    if (ret < 0)
-        goto out;
-    out_sink_puts(s, ",");
+/* "name=value" in the details column, after *sep (which becomes "; "). */
+static void detail_pair(struct out_sink *t, const char **sep, const char *name, const char *value)
+{
+    out_sink_puts(t, *sep);
+    out_sink_puts(t, name);
+    out_sink_puts(t, "=");
+    out_sink_puts(t, value);
+    *sep = "; ";
+}
 
-    out_sink_clear(t);
-    if (dnsbl)
-        out_join_strv(t, r->meanings, r->ncodes, "; ", out_sink_write);
-    ret = csv_scratch_field(w);
-    if (ret < 0)
-        goto out;
-    out_sink_puts(s, ",");
-
-    csv_cstr(s, dnsbl ? r->txt : NULL);
-    out_sink_puts(s, ",");
-    csv_cstr(s, dnsbl ? r->delist_url : NULL);
-    out_sink_puts(s, ",");
-
-    out_sink_clear(t);
+/*
+ * Compose the details column in the scratch sink: the pool, a DNSBL result's
+ * few extras, the check's fields, and how an --expand address was found.
+ */
+static void csv_details(struct out_sink *t, const struct scan_result *r, bool dnsbl)
+{
     const char *sep = "";
-    if (r->pool) {
-        out_sink_puts(t, "pool=");
-        out_sink_write(t, r->pool, strlen(r->pool));
-        sep = "; ";
-    }
+    out_sink_clear(t);
+    if (r->pool)
+        detail_pair(t, &sep, "pool", r->pool);
     if (dnsbl) {
         /* DNSBL results keep their few extras in the details column too. */
-        if (r->matched) {
-            out_sink_puts(t, sep);
-            out_sink_puts(t, "matched=");
-            out_sink_write(t, r->matched, strlen(r->matched));
-            sep = "; ";
-        }
-        if (r->detail) {
-            out_sink_puts(t, sep);
-            out_sink_puts(t, "detail=");
-            out_sink_write(t, r->detail, strlen(r->detail));
-            sep = "; ";
-        }
-        if (r->scope) {
-            out_sink_puts(t, sep);
-            out_sink_puts(t, "scope=");
-            out_sink_puts(t, r->scope);
-            sep = "; ";
-        }
+        if (r->matched)
+            detail_pair(t, &sep, "matched", r->matched);
+        if (r->detail)
+            detail_pair(t, &sep, "detail", r->detail);
+        if (r->scope)
+            detail_pair(t, &sep, "scope", r->scope);
     }
     if (r->extra.n)
         out_sink_puts(t, sep);
@@ -124,19 +102,42 @@ int out_csv_emit(struct out_writer *w, const struct scan_result *r)
         out_join_strv(t, r->via, r->nvia, ", ", out_sink_write);
         out_sink_puts(t, "]");
     }
+}
+
+int out_csv_emit(struct out_writer *w, const struct scan_result *r)
+{
+    struct out_sink *s = &w->out;
+    bool dnsbl = out_is_dnsbl(r);
+    int ret = csv_header(w);
+
+    if (ret < 0)
+        return ret;
+    csv_cell(s, r->target);
+    csv_cell(s, r->check);
+    csv_cell(s, r->list);
+    csv_cell(s, r->status);
+    csv_cell(s, r->reason);
+    csv_cell(s, dnsbl ? scan_class_word(r->klass) : NULL);
+    ret = csv_list_cell(w, dnsbl, r->codes, r->ncodes, " ");
+    if (ret == 0)
+        ret = csv_list_cell(w, dnsbl, r->meanings, r->ncodes, "; ");
+    if (ret < 0)
+        return ret;
+    csv_cell(s, dnsbl ? r->txt : NULL);
+    csv_cell(s, dnsbl ? r->delist_url : NULL);
+    csv_details(&w->scratch, r, dnsbl);
     ret = csv_scratch_field(w);
     if (ret < 0)
-        goto out;
+        return ret;
     out_sink_puts(s, "\r\n");
-    ret = s->err;
-out:
-    return ret;
+    return s->err;
 }
 
 int out_csv_health(struct out_writer *w, const struct scan_health *h)
 {
     struct out_sink *s = &w->out;
     struct out_sink *t = &w->scratch;
+    const char *sep = "";
     int ret = csv_header(w);
 
     if (ret < 0)
@@ -148,14 +149,10 @@ int out_csv_health(struct out_writer *w, const struct scan_health *h)
     out_sink_puts(s, ",,,,,,");
     /* The details column in the "name=value; ..." form of result fields. */
     out_sink_clear(t);
-    if (h->kind) {
-        out_sink_puts(t, "kind=");
-        out_sink_write(t, h->kind, strlen(h->kind));
-    }
-    if (!h->healthy && h->detail) {
-        out_sink_puts(t, h->kind ? "; detail=" : "detail=");
-        out_sink_write(t, h->detail, strlen(h->detail));
-    }
+    if (h->kind)
+        detail_pair(t, &sep, "kind", h->kind);
+    if (!h->healthy && h->detail)
+        detail_pair(t, &sep, "detail", h->detail);
     ret = csv_scratch_field(w);
     if (ret < 0)
         return ret;

@@ -164,89 +164,113 @@ static int discover(struct scan_view *v, const char *prefix, const char *dom, co
     return scan_find_record(v, prefix, org, BIMI_VERSION, f);
 }
 
-int scan_bimi_check(struct scan_view *v, const char *domain, const char *selector,
-                    struct scan_report **out)
-{
-    struct scan_report *r = NULL;
-    struct scan_problems *ps = NULL;
-    struct scan_taglist tl = {0};
-    struct scan_dmarc_policy own = {0}, org_pol = {0};
-    struct scan_found f;
+/* One run of the check: where the record was found, its tags, the DMARC policies. */
+struct bimi_run {
+    const char *selector;
     char dom[256], org[256], prefix[128];
-    const char *where = NULL, *applies = NULL;
-    bool declined = false;
-    int ret;
+    const char *where;   /* the domain the record was looked up at */
+    const char *applies; /* the DMARC policy that applies (check_dmarc()) */
+    struct scan_found f;
+    struct scan_taglist tl;
+    struct scan_problems *ps;
+    struct scan_dmarc_policy own, org_pol;
+    bool declined;
+};
 
-    if (!selector || !*selector)
-        selector = "default";
-    if (scan_check_args(v, domain, dom, sizeof(dom), out) != 0 ||
-        (size_t)snprintf(prefix, sizeof(prefix), "%s._bimi", selector) >= sizeof(prefix))
-        return -EINVAL;
-    ret = scan_org_domain(dom, org, sizeof(org));
+/* Judge the one record found: its tags, then (unless it declines) both DMARC policies. */
+static int judge_record(struct scan_view *v, struct bimi_run *b)
+{
+    if (b->f.failed || b->f.n != 1)
+        return 0;
+    if (scan_taglist_parse(&b->tl, b->f.rec->txt, b->f.rec->txt_len, false, b->ps) != 0)
+        return -ENOMEM;
+    int d = check_tags(b->ps, &b->tl);
+    if (d < 0)
+        return -ENOMEM;
+    b->declined = d == 1;
+    if (b->declined)
+        return 0;
+    bool has_org = strcasecmp(b->org, b->dom) != 0;
+    /* Both DMARC policies in one round. */
+    int r1 = scan_dmarc_policy(v, b->dom, &b->own);
+    int r2 = has_org ? scan_dmarc_policy(v, b->org, &b->org_pol) : 0;
+    int ret = r1 == -ENOMEM || r2 == -ENOMEM ? -ENOMEM : r1 < 0 ? r1 : r2;
     if (ret < 0)
         return ret;
-    ret = discover(v, prefix, dom, org, &f, &where);
-    if (ret < 0)
-        return ret;
+    b->applies = check_dmarc(b->ps, b->dom, &b->own, has_org ? &b->org_pol : NULL);
+    return 0;
+}
 
-    ret = -ENOMEM;
-    ps = calloc(1, sizeof(*ps));
-    if (!ps)
-        goto out;
-    if (!f.failed && f.n == 1) {
-        if (scan_taglist_parse(&tl, f.rec->txt, f.rec->txt_len, false, ps) != 0)
-            goto out;
-        int d = check_tags(ps, &tl);
-        if (d < 0)
-            goto out; /* ret is -ENOMEM */
-        declined = d == 1;
-        if (!declined) {
-            /* Both DMARC policies in one round. */
-            int r1 = scan_dmarc_policy(v, dom, &own);
-            int r2 = strcasecmp(org, dom) != 0 ? scan_dmarc_policy(v, org, &org_pol) : 0;
-            ret = r1 == -ENOMEM || r2 == -ENOMEM ? -ENOMEM : r1 < 0 ? r1 : r2;
-            if (ret < 0)
-                goto out;
-            applies = check_dmarc(ps, dom, &own, strcasecmp(org, dom) != 0 ? &org_pol : NULL);
-        }
-    }
-
-    ret = -ENOMEM;
-    r = scan_report_new(dom, SCAN_CHECK_BIMI);
-    if (!r)
-        goto out;
-    struct scan_tag *l = tl.copy ? scan_taglist_find(&tl, "l", false) : NULL;
-    struct scan_tag *a = tl.copy ? scan_taglist_find(&tl, "a", false) : NULL;
-    scan_report_str(r, "selector", selector);
-    if (f.failed) {
-        scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(f.failed->status));
-    } else if (f.n == 0) {
+/* Decide the status: a DNS error, none, several records, invalid, a DMARC error or valid. */
+static void decide(struct scan_report *r, struct bimi_run *b)
+{
+    const struct scan_found *f = &b->f;
+    if (f->failed) {
+        scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(f->failed->status));
+    } else if (f->n == 0) {
         scan_report_status(r, SCAN_ST_NONE, SCAN_R_NONE);
-    } else if (f.n > 1) {
-        scan_problem(ps, true, SCAN_R_MULTIPLE_RECORDS, NULL,
-                     "%zu BIMI records at %s.%s: receivers use none", f.n, prefix, where);
+    } else if (f->n > 1) {
+        scan_problem(b->ps, true, SCAN_R_MULTIPLE_RECORDS, NULL,
+                     "%zu BIMI records at %s.%s: receivers use none", f->n, b->prefix, b->where);
         scan_report_status(r, SCAN_ST_INVALID, SCAN_R_MULTIPLE_RECORDS);
-    } else if (scan_problems_error(ps)) {
-        scan_report_status(r, SCAN_ST_INVALID, scan_problems_error(ps));
-    } else if (!declined && (own.st == SCAN_ST_ERROR || org_pol.st == SCAN_ST_ERROR)) {
+    } else if (scan_problems_error(b->ps)) {
+        scan_report_status(r, SCAN_ST_INVALID, scan_problems_error(b->ps));
+    } else if (!b->declined && (b->own.st == SCAN_ST_ERROR || b->org_pol.st == SCAN_ST_ERROR)) {
         /* org_pol is only read when it was filled: own.st decides first. */
-        scan_report_status(r, SCAN_ST_ERROR,
-                           scan_reason_of_dns(own.st == SCAN_ST_ERROR ? own.dns : org_pol.dns));
+        scan_report_status(
+            r, SCAN_ST_ERROR,
+            scan_reason_of_dns(b->own.st == SCAN_ST_ERROR ? b->own.dns : b->org_pol.dns));
     } else {
         scan_report_status(r, SCAN_ST_VALID, SCAN_R_NONE);
     }
-    scan_report_strn(r, "record", f.n == 1 ? (const char *)f.rec->txt : NULL,
-                     f.n == 1 ? f.rec->txt_len : 0);
-    scan_report_str(r, "record_domain", f.n > 0 ? where : NULL);
+}
+
+/* Render the report: selector, status, record, tags, declination, policy, problems. */
+static int render(struct bimi_run *b, struct scan_report **out)
+{
+    const struct scan_found *f = &b->f;
+    struct scan_report *r = scan_report_new(b->dom, SCAN_CHECK_BIMI);
+    if (!r)
+        return -ENOMEM;
+    struct scan_tag *l = b->tl.copy ? scan_taglist_find(&b->tl, "l", false) : NULL;
+    struct scan_tag *a = b->tl.copy ? scan_taglist_find(&b->tl, "a", false) : NULL;
+    scan_report_str(r, "selector", b->selector);
+    decide(r, b);
+    scan_report_strn(r, "record", f->n == 1 ? (const char *)f->rec->txt : NULL,
+                     f->n == 1 ? f->rec->txt_len : 0);
+    scan_report_str(r, "record_domain", f->n > 0 ? b->where : NULL);
     scan_report_str(r, "l", l ? l->value : NULL);
     scan_report_str(r, "a", a ? a->value : NULL);
-    scan_report_bool(r, "declined", declined);
-    scan_report_str(r, "dmarc_policy", applies && applies[0] ? applies : NULL);
-    scan_problems_report(r, ps, "tag");
-    ret = scan_report_hand_over(&r, out);
-out:
-    scan_taglist_deinit(&tl);
+    scan_report_bool(r, "declined", b->declined);
+    scan_report_str(r, "dmarc_policy", b->applies && b->applies[0] ? b->applies : NULL);
+    scan_problems_report(r, b->ps, "tag");
+    int ret = scan_report_hand_over(&r, out);
     scan_report_free(r);
-    free(ps);
+    return ret;
+}
+
+/* Three steps: find the record, judge it (tags, DMARC), render the report. */
+int scan_bimi_check(struct scan_view *v, const char *domain, const char *selector,
+                    struct scan_report **out)
+{
+    struct bimi_run b = {.selector = selector && *selector ? selector : "default"};
+    int ret;
+
+    if (scan_check_args(v, domain, b.dom, sizeof(b.dom), out) != 0 ||
+        (size_t)snprintf(b.prefix, sizeof(b.prefix), "%s._bimi", b.selector) >= sizeof(b.prefix))
+        return -EINVAL;
+    ret = scan_org_domain(b.dom, b.org, sizeof(b.org));
+    if (ret < 0)
+        return ret;
+    ret = discover(v, b.prefix, b.dom, b.org, &b.f, &b.where);
+    if (ret < 0)
+        return ret;
+
+    b.ps = calloc(1, sizeof(*b.ps));
+    ret = b.ps ? judge_record(v, &b) : -ENOMEM;
+    if (ret == 0)
+        ret = render(&b, out);
+    scan_taglist_deinit(&b.tl);
+    free(b.ps);
     return ret;
 }

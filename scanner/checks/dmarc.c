@@ -245,6 +245,11 @@ static void parse_uris(struct dm_parse *ps, const char *tag, char *value, struct
 
 /*
  * Check one record's tag list. Fills @p ps (problems, p, sp, pct, URIs).
+ *
+ * One piece on purpose (about 115 lines): a dispatch over the RFC 7489 tags
+ * (the known[] table), one short branch each, between the version rule and the
+ * posture notes. The order in which it adds problems is the order the report
+ * shows them, and it is easiest to check with every branch in one view.
  */
 static int parse_record(struct dm_parse *ps, const struct scan_rr *rr)
 {
@@ -497,13 +502,6 @@ struct dm_found {
     bool at_org;                      /**< found at the organizational domain */
 };
 
-/*
- * RFC 7489 section 6.6.3: _dmarc.<dom>, then _dmarc.<organizational domain>
- * when the first set holds no DMARC record. A failed lookup stops discovery:
- * the name that failed might hold the policy.
- * @param[out] org  the organizational domain (valid when f->at_org)
- * @return 0, -EAGAIN, -ENOMEM.
- */
 /* Look for the policy record at @p name into @p f. @return 0 (f->failed or
  * f->nrec set), -EAGAIN, -ENOMEM. */
 static int look_at(struct scan_view *v, const char *name, struct dm_found *f)
@@ -520,6 +518,13 @@ static int look_at(struct scan_view *v, const char *name, struct dm_found *f)
     return f->nrec < 0 ? f->nrec : 0;
 }
 
+/*
+ * RFC 7489 section 6.6.3: _dmarc.<dom>, then _dmarc.<organizational domain>
+ * when the first set holds no DMARC record. A failed lookup stops discovery:
+ * the name that failed might hold the policy.
+ * @param[out] org  the organizational domain (valid when f->at_org)
+ * @return 0, -EAGAIN, -ENOMEM.
+ */
 static int discover(struct scan_view *v, const char *dom, char *org, size_t orglen,
                     struct dm_found *f)
 {
@@ -571,6 +576,76 @@ static void report_no_policy(struct scan_report *r)
     scan_report_strv_init(r, "ruf");
 }
 
+/*
+ * Judge the one record found: parse it first (the authorization lookups may
+ * still send us back with -EAGAIN), then ask whether its report addresses
+ * accept reports. @return 0, -EAGAIN, -ENOMEM.
+ */
+static int judge_record(struct scan_view *v, struct dm_parse *ps, const struct dm_found *f,
+                        const char *policy_domain)
+{
+    if (f->nrec != 1)
+        return 0;
+    if (parse_record(ps, f->rec) != 0)
+        return -ENOMEM;
+    if (f->nother > 0)
+        scan_problem(&ps->pbs, false, SCAN_R_NONE, NULL,
+                     "%zu other TXT record(s) at _dmarc.%s are not DMARC records and are ignored",
+                     f->nother, policy_domain);
+    int ret = check_authorizations(v, ps, policy_domain);
+    if (ret < 0)
+        return ret;
+    authorization_problems(ps, policy_domain);
+    return 0;
+}
+
+/* Render the one record: its status, its policy, its report addresses, its problems. */
+static void render_record(struct scan_report *r, struct dm_parse *ps, const struct dm_found *f,
+                          const char *policy_domain)
+{
+    record_status(r, ps);
+    scan_report_strn(r, "record", (const char *)f->rec->txt, f->rec->txt_len);
+    scan_report_str(r, "policy_domain", policy_domain);
+    scan_report_str(r, "p", ps->p);
+    scan_report_str(r, "sp", ps->sp);
+    scan_report_int(r, "pct", ps->pct);
+    scan_report_strv_init(r, "rua");
+    scan_report_strv_init(r, "ruf");
+    for (size_t i = 0; i < ps->nrua; i++)
+        scan_report_strv_add(r, "rua", ps->rua[i].text);
+    for (size_t i = 0; i < ps->nruf; i++)
+        scan_report_strv_add(r, "ruf", ps->ruf[i].text);
+    scan_problems_report(r, &ps->pbs, "tag");
+}
+
+/* Render the report: a failed lookup or no record, several records, or the one record. */
+static void render(struct scan_report *r, struct dm_parse *ps, const struct dm_found *f,
+                   const char *policy_domain)
+{
+    if (f->failed || f->nrec == 0) {
+        if (f->failed)
+            scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(f->failed->status));
+        else
+            scan_report_status(r, SCAN_ST_NONE, SCAN_R_NONE);
+        scan_report_str(r, "record", NULL);
+        scan_report_str(r, "policy_domain", NULL);
+        report_no_policy(r);
+        scan_report_objv_init(r, "problems");
+    } else if (f->nrec > 1) {
+        scan_problem(&ps->pbs, true, SCAN_R_MULTIPLE_RECORDS, NULL,
+                     "%d DMARC records at _dmarc.%s: receivers apply none (RFC 7489 section 6.6.3)",
+                     f->nrec, policy_domain);
+        scan_report_status(r, SCAN_ST_INVALID, SCAN_R_MULTIPLE_RECORDS);
+        scan_report_str(r, "record", NULL);
+        scan_report_str(r, "policy_domain", policy_domain);
+        report_no_policy(r);
+        scan_problems_report(r, &ps->pbs, "tag");
+    } else {
+        render_record(r, ps, f, policy_domain);
+    }
+}
+
+/* Three steps: discover the record, judge it, render the report. */
 int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report **out)
 {
     struct scan_report *r = NULL;
@@ -581,74 +656,19 @@ int scan_dmarc_check(struct scan_view *v, const char *domain, struct scan_report
 
     if (scan_check_args(v, domain, dom, sizeof(dom), out) != 0)
         return -EINVAL;
-
     ret = discover(v, dom, org, sizeof(org), &f);
     if (ret < 0)
         return ret;
     const char *policy_domain = f.at_org ? org : dom;
 
-    ret = -ENOMEM;
     ps = calloc(1, sizeof(*ps));
-    if (!ps)
-        goto out;
-    if (f.nrec == 1) {
-        /* Parse first: the authorization lookups may still send us back with -EAGAIN. */
-        if (parse_record(ps, f.rec) != 0)
-            goto out; /* ret is -ENOMEM */
-        if (f.nother > 0)
-            scan_problem(
-                &ps->pbs, false, SCAN_R_NONE, NULL,
-                "%zu other TXT record(s) at _dmarc.%s are not DMARC records and are ignored",
-                f.nother, policy_domain);
-        ret = check_authorizations(v, ps, policy_domain);
-        if (ret < 0)
-            goto out;
-        authorization_problems(ps, policy_domain);
+    ret = ps ? judge_record(v, ps, &f, policy_domain) : -ENOMEM;
+    if (ret == 0 && !(r = scan_report_new(dom, SCAN_CHECK_DMARC)))
+        ret = -ENOMEM;
+    if (ret == 0) {
+        render(r, ps, &f, policy_domain);
+        ret = scan_report_hand_over(&r, out);
     }
-
-    ret = -ENOMEM;
-    r = scan_report_new(dom, SCAN_CHECK_DMARC);
-    if (!r)
-        goto out;
-    if (f.failed || f.nrec == 0) {
-        if (f.failed)
-            scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(f.failed->status));
-        else
-            scan_report_status(r, SCAN_ST_NONE, SCAN_R_NONE);
-        scan_report_str(r, "record", NULL);
-        scan_report_str(r, "policy_domain", NULL);
-        report_no_policy(r);
-        scan_report_objv_init(r, "problems");
-    } else if (f.nrec > 1) {
-        scan_problem(&ps->pbs, true, SCAN_R_MULTIPLE_RECORDS, NULL,
-                     "%d DMARC records at _dmarc.%s: receivers apply none (RFC 7489 section 6.6.3)",
-                     f.nrec, policy_domain);
-        scan_report_status(r, SCAN_ST_INVALID, SCAN_R_MULTIPLE_RECORDS);
-        scan_report_str(r, "record", NULL);
-        scan_report_str(r, "policy_domain", policy_domain);
-        report_no_policy(r);
-        scan_problems_report(r, &ps->pbs, "tag");
-    } else {
-        record_status(r, ps);
-        scan_report_strn(r, "record", (const char *)f.rec->txt, f.rec->txt_len);
-        scan_report_str(r, "policy_domain", policy_domain);
-        scan_report_str(r, "p", ps->p);
-        scan_report_str(r, "sp", ps->sp);
-        scan_report_int(r, "pct", ps->pct);
-        scan_report_strv_init(r, "rua");
-        scan_report_strv_init(r, "ruf");
-        for (size_t i = 0; i < ps->nrua; i++)
-            scan_report_strv_add(r, "rua", ps->rua[i].text);
-        for (size_t i = 0; i < ps->nruf; i++)
-            scan_report_strv_add(r, "ruf", ps->ruf[i].text);
-        scan_problems_report(r, &ps->pbs, "tag");
-    }
-    if (!scan_report_result(r))
-        goto out; /* ret is -ENOMEM */
-    *out = r;
-    r = NULL;
-    ret = 0;
-out:
     scan_report_free(r);
     if (ps)
         scan_taglist_deinit(&ps->tl);

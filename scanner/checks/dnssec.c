@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "scanner/checks/record.h"
 #include "scanner/core/err.h"
 
 #define MAX_LABELS   128
@@ -1040,161 +1041,208 @@ static const struct scan_answer *chain_failure(struct ctx *c, char cuts[][256], 
     return NULL;
 }
 
+/* One run of the check: the names asked, the zone cuts found, the verdict so far. */
+struct walk {
+    struct ctx c;
+    char dom[256];
+    char (*names)[256]; /* the domain and its ancestors (then "." when it is the zone) */
+    const struct scan_answer *soa[MAX_LABELS];
+    size_t nn;
+    char (*cuts)[256]; /* "." then each zone apex down to the domain's zone */
+    size_t ncuts, zi;  /* zi: the domain's zone is cuts[zi] */
+    size_t zsoa;       /* index in names[] of the zone's SOA answer (nn: none) */
+    struct zmemo *m;   /* the chain down to the zone */
+    const struct scan_answer *ka, *dsa, *mx;
+    struct verdict vd;
+    bool decided; /* vd is final: report it */
+    char problem[600];
+    char *bad; /* the failing MX-answer record (freed at the end) */
+};
+
+/* -EAGAIN while an answer is missing, the first error, or 0. */
+static int asked(const struct ctx *c)
+{
+    if (c->err)
+        return c->err;
+    return c->missing ? -EAGAIN : 0;
+}
+
+/* Settle on an error: the lookup "@p what @p name" failed with @p why. */
+static void lookup_failed(struct walk *w, enum scan_reason why, const char *what, const char *name)
+{
+    w->vd.st = SCAN_ST_ERROR;
+    w->vd.why = why;
+    snprintf(w->problem, sizeof(w->problem), "%s%s failed: %s", what, name, scan_reason_word(why));
+    w->vd.problem = w->problem;
+    w->decided = true;
+}
+
+/*
+ * When no zone below the root holds the name (it does not exist), the root is
+ * its zone, and the root's SOA is what the zone's facts are read from.
+ */
+static int root_zone(struct walk *w)
+{
+    if (w->nn >= MAX_LABELS)
+        return -EINVAL; /* no room for the root: longer than any DNS name */
+    snprintf(w->names[w->nn], sizeof(w->names[0]), ".");
+    if ((w->soa[w->nn] = need(&w->c, ".", SCAN_TYPE_SOA)))
+        w->zsoa = w->nn++;
+    int ret = asked(&w->c);
+    if (ret)
+        return ret;
+    if (dns_failed(w->soa[w->zsoa]))
+        lookup_failed(w, dns_reason(w->soa[w->zsoa]), "the SOA lookup of ", ".");
+    return 0;
+}
+
+/* Step 1: the SOA of the domain and of every ancestor: which are zone apexes. */
+static int find_cuts(struct walk *w)
+{
+    for (const char *p = w->dom; p && w->nn < MAX_LABELS; p = strchr(p, '.'), p = p ? p + 1 : NULL)
+        snprintf(w->names[w->nn++], sizeof(w->names[0]), "%s", p);
+    for (size_t i = 0; i < w->nn; i++)
+        w->soa[i] = need(&w->c, w->names[i], SCAN_TYPE_SOA);
+    int ret = asked(&w->c);
+    if (ret)
+        return ret;
+    snprintf(w->cuts[w->ncuts++], sizeof(w->cuts[0]), ".");
+    w->zsoa = w->nn;
+    for (size_t i = w->nn; i-- > 0;) {
+        const struct scan_answer *a = w->soa[i];
+        if (dns_failed(a)) {
+            lookup_failed(w, dns_reason(a), "the SOA lookup of ", w->names[i]);
+            return 0;
+        }
+        if (a->status == SCAN_DNS_OK && a->n > 0 && a->ncname == 0 && a->canon &&
+            strcmp(a->canon, w->names[i]) == 0) {
+            snprintf(w->cuts[w->ncuts++], sizeof(w->cuts[0]), "%s", w->names[i]);
+            w->zsoa = i;
+        }
+    }
+    w->zi = w->ncuts - 1;
+    w->vd.zone = w->cuts[w->zi];
+    return w->zi == 0 ? root_zone(w) : 0;
+}
+
+/* Step 2: the chain of trust down to the zone. */
+static int walk_chain(struct walk *w)
+{
+    w->m = chain_state(&w->c, w->cuts, w->ncuts, w->zi);
+    int ret = asked(&w->c);
+    if (ret)
+        return ret;
+    if (!w->m) {
+        const struct scan_answer *f = chain_failure(&w->c, w->cuts, w->zi);
+        lookup_failed(w, f ? dns_reason(f) : SCAN_R_INTERNAL,
+                      "a DS or DNSKEY lookup on the way to ", w->vd.zone);
+        return 0;
+    }
+    w->vd.m = w->m;
+    return 0;
+}
+
+/* Step 3: facts of the zone, and in a secure zone the domain's MX answer. */
+static int read_zone(struct walk *w)
+{
+    struct ctx *c = &w->c;
+    w->ka = need(c, w->vd.zone, SCAN_TYPE_DNSKEY);
+    w->dsa = w->zi > 0 ? need(c, w->vd.zone, SCAN_TYPE_DS) : NULL;
+    w->mx = w->m->v == ZV_SECURE ? need(c, w->dom, SCAN_TYPE_MX) : NULL;
+    int ret = asked(c);
+    if (ret)
+        return ret;
+    const struct scan_answer *failed = dns_failed(w->ka)              ? w->ka
+                                       : w->dsa && dns_failed(w->dsa) ? w->dsa
+                                       : w->mx && dns_failed(w->mx)   ? w->mx
+                                                                      : NULL;
+    if (failed) {
+        lookup_failed(w, dns_reason(failed), "a lookup for ", w->vd.zone);
+        return 0;
+    }
+    if (w->m->facts)
+        return 0;
+    return zone_facts(c, w->m, w->zsoa < w->nn ? w->soa[w->zsoa] : NULL, w->ka, w->dsa);
+}
+
+/* Settle on the chain's verdict; a secure zone's SOA and MX answer must verify too. */
+static int judge(struct walk *w)
+{
+    struct zmemo *m = w->m;
+    struct verdict *vd = &w->vd;
+    static const enum scan_status status_of[] = {
+        [ZV_SECURE] = SCAN_ST_SECURE,
+        [ZV_INSECURE] = SCAN_ST_INSECURE,
+        [ZV_BOGUS] = SCAN_ST_BOGUS,
+        [ZV_ERROR] = SCAN_ST_ERROR,
+    };
+
+    w->decided = true;
+    vd->problem = m->problem;
+    vd->record = m->record;
+    if (m->v != ZV_SECURE) {
+        vd->st = status_of[m->v];
+        vd->why = m->why;
+        return 0;
+    }
+    if (m->soa_why != SCAN_R_NONE) {
+        vd->st = SCAN_ST_BOGUS;
+        vd->why = m->soa_why == SCAN_R_UNSUPPORTED_ALGORITHM ? SCAN_R_BAD_SIGNATURE : m->soa_why;
+        vd->record = m->soa_record;
+        snprintf(w->problem, sizeof(w->problem), "the SOA set of %s %s", vd->zone,
+                 reason_sentence(m->soa_why));
+        vd->problem = w->problem;
+        return 0;
+    }
+    enum scan_reason why;
+    int ret = check_mx(&w->c, m, w->mx, &why, &w->bad);
+    if (ret)
+        return ret;
+    if (why != SCAN_R_NONE) {
+        vd->st = SCAN_ST_BOGUS;
+        vd->why = why;
+        vd->record = w->bad;
+        snprintf(w->problem, sizeof(w->problem), "the MX answer of %s: %s %s", w->dom,
+                 w->bad ? "a record" : "an RRset", reason_sentence(why));
+        vd->problem = w->problem;
+        return 0;
+    }
+    vd->st = SCAN_ST_SECURE;
+    vd->why = SCAN_R_NONE;
+    vd->problem = NULL;
+    vd->record = NULL;
+    return 0;
+}
+
+/*
+ * Four steps, each of which may settle the verdict early: the zone cuts, the
+ * chain of trust, the zone's own answers, the judgement.
+ */
 int scan_dnssec_check(struct scan_view *v, struct scan_dnssec *d, const char *domain,
                       struct scan_report **out)
 {
-    char dom[256], names[MAX_LABELS][256], cuts[MAX_LABELS][256], rec_problem[600];
-    const struct scan_answer *soa[MAX_LABELS];
-    struct ctx c = {.v = v, .d = d};
-    struct verdict vd = {.st = SCAN_ST_ERROR};
-    char *bad = NULL;
-    size_t nn = 0, ncuts = 0;
+    static int (*const steps[])(struct walk *) = {find_cuts, walk_chain, read_zone, judge};
+    char names[MAX_LABELS][256], cuts[MAX_LABELS][256];
+    struct walk w = {.c = {.v = v, .d = d}, .names = names, .cuts = cuts};
+    int ret = 0;
 
     if (!out)
         return -EINVAL;
     *out = NULL;
-    if (!v || !d || !domain || norm_domain(domain, dom, sizeof(dom)) != 0)
+    if (!v || !d || !domain || norm_domain(domain, w.dom, sizeof(w.dom)) != 0)
         return -EINVAL;
-    c.now = d->now ? (time_t)d->now : time(NULL);
+    w.c.now = d->now ? (time_t)d->now : time(NULL);
+    w.vd.st = SCAN_ST_ERROR;
 
-    /* 1. The SOA of the domain and of every ancestor: which are zone apexes. */
-    for (const char *p = dom; p && nn < MAX_LABELS; p = strchr(p, '.'), p = p ? p + 1 : NULL)
-        snprintf(names[nn++], sizeof(names[0]), "%s", p);
-    for (size_t i = 0; i < nn; i++)
-        soa[i] = need(&c, names[i], SCAN_TYPE_SOA);
-    if (c.err)
-        return c.err;
-    if (c.missing)
-        return -EAGAIN;
-    snprintf(cuts[ncuts++], sizeof(cuts[0]), ".");
-    size_t zsoa = nn; /* index in names[] of the zone's SOA answer */
-    for (size_t i = nn; i-- > 0;) {
-        if (dns_failed(soa[i])) {
-            vd.why = dns_reason(soa[i]);
-            snprintf(rec_problem, sizeof(rec_problem), "the SOA lookup of %s failed: %s", names[i],
-                     scan_reason_word(vd.why));
-            vd.problem = rec_problem;
-            goto report;
-        }
-        if (soa[i]->status == SCAN_DNS_OK && soa[i]->n > 0 && soa[i]->ncname == 0 &&
-            soa[i]->canon && strcmp(soa[i]->canon, names[i]) == 0) {
-            snprintf(cuts[ncuts++], sizeof(cuts[0]), "%s", names[i]);
-            zsoa = i;
-        }
-    }
-    size_t zi = ncuts - 1;
-    vd.zone = cuts[zi];
-    if (zi == 0) {
-        /* No zone below the root holds the name (it does not exist): the root is
-         * its zone, and the root's SOA is what the zone's facts are read from. */
-        snprintf(names[nn], sizeof(names[0]), ".");
-        if (nn < MAX_LABELS - 1 && (soa[nn] = need(&c, ".", SCAN_TYPE_SOA)))
-            zsoa = nn++;
-        if (c.err)
-            return c.err;
-        if (c.missing)
-            return -EAGAIN;
-        if (dns_failed(soa[zsoa])) {
-            vd.why = dns_reason(soa[zsoa]);
-            snprintf(rec_problem, sizeof(rec_problem), "the SOA lookup of . failed: %s",
-                     scan_reason_word(vd.why));
-            vd.problem = rec_problem;
-            goto report;
-        }
-    }
-
-    /* 2. The chain of trust down to the zone. */
-    struct zmemo *m = chain_state(&c, cuts, ncuts, zi);
-    if (c.err)
-        return c.err;
-    if (c.missing)
-        return -EAGAIN;
-    if (!m) {
-        const struct scan_answer *f = chain_failure(&c, cuts, zi);
-        vd.why = f ? dns_reason(f) : SCAN_R_INTERNAL;
-        snprintf(rec_problem, sizeof(rec_problem),
-                 "a DS or DNSKEY lookup on the way to %s failed: %s", vd.zone,
-                 scan_reason_word(vd.why));
-        vd.problem = rec_problem;
-        goto report;
-    }
-    vd.m = m;
-
-    /* 3. Facts of the zone, and in a secure zone the domain's MX answer. */
-    const struct scan_answer *ka = need(&c, vd.zone, SCAN_TYPE_DNSKEY);
-    const struct scan_answer *dsa = zi > 0 ? need(&c, vd.zone, SCAN_TYPE_DS) : NULL;
-    const struct scan_answer *mx = m->v == ZV_SECURE ? need(&c, dom, SCAN_TYPE_MX) : NULL;
-    if (c.err)
-        return c.err;
-    if (c.missing)
-        return -EAGAIN;
-    const struct scan_answer *failed = dns_failed(ka)           ? ka
-                                       : dsa && dns_failed(dsa) ? dsa
-                                       : mx && dns_failed(mx)   ? mx
-                                                                : NULL;
-    if (failed) {
-        vd.why = dns_reason(failed);
-        snprintf(rec_problem, sizeof(rec_problem), "a lookup for %s failed: %s", vd.zone,
-                 scan_reason_word(vd.why));
-        vd.problem = rec_problem;
-        goto report;
-    }
-    if (!m->facts) {
-        int ret = zone_facts(&c, m, zsoa < nn ? soa[zsoa] : NULL, ka, dsa);
-        if (ret)
-            return ret;
-    }
-    vd.problem = m->problem;
-    vd.record = m->record;
-    switch (m->v) {
-    case ZV_INSECURE:
-        vd.st = SCAN_ST_INSECURE;
-        vd.why = m->why;
-        goto report;
-    case ZV_BOGUS:
-        vd.st = SCAN_ST_BOGUS;
-        vd.why = m->why;
-        goto report;
-    case ZV_ERROR:
-        vd.st = SCAN_ST_ERROR;
-        vd.why = m->why;
-        goto report;
-    case ZV_SECURE:
-        break;
-    }
-    if (m->soa_why != SCAN_R_NONE) {
-        vd.st = SCAN_ST_BOGUS;
-        vd.why = m->soa_why == SCAN_R_UNSUPPORTED_ALGORITHM ? SCAN_R_BAD_SIGNATURE : m->soa_why;
-        vd.record = m->soa_record;
-        snprintf(rec_problem, sizeof(rec_problem), "the SOA set of %s %s", vd.zone,
-                 reason_sentence(m->soa_why));
-        vd.problem = rec_problem;
-        goto report;
-    }
-    enum scan_reason why;
-    int ret = check_mx(&c, m, mx, &why, &bad);
-    if (ret)
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]) && !w.decided && ret == 0; i++)
+        ret = steps[i](&w);
+    if (ret) {
+        free(w.bad);
         return ret;
-    if (why != SCAN_R_NONE) {
-        vd.st = SCAN_ST_BOGUS;
-        vd.why = why;
-        vd.record = bad;
-        snprintf(rec_problem, sizeof(rec_problem), "the MX answer of %s: %s %s", dom,
-                 bad ? "a record" : "an RRset", reason_sentence(why));
-        vd.problem = rec_problem;
-        goto report;
     }
-    vd.st = SCAN_ST_SECURE;
-    vd.why = SCAN_R_NONE;
-    vd.problem = NULL;
-    vd.record = NULL;
-report:;
-    struct scan_report *r = make_report(dom, &vd);
-    free(bad);
-    if (!r || !scan_report_result(r)) {
-        scan_report_free(r);
-        return -ENOMEM;
-    }
-    *out = r;
-    return 0;
+    struct scan_report *r = make_report(w.dom, &w.vd);
+    free(w.bad);
+    ret = r ? scan_report_hand_over(&r, out) : -ENOMEM;
+    scan_report_free(r);
+    return ret;
 }

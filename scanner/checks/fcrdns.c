@@ -64,6 +64,7 @@
 #include <strings.h>
 
 #include "scanner/checks/checks.h"
+#include "scanner/checks/record.h"
 #include "scanner/core/err.h"
 #include "scanner/core/psl.h"
 #include "scanner/dns/qname.h"
@@ -261,27 +262,187 @@ static int reverse_name(const struct scan_target *t, char *buf, size_t len)
     return 0;
 }
 
-/* Report for a failed or empty PTR lookup: no names to show. */
-static void report_no_names(struct scan_report *r, enum scan_status st, enum scan_reason why,
-                            const char *cname)
+/* The PTR names under check, and how many distinct ones the answer held. */
+struct fc_names {
+    struct fc_name name[FCRDNS_MAX_NAMES];
+    size_t n;         /**< names kept, at most FCRDNS_MAX_NAMES */
+    size_t ndistinct; /**< distinct names in the answer, kept or not */
+};
+
+/* The outcome: status, reason and the confirming name (-1 for none). */
+struct fc_verdict {
+    enum scan_status st;
+    enum scan_reason why;
+    int confirmed;
+};
+
+/* The address checked: an IPv4-mapped IPv6 target becomes IPv4 in @p t4. */
+static const struct scan_target *checked_target(const struct scan_target *ip,
+                                                struct scan_target *t4)
 {
-    scan_report_status(r, st, why);
-    scan_report_strv_init(r, "ptr");
-    scan_report_str(r, "cname", cname);
-    scan_report_str(r, "confirmed", NULL);
-    scan_report_bool(r, "generic", 0);
-    scan_report_strv_init(r, "warnings");
+    if (ip->type != SCAN_T_IP6 || !is_v4mapped(ip->addr))
+        return ip;
+    memset(t4, 0, sizeof(*t4));
+    t4->type = SCAN_T_IP4;
+    memcpy(t4->addr, ip->addr + 12, 4);
+    snprintf(t4->text, sizeof(t4->text), "%u.%u.%u.%u", t4->addr[0], t4->addr[1], t4->addr[2],
+             t4->addr[3]);
+    return t4;
 }
 
+/* Gather the PTR names of @p pa in answer order, deduplicated, bounded. */
+static void gather_names(const struct scan_answer *pa, struct fc_names *ns)
+{
+    ns->n = ns->ndistinct = 0;
+    if (pa->status != SCAN_DNS_OK)
+        return;
+    for (size_t i = 0; i < pa->n; i++) {
+        const struct scan_rr *rr = &pa->rr[i];
+        if (rr->type != SCAN_TYPE_PTR || !rr->target)
+            continue;
+        bool dup = false;
+        for (size_t k = 0; k < ns->n && !dup; k++)
+            dup = strcasecmp(ns->name[k].name, rr->target) == 0;
+        /* Names past the bound are only counted (duplicates among them included). */
+        if (dup)
+            continue;
+        ns->ndistinct++;
+        if (ns->n < FCRDNS_MAX_NAMES) {
+            ns->name[ns->n].name = rr->target;
+            ns->name[ns->n].fwd = NULL;
+            ns->n++;
+        }
+    }
+}
+
+/* Ask every forward question before giving up, so they run in parallel. */
+static int ask_forward(struct scan_view *v, struct fc_names *ns, const struct scan_target *t)
+{
+    uint16_t ftype = t->type == SCAN_T_IP4 ? SCAN_TYPE_A : SCAN_TYPE_AAAA;
+    bool missing = false;
+    for (size_t i = 0; i < ns->n; i++) {
+        int ret = scan_view_get(v, ns->name[i].name, ftype, &ns->name[i].fwd);
+        if (ret == -EAGAIN)
+            missing = true;
+        else if (ret == -EINVAL)
+            ns->name[i].fwd = NULL; /* not a name that can be asked: does not resolve */
+        else if (ret < 0)
+            return ret;
+    }
+    return missing ? -EAGAIN : 0;
+}
+
+/* Decide pass, fail or error from the PTR answer and the forward answers. */
+static struct fc_verdict decide(const struct scan_answer *pa, const struct fc_names *ns,
+                                const struct scan_target *t)
+{
+    struct fc_verdict d = {SCAN_ST_FAIL, SCAN_R_NO_PTR, -1};
+    if (pa->status != SCAN_DNS_OK || ns->n == 0) {
+        if (pa->status != SCAN_DNS_OK && pa->status != SCAN_DNS_NODATA &&
+            pa->status != SCAN_DNS_NXDOMAIN) {
+            d.st = SCAN_ST_ERROR;
+            d.why = scan_reason_of_dns(pa->status);
+        }
+        return d;
+    }
+
+    bool any_resolved = false;
+    bool have_temp = false;
+    enum scan_dns_status temp = SCAN_DNS_OK;
+    for (size_t i = 0; i < ns->n; i++) {
+        const struct scan_answer *fa = ns->name[i].fwd;
+        if (!fa)
+            continue;
+        if (fa->status == SCAN_DNS_OK && fa->n > 0)
+            any_resolved = true;
+        if (d.confirmed < 0 && addr_matches(fa, t))
+            d.confirmed = (int)i;
+        if (scan_dns_temp_failed(fa->status) && !have_temp) {
+            have_temp = true;
+            temp = fa->status;
+        }
+    }
+
+    if (d.confirmed >= 0) {
+        d.st = SCAN_ST_PASS;
+        d.why = SCAN_R_NONE;
+    } else if (have_temp) {
+        d.st = SCAN_ST_ERROR;
+        d.why = scan_reason_of_dns(temp);
+    } else if (any_resolved) {
+        d.why = SCAN_R_MISMATCH;
+    } else {
+        d.why = SCAN_R_PTR_DOES_NOT_RESOLVE;
+    }
+    return d;
+}
+
+/* Render the warnings: several names, names past the bound, generic or invalid names. */
+static void render_warnings(struct scan_report *r, const struct fc_names *ns,
+                            const struct scan_target *t)
+{
+    char msg[512];
+    char why[64];
+
+    scan_report_strv_init(r, "warnings");
+    if (ns->ndistinct > 1) {
+        snprintf(msg, sizeof(msg),
+                 "%zu PTR names; RFC 1912 advises one, and some receivers check only the first",
+                 ns->ndistinct);
+        scan_report_strv_add(r, "warnings", msg);
+    }
+    if (ns->ndistinct > ns->n) {
+        snprintf(msg, sizeof(msg), "only the first %d PTR names were checked", FCRDNS_MAX_NAMES);
+        scan_report_strv_add(r, "warnings", msg);
+    }
+    for (size_t i = 0; i < ns->n; i++) {
+        const char *name = ns->name[i].name;
+        if (name_is_generic(name, t, why, sizeof(why))) {
+            snprintf(msg, sizeof(msg),
+                     "PTR name '%s' looks generic (%s); large mailbox providers penalize "
+                     "generic reverse DNS",
+                     name, why);
+            scan_report_strv_add(r, "warnings", msg);
+        }
+        if (!ns->name[i].fwd) {
+            snprintf(msg, sizeof(msg), "PTR name '%s' is not a valid host name", name);
+            scan_report_strv_add(r, "warnings", msg);
+        }
+    }
+}
+
+/*
+ * Render the verdict and the fields, always in the order of the file comment
+ * (no names gives "ptr" [], "confirmed" null, "generic" false, "warnings" []).
+ */
+static void render(struct scan_report *r, const struct fc_verdict *d, const struct fc_names *ns,
+                   const char *cname, const struct scan_target *t)
+{
+    char why[64];
+    bool generic = false;
+
+    scan_report_status(r, d->st, d->why);
+    scan_report_strv_init(r, "ptr");
+    for (size_t i = 0; i < ns->n; i++)
+        scan_report_strv_add(r, "ptr", ns->name[i].name);
+    scan_report_str(r, "cname", cname);
+    scan_report_str(r, "confirmed", d->confirmed >= 0 ? ns->name[d->confirmed].name : NULL);
+    for (size_t i = 0; i < ns->n; i++)
+        if (name_is_generic(ns->name[i].name, t, why, sizeof(why)))
+            generic = true;
+    scan_report_bool(r, "generic", generic);
+    render_warnings(r, ns, t);
+}
+
+/*
+ * Four steps: gather the PTR names, ask their forward lookups, decide, render.
+ */
 int scan_fcrdns_check(struct scan_view *v, const struct scan_target *ip, struct scan_report **out)
 {
-    struct scan_report *r = NULL;
     struct scan_target t4;
-    const struct scan_target *t = ip;
-    struct fc_name names[FCRDNS_MAX_NAMES];
-    size_t nnames = 0, ndistinct = 0;
+    struct fc_names ns;
     char rev[128];
-    char msg[512];
+    const struct scan_answer *pa = NULL;
     int ret;
 
     if (!out)
@@ -289,147 +450,27 @@ int scan_fcrdns_check(struct scan_view *v, const struct scan_target *ip, struct 
     *out = NULL;
     if (!v || !ip || (ip->type != SCAN_T_IP4 && ip->type != SCAN_T_IP6))
         return -EINVAL;
-    if (ip->type == SCAN_T_IP6 && is_v4mapped(ip->addr)) {
-        memset(&t4, 0, sizeof(t4));
-        t4.type = SCAN_T_IP4;
-        memcpy(t4.addr, ip->addr + 12, 4);
-        snprintf(t4.text, sizeof(t4.text), "%u.%u.%u.%u", t4.addr[0], t4.addr[1], t4.addr[2],
-                 t4.addr[3]);
-        t = &t4;
-    }
-    uint16_t ftype = t->type == SCAN_T_IP4 ? SCAN_TYPE_A : SCAN_TYPE_AAAA;
+    const struct scan_target *t = checked_target(ip, &t4);
 
     ret = reverse_name(t, rev, sizeof(rev));
     if (ret < 0)
         return ret;
-
-    const struct scan_answer *pa = NULL;
     ret = scan_view_get(v, rev, SCAN_TYPE_PTR, &pa);
     if (ret < 0)
         return ret;
+    gather_names(pa, &ns);
+    ret = ask_forward(v, &ns, t);
+    if (ret < 0)
+        return ret;
 
-    /* PTR names in answer order, deduplicated, bounded. */
-    if (pa->status == SCAN_DNS_OK) {
-        for (size_t i = 0; i < pa->n; i++) {
-            const struct scan_rr *rr = &pa->rr[i];
-            if (rr->type != SCAN_TYPE_PTR || !rr->target)
-                continue;
-            bool dup = false;
-            for (size_t k = 0; k < nnames && !dup; k++)
-                dup = strcasecmp(names[k].name, rr->target) == 0;
-            /* Names past the bound are only counted (duplicates among them included). */
-            if (dup)
-                continue;
-            ndistinct++;
-            if (nnames < FCRDNS_MAX_NAMES) {
-                names[nnames].name = rr->target;
-                names[nnames].fwd = NULL;
-                nnames++;
-            }
-        }
-    }
-
-    /* Ask every forward question before giving up, so they run in parallel. */
-    bool missing = false;
-    for (size_t i = 0; i < nnames; i++) {
-        ret = scan_view_get(v, names[i].name, ftype, &names[i].fwd);
-        if (ret == -EAGAIN)
-            missing = true;
-        else if (ret == -EINVAL)
-            names[i].fwd = NULL; /* not a name that can be asked: does not resolve */
-        else if (ret < 0)
-            return ret;
-    }
-    if (missing)
-        return -EAGAIN;
-
-    r = scan_report_new(ip->text, SCAN_CHECK_FCRDNS);
+    struct scan_report *r = scan_report_new(ip->text, SCAN_CHECK_FCRDNS);
     if (!r)
         return -ENOMEM;
-
-    const char *cname = NULL;
-    if (pa->canon && strcasecmp(pa->canon, rev) != 0)
-        cname = pa->canon;
-
-    if (pa->status != SCAN_DNS_OK || nnames == 0) {
-        if (pa->status == SCAN_DNS_OK || pa->status == SCAN_DNS_NODATA ||
-            pa->status == SCAN_DNS_NXDOMAIN)
-            report_no_names(r, SCAN_ST_FAIL, SCAN_R_NO_PTR, cname);
-        else
-            report_no_names(r, SCAN_ST_ERROR, scan_reason_of_dns(pa->status), cname);
-        goto out;
-    }
-
-    int confirmed = -1;
-    bool any_resolved = false;
-    bool have_temp = false;
-    enum scan_dns_status temp = SCAN_DNS_OK;
-    for (size_t i = 0; i < nnames; i++) {
-        const struct scan_answer *fa = names[i].fwd;
-        if (!fa)
-            continue;
-        if (fa->status == SCAN_DNS_OK && fa->n > 0)
-            any_resolved = true;
-        if (confirmed < 0 && addr_matches(fa, t))
-            confirmed = (int)i;
-        if (scan_dns_temp_failed(fa->status) && !have_temp) {
-            have_temp = true;
-            temp = fa->status;
-        }
-    }
-
-    if (confirmed >= 0)
-        scan_report_status(r, SCAN_ST_PASS, SCAN_R_NONE);
-    else if (have_temp)
-        scan_report_status(r, SCAN_ST_ERROR, scan_reason_of_dns(temp));
-    else if (any_resolved)
-        scan_report_status(r, SCAN_ST_FAIL, SCAN_R_MISMATCH);
-    else
-        scan_report_status(r, SCAN_ST_FAIL, SCAN_R_PTR_DOES_NOT_RESOLVE);
-
-    scan_report_strv_init(r, "ptr");
-    for (size_t i = 0; i < nnames; i++)
-        scan_report_strv_add(r, "ptr", names[i].name);
-    scan_report_str(r, "cname", cname);
-    scan_report_str(r, "confirmed", confirmed >= 0 ? names[confirmed].name : NULL);
-
-    bool generic = false;
-    char why[64];
-    for (size_t i = 0; i < nnames; i++)
-        if (name_is_generic(names[i].name, t, why, sizeof(why)))
-            generic = true;
-    scan_report_bool(r, "generic", generic);
-    scan_report_strv_init(r, "warnings");
-
-    if (ndistinct > 1) {
-        snprintf(msg, sizeof(msg),
-                 "%zu PTR names; RFC 1912 advises one, and some receivers check only the first",
-                 ndistinct);
-        scan_report_strv_add(r, "warnings", msg);
-    }
-    if (ndistinct > nnames) {
-        snprintf(msg, sizeof(msg), "only the first %d PTR names were checked", FCRDNS_MAX_NAMES);
-        scan_report_strv_add(r, "warnings", msg);
-    }
-    for (size_t i = 0; i < nnames; i++) {
-        if (name_is_generic(names[i].name, t, why, sizeof(why))) {
-            snprintf(msg, sizeof(msg),
-                     "PTR name '%s' looks generic (%s); large mailbox providers penalize "
-                     "generic reverse DNS",
-                     names[i].name, why);
-            scan_report_strv_add(r, "warnings", msg);
-        }
-        if (!names[i].fwd) {
-            snprintf(msg, sizeof(msg), "PTR name '%s' is not a valid host name", names[i].name);
-            scan_report_strv_add(r, "warnings", msg);
-        }
-    }
-
-out:
-    if (!scan_report_result(r)) {
-        scan_report_free(r);
-        return -ENOMEM;
-    }
-    *out = r;
-    return 0;
+    /* RFC 2317: the CNAME the resolver followed, when the answer's name differs. */
+    const char *cname = pa->canon && strcasecmp(pa->canon, rev) != 0 ? pa->canon : NULL;
+    struct fc_verdict d = decide(pa, &ns, t);
+    render(r, &d, &ns, cname, t);
+    ret = scan_report_hand_over(&r, out);
+    scan_report_free(r);
+    return ret;
 }

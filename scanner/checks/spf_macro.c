@@ -37,6 +37,11 @@ static bool is_delim(char c)
 /*
  * Read the token at s[*i]. Literal runs come back whole; "%%", "%_" and "%-"
  * come back as the literal they stand for.
+ *
+ * One piece on purpose (about 80 lines): a lexer following the RFC 7208
+ * section 7.1 grammar (macro-letter, transformers, delimiters) left to right,
+ * one cursor and one early return per malformed form, each with the sentence
+ * the user sees; split, the cursor would travel through every helper.
  */
 static int next_tok(const char *s, size_t len, size_t *i, bool exp_text, struct tok *t,
                     const char **why)

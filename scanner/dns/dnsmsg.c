@@ -267,6 +267,15 @@ struct scan_answer *scan_answer_new_status(enum scan_dns_status status, uint16_t
     return a;
 }
 
+/*
+ * One piece on purpose (about 150 lines): a single forward pass over untrusted
+ * bytes, the parser the fuzz target drives. Header and question, rcode, the
+ * answer records, the CNAME chain, the records kept; every "goto make" stops
+ * there and still builds an answer with the status known so far, and one exit
+ * frees what was read. Split into steps, each would hand the cursor, the raw
+ * records and the status back and forth, and the one path a reviewer checks
+ * against RFC 1035 would become five.
+ */
 int scan_answer_parse(const uint8_t *buf, size_t len, uint16_t qtype, struct scan_answer **out)
 {
     struct raw_rr *rrs = NULL;

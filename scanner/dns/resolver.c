@@ -158,43 +158,91 @@ static void sock_state_cb(void *data, ares_socket_t fd, int readable, int writab
         epoll_ctl(c->r->epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+/* The --resolver addresses as c-ares' comma-separated list (*csv NULL when none given). */
+static int servers_csv(const struct scan_resolver_opts *o, char **csv, char *errbuf, size_t errlen)
+{
+    *csv = NULL;
+    if (o->nservers == 0)
+        return 0;
+    size_t cap = o->nservers * 64 + 1, used = 0;
+    char *list = calloc(1, cap);
+    if (!list)
+        return -ENOMEM;
+    for (size_t i = 0; i < o->nservers; i++) {
+        char one[64];
+        const char *why;
+        if (scan_resolver_parse_addr(o->servers[i], one, sizeof(one), &why) != 0) {
+            snprintf(errbuf, errlen, "--resolver '%s': %s", o->servers[i], why);
+            free(list);
+            return SCAN_EPARSE;
+        }
+        used += (size_t)snprintf(list + used, cap - used, "%s%s", i ? "," : "", one);
+    }
+    *csv = list;
+    return 0;
+}
+
+/* c-ares' process-wide state, initialised on the first resolver. */
+static int library_init(char *errbuf, size_t errlen)
+{
+    static bool library_ready;
+    if (library_ready)
+        return 0;
+    if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
+        snprintf(errbuf, errlen, "c-ares library initialisation failed");
+        return -EIO;
+    }
+    library_ready = true;
+    return 0;
+}
+
+/* Channel @p i of @p r with the run's timeout and tries, on the servers of @p csv if any. */
+static int chan_init(struct scan_resolver *r, unsigned i, const struct scan_resolver_opts *o,
+                     const char *csv, char *errbuf, size_t errlen)
+{
+    struct chan *c = &r->chans[i];
+    struct ares_options ao;
+    memset(&ao, 0, sizeof(ao));
+    c->r = r;
+    c->idx = i;
+    ao.flags = ARES_FLAG_STAYOPEN | ARES_FLAG_NOCHECKRESP;
+    ao.timeout = o->timeout_ms > 0 ? o->timeout_ms : 2000;
+    ao.tries = o->tries > 0 ? o->tries : 2;
+    ao.sock_state_cb = sock_state_cb;
+    ao.sock_state_cb_data = c;
+    ao.socket_receive_buffer_size = RCVBUF_BYTES;
+    int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB |
+               ARES_OPT_SOCK_RCVBUF;
+    int st = ares_init_options(&c->ch, &ao, mask);
+    if (st != ARES_SUCCESS) {
+        snprintf(errbuf, errlen, "c-ares: %s", ares_strerror(st));
+        return st == ARES_ENOMEM ? -ENOMEM : SCAN_ECONFIG;
+    }
+    r->nchans = i + 1;
+    if (csv) {
+        st = ares_set_servers_ports_csv(c->ch, csv);
+        if (st != ARES_SUCCESS) {
+            snprintf(errbuf, errlen, "c-ares rejected the resolver list: %s", ares_strerror(st));
+            return SCAN_ECONFIG;
+        }
+    }
+    return 0;
+}
+
 int scan_resolver_new(const struct scan_resolver_opts *o, struct scan_resolver **out, char *errbuf,
                       size_t errlen)
 {
     struct scan_resolver *r = NULL;
     char *csv = NULL;
-    int ret = 0;
+    int ret;
 
     *out = NULL;
     errbuf[0] = '\0';
-    if (o->nservers > 0) {
-        size_t cap = o->nservers * 64 + 1, used = 0;
-        csv = calloc(1, cap);
-        if (!csv) {
-            ret = -ENOMEM;
-            goto fail;
-        }
-        for (size_t i = 0; i < o->nservers; i++) {
-            char one[64];
-            const char *why;
-            if (scan_resolver_parse_addr(o->servers[i], one, sizeof(one), &why) != 0) {
-                snprintf(errbuf, errlen, "--resolver '%s': %s", o->servers[i], why);
-                ret = SCAN_EPARSE;
-                goto fail;
-            }
-            used += (size_t)snprintf(csv + used, cap - used, "%s%s", i ? "," : "", one);
-        }
-    }
-
-    static bool library_ready;
-    if (!library_ready) {
-        if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
-            snprintf(errbuf, errlen, "c-ares library initialisation failed");
-            ret = -EIO;
-            goto fail;
-        }
-        library_ready = true;
-    }
+    ret = servers_csv(o, &csv, errbuf, errlen);
+    if (ret == 0)
+        ret = library_init(errbuf, errlen);
+    if (ret != 0)
+        goto fail;
 
     r = calloc(1, sizeof(*r));
     if (!r) {
@@ -212,35 +260,9 @@ int scan_resolver_new(const struct scan_resolver_opts *o, struct scan_resolver *
     if (n > MAX_CHANNELS)
         n = MAX_CHANNELS;
     for (unsigned i = 0; i < n; i++) {
-        struct chan *c = &r->chans[i];
-        struct ares_options ao;
-        memset(&ao, 0, sizeof(ao));
-        c->r = r;
-        c->idx = i;
-        ao.flags = ARES_FLAG_STAYOPEN | ARES_FLAG_NOCHECKRESP;
-        ao.timeout = o->timeout_ms > 0 ? o->timeout_ms : 2000;
-        ao.tries = o->tries > 0 ? o->tries : 2;
-        ao.sock_state_cb = sock_state_cb;
-        ao.sock_state_cb_data = c;
-        ao.socket_receive_buffer_size = RCVBUF_BYTES;
-        int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB |
-                   ARES_OPT_SOCK_RCVBUF;
-        int st = ares_init_options(&c->ch, &ao, mask);
-        if (st != ARES_SUCCESS) {
-            snprintf(errbuf, errlen, "c-ares: %s", ares_strerror(st));
-            ret = st == ARES_ENOMEM ? -ENOMEM : SCAN_ECONFIG;
+        ret = chan_init(r, i, o, csv, errbuf, errlen);
+        if (ret != 0)
             goto fail;
-        }
-        r->nchans = i + 1;
-        if (csv) {
-            st = ares_set_servers_ports_csv(c->ch, csv);
-            if (st != ARES_SUCCESS) {
-                snprintf(errbuf, errlen, "c-ares rejected the resolver list: %s",
-                         ares_strerror(st));
-                ret = SCAN_ECONFIG;
-                goto fail;
-            }
-        }
     }
     clock_gettime(CLOCK_MONOTONIC, &r->last_tick);
     free(csv);

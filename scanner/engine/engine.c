@@ -214,6 +214,7 @@ struct eng {
     size_t kept;
     /* stats */
     struct scan_engine_stats *st;
+    uint64_t sent0; /* the resolver's sent count when the run began */
     uint64_t total;
     struct timespec start, last_progress;
 };
@@ -1263,88 +1264,132 @@ static int next_target(struct eng *g)
     return 1;
 }
 
+/*
+ * The current target, pulling the next one when the last one's plan is done.
+ * @return false at the end of the targets or on a read error (g->fatal set).
+ */
+static bool have_target(struct eng *g)
+{
+    if (g->have_cur)
+        return true;
+    if (g->targets_done)
+        return false;
+    int ret = next_target(g);
+    if (ret != 0) {
+        g->targets_done = true;
+        if (ret < 0)
+            g->fatal = ret;
+        return false;
+    }
+    g->have_cur = true;
+    g->cur_item = 0;
+    return true;
+}
+
+/* A job of @p kind for the current target's plan item @p item, or NULL (ENOMEM). */
+static struct job *job_for_target(struct eng *g, enum job_kind kind, size_t item)
+{
+    struct job *j = job_new(g, kind, item);
+    if (!j)
+        return NULL;
+    j->t = g->cur;
+    j->via = g->cur_via;
+    j->nvia = g->cur_nvia;
+    return j;
+}
+
+/*
+ * Start the DNSBL job of the current plan item, a list: skipped when it does not
+ * apply, emitted at once when its health is not good, else asked once a rate
+ * token is there. @return true when the window must stop filling, with
+ * fill_window()'s value in *wait.
+ */
+static bool start_list_job(struct eng *g, int *wait)
+{
+    const struct scan_engine_opts *o = g->o;
+    size_t item = g->cur_item;
+    struct elist *l = &g->lists[item];
+    if (!(o->checks & SCAN_CHECK_DNSBL) || !list_applies(l->e, &g->cur) ||
+        (o->list_wanted && !o->list_wanted(o->arg, &g->cur, item))) {
+        g->cur_item++;
+        return false;
+    }
+    bool healthy = health_of(l, &g->cur)->state == H_GOOD;
+    int64_t token_wait = 0;
+    if (healthy && !take_token(g, l, &token_wait)) {
+        *wait = (int)token_wait;
+        return true;
+    }
+    struct job *j = job_for_target(g, JOB_DNSBL, item);
+    *wait = -1;
+    if (!j)
+        return true;
+    g->cur_item++;
+    if (!healthy) {
+        emit_dnsbl(g, j);
+        job_free(j);
+        return false;
+    }
+    if (plan_names(g, l, j) != 0)
+        return false; /* decided without asking */
+    if (job_ask(g, j) != 0) {
+        g->fatal = -ENOMEM;
+        return true;
+    }
+    return false;
+}
+
+/*
+ * Start the record-check job of the current plan item, when its check applies;
+ * its first run happens in drain_ready(). @return as start_list_job().
+ */
+static bool start_check_job(struct eng *g, int *wait)
+{
+    const struct scan_engine_opts *o = g->o;
+    size_t item = g->cur_item;
+    size_t slot = item - o->nlists;
+    unsigned check = slot_check(g, slot, &g->cur);
+    g->cur_item++;
+    if (!check)
+        return false;
+    struct job *j = job_for_target(g, JOB_CHECK, item);
+    *wait = -1;
+    if (!j)
+        return true;
+    j->check = check;
+    if (check == SCAN_CHECK_SPF_AUTH)
+        j->domain = o->spf_domains[slot - SLOT_SPF_AUTH0];
+    j->view = scan_view_new();
+    if (!j->view) {
+        g->fatal = -ENOMEM;
+        job_free(j);
+        return true;
+    }
+    ready_push(g, j);
+    return false;
+}
+
 /* Start jobs until the window is full. @return ms to wait for a rate token, or -1. */
 static int fill_window(struct eng *g)
 {
     const struct scan_engine_opts *o = g->o;
     /* Jobs whose result is out may wait for sends still in c-ares: room for them. */
     size_t max_jobs = o->concurrency * 8 + 16;
+    int wait = -1;
 
     while (!g->fatal && !stopping(g)) {
         if (g->asking >= o->concurrency || g->jobs >= max_jobs)
             return -1;
-        if (!g->have_cur) {
-            if (g->targets_done)
-                return -1;
-            int ret = next_target(g);
-            if (ret != 0) {
-                g->targets_done = true;
-                if (ret < 0)
-                    g->fatal = ret;
-                return -1;
-            }
-            g->have_cur = true;
-            g->cur_item = 0;
-        }
+        if (!have_target(g))
+            return -1;
         if (g->cur_item >= g->nitems) {
             g->have_cur = false;
             g->st->targets++;
             continue;
         }
-        size_t item = g->cur_item;
-        struct job *j = NULL;
-        if (item < o->nlists) {
-            struct elist *l = &g->lists[item];
-            if (!(o->checks & SCAN_CHECK_DNSBL) || !list_applies(l->e, &g->cur) ||
-                (o->list_wanted && !o->list_wanted(o->arg, &g->cur, item))) {
-                g->cur_item++;
-                continue;
-            }
-            bool healthy = health_of(l, &g->cur)->state == H_GOOD;
-            int64_t wait = 0;
-            if (healthy && !take_token(g, l, &wait))
-                return (int)wait;
-            j = job_new(g, JOB_DNSBL, item);
-            if (!j)
-                return -1;
-            j->t = g->cur;
-            j->via = g->cur_via;
-            j->nvia = g->cur_nvia;
-            g->cur_item++;
-            if (!healthy) {
-                emit_dnsbl(g, j);
-                job_free(j);
-                continue;
-            }
-            if (plan_names(g, l, j) != 0)
-                continue; /* decided without asking */
-            if (job_ask(g, j) != 0) {
-                g->fatal = -ENOMEM;
-                return -1;
-            }
-            continue;
-        }
-        size_t slot = item - o->nlists;
-        unsigned check = slot_check(g, slot, &g->cur);
-        g->cur_item++;
-        if (!check)
-            continue;
-        j = job_new(g, JOB_CHECK, item);
-        if (!j)
-            return -1;
-        j->t = g->cur;
-        j->via = g->cur_via;
-        j->nvia = g->cur_nvia;
-        j->check = check;
-        if (check == SCAN_CHECK_SPF_AUTH)
-            j->domain = o->spf_domains[slot - SLOT_SPF_AUTH0];
-        j->view = scan_view_new();
-        if (!j->view) {
-            g->fatal = -ENOMEM;
-            job_free(j);
-            return -1;
-        }
-        ready_push(g, j); /* first run happens in drain_ready() */
+        bool stop = g->cur_item < o->nlists ? start_list_job(g, &wait) : start_check_job(g, &wait);
+        if (stop)
+            return wait;
     }
     return -1;
 }
@@ -1556,106 +1601,141 @@ static void progress(struct eng *g, bool force)
     g->o->on_progress(g->o->arg, &p);
 }
 
-int scan_engine_run(const struct scan_engine_opts *o, struct scan_targets *ts, uint64_t total,
-                    struct scan_engine_stats *st)
+/* Set up the run's state: the clock, the lists with their rates, the cache. */
+static int eng_init(struct eng *g, const struct scan_engine_opts *o, struct scan_targets *ts,
+                    uint64_t total, struct scan_engine_stats *st)
 {
-    struct eng g;
-    int ret = 0;
-
-    memset(&g, 0, sizeof(g));
+    memset(g, 0, sizeof(*g));
     memset(st, 0, sizeof(*st));
-    g.o = o;
-    g.ts = ts;
-    g.st = st;
-    g.total = total;
-    g.srtt = -1;
-    g.nitems = o->nlists + SLOT_SPF_AUTH0 + o->nspf_domains;
-    clock_now(&g, &g.start);
-    g.last_progress = g.start;
-    uint64_t sent0 = scan_resolver_sent(o->resolver);
-    scan_targets_count_by_type(ts, g.kinds_present);
+    g->o = o;
+    g->ts = ts;
+    g->st = st;
+    g->total = total;
+    g->srtt = -1;
+    g->nitems = o->nlists + SLOT_SPF_AUTH0 + o->nspf_domains;
+    clock_now(g, &g->start);
+    g->last_progress = g->start;
+    g->sent0 = scan_resolver_sent(o->resolver);
+    scan_targets_count_by_type(ts, g->kinds_present);
 
-    g.lists = calloc(o->nlists ? o->nlists : 1, sizeof(*g.lists));
-    g.buckets = calloc(CACHE_BUCKETS, sizeof(*g.buckets));
-    if (!g.lists || !g.buckets) {
-        ret = -ENOMEM;
-        goto out;
-    }
+    g->lists = calloc(o->nlists ? o->nlists : 1, sizeof(*g->lists));
+    g->buckets = calloc(CACHE_BUCKETS, sizeof(*g->buckets));
+    if (!g->lists || !g->buckets)
+        return -ENOMEM;
     for (size_t i = 0; i < o->nlists; i++) {
-        struct elist *l = &g.lists[i];
+        struct elist *l = &g->lists[i];
         l->e = o->lists[i];
         l->zone = o->zones[i];
         l->rate = o->rate < 0 ? l->e->rate : o->rate;
         l->tokens = 1;
-        clock_now(&g, &l->last);
+        clock_now(g, &l->last);
     }
+    return 0;
+}
 
-    if (o->expand.what) {
-        ret = run_expansion(&g);
+/* Before any target: expand the domains (--expand), then the health barrier. */
+static int run_before_targets(struct eng *g)
+{
+    int ret = 0;
+    if (g->o->expand.what) {
+        ret = run_expansion(g);
         if (ret < 0)
-            goto out;
+            return ret;
     }
-    if (o->checks & SCAN_CHECK_DNSBL) {
-        ret = run_health(&g);
-        if (ret < 0)
-            goto out;
-    }
+    if (g->o->checks & SCAN_CHECK_DNSBL)
+        ret = run_health(g);
+    return ret;
+}
+
+/* How long the loop may wait: for a rate token (@p wait), a timer, or a fetch. */
+static int loop_wait(struct eng *g, int wait)
+{
+    int tw = timer_wait(g);
+    if (tw >= 0 && (wait < 0 || tw < wait))
+        wait = tw;
+    /* HTTPS fetches move on between short waits (scanner/dns/fetch.c says why). */
+    if (scan_fetch_active(g->fetch) > 0 && (wait < 0 || wait > FETCH_POLL_MS))
+        wait = FETCH_POLL_MS;
+    return wait;
+}
+
+/* The main loop: fill the window, wait for answers and timers, until every target is out. */
+static int run_targets(struct eng *g)
+{
+    const struct scan_engine_opts *o = g->o;
+    int ret = 0;
 
     for (;;) {
-        drain_ready(&g);
-        int wait = fill_window(&g);
-        drain_ready(&g);
-        if (g.fatal) {
-            ret = g.fatal;
+        drain_ready(g);
+        int wait = fill_window(g);
+        drain_ready(g);
+        if (g->fatal) {
+            ret = g->fatal;
             break;
         }
-        if ((g.targets_done || stopping(&g)) && g.jobs == 0)
+        bool ending = g->targets_done || stopping(g);
+        if (ending && g->jobs == 0)
             break;
-        if ((g.targets_done || stopping(&g)) && g.jobs == g.finished) {
+        if (ending && g->jobs == g->finished) {
             /* Every result is out; what is left are late sends of questions
              * another send answered. Nothing waits for them. */
             scan_resolver_cancel_all(o->resolver);
             continue;
         }
-        int tw = timer_wait(&g);
-        if (tw >= 0 && (wait < 0 || tw < wait))
-            wait = tw;
-        /* HTTPS fetches move on between short waits (scanner/dns/fetch.c says why). */
-        if (scan_fetch_active(g.fetch) > 0 && (wait < 0 || wait > FETCH_POLL_MS))
-            wait = FETCH_POLL_MS;
+        wait = loop_wait(g, wait);
         int r = scan_resolver_poll(o->resolver, wait >= 0 ? wait : 100);
         if (r < 0) {
             ret = r;
             break;
         }
-        scan_fetch_poll(g.fetch);
-        fire_timers(&g);
-        progress(&g, false);
+        scan_fetch_poll(g->fetch);
+        fire_timers(g);
+        progress(g, false);
     }
-    progress(&g, true);
-    st->complete = ret == 0 && g.targets_done && !stopping(&g);
-out:
-    /* Jobs still alive after a fatal error hold sends whose callbacks point at
-     * them and at this frame: give no more results, cancel every send (each
-     * callback runs now, once) and release every job before the state goes. */
-    g.in_health = false;
-    if (g.jobs > 0 && g.jobs != g.finished)
-        g.aborting = true;
-    g.next_due = 1;
-    fire_timers(&g); /* aborting or after the barrier: finishes every armed ask's job */
+    progress(g, true);
+    g->st->complete = ret == 0 && g->targets_done && !stopping(g);
+    return ret;
+}
+
+/*
+ * End the run whatever state it is in. Jobs still alive after a fatal error hold
+ * sends whose callbacks point at them and at the run's state: give no more
+ * results, cancel every send (each callback runs now, once) and release every
+ * job before the state goes; then the figures, and the state is freed.
+ */
+static void eng_finish(struct eng *g)
+{
+    const struct scan_engine_opts *o = g->o;
+    g->in_health = false;
+    if (g->jobs > 0 && g->jobs != g->finished)
+        g->aborting = true;
+    g->next_due = 1;
+    fire_timers(g); /* aborting or after the barrier: finishes every armed ask's job */
     scan_resolver_cancel_all(o->resolver);
-    scan_fetch_cancel_all(g.fetch); /* each callback runs now, cancelled */
-    drain_ready(&g);
-    if (g.jobs > 0)
-        fprintf(stderr, "dnsbl-scan: internal: %zu jobs left at the end of the run\n", g.jobs);
+    scan_fetch_cancel_all(g->fetch); /* each callback runs now, cancelled */
+    drain_ready(g);
+    if (g->jobs > 0)
+        fprintf(stderr, "dnsbl-scan: internal: %zu jobs left at the end of the run\n", g->jobs);
     else
-        SCAN_REQUIRE(g.asking == 0 && g.finished == 0);
-    st->queries = scan_resolver_sent(o->resolver) - sent0;
-    st->seconds = elapsed_s(&g, &g.start);
-    scan_fetch_free(g.fetch);
-    cache_free_all(&g);
-    scan_expand_set_free(g.xset);
-    free(g.armed);
-    free(g.lists);
+        SCAN_REQUIRE(g->asking == 0 && g->finished == 0);
+    g->st->queries = scan_resolver_sent(o->resolver) - g->sent0;
+    g->st->seconds = elapsed_s(g, &g->start);
+    scan_fetch_free(g->fetch);
+    cache_free_all(g);
+    scan_expand_set_free(g->xset);
+    free(g->armed);
+    free(g->lists);
+}
+
+int scan_engine_run(const struct scan_engine_opts *o, struct scan_targets *ts, uint64_t total,
+                    struct scan_engine_stats *st)
+{
+    struct eng g;
+    int ret = eng_init(&g, o, ts, total, st);
+    if (ret == 0)
+        ret = run_before_targets(&g);
+    if (ret == 0)
+        ret = run_targets(&g);
+    eng_finish(&g);
     return ret;
 }

@@ -117,6 +117,23 @@ Test(dnssec, secure_chain_from_the_root)
     tw_free(&w);
 }
 
+/* A name of 127 labels (the most a DNS name has) under a TLD that does not exist:
+ * the root is its zone, and its SOA is asked after the 127 names (it once read
+ * past the answers it had). */
+Test(dnssec, deepest_name_without_a_zone_is_judged_by_the_root)
+{
+    struct tw w;
+    char name[256] = "b";
+    for (int i = 1; i < 127; i++)
+        strcat(name, ".b");
+    world(&w, TW_SIGNED, TW_SIGNED);
+    struct scan_report *rep = run(&w, NULL, name);
+    expect(rep, "secure", NULL);
+    cr_assert_str_eq(field(scan_report_result(rep), "zone")->str, ".");
+    scan_report_free(rep);
+    tw_free(&w);
+}
+
 Test(dnssec, secure_under_an_nsec3_parent)
 {
     scan_report_free(child_verdict(TW_NSEC3, TW_SIGNED, NULL, "secure", NULL));
