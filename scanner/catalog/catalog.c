@@ -1249,7 +1249,8 @@ static const char *const status_words[] = {"active", "dead"};
 /*
  * One list entry. Pass one (collect) rejects unknown and repeated keys; pass
  * two reads the fields in dependency order; then the rules that tie fields
- * together, then uniqueness. Every failure names the node it is about.
+ * together, then uniqueness. Every failure names the node it is about. One
+ * piece on purpose: it is the entry schema, one short block per key.
  */
 static int load_entry(struct loader *ld, yaml_node_t *n)
 {
