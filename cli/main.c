@@ -243,6 +243,42 @@ static int add_generic_lists(struct cli_opts *o, struct list_catalog *cat)
     return 0;
 }
 
+/* Signals (the first stops the run, a second ends it), no SIGPIPE, and one
+ * 64 KiB buffer for standard output: results are many small writes. */
+static void set_up_process(void)
+{
+    static char outbuf[1 << 16];
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+}
+
+/* The job file (-c) under the command line, then the rule that every option
+ * has an effect under the chosen checks. @return 0, or -1 after a message. */
+static int apply_job(struct cli_opts *o, struct cli_job **job)
+{
+    char err[1024];
+
+    if (o->job_path) {
+        if (cli_job_load(o->job_path, job, err, sizeof(err)) != 0) {
+            fprintf(stderr, PROG ": %s\n", err);
+            return -1;
+        }
+        if (cli_opts_apply_job(o, *job) != 0)
+            return -1;
+    }
+    if (cli_opts_check_effect(o, *job, err, sizeof(err)) != 0) {
+        fprintf(stderr, PROG ": %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_opts o;
@@ -267,32 +303,8 @@ int main(int argc, char **argv)
         cli_opts_free(&o);
         return cli_nagios_unknown();
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    /* Results are many small writes: one 64 KiB buffer instead of line buffering. */
-    static char outbuf[1 << 16];
-    setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-
-    if (o.job_path) {
-        char err[512];
-        if (cli_job_load(o.job_path, &job, err, sizeof(err)) != 0) {
-            fprintf(stderr, PROG ": %s\n", err);
-            code = CLI_EXIT_USAGE;
-            goto out;
-        }
-        r = cli_opts_apply_job(&o, job);
-        if (r != 0) {
-            code = CLI_EXIT_USAGE;
-            goto out;
-        }
-    }
-    char why[1024];
-    if (cli_opts_check_effect(&o, job, why, sizeof(why)) != 0) {
-        fprintf(stderr, PROG ": %s\n", why);
+    set_up_process();
+    if (apply_job(&o, &job) != 0) {
         code = CLI_EXIT_USAGE;
         goto out;
     }
