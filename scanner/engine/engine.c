@@ -40,9 +40,8 @@
  * a c-ares callback (STYLE rule 11). A job lives until every send it made has
  * completed, even after its result is out.
  */
-#include "scanner/engine/engine.h"
+#include "scanner/engine/engine_int.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,10 +56,8 @@
 #include "scanner/checks/report.h"
 #include "scanner/dns/view.h"
 
-#define CACHE_BUCKETS  65536
-#define CACHE_MAX_KEPT 100000
-#define PROGRESS_MS    200
-#define FETCH_POLL_MS  5 /* the longest wait while an HTTPS fetch is in flight */
+#define PROGRESS_MS   200
+#define FETCH_POLL_MS 5 /* the longest wait while an HTTPS fetch is in flight */
 
 #define ASK_MAX_SENDS          4   /* sends of one question before it is a timeout */
 #define PROBE_MAX_SENDS        8   /* a test point keeps being asked: health is worth it */
@@ -83,141 +80,6 @@ static const struct {
     {SCAN_CHECK_DNSSEC, false},  {SCAN_CHECK_ORIGIN, true},
 };
 #define SLOT_SPF_AUTH0 (sizeof(slots) / sizeof(slots[0]))
-
-struct eng;
-struct job;
-
-struct waiter {
-    struct waiter *next;
-    struct job *job;
-};
-
-/* A question asked by record checks: answered once per run, shared by every job
- * that asks it while it is in flight or (when kept) afterwards. */
-struct centry {
-    struct centry *hnext;
-    struct eng *g;
-    char *name;
-    uint16_t type;
-    unsigned flags; /* enum scan_qflag: a DNSSEC question is another question */
-    size_t bucket;
-    struct scan_answer *ans; /* NULL while in flight */
-    struct waiter *waiters;
-    bool kept;
-};
-
-/* One question of a DNSBL or health job, sent up to ASK_MAX_SENDS times. */
-struct ask {
-    struct job *job;
-    char name[256];
-    uint16_t type;
-    struct scan_answer *ans; /* the deciding answer, once decided */
-    unsigned sends;          /* sends of this round */
-    unsigned outstanding;    /* sends not completed yet */
-    int64_t first_ms;        /* when the first send of this round went out */
-    int64_t due_ms;          /* 0, or when to send again */
-    size_t idx;              /* place in eng.armed while active */
-    bool active, decided;
-    bool counted; /* in eng.asking: asked and not decided */
-};
-
-/* Health of one kind of one list. */
-enum hstate { H_UNKNOWN, H_GOOD, H_BAD, H_BLOCKED };
-
-struct khealth {
-    bool probed;       /* the run queries this kind: its points were asked */
-    enum hstate state; /* after the barrier: H_GOOD, H_BAD, H_BLOCKED, or H_UNKNOWN when
-                          not established */
-    size_t pending;    /* probes not judged yet */
-    size_t good;       /* probes that answered as documented */
-    size_t unanswered; /* probes judged without ever answering */
-    char detail[600];
-    char noanswer[400]; /* the last probe that did not answer, for the detail */
-};
-
-struct elist {
-    const struct list_entry *e;
-    const char *zone;
-    double rate, tokens;
-    struct timespec last;
-    struct khealth h[3]; /* by list_kind_index() == enum scan_target_type */
-};
-
-enum job_kind { JOB_DNSBL, JOB_CHECK, JOB_HEALTH };
-
-struct job {
-    struct eng *g;
-    enum job_kind kind;
-    size_t item;
-    bool queued;
-    bool finished; /* result out (or abandoned): freed once no send is outstanding */
-    bool deferred; /* a check whose next questions wait for room in the window */
-    size_t want;   /* deferred: how many questions it will ask */
-    struct job *next_ready;
-    struct job *next_deferred;
-    struct scan_target t;
-    /* dnsbl and health: q[0] (and q[1] for domain_mode both), then txt */
-    struct ask q[2];
-    size_t nq;
-    size_t undecided;
-    struct ask txt;
-    bool txt_asked;
-    /* health */
-    const struct list_test_point *tp;
-    unsigned retries;
-    /* checks */
-    int pending;
-    struct scan_view *view;
-    unsigned check;
-    const char *domain;
-    /* an address found by --expand: how (borrowed from the run's set) */
-    const char *const *via;
-    size_t nvia;
-};
-
-struct eng {
-    const struct scan_engine_opts *o;
-    struct elist *lists;
-    size_t nitems;
-    struct job *ready_head, *ready_tail;
-    struct job *deferred_head, *deferred_tail; /* checks waiting for room, in order */
-    size_t jobs;
-    int fatal;
-    /* generator */
-    struct scan_targets *ts;
-    struct scan_target cur;
-    bool have_cur, targets_done;
-    size_t cur_item;
-    const char *const *cur_via;
-    size_t cur_nvia;
-    uint64_t kinds_present[3];
-    /* --expand */
-    struct scan_expand_set *xset;
-    struct scan_expansion **xparts; /* per domain, until all are expanded */
-    bool direct_done;               /* the targets given directly are all out */
-    size_t xnext;                   /* the next expanded address to check after them */
-    /* asking again */
-    struct ask **armed; /* asks with a due time (unordered; walked when one is due) */
-    size_t narmed, carmed;
-    int64_t next_due;
-    double srtt, rttvar; /* ms; srtt < 0 until the first sample */
-    int64_t health_deadline;
-    bool in_health;
-    size_t asking;   /* questions asked and not decided: the window */
-    size_t caching;  /* record-check questions (and fetches) in flight (see over_window()) */
-    size_t finished; /* jobs whose result is out, waiting for late sends */
-    bool aborting;   /* a fatal error: no more results, every job is only released */
-    /* HTTPS fetches (mta-sts), created on the first one */
-    struct scan_fetch *fetch;
-    /* cache */
-    struct centry **buckets;
-    size_t kept;
-    /* stats */
-    struct scan_engine_stats *st;
-    uint64_t sent0; /* the resolver's sent count when the run began */
-    uint64_t total;
-    struct timespec start, last_progress;
-};
 
 /* Time is read only from the resolver, the loop the answers and timeouts come
  * from (scan_resolver_now(): CLOCK_MONOTONIC), so a test resolver with a virtual
@@ -248,7 +110,7 @@ static bool stopping(const struct eng *g)
 
 /* ---- jobs ---------------------------------------------------------------- */
 
-static void ready_push(struct eng *g, struct job *j)
+void eng_ready_push(struct eng *g, struct job *j)
 {
     if (j->queued)
         return;
@@ -437,7 +299,7 @@ static void ask_decide(struct ask *a, struct scan_answer *ans)
     a->decided = true;
     SCAN_REQUIRE(j->undecided > 0);
     if (--j->undecided == 0)
-        ready_push(j->g, j);
+        eng_ready_push(j->g, j);
 }
 
 static void on_ask_answer(void *arg, struct scan_answer *ans, int cancelled)
@@ -457,7 +319,7 @@ static void on_ask_answer(void *arg, struct scan_answer *ans, int cancelled)
     if (j->finished || a->decided) {
         scan_answer_free(ans); /* a later send of a question already answered */
         if (j->finished && job_outstanding(j) == 0)
-            ready_push(g, j); /* to be freed by the loop */
+            eng_ready_push(g, j); /* to be freed by the loop */
         return;
     }
     if (ans->status == SCAN_DNS_TIMEOUT && !cancelled) {
@@ -491,7 +353,7 @@ static void job_finish(struct eng *g, struct job *j)
         ask_count(g, a, false);
     }
     if (job_outstanding(j) == 0 && j->pending == 0)
-        ready_push(g, j);
+        eng_ready_push(g, j);
 }
 
 static struct elist *list_of(struct eng *g, const struct job *j);
@@ -552,177 +414,6 @@ static int timer_wait(const struct eng *g)
         return -1;
     int64_t d = g->next_due - now_ms(g);
     return d < 0 ? 0 : d > 1000 ? 1000 : (int)d;
-}
-
-/* ---- the run-wide cache for record checks --------------------------------- */
-
-static size_t hash_q(const char *name, uint16_t type, unsigned flags)
-{
-    uint64_t h = 1469598103934665603ull ^ type ^ ((uint64_t)flags << 16);
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    return (size_t)(h % CACHE_BUCKETS);
-}
-
-static void centry_unlink_free(struct centry *c)
-{
-    struct centry **pp = &c->g->buckets[c->bucket];
-    while (*pp && *pp != c)
-        pp = &(*pp)->hnext;
-    if (*pp)
-        *pp = c->hnext;
-    free(c->name);
-    scan_answer_free(c->ans);
-    free(c);
-}
-
-static void on_cache_answer(void *arg, struct scan_answer *ans, int cancelled)
-{
-    struct centry *c = arg;
-    struct eng *g = c->g;
-    if (!ans) {
-        g->fatal = -ENOMEM;
-        ans = scan_answer_new_status(SCAN_DNS_TIMEOUT, c->type);
-    }
-    c->ans = ans;
-    SCAN_REQUIRE(g->caching > 0);
-    g->caching--;
-    struct waiter *w = c->waiters;
-    c->waiters = NULL;
-    while (w) {
-        struct waiter *next = w->next;
-        struct job *j = w->job;
-        if (ans &&
-            scan_view_put_flags(j->view, c->name, c->type, c->flags, scan_answer_dup(ans)) != 0)
-            g->fatal = -ENOMEM;
-        if (--j->pending == 0)
-            ready_push(g, j);
-        free(w);
-        w = next;
-    }
-    /* Answers that are not worth keeping are dropped once delivered. A cancelled
-     * answer (resolver teardown) is never kept. */
-    if (!c->kept || cancelled) {
-        if (c->kept)
-            g->kept--;
-        centry_unlink_free(c);
-    }
-}
-
-/*
- * Fetch an MTA-STS policy for the cache entry @p c. The check asked the policy
- * host's A and AAAA first, so they are in the job's view: the fetch connects to
- * those addresses (or to --https-connect), and libcurl resolves nothing.
- * @return 0, -ENOMEM, -EINVAL (nothing to connect to), -EIO.
- */
-static int start_fetch(struct job *j, const char *name, struct centry *c)
-{
-    struct eng *g = j->g;
-    const struct scan_engine_opts *o = g->o;
-    const char *addrs[64];
-    char text[64][INET6_ADDRSTRLEN];
-    size_t n = 0;
-    if (!g->fetch) {
-        char err[256];
-        struct scan_fetch_opts fo = {.ca_file = o->ca_file, .connect_to = o->https_connect};
-        int ret = scan_fetch_new(&fo, &g->fetch, err, sizeof(err));
-        if (ret != 0)
-            return ret == -EINVAL ? -EIO : ret;
-    }
-    const uint16_t types[2] = {SCAN_TYPE_A, SCAN_TYPE_AAAA};
-    for (int t = 0; t < 2; t++) {
-        const struct scan_answer *a = NULL;
-        if (scan_view_get(j->view, name, types[t], &a) != 0)
-            continue;
-        for (size_t i = 0; a->status == SCAN_DNS_OK && i < a->n && n < 64; i++) {
-            if (a->rr[i].type != types[t])
-                continue;
-            inet_ntop(t ? AF_INET6 : AF_INET, t ? (const void *)a->rr[i].a6 : a->rr[i].a4, text[n],
-                      sizeof(text[n]));
-            addrs[n] = text[n];
-            n++;
-        }
-    }
-    return scan_fetch_start(g->fetch, name, addrs, n, on_cache_answer, c);
-}
-
-/* Deliver (name, type) to the job's view: from the cache, by joining a query in
- * flight, or by asking. */
-static int cache_fetch(struct job *j, const char *name, uint16_t type, unsigned flags)
-{
-    struct eng *g = j->g;
-    size_t b = hash_q(name, type, flags);
-    struct centry *c = g->buckets[b];
-    while (c && !(c->type == type && c->flags == flags && strcmp(c->name, name) == 0))
-        c = c->hnext;
-    if (c && c->ans)
-        return scan_view_put_flags(j->view, name, type, flags, scan_answer_dup(c->ans));
-    struct waiter *w = malloc(sizeof(*w));
-    if (!w)
-        return -ENOMEM;
-    w->job = j;
-    if (c) {
-        w->next = c->waiters;
-        c->waiters = w;
-        j->pending++;
-        return 0;
-    }
-    c = calloc(1, sizeof(*c));
-    if (!c || !(c->name = strdup(name))) {
-        free(c);
-        free(w);
-        return -ENOMEM;
-    }
-    c->g = g;
-    c->type = type;
-    c->flags = flags;
-    c->bucket = b;
-    /* Reverse lookups are per IP and never repeat; the rest (SPF includes, MX
-     * hosts, report-authorization records) repeat across domains. */
-    c->kept = type != SCAN_TYPE_PTR && j->check != SCAN_CHECK_FCRDNS && g->kept < CACHE_MAX_KEPT;
-    if (c->kept)
-        g->kept++;
-    c->hnext = g->buckets[b];
-    g->buckets[b] = c;
-    w->next = NULL;
-    c->waiters = w;
-    j->pending++;
-    g->caching++; /* before the send: its callback may run at once */
-    struct scan_question q = {.name = name, .type = type, .flags = flags};
-    int ret = type == SCAN_TYPE_MTA_STS_POLICY
-                  ? start_fetch(j, name, c)
-                  : scan_resolver_ask(g->o->resolver, &q, on_cache_answer, c);
-    if (ret != 0)
-        g->caching--; /* no callback will come */
-    if (ret != 0) {
-        j->pending--;
-        c->waiters = NULL;
-        free(w);
-        if (c->kept)
-            g->kept--;
-        centry_unlink_free(c);
-    }
-    if (ret == -EINVAL) /* no wire form: garbage, never asked under another name */
-        return scan_view_put_flags(j->view, name, type, flags,
-                                   scan_answer_new_status(SCAN_DNS_BADRESP, type));
-    return ret;
-}
-
-static void cache_free_all(struct eng *g)
-{
-    if (!g->buckets)
-        return;
-    for (size_t b = 0; b < CACHE_BUCKETS; b++) {
-        struct centry *c = g->buckets[b];
-        while (c) {
-            struct centry *next = c->hnext;
-            free(c->name);
-            scan_answer_free(c->ans);
-            free(c);
-            c = next;
-        }
-    }
-    free(g->buckets);
 }
 
 /* ---- results ------------------------------------------------------------- */
@@ -949,7 +640,7 @@ static void wake_deferred(struct eng *g)
     if (!g->deferred_head)
         g->deferred_tail = NULL;
     j->deferred = false;
-    ready_push(g, j);
+    eng_ready_push(g, j);
 }
 
 /* Run a record check until it finishes or waits for answers. @return true when
@@ -998,7 +689,7 @@ static bool advance_check(struct eng *g, struct job *j)
             const char *name;
             uint16_t type;
             scan_view_missing_get(j->view, i, &name, &type);
-            if (cache_fetch(j, name, type, scan_view_missing_flags(j->view, i)) != 0) {
+            if (eng_cache_fetch(j, name, type, scan_view_missing_flags(j->view, i)) != 0) {
                 g->fatal = -ENOMEM;
                 break;
             }
@@ -1225,7 +916,7 @@ static int plan_names(struct eng *g, const struct elist *l, struct job *j)
     j->q[0].decided = true;
     if (!j->q[0].ans)
         g->fatal = -ENOMEM;
-    ready_push(g, j);
+    eng_ready_push(g, j);
     return 1;
 }
 
@@ -1365,7 +1056,7 @@ static bool start_check_job(struct eng *g, int *wait)
         job_free(j);
         return true;
     }
-    ready_push(g, j);
+    eng_ready_push(g, j);
     return false;
 }
 
@@ -1554,7 +1245,7 @@ static int run_expansion(struct eng *g)
                 job_free(j);
                 break;
             }
-            ready_push(g, j); /* first run happens in drain_ready() */
+            eng_ready_push(g, j); /* first run happens in drain_ready() */
         }
         drain_ready(g);
         if (next == n && g->jobs == 0)
@@ -1721,7 +1412,7 @@ static void eng_finish(struct eng *g)
     g->st->queries = scan_resolver_sent(o->resolver) - g->sent0;
     g->st->seconds = elapsed_s(g, &g->start);
     scan_fetch_free(g->fetch);
-    cache_free_all(g);
+    eng_cache_free_all(g);
     scan_expand_set_free(g->xset);
     free(g->armed);
     free(g->lists);
