@@ -39,6 +39,10 @@
  * ready queue; jobs are advanced, emitted and freed by the loop, never inside
  * a c-ares callback (STYLE rule 11). A job lives until every send it made has
  * completed, even after its result is out.
+ *
+ * Files: the run-wide answer cache of record checks is in cache.c, list health
+ * (probes, deadline, health lines) in health.c; engine_int.h holds the run state
+ * and jobs the three share.
  */
 #include "scanner/engine/engine_int.h"
 
@@ -59,13 +63,10 @@
 #define PROGRESS_MS   200
 #define FETCH_POLL_MS 5 /* the longest wait while an HTTPS fetch is in flight */
 
-#define ASK_MAX_SENDS          4   /* sends of one question before it is a timeout */
-#define PROBE_MAX_SENDS        8   /* a test point keeps being asked: health is worth it */
-#define ASK_RTO_MIN_MS         100 /* the adaptive timeout never goes below this */
-#define ASK_RTO_INIT_MS        250 /* before any answer was measured */
-#define HEALTH_DEADLINE_X      4   /* probes are asked again until 4 x --timeout has passed */
-#define HEALTH_DEADLINE_MIN_MS 2000
-#define HEALTH_BACKOFF_MS      250 /* first wait before a probe is asked again; doubles */
+#define ASK_MAX_SENDS   4   /* sends of one question before it is a timeout */
+#define PROBE_MAX_SENDS 8   /* a test point keeps being asked: health is worth it */
+#define ASK_RTO_MIN_MS  100 /* the adaptive timeout never goes below this */
+#define ASK_RTO_INIT_MS 250 /* before any answer was measured */
 
 /* Record-check slots after the lists in a target's plan: each check, for IP or
  * domain targets, in the order its result comes out; then one spf-auth slot per
@@ -81,31 +82,11 @@ static const struct {
 };
 #define SLOT_SPF_AUTH0 (sizeof(slots) / sizeof(slots[0]))
 
-/* Time is read only from the resolver, the loop the answers and timeouts come
- * from (scan_resolver_now(): CLOCK_MONOTONIC), so a test resolver with a virtual
- * clock drives the whole engine: retries, rates, deadlines (tests/unit/test_engine.c). */
-static void clock_now(const struct eng *g, struct timespec *t)
-{
-    scan_resolver_now(g->o->resolver, t);
-}
-
-static int64_t now_ms(const struct eng *g)
-{
-    struct timespec t;
-    clock_now(g, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static double elapsed_s(const struct eng *g, const struct timespec *since)
 {
     struct timespec now;
     clock_now(g, &now);
     return (double)(now.tv_sec - since->tv_sec) + (double)(now.tv_nsec - since->tv_nsec) / 1e9;
-}
-
-static bool stopping(const struct eng *g)
-{
-    return g->o->stop && *g->o->stop;
 }
 
 /* ---- jobs ---------------------------------------------------------------- */
@@ -123,7 +104,7 @@ void eng_ready_push(struct eng *g, struct job *j)
     g->ready_tail = j;
 }
 
-static struct job *job_new(struct eng *g, enum job_kind kind, size_t item)
+struct job *eng_job_new(struct eng *g, enum job_kind kind, size_t item)
 {
     struct job *j = calloc(1, sizeof(*j));
     if (!j) {
@@ -143,7 +124,7 @@ static unsigned job_outstanding(const struct job *j)
     return j->q[0].outstanding + j->q[1].outstanding + j->txt.outstanding;
 }
 
-static void ask_reset(struct ask *a)
+void eng_ask_reset(struct ask *a)
 {
     scan_answer_free(a->ans);
     a->ans = NULL;
@@ -155,7 +136,7 @@ static void ask_reset(struct ask *a)
 
 static void disarm(struct eng *g, struct ask *a);
 
-static void job_free(struct job *j)
+void eng_job_free(struct job *j)
 {
     if (!j)
         return;
@@ -201,7 +182,7 @@ static void rtt_sample(struct eng *g, double ms)
     g->srtt += err / 8;
 }
 
-static int arm(struct eng *g, struct ask *a, int64_t due)
+int eng_arm(struct eng *g, struct ask *a, int64_t due)
 {
     if (!a->active) {
         if (g->narmed == g->carmed) {
@@ -286,7 +267,7 @@ static int ask_send(struct eng *g, struct ask *a)
     }
     /* c-ares may have completed the query already (a send that failed at once). */
     if (!a->decided && a->sends < max_sends(a) && a->outstanding > 0)
-        return arm(g, a, now + ask_rto(g, a->sends));
+        return eng_arm(g, a, now + ask_rto(g, a->sends));
     return 0;
 }
 
@@ -329,7 +310,7 @@ static void on_ask_answer(void *arg, struct scan_answer *ans, int cancelled)
         }
         if (a->sends < max_sends(a) && !stopping(g)) {
             scan_answer_free(ans);
-            if (arm(g, a, now_ms(g)) != 0)
+            if (eng_arm(g, a, now_ms(g)) != 0)
                 g->fatal = -ENOMEM; /* send again from the loop, at once */
             return;
         }
@@ -360,7 +341,7 @@ static struct elist *list_of(struct eng *g, const struct job *j);
 static bool take_token(const struct eng *g, struct elist *l, int64_t *wait_ms);
 
 /* Send again every question whose time has come. Walks only when one is due. */
-static void fire_timers(struct eng *g)
+void eng_fire_timers(struct eng *g)
 {
     int64_t now = now_ms(g);
     if (g->next_due == 0 || now < g->next_due)
@@ -398,7 +379,7 @@ static void fire_timers(struct eng *g)
         int64_t wait = 0;
         if (j->kind == JOB_DNSBL && a->sends > 0 && !take_token(g, list_of(g, j), &wait)) {
             /* A list's rate covers the questions sent again too. */
-            if (arm(g, a, now + wait) != 0) /* appended: seen again later, not due */
+            if (eng_arm(g, a, now + wait) != 0) /* appended: seen again later, not due */
                 g->fatal = -ENOMEM;
             continue;
         }
@@ -408,7 +389,7 @@ static void fire_timers(struct eng *g)
 }
 
 /* Milliseconds until the next question is due, or -1. */
-static int timer_wait(const struct eng *g)
+int eng_timer_wait(const struct eng *g)
 {
     if (g->next_due == 0)
         return -1;
@@ -706,7 +687,7 @@ static bool advance_check(struct eng *g, struct job *j)
 }
 
 /* Start a job's questions: q[0..nq) of type A. */
-static int job_ask(struct eng *g, struct job *j)
+int eng_job_ask(struct eng *g, struct job *j)
 {
     j->undecided = j->nq;
     for (size_t i = 0; i < j->nq; i++) {
@@ -718,60 +699,12 @@ static int job_ask(struct eng *g, struct job *j)
     return 0;
 }
 
-/* A probe's answer is in: judge it, or ask again later. @return true when the
- * job is finished. */
-static bool health_step(struct eng *g, struct job *j)
-{
-    struct elist *l = &g->lists[j->item];
-    int ki = list_kind_index(j->tp->kind);
-    struct khealth *h = &l->h[ki];
-    char why[400];
-
-    if (!g->in_health)
-        return true; /* the barrier is over: too late to count */
-    enum list_probe p = list_probe_judge(l->e, j->tp, j->q[0].ans, why, sizeof(why));
-    int64_t now = now_ms(g);
-    if (p == LIST_PROBE_NOANSWER && !stopping(g) && now < g->health_deadline) {
-        snprintf(h->noanswer, sizeof(h->noanswer), "%s", why);
-        int64_t wait = (int64_t)HEALTH_BACKOFF_MS << (j->retries < 4 ? j->retries : 4);
-        j->retries++;
-        ask_reset(&j->q[0]);
-        j->undecided = 1;
-        if (arm(g, &j->q[0], now + wait) != 0)
-            g->fatal = -ENOMEM;
-        return false;
-    }
-    SCAN_REQUIRE(h->pending > 0);
-    h->pending--;
-    switch (p) {
-    case LIST_PROBE_GOOD:
-        h->good++;
-        break;
-    case LIST_PROBE_NOANSWER:
-        snprintf(h->noanswer, sizeof(h->noanswer), "%s", why);
-        h->unanswered++;
-        break;
-    case LIST_PROBE_BLOCKED:
-        if (h->state != H_BLOCKED)
-            snprintf(h->detail, sizeof(h->detail), "%s %s", l->e->zone, why);
-        h->state = H_BLOCKED;
-        break;
-    case LIST_PROBE_BAD:
-        if (h->state == H_UNKNOWN)
-            snprintf(h->detail, sizeof(h->detail), "%s %s", l->e->zone, why);
-        if (h->state != H_BLOCKED)
-            h->state = H_BAD;
-        break;
-    }
-    return true;
-}
-
 /* @return true when the job is finished. */
 static bool advance(struct eng *g, struct job *j)
 {
     switch (j->kind) {
     case JOB_HEALTH:
-        return health_step(g, j);
+        return eng_health_step(g, j);
     case JOB_CHECK:
         return advance_check(g, j);
     case JOB_DNSBL:
@@ -797,7 +730,7 @@ static bool advance(struct eng *g, struct job *j)
     return true;
 }
 
-static void drain_ready(struct eng *g)
+void eng_drain_ready(struct eng *g)
 {
     for (;;) {
         if (!g->ready_head)
@@ -819,7 +752,7 @@ static void drain_ready(struct eng *g)
             job_finish(g, j);
         }
         if (job_outstanding(j) == 0 && j->pending == 0 && !j->queued && !j->deferred)
-            job_free(j);
+            eng_job_free(j);
     }
 }
 
@@ -980,7 +913,7 @@ static bool have_target(struct eng *g)
 /* A job of @p kind for the current target's plan item @p item, or NULL (ENOMEM). */
 static struct job *job_for_target(struct eng *g, enum job_kind kind, size_t item)
 {
-    struct job *j = job_new(g, kind, item);
+    struct job *j = eng_job_new(g, kind, item);
     if (!j)
         return NULL;
     j->t = g->cur;
@@ -1018,12 +951,12 @@ static bool start_list_job(struct eng *g, int *wait)
     g->cur_item++;
     if (!healthy) {
         emit_dnsbl(g, j);
-        job_free(j);
+        eng_job_free(j);
         return false;
     }
     if (plan_names(g, l, j) != 0)
         return false; /* decided without asking */
-    if (job_ask(g, j) != 0) {
+    if (eng_job_ask(g, j) != 0) {
         g->fatal = -ENOMEM;
         return true;
     }
@@ -1032,7 +965,7 @@ static bool start_list_job(struct eng *g, int *wait)
 
 /*
  * Start the record-check job of the current plan item, when its check applies;
- * its first run happens in drain_ready(). @return as start_list_job().
+ * its first run happens in eng_drain_ready(). @return as start_list_job().
  */
 static bool start_check_job(struct eng *g, int *wait)
 {
@@ -1053,7 +986,7 @@ static bool start_check_job(struct eng *g, int *wait)
     j->view = scan_view_new();
     if (!j->view) {
         g->fatal = -ENOMEM;
-        job_free(j);
+        eng_job_free(j);
         return true;
     }
     eng_ready_push(g, j);
@@ -1085,131 +1018,6 @@ static int fill_window(struct eng *g)
     return -1;
 }
 
-/* ---- health --------------------------------------------------------------- */
-
-static int64_t health_deadline_ms(const struct eng *g)
-{
-    int64_t t = (int64_t)(g->o->timeout_ms > 0 ? g->o->timeout_ms : 2000) * HEALTH_DEADLINE_X;
-    return t < HEALTH_DEADLINE_MIN_MS ? HEALTH_DEADLINE_MIN_MS : t;
-}
-
-static bool health_done(const struct eng *g)
-{
-    for (size_t i = 0; i < g->o->nlists; i++)
-        for (int k = 0; k < 3; k++)
-            if (g->lists[i].h[k].pending > 0)
-                return false;
-    return true;
-}
-
-/* Ask the test points of every (list, kind) the run will query. */
-static int start_probes(struct eng *g)
-{
-    for (size_t i = 0; i < g->o->nlists; i++) {
-        struct elist *l = &g->lists[i];
-        for (size_t k = 0; k < l->e->ntps; k++) {
-            const struct list_test_point *tp = &l->e->tps[k];
-            int ki = list_kind_index(tp->kind);
-            if (ki < 0 || !(l->e->kinds & tp->kind) || g->kinds_present[ki] == 0)
-                continue;
-            struct khealth *h = &l->h[ki];
-            struct job *j = job_new(g, JOB_HEALTH, i);
-            if (!j)
-                return -ENOMEM;
-            j->tp = tp;
-            j->nq = 1;
-            if (list_test_point_qname(tp, l->zone, j->q[0].name, sizeof(j->q[0].name)) != 0) {
-                /* A point that cannot be asked proves nothing: never trust the kind. */
-                if (h->state == H_UNKNOWN)
-                    snprintf(h->detail, sizeof(h->detail),
-                             "%s: test point %s cannot be asked under this zone (the name is "
-                             "too long or not of its kind's form)",
-                             l->e->zone, tp->point);
-                if (h->state != H_BLOCKED)
-                    h->state = H_BAD;
-                job_free(j);
-                continue;
-            }
-            h->pending++;
-            if (job_ask(g, j) != 0)
-                return -ENOMEM;
-        }
-    }
-    return 0;
-}
-
-static int run_health(struct eng *g)
-{
-    const struct scan_engine_opts *o = g->o;
-    int ret = 0;
-
-    g->in_health = true;
-    g->health_deadline = now_ms(g) + health_deadline_ms(g);
-    for (size_t i = 0; i < o->nlists; i++)
-        for (int k = 0; k < 3; k++)
-            g->lists[i].h[k].probed = (g->lists[i].e->kinds & (1u << k)) && g->kinds_present[k];
-    ret = start_probes(g);
-    while (ret == 0 && !health_done(g) && !g->fatal && !stopping(g) &&
-           now_ms(g) < g->health_deadline) {
-        drain_ready(g);
-        if (health_done(g))
-            break;
-        int wait = timer_wait(g);
-        ret = scan_resolver_poll(o->resolver, wait >= 0 && wait < 100 ? wait : 100);
-        fire_timers(g);
-        drain_ready(g);
-    }
-    bool interrupted = stopping(g) || g->fatal || ret < 0;
-    g->in_health = false;
-    g->next_due = 1; /* walk once: abandon probes waiting to be asked again */
-    fire_timers(g);
-    drain_ready(g);
-
-    for (size_t i = 0; i < o->nlists; i++) {
-        struct elist *l = &g->lists[i];
-        for (int k = 0; k < 3; k++) {
-            struct khealth *h = &l->h[k];
-            if (!h->probed)
-                continue;
-            /* Healthy only on evidence: every probe answered as documented. */
-            if (h->state == H_UNKNOWN && h->pending == 0 && h->unanswered == 0 && h->good > 0) {
-                h->state = H_GOOD;
-            } else if (h->state == H_UNKNOWN && h->good == 0 && h->unanswered == 0 &&
-                       h->pending == 0) {
-                snprintf(h->detail, sizeof(h->detail),
-                         "%s: health cannot be established: the catalog gives no %s test point",
-                         l->e->zone, list_kind_word(1u << k));
-            } else if (h->state == H_UNKNOWN) {
-                if (interrupted)
-                    snprintf(h->detail, sizeof(h->detail),
-                             "%s: the health check did not finish (the run was interrupted)",
-                             l->e->zone);
-                else
-                    snprintf(h->detail, sizeof(h->detail),
-                             "%s: health not established: its %s test points did not answer "
-                             "within %d s (%s)",
-                             l->e->zone, list_kind_word(1u << k),
-                             (int)(health_deadline_ms(g) / 1000),
-                             h->noanswer[0] ? h->noanswer : "no answer");
-            }
-            h->pending = 0;
-            struct scan_health sh = {.list = l->e->zone,
-                                     .list_id = l->e->id,
-                                     .kind = list_kind_word(1u << k),
-                                     .healthy = h->state == H_GOOD};
-            if (!sh.healthy) {
-                sh.why = h->state == H_BLOCKED ? SCAN_R_BLOCKED : SCAN_R_UNHEALTHY;
-                sh.reason = scan_reason_word(sh.why);
-                sh.detail = h->detail;
-                g->st->unhealthy_lists++;
-            }
-            if (o->on_health)
-                o->on_health(o->arg, &sh);
-        }
-    }
-    return ret < 0 ? ret : g->fatal;
-}
-
 /* ---- --expand ------------------------------------------------------------------ */
 
 /*
@@ -1234,7 +1042,7 @@ static int run_expansion(struct eng *g)
     while (ret == 0 && !g->fatal && !stopping(g)) {
         while (next < n && scan_resolver_inflight(o->resolver) < o->concurrency &&
                g->jobs < o->concurrency * 8 + 16) {
-            struct job *j = job_new(g, JOB_CHECK, next);
+            struct job *j = eng_job_new(g, JOB_CHECK, next);
             if (!j)
                 break;
             j->check = SCAN_CHECK_EXPAND;
@@ -1242,17 +1050,17 @@ static int run_expansion(struct eng *g)
             snprintf(j->t.text, sizeof(j->t.text), "%s", names[next++]);
             if (!(j->view = scan_view_new())) {
                 g->fatal = -ENOMEM;
-                job_free(j);
+                eng_job_free(j);
                 break;
             }
-            eng_ready_push(g, j); /* first run happens in drain_ready() */
+            eng_ready_push(g, j); /* first run happens in eng_drain_ready() */
         }
-        drain_ready(g);
+        eng_drain_ready(g);
         if (next == n && g->jobs == 0)
             break;
-        int wait = timer_wait(g);
+        int wait = eng_timer_wait(g);
         ret = scan_resolver_poll(o->resolver, wait >= 0 && wait < 100 ? wait : 100);
-        fire_timers(g);
+        eng_fire_timers(g);
     }
     for (size_t i = 0; ret == 0 && !g->fatal && g->xparts && i < n; i++)
         if (scan_expand_set_add(g->xset, g->xparts[i]) != 0)
@@ -1334,14 +1142,14 @@ static int run_before_targets(struct eng *g)
             return ret;
     }
     if (g->o->checks & SCAN_CHECK_DNSBL)
-        ret = run_health(g);
+        ret = eng_run_health(g);
     return ret;
 }
 
 /* How long the loop may wait: for a rate token (@p wait), a timer, or a fetch. */
 static int loop_wait(struct eng *g, int wait)
 {
-    int tw = timer_wait(g);
+    int tw = eng_timer_wait(g);
     if (tw >= 0 && (wait < 0 || tw < wait))
         wait = tw;
     /* HTTPS fetches move on between short waits (scanner/dns/fetch.c says why). */
@@ -1357,9 +1165,9 @@ static int run_targets(struct eng *g)
     int ret = 0;
 
     for (;;) {
-        drain_ready(g);
+        eng_drain_ready(g);
         int wait = fill_window(g);
-        drain_ready(g);
+        eng_drain_ready(g);
         if (g->fatal) {
             ret = g->fatal;
             break;
@@ -1380,7 +1188,7 @@ static int run_targets(struct eng *g)
             break;
         }
         scan_fetch_poll(g->fetch);
-        fire_timers(g);
+        eng_fire_timers(g);
         progress(g, false);
     }
     progress(g, true);
@@ -1401,10 +1209,10 @@ static void eng_finish(struct eng *g)
     if (g->jobs > 0 && g->jobs != g->finished)
         g->aborting = true;
     g->next_due = 1;
-    fire_timers(g); /* aborting or after the barrier: finishes every armed ask's job */
+    eng_fire_timers(g); /* aborting or after the barrier: finishes every armed ask's job */
     scan_resolver_cancel_all(o->resolver);
     scan_fetch_cancel_all(g->fetch); /* each callback runs now, cancelled */
-    drain_ready(g);
+    eng_drain_ready(g);
     if (g->jobs > 0)
         fprintf(stderr, "dnsbl-scan: internal: %zu jobs left at the end of the run\n", g->jobs);
     else

@@ -3,9 +3,9 @@
 /**
  * @file
  * The engine's private header: the run state (struct eng) and its jobs, shared by
- * engine.c (the loop, the window, asking again, results) and cache.c (the
- * run-wide answer cache of record checks). Nothing outside scanner/engine
- * includes it; the public interface is engine.h.
+ * engine.c (the loop, the window, asking again, results), cache.c (the
+ * run-wide answer cache of record checks) and health.c (the list health barrier). Nothing outside
+ * scanner/engine includes it; the public interface is engine.h.
  */
 #ifndef SCANNER_ENGINE_INT_H
 #define SCANNER_ENGINE_INT_H
@@ -138,8 +138,36 @@ struct eng {
     struct timespec start, last_progress;
 };
 
-/* engine.c: put @p j on the ready queue (once); the loop advances it. */
-void eng_ready_push(struct eng *g, struct job *j);
+/* Time is read only from the resolver, the loop the answers and timeouts come
+ * from (scan_resolver_now(): CLOCK_MONOTONIC), so a test resolver with a virtual
+ * clock drives the whole engine: retries, rates, deadlines (tests/unit/test_engine.c). */
+static inline void clock_now(const struct eng *g, struct timespec *t)
+{
+    scan_resolver_now(g->o->resolver, t);
+}
+
+static inline int64_t now_ms(const struct eng *g)
+{
+    struct timespec t;
+    clock_now(g, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static inline bool stopping(const struct eng *g)
+{
+    return g->o->stop && *g->o->stop;
+}
+
+/* engine.c: jobs, asking, the loop's steps (health.c drives them for the probes). */
+struct job *eng_job_new(struct eng *g, enum job_kind kind, size_t item);
+void eng_job_free(struct job *j);
+int eng_job_ask(struct eng *g, struct job *j); /* send q[0..nq) of type A */
+void eng_ask_reset(struct ask *a);
+int eng_arm(struct eng *g, struct ask *a, int64_t due); /* send again at @p due (ms) */
+void eng_ready_push(struct eng *g, struct job *j);      /* once; the loop advances it */
+void eng_drain_ready(struct eng *g);
+void eng_fire_timers(struct eng *g);
+int eng_timer_wait(const struct eng *g); /* ms until the next send is due, or -1 */
 
 /* cache.c: deliver (name, type, flags) to the job's view: from the cache, by
  * joining a question in flight, or by asking. @return 0 or a negative errno. */
@@ -147,5 +175,14 @@ int eng_cache_fetch(struct job *j, const char *name, uint16_t type, unsigned fla
 
 /* cache.c: free every cache entry and the buckets (after the last callback). */
 void eng_cache_free_all(struct eng *g);
+
+/* health.c: a probe's answer is in: judge it, or ask again later. @return true
+ * when the job is finished. */
+bool eng_health_step(struct eng *g, struct job *j);
+
+/* health.c: the health barrier: probe every (list, kind) the run queries, until
+ * each is judged or the health deadline passes, then report each kind's health
+ * (on_health). @return 0 or a negative errno. */
+int eng_run_health(struct eng *g);
 
 #endif
