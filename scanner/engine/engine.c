@@ -39,10 +39,13 @@
  * ready queue; jobs are advanced, emitted and freed by the loop, never inside
  * a c-ares callback (STYLE rule 11). A job lives until every send it made has
  * completed, even after its result is out.
+ *
+ * Files: the run-wide answer cache of record checks is in cache.c, list health
+ * (probes, deadline, health lines) in health.c; engine_int.h holds the run state
+ * and jobs the three share.
  */
-#include "scanner/engine/engine.h"
+#include "scanner/engine/engine_int.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,18 +60,13 @@
 #include "scanner/checks/report.h"
 #include "scanner/dns/view.h"
 
-#define CACHE_BUCKETS  65536
-#define CACHE_MAX_KEPT 100000
-#define PROGRESS_MS    200
-#define FETCH_POLL_MS  5 /* the longest wait while an HTTPS fetch is in flight */
+#define PROGRESS_MS   200
+#define FETCH_POLL_MS 5 /* the longest wait while an HTTPS fetch is in flight */
 
-#define ASK_MAX_SENDS          4   /* sends of one question before it is a timeout */
-#define PROBE_MAX_SENDS        8   /* a test point keeps being asked: health is worth it */
-#define ASK_RTO_MIN_MS         100 /* the adaptive timeout never goes below this */
-#define ASK_RTO_INIT_MS        250 /* before any answer was measured */
-#define HEALTH_DEADLINE_X      4   /* probes are asked again until 4 x --timeout has passed */
-#define HEALTH_DEADLINE_MIN_MS 2000
-#define HEALTH_BACKOFF_MS      250 /* first wait before a probe is asked again; doubles */
+#define ASK_MAX_SENDS   4   /* sends of one question before it is a timeout */
+#define PROBE_MAX_SENDS 8   /* a test point keeps being asked: health is worth it */
+#define ASK_RTO_MIN_MS  100 /* the adaptive timeout never goes below this */
+#define ASK_RTO_INIT_MS 250 /* before any answer was measured */
 
 /* Record-check slots after the lists in a target's plan: each check, for IP or
  * domain targets, in the order its result comes out; then one spf-auth slot per
@@ -84,156 +82,6 @@ static const struct {
 };
 #define SLOT_SPF_AUTH0 (sizeof(slots) / sizeof(slots[0]))
 
-struct eng;
-struct job;
-
-struct waiter {
-    struct waiter *next;
-    struct job *job;
-};
-
-/* A question asked by record checks: answered once per run, shared by every job
- * that asks it while it is in flight or (when kept) afterwards. */
-struct centry {
-    struct centry *hnext;
-    struct eng *g;
-    char *name;
-    uint16_t type;
-    unsigned flags; /* enum scan_qflag: a DNSSEC question is another question */
-    size_t bucket;
-    struct scan_answer *ans; /* NULL while in flight */
-    struct waiter *waiters;
-    bool kept;
-};
-
-/* One question of a DNSBL or health job, sent up to ASK_MAX_SENDS times. */
-struct ask {
-    struct job *job;
-    char name[256];
-    uint16_t type;
-    struct scan_answer *ans; /* the deciding answer, once decided */
-    unsigned sends;          /* sends of this round */
-    unsigned outstanding;    /* sends not completed yet */
-    int64_t first_ms;        /* when the first send of this round went out */
-    int64_t due_ms;          /* 0, or when to send again */
-    size_t idx;              /* place in eng.armed while active */
-    bool active, decided;
-    bool counted; /* in eng.asking: asked and not decided */
-};
-
-/* Health of one kind of one list. */
-enum hstate { H_UNKNOWN, H_GOOD, H_BAD, H_BLOCKED };
-
-struct khealth {
-    bool probed;       /* the run queries this kind: its points were asked */
-    enum hstate state; /* after the barrier: H_GOOD, H_BAD, H_BLOCKED, or H_UNKNOWN when
-                          not established */
-    size_t pending;    /* probes not judged yet */
-    size_t good;       /* probes that answered as documented */
-    size_t unanswered; /* probes judged without ever answering */
-    char detail[600];
-    char noanswer[400]; /* the last probe that did not answer, for the detail */
-};
-
-struct elist {
-    const struct list_entry *e;
-    const char *zone;
-    double rate, tokens;
-    struct timespec last;
-    struct khealth h[3]; /* by list_kind_index() == enum scan_target_type */
-};
-
-enum job_kind { JOB_DNSBL, JOB_CHECK, JOB_HEALTH };
-
-struct job {
-    struct eng *g;
-    enum job_kind kind;
-    size_t item;
-    bool queued;
-    bool finished; /* result out (or abandoned): freed once no send is outstanding */
-    bool deferred; /* a check whose next questions wait for room in the window */
-    size_t want;   /* deferred: how many questions it will ask */
-    struct job *next_ready;
-    struct job *next_deferred;
-    struct scan_target t;
-    /* dnsbl and health: q[0] (and q[1] for domain_mode both), then txt */
-    struct ask q[2];
-    size_t nq;
-    size_t undecided;
-    struct ask txt;
-    bool txt_asked;
-    /* health */
-    const struct list_test_point *tp;
-    unsigned retries;
-    /* checks */
-    int pending;
-    struct scan_view *view;
-    unsigned check;
-    const char *domain;
-    /* an address found by --expand: how (borrowed from the run's set) */
-    const char *const *via;
-    size_t nvia;
-};
-
-struct eng {
-    const struct scan_engine_opts *o;
-    struct elist *lists;
-    size_t nitems;
-    struct job *ready_head, *ready_tail;
-    struct job *deferred_head, *deferred_tail; /* checks waiting for room, in order */
-    size_t jobs;
-    int fatal;
-    /* generator */
-    struct scan_targets *ts;
-    struct scan_target cur;
-    bool have_cur, targets_done;
-    size_t cur_item;
-    const char *const *cur_via;
-    size_t cur_nvia;
-    uint64_t kinds_present[3];
-    /* --expand */
-    struct scan_expand_set *xset;
-    struct scan_expansion **xparts; /* per domain, until all are expanded */
-    bool direct_done;               /* the targets given directly are all out */
-    size_t xnext;                   /* the next expanded address to check after them */
-    /* asking again */
-    struct ask **armed; /* asks with a due time (unordered; walked when one is due) */
-    size_t narmed, carmed;
-    int64_t next_due;
-    double srtt, rttvar; /* ms; srtt < 0 until the first sample */
-    int64_t health_deadline;
-    bool in_health;
-    size_t asking;   /* questions asked and not decided: the window */
-    size_t caching;  /* record-check questions (and fetches) in flight (see over_window()) */
-    size_t finished; /* jobs whose result is out, waiting for late sends */
-    bool aborting;   /* a fatal error: no more results, every job is only released */
-    /* HTTPS fetches (mta-sts), created on the first one */
-    struct scan_fetch *fetch;
-    /* cache */
-    struct centry **buckets;
-    size_t kept;
-    /* stats */
-    struct scan_engine_stats *st;
-    uint64_t sent0; /* the resolver's sent count when the run began */
-    uint64_t total;
-    struct timespec start, last_progress;
-};
-
-/* Time is read only from the resolver, the loop the answers and timeouts come
- * from (scan_resolver_now(): CLOCK_MONOTONIC), so a test resolver with a virtual
- * clock drives the whole engine: retries, rates, deadlines (tests/unit/test_engine.c). */
-static void clock_now(const struct eng *g, struct timespec *t)
-{
-    scan_resolver_now(g->o->resolver, t);
-}
-
-static int64_t now_ms(const struct eng *g)
-{
-    struct timespec t;
-    clock_now(g, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static double elapsed_s(const struct eng *g, const struct timespec *since)
 {
     struct timespec now;
@@ -241,14 +89,9 @@ static double elapsed_s(const struct eng *g, const struct timespec *since)
     return (double)(now.tv_sec - since->tv_sec) + (double)(now.tv_nsec - since->tv_nsec) / 1e9;
 }
 
-static bool stopping(const struct eng *g)
-{
-    return g->o->stop && *g->o->stop;
-}
-
 /* ---- jobs ---------------------------------------------------------------- */
 
-static void ready_push(struct eng *g, struct job *j)
+void eng_ready_push(struct eng *g, struct job *j)
 {
     if (j->queued)
         return;
@@ -261,7 +104,7 @@ static void ready_push(struct eng *g, struct job *j)
     g->ready_tail = j;
 }
 
-static struct job *job_new(struct eng *g, enum job_kind kind, size_t item)
+struct job *eng_job_new(struct eng *g, enum job_kind kind, size_t item)
 {
     struct job *j = calloc(1, sizeof(*j));
     if (!j) {
@@ -281,7 +124,7 @@ static unsigned job_outstanding(const struct job *j)
     return j->q[0].outstanding + j->q[1].outstanding + j->txt.outstanding;
 }
 
-static void ask_reset(struct ask *a)
+void eng_ask_reset(struct ask *a)
 {
     scan_answer_free(a->ans);
     a->ans = NULL;
@@ -293,7 +136,7 @@ static void ask_reset(struct ask *a)
 
 static void disarm(struct eng *g, struct ask *a);
 
-static void job_free(struct job *j)
+void eng_job_free(struct job *j)
 {
     if (!j)
         return;
@@ -339,7 +182,7 @@ static void rtt_sample(struct eng *g, double ms)
     g->srtt += err / 8;
 }
 
-static int arm(struct eng *g, struct ask *a, int64_t due)
+int eng_arm(struct eng *g, struct ask *a, int64_t due)
 {
     if (!a->active) {
         if (g->narmed == g->carmed) {
@@ -424,7 +267,7 @@ static int ask_send(struct eng *g, struct ask *a)
     }
     /* c-ares may have completed the query already (a send that failed at once). */
     if (!a->decided && a->sends < max_sends(a) && a->outstanding > 0)
-        return arm(g, a, now + ask_rto(g, a->sends));
+        return eng_arm(g, a, now + ask_rto(g, a->sends));
     return 0;
 }
 
@@ -437,7 +280,7 @@ static void ask_decide(struct ask *a, struct scan_answer *ans)
     a->decided = true;
     SCAN_REQUIRE(j->undecided > 0);
     if (--j->undecided == 0)
-        ready_push(j->g, j);
+        eng_ready_push(j->g, j);
 }
 
 static void on_ask_answer(void *arg, struct scan_answer *ans, int cancelled)
@@ -457,7 +300,7 @@ static void on_ask_answer(void *arg, struct scan_answer *ans, int cancelled)
     if (j->finished || a->decided) {
         scan_answer_free(ans); /* a later send of a question already answered */
         if (j->finished && job_outstanding(j) == 0)
-            ready_push(g, j); /* to be freed by the loop */
+            eng_ready_push(g, j); /* to be freed by the loop */
         return;
     }
     if (ans->status == SCAN_DNS_TIMEOUT && !cancelled) {
@@ -467,7 +310,7 @@ static void on_ask_answer(void *arg, struct scan_answer *ans, int cancelled)
         }
         if (a->sends < max_sends(a) && !stopping(g)) {
             scan_answer_free(ans);
-            if (arm(g, a, now_ms(g)) != 0)
+            if (eng_arm(g, a, now_ms(g)) != 0)
                 g->fatal = -ENOMEM; /* send again from the loop, at once */
             return;
         }
@@ -491,14 +334,14 @@ static void job_finish(struct eng *g, struct job *j)
         ask_count(g, a, false);
     }
     if (job_outstanding(j) == 0 && j->pending == 0)
-        ready_push(g, j);
+        eng_ready_push(g, j);
 }
 
 static struct elist *list_of(struct eng *g, const struct job *j);
 static bool take_token(const struct eng *g, struct elist *l, int64_t *wait_ms);
 
 /* Send again every question whose time has come. Walks only when one is due. */
-static void fire_timers(struct eng *g)
+void eng_fire_timers(struct eng *g)
 {
     int64_t now = now_ms(g);
     if (g->next_due == 0 || now < g->next_due)
@@ -536,7 +379,7 @@ static void fire_timers(struct eng *g)
         int64_t wait = 0;
         if (j->kind == JOB_DNSBL && a->sends > 0 && !take_token(g, list_of(g, j), &wait)) {
             /* A list's rate covers the questions sent again too. */
-            if (arm(g, a, now + wait) != 0) /* appended: seen again later, not due */
+            if (eng_arm(g, a, now + wait) != 0) /* appended: seen again later, not due */
                 g->fatal = -ENOMEM;
             continue;
         }
@@ -546,183 +389,12 @@ static void fire_timers(struct eng *g)
 }
 
 /* Milliseconds until the next question is due, or -1. */
-static int timer_wait(const struct eng *g)
+int eng_timer_wait(const struct eng *g)
 {
     if (g->next_due == 0)
         return -1;
     int64_t d = g->next_due - now_ms(g);
     return d < 0 ? 0 : d > 1000 ? 1000 : (int)d;
-}
-
-/* ---- the run-wide cache for record checks --------------------------------- */
-
-static size_t hash_q(const char *name, uint16_t type, unsigned flags)
-{
-    uint64_t h = 1469598103934665603ull ^ type ^ ((uint64_t)flags << 16);
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    return (size_t)(h % CACHE_BUCKETS);
-}
-
-static void centry_unlink_free(struct centry *c)
-{
-    struct centry **pp = &c->g->buckets[c->bucket];
-    while (*pp && *pp != c)
-        pp = &(*pp)->hnext;
-    if (*pp)
-        *pp = c->hnext;
-    free(c->name);
-    scan_answer_free(c->ans);
-    free(c);
-}
-
-static void on_cache_answer(void *arg, struct scan_answer *ans, int cancelled)
-{
-    struct centry *c = arg;
-    struct eng *g = c->g;
-    if (!ans) {
-        g->fatal = -ENOMEM;
-        ans = scan_answer_new_status(SCAN_DNS_TIMEOUT, c->type);
-    }
-    c->ans = ans;
-    SCAN_REQUIRE(g->caching > 0);
-    g->caching--;
-    struct waiter *w = c->waiters;
-    c->waiters = NULL;
-    while (w) {
-        struct waiter *next = w->next;
-        struct job *j = w->job;
-        if (ans &&
-            scan_view_put_flags(j->view, c->name, c->type, c->flags, scan_answer_dup(ans)) != 0)
-            g->fatal = -ENOMEM;
-        if (--j->pending == 0)
-            ready_push(g, j);
-        free(w);
-        w = next;
-    }
-    /* Answers that are not worth keeping are dropped once delivered. A cancelled
-     * answer (resolver teardown) is never kept. */
-    if (!c->kept || cancelled) {
-        if (c->kept)
-            g->kept--;
-        centry_unlink_free(c);
-    }
-}
-
-/*
- * Fetch an MTA-STS policy for the cache entry @p c. The check asked the policy
- * host's A and AAAA first, so they are in the job's view: the fetch connects to
- * those addresses (or to --https-connect), and libcurl resolves nothing.
- * @return 0, -ENOMEM, -EINVAL (nothing to connect to), -EIO.
- */
-static int start_fetch(struct job *j, const char *name, struct centry *c)
-{
-    struct eng *g = j->g;
-    const struct scan_engine_opts *o = g->o;
-    const char *addrs[64];
-    char text[64][INET6_ADDRSTRLEN];
-    size_t n = 0;
-    if (!g->fetch) {
-        char err[256];
-        struct scan_fetch_opts fo = {.ca_file = o->ca_file, .connect_to = o->https_connect};
-        int ret = scan_fetch_new(&fo, &g->fetch, err, sizeof(err));
-        if (ret != 0)
-            return ret == -EINVAL ? -EIO : ret;
-    }
-    const uint16_t types[2] = {SCAN_TYPE_A, SCAN_TYPE_AAAA};
-    for (int t = 0; t < 2; t++) {
-        const struct scan_answer *a = NULL;
-        if (scan_view_get(j->view, name, types[t], &a) != 0)
-            continue;
-        for (size_t i = 0; a->status == SCAN_DNS_OK && i < a->n && n < 64; i++) {
-            if (a->rr[i].type != types[t])
-                continue;
-            inet_ntop(t ? AF_INET6 : AF_INET, t ? (const void *)a->rr[i].a6 : a->rr[i].a4, text[n],
-                      sizeof(text[n]));
-            addrs[n] = text[n];
-            n++;
-        }
-    }
-    return scan_fetch_start(g->fetch, name, addrs, n, on_cache_answer, c);
-}
-
-/* Deliver (name, type) to the job's view: from the cache, by joining a query in
- * flight, or by asking. */
-static int cache_fetch(struct job *j, const char *name, uint16_t type, unsigned flags)
-{
-    struct eng *g = j->g;
-    size_t b = hash_q(name, type, flags);
-    struct centry *c = g->buckets[b];
-    while (c && !(c->type == type && c->flags == flags && strcmp(c->name, name) == 0))
-        c = c->hnext;
-    if (c && c->ans)
-        return scan_view_put_flags(j->view, name, type, flags, scan_answer_dup(c->ans));
-    struct waiter *w = malloc(sizeof(*w));
-    if (!w)
-        return -ENOMEM;
-    w->job = j;
-    if (c) {
-        w->next = c->waiters;
-        c->waiters = w;
-        j->pending++;
-        return 0;
-    }
-    c = calloc(1, sizeof(*c));
-    if (!c || !(c->name = strdup(name))) {
-        free(c);
-        free(w);
-        return -ENOMEM;
-    }
-    c->g = g;
-    c->type = type;
-    c->flags = flags;
-    c->bucket = b;
-    /* Reverse lookups are per IP and never repeat; the rest (SPF includes, MX
-     * hosts, report-authorization records) repeat across domains. */
-    c->kept = type != SCAN_TYPE_PTR && j->check != SCAN_CHECK_FCRDNS && g->kept < CACHE_MAX_KEPT;
-    if (c->kept)
-        g->kept++;
-    c->hnext = g->buckets[b];
-    g->buckets[b] = c;
-    w->next = NULL;
-    c->waiters = w;
-    j->pending++;
-    g->caching++; /* before the send: its callback may run at once */
-    struct scan_question q = {.name = name, .type = type, .flags = flags};
-    int ret = type == SCAN_TYPE_MTA_STS_POLICY
-                  ? start_fetch(j, name, c)
-                  : scan_resolver_ask(g->o->resolver, &q, on_cache_answer, c);
-    if (ret != 0)
-        g->caching--; /* no callback will come */
-    if (ret != 0) {
-        j->pending--;
-        c->waiters = NULL;
-        free(w);
-        if (c->kept)
-            g->kept--;
-        centry_unlink_free(c);
-    }
-    if (ret == -EINVAL) /* no wire form: garbage, never asked under another name */
-        return scan_view_put_flags(j->view, name, type, flags,
-                                   scan_answer_new_status(SCAN_DNS_BADRESP, type));
-    return ret;
-}
-
-static void cache_free_all(struct eng *g)
-{
-    if (!g->buckets)
-        return;
-    for (size_t b = 0; b < CACHE_BUCKETS; b++) {
-        struct centry *c = g->buckets[b];
-        while (c) {
-            struct centry *next = c->hnext;
-            free(c->name);
-            scan_answer_free(c->ans);
-            free(c);
-            c = next;
-        }
-    }
-    free(g->buckets);
 }
 
 /* ---- results ------------------------------------------------------------- */
@@ -949,7 +621,7 @@ static void wake_deferred(struct eng *g)
     if (!g->deferred_head)
         g->deferred_tail = NULL;
     j->deferred = false;
-    ready_push(g, j);
+    eng_ready_push(g, j);
 }
 
 /* Run a record check until it finishes or waits for answers. @return true when
@@ -998,7 +670,7 @@ static bool advance_check(struct eng *g, struct job *j)
             const char *name;
             uint16_t type;
             scan_view_missing_get(j->view, i, &name, &type);
-            if (cache_fetch(j, name, type, scan_view_missing_flags(j->view, i)) != 0) {
+            if (eng_cache_fetch(j, name, type, scan_view_missing_flags(j->view, i)) != 0) {
                 g->fatal = -ENOMEM;
                 break;
             }
@@ -1015,7 +687,7 @@ static bool advance_check(struct eng *g, struct job *j)
 }
 
 /* Start a job's questions: q[0..nq) of type A. */
-static int job_ask(struct eng *g, struct job *j)
+int eng_job_ask(struct eng *g, struct job *j)
 {
     j->undecided = j->nq;
     for (size_t i = 0; i < j->nq; i++) {
@@ -1027,60 +699,12 @@ static int job_ask(struct eng *g, struct job *j)
     return 0;
 }
 
-/* A probe's answer is in: judge it, or ask again later. @return true when the
- * job is finished. */
-static bool health_step(struct eng *g, struct job *j)
-{
-    struct elist *l = &g->lists[j->item];
-    int ki = list_kind_index(j->tp->kind);
-    struct khealth *h = &l->h[ki];
-    char why[400];
-
-    if (!g->in_health)
-        return true; /* the barrier is over: too late to count */
-    enum list_probe p = list_probe_judge(l->e, j->tp, j->q[0].ans, why, sizeof(why));
-    int64_t now = now_ms(g);
-    if (p == LIST_PROBE_NOANSWER && !stopping(g) && now < g->health_deadline) {
-        snprintf(h->noanswer, sizeof(h->noanswer), "%s", why);
-        int64_t wait = (int64_t)HEALTH_BACKOFF_MS << (j->retries < 4 ? j->retries : 4);
-        j->retries++;
-        ask_reset(&j->q[0]);
-        j->undecided = 1;
-        if (arm(g, &j->q[0], now + wait) != 0)
-            g->fatal = -ENOMEM;
-        return false;
-    }
-    SCAN_REQUIRE(h->pending > 0);
-    h->pending--;
-    switch (p) {
-    case LIST_PROBE_GOOD:
-        h->good++;
-        break;
-    case LIST_PROBE_NOANSWER:
-        snprintf(h->noanswer, sizeof(h->noanswer), "%s", why);
-        h->unanswered++;
-        break;
-    case LIST_PROBE_BLOCKED:
-        if (h->state != H_BLOCKED)
-            snprintf(h->detail, sizeof(h->detail), "%s %s", l->e->zone, why);
-        h->state = H_BLOCKED;
-        break;
-    case LIST_PROBE_BAD:
-        if (h->state == H_UNKNOWN)
-            snprintf(h->detail, sizeof(h->detail), "%s %s", l->e->zone, why);
-        if (h->state != H_BLOCKED)
-            h->state = H_BAD;
-        break;
-    }
-    return true;
-}
-
 /* @return true when the job is finished. */
 static bool advance(struct eng *g, struct job *j)
 {
     switch (j->kind) {
     case JOB_HEALTH:
-        return health_step(g, j);
+        return eng_health_step(g, j);
     case JOB_CHECK:
         return advance_check(g, j);
     case JOB_DNSBL:
@@ -1106,7 +730,7 @@ static bool advance(struct eng *g, struct job *j)
     return true;
 }
 
-static void drain_ready(struct eng *g)
+void eng_drain_ready(struct eng *g)
 {
     for (;;) {
         if (!g->ready_head)
@@ -1128,7 +752,7 @@ static void drain_ready(struct eng *g)
             job_finish(g, j);
         }
         if (job_outstanding(j) == 0 && j->pending == 0 && !j->queued && !j->deferred)
-            job_free(j);
+            eng_job_free(j);
     }
 }
 
@@ -1225,7 +849,7 @@ static int plan_names(struct eng *g, const struct elist *l, struct job *j)
     j->q[0].decided = true;
     if (!j->q[0].ans)
         g->fatal = -ENOMEM;
-    ready_push(g, j);
+    eng_ready_push(g, j);
     return 1;
 }
 
@@ -1289,7 +913,7 @@ static bool have_target(struct eng *g)
 /* A job of @p kind for the current target's plan item @p item, or NULL (ENOMEM). */
 static struct job *job_for_target(struct eng *g, enum job_kind kind, size_t item)
 {
-    struct job *j = job_new(g, kind, item);
+    struct job *j = eng_job_new(g, kind, item);
     if (!j)
         return NULL;
     j->t = g->cur;
@@ -1327,12 +951,12 @@ static bool start_list_job(struct eng *g, int *wait)
     g->cur_item++;
     if (!healthy) {
         emit_dnsbl(g, j);
-        job_free(j);
+        eng_job_free(j);
         return false;
     }
     if (plan_names(g, l, j) != 0)
         return false; /* decided without asking */
-    if (job_ask(g, j) != 0) {
+    if (eng_job_ask(g, j) != 0) {
         g->fatal = -ENOMEM;
         return true;
     }
@@ -1341,7 +965,7 @@ static bool start_list_job(struct eng *g, int *wait)
 
 /*
  * Start the record-check job of the current plan item, when its check applies;
- * its first run happens in drain_ready(). @return as start_list_job().
+ * its first run happens in eng_drain_ready(). @return as start_list_job().
  */
 static bool start_check_job(struct eng *g, int *wait)
 {
@@ -1362,10 +986,10 @@ static bool start_check_job(struct eng *g, int *wait)
     j->view = scan_view_new();
     if (!j->view) {
         g->fatal = -ENOMEM;
-        job_free(j);
+        eng_job_free(j);
         return true;
     }
-    ready_push(g, j);
+    eng_ready_push(g, j);
     return false;
 }
 
@@ -1394,131 +1018,6 @@ static int fill_window(struct eng *g)
     return -1;
 }
 
-/* ---- health --------------------------------------------------------------- */
-
-static int64_t health_deadline_ms(const struct eng *g)
-{
-    int64_t t = (int64_t)(g->o->timeout_ms > 0 ? g->o->timeout_ms : 2000) * HEALTH_DEADLINE_X;
-    return t < HEALTH_DEADLINE_MIN_MS ? HEALTH_DEADLINE_MIN_MS : t;
-}
-
-static bool health_done(const struct eng *g)
-{
-    for (size_t i = 0; i < g->o->nlists; i++)
-        for (int k = 0; k < 3; k++)
-            if (g->lists[i].h[k].pending > 0)
-                return false;
-    return true;
-}
-
-/* Ask the test points of every (list, kind) the run will query. */
-static int start_probes(struct eng *g)
-{
-    for (size_t i = 0; i < g->o->nlists; i++) {
-        struct elist *l = &g->lists[i];
-        for (size_t k = 0; k < l->e->ntps; k++) {
-            const struct list_test_point *tp = &l->e->tps[k];
-            int ki = list_kind_index(tp->kind);
-            if (ki < 0 || !(l->e->kinds & tp->kind) || g->kinds_present[ki] == 0)
-                continue;
-            struct khealth *h = &l->h[ki];
-            struct job *j = job_new(g, JOB_HEALTH, i);
-            if (!j)
-                return -ENOMEM;
-            j->tp = tp;
-            j->nq = 1;
-            if (list_test_point_qname(tp, l->zone, j->q[0].name, sizeof(j->q[0].name)) != 0) {
-                /* A point that cannot be asked proves nothing: never trust the kind. */
-                if (h->state == H_UNKNOWN)
-                    snprintf(h->detail, sizeof(h->detail),
-                             "%s: test point %s cannot be asked under this zone (the name is "
-                             "too long or not of its kind's form)",
-                             l->e->zone, tp->point);
-                if (h->state != H_BLOCKED)
-                    h->state = H_BAD;
-                job_free(j);
-                continue;
-            }
-            h->pending++;
-            if (job_ask(g, j) != 0)
-                return -ENOMEM;
-        }
-    }
-    return 0;
-}
-
-static int run_health(struct eng *g)
-{
-    const struct scan_engine_opts *o = g->o;
-    int ret = 0;
-
-    g->in_health = true;
-    g->health_deadline = now_ms(g) + health_deadline_ms(g);
-    for (size_t i = 0; i < o->nlists; i++)
-        for (int k = 0; k < 3; k++)
-            g->lists[i].h[k].probed = (g->lists[i].e->kinds & (1u << k)) && g->kinds_present[k];
-    ret = start_probes(g);
-    while (ret == 0 && !health_done(g) && !g->fatal && !stopping(g) &&
-           now_ms(g) < g->health_deadline) {
-        drain_ready(g);
-        if (health_done(g))
-            break;
-        int wait = timer_wait(g);
-        ret = scan_resolver_poll(o->resolver, wait >= 0 && wait < 100 ? wait : 100);
-        fire_timers(g);
-        drain_ready(g);
-    }
-    bool interrupted = stopping(g) || g->fatal || ret < 0;
-    g->in_health = false;
-    g->next_due = 1; /* walk once: abandon probes waiting to be asked again */
-    fire_timers(g);
-    drain_ready(g);
-
-    for (size_t i = 0; i < o->nlists; i++) {
-        struct elist *l = &g->lists[i];
-        for (int k = 0; k < 3; k++) {
-            struct khealth *h = &l->h[k];
-            if (!h->probed)
-                continue;
-            /* Healthy only on evidence: every probe answered as documented. */
-            if (h->state == H_UNKNOWN && h->pending == 0 && h->unanswered == 0 && h->good > 0) {
-                h->state = H_GOOD;
-            } else if (h->state == H_UNKNOWN && h->good == 0 && h->unanswered == 0 &&
-                       h->pending == 0) {
-                snprintf(h->detail, sizeof(h->detail),
-                         "%s: health cannot be established: the catalog gives no %s test point",
-                         l->e->zone, list_kind_word(1u << k));
-            } else if (h->state == H_UNKNOWN) {
-                if (interrupted)
-                    snprintf(h->detail, sizeof(h->detail),
-                             "%s: the health check did not finish (the run was interrupted)",
-                             l->e->zone);
-                else
-                    snprintf(h->detail, sizeof(h->detail),
-                             "%s: health not established: its %s test points did not answer "
-                             "within %d s (%s)",
-                             l->e->zone, list_kind_word(1u << k),
-                             (int)(health_deadline_ms(g) / 1000),
-                             h->noanswer[0] ? h->noanswer : "no answer");
-            }
-            h->pending = 0;
-            struct scan_health sh = {.list = l->e->zone,
-                                     .list_id = l->e->id,
-                                     .kind = list_kind_word(1u << k),
-                                     .healthy = h->state == H_GOOD};
-            if (!sh.healthy) {
-                sh.why = h->state == H_BLOCKED ? SCAN_R_BLOCKED : SCAN_R_UNHEALTHY;
-                sh.reason = scan_reason_word(sh.why);
-                sh.detail = h->detail;
-                g->st->unhealthy_lists++;
-            }
-            if (o->on_health)
-                o->on_health(o->arg, &sh);
-        }
-    }
-    return ret < 0 ? ret : g->fatal;
-}
-
 /* ---- --expand ------------------------------------------------------------------ */
 
 /*
@@ -1543,7 +1042,7 @@ static int run_expansion(struct eng *g)
     while (ret == 0 && !g->fatal && !stopping(g)) {
         while (next < n && scan_resolver_inflight(o->resolver) < o->concurrency &&
                g->jobs < o->concurrency * 8 + 16) {
-            struct job *j = job_new(g, JOB_CHECK, next);
+            struct job *j = eng_job_new(g, JOB_CHECK, next);
             if (!j)
                 break;
             j->check = SCAN_CHECK_EXPAND;
@@ -1551,17 +1050,17 @@ static int run_expansion(struct eng *g)
             snprintf(j->t.text, sizeof(j->t.text), "%s", names[next++]);
             if (!(j->view = scan_view_new())) {
                 g->fatal = -ENOMEM;
-                job_free(j);
+                eng_job_free(j);
                 break;
             }
-            ready_push(g, j); /* first run happens in drain_ready() */
+            eng_ready_push(g, j); /* first run happens in eng_drain_ready() */
         }
-        drain_ready(g);
+        eng_drain_ready(g);
         if (next == n && g->jobs == 0)
             break;
-        int wait = timer_wait(g);
+        int wait = eng_timer_wait(g);
         ret = scan_resolver_poll(o->resolver, wait >= 0 && wait < 100 ? wait : 100);
-        fire_timers(g);
+        eng_fire_timers(g);
     }
     for (size_t i = 0; ret == 0 && !g->fatal && g->xparts && i < n; i++)
         if (scan_expand_set_add(g->xset, g->xparts[i]) != 0)
@@ -1643,14 +1142,14 @@ static int run_before_targets(struct eng *g)
             return ret;
     }
     if (g->o->checks & SCAN_CHECK_DNSBL)
-        ret = run_health(g);
+        ret = eng_run_health(g);
     return ret;
 }
 
 /* How long the loop may wait: for a rate token (@p wait), a timer, or a fetch. */
 static int loop_wait(struct eng *g, int wait)
 {
-    int tw = timer_wait(g);
+    int tw = eng_timer_wait(g);
     if (tw >= 0 && (wait < 0 || tw < wait))
         wait = tw;
     /* HTTPS fetches move on between short waits (scanner/dns/fetch.c says why). */
@@ -1666,9 +1165,9 @@ static int run_targets(struct eng *g)
     int ret = 0;
 
     for (;;) {
-        drain_ready(g);
+        eng_drain_ready(g);
         int wait = fill_window(g);
-        drain_ready(g);
+        eng_drain_ready(g);
         if (g->fatal) {
             ret = g->fatal;
             break;
@@ -1689,7 +1188,7 @@ static int run_targets(struct eng *g)
             break;
         }
         scan_fetch_poll(g->fetch);
-        fire_timers(g);
+        eng_fire_timers(g);
         progress(g, false);
     }
     progress(g, true);
@@ -1710,10 +1209,10 @@ static void eng_finish(struct eng *g)
     if (g->jobs > 0 && g->jobs != g->finished)
         g->aborting = true;
     g->next_due = 1;
-    fire_timers(g); /* aborting or after the barrier: finishes every armed ask's job */
+    eng_fire_timers(g); /* aborting or after the barrier: finishes every armed ask's job */
     scan_resolver_cancel_all(o->resolver);
     scan_fetch_cancel_all(g->fetch); /* each callback runs now, cancelled */
-    drain_ready(g);
+    eng_drain_ready(g);
     if (g->jobs > 0)
         fprintf(stderr, "dnsbl-scan: internal: %zu jobs left at the end of the run\n", g->jobs);
     else
@@ -1721,7 +1220,7 @@ static void eng_finish(struct eng *g)
     g->st->queries = scan_resolver_sent(o->resolver) - g->sent0;
     g->st->seconds = elapsed_s(g, &g->start);
     scan_fetch_free(g->fetch);
-    cache_free_all(g);
+    eng_cache_free_all(g);
     scan_expand_set_free(g->xset);
     free(g->armed);
     free(g->lists);
