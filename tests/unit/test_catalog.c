@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests of the catalog loader (scanner/catalog/catalog.c): the built-in default
+ * Unit tests of the catalog loader (scanner/catalog/catalog_load.c): the built-in default
  * catalog, every validation error with its exact FILE:LINE:COLUMN, folder
  * loading, keys (never shown), and delist URLs.
  */

@@ -1,0 +1,578 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * The catalog loader: a YAML file, a buffer or a folder of files turned into
+ * validated, read-only struct list_entry records (the entry schema is in
+ * lists/README.md). The code rows and test points of an entry are in
+ * catalog_rows.c, the node helpers in catalog_nodes.c.
+ */
+#include "scanner/catalog/catalog_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "scanner/core/err.h"
+#include "scanner/core/yamlload.h"
+
+/* ------------------------------------------------------------------------ */
+/* Entries                                                                  */
+
+enum {
+    K_ID,
+    K_ZONE,
+    K_KINDS,
+    K_ACCESS,
+    K_KEY_ENV,
+    K_DOMAIN_MODE,
+    K_TXT,
+    K_DELIST,
+    K_RATE,
+    K_DAILY,
+    K_INFORMATIONAL,
+    K_SCOPE,
+    K_CODES,
+    K_TEST_POINTS,
+    K_STATUS,
+    K_DEAD_SINCE,
+    K_DEAD_REASON,
+    K_COUNT
+};
+static const char *const entry_keys[K_COUNT] = {
+    "id",    "zone",        "kinds",  "access",      "key_env",       "domain_mode",
+    "txt",   "delist",      "rate",   "daily_limit", "informational", "scope",
+    "codes", "test_points", "status", "dead_since",  "dead_reason"};
+
+static int load_kinds(struct loader *ld, yaml_node_t *n, unsigned *kinds)
+{
+    int ret, k = 0;
+    *kinds = 0;
+    if (n->type == YAML_SCALAR_NODE) {
+        if ((ret = list_word(ld, n, "kinds value", list_kind_names, 3, "ip4, ip6 or domain", &k)) <
+            0)
+            return ret;
+        *kinds = 1u << k;
+        return 0;
+    }
+    if (n->type != YAML_SEQUENCE_NODE)
+        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
+                         "'kinds' must be a list such as [ip4, ip6]");
+    for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
+        yaml_node_t *v = list_node_at(ld, *i);
+        if (!v)
+            return list_fail(ld, SCAN_EPARSE, n->start_mark, "malformed YAML: dangling node");
+        if ((ret = list_word(ld, v, "kinds value", list_kind_names, 3, "ip4, ip6 or domain", &k)) <
+            0)
+            return ret;
+        *kinds |= 1u << k;
+    }
+    if (*kinds == 0)
+        return list_fail(ld, SCAN_ECONFIG, n->start_mark, "'kinds' is empty");
+    return 0;
+}
+
+/* A delist URL: http(s), and only the placeholders list_delist_url() fills. */
+static int load_delist(struct loader *ld, yaml_node_t *n, const char **out)
+{
+    const char *s;
+    char q[64];
+    int ret = list_nonempty(ld, n, "delist", &s);
+    if (ret < 0)
+        return ret;
+    if (strncasecmp(s, "http://", 7) != 0 && strncasecmp(s, "https://", 8) != 0)
+        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
+                         "delist must be an http:// or https:// URL, not '%s'",
+                         list_shown(s, q, sizeof(q)));
+    for (const char *p = s; *p; p++) {
+        if (*p == ' ')
+            return list_fail(ld, SCAN_ECONFIG, n->start_mark, "delist must not contain spaces");
+        if (*p != '{')
+            continue;
+        const char *end = strchr(p, '}');
+        size_t len = end ? (size_t)(end - p) + 1 : 0;
+        if (!end)
+            return list_fail(ld, SCAN_ECONFIG, n->start_mark, "unterminated '{' in delist");
+        if (!((len == 4 && strncmp(p, "{ip}", 4) == 0) ||
+              (len == 8 && strncmp(p, "{domain}", 8) == 0) ||
+              (len == 8 && strncmp(p, "{target}", 8) == 0))) {
+            char ph[64];
+            snprintf(ph, sizeof(ph), "%.*s", (int)(len < 40 ? len : 40), p);
+            return list_fail(ld, SCAN_ECONFIG, n->start_mark,
+                             "unknown placeholder '%s' in delist (use {ip}, {domain} or {target})",
+                             list_shown(ph, q, sizeof(q)));
+        }
+        p = end;
+    }
+    *out = list_cat_strdup(ld->cat, s);
+    return *out ? 0 : -ENOMEM;
+}
+
+static int load_rate(struct loader *ld, yaml_node_t *n, double *out)
+{
+    const char *s;
+    char q[64], *end;
+    int ret = list_nonempty(ld, n, "rate", &s);
+    if (ret < 0)
+        return ret;
+    if (strspn(s, "0123456789.eE+-") != strlen(s))
+        goto bad;
+    errno = 0;
+    *out = strtod(s, &end);
+    if (*end || errno || !isfinite(*out))
+        goto bad;
+    if (*out < 0)
+        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
+                         "rate must not be negative (0 means no limit)");
+    return 0;
+bad:
+    return list_fail(ld, SCAN_ECONFIG, n->start_mark,
+                     "bad rate '%s' (expected queries per second, 0 = no limit)",
+                     list_shown(s, q, sizeof(q)));
+}
+
+static int load_daily(struct loader *ld, yaml_node_t *n, uint64_t *out)
+{
+    const char *s;
+    char q[64];
+    int ret = list_nonempty(ld, n, "daily_limit", &s);
+    if (ret < 0)
+        return ret;
+    if (s[0] == '-')
+        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
+                         "daily_limit must not be negative (0 means no limit)");
+    unsigned long long v = 0;
+    errno = 0;
+    if (list_all_digits(s, 20))
+        v = strtoull(s, NULL, 10);
+    if (!list_all_digits(s, 20) || errno == ERANGE)
+        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
+                         "bad daily_limit '%s' (expected a whole number of queries, 0 = no limit)",
+                         list_shown(s, q, sizeof(q)));
+    *out = v;
+    return 0;
+}
+
+static int load_date(struct loader *ld, yaml_node_t *n, const char **out)
+{
+    const char *s;
+    char q[64];
+    int ret = list_nonempty(ld, n, "dead_since", &s);
+    if (ret < 0)
+        return ret;
+    if (!list_date_ok(s))
+        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
+                         "bad date '%s' (expected YYYY-MM-DD, or YYYY-MM / YYYY)",
+                         list_shown(s, q, sizeof(q)));
+    *out = list_cat_strdup(ld->cat, s);
+    return *out ? 0 : -ENOMEM;
+}
+
+/* The id, zone and key rules that need more than one field. */
+static int check_key_rules(struct loader *ld, yaml_node_t **keys, yaml_node_t **vals,
+                           const struct list_entry *e, bool has_key)
+{
+    if (e->access == LIST_ACCESS_KEY && !e->key_env)
+        return list_fail(ld, SCAN_ECONFIG, vals[K_ACCESS]->start_mark,
+                         "access: key needs key_env (the variable that holds the key)");
+    if (e->access == LIST_ACCESS_KEY && !has_key)
+        return list_fail(ld, SCAN_ECONFIG, vals[K_ZONE]->start_mark,
+                         "access: key needs {key} in the zone, e.g. \"{key}.zen.dq.spamhaus.net\"");
+    if (has_key && e->access != LIST_ACCESS_KEY)
+        return list_fail(ld, SCAN_ECONFIG, vals[K_ZONE]->start_mark,
+                         "the zone has {key} but access is not key");
+    if (e->key_env && e->access != LIST_ACCESS_KEY)
+        return list_fail(ld, SCAN_ECONFIG, keys[K_KEY_ENV]->start_mark,
+                         "key_env is only for access: key");
+    return 0;
+}
+
+static int check_dead_rules(struct loader *ld, yaml_node_t **keys, yaml_node_t **vals,
+                            const struct list_entry *e)
+{
+    if (e->dead && !e->dead_since)
+        return list_fail(ld, SCAN_ECONFIG, vals[K_STATUS]->start_mark,
+                         "status: dead needs dead_since (the date it stopped)");
+    if (e->dead && !e->dead_reason)
+        return list_fail(ld, SCAN_ECONFIG, vals[K_STATUS]->start_mark,
+                         "status: dead needs dead_reason");
+    if (!e->dead && keys[K_DEAD_SINCE])
+        return list_fail(ld, SCAN_ECONFIG, keys[K_DEAD_SINCE]->start_mark,
+                         "dead_since is only for status: dead");
+    if (!e->dead && keys[K_DEAD_REASON])
+        return list_fail(ld, SCAN_ECONFIG, keys[K_DEAD_REASON]->start_mark,
+                         "dead_reason is only for status: dead");
+    return 0;
+}
+
+/* Ids and zones are unique across the whole catalog, every file of a folder included. */
+static int check_unique(struct loader *ld, yaml_node_t **vals, const struct list_entry *e)
+{
+    char q[64];
+    for (size_t i = 0; i < ld->cat->n; i++) {
+        const struct list_entry *o = &ld->cat->entries[i];
+        if (strcmp(o->id, e->id) == 0)
+            return list_fail(ld, SCAN_ECONFIG, vals[K_ID]->start_mark,
+                             "duplicate id '%s' (first at %s:%d)", list_shown(e->id, q, sizeof(q)),
+                             o->file, o->line);
+        if (strcasecmp(o->zone, e->zone) == 0)
+            return list_fail(ld, SCAN_ECONFIG, vals[K_ZONE]->start_mark,
+                             "duplicate zone '%s' (first at %s:%d, id %s)",
+                             list_shown(e->zone, q, sizeof(q)), o->file, o->line, o->id);
+    }
+    return 0;
+}
+
+int list_catalog_append(struct list_catalog *c, const struct list_entry *e)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        struct list_entry *v = realloc(c->entries, cap * sizeof(*v));
+        if (!v)
+            return -ENOMEM;
+        c->entries = v;
+        c->cap = cap;
+    }
+    c->entries[c->n++] = *e;
+    return 0;
+}
+
+static const char *const access_words[] = {"free", "registration", "key"};
+static const char *const mode_words[] = {"as-is", "registrable", "both"};
+static const char *const status_words[] = {"active", "dead"};
+
+/*
+ * One list entry. Pass one (collect) rejects unknown and repeated keys; pass
+ * two reads the fields in dependency order; then the rules that tie fields
+ * together, then uniqueness. Every failure names the node it is about. One
+ * piece on purpose: it is the entry schema, one short block per key.
+ */
+static int load_entry(struct loader *ld, yaml_node_t *n)
+{
+    yaml_node_t *keys[K_COUNT], *vals[K_COUNT];
+    struct list_entry e = {0};
+    const char *s;
+    char q[64];
+    bool has_key = false;
+    int ret, w = 0;
+
+    if ((ret = list_collect(ld, n, entry_keys, K_COUNT, "a list entry", NULL, keys, vals)) < 0)
+        return ret;
+    if (!vals[K_ID])
+        return list_fail(ld, SCAN_ECONFIG, n->start_mark, "list entry has no 'id'");
+    if (!vals[K_ZONE])
+        return list_fail(ld, SCAN_ECONFIG, n->start_mark, "list entry has no 'zone'");
+    e.file = ld->name;
+    e.line = (int)n->start_mark.line + 1;
+
+    if ((ret = list_nonempty(ld, vals[K_ID], "id", &s)) < 0)
+        return ret;
+    if (!list_id_ok(s))
+        return list_fail(ld, SCAN_ECONFIG, vals[K_ID]->start_mark,
+                         "bad id '%s' (use a-z, 0-9 and '-', starting with a letter or digit, "
+                         "at most 63)",
+                         list_shown(s, q, sizeof(q)));
+    if (!(e.id = list_cat_strdup(ld->cat, s)))
+        return -ENOMEM;
+
+    if ((ret = list_nonempty(ld, vals[K_ZONE], "zone", &s)) < 0)
+        return ret;
+    const char *why = list_name_problem(s, true, &has_key);
+    if (why)
+        return list_fail(ld, SCAN_ECONFIG, vals[K_ZONE]->start_mark, "bad zone '%s': %s",
+                         list_shown(s, q, sizeof(q)), why);
+    if (!(e.zone_template = list_cat_strdup(ld->cat, s)))
+        return -ENOMEM;
+    e.zone = e.zone_template; /* shown as written: "{key}" stays literal */
+
+    e.kinds = LIST_KIND_IP4;
+    if (vals[K_KINDS] && (ret = load_kinds(ld, vals[K_KINDS], &e.kinds)) < 0)
+        return ret;
+    if (vals[K_ACCESS]) {
+        if ((ret = list_word(ld, vals[K_ACCESS], "access", access_words, 3,
+                             "free, registration or key", &w)) < 0)
+            return ret;
+        e.access = (enum list_access)w;
+    }
+    if (vals[K_KEY_ENV]) {
+        if ((ret = list_nonempty(ld, vals[K_KEY_ENV], "key_env", &s)) < 0)
+            return ret;
+        if (!list_env_name_ok(s))
+            return list_fail(ld, SCAN_ECONFIG, vals[K_KEY_ENV]->start_mark,
+                             "bad key_env '%s' (expected an environment variable name)",
+                             list_shown(s, q, sizeof(q)));
+        if (!(e.key_env = list_cat_strdup(ld->cat, s)))
+            return -ENOMEM;
+    }
+    if ((ret = check_key_rules(ld, keys, vals, &e, has_key)) < 0)
+        return ret;
+    if (vals[K_DOMAIN_MODE]) {
+        if ((ret = list_word(ld, vals[K_DOMAIN_MODE], "domain_mode", mode_words, 3,
+                             "as-is, registrable or both", &w)) < 0)
+            return ret;
+        if (!(e.kinds & LIST_KIND_DOMAIN))
+            return list_fail(ld, SCAN_ECONFIG, keys[K_DOMAIN_MODE]->start_mark,
+                             "domain_mode is only for lists whose kinds include domain");
+        e.domain_mode = (enum list_domain_mode)w;
+    }
+    if (vals[K_TXT] && (ret = list_boolean(ld, vals[K_TXT], "txt", &e.txt)) < 0)
+        return ret;
+    if (vals[K_INFORMATIONAL] &&
+        (ret = list_boolean(ld, vals[K_INFORMATIONAL], "informational", &e.informational)) < 0)
+        return ret;
+    e.scope = LIST_SCOPE_IP;
+    if (vals[K_SCOPE] && (ret = list_load_scope(ld, vals[K_SCOPE], &e.scope)) < 0)
+        return ret;
+    if (vals[K_DELIST] && (ret = load_delist(ld, vals[K_DELIST], &e.delist)) < 0)
+        return ret;
+    if (vals[K_RATE] && (ret = load_rate(ld, vals[K_RATE], &e.rate)) < 0)
+        return ret;
+    if (vals[K_DAILY] && (ret = load_daily(ld, vals[K_DAILY], &e.daily_limit)) < 0)
+        return ret;
+    if (vals[K_STATUS]) {
+        if ((ret = list_word(ld, vals[K_STATUS], "status", status_words, 2, "active or dead", &w)) <
+            0)
+            return ret;
+        e.dead = w == 1;
+    }
+    if (vals[K_DEAD_SINCE] && (ret = load_date(ld, vals[K_DEAD_SINCE], &e.dead_since)) < 0)
+        return ret;
+    if (vals[K_DEAD_REASON] &&
+        (ret = list_text(ld, vals[K_DEAD_REASON], "dead_reason", &e.dead_reason)) < 0)
+        return ret;
+    if ((ret = check_dead_rules(ld, keys, vals, &e)) < 0)
+        return ret;
+    if (vals[K_CODES] && (ret = list_load_codes(ld, vals[K_CODES], &e)) < 0)
+        return ret;
+    if ((ret = list_load_test_points(ld, vals[K_TEST_POINTS], &e)) < 0)
+        return ret;
+    if ((ret = check_unique(ld, vals, &e)) < 0)
+        return ret;
+    return list_catalog_append(ld->cat, &e);
+}
+
+static int load_root(struct loader *ld, yaml_node_t *root)
+{
+    static const char *const names[1] = {"lists"};
+    yaml_node_t *keys[1], *vals[1];
+    int ret;
+    if (root->type != YAML_MAPPING_NODE)
+        return list_fail(ld, SCAN_ECONFIG, root->start_mark,
+                         "the top level must be a map with 'lists:'");
+    if ((ret = list_collect(ld, root, names, 1, "the top level", "lists", keys, vals)) < 0)
+        return ret;
+    if (!vals[0])
+        return list_fail(ld, SCAN_ECONFIG, root->start_mark,
+                         "the top level must be a map with 'lists:'");
+    yaml_node_t *seq = vals[0];
+    if (seq->type != YAML_SEQUENCE_NODE)
+        return list_fail(ld, SCAN_ECONFIG, seq->start_mark, "'lists' must be a list of entries");
+    for (yaml_node_item_t *i = seq->data.sequence.items.start; i < seq->data.sequence.items.top;
+         i++) {
+        yaml_node_t *n = list_node_at(ld, *i);
+        if (!n)
+            return list_fail(ld, SCAN_EPARSE, seq->start_mark, "malformed YAML: dangling node");
+        if (n->type != YAML_MAPPING_NODE)
+            return list_fail(ld, SCAN_ECONFIG, n->start_mark, "a list entry must be a map, not %s",
+                             n->type == YAML_SCALAR_NODE ? "a single value" : "a list");
+        if (ld->cat->n >= CAT_MAX_ENTRIES)
+            return list_fail(ld, SCAN_ECONFIG, n->start_mark, "too many lists (the limit is %d)",
+                             CAT_MAX_ENTRIES);
+        if ((ret = load_entry(ld, n)) < 0)
+            return ret;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Loading                                                                  */
+
+/*
+ * One YAML text into @p cat, parsed within the limits every YAML file of the
+ * program has (scanner/core/yamlload.h: size, nesting, aliases, one document).
+ */
+static int load_text(struct list_catalog *cat, const char *name, const char *buf, size_t len,
+                     struct list_error *err)
+{
+    struct loader ld = {.cat = cat, .err = err};
+    struct list_yaml_src src = {.name = name, .buf = buf, .len = len, .what = "a catalog file"};
+    struct list_error scratch;
+    int ret;
+
+    if (!(ld.name = list_cat_strdup(cat, name))) {
+        list_errno_msg(err, name, -ENOMEM);
+        return -ENOMEM;
+    }
+    if (!err)
+        err = &scratch;
+    ret = list_yaml_load(&src, &ld.doc, err->msg, sizeof(err->msg));
+    if (ret != 0)
+        return ret;
+    yaml_node_t *root = yaml_document_get_root_node(&ld.doc);
+    if (!root)
+        ret = list_fail_lc(&ld, SCAN_ECONFIG, 1, 1, "empty catalog: expected a map with 'lists:'");
+    else
+        ret = load_root(&ld, root);
+    if (ret == -ENOMEM)
+        list_errno_msg(ld.err, name, ret);
+    yaml_document_delete(&ld.doc);
+    return ret;
+}
+
+static int load_file(struct list_catalog *cat, const char *path, struct list_error *err)
+{
+    char *buf;
+    size_t len = 0;
+    int ret = list_yaml_read_file(path, &buf, &len);
+    if (ret < 0) {
+        list_errno_msg(err, path, ret);
+        return ret;
+    }
+    ret = load_text(cat, path, buf, len, err);
+    free(buf);
+    return ret;
+}
+
+static bool catalog_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (s[0] == '.')
+        return false;
+    return (n > 5 && strcmp(s + n - 5, ".yaml") == 0) || (n > 4 && strcmp(s + n - 4, ".yml") == 0);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Every *.yaml / *.yml in @p dir, in strcmp() order, into one catalog. */
+static int load_dir(struct list_catalog *cat, const char *dir, struct list_error *err)
+{
+    char **names = NULL, *path = NULL;
+    size_t n = 0, cap = 0, dlen = strlen(dir);
+    struct dirent *de;
+    int ret = 0;
+    DIR *d = opendir(dir);
+    if (!d) {
+        ret = -errno;
+        list_errno_msg(err, dir, ret);
+        return ret;
+    }
+    while (dlen > 1 && dir[dlen - 1] == '/')
+        dlen--;
+    for (;;) {
+        errno = 0;
+        if (!(de = readdir(d))) {
+            ret = -errno;
+            break;
+        }
+        if (!catalog_name(de->d_name))
+            continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            char **nv = realloc(names, ncap * sizeof(*nv));
+            if (!nv) {
+                ret = -ENOMEM;
+                break;
+            }
+            names = nv;
+            cap = ncap;
+        }
+        if (!(names[n] = strdup(de->d_name))) {
+            ret = -ENOMEM;
+            break;
+        }
+        n++;
+    }
+    if (ret < 0) {
+        list_errno_msg(err, dir, ret);
+        goto out;
+    }
+    if (n == 0) {
+        if (err)
+            snprintf(err->msg, sizeof(err->msg), "%s: no *.yaml or *.yml files in this folder",
+                     dir);
+        ret = SCAN_ECONFIG;
+        goto out;
+    }
+    qsort(names, n, sizeof(*names), cmp_names);
+    for (size_t i = 0; i < n && ret == 0; i++) {
+        size_t plen = dlen + 1 + strlen(names[i]) + 1;
+        free(path);
+        if (!(path = malloc(plen))) {
+            ret = -ENOMEM;
+            list_errno_msg(err, dir, ret);
+            break;
+        }
+        snprintf(path, plen, "%.*s/%s", (int)dlen, dir, names[i]);
+        ret = load_file(cat, path, err);
+    }
+out:
+    free(path);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    closedir(d);
+    return ret;
+}
+
+int list_catalog_load(const char *path, struct list_catalog **out, struct list_error *err)
+{
+    struct stat st;
+    struct list_catalog *cat = NULL;
+    int ret;
+    if (err)
+        err->msg[0] = '\0';
+    if (scan_fails_assert(path && out))
+        return -EINVAL;
+    *out = NULL;
+    if (!(cat = calloc(1, sizeof(*cat)))) {
+        ret = -ENOMEM;
+        list_errno_msg(err, path, ret);
+        goto fail;
+    }
+    if (stat(path, &st) < 0) {
+        ret = -errno;
+        list_errno_msg(err, path, ret);
+        goto fail;
+    }
+    ret = S_ISDIR(st.st_mode) ? load_dir(cat, path, err) : load_file(cat, path, err);
+    if (ret < 0)
+        goto fail;
+    *out = cat;
+    return 0;
+fail:
+    list_catalog_free(cat);
+    return ret;
+}
+
+int list_catalog_load_buf(const char *name, const char *buf, size_t len, struct list_catalog **out,
+                          struct list_error *err)
+{
+    struct list_catalog *cat = NULL;
+    int ret;
+    if (err)
+        err->msg[0] = '\0';
+    if (scan_fails_assert(out && (buf || len == 0)))
+        return -EINVAL;
+    *out = NULL;
+    if (!name)
+        name = "<buffer>";
+    if (!(cat = calloc(1, sizeof(*cat)))) {
+        list_errno_msg(err, name, -ENOMEM);
+        return -ENOMEM;
+    }
+    ret = load_text(cat, name, buf ? buf : "", len, err);
+    if (ret < 0) {
+        list_catalog_free(cat);
+        return ret;
+    }
+    *out = cat;
+    return 0;
+}
