@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests of output/store/state.c with a temporary store: the silent baseline,
+ * Unit tests of output/store/state_*.c with a temporary store: the silent baseline,
  * every event type from synthetic runs, carry-forward of errors and unhealthy
  * lists, the anomaly collapse, incomplete and killed runs, the lock, schema
  * versions and migration, history.
