@@ -4,6 +4,9 @@
  * @file
  * The delta document, human event lines, event counts, and the canonical JSON
  * form of a result used as before/after and as the record-check fingerprint.
+ *
+ * One file on purpose (over 600 lines): the delta between runs and its one serialization,
+ * which the store fingerprints.
  */
 #include "output/store/delta.h"
 

@@ -45,6 +45,9 @@
  * listings by /24 and
  * by AS (fmt_networks.c) keep one small record per listing, up to
  * OUT_NET_MAX_LISTINGS.
+ *
+ * One file on purpose (just over 600 lines): one output format with its bounded aggregation
+ * of findings.
  */
 #include "output/writers/fmt.h"
 

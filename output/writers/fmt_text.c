@@ -37,6 +37,9 @@
  * Each row is rendered (and sanitized) when it arrives and stored as text, so
  * nothing borrowed from the result is kept. Memory grows with the number of
  * results: this format is meant for a few targets; `scan` uses the summary.
+ *
+ * One file on purpose (over 600 lines): one output format, its layout rules (columns,
+ * wrapping, grouping per target) kept together.
  */
 #include "output/writers/fmt.h"
 

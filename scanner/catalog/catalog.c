@@ -238,7 +238,8 @@ static bool key_at(const char *s, const char *key, size_t klen)
  * then the occurrences are counted first and the text is rebuilt from the
  * right, where the write position never falls behind the read position, and
  * whatever no longer fits in @p cap is cut off. Both passes match from the
- * same side, so they agree on which occurrences they replace.
+ * same side, so they agree on which occurrences they replace. One piece on
+ * purpose: the two passes must match occurrences the same way, side by side.
  */
 int list_redact_key(const struct list_entry *e, const char *query_zone, char *text, size_t cap)
 {

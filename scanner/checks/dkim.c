@@ -79,6 +79,9 @@
  * line: selector, source, key_type, key_bits, record, cname null, testing
  * false, then "domainkey_exists" (bool, or null when that lookup failed),
  * "selectors_tried" (array) and "problems".
+ *
+ * One file on purpose (over 600 lines): DKIM selector discovery and the key rules of RFC
+ * 6376, 8301 and 8463 are one check over one set of selectors.
  */
 #include <ctype.h>
 #include <errno.h>

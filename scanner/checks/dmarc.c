@@ -64,6 +64,9 @@
  *   or invalid; null when no single record was checked), "rua" and "ruf" (the
  *   URIs as written; [] when empty), "problems" (array of {severity: "error"|"warning",
  *   tag: string|null, message}; [] when empty).
+ *
+ * One file on purpose (over 600 lines): RFC 7489's policy discovery, record grammar and
+ * external report authorization are one check, in the RFC's order.
  */
 #include <ctype.h>
 #include <errno.h>

@@ -12,6 +12,9 @@
  * builds from a packet hold pointers into it and are freed with
  * ldns_rr_list_free(), never deep-freed; the memo's key sets and the anchors are
  * clones, freed with ldns_rr_list_deep_free().
+ *
+ * One file on purpose (over 600 lines): the chain of trust is one algorithm over one memo
+ * of validated zones (RFC 4035 section 5), cut into named steps inside.
  */
 #include "scanner/checks/dnssec.h"
 

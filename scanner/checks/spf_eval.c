@@ -23,6 +23,9 @@
  *   which needs fewer lookups and gives the same answer;
  * - a CNAME loop is a DNS error (temperror), except while validating PTR
  *   names, where section 5.5 says to skip the name.
+ *
+ * One file on purpose (over 600 lines): RFC 7208's check_host() is one recursive walk whose
+ * state (lookup and void counts, the macro context) every part shares.
  */
 #include "scanner/checks/spf.h"
 

@@ -23,6 +23,9 @@
  * checked record that leads there ("include:_spf.x.test"), since that is the
  * term the publisher can change; warnings are only given for the checked
  * record itself, as a third party's record is not the publisher's to fix.
+ *
+ * One file on purpose (just over 600 lines): the SPF record walk and the findings it
+ * collects.
  */
 #include "scanner/checks/spf.h"
 

@@ -11,6 +11,9 @@
  * caller asked for into one heap block) and never trust a length, count or
  * compression pointer: every read is bounds-checked and pointer chains are
  * limited, so garbage becomes SCAN_DNS_BADRESP, never a crash.
+ *
+ * One file on purpose (over 600 lines): the wire codec; encoding questions and decoding
+ * answers share the name and record readers.
  */
 #include "scanner/dns/dnsmsg.h"
 

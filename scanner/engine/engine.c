@@ -43,6 +43,10 @@
  * Files: the run-wide answer cache of record checks is in cache.c, list health
  * (probes, deadline, health lines) in health.c; engine_int.h holds the run state
  * and jobs the three share.
+ *
+ * Over 600 lines: the scheduler (jobs, the window, rate tokens, resends, the DNSBL
+ * results); the answer cache is in cache.c and list health in health.c. Splitting the
+ * resend timers and the DNSBL result assembly out is still to do.
  */
 #include "scanner/engine/engine_int.h"
 
