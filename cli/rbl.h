@@ -5,7 +5,7 @@
  * check_rbl, flag for flag: invoked as `check_rbl` (the link `meson install`
  * puts beside the program) or as `dnsbl-scan nagios`, the program takes
  * check_rbl 1.7's options with their meanings and runs `check --nagios
- * --checks dnsbl` with them (cli/scan.c, output/alert/alert.c's Nagios line):
+ * --checks dnsbl` with them (cli/scan.c, output/alert/nagios.c's Nagios line):
  *
  * - `-H HOST`: an address, or a host name whose A and AAAA addresses are each
  *   checked (the --expand a mechanism, scanner/checks/expand.c); `-U NAME` a domain

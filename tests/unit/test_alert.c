@@ -2,9 +2,10 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests of output/alert/alert.c: the tally, the Nagios line and exit codes for
- * thresholds, the Prometheus exposition text and its atomic write, and the
- * on-change hook (stdin, exit status, missing command, timeout).
+ * Unit tests of output/alert/ (nagios.c, prom.c, spawn.c): the tally, the
+ * Nagios line and exit codes for thresholds, the Prometheus exposition text and
+ * its atomic write, and the on-change hook (stdin, exit status, missing command,
+ * timeout).
  */
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -2,60 +2,22 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * The run tally, the Nagios status line, the Prometheus textfile and the
- * on-change hook. See output/alert/alert.h for the formats and their rules.
+ * The run tally and the Nagios status line. See output/alert/alert.h for the formats and their
+ * rules.
  */
-#include "output/alert/alert.h"
-#include "output/writers/fmt.h"
+#include "output/alert/alert_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "output/writers/outpath.h"
 #include "scanner/core/err.h"
 
 /* --- tally ---------------------------------------------------------------- */
 
-/* The kinds health is reported for; index 0 is a report without a kind (the
- * whole list). */
-static const char *const tally_kinds[] = {"", "ip4", "ip6", "domain"};
-#define TALLY_NKINDS (sizeof(tally_kinds) / sizeof(tally_kinds[0]))
-
-enum tally_health { TH_NONE = 0, TH_HEALTHY, TH_UNHEALTHY };
-
-struct tally_list {
-    char *key;  /* list_id, or the zone when there is no id */
-    char *name; /* zone as shown */
-    uint64_t results, listed, errors;
-    uint64_t failed; /* errors other than unhealthy or blocked: a query that failed */
-    bool unhealthy;  /* for some kind */
-    enum tally_health health[TALLY_NKINDS]; /* per kind reported */
-    bool applies[TALLY_NKINDS];             /* a result for a target of this kind came */
-};
-
-/* The targets the Nagios line names: the first few of the DNSBL results. */
-#define TALLY_SUBJECTS 3
-
-struct out_tally {
-    struct tally_list *v;
-    size_t n, cap;
-    size_t last; /* results arrive list by list: try the last hit first */
-    uint64_t listed, answered;
-    char *subject[TALLY_SUBJECTS]; /* distinct DNSBL targets, in order of arrival */
-    size_t nsubject;
-    bool many; /* more distinct targets than TALLY_SUBJECTS */
-    /* --expand (check_rbl's -H NAME): a name that gave no address, or whose lookup failed */
-    char *expand_target, *expand_reason;
-    bool expand_error;
-};
+const char *const out_tally_kinds[TALLY_NKINDS] = {"", "ip4", "ip6", "domain"};
 
 int out_tally_new(struct out_tally **out)
 {
@@ -115,11 +77,11 @@ static struct tally_list *tally_get(struct out_tally *t, const char *id, const c
     return l;
 }
 
-/* The tally_kinds[] index of a kind word; an unknown word counts as the whole list. */
+/* The out_tally_kinds[] index of a kind word; an unknown word counts as the whole list. */
 static size_t kind_index(const char *kind)
 {
     for (size_t i = 1; kind && i < TALLY_NKINDS; i++)
-        if (strcmp(kind, tally_kinds[i]) == 0)
+        if (strcmp(kind, out_tally_kinds[i]) == 0)
             return i;
     return 0;
 }
@@ -143,7 +105,7 @@ int out_tally_health(struct out_tally *t, const struct scan_health *h)
     return 0;
 }
 
-/* The tally_kinds[] index of a target's kind, from its canonical text. */
+/* The out_tally_kinds[] index of a target's kind, from its canonical text. */
 static size_t target_kind(const char *target)
 {
     unsigned char a[16];
@@ -227,8 +189,7 @@ static int cmp_by_name(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-/* The lists sorted by zone (stable output for people and diffs). Caller frees the array. */
-static const struct tally_list **sorted_lists(const struct out_tally *t)
+const struct tally_list **out_sorted_lists(const struct out_tally *t)
 {
     const struct tally_list **v = malloc((t->n ? t->n : 1) * sizeof(*v));
 
@@ -299,7 +260,7 @@ static int put_unhealthy_kinds(FILE *f, const struct tally_list *l)
     for (size_t k = 1; k < TALLY_NKINDS; k++) {
         if (l->health[k] != TH_UNHEALTHY || !l->applies[k])
             continue;
-        if (fprintf(f, "%s%s", first ? "/" : "+", tally_kinds[k]) < 0)
+        if (fprintf(f, "%s%s", first ? "/" : "+", out_tally_kinds[k]) < 0)
             return SCAN_EIO;
         first = false;
     }
@@ -459,7 +420,7 @@ int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_
     threshold_range(w, wr, sizeof(wr));
     threshold_range(c, cr, sizeof(cr));
     t = run->tally;
-    v = sorted_lists(t);
+    v = out_sorted_lists(t);
     if (!v)
         return -ENOMEM;
     struct nagios_counts n = count_lists(t);
@@ -506,345 +467,5 @@ int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_
     ret = 0;
 out:
     free(v);
-    return ret;
-}
-
-/* --- Prometheus --------------------------------------------------------------- */
-
-/* Label values: backslash, double quote and newline are escaped (exposition format). */
-static int put_label(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        int r;
-        if (*s == '\\')
-            r = fputs("\\\\", f);
-        else if (*s == '"')
-            r = fputs("\\\"", f);
-        else if (*s == '\n')
-            r = fputs("\\n", f);
-        else
-            r = fputc(*s, f) == EOF ? EOF : 0;
-        if (r < 0)
-            return SCAN_EIO;
-    }
-    return 0;
-}
-
-static int put_head(FILE *f, const char *name, const char *help)
-{
-    return fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name) < 0 ? SCAN_EIO : 0;
-}
-
-enum per_list { PL_LISTED, PL_ERRORS, PL_UNHEALTHY };
-
-static int put_sample(FILE *f, const char *name, const char *list, const char *kind, uint64_t x)
-{
-    if (fprintf(f, "%s{list=\"", name) < 0 || put_label(f, list) != 0)
-        return SCAN_EIO;
-    if (*kind && (fputs("\",kind=\"", f) < 0 || put_label(f, kind) != 0))
-        return SCAN_EIO;
-    return fprintf(f, "\"} %" PRIu64 "\n", x) < 0 ? SCAN_EIO : 0;
-}
-
-/* Health is one sample per (list, kind) reported, with a kind label when the
- * report had one; a list no health was reported for gets one healthy sample. */
-static int put_per_list(FILE *f, const struct tally_list **v, size_t n, const char *name,
-                        const char *help, enum per_list what)
-{
-    if (put_head(f, name, help) != 0)
-        return SCAN_EIO;
-    for (size_t i = 0; i < n; i++) {
-        bool any = false;
-
-        if (what != PL_UNHEALTHY) {
-            if (put_sample(f, name, v[i]->name, "",
-                           what == PL_LISTED ? v[i]->listed : v[i]->errors) != 0)
-                return SCAN_EIO;
-            continue;
-        }
-        for (size_t k = 0; k < TALLY_NKINDS; k++) {
-            if (v[i]->health[k] == TH_NONE)
-                continue;
-            any = true;
-            if (put_sample(f, name, v[i]->name, tally_kinds[k], v[i]->health[k] == TH_UNHEALTHY) !=
-                0)
-                return SCAN_EIO;
-        }
-        if (!any && put_sample(f, name, v[i]->name, "", 0) != 0)
-            return SCAN_EIO;
-    }
-    return 0;
-}
-
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int put_seconds(FILE *f, const char *name, int64_t ms)
-{
-    return fprintf(f, "%s %" PRId64 ".%03d\n", name, ms / 1000, (int)(ms % 1000)) < 0 ? SCAN_EIO
-                                                                                      : 0;
-}
-
-int out_prom_format(FILE *f, const struct out_alert_run *run)
-{
-    const struct tally_list **v;
-    int64_t ended;
-    int ret = SCAN_EIO;
-
-    if (!f || !run || !run->tally)
-        return -EINVAL;
-    v = sorted_lists(run->tally);
-    if (!v)
-        return -ENOMEM;
-    ended = run->ended_ms ? run->ended_ms : wall_ms();
-    if (put_per_list(f, v, run->tally->n, "dnsbl_scan_listed",
-                     "DNSBL listings (class listing) found by the last run, per list.",
-                     PL_LISTED) != 0 ||
-        put_per_list(f, v, run->tally->n, "dnsbl_scan_errors",
-                     "DNSBL queries of the last run that ended in an error, per list.",
-                     PL_ERRORS) != 0 ||
-        put_per_list(f, v, run->tally->n, "dnsbl_scan_list_unhealthy",
-                     "1 when the list was unhealthy (blocked, not answering) in the last run, "
-                     "per kind of target.",
-                     PL_UNHEALTHY) != 0)
-        goto out;
-    if (put_head(f, "dnsbl_scan_targets", "Targets scanned by the last run.") != 0 ||
-        fprintf(f, "dnsbl_scan_targets %" PRIu64 "\n", run->targets) < 0)
-        goto out;
-    if (put_head(f, "dnsbl_scan_run_complete",
-                 "1 when the last run completed, 0 when it was interrupted.") != 0 ||
-        fprintf(f, "dnsbl_scan_run_complete %d\n", run->complete ? 1 : 0) < 0)
-        goto out;
-    if (put_head(f, "dnsbl_scan_run_duration_seconds", "Duration of the last run.") != 0 ||
-        fprintf(f, "dnsbl_scan_run_duration_seconds %.3f\n",
-                run->seconds > 0 ? run->seconds : 0.0) < 0)
-        goto out;
-    if (put_head(f, "dnsbl_scan_last_run_timestamp_seconds",
-                 "Unix time the last run ended, complete or not.") != 0 ||
-        put_seconds(f, "dnsbl_scan_last_run_timestamp_seconds", ended) != 0)
-        goto out;
-    if (run->last_success_ms > 0 &&
-        (put_head(f, "dnsbl_scan_last_success_timestamp_seconds",
-                  "Unix time the last complete run ended.") != 0 ||
-         put_seconds(f, "dnsbl_scan_last_success_timestamp_seconds", run->last_success_ms) != 0))
-        goto out;
-    if (run->delta) {
-        if (put_head(f, "dnsbl_scan_events",
-                     "Events of the last run's delta against the previous complete run, "
-                     "per type.") != 0)
-            goto out;
-        for (int i = 0; i < OUT_EV_COUNT; i++) {
-            if (fprintf(f, "dnsbl_scan_events{type=\"%s\"} %" PRIu64 "\n", out_event_type_name(i),
-                        out_delta_count(run->delta, i)) < 0)
-                goto out;
-        }
-    }
-    ret = 0;
-out:
-    free(v);
-    return ret;
-}
-
-static int prom_fill(FILE *f, void *arg)
-{
-    int ret = out_prom_format(f, arg);
-    return ret == SCAN_EIO ? -EIO : ret;
-}
-
-int out_prom_write(const char *path, const struct out_alert_run *run)
-{
-    if (!path || !*path || !run || !run->tally)
-        return -EINVAL;
-    return out_file_replace(path, prom_fill, (void *)run);
-}
-
-/* --- on-change ---------------------------------------------------------------- */
-
-int out_cmd_split(const char *cmd, char ***argv)
-{
-    static const char blanks[] = " \t\n\r\v\f";
-    char **v = NULL;
-    size_t n = 0;
-    const char *p;
-
-    if (!argv)
-        return -EINVAL;
-    *argv = NULL;
-    if (!cmd)
-        return -EINVAL;
-    for (p = cmd + strspn(cmd, blanks); *p; p += strspn(p, blanks)) {
-        size_t len = strcspn(p, blanks);
-        char **nv = realloc(v, (n + 2) * sizeof(*v));
-        if (!nv)
-            goto nomem;
-        v = nv;
-        v[n] = strndup(p, len);
-        if (!v[n])
-            goto nomem;
-        v[++n] = NULL;
-        p += len;
-    }
-    if (n == 0) {
-        free(v);
-        return -EINVAL;
-    }
-    *argv = v;
-    return 0;
-nomem:
-    if (v)
-        v[n] = NULL;
-    out_cmd_free(v);
-    return -ENOMEM;
-}
-
-void out_cmd_free(char **argv)
-{
-    for (size_t i = 0; argv && argv[i]; i++)
-        free(argv[i]);
-    free(argv);
-}
-
-/* Wait for @p pid until @p deadline (monotonic ms). @return true when it was reaped. */
-static bool reap_until(pid_t pid, int *wstatus, int64_t deadline)
-{
-    struct timespec tick = {0, 10 * 1000 * 1000};
-
-    for (;;) {
-        struct timespec now;
-        pid_t r = waitpid(pid, wstatus, WNOHANG);
-        if (r == pid || (r < 0 && errno != EINTR))
-            return r == pid;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 >= deadline)
-            return false;
-        nanosleep(&tick, NULL);
-    }
-}
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/*
- * The child between fork() and exec: only async-signal-safe calls. It leads
- * its own process group (so the timeout reaches whatever it starts), gets
- * default signal dispositions and an empty mask (we may ignore SIGPIPE), the
- * delta as stdin and our stderr as stdout. If exec fails, errno goes back
- * through the close-on-exec pipe, so "no such command" is an error of ours and
- * not an exit status 127 that cannot be told from the command's own. (A pipe
- * rather than posix_spawnp()'s own report: that one is lost under valgrind.)
- */
-static void child(char **argv, int stdin_fd, int errfd)
-{
-    struct sigaction dfl;
-    sigset_t none;
-    int e;
-
-    setpgid(0, 0);
-    memset(&dfl, 0, sizeof(dfl));
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++) {
-        if (sig != SIGKILL && sig != SIGSTOP)
-            sigaction(sig, &dfl, NULL);
-    }
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    /* dup2() onto itself keeps FD_CLOEXEC: clear it by hand when the fd is already 0 */
-    if (stdin_fd == STDIN_FILENO ? fcntl(STDIN_FILENO, F_SETFD, 0) >= 0
-                                 : dup2(stdin_fd, STDIN_FILENO) >= 0) {
-        if (dup2(STDERR_FILENO, STDOUT_FILENO) >= 0)
-            execvp(argv[0], argv);
-    }
-    e = errno;
-    if (write(errfd, &e, sizeof(e)) != (ssize_t)sizeof(e))
-        _exit(126);
-    _exit(127);
-}
-
-int out_on_change_run(const struct out_on_change_opts *o, int stdin_fd, int *exit_status, char *msg,
-                      size_t msglen)
-{
-    char **argv = NULL;
-    int errpipe[2] = {-1, -1};
-    pid_t pid;
-    ssize_t n;
-    int ret, wstatus = 0, timeout, child_errno = 0;
-
-    if (msg && msglen)
-        msg[0] = '\0';
-    if (exit_status)
-        *exit_status = -1;
-    if (!o || !exit_status || stdin_fd < 0)
-        return -EINVAL;
-    ret = out_cmd_split(o->cmd, &argv);
-    if (ret != 0) {
-        if (msg)
-            snprintf(msg, msglen, "on-change command is empty");
-        return ret;
-    }
-    timeout = o->timeout_ms > 0 ? o->timeout_ms : 60000;
-    if (lseek(stdin_fd, 0, SEEK_SET) < 0 && errno != ESPIPE) {
-        ret = -errno;
-        goto out;
-    }
-    if (pipe2(errpipe, O_CLOEXEC) != 0) {
-        ret = -errno;
-        goto out;
-    }
-    pid = fork();
-    if (pid < 0) {
-        ret = -errno;
-        goto out;
-    }
-    if (pid == 0)
-        child(argv, stdin_fd, errpipe[1]);
-    setpgid(pid, pid); /* also here: kill(-pid) must not race the child's own call */
-    close(errpipe[1]);
-    errpipe[1] = -1;
-    while ((n = read(errpipe[0], &child_errno, sizeof(child_errno))) < 0 && errno == EINTR)
-        ;
-    if (n == (ssize_t)sizeof(child_errno)) {
-        while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-            ;
-        ret = child_errno == ENOENT ? SCAN_ENOTFOUND : -child_errno;
-        if (msg)
-            snprintf(msg, msglen, "cannot run on-change command %s: %s", argv[0],
-                     strerror(child_errno));
-        goto out;
-    }
-
-    if (!reap_until(pid, &wstatus, mono_ms() + timeout)) {
-        kill(-pid, SIGTERM);
-        if (!reap_until(pid, &wstatus, mono_ms() + 2000)) {
-            kill(-pid, SIGKILL);
-            while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-                ;
-        }
-        ret = -ETIMEDOUT;
-        if (msg)
-            snprintf(msg, msglen, "on-change command %s did not finish within %d ms: killed",
-                     argv[0], timeout);
-    }
-    if (WIFEXITED(wstatus))
-        *exit_status = WEXITSTATUS(wstatus);
-    else if (WIFSIGNALED(wstatus))
-        *exit_status = 128 + WTERMSIG(wstatus);
-    if (ret == 0 && *exit_status != 0 && msg)
-        snprintf(msg, msglen, "on-change command %s exited with status %d", argv[0], *exit_status);
-out:
-    if (errpipe[0] >= 0)
-        close(errpipe[0]);
-    if (errpipe[1] >= 0)
-        close(errpipe[1]);
-    out_cmd_free(argv);
     return ret;
 }
