@@ -13,7 +13,7 @@
  * keeps a title naming its addresses and findings, and a data-n attribute with
  * its number of cells.
  */
-#include "output/report/report_model.h"
+#include "output/report/report_html_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,39 +32,19 @@ extern const char out_report_css[];
 extern const char out_report_js[];
 extern const char out_report_csp[];
 
-#define STR_(x)      #x
-#define STRINGIFY(x) STR_(x)
-
-/** Rows at most in the listings table, the timeline and the events. */
-#define MAX_LISTINGS 500
-#define MAX_TIMELINE 300
-#define MAX_EVENTS   100
-/** Blocks drawn cell by cell at most; beyond, only blocks with a finding are drawn. */
-#define MAX_GRIDS 1024
-/** Domain scores in the header at most (the lowest first). */
-#define MAX_DOMAIN_TILES 11
-
-struct html {
-    struct out_sink s;
-    struct out_report *rep;
-    struct out_state *st;
-    int err; /* a failure other than a write (SQLite, memory) */
-};
-
-static void put(struct html *h, const char *str)
+void rep_put(struct html *h, const char *str)
 {
     out_sink_puts(&h->s, str);
 }
 
 /* Untrusted text: escaped; NULL writes nothing. */
-static void html(struct html *h, const char *str)
+void rep_html(struct html *h, const char *str)
 {
     if (str)
         out_sink_html(&h->s, str, strlen(str));
 }
 
-static void putf(struct html *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(struct html *h, const char *fmt, ...)
+void rep_putf(struct html *h, const char *fmt, ...)
 {
     va_list ap;
 
@@ -79,13 +59,13 @@ static void db_failed(struct html *h, int rc)
         h->err = rep_db_fail(rc);
 }
 
-static const char *col(sqlite3_stmt *s, int i)
+const char *rep_col(sqlite3_stmt *s, int i)
 {
     return (const char *)sqlite3_column_text(s, i);
 }
 
 /* "65,536" */
-static const char *num(uint64_t n, char *buf, size_t len)
+const char *rep_num(uint64_t n, char *buf, size_t len)
 {
     char raw[32];
     int k = snprintf(raw, sizeof(raw), "%" PRIu64, n), o = 0;
@@ -99,25 +79,25 @@ static const char *num(uint64_t n, char *buf, size_t len)
     return buf;
 }
 
-static void put_num(struct html *h, uint64_t n)
+void rep_put_num(struct html *h, uint64_t n)
 {
     char buf[40];
-    put(h, num(n, buf, sizeof(buf)));
+    rep_put(h, rep_num(n, buf, sizeof(buf)));
 }
 
 /* "2026-01-02 03:04 UTC" */
-static void put_time(struct html *h, int64_t ms)
+void rep_put_time(struct html *h, int64_t ms)
 {
     char iso[32];
 
     if (out_iso8601(ms, iso, sizeof(iso)) != 0) {
-        put(h, "?");
+        rep_put(h, "?");
         return;
     }
     iso[10] = ' ';
     iso[16] = '\0';
-    put(h, iso);
-    put(h, " UTC");
+    rep_put(h, iso);
+    rep_put(h, " UTC");
 }
 
 /* A link only for http(s); anything else (javascript:, data:, a relative name) is
@@ -127,22 +107,22 @@ static bool is_web_url(const char *url)
     return url && (strncasecmp(url, "https://", 8) == 0 || strncasecmp(url, "http://", 7) == 0);
 }
 
-static void put_link(struct html *h, const char *url, const char *text)
+void rep_put_link(struct html *h, const char *url, const char *text)
 {
     if (!is_web_url(url)) {
-        html(h, text);
+        rep_html(h, text);
         return;
     }
-    put(h, "<a href=\"");
-    html(h, url);
-    put(h, "\" rel=\"noreferrer noopener\">");
-    html(h, text);
-    put(h, "</a>");
+    rep_put(h, "<a href=\"");
+    rep_html(h, url);
+    rep_put(h, "\" rel=\"noreferrer noopener\">");
+    rep_html(h, text);
+    rep_put(h, "</a>");
 }
 
 /* The operator's delist page from a template: the part before the first
  * placeholder, cut at the query string or back to the last '/'. */
-static bool delist_page(const char *tpl, char *buf, size_t len)
+bool rep_delist_page(const char *tpl, char *buf, size_t len)
 {
     size_t n;
     char *q, *slash;
@@ -164,16 +144,16 @@ static bool delist_page(const char *tpl, char *buf, size_t len)
 /* --- words ------------------------------------------------------------------------ */
 
 /* What an anomalous list did, in the words of list_anomaly. */
-static void put_anomaly(struct html *h, uint64_t new_listings, uint64_t scanned)
+void rep_put_anomaly(struct html *h, uint64_t new_listings, uint64_t scanned)
 {
-    put(h, "newly listed ");
-    put_num(h, new_listings);
-    put(h, " of the ");
-    put_num(h, scanned);
-    put(h, " targets it scanned: its listings are held back");
+    rep_put(h, "newly listed ");
+    rep_put_num(h, new_listings);
+    rep_put(h, " of the ");
+    rep_put_num(h, scanned);
+    rep_put(h, " targets it scanned: its listings are held back");
 }
 
-static const char *outcome_class(enum scan_outcome o)
+const char *rep_outcome_class(enum scan_outcome o)
 {
     switch (o) {
     case SCAN_OUT_OK:
@@ -190,7 +170,7 @@ static const char *outcome_class(enum scan_outcome o)
     return "o-error";
 }
 
-static const char *const level_words[REP_NLEVELS] = {
+const char *const rep_level_words[REP_NLEVELS] = {
     [REP_NONE] = "not scanned",
     [REP_NOVERDICT] = "no blocklist verdict",
     [REP_CLEAN] = "clean",
@@ -200,61 +180,43 @@ static const char *const level_words[REP_NLEVELS] = {
 };
 
 /* How a check is named in a badge: "SPF", "FCrDNS", "MTA-STS"... */
-static void put_check_name(struct html *h, const char *check)
+void rep_put_check_name(struct html *h, const char *check)
 {
     char buf[64];
     size_t i;
 
     if (!check) {
-        put(h, "?");
+        rep_put(h, "?");
         return;
     }
     if (strcmp(check, "fcrdns") == 0) {
-        put(h, "FCrDNS");
+        rep_put(h, "FCrDNS");
         return;
     }
     if (strcmp(check, "spf-auth") == 0) {
-        put(h, "SPF authorization");
+        rep_put(h, "SPF authorization");
         return;
     }
     for (i = 0; check[i] && i + 1 < sizeof(buf); i++)
         buf[i] = check[i] >= 'a' && check[i] <= 'z' ? (char)(check[i] - 'a' + 'A') : check[i];
     buf[i] = '\0';
-    html(h, buf);
+    rep_html(h, buf);
 }
 
-static const char *score_band(unsigned score)
+const char *rep_score_band(unsigned score)
 {
     return score >= 90 ? "s-good" : score >= 70 ? "s-fair" : "s-poor";
 }
 
 /* The badge colour of a score: its band's. */
-static const char *score_class(unsigned score)
+const char *rep_score_class(unsigned score)
 {
     return score >= 90 ? "o-ok" : score >= 70 ? "o-error" : "o-listed";
 }
 
 /* --- SQL over the report's database ------------------------------------------------ */
 
-/* The first problem of a record check, in words, from its JSON: an error-severity
- * entry of "problems" first, then any, then "problem", an MX host's "problem",
- * FCrDNS "warnings". */
-#define PROBLEM_SQL                                                                                \
-    "coalesce("                                                                                    \
-    " (SELECT json_extract(value, '$.message') FROM json_each(j, '$.problems')"                    \
-    "  WHERE json_type(value, '$.message') = 'text'"                                               \
-    "  ORDER BY json_extract(value, '$.severity') = 'error' DESC LIMIT 1),"                        \
-    " (SELECT value FROM json_each(j, '$.problems') WHERE type = 'text' LIMIT 1),"                 \
-    " CASE WHEN json_type(j, '$.problem') = 'text' THEN json_extract(j, '$.problem') END,"         \
-    " (SELECT json_extract(value, '$.problem') FROM json_each(j, '$.hosts')"                       \
-    "  WHERE json_type(value, '$.problem') = 'text' LIMIT 1),"                                     \
-    " (SELECT value FROM json_each(j, '$.warnings') WHERE type = 'text' LIMIT 1))"
-
-#define CODES_SQL                                                                                  \
-    "(SELECT replace(group_concat(DISTINCT value), ',', ' ') FROM json_each(j, '$.codes'))"
-#define MEANINGS_SQL "(SELECT group_concat(value, '; ') FROM json_each(j, '$.meanings'))"
-
-static sqlite3_stmt *prepare(struct html *h, const char *sql)
+sqlite3_stmt *rep_prepare(struct html *h, const char *sql)
 {
     sqlite3_stmt *s = NULL;
     int rc = sqlite3_prepare_v2(h->rep->db, sql, -1, &s, NULL);
@@ -265,7 +227,7 @@ static sqlite3_stmt *prepare(struct html *h, const char *sql)
 }
 
 /* Step @p s; on the end or a failure, finalize it (recording the failure). */
-static bool row(struct html *h, sqlite3_stmt **s)
+bool rep_row(struct html *h, sqlite3_stmt **s)
 {
     int rc;
 
@@ -289,16 +251,16 @@ static void finish(sqlite3_stmt **s)
 
 /* The first column of the first row of @p sql, with ?1 and ?2 bound to @p a and @p b
  * where the statement has them. */
-static int64_t count_sql(struct html *h, const char *sql, int a, int b)
+int64_t rep_count_sql(struct html *h, const char *sql, int a, int b)
 {
-    sqlite3_stmt *s = prepare(h, sql);
+    sqlite3_stmt *s = rep_prepare(h, sql);
     int64_t n = 0;
 
     if (s && sqlite3_bind_parameter_count(s) >= 1)
         sqlite3_bind_int(s, 1, a);
     if (s && sqlite3_bind_parameter_count(s) >= 2)
         sqlite3_bind_int(s, 2, b);
-    if (row(h, &s))
+    if (rep_row(h, &s))
         n = sqlite3_column_int64(s, 0);
     finish(&s);
     return n;
@@ -323,1451 +285,6 @@ static void dscore_final(sqlite3_context *ctx)
     sqlite3_result_int(ctx, (int)out_score(OUT_SCORE_DOMAIN, counts ? counts : none));
 }
 
-/* --- header ----------------------------------------------------------------------- */
-
-struct totals {
-    unsigned pool_score;
-    uint64_t domains, lists, unhealthy_lists, listings, listed_addrs;
-};
-
-static void count_listed_addrs(struct out_report *rep, struct totals *t)
-{
-    for (size_t i = 0; i < rep->nblocks; i++) {
-        for (unsigned c = 0; c < 256; c++)
-            t->listed_addrs += rep->blocks[i]->cell[c] == REP_LISTED;
-    }
-}
-
-static bool list_unhealthy(const struct rep_list *l)
-{
-    for (int k = 0; k < REP_NKINDS; k++) {
-        if (l->kinds[k].reported && l->kinds[k].health == OUT_LIST_UNHEALTHY)
-            return true;
-    }
-    return false;
-}
-
-static void totals(struct html *h, struct totals *t)
-{
-    struct out_report *rep = h->rep;
-
-    memset(t, 0, sizeof(*t));
-    t->pool_score = out_score(OUT_SCORE_POOL, rep->pool);
-    t->domains =
-        (uint64_t)count_sql(h, "SELECT count(DISTINCT target) FROM res WHERE blk IS NULL", 0, 0);
-    t->lists = rep->nlists;
-    for (size_t i = 0; i < rep->nlists; i++) {
-        t->unhealthy_lists += list_unhealthy(&rep->lists[i]);
-        t->listings += rep->lists[i].listed;
-    }
-    count_listed_addrs(rep, t);
-    t->listed_addrs += (uint64_t)count_sql(
-        h, "SELECT count(DISTINCT target) FROM res WHERE blk IS NULL AND outcome = ?1",
-        SCAN_OUT_LISTED, 0);
-}
-
-static void tile(struct html *h, const char *cls, uint64_t n, const char *label)
-{
-    putf(h, "<div class=\"tile%s%s\"><b>", cls ? " " : "", cls ? cls : "");
-    put_num(h, n);
-    put(h, "</b><span>");
-    html(h, label);
-    put(h, "</span></div>\n");
-}
-
-static void score_tile(struct html *h, unsigned score, const char *label, const char *anchor)
-{
-    putf(h, "<div class=\"tile score %s\"><b>%u<small>/100</small></b><span>", score_band(score),
-         score);
-    if (anchor) {
-        put(h, "<a href=\"#");
-        html(h, anchor);
-        put(h, "\">");
-    }
-    html(h, label);
-    put(h, anchor ? "</a></span></div>\n" : "</span></div>\n");
-}
-
-/* Lists in the order a reader should look at them: unhealthy ones and those with
- * the most listings first, the catalog's order otherwise. */
-static int cmp_attention(const void *a, const void *b)
-{
-    const struct rep_list *x = *(const struct rep_list *const *)a;
-    const struct rep_list *y = *(const struct rep_list *const *)b;
-    bool ux = list_unhealthy(x), uy = list_unhealthy(y);
-
-    if (x->listed != y->listed)
-        return x->listed > y->listed ? -1 : 1;
-    if (ux != uy)
-        return ux ? -1 : 1;
-    if (x->info != y->info)
-        return x->info > y->info ? -1 : 1;
-    return x < y ? -1 : x > y; /* stable: the catalog's order */
-}
-
-/* The lists in attention order (caller frees the array); NULL on ENOMEM. */
-static const struct rep_list **sorted_lists(struct html *h)
-{
-    const struct rep_list **v = calloc(h->rep->nlists ? h->rep->nlists : 1, sizeof(*v));
-
-    if (!v) {
-        h->err = -ENOMEM;
-        return NULL;
-    }
-    for (size_t i = 0; i < h->rep->nlists; i++)
-        v[i] = &h->rep->lists[i];
-    qsort(v, h->rep->nlists, sizeof(*v), cmp_attention);
-    return v;
-}
-
-/* "<li><b>12 listings</b>" */
-static void li_count(struct html *h, uint64_t n, const char *one, const char *many)
-{
-    put(h, "<li><b>");
-    put_num(h, n);
-    put(h, n == 1 ? one : many);
-    put(h, "</b>");
-}
-
-/* The few sentences a reader needs first: what is listed where, which lists gave
- * no verdict, how FCrDNS fares, which domains have a broken record. */
-static void attention(struct html *h, const struct totals *t)
-{
-    struct out_report *rep = h->rep;
-    const struct rep_list **v = sorted_lists(h);
-    uint64_t fcrdns = 0;
-    size_t shown = 0;
-    sqlite3_stmt *s;
-    bool any = false;
-
-    if (!v)
-        return;
-    put(h, "<ul class=\"attn\">");
-    if (t->listings) {
-        any = true;
-        li_count(h, t->listings, " listing", " listings");
-        put(h, " on ");
-        put_num(h, t->listed_addrs);
-        put(h, t->listed_addrs == 1 ? " target: " : " targets: ");
-        for (size_t i = 0; i < rep->nlists && v[i]->listed; i++) {
-            if (shown++ == 4) {
-                put(h, ", &hellip;");
-                break;
-            }
-            put(h, i ? ", " : "");
-            html(h, v[i]->zone);
-            put(h, " ");
-            put_num(h, v[i]->listed);
-        }
-        put(h, "</li>");
-    }
-    if (t->unhealthy_lists) {
-        any = true;
-        li_count(h, t->unhealthy_lists, " list", " lists");
-        put(h, " gave no verdict (unhealthy or blocked): ");
-        shown = 0;
-        for (size_t i = 0; i < rep->nlists; i++) {
-            if (!list_unhealthy(v[i]))
-                continue;
-            put(h, shown++ ? ", " : "");
-            html(h, v[i]->zone);
-        }
-        put(h, "</li>");
-    }
-    for (int o = 0; o <= SCAN_OUT_ERROR; o++)
-        fcrdns += rep->fcrdns[o];
-    if (fcrdns && rep->fcrdns[SCAN_OUT_OK] < fcrdns) {
-        any = true;
-        put(h, "<li><b>FCrDNS</b> passes for ");
-        put_num(h, rep->fcrdns[SCAN_OUT_OK]);
-        put(h, " of ");
-        put_num(h, fcrdns);
-        put(h, " addresses</li>");
-    }
-    s = prepare(h, "SELECT target, group_concat(src, ', ') FROM res WHERE blk IS NULL"
-                   " AND outcome = ?1 AND kind != ?2 GROUP BY target ORDER BY target LIMIT 6");
-    if (s) {
-        sqlite3_bind_int(s, 1, SCAN_OUT_PROBLEM);
-        sqlite3_bind_int(s, 2, SCAN_CHECK_DNSBL);
-    }
-    shown = 0;
-    while (row(h, &s)) {
-        put(h, shown++ ? "; " : "<li><b>Records</b> with a problem: ");
-        html(h, col(s, 0));
-        put(h, " (");
-        html(h, col(s, 1));
-        put(h, ")");
-    }
-    if (shown) {
-        any = true;
-        put(h, "</li>");
-    }
-    if (!any)
-        put(h, "<li>Nothing needs attention: no listing, every list healthy, every record "
-               "check passed.</li>");
-    put(h, "</ul>\n");
-    free(v);
-}
-
-static void header(struct html *h, const struct totals *t)
-{
-    struct out_report *rep = h->rep;
-    char label[96];
-    sqlite3_stmt *s;
-
-    put(h, "<header>\n<h1>DNSBL and DNS health report</h1>\n<p class=\"sub\">Targets: <b>");
-    if (rep->targets && *rep->targets)
-        html(h, rep->targets);
-    else
-        put(h, "none on record");
-    put(h, "</b></p>\n<p class=\"sub\">");
-    if (!rep->has_run) {
-        put(h, "No complete run in the state store yet.");
-    } else {
-        put(h,
-            rep->from_store ? "Last complete run in the state store: started " : "Scan started ");
-        put_time(h, rep->started_ms);
-        if (rep->ended_ms) {
-            put(h, ", ended ");
-            put_time(h, rep->ended_ms);
-        }
-        put(h, rep->complete ? " (complete)" : " (<b>incomplete</b>: interrupted or failed)");
-        put(h, ". Checks: ");
-        html(h, rep->checks && *rep->checks ? rep->checks : "none");
-        put(h, ".");
-    }
-    put(h, " Written ");
-    put_time(h, rep->now_ms);
-    put(h, " by dnsbl-scan ");
-    html(h, rep->o.version ? rep->o.version : "?");
-    put(h, ".</p>\n<div class=\"tiles\">\n");
-    score_tile(h, t->pool_score, "pool health", "score");
-    s = prepare(h, "SELECT target, dscore(outcome) AS sc FROM res WHERE blk IS NULL"
-                   " GROUP BY target ORDER BY sc, target LIMIT " STRINGIFY(MAX_DOMAIN_TILES));
-    while (row(h, &s))
-        score_tile(h, (unsigned)sqlite3_column_int(s, 1), col(s, 0), "records");
-    tile(h, NULL, rep->addrs[0] + rep->addrs[1], "IP addresses");
-    tile(h, NULL, t->domains, "domains");
-    snprintf(label, sizeof(label), "lists (%" PRIu64 " unhealthy)", t->unhealthy_lists);
-    tile(h, t->unhealthy_lists ? "s-fair" : NULL, t->lists, label);
-    snprintf(label, sizeof(label), "listings, on %" PRIu64 " targets", t->listed_addrs);
-    tile(h, t->listings ? "s-poor" : NULL, t->listings, label);
-    put(h, "</div>\n");
-    attention(h, t);
-    put(h, "</header>\n<nav><a href=\"#score\">Score</a><a href=\"#lists\">Lists</a>"
-           "<a href=\"#map\">Pool map</a><a href=\"#listings\">Listings</a>"
-           "<a href=\"#timeline\">Timeline</a><a href=\"#records\">Record checks</a>"
-           "<a href=\"#events\">Events</a></nav>\n<main>\n");
-}
-
-/* --- the score ---------------------------------------------------------------------- */
-
-static const char *const cat_what[OUT_SCORE_NCATS] = {
-    [OUT_SCORE_LISTED] = "a listing (class listing) of a target on one list",
-    [OUT_SCORE_PROBLEM] = "a record check with a certain problem (FCrDNS fail, SPF or DMARC "
-                          "invalid or none, MX invalid, SPF authorization not pass, ...)",
-    [OUT_SCORE_OPEN] = "a result without a verdict: a DNS failure, an unhealthy or blocked "
-                       "list, a temperror",
-    [OUT_SCORE_INFO] = "an informational listing (UCEPROTECT levels 2 and 3, reputation lists)",
-};
-
-static void score_section(struct html *h, const struct totals *t)
-{
-    struct out_report *rep = h->rep;
-
-    put(h, "<section id=\"score\">\n<h2>Health score</h2>\n<p class=\"note\">Each result "
-           "that is not OK is one finding. A finding about an IP address counts against the "
-           "pool, one about a domain against that domain. Each finding costs the points of its "
-           "category, and a category never costs more than its cap: score = 100 &minus; the sum "
-           "over categories of min(findings &times; cost, cap). 90 and above is good, 70 and "
-           "above fair, below 70 poor.</p>\n<table>\n<thead><tr><th>category</th>"
-           "<th>one finding is</th><th class=\"n\">pool: cost</th><th class=\"n\">cap</th>"
-           "<th class=\"n\">this pool</th><th class=\"n\">points lost</th>"
-           "<th class=\"n\">domain: cost</th><th class=\"n\">cap</th></tr></thead>\n<tbody>\n");
-    for (int c = 0; c < OUT_SCORE_NCATS; c++) {
-        const struct out_score_rule *p = out_score_rule(OUT_SCORE_POOL, c);
-        const struct out_score_rule *d = out_score_rule(OUT_SCORE_DOMAIN, c);
-        putf(h, "<tr><td>%s</td><td>%s</td><td class=\"n\">%u</td><td class=\"n\">%u</td>",
-             out_score_cat_name(c), cat_what[c], p->cost, p->cap);
-        put(h, "<td class=\"n\">");
-        put_num(h, rep->pool[c]);
-        putf(h,
-             "</td><td class=\"n\">&minus;%u</td><td class=\"n\">%u</td><td class=\"n\">%u"
-             "</td></tr>\n",
-             out_score_deduction(OUT_SCORE_POOL, c, rep->pool[c]), d->cost, d->cap);
-    }
-    putf(h,
-         "</tbody>\n<tfoot><tr><th colspan=\"5\">pool score</th><th class=\"n\">%u</th>"
-         "<th colspan=\"2\"></th></tr></tfoot>\n</table>\n<p class=\"note\">Example: one "
-         "listed address on one list costs the pool %u points; a domain whose DMARC record "
-         "is invalid loses %u. Domain scores are in <a href=\"#records\">Record checks</a>.",
-         t->pool_score, out_score_rule(OUT_SCORE_POOL, OUT_SCORE_LISTED)->cost,
-         out_score_rule(OUT_SCORE_DOMAIN, OUT_SCORE_PROBLEM)->cost);
-    if (rep->from_store)
-        put(h, " From the state store: it keeps listings (class listing) and the last result of "
-               "each record check, not informational answers or single errors, so those count "
-               "only where a list is unhealthy now.");
-    put(h, "</p>\n</section>\n");
-}
-
-/* --- lists ------------------------------------------------------------------------- */
-
-static const char *const kind_words[REP_NKINDS] = {"ip4", "ip6", "domain", "all kinds"};
-
-static void list_health(struct html *h, const struct rep_list *l)
-{
-    bool any = false;
-
-    for (int k = 0; k < REP_NKINDS; k++) {
-        const struct rep_health *kh = &l->kinds[k];
-        if (!kh->reported)
-            continue;
-        any = true;
-        put(h, "<div>");
-        switch (kh->health) {
-        case OUT_LIST_HEALTHY:
-            putf(h, "<span class=\"badge o-ok\">%s healthy</span>", kind_words[k]);
-            break;
-        case OUT_LIST_UNHEALTHY:
-            putf(h, "<span class=\"badge o-error\">%s %s</span>", kind_words[k],
-                 kh->why == SCAN_R_BLOCKED ? "blocked" : "unhealthy");
-            put(h, "<div class=\"why bad\">");
-            html(h, kh->detail ? kh->detail : scan_reason_meaning(kh->why));
-            put(h, "</div>");
-            break;
-        case OUT_LIST_ANOMALOUS:
-            putf(h, "<span class=\"badge o-info\">%s anomalous</span>", kind_words[k]);
-            put(h, "<div class=\"why\">");
-            put_anomaly(h, kh->new_listings, kh->scanned);
-            put(h, "</div>");
-            break;
-        }
-        if (kh->since_ms && kh->health != OUT_LIST_HEALTHY) {
-            put(h, "<div class=\"why\">since ");
-            put_time(h, kh->since_ms);
-            put(h, "</div>");
-        }
-        put(h, "</div>");
-    }
-    if (!any)
-        put(h, "<span class=\"why\">no health report</span>");
-}
-
-static void list_errors(struct html *h, const struct rep_list *l)
-{
-    bool first = true;
-
-    putf(h, "<td class=\"n\" data-v=\"%" PRIu64 "\">", l->errors);
-    put_num(h, l->errors);
-    for (int r = 0; r < SCAN_R_COUNT; r++) {
-        if (!l->by_reason[r])
-            continue;
-        put(h, first ? "<div class=\"why\">" : ", ");
-        first = false;
-        put_num(h, l->by_reason[r]);
-        put(h, " ");
-        html(h, r ? scan_reason_word(r) : "error");
-    }
-    put(h, first ? "</td>" : "</div></td>");
-}
-
-/* Runs per day for the daily limit: the runs of the store in the 24 hours up to the
- * run shown (at least this one). */
-struct day_runs {
-    int64_t from, to;
-    uint64_t n;
-};
-
-static int count_day_run(void *arg, const struct out_run_row *r)
-{
-    struct day_runs *d = arg;
-
-    if (r->info.started_ms <= d->to && strcmp(r->info.status, "aborted") != 0)
-        d->n++;
-    return 0;
-}
-
-static uint64_t runs_per_day(struct html *h)
-{
-    struct out_report *rep = h->rep;
-    int64_t to = rep->started_ms ? rep->started_ms : rep->now_ms;
-    struct day_runs d = {.from = to - 24 * 3600 * 1000LL, .to = to};
-    int ret;
-
-    if (!h->st)
-        return 1;
-    ret = out_state_runs(h->st, d.from, count_day_run, &d);
-    if (ret != 0 && !h->err)
-        h->err = ret;
-    return d.n ? d.n : 1;
-}
-
-static void list_daily(struct html *h, const struct rep_list *l, uint64_t domains, uint64_t runs)
-{
-    const struct out_report_list *m = l->meta;
-    struct out_report *rep = h->rep;
-    uint64_t per_run = 0;
-    double share;
-
-    if (!m || !m->daily_limit) {
-        put(h, "<td data-v=\"-1\"><span class=\"why\">no limit</span></td>");
-        return;
-    }
-    per_run += m->ip4 ? rep->addrs[0] : 0;
-    per_run += m->ip6 ? rep->addrs[1] : 0;
-    per_run += m->domain ? domains : 0;
-    per_run += m->txt ? l->listed + l->info : 0;
-    share = (double)(per_run * runs) / (double)m->daily_limit;
-    putf(h,
-         "<td data-v=\"%.4f\"><meter min=\"0\" max=\"1\" low=\"0.5\" high=\"0.8\" "
-         "optimum=\"0\" value=\"%.4f\"></meter>%.0f%%<div class=\"why\">",
-         share, share > 1 ? 1.0 : share, share * 100);
-    put_num(h, per_run);
-    put(h, " queries a run &times; ");
-    put_num(h, runs);
-    put(h, runs == 1 ? " run a day, of " : " runs a day, of ");
-    put_num(h, m->daily_limit);
-    put(h, "</div></td>");
-}
-
-static void lists_section(struct html *h, uint64_t domains)
-{
-    struct out_report *rep = h->rep;
-    uint64_t runs = runs_per_day(h);
-    const struct rep_list **v = NULL;
-    char page[1024];
-
-    put(h, "<section id=\"lists\">\n<h2>Lists</h2>\n");
-    if (!rep->nlists) {
-        put(h, "<p class=\"note\">No blocklist was queried.</p>\n</section>\n");
-        return;
-    }
-    put(h, "<p class=\"note\">Health is checked per kind of target with each list's test "
-           "points before any of its answers is trusted; a list that is not healthy for a kind "
-           "gives no verdict for it. Daily-limit use: one query per target of a kind the list "
-           "serves (and one TXT query per listing where the catalog fetches TXT), times the "
-           "runs of the last 24 hours.</p>\n<input class=\"filter\" hidden "
-           "placeholder=\"Filter lists\" data-for=\"list-table\">\n<table class=\"sort\" "
-           "id=\"list-table\">\n<thead><tr><th>list</th>");
-    put(h, rep->from_store ? "<th>last known health</th>" : "<th>health this run</th>");
-    put(h, "<th class=\"n\">listed</th><th class=\"n\">informational</th>"
-           "<th class=\"n\">errors</th><th>daily-limit use</th><th>delist</th></tr></thead>\n"
-           "<tbody>\n");
-    v = sorted_lists(h);
-    for (size_t i = 0; v && i < rep->nlists; i++) {
-        const struct rep_list *l = v[i];
-        put(h, "<tr><td><b>");
-        html(h, l->zone);
-        put(h, "</b><div class=\"why\">");
-        html(h, l->key);
-        put(h, "</div></td><td>");
-        list_health(h, l);
-        putf(h, "</td><td class=\"n\" data-v=\"%" PRIu64 "\">", l->listed);
-        put_num(h, l->listed);
-        putf(h, "</td><td class=\"n\" data-v=\"%" PRIu64 "\">", l->info);
-        put_num(h, l->info);
-        put(h, "</td>");
-        list_errors(h, l);
-        list_daily(h, l, domains, runs);
-        put(h, "<td>");
-        if (l->meta && delist_page(l->meta->delist, page, sizeof(page)))
-            put_link(h, page, "delisting page");
-        else
-            put(h, "<span class=\"why\">none known</span>");
-        put(h, "</td></tr>\n");
-    }
-    put(h, "</tbody>\n</table>\n</section>\n");
-    free(v);
-}
-
-/* --- the pool map --------------------------------------------------------------------- */
-
-static int cmp_block(const void *a, const void *b)
-{
-    const struct rep_block *x = *(const struct rep_block *const *)a;
-    const struct rep_block *y = *(const struct rep_block *const *)b;
-
-    if (x->fam != y->fam)
-        return x->fam < y->fam ? -1 : 1;
-    return memcmp(x->key, y->key, 15);
-}
-
-static enum rep_level block_worst(const struct rep_block *b)
-{
-    uint8_t w = REP_NONE;
-
-    for (unsigned c = 0; c < 256; c++)
-        w = b->cell[c] > w ? b->cell[c] : w;
-    return (enum rep_level)w;
-}
-
-/* How much of a block its worst verdict covers, as a shade for its tile: 1 (one or
- * two addresses) to 4 (more than 32), 4 for a block without a finding. */
-static int block_depth(const struct rep_block *b)
-{
-    enum rep_level w = block_worst(b);
-    unsigned n = 0;
-
-    if (w <= REP_CLEAN)
-        return 4;
-    for (unsigned c = 0; c < 256; c++)
-        n += b->cell[c] == w;
-    return n <= 2 ? 1 : n <= 8 ? 2 : n <= 32 ? 3 : 4;
-}
-
-static bool block_has_finding(const struct rep_block *b)
-{
-    for (unsigned c = 0; c < 256; c++) {
-        if (b->cell[c] > REP_CLEAN)
-            return true;
-    }
-    return false;
-}
-
-static void block_id(const struct rep_block *b, char *buf, size_t len)
-{
-    size_t n = b->fam == 4 ? 3 : 15, o;
-
-    o = (size_t)snprintf(buf, len, "b%u", b->fam);
-    for (size_t i = 0; i < n && o + 4 < len; i++)
-        o += (size_t)snprintf(buf + o, len - o, "-%u", b->key[i]);
-}
-
-static bool same_super(const struct rep_block *a, const struct rep_block *b)
-{
-    return a->fam == b->fam && memcmp(a->key, b->key, a->fam == 4 ? 2 : 14) == 0;
-}
-
-/* "12 listed, 3 errors, 241 clean" */
-static void put_level_counts(struct html *h, const struct rep_block *b)
-{
-    uint64_t n[REP_NLEVELS] = {0};
-    bool first = true;
-
-    for (unsigned c = 0; c < 256; c++)
-        n[b->cell[c]]++;
-    for (int lv = REP_NLEVELS - 1; lv >= 0; lv--) {
-        if (!n[lv])
-            continue;
-        putf(h, "%s%" PRIu64 " %s", first ? "" : ", ", n[lv], level_words[lv]);
-        first = false;
-    }
-}
-
-/* One /16 (or /112) holding several scanned blocks: 16x16 tiles linking to them. */
-static void overview(struct html *h, struct rep_block **v, size_t n, const bool *drawn)
-{
-    char prefix[64], id[96];
-
-    rep_block_prefix(v[0], 1, prefix, sizeof(prefix));
-    put(h, "<figure class=\"ov\"><svg viewBox=\"0 0 16 16\" role=\"img\" aria-label=\"");
-    html(h, prefix);
-    put(h, ": one tile per block of 256 addresses\">");
-    putf(h, "<rect width=\"16\" height=\"16\" class=\"l0\"><title>");
-    html(h, prefix);
-    put(h, ": blocks not scanned</title></rect>");
-    for (size_t i = 0; i < n; i++) {
-        unsigned t = v[i]->key[v[i]->fam == 4 ? 2 : 14];
-        rep_block_prefix(v[i], 0, prefix, sizeof(prefix));
-        block_id(v[i], id, sizeof(id));
-        if (drawn[i])
-            putf(h, "<a href=\"#%s\">", id);
-        putf(h,
-             "<rect x=\"%u.05\" y=\"%u.05\" width=\".9\" height=\".9\" class=\"l%d d%d\">"
-             "<title>",
-             t % 16, t / 16, block_worst(v[i]), block_depth(v[i]));
-        html(h, prefix);
-        put(h, ": ");
-        put_level_counts(h, v[i]);
-        put(h, "</title></rect>");
-        if (drawn[i])
-            put(h, "</a>");
-    }
-    rep_block_prefix(v[0], 1, prefix, sizeof(prefix));
-    put(h, "</svg><figcaption><b>");
-    html(h, prefix);
-    putf(h,
-         "</b>: %zu blocks scanned. A tile is coloured by the worst verdict in its block, "
-         "paler when it covers fewer addresses (1&ndash;2, 3&ndash;8, 9&ndash;32, more), and "
-         "links to the block's grid.</figcaption></figure>\n",
-         n);
-}
-
-/* The findings of each address of a block, as one line each ("zen.spamhaus.org
- * 127.0.0.2 (SBL...); FCrDNS fail (no-ptr)"), in one buffer. */
-struct notes {
-    struct out_sink buf;
-    size_t off[257]; /* note of host c: buf[off[c] .. off[c + 1]) */
-};
-
-static void note_row(struct notes *nt, sqlite3_stmt *s)
-{
-    const char *src = col(s, 1), *reason = col(s, 5);
-    enum scan_outcome o = (enum scan_outcome)sqlite3_column_int(s, 3);
-    struct out_sink *b = &nt->buf;
-
-    if (sqlite3_column_int(s, 2) == SCAN_CHECK_DNSBL) {
-        out_sink_puts(b, src ? src : "?");
-        if (o == SCAN_OUT_ERROR) {
-            out_sink_puts(b, ": no verdict (");
-            out_sink_puts(b, reason ? reason : "error");
-            out_sink_puts(b, ")");
-        } else {
-            out_sink_puts(b, o == SCAN_OUT_INFO ? " informational " : " ");
-            out_sink_puts(b, col(s, 6) ? col(s, 6) : "");
-            if (col(s, 7)) {
-                out_sink_puts(b, " (");
-                out_sink_puts(b, col(s, 7));
-                out_sink_puts(b, ")");
-            }
-        }
-    } else {
-        out_sink_puts(b, src ? src : "?");
-        out_sink_puts(b, " ");
-        out_sink_puts(b, col(s, 4) ? col(s, 4) : "?");
-        if (reason) {
-            out_sink_puts(b, " (");
-            out_sink_puts(b, reason);
-            out_sink_puts(b, ")");
-        }
-    }
-}
-
-static void block_notes(struct html *h, const struct rep_block *b, struct notes *nt)
-{
-    sqlite3_stmt *s;
-    uint8_t key[16];
-    unsigned next = 0;
-
-    out_sink_clear(&nt->buf);
-    s = prepare(h, "SELECT host, src, kind, outcome, status, reason, " CODES_SQL ", " MEANINGS_SQL
-                   " FROM res WHERE blk = ? ORDER BY host, kind, src");
-    if (s)
-        sqlite3_bind_blob(s, 1, key, (int)rep_block_key(b, key), SQLITE_STATIC);
-    while (row(h, &s)) {
-        unsigned host = (unsigned)sqlite3_column_int(s, 0) & 255;
-        bool first = next <= host;
-        while (next <= host)
-            nt->off[next++] = nt->buf.len;
-        if (!first)
-            out_sink_puts(&nt->buf, "; ");
-        note_row(nt, s);
-    }
-    while (next <= 256)
-        nt->off[next++] = nt->buf.len;
-    if (nt->buf.err && !h->err)
-        h->err = nt->buf.err;
-}
-
-static bool same_cell(const struct rep_block *b, const struct notes *nt, unsigned x, unsigned y)
-{
-    size_t lx = nt->off[x + 1] - nt->off[x], ly = nt->off[y + 1] - nt->off[y];
-    const char *m = out_sink_str(&nt->buf);
-
-    return b->cell[x] == b->cell[y] && lx == ly && memcmp(m + nt->off[x], m + nt->off[y], lx) == 0;
-}
-
-/* The shape of cells c .. c + n - 1 (in reading order): a rect within one row, else
- * a path of at most three rectangles (the first row's tail, the full rows, the last
- * row's head). Heights of rects come from the stylesheet. */
-static void run_shape(struct html *h, unsigned c, unsigned n, unsigned level)
-{
-    unsigned x0 = c % 16, y0 = c / 16, x1 = (c + n - 1) % 16, y1 = (c + n - 1) / 16;
-
-    if (y0 == y1) {
-        putf(h, "<rect x=\"%u\" y=\"%u\" width=\"%u\"", x0, y0, n);
-    } else {
-        putf(h, "<path d=\"M%u %uh%uv1h-%uz", x0, y0, 16 - x0, 16 - x0);
-        if (y1 - y0 > 1)
-            putf(h, "M0 %uh16v%uh-16z", y0 + 1, y1 - y0 - 1);
-        putf(h, "M0 %uh%uv1h-%uz\"", y1, x1 + 1, x1 + 1);
-    }
-    putf(h, " class=\"l%u\" data-n=\"%u\"><title>", level, n);
-}
-
-/* One block of 256 addresses: runs of equal cells (same verdict, same findings) in
- * reading order, each with one title naming its first and last address. A clean
- * /24 is one element. */
-static void grid(struct html *h, const struct rep_block *b, struct notes *nt)
-{
-    char prefix[64], id[96], a[INET6_ADDRSTRLEN], z[INET6_ADDRSTRLEN];
-
-    rep_block_prefix(b, 0, prefix, sizeof(prefix));
-    block_id(b, id, sizeof(id));
-    block_notes(h, b, nt);
-    putf(h,
-         "<figure class=\"blk\" id=\"%s\"><svg viewBox=\"0 0 16 16\" role=\"img\" "
-         "aria-label=\"",
-         id);
-    html(h, prefix);
-    put(h, ": one cell per address, by its worst verdict\">");
-    for (unsigned c = 0, n; c < 256; c += n) {
-        for (n = 1; c + n < 256 && same_cell(b, nt, c, c + n); n++)
-            ;
-        run_shape(h, c, n, b->cell[c]);
-        rep_cell_addr(b, c, a, sizeof(a));
-        html(h, a);
-        if (n > 1) {
-            rep_cell_addr(b, c + n - 1, z, sizeof(z));
-            put(h, " &ndash; ");
-            html(h, z);
-        }
-        put(h, ": ");
-        put(h, level_words[b->cell[c]]);
-        if (nt->off[c + 1] > nt->off[c]) {
-            put(h, ": ");
-            out_sink_html(&h->s, out_sink_str(&nt->buf) + nt->off[c], nt->off[c + 1] - nt->off[c]);
-        }
-        put(h, n > 1 && c / 16 != (c + n - 1) / 16 ? "</title></path>" : "</title></rect>");
-    }
-    put(h, "<rect class=\"cells\" width=\"16\" fill=\"url(#cells)\" pointer-events=\"none\"/>");
-    put(h, "</svg><figcaption><b>");
-    html(h, prefix);
-    put(h, "</b>: ");
-    put_level_counts(h, b);
-    put(h, "</figcaption></figure>\n");
-}
-
-static void legend(struct html *h)
-{
-    put(h, "<div class=\"legend\">");
-    for (int lv = REP_NLEVELS - 1; lv >= 0; lv--)
-        putf(h, "<span><i class=\"l%d\"></i>%s</span>", lv, level_words[lv]);
-    put(h, "</div>\n");
-}
-
-static void map_section(struct html *h)
-{
-    struct out_report *rep = h->rep;
-    struct notes nt;
-    bool *drawn = NULL;
-    size_t ngrids = 0, skipped = 0;
-
-    put(h, "<section id=\"map\">\n<h2>Pool map</h2>\n");
-    if (!rep->nblocks) {
-        put(h, "<p class=\"note\">No IP address was scanned.</p>\n</section>\n");
-        return;
-    }
-    qsort(rep->blocks, rep->nblocks, sizeof(*rep->blocks), cmp_block);
-    rep->last = NULL; /* the hash indexes are stale now; nothing is added any more */
-    drawn = calloc(rep->nblocks, sizeof(*drawn));
-    if (!drawn) {
-        h->err = -ENOMEM;
-        put(h, "</section>\n");
-        return;
-    }
-    for (size_t i = 0; i < rep->nblocks; i++) {
-        drawn[i] =
-            rep->nblocks <= MAX_GRIDS || (ngrids < MAX_GRIDS && block_has_finding(rep->blocks[i]));
-        ngrids += drawn[i];
-        skipped += !drawn[i];
-    }
-    put(h, "<p class=\"note\">Every scanned block of 256 addresses (an IPv4 /24, an IPv6 /120) "
-           "as a 16&times;16 grid, one cell per address, coloured by its worst verdict on the "
-           "blocklists. Hover a cell (or read its title) for the address and its findings; "
-           "neighbours with the same verdict and findings share one title. Where a /16 (or "
-           "/112) holds several blocks, a grid of tiles leads to them.</p>\n");
-    legend(h);
-    put(h, "<svg width=\"0\" height=\"0\" aria-hidden=\"true\"><defs><pattern id=\"cells\" "
-           "width=\"1\" height=\"1\" patternUnits=\"userSpaceOnUse\"><path d=\"M1 0V1H0\" "
-           "fill=\"none\" stroke=\"#fff\" stroke-width=\".14\"/></pattern></defs></svg>\n");
-    put(h, "<div class=\"ovs\">\n");
-    for (size_t i = 0, j; i < rep->nblocks; i = j) {
-        for (j = i + 1; j < rep->nblocks && same_super(rep->blocks[i], rep->blocks[j]); j++)
-            ;
-        if (j - i > 1)
-            overview(h, rep->blocks + i, j - i, drawn + i);
-    }
-    put(h, "</div>\n");
-    if (skipped) {
-        put(h, "<p class=\"note\">");
-        put_num(h, skipped);
-        put(h, " blocks without a finding are shown only as tiles above.</p>\n");
-    }
-    put(h, ngrids <= 6 ? "<div class=\"blocks few\">\n" : "<div class=\"blocks\">\n");
-    out_sink_init_mem(&nt.buf);
-    for (size_t i = 0; i < rep->nblocks && !h->err; i++) {
-        if (drawn[i])
-            grid(h, rep->blocks[i], &nt);
-    }
-    out_sink_deinit(&nt.buf);
-    free(drawn);
-    put(h, "</div>\n</section>\n");
-}
-
-/* --- listings ----------------------------------------------------------------------- */
-
-static void listings_section(struct html *h)
-{
-    sqlite3_stmt *s;
-    int64_t total;
-    char n1[32];
-
-    put(h, "<section id=\"listings\">\n<h2>Listings</h2>\n");
-    total = count_sql(h, "SELECT count(*) FROM res WHERE outcome IN (?1, ?2)", SCAN_OUT_LISTED,
-                      SCAN_OUT_INFO);
-    if (!total) {
-        put(h, "<p class=\"note\">Nothing is listed.</p>\n</section>\n");
-        return;
-    }
-    put(h, "<p class=\"note\">Every listing (class listing first, then informational), with "
-           "the list's codes and their meanings, the list's TXT reason (text from DNS, shown "
-           "as text) and the operator's delisting link.");
-    if (total > MAX_LISTINGS) {
-        put(h, " The first ");
-        put_num(h, MAX_LISTINGS);
-        put(h, " of ");
-        put(h, num((uint64_t)total, n1, sizeof(n1)));
-        put(h, " are shown; the JSON output and <code>dnsbl-scan history</code> have all.");
-    }
-    put(h, "</p>\n<input class=\"filter\" hidden placeholder=\"Filter listings\" "
-           "data-for=\"listing-table\">\n<table class=\"sort\" id=\"listing-table\">\n<thead><tr>"
-           "<th>target</th><th>list</th><th>class</th><th>codes and meanings</th><th>TXT</th>");
-    put(h, h->rep->from_store ? "<th>since</th><th>delist</th></tr></thead>\n<tbody>\n"
-                              : "<th>delist</th></tr></thead>\n<tbody>\n");
-    s = prepare(h, "SELECT target, src, outcome, " CODES_SQL ", " MEANINGS_SQL ","
-                   " json_extract(j, '$.txt'), json_extract(j, '$.delist_url'), since_ms"
-                   " FROM res WHERE kind = ?1 AND outcome IN (?2, ?3)"
-                   " ORDER BY outcome != ?2, blk IS NULL, blk, host, target, src"
-                   " LIMIT " STRINGIFY(MAX_LISTINGS));
-    if (s) {
-        sqlite3_bind_int(s, 1, SCAN_CHECK_DNSBL);
-        sqlite3_bind_int(s, 2, SCAN_OUT_LISTED);
-        sqlite3_bind_int(s, 3, SCAN_OUT_INFO);
-    }
-    while (row(h, &s)) {
-        enum scan_outcome o = (enum scan_outcome)sqlite3_column_int(s, 2);
-        put(h, "<tr><td class=\"addr\">");
-        html(h, col(s, 0));
-        put(h, "</td><td>");
-        html(h, col(s, 1));
-        putf(h, "</td><td><span class=\"badge %s\">%s</span></td><td class=\"wrap\"><b>",
-             outcome_class(o), o == SCAN_OUT_LISTED ? "listing" : "informational");
-        html(h, col(s, 3));
-        put(h, "</b> ");
-        html(h, col(s, 4));
-        put(h, "</td><td class=\"wrap\">");
-        html(h, col(s, 5));
-        if (h->rep->from_store) {
-            putf(h, "</td><td data-v=\"%lld\">", (long long)sqlite3_column_int64(s, 7));
-            put_time(h, sqlite3_column_int64(s, 7));
-        }
-        put(h, "</td><td class=\"act\">");
-        if (col(s, 6))
-            put_link(h, col(s, 6), "request removal");
-        put(h, "</td></tr>\n");
-    }
-    put(h, "</tbody>\n</table>\n</section>\n");
-}
-
-/* --- timeline --------------------------------------------------------------------------- */
-
-#define TL_MAX_IV 64
-
-struct timeline {
-    struct html *h;
-    int64_t from, to;
-    char *target, *list_key, *list;
-    struct {
-        int64_t first, last, cleared;
-        char *codes;
-    } iv[TL_MAX_IV];
-    size_t niv;
-    uint64_t rows, skipped, bars;
-};
-
-static double tl_x(const struct timeline *t, int64_t ms)
-{
-    if (ms < t->from)
-        ms = t->from;
-    if (ms > t->to)
-        ms = t->to;
-    return (double)(ms - t->from) * 1000.0 / (double)(t->to - t->from);
-}
-
-/* "127.0.0.2 (SBL: spam source), 127.0.0.4 (XBL...)" */
-static void put_codes_meanings(struct timeline *t, const char *codes)
-{
-    struct html *h = t->h;
-    const char *p = codes ? codes : "";
-
-    while (*p) {
-        size_t n = strcspn(p, ",");
-        char code[64];
-        const char *m;
-        snprintf(code, sizeof(code), "%.*s", (int)(n < 63 ? n : 63), p);
-        html(h, code);
-        m = h->rep->o.meaning ? h->rep->o.meaning(h->rep->o.meaning_arg, t->list_key, code) : NULL;
-        if (m) {
-            put(h, " (");
-            html(h, m);
-            put(h, ")");
-        }
-        p += n;
-        if (*p == ',') {
-            put(h, ", ");
-            p++;
-        }
-    }
-}
-
-static void put_interval_text(struct timeline *t, size_t i)
-{
-    struct html *h = t->h;
-
-    put_time(h, t->iv[i].first);
-    put(h, " &rarr; ");
-    if (t->iv[i].cleared)
-        put_time(h, t->iv[i].cleared);
-    else
-        put(h, "still listed");
-    put(h, ": ");
-    put_codes_meanings(t, t->iv[i].codes);
-}
-
-static void tl_clear(struct timeline *t)
-{
-    for (size_t i = 0; i < t->niv; i++)
-        free(t->iv[i].codes);
-    t->niv = 0;
-    free(t->target);
-    free(t->list_key);
-    free(t->list);
-    t->target = t->list_key = t->list = NULL;
-}
-
-static void tl_flush(struct timeline *t)
-{
-    struct html *h = t->h;
-
-    if (!t->target)
-        return;
-    if (t->rows >= MAX_TIMELINE) {
-        t->skipped++;
-        tl_clear(t);
-        return;
-    }
-    t->rows++;
-    put(h, "<tr><td class=\"addr\">");
-    html(h, t->target);
-    put(h, "</td><td>");
-    html(h, t->list);
-    put(h, "</td><td class=\"bars\"><svg viewBox=\"0 0 1000 10\" preserveAspectRatio=\"none\">");
-    for (size_t i = 0; i < t->niv; i++) {
-        double x0 = tl_x(t, t->iv[i].first);
-        double x1 = tl_x(t, t->iv[i].cleared ? t->iv[i].cleared : t->to);
-        putf(h, "<rect class=\"bar%s\" x=\"%.1f\" y=\"1\" width=\"%.1f\" height=\"8\"><title>",
-             t->iv[i].cleared ? "" : " open", x0 > 992 ? 992 : x0, x1 - x0 < 8 ? 8 : x1 - x0);
-        html(h, t->list);
-        put(h, ": ");
-        put_interval_text(t, i);
-        put(h, "</title></rect>");
-        t->bars++;
-    }
-    put(h, "</svg></td><td class=\"wrap\">");
-    for (size_t i = 0; i < t->niv; i++) {
-        put(h, "<div class=\"why\">");
-        put_interval_text(t, i);
-        put(h, "</div>");
-    }
-    put(h, "</td></tr>\n");
-    tl_clear(t);
-}
-
-static int tl_interval(void *arg, const struct out_interval *iv)
-{
-    struct timeline *t = arg;
-    size_t i;
-
-    if (!iv->target || !iv->list_key)
-        return 0;
-    if (t->target && (strcmp(t->target, iv->target) != 0 || strcmp(t->list_key, iv->list_key) != 0))
-        tl_flush(t);
-    if (!t->target) {
-        t->target = strdup(iv->target);
-        t->list_key = strdup(iv->list_key);
-        t->list = strdup(iv->list ? iv->list : iv->list_key);
-        if (!t->target || !t->list_key || !t->list)
-            return -ENOMEM;
-    }
-    /* more intervals than a row can show: the oldest give way */
-    if (t->niv == TL_MAX_IV) {
-        free(t->iv[0].codes);
-        memmove(&t->iv[0], &t->iv[1], (TL_MAX_IV - 1) * sizeof(t->iv[0]));
-        t->niv--;
-    }
-    i = t->niv++;
-    t->iv[i].first = iv->first_seen_ms;
-    t->iv[i].last = iv->last_seen_ms;
-    t->iv[i].cleared = iv->cleared_ms;
-    t->iv[i].codes = strdup(iv->codes ? iv->codes : "");
-    return t->iv[i].codes ? 0 : -ENOMEM;
-}
-
-struct run_ticks {
-    struct timeline *t;
-    uint64_t n;
-};
-
-static int tl_run(void *arg, const struct out_run_row *r)
-{
-    struct run_ticks *rt = arg;
-    struct html *h = rt->t->h;
-    double x = tl_x(rt->t, r->info.started_ms);
-
-    if (x > 998)
-        x = 998; /* the latest run stays visible at the right edge */
-
-    putf(h,
-         "<line class=\"run\" x1=\"%.1f\" x2=\"%.1f\" y1=\"1\" y2=\"9\" "
-         "vector-effect=\"non-scaling-stroke\"><title>run %" PRId64 " (%s), ",
-         x, x, r->info.id, r->info.status);
-    put_time(h, r->info.started_ms);
-    put(h, "</title></line>");
-    rt->n++;
-    return 0;
-}
-
-static void timeline_section(struct html *h)
-{
-    struct out_report *rep = h->rep;
-    struct timeline t = {.h = h, .from = rep->now_ms - rep->window_ms, .to = rep->now_ms};
-    struct run_ticks rt = {.t = &t};
-    int ret;
-
-    put(h, "<section id=\"timeline\">\n<h2>Timeline of listings</h2>\n");
-    if (!h->st) {
-        put(h, "<p class=\"note\">No history: this report was made without a state store. Run "
-               "scans with <code>--state PATH</code> (or a job file) and each run adds to the "
-               "timeline.</p>\n</section>\n");
-        return;
-    }
-    put(h, "<p class=\"note\">One row per (target, list) listed at some time from ");
-    put_time(h, t.from);
-    put(h, " to ");
-    put_time(h, t.to);
-    put(h, ": a bar per listing interval, from the run that first saw it to the run that saw it "
-           "cleared (light red: still listed). The first row marks the runs.</p>\n"
-           "<input class=\"filter\" hidden placeholder=\"Filter the timeline\" "
-           "data-for=\"timeline-table\">\n<table class=\"tl\" id=\"timeline-table\">\n<colgroup>"
-           "<col class=\"c-target\"><col class=\"c-list\"><col class=\"c-bars\"><col>"
-           "</colgroup>\n<thead><tr><th>target</th><th>list</th><th><div class=\"axis\">");
-    for (int g = 0; g <= 6; g++) {
-        char iso[32];
-        put(h, "<span>");
-        if (out_iso8601(t.from + (t.to - t.from) * g / 6, iso, sizeof(iso)) == 0) {
-            iso[10] = '\0';
-            put(h, iso + 5);
-        }
-        put(h, "</span>");
-    }
-    put(h, "</div></th><th>intervals</th></tr>\n<tr><td colspan=\"2\" class=\"why\">runs</td>"
-           "<td class=\"bars\"><svg viewBox=\"0 0 1000 10\" preserveAspectRatio=\"none\">");
-    ret = out_state_runs(h->st, t.from, tl_run, &rt);
-    put(h, "</svg></td><td class=\"why\">");
-    put_num(h, rt.n);
-    put(h, " runs</td></tr></thead>\n<tbody>\n");
-    if (ret == 0)
-        ret = out_state_intervals(h->st, t.from, tl_interval, &t);
-    if (ret == 0)
-        tl_flush(&t);
-    tl_clear(&t);
-    if (ret != 0 && !h->err)
-        h->err = ret;
-    put(h, "</tbody>\n</table>\n");
-    if (!t.rows)
-        put(h, "<p class=\"note\">Nothing was listed in this window.</p>\n");
-    if (t.skipped) {
-        put(h, "<p class=\"note\">");
-        put_num(h, t.skipped);
-        put(h, " more (target, list) pairs were listed in the window; "
-               "<code>dnsbl-scan history</code> shows them all.</p>\n");
-    }
-    put(h, "</section>\n");
-}
-
-/* --- record checks ----------------------------------------------------------------- */
-
-static void badge_open(struct html *h, enum scan_outcome o)
-{
-    putf(h, "<div><span class=\"badge %s\">", outcome_class(o));
-}
-
-/* A record check: "SPF invalid" and its first problem in words. */
-static void record_badge(struct html *h, sqlite3_stmt *s)
-{
-    enum scan_outcome o = (enum scan_outcome)sqlite3_column_int(s, 3);
-    enum scan_reason why = SCAN_R_NONE;
-    const char *problem = col(s, 6), *reason = col(s, 5);
-
-    badge_open(h, o);
-    put_check_name(h, col(s, 2));
-    put(h, " ");
-    html(h, col(s, 4));
-    put(h, "</span>");
-    if (col(s, 7)) {
-        put(h, " <span class=\"why\">for ");
-        html(h, col(s, 7));
-        put(h, "</span>");
-    }
-    if (reason && scan_reason_from_word(reason, &why) != 0)
-        why = SCAN_R_NONE;
-    if (problem || (o != SCAN_OUT_OK && why)) {
-        putf(h, "<div class=\"why%s\">", o == SCAN_OUT_OK ? "" : " bad");
-        if (problem) {
-            html(h, problem);
-        } else {
-            html(h, reason);
-            put(h, ": ");
-            html(h, scan_reason_meaning(why));
-        }
-        put(h, "</div>");
-    }
-    put(h, "</div>");
-}
-
-/* The blocklist results of a domain, summed up in one badge. */
-struct dnsbl_sum {
-    uint64_t n[SCAN_OUT_ERROR + 1];
-    uint64_t unasked;       /* errors of lists unhealthy or blocked for the kind */
-    struct out_sink listed; /* "zone codes; zone codes" */
-};
-
-static void dnsbl_add(struct dnsbl_sum *d, sqlite3_stmt *s)
-{
-    enum scan_outcome o = (enum scan_outcome)sqlite3_column_int(s, 3);
-    enum scan_reason why = SCAN_R_NONE;
-
-    if (o > SCAN_OUT_ERROR)
-        o = SCAN_OUT_ERROR;
-    if (o == SCAN_OUT_ERROR && scan_reason_from_word(col(s, 5), &why) == 0 &&
-        (why == SCAN_R_UNHEALTHY || why == SCAN_R_BLOCKED))
-        d->unasked++;
-    else
-        d->n[o]++;
-    if (o == SCAN_OUT_LISTED || o == SCAN_OUT_INFO) {
-        out_sink_puts(&d->listed, d->listed.len ? "; " : "");
-        out_sink_puts(&d->listed, col(s, 2) ? col(s, 2) : "?");
-        out_sink_puts(&d->listed, " ");
-        out_sink_puts(&d->listed, col(s, 9) ? col(s, 9) : "");
-    }
-}
-
-/* A domain's blocklist results in one badge, coloured like its map cell would be. */
-static void dnsbl_badge(struct html *h, struct dnsbl_sum *d)
-{
-    uint64_t total = d->unasked;
-    enum scan_outcome worst;
-    const char *sep = "";
-
-    for (int o = 0; o <= SCAN_OUT_ERROR; o++)
-        total += d->n[o];
-    if (!total)
-        return;
-    worst = d->n[SCAN_OUT_LISTED]  ? SCAN_OUT_LISTED
-            : d->n[SCAN_OUT_ERROR] ? SCAN_OUT_ERROR
-            : d->n[SCAN_OUT_INFO]  ? SCAN_OUT_INFO
-            : d->n[SCAN_OUT_OK]    ? SCAN_OUT_OK
-                                   : SCAN_OUT_ERROR;
-    badge_open(h, worst);
-    if (d->n[SCAN_OUT_LISTED])
-        putf(h, "listed on %" PRIu64 " of %" PRIu64 " lists", d->n[SCAN_OUT_LISTED], total);
-    else
-        putf(h, "clean on %" PRIu64 " of %" PRIu64 " lists", d->n[SCAN_OUT_OK], total);
-    put(h, "</span>");
-    if (d->listed.len || d->n[SCAN_OUT_ERROR] || d->unasked) {
-        putf(h, "<div class=\"why%s\">", d->n[SCAN_OUT_LISTED] ? " bad" : "");
-        if (d->listed.len) {
-            out_sink_html(&h->s, out_sink_str(&d->listed), d->listed.len);
-            sep = "; ";
-        }
-        if (d->n[SCAN_OUT_ERROR]) {
-            putf(h, "%s%" PRIu64 " query errors", sep, d->n[SCAN_OUT_ERROR]);
-            sep = "; ";
-        }
-        if (d->unasked)
-            putf(h, "%s%" PRIu64 " not asked (list unhealthy or blocked)", sep, d->unasked);
-        put(h, "</div>");
-    }
-    put(h, "</div>");
-    memset(d->n, 0, sizeof(d->n));
-    d->unasked = 0;
-    out_sink_clear(&d->listed);
-}
-
-static void pool_row(struct html *h)
-{
-    struct out_report *rep = h->rep;
-    uint64_t total = 0, best = 0;
-    int top = SCAN_R_NONE;
-
-    put(h, "<tr><td><b>the pool</b><div class=\"why\">");
-    put_num(h, rep->addrs[0] + rep->addrs[1]);
-    putf(h,
-         " addresses</div></td><td class=\"n\" data-v=\"%u\"><span class=\"badge %s\">%u"
-         "</span></td><td><div class=\"cell-badges\">",
-         out_score(OUT_SCORE_POOL, rep->pool), score_class(out_score(OUT_SCORE_POOL, rep->pool)),
-         out_score(OUT_SCORE_POOL, rep->pool));
-    for (int o = 0; o <= SCAN_OUT_ERROR; o++)
-        total += rep->fcrdns[o];
-    if (total) {
-        enum scan_outcome worst = rep->fcrdns[SCAN_OUT_PROBLEM] ? SCAN_OUT_PROBLEM
-                                  : rep->fcrdns[SCAN_OUT_ERROR] ? SCAN_OUT_ERROR
-                                                                : SCAN_OUT_OK;
-        badge_open(h, worst);
-        putf(h, "FCrDNS %" PRIu64 " of %" PRIu64 " pass (%.0f%%)</span>", rep->fcrdns[SCAN_OUT_OK],
-             total, 100.0 * (double)rep->fcrdns[SCAN_OUT_OK] / (double)total);
-        for (int r = 1; r < SCAN_R_COUNT; r++) {
-            if (rep->fcrdns_why[r] > best) {
-                best = rep->fcrdns_why[r];
-                top = r;
-            }
-        }
-        if (best) {
-            put(h, "<div class=\"why bad\">");
-            put_num(h, best);
-            put(h, " ");
-            html(h, scan_reason_word(top));
-            put(h, ": ");
-            html(h, scan_reason_meaning(top));
-            put(h, "</div>");
-        }
-        put(h, "</div>");
-    }
-    for (size_t i = 0; i < rep->nauth; i++) {
-        const struct rep_auth *a = &rep->auth[i];
-        badge_open(h, a->pass == a->total ? SCAN_OUT_OK : SCAN_OUT_PROBLEM);
-        putf(h, "SPF authorizes %" PRIu64 " of %" PRIu64 "</span><div class=\"why\">", a->pass,
-             a->total);
-        put(h, "addresses, by the SPF record of ");
-        html(h, a->domain);
-        put(h, "</div></div>");
-    }
-    if (!total && !rep->nauth)
-        put(h, "<span class=\"why\">no record check of the addresses</span>");
-    put(h, "</div></td></tr>\n");
-}
-
-static void records_section(struct html *h)
-{
-    struct out_report *rep = h->rep;
-    struct dnsbl_sum d = {0};
-    sqlite3_stmt *s;
-    char *cur = NULL;
-
-    put(h, "<section id=\"records\">\n<h2>Record checks</h2>\n<p class=\"note\">The pool's "
-           "FCrDNS (each address's PTR name must resolve back to it) and SPF authorization, "
-           "then each domain: its blocklist results and every record check, each badge with its "
-           "first problem in words, and the domain's health score.</p>\n<input class=\"filter\" "
-           "hidden placeholder=\"Filter domains\" data-for=\"record-table\">\n<table "
-           "class=\"sort\" id=\"record-table\">\n<thead><tr><th>target</th><th class=\"n\">score"
-           "</th><th>checks</th></tr></thead>\n<tbody>\n");
-    if (rep->nblocks)
-        pool_row(h);
-    out_sink_init_mem(&d.listed);
-    s = prepare(h, "WITH sc AS (SELECT target, dscore(outcome) AS score FROM res"
-                   "  WHERE blk IS NULL GROUP BY target)"
-                   " SELECT r.target, sc.score, r.src, r.outcome, r.status, r.reason,"
-                   " " PROBLEM_SQL ", r.scope, r.kind, " CODES_SQL
-                   " FROM res AS r JOIN sc ON sc.target = r.target WHERE r.blk IS NULL"
-                   " ORDER BY r.target, r.kind != ?, r.kind, r.src, r.scope");
-    if (s)
-        sqlite3_bind_int(s, 1, SCAN_CHECK_DNSBL);
-    while (row(h, &s)) {
-        const char *target = col(s, 0);
-        if (!target)
-            continue;
-        if (!cur || strcmp(cur, target) != 0) {
-            if (cur) {
-                dnsbl_badge(h, &d);
-                put(h, "</div></td></tr>\n");
-            }
-            free(cur);
-            cur = strdup(target);
-            if (!cur) {
-                h->err = -ENOMEM;
-                break;
-            }
-            put(h, "<tr><td class=\"addr\">");
-            html(h, target);
-            putf(h,
-                 "</td><td class=\"n\" data-v=\"%d\"><span class=\"badge %s\">%d</span></td>"
-                 "<td><div class=\"cell-badges\">",
-                 sqlite3_column_int(s, 1), score_class((unsigned)sqlite3_column_int(s, 1)),
-                 sqlite3_column_int(s, 1));
-        }
-        if (sqlite3_column_int(s, 8) == SCAN_CHECK_DNSBL) {
-            dnsbl_add(&d, s);
-            continue;
-        }
-        dnsbl_badge(h, &d);
-        record_badge(h, s);
-    }
-    if (cur) {
-        dnsbl_badge(h, &d);
-        put(h, "</div></td></tr>\n");
-    }
-    free(cur);
-    out_sink_deinit(&d.listed);
-    put(h, "</tbody>\n</table>\n");
-    if (!rep->nblocks && !count_sql(h, "SELECT count(*) FROM res WHERE blk IS NULL", 0, 0))
-        put(h, "<p class=\"note\">No record check was made.</p>\n");
-    put(h, "</section>\n");
-}
-
-/* --- events -------------------------------------------------------------------------- */
-
-struct events {
-    struct html *h;
-    int64_t at; /* the run's start */
-    uint64_t n;
-};
-
-static const char *event_class(enum out_event_type t)
-{
-    switch (t) {
-    case OUT_EV_NEW_LISTING:
-    case OUT_EV_CODE_CHANGED:
-        return "o-listed";
-    case OUT_EV_DELISTED:
-    case OUT_EV_LIST_RECOVERED:
-        return "o-ok";
-    case OUT_EV_LIST_UNHEALTHY:
-        return "o-error";
-    case OUT_EV_LIST_ANOMALY:
-        return "o-info";
-    default:
-        return "o-problem";
-    }
-}
-
-static int event_row(void *arg, const struct out_event *ev)
-{
-    struct events *e = arg;
-    struct html *h = e->h;
-
-    if (e->n >= MAX_EVENTS)
-        return 1; /* enough: stop this run's walk */
-    e->n++;
-    putf(h, "<tr><td data-v=\"%lld\">", (long long)e->at);
-    put_time(h, e->at);
-    putf(h, "</td><td><span class=\"badge %s\">%s</span></td><td class=\"addr\">",
-         event_class(ev->type), out_event_type_name(ev->type));
-    html(h, ev->target ? ev->target : "");
-    put(h, "</td><td>");
-    html(h, ev->list ? ev->list : ev->check);
-    if (ev->kind) {
-        put(h, " <span class=\"why\">(");
-        html(h, ev->kind);
-        put(h, ")</span>");
-    }
-    put(h, "</td><td class=\"wrap\">");
-    switch (ev->type) {
-    case OUT_EV_NEW_LISTING:
-    case OUT_EV_DELISTED:
-    case OUT_EV_CODE_CHANGED:
-        if (ev->codes_before && ev->type == OUT_EV_CODE_CHANGED) {
-            html(h, ev->codes_before);
-            put(h, " &rarr; ");
-        }
-        put(h, "<b>");
-        html(h, ev->codes);
-        put(h, "</b> ");
-        html(h, ev->meaning);
-        if (ev->txt) {
-            put(h, "<div class=\"why\">TXT: ");
-            html(h, ev->txt);
-            put(h, "</div>");
-        }
-        break;
-    case OUT_EV_LIST_UNHEALTHY:
-        html(h, ev->reason);
-        put(h, ": ");
-        html(h, ev->detail);
-        break;
-    case OUT_EV_LIST_ANOMALY:
-        put_anomaly(h, ev->new_listings, ev->scanned);
-        break;
-    default:
-        html(h, ev->before_status ? ev->before_status : "?");
-        put(h, " &rarr; ");
-        html(h, ev->after_status ? ev->after_status : "?");
-        if (ev->before_status && ev->after_status &&
-            strcmp(ev->before_status, ev->after_status) == 0)
-            put(h, " (the record changed)");
-        break;
-    }
-    put(h, "</td><td class=\"act\">");
-    if (ev->delist_url && ev->type != OUT_EV_DELISTED)
-        put_link(h, ev->delist_url, "request removal");
-    put(h, "</td></tr>\n");
-    return 0;
-}
-
-struct run_ids {
-    int64_t id[MAX_EVENTS];
-    int64_t at[MAX_EVENTS];
-    size_t n;
-};
-
-static int take_run(void *arg, const struct out_run_row *r)
-{
-    struct run_ids *ids = arg;
-
-    if (strcmp(r->info.status, "complete") != 0)
-        return 0;
-    ids->id[ids->n] = r->info.id;
-    ids->at[ids->n] = r->info.started_ms;
-    return ++ids->n == MAX_EVENTS ? 1 : 0;
-}
-
-static void events_section(struct html *h)
-{
-    struct out_report *rep = h->rep;
-    struct events e = {.h = h};
-    struct run_ids *ids = NULL;
-    struct out_delta *d = NULL;
-    struct out_delta_opts dopts = {.on_event = event_row, .arg = &e};
-    int ret;
-
-    put(h, "<section id=\"events\">\n<h2>Last events</h2>\n");
-    if (!h->st) {
-        put(h, "<p class=\"note\">Events (new listings, delistings, list health changes, "
-               "changed records) are what a state store records between runs; this report was "
-               "made without one.</p>\n</section>\n");
-        return;
-    }
-    ids = calloc(1, sizeof(*ids));
-    if (!ids) {
-        h->err = -ENOMEM;
-        put(h, "</section>\n");
-        return;
-    }
-    ret = out_state_runs(h->st, rep->now_ms - rep->window_ms, take_run, ids);
-    put(h, "<p class=\"note\">The newest events of the complete runs in the window, newest run "
-           "first (at most ");
-    put_num(h, MAX_EVENTS);
-    put(h, "; <code>dnsbl-scan history</code> has every change), with the delisting link of "
-           "each new listing.</p>\n<table class=\"sort\" id=\"event-table\">\n<thead><tr>"
-           "<th>run</th><th>event</th><th>target</th><th>list or check</th><th>what</th>"
-           "<th>delist</th></tr></thead>\n<tbody>\n");
-    for (size_t i = 0; ret >= 0 && i < ids->n && e.n < MAX_EVENTS; i++) {
-        e.at = ids->at[i];
-        ret = out_delta_new(&dopts, &d);
-        if (ret == 0)
-            ret = out_state_delta(h->st, ids->id[i], d);
-        out_delta_free(d);
-        d = NULL;
-    }
-    if (ret < 0 && !h->err)
-        h->err = ret;
-    put(h, "</tbody>\n</table>\n");
-    if (!e.n)
-        put(h, "<p class=\"note\">No event in this window.</p>\n");
-    put(h, "</section>\n");
-    free(ids);
-}
-
 /* --- the document ---------------------------------------------------------------------- */
 
 int rep_render(struct out_report *rep, FILE *f, struct out_state *st)
@@ -1785,34 +302,35 @@ int rep_render(struct out_report *rep, FILE *f, struct out_state *st)
     if (rc != SQLITE_OK)
         return rep_db_fail(rc);
     out_sink_init_file(&h.s, f);
-    totals(&h, &t);
-    put(&h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"");
-    put(&h, out_report_csp);
-    put(&h, "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"generator\" "
-            "content=\"dnsbl-scan ");
-    html(&h, rep->o.version);
-    put(&h, "\">\n<title>DNSBL report ");
-    put_time(&h, rep->has_run ? rep->started_ms : rep->now_ms);
-    put(&h, "</title>\n<style>");
-    put(&h, out_report_css);
-    put(&h, "</style>\n</head>\n<body>\n");
-    header(&h, &t);
-    score_section(&h, &t);
-    lists_section(&h, t.domains);
-    map_section(&h);
-    listings_section(&h);
-    timeline_section(&h);
-    records_section(&h);
-    events_section(&h);
-    put(&h, "</main>\n<footer>Written by dnsbl-scan ");
-    html(&h, rep->o.version);
-    put(&h, ". This file is self-contained: it loads nothing and sends nothing when opened (its "
+    rep_totals(&h, &t);
+    rep_put(&h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"");
+    rep_put(&h, out_report_csp);
+    rep_put(&h, "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                "<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"generator\" "
+                "content=\"dnsbl-scan ");
+    rep_html(&h, rep->o.version);
+    rep_put(&h, "\">\n<title>DNSBL report ");
+    rep_put_time(&h, rep->has_run ? rep->started_ms : rep->now_ms);
+    rep_put(&h, "</title>\n<style>");
+    rep_put(&h, out_report_css);
+    rep_put(&h, "</style>\n</head>\n<body>\n");
+    rep_header(&h, &t);
+    rep_score_section(&h, &t);
+    rep_lists_section(&h, t.domains);
+    rep_map_section(&h);
+    rep_listings_section(&h);
+    rep_timeline_section(&h);
+    rep_records_section(&h);
+    rep_events_section(&h);
+    rep_put(&h, "</main>\n<footer>Written by dnsbl-scan ");
+    rep_html(&h, rep->o.version);
+    rep_put(&h,
+            ". This file is self-contained: it loads nothing and sends nothing when opened (its "
             "Content-Security-Policy allows only its own style and script). Text from DNS "
             "(TXT reasons, records) is shown as text; only the catalog's delisting links are "
             "links.</footer>\n<script>");
-    put(&h, out_report_js);
-    put(&h, "</script>\n</body>\n</html>\n");
+    rep_put(&h, out_report_js);
+    rep_put(&h, "</script>\n</body>\n</html>\n");
     return h.err ? h.err : h.s.err;
 }

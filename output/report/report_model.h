@@ -3,7 +3,8 @@
 /**
  * @file
  * Internals of the HTML report shared by its model (report.c: what the run or
- * the store said) and its renderer (report_html.c); only those two include it.
+ * the store said) and its renderer (report_html.c and the section files, through
+ * report_html_int.h); only those include it.
  *
  * The model keeps, in memory, one byte per scanned address (its worst verdict,
  * enum rep_level) in blocks of 256 addresses, the tallies of each list and the
@@ -121,8 +122,8 @@ void rep_cell_addr(const struct rep_block *b, unsigned host, char *buf, size_t l
  *  enclosing /16 or /112. */
 void rep_block_prefix(const struct rep_block *b, int up, char *buf, size_t len);
 
-/** Render the HTML document (report_html.c). @return 0, SCAN_EIO, -ENOMEM or a
- *  translated SQLite failure. */
+/** Render the HTML document (report_html.c, with the sections of report_html_int.h). @return 0,
+ * SCAN_EIO, -ENOMEM or a translated SQLite failure. */
 int rep_render(struct out_report *rep, FILE *f, struct out_state *st);
 
 /** @return the SQLite failure @p rc of the report's database as an error code. */
