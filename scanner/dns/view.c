@@ -200,6 +200,20 @@ void scan_view_missing_clear(struct scan_view *v)
     v->nm = 0;
 }
 
+int scan_view_answer_missing(struct scan_view *v, scan_view_answer_fn *fn, void *arg)
+{
+    int first = 0;
+    for (size_t i = 0; i < v->nm; i++) {
+        unsigned flags = v->m[i].flags;
+        int ret = scan_view_put_flags(v, v->m[i].name, v->m[i].type, flags,
+                                      fn(arg, v->m[i].name, v->m[i].type, flags));
+        if (ret != 0 && first == 0)
+            first = ret;
+    }
+    scan_view_missing_clear(v);
+    return first;
+}
+
 size_t scan_view_size(const struct scan_view *v)
 {
     return v->n;

@@ -23,12 +23,7 @@
  *   for (;;) {
  *       ret = my_check(v, &args, &res);
  *       if (ret != -EAGAIN) break;
- *       for (size_t i = 0; i < scan_view_missing_count(v); i++) {
- *           const char *name; uint16_t type;
- *           scan_view_missing_get(v, i, &name, &type);
- *           scan_view_put(v, name, type, lookup_somehow(name, type));
- *       }
- *       scan_view_missing_clear(v);
+ *       scan_view_answer_missing(v, lookup_somehow, zone); // every driver's step
  *   }
  *   scan_view_free(v);
  * @endcode
@@ -91,6 +86,19 @@ void scan_view_missing_get(const struct scan_view *v, size_t i, const char **nam
 
 /** Forget the missing list (after the engine has taken the questions). */
 void scan_view_missing_clear(struct scan_view *v);
+
+/** What a synchronous replay driver answers for one missing question; the view
+ *  takes the answer (NULL is put as is: -ENOMEM from scan_view_put_flags()). */
+typedef struct scan_answer *scan_view_answer_fn(void *arg, const char *name, uint16_t type,
+                                                unsigned flags);
+
+/**
+ * The step between two rounds of a synchronous replay driver (tests, fuzz
+ * targets, the conformance suite; the engine asks asynchronously instead):
+ * every missing question answered by @p fn, then the missing list cleared.
+ * @return 0, or the first scan_view_put_flags() error (the rest still answered).
+ */
+int scan_view_answer_missing(struct scan_view *v, scan_view_answer_fn *fn, void *arg);
 
 /** @return how many answers the view holds (a check's DNS cost, for reports). */
 size_t scan_view_size(const struct scan_view *v);

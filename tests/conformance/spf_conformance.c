@@ -377,6 +377,14 @@ static struct scan_answer *zone_answer(const struct zone *z, const char *name, u
     return a;
 }
 
+/* scan_view_answer_fn: the scenario's zone answers every missing question. */
+static struct scan_answer *answer_from_zone(void *z, const char *name, uint16_t type,
+                                            unsigned flags)
+{
+    (void)flags;
+    return zone_answer(z, name, type, 0);
+}
+
 /* ---- tests ------------------------------------------------------------------ */
 
 struct tally {
@@ -448,13 +456,7 @@ static int run_test(const struct zone *z, yaml_document_t *d, const char *scen, 
         ret = spf_check_host(v, &q, &o);
         if (ret != -EAGAIN)
             break;
-        for (size_t i = 0; i < scan_view_missing_count(v); i++) {
-            const char *qn;
-            uint16_t qt;
-            scan_view_missing_get(v, i, &qn, &qt);
-            scan_view_put(v, qn, qt, zone_answer(z, qn, qt, 0));
-        }
-        scan_view_missing_clear(v);
+        scan_view_answer_missing(v, answer_from_zone, (void *)z);
     }
     scan_view_free(v);
 done:;

@@ -147,6 +147,23 @@ static inline struct scan_answer *fuzz_zone_answer(const char *name, uint16_t ty
     }
 }
 
+/* The fuzz input as a zone, for fuzz_answer(). */
+struct fuzz_zone {
+    const uint8_t *data; /* NULL: every question is NXDOMAIN */
+    size_t len;
+};
+
+/* scan_view_answer_fn for fuzz_drive(). */
+static inline struct scan_answer *fuzz_answer(void *arg, const char *name, uint16_t type,
+                                              unsigned flags)
+{
+    const struct fuzz_zone *z = arg;
+    (void)flags;
+    fuzz_sink += strlen(name);
+    return z->data ? fuzz_zone_answer(name, type, z->data, z->len)
+                   : scan_answer_new_status(SCAN_DNS_NXDOMAIN, type);
+}
+
 /*
  * Run @p fn to completion over @p v, answering every missing question
  * NXDOMAIN, or from fuzz_zone_answer() when @p zone is given (the fuzz input
@@ -171,16 +188,8 @@ static inline int fuzz_drive(struct scan_view *v, fuzz_check_fn fn, const void *
             fprintf(stderr, "fuzz: -EAGAIN with %s\n", *out ? "a report" : "nothing missing");
             abort();
         }
-        for (size_t i = 0; i < nm; i++) {
-            const char *name;
-            uint16_t type;
-            scan_view_missing_get(v, i, &name, &type);
-            fuzz_sink += strlen(name);
-            struct scan_answer *a = zone ? fuzz_zone_answer(name, type, zone, zone_len)
-                                         : scan_answer_new_status(SCAN_DNS_NXDOMAIN, type);
-            scan_view_put(v, name, type, a);
-        }
-        scan_view_missing_clear(v);
+        struct fuzz_zone fz = {zone, zone_len};
+        scan_view_answer_missing(v, fuzz_answer, &fz);
     }
 }
 

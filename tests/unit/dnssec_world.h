@@ -293,6 +293,23 @@ static uint8_t *tw_reply(struct tw *w, const char *name, uint16_t type, size_t *
     return wire;
 }
 
+/* scan_view_answer_fn for tw_run(): the world's reply (or the planted timeout). */
+static struct scan_answer *tw_answer(void *arg, const char *name, uint16_t type, unsigned flags)
+{
+    struct tw *w = arg;
+    struct scan_answer *a = NULL;
+    w->asked++;
+    if (w->timeout_name && !strcmp(name, w->timeout_name) && type == w->timeout_type)
+        return scan_answer_new_status(SCAN_DNS_TIMEOUT, type);
+    size_t len = 0;
+    uint8_t *wire = tw_reply(w, name, type, &len);
+    scan_answer_parse(wire, len, type, &a);
+    if (flags & SCAN_Q_DNSSEC)
+        scan_answer_set_raw(a, wire, len);
+    free(wire);
+    return a;
+}
+
 /** Run the check to the end, answering every question from the world. */
 static int tw_run(struct tw *w, struct scan_view *v, struct scan_dnssec *d, const char *domain,
                   struct scan_report **rep)
@@ -302,26 +319,7 @@ static int tw_run(struct tw *w, struct scan_view *v, struct scan_dnssec *d, cons
         ret = scan_dnssec_check(v, d, domain, rep);
         if (ret != -EAGAIN)
             return ret;
-        for (size_t i = 0; i < scan_view_missing_count(v); i++) {
-            const char *name;
-            uint16_t type;
-            scan_view_missing_get(v, i, &name, &type);
-            unsigned flags = scan_view_missing_flags(v, i);
-            struct scan_answer *a = NULL;
-            w->asked++;
-            if (w->timeout_name && !strcmp(name, w->timeout_name) && type == w->timeout_type) {
-                a = scan_answer_new_status(SCAN_DNS_TIMEOUT, type);
-            } else {
-                size_t len = 0;
-                uint8_t *wire = tw_reply(w, name, type, &len);
-                scan_answer_parse(wire, len, type, &a);
-                if (flags & SCAN_Q_DNSSEC)
-                    scan_answer_set_raw(a, wire, len);
-                free(wire);
-            }
-            scan_view_put_flags(v, name, type, flags, a);
-        }
-        scan_view_missing_clear(v);
+        scan_view_answer_missing(v, tw_answer, w);
     }
     return -ELOOP;
 }
