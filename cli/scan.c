@@ -94,7 +94,7 @@ static void on_result(void *arg, const struct scan_result *r)
     struct run_ctx *c = arg;
     int ret;
     if (!c->write_err && out_emit(c->w, r) != 0)
-        c->write_err = SCAN_EIO;
+        c->write_err = -EIO;
     if (c->st && !c->state_err && (ret = out_state_record(c->st, r)) != 0)
         state_failed(c, ret);
     if (c->tally)
@@ -116,7 +116,7 @@ static void on_health(void *arg, const struct scan_health *h)
         fprintf(stderr, PROG ": warning: %s%s%s is unhealthy (%s)\n", h->kind ? h->kind : "",
                 h->kind ? ": " : "", h->list ? h->list : "?", h->reason ? h->reason : "unhealthy");
     if (!c->write_err && out_health(c->w, h) != 0)
-        c->write_err = SCAN_EIO;
+        c->write_err = -EIO;
     if (c->st && !c->state_err && (ret = out_state_health(c->st, h)) != 0)
         state_failed(c, ret);
     if (c->tally)

@@ -132,7 +132,7 @@ int out_nagios_check_opts(const struct out_nagios_opts *o);
  * Write the status line (and a newline) to @p f.
  * @param[in] f        borrowed (stdout for a plugin)
  * @param[out] status  the plugin exit code (enum out_nagios_status)
- * @return 0, -EINVAL, SCAN_ECONFIG (thresholds), SCAN_EIO (*status is then UNKNOWN).
+ * @return 0, -EINVAL, SCAN_ECONFIG (thresholds), -EIO (*status is then UNKNOWN).
  */
 int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_nagios_opts *o,
                      enum out_nagios_status *status);
@@ -153,7 +153,7 @@ int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_
  */
 int out_prom_write(const char *path, const struct out_alert_run *run);
 
-/** Write the same exposition text to a stream (tests, `--prom -`). @return 0, SCAN_EIO. */
+/** Write the same exposition text to a stream (tests, `--prom -`). @return 0, -EIO. */
 int out_prom_format(FILE *f, const struct out_alert_run *run);
 
 /* --- on-change ---------------------------------------------------------------- */

@@ -224,7 +224,7 @@ static int put_zone(FILE *f, const char *s)
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                   c == '.' || c == '-' || c == '_' || c == ':';
         if (fputc(ok ? c : '?', f) == EOF)
-            return SCAN_EIO;
+            return -EIO;
     }
     return 0;
 }
@@ -236,7 +236,7 @@ static int put_text(FILE *f, const char *s)
         char c = *s;
         bool ok = c >= 0x20 && c < 0x7f && c != '|';
         if (fputc(ok ? c : '?', f) == EOF)
-            return SCAN_EIO;
+            return -EIO;
     }
     return 0;
 }
@@ -261,7 +261,7 @@ static int put_unhealthy_kinds(FILE *f, const struct tally_list *l)
         if (l->health[k] != TH_UNHEALTHY || !l->applies[k])
             continue;
         if (fprintf(f, "%s%s", first ? "/" : "+", out_tally_kinds[k]) < 0)
-            return SCAN_EIO;
+            return -EIO;
         first = false;
     }
     return 0;
@@ -282,15 +282,15 @@ static int put_names(FILE *f, const struct tally_list **v, size_t n,
             continue;
         }
         if (fputs(shown ? ", " : " (", f) < 0 || put_zone(f, v[i]->name) != 0)
-            return SCAN_EIO;
+            return -EIO;
         if (kinds && put_unhealthy_kinds(f, v[i]) != 0)
-            return SCAN_EIO;
+            return -EIO;
         shown++;
     }
     if (more && fprintf(f, ", +%zu more", more) < 0)
-        return SCAN_EIO;
+        return -EIO;
     if (shown && fputc(')', f) == EOF)
-        return SCAN_EIO;
+        return -EIO;
     return 0;
 }
 
@@ -320,15 +320,15 @@ static int put_subject(FILE *f, const struct out_tally *t, const char *name)
         return 0;
     for (size_t i = 0; i < t->nsubject; i++)
         if ((i && fputs(", ", f) < 0) || put_zone(f, t->subject[i]) != 0)
-            return SCAN_EIO;
+            return -EIO;
     if (name) {
         if (t->nsubject && fputc(' ', f) == EOF)
-            return SCAN_EIO;
+            return -EIO;
         if (fputs(t->nsubject ? "(" : "", f) < 0 || put_zone(f, name) != 0 ||
             fputs(t->nsubject ? ")" : "", f) < 0)
-            return SCAN_EIO;
+            return -EIO;
     }
-    return fputs(": ", f) < 0 ? SCAN_EIO : 0;
+    return fputs(": ", f) < 0 ? -EIO : 0;
 }
 
 /* What the run's DNSBL results add up to, over the lists that apply. */
@@ -379,23 +379,23 @@ static int put_why(FILE *f, const struct out_alert_run *run, const struct nagios
 {
     const struct out_tally *t = run->tally;
     if (run->timed_out && fputs("timed out (-t), results so far: ", f) < 0)
-        return SCAN_EIO;
+        return -EIO;
     if (!run->timed_out && !run->complete && fputs("run incomplete, ", f) < 0)
-        return SCAN_EIO;
+        return -EIO;
     if (t->expand_target) {
         /* the subject already names the host when it is all there is */
         bool named = name && t->nsubject == 0 && strcmp(name, t->expand_target) == 0;
         if ((!named && (put_zone(f, t->expand_target) != 0 || fputc(' ', f) == EOF)) ||
             fprintf(f, "%s (", t->expand_error ? "could not be resolved" : "has no address") < 0 ||
             put_zone(f, t->expand_reason) != 0 || fputs("), ", f) < 0)
-            return SCAN_EIO;
+            return -EIO;
     }
     if (run->complete && !run->timed_out && n->applying == 0 && !t->expand_target &&
         fputs(t->n == 0 ? "no DNSBL lists checked, " : "no list applies to the target, ", f) < 0)
-        return SCAN_EIO;
+        return -EIO;
     if (run->complete && !run->timed_out && n->applying > 0 && t->answered == 0 &&
         fputs("no list answered, ", f) < 0)
-        return SCAN_EIO;
+        return -EIO;
     return 0;
 }
 
@@ -407,7 +407,7 @@ int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_
     char wr[24], cr[24];
     long w, c;
     enum out_nagios_status st;
-    int ret = SCAN_EIO;
+    int ret = -EIO;
 
     if (status)
         *status = OUT_NAGIOS_UNKNOWN;

@@ -31,14 +31,14 @@ static int put_label(FILE *f, const char *s)
         else
             r = fputc(*s, f) == EOF ? EOF : 0;
         if (r < 0)
-            return SCAN_EIO;
+            return -EIO;
     }
     return 0;
 }
 
 static int put_head(FILE *f, const char *name, const char *help)
 {
-    return fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name) < 0 ? SCAN_EIO : 0;
+    return fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name) < 0 ? -EIO : 0;
 }
 
 enum per_list { PL_LISTED, PL_ERRORS, PL_UNHEALTHY };
@@ -46,10 +46,10 @@ enum per_list { PL_LISTED, PL_ERRORS, PL_UNHEALTHY };
 static int put_sample(FILE *f, const char *name, const char *list, const char *kind, uint64_t x)
 {
     if (fprintf(f, "%s{list=\"", name) < 0 || put_label(f, list) != 0)
-        return SCAN_EIO;
+        return -EIO;
     if (*kind && (fputs("\",kind=\"", f) < 0 || put_label(f, kind) != 0))
-        return SCAN_EIO;
-    return fprintf(f, "\"} %" PRIu64 "\n", x) < 0 ? SCAN_EIO : 0;
+        return -EIO;
+    return fprintf(f, "\"} %" PRIu64 "\n", x) < 0 ? -EIO : 0;
 }
 
 /* Health is one sample per (list, kind) reported, with a kind label when the
@@ -58,14 +58,14 @@ static int put_per_list(FILE *f, const struct tally_list **v, size_t n, const ch
                         const char *help, enum per_list what)
 {
     if (put_head(f, name, help) != 0)
-        return SCAN_EIO;
+        return -EIO;
     for (size_t i = 0; i < n; i++) {
         bool any = false;
 
         if (what != PL_UNHEALTHY) {
             if (put_sample(f, name, v[i]->name, "",
                            what == PL_LISTED ? v[i]->listed : v[i]->errors) != 0)
-                return SCAN_EIO;
+                return -EIO;
             continue;
         }
         for (size_t k = 0; k < TALLY_NKINDS; k++) {
@@ -74,10 +74,10 @@ static int put_per_list(FILE *f, const struct tally_list **v, size_t n, const ch
             any = true;
             if (put_sample(f, name, v[i]->name, out_tally_kinds[k],
                            v[i]->health[k] == TH_UNHEALTHY) != 0)
-                return SCAN_EIO;
+                return -EIO;
         }
         if (!any && put_sample(f, name, v[i]->name, "", 0) != 0)
-            return SCAN_EIO;
+            return -EIO;
     }
     return 0;
 }
@@ -92,7 +92,7 @@ static int64_t wall_ms(void)
 
 static int put_seconds(FILE *f, const char *name, int64_t ms)
 {
-    return fprintf(f, "%s %" PRId64 ".%03d\n", name, ms / 1000, (int)(ms % 1000)) < 0 ? SCAN_EIO
+    return fprintf(f, "%s %" PRId64 ".%03d\n", name, ms / 1000, (int)(ms % 1000)) < 0 ? -EIO
                                                                                       : 0;
 }
 
@@ -100,7 +100,7 @@ int out_prom_format(FILE *f, const struct out_alert_run *run)
 {
     const struct tally_list **v;
     int64_t ended;
-    int ret = SCAN_EIO;
+    int ret = -EIO;
 
     if (!f || !run || !run->tally)
         return -EINVAL;
@@ -158,8 +158,7 @@ out:
 
 static int prom_fill(FILE *f, void *arg)
 {
-    int ret = out_prom_format(f, arg);
-    return ret == SCAN_EIO ? -EIO : ret;
+    return out_prom_format(f, arg);
 }
 
 int out_prom_write(const char *path, const struct out_alert_run *run)

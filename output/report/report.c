@@ -25,7 +25,7 @@ int rep_db_fail(int rc)
     case SQLITE_FULL:
         return -ENOSPC;
     default:
-        return SCAN_EIO;
+        return -EIO;
     }
 }
 
@@ -602,7 +602,7 @@ int out_report_write(struct out_report *rep, FILE *f, struct out_state *st)
     rep->written = true; /* rendering sorts the blocks: their hash is stale from here */
     ret = rep_render(rep, f, st);
     if (fflush(f) != 0 || ferror(f))
-        ret = ret ? ret : SCAN_EIO;
+        ret = ret ? ret : -EIO;
     return ret;
 }
 

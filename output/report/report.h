@@ -98,7 +98,7 @@ struct out_report;
  * @param[in] o     options; o->lists and the strings in it stay borrowed until
  *                  out_report_free()
  * @param[out] out  caller frees with out_report_free(); NULL on failure
- * @return 0, -EINVAL, -ENOMEM, SCAN_EIO (the temporary database could not be made).
+ * @return 0, -EINVAL, -ENOMEM, -EIO (the temporary database could not be made).
  */
 int out_report_new(const struct out_report_opts *o, struct out_report **out);
 
@@ -113,7 +113,7 @@ int out_report_health(struct out_report *rep, const struct scan_health *h);
 
 /**
  * Take one result of this run (borrowed during the call).
- * @return 0, -EINVAL (no target or check), -ENOMEM, SCAN_EIO (the temporary database).
+ * @return 0, -EINVAL (no target or check), -ENOMEM, -EIO (the temporary database).
  */
 int out_report_result(struct out_report *rep, const struct scan_result *r);
 
@@ -128,7 +128,7 @@ int out_report_set_run(struct out_report *rep, const struct out_report_run *run)
  * a (list, kind) is unhealthy now.
  * @param[in] st  borrowed during the call
  * @return 0, SCAN_ENOTFOUND (no complete run yet: the report says so), -ENOMEM,
- *         SCAN_EIO, or a translated SQLite failure of the store.
+ *         -EIO, or a translated SQLite failure of the store.
  */
 int out_report_load(struct out_report *rep, struct out_state *st);
 
@@ -139,7 +139,7 @@ int out_report_load(struct out_report *rep, struct out_state *st);
  * may be written again).
  * @param[in] f   borrowed; flushed, never closed
  * @param[in] st  borrowed during the call; may be NULL
- * @return 0, SCAN_EIO (a write failed), -ENOMEM, or a translated SQLite failure.
+ * @return 0, -EIO (a write failed), -ENOMEM, or a translated SQLite failure.
  */
 int out_report_write(struct out_report *rep, FILE *f, struct out_state *st);
 

@@ -78,9 +78,9 @@ static int json_str(FILE *f, const char *s)
 static int json_member_str(FILE *f, const char *name, const char *value)
 {
     if (fprintf(f, ",\"%s\":", name) < 0)
-        return SCAN_EIO;
+        return -EIO;
     if (!value)
-        return fputs("null", f) < 0 ? SCAN_EIO : 0;
+        return fputs("null", f) < 0 ? -EIO : 0;
     return json_str(f, value);
 }
 
@@ -88,7 +88,7 @@ static int json_member_str(FILE *f, const char *name, const char *value)
 static int json_member_raw(FILE *f, const char *name, const char *json)
 {
     if (fprintf(f, ",\"%s\":%s", name, json ? json : "null") < 0)
-        return SCAN_EIO;
+        return -EIO;
     return 0;
 }
 
@@ -98,17 +98,17 @@ static int json_codes(FILE *f, const char *name, const char *codes)
     const char *p = codes;
 
     if (fprintf(f, ",\"%s\":[", name) < 0)
-        return SCAN_EIO;
+        return -EIO;
     while (p && *p) {
         const char *end = strchr(p, ',');
         size_t n = end ? (size_t)(end - p) : strlen(p);
         if (p != codes && fputc(',', f) == EOF)
-            return SCAN_EIO;
+            return -EIO;
         if (out_json_string(f, p, n) != 0)
-            return SCAN_EIO;
+            return -EIO;
         p = end ? end + 1 : NULL;
     }
-    return fputc(']', f) == EOF ? SCAN_EIO : 0;
+    return fputc(']', f) == EOF ? -EIO : 0;
 }
 
 static int write_run(FILE *f, const char *name, const struct out_run_info *r)
@@ -116,29 +116,29 @@ static int write_run(FILE *f, const char *name, const struct out_run_info *r)
     char started[32], ended[32];
 
     if (!r)
-        return fprintf(f, "\"%s\":null", name) < 0 ? SCAN_EIO : 0;
+        return fprintf(f, "\"%s\":null", name) < 0 ? -EIO : 0;
     out_iso8601(r->started_ms, started, sizeof(started));
     out_iso8601(r->ended_ms, ended, sizeof(ended));
     if (fprintf(f, "\"%s\":{\"id\":%" PRId64 ",\"status\":", name, r->id) < 0)
-        return SCAN_EIO;
+        return -EIO;
     if (json_str(f, r->status ? r->status : "unknown") != 0)
-        return SCAN_EIO;
+        return -EIO;
     if (fprintf(f, ",\"complete\":%s,\"started\":\"%s\",\"started_ms\":%" PRId64,
                 r->status && strcmp(r->status, "complete") == 0 ? "true" : "false", started,
                 r->started_ms) < 0)
-        return SCAN_EIO;
+        return -EIO;
     if (r->ended_ms > 0) {
         if (fprintf(f, ",\"ended\":\"%s\",\"ended_ms\":%" PRId64 ",\"duration_s\":%.3f", ended,
                     r->ended_ms, (double)(r->ended_ms - r->started_ms) / 1000.0) < 0)
-            return SCAN_EIO;
+            return -EIO;
     } else if (fputs(",\"ended\":null,\"ended_ms\":null,\"duration_s\":null", f) < 0) {
-        return SCAN_EIO;
+        return -EIO;
     }
     if (fprintf(f,
                 ",\"targets\":%" PRIu64 ",\"results\":%" PRIu64 ",\"listed\":%" PRIu64
                 ",\"errors\":%" PRIu64 "}",
                 r->targets, r->results, r->listed, r->errors) < 0)
-        return SCAN_EIO;
+        return -EIO;
     return 0;
 }
 
@@ -179,7 +179,7 @@ int out_delta_begin(struct out_delta *d, const struct out_run_info *run,
         return 0;
     if (fputc('{', f) == EOF || write_run(f, "run", run) != 0 || fputc(',', f) == EOF ||
         write_run(f, "previous_run", prev) != 0 || fputs(",\"events\":[", f) < 0)
-        return SCAN_EIO;
+        return -EIO;
     return 0;
 }
 
@@ -196,7 +196,7 @@ static bool is_list_event(enum out_event_type t)
 static int write_event_json(struct out_delta *d, const struct out_event *ev)
 {
     FILE *f = d->o.json;
-    int ret = SCAN_EIO;
+    int ret = -EIO;
 
     if (out_delta_total(d) > 0 && fputc(',', f) == EOF)
         goto out;
@@ -287,7 +287,7 @@ static int write_event_text(struct out_delta *d, const struct out_event *ev)
     int n;
 
     if (ev->redelivered && fprintf(f, "redelivered (run %" PRId64 "): ", ev->run_id) < 0)
-        return SCAN_EIO;
+        return -EIO;
     if (is_listing_event(ev->type)) {
         n = fprintf(f, "%s %s%s %s:", name, clean(ev->target, a, sizeof(a)),
                     pool_of(ev, c, sizeof(c)), clean(ev->list, b, sizeof(b)));
@@ -325,7 +325,7 @@ static int write_event_text(struct out_delta *d, const struct out_event *ev)
                     clean(ev->before_status, c, sizeof(c)), clean(ev->after_status, e, sizeof(e)));
     }
     if (n < 0 || fputc('\n', f) == EOF)
-        return SCAN_EIO;
+        return -EIO;
     return 0;
 }
 
@@ -362,18 +362,18 @@ int out_delta_end(struct out_delta *d)
     f = d->o.json;
     if (f) {
         if (fputs(total ? "\n],\"counts\":{" : "],\"counts\":{", f) < 0)
-            return SCAN_EIO;
+            return -EIO;
         for (unsigned i = 0; i < OUT_EV_COUNT; i++) {
             if (fprintf(f, "%s\"%s\":%" PRIu64, i ? "," : "", event_names[i], d->counts[i]) < 0)
-                return SCAN_EIO;
+                return -EIO;
         }
         if (fprintf(f, "},\"total\":%" PRIu64 ",\"redelivered\":%" PRIu64 "}\n", total,
                     d->redelivered) < 0 ||
             fflush(f) == EOF || ferror(f))
-            return SCAN_EIO;
+            return -EIO;
     }
     if (d->o.text && (fflush(d->o.text) == EOF || ferror(d->o.text)))
-        return SCAN_EIO;
+        return -EIO;
     return 0;
 }
 
@@ -457,7 +457,7 @@ static int write_sorted_array(FILE *f, const struct scan_field *fl,
     int ret = -ENOMEM;
 
     if (n == 0)
-        return fputs("[]", f) < 0 ? SCAN_EIO : 0;
+        return fputs("[]", f) < 0 ? -EIO : 0;
     items = calloc(n, sizeof(*items));
     lens = calloc(n, sizeof(*lens));
     if (!items || !lens)
@@ -470,9 +470,9 @@ static int write_sorted_array(FILE *f, const struct scan_field *fl,
             const char *s = fl->strv[done] ? fl->strv[done] : "";
             ret = out_json_string(m, s, strlen(s));
         } else {
-            ret = fputc('{', m) == EOF ? SCAN_EIO : write_fields(m, &fl->objv[done], true, members);
+            ret = fputc('{', m) == EOF ? -EIO : write_fields(m, &fl->objv[done], true, members);
             if (ret == 0 && fputc('}', m) == EOF)
-                ret = SCAN_EIO;
+                ret = -EIO;
         }
         if (fclose(m) != 0 && ret == 0)
             ret = -ENOMEM;
@@ -482,7 +482,7 @@ static int write_sorted_array(FILE *f, const struct scan_field *fl,
         }
     }
     qsort(items, n, sizeof(*items), cmp_str);
-    ret = SCAN_EIO;
+    ret = -EIO;
     if (fputc('[', f) == EOF)
         goto out;
     for (size_t i = 0; i < n; i++) {
@@ -513,24 +513,24 @@ static int write_fields(FILE *f, const struct scan_fields *fs, bool first,
         if (flt->omit_empty && (fl->type == SCAN_F_STRV || fl->type == SCAN_F_OBJV) && fl->n == 0)
             continue;
         if ((!first && fputc(',', f) == EOF) || json_str(f, fl->name) != 0 || fputc(':', f) == EOF)
-            return SCAN_EIO;
+            return -EIO;
         first = false;
         switch (fl->type) {
         case SCAN_F_STR:
-            ret = fl->str ? json_str(f, fl->str) : (fputs("null", f) < 0 ? SCAN_EIO : 0);
+            ret = fl->str ? json_str(f, fl->str) : (fputs("null", f) < 0 ? -EIO : 0);
             break;
         case SCAN_F_INT:
-            ret = fprintf(f, "%" PRId64, fl->i) < 0 ? SCAN_EIO : 0;
+            ret = fprintf(f, "%" PRId64, fl->i) < 0 ? -EIO : 0;
             break;
         case SCAN_F_BOOL:
-            ret = fputs(fl->b ? "true" : "false", f) < 0 ? SCAN_EIO : 0;
+            ret = fputs(fl->b ? "true" : "false", f) < 0 ? -EIO : 0;
             break;
         case SCAN_F_STRV:
         case SCAN_F_OBJV:
             ret = write_sorted_array(f, fl, &members);
             break;
         default:
-            ret = fputs("null", f) < 0 ? SCAN_EIO : 0;
+            ret = fputs("null", f) < 0 ? -EIO : 0;
             break;
         }
         if (ret != 0)
@@ -553,7 +553,7 @@ static int cmp_code_idx(const void *a, const void *b, void *arg)
 static int write_codes(FILE *f, const struct scan_result *r)
 {
     size_t *idx = NULL;
-    int ret = SCAN_EIO;
+    int ret = -EIO;
 
     if (r->ncodes) {
         idx = malloc(r->ncodes * sizeof(*idx));
@@ -591,19 +591,19 @@ static int write_dnsbl(FILE *f, const struct scan_result *r)
 
     if (r->outcome == SCAN_OUT_ERROR) {
         if (fputs("{\"status\":\"error\"", f) < 0 || json_member_str(f, "reason", r->reason))
-            return SCAN_EIO;
+            return -EIO;
     } else if (r->outcome == SCAN_OUT_LISTED) {
         if (fputs("{\"status\":\"listed\"", f) < 0)
-            return SCAN_EIO;
+            return -EIO;
         if ((ret = write_codes(f, r)) != 0)
             return ret;
         if (json_member_str(f, "txt", r->txt) != 0 ||
             json_member_str(f, "delist_url", r->delist_url) != 0)
-            return SCAN_EIO;
+            return -EIO;
     } else if (fputs("{\"status\":\"clean\"", f) < 0) {
-        return SCAN_EIO;
+        return -EIO;
     }
-    return fputc('}', f) == EOF ? SCAN_EIO : 0;
+    return fputc('}', f) == EOF ? -EIO : 0;
 }
 
 static int write_record(FILE *f, const struct scan_result *r, bool with_reason,
@@ -612,13 +612,13 @@ static int write_record(FILE *f, const struct scan_result *r, bool with_reason,
     int ret;
 
     if (fputs("{\"status\":", f) < 0 || json_str(f, scan_status_word(r->st)) != 0)
-        return SCAN_EIO;
+        return -EIO;
     if (with_reason && r->reason && json_member_str(f, "reason", r->reason) != 0)
-        return SCAN_EIO;
+        return -EIO;
     ret = write_fields(f, &r->extra, false, flt);
     if (ret != 0)
         return ret;
-    return fputc('}', f) == EOF ? SCAN_EIO : 0;
+    return fputc('}', f) == EOF ? -EIO : 0;
 }
 
 int out_delta_result_json(FILE *f, const struct scan_result *r)

@@ -137,17 +137,17 @@ int out_delta_new(const struct out_delta_opts *o, struct out_delta **out);
  * Start the document: writes `{"run": ..., "previous_run": ..., "events": [`.
  * @param[in] run   this run (borrowed during the call)
  * @param[in] prev  the run it is compared with, or NULL for the baseline run
- * @return 0, -EINVAL when called twice, SCAN_EIO when a write failed.
+ * @return 0, -EINVAL when called twice, -EIO when a write failed.
  */
 int out_delta_begin(struct out_delta *d, const struct out_run_info *run,
                     const struct out_run_info *prev);
 
 /** Add one event (borrowed during the call). @return 0, -EINVAL (before begin, after end,
- *  bad type), SCAN_EIO, or the callback's nonzero return. */
+ *  bad type), -EIO, or the callback's nonzero return. */
 int out_delta_event(struct out_delta *d, const struct out_event *ev);
 
 /** Close the document (`], "counts": {...}}` and a newline) and flush the sinks.
- *  @return 0, -EINVAL (not begun), SCAN_EIO. */
+ *  @return 0, -EINVAL (not begun), -EIO. */
 int out_delta_end(struct out_delta *d);
 
 /** @return the number of events of type @p t added so far. */
@@ -186,7 +186,7 @@ int out_iso8601(int64_t ms, char *buf, size_t len);
  * Strings are escaped and invalid UTF-8 is replaced (out_json_string()).
  * @param[in] f  borrowed
  * @param[in] r  borrowed during the call
- * @return 0, -EINVAL, -ENOMEM, SCAN_EIO.
+ * @return 0, -EINVAL, -ENOMEM, -EIO.
  */
 int out_delta_result_json(FILE *f, const struct scan_result *r);
 
@@ -200,7 +200,7 @@ int out_delta_result_json(FILE *f, const struct scan_result *r);
  * - another check: the whole out_delta_result_json() form.
  * Reasons, counters and diagnostics are left out. For DNSBL results the same as
  * out_delta_result_json() (the store compares DNSBL results by their code set).
- * @return 0, -EINVAL, -ENOMEM, SCAN_EIO.
+ * @return 0, -EINVAL, -ENOMEM, -EIO.
  */
 int out_delta_result_fingerprint(FILE *f, const struct scan_result *r);
 

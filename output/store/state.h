@@ -137,7 +137,7 @@ struct out_state;
  *                     the PID holding it for SCAN_ELOCKED); may be NULL
  * @return 0; SCAN_ELOCKED; SCAN_ESTATE (not a dnsbl-scan store, corrupt, schema newer
  *         than this program); SCAN_ENOTFOUND (readonly and no store); -EINVAL; -ENOMEM;
- *         a negative errno from the lock file; SCAN_EIO.
+ *         a negative errno from the lock file; -EIO.
  */
 int out_state_open(const struct out_state_opts *o, struct out_state **out, char *msg,
                    size_t msglen);
@@ -169,7 +169,7 @@ struct out_run_desc {
  * record) and open its transaction.
  * @param[out] run_id  the new run's id; may be NULL
  * @return 0; -EINVAL (readonly store, a run already open, bad share); SQLite failures
- *         as -ENOMEM, -ENOSPC, SCAN_EIO or SCAN_ESTATE.
+ *         as -ENOMEM, -ENOSPC, -EIO or SCAN_ESTATE.
  */
 int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, int64_t *run_id);
 
@@ -202,7 +202,7 @@ struct out_run_end {
  * recorded; out_state_delta() can write it again.
  * @param[in,out] d  borrowed; may be NULL
  * @return 0; -EINVAL (no run open); a translated SQLite failure (the run is then rolled
- *         back and marked aborted); a delta write failure (SCAN_EIO: the run IS committed).
+ *         back and marked aborted); a delta write failure (-EIO: the run IS committed).
  */
 int out_state_run_end(struct out_state *st, const struct out_run_end *end, struct out_delta *d);
 
@@ -217,7 +217,7 @@ int out_state_run_get(struct out_state *st, int64_t run_id, struct out_run_info 
 int out_state_last_complete(struct out_state *st, struct out_run_info *info);
 
 /** Write the recorded delta of run @p run_id to @p d (begin, events, end).
- *  @return 0, SCAN_ENOTFOUND, SCAN_EIO, or a translated SQLite failure. */
+ *  @return 0, SCAN_ENOTFOUND, -EIO, or a translated SQLite failure. */
 int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d);
 
 /**
@@ -225,7 +225,7 @@ int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d);
  * complete run before it, the events of every earlier run still pending (oldest
  * first, each with redelivered set and its own run id), then the run's own events
  * (none when it is incomplete), end. Call after out_state_run_end().
- * @return 0, -EINVAL, SCAN_ENOTFOUND, SCAN_EIO (from @p d), -ENOMEM, or a translated
+ * @return 0, -EINVAL, SCAN_ENOTFOUND, -EIO (from @p d), -ENOMEM, or a translated
  *         SQLite failure.
  */
 int out_state_delivery(struct out_state *st, int64_t run_id, struct out_delta *d);
@@ -261,7 +261,7 @@ int out_state_delivery_failed(struct out_state *st, int64_t run_id, const char *
  * "delivery":"delivered","delivered_by":6,"error":"..."}`.
  * @param[in] target  one target, or NULL for all
  * @param[in] f       borrowed
- * @return 0, SCAN_EIO, or a translated SQLite failure.
+ * @return 0, -EIO, or a translated SQLite failure.
  */
 int out_state_history(struct out_state *st, const char *target, FILE *f, bool json);
 

@@ -39,7 +39,7 @@ int st_db_fail(struct out_state *st, int rc, const char *what)
     case SQLITE_FULL:
         return -ENOSPC;
     case SQLITE_IOERR:
-        return SCAN_EIO;
+        return -EIO;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         return SCAN_ELOCKED;

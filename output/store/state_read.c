@@ -383,7 +383,7 @@ static int history_deliveries(struct out_state *st, const char *target, FILE *f,
                 n = fputc('\n', f) == EOF ? -1 : 0;
         }
         if (n < 0) {
-            ret = SCAN_EIO;
+            ret = -EIO;
             goto out;
         }
     }
@@ -436,7 +436,7 @@ int out_state_history(struct out_state *st, const char *target, FILE *f, bool js
             n = fprintf(f, "%s %s changed %s %s -> %s\n", txt[0], txt[1], t1, txt[3], txt[4]);
         }
         if (n < 0) {
-            ret = SCAN_EIO;
+            ret = -EIO;
             goto out;
         }
     }
@@ -446,7 +446,7 @@ int out_state_history(struct out_state *st, const char *target, FILE *f, bool js
     }
     ret = history_deliveries(st, target, f, json);
     if (ret == 0 && (fflush(f) == EOF || ferror(f)))
-        ret = SCAN_EIO;
+        ret = -EIO;
 out:
     sqlite3_finalize(s);
     return ret;

@@ -266,7 +266,7 @@ static int result_json(const struct scan_result *r,
         free(*out);
         *out = NULL;
     }
-    return ret == SCAN_EIO ? -ENOMEM : ret; /* a memstream only fails to allocate */
+    return ret == -EIO ? -ENOMEM : ret; /* a memstream only fails to allocate */
 }
 
 /*

@@ -38,7 +38,7 @@ struct out_sink {
     char *mem;  /**< memory sink: owned, NUL-terminated whenever non-NULL */
     size_t len; /**< memory sink: bytes in mem (not counting the NUL) */
     size_t cap;
-    int err; /**< first failure (SCAN_EIO, -ENOMEM); every later write is a no-op */
+    int err; /**< first failure (-EIO, -ENOMEM); every later write is a no-op */
 };
 
 /** Writes to @p f (borrowed, never closed). */
@@ -158,7 +158,7 @@ void out_wrap(struct out_sink *s, const char *text, size_t col, size_t indent);
 /** Write @p r as one JSON object (the JSON Lines form, without the newline). */
 void out_json_result(struct out_sink *s, const struct scan_result *r);
 
-/* Per-format entry points: each returns 0, SCAN_EIO or -ENOMEM. */
+/* Per-format entry points: each returns 0, -EIO or -ENOMEM. */
 
 int out_json_health(struct out_writer *w, const struct scan_health *h);
 int out_json_emit(struct out_writer *w, const struct scan_result *r);
@@ -178,7 +178,7 @@ int out_text_finish(struct out_writer *w);
 #define OUT_NET_MAX_LISTINGS 100000
 
 /* The summary's listings by /24 and by AS (fmt_networks.c): fed every result,
- * printed at the end. Each returns 0 or -ENOMEM (print: also SCAN_EIO). */
+ * printed at the end. Each returns 0 or -ENOMEM (print: also -EIO). */
 struct out_networks;
 int out_networks_new(struct out_networks **out);
 void out_networks_free(struct out_networks *n);

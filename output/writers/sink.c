@@ -101,7 +101,7 @@ void out_sink_write(struct out_sink *s, const char *p, size_t n)
         return;
     if (s->f) {
         if (fwrite_unlocked(p, 1, n, s->f) != n) /* single-threaded: skip the lock */
-            s->err = SCAN_EIO;
+            s->err = -EIO;
         return;
     }
     if (!mem_reserve(s, n))
@@ -128,7 +128,7 @@ void out_sink_vprintf(struct out_sink *s, const char *fmt, va_list ap)
     va_copy(again, ap);
     n = vsnprintf(small, sizeof(small), fmt, ap);
     if (n < 0) {
-        s->err = SCAN_EIO;
+        s->err = -EIO;
         goto out;
     }
     if ((size_t)n < sizeof(small)) {

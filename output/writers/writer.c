@@ -132,6 +132,6 @@ int out_finish(struct out_writer *w, const struct out_stats *st)
     if (ret < 0)
         return ret;
     if (fflush(w->out.f) != 0 || ferror(w->out.f))
-        w->out.err = SCAN_EIO;
+        w->out.err = -EIO;
     return w->out.err;
 }

@@ -67,7 +67,7 @@ int out_writer_new(FILE *f, enum out_format fmt, unsigned flags, struct out_writ
  * and summary show only unhealthy ones (text before the targets, summary at once)
  * and the summary's table folds the kinds of a list into its health column.
  * @param[in] h  borrowed during the call
- * @return 0, SCAN_EIO when a write failed (then and ever after), -ENOMEM, or -EINVAL
+ * @return 0, -EIO when a write failed (then and ever after), -ENOMEM, or -EINVAL
  *         for NULL arguments or a call after out_finish().
  */
 int out_health(struct out_writer *w, const struct scan_health *h);
@@ -85,7 +85,7 @@ int out_emit(struct out_writer *w, const struct scan_result *r);
  * flush the file, so a full disk is reported here. Call once; afterwards only
  * out_writer_free() is allowed.
  * @param[in] st  run totals for the summary (borrowed; NULL reads as all zero)
- * @return 0, SCAN_EIO (a write or the flush failed, now or earlier), -ENOMEM, -EINVAL.
+ * @return 0, -EIO (a write or the flush failed, now or earlier), -ENOMEM, -EINVAL.
  */
 int out_finish(struct out_writer *w, const struct out_stats *st);
 
@@ -114,7 +114,7 @@ size_t out_sanitize_text(const char *s, size_t len, char *buf, size_t cap);
  * escaped, C0, DEL, C1, U+2028 and U+2029 as \uXXXX, invalid UTF-8 as U+FFFD.
  * @p s NULL writes null.
  * @param[in] f  borrowed
- * @return 0 or SCAN_EIO.
+ * @return 0 or -EIO.
  */
 int out_json_string(FILE *f, const char *s, size_t len);
 
@@ -125,7 +125,7 @@ int out_json_string(FILE *f, const char *s, size_t len);
  * VT, FF, NEL, U+2028 and U+2029 folded to ' '; invalid UTF-8 as U+FFFD. @p s NULL
  * writes nothing. (Never for an unquoted attribute or inside <script>/<style>.)
  * @param[in] f  borrowed
- * @return 0 or SCAN_EIO.
+ * @return 0 or -EIO.
  */
 int out_html_text(FILE *f, const char *s, size_t len);
 
@@ -136,7 +136,7 @@ int out_html_text(FILE *f, const char *s, size_t len);
  * sequences and control bytes other than TAB, CR, LF are removed, invalid UTF-8 becomes
  * U+FFFD. @p s NULL writes an empty field.
  * @param[in] f  borrowed
- * @return 0 or SCAN_EIO.
+ * @return 0 or -EIO.
  */
 int out_csv_field(FILE *f, const char *s, size_t len);
 

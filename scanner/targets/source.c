@@ -195,7 +195,7 @@ static bool same_file(const struct stat *a, const struct stat *b)
  * Attach the reader to src[si]. First pass: open, and set up a spool for
  * stdin and for files that cannot be read twice. Second pass: read the spool
  * or reopen the file, and refuse it when it changed in between.
- * @return 0 or a negative errno / SCAN_EIO (reported; the source is skipped).
+ * @return 0 or a negative errno / -EIO (reported; the source is skipped).
  */
 static int cursor_open(struct scan_targets *ts, bool first)
 {
@@ -233,7 +233,7 @@ static int cursor_open(struct scan_targets *ts, bool first)
     }
     if (!first) {
         if (src->stat_ok && !same_file(&src->st, &st)) {
-            ret = SCAN_EIO;
+            ret = -EIO;
             scan_src_say(ts, true, "%s: cannot read: changed since it was checked", name);
         } else {
             reader_attach(&ts->rd, f, NULL);

@@ -153,7 +153,7 @@ int scan_targets_prepare(struct scan_targets *ts, uint64_t *total);
  * @param[out] t  filled on 0
  * @return 0 (filled @p t); 1 at the end (and on every later call); -EINVAL unless
  *         scan_targets_prepare() succeeded; a negative errno when a file cannot be
- *         read again, SCAN_EIO when it changed since scan_targets_prepare() (both
+ *         read again, -EIO when it changed since scan_targets_prepare() (both
  *         reported through the message callback; later calls return the same code).
  */
 int scan_targets_next(struct scan_targets *ts, struct scan_target *t);

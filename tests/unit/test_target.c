@@ -785,10 +785,10 @@ Test(files, changed_between_passes)
     FILE *f = fopen(path, "a");
     fputs("192.0.2.3\n", f);
     fclose(f);
-    cr_assert_eq(scan_targets_next(r.ts, &t), SCAN_EIO);
+    cr_assert_eq(scan_targets_next(r.ts, &t), -EIO);
     snprintf(w, sizeof(w), "%s: cannot read: changed since it was checked", path);
     cr_assert_str_eq(M.text[M.n - 1], w);
-    cr_assert_eq(scan_targets_next(r.ts, &t), SCAN_EIO);
+    cr_assert_eq(scan_targets_next(r.ts, &t), -EIO);
     scan_targets_free(r.ts);
     unlink(path);
     free(path);

@@ -830,9 +830,9 @@ Test(io, every_format_reports_eio)
         struct out_writer *w = NULL;
 
         cr_assert_eq(out_writer_new(f, fmts[i], 0, &w), 0);
-        cr_assert_eq(emit(w, &zen_listed), SCAN_EIO, "format %d", (int)fmts[i]);
-        cr_assert_eq(emit(w, &zen_listed), SCAN_EIO, "the error is sticky");
-        cr_assert_eq(out_finish(w, NULL), SCAN_EIO);
+        cr_assert_eq(emit(w, &zen_listed), -EIO, "format %d", (int)fmts[i]);
+        cr_assert_eq(emit(w, &zen_listed), -EIO, "the error is sticky");
+        cr_assert_eq(out_finish(w, NULL), -EIO);
         out_writer_free(w);
         fclose(f);
     }
@@ -844,7 +844,7 @@ Test(io, health_reports_eio)
     struct out_writer *w = NULL;
 
     cr_assert_eq(out_writer_new(f, OUT_FMT_JSON, 0, &w), 0);
-    cr_assert_eq(out_health(w, &zen_ok), SCAN_EIO);
+    cr_assert_eq(out_health(w, &zen_ok), -EIO);
     out_writer_free(w);
     fclose(f);
 }
@@ -856,7 +856,7 @@ Test(io, text_fails_at_finish)
 
     cr_assert_eq(out_writer_new(f, OUT_FMT_TEXT, 0, &w), 0);
     cr_assert_eq(emit(w, &zen_listed), 0, "text only buffers");
-    cr_assert_eq(out_finish(w, NULL), SCAN_EIO);
+    cr_assert_eq(out_finish(w, NULL), -EIO);
     out_writer_free(w);
     fclose(f);
 }
@@ -868,7 +868,7 @@ Test(io, buffered_stream_fails_at_finish)
 
     cr_assert_eq(out_writer_new(f, OUT_FMT_JSON, 0, &w), 0);
     cr_assert_eq(emit(w, &zen_listed), 0, "still in the stdio buffer");
-    cr_assert_eq(out_finish(w, NULL), SCAN_EIO, "the flush fails");
+    cr_assert_eq(out_finish(w, NULL), -EIO, "the flush fails");
     out_writer_free(w);
     fclose(f);
 }
