@@ -6,6 +6,7 @@
  */
 #include "scanner/core/err.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 const char *scan_strerror(int err)
@@ -25,14 +26,24 @@ const char *scan_strerror(int err)
         return "state store is locked by another run";
     case SCAN_ESTATE:
         return "state store is unusable";
-    case SCAN_EIO:
-        return "input/output error";
     default:
         break;
     }
     if (err < 0 && err > -1000)
         return strerror(-err);
     return "unknown error";
+}
+
+int scan_diag_fail(struct scan_diag *d, int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!d)
+        return code;
+    va_start(ap, fmt);
+    vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+    va_end(ap);
+    return code;
 }
 
 bool scan_fails_assert_impl(bool ok, const char *expr, const char *file, int line)
