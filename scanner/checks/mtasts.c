@@ -341,9 +341,7 @@ int scan_mtasts_check(struct scan_view *v, const char *domain, bool fetch, struc
         return ret;
 
     ret = -ENOMEM;
-    r = scan_report_new(dom, SCAN_CHECK_MTA_STS);
-    ps = calloc(1, sizeof(*ps));
-    if (!r || !ps)
+    if (scan_report_begin(dom, SCAN_CHECK_MTA_STS, &r, &ps) < 0)
         goto out;
     bool one = !s.f.failed && s.f.n == 1;
     scan_report_strn(r, "record", one ? (const char *)s.f.rec->txt : NULL,

@@ -245,9 +245,7 @@ int scan_ns_check(struct scan_view *v, const char *domain, struct scan_report **
     }
 
     ret = -ENOMEM;
-    r = scan_report_new(dom, SCAN_CHECK_NS);
-    ps = calloc(1, sizeof(*ps));
-    if (!r || !ps)
+    if (scan_report_begin(dom, SCAN_CHECK_NS, &r, &ps) < 0)
         goto out;
     scan_report_str(r, "zone", z.ns ? z.name : NULL);
     if (z.failed) {

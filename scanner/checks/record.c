@@ -242,6 +242,14 @@ int scan_check_args(struct scan_view *v, const char *domain, char *dom, size_t l
     return v ? scan_domain_arg(domain, dom, len) : -EINVAL;
 }
 
+int scan_report_begin(const char *dom, enum scan_check check, struct scan_report **r,
+                      struct scan_problems **ps)
+{
+    *r = scan_report_new(dom, check);
+    *ps = calloc(1, sizeof(**ps));
+    return *r && *ps ? 0 : -ENOMEM;
+}
+
 int scan_report_hand_over(struct scan_report **r, struct scan_report **out)
 {
     if (!scan_report_result_at(*r, 0))

@@ -142,6 +142,15 @@ int scan_check_args(struct scan_view *v, const char *domain, char *dom, size_t l
                     struct scan_report **out);
 
 /**
+ * The report and problem list a check fills (the step after its lookups).
+ * @param[out] r   a new report for @p dom and @p check
+ * @param[out] ps  an empty problem list (free() it)
+ * @return 0, or -ENOMEM (either may then be set: the caller frees both).
+ */
+int scan_report_begin(const char *dom, enum scan_check check, struct scan_report **r,
+                      struct scan_problems **ps);
+
+/**
  * The common end of a check: assemble @p *r and hand it to @p *out.
  * @param[in,out] r  on 0 the report moves to *out and *r becomes NULL
  * @return 0, or -ENOMEM (the report could not be assembled; *r is left to free).

@@ -73,9 +73,7 @@ int scan_tlsrpt_check(struct scan_view *v, const char *domain, struct scan_repor
         return ret;
 
     ret = -ENOMEM;
-    r = scan_report_new(dom, SCAN_CHECK_TLS_RPT);
-    ps = calloc(1, sizeof(*ps));
-    if (!r || !ps)
+    if (scan_report_begin(dom, SCAN_CHECK_TLS_RPT, &r, &ps) < 0)
         goto out;
     if (f.failed || f.n != 1) {
         if (f.failed)
