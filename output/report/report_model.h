@@ -122,6 +122,10 @@ void rep_cell_addr(const struct rep_block *b, unsigned host, char *buf, size_t l
  *  enclosing /16 or /112. */
 void rep_block_prefix(const struct rep_block *b, int up, char *buf, size_t len);
 
+/** The block of an address (@p fam 4 or 6, @p key its bytes but the last, zero-padded
+ *  to 15), created when new (report_blocks.c). @return the block, NULL for ENOMEM. */
+struct rep_block *rep_block_get(struct out_report *rep, uint8_t fam, const uint8_t *key);
+
 /** Render the HTML document (report_html.c, with the sections of report_html_int.h). @return 0,
  * -EIO, -ENOMEM or a translated SQLite failure. */
 int rep_render(struct out_report *rep, FILE *f, struct out_state *st);
