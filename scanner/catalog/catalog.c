@@ -5,7 +5,7 @@
  * The catalog's arena and its lookups: find, the zone to query (with the
  * key), test point names, key redaction and the delist URL.
  *
- * Everything a catalog hands out lives in one arena owned by the catalog and
+ * Everything a catalog hands out lives in its arena (scanner/core/arena.h),
  * released by list_catalog_free(); the entries array is the only other
  * allocation. A failed load frees the half-built catalog, so no error path
  * has to undo single fields. Loading is in catalog_load.c, generic lists in
@@ -15,7 +15,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,49 +25,25 @@
 /* ------------------------------------------------------------------------ */
 /* Arena                                                                    */
 
-/* Zeroed memory that lives as long as the catalog. */
+/* Zeroed memory that lives as long as the catalog. No request near the bound
+ * comes from a valid file; a hostile one gets ENOMEM before any malloc. */
 void *list_cat_alloc(struct list_catalog *c, size_t size)
 {
-    const size_t a = alignof(max_align_t);
     if (size > CAT_MAX_FILE * 4u)
         return NULL;
-    size = (size + a - 1) / a * a;
-    struct cat_chunk *ch = c->chunks;
-    if (!ch || ch->cap - ch->used < size) {
-        size_t cap = size > CAT_CHUNK ? size : CAT_CHUNK;
-        ch = malloc(sizeof(*ch) + cap);
-        if (!ch)
-            return NULL;
-        ch->next = c->chunks;
-        ch->used = 0;
-        ch->cap = cap;
-        c->chunks = ch;
-    }
-    void *p = (char *)ch->data + ch->used;
-    ch->used += size;
-    memset(p, 0, size);
-    return p;
+    return scan_arena_calloc(&c->arena, 1, size);
 }
 
 char *list_cat_strdup(struct list_catalog *c, const char *s)
 {
-    size_t n = strlen(s);
-    char *d = list_cat_alloc(c, n + 1);
-    if (d)
-        memcpy(d, s, n + 1);
-    return d;
+    return scan_arena_strdup(&c->arena, s);
 }
 
 void list_catalog_free(struct list_catalog *c)
 {
     if (!c)
         return;
-    struct cat_chunk *ch = c->chunks;
-    while (ch) {
-        struct cat_chunk *next = ch->next;
-        free(ch);
-        ch = next;
-    }
+    scan_arena_deinit(&c->arena);
     free(c->entries);
     free(c);
 }

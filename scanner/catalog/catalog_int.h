@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "scanner/catalog/catalog.h"
+#include "scanner/core/arena.h"
 #include "scanner/core/yamlload.h"
 
 /* Limits on untrusted input: a catalog is a few dozen lists; these are far above
@@ -24,19 +25,12 @@
 #define CAT_MAX_CODES       1024
 #define CAT_MAX_TOTAL_CODES 65536
 #define CAT_MAX_POINTS      64
-#define CAT_CHUNK           16384
-
-struct cat_chunk {
-    struct cat_chunk *next;
-    size_t used, cap;
-    max_align_t data[];
-};
 
 struct list_catalog {
     struct list_entry *entries;
     size_t n, cap;
     size_t total_codes;
-    struct cat_chunk *chunks;
+    struct scan_arena arena; /* zeroed by calloc: empty, 16 KiB blocks */
 };
 
 /* One load: the document being read and where its messages go. */

@@ -30,12 +30,11 @@ struct waiter {
 /* A question asked by record checks: answered once per run, shared by every job
  * that asks it while it is in flight or (when kept) afterwards. */
 struct centry {
-    struct centry *hnext;
     struct eng *g;
     char *name;
     uint16_t type;
-    unsigned flags; /* enum scan_qflag: a DNSSEC question is another question */
-    size_t bucket;
+    unsigned flags;          /* enum scan_qflag: a DNSSEC question is another question */
+    uint64_t hash;           /* of the question (ckey_of()) */
     struct scan_answer *ans; /* NULL while in flight */
     struct waiter *waiters;
     bool kept;
@@ -43,24 +42,69 @@ struct centry {
 
 /* ---- the run-wide cache for record checks --------------------------------- */
 
-static size_t hash_q(const char *name, uint16_t type, unsigned flags)
+/* A question as the cache table looks it up; the hash is computed once. The
+ * table's entries are struct centry pointers: entries are malloc'd, since
+ * callbacks hold them while the table grows and moves its slots. */
+struct ckey {
+    const char *name;
+    uint16_t type;
+    unsigned flags;
+    uint64_t hash;
+};
+
+static struct ckey ckey_of(const char *name, uint16_t type, unsigned flags)
 {
-    uint64_t h = 1469598103934665603ull ^ type ^ ((uint64_t)flags << 16);
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    return (size_t)(h % CACHE_BUCKETS);
+    struct ckey k = {name, type, flags,
+                     scan_hash_bytes(name, strlen(name), type ^ ((uint64_t)flags << 16))};
+    return k;
+}
+
+static struct centry *entry_centry(const void *entry)
+{
+    struct centry *c;
+    memcpy(&c, entry, sizeof(c));
+    return c;
+}
+
+static uint64_t ckey_hash(const void *key)
+{
+    return ((const struct ckey *)key)->hash;
+}
+
+static uint64_t centry_hash(const void *entry)
+{
+    return entry_centry(entry)->hash;
+}
+
+static bool centry_match(const void *entry, const void *key)
+{
+    const struct centry *c = entry_centry(entry);
+    const struct ckey *k = key;
+    return c->hash == k->hash && c->type == k->type && c->flags == k->flags &&
+           strcmp(c->name, k->name) == 0;
+}
+
+static const struct scan_hashset_ops cache_ops = {ckey_hash, centry_hash, centry_match};
+
+void eng_cache_init(struct eng *g)
+{
+    scan_hashset_init(&g->cache, sizeof(struct centry *), 0, &cache_ops);
+}
+
+static void centry_free(struct centry *c)
+{
+    free(c->name);
+    scan_answer_free(c->ans);
+    free(c);
 }
 
 static void centry_unlink_free(struct centry *c)
 {
-    struct centry **pp = &c->g->buckets[c->bucket];
-    while (*pp && *pp != c)
-        pp = &(*pp)->hnext;
-    if (*pp)
-        *pp = c->hnext;
-    free(c->name);
-    scan_answer_free(c->ans);
-    free(c);
+    struct ckey k = {c->name, c->type, c->flags, c->hash};
+    void *e = scan_hashset_find(&c->g->cache, &k);
+    if (e && entry_centry(e) == c)
+        scan_hashset_remove(&c->g->cache, e);
+    centry_free(c);
 }
 
 static void on_cache_answer(void *arg, struct scan_answer *ans, int cancelled)
@@ -138,10 +182,9 @@ static int start_fetch(struct job *j, const char *name, struct centry *c)
 int eng_cache_fetch(struct job *j, const char *name, uint16_t type, unsigned flags)
 {
     struct eng *g = j->g;
-    size_t b = hash_q(name, type, flags);
-    struct centry *c = g->buckets[b];
-    while (c && !(c->type == type && c->flags == flags && strcmp(c->name, name) == 0))
-        c = c->hnext;
+    struct ckey k = ckey_of(name, type, flags);
+    void *e = scan_hashset_find(&g->cache, &k);
+    struct centry *c = e ? entry_centry(e) : NULL;
     if (c && c->ans)
         return scan_view_put_flags(j->view, name, type, flags, scan_answer_dup(c->ans));
     struct waiter *w = malloc(sizeof(*w));
@@ -155,22 +198,23 @@ int eng_cache_fetch(struct job *j, const char *name, uint16_t type, unsigned fla
         return 0;
     }
     c = calloc(1, sizeof(*c));
-    if (!c || !(c->name = strdup(name))) {
+    if (!c || !(c->name = strdup(name)) || scan_hashset_insert(&g->cache, &k, &e) != 0) {
+        if (c)
+            free(c->name);
         free(c);
         free(w);
         return -ENOMEM;
     }
+    memcpy(e, &c, sizeof(c));
     c->g = g;
     c->type = type;
     c->flags = flags;
-    c->bucket = b;
+    c->hash = k.hash;
     /* Reverse lookups are per IP and never repeat; the rest (SPF includes, MX
      * hosts, report-authorization records) repeat across domains. */
     c->kept = type != SCAN_TYPE_PTR && j->check != SCAN_CHECK_FCRDNS && g->kept < CACHE_MAX_KEPT;
     if (c->kept)
         g->kept++;
-    c->hnext = g->buckets[b];
-    g->buckets[b] = c;
     w->next = NULL;
     c->waiters = w;
     j->pending++;
@@ -197,17 +241,9 @@ int eng_cache_fetch(struct job *j, const char *name, uint16_t type, unsigned fla
 
 void eng_cache_free_all(struct eng *g)
 {
-    if (!g->buckets)
-        return;
-    for (size_t b = 0; b < CACHE_BUCKETS; b++) {
-        struct centry *c = g->buckets[b];
-        while (c) {
-            struct centry *next = c->hnext;
-            free(c->name);
-            scan_answer_free(c->ans);
-            free(c);
-            c = next;
-        }
-    }
-    free(g->buckets);
+    size_t pos = 0;
+    void *e;
+    while ((e = scan_hashset_next(&g->cache, &pos)))
+        centry_free(entry_centry(e));
+    scan_hashset_deinit(&g->cache);
 }

@@ -1122,8 +1122,8 @@ static int eng_init(struct eng *g, const struct scan_engine_opts *o, struct scan
     scan_targets_count_by_type(ts, g->kinds_present);
 
     g->lists = calloc(o->nlists ? o->nlists : 1, sizeof(*g->lists));
-    g->buckets = calloc(CACHE_BUCKETS, sizeof(*g->buckets));
-    if (!g->lists || !g->buckets)
+    eng_cache_init(g);
+    if (!g->lists)
         return -ENOMEM;
     for (size_t i = 0; i < o->nlists; i++) {
         struct elist *l = &g->lists[i];

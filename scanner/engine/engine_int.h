@@ -15,9 +15,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "scanner/core/hashset.h"
 #include "scanner/engine/engine.h"
-
-#define CACHE_BUCKETS 65536 /* eng.buckets: allocated by engine.c, used by cache.c */
 
 struct centry; /* cache.c */
 struct eng;
@@ -128,8 +127,8 @@ struct eng {
     bool aborting;   /* a fatal error: no more results, every job is only released */
     /* HTTPS fetches (mta-sts), created on the first one */
     struct scan_fetch *fetch;
-    /* cache */
-    struct centry **buckets;
+    /* cache (cache.c): struct centry * entries, keyed by their question */
+    struct scan_hashset cache;
     size_t kept;
     /* stats */
     struct scan_engine_stats *st;
@@ -169,11 +168,14 @@ void eng_drain_ready(struct eng *g);
 void eng_fire_timers(struct eng *g);
 int eng_timer_wait(const struct eng *g); /* ms until the next send is due, or -1 */
 
+/* cache.c: an empty cache (nothing allocated until the first question). */
+void eng_cache_init(struct eng *g);
+
 /* cache.c: deliver (name, type, flags) to the job's view: from the cache, by
  * joining a question in flight, or by asking. @return 0 or a negative errno. */
 int eng_cache_fetch(struct job *j, const char *name, uint16_t type, unsigned flags);
 
-/* cache.c: free every cache entry and the buckets (after the last callback). */
+/* cache.c: free every cache entry and the table (after the last callback). */
 void eng_cache_free_all(struct eng *g);
 
 /* health.c: a probe's answer is in: judge it, or ask again later. @return true

@@ -2,8 +2,8 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * De-duplication: the open-addressing hash sets and the name arena, and the
- * first pass (scan_targets_prepare()) that fills them and resolves every
+ * De-duplication: the tagged sets (the core hash table, and an arena for the
+ * domain names), and the first pass (scan_targets_prepare()) that fills them and resolves every
  * overlap between ranges, singles and reserved blocks (see target.c).
  */
 #include <errno.h>
@@ -14,48 +14,19 @@
 #include "scanner/targets/target_int.h"
 
 /* ------------------------------------------------------------------------- */
-/* Hash sets                                                                  */
+/* Tagged sets                                                               */
 
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
-static uint64_t hash_bytes(const uint8_t *k, size_t n)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-    while (n >= 8) {
-        uint64_t v;
-        memcpy(&v, k, 8);
-        h = mix64(h ^ v);
-        k += 8;
-        n -= 8;
-    }
-    if (n > 0) {
-        uint64_t v = 0;
-        memcpy(&v, k, n);
-        h = mix64(h ^ v);
-    }
-    return h;
-}
+#define NAME_BLOCK 65536 /* bytes of one block of domain names */
 
 void scan_kset_init(struct kset *s, size_t klen)
 {
-    memset(s, 0, sizeof(*s));
+    scan_hashset_init(&s->h, klen + 4, klen, NULL);
     s->klen = klen;
-    s->esz = klen + 4;
 }
 
 void scan_kset_deinit(struct kset *s)
 {
-    free(s->slots);
-    s->slots = NULL;
-    s->cap = s->used = 0;
+    scan_hashset_deinit(&s->h);
 }
 
 static uint32_t ent_tag(const struct kset *s, const uint8_t *e)
@@ -70,142 +41,104 @@ static void ent_set_tag(const struct kset *s, uint8_t *e, uint32_t t)
     memcpy(e + s->klen, &t, 4);
 }
 
-/* The entry holding @p key, or the empty slot where it belongs. cap must be > 0. */
-static uint8_t *kset_slot(const struct kset *s, const uint8_t *key)
-{
-    size_t mask = s->cap - 1, i = (size_t)hash_bytes(key, s->klen) & mask;
-    for (;;) {
-        uint8_t *e = s->slots + i * s->esz;
-        if (ent_tag(s, e) == 0 || memcmp(e, key, s->klen) == 0)
-            return e;
-        i = (i + 1) & mask;
-    }
-}
-
 /* @return the tag of @p key, 0 when absent. */
 uint32_t scan_kset_get(const struct kset *s, const uint8_t *key)
 {
-    return s->cap ? ent_tag(s, kset_slot(s, key)) : 0;
-}
-
-static int kset_grow(struct kset *s)
-{
-    size_t ncap = s->cap ? s->cap * 2 : 64;
-    if (ncap > SIZE_MAX / s->esz)
-        return -ENOMEM;
-    struct kset n = *s;
-    n.cap = ncap;
-    n.slots = calloc(ncap, s->esz);
-    if (!n.slots)
-        return -ENOMEM;
-    for (size_t i = 0; i < s->cap; i++) {
-        const uint8_t *e = s->slots + i * s->esz;
-        if (ent_tag(s, e))
-            memcpy(kset_slot(&n, e), e, s->esz);
-    }
-    free(s->slots);
-    *s = n;
-    return 0;
+    const uint8_t *e = scan_hashset_find(&s->h, key);
+    return e ? ent_tag(s, e) : 0;
 }
 
 /* Add @p key with @p tag unless present; @p old gets the tag it had (0: added). */
 static int kset_add(struct kset *s, const uint8_t *key, uint32_t tag, uint32_t *old)
 {
-    if ((s->used + 1) * 4 > s->cap * 3) {
-        int ret = kset_grow(s);
-        if (ret)
-            return ret;
-    }
-    uint8_t *e = kset_slot(s, key);
-    *old = ent_tag(s, e);
-    if (*old)
+    void *e;
+    int ret = scan_hashset_insert(&s->h, key, &e);
+
+    *old = 0;
+    if (ret < 0)
+        return ret;
+    if (ret == 1) {
+        *old = ent_tag(s, e);
         return 0;
+    }
     memcpy(e, key, s->klen);
     ent_set_tag(s, e, tag);
-    s->used++;
     return 0;
 }
 
-static uint32_t hash_name(const char *name)
+/* A name as dset looks it up: the name and its hash, computed once. */
+struct dkey {
+    const char *name;
+    uint32_t hash;
+};
+
+static uint64_t dkey_hash(const void *key)
 {
-    return (uint32_t)hash_bytes((const uint8_t *)name, strlen(name));
+    return ((const struct dkey *)key)->hash;
 }
 
-static struct dent *dset_slot(const struct dset *d, const char *name, uint32_t h)
+static uint64_t dent_hash(const void *entry)
 {
-    size_t mask = d->cap - 1, i = mix64(h) & mask;
-    for (;;) {
-        struct dent *e = &d->slots[i];
-        if (e->tag == 0 || (e->hash == h && strcmp(e->name, name) == 0))
-            return e;
-        i = (i + 1) & mask;
-    }
+    return ((const struct dent *)entry)->hash;
+}
+
+static bool dent_match(const void *entry, const void *key)
+{
+    const struct dent *e = entry;
+    const struct dkey *k = key;
+    return e->hash == k->hash && strcmp(e->name, k->name) == 0;
+}
+
+static const struct scan_hashset_ops dset_ops = {dkey_hash, dent_hash, dent_match};
+
+static struct dkey dkey_of(const char *name)
+{
+    struct dkey k = {name, (uint32_t)scan_hash_bytes(name, strlen(name), 0)};
+    return k;
+}
+
+void scan_dset_init(struct dset *d)
+{
+    scan_hashset_init(&d->h, sizeof(struct dent), 0, &dset_ops);
+    scan_arena_init(&d->names, NAME_BLOCK);
 }
 
 uint32_t scan_dset_get(const struct dset *d, const char *name)
 {
-    return d->cap ? dset_slot(d, name, hash_name(name))->tag : 0;
-}
-
-static const char *arena_strdup(struct dset *d, const char *s)
-{
-    size_t n = strlen(s) + 1;
-    struct chunk *c = d->arena;
-    if (!c || c->cap - c->used < n) {
-        size_t cap = 65536 - sizeof(*c);
-        c = malloc(sizeof(*c) + cap);
-        if (!c)
-            return NULL;
-        c->next = d->arena;
-        c->used = 0;
-        c->cap = cap;
-        d->arena = c;
-    }
-    char *p = c->data + c->used;
-    memcpy(p, s, n);
-    c->used += n;
-    return p;
+    struct dkey k = dkey_of(name);
+    const struct dent *e = scan_hashset_find(&d->h, &k);
+    return e ? e->tag : 0;
 }
 
 static int dset_add(struct dset *d, const char *name, uint32_t tag, uint32_t *old)
 {
-    uint32_t h = hash_name(name);
+    struct dkey k = dkey_of(name);
+    struct dent *e;
+    void *slot;
+    int ret = scan_hashset_insert(&d->h, &k, &slot);
 
-    if ((d->used + 1) * 4 > d->cap * 3) {
-        size_t ncap = d->cap ? d->cap * 2 : 64;
-        struct dent *ns = calloc(ncap, sizeof(*ns));
-        if (!ns)
-            return -ENOMEM;
-        struct dset n = {ns, ncap, d->used, d->arena};
-        for (size_t i = 0; i < d->cap; i++)
-            if (d->slots[i].tag)
-                *dset_slot(&n, d->slots[i].name, d->slots[i].hash) = d->slots[i];
-        free(d->slots);
-        d->slots = ns;
-        d->cap = ncap;
-    }
-    struct dent *e = dset_slot(d, name, h);
-    *old = e->tag;
-    if (*old)
+    *old = 0;
+    if (ret < 0)
+        return ret;
+    e = slot;
+    if (ret == 1) {
+        *old = e->tag;
         return 0;
-    e->name = arena_strdup(d, name);
-    if (!e->name)
+    }
+    e->name = scan_arena_strdup(&d->names, name);
+    if (!e->name) {
+        scan_hashset_remove(&d->h, e);
         return -ENOMEM;
-    e->hash = h;
+    }
+    e->hash = k.hash;
     e->tag = tag;
-    d->used++;
     return 0;
 }
 
 void scan_dset_deinit(struct dset *d)
 {
-    free(d->slots);
-    while (d->arena) {
-        struct chunk *next = d->arena->next;
-        free(d->arena);
-        d->arena = next;
-    }
-    memset(d, 0, sizeof(*d));
+    scan_hashset_deinit(&d->h);
+    scan_arena_deinit(&d->names);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -351,12 +284,12 @@ static int mark_singles(struct scan_targets *ts, struct kset *set, enum scan_tar
 {
     bool any = (scan_is_v4(type) ? ts->pmask4 : ts->pmask6) != 0;
 
-    for (size_t i = 0; i < set->cap; i++) {
-        uint8_t *e = set->slots + i * set->esz;
+    size_t pos = 0;
+    uint8_t *e;
+
+    while ((e = scan_hashset_next(&set->h, &pos))) {
         uint32_t tag = ent_tag(set, e);
         bool covered = false;
-        if (!tag)
-            continue;
         if (any) {
             int ret = mark_containers(ts, type, e, scan_family_bits(type), tag - 1, 1, &covered);
             if (ret)
@@ -414,10 +347,10 @@ static int settle_range(struct range *r, uint64_t *count)
 /* End of the first pass: resolve every overlap, count what next() will return. */
 static int finalize(struct scan_targets *ts, uint64_t *total)
 {
-    uint64_t sum = ts->doms.used, before;
+    uint64_t sum = scan_hashset_count(&ts->doms.h), before;
     int ret;
 
-    ts->by_type[SCAN_T_DOMAIN] = ts->doms.used;
+    ts->by_type[SCAN_T_DOMAIN] = sum;
 
     for (size_t i = 0; i < ts->nranges; i++) {
         struct range *r = &ts->ranges[i];

@@ -191,6 +191,7 @@ int scan_targets_new(char *const *specs, size_t n, const struct scan_target_opts
     scan_kset_init(&ts->set6, 16);
     scan_kset_init(&ts->rix4, 5);
     scan_kset_init(&ts->rix6, 17);
+    scan_dset_init(&ts->doms);
     ts->src = calloc(n ? n : 1, sizeof(*ts->src));
     if (!ts->src) {
         ret = -ENOMEM;
@@ -253,27 +254,26 @@ static int dent_by_tag(const void *a, const void *b)
 
 int scan_targets_domains(const struct scan_targets *ts, const char ***names, size_t *n)
 {
-    const struct dset *d = &ts->doms;
-    const struct dent **v = NULL;
+    const struct scan_hashset *d = &ts->doms.h;
+    const struct dent **v = NULL, *e;
     const char **out = NULL;
-    size_t k = 0;
+    size_t k = 0, pos = 0, used = scan_hashset_count(d);
 
     *names = NULL;
     *n = 0;
     if (ts->state != ST_READY && ts->state != ST_DONE)
         return -EINVAL;
-    if (d->used == 0)
+    if (used == 0)
         return 0;
-    v = malloc(d->used * sizeof(*v));
-    out = malloc(d->used * sizeof(*out));
+    v = malloc(used * sizeof(*v));
+    out = malloc(used * sizeof(*out));
     if (!v || !out) {
         free(v);
         free(out);
         return -ENOMEM;
     }
-    for (size_t i = 0; i < d->cap; i++)
-        if (d->slots[i].tag)
-            v[k++] = &d->slots[i];
+    while ((e = scan_hashset_next(d, &pos)))
+        v[k++] = e;
     /* The tag is the seq a name was first seen at: input order. */
     qsort(v, k, sizeof(*v), dent_by_tag);
     for (size_t i = 0; i < k; i++)

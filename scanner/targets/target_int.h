@@ -8,7 +8,7 @@
  *
  * spec.c    pure parsing of one spec, reserved address space
  * source.c  sources (arguments, files, the stdin spool), lines, messages
- * set.c     the hash sets and name arena, and the first pass that fills them
+ * set.c     the tagged sets (core hash table, name arena) and the first pass
  * target.c  the second pass (the walk) and the lifecycle
  */
 #ifndef SCAN_TARGETS_TARGET_INT_H
@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "scanner/core/arena.h"
+#include "scanner/core/hashset.h"
 #include "scanner/targets/target.h"
 
 #define LINE_KEEP   4096        /**< bytes of a line kept; the rest must be a comment */
@@ -48,41 +50,35 @@ int scan_block_rel(const uint8_t *net, unsigned q, const uint8_t *addr, unsigned
 bool scan_is_blank(char c);
 
 /* ------------------------------------------------------------------------- */
-/* Hash sets (set.c)                                                          */
+/* Tagged sets (set.c), over the core hash table                            */
 
 /*
- * Fixed-length keys with a 32-bit tag each (0 = empty slot), open addressing
- * with linear probing, at most 3/4 full. An IPv4 entry costs 8 bytes, an IPv6
- * one 20: the whole per-line memory of the scan.
+ * Fixed-length keys with a 32-bit tag each (never 0: an all-zero entry is an
+ * empty slot), at most 3/4 full. An IPv4 entry costs 8 bytes, an IPv6 one 20:
+ * the whole per-line memory of the scan.
  */
 struct kset {
-    uint8_t *slots;
-    size_t cap, used; /**< cap: 0 or a power of two */
-    size_t klen, esz;
+    struct scan_hashset h; /**< entries: klen key bytes, then the tag */
+    size_t klen;
 };
 
-/* Names live in chunks that are freed together. */
-struct chunk {
-    struct chunk *next;
-    size_t used, cap;
-    char data[];
-};
-
+/** A domain's entry: 16 bytes, plus its name and NUL in the arena. */
 struct dent {
-    const char *name;
-    uint32_t hash, tag; /**< tag 0: empty slot */
+    const char *name; /**< in dset.names */
+    uint32_t hash, tag;
 };
 
-/* Domain names, same scheme as struct kset. */
+/* Domain names: struct dent entries, the names copied into an arena freed
+ * with the set. */
 struct dset {
-    struct dent *slots;
-    size_t cap, used;
-    struct chunk *arena;
+    struct scan_hashset h;
+    struct scan_arena names;
 };
 
 void scan_kset_init(struct kset *s, size_t klen);
 void scan_kset_deinit(struct kset *s);
 uint32_t scan_kset_get(const struct kset *s, const uint8_t *key);
+void scan_dset_init(struct dset *d);
 uint32_t scan_dset_get(const struct dset *d, const char *name);
 void scan_dset_deinit(struct dset *d);
 

@@ -96,6 +96,9 @@ struct scenario {
     size_t concurrency;
     int default_delay_ms;
     size_t stop_after;
+    unsigned checks;                /* 0: SCAN_CHECK_DNSBL */
+    const char *const *spf_domains; /* --spf-domain */
+    size_t nspf_domains;
 };
 
 /* Run the engine once; the resolver's contract is checked before returning. */
@@ -130,7 +133,9 @@ static void run_engine(const struct scenario *sc, struct run *run)
                                  .lists = lists,
                                  .zones = zones,
                                  .nlists = n,
-                                 .checks = SCAN_CHECK_DNSBL,
+                                 .checks = sc->checks ? sc->checks : SCAN_CHECK_DNSBL,
+                                 .spf_domains = sc->spf_domains,
+                                 .nspf_domains = sc->nspf_domains,
                                  .concurrency = sc->concurrency,
                                  .timeout_ms = 2000,
                                  .rate = -1, /* the catalog's */
@@ -403,4 +408,56 @@ Test(engine, stop_finishes_in_flight_and_leaves_nothing_behind, .timeout = 20)
     /* Nothing was asked after the stop but what was in flight. */
     cr_assert_leq(fake_send_count(run.r), 2 + 3 + 8 + 8, "%zu sends", fake_send_count(run.r));
     fake_resolver_free(run.r);
+}
+
+/* ---- the run-wide answer cache ---------------------------------------------- */
+
+/*
+ * Every address of the range asks the SPF record of corp.test (--spf-domain): one
+ * question for the whole run, whether the jobs join it in flight (a wide window)
+ * or find the kept answer (a window of one). Reverse lookups are never kept: each
+ * address's PTR is asked once and dropped after delivery.
+ */
+Test(engine, record_questions_asked_once_per_run, .timeout = 20)
+{
+    static const struct fake_entry table[] = {
+        {"corp.test",
+         SCAN_TYPE_TXT,
+         1,
+         {{.delay_ms = 30, .data = "v=spf1 ip4:198.18.0.0/31 -all"}}},
+        {NULL},
+    };
+    static const char *const domains[] = {"corp.test"};
+    static const char *const ptrs[] = {"0.0.18.198.in-addr.arpa", "1.0.18.198.in-addr.arpa",
+                                       "2.0.18.198.in-addr.arpa", "3.0.18.198.in-addr.arpa"};
+
+    for (size_t window = 1; window <= 16; window += 15) {
+        struct scenario sc = {.table = table,
+                              .target = "198.18.0.0/30",
+                              .concurrency = window,
+                              .default_delay_ms = 10,
+                              .checks = SCAN_CHECK_SPF_AUTH | SCAN_CHECK_FCRDNS,
+                              .spf_domains = domains,
+                              .nspf_domains = 1};
+        struct run run;
+        run_engine(&sc, &run);
+        cr_assert_eq(run.st.results, 8, "window %zu: %llu results", window,
+                     (unsigned long long)run.st.results);
+        cr_expect_eq(fake_sends_of(run.r, "corp.test", SCAN_TYPE_TXT), 1,
+                     "window %zu: the SPF record asked %zu times", window,
+                     fake_sends_of(run.r, "corp.test", SCAN_TYPE_TXT));
+        for (size_t i = 0; i < 4; i++)
+            cr_expect_eq(fake_sends_of(run.r, ptrs[i], SCAN_TYPE_PTR), 1, "window %zu: %s", window,
+                         ptrs[i]);
+        size_t pass = 0, fail = 0, noptr = 0;
+        for (size_t i = 0; i < run.nev; i++) {
+            noptr += strcmp(run.ev[i].reason, "no-ptr") == 0;
+            pass += strcmp(run.ev[i].status, "pass") == 0;
+            fail += strcmp(run.ev[i].status, "fail") == 0 && !run.ev[i].reason[0];
+        }
+        cr_expect_eq(pass, 2, "window %zu: spf-auth: .0 and .1 are authorized", window);
+        cr_expect_eq(fail, 2, "window %zu: spf-auth: .2 and .3 are not", window);
+        cr_expect_eq(noptr, 4, "window %zu: fcrdns: no PTR for any", window);
+        fake_resolver_free(run.r);
+    }
 }
