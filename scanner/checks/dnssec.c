@@ -69,7 +69,7 @@ void dnssec_memo_add(struct scan_dnssec *d, struct zmemo *m)
 
 /* ---- trust anchors -------------------------------------------------------- */
 
-static int load_anchors(struct scan_dnssec *d, const char *name, FILE *f, char *err, size_t errlen)
+static int load_anchors(struct scan_dnssec *d, const char *name, FILE *f, struct scan_diag *diag)
 {
     int line = 0;
     while (!feof(f)) {
@@ -78,37 +78,34 @@ static int load_anchors(struct scan_dnssec *d, const char *name, FILE *f, char *
         if (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL ||
             st == LDNS_STATUS_SYNTAX_ORIGIN)
             continue; /* blank, comment or directive (also the end of the file) */
-        if (st != LDNS_STATUS_OK) {
-            snprintf(err, errlen, "%s:%d: not a DS or DNSKEY record (%s)", name, line,
-                     ldns_get_errorstr_by_id(st));
-            return SCAN_ECONFIG;
-        }
+        if (st != LDNS_STATUS_OK)
+            return scan_diag_fail(diag, SCAN_ECONFIG, "%s:%d: not a DS or DNSKEY record (%s)", name,
+                                  line, ldns_get_errorstr_by_id(st));
         ldns_rr_type t = ldns_rr_get_type(rr);
         if (t != LDNS_RR_TYPE_DS && t != LDNS_RR_TYPE_DNSKEY) {
             ldns_rr_free(rr);
-            snprintf(err, errlen, "%s:%d: a trust anchor is a DS or DNSKEY record", name, line);
-            return SCAN_ECONFIG;
+            return scan_diag_fail(diag, SCAN_ECONFIG,
+                                  "%s:%d: a trust anchor is a DS or DNSKEY record", name, line);
         }
         if (!ldns_rr_list_push_rr(d->anchors, rr)) {
             ldns_rr_free(rr);
             return -ENOMEM;
         }
     }
-    if (ldns_rr_list_rr_count(d->anchors) == 0) {
-        snprintf(err, errlen, "%s: no DS or DNSKEY record (a trust anchor file lists them)", name);
-        return SCAN_ECONFIG;
-    }
+    if (ldns_rr_list_rr_count(d->anchors) == 0)
+        return scan_diag_fail(diag, SCAN_ECONFIG,
+                              "%s: no DS or DNSKEY record (a trust anchor file lists them)", name);
     return 0;
 }
 
-static int dnssec_new_from(const char *name, FILE *f, struct scan_dnssec **out, char *err,
-                           size_t errlen)
+static int dnssec_new_from(const char *name, FILE *f, struct scan_dnssec **out,
+                           struct scan_diag *diag)
 {
     struct scan_dnssec *d = calloc(1, sizeof(*d));
     int ret = -ENOMEM;
     if (!d || !(d->anchors = ldns_rr_list_new()))
         goto fail;
-    ret = load_anchors(d, name, f, err, errlen);
+    ret = load_anchors(d, name, f, diag);
     if (ret != 0)
         goto fail;
     *out = d;
@@ -118,30 +115,27 @@ fail:
     return ret;
 }
 
-int scan_dnssec_new(const char *path, struct scan_dnssec **out, char *errbuf, size_t errlen)
+int scan_dnssec_new(const char *path, struct scan_dnssec **out, struct scan_diag *diag)
 {
     *out = NULL;
-    errbuf[0] = '\0';
     FILE *f = fopen(path, "re");
     if (!f) {
         int e = errno;
-        snprintf(errbuf, errlen, "%s: %s", path, strerror(e));
-        return -e;
+        return scan_diag_fail(diag, -e, "%s: %s", path, strerror(e));
     }
-    int ret = dnssec_new_from(path, f, out, errbuf, errlen);
+    int ret = dnssec_new_from(path, f, out, diag);
     fclose(f);
     return ret;
 }
 
 int scan_dnssec_new_from_text(const char *name, const char *text, struct scan_dnssec **out,
-                              char *errbuf, size_t errlen)
+                              struct scan_diag *diag)
 {
     *out = NULL;
-    errbuf[0] = '\0';
     FILE *f = fmemopen((void *)text, strlen(text), "r");
     if (!f)
         return -ENOMEM;
-    int ret = dnssec_new_from(name, f, out, errbuf, errlen);
+    int ret = dnssec_new_from(name, f, out, diag);
     fclose(f);
     return ret;
 }
