@@ -149,9 +149,9 @@ static void on_progress(void *arg, const struct scan_progress *p)
  */
 static int load_anchors(const struct cli_opts *o, unsigned *checks, struct scan_dnssec **out)
 {
-    char err[600];
+    struct scan_diag diag = {0};
     const char *path = o->trust_anchor ? o->trust_anchor : SCAN_DNSSEC_DEFAULT_ANCHOR;
-    int ret = scan_dnssec_new(path, out, err, sizeof(err));
+    int ret = scan_dnssec_new(path, out, &diag);
     if (ret == 0)
         return 0;
     if (!o->trust_anchor && !(o->checks & SCAN_CHECK_DNSSEC) && ret == -ENOENT) {
@@ -162,7 +162,7 @@ static int load_anchors(const struct cli_opts *o, unsigned *checks, struct scan_
         *checks &= ~(unsigned)SCAN_CHECK_DNSSEC;
         return 0;
     }
-    fprintf(stderr, PROG ": --trust-anchor: %s\n", err);
+    fprintf(stderr, PROG ": --trust-anchor: %s\n", diag.msg);
     return -1;
 }
 

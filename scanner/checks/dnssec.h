@@ -42,8 +42,8 @@
  * Usage:
  * @code
  *   struct scan_dnssec *d = NULL;
- *   char err[512];
- *   if (scan_dnssec_new("/usr/share/dns/root.key", &d, err, sizeof(err)) != 0) die(err);
+ *   struct scan_diag diag = {0};
+ *   if (scan_dnssec_new("/usr/share/dns/root.key", &d, &diag) != 0) die(diag.msg);
  *   while ((ret = scan_dnssec_check(view, d, "example.test", &rep)) == -EAGAIN)
  *       answer_missing_questions(view);   // scan_view_missing_flags() says SCAN_Q_DNSSEC
  *   scan_dnssec_free(d);
@@ -56,6 +56,7 @@
 #include <stdint.h>
 
 #include "scanner/checks/report.h"
+#include "scanner/core/err.h"
 #include "scanner/dns/view.h"
 
 /** Debian's root trust anchor (package dns-root-data): the default of --trust-anchor. */
@@ -67,13 +68,14 @@ struct scan_dnssec;
  * Load trust anchors from a file of DS and DNSKEY records in presentation format
  * (one per line, ';' comments, owner names absolute), such as Debian's
  * /usr/share/dns/root.key or root.ds, or Unbound's anchor files.
- * @param[out] out     caller frees with scan_dnssec_free(); NULL on error
- * @param[out] errbuf  on error, a sentence: "FILE:LINE: why", "FILE: why"
+ * @param[out] out   caller frees with scan_dnssec_free(); NULL on error
+ * @param[out] diag  may be NULL; on error other than -ENOMEM, a sentence:
+ *                   "FILE:LINE: why", "FILE: why" (scanner/core/err.h)
  * @return 0; a negative errno when the file cannot be read (-ENOENT, -EACCES...);
  *         SCAN_ECONFIG for a line that is not a DS or DNSKEY record, or a file
  *         without any; -ENOMEM.
  */
-int scan_dnssec_new(const char *path, struct scan_dnssec **out, char *errbuf, size_t errlen);
+int scan_dnssec_new(const char *path, struct scan_dnssec **out, struct scan_diag *diag);
 
 /**
  * As scan_dnssec_new(), from text (tests).
@@ -81,7 +83,7 @@ int scan_dnssec_new(const char *path, struct scan_dnssec **out, char *errbuf, si
  * @param[in] text  the records, NUL-terminated (borrowed for the call)
  */
 int scan_dnssec_new_from_text(const char *name, const char *text, struct scan_dnssec **out,
-                              char *errbuf, size_t errlen);
+                              struct scan_diag *diag);
 
 /** Free; NULL is a no-op. */
 void scan_dnssec_free(struct scan_dnssec *d);

@@ -3,9 +3,16 @@
 /**
  * @file
  * The engine's private header: the run state (struct eng) and its jobs, shared by
- * engine.c (the loop, the window, asking again, results), cache.c (the
- * run-wide answer cache of record checks) and health.c (the list health barrier). Nothing outside
- * scanner/engine includes it; the public interface is engine.h.
+ * the files of scanner/engine. Nothing outside scanner/engine includes it; the
+ * public interface is engine.h. Who calls whom, top-down:
+ *
+ *   engine.c  the driver: the plan of each target, the loop, --expand, the run
+ *   health.c  the list health barrier (it runs the loop's eng_drain_ready())
+ *   dnsbl.c   DNSBL jobs: names, the TXT reason, the (target, list) result
+ *   check.c   record-check jobs: run a check, fetch what it lacks, the check window
+ *   cache.c   the run-wide answer cache of record checks
+ *   job.c     jobs and their questions: the ready queue, sends, resend timers,
+ *             rate tokens, results handed out; it calls none of the others
  */
 #ifndef SCANNER_ENGINE_INT_H
 #define SCANNER_ENGINE_INT_H
@@ -157,16 +164,43 @@ static inline bool stopping(const struct eng *g)
     return g->o->stop && *g->o->stop;
 }
 
-/* engine.c: jobs, asking, the loop's steps (health.c drives them for the probes). */
+/* job.c: jobs, asking and asking again, rate tokens, results. */
 struct job *eng_job_new(struct eng *g, enum job_kind kind, size_t item);
+/* A job for the current target (g->cur, its vias) and plan item @p item, or NULL. */
+struct job *eng_job_for_target(struct eng *g, enum job_kind kind, size_t item);
 void eng_job_free(struct job *j);
-int eng_job_ask(struct eng *g, struct job *j); /* send q[0..nq) of type A */
+unsigned eng_job_outstanding(const struct job *j); /* sends not completed yet */
+/* The job's result is out (or never will be): stop its questions; the loop frees it. */
+void eng_job_finish(struct eng *g, struct job *j);
+int eng_job_ask(struct eng *g, struct job *j);  /* send q[0..nq) of type A */
+int eng_ask_send(struct eng *g, struct ask *a); /* send once more (or first) */
 void eng_ask_reset(struct ask *a);
 int eng_arm(struct eng *g, struct ask *a, int64_t due); /* send again at @p due (ms) */
 void eng_ready_push(struct eng *g, struct job *j);      /* once; the loop advances it */
-void eng_drain_ready(struct eng *g);
 void eng_fire_timers(struct eng *g);
 int eng_timer_wait(const struct eng *g); /* ms until the next send is due, or -1 */
+/* Take a rate token of @p l; false, with the wait in *wait_ms, when there is none. */
+bool eng_take_token(const struct eng *g, struct elist *l, int64_t *wait_ms);
+/* Hand one result of @p j to the caller (on_result) and count it in the stats. */
+void eng_count_result(struct eng *g, const struct job *j, const struct scan_result *r);
+
+/* engine.c: run every job on the ready queue (health.c runs it for the probes). */
+void eng_drain_ready(struct eng *g);
+
+/* dnsbl.c: start the DNSBL job of the current plan item (a list). @return true
+ * when the window must stop filling, with fill_window()'s value in *wait. */
+bool eng_start_list_job(struct eng *g, int *wait);
+
+/* dnsbl.c: a DNSBL job's answers are in: ask its TXT reason or emit its result.
+ * @return true when the job is finished. */
+bool eng_dnsbl_step(struct eng *g, struct job *j);
+
+/* check.c: run a record check until it finishes or waits for answers. @return
+ * true when the job is finished. */
+bool eng_check_step(struct eng *g, struct job *j);
+
+/* check.c: wake the oldest deferred check when the check window has room. */
+void eng_wake_deferred(struct eng *g);
 
 /* cache.c: an empty cache (nothing allocated until the first question). */
 void eng_cache_init(struct eng *g);

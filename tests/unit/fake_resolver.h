@@ -3,7 +3,7 @@
 /**
  * @file
  * A resolver that answers from a table in virtual time, for running the real
- * engine (scanner/engine/engine.c) without sockets: the pattern of Unbound's
+ * engine (scanner/engine/) without sockets: the pattern of Unbound's
  * testcode/fake_event.c. fake_resolver.c defines every scan_resolver_*
  * function the engine calls (scanner/dns/resolver.h), so a test that links it
  * never links scanner/dns/resolver.c or c-ares' sockets (STYLE rule 2: a link seam).

@@ -40,11 +40,11 @@ static const struct scan_field *field(const struct scan_result *r, const char *n
 /* Run the check of @p domain in world @p w with its own root as the anchor. */
 static struct scan_report *run(struct tw *w, struct scan_dnssec **dp, const char *domain)
 {
-    char err[256], *anchor = tw_anchor(w);
+    struct scan_diag diag = {0};
+    char *anchor = tw_anchor(w);
     struct scan_dnssec *d = dp && *dp ? *dp : NULL;
     if (!d)
-        cr_assert_eq(scan_dnssec_new_from_text("anchor", anchor, &d, err, sizeof(err)), 0, "%s",
-                     err);
+        cr_assert_eq(scan_dnssec_new_from_text("anchor", anchor, &d, &diag), 0, "%s", diag.msg);
     free(anchor);
     struct scan_view *v = scan_view_new();
     struct scan_report *rep = NULL;
@@ -294,9 +294,9 @@ Test(dnssec, another_anchor_is_a_mismatch)
     struct tw w, other;
     world(&w, TW_SIGNED, TW_SIGNED);
     world(&other, TW_SIGNED, TW_SIGNED);
-    char err[256], *anchor = tw_anchor(&other);
+    char *anchor = tw_anchor(&other);
     struct scan_dnssec *d = NULL;
-    cr_assert_eq(scan_dnssec_new_from_text("anchor", anchor, &d, err, sizeof(err)), 0);
+    cr_assert_eq(scan_dnssec_new_from_text("anchor", anchor, &d, NULL), 0);
     free(anchor);
     struct scan_report *rep = run(&w, &d, "child.dnssec.test");
     expect(rep, "bogus", "anchor-mismatch");
@@ -313,9 +313,11 @@ Test(dnssec, ds_anchor_works_like_a_dnskey_anchor)
     world(&w, TW_SIGNED, TW_SIGNED);
     ldns_rr *pub = ldns_key2rr(ldns_key_list_key(w.z[0].keys, 0));
     ldns_rr *ds = ldns_key_rr2ds(pub, LDNS_SHA256);
-    char *text = ldns_rr2str(ds), err[256];
+    char *text = ldns_rr2str(ds);
+    struct scan_diag diag = {.msg = "untouched"};
     struct scan_dnssec *d = NULL;
-    cr_assert_eq(scan_dnssec_new_from_text("root.ds", text, &d, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(scan_dnssec_new_from_text("root.ds", text, &d, &diag), 0, "%s", diag.msg);
+    cr_assert_str_eq(diag.msg, "untouched"); /* success leaves the message as it was */
     struct scan_report *rep = run(&w, &d, "child.dnssec.test");
     expect(rep, "secure", NULL);
     scan_report_free(rep);
@@ -362,24 +364,24 @@ Test(dnssec, memo_validates_a_zone_once)
 Test(dnssec, anchor_file_errors_say_where)
 {
     struct scan_dnssec *d = NULL;
-    char err[256];
-    cr_assert_eq(scan_dnssec_new_from_text("a.key", "; nothing\n\n", &d, err, sizeof(err)),
+    struct scan_diag diag = {0};
+    cr_assert_eq(scan_dnssec_new_from_text("a.key", "; nothing\n\n", &d, &diag), SCAN_ECONFIG);
+    cr_assert_str_eq(diag.msg, "a.key: no DS or DNSKEY record (a trust anchor file lists them)");
+    cr_assert_eq(scan_dnssec_new_from_text("b.key", ". IN A 192.0.2.1\n", &d, &diag), SCAN_ECONFIG);
+    cr_assert_str_eq(diag.msg, "b.key:1: a trust anchor is a DS or DNSKEY record");
+    cr_assert_eq(scan_dnssec_new_from_text("c.key", "; x\n. IN DNSKEY garbage\n", &d, &diag),
                  SCAN_ECONFIG);
-    cr_assert(strstr(err, "a.key: no DS or DNSKEY"), "%s", err);
-    cr_assert_eq(scan_dnssec_new_from_text("b.key", ". IN A 192.0.2.1\n", &d, err, sizeof(err)),
-                 SCAN_ECONFIG);
-    cr_assert(strstr(err, "b.key:1: a trust anchor is a DS or DNSKEY record"), "%s", err);
-    cr_assert_eq(
-        scan_dnssec_new_from_text("c.key", "; x\n. IN DNSKEY garbage\n", &d, err, sizeof(err)),
-        SCAN_ECONFIG);
-    cr_assert(strstr(err, "c.key:2: not a DS or DNSKEY record"), "%s", err);
-    cr_assert_eq(scan_dnssec_new("/nonexistent/root.key", &d, err, sizeof(err)), -ENOENT);
-    cr_assert(strstr(err, "/nonexistent/root.key: "), "%s", err);
+    cr_assert(strstr(diag.msg, "c.key:2: not a DS or DNSKEY record ("), "%s", diag.msg);
+    cr_assert_eq(scan_dnssec_new("/nonexistent/root.key", &d, &diag), -ENOENT);
+    cr_assert_str_eq(diag.msg, "/nonexistent/root.key: No such file or directory");
+    cr_assert_null(d);
+    /* Without a diag, the same codes and nothing written. */
+    cr_assert_eq(scan_dnssec_new_from_text("b.key", ". IN A 192.0.2.1\n", &d, NULL), SCAN_ECONFIG);
+    cr_assert_eq(scan_dnssec_new("/nonexistent/root.key", &d, NULL), -ENOENT);
     cr_assert_null(d);
     /* Debian's file, when it is installed, loads. */
     if (access(SCAN_DNSSEC_DEFAULT_ANCHOR, R_OK) == 0) {
-        cr_assert_eq(scan_dnssec_new(SCAN_DNSSEC_DEFAULT_ANCHOR, &d, err, sizeof(err)), 0, "%s",
-                     err);
+        cr_assert_eq(scan_dnssec_new(SCAN_DNSSEC_DEFAULT_ANCHOR, &d, &diag), 0, "%s", diag.msg);
         scan_dnssec_free(d);
     }
 }

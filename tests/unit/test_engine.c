@@ -2,7 +2,7 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * The real engine (scanner/engine/engine.c) against a fake resolver that answers from
+ * The real engine (scanner/engine/) against a fake resolver that answers from
  * a table in virtual time (fake_resolver.h): the window, rate limits, the
  * health barrier, asking again, stop and cancellation, without a socket.
  * Every run ends with the resolver's contract checked: nothing in flight, and
