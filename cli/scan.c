@@ -294,7 +294,7 @@ static int run_targets(struct run *r)
 static int run_resolver(struct run *r)
 {
     const struct cli_opts *o = r->o;
-    char errbuf[256];
+    struct scan_diag diag = {0};
     unsigned channels = o->channels;
     if (!channels)
         channels = o->concurrency > 1024 ? 8 : o->concurrency > 256 ? 4 : 1;
@@ -303,9 +303,9 @@ static int run_resolver(struct run *r)
                                        .timeout_ms = o->timeout_ms,
                                        .tries = o->tries,
                                        .channels = channels};
-    int ret = scan_resolver_new(&ropts, &r->res, errbuf, sizeof(errbuf));
+    int ret = scan_resolver_new(&ropts, &r->res, &diag);
     if (ret != 0) {
-        fprintf(stderr, PROG ": %s\n", errbuf[0] ? errbuf : scan_strerror(ret));
+        fprintf(stderr, PROG ": %s\n", diag.msg[0] ? diag.msg : scan_strerror(ret));
         return CLI_EXIT_USAGE;
     }
     return 0;
