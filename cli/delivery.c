@@ -84,11 +84,11 @@ static void fault_point(const char *point)
 int cli_prepare_outputs(const struct cli_opts *o)
 {
     const char *paths[2] = {o->delta_path, o->prom_path};
-    char msg[1024];
+    struct scan_diag diag;
 
     for (int i = 0; i < 2; i++) {
-        if (paths[i] && out_path_prepare(paths[i], OUT_PATH_DIR_MODE, msg, sizeof(msg)) != 0) {
-            fprintf(stderr, PROG ": %s %s\n", i == 0 ? "--delta" : "--prom", msg);
+        if (paths[i] && out_path_prepare(paths[i], OUT_PATH_DIR_MODE, &diag) != 0) {
+            fprintf(stderr, PROG ": %s %s\n", i == 0 ? "--delta" : "--prom", diag.msg);
             return CLI_EXIT_USAGE;
         }
     }
