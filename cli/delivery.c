@@ -162,7 +162,8 @@ static void rename_delta(struct delivery *dl)
 static void run_on_change(struct delivery *dl)
 {
     const struct cli_opts *o = dl->o;
-    char msg[1024], why[1100];
+    struct scan_diag diag = {0};
+    char why[1100];
     int status = 0;
 
     if (!dl->doc || fflush(dl->doc) != 0) {
@@ -172,9 +173,9 @@ static void run_on_change(struct delivery *dl)
     struct out_on_change_opts co = {.cmd = o->on_change,
                                     .timeout_ms =
                                         o->on_change_timeout_ms > 0 ? o->on_change_timeout_ms : 0};
-    int ret = out_on_change_run(&co, fileno(dl->doc), &status, msg, sizeof(msg));
+    int ret = out_on_change_run(&co, fileno(dl->doc), &status, &diag);
     if (ret != 0 || status != 0) {
-        snprintf(why, sizeof(why), "--on-change: %s", msg);
+        snprintf(why, sizeof(why), "--on-change: %s", diag.msg);
         cli_delivery_failed(dl, why);
     }
 }
