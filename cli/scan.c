@@ -79,12 +79,12 @@ static void target_msg(void *arg, bool is_error, const char *msg)
 
 /* A store that cannot record is fatal for the run: stop, and never let the run
  * become "complete" with results missing from it. */
-static void state_failed(struct run_ctx *c, int err)
+static void state_failed(struct run_ctx *c, int err, const struct scan_diag *diag)
 {
     if (!c->state_err) {
         c->state_err = err;
         fprintf(stderr, PROG ": the state store failed: %s (%s); stopping\n", scan_strerror(err),
-                out_state_errmsg(c->st));
+                diag->msg);
     }
     cli_stop_flag = 1;
 }
@@ -92,11 +92,12 @@ static void state_failed(struct run_ctx *c, int err)
 static void on_result(void *arg, const struct scan_result *r)
 {
     struct run_ctx *c = arg;
+    struct scan_diag diag = {0};
     int ret;
     if (!c->write_err && out_emit(c->w, r) != 0)
         c->write_err = -EIO;
-    if (c->st && !c->state_err && (ret = out_state_record(c->st, r)) != 0)
-        state_failed(c, ret);
+    if (c->st && !c->state_err && (ret = out_state_record(c->st, r, &diag)) != 0)
+        state_failed(c, ret, &diag);
     if (c->tally)
         out_tally_result(c->tally, r);
     if (c->rep && !c->rep_err)
@@ -107,6 +108,7 @@ static void on_result(void *arg, const struct scan_result *r)
 static void on_health(void *arg, const struct scan_health *h)
 {
     struct run_ctx *c = arg;
+    struct scan_diag diag = {0};
     int ret;
     /* One health per (list, kind): say which kind, and never print a NULL detail. */
     if (!h->healthy && c->warn_health && h->detail)
@@ -117,8 +119,8 @@ static void on_health(void *arg, const struct scan_health *h)
                 h->kind ? ": " : "", h->list ? h->list : "?", h->reason ? h->reason : "unhealthy");
     if (!c->write_err && out_health(c->w, h) != 0)
         c->write_err = -EIO;
-    if (c->st && !c->state_err && (ret = out_state_health(c->st, h)) != 0)
-        state_failed(c, ret);
+    if (c->st && !c->state_err && (ret = out_state_health(c->st, h, &diag)) != 0)
+        state_failed(c, ret, &diag);
     if (c->tally)
         out_tally_health(c->tally, h);
     if (c->rep && !c->rep_err)
@@ -317,7 +319,8 @@ static int run_resolver(struct run *r)
 static int run_open_store(struct run *r)
 {
     const struct cli_opts *o = r->o;
-    char pathbuf[4096], msg[1024];
+    char pathbuf[4096];
+    struct scan_diag diag = {0};
     bool is_default;
     const char *spath = cli_state_path(o, pathbuf, sizeof(pathbuf), &is_default);
     if (!spath && (o->delta_path || o->on_change)) {
@@ -330,9 +333,9 @@ static int run_open_store(struct run *r)
     if (!spath)
         return 0;
     struct out_state_opts so = {.path = spath, .wait_ms = o->wait ? -1 : 0, .create_parent = true};
-    int ret = out_state_open(&so, &r->st, msg, sizeof(msg));
+    int ret = out_state_open(&so, &r->st, &diag);
     if (ret != 0) {
-        fprintf(stderr, PROG ": %s\n", msg);
+        fprintf(stderr, PROG ": %s\n", diag.msg);
         return ret == SCAN_ELOCKED ? CLI_EXIT_INCOMPLETE : CLI_EXIT_USAGE;
     }
     const char *cnames[32]; /* one per enum scan_check bit */
@@ -349,10 +352,10 @@ static int run_open_store(struct run *r)
                                 .nchecks = check_names(r->checks, cnames),
                                 .anomaly_share = o->anomaly_share > 0 ? o->anomaly_share : 0,
                                 .anomaly_min = o->anomaly_min > 0 ? (unsigned)o->anomaly_min : 0};
-    ret = out_state_run_begin(r->st, &desc, &r->dl.run_id);
+    ret = out_state_run_begin(r->st, &desc, &r->dl.run_id, &diag);
     if (ret != 0) {
         fprintf(stderr, PROG ": %s: cannot start a run: %s (%s)\n", spath, scan_strerror(ret),
-                out_state_errmsg(r->st));
+                diag.msg);
         return CLI_EXIT_INCOMPLETE;
     }
     r->dl.st = r->st;
@@ -486,7 +489,7 @@ static int run_finish(struct run *r)
                                  .delta = r->dl.delta,
                                  .timed_out = cli_deadline_hit != 0};
     struct out_run_info ri;
-    if (r->st && out_state_last_complete(r->st, &ri) == 0)
+    if (r->st && out_state_last_complete(r->st, &ri, NULL) == 0)
         arun.last_success_ms = ri.ended_ms;
     if (r->html.rep) {
         /* after the store recorded the run: the report's timeline and events include it */
