@@ -48,6 +48,7 @@ struct run_ctx {
     bool progress_shown;
     int write_err;
     int state_err;
+    bool halt; /* the engine's halt: set with state_err (never cli_stop_flag) */
     int rep_err;
     struct cli_run_outcome ro; /* what decides the exit code (cli/exit.h) */
     /* job-file pools with their own lists: cli_list_groups() rows, by target spec */
@@ -78,15 +79,18 @@ static void target_msg(void *arg, bool is_error, const char *msg)
 }
 
 /* A store that cannot record is fatal for the run: stop, and never let the run
- * become "complete" with results missing from it. */
+ * become "complete" with results missing from it. The engine stops on
+ * c->state_err (its halt), not on cli_stop_flag: that flag is the signal
+ * handlers', and set here it would turn the user's first Ctrl-C into the
+ * second one that leaves at once. */
 static void state_failed(struct run_ctx *c, int err, const struct scan_diag *diag)
 {
     if (!c->state_err) {
         c->state_err = err;
+        c->halt = true;
         fprintf(stderr, PROG ": the state store failed: %s (%s); stopping\n", scan_strerror(err),
                 diag->msg);
     }
-    cli_stop_flag = 1;
 }
 
 static void on_result(void *arg, const struct scan_result *r)
@@ -442,7 +446,8 @@ static void run_scan(struct run *r)
                                                  : o->rbl_name ? addresses_only
                                                                : NULL,
                                   .arg = &r->ctx,
-                                  .stop = &cli_stop_flag};
+                                  .stop = &cli_stop_flag,
+                                  .halt = &r->ctx.halt};
     int ret = scan_engine_run(&eo, r->ts, r->total, &r->stats);
     if (r->ctx.progress_shown)
         fputs("\r\033[K", stderr);

@@ -155,7 +155,7 @@ static inline int64_t now_ms(const struct eng *g)
 
 static inline bool stopping(const struct eng *g)
 {
-    return g->o->stop && *g->o->stop;
+    return (g->o->stop && *g->o->stop) || (g->o->halt && *g->o->halt);
 }
 
 /* engine.c: jobs, asking, the loop's steps (health.c drives them for the probes). */
