@@ -387,9 +387,10 @@ Test(engine, late_sends_are_cancelled_when_every_result_is_out, .timeout = 20)
     fake_resolver_free(run.r);
 }
 
-Test(engine, stop_finishes_in_flight_and_leaves_nothing_behind, .timeout = 20)
+/* Stop (or halt) after the third result, with slow and lost sends in flight: the run
+ * ends incomplete, and nothing was asked after it but what was in flight. */
+static void stopped_early(struct run *run, size_t stop_after, size_t halt_after)
 {
-    /* Stopped after the third result, with slow and lost sends in flight. */
     static const struct fake_entry table[] = {
         HEALTHY("bl.test"),
         {"6.0.18.198.bl.test", SCAN_TYPE_A, 1, {{.drop = true}}},
@@ -401,14 +402,19 @@ Test(engine, stop_finishes_in_flight_and_leaves_nothing_behind, .timeout = 20)
                           .target = "198.18.0.0/24",
                           .concurrency = 8,
                           .default_delay_ms = 20,
-                          .stop_after = 3};
+                          .stop_after = stop_after,
+                          .halt_after = halt_after};
+    run_engine(&sc, run);
+    cr_assert(!run->st.complete);
+    cr_assert_lt(run->st.results, 256);
+    cr_assert_geq(run->st.results, 3);
+    cr_assert_leq(fake_send_count(run->r), 2 + 3 + 8 + 8, "%zu sends", fake_send_count(run->r));
+}
+
+Test(engine, stop_finishes_in_flight_and_leaves_nothing_behind, .timeout = 20)
+{
     struct run run;
-    run_engine(&sc, &run);
-    cr_assert(!run.st.complete);
-    cr_assert_lt(run.st.results, 256);
-    cr_assert_geq(run.st.results, 3);
-    /* Nothing was asked after the stop but what was in flight. */
-    cr_assert_leq(fake_send_count(run.r), 2 + 3 + 8 + 8, "%zu sends", fake_send_count(run.r));
+    stopped_early(&run, 3, 0);
     fake_resolver_free(run.r);
 }
 
@@ -416,24 +422,9 @@ Test(engine, stop_finishes_in_flight_and_leaves_nothing_behind, .timeout = 20)
  * touching the signal flag: a later Ctrl-C is still a first one. */
 Test(engine, halt_from_a_callback_stops_without_the_signal_flag, .timeout = 20)
 {
-    static const struct fake_entry table[] = {
-        HEALTHY("bl.test"),
-        {"7.0.18.198.bl.test", SCAN_TYPE_A, 1, {{.delay_ms = 30000}}},
-        {NULL},
-    };
-    struct scenario sc = {.table = table,
-                          .lists = {"bl"},
-                          .target = "198.18.0.0/24",
-                          .concurrency = 8,
-                          .default_delay_ms = 20,
-                          .halt_after = 3};
     struct run run;
-    run_engine(&sc, &run);
+    stopped_early(&run, 0, 3);
     cr_assert(run.halt);
     cr_assert_eq(run.stop, 0, "the signal flag is the handlers' alone");
-    cr_assert(!run.st.complete);
-    cr_assert_geq(run.st.results, 3);
-    cr_assert_lt(run.st.results, 256);
-    cr_assert_leq(fake_send_count(run.r), 2 + 3 + 8 + 8, "%zu sends", fake_send_count(run.r));
     fake_resolver_free(run.r);
 }
