@@ -84,11 +84,11 @@ static void fault_point(const char *point)
 int cli_prepare_outputs(const struct cli_opts *o)
 {
     const char *paths[2] = {o->delta_path, o->prom_path};
-    char msg[1024];
+    struct scan_diag diag;
 
     for (int i = 0; i < 2; i++) {
-        if (paths[i] && out_path_prepare(paths[i], OUT_PATH_DIR_MODE, msg, sizeof(msg)) != 0) {
-            fprintf(stderr, PROG ": %s %s\n", i == 0 ? "--delta" : "--prom", msg);
+        if (paths[i] && out_path_prepare(paths[i], OUT_PATH_DIR_MODE, &diag) != 0) {
+            fprintf(stderr, PROG ": %s %s\n", i == 0 ? "--delta" : "--prom", diag.msg);
             return CLI_EXIT_USAGE;
         }
     }
@@ -102,6 +102,7 @@ int cli_record_run(struct delivery *dl, bool complete, enum out_format fmt)
 {
     const struct cli_opts *o = dl->o;
     struct out_run_end end = {.complete = complete};
+    struct scan_diag diag = {0};
     char msg[1024];
     int ret;
 
@@ -120,15 +121,14 @@ int cli_record_run(struct delivery *dl, bool complete, enum out_format fmt)
     struct out_delta_opts dopts = {.json = dl->doc, .text = human ? stdout : NULL};
     ret = out_delta_new(&dopts, &dl->delta);
     if (ret == 0)
-        ret = out_state_run_end(dl->st, &end, NULL);
+        ret = out_state_run_end(dl->st, &end, NULL, &diag);
     if (ret != 0) {
-        fprintf(stderr, PROG ": cannot record the run: %s (%s)\n", scan_strerror(ret),
-                out_state_errmsg(dl->st));
+        fprintf(stderr, PROG ": cannot record the run: %s (%s)\n", scan_strerror(ret), diag.msg);
         dl->run_id = 0; /* nothing to mark: the next run delivers what is pending */
         return ret;
     }
     errno = 0;
-    ret = out_state_delivery(dl->st, dl->run_id, dl->delta);
+    ret = out_state_delivery(dl->st, dl->run_id, dl->delta, &diag);
     if (ret != 0) {
         int e = errno ? errno : EIO;
         if (human && ferror(stdout))
@@ -136,8 +136,7 @@ int cli_record_run(struct delivery *dl, bool complete, enum out_format fmt)
         else if (dl->doc && ferror(dl->doc))
             snprintf(msg, sizeof(msg), "the delta document: %s", strerror(e));
         else
-            snprintf(msg, sizeof(msg), "the delta document: %s (%s)", scan_strerror(ret),
-                     out_state_errmsg(dl->st));
+            snprintf(msg, sizeof(msg), "the delta document: %s (%s)", scan_strerror(ret), diag.msg);
         cli_delivery_failed(dl, msg);
     }
     return 0;
@@ -162,7 +161,8 @@ static void rename_delta(struct delivery *dl)
 static void run_on_change(struct delivery *dl)
 {
     const struct cli_opts *o = dl->o;
-    char msg[1024], why[1100];
+    struct scan_diag diag = {0};
+    char why[1100];
     int status = 0;
 
     if (!dl->doc || fflush(dl->doc) != 0) {
@@ -172,9 +172,9 @@ static void run_on_change(struct delivery *dl)
     struct out_on_change_opts co = {.cmd = o->on_change,
                                     .timeout_ms =
                                         o->on_change_timeout_ms > 0 ? o->on_change_timeout_ms : 0};
-    int ret = out_on_change_run(&co, fileno(dl->doc), &status, msg, sizeof(msg));
+    int ret = out_on_change_run(&co, fileno(dl->doc), &status, &diag);
     if (ret != 0 || status != 0) {
-        snprintf(why, sizeof(why), "--on-change: %s", msg);
+        snprintf(why, sizeof(why), "--on-change: %s", diag.msg);
         cli_delivery_failed(dl, why);
     }
 }
@@ -212,17 +212,18 @@ void cli_deliver(struct delivery *dl, const struct out_alert_run *arun,
     if (o->on_change && dl->st && !dl->why[0] && out_delta_total(dl->delta) > 0)
         run_on_change(dl);
     if (!dl->why[0] && dl->st && dl->run_id) {
+        struct scan_diag diag = {0};
         fault_point("kill-before-delivered");
-        ret = out_state_delivered(dl->st, dl->run_id);
+        ret = out_state_delivered(dl->st, dl->run_id, &diag);
         if (ret != 0) {
             snprintf(msg, sizeof(msg),
                      "the store could not record the delivery: %s (%s); the next run delivers "
                      "these events again",
-                     scan_strerror(ret), out_state_errmsg(dl->st));
+                     scan_strerror(ret), diag.msg);
             cli_delivery_failed(dl, msg);
         }
     } else if (dl->why[0] && dl->st && dl->run_id) {
-        out_state_delivery_failed(dl->st, dl->run_id, dl->why);
+        out_state_delivery_failed(dl->st, dl->run_id, dl->why, NULL); /* best effort: said */
     }
     if (dl->why[0]) {
         ro->delivery_failed = true;

@@ -18,7 +18,8 @@
 
 int cli_cmd_history(const struct cli_opts *o)
 {
-    char pathbuf[4096], msg[1024];
+    char pathbuf[4096];
+    struct scan_diag diag = {0};
     bool is_default;
     struct out_state *st = NULL;
     const char *path = cli_state_path(o, pathbuf, sizeof(pathbuf), &is_default);
@@ -27,13 +28,13 @@ int cli_cmd_history(const struct cli_opts *o)
         return CLI_EXIT_USAGE;
     }
     struct out_state_opts so = {.path = path, .readonly = true};
-    int ret = out_state_open(&so, &st, msg, sizeof(msg));
+    int ret = out_state_open(&so, &st, &diag);
     if (ret != 0) {
-        fprintf(stderr, PROG ": %s\n", msg);
+        fprintf(stderr, PROG ": %s\n", diag.msg);
         return CLI_EXIT_USAGE;
     }
     bool json = o->format && strcmp(o->format, "json") == 0;
-    ret = out_state_history(st, o->targets.n ? o->targets.v[0] : NULL, stdout, json);
+    ret = out_state_history(st, o->targets.n ? o->targets.v[0] : NULL, stdout, json, NULL);
     out_state_free(st);
     if (ret != 0) {
         fprintf(stderr, PROG ": %s: %s\n", path, scan_strerror(ret));

@@ -185,8 +185,7 @@ static int one_line(struct cli_ini *ini, char *s, char *e, struct ini_walk *w)
     return push(ini, ks, (size_t)(ke - ks), vs, (size_t)(ve - vs), eq != NULL, w->line);
 }
 
-int cli_ini_read(const char *path, const char *section, struct cli_ini *out, char *err,
-                 size_t errlen)
+int cli_ini_read(const char *path, const char *section, struct cli_ini *out, struct scan_diag *diag)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -194,14 +193,10 @@ int cli_ini_read(const char *path, const char *section, struct cli_ini *out, cha
     int ret;
 
     memset(out, 0, sizeof(*out));
-    if (err && errlen)
-        err[0] = '\0';
     ret = slurp(path, &buf, &len);
-    if (ret != 0) {
-        snprintf(err, errlen, "%s: %s", path,
-                 ret == -EFBIG ? "over 1 MiB: not an options file" : strerror(-ret));
-        return ret;
-    }
+    if (ret != 0)
+        return scan_diag_fail(diag, ret, "%s: %s", path,
+                              ret == -EFBIG ? "over 1 MiB: not an options file" : strerror(-ret));
     if (!(out->file = strdup(path))) {
         ret = -ENOMEM;
         goto fail;
@@ -228,16 +223,15 @@ int cli_ini_read(const char *path, const char *section, struct cli_ini *out, cha
         s = nl + 1;
     }
     if (ret == -EINVAL) {
-        snprintf(err, errlen, "%s:%u: %s", path, w.line, w.why);
+        scan_diag_fail(diag, ret, "%s:%u: %s", path, w.line, w.why);
         goto fail;
     }
     if (ret != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+        scan_diag_fail(diag, ret, "%s: %s", path, strerror(-ret));
         goto fail;
     }
     if (!w.found) {
-        snprintf(err, errlen, "%s: no section [%s]", path, section);
-        ret = -ESRCH;
+        ret = scan_diag_fail(diag, -ESRCH, "%s: no section [%s]", path, section);
         goto fail;
     }
     free(buf);

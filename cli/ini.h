@@ -20,9 +20,9 @@
  * Usage:
  * @code
  *   struct cli_ini ini;
- *   char err[512];
- *   if (cli_ini_read("/etc/nagios-plugins/check_rbl.ini", "rbl", &ini, err, sizeof(err)))
- *       ... print err ...
+ *   struct scan_diag diag;
+ *   if (cli_ini_read("/etc/nagios-plugins/check_rbl.ini", "rbl", &ini, &diag))
+ *       ... print diag.msg ...
  *   for (size_t i = 0; i < ini.n; i++) use(ini.v[i].key, ini.v[i].value, ini.v[i].line);
  *   cli_ini_free(&ini);
  * @endcode
@@ -31,6 +31,8 @@
 #define CLI_INI_H
 
 #include <stddef.h>
+
+#include "scanner/core/err.h"
 
 #define CLI_INI_MAX_BYTES (1 << 20) /**< 1 MiB, as the program's YAML files */
 #define CLI_INI_MAX_LINE  4096
@@ -53,13 +55,13 @@ struct cli_ini {
 /**
  * Read the options of section @p section from @p path.
  * @param[out] out  on 0: the options (free with cli_ini_free()); zeroed on failure
- * @param[out] err  on failure: "FILE:LINE: what is wrong" or "FILE: why"
+ * @param[out] diag  on failure: "FILE:LINE: what is wrong" or "FILE: why"; may be NULL
  * @return 0; -ENOENT (no such file) and other -errno (cannot read); -EFBIG (over
  *         CLI_INI_MAX_BYTES); -EINVAL (a line breaks the format, or past a limit);
  *         -ESRCH (the file has no such section); -ENOMEM.
  */
-int cli_ini_read(const char *path, const char *section, struct cli_ini *out, char *err,
-                 size_t errlen);
+int cli_ini_read(const char *path, const char *section, struct cli_ini *out,
+                 struct scan_diag *diag);
 
 /** Free what @p ini owns and zero it; a zeroed struct is a no-op. */
 void cli_ini_free(struct cli_ini *ini);

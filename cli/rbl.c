@@ -166,7 +166,8 @@ static bool known_long(const char *key)
 static int extra_opts(struct cli_opts *o, const char *spec, struct rbl_args *a)
 {
     const char *at = spec ? strchr(spec, '@') : NULL;
-    char section[128] = "check_rbl", err[600];
+    char section[128] = "check_rbl";
+    struct scan_diag diag;
     const char *file = at ? at + 1 : NULL;
     size_t slen = spec ? (at ? (size_t)(at - spec) : strlen(spec)) : 0;
     struct cli_ini ini;
@@ -187,11 +188,11 @@ static int extra_opts(struct cli_opts *o, const char *spec, struct rbl_args *a)
         return unknown("--extra-opts: no FILE given and no plugins.ini in the usual places "
                        "(give --extra-opts=%s@FILE)",
                        section);
-    ret = cli_ini_read(file, section, &ini, err, sizeof(err));
+    ret = cli_ini_read(file, section, &ini, &diag);
     if (ret == -ENOMEM)
         return -ENOMEM;
     if (ret != 0)
-        return unknown("--extra-opts: %s", err);
+        return unknown("--extra-opts: %s", diag.msg);
     ret = 0;
     for (size_t i = 0; ret == 0 && i < ini.n; i++) {
         const struct cli_ini_opt *p = &ini.v[i];

@@ -121,7 +121,7 @@ int cli_report_write_run(struct cli_report *r, const struct cli_opts *o, struct 
     if (targets && names)
         ret = out_report_set_run(r->rep, &run);
     if (ret == 0)
-        ret = out_report_write_file(r->rep, o->html_path, st);
+        ret = out_report_write_file(r->rep, o->html_path, st, NULL);
     if (ret != 0)
         fprintf(stderr, PROG ": %s: cannot write the HTML report: %s\n", o->html_path,
                 scan_strerror(ret));
@@ -133,7 +133,8 @@ out:
 
 int cli_cmd_report(const struct cli_opts *o, const struct list_catalog *cat)
 {
-    char pathbuf[4096], msg[1024];
+    char pathbuf[4096];
+    struct scan_diag diag = {0};
     const char *path = o->state_path;
     struct out_state *st = NULL;
     struct cli_report r;
@@ -146,14 +147,14 @@ int cli_cmd_report(const struct cli_opts *o, const struct list_catalog *cat)
         return CLI_EXIT_USAGE;
     }
     struct out_state_opts so = {.path = path, .readonly = true};
-    ret = out_state_open(&so, &st, msg, sizeof(msg));
+    ret = out_state_open(&so, &st, &diag);
     if (ret != 0) {
-        fprintf(stderr, PROG ": %s\n", msg);
+        fprintf(stderr, PROG ": %s\n", diag.msg);
         return CLI_EXIT_USAGE;
     }
     ret = cli_report_new(o, cat, &r);
     if (ret == 0) {
-        ret = out_report_load(r.rep, st);
+        ret = out_report_load(r.rep, st, &diag);
         if (ret == SCAN_ENOTFOUND) {
             fprintf(stderr, PROG ": warning: %s has no complete run yet: the report is empty\n",
                     path);
@@ -162,12 +163,12 @@ int cli_cmd_report(const struct cli_opts *o, const struct list_catalog *cat)
     }
     bool to_stdout = !o->output_path || strcmp(o->output_path, "-") == 0;
     if (ret == 0)
-        ret = to_stdout ? out_report_write(r.rep, stdout, st)
-                        : out_report_write_file(r.rep, o->output_path, st);
+        ret = to_stdout ? out_report_write(r.rep, stdout, st, &diag)
+                        : out_report_write_file(r.rep, o->output_path, st, &diag);
     if (ret != 0) {
         fprintf(stderr, PROG ": %s: cannot write the report: %s%s%s\n",
                 to_stdout ? "standard output" : o->output_path, scan_strerror(ret),
-                out_state_errmsg(st)[0] ? "; " : "", out_state_errmsg(st));
+                diag.msg[0] ? "; " : "", diag.msg);
         code = CLI_EXIT_INCOMPLETE;
     }
     cli_report_free(&r);

@@ -48,6 +48,7 @@ struct run_ctx {
     bool progress_shown;
     int write_err;
     int state_err;
+    bool halt; /* the engine's halt: set with state_err (never cli_stop_flag) */
     int rep_err;
     struct cli_run_outcome ro; /* what decides the exit code (cli/exit.h) */
     /* job-file pools with their own lists: cli_list_groups() rows, by target spec */
@@ -78,25 +79,29 @@ static void target_msg(void *arg, bool is_error, const char *msg)
 }
 
 /* A store that cannot record is fatal for the run: stop, and never let the run
- * become "complete" with results missing from it. */
-static void state_failed(struct run_ctx *c, int err)
+ * become "complete" with results missing from it. The engine stops on
+ * c->state_err (its halt), not on cli_stop_flag: that flag is the signal
+ * handlers', and set here it would turn the user's first Ctrl-C into the
+ * second one that leaves at once. */
+static void state_failed(struct run_ctx *c, int err, const struct scan_diag *diag)
 {
     if (!c->state_err) {
         c->state_err = err;
+        c->halt = true;
         fprintf(stderr, PROG ": the state store failed: %s (%s); stopping\n", scan_strerror(err),
-                out_state_errmsg(c->st));
+                diag->msg);
     }
-    cli_stop_flag = 1;
 }
 
 static void on_result(void *arg, const struct scan_result *r)
 {
     struct run_ctx *c = arg;
+    struct scan_diag diag = {0};
     int ret;
     if (!c->write_err && out_emit(c->w, r) != 0)
         c->write_err = -EIO;
-    if (c->st && !c->state_err && (ret = out_state_record(c->st, r)) != 0)
-        state_failed(c, ret);
+    if (c->st && !c->state_err && (ret = out_state_record(c->st, r, &diag)) != 0)
+        state_failed(c, ret, &diag);
     if (c->tally)
         out_tally_result(c->tally, r);
     if (c->rep && !c->rep_err)
@@ -107,6 +112,7 @@ static void on_result(void *arg, const struct scan_result *r)
 static void on_health(void *arg, const struct scan_health *h)
 {
     struct run_ctx *c = arg;
+    struct scan_diag diag = {0};
     int ret;
     /* One health per (list, kind): say which kind, and never print a NULL detail. */
     if (!h->healthy && c->warn_health && h->detail)
@@ -117,8 +123,8 @@ static void on_health(void *arg, const struct scan_health *h)
                 h->kind ? ": " : "", h->list ? h->list : "?", h->reason ? h->reason : "unhealthy");
     if (!c->write_err && out_health(c->w, h) != 0)
         c->write_err = -EIO;
-    if (c->st && !c->state_err && (ret = out_state_health(c->st, h)) != 0)
-        state_failed(c, ret);
+    if (c->st && !c->state_err && (ret = out_state_health(c->st, h, &diag)) != 0)
+        state_failed(c, ret, &diag);
     if (c->tally)
         out_tally_health(c->tally, h);
     if (c->rep && !c->rep_err)
@@ -294,7 +300,7 @@ static int run_targets(struct run *r)
 static int run_resolver(struct run *r)
 {
     const struct cli_opts *o = r->o;
-    char errbuf[256];
+    struct scan_diag diag = {0};
     unsigned channels = o->channels;
     if (!channels)
         channels = o->concurrency > 1024 ? 8 : o->concurrency > 256 ? 4 : 1;
@@ -303,9 +309,9 @@ static int run_resolver(struct run *r)
                                        .timeout_ms = o->timeout_ms,
                                        .tries = o->tries,
                                        .channels = channels};
-    int ret = scan_resolver_new(&ropts, &r->res, errbuf, sizeof(errbuf));
+    int ret = scan_resolver_new(&ropts, &r->res, &diag);
     if (ret != 0) {
-        fprintf(stderr, PROG ": %s\n", errbuf[0] ? errbuf : scan_strerror(ret));
+        fprintf(stderr, PROG ": %s\n", diag.msg[0] ? diag.msg : scan_strerror(ret));
         return CLI_EXIT_USAGE;
     }
     return 0;
@@ -317,7 +323,8 @@ static int run_resolver(struct run *r)
 static int run_open_store(struct run *r)
 {
     const struct cli_opts *o = r->o;
-    char pathbuf[4096], msg[1024];
+    char pathbuf[4096];
+    struct scan_diag diag = {0};
     bool is_default;
     const char *spath = cli_state_path(o, pathbuf, sizeof(pathbuf), &is_default);
     if (!spath && (o->delta_path || o->on_change)) {
@@ -330,9 +337,9 @@ static int run_open_store(struct run *r)
     if (!spath)
         return 0;
     struct out_state_opts so = {.path = spath, .wait_ms = o->wait ? -1 : 0, .create_parent = true};
-    int ret = out_state_open(&so, &r->st, msg, sizeof(msg));
+    int ret = out_state_open(&so, &r->st, &diag);
     if (ret != 0) {
-        fprintf(stderr, PROG ": %s\n", msg);
+        fprintf(stderr, PROG ": %s\n", diag.msg);
         return ret == SCAN_ELOCKED ? CLI_EXIT_INCOMPLETE : CLI_EXIT_USAGE;
     }
     const char *cnames[32]; /* one per enum scan_check bit */
@@ -349,10 +356,10 @@ static int run_open_store(struct run *r)
                                 .nchecks = check_names(r->checks, cnames),
                                 .anomaly_share = o->anomaly_share > 0 ? o->anomaly_share : 0,
                                 .anomaly_min = o->anomaly_min > 0 ? (unsigned)o->anomaly_min : 0};
-    ret = out_state_run_begin(r->st, &desc, &r->dl.run_id);
+    ret = out_state_run_begin(r->st, &desc, &r->dl.run_id, &diag);
     if (ret != 0) {
         fprintf(stderr, PROG ": %s: cannot start a run: %s (%s)\n", spath, scan_strerror(ret),
-                out_state_errmsg(r->st));
+                diag.msg);
         return CLI_EXIT_INCOMPLETE;
     }
     r->dl.st = r->st;
@@ -439,7 +446,8 @@ static void run_scan(struct run *r)
                                                  : o->rbl_name ? addresses_only
                                                                : NULL,
                                   .arg = &r->ctx,
-                                  .stop = &cli_stop_flag};
+                                  .stop = &cli_stop_flag,
+                                  .halt = &r->ctx.halt};
     int ret = scan_engine_run(&eo, r->ts, r->total, &r->stats);
     if (r->ctx.progress_shown)
         fputs("\r\033[K", stderr);
@@ -486,7 +494,7 @@ static int run_finish(struct run *r)
                                  .delta = r->dl.delta,
                                  .timed_out = cli_deadline_hit != 0};
     struct out_run_info ri;
-    if (r->st && out_state_last_complete(r->st, &ri) == 0)
+    if (r->st && out_state_last_complete(r->st, &ri, NULL) == 0)
         arun.last_success_ms = ri.ended_ms;
     if (r->html.rep) {
         /* after the store recorded the run: the report's timeline and events include it */

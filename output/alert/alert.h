@@ -52,8 +52,7 @@
  *   out_nagios_write(stdout, &run, &(struct out_nagios_opts){ .warning = -1, .critical = -1 },
  *                    &exit_code);
  *   out_prom_write("/var/lib/node_exporter/dnsbl.prom", &run);
- *   out_on_change_run(&(struct out_on_change_opts){ .cmd = cmd }, delta_fd, &status,
- *                     msg, sizeof(msg));
+ *   out_on_change_run(&(struct out_on_change_opts){ .cmd = cmd }, delta_fd, &status, &diag);
  *   out_tally_free(t);
  * @endcode
  */
@@ -66,6 +65,7 @@
 #include <stdio.h>
 
 #include "output/store/delta.h"
+#include "scanner/core/err.h"
 #include "scanner/core/result.h"
 
 /* --- tally ---------------------------------------------------------------- */
@@ -178,12 +178,15 @@ struct out_on_change_opts {
  * and wait for it.
  * @param[in] stdin_fd     borrowed; rewound to offset 0 when seekable
  * @param[out] exit_status its exit status, or 128 + signal number when killed
- * @param[out] msg         on failure a sentence for the user; may be NULL
+ * @param[out] diag        a sentence for the user when the command is empty, cannot be run
+ *                         or was killed at the timeout, and also when it ran and exited
+ *                         nonzero (0 is returned then); left as it was for the other
+ *                         errors and on success; may be NULL
  * @return 0 (it ran; see @p exit_status); -EINVAL; SCAN_ENOTFOUND (no such command);
  *         -EACCES and other exec, pipe or fork errors; -ETIMEDOUT (killed at the timeout; its
  *         status is still stored).
  */
-int out_on_change_run(const struct out_on_change_opts *o, int stdin_fd, int *exit_status, char *msg,
-                      size_t msglen);
+int out_on_change_run(const struct out_on_change_opts *o, int stdin_fd, int *exit_status,
+                      struct scan_diag *diag);
 
 #endif

@@ -125,8 +125,8 @@ static void child(char **argv, int stdin_fd, int errfd)
     _exit(127);
 }
 
-int out_on_change_run(const struct out_on_change_opts *o, int stdin_fd, int *exit_status, char *msg,
-                      size_t msglen)
+int out_on_change_run(const struct out_on_change_opts *o, int stdin_fd, int *exit_status,
+                      struct scan_diag *diag)
 {
     char **argv = NULL;
     int errpipe[2] = {-1, -1};
@@ -134,18 +134,13 @@ int out_on_change_run(const struct out_on_change_opts *o, int stdin_fd, int *exi
     ssize_t n;
     int ret, wstatus = 0, timeout, child_errno = 0;
 
-    if (msg && msglen)
-        msg[0] = '\0';
     if (exit_status)
         *exit_status = -1;
     if (!o || !exit_status || stdin_fd < 0)
         return -EINVAL;
     ret = out_cmd_split(o->cmd, &argv);
-    if (ret != 0) {
-        if (msg)
-            snprintf(msg, msglen, "on-change command is empty");
-        return ret;
-    }
+    if (ret != 0)
+        return scan_diag_fail(diag, ret, "on-change command is empty");
     timeout = o->timeout_ms > 0 ? o->timeout_ms : 60000;
     if (lseek(stdin_fd, 0, SEEK_SET) < 0 && errno != ESPIPE) {
         ret = -errno;
@@ -170,10 +165,8 @@ int out_on_change_run(const struct out_on_change_opts *o, int stdin_fd, int *exi
     if (n == (ssize_t)sizeof(child_errno)) {
         while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
             ;
-        ret = child_errno == ENOENT ? SCAN_ENOTFOUND : -child_errno;
-        if (msg)
-            snprintf(msg, msglen, "cannot run on-change command %s: %s", argv[0],
-                     strerror(child_errno));
+        ret = scan_diag_fail(diag, child_errno == ENOENT ? SCAN_ENOTFOUND : -child_errno,
+                             "cannot run on-change command %s: %s", argv[0], strerror(child_errno));
         goto out;
     }
 
@@ -184,17 +177,17 @@ int out_on_change_run(const struct out_on_change_opts *o, int stdin_fd, int *exi
             while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
                 ;
         }
-        ret = -ETIMEDOUT;
-        if (msg)
-            snprintf(msg, msglen, "on-change command %s did not finish within %d ms: killed",
-                     argv[0], timeout);
+        ret = scan_diag_fail(diag, -ETIMEDOUT,
+                             "on-change command %s did not finish within %d ms: killed", argv[0],
+                             timeout);
     }
     if (WIFEXITED(wstatus))
         *exit_status = WEXITSTATUS(wstatus);
     else if (WIFSIGNALED(wstatus))
         *exit_status = 128 + WTERMSIG(wstatus);
-    if (ret == 0 && *exit_status != 0 && msg)
-        snprintf(msg, msglen, "on-change command %s exited with status %d", argv[0], *exit_status);
+    if (ret == 0 && *exit_status != 0) /* it ran, and failed: the caller's delivery failed */
+        scan_diag_fail(diag, 0, "on-change command %s exited with status %d", argv[0],
+                       *exit_status);
 out:
     if (errpipe[0] >= 0)
         close(errpipe[0]);

@@ -383,7 +383,7 @@ static int replay_result(void *arg, const struct out_stored_result *r)
     return add(arg, &it);
 }
 
-int out_report_load(struct out_report *rep, struct out_state *st)
+int out_report_load(struct out_report *rep, struct out_state *st, struct scan_diag *diag)
 {
     struct out_replay cb = {.list = replay_list, .result = replay_result, .arg = rep};
     int ret;
@@ -391,12 +391,12 @@ int out_report_load(struct out_report *rep, struct out_state *st)
     if (!rep || !st)
         return -EINVAL;
     rep->from_store = true;
-    ret = out_state_runs(st, 0, take_last_complete, rep);
+    ret = out_state_runs(st, 0, take_last_complete, rep, diag);
     if (ret < 0)
         return ret;
     if (!rep->has_run)
         return SCAN_ENOTFOUND;
-    return out_state_replay(st, &cb);
+    return out_state_replay(st, &cb, diag);
 }
 
 /* --- life cycle ------------------------------------------------------------------ */
@@ -483,14 +483,14 @@ void out_report_free(struct out_report *rep)
 
 /* --- writing ----------------------------------------------------------------------- */
 
-int out_report_write(struct out_report *rep, FILE *f, struct out_state *st)
+int out_report_write(struct out_report *rep, FILE *f, struct out_state *st, struct scan_diag *diag)
 {
     int ret;
 
     if (!rep || !f)
         return -EINVAL;
     rep->written = true; /* rendering sorts the blocks: their hash is stale from here */
-    ret = rep_render(rep, f, st);
+    ret = rep_render(rep, f, st, diag);
     if (fflush(f) != 0 || ferror(f))
         ret = ret ? ret : -EIO;
     return ret;
@@ -499,17 +499,19 @@ int out_report_write(struct out_report *rep, FILE *f, struct out_state *st)
 struct write_args {
     struct out_report *rep;
     struct out_state *st;
+    struct scan_diag *diag;
 };
 
 static int write_to(FILE *f, void *arg)
 {
     struct write_args *w = arg;
-    return out_report_write(w->rep, f, w->st);
+    return out_report_write(w->rep, f, w->st, w->diag);
 }
 
-int out_report_write_file(struct out_report *rep, const char *path, struct out_state *st)
+int out_report_write_file(struct out_report *rep, const char *path, struct out_state *st,
+                          struct scan_diag *diag)
 {
-    struct write_args w = {rep, st};
+    struct write_args w = {rep, st, diag};
 
     if (!rep || !path || !*path)
         return -EINVAL;

@@ -36,8 +36,8 @@
  *   out_report_result(rep, &result);
  *   out_report_set_run(rep, &run);
  *   // report --state: instead of the three calls above
- *   out_report_load(rep, store);
- *   out_report_write(rep, file, store_or_NULL);
+ *   out_report_load(rep, store, &diag);
+ *   out_report_write(rep, file, store_or_NULL, &diag);
  *   out_report_free(rep);
  * @endcode
  */
@@ -126,22 +126,25 @@ int out_report_set_run(struct out_report *rep, const struct out_report_run *run)
  * (out_state_replay()). The store keeps listings of class listing only, so a
  * report from the store shows no informational listings, and errors only where
  * a (list, kind) is unhealthy now.
- * @param[in] st  borrowed during the call
+ * @param[in] st     borrowed during the call
+ * @param[out] diag  the store's message when the store failed (output/store/state.h);
+ *                   may be NULL
  * @return 0, SCAN_ENOTFOUND (no complete run yet: the report says so), -ENOMEM,
  *         -EIO, or a translated SQLite failure of the store.
  */
-int out_report_load(struct out_report *rep, struct out_state *st);
+int out_report_load(struct out_report *rep, struct out_state *st, struct scan_diag *diag);
 
 /**
  * Write the HTML document to @p f. With a store, the timeline, the events and
  * the runs per day (daily-limit use) come from it; without one those sections
  * say that a store keeps them. Afterwards the report takes no more results (it
  * may be written again).
- * @param[in] f   borrowed; flushed, never closed
- * @param[in] st  borrowed during the call; may be NULL
+ * @param[in] f      borrowed; flushed, never closed
+ * @param[in] st     borrowed during the call; may be NULL
+ * @param[out] diag  the store's message when the store failed; may be NULL
  * @return 0, -EIO (a write failed), -ENOMEM, or a translated SQLite failure.
  */
-int out_report_write(struct out_report *rep, FILE *f, struct out_state *st);
+int out_report_write(struct out_report *rep, FILE *f, struct out_state *st, struct scan_diag *diag);
 
 /**
  * Write a report to @p path atomically: PATH.tmp.PID, fsync, rename (so a web
@@ -149,6 +152,7 @@ int out_report_write(struct out_report *rep, FILE *f, struct out_state *st);
  * @return as out_report_write(), or a negative errno from open/fsync/rename (the
  *         temporary file is removed and @p path is left as it was).
  */
-int out_report_write_file(struct out_report *rep, const char *path, struct out_state *st);
+int out_report_write_file(struct out_report *rep, const char *path, struct out_state *st,
+                          struct scan_diag *diag);
 
 #endif

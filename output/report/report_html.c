@@ -287,9 +287,9 @@ static void dscore_final(sqlite3_context *ctx)
 
 /* --- the document ---------------------------------------------------------------------- */
 
-int rep_render(struct out_report *rep, FILE *f, struct out_state *st)
+int rep_render(struct out_report *rep, FILE *f, struct out_state *st, struct scan_diag *diag)
 {
-    struct html h = {.rep = rep, .st = st};
+    struct html h = {.rep = rep, .st = st, .diag = diag};
     struct totals t;
     int rc;
 

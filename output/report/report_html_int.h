@@ -31,7 +31,8 @@ struct html {
     struct out_sink s;
     struct out_report *rep;
     struct out_state *st;
-    int err; /* a failure other than a write (SQLite, memory) */
+    struct scan_diag *diag; /* the caller's, for the store's message (may be NULL) */
+    int err;                /* a failure other than a write (SQLite, memory) */
 };
 
 /* The first problem of a record check, in words, from its JSON: an error-severity

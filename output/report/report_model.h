@@ -128,7 +128,7 @@ struct rep_block *rep_block_get(struct out_report *rep, uint8_t fam, const uint8
 
 /** Render the HTML document (report_html.c, with the sections of report_html_int.h). @return 0,
  * -EIO, -ENOMEM or a translated SQLite failure. */
-int rep_render(struct out_report *rep, FILE *f, struct out_state *st);
+int rep_render(struct out_report *rep, FILE *f, struct out_state *st, struct scan_diag *diag);
 
 /** @return the SQLite failure @p rc of the report's database as an error code. */
 int rep_db_fail(int rc);

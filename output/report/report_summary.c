@@ -388,7 +388,7 @@ static uint64_t runs_per_day(struct html *h)
 
     if (!h->st)
         return 1;
-    ret = out_state_runs(h->st, d.from, count_day_run, &d);
+    ret = out_state_runs(h->st, d.from, count_day_run, &d, h->diag);
     if (ret != 0 && !h->err)
         h->err = ret;
     return d.n ? d.n : 1;

@@ -222,12 +222,12 @@ void rep_timeline_section(struct html *h)
     }
     rep_put(h, "</div></th><th>intervals</th></tr>\n<tr><td colspan=\"2\" class=\"why\">runs</td>"
                "<td class=\"bars\"><svg viewBox=\"0 0 1000 10\" preserveAspectRatio=\"none\">");
-    ret = out_state_runs(h->st, t.from, tl_run, &rt);
+    ret = out_state_runs(h->st, t.from, tl_run, &rt, h->diag);
     rep_put(h, "</svg></td><td class=\"why\">");
     rep_put_num(h, rt.n);
     rep_put(h, " runs</td></tr></thead>\n<tbody>\n");
     if (ret == 0)
-        ret = out_state_intervals(h->st, t.from, tl_interval, &t);
+        ret = out_state_intervals(h->st, t.from, tl_interval, &t, h->diag);
     if (ret == 0)
         tl_flush(&t);
     tl_clear(&t);
@@ -373,7 +373,7 @@ void rep_events_section(struct html *h)
         rep_put(h, "</section>\n");
         return;
     }
-    ret = out_state_runs(h->st, rep->now_ms - rep->window_ms, take_run, ids);
+    ret = out_state_runs(h->st, rep->now_ms - rep->window_ms, take_run, ids, h->diag);
     rep_put(h, "<p class=\"note\">The newest events of the complete runs in the window, newest run "
                "first (at most ");
     rep_put_num(h, MAX_EVENTS);
@@ -385,7 +385,7 @@ void rep_events_section(struct html *h)
         e.at = ids->at[i];
         ret = out_delta_new(&dopts, &d);
         if (ret == 0)
-            ret = out_state_delta(h->st, ids->id[i], d);
+            ret = out_state_delta(h->st, ids->id[i], d, h->diag);
         out_delta_free(d);
         d = NULL;
     }

@@ -74,21 +74,27 @@
  *
  * Usage (one scan):
  * @code
- *   char msg[512];
+ *   struct scan_diag diag = {0};
  *   struct out_state_opts so = { .path = path, .wait_ms = wait ? -1 : 0 };
  *   struct out_state *st = NULL;
- *   int ret = out_state_open(&so, &st, msg, sizeof(msg));   // SCAN_ELOCKED: print msg
+ *   int ret = out_state_open(&so, &st, &diag);  // SCAN_ELOCKED: print diag.msg
  *   struct out_run_desc rd = { .targets = specs, .ntargets = n, ... };
- *   out_state_run_begin(st, &rd, &run_id);
- *   out_state_health(st, &health);     // per (list, kind), as the engine reports it
- *   out_state_record(st, &result);     // per result, streamed
+ *   out_state_run_begin(st, &rd, &run_id, &diag);
+ *   out_state_health(st, &health, &diag);     // per (list, kind), as the engine reports it
+ *   out_state_record(st, &result, &diag);     // per result, streamed
  *   struct out_run_end re = { .complete = engine_finished };
- *   out_state_run_end(st, &re, NULL);  // commit: the run's events are 'pending'
- *   out_state_delivery(st, run_id, d); // earlier pending events, then the run's
+ *   out_state_run_end(st, &re, NULL, &diag);  // commit: the run's events are 'pending'
+ *   out_state_delivery(st, run_id, d, &diag); // earlier pending events, then the run's
  *   ... every output took the document:
- *   out_state_delivered(st, run_id);   // or out_state_delivery_failed(st, run_id, why)
- *   out_state_free(st);
+ *   out_state_delivered(st, run_id, &diag);   // or out_state_delivery_failed(st, run_id, why,
+ * &diag) out_state_free(st);
  * @endcode
+ *
+ * Messages: every call that can fail inside SQLite takes struct scan_diag *diag
+ * last (may be NULL). When SQLite failed, it holds SQLite's message after what
+ * failed, e.g. "state store: record: disk I/O error" (the code is translated:
+ * STYLE rule 7); on any other failure (-EINVAL, -ENOMEM, SCAN_ENOTFOUND, a
+ * callback's return) it is left as it was.
  *
  * Delivery is at least once: an event stays pending until a run's outputs all
  * took it, and every later run writes the pending events first (marked
@@ -104,6 +110,7 @@
 #include <stdio.h>
 
 #include "output/store/delta.h"
+#include "scanner/core/err.h"
 #include "scanner/core/result.h"
 
 /** The schema version this build writes (PRAGMA user_version). */
@@ -133,23 +140,20 @@ struct out_state;
  * Runs left "running" by a killed process are marked "aborted".
  * @param[in] o        options (borrowed during the call)
  * @param[out] out     caller frees with out_state_free(); NULL on failure
- * @param[out] msg     on failure, a sentence for the user (names the lock file and
- *                     the PID holding it for SCAN_ELOCKED); may be NULL
+ * @param[out] diag    on failure, a sentence for the user (names the lock file and
+ *                     the PID holding it for SCAN_ELOCKED); left as it was for -EINVAL
+ *                     and -ENOMEM before the file is reached; may be NULL
  * @return 0; SCAN_ELOCKED; SCAN_ESTATE (not a dnsbl-scan store, corrupt, schema newer
  *         than this program); SCAN_ENOTFOUND (readonly and no store); -EINVAL; -ENOMEM;
  *         a negative errno from the lock file; -EIO.
  */
-int out_state_open(const struct out_state_opts *o, struct out_state **out, char *msg,
-                   size_t msglen);
+int out_state_open(const struct out_state_opts *o, struct out_state **out, struct scan_diag *diag);
 
 /** Close. A run still open is rolled back and marked "aborted". NULL is a no-op. */
 void out_state_free(struct out_state *st);
 
 /** @return the schema version of the open store. */
 int out_state_schema_version(const struct out_state *st);
-
-/** @return a description of the last SQLite failure (borrowed until the next call), or "". */
-const char *out_state_errmsg(const struct out_state *st);
 
 /** What a run covers, recorded in `runs` (arrays borrowed during the call). */
 struct out_run_desc {
@@ -171,12 +175,13 @@ struct out_run_desc {
  * @return 0; -EINVAL (readonly store, a run already open, bad share); SQLite failures
  *         as -ENOMEM, -ENOSPC, -EIO or SCAN_ESTATE.
  */
-int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, int64_t *run_id);
+int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, int64_t *run_id,
+                        struct scan_diag *diag);
 
 /** Record the health of a (list, kind) for this run (borrowed during the call; a NULL
  *  kind means every kind).
  *  @return 0, -EINVAL (no run open, no list), or a translated SQLite failure. */
-int out_state_health(struct out_state *st, const struct scan_health *h);
+int out_state_health(struct out_state *st, const struct scan_health *h, struct scan_diag *diag);
 
 /**
  * Record one result (borrowed during the call). The same (target, list) or
@@ -184,7 +189,7 @@ int out_state_health(struct out_state *st, const struct scan_health *h);
  * @return 0, -EINVAL (no run open; no target or check; a DNSBL result without a
  *         list), or a translated SQLite failure.
  */
-int out_state_record(struct out_state *st, const struct scan_result *r);
+int out_state_record(struct out_state *st, const struct scan_result *r, struct scan_diag *diag);
 
 struct out_run_end {
     bool complete;    /**< false: interrupted; nothing of the run is applied, no events */
@@ -204,21 +209,25 @@ struct out_run_end {
  * @return 0; -EINVAL (no run open); a translated SQLite failure (the run is then rolled
  *         back and marked aborted); a delta write failure (-EIO: the run IS committed).
  */
-int out_state_run_end(struct out_state *st, const struct out_run_end *end, struct out_delta *d);
+int out_state_run_end(struct out_state *st, const struct out_run_end *end, struct out_delta *d,
+                      struct scan_diag *diag);
 
 /**
  * Read a run. @p info->status points to a static string.
  * @return 0, SCAN_ENOTFOUND, or a translated SQLite failure.
  */
-int out_state_run_get(struct out_state *st, int64_t run_id, struct out_run_info *info);
+int out_state_run_get(struct out_state *st, int64_t run_id, struct out_run_info *info,
+                      struct scan_diag *diag);
 
 /** The last complete run (for the Prometheus "last success" time when this run is
  *  incomplete). @return 0, SCAN_ENOTFOUND (none yet), or a translated SQLite failure. */
-int out_state_last_complete(struct out_state *st, struct out_run_info *info);
+int out_state_last_complete(struct out_state *st, struct out_run_info *info,
+                            struct scan_diag *diag);
 
 /** Write the recorded delta of run @p run_id to @p d (begin, events, end).
  *  @return 0, SCAN_ENOTFOUND, -EIO, or a translated SQLite failure. */
-int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d);
+int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d,
+                    struct scan_diag *diag);
 
 /**
  * Write what run @p run_id must deliver to @p d: begin with the run and the
@@ -228,7 +237,8 @@ int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d);
  * @return 0, -EINVAL, SCAN_ENOTFOUND, -EIO (from @p d), -ENOMEM, or a translated
  *         SQLite failure.
  */
-int out_state_delivery(struct out_state *st, int64_t run_id, struct out_delta *d);
+int out_state_delivery(struct out_state *st, int64_t run_id, struct out_delta *d,
+                       struct scan_diag *diag);
 
 /**
  * Every output of run @p run_id took its delivery document: the runs it held
@@ -237,14 +247,15 @@ int out_state_delivery(struct out_state *st, int64_t run_id, struct out_delta *d
  * @return 0, -EINVAL (readonly, or a run still open), or a translated SQLite failure.
  *         A store older than v4 (read-only use only) has nothing to mark: 0.
  */
-int out_state_delivered(struct out_state *st, int64_t run_id);
+int out_state_delivered(struct out_state *st, int64_t run_id, struct scan_diag *diag);
 
 /**
  * Run @p run_id could not deliver: record @p reason (one line, borrowed) as its
  * delivery_error, for `history`. Pending runs stay pending.
  * @return as out_state_delivered().
  */
-int out_state_delivery_failed(struct out_state *st, int64_t run_id, const char *reason);
+int out_state_delivery_failed(struct out_state *st, int64_t run_id, const char *reason,
+                              struct scan_diag *diag);
 
 /**
  * `dnsbl-scan history [TARGET]`: listing intervals and record-check changes,
@@ -263,7 +274,8 @@ int out_state_delivery_failed(struct out_state *st, int64_t run_id, const char *
  * @param[in] f       borrowed
  * @return 0, -EIO, or a translated SQLite failure.
  */
-int out_state_history(struct out_state *st, const char *target, FILE *f, bool json);
+int out_state_history(struct out_state *st, const char *target, FILE *f, bool json,
+                      struct scan_diag *diag);
 
 /* --- reading for reports (output/report/report.h) ------------------------------ */
 
@@ -284,7 +296,8 @@ typedef int out_run_fn(void *arg, const struct out_run_row *r);
  * status (aborted and incomplete runs included: a report shows them).
  * @return 0, the callback's nonzero return, or a translated SQLite failure.
  */
-int out_state_runs(struct out_state *st, int64_t since_ms, out_run_fn *fn, void *arg);
+int out_state_runs(struct out_state *st, int64_t since_ms, out_run_fn *fn, void *arg,
+                   struct scan_diag *diag);
 
 /** One listing interval of a (target, list); strings borrowed for the callback. */
 struct out_interval {
@@ -305,7 +318,8 @@ typedef int out_interval_fn(void *arg, const struct out_interval *iv);
  * those cleared at or after @p since_ms; ordered by target, list id, first seen.
  * @return 0, the callback's nonzero return, or a translated SQLite failure.
  */
-int out_state_intervals(struct out_state *st, int64_t since_ms, out_interval_fn *fn, void *arg);
+int out_state_intervals(struct out_state *st, int64_t since_ms, out_interval_fn *fn, void *arg,
+                        struct scan_diag *diag);
 
 /** The last known status of a (list, kind) (the store's list_state). */
 enum out_list_health {
@@ -363,7 +377,7 @@ struct out_replay {
  * @return 0, the callbacks' nonzero return, -EINVAL, -ENOMEM, or a translated SQLite
  *         failure.
  */
-int out_state_replay(struct out_state *st, const struct out_replay *cb);
+int out_state_replay(struct out_state *st, const struct out_replay *cb, struct scan_diag *diag);
 
 /**
  * The default store path, for when neither --state nor the job file names one:

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "output/store/state.h"
+#include "scanner/core/err.h"
 
 /* Observation states in the TEMP tables and dnsbl_state.listed. */
 enum { OBS_CLEAN = 0, OBS_LISTED = 1, OBS_ERROR = 2 };
@@ -27,7 +28,11 @@ struct out_state {
     int lock_fd;
     bool readonly;
     int version;
-    char errmsg[256];
+    /* The SQLite failure met in the public call under way ("what: SQLite's message"),
+     * kept here because SQLite's own message is gone by the time the call unwinds
+     * (a ROLLBACK replaces it). st_diag_take() hands it to the caller's diag and
+     * clears it when the call returns: it never outlives the call. */
+    struct scan_diag db_diag;
 
     /* The open run (run_id == 0: none). */
     int64_t run_id;
@@ -51,8 +56,13 @@ struct run_params {
 
 /* state_open.c: the SQLite boundary. */
 
-/* Translate an SQLite result code (STYLE rule 7) and keep its message. */
+/* Translate an SQLite result code (STYLE rule 7) and keep its message in db_diag. */
 int st_db_fail(struct out_state *st, int rc, const char *what);
+/* The return of every public call that may meet SQLite: when @p ret is a failure,
+ * hand the SQLite message it met (if any) to @p diag (may be NULL); then forget it.
+ * @return @p ret. Internal callers call the static bodies, never a public call,
+ * so a nested failure's message is not taken before the outer call returns. */
+int st_diag_take(struct out_state *st, int ret, struct scan_diag *diag);
 /* Run @p sql (no parameters); an error is translated by st_db_fail(). */
 int st_db_exec(struct out_state *st, const char *sql);
 /* Run every statement of @p sql with the run's parameters bound by name. */
@@ -70,6 +80,9 @@ int64_t st_abort_run(struct out_state *st);
 
 /* state_run.c: the previous complete run before @p run (0: none, this is the baseline). */
 int st_prev_complete(struct out_state *st, int64_t run, int64_t *prev);
+
+/* state_read.c: out_state_delta()'s body, for out_state_run_end(). */
+int st_write_delta(struct out_state *st, int64_t run_id, struct out_delta *d);
 
 /* state_read.c: one row of RUN_COLUMNS into @p info. */
 void st_run_info_read(sqlite3_stmt *s, struct out_run_info *info);

@@ -30,8 +30,8 @@
 int st_db_fail(struct out_state *st, int rc, const char *what)
 {
     if (st) {
-        snprintf(st->errmsg, sizeof(st->errmsg), "%s: %s", what,
-                 st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        scan_diag_fail(&st->db_diag, 0, "%s: %s", what,
+                       st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
     }
     switch (rc & 0xff) {
     case SQLITE_NOMEM:
@@ -53,6 +53,16 @@ int st_db_fail(struct out_state *st, int rc, const char *what)
     default:
         return SCAN_ESTATE;
     }
+}
+
+int st_diag_take(struct out_state *st, int ret, struct scan_diag *diag)
+{
+    if (!st)
+        return ret;
+    if (ret != 0 && st->db_diag.msg[0])
+        scan_diag_fail(diag, ret, "%s", st->db_diag.msg);
+    st->db_diag.msg[0] = '\0';
+    return ret;
 }
 
 int st_db_exec(struct out_state *st, const char *sql)
@@ -222,7 +232,7 @@ int st_pragma_int(struct out_state *st, const char *sql, int64_t *v)
     return rc == SQLITE_OK ? 0 : st_db_fail(st, rc, "state store");
 }
 
-static int migrate(struct out_state *st, int target, char *msg, size_t msglen)
+static int migrate(struct out_state *st, int target, struct scan_diag *diag)
 {
     char sql[96];
     int ret = 0;
@@ -244,9 +254,8 @@ static int migrate(struct out_state *st, int target, char *msg, size_t msglen)
             ret = st_db_exec(st, "COMMIT");
         if (ret != 0) {
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-            if (msg)
-                snprintf(msg, msglen, "cannot migrate the state store from schema v%d to v%d: %s",
-                         v, v + 1, st->errmsg);
+            scan_diag_fail(diag, ret, "cannot migrate the state store from schema v%d to v%d: %s",
+                           v, v + 1, st->db_diag.msg);
             goto out;
         }
         st->version = v + 1;
@@ -256,7 +265,7 @@ out:
 }
 
 /* Refuse files that are not ours and schemas from a newer program. */
-static int check_schema(struct out_state *st, const char *path, char *msg, size_t msglen)
+static int check_schema(struct out_state *st, const char *path, struct scan_diag *diag)
 {
     int64_t app = 0, ver = 0, tables = 0;
     int ret;
@@ -266,25 +275,17 @@ static int check_schema(struct out_state *st, const char *path, char *msg, size_
         ret = st_pragma_int(st, "PRAGMA user_version", &ver);
     if (ret == 0)
         ret = st_pragma_int(st, "SELECT count(*) FROM sqlite_schema", &tables);
-    if (ret != 0) {
-        if (msg)
-            snprintf(msg, msglen, "%s is not a usable state store: %s", path, st->errmsg);
-        return ret;
-    }
-    if ((app != 0 && app != STATE_APP_ID) || (app == 0 && (ver != 0 || tables != 0))) {
-        if (msg)
-            snprintf(msg, msglen, "%s is an SQLite database but not a dnsbl-scan state store",
-                     path);
-        return SCAN_ESTATE;
-    }
-    if (ver > OUT_STATE_SCHEMA_VERSION) {
-        if (msg)
-            snprintf(msg, msglen,
-                     "%s has state schema v%" PRId64 ", newer than this dnsbl-scan (v%d): "
-                     "upgrade dnsbl-scan or use another --state",
-                     path, ver, OUT_STATE_SCHEMA_VERSION);
-        return SCAN_ESTATE;
-    }
+    if (ret != 0)
+        return scan_diag_fail(diag, ret, "%s is not a usable state store: %s", path,
+                              st->db_diag.msg);
+    if ((app != 0 && app != STATE_APP_ID) || (app == 0 && (ver != 0 || tables != 0)))
+        return scan_diag_fail(diag, SCAN_ESTATE,
+                              "%s is an SQLite database but not a dnsbl-scan state store", path);
+    if (ver > OUT_STATE_SCHEMA_VERSION)
+        return scan_diag_fail(diag, SCAN_ESTATE,
+                              "%s has state schema v%" PRId64 ", newer than this dnsbl-scan (v%d): "
+                              "upgrade dnsbl-scan or use another --state",
+                              path, ver, OUT_STATE_SCHEMA_VERSION);
     st->version = (int)ver;
     return 0;
 }
@@ -313,7 +314,7 @@ static void lock_holder(int fd, char *buf, size_t len)
  * PID rather than SQLITE_BUSY after a timeout. The kernel drops the lock when
  * the holder dies, kill -9 included, so there is no stale lock to clean up.
  */
-static int take_lock(struct out_state *st, const char *path, int wait_ms, char *msg, size_t msglen)
+static int take_lock(struct out_state *st, const char *path, int wait_ms, struct scan_diag *diag)
 {
     char lock_path[4096], holder[64], pid[32];
     struct timespec tick = {0, 50 * 1000 * 1000};
@@ -325,9 +326,8 @@ static int take_lock(struct out_state *st, const char *path, int wait_ms, char *
     st->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (st->lock_fd < 0) {
         ret = -errno;
-        if (msg)
-            snprintf(msg, msglen, "cannot open the state lock %s: %s", lock_path, strerror(-ret));
-        return ret;
+        return scan_diag_fail(diag, ret, "cannot open the state lock %s: %s", lock_path,
+                              strerror(-ret));
     }
     for (;;) {
         if (flock(st->lock_fd, wait_ms < 0 ? LOCK_EX : LOCK_EX | LOCK_NB) == 0)
@@ -335,34 +335,28 @@ static int take_lock(struct out_state *st, const char *path, int wait_ms, char *
         if (errno == EINTR) {
             /* A signal (Ctrl-C, SIGTERM) while waiting for the lock: the user wants
              * out, not a run that starts once the other one is done. */
-            if (msg)
-                snprintf(msg, msglen, "interrupted while waiting for the state lock %s", lock_path);
-            return SCAN_ELOCKED;
+            return scan_diag_fail(diag, SCAN_ELOCKED,
+                                  "interrupted while waiting for the state lock %s", lock_path);
         }
         if (errno != EWOULDBLOCK) {
             ret = -errno;
-            if (msg)
-                snprintf(msg, msglen, "cannot lock %s: %s", lock_path, strerror(-ret));
-            return ret;
+            return scan_diag_fail(diag, ret, "cannot lock %s: %s", lock_path, strerror(-ret));
         }
         if (wait_ms > 0 && st_now_ms() < deadline) {
             nanosleep(&tick, NULL);
             continue;
         }
         lock_holder(st->lock_fd, holder, sizeof(holder));
-        if (msg)
-            snprintf(msg, msglen,
-                     "state store %s is in use by another run: lock %s is held by %s%s", path,
-                     lock_path, holder,
-                     wait_ms > 0 ? " (gave up waiting)" : " (use --wait to wait for it)");
-        return SCAN_ELOCKED;
+        return scan_diag_fail(diag, SCAN_ELOCKED,
+                              "state store %s is in use by another run: lock %s is held by %s%s",
+                              path, lock_path, holder,
+                              wait_ms > 0 ? " (gave up waiting)" : " (use --wait to wait for it)");
     }
     n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
     if (ftruncate(st->lock_fd, 0) != 0 || pwrite(st->lock_fd, pid, (size_t)n, 0) != n) {
         ret = -errno;
-        if (msg)
-            snprintf(msg, msglen, "cannot write the state lock %s: %s", lock_path, strerror(-ret));
-        return ret;
+        return scan_diag_fail(diag, ret, "cannot write the state lock %s: %s", lock_path,
+                              strerror(-ret));
     }
     return 0;
 }
@@ -378,30 +372,25 @@ void st_finalize_run_stmts(struct out_state *st)
 }
 
 /* Before opening: a reader needs the file; a writer makes its directory and takes the lock. */
-static int reach_store(struct out_state *st, const struct out_state_opts *o, char *msg,
-                       size_t msglen)
+static int reach_store(struct out_state *st, const struct out_state_opts *o, struct scan_diag *diag)
 {
     int ret;
     if (o->readonly) {
         if (access(o->path, R_OK) == 0)
             return 0;
         ret = errno == ENOENT ? SCAN_ENOTFOUND : -errno;
-        if (msg)
-            snprintf(msg, msglen, "no state store at %s: %s", o->path,
-                     ret == SCAN_ENOTFOUND ? "no scan has run with this --state yet"
-                                           : strerror(-ret));
-        return ret;
+        return scan_diag_fail(diag, ret, "no state store at %s: %s", o->path,
+                              ret == SCAN_ENOTFOUND ? "no scan has run with this --state yet"
+                                                    : strerror(-ret));
     }
-    if (o->create_parent && (ret = out_path_mkparent(o->path, OUT_STATE_DIR_MODE)) != 0) {
-        if (msg)
-            snprintf(msg, msglen, "cannot create the directory of %s: %s", o->path, strerror(-ret));
-        return ret;
-    }
-    return take_lock(st, o->path, o->wait_ms, msg, msglen);
+    if (o->create_parent && (ret = out_path_mkparent(o->path, OUT_STATE_DIR_MODE)) != 0)
+        return scan_diag_fail(diag, ret, "cannot create the directory of %s: %s", o->path,
+                              strerror(-ret));
+    return take_lock(st, o->path, o->wait_ms, diag);
 }
 
 /* Open the SQLite connection (a reader stays one through query_only). */
-static int open_db(struct out_state *st, const struct out_state_opts *o, char *msg, size_t msglen)
+static int open_db(struct out_state *st, const struct out_state_opts *o, struct scan_diag *diag)
 {
     int flags, rc, ret;
 
@@ -416,9 +405,8 @@ static int open_db(struct out_state *st, const struct out_state_opts *o, char *m
     rc = sqlite3_open_v2(o->path, &st->db, flags, NULL);
     if (rc != SQLITE_OK) {
         ret = st_db_fail(st, rc, "open");
-        if (msg)
-            snprintf(msg, msglen, "cannot open the state store %s: %s", o->path, st->errmsg);
-        return ret;
+        return scan_diag_fail(diag, ret, "cannot open the state store %s: %s", o->path,
+                              st->db_diag.msg);
     }
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, 5000);
@@ -432,40 +420,36 @@ static int open_db(struct out_state *st, const struct out_state_opts *o, char *m
  * what every schema since v1 has (events.kind reads as null before v3), so a
  * store from an older dnsbl-scan stays readable without being migrated.
  */
-static int reader_ready(struct out_state *st, const char *path, char *msg, size_t msglen)
+static int reader_ready(struct out_state *st, const char *path, struct scan_diag *diag)
 {
     if (st->version >= OUT_STATE_READ_MIN_VERSION)
         return 0;
-    if (msg)
-        snprintf(msg, msglen, "%s has state schema v%d; run a scan to migrate it to v%d", path,
-                 st->version, OUT_STATE_SCHEMA_VERSION);
-    return st->version == 0 ? SCAN_ENOTFOUND : SCAN_ESTATE;
+    return scan_diag_fail(diag, st->version == 0 ? SCAN_ENOTFOUND : SCAN_ESTATE,
+                          "%s has state schema v%d; run a scan to migrate it to v%d", path,
+                          st->version, OUT_STATE_SCHEMA_VERSION);
 }
 
 /* A writer sets the pragmas, migrates to @p target and marks runs left running aborted. */
-static int writer_ready(struct out_state *st, const char *path, int target, char *msg,
-                        size_t msglen)
+static int writer_ready(struct out_state *st, const char *path, int target, struct scan_diag *diag)
 {
     /* WAL: history readers never block a run. synchronous=FULL: see state.h. TEMP
      * tables in a file: a /16 times 15 lists must not live in memory. */
     int ret = st_db_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
                              "PRAGMA foreign_keys = ON; PRAGMA temp_store = FILE;");
-    if (ret == 0)
-        ret = migrate(st, target, msg, msglen);
+    if (ret == 0 && (ret = migrate(st, target, diag)) != 0)
+        return ret; /* migrate() said which step */
     if (ret == 0 && st->version >= 1)
         ret = st_db_exec(st, "UPDATE runs SET status = 'aborted' WHERE status = 'running'");
-    if (ret != 0 && msg && !msg[0])
-        snprintf(msg, msglen, "state store %s: %s", path, st->errmsg);
+    if (ret != 0)
+        scan_diag_fail(diag, ret, "state store %s: %s", path, st->db_diag.msg);
     return ret;
 }
 
-int out_state_open(const struct out_state_opts *o, struct out_state **out, char *msg, size_t msglen)
+int out_state_open(const struct out_state_opts *o, struct out_state **out, struct scan_diag *diag)
 {
     struct out_state *st = NULL;
     int ret, target;
 
-    if (msg && msglen)
-        msg[0] = '\0';
     if (!out)
         return -EINVAL;
     *out = NULL;
@@ -480,18 +464,19 @@ int out_state_open(const struct out_state_opts *o, struct out_state **out, char 
     st->lock_fd = -1;
     st->readonly = o->readonly;
 
-    ret = reach_store(st, o, msg, msglen);
+    ret = reach_store(st, o, diag);
     if (ret == 0)
-        ret = open_db(st, o, msg, msglen);
+        ret = open_db(st, o, diag);
     if (ret == 0)
-        ret = check_schema(st, o->path, msg, msglen);
+        ret = check_schema(st, o->path, diag);
     if (ret == 0)
-        ret = o->readonly ? reader_ready(st, o->path, msg, msglen)
-                          : writer_ready(st, o->path, target, msg, msglen);
+        ret =
+            o->readonly ? reader_ready(st, o->path, diag) : writer_ready(st, o->path, target, diag);
     if (ret != 0) {
         out_state_free(st);
         return ret;
     }
+    st->db_diag.msg[0] = '\0';
     *out = st;
     return 0;
 }
@@ -534,11 +519,6 @@ void out_state_free(struct out_state *st)
 int out_state_schema_version(const struct out_state *st)
 {
     return st ? st->version : 0;
-}
-
-const char *out_state_errmsg(const struct out_state *st)
-{
-    return st ? st->errmsg : "";
 }
 
 int out_state_default_path(char *buf, size_t len)

@@ -72,18 +72,20 @@ out:
     return ret;
 }
 
-int out_state_run_get(struct out_state *st, int64_t run_id, struct out_run_info *info)
+int out_state_run_get(struct out_state *st, int64_t run_id, struct out_run_info *info,
+                      struct scan_diag *diag)
 {
     if (!st || !info)
         return -EINVAL;
-    return read_run(st, "WHERE id = ?", run_id, info);
+    return st_diag_take(st, read_run(st, "WHERE id = ?", run_id, info), diag);
 }
 
-int out_state_last_complete(struct out_state *st, struct out_run_info *info)
+int out_state_last_complete(struct out_state *st, struct out_run_info *info, struct scan_diag *diag)
 {
     if (!st || !info)
         return -EINVAL;
-    return read_run(st, "WHERE status = 'complete' ORDER BY id DESC LIMIT 1", 0, info);
+    return st_diag_take(
+        st, read_run(st, "WHERE status = 'complete' ORDER BY id DESC LIMIT 1", 0, info), diag);
 }
 
 /* The events of a run; @p kind and @p pool are the columns holding an event's kind
@@ -171,18 +173,18 @@ static int begin_delta(struct out_state *st, int64_t run_id, struct out_delta *d
     int64_t prev_id = 0;
     int ret;
 
-    ret = out_state_run_get(st, run_id, &run);
+    ret = read_run(st, "WHERE id = ?", run_id, &run);
     if (ret == 0)
         ret = st_prev_complete(st, run_id, &prev_id);
     if (ret == 0 && prev_id)
-        ret = out_state_run_get(st, prev_id, &prev);
+        ret = read_run(st, "WHERE id = ?", prev_id, &prev);
     if (ret != 0)
         return ret;
     *complete = strcmp(run.status, "complete") == 0;
     return out_delta_begin(d, &run, prev_id ? &prev : NULL);
 }
 
-int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d)
+int st_write_delta(struct out_state *st, int64_t run_id, struct out_delta *d)
 {
     bool complete;
     int ret;
@@ -195,6 +197,12 @@ int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d)
     if (ret == 0)
         ret = out_delta_end(d);
     return ret;
+}
+
+int out_state_delta(struct out_state *st, int64_t run_id, struct out_delta *d,
+                    struct scan_diag *diag)
+{
+    return st_diag_take(st, st_write_delta(st, run_id, d), diag);
 }
 
 /* --- delivery ------------------------------------------------------------ */
@@ -241,7 +249,7 @@ out:
     return ret;
 }
 
-int out_state_delivery(struct out_state *st, int64_t run_id, struct out_delta *d)
+static int write_delivery(struct out_state *st, int64_t run_id, struct out_delta *d)
 {
     int64_t *ids = NULL;
     size_t n = 0;
@@ -261,6 +269,12 @@ int out_state_delivery(struct out_state *st, int64_t run_id, struct out_delta *d
         ret = out_delta_end(d);
     free(ids);
     return ret;
+}
+
+int out_state_delivery(struct out_state *st, int64_t run_id, struct out_delta *d,
+                       struct scan_diag *diag)
+{
+    return st_diag_take(st, write_delivery(st, run_id, d), diag);
 }
 
 /* One UPDATE with the run's id and an optional text. */
@@ -285,18 +299,23 @@ static int update_run(struct out_state *st, const char *sql, int64_t run_id, con
     return rc == SQLITE_OK ? 0 : st_db_fail(st, rc, "state store: delivery");
 }
 
-int out_state_delivered(struct out_state *st, int64_t run_id)
+int out_state_delivered(struct out_state *st, int64_t run_id, struct scan_diag *diag)
 {
-    return update_run(st,
-                      "UPDATE runs SET delivery = 'delivered', delivered_by = ?1"
-                      " WHERE delivery = 'pending' AND id <= ?1",
-                      run_id, NULL);
+    return st_diag_take(st,
+                        update_run(st,
+                                   "UPDATE runs SET delivery = 'delivered', delivered_by = ?1"
+                                   " WHERE delivery = 'pending' AND id <= ?1",
+                                   run_id, NULL),
+                        diag);
 }
 
-int out_state_delivery_failed(struct out_state *st, int64_t run_id, const char *reason)
+int out_state_delivery_failed(struct out_state *st, int64_t run_id, const char *reason,
+                              struct scan_diag *diag)
 {
-    return update_run(st, "UPDATE runs SET delivery_error = ?2 WHERE id = ?1", run_id,
-                      reason && *reason ? reason : "unknown");
+    return st_diag_take(st,
+                        update_run(st, "UPDATE runs SET delivery_error = ?2 WHERE id = ?1", run_id,
+                                   reason && *reason ? reason : "unknown"),
+                        diag);
 }
 
 /* --- history ------------------------------------------------------------- */
@@ -394,7 +413,7 @@ out:
     return ret;
 }
 
-int out_state_history(struct out_state *st, const char *target, FILE *f, bool json)
+static int write_history(struct out_state *st, const char *target, FILE *f, bool json)
 {
     sqlite3_stmt *s = NULL;
     char t1[32], t2[32];
@@ -450,4 +469,10 @@ int out_state_history(struct out_state *st, const char *target, FILE *f, bool js
 out:
     sqlite3_finalize(s);
     return ret;
+}
+
+int out_state_history(struct out_state *st, const char *target, FILE *f, bool json,
+                      struct scan_diag *diag)
+{
+    return st_diag_take(st, write_history(st, target, f, json), diag);
 }

@@ -66,7 +66,8 @@ static int run_row(sqlite3_stmt *s, void *arg)
     return w->fn(w->arg, &row);
 }
 
-int out_state_runs(struct out_state *st, int64_t since_ms, out_run_fn *fn, void *arg)
+int out_state_runs(struct out_state *st, int64_t since_ms, out_run_fn *fn, void *arg,
+                   struct scan_diag *diag)
 {
     static const char sql[] = "SELECT " RUN_COLUMNS ", " JOINED("targets") ", " JOINED(
         "lists") ", " JOINED("checks") " FROM runs WHERE started_ms >= ? ORDER BY id DESC";
@@ -74,7 +75,7 @@ int out_state_runs(struct out_state *st, int64_t since_ms, out_run_fn *fn, void 
 
     if (!st || !fn)
         return -EINVAL;
-    return walk(st, sql, since_ms, run_row, &w, "state store: runs");
+    return st_diag_take(st, walk(st, sql, since_ms, run_row, &w, "state store: runs"), diag);
 }
 
 static int interval_row(sqlite3_stmt *s, void *arg)
@@ -91,7 +92,8 @@ static int interval_row(sqlite3_stmt *s, void *arg)
     return w->fn(w->arg, &iv);
 }
 
-int out_state_intervals(struct out_state *st, int64_t since_ms, out_interval_fn *fn, void *arg)
+int out_state_intervals(struct out_state *st, int64_t since_ms, out_interval_fn *fn, void *arg,
+                        struct scan_diag *diag)
 {
     static const char sql[] =
         "SELECT target, list_key, list, codes, first_seen_ms, last_seen_ms,"
@@ -101,7 +103,8 @@ int out_state_intervals(struct out_state *st, int64_t since_ms, out_interval_fn 
 
     if (!st || !fn)
         return -EINVAL;
-    return walk(st, sql, since_ms, interval_row, &w, "state store: intervals");
+    return st_diag_take(st, walk(st, sql, since_ms, interval_row, &w, "state store: intervals"),
+                        diag);
 }
 
 /* The scope of a replay: the lists and checks of the last complete run. */
@@ -274,7 +277,7 @@ static int record_row(sqlite3_stmt *s, void *arg)
     return rp->cb->result(rp->cb->arg, &r);
 }
 
-int out_state_replay(struct out_state *st, const struct out_replay *cb)
+int out_state_replay(struct out_state *st, const struct out_replay *cb, struct scan_diag *diag)
 {
     struct replay rp = {.cb = cb};
     int ret;
@@ -288,5 +291,5 @@ int out_state_replay(struct out_state *st, const struct out_replay *cb)
     if (ret == 0 && cb->result)
         ret = walk(st, replay_records_sql, 0, record_row, &rp, "state store: replay");
     replay_deinit(&rp);
-    return ret;
+    return st_diag_take(st, ret, diag);
 }

@@ -146,7 +146,7 @@ static int prepare_run(struct out_state *st)
     return ret;
 }
 
-int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, int64_t *run_id)
+static int run_begin(struct out_state *st, const struct out_run_desc *desc, int64_t *run_id)
 {
     char *targets = NULL, *lists = NULL, *checks = NULL;
     int ret;
@@ -179,6 +179,12 @@ int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, i
     return ret;
 }
 
+int out_state_run_begin(struct out_state *st, const struct out_run_desc *desc, int64_t *run_id,
+                        struct scan_diag *diag)
+{
+    return st_diag_take(st, run_begin(st, desc, run_id), diag);
+}
+
 static int step_done(struct out_state *st, sqlite3_stmt *s)
 {
     int rc = sqlite3_step(s);
@@ -188,7 +194,7 @@ static int step_done(struct out_state *st, sqlite3_stmt *s)
     return rc == SQLITE_DONE ? 0 : st_db_fail(st, rc, "state store: record");
 }
 
-int out_state_health(struct out_state *st, const struct scan_health *h)
+int out_state_health(struct out_state *st, const struct scan_health *h, struct scan_diag *diag)
 {
     const char *key;
     sqlite3_stmt *s;
@@ -204,7 +210,7 @@ int out_state_health(struct out_state *st, const struct scan_health *h)
                       SQLITE_STATIC);
     sqlite3_bind_text(s, 5, h->healthy ? NULL : h->detail, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 6, h->kind ? h->kind : "", -1, SQLITE_STATIC);
-    return step_done(st, s);
+    return st_diag_take(st, step_done(st, s), diag);
 }
 
 static int cmp_cstr(const void *a, const void *b)
@@ -287,7 +293,7 @@ static const char *record_scope(const struct scan_result *r)
     return "";
 }
 
-int out_state_record(struct out_state *st, const struct scan_result *r)
+static int record_result(struct out_state *st, const struct scan_result *r)
 {
     char *detail = NULL, *codes = NULL, *fp = NULL;
     sqlite3_stmt *s;
@@ -342,6 +348,11 @@ out:
     free(codes);
     free(fp);
     return ret;
+}
+
+int out_state_record(struct out_state *st, const struct scan_result *r, struct scan_diag *diag)
+{
+    return st_diag_take(st, record_result(st, r), diag);
 }
 
 /*
@@ -510,7 +521,7 @@ static int count_targets(struct out_state *st, int64_t *n)
                          n);
 }
 
-int out_state_run_end(struct out_state *st, const struct out_run_end *end, struct out_delta *d)
+static int run_end(struct out_state *st, const struct out_run_end *end, struct out_delta *d)
 {
     struct run_params p = {0};
     int64_t run;
@@ -556,7 +567,14 @@ int out_state_run_end(struct out_state *st, const struct out_run_end *end, struc
     st->run_id = 0;
 delta:
     st_db_exec(st, clear_run_tables_sql); /* only space to give back: a failure changes nothing */
+    st->db_diag.msg[0] = '\0';            /* and is not this call's failure */
     if (!d)
         return 0;
-    return out_state_delta(st, run, d);
+    return st_write_delta(st, run, d);
+}
+
+int out_state_run_end(struct out_state *st, const struct out_run_end *end, struct out_delta *d,
+                      struct scan_diag *diag)
+{
+    return st_diag_take(st, run_end(st, end, d), diag);
 }

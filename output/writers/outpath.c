@@ -93,15 +93,13 @@ static void sweep(const char *path)
     closedir(d);
 }
 
-int out_path_prepare(const char *path, mode_t mode, char *msg, size_t msglen)
+int out_path_prepare(const char *path, mode_t mode, struct scan_diag *diag)
 {
     char tmp[4096];
     struct stat sb;
     const char *what = "cannot create its folder";
     int fd, ret;
 
-    if (msg && msglen)
-        msg[0] = '\0';
     ret = out_path_tmp(path, tmp, sizeof(tmp));
     if (ret == 0)
         ret = out_path_mkparent(path, mode);
@@ -120,8 +118,8 @@ int out_path_prepare(const char *path, mode_t mode, char *msg, size_t msglen)
             unlink(tmp);
         }
     }
-    if (ret != 0 && msg)
-        snprintf(msg, msglen, "%s: %s: %s", path, what, strerror(-ret));
+    if (ret != 0)
+        scan_diag_fail(diag, ret, "%s: %s: %s", path, what, strerror(-ret));
     return ret;
 }
 

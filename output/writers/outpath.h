@@ -17,8 +17,8 @@
  *
  * Usage:
  * @code
- *   char msg[512], tmp[4096];
- *   if (out_path_prepare(delta_path, OUT_PATH_DIR_MODE, msg, sizeof(msg)) != 0) // exit 2
+ *   struct scan_diag diag = {0};
+ *   if (out_path_prepare(delta_path, OUT_PATH_DIR_MODE, &diag) != 0) // exit 2, print diag.msg
  *   out_file_replace(prom_path, fill, arg);          // PATH.tmp.PID, fill, fsync, rename
  * @endcode
  */
@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
+
+#include "scanner/core/err.h"
 
 /** Mode of a folder created for --delta or --prom: others (a Prometheus collector, a
  *  hook) read these files. */
@@ -53,11 +55,11 @@ int out_path_mkparent(const char *path, mode_t mode);
  * Get an output file's path ready before a run: out_path_mkparent() with @p mode,
  * remove every "PATH.tmp.PID" whose process is gone, then create and remove this
  * process's temporary file once.
- * @param[out] msg  on failure one line naming the path and the reason; may be NULL
+ * @param[out] diag  on failure "PATH: what failed: reason"; may be NULL
  * @return 0, -EISDIR (@p path is a folder), -ENAMETOOLONG, or a negative errno of
  *         mkdir() or open() (-EACCES, -EROFS, -ENOTDIR, ...).
  */
-int out_path_prepare(const char *path, mode_t mode, char *msg, size_t msglen);
+int out_path_prepare(const char *path, mode_t mode, struct scan_diag *diag);
 
 /**
  * Replace @p path atomically with what @p fill writes: out_file_begin(), @p fill,

@@ -89,7 +89,10 @@ enum list_probe {
  * (and includes tp->code when the catalog gives one); an unlisted point is good on
  * NXDOMAIN or NODATA. A refusal code is BLOCKED whatever the point.
  * @param[out] why  a sentence for the person reading the health line (what was seen and
- *                  what to do), without the zone; "" when GOOD
+ *                  what to do), without the zone; "" when GOOD. It is part of the result
+ *                  (the engine puts it in the list's health detail, which the writers and
+ *                  the store keep), not an error message: the call itself cannot fail, so
+ *                  this is not a struct scan_diag
  * @return the judgement.
  */
 enum list_probe list_probe_judge(const struct list_entry *e, const struct list_test_point *tp,

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scanner/core/err.h"
+
 #define FETCH_TIMEOUT_MS 10000
 #define FETCH_CONNECT_MS 5000
 #define FETCH_MAX_BYTES  65536
@@ -34,7 +36,7 @@ struct xfer {
     char *body;
     size_t len, cap;
     bool too_large;
-    char errbuf[CURL_ERROR_SIZE];
+    char errbuf[CURL_ERROR_SIZE]; /* CURLOPT_ERRORBUFFER: libcurl's words, for the answer */
     scan_query_cb cb;
     void *arg;
 };
@@ -144,22 +146,17 @@ static void finish(struct xfer *x, struct scan_answer *ans, int cancelled)
     cb(arg, ans, cancelled);
 }
 
-int scan_fetch_new(const struct scan_fetch_opts *o, struct scan_fetch **out, char *err,
-                   size_t errlen)
+int scan_fetch_new(const struct scan_fetch_opts *o, struct scan_fetch **out, struct scan_diag *diag)
 {
     struct scan_fetch *f = NULL;
     int ret = -ENOMEM;
     *out = NULL;
-    if (err && errlen)
-        err[0] = '\0';
     if (o->connect_to) {
         const char *colon = strrchr(o->connect_to, ':');
         if (!colon || colon == o->connect_to || !colon[1] ||
-            strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
-            if (err && errlen)
-                snprintf(err, errlen, "--https-connect '%s': expected HOST:PORT", o->connect_to);
-            return -EINVAL;
-        }
+            strspn(colon + 1, "0123456789") != strlen(colon + 1))
+            return scan_diag_fail(diag, -EINVAL, "--https-connect '%s': expected HOST:PORT",
+                                  o->connect_to);
     }
     f = calloc(1, sizeof(*f));
     if (!f)
@@ -179,8 +176,8 @@ int scan_fetch_new(const struct scan_fetch_opts *o, struct scan_fetch **out, cha
     *out = f;
     return 0;
 fail:
-    if (err && errlen && ret == -EIO)
-        snprintf(err, errlen, "libcurl could not be initialised");
+    if (ret == -EIO)
+        scan_diag_fail(diag, ret, "libcurl could not be initialised");
     scan_fetch_free(f);
     return ret;
 }

@@ -28,7 +28,7 @@
  * Usage:
  * @code
  *   struct scan_fetch *f = NULL;
- *   ret = scan_fetch_new(&(struct scan_fetch_opts){.timeout_ms = 10000}, &f, err, sizeof(err));
+ *   ret = scan_fetch_new(&(struct scan_fetch_opts){.timeout_ms = 10000}, &f, &diag);
  *   ret = scan_fetch_start(f, "mta-sts.example.test", addrs, naddrs, done, arg);
  *   while (scan_fetch_active(f) > 0) { wait a little; scan_fetch_poll(f); }
  *   scan_fetch_free(f);   // cancels what is left: each callback runs once, cancelled
@@ -59,12 +59,12 @@ struct scan_fetch_opts {
 };
 
 /**
- * @param[out] out  caller frees with scan_fetch_free(); NULL on failure
- * @param[out] err  a sentence on failure (may be NULL)
+ * @param[out] out   caller frees with scan_fetch_free(); NULL on failure
+ * @param[out] diag  a sentence on -EINVAL and -EIO; may be NULL
  * @return 0, -ENOMEM, -EINVAL (a bad connect_to), -EIO (libcurl could not start).
  */
-int scan_fetch_new(const struct scan_fetch_opts *o, struct scan_fetch **out, char *err,
-                   size_t errlen);
+int scan_fetch_new(const struct scan_fetch_opts *o, struct scan_fetch **out,
+                   struct scan_diag *diag);
 
 /** Cancel every transfer (each callback runs once, with cancelled = 1) and free;
  *  NULL is a no-op. */

@@ -74,51 +74,51 @@ static int64_t ms_since(const struct timespec *t)
     return (int64_t)(now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
 }
 
-int scan_resolver_parse_addr(const char *s, char *buf, size_t len, const char **why)
+int scan_resolver_parse_addr(const char *s, char *buf, size_t len, struct scan_diag *diag)
 {
     char host[INET6_ADDRSTRLEN + 1];
     const char *port = NULL;
+    const char *why = NULL;
     unsigned char tmp[16];
 
-    *why = NULL;
     if (s[0] == '[') {
         const char *end = strchr(s, ']');
         if (!end || (size_t)(end - s - 1) >= sizeof(host)) {
-            *why = "unterminated '[' in IPv6 address";
-            return SCAN_EPARSE;
+            why = "unterminated '[' in IPv6 address";
+            goto bad;
         }
         memcpy(host, s + 1, (size_t)(end - s - 1));
         host[end - s - 1] = '\0';
         if (end[1] == ':')
             port = end + 2;
         else if (end[1] != '\0') {
-            *why = "expected ':PORT' after ']'";
-            return SCAN_EPARSE;
+            why = "expected ':PORT' after ']'";
+            goto bad;
         }
         if (inet_pton(AF_INET6, host, tmp) != 1) {
-            *why = "not an IPv6 address";
-            return SCAN_EPARSE;
+            why = "not an IPv6 address";
+            goto bad;
         }
     } else {
         const char *colon = strchr(s, ':');
         if (colon && strchr(colon + 1, ':')) {
             /* A bare IPv6 address without a port. */
             if (strlen(s) >= sizeof(host) || inet_pton(AF_INET6, s, tmp) != 1) {
-                *why = "not an IPv6 address (write [ADDR]:PORT for a port)";
-                return SCAN_EPARSE;
+                why = "not an IPv6 address (write [ADDR]:PORT for a port)";
+                goto bad;
             }
             snprintf(host, sizeof(host), "%s", s);
         } else {
             size_t hl = colon ? (size_t)(colon - s) : strlen(s);
             if (hl == 0 || hl >= sizeof(host)) {
-                *why = "empty or overlong address";
-                return SCAN_EPARSE;
+                why = "empty or overlong address";
+                goto bad;
             }
             memcpy(host, s, hl);
             host[hl] = '\0';
             if (inet_pton(AF_INET, host, tmp) != 1) {
-                *why = "not an IPv4 address (resolver names are not looked up)";
-                return SCAN_EPARSE;
+                why = "not an IPv4 address (resolver names are not looked up)";
+                goto bad;
             }
             if (colon)
                 port = colon + 1;
@@ -130,17 +130,19 @@ int scan_resolver_parse_addr(const char *s, char *buf, size_t len, const char **
         errno = 0;
         p = strtoul(port, &end, 10);
         if (!*port || *end || errno || p == 0 || p > 65535) {
-            *why = "port must be 1-65535";
-            return SCAN_EPARSE;
+            why = "port must be 1-65535";
+            goto bad;
         }
     }
     int n = strchr(host, ':') ? snprintf(buf, len, "[%s]:%lu", host, p)
                               : snprintf(buf, len, "%s:%lu", host, p);
     if (n < 0 || (size_t)n >= len) {
-        *why = "address too long";
-        return SCAN_EPARSE;
+        why = "address too long";
+        goto bad;
     }
     return 0;
+bad:
+    return scan_diag_fail(diag, SCAN_EPARSE, "--resolver '%s': %s", s, why);
 }
 
 /* c-ares tells us which sockets to watch; mirror that into epoll. */
@@ -159,7 +161,7 @@ static void sock_state_cb(void *data, ares_socket_t fd, int readable, int writab
 }
 
 /* The --resolver addresses as c-ares' comma-separated list (*csv NULL when none given). */
-static int servers_csv(const struct scan_resolver_opts *o, char **csv, char *errbuf, size_t errlen)
+static int servers_csv(const struct scan_resolver_opts *o, char **csv, struct scan_diag *diag)
 {
     *csv = NULL;
     if (o->nservers == 0)
@@ -170,11 +172,10 @@ static int servers_csv(const struct scan_resolver_opts *o, char **csv, char *err
         return -ENOMEM;
     for (size_t i = 0; i < o->nservers; i++) {
         char one[64];
-        const char *why;
-        if (scan_resolver_parse_addr(o->servers[i], one, sizeof(one), &why) != 0) {
-            snprintf(errbuf, errlen, "--resolver '%s': %s", o->servers[i], why);
+        int ret = scan_resolver_parse_addr(o->servers[i], one, sizeof(one), diag);
+        if (ret != 0) {
             free(list);
-            return SCAN_EPARSE;
+            return ret;
         }
         used += (size_t)snprintf(list + used, cap - used, "%s%s", i ? "," : "", one);
     }
@@ -183,22 +184,20 @@ static int servers_csv(const struct scan_resolver_opts *o, char **csv, char *err
 }
 
 /* c-ares' process-wide state, initialised on the first resolver. */
-static int library_init(char *errbuf, size_t errlen)
+static int library_init(struct scan_diag *diag)
 {
     static bool library_ready;
     if (library_ready)
         return 0;
-    if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
-        snprintf(errbuf, errlen, "c-ares library initialisation failed");
-        return -EIO;
-    }
+    if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS)
+        return scan_diag_fail(diag, -EIO, "c-ares library initialisation failed");
     library_ready = true;
     return 0;
 }
 
 /* Channel @p i of @p r with the run's timeout and tries, on the servers of @p csv if any. */
 static int chan_init(struct scan_resolver *r, unsigned i, const struct scan_resolver_opts *o,
-                     const char *csv, char *errbuf, size_t errlen)
+                     const char *csv, struct scan_diag *diag)
 {
     struct chan *c = &r->chans[i];
     struct ares_options ao;
@@ -214,33 +213,30 @@ static int chan_init(struct scan_resolver *r, unsigned i, const struct scan_reso
     int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB |
                ARES_OPT_SOCK_RCVBUF;
     int st = ares_init_options(&c->ch, &ao, mask);
-    if (st != ARES_SUCCESS) {
-        snprintf(errbuf, errlen, "c-ares: %s", ares_strerror(st));
-        return st == ARES_ENOMEM ? -ENOMEM : SCAN_ECONFIG;
-    }
+    if (st != ARES_SUCCESS)
+        return scan_diag_fail(diag, st == ARES_ENOMEM ? -ENOMEM : SCAN_ECONFIG, "c-ares: %s",
+                              ares_strerror(st));
     r->nchans = i + 1;
     if (csv) {
         st = ares_set_servers_ports_csv(c->ch, csv);
-        if (st != ARES_SUCCESS) {
-            snprintf(errbuf, errlen, "c-ares rejected the resolver list: %s", ares_strerror(st));
-            return SCAN_ECONFIG;
-        }
+        if (st != ARES_SUCCESS)
+            return scan_diag_fail(diag, SCAN_ECONFIG, "c-ares rejected the resolver list: %s",
+                                  ares_strerror(st));
     }
     return 0;
 }
 
-int scan_resolver_new(const struct scan_resolver_opts *o, struct scan_resolver **out, char *errbuf,
-                      size_t errlen)
+int scan_resolver_new(const struct scan_resolver_opts *o, struct scan_resolver **out,
+                      struct scan_diag *diag)
 {
     struct scan_resolver *r = NULL;
     char *csv = NULL;
     int ret;
 
     *out = NULL;
-    errbuf[0] = '\0';
-    ret = servers_csv(o, &csv, errbuf, errlen);
+    ret = servers_csv(o, &csv, diag);
     if (ret == 0)
-        ret = library_init(errbuf, errlen);
+        ret = library_init(diag);
     if (ret != 0)
         goto fail;
 
@@ -252,15 +248,15 @@ int scan_resolver_new(const struct scan_resolver_opts *o, struct scan_resolver *
     r->rnd_off = sizeof(r->rnd); /* draw random bytes on first use */
     r->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (r->epfd < 0) {
-        ret = -errno;
-        snprintf(errbuf, errlen, "epoll_create1: %s", strerror(errno));
+        int e = errno;
+        ret = scan_diag_fail(diag, -e, "epoll_create1: %s", strerror(e));
         goto fail;
     }
     unsigned n = o->channels ? o->channels : 1;
     if (n > MAX_CHANNELS)
         n = MAX_CHANNELS;
     for (unsigned i = 0; i < n; i++) {
-        ret = chan_init(r, i, o, csv, errbuf, errlen);
+        ret = chan_init(r, i, o, csv, diag);
         if (ret != 0)
             goto fail;
     }

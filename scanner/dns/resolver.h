@@ -14,7 +14,8 @@
  * Usage:
  * @code
  *   struct scan_resolver *r = NULL;
- *   scan_resolver_new(&opts, &r, err, sizeof(err));
+ *   struct scan_diag diag = {0};
+ *   scan_resolver_new(&opts, &r, &diag);
  *   scan_resolver_query(r, "2.0.0.127.zen.spamhaus.org", SCAN_TYPE_A, on_answer, job);
  *   while (scan_resolver_inflight(r) > 0)
  *       scan_resolver_poll(r, 100);   // callbacks run from here
@@ -28,6 +29,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "scanner/core/err.h"
 #include "scanner/dns/dnsmsg.h"
 
 struct scan_resolver_opts {
@@ -51,18 +53,20 @@ struct scan_resolver;
 
 /**
  * Parse one --resolver value into c-ares' "host:port" CSV form.
- * @param[out] buf  "127.0.0.1:5353" or "[::1]:53"
- * @return 0; SCAN_EPARSE (with a static reason in @p why) for anything else.
+ * @param[out] buf   "127.0.0.1:5353" or "[::1]:53"
+ * @param[out] diag  on SCAN_EPARSE: "--resolver 'VALUE': why"; may be NULL
+ * @return 0; SCAN_EPARSE for anything else.
  */
-int scan_resolver_parse_addr(const char *s, char *buf, size_t len, const char **why);
+int scan_resolver_parse_addr(const char *s, char *buf, size_t len, struct scan_diag *diag);
 
 /**
- * @param[out] out     caller frees with scan_resolver_free()
- * @param[out] errbuf  a sentence on failure (bad server list, c-ares init error)
- * @return 0; SCAN_EPARSE / SCAN_ECONFIG (errbuf says why); -ENOMEM; -EIO.
+ * @param[out] out   caller frees with scan_resolver_free()
+ * @param[out] diag  on failure, a sentence (bad server list, c-ares init error); left
+ *                   as it was for -ENOMEM from an allocation; may be NULL
+ * @return 0; SCAN_EPARSE / SCAN_ECONFIG (diag says why); -ENOMEM; -EIO.
  */
-int scan_resolver_new(const struct scan_resolver_opts *o, struct scan_resolver **out, char *errbuf,
-                      size_t errlen);
+int scan_resolver_new(const struct scan_resolver_opts *o, struct scan_resolver **out,
+                      struct scan_diag *diag);
 
 /** Cancel everything in flight (each callback runs once with cancelled=1) and free.
  *  NULL is a no-op. Must not be called from inside a callback. */

@@ -154,9 +154,10 @@ static int start_fetch(struct job *j, const char *name, struct centry *c)
     char text[64][INET6_ADDRSTRLEN];
     size_t n = 0;
     if (!g->fetch) {
-        char err[256];
         struct scan_fetch_opts fo = {.ca_file = o->ca_file, .connect_to = o->https_connect};
-        int ret = scan_fetch_new(&fo, &g->fetch, err, sizeof(err));
+        /* No diag: the command line checked --https-connect already, and the engine
+         * reports this failure by its code alone. */
+        int ret = scan_fetch_new(&fo, &g->fetch, NULL);
         if (ret != 0)
             return ret == -EINVAL ? -EIO : ret;
     }

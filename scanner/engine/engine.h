@@ -83,6 +83,11 @@ struct scan_engine_opts {
     bool (*list_wanted)(void *arg, const struct scan_target *t, size_t list);
     void *arg;
     volatile sig_atomic_t *stop; /**< set by a signal handler: finish in-flight, stop */
+    /** Optional: set by the caller's own callbacks when the run cannot go on (a state
+     *  store that cannot record); the engine then stops as for *stop. Separate from
+     *  @p stop, which belongs to the signal handlers (where a second signal means
+     *  "leave at once"), so a failure never looks like a first Ctrl-C. */
+    const bool *halt;
 };
 
 struct scan_engine_stats {
@@ -99,7 +104,7 @@ struct scan_engine_stats {
 };
 
 /**
- * Run a scan to the end (or until *stop).
+ * Run a scan to the end (or until *stop or *halt).
  * @param[in] ts     prepared targets (scan_targets_prepare() done), borrowed
  * @param[in] total  the count prepare() gave, for progress
  * @return 0; -ENOMEM; a negative errno from the event loop; a target read error.

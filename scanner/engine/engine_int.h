@@ -161,7 +161,7 @@ static inline int64_t now_ms(const struct eng *g)
 
 static inline bool stopping(const struct eng *g)
 {
-    return g->o->stop && *g->o->stop;
+    return (g->o->stop && *g->o->stop) || (g->o->halt && *g->o->halt);
 }
 
 /* job.c: jobs, asking and asking again, rate tokens, results. */

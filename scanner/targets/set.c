@@ -389,7 +389,7 @@ static int finalize(struct scan_targets *ts, uint64_t *total)
 
 int scan_targets_prepare(struct scan_targets *ts, uint64_t *total)
 {
-    char whybuf[SCAN_SPEC_WHY_MAX];
+    struct scan_diag bad;
     struct scan_spec sp;
     const char *why;
     int ret = 0, ioret = 0;
@@ -409,8 +409,11 @@ int scan_targets_prepare(struct scan_targets *ts, uint64_t *total)
                 ioret = ret;
             continue;
         }
-        if (!why && scan_spec_parse(ts->line, &sp, whybuf, sizeof(whybuf)) != 0)
-            why = whybuf;
+        if (!why && scan_spec_parse(ts->line, &sp, &bad) != 0)
+            why = bad.msg;
+        /* A bad line is a warning in the stream (or counts towards SCAN_EPARSE
+         * at the end), not this call's failure: it goes out through the message
+         * callback, with where it was written, and the walk goes on. */
         if (why) {
             scan_src_report_bad(ts, ts->line, n, why);
             continue;

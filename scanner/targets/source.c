@@ -315,7 +315,9 @@ static size_t take_argument(struct scan_targets *ts, const char *text, bool *ove
 
 /*
  * The next spec text in input order, in ts->line. Blank and comment-only lines
- * are skipped. @p why is set when the text is bad before parsing. The cursor
+ * are skipped. @p why is set (a static phrase) when the text is bad before
+ * parsing: a bad line is not a failure of this call but a warning for the
+ * message stream, so it is a phrase beside the text, not a struct scan_diag. The cursor
  * stays on the text's source until the next call, for messages.
  * @return 1 with a text, 0 at the end, negative on an I/O error (reported; the
  * failing source is skipped, so calling again goes on with the next one).

@@ -6,7 +6,6 @@
  * reserved address space a spec may touch. Pure: no I/O, no state.
  */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -137,20 +136,6 @@ uint64_t scan_spec_reserved_count(const struct scan_spec *sp)
 /* ------------------------------------------------------------------------- */
 /* Parsing one spec                                                           */
 
-static int fail(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *why, size_t whylen, const char *fmt, ...)
-{
-    if (why && whylen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, whylen, fmt, ap);
-        va_end(ap);
-    }
-    return SCAN_EPARSE;
-}
-
 bool scan_is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
@@ -209,20 +194,22 @@ static int parse_prefix(const char *p, size_t n, unsigned *out)
 }
 
 /* Address part already parsed into out->addr; now the optional prefix. */
-static int finish_ip(struct scan_spec *out, const char *slash, size_t pn, char *why, size_t whylen)
+static int finish_ip(struct scan_spec *out, const char *slash, size_t pn, struct scan_diag *diag)
 {
     bool v4 = out->type == SCAN_T_IP4;
     unsigned bits = scan_family_bits(out->type), min = v4 ? 8 : 112, plen = bits;
 
     if (slash) {
         if (pn == 0)
-            return fail(why, whylen, "missing prefix length after '/'");
+            return scan_diag_fail(diag, SCAN_EPARSE, "missing prefix length after '/'");
         if (parse_prefix(slash + 1, pn, &plen))
-            return fail(why, whylen, "bad prefix length");
+            return scan_diag_fail(diag, SCAN_EPARSE, "bad prefix length");
         if (plen > bits)
-            return fail(why, whylen, "%s prefix longer than /%u", v4 ? "IPv4" : "IPv6", bits);
+            return scan_diag_fail(diag, SCAN_EPARSE, "%s prefix longer than /%u",
+                                  v4 ? "IPv4" : "IPv6", bits);
         if (plen < min)
-            return fail(why, whylen, "%s prefix shorter than /%u", v4 ? "IPv4" : "IPv6", min);
+            return scan_diag_fail(diag, SCAN_EPARSE, "%s prefix shorter than /%u",
+                                  v4 ? "IPv4" : "IPv6", min);
     }
     uint8_t net[16] = {0};
     memcpy(net, out->addr, bits / 8);
@@ -230,22 +217,22 @@ static int finish_ip(struct scan_spec *out, const char *slash, size_t pn, char *
     if (memcmp(net, out->addr, bits / 8) != 0) {
         char txt[INET6_ADDRSTRLEN];
         inet_ntop(v4 ? AF_INET : AF_INET6, net, txt, sizeof(txt));
-        return fail(why, whylen, "host bits set, did you mean %s/%u", txt, plen);
+        return scan_diag_fail(diag, SCAN_EPARSE, "host bits set, did you mean %s/%u", txt, plen);
     }
     out->prefix = plen;
     return 0;
 }
 
 /* Domain rules: A-labels only, LDH plus '_', 63/253, two labels, no numeric TLD. */
-static int parse_domain(const char *s, size_t n, struct scan_spec *out, char *why, size_t whylen)
+static int parse_domain(const char *s, size_t n, struct scan_spec *out, struct scan_diag *diag)
 {
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)s[i] >= 0x80)
-            return fail(why, whylen, "IDN must be in A-label (xn--) form");
+            return scan_diag_fail(diag, SCAN_EPARSE, "IDN must be in A-label (xn--) form");
     if (n > 0 && s[n - 1] == '.')
         n--;
     if (n > NAME_MAX_LEN)
-        return fail(why, whylen, "name longer than %d characters", NAME_MAX_LEN);
+        return scan_diag_fail(diag, SCAN_EPARSE, "name longer than %d characters", NAME_MAX_LEN);
 
     size_t labels = 0, start = 0;
     bool numeric = true;
@@ -255,20 +242,22 @@ static int parse_domain(const char *s, size_t n, struct scan_spec *out, char *wh
             bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
             if (!alpha && !is_digit(c) && c != '-' && c != '_') {
                 if (c > 0x20 && c < 0x7f)
-                    return fail(why, whylen, "invalid character '%c' in a domain name", c);
-                return fail(why, whylen, "invalid character 0x%02x in a domain name",
-                            (unsigned)(unsigned char)c);
+                    return scan_diag_fail(diag, SCAN_EPARSE,
+                                          "invalid character '%c' in a domain name", c);
+                return scan_diag_fail(diag, SCAN_EPARSE,
+                                      "invalid character 0x%02x in a domain name",
+                                      (unsigned)(unsigned char)c);
             }
             out->domain[i] = alpha && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
             continue;
         }
         size_t len = i - start;
         if (len == 0)
-            return fail(why, whylen, "empty label");
+            return scan_diag_fail(diag, SCAN_EPARSE, "empty label");
         if (len > 63)
-            return fail(why, whylen, "label longer than 63 characters");
+            return scan_diag_fail(diag, SCAN_EPARSE, "label longer than 63 characters");
         if (s[start] == '-' || s[i - 1] == '-')
-            return fail(why, whylen, "label starts or ends with a hyphen");
+            return scan_diag_fail(diag, SCAN_EPARSE, "label starts or ends with a hyphen");
         numeric = true;
         for (size_t j = start; j < i; j++)
             if (!is_digit(s[j]))
@@ -279,16 +268,16 @@ static int parse_domain(const char *s, size_t n, struct scan_spec *out, char *wh
         start = i + 1;
     }
     if (labels < 2)
-        return fail(why, whylen, "single-label name (need at least two labels)");
+        return scan_diag_fail(diag, SCAN_EPARSE, "single-label name (need at least two labels)");
     if (numeric)
-        return fail(why, whylen, "all-numeric top-level label");
+        return scan_diag_fail(diag, SCAN_EPARSE, "all-numeric top-level label");
     out->domain[n] = '\0';
     out->type = SCAN_T_DOMAIN;
     out->prefix = 0;
     return 0;
 }
 
-int scan_spec_parse(const char *s, struct scan_spec *out, char *why, size_t whylen)
+int scan_spec_parse(const char *s, struct scan_spec *out, struct scan_diag *diag)
 {
     size_t n = strlen(s), an;
     const char *slash;
@@ -296,20 +285,18 @@ int scan_spec_parse(const char *s, struct scan_spec *out, char *why, size_t whyl
     int ret;
 
     memset(out, 0, sizeof(*out));
-    if (why && whylen > 0)
-        why[0] = '\0';
     if (n == 0) {
-        ret = fail(why, whylen, "empty target");
+        ret = scan_diag_fail(diag, SCAN_EPARSE, "empty target");
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
         if (scan_is_blank(s[i])) {
-            ret = fail(why, whylen, "blank inside a target (one target per line)");
+            ret = scan_diag_fail(diag, SCAN_EPARSE, "blank inside a target (one target per line)");
             goto out;
         }
     }
     if (strstr(s, "://")) {
-        ret = fail(why, whylen, "a URL, not a host name");
+        ret = scan_diag_fail(diag, SCAN_EPARSE, "a URL, not a host name");
         goto out;
     }
     slash = memchr(s, '/', n);
@@ -325,30 +312,30 @@ int scan_spec_parse(const char *s, struct scan_spec *out, char *why, size_t whyl
     size_t pn = slash ? n - an - 1 : 0;
 
     if (an == 0) {
-        ret = fail(why, whylen, "missing address before '/'");
+        ret = scan_diag_fail(diag, SCAN_EPARSE, "missing address before '/'");
     } else if (colon) {
         char buf[INET6_ADDRSTRLEN + 1];
         out->type = SCAN_T_IP6;
         if (memchr(s, '%', an))
-            ret = fail(why, whylen, "IPv6 zone index (%%...) not allowed");
+            ret = scan_diag_fail(diag, SCAN_EPARSE, "IPv6 zone index (%%...) not allowed");
         else if (an >= sizeof(buf))
-            ret = fail(why, whylen, "not a valid IPv6 address");
+            ret = scan_diag_fail(diag, SCAN_EPARSE, "not a valid IPv6 address");
         else {
             memcpy(buf, s, an);
             buf[an] = '\0';
             if (inet_pton(AF_INET6, buf, out->addr) != 1)
-                ret = fail(why, whylen, "not a valid IPv6 address");
+                ret = scan_diag_fail(diag, SCAN_EPARSE, "not a valid IPv6 address");
             else
-                ret = finish_ip(out, slash, pn, why, whylen);
+                ret = finish_ip(out, slash, pn, diag);
         }
     } else if (v4chars && digit) {
         const char *bad = parse_ip4(s, an, out->addr);
         out->type = SCAN_T_IP4;
-        ret = bad ? fail(why, whylen, "%s", bad) : finish_ip(out, slash, pn, why, whylen);
+        ret = bad ? scan_diag_fail(diag, SCAN_EPARSE, "%s", bad) : finish_ip(out, slash, pn, diag);
     } else if (slash) {
-        ret = fail(why, whylen, "a prefix length needs an IP address");
+        ret = scan_diag_fail(diag, SCAN_EPARSE, "a prefix length needs an IP address");
     } else {
-        ret = parse_domain(s, n, out, why, whylen);
+        ret = parse_domain(s, n, out, diag);
     }
 out:
     if (ret)

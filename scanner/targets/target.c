@@ -162,7 +162,7 @@ int scan_targets_next(struct scan_targets *ts, struct scan_target *t)
             return ret;
         }
         /* Bad lines were reported by the first pass (or the file changed: caught on open). */
-        if (why || scan_spec_parse(ts->line, &sp, NULL, 0) != 0 || ts->nvalid >= SEQ_LIMIT)
+        if (why || scan_spec_parse(ts->line, &sp, NULL) != 0 || ts->nvalid >= SEQ_LIMIT)
             continue;
         if (take_spec(ts, &sp, ts->nvalid++, t)) {
             set_source(ts, t);

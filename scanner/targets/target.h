@@ -48,6 +48,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scanner/core/err.h"
+
 enum scan_target_type { SCAN_T_IP4, SCAN_T_IP6, SCAN_T_DOMAIN };
 
 /** One target to check. Plain record, filled by scan_targets_next(). */
@@ -69,22 +71,19 @@ struct scan_spec {
     char domain[254]; /**< domains: canonical name */
 };
 
-/** Room for the reason scan_spec_parse() writes, terminating NUL included. */
-#define SCAN_SPEC_WHY_MAX 128
-
 /**
  * Parse one spec (an argument or a file line with comments and surrounding blanks
  * already removed). IPv4 octets must be plain decimal: "010.1.1.1" is rejected
  * (octal or decimal is ambiguous), as inet_pton() does. A single address may be
  * written with /32 or /128.
- * @param[in]  s       NUL-terminated spec; borrowed for the call
- * @param[out] out     the parsed spec; zeroed on error
- * @param[out] why     on error: what is wrong, e.g. "IPv4 prefix shorter than /8" or
- *                     "host bits set, did you mean 192.0.2.0/24"; may be NULL
- * @param[in]  whylen  size of @p why (SCAN_SPEC_WHY_MAX is always enough)
+ * @param[in]  s     NUL-terminated spec; borrowed for the call
+ * @param[out] out   the parsed spec; zeroed on error
+ * @param[out] diag  on error: what is wrong, e.g. "IPv4 prefix shorter than /8" or
+ *                   "host bits set, did you mean 192.0.2.0/24" (the caller names the
+ *                   spec and where it was written); may be NULL
  * @return 0 or SCAN_EPARSE.
  */
-int scan_spec_parse(const char *s, struct scan_spec *out, char *why, size_t whylen);
+int scan_spec_parse(const char *s, struct scan_spec *out, struct scan_diag *diag);
 
 /** @return the number of addresses @p sp spans, reserved ones included (1 for singles
  *  and domains). */
@@ -103,7 +102,13 @@ uint64_t scan_spec_reserved_count(const struct scan_spec *sp);
 /** @return true when the single address (IP4 or IP6, network order) is reserved. */
 bool scan_addr_reserved(enum scan_target_type type, const uint8_t *addr);
 
-/** Messages from preparing targets; one call per message, no newline. */
+/**
+ * Messages from preparing targets; one call per message, no newline. This is a
+ * stream, not an error return, so it is a callback and not a struct scan_diag:
+ * one input can hold any number of bad lines (each reported, up to 100, with
+ * where it was written) and reserved addresses (warnings), and the walk goes on
+ * after each; the calls' own failures are their int returns.
+ */
 typedef void (*scan_target_msg_fn)(void *arg, bool is_error, const char *msg);
 
 struct scan_target_opts {

@@ -625,15 +625,16 @@ static int doc_fd(void)
 
 Test(alert, on_change_gets_the_delta_on_stdin)
 {
-    char out[128], cmd[256], msg[256];
+    char out[128], cmd[256];
+    struct scan_diag diag = {0};
     struct out_on_change_opts o = {.cmd = cmd};
     int fd = doc_fd(), status;
 
     snprintf(out, sizeof(out), "%s/received.json", dir);
     snprintf(cmd, sizeof(cmd), "tee %s", out);
-    cr_assert_eq(out_on_change_run(&o, fd, &status, msg, sizeof(msg)), 0, "%s", msg);
+    cr_assert_eq(out_on_change_run(&o, fd, &status, &diag), 0, "%s", diag.msg);
     cr_assert_eq(status, 0);
-    cr_assert_str_eq(msg, "");
+    cr_assert_str_eq(diag.msg, "");
     char *got = slurp(out);
     cr_assert_str_eq(got, doc);
     free(got);
@@ -644,7 +645,7 @@ Test(alert, on_change_gets_the_delta_on_stdin)
     cr_assert_eq(write(p[1], "{}\n", 3), 3);
     close(p[1]);
     snprintf(cmd, sizeof(cmd), "/bin/cp /dev/stdin %s", out);
-    cr_assert_eq(out_on_change_run(&o, p[0], &status, msg, sizeof(msg)), 0, "%s", msg);
+    cr_assert_eq(out_on_change_run(&o, p[0], &status, &diag), 0, "%s", diag.msg);
     close(p[0]);
     got = slurp(out);
     cr_assert_str_eq(got, "{}\n");
@@ -654,7 +655,7 @@ Test(alert, on_change_gets_the_delta_on_stdin)
     cr_assert_eq(dup2(fd, STDIN_FILENO), STDIN_FILENO);
     cr_assert_eq(fcntl(STDIN_FILENO, F_SETFD, FD_CLOEXEC), 0);
     snprintf(cmd, sizeof(cmd), "tee %s", out);
-    cr_assert_eq(out_on_change_run(&o, STDIN_FILENO, &status, msg, sizeof(msg)), 0, "%s", msg);
+    cr_assert_eq(out_on_change_run(&o, STDIN_FILENO, &status, NULL), 0);
     got = slurp(out);
     cr_assert_str_eq(got, doc);
     free(got);
@@ -664,33 +665,36 @@ Test(alert, on_change_gets_the_delta_on_stdin)
 Test(alert, on_change_exit_status_and_missing_command)
 {
     struct out_on_change_opts o = {.cmd = "false"};
-    char msg[256];
+    struct scan_diag diag = {0};
     int fd = doc_fd(), status;
 
-    cr_assert_eq(out_on_change_run(&o, fd, &status, msg, sizeof(msg)), 0);
+    cr_assert_eq(out_on_change_run(&o, fd, &status, &diag), 0);
     cr_assert_eq(status, 1);
-    cr_assert_str_eq(msg, "on-change command false exited with status 1");
+    cr_assert_str_eq(diag.msg, "on-change command false exited with status 1");
+    cr_assert_eq(out_on_change_run(&o, fd, &status, NULL), 0);
+    cr_assert_eq(status, 1);
 
     o.cmd = "/nonexistent/page-oncall --team mail";
-    cr_assert_eq(out_on_change_run(&o, fd, &status, msg, sizeof(msg)), SCAN_ENOTFOUND);
-    cr_assert_str_eq(msg, "cannot run on-change command /nonexistent/page-oncall: No such file "
-                          "or directory");
+    cr_assert_eq(out_on_change_run(&o, fd, &status, &diag), SCAN_ENOTFOUND);
+    cr_assert_str_eq(diag.msg, "cannot run on-change command /nonexistent/page-oncall: No such "
+                               "file or directory");
     o.cmd = "no-such-command-dnsbl-scan";
-    cr_assert_eq(out_on_change_run(&o, fd, &status, msg, sizeof(msg)), SCAN_ENOTFOUND);
+    cr_assert_eq(out_on_change_run(&o, fd, &status, NULL), SCAN_ENOTFOUND);
 
     o.cmd = "";
-    cr_assert_eq(out_on_change_run(&o, fd, &status, msg, sizeof(msg)), -EINVAL);
+    cr_assert_eq(out_on_change_run(&o, fd, &status, &diag), -EINVAL);
+    cr_assert_str_eq(diag.msg, "on-change command is empty");
     close(fd);
 }
 
 Test(alert, on_change_timeout_kills, .timeout = 20)
 {
     struct out_on_change_opts o = {.cmd = "sleep 30", .timeout_ms = 200};
-    char msg[256];
+    struct scan_diag diag = {0};
     int fd = doc_fd(), status;
 
-    cr_assert_eq(out_on_change_run(&o, fd, &status, msg, sizeof(msg)), -ETIMEDOUT);
+    cr_assert_eq(out_on_change_run(&o, fd, &status, &diag), -ETIMEDOUT);
     cr_assert_eq(status, 128 + 15, "SIGTERM first: %d", status);
-    cr_assert_not_null(strstr(msg, "did not finish within 200 ms"), "%s", msg);
+    cr_assert_str_eq(diag.msg, "on-change command sleep did not finish within 200 ms: killed");
     close(fd);
 }

@@ -48,7 +48,9 @@ struct run {
     struct event ev[MAX_EVENTS];
     size_t nev;
     size_t stop_after; /* set *stop once this many results are out (0: never) */
+    size_t halt_after; /* set *halt once this many results are out (0: never) */
     volatile sig_atomic_t stop;
+    bool halt;
     struct scan_engine_stats st;
 };
 
@@ -64,6 +66,8 @@ static void on_result(void *arg, const struct scan_result *res)
     snprintf(e->reason, sizeof(e->reason), "%s", res->reason ? res->reason : "");
     if (run->stop_after && run->st.results + 1 >= run->stop_after)
         run->stop = 1; /* as the SIGINT handler does */
+    if (run->halt_after && run->st.results + 1 >= run->halt_after)
+        run->halt = true; /* as the command line does when the store fails */
 }
 
 static void on_health(void *arg, const struct scan_health *h)
@@ -96,6 +100,7 @@ struct scenario {
     size_t concurrency;
     int default_delay_ms;
     size_t stop_after;
+    size_t halt_after;
     unsigned checks;                /* 0: SCAN_CHECK_DNSBL */
     const char *const *spf_domains; /* --spf-domain */
     size_t nspf_domains;
@@ -129,6 +134,7 @@ static void run_engine(const struct scenario *sc, struct run *run)
     memset(run, 0, sizeof(*run));
     run->r = fake_resolver_new(&fo);
     run->stop_after = sc->stop_after;
+    run->halt_after = sc->halt_after;
     struct scan_engine_opts o = {.resolver = run->r,
                                  .lists = lists,
                                  .zones = zones,
@@ -142,7 +148,8 @@ static void run_engine(const struct scenario *sc, struct run *run)
                                  .on_result = on_result,
                                  .on_health = on_health,
                                  .arg = run,
-                                 .stop = &run->stop};
+                                 .stop = &run->stop,
+                                 .halt = &run->halt};
     cr_assert_eq(scan_engine_run(&o, ts, total, &run->st), 0);
 
     /* Nothing left in flight: no callback can come after the engine's state is gone.
@@ -385,9 +392,10 @@ Test(engine, late_sends_are_cancelled_when_every_result_is_out, .timeout = 20)
     fake_resolver_free(run.r);
 }
 
-Test(engine, stop_finishes_in_flight_and_leaves_nothing_behind, .timeout = 20)
+/* Stop (or halt) after the third result, with slow and lost sends in flight: the run
+ * ends incomplete, and nothing was asked after it but what was in flight. */
+static void stopped_early(struct run *run, size_t stop_after, size_t halt_after)
 {
-    /* Stopped after the third result, with slow and lost sends in flight. */
     static const struct fake_entry table[] = {
         HEALTHY("bl.test"),
         {"6.0.18.198.bl.test", SCAN_TYPE_A, 1, {{.drop = true}}},
@@ -399,14 +407,30 @@ Test(engine, stop_finishes_in_flight_and_leaves_nothing_behind, .timeout = 20)
                           .target = "198.18.0.0/24",
                           .concurrency = 8,
                           .default_delay_ms = 20,
-                          .stop_after = 3};
+                          .stop_after = stop_after,
+                          .halt_after = halt_after};
+    run_engine(&sc, run);
+    cr_assert(!run->st.complete);
+    cr_assert_lt(run->st.results, 256);
+    cr_assert_geq(run->st.results, 3);
+    cr_assert_leq(fake_send_count(run->r), 2 + 3 + 8 + 8, "%zu sends", fake_send_count(run->r));
+}
+
+Test(engine, stop_finishes_in_flight_and_leaves_nothing_behind, .timeout = 20)
+{
     struct run run;
-    run_engine(&sc, &run);
-    cr_assert(!run.st.complete);
-    cr_assert_lt(run.st.results, 256);
-    cr_assert_geq(run.st.results, 3);
-    /* Nothing was asked after the stop but what was in flight. */
-    cr_assert_leq(fake_send_count(run.r), 2 + 3 + 8 + 8, "%zu sends", fake_send_count(run.r));
+    stopped_early(&run, 3, 0);
+    fake_resolver_free(run.r);
+}
+
+/* A callback's halt (the store failed) ends the run as a stop does, without
+ * touching the signal flag: a later Ctrl-C is still a first one. */
+Test(engine, halt_from_a_callback_stops_without_the_signal_flag, .timeout = 20)
+{
+    struct run run;
+    stopped_early(&run, 0, 3);
+    cr_assert(run.halt);
+    cr_assert_eq(run.stop, 0, "the signal flag is the handlers' alone");
     fake_resolver_free(run.r);
 }
 

@@ -34,11 +34,11 @@ static char *temp_ini(const char *text, size_t len)
     return path;
 }
 
-static int read_text(const char *text, const char *section, struct cli_ini *ini, char *err,
-                     size_t errlen)
+static int read_text(const char *text, const char *section, struct cli_ini *ini,
+                     struct scan_diag *diag)
 {
     char *path = temp_ini(text, strlen(text));
-    int ret = cli_ini_read(path, section, ini, err, errlen);
+    int ret = cli_ini_read(path, section, ini, diag);
     unlink(path);
     free(path);
     return ret;
@@ -47,7 +47,7 @@ static int read_text(const char *text, const char *section, struct cli_ini *ini,
 Test(ini, options_of_one_section_in_order)
 {
     struct cli_ini ini;
-    char err[512];
+    struct scan_diag diag = {0};
     cr_assert_eq(read_text("; comment\n"
                            "# another\n"
                            "[other]\n"
@@ -60,8 +60,8 @@ Test(ini, options_of_one_section_in_order)
                            "timeout=\n"
                            "[ rbl ]\n"
                            "critical = 2\n",
-                           "rbl", &ini, err, sizeof(err)),
-                 0, "%s", err);
+                           "rbl", &ini, &diag),
+                 0, "%s", diag.msg);
     cr_assert_eq(ini.n, 5);
     cr_expect_str_eq(ini.v[0].key, "server");
     cr_expect_str_eq(ini.v[0].value, "a.example.net");
@@ -93,12 +93,12 @@ Test(ini, errors_name_file_and_line)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct cli_ini ini;
-        char err[512];
+        struct scan_diag diag = {0};
         char *path = temp_ini(cases[i].text, strlen(cases[i].text));
-        int ret = cli_ini_read(path, "rbl", &ini, err, sizeof(err));
+        int ret = cli_ini_read(path, "rbl", &ini, &diag);
         cr_expect(ret == -EINVAL || ret == -ESRCH, "case %zu: %d", i, ret);
-        cr_expect_eq(strncmp(err, path, strlen(path)), 0, "case %zu: %s", i, err);
-        cr_expect(strstr(err, cases[i].line_and_why), "case %zu: %s", i, err);
+        cr_expect_eq(strncmp(diag.msg, path, strlen(path)), 0, "case %zu: %s", i, diag.msg);
+        cr_expect(strstr(diag.msg, cases[i].line_and_why), "case %zu: %s", i, diag.msg);
         cr_expect_eq(ini.n, 0);
         unlink(path);
         free(path);
@@ -108,11 +108,11 @@ Test(ini, errors_name_file_and_line)
 Test(ini, limits)
 {
     struct cli_ini ini;
-    char err[512];
+    struct scan_diag diag = {0};
     /* A NUL byte, a line over 4096 bytes, a file over 1 MiB, too many options. */
     char *path = temp_ini("[rbl]\nserver=a\0b\n", 17);
-    cr_expect_eq(cli_ini_read(path, "rbl", &ini, err, sizeof(err)), -EINVAL);
-    cr_expect(strstr(err, ":2: a NUL byte"), "%s", err);
+    cr_expect_eq(cli_ini_read(path, "rbl", &ini, &diag), -EINVAL);
+    cr_expect(strstr(diag.msg, ":2: a NUL byte"), "%s", diag.msg);
     unlink(path);
     free(path);
 
@@ -122,8 +122,8 @@ Test(ini, limits)
     strcpy(text, "[rbl]\nserver=");
     memset(text + strlen(text), 'a', big);
     text[13 + big] = '\0';
-    cr_expect_eq(read_text(text, "rbl", &ini, err, sizeof(err)), -EINVAL);
-    cr_expect(strstr(err, ":2: a line over 4096 bytes"), "%s", err);
+    cr_expect_eq(read_text(text, "rbl", &ini, &diag), -EINVAL);
+    cr_expect(strstr(diag.msg, ":2: a line over 4096 bytes"), "%s", diag.msg);
     free(text);
 
     size_t huge = CLI_INI_MAX_BYTES + 10;
@@ -131,8 +131,8 @@ Test(ini, limits)
     cr_assert_not_null(text);
     memset(text, '#', huge);
     text[huge] = '\0';
-    cr_expect_eq(read_text(text, "rbl", &ini, err, sizeof(err)), -EFBIG);
-    cr_expect(strstr(err, "over 1 MiB"), "%s", err);
+    cr_expect_eq(read_text(text, "rbl", &ini, &diag), -EFBIG);
+    cr_expect(strstr(diag.msg, "over 1 MiB"), "%s", diag.msg);
     free(text);
 
     size_t nopt = CLI_INI_MAX_OPTS + 1;
@@ -141,13 +141,13 @@ Test(ini, limits)
     char *p = text + sprintf(text, "[rbl]\n");
     for (size_t i = 0; i < nopt; i++)
         p += sprintf(p, "v=\n");
-    cr_expect_eq(read_text(text, "rbl", &ini, err, sizeof(err)), -EINVAL);
-    cr_expect(strstr(err, "too many options"), "%s", err);
+    cr_expect_eq(read_text(text, "rbl", &ini, &diag), -EINVAL);
+    cr_expect(strstr(diag.msg, "too many options"), "%s", diag.msg);
     free(text);
 
-    cr_expect_eq(cli_ini_read("/nonexistent/check_rbl.ini", "rbl", &ini, err, sizeof(err)),
-                 -ENOENT);
-    cr_expect(strstr(err, "/nonexistent/check_rbl.ini: No such file"), "%s", err);
+    cr_expect_eq(cli_ini_read("/nonexistent/check_rbl.ini", "rbl", &ini, &diag), -ENOENT);
+    cr_expect_str_eq(diag.msg, "/nonexistent/check_rbl.ini: No such file or directory");
+    cr_expect_eq(cli_ini_read("/nonexistent/check_rbl.ini", "rbl", &ini, NULL), -ENOENT);
 }
 
 /* Debian's file as monitoring-plugins-contrib ships it: 207 zones, each a list. */
@@ -156,10 +156,10 @@ Test(ini, debian_check_rbl_ini_every_zone_is_a_list)
     struct cli_ini ini;
     struct list_catalog *cat = NULL;
     struct list_error lerr;
-    char err[512];
+    struct scan_diag diag = {0};
     size_t catalog = 0, generic = 0;
 
-    cr_assert_eq(cli_ini_read(DEBIAN_INI, "rbl", &ini, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(cli_ini_read(DEBIAN_INI, "rbl", &ini, &diag), 0, "%s", diag.msg);
     cr_assert_eq(ini.n, 207);
     cr_assert_eq(list_catalog_load_buf("default.yaml", list_default_yaml, list_default_yaml_len,
                                        &cat, &lerr),

@@ -22,7 +22,7 @@ static struct scan_report *run(const struct rz_rec *zone, const char *ip)
 {
     static struct scan_target t;
     struct scan_spec sp;
-    cr_assert_eq(scan_spec_parse(ip, &sp, NULL, 0), 0);
+    cr_assert_eq(scan_spec_parse(ip, &sp, NULL), 0);
     memset(&t, 0, sizeof(t));
     t.type = sp.type;
     memcpy(t.addr, sp.addr, sizeof(t.addr));

@@ -6,6 +6,7 @@
  * form the --delta document uses: nothing at PATH until the commit, a symbolic
  * link planted at the temporary name is never followed, the stream stays open
  * after the rename, and an uncommitted file leaves nothing behind.
+ * out_path_prepare() is tested for the line it gives when a path cannot be used.
  * (out_file_replace(), built on them, is tested through --prom in test_alert.c.)
  */
 #include <criterion/criterion.h>
@@ -106,4 +107,38 @@ Test(outpath, missing_folder)
     snprintf(bad, sizeof(bad), "%s/missing/delta.json", dir);
     cr_assert_eq(out_file_begin(&of, bad), -ENOENT);
     out_file_deinit(&of);
+}
+
+/* out_path_prepare() makes the folder, proves a file can be created, and says
+ * in one line what failed when it cannot. */
+Test(outpath, prepare_says_what_failed)
+{
+    struct scan_diag diag = {0};
+    char deep[192], want[512];
+
+    snprintf(deep, sizeof(deep), "%s/a/b/delta.json", dir);
+    cr_assert_eq(out_path_prepare(deep, 0750, &diag), 0, "%s", diag.msg);
+    cr_assert_str_empty(diag.msg, "success leaves the diag as it was");
+    snprintf(deep, sizeof(deep), "%s/a/b", dir);
+    cr_assert(exists(deep), "the folders above are made");
+
+    /* PATH is a folder. */
+    cr_assert_eq(out_path_prepare(deep, 0750, &diag), -EISDIR);
+    snprintf(want, sizeof(want), "%s: it is a folder: %s", deep, strerror(EISDIR));
+    cr_assert_str_eq(diag.msg, want);
+    cr_assert_eq(out_path_prepare(deep, 0750, NULL), -EISDIR);
+
+    /* A file where a folder must be. */
+    snprintf(deep, sizeof(deep), "%s/plain", dir);
+    FILE *f = fopen(deep, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    snprintf(deep, sizeof(deep), "%s/plain/delta.json", dir);
+    cr_assert_eq(out_path_prepare(deep, 0750, &diag), -ENOTDIR);
+    snprintf(want, sizeof(want), "%s: cannot create a file there: %s", deep, strerror(ENOTDIR));
+    cr_assert_str_eq(diag.msg, want);
+    snprintf(deep, sizeof(deep), "%s/plain/sub/delta.json", dir);
+    cr_assert_eq(out_path_prepare(deep, 0750, &diag), -ENOTDIR);
+    snprintf(want, sizeof(want), "%s: cannot create its folder: %s", deep, strerror(ENOTDIR));
+    cr_assert_str_eq(diag.msg, want);
 }

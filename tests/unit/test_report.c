@@ -67,7 +67,7 @@ static char *render(struct out_report *rep)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     cr_assert_not_null(f);
-    cr_assert_eq(out_report_write(rep, f, NULL), 0);
+    cr_assert_eq(out_report_write(rep, f, NULL, NULL), 0);
     fclose(f);
     return buf;
 }
@@ -186,13 +186,13 @@ Test(report, a_device_is_written_into_never_replaced)
     struct stat sb;
     char dir[] = "/tmp/dnsbl-report-XXXXXX", path[64], tmp[96];
 
-    cr_assert_eq(out_report_write_file(rep, "/dev/null", NULL), 0);
+    cr_assert_eq(out_report_write_file(rep, "/dev/null", NULL, NULL), 0);
     cr_assert_eq(stat("/dev/null", &sb), 0);
     cr_assert(S_ISCHR(sb.st_mode), "/dev/null is still a character device");
     /* a regular file is replaced atomically, and nothing is left beside it */
     cr_assert_not_null(mkdtemp(dir));
     snprintf(path, sizeof(path), "%s/r.html", dir);
-    cr_assert_eq(out_report_write_file(rep, path, NULL), 0);
+    cr_assert_eq(out_report_write_file(rep, path, NULL, NULL), 0);
     cr_assert_eq(stat(path, &sb), 0);
     cr_assert(S_ISREG(sb.st_mode) && sb.st_size > 1000);
     snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());

@@ -2,7 +2,8 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests for --resolver parsing (the one pure function of the resolver core).
+ * Unit tests for the resolver core: --resolver parsing (its one pure function), what
+ * its set-up and the fetcher's say when they fail, and query names on the wire.
  */
 #include <criterion/criterion.h>
 #include <arpa/inet.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "scanner/core/err.h"
+#include "scanner/dns/fetch.h"
 #include "scanner/dns/resolver.h"
 
 Test(resolver, good_addresses)
@@ -30,9 +32,10 @@ Test(resolver, good_addresses)
              {"192.0.2.53:65535", "192.0.2.53:65535"}};
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
         char buf[64];
-        const char *why = NULL;
-        cr_assert_eq(scan_resolver_parse_addr(t[i].in, buf, sizeof(buf), &why), 0, "%s", t[i].in);
+        struct scan_diag diag = {0};
+        cr_assert_eq(scan_resolver_parse_addr(t[i].in, buf, sizeof(buf), &diag), 0, "%s", t[i].in);
         cr_assert_str_eq(buf, t[i].want);
+        cr_assert_str_empty(diag.msg, "success leaves the diag as it was");
     }
 }
 
@@ -42,13 +45,46 @@ Test(resolver, bad_addresses_say_why)
         "dns.example", "127.0.0.1:0", "127.0.0.1:65536", "[::1", "[::1]x", "[127.0.0.1]:53", "",
         "127.0.0.1:",  "1.2.3:53",    "[::1]:port"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        char buf[64];
-        const char *why = NULL;
-        cr_assert_eq(scan_resolver_parse_addr(bad[i], buf, sizeof(buf), &why), SCAN_EPARSE,
+        char buf[64], head[80];
+        struct scan_diag diag = {0};
+        cr_assert_eq(scan_resolver_parse_addr(bad[i], buf, sizeof(buf), &diag), SCAN_EPARSE,
                      "'%s' should be rejected", bad[i]);
-        cr_assert_not_null(why);
-        cr_assert_gt(strlen(why), 5);
+        /* "--resolver 'VALUE': why", as the command line prints it. */
+        int n = snprintf(head, sizeof(head), "--resolver '%s': ", bad[i]);
+        cr_assert_eq(strncmp(diag.msg, head, (size_t)n), 0, "%s", diag.msg);
+        cr_assert_gt(strlen(diag.msg + n), 5, "%s", diag.msg);
+        cr_assert_eq(scan_resolver_parse_addr(bad[i], buf, sizeof(buf), NULL), SCAN_EPARSE);
     }
+}
+
+/* The whole sentence scan_resolver_new() gives for a bad server, byte for byte. */
+Test(resolver, bad_server_list_says_which)
+{
+    const char *servers[] = {"127.0.0.1", "127.0.0.1:65536"};
+    struct scan_resolver_opts o = {.servers = servers, .nservers = 2, .channels = 1};
+    struct scan_resolver *r = NULL;
+    struct scan_diag diag = {0};
+    cr_assert_eq(scan_resolver_new(&o, &r, &diag), SCAN_EPARSE);
+    cr_assert_null(r);
+    cr_assert_str_eq(diag.msg, "--resolver '127.0.0.1:65536': port must be 1-65535");
+    cr_assert_eq(scan_resolver_new(&o, &r, NULL), SCAN_EPARSE);
+}
+
+/* The fetcher's set-up says what is wrong the same way (no transfer starts). */
+Test(resolver, fetch_new_names_a_bad_connect_to)
+{
+    struct scan_fetch *f = NULL;
+    struct scan_diag diag = {0};
+    struct scan_fetch_opts fo = {.connect_to = "127.0.0.1"};
+    cr_assert_eq(scan_fetch_new(&fo, &f, &diag), -EINVAL);
+    cr_assert_null(f);
+    cr_assert_str_eq(diag.msg, "--https-connect '127.0.0.1': expected HOST:PORT");
+    cr_assert_eq(scan_fetch_new(&fo, &f, NULL), -EINVAL);
+    fo.connect_to = "127.0.0.1:8443";
+    diag.msg[0] = '\0';
+    cr_assert_eq(scan_fetch_new(&fo, &f, &diag), 0, "%s", diag.msg);
+    cr_assert_str_empty(diag.msg);
+    scan_fetch_free(f);
 }
 
 /* Queries are encoded by us, so a name read from a reply is asked under exactly
@@ -139,8 +175,8 @@ Test(resolver, query_ids_are_random_and_distinct)
     struct scan_resolver_opts o = {
         .servers = servers, .nservers = 1, .timeout_ms = 5000, .tries = 1, .channels = 1};
     struct scan_resolver *r = NULL;
-    char err[256];
-    cr_assert_eq(scan_resolver_new(&o, &r, err, sizeof(err)), 0, "%s", err);
+    struct scan_diag diag = {0};
+    cr_assert_eq(scan_resolver_new(&o, &r, &diag), 0, "%s", diag.msg);
     enum { N = 64 };
     int done = 0;
     for (int i = 0; i < N; i++) {

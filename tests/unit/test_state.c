@@ -28,6 +28,9 @@
 
 static char dir[64];
 static char path[128];
+/* The store's message of the last failed call, for assertion messages (Criterion
+ * runs each test in its own process). */
+static struct scan_diag last;
 
 static void setup(void)
 {
@@ -49,9 +52,9 @@ static struct out_state *open_store(void)
 {
     struct out_state_opts o = {.path = path};
     struct out_state *st = NULL;
-    char msg[512];
-    int ret = out_state_open(&o, &st, msg, sizeof(msg));
-    cr_assert_eq(ret, 0, "open: %s (%s)", scan_strerror(ret), msg);
+    struct scan_diag diag = {0};
+    int ret = out_state_open(&o, &st, &diag);
+    cr_assert_eq(ret, 0, "open: %s (%s)", scan_strerror(ret), diag.msg);
     return st;
 }
 
@@ -88,7 +91,7 @@ static void dnsbl(struct out_state *st, const char *target, const char *list, co
         r.delist_url = "https://delist.example/";
     }
     struct scan_result t = rf_typed(&r);
-    cr_assert_eq(out_state_record(st, &t), 0, "%s", out_state_errmsg(st));
+    cr_assert_eq(out_state_record(st, &t, &last), 0, "%s", last.msg);
 }
 
 /*
@@ -112,7 +115,7 @@ static void rec(struct out_state *st, const char *target, const char *check, con
     };
     struct scan_result r = {.target = target, .check = check, .status = status, .extra = {3, f}};
     struct scan_result t = rf_typed(&r);
-    cr_assert_eq(out_state_record(st, &t), 0, "%s", out_state_errmsg(st));
+    cr_assert_eq(out_state_record(st, &t, &last), 0, "%s", last.msg);
 }
 
 /* The health of (list, kind). */
@@ -124,7 +127,7 @@ static void health_kind(struct out_state *st, const char *list, const char *kind
                             .healthy = healthy,
                             .reason = healthy ? NULL : "blocked",
                             .detail = healthy ? NULL : "refuses this resolver"};
-    cr_assert_eq(out_state_health(st, &h), 0);
+    cr_assert_eq(out_state_health(st, &h, NULL), 0);
 }
 
 /* The health of a list as a whole (no kind). */
@@ -135,7 +138,7 @@ static void health(struct out_state *st, const char *list, bool healthy)
                             .healthy = healthy,
                             .reason = healthy ? NULL : "unhealthy",
                             .detail = healthy ? NULL : "every query timed out"};
-    cr_assert_eq(out_state_health(st, &h), 0);
+    cr_assert_eq(out_state_health(st, &h, NULL), 0);
 }
 
 /* --- collecting events ---------------------------------------------------- */
@@ -162,7 +165,7 @@ static int64_t run_id;
 static void begin(struct out_state *st)
 {
     struct out_run_desc d = {.ntargets = 0};
-    cr_assert_eq(out_state_run_begin(st, &d, &run_id), 0, "%s", out_state_errmsg(st));
+    cr_assert_eq(out_state_run_begin(st, &d, &run_id, &last), 0, "%s", last.msg);
 }
 
 enum delta_of { RUN_END_COMPLETE, RUN_END_INCOMPLETE, DELIVERY };
@@ -181,9 +184,9 @@ static void capture_delta(struct out_state *st, enum delta_of what, int64_t id, 
     memset(e, 0, sizeof(*e));
     cr_assert_eq(out_delta_new(&o, &d), 0);
     if (what == DELIVERY)
-        cr_assert_eq(out_state_delivery(st, id, d), 0, "%s", out_state_errmsg(st));
+        cr_assert_eq(out_state_delivery(st, id, d, &last), 0, "%s", last.msg);
     else
-        cr_assert_eq(out_state_run_end(st, &re, d), 0, "%s", out_state_errmsg(st));
+        cr_assert_eq(out_state_run_end(st, &re, d, &last), 0, "%s", last.msg);
     out_delta_free(d);
     if (m)
         fclose(m);
@@ -529,11 +532,11 @@ Test(state, anomaly_threshold_share_and_minimum)
     for (int round = 0; round < 2; round++) {
         const char *list = round == 0 ? "t.example" : "u.example";
         int listed = round == 0 ? 2 : 3;
-        cr_assert_eq(out_state_run_begin(st, &d, NULL), 0);
+        cr_assert_eq(out_state_run_begin(st, &d, NULL, NULL), 0);
         for (int i = 0; i < 4; i++)
             dnsbl(st, T[i], list, NULL);
         end(st, true, &e, NULL);
-        cr_assert_eq(out_state_run_begin(st, &d, NULL), 0);
+        cr_assert_eq(out_state_run_begin(st, &d, NULL, NULL), 0);
         for (int i = 0; i < 4; i++)
             dnsbl(st, T[i], list, i < listed ? "127.0.0.2" : NULL);
         end(st, true, &e, NULL);
@@ -545,7 +548,7 @@ Test(state, anomaly_threshold_share_and_minimum)
         }
     }
     struct out_run_desc bad = {.anomaly_share = 1.5};
-    cr_assert_eq(out_state_run_begin(st, &bad, NULL), -EINVAL);
+    cr_assert_eq(out_state_run_begin(st, &bad, NULL, NULL), -EINVAL);
     out_state_free(st);
 }
 
@@ -569,12 +572,12 @@ Test(state, incomplete_run_never_becomes_previous)
     assert_events(&e, NULL, 0);
     cr_assert_not_null(strstr(doc, "\"status\":\"incomplete\",\"complete\":false"), "%s", doc);
     free(doc);
-    cr_assert_eq(out_state_run_get(st, incomplete, &info), 0);
+    cr_assert_eq(out_state_run_get(st, incomplete, &info, NULL), 0);
     cr_assert_str_eq(info.status, "incomplete");
     cr_assert_eq(info.results, 1);
     cr_assert_eq(info.listed, 1);
     cr_assert_eq(info.targets, 1);
-    cr_assert_eq(out_state_last_complete(st, &info), 0);
+    cr_assert_eq(out_state_last_complete(st, &info, NULL), 0);
     cr_assert_eq(info.id, 1);
 
     /* begin, record, close without end: aborted */
@@ -583,7 +586,7 @@ Test(state, incomplete_run_never_becomes_previous)
     dnsbl(st, T[0], "a.example", "127.0.0.2");
     out_state_free(st);
     st = open_store();
-    cr_assert_eq(out_state_run_get(st, aborted, &info), 0);
+    cr_assert_eq(out_state_run_get(st, aborted, &info, NULL), 0);
     cr_assert_str_eq(info.status, "aborted");
 
     begin(st);
@@ -615,7 +618,7 @@ Test(state, kill_9_mid_run_leaves_last_complete_run)
         struct out_state_opts o = {.path = path};
         struct out_state *c = NULL;
         struct out_run_desc d = {0};
-        if (out_state_open(&o, &c, NULL, 0) != 0 || out_state_run_begin(c, &d, NULL) != 0)
+        if (out_state_open(&o, &c, NULL) != 0 || out_state_run_begin(c, &d, NULL, NULL) != 0)
             _exit(1);
         for (int i = 0; i < 2000; i++) {
             char t[32];
@@ -632,11 +635,12 @@ Test(state, kill_9_mid_run_leaves_last_complete_run)
 
     /* history right after the crash (WAL recovery by a reader) */
     struct out_state_opts ro = {.path = path, .readonly = true};
-    char msg[512], *hist = NULL;
+    struct scan_diag diag = {0};
+    char *hist = NULL;
     size_t hlen = 0;
     FILE *m = open_memstream(&hist, &hlen);
-    cr_assert_eq(out_state_open(&ro, &st, msg, sizeof(msg)), 0, "%s", msg);
-    cr_assert_eq(out_state_history(st, NULL, m, false), 0, "%s", out_state_errmsg(st));
+    cr_assert_eq(out_state_open(&ro, &st, &diag), 0, "%s", diag.msg);
+    cr_assert_eq(out_state_history(st, NULL, m, false, &last), 0, "%s", last.msg);
     out_state_free(st);
     fclose(m);
     cr_assert_not_null(strstr(hist, "192.0.2.2 a.example listed"), "%s", hist);
@@ -674,19 +678,19 @@ Test(state, kill_9_at_random_moments, .timeout = 60)
         if (pid == 0) {
             struct out_state_opts o = {.path = path, .wait_ms = 5000};
             struct out_state *c = NULL;
-            if (out_state_open(&o, &c, NULL, 0) != 0)
+            if (out_state_open(&o, &c, NULL) != 0)
                 _exit(1);
             for (int64_t k = 1000 * (round + 1);; k++) {
                 struct out_run_desc d = {.started_ms = k, .anomaly_share = 1};
                 struct out_run_end re = {.complete = true};
-                if (out_state_run_begin(c, &d, NULL) != 0)
+                if (out_state_run_begin(c, &d, NULL, NULL) != 0)
                     _exit(1);
                 for (int i = 0; i < 300; i++) {
                     char t[32];
                     snprintf(t, sizeof(t), "10.1.%d.%d", i / 256, i % 256);
                     dnsbl(c, t, "a.example", (i + k) % 2 == 0 ? "127.0.0.2" : NULL);
                 }
-                if (out_state_run_end(c, &re, NULL) != 0)
+                if (out_state_run_end(c, &re, NULL, NULL) != 0)
                     _exit(1);
             }
         }
@@ -699,15 +703,15 @@ Test(state, kill_9_at_random_moments, .timeout = 60)
         /* a reader first: it may have to run WAL recovery */
         struct out_state_opts ro = {.path = path, .readonly = true};
         struct out_state *r = NULL;
-        char msg[512];
-        int ret = out_state_open(&ro, &r, msg, sizeof(msg));
+        struct scan_diag diag = {0};
+        int ret = out_state_open(&ro, &r, &diag);
         /* killed before or between the migrations: no store yet, or an older schema */
         cr_assert(
             ret == 0 || ret == SCAN_ENOTFOUND ||
                 (ret == SCAN_ESTATE && sql_int("PRAGMA user_version") < OUT_STATE_SCHEMA_VERSION),
-            "%s", msg);
+            "%s", diag.msg);
         FILE *null = fopen("/dev/null", "w");
-        cr_assert(!r || out_state_history(r, NULL, null, true) == 0, "%s", out_state_errmsg(r));
+        cr_assert(!r || out_state_history(r, NULL, null, true, &last) == 0, "%s", last.msg);
         fclose(null);
         out_state_free(r);
 
@@ -745,26 +749,27 @@ Test(state, second_writer_is_refused_with_the_lock_named)
     struct out_state *st = open_store();
     struct out_state_opts o = {.path = path};
     struct out_state *b = NULL;
-    char msg[512], want[256];
+    struct scan_diag diag = {0};
+    char want[256];
 
-    cr_assert_eq(out_state_open(&o, &b, msg, sizeof(msg)), SCAN_ELOCKED);
+    cr_assert_eq(out_state_open(&o, &b, &diag), SCAN_ELOCKED);
     cr_assert_null(b);
     snprintf(want, sizeof(want), "lock %s.lock is held by pid %ld", path, (long)getpid());
-    cr_assert_not_null(strstr(msg, want), "%s", msg);
-    cr_assert_not_null(strstr(msg, "--wait"), "%s", msg);
+    cr_assert_not_null(strstr(diag.msg, want), "%s", diag.msg);
+    cr_assert_not_null(strstr(diag.msg, "--wait"), "%s", diag.msg);
 
     o.wait_ms = 150;
-    cr_assert_eq(out_state_open(&o, &b, msg, sizeof(msg)), SCAN_ELOCKED);
-    cr_assert_not_null(strstr(msg, "gave up waiting"), "%s", msg);
+    cr_assert_eq(out_state_open(&o, &b, &diag), SCAN_ELOCKED);
+    cr_assert_not_null(strstr(diag.msg, "gave up waiting"), "%s", diag.msg);
 
     /* readers take no lock */
     struct out_state_opts ro = {.path = path, .readonly = true};
-    cr_assert_eq(out_state_open(&ro, &b, msg, sizeof(msg)), 0, "%s", msg);
+    cr_assert_eq(out_state_open(&ro, &b, &diag), 0, "%s", diag.msg);
     out_state_free(b);
     out_state_free(st);
 
     o.wait_ms = 0;
-    cr_assert_eq(out_state_open(&o, &b, msg, sizeof(msg)), 0, "released on free: %s", msg);
+    cr_assert_eq(out_state_open(&o, &b, &diag), 0, "released on free: %s", diag.msg);
     out_state_free(b);
 }
 
@@ -779,7 +784,7 @@ Test(state, wait_gets_the_lock_when_released)
     if (pid == 0) {
         struct out_state_opts o = {.path = path};
         struct out_state *st = NULL;
-        if (out_state_open(&o, &st, NULL, 0) != 0)
+        if (out_state_open(&o, &st, NULL) != 0)
             _exit(1);
         if (write(ready[1], "x", 1) != 1)
             _exit(1);
@@ -791,14 +796,14 @@ Test(state, wait_gets_the_lock_when_released)
 
     struct out_state_opts o = {.path = path, .wait_ms = 0};
     struct out_state *st = NULL;
-    char msg[512];
-    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), SCAN_ELOCKED);
+    struct scan_diag diag = {0};
+    cr_assert_eq(out_state_open(&o, &st, &diag), SCAN_ELOCKED);
     char want[64];
     snprintf(want, sizeof(want), "held by pid %ld", (long)pid);
-    cr_assert_not_null(strstr(msg, want), "%s", msg);
+    cr_assert_not_null(strstr(diag.msg, want), "%s", diag.msg);
 
     o.wait_ms = -1;
-    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), 0, "%s", msg);
+    cr_assert_eq(out_state_open(&o, &st, &diag), 0, "%s", diag.msg);
     out_state_free(st);
     int status;
     waitpid(pid, &status, 0);
@@ -812,9 +817,9 @@ Test(state, schema_version_and_migration_v1_to_v2)
     struct out_state_opts o = {.path = path, .schema_version = 1};
     struct out_state *st = NULL;
     struct events e;
-    char msg[512];
+    struct scan_diag diag = {0};
 
-    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), 0, "%s", msg);
+    cr_assert_eq(out_state_open(&o, &st, &diag), 0, "%s", diag.msg);
     cr_assert_eq(out_state_schema_version(st), 1);
     out_state_free(st);
     cr_assert_eq(sql_int("PRAGMA user_version"), 1);
@@ -858,9 +863,9 @@ static void old_store(int version, const char *sql)
     struct out_state_opts o = {.path = path, .schema_version = version};
     struct out_state *st = NULL;
     sqlite3 *db = NULL;
-    char msg[512];
+    struct scan_diag diag = {0};
 
-    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), 0, "%s", msg);
+    cr_assert_eq(out_state_open(&o, &st, &diag), 0, "%s", diag.msg);
     out_state_free(st);
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
     cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
@@ -872,9 +877,9 @@ static struct out_state *open_reader(void)
 {
     struct out_state_opts ro = {.path = path, .readonly = true};
     struct out_state *st = NULL;
-    char msg[512];
+    struct scan_diag diag = {0};
 
-    cr_assert_eq(out_state_open(&ro, &st, msg, sizeof(msg)), 0, "%s", msg);
+    cr_assert_eq(out_state_open(&ro, &st, &diag), 0, "%s", diag.msg);
     return st;
 }
 
@@ -902,7 +907,7 @@ Test(state, migration_v2_to_v3_health_per_kind)
     struct out_delta_opts dop = {.on_event = collect, .arg = &e};
     memset(&e, 0, sizeof(e));
     cr_assert_eq(out_delta_new(&dop, &d), 0);
-    cr_assert_eq(out_state_delta(st, 1, d), 0, "%s", out_state_errmsg(st));
+    cr_assert_eq(out_state_delta(st, 1, d, &last), 0, "%s", last.msg);
     out_delta_free(d);
     const char *old[] = {"list_unhealthy - a.example"};
     assert_events(&e, old, 1);
@@ -977,18 +982,18 @@ Test(state, refuses_newer_foreign_and_garbage)
     struct out_state_opts o = {.path = path};
     struct out_state *st = NULL;
     sqlite3 *db = NULL;
-    char msg[512];
+    struct scan_diag diag = {0};
 
     st = open_store();
     out_state_free(st);
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
     sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
     sqlite3_close(db);
-    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), SCAN_ESTATE);
+    cr_assert_eq(out_state_open(&o, &st, &diag), SCAN_ESTATE);
     char want[64];
     snprintf(want, sizeof(want), "schema v99, newer than this dnsbl-scan (v%d)",
              OUT_STATE_SCHEMA_VERSION);
-    cr_assert_not_null(strstr(msg, want), "%s", msg);
+    cr_assert_not_null(strstr(diag.msg, want), "%s", diag.msg);
 
     unlink(path);
     char wal[160];
@@ -997,15 +1002,15 @@ Test(state, refuses_newer_foreign_and_garbage)
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
     sqlite3_exec(db, "CREATE TABLE mail (id INTEGER)", NULL, NULL, NULL);
     sqlite3_close(db);
-    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), SCAN_ESTATE);
-    cr_assert_not_null(strstr(msg, "not a dnsbl-scan state store"), "%s", msg);
+    cr_assert_eq(out_state_open(&o, &st, &diag), SCAN_ESTATE);
+    cr_assert_not_null(strstr(diag.msg, "not a dnsbl-scan state store"), "%s", diag.msg);
 
     unlink(path);
     FILE *f = fopen(path, "w");
     fputs("this is not a database, just some text that is long enough to have a header....\n", f);
     fclose(f);
-    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), SCAN_ESTATE);
-    cr_assert_not_null(strstr(msg, "not a usable state store"), "%s", msg);
+    cr_assert_eq(out_state_open(&o, &st, &diag), SCAN_ESTATE);
+    cr_assert_not_null(strstr(diag.msg, "not a usable state store"), "%s", diag.msg);
     cr_assert_null(st);
 }
 
@@ -1013,15 +1018,15 @@ Test(state, readonly_needs_a_store)
 {
     struct out_state_opts o = {.path = path, .readonly = true};
     struct out_state *st = NULL;
-    char msg[512];
+    struct scan_diag diag = {0};
 
-    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), SCAN_ENOTFOUND);
-    cr_assert_not_null(strstr(msg, "no state store at"), "%s", msg);
+    cr_assert_eq(out_state_open(&o, &st, &diag), SCAN_ENOTFOUND);
+    cr_assert_not_null(strstr(diag.msg, "no state store at"), "%s", diag.msg);
     struct out_run_desc d = {0};
     st = open_store();
     out_state_free(st);
-    cr_assert_eq(out_state_open(&o, &st, msg, sizeof(msg)), 0, "%s", msg);
-    cr_assert_eq(out_state_run_begin(st, &d, NULL), -EINVAL);
+    cr_assert_eq(out_state_open(&o, &st, &diag), 0, "%s", diag.msg);
+    cr_assert_eq(out_state_run_begin(st, &d, NULL, NULL), -EINVAL);
     out_state_free(st);
 }
 
@@ -1032,7 +1037,7 @@ Test(state, create_parent_and_default_path)
     struct out_state *st = NULL;
 
     snprintf(nested, sizeof(nested), "%s/a/b/state.db", dir);
-    cr_assert_eq(out_state_open(&o, &st, NULL, 0), 0);
+    cr_assert_eq(out_state_open(&o, &st, NULL), 0);
     out_state_free(st);
     cr_assert_eq(access(nested, F_OK), 0);
 
@@ -1069,19 +1074,20 @@ Test(state, history_intervals_and_changes)
 
     for (int k = 0; k < 5; k++) {
         d.started_ms = t0 + k * hour;
-        cr_assert_eq(out_state_run_begin(st, &d, NULL), 0);
+        cr_assert_eq(out_state_run_begin(st, &d, NULL, NULL), 0);
         dnsbl(st, T[0], "a.example", listing[k]);
         dnsbl(st, T[1], "a.example", NULL);
         rec(st, T[0], "fcrdns", k < 2 ? "pass" : "fail", "mail.example.");
         end(st, true, &e, NULL);
-        cr_assert_eq(out_state_delivered(st, k + 1), 0, "delivered at once: no delivery lines");
+        cr_assert_eq(out_state_delivered(st, k + 1, NULL), 0,
+                     "delivered at once: no delivery lines");
     }
     out_state_free(st);
 
     struct out_state_opts ro = {.path = path, .readonly = true};
-    cr_assert_eq(out_state_open(&ro, &st, NULL, 0), 0);
+    cr_assert_eq(out_state_open(&ro, &st, NULL), 0);
     FILE *m = open_memstream(&text, &len);
-    cr_assert_eq(out_state_history(st, T[0], m, false), 0);
+    cr_assert_eq(out_state_history(st, T[0], m, false, NULL), 0);
     fclose(m);
     cr_assert_str_eq(text, "192.0.2.1 a.example listed 2026-01-01T00:00:00Z .. "
                            "2026-01-01T02:00:00Z codes 127.0.0.2\n"
@@ -1094,7 +1100,7 @@ Test(state, history_intervals_and_changes)
 
     text = NULL;
     m = open_memstream(&text, &len);
-    cr_assert_eq(out_state_history(st, NULL, m, true), 0);
+    cr_assert_eq(out_state_history(st, NULL, m, true, NULL), 0);
     fclose(m);
     cr_assert_not_null(strstr(text, "{\"kind\":\"listing\",\"target\":\"192.0.2.1\",\"list\":"
                                     "\"a.example\",\"list_id\":\"a.example\",\"codes\":"
@@ -1109,7 +1115,7 @@ Test(state, history_intervals_and_changes)
 
     text = NULL;
     m = open_memstream(&text, &len);
-    cr_assert_eq(out_state_history(st, "203.0.113.9", m, false), 0);
+    cr_assert_eq(out_state_history(st, "203.0.113.9", m, false, NULL), 0);
     fclose(m);
     cr_assert_str_eq(text, "");
     free(text);
@@ -1136,7 +1142,7 @@ Test(state, replay_delta_and_counts)
     end(st, true, &e, NULL);
     cr_assert_eq(e.n, 1);
 
-    cr_assert_eq(out_state_run_get(st, second, &info), 0);
+    cr_assert_eq(out_state_run_get(st, second, &info, NULL), 0);
     cr_assert_str_eq(info.status, "complete");
     cr_assert_eq(info.targets, 2);
     cr_assert_eq(info.results, 3);
@@ -1148,13 +1154,13 @@ Test(state, replay_delta_and_counts)
     struct out_delta_opts o = {.json = m};
     struct out_delta *d = NULL;
     cr_assert_eq(out_delta_new(&o, &d), 0);
-    cr_assert_eq(out_state_delta(st, second, d), 0);
+    cr_assert_eq(out_state_delta(st, second, d, NULL), 0);
     cr_assert_eq(out_delta_count(d, OUT_EV_NEW_LISTING), 1);
     out_delta_free(d);
     fclose(m);
     cr_assert_not_null(strstr(doc, "\"type\":\"new_listing\""));
     free(doc);
-    cr_assert_eq(out_state_run_get(st, 99, &info), SCAN_ENOTFOUND);
+    cr_assert_eq(out_state_run_get(st, 99, &info, NULL), SCAN_ENOTFOUND);
     out_state_free(st);
     out_state_free(NULL);
 }
@@ -1167,16 +1173,50 @@ Test(state, bad_calls)
     struct out_run_end re = {.complete = true};
     struct out_run_desc d = {0};
 
-    cr_assert_eq(out_state_record(st, &r), -EINVAL, "no run open");
-    cr_assert_eq(out_state_run_end(st, &re, NULL), -EINVAL);
-    cr_assert_eq(out_state_run_begin(st, &d, NULL), 0);
-    cr_assert_eq(out_state_run_begin(st, &d, NULL), -EINVAL, "one run at a time");
-    cr_assert_eq(out_state_record(st, &r), -EINVAL, "DNSBL result without a list");
-    cr_assert_eq(out_state_run_end(st, &re, NULL), 0);
+    cr_assert_eq(out_state_record(st, &r, NULL), -EINVAL, "no run open");
+    cr_assert_eq(out_state_run_end(st, &re, NULL, NULL), -EINVAL);
+    cr_assert_eq(out_state_run_begin(st, &d, NULL, NULL), 0);
+    cr_assert_eq(out_state_run_begin(st, &d, NULL, NULL), -EINVAL, "one run at a time");
+    cr_assert_eq(out_state_record(st, &r, NULL), -EINVAL, "DNSBL result without a list");
+    cr_assert_eq(out_state_run_end(st, &re, NULL, NULL), 0);
     out_state_free(st);
 
     struct out_state_opts o = {0};
-    cr_assert_eq(out_state_open(&o, &st, NULL, 0), -EINVAL);
+    cr_assert_eq(out_state_open(&o, &st, NULL), -EINVAL);
+}
+
+/* A call that fails inside SQLite says what failed in its diag, and the message
+ * belongs to that call only: the next failure that is not SQLite's leaves the
+ * caller's diag as it was. */
+Test(state, sqlite_failures_fill_the_diag)
+{
+    struct out_state *st = open_store();
+    struct out_run_desc d = {0};
+    struct out_run_end re = {.complete = true};
+    struct scan_diag diag = {0};
+    sqlite3 *db = NULL;
+
+    cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "ALTER TABLE runs RENAME TO gone", NULL, NULL, NULL), SQLITE_OK,
+                 "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+
+    int ret = out_state_run_begin(st, &d, NULL, &diag);
+    cr_assert_eq(ret, SCAN_ESTATE, "%s", scan_strerror(ret));
+    cr_assert_eq(strncmp(diag.msg, "state store: new run: ", 22), 0, "%s", diag.msg);
+    cr_assert_not_null(strstr(diag.msg, "no such table"), "%s", diag.msg);
+    cr_assert_eq(out_state_run_begin(st, &d, NULL, NULL), SCAN_ESTATE, "NULL: no message");
+
+    strcpy(diag.msg, "untouched");
+    cr_assert_eq(out_state_run_end(st, &re, NULL, &diag), -EINVAL, "no run open");
+    cr_assert_str_eq(diag.msg, "untouched");
+
+    FILE *null = fopen("/dev/null", "w");
+    cr_assert_not_null(null);
+    cr_assert_neq(out_state_history(st, NULL, null, false, &diag), 0);
+    cr_assert_eq(strncmp(diag.msg, "state store: history: ", 22), 0, "%s", diag.msg);
+    fclose(null);
+    out_state_free(st);
 }
 
 Test(state, record_identity_scope_and_volatile_detail)
@@ -1232,14 +1272,14 @@ Test(state, run_records_what_it_covers)
     struct out_run_info info;
     char *v;
 
-    cr_assert_eq(out_state_run_begin(st, &d, &run_id), 0);
-    cr_assert_eq(out_state_run_end(st, &re, NULL), 0);
+    cr_assert_eq(out_state_run_begin(st, &d, &run_id, NULL), 0);
+    cr_assert_eq(out_state_run_end(st, &re, NULL, NULL), 0);
     v = sql_text("SELECT targets || lists || checks FROM runs WHERE id = 1");
     cr_assert_str_eq(v, "[\"192.0.2.0/24\",\"@/etc/x \\\"y\\\".txt\"]"
                         "[\"spamhaus-zen\",\"bl.spamcop.net\"][\"dnsbl\",\"fcrdns\"]");
     free(v);
     cr_assert_eq(sql_int("SELECT anomaly_min FROM runs WHERE id = 1"), 3);
-    cr_assert_eq(out_state_last_complete(st, &info), 0);
+    cr_assert_eq(out_state_last_complete(st, &info, NULL), 0);
     cr_assert_eq(info.started_ms, 1000);
     cr_assert_eq(info.ended_ms, 4000);
     out_state_free(st);
@@ -1273,7 +1313,7 @@ Test(state, undelivered_events_are_delivered_by_the_next_run_once)
                             .klass = SCAN_CLASS_LISTING,
                             .pool = "marketing"};
     struct scan_result t = rf_typed(&r);
-    cr_assert_eq(out_state_record(st, &t), 0);
+    cr_assert_eq(out_state_record(st, &t, NULL), 0);
     end(st, true, &e, NULL);
     int64_t r2 = run_id;
     cr_assert_eq(sql_int("SELECT count(*) FROM runs WHERE delivery = 'pending'"), 1);
@@ -1281,10 +1321,10 @@ Test(state, undelivered_events_are_delivered_by_the_next_run_once)
     delivery(st, r2, &e, NULL);
     const char *own[] = {"new_listing 192.0.2.1 a.example"};
     assert_events(&e, own, 1);
-    cr_assert_eq(out_state_delivery_failed(st, r2, "--on-change: exited with status 1"), 0);
+    cr_assert_eq(out_state_delivery_failed(st, r2, "--on-change: exited with status 1", NULL), 0);
 
     begin(st);
-    cr_assert_eq(out_state_record(st, &t), 0);
+    cr_assert_eq(out_state_record(st, &t, NULL), 0);
     end(st, true, &e, NULL);
     cr_assert_eq(e.n, 0, "run 3 finds nothing new");
     int64_t r3 = run_id;
@@ -1294,7 +1334,7 @@ Test(state, undelivered_events_are_delivered_by_the_next_run_once)
     cr_assert(strstr(doc, "\"total\":1,\"redelivered\":1}"), "%s", doc);
     cr_assert(strstr(doc, "{\"run\":{\"id\":3,"), "the document is run 3's: %s", doc);
     free(doc);
-    cr_assert_eq(out_state_delivered(st, r3), 0);
+    cr_assert_eq(out_state_delivered(st, r3, NULL), 0);
     cr_assert_eq(sql_int("SELECT delivered_by FROM runs WHERE id = 2"), r3);
     cr_assert_eq(sql_int("SELECT count(*) FROM runs WHERE delivery = 'pending'"), 0);
     char *err = sql_text("SELECT delivery_error FROM runs WHERE id = 2");
@@ -1303,7 +1343,7 @@ Test(state, undelivered_events_are_delivered_by_the_next_run_once)
     size_t hlen = 0;
     char *hist = NULL;
     FILE *h = open_memstream(&hist, &hlen);
-    cr_assert_eq(out_state_history(st, NULL, h, false), 0);
+    cr_assert_eq(out_state_history(st, NULL, h, false, NULL), 0);
     fclose(h);
     cr_assert(strstr(hist, " delivery failed: --on-change: exited with status 1; its events "
                            "were delivered by run 3\n"),
@@ -1313,7 +1353,7 @@ Test(state, undelivered_events_are_delivered_by_the_next_run_once)
 
     /* delivered is delivered: neither a complete nor an incomplete run sends it again */
     begin(st);
-    cr_assert_eq(out_state_record(st, &t), 0);
+    cr_assert_eq(out_state_record(st, &t, NULL), 0);
     end(st, true, &e, NULL);
     delivery(st, run_id, &e, NULL);
     cr_assert_eq(e.n, 0);
@@ -1329,7 +1369,7 @@ Test(state, undelivered_events_are_delivered_by_the_next_run_once)
     delivery(st, run_id, &e, NULL);
     const char *again[] = {"delisted 192.0.2.1 a.example"};
     assert_events(&e, again, 1);
-    cr_assert_eq(out_state_delivered(st, run_id), 0);
+    cr_assert_eq(out_state_delivered(st, run_id, NULL), 0);
     char *state = sql_text("SELECT delivery FROM runs WHERE id = 5");
     cr_assert_str_eq(state, "delivered");
     free(state);
@@ -1429,27 +1469,27 @@ Test(state, report_reads_runs_intervals_and_last_known_state)
 
     for (int v = 1; v <= 2; v++) {
         d.started_ms = v * 1000000;
-        cr_assert_eq(out_state_run_begin(st, &d, NULL), 0);
+        cr_assert_eq(out_state_run_begin(st, &d, NULL, NULL), 0);
         world(st, v);
         end(st, true, &e, NULL);
     }
     /* an interrupted run is listed, and changes nothing */
     d.started_ms = 3000000;
-    cr_assert_eq(out_state_run_begin(st, &d, NULL), 0);
+    cr_assert_eq(out_state_run_begin(st, &d, NULL, NULL), 0);
     dnsbl(st, T[7], "a.example", "127.0.0.2");
     end(st, false, &e, NULL);
     out_state_free(st);
 
     struct out_state_opts ro = {.path = path, .readonly = true};
-    cr_assert_eq(out_state_open(&ro, &st, NULL, 0), 0);
-    cr_assert_eq(out_state_runs(st, 1500000, note_run, runs), 0);
+    cr_assert_eq(out_state_open(&ro, &st, NULL), 0);
+    cr_assert_eq(out_state_runs(st, 1500000, note_run, runs, NULL), 0);
     cr_assert_str_eq(runs, "3 incomplete [192.0.2.0/29 example.test] [a.example b.example "
                            "c.example d.example] [dnsbl fcrdns spf dmarc]\n"
                            "2 complete [192.0.2.0/29 example.test] [a.example b.example "
                            "c.example d.example] [dnsbl fcrdns spf dmarc]\n");
 
     /* run 2 cleared a's .2 and .3 (code change): both reach into the window */
-    cr_assert_eq(out_state_intervals(st, 2000000, note_interval, ivs), 0);
+    cr_assert_eq(out_state_intervals(st, 2000000, note_interval, ivs, NULL), 0);
     cr_assert_str_eq(ivs, "192.0.2.1 a.example 127.0.0.2 2000000..0\n"
                           "192.0.2.2 a.example 127.0.0.2 1000000..2000000\n"
                           "192.0.2.3 a.example 127.0.0.2 1000000..2000000\n"
@@ -1457,11 +1497,11 @@ Test(state, report_reads_runs_intervals_and_last_known_state)
                           "192.0.2.4 b.example 127.0.0.2 1000000..0\n"
                           "192.0.2.5 d.example 127.0.0.2 1000000..0\n");
     ivs[0] = '\0';
-    cr_assert_eq(out_state_intervals(st, 2000001, note_interval, ivs), 0);
+    cr_assert_eq(out_state_intervals(st, 2000001, note_interval, ivs, NULL), 0);
     cr_assert_null(strstr(ivs, "..2000000"), "%s", ivs);
 
     struct out_replay cb = {.list = note_list, .result = note_result, .arg = state};
-    cr_assert_eq(out_state_replay(st, &cb), 0);
+    cr_assert_eq(out_state_replay(st, &cb, NULL), 0);
     /* lists: c newly listed all 8 (anomalous), d stopped answering (unhealthy) */
     cr_assert_not_null(strstr(state, "list a.example/* healthy - - 0/0\n"), "%s", state);
     cr_assert_not_null(strstr(state, "list c.example/* anomalous - - 8/8\n"), "%s", state);
@@ -1494,7 +1534,7 @@ Test(state, report_replays_nothing_before_a_complete_run)
     begin(st);
     dnsbl(st, T[0], "a.example", "127.0.0.2");
     end(st, false, &e, NULL);
-    cr_assert_eq(out_state_replay(st, &cb), 0);
+    cr_assert_eq(out_state_replay(st, &cb, NULL), 0);
     cr_assert_str_eq(state, "");
     out_state_free(st);
 }
@@ -1508,7 +1548,7 @@ Test(state, report_reads_a_v2_store)
     struct out_replay cb = {.list = note_list, .result = note_result, .arg = state};
     sqlite3 *db = NULL;
 
-    cr_assert_eq(out_state_open(&o, &st, NULL, 0), 0);
+    cr_assert_eq(out_state_open(&o, &st, NULL), 0);
     out_state_free(st);
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
     cr_assert_eq(sqlite3_exec(db,
@@ -1527,9 +1567,9 @@ Test(state, report_reads_a_v2_store)
     sqlite3_close(db);
 
     struct out_state_opts ro = {.path = path, .readonly = true};
-    cr_assert_eq(out_state_open(&ro, &st, NULL, 0), 0);
+    cr_assert_eq(out_state_open(&ro, &st, NULL), 0);
     cr_assert_eq(out_state_schema_version(st), 2);
-    cr_assert_eq(out_state_replay(st, &cb), 0, "%s", out_state_errmsg(st));
+    cr_assert_eq(out_state_replay(st, &cb, &last), 0, "%s", last.msg);
     cr_assert_str_eq(state, "list a.example/* unhealthy blocked refuses us 0/0\n"
                             "192.0.2.1 a.example error error blocked\n");
     out_state_free(st);

@@ -120,9 +120,10 @@ static void expect_parse(const char *s, enum scan_target_type type, unsigned pre
                          const char *domain)
 {
     struct scan_spec sp;
-    char why[SCAN_SPEC_WHY_MAX];
-    int ret = scan_spec_parse(s, &sp, why, sizeof(why));
-    cr_assert_eq(ret, 0, "'%s': %s", s, why);
+    struct scan_diag diag = {0};
+    int ret = scan_spec_parse(s, &sp, &diag);
+    cr_assert_eq(ret, 0, "'%s': %s", s, diag.msg);
+    cr_assert_str_empty(diag.msg, "'%s': success leaves the diag as it was", s);
     cr_assert_eq(sp.type, type, "'%s'", s);
     cr_assert_eq(sp.prefix, prefix, "'%s'", s);
     if (domain)
@@ -132,9 +133,9 @@ static void expect_parse(const char *s, enum scan_target_type type, unsigned pre
 static void expect_bad(const char *s, const char *want)
 {
     struct scan_spec sp;
-    char why[SCAN_SPEC_WHY_MAX];
-    cr_assert_eq(scan_spec_parse(s, &sp, why, sizeof(why)), SCAN_EPARSE, "'%s' parsed", s);
-    cr_assert_str_eq(why, want, "'%s'", s);
+    struct scan_diag diag = {0};
+    cr_assert_eq(scan_spec_parse(s, &sp, &diag), SCAN_EPARSE, "'%s' parsed", s);
+    cr_assert_str_eq(diag.msg, want, "'%s'", s);
     cr_assert_eq(sp.type, 0);
     cr_assert_eq(sp.prefix, 0);
 }
@@ -153,8 +154,7 @@ static void stdin_from_pipe(const char *content);
 Test(spec, good_ipv4)
 {
     struct scan_spec sp;
-    char why[SCAN_SPEC_WHY_MAX];
-    cr_assert_eq(scan_spec_parse("192.0.2.1", &sp, why, sizeof(why)), 0);
+    cr_assert_eq(scan_spec_parse("192.0.2.1", &sp, NULL), 0);
     cr_assert_eq(sp.type, SCAN_T_IP4);
     cr_assert_eq(sp.prefix, 32);
     cr_assert_eq(memcmp(sp.addr, "\xc0\x00\x02\x01", 4), 0);
@@ -166,7 +166,7 @@ Test(spec, good_ipv4)
     expect_parse("192.0.2.128/25", SCAN_T_IP4, 25, NULL);
     expect_parse("192.0.2.4/31", SCAN_T_IP4, 31, NULL);
     cr_assert_eq(scan_spec_count(&sp), 1);
-    scan_spec_parse("11.0.0.0/8", &sp, NULL, 0);
+    scan_spec_parse("11.0.0.0/8", &sp, NULL);
     cr_assert_eq(scan_spec_count(&sp), 16777216);
 }
 
@@ -179,7 +179,7 @@ Test(spec, good_ipv6)
     expect_parse("2001:db8::/112", SCAN_T_IP6, 112, NULL);
     expect_parse("2001:db8::100/120", SCAN_T_IP6, 120, NULL);
     expect_parse("::ffff:192.0.2.1", SCAN_T_IP6, 128, NULL);
-    cr_assert_eq(scan_spec_parse("2001:db8::/112", &sp, NULL, 0), 0);
+    cr_assert_eq(scan_spec_parse("2001:db8::/112", &sp, NULL), 0);
     cr_assert_eq(scan_spec_count(&sp), 65536);
     cr_assert_eq(sp.addr[0], 0x20);
     cr_assert_eq(sp.addr[3], 0xb8);
@@ -293,10 +293,11 @@ Test(spec, bad_domain)
     expect_bad(name, "name longer than 253 characters");
 }
 
-Test(spec, null_why)
+Test(spec, null_diag)
 {
     struct scan_spec sp;
-    cr_assert_eq(scan_spec_parse("nonsense", &sp, NULL, 0), SCAN_EPARSE);
+    cr_assert_eq(scan_spec_parse("nonsense", &sp, NULL), SCAN_EPARSE);
+    cr_assert_eq(scan_spec_parse("192.0.2.1/33", &sp, NULL), SCAN_EPARSE);
 }
 
 /* ---- reserved space ----------------------------------------------------- */
@@ -304,8 +305,8 @@ Test(spec, null_why)
 static bool reserved(const char *s)
 {
     struct scan_spec sp;
-    char why[SCAN_SPEC_WHY_MAX];
-    cr_assert_eq(scan_spec_parse(s, &sp, why, sizeof(why)), 0, "'%s': %s", s, why);
+    struct scan_diag diag = {0};
+    cr_assert_eq(scan_spec_parse(s, &sp, &diag), 0, "'%s': %s", s, diag.msg);
     bool r = scan_spec_reserved(&sp) != NULL;
     if (sp.prefix == 32 || sp.prefix == 128)
         cr_assert_eq(scan_addr_reserved(sp.type, sp.addr), r, "'%s'", s);
@@ -347,26 +348,26 @@ Test(reserved, ipv6)
 Test(reserved, reasons_and_counts)
 {
     struct scan_spec sp;
-    scan_spec_parse("10.1.2.3", &sp, NULL, 0);
+    scan_spec_parse("10.1.2.3", &sp, NULL);
     cr_assert_str_eq(scan_spec_reserved(&sp), "RFC 1918 private address");
     cr_assert_eq(scan_spec_reserved_count(&sp), 1);
-    scan_spec_parse("172.0.0.0/8", &sp, NULL, 0);
+    scan_spec_parse("172.0.0.0/8", &sp, NULL);
     cr_assert_str_eq(scan_spec_reserved(&sp), "RFC 1918 private address");
     cr_assert_eq(scan_spec_reserved_count(&sp), 1048576);
-    scan_spec_parse("100.0.0.0/8", &sp, NULL, 0);
+    scan_spec_parse("100.0.0.0/8", &sp, NULL);
     cr_assert_str_eq(scan_spec_reserved(&sp), "CGNAT shared address (100.64/10)");
     cr_assert_eq(scan_spec_reserved_count(&sp), 4194304);
-    scan_spec_parse("192.0.0.0/8", &sp, NULL, 0);
+    scan_spec_parse("192.0.0.0/8", &sp, NULL);
     cr_assert_eq(scan_spec_reserved_count(&sp), 65536);
-    scan_spec_parse("10.0.0.0/8", &sp, NULL, 0);
+    scan_spec_parse("10.0.0.0/8", &sp, NULL);
     cr_assert_eq(scan_spec_reserved_count(&sp), 16777216);
-    scan_spec_parse("::/112", &sp, NULL, 0);
+    scan_spec_parse("::/112", &sp, NULL);
     cr_assert_str_eq(scan_spec_reserved(&sp), "unspecified address");
     cr_assert_eq(scan_spec_reserved_count(&sp), 2);
-    scan_spec_parse("192.0.2.0/24", &sp, NULL, 0);
+    scan_spec_parse("192.0.2.0/24", &sp, NULL);
     cr_assert_null(scan_spec_reserved(&sp));
     cr_assert_eq(scan_spec_reserved_count(&sp), 0);
-    scan_spec_parse("example.com", &sp, NULL, 0);
+    scan_spec_parse("example.com", &sp, NULL);
     cr_assert_null(scan_spec_reserved(&sp));
     cr_assert_eq(scan_spec_reserved_count(&sp), 0);
 }
@@ -948,7 +949,7 @@ Test(dedup, big_range_skips_many_singles)
     int distinct = 0;
     bool seen[5][256] = {{false}};
     for (int i = 0; i < 1000; i++) {
-        cr_assert_eq(scan_spec_parse(specs[i], &sp, NULL, 0), 0);
+        cr_assert_eq(scan_spec_parse(specs[i], &sp, NULL), 0);
         if (!seen[sp.addr[2]][sp.addr[3]]) {
             seen[sp.addr[2]][sp.addr[3]] = true;
             distinct++;
