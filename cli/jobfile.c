@@ -516,9 +516,13 @@ static int run(const char *name, const char *buf, size_t len, struct cli_job **o
     ret = dir_of(name, &p.dir);
     if (ret != 0)
         goto out;
-    ret = list_yaml_load(&src, &doc, err, errlen);
-    if (ret != 0)
+    struct scan_diag diag = {{0}};
+    ret = list_yaml_load(&src, &doc, &diag);
+    if (ret != 0) {
+        if (err && errlen)
+            snprintf(err, errlen, "%s", diag.msg);
         goto out;
+    }
     ret = parse(&p, &doc);
     yaml_document_delete(&doc);
 out:

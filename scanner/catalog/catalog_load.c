@@ -410,9 +410,12 @@ static int load_text(struct list_catalog *cat, const char *name, const char *buf
     }
     if (!err)
         err = &scratch;
-    ret = list_yaml_load(&src, &ld.doc, err->msg, sizeof(err->msg));
-    if (ret != 0)
+    struct scan_diag diag = {{0}};
+    ret = list_yaml_load(&src, &ld.doc, &diag);
+    if (ret != 0) {
+        memcpy(err->msg, diag.msg, sizeof(err->msg));
         return ret;
+    }
     yaml_node_t *root = yaml_document_get_root_node(&ld.doc);
     if (!root)
         ret = list_fail_lc(&ld, SCAN_ECONFIG, 1, 1, "empty catalog: expected a map with 'lists:'");
