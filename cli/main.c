@@ -187,9 +187,8 @@ static int cmd_lists(const struct cli_opts *o, const struct list_catalog *cat)
 
 static int load_catalog(const struct cli_opts *o, struct list_catalog **cat)
 {
-    struct list_error err;
+    struct scan_diag err = {0};
     int ret;
-    memset(&err, 0, sizeof(err));
     if (o->lists_path)
         ret = list_catalog_load(o->lists_path, cat, &err);
     else
@@ -213,7 +212,7 @@ static int load_catalog(const struct cli_opts *o, struct list_catalog **cat)
  */
 static int add_generic_lists(struct cli_opts *o, struct list_catalog *cat)
 {
-    struct list_error err;
+    struct scan_diag err = {0};
 
     for (size_t g = 0; g <= o->npool_lists; g++) {
         struct cli_strv *names = g == 0 ? &o->lists : &o->pool_lists[g - 1];
