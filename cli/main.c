@@ -261,11 +261,12 @@ static void set_up_process(void)
  * has an effect under the chosen checks. @return 0, or -1 after a message. */
 static int apply_job(struct cli_opts *o, struct cli_job **job)
 {
+    struct scan_diag diag = {0};
     char err[1024];
 
     if (o->job_path) {
-        if (cli_job_load(o->job_path, job, err, sizeof(err)) != 0) {
-            fprintf(stderr, PROG ": %s\n", err);
+        if (cli_job_load(o->job_path, job, &diag) != 0) {
+            fprintf(stderr, PROG ": %s\n", diag.msg);
             return -1;
         }
         if (cli_opts_apply_job(o, *job) != 0)
