@@ -4,27 +4,20 @@
  * @file
  * Job file parser: the bounded YAML loader (scanner/core/yamlload.h: size, nesting and
  * alias limits, one document, `FILE:LINE:COLUMN:` syntax errors), then a
- * table-driven walk of the mappings that checks every key and type and keeps
- * each value's position.
- *
- * One file on purpose (just over 600 lines): the job-file schema, table-driven, with its
- * error positions.
+ * table-driven walk of the mappings (scanner/core/yamlnode.h, in the job file's
+ * words) that checks every key and type and keeps each value's position.
  */
 #include "cli/jobfile.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <math.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <yaml.h>
 
 #include "cli/opts.h"
 #include "scanner/core/yamlload.h"
+#include "scanner/core/yamlnode.h"
 #include "scanner/core/err.h"
 #include "scanner/core/result.h"
 
@@ -101,82 +94,40 @@ static const struct key pool_keys[] = {
 
 static const char *const format_names[] = {"text", "json", "csv", "summary"};
 
-struct parse {
-    yaml_document_t *doc;
-    struct cli_job *job;
-    const char *name;
-    char *dir; /* the job file's directory with a trailing '/', or NULL */
-    char *err;
-    size_t errlen;
+/*
+ * The job file's words for scanner/core/yamlnode.h. A job file is written by an
+ * operator who knows YAML: a mapping is "a mapping"; a null is not a string; control
+ * characters are taken (a command line may hold a tab); booleans are YAML 1.1's
+ * unquoted true/yes/on and false/no/off; a value of the wrong type is SCAN_EPARSE.
+ */
+static const struct scan_yaml_dialect job_words = {
+    .kind = {"a scalar", "a sequence", "a mapping"},
+    .code = SCAN_EPARSE,
+    .show = false,
+    .not_scalar = "'%s' must be a string, not %s",
+    .null_kind = "empty",
+    .nul = "'%s' holds a NUL byte",
+    .control = NULL,
+    .empty = "'%s' must not be empty",
+    .bad_word = "unknown %s '%s' (expected %s)",
+    .word_nonempty = true,
+    .plain_bool = true,
+    .bad_bool = "'%s' must be true or false, not %s",
+    .key_word = "a plain word",
 };
 
-/* Report at a node: "FILE:LINE:COLUMN: what". Returns @p code for `return fail(...)`. */
-static int fail(struct parse *p, const yaml_node_t *at, int code, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    if (!p->err || !p->errlen)
-        return code;
-    n = snprintf(p->err, p->errlen, "%s:%lu:%lu: ", p->name,
-                 at ? (unsigned long)at->start_mark.line + 1 : 1UL,
-                 at ? (unsigned long)at->start_mark.column + 1 : 1UL);
-    if (n >= 0 && (size_t)n < p->errlen) {
-        va_start(ap, fmt);
-        vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
-static const char *node_kind(const yaml_node_t *n)
-{
-    switch (n->type) {
-    case YAML_SCALAR_NODE:
-        return "a scalar";
-    case YAML_SEQUENCE_NODE:
-        return "a sequence";
-    case YAML_MAPPING_NODE:
-        return "a mapping";
-    default:
-        return "nothing";
-    }
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-    return (const char *)n->data.scalar.value;
-}
-
-static bool is_plain(const yaml_node_t *n)
-{
-    return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-}
-
-/* A plain empty, "~" or "null" scalar is YAML's null, not a string. */
-static bool is_null(const yaml_node_t *n)
-{
-    const char *s = scalar(n);
-    return is_plain(n) && (!*s || strcmp(s, "~") == 0 || strcasecmp(s, "null") == 0);
-}
+struct parse {
+    struct scan_yaml y; /* the document, the file name, the message */
+    struct cli_job *job;
+    char *dir; /* the job file's directory with a trailing '/', or NULL */
+};
 
 /* --- values ----------------------------------------------------------------- */
 
-static int take_string(struct parse *p, const yaml_node_t *n, const char *key, bool path,
-                       struct cli_job_str *out)
+/* Keep @p s (a path resolved against the job file's directory) and where @p n is. */
+static int keep(struct parse *p, const yaml_node_t *n, const char *s, bool path,
+                struct cli_job_str *out)
 {
-    const char *s;
-    size_t len;
-
-    if (n->type != YAML_SCALAR_NODE || is_null(n))
-        return fail(p, n, SCAN_EPARSE, "'%s' must be a string, not %s", key,
-                    n->type == YAML_SCALAR_NODE ? "empty" : node_kind(n));
-    s = scalar(n);
-    len = n->data.scalar.length;
-    if (strlen(s) != len)
-        return fail(p, n, SCAN_EPARSE, "'%s' holds a NUL byte", key);
-    if (len == 0)
-        return fail(p, n, SCAN_EPARSE, "'%s' must not be empty", key);
     if (path && p->dir && s[0] != '/') {
         if (asprintf(&out->s, "%s%s", p->dir, s) < 0)
             out->s = NULL;
@@ -190,48 +141,46 @@ static int take_string(struct parse *p, const yaml_node_t *n, const char *key, b
     return 0;
 }
 
+static int take_string(struct parse *p, const yaml_node_t *n, const char *key, bool path,
+                       struct cli_job_str *out)
+{
+    const char *s;
+    int ret = scan_yaml_text(&p->y, n, key, true, &s);
+
+    return ret != 0 ? ret : keep(p, n, s, path, out);
+}
+
 /* A string that must be one of @p nwords @p words. */
 static int take_word(struct parse *p, const yaml_node_t *n, const char *key,
                      const char *const *words, size_t nwords, struct cli_job_str *out)
 {
-    char expected[256] = "";
-    int ret = take_string(p, n, key, false, out);
+    int i, ret = scan_yaml_word(&p->y, n, key, words, nwords, &i);
 
-    if (ret != 0)
-        return ret;
-    for (size_t i = 0; i < nwords; i++) {
-        if (strcmp(out->s, words[i]) == 0)
-            return 0;
-    }
-    for (size_t i = 0, o = 0; i < nwords && o < sizeof(expected); i++)
-        o += (size_t)snprintf(expected + o, sizeof(expected) - o, "%s%s",
-                              i == 0            ? ""
-                              : i + 1 == nwords ? " or "
-                                                : ", ",
-                              words[i]);
-    return fail(p, n, SCAN_ECONFIG, "unknown %s '%s' (expected %s)", key, out->s, expected);
+    return ret != 0 ? ret : keep(p, n, words[i], false, out);
 }
 
 static int take_list(struct parse *p, const yaml_node_t *n, const char *key, enum kind kind,
                      struct cli_job_list *out)
 {
-    yaml_node_item_t *it;
     size_t count;
     int ret;
 
     if (n->type != YAML_SEQUENCE_NODE)
-        return fail(p, n, SCAN_EPARSE, "'%s' must be a sequence, not %s", key, node_kind(n));
-    count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+        return scan_yaml_fail(&p->y, n, SCAN_EPARSE, "'%s' must be a sequence, not %s", key,
+                              scan_yaml_kind(&p->y, n));
+    count = scan_yaml_count(n);
     if (count == 0 && kind == K_TARGETS)
-        return fail(p, n, SCAN_EPARSE, "'%s' must not be empty", key);
+        return scan_yaml_fail(&p->y, n, SCAN_EPARSE, "'%s' must not be empty", key);
     out->set = true;
     out->v = calloc(count ? count : 1, sizeof(*out->v));
     if (!out->v)
         return -ENOMEM;
-    for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-        yaml_node_t *item = yaml_document_get_node(p->doc, *it);
+    for (size_t i = 0; i < count; i++) {
         struct cli_job_str *s = &out->v[out->n];
+        yaml_node_t *item;
 
+        if ((ret = scan_yaml_item(&p->y, n, i, &item)) != 0)
+            return ret;
         if (kind == K_CHECKS) {
             /* The check names are the vocabulary's (scanner/core/vocab.c), in bit order. */
             const char *names[32];
@@ -243,7 +192,7 @@ static int take_list(struct parse *p, const yaml_node_t *n, const char *key, enu
             ret = take_string(p, item, key, false, s);
         }
         if (s->s)
-            out->n++; /* owned by the list from here on, even when rejected */
+            out->n++; /* owned by the list from here on */
         if (ret != 0)
             return ret;
         if (kind == K_TARGETS && s->s[0] == '@' && s->s[1] != '/' && p->dir) {
@@ -259,63 +208,40 @@ static int take_list(struct parse *p, const yaml_node_t *n, const char *key, enu
 
 static int take_bool(struct parse *p, const yaml_node_t *n, const char *key, int *out)
 {
-    static const char *const yes[] = {"true", "yes", "on"}, *const no[] = {"false", "no", "off"};
+    bool b;
+    int ret = scan_yaml_bool(&p->y, n, key, &b);
 
-    if (is_plain(n)) {
-        for (int i = 0; i < 3; i++) {
-            if (strcasecmp(scalar(n), yes[i]) == 0) {
-                *out = 1;
-                return 0;
-            }
-            if (strcasecmp(scalar(n), no[i]) == 0) {
-                *out = 0;
-                return 0;
-            }
-        }
-    }
-    return fail(p, n, SCAN_EPARSE, "'%s' must be true or false, not %s", key,
-                n->type == YAML_SCALAR_NODE ? "a string" : node_kind(n));
-}
-
-/* A plain scalar that is entirely a finite number. */
-static bool number(const yaml_node_t *n, double *v)
-{
-    char *end;
-
-    if (!is_plain(n) || !*scalar(n) || isspace((unsigned char)scalar(n)[0]))
-        return false;
-    errno = 0;
-    *v = strtod(scalar(n), &end);
-    return !*end && errno == 0 && isfinite(*v);
+    if (ret == 0)
+        *out = b;
+    return ret;
 }
 
 static int take_number(struct parse *p, const yaml_node_t *n, const struct key *key, void *out)
 {
     double v;
+    int ret;
 
     if (key->kind == K_DURATION) {
-        int ms = is_plain(n) ? cli_parse_duration(scalar(n)) : -1;
+        int ms = scan_yaml_is_plain(n) ? cli_parse_duration(scan_yaml_scalar(n)) : -1;
         if (ms < 0)
-            return fail(p, n, SCAN_EPARSE,
-                        "'%s' must be a duration from 1ms to 10m (500ms, 2s, 1m or seconds)",
-                        key->name);
+            return scan_yaml_fail(
+                &p->y, n, SCAN_EPARSE,
+                "'%s' must be a duration from 1ms to 10m (500ms, 2s, 1m or seconds)", key->name);
         *(int *)out = ms;
         return 0;
     }
-    if (!number(n, &v))
-        return fail(p, n, SCAN_EPARSE, "'%s' must be a number, not %s", key->name,
-                    n->type == YAML_SCALAR_NODE ? "a string" : node_kind(n));
     if (key->kind == K_SHARE) {
+        if ((ret = scan_yaml_real(&p->y, n, key->name, &v)) != 0)
+            return ret;
         if (v <= 0 || v > 1)
-            return fail(p, n, SCAN_ECONFIG, "'%s' must be more than 0 and at most 1", key->name);
+            return scan_yaml_fail(&p->y, n, SCAN_ECONFIG, "'%s' must be more than 0 and at most 1",
+                                  key->name);
         *(double *)out = v;
         return 0;
     }
-    if (key->kind == K_INT && v != floor(v))
-        return fail(p, n, SCAN_EPARSE, "'%s' must be a whole number", key->name);
-    if (v < key->lo || v > key->hi)
-        return fail(p, n, SCAN_ECONFIG, "'%s' must be from %.15g to %.15g", key->name, key->lo,
-                    key->hi);
+    ret = scan_yaml_number(&p->y, n, key->name, key->lo, key->hi, key->kind == K_INT, &v);
+    if (ret != 0)
+        return ret;
     if (key->kind == K_INT)
         *(long *)out = (long)v;
     else
@@ -335,114 +261,90 @@ static int take_pools(struct parse *p, const yaml_node_t *n)
     int ret;
 
     if (n->type != YAML_SEQUENCE_NODE)
-        return fail(p, n, SCAN_EPARSE, "'pools' must be a sequence, not %s", node_kind(n));
-    count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+        return scan_yaml_fail(&p->y, n, SCAN_EPARSE, "'pools' must be a sequence, not %s",
+                              scan_yaml_kind(&p->y, n));
+    count = scan_yaml_count(n);
     job->pools = calloc(count ? count : 1, sizeof(*job->pools));
     if (!job->pools)
         return -ENOMEM;
     for (size_t i = 0; i < count; i++) {
-        yaml_node_t *item = yaml_document_get_node(p->doc, n->data.sequence.items.start[i]);
         struct cli_job_pool *pool = &job->pools[job->npools++];
+        yaml_node_t *item;
+
+        if ((ret = scan_yaml_item(&p->y, n, i, &item)) != 0)
+            return ret;
         if (item->type != YAML_MAPPING_NODE)
-            return fail(p, item, SCAN_EPARSE,
-                        "a pool must be a mapping {label: ..., targets: [...], lists: [...]}, "
-                        "not %s",
-                        node_kind(item));
+            return scan_yaml_fail(
+                &p->y, item, SCAN_EPARSE,
+                "a pool must be a mapping {label: ..., targets: [...], lists: [...]}, not %s",
+                scan_yaml_kind(&p->y, item));
         ret = walk_mapping(p, item, "pool", pool_keys, sizeof(pool_keys) / sizeof(pool_keys[0]),
                            pool);
         if (ret != 0)
             return ret;
         if (!pool->targets.set)
-            return fail(p, item, SCAN_EPARSE, "a pool needs 'targets'");
+            return scan_yaml_fail(&p->y, item, SCAN_EPARSE, "a pool needs 'targets'");
     }
     return 0;
 }
 
-static void key_names(const struct key *keys, size_t nkeys, char *buf, size_t len)
-{
-    size_t o = 0;
+/* One mapping being walked: its key table and the struct its values go to. */
+struct walk {
+    struct parse *p;
+    const struct key *keys;
+    void *base;
+};
 
-    buf[0] = '\0';
-    for (size_t i = 0; i < nkeys && o < len; i++) {
-        int n = snprintf(buf + o, len - o, "%s%s", i ? ", " : "", keys[i].name);
-        if (n < 0)
-            break;
-        o += (size_t)n;
+/* One key of a mapping, known and not repeated (scan_yaml_walk()): its value into its field. */
+static int take_value(void *arg, size_t i, yaml_node_t *k, yaml_node_t *v)
+{
+    struct walk *w = arg;
+    struct parse *p = w->p;
+    const struct key *key = &w->keys[i];
+    void *field = (char *)w->base + key->off;
+
+    if (w->keys == top_keys && p->job->nmarks < sizeof(p->job->marks) / sizeof(p->job->marks[0]))
+        p->job->marks[p->job->nmarks++] = (struct cli_job_mark){
+            key->name, (unsigned)k->start_mark.line + 1, (unsigned)k->start_mark.column + 1};
+    switch (key->kind) {
+    case K_STR:
+    case K_PATH:
+        return take_string(p, v, key->name, key->kind == K_PATH, field);
+    case K_LIST:
+    case K_TARGETS:
+    case K_CHECKS:
+        return take_list(p, v, key->name, key->kind, field);
+    case K_BOOL:
+        return take_bool(p, v, key->name, field);
+    case K_FORMAT:
+        return take_word(p, v, key->name, format_names,
+                         sizeof(format_names) / sizeof(format_names[0]), field);
+    case K_POOLS:
+        return take_pools(p, v);
+    case K_ALERTS:
+        if (v->type != YAML_MAPPING_NODE)
+            return scan_yaml_fail(&p->y, v, SCAN_EPARSE, "'alerts' must be a mapping, not %s",
+                                  scan_yaml_kind(&p->y, v));
+        return walk_mapping(p, v, "alerts", alert_keys, sizeof(alert_keys) / sizeof(alert_keys[0]),
+                            field);
+    default:
+        return take_number(p, v, key, field);
     }
 }
 
+/* Each key of mapping @p n, in the order written, against the table @p keys. */
 static int walk_mapping(struct parse *p, const yaml_node_t *n, const char *what,
                         const struct key *keys, size_t nkeys, void *base)
 {
-    const yaml_node_t *seen[32] = {0};
-    char names[512];
+    const char *names[32];
+    yaml_node_t *knodes[32], *vnodes[32];
+    struct walk w = {p, keys, base};
 
-    SCAN_REQUIRE(nkeys <= sizeof(seen) / sizeof(seen[0]));
-
-    for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
-        yaml_node_t *k = yaml_document_get_node(p->doc, pr->key);
-        yaml_node_t *v = yaml_document_get_node(p->doc, pr->value);
-        const struct key *key = NULL;
-        void *field;
-        size_t i;
-        int ret;
-
-        if (k->type != YAML_SCALAR_NODE)
-            return fail(p, k, SCAN_EPARSE, "a key in %s must be a plain word, not %s", what,
-                        node_kind(k));
-        for (i = 0; i < nkeys; i++) {
-            if (strcmp(scalar(k), keys[i].name) == 0) {
-                key = &keys[i];
-                break;
-            }
-        }
-        if (!key) {
-            key_names(keys, nkeys, names, sizeof(names));
-            return fail(p, k, SCAN_EPARSE, "unknown key '%s' in %s (expected one of: %s)",
-                        scalar(k), what, names);
-        }
-        if (seen[i])
-            return fail(p, k, SCAN_EPARSE, "duplicate key '%s' (first at line %lu)", key->name,
-                        (unsigned long)seen[i]->start_mark.line + 1);
-        seen[i] = k;
-        if (keys == top_keys && p->job->nmarks < sizeof(p->job->marks) / sizeof(p->job->marks[0]))
-            p->job->marks[p->job->nmarks++] = (struct cli_job_mark){
-                key->name, (unsigned)k->start_mark.line + 1, (unsigned)k->start_mark.column + 1};
-        field = (char *)base + key->off;
-        switch (key->kind) {
-        case K_STR:
-        case K_PATH:
-            ret = take_string(p, v, key->name, key->kind == K_PATH, field);
-            break;
-        case K_LIST:
-        case K_TARGETS:
-        case K_CHECKS:
-            ret = take_list(p, v, key->name, key->kind, field);
-            break;
-        case K_BOOL:
-            ret = take_bool(p, v, key->name, field);
-            break;
-        case K_FORMAT:
-            ret = take_word(p, v, key->name, format_names,
-                            sizeof(format_names) / sizeof(format_names[0]), field);
-            break;
-        case K_POOLS:
-            ret = take_pools(p, v);
-            break;
-        case K_ALERTS:
-            if (v->type != YAML_MAPPING_NODE)
-                return fail(p, v, SCAN_EPARSE, "'alerts' must be a mapping, not %s", node_kind(v));
-            ret = walk_mapping(p, v, "alerts", alert_keys,
-                               sizeof(alert_keys) / sizeof(alert_keys[0]), field);
-            break;
-        default:
-            ret = take_number(p, v, key, field);
-            break;
-        }
-        if (ret != 0)
-            return ret;
-    }
-    return 0;
+    SCAN_REQUIRE(nkeys <= sizeof(names) / sizeof(names[0]));
+    for (size_t i = 0; i < nkeys; i++)
+        names[i] = keys[i].name;
+    return scan_yaml_walk(&p->y, n, &(struct scan_yaml_keys){names, nkeys, what, NULL, true},
+                          knodes, vnodes, take_value, &w);
 }
 
 /* --- entry points ----------------------------------------------------------------- */
@@ -474,18 +376,20 @@ static int parse(struct parse *p, yaml_document_t *doc)
     yaml_node_t *root = yaml_document_get_root_node(doc);
     int ret;
 
-    p->doc = doc;
+    p->y.doc = doc;
     if (!root)
-        return fail(p, NULL, SCAN_EPARSE, "the job file is empty");
+        return scan_yaml_fail(&p->y, NULL, SCAN_EPARSE, "the job file is empty");
     if (root->type != YAML_MAPPING_NODE)
-        return fail(p, root, SCAN_EPARSE, "the job file must be a mapping of keys, not %s",
-                    node_kind(root));
+        return scan_yaml_fail(&p->y, root, SCAN_EPARSE,
+                              "the job file must be a mapping of keys, not %s",
+                              scan_yaml_kind(&p->y, root));
     ret = walk_mapping(p, root, "the job file", top_keys, sizeof(top_keys) / sizeof(top_keys[0]),
                        p->job);
     if (ret == 0 && p->job->alerts.warning >= 0 && p->job->alerts.critical >= 0 &&
         p->job->alerts.critical < p->job->alerts.warning)
-        ret = fail(p, root, SCAN_ECONFIG, "alerts: 'critical' (%ld) is below 'warning' (%ld)",
-                   p->job->alerts.critical, p->job->alerts.warning);
+        ret = scan_yaml_fail(&p->y, root, SCAN_ECONFIG,
+                             "alerts: 'critical' (%ld) is below 'warning' (%ld)",
+                             p->job->alerts.critical, p->job->alerts.warning);
     return ret;
 }
 
@@ -502,10 +406,10 @@ static int dir_of(const char *name, char **dir)
 }
 
 /* Parse @p len bytes within the limits of every YAML file (scanner/core/yamlload.h). */
-static int run(const char *name, const char *buf, size_t len, struct cli_job **out, char *err,
-               size_t errlen)
+static int run(const char *name, const char *buf, size_t len, struct cli_job **out,
+               struct scan_diag *diag)
 {
-    struct parse p = {.name = name, .err = err, .errlen = errlen};
+    struct parse p = {.y = {.name = name, .diag = diag, .say = &job_words}};
     struct list_yaml_src src = {.name = name, .buf = buf, .len = len, .what = "a job file"};
     yaml_document_t doc;
     int ret;
@@ -516,7 +420,7 @@ static int run(const char *name, const char *buf, size_t len, struct cli_job **o
     ret = dir_of(name, &p.dir);
     if (ret != 0)
         goto out;
-    ret = list_yaml_load(&src, &doc, err, errlen);
+    ret = list_yaml_load(&src, &doc, diag);
     if (ret != 0)
         goto out;
     ret = parse(&p, &doc);
@@ -525,47 +429,40 @@ out:
     free(p.dir);
     if (ret != 0) {
         cli_job_free(p.job);
-        if (ret == -ENOMEM && err && errlen)
-            snprintf(err, errlen, "%s: out of memory", name);
+        if (ret == -ENOMEM)
+            scan_diag_fail(diag, ret, "%s: out of memory", name);
         return ret;
     }
     *out = p.job;
     return 0;
 }
 
-int cli_job_parse(const char *name, const char *buf, size_t len, struct cli_job **out, char *err,
-                  size_t errlen)
+int cli_job_parse(const char *name, const char *buf, size_t len, struct cli_job **out,
+                  struct scan_diag *diag)
 {
-    if (err && errlen)
-        err[0] = '\0';
     if (!out)
         return -EINVAL;
     *out = NULL;
     if (!name || (!buf && len))
         return -EINVAL;
-    return run(name, buf ? buf : "", len, out, err, errlen);
+    return run(name, buf ? buf : "", len, out, diag);
 }
 
-int cli_job_load(const char *path, struct cli_job **out, char *err, size_t errlen)
+int cli_job_load(const char *path, struct cli_job **out, struct scan_diag *diag)
 {
     char *buf = NULL;
     size_t len = 0;
     int ret;
 
-    if (err && errlen)
-        err[0] = '\0';
     if (!out)
         return -EINVAL;
     *out = NULL;
     if (!path)
         return -EINVAL;
     ret = list_yaml_read_file(path, &buf, &len);
-    if (ret != 0) {
-        if (err && errlen)
-            snprintf(err, errlen, "%s: %s", path, strerror(-ret));
-        return ret;
-    }
-    ret = run(path, buf, len, out, err, errlen);
+    if (ret != 0)
+        return scan_diag_fail(diag, ret, "%s: %s", path, scan_strerror(ret));
+    ret = run(path, buf, len, out, diag);
     free(buf);
     return ret;
 }

@@ -61,9 +61,9 @@
  * Usage:
  * @code
  *   struct cli_job *job = NULL;
- *   char err[512];
- *   int ret = cli_job_load("/etc/dnsbl-scan/job.yaml", &job, err, sizeof(err));
- *   if (ret != 0) { fprintf(stderr, "dnsbl-scan: %s\n", err); return EXIT_USAGE; }
+ *   struct scan_diag diag = {0};
+ *   int ret = cli_job_load("/etc/dnsbl-scan/job.yaml", &job, &diag);
+ *   if (ret != 0) { fprintf(stderr, "dnsbl-scan: %s\n", diag.msg); return EXIT_USAGE; }
  *   if (job->state.s && !opts.state) opts.state = job->state.s;   // flags win
  *   ...
  *   cli_job_free(job);
@@ -74,6 +74,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "scanner/core/err.h"
 
 /** A string value with where it was written (for the caller's own errors, e.g. a
  *  target that does not parse: "FILE:LINE:COLUMN: ..."). s == NULL: not set. */
@@ -149,18 +151,18 @@ struct cli_job {
  * Read and parse a job file.
  * @param[in] path  the file
  * @param[out] out  caller frees with cli_job_free(); NULL on failure
- * @param[out] err  on failure one line (`FILE:LINE:COLUMN: what`, or `FILE: what` when
- *                  the file cannot be read); may be NULL
+ * @param[out] diag on failure one line (`FILE:LINE:COLUMN: what`, or `FILE: what` when
+ *                  the file cannot be read); may be NULL; left as it was on success
  * @return 0; SCAN_EPARSE (YAML syntax, a limit of scanner/core/yamlload.h, unknown or
  *         duplicate key, wrong type); SCAN_ECONFIG (a value out of range); -EFBIG (over
  *         1 MiB); a negative errno (cannot read); -ENOMEM.
  */
-int cli_job_load(const char *path, struct cli_job **out, char *err, size_t errlen);
+int cli_job_load(const char *path, struct cli_job **out, struct scan_diag *diag);
 
 /** Parse a job file held in memory; @p name is used in messages and to resolve
  *  relative paths. Same contract as cli_job_load(). */
-int cli_job_parse(const char *name, const char *buf, size_t len, struct cli_job **out, char *err,
-                  size_t errlen);
+int cli_job_parse(const char *name, const char *buf, size_t len, struct cli_job **out,
+                  struct scan_diag *diag);
 
 /** Free; NULL is a no-op. */
 void cli_job_free(struct cli_job *job);

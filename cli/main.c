@@ -187,9 +187,8 @@ static int cmd_lists(const struct cli_opts *o, const struct list_catalog *cat)
 
 static int load_catalog(const struct cli_opts *o, struct list_catalog **cat)
 {
-    struct list_error err;
+    struct scan_diag err = {0};
     int ret;
-    memset(&err, 0, sizeof(err));
     if (o->lists_path)
         ret = list_catalog_load(o->lists_path, cat, &err);
     else
@@ -213,7 +212,7 @@ static int load_catalog(const struct cli_opts *o, struct list_catalog **cat)
  */
 static int add_generic_lists(struct cli_opts *o, struct list_catalog *cat)
 {
-    struct list_error err;
+    struct scan_diag err = {0};
 
     for (size_t g = 0; g <= o->npool_lists; g++) {
         struct cli_strv *names = g == 0 ? &o->lists : &o->pool_lists[g - 1];
@@ -262,11 +261,12 @@ static void set_up_process(void)
  * has an effect under the chosen checks. @return 0, or -1 after a message. */
 static int apply_job(struct cli_opts *o, struct cli_job **job)
 {
+    struct scan_diag diag = {0};
     char err[1024];
 
     if (o->job_path) {
-        if (cli_job_load(o->job_path, job, err, sizeof(err)) != 0) {
-            fprintf(stderr, PROG ": %s\n", err);
+        if (cli_job_load(o->job_path, job, &diag) != 0) {
+            fprintf(stderr, PROG ": %s\n", diag.msg);
             return -1;
         }
         if (cli_opts_apply_job(o, *job) != 0)

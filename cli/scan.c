@@ -232,7 +232,7 @@ struct run {
 static int run_plan(struct run *r)
 {
     const struct cli_opts *o = r->o;
-    char msg[1024];
+    struct scan_diag diag = {0};
 
     r->checks = o->checks ? o->checks : SCAN_CHECK_ALL;
     if (!o->spf_domains.n)
@@ -259,10 +259,10 @@ static int run_plan(struct run *r)
         return CLI_EXIT_USAGE;
     if (r->checks & SCAN_CHECK_DKIM) {
         /* The built-in selector data (lists/dkim-selectors.yaml) plus --dkim-selector. */
-        ret = list_selectors_load_default(&r->dkim_data, msg, sizeof(msg));
+        ret = list_selectors_load_default(&r->dkim_data, &diag);
         if (ret != 0) {
             fprintf(stderr, PROG ": the built-in DKIM selector data: %s\n",
-                    ret == -ENOMEM ? scan_strerror(ret) : msg);
+                    ret == -ENOMEM ? scan_strerror(ret) : diag.msg);
             return CLI_EXIT_INCOMPLETE;
         }
         r->dkim = *list_selectors_get(r->dkim_data);

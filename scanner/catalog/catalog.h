@@ -69,10 +69,10 @@
  * Usage:
  * @code
  * struct list_catalog *cat;
- * struct list_error err;
+ * struct scan_diag diag = {0};
  * int ret = list_catalog_load_buf("default.yaml", list_default_yaml, list_default_yaml_len,
- *                                 &cat, &err);
- * if (ret < 0) { fprintf(stderr, "%s\n", err.msg); ... }
+ *                                 &cat, &diag);
+ * if (ret < 0) { fprintf(stderr, "%s\n", diag.msg); ... }
  * const struct list_entry *e = list_catalog_find(cat, "zen.spamhaus.org");
  * char zone[256];
  * if (list_query_zone(e, zone, sizeof(zone)) == 0) { ... query, then list_interpret() ... }
@@ -86,6 +86,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scanner/core/err.h"
 #include "scanner/core/result.h"
 
 enum list_kind {
@@ -189,37 +190,32 @@ struct list_entry {
 
 struct list_catalog;
 
-/** Where a load failed: "FILE:LINE:COLUMN: MESSAGE". */
-struct list_error {
-    char msg[512];
-};
-
 /**
  * Load a catalog from a YAML file or a folder of *.yaml / *.yml files (sorted by
  * name with strcmp(); names starting with '.' are skipped). Ids and zones must be
  * unique across all the files.
  * @param[in]  path a file or a folder
  * @param[out] out  the catalog (caller frees with list_catalog_free()), NULL on error
- * @param[out] err  may be NULL. On SCAN_EPARSE / SCAN_ECONFIG / -EFBIG:
+ * @param[out] diag may be NULL. On SCAN_EPARSE / SCAN_ECONFIG / -EFBIG:
  *                  "file:line:column: what is wrong" (line and column 1-based); on an
- *                  errno failure "path: reason".
+ *                  errno failure "path: reason"; left as it was on success.
  * @return 0, SCAN_EPARSE (bad YAML, or past a limit of scanner/core/yamlload.h), SCAN_ECONFIG
  *         (bad entry: unknown key, missing zone, bad code, duplicate id..., or a folder
  *         without catalog files), -ENOENT / -EACCES / other -errno (cannot read), -EFBIG
  *         (a file over 1 MiB, LIST_YAML_MAX_BYTES), -ENOMEM.
  */
-int list_catalog_load(const char *path, struct list_catalog **out, struct list_error *err);
+int list_catalog_load(const char *path, struct list_catalog **out, struct scan_diag *diag);
 
 /**
  * Load from a memory buffer (the built-in catalog is compiled into the program).
  * @param[in] name  the name used in error messages and list_entry::file (copied)
  * @param[in] buf   @p len bytes of YAML (borrowed for the call; need not be NUL-terminated)
  * @param[out] out  as list_catalog_load()
- * @param[out] err  as list_catalog_load()
+ * @param[out] diag as list_catalog_load()
  * @return as list_catalog_load().
  */
 int list_catalog_load_buf(const char *name, const char *buf, size_t len, struct list_catalog **out,
-                          struct list_error *err);
+                          struct scan_diag *diag);
 
 /** The built-in default catalog text (lists/default.yaml compiled in). */
 extern const char list_default_yaml[];
@@ -262,7 +258,7 @@ unsigned list_generic_kinds(const char *zone);
  * Adding an entry may move the catalog's entries: pointers from list_catalog_get() or
  * list_catalog_find() taken before the call are invalid after it returns 0.
  * @param[out] out  the entry (borrowed until list_catalog_free())
- * @param[out] err  on SCAN_ECONFIG: what is wrong with @p spec (may be NULL)
+ * @param[out] diag on SCAN_ECONFIG: what is wrong with @p spec (may be NULL)
  * @return 0 (a generic list was added), 1 (the catalog already had it: a catalog list,
  *         or a generic list added before with the same kinds), SCAN_ECONFIG (not a zone
  *         name; an unknown kind; a kind given for a catalog list, whose kinds are the
@@ -270,7 +266,7 @@ unsigned list_generic_kinds(const char *zone);
  *         lists), -EINVAL, -ENOMEM.
  */
 int list_catalog_add_generic(struct list_catalog *c, const char *spec,
-                             const struct list_entry **out, struct list_error *err);
+                             const struct list_entry **out, struct scan_diag *diag);
 
 /**
  * Resolve the zone to query: the template with {key} replaced by the value of

@@ -51,19 +51,19 @@ unsigned list_generic_kinds(const char *zone)
     return v6 ? LIST_KIND_IP6 : LIST_KIND_IP4;
 }
 
-static int generic_fail(struct list_error *err, const char *spec, const char *fmt, ...)
+static int generic_fail(struct scan_diag *diag, const char *spec, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static int generic_fail(struct list_error *err, const char *spec, const char *fmt, ...)
+static int generic_fail(struct scan_diag *diag, const char *spec, const char *fmt, ...)
 {
     char q[64];
     va_list ap;
-    if (!err)
+    if (!diag)
         return SCAN_ECONFIG;
-    int k = snprintf(err->msg, sizeof(err->msg), "'%s': ", list_shown(spec, q, sizeof(q)));
+    int k = snprintf(diag->msg, sizeof(diag->msg), "'%s': ", scan_yaml_shown(spec, q, sizeof(q)));
     va_start(ap, fmt);
-    if (k >= 0 && (size_t)k < sizeof(err->msg))
-        vsnprintf(err->msg + k, sizeof(err->msg) - (size_t)k, fmt, ap);
+    if (k >= 0 && (size_t)k < sizeof(diag->msg))
+        vsnprintf(diag->msg + k, sizeof(diag->msg) - (size_t)k, fmt, ap);
     va_end(ap);
     return SCAN_ECONFIG;
 }
@@ -140,14 +140,12 @@ static int generic_points(struct list_catalog *c, struct list_entry *e)
 }
 
 int list_catalog_add_generic(struct list_catalog *c, const char *spec,
-                             const struct list_entry **out, struct list_error *err)
+                             const struct list_entry **out, struct scan_diag *diag)
 {
     char zone[256], q[64];
     unsigned kinds = 0;
     bool has_key;
 
-    if (err)
-        err->msg[0] = '\0';
     if (scan_fails_assert(c && spec && out))
         return -EINVAL;
     *out = NULL;
@@ -156,21 +154,21 @@ int list_catalog_add_generic(struct list_catalog *c, const char *spec,
     if (zlen > 0 && spec[zlen - 1] == '.')
         zlen--; /* one trailing dot: the same zone */
     if (zlen == 0 || zlen >= sizeof(zone))
-        return generic_fail(err, spec, "not a list id or a zone name");
+        return generic_fail(diag, spec, "not a list id or a zone name");
     memcpy(zone, spec, zlen);
     zone[zlen] = '\0';
     if (colon && parse_generic_kinds(colon + 1, &kinds) != 0)
-        return generic_fail(err, spec,
+        return generic_fail(diag, spec,
                             "unknown kind '%s' (expected ip4, ip6 or domain, comma-separated)",
-                            list_shown(colon + 1, q, sizeof(q)));
+                            scan_yaml_shown(colon + 1, q, sizeof(q)));
     const struct list_entry *known = list_catalog_find(c, zone);
     if (known && !known->generic && colon)
-        return generic_fail(err, spec,
+        return generic_fail(diag, spec,
                             "%s is in the catalog (id %s): its kinds come from there; drop "
                             "the ':%s'",
                             known->zone, known->id, colon + 1);
     if (known && known->generic && colon && known->kinds != kinds)
-        return generic_fail(err, spec, "%s is given twice with different kinds", known->zone);
+        return generic_fail(diag, spec, "%s is given twice with different kinds", known->zone);
     if (known) {
         *out = known;
         return 1;
@@ -183,9 +181,9 @@ int list_catalog_add_generic(struct list_catalog *c, const char *spec,
     if (!why && list_all_digits(last + 1, 253))
         why = "its last label is a number: an address, not a zone";
     if (why)
-        return generic_fail(err, spec, "not a list id of the catalog, nor a zone name: %s", why);
+        return generic_fail(diag, spec, "not a list id of the catalog, nor a zone name: %s", why);
     if (c->n >= CAT_MAX_ENTRIES)
-        return generic_fail(err, spec, "too many lists (the limit is %d)", CAT_MAX_ENTRIES);
+        return generic_fail(diag, spec, "too many lists (the limit is %d)", CAT_MAX_ENTRIES);
     for (char *p = zone; *p; p++)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p - 'A' + 'a');

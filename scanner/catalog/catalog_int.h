@@ -16,7 +16,9 @@
 
 #include "scanner/catalog/catalog.h"
 #include "scanner/core/arena.h"
+#include "scanner/core/err.h"
 #include "scanner/core/yamlload.h"
+#include "scanner/core/yamlnode.h"
 
 /* Limits on untrusted input: a catalog is a few dozen lists; these are far above
  * any real one and keep a hostile file (aliases repeating one big node) cheap. */
@@ -33,11 +35,11 @@ struct list_catalog {
     struct scan_arena arena; /* zeroed by calloc: empty, 16 KiB blocks */
 };
 
-/* One load: the document being read and where its messages go. */
+/* One load: the document being read, its name (an arena copy: also list_entry::file)
+ * and where its messages go, read in the catalog's words (list_yaml_words). */
 struct loader {
     struct list_catalog *cat;
-    struct list_error *err;
-    const char *name; /* arena copy: also list_entry::file */
+    struct scan_yaml y;
     yaml_document_t doc;
 };
 
@@ -45,23 +47,11 @@ struct loader {
 void *list_cat_alloc(struct list_catalog *c, size_t size);
 char *list_cat_strdup(struct list_catalog *c, const char *s);
 
-/* Messages (catalog_nodes.c). */
-const char *list_shown(const char *s, char *buf, size_t len);
-__attribute__((format(printf, 4, 5))) int list_fail(struct loader *ld, int ret, yaml_mark_t m,
-                                                    const char *fmt, ...);
-__attribute__((format(printf, 5, 6))) int list_fail_lc(struct loader *ld, int ret, size_t line,
-                                                       size_t col, const char *fmt, ...);
-void list_errno_msg(struct list_error *err, const char *path, int ret);
-
-/* Nodes (catalog_nodes.c). */
-yaml_node_t *list_node_at(struct loader *ld, int i);
-int list_nonempty(struct loader *ld, yaml_node_t *n, const char *key, const char **out);
+/* Messages and nodes (catalog_nodes.c); the node reads themselves are
+ * scanner/core/yamlnode.h's, in the catalog's words. */
+extern const struct scan_yaml_dialect list_yaml_words;
+void list_errno_msg(struct scan_diag *diag, const char *path, int ret);
 int list_text(struct loader *ld, yaml_node_t *n, const char *key, const char **out);
-int list_word(struct loader *ld, yaml_node_t *n, const char *what, const char *const *words,
-              size_t nwords, const char *expected, int *out);
-int list_boolean(struct loader *ld, yaml_node_t *n, const char *key, bool *out);
-int list_collect(struct loader *ld, yaml_node_t *map, const char *const *names, size_t nnames,
-                 const char *where, const char *hint, yaml_node_t **keys, yaml_node_t **vals);
 
 /* Syntax checks (catalog_nodes.c). */
 bool list_is_label_char(char c);

@@ -54,26 +54,23 @@ static int load_kinds(struct loader *ld, yaml_node_t *n, unsigned *kinds)
     int ret, k = 0;
     *kinds = 0;
     if (n->type == YAML_SCALAR_NODE) {
-        if ((ret = list_word(ld, n, "kinds value", list_kind_names, 3, "ip4, ip6 or domain", &k)) <
-            0)
+        if ((ret = scan_yaml_word(&ld->y, n, "kinds value", list_kind_names, 3, &k)) < 0)
             return ret;
         *kinds = 1u << k;
         return 0;
     }
     if (n->type != YAML_SEQUENCE_NODE)
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                         "'kinds' must be a list such as [ip4, ip6]");
-    for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
-        yaml_node_t *v = list_node_at(ld, *i);
-        if (!v)
-            return list_fail(ld, SCAN_EPARSE, n->start_mark, "malformed YAML: dangling node");
-        if ((ret = list_word(ld, v, "kinds value", list_kind_names, 3, "ip4, ip6 or domain", &k)) <
-            0)
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "'kinds' must be a list such as [ip4, ip6]");
+    for (size_t i = 0; i < scan_yaml_count(n); i++) {
+        yaml_node_t *v;
+        if ((ret = scan_yaml_item(&ld->y, n, i, &v)) < 0)
+            return ret;
+        if ((ret = scan_yaml_word(&ld->y, v, "kinds value", list_kind_names, 3, &k)) < 0)
             return ret;
         *kinds |= 1u << k;
     }
     if (*kinds == 0)
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark, "'kinds' is empty");
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "'kinds' is empty");
     return 0;
 }
 
@@ -82,30 +79,31 @@ static int load_delist(struct loader *ld, yaml_node_t *n, const char **out)
 {
     const char *s;
     char q[64];
-    int ret = list_nonempty(ld, n, "delist", &s);
+    int ret = scan_yaml_text(&ld->y, n, "delist", true, &s);
     if (ret < 0)
         return ret;
     if (strncasecmp(s, "http://", 7) != 0 && strncasecmp(s, "https://", 8) != 0)
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                         "delist must be an http:// or https:// URL, not '%s'",
-                         list_shown(s, q, sizeof(q)));
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG,
+                              "delist must be an http:// or https:// URL, not '%s'",
+                              scan_yaml_shown(s, q, sizeof(q)));
     for (const char *p = s; *p; p++) {
         if (*p == ' ')
-            return list_fail(ld, SCAN_ECONFIG, n->start_mark, "delist must not contain spaces");
+            return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "delist must not contain spaces");
         if (*p != '{')
             continue;
         const char *end = strchr(p, '}');
         size_t len = end ? (size_t)(end - p) + 1 : 0;
         if (!end)
-            return list_fail(ld, SCAN_ECONFIG, n->start_mark, "unterminated '{' in delist");
+            return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "unterminated '{' in delist");
         if (!((len == 4 && strncmp(p, "{ip}", 4) == 0) ||
               (len == 8 && strncmp(p, "{domain}", 8) == 0) ||
               (len == 8 && strncmp(p, "{target}", 8) == 0))) {
             char ph[64];
             snprintf(ph, sizeof(ph), "%.*s", (int)(len < 40 ? len : 40), p);
-            return list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                             "unknown placeholder '%s' in delist (use {ip}, {domain} or {target})",
-                             list_shown(ph, q, sizeof(q)));
+            return scan_yaml_fail(
+                &ld->y, n, SCAN_ECONFIG,
+                "unknown placeholder '%s' in delist (use {ip}, {domain} or {target})",
+                scan_yaml_shown(ph, q, sizeof(q)));
         }
         p = end;
     }
@@ -117,7 +115,7 @@ static int load_rate(struct loader *ld, yaml_node_t *n, double *out)
 {
     const char *s;
     char q[64], *end;
-    int ret = list_nonempty(ld, n, "rate", &s);
+    int ret = scan_yaml_text(&ld->y, n, "rate", true, &s);
     if (ret < 0)
         return ret;
     if (strspn(s, "0123456789.eE+-") != strlen(s))
@@ -127,33 +125,34 @@ static int load_rate(struct loader *ld, yaml_node_t *n, double *out)
     if (*end || errno || !isfinite(*out))
         goto bad;
     if (*out < 0)
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                         "rate must not be negative (0 means no limit)");
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG,
+                              "rate must not be negative (0 means no limit)");
     return 0;
 bad:
-    return list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                     "bad rate '%s' (expected queries per second, 0 = no limit)",
-                     list_shown(s, q, sizeof(q)));
+    return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG,
+                          "bad rate '%s' (expected queries per second, 0 = no limit)",
+                          scan_yaml_shown(s, q, sizeof(q)));
 }
 
 static int load_daily(struct loader *ld, yaml_node_t *n, uint64_t *out)
 {
     const char *s;
     char q[64];
-    int ret = list_nonempty(ld, n, "daily_limit", &s);
+    int ret = scan_yaml_text(&ld->y, n, "daily_limit", true, &s);
     if (ret < 0)
         return ret;
     if (s[0] == '-')
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                         "daily_limit must not be negative (0 means no limit)");
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG,
+                              "daily_limit must not be negative (0 means no limit)");
     unsigned long long v = 0;
     errno = 0;
     if (list_all_digits(s, 20))
         v = strtoull(s, NULL, 10);
     if (!list_all_digits(s, 20) || errno == ERANGE)
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                         "bad daily_limit '%s' (expected a whole number of queries, 0 = no limit)",
-                         list_shown(s, q, sizeof(q)));
+        return scan_yaml_fail(
+            &ld->y, n, SCAN_ECONFIG,
+            "bad daily_limit '%s' (expected a whole number of queries, 0 = no limit)",
+            scan_yaml_shown(s, q, sizeof(q)));
     *out = v;
     return 0;
 }
@@ -162,13 +161,13 @@ static int load_date(struct loader *ld, yaml_node_t *n, const char **out)
 {
     const char *s;
     char q[64];
-    int ret = list_nonempty(ld, n, "dead_since", &s);
+    int ret = scan_yaml_text(&ld->y, n, "dead_since", true, &s);
     if (ret < 0)
         return ret;
     if (!list_date_ok(s))
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                         "bad date '%s' (expected YYYY-MM-DD, or YYYY-MM / YYYY)",
-                         list_shown(s, q, sizeof(q)));
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG,
+                              "bad date '%s' (expected YYYY-MM-DD, or YYYY-MM / YYYY)",
+                              scan_yaml_shown(s, q, sizeof(q)));
     *out = list_cat_strdup(ld->cat, s);
     return *out ? 0 : -ENOMEM;
 }
@@ -178,17 +177,18 @@ static int check_key_rules(struct loader *ld, yaml_node_t **keys, yaml_node_t **
                            const struct list_entry *e, bool has_key)
 {
     if (e->access == LIST_ACCESS_KEY && !e->key_env)
-        return list_fail(ld, SCAN_ECONFIG, vals[K_ACCESS]->start_mark,
-                         "access: key needs key_env (the variable that holds the key)");
+        return scan_yaml_fail(&ld->y, vals[K_ACCESS], SCAN_ECONFIG,
+                              "access: key needs key_env (the variable that holds the key)");
     if (e->access == LIST_ACCESS_KEY && !has_key)
-        return list_fail(ld, SCAN_ECONFIG, vals[K_ZONE]->start_mark,
-                         "access: key needs {key} in the zone, e.g. \"{key}.zen.dq.spamhaus.net\"");
+        return scan_yaml_fail(
+            &ld->y, vals[K_ZONE], SCAN_ECONFIG,
+            "access: key needs {key} in the zone, e.g. \"{key}.zen.dq.spamhaus.net\"");
     if (has_key && e->access != LIST_ACCESS_KEY)
-        return list_fail(ld, SCAN_ECONFIG, vals[K_ZONE]->start_mark,
-                         "the zone has {key} but access is not key");
+        return scan_yaml_fail(&ld->y, vals[K_ZONE], SCAN_ECONFIG,
+                              "the zone has {key} but access is not key");
     if (e->key_env && e->access != LIST_ACCESS_KEY)
-        return list_fail(ld, SCAN_ECONFIG, keys[K_KEY_ENV]->start_mark,
-                         "key_env is only for access: key");
+        return scan_yaml_fail(&ld->y, keys[K_KEY_ENV], SCAN_ECONFIG,
+                              "key_env is only for access: key");
     return 0;
 }
 
@@ -196,17 +196,17 @@ static int check_dead_rules(struct loader *ld, yaml_node_t **keys, yaml_node_t *
                             const struct list_entry *e)
 {
     if (e->dead && !e->dead_since)
-        return list_fail(ld, SCAN_ECONFIG, vals[K_STATUS]->start_mark,
-                         "status: dead needs dead_since (the date it stopped)");
+        return scan_yaml_fail(&ld->y, vals[K_STATUS], SCAN_ECONFIG,
+                              "status: dead needs dead_since (the date it stopped)");
     if (e->dead && !e->dead_reason)
-        return list_fail(ld, SCAN_ECONFIG, vals[K_STATUS]->start_mark,
-                         "status: dead needs dead_reason");
+        return scan_yaml_fail(&ld->y, vals[K_STATUS], SCAN_ECONFIG,
+                              "status: dead needs dead_reason");
     if (!e->dead && keys[K_DEAD_SINCE])
-        return list_fail(ld, SCAN_ECONFIG, keys[K_DEAD_SINCE]->start_mark,
-                         "dead_since is only for status: dead");
+        return scan_yaml_fail(&ld->y, keys[K_DEAD_SINCE], SCAN_ECONFIG,
+                              "dead_since is only for status: dead");
     if (!e->dead && keys[K_DEAD_REASON])
-        return list_fail(ld, SCAN_ECONFIG, keys[K_DEAD_REASON]->start_mark,
-                         "dead_reason is only for status: dead");
+        return scan_yaml_fail(&ld->y, keys[K_DEAD_REASON], SCAN_ECONFIG,
+                              "dead_reason is only for status: dead");
     return 0;
 }
 
@@ -217,13 +217,13 @@ static int check_unique(struct loader *ld, yaml_node_t **vals, const struct list
     for (size_t i = 0; i < ld->cat->n; i++) {
         const struct list_entry *o = &ld->cat->entries[i];
         if (strcmp(o->id, e->id) == 0)
-            return list_fail(ld, SCAN_ECONFIG, vals[K_ID]->start_mark,
-                             "duplicate id '%s' (first at %s:%d)", list_shown(e->id, q, sizeof(q)),
-                             o->file, o->line);
+            return scan_yaml_fail(&ld->y, vals[K_ID], SCAN_ECONFIG,
+                                  "duplicate id '%s' (first at %s:%d)",
+                                  scan_yaml_shown(e->id, q, sizeof(q)), o->file, o->line);
         if (strcasecmp(o->zone, e->zone) == 0)
-            return list_fail(ld, SCAN_ECONFIG, vals[K_ZONE]->start_mark,
-                             "duplicate zone '%s' (first at %s:%d, id %s)",
-                             list_shown(e->zone, q, sizeof(q)), o->file, o->line, o->id);
+            return scan_yaml_fail(&ld->y, vals[K_ZONE], SCAN_ECONFIG,
+                                  "duplicate zone '%s' (first at %s:%d, id %s)",
+                                  scan_yaml_shown(e->zone, q, sizeof(q)), o->file, o->line, o->id);
     }
     return 0;
 }
@@ -261,31 +261,32 @@ static int load_entry(struct loader *ld, yaml_node_t *n)
     bool has_key = false;
     int ret, w = 0;
 
-    if ((ret = list_collect(ld, n, entry_keys, K_COUNT, "a list entry", NULL, keys, vals)) < 0)
+    static const struct scan_yaml_keys spec = {entry_keys, K_COUNT, "a list entry", NULL, false};
+    if ((ret = scan_yaml_walk(&ld->y, n, &spec, keys, vals, NULL, NULL)) < 0)
         return ret;
     if (!vals[K_ID])
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark, "list entry has no 'id'");
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "list entry has no 'id'");
     if (!vals[K_ZONE])
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark, "list entry has no 'zone'");
-    e.file = ld->name;
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "list entry has no 'zone'");
+    e.file = ld->y.name;
     e.line = (int)n->start_mark.line + 1;
 
-    if ((ret = list_nonempty(ld, vals[K_ID], "id", &s)) < 0)
+    if ((ret = scan_yaml_text(&ld->y, vals[K_ID], "id", true, &s)) < 0)
         return ret;
     if (!list_id_ok(s))
-        return list_fail(ld, SCAN_ECONFIG, vals[K_ID]->start_mark,
-                         "bad id '%s' (use a-z, 0-9 and '-', starting with a letter or digit, "
-                         "at most 63)",
-                         list_shown(s, q, sizeof(q)));
+        return scan_yaml_fail(&ld->y, vals[K_ID], SCAN_ECONFIG,
+                              "bad id '%s' (use a-z, 0-9 and '-', starting with a letter or digit, "
+                              "at most 63)",
+                              scan_yaml_shown(s, q, sizeof(q)));
     if (!(e.id = list_cat_strdup(ld->cat, s)))
         return -ENOMEM;
 
-    if ((ret = list_nonempty(ld, vals[K_ZONE], "zone", &s)) < 0)
+    if ((ret = scan_yaml_text(&ld->y, vals[K_ZONE], "zone", true, &s)) < 0)
         return ret;
     const char *why = list_name_problem(s, true, &has_key);
     if (why)
-        return list_fail(ld, SCAN_ECONFIG, vals[K_ZONE]->start_mark, "bad zone '%s': %s",
-                         list_shown(s, q, sizeof(q)), why);
+        return scan_yaml_fail(&ld->y, vals[K_ZONE], SCAN_ECONFIG, "bad zone '%s': %s",
+                              scan_yaml_shown(s, q, sizeof(q)), why);
     if (!(e.zone_template = list_cat_strdup(ld->cat, s)))
         return -ENOMEM;
     e.zone = e.zone_template; /* shown as written: "{key}" stays literal */
@@ -294,36 +295,35 @@ static int load_entry(struct loader *ld, yaml_node_t *n)
     if (vals[K_KINDS] && (ret = load_kinds(ld, vals[K_KINDS], &e.kinds)) < 0)
         return ret;
     if (vals[K_ACCESS]) {
-        if ((ret = list_word(ld, vals[K_ACCESS], "access", access_words, 3,
-                             "free, registration or key", &w)) < 0)
+        if ((ret = scan_yaml_word(&ld->y, vals[K_ACCESS], "access", access_words, 3, &w)) < 0)
             return ret;
         e.access = (enum list_access)w;
     }
     if (vals[K_KEY_ENV]) {
-        if ((ret = list_nonempty(ld, vals[K_KEY_ENV], "key_env", &s)) < 0)
+        if ((ret = scan_yaml_text(&ld->y, vals[K_KEY_ENV], "key_env", true, &s)) < 0)
             return ret;
         if (!list_env_name_ok(s))
-            return list_fail(ld, SCAN_ECONFIG, vals[K_KEY_ENV]->start_mark,
-                             "bad key_env '%s' (expected an environment variable name)",
-                             list_shown(s, q, sizeof(q)));
+            return scan_yaml_fail(&ld->y, vals[K_KEY_ENV], SCAN_ECONFIG,
+                                  "bad key_env '%s' (expected an environment variable name)",
+                                  scan_yaml_shown(s, q, sizeof(q)));
         if (!(e.key_env = list_cat_strdup(ld->cat, s)))
             return -ENOMEM;
     }
     if ((ret = check_key_rules(ld, keys, vals, &e, has_key)) < 0)
         return ret;
     if (vals[K_DOMAIN_MODE]) {
-        if ((ret = list_word(ld, vals[K_DOMAIN_MODE], "domain_mode", mode_words, 3,
-                             "as-is, registrable or both", &w)) < 0)
+        if ((ret = scan_yaml_word(&ld->y, vals[K_DOMAIN_MODE], "domain_mode", mode_words, 3, &w)) <
+            0)
             return ret;
         if (!(e.kinds & LIST_KIND_DOMAIN))
-            return list_fail(ld, SCAN_ECONFIG, keys[K_DOMAIN_MODE]->start_mark,
-                             "domain_mode is only for lists whose kinds include domain");
+            return scan_yaml_fail(&ld->y, keys[K_DOMAIN_MODE], SCAN_ECONFIG,
+                                  "domain_mode is only for lists whose kinds include domain");
         e.domain_mode = (enum list_domain_mode)w;
     }
-    if (vals[K_TXT] && (ret = list_boolean(ld, vals[K_TXT], "txt", &e.txt)) < 0)
+    if (vals[K_TXT] && (ret = scan_yaml_bool(&ld->y, vals[K_TXT], "txt", &e.txt)) < 0)
         return ret;
-    if (vals[K_INFORMATIONAL] &&
-        (ret = list_boolean(ld, vals[K_INFORMATIONAL], "informational", &e.informational)) < 0)
+    if (vals[K_INFORMATIONAL] && (ret = scan_yaml_bool(&ld->y, vals[K_INFORMATIONAL],
+                                                       "informational", &e.informational)) < 0)
         return ret;
     e.scope = LIST_SCOPE_IP;
     if (vals[K_SCOPE] && (ret = list_load_scope(ld, vals[K_SCOPE], &e.scope)) < 0)
@@ -335,8 +335,7 @@ static int load_entry(struct loader *ld, yaml_node_t *n)
     if (vals[K_DAILY] && (ret = load_daily(ld, vals[K_DAILY], &e.daily_limit)) < 0)
         return ret;
     if (vals[K_STATUS]) {
-        if ((ret = list_word(ld, vals[K_STATUS], "status", status_words, 2, "active or dead", &w)) <
-            0)
+        if ((ret = scan_yaml_word(&ld->y, vals[K_STATUS], "status", status_words, 2, &w)) < 0)
             return ret;
         e.dead = w == 1;
     }
@@ -359,30 +358,30 @@ static int load_entry(struct loader *ld, yaml_node_t *n)
 static int load_root(struct loader *ld, yaml_node_t *root)
 {
     static const char *const names[1] = {"lists"};
+    static const struct scan_yaml_keys spec = {names, 1, "the top level", "lists", false};
     yaml_node_t *keys[1], *vals[1];
     int ret;
     if (root->type != YAML_MAPPING_NODE)
-        return list_fail(ld, SCAN_ECONFIG, root->start_mark,
-                         "the top level must be a map with 'lists:'");
-    if ((ret = list_collect(ld, root, names, 1, "the top level", "lists", keys, vals)) < 0)
+        return scan_yaml_fail(&ld->y, root, SCAN_ECONFIG,
+                              "the top level must be a map with 'lists:'");
+    if ((ret = scan_yaml_walk(&ld->y, root, &spec, keys, vals, NULL, NULL)) < 0)
         return ret;
     if (!vals[0])
-        return list_fail(ld, SCAN_ECONFIG, root->start_mark,
-                         "the top level must be a map with 'lists:'");
+        return scan_yaml_fail(&ld->y, root, SCAN_ECONFIG,
+                              "the top level must be a map with 'lists:'");
     yaml_node_t *seq = vals[0];
     if (seq->type != YAML_SEQUENCE_NODE)
-        return list_fail(ld, SCAN_ECONFIG, seq->start_mark, "'lists' must be a list of entries");
-    for (yaml_node_item_t *i = seq->data.sequence.items.start; i < seq->data.sequence.items.top;
-         i++) {
-        yaml_node_t *n = list_node_at(ld, *i);
-        if (!n)
-            return list_fail(ld, SCAN_EPARSE, seq->start_mark, "malformed YAML: dangling node");
+        return scan_yaml_fail(&ld->y, seq, SCAN_ECONFIG, "'lists' must be a list of entries");
+    for (size_t i = 0; i < scan_yaml_count(seq); i++) {
+        yaml_node_t *n;
+        if ((ret = scan_yaml_item(&ld->y, seq, i, &n)) < 0)
+            return ret;
         if (n->type != YAML_MAPPING_NODE)
-            return list_fail(ld, SCAN_ECONFIG, n->start_mark, "a list entry must be a map, not %s",
-                             n->type == YAML_SCALAR_NODE ? "a single value" : "a list");
+            return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "a list entry must be a map, not %s",
+                                  scan_yaml_kind(&ld->y, n));
         if (ld->cat->n >= CAT_MAX_ENTRIES)
-            return list_fail(ld, SCAN_ECONFIG, n->start_mark, "too many lists (the limit is %d)",
-                             CAT_MAX_ENTRIES);
+            return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "too many lists (the limit is %d)",
+                                  CAT_MAX_ENTRIES);
         if ((ret = load_entry(ld, n)) < 0)
             return ret;
     }
@@ -397,43 +396,41 @@ static int load_root(struct loader *ld, yaml_node_t *root)
  * program has (scanner/core/yamlload.h: size, nesting, aliases, one document).
  */
 static int load_text(struct list_catalog *cat, const char *name, const char *buf, size_t len,
-                     struct list_error *err)
+                     struct scan_diag *diag)
 {
-    struct loader ld = {.cat = cat, .err = err};
+    struct loader ld = {.cat = cat, .y = {.doc = &ld.doc, .diag = diag, .say = &list_yaml_words}};
     struct list_yaml_src src = {.name = name, .buf = buf, .len = len, .what = "a catalog file"};
-    struct list_error scratch;
     int ret;
 
-    if (!(ld.name = list_cat_strdup(cat, name))) {
-        list_errno_msg(err, name, -ENOMEM);
+    if (!(ld.y.name = list_cat_strdup(cat, name))) {
+        list_errno_msg(diag, name, -ENOMEM);
         return -ENOMEM;
     }
-    if (!err)
-        err = &scratch;
-    ret = list_yaml_load(&src, &ld.doc, err->msg, sizeof(err->msg));
+    ret = list_yaml_load(&src, &ld.doc, diag);
     if (ret != 0)
         return ret;
     yaml_node_t *root = yaml_document_get_root_node(&ld.doc);
     if (!root)
-        ret = list_fail_lc(&ld, SCAN_ECONFIG, 1, 1, "empty catalog: expected a map with 'lists:'");
+        ret = scan_yaml_fail(&ld.y, NULL, SCAN_ECONFIG,
+                             "empty catalog: expected a map with 'lists:'");
     else
         ret = load_root(&ld, root);
     if (ret == -ENOMEM)
-        list_errno_msg(ld.err, name, ret);
+        list_errno_msg(diag, name, ret);
     yaml_document_delete(&ld.doc);
     return ret;
 }
 
-static int load_file(struct list_catalog *cat, const char *path, struct list_error *err)
+static int load_file(struct list_catalog *cat, const char *path, struct scan_diag *diag)
 {
     char *buf;
     size_t len = 0;
     int ret = list_yaml_read_file(path, &buf, &len);
     if (ret < 0) {
-        list_errno_msg(err, path, ret);
+        list_errno_msg(diag, path, ret);
         return ret;
     }
-    ret = load_text(cat, path, buf, len, err);
+    ret = load_text(cat, path, buf, len, diag);
     free(buf);
     return ret;
 }
@@ -452,7 +449,7 @@ static int cmp_names(const void *a, const void *b)
 }
 
 /* Every *.yaml / *.yml in @p dir, in strcmp() order, into one catalog. */
-static int load_dir(struct list_catalog *cat, const char *dir, struct list_error *err)
+static int load_dir(struct list_catalog *cat, const char *dir, struct scan_diag *diag)
 {
     char **names = NULL, *path = NULL;
     size_t n = 0, cap = 0, dlen = strlen(dir);
@@ -461,7 +458,7 @@ static int load_dir(struct list_catalog *cat, const char *dir, struct list_error
     DIR *d = opendir(dir);
     if (!d) {
         ret = -errno;
-        list_errno_msg(err, dir, ret);
+        list_errno_msg(diag, dir, ret);
         return ret;
     }
     while (dlen > 1 && dir[dlen - 1] == '/')
@@ -491,14 +488,12 @@ static int load_dir(struct list_catalog *cat, const char *dir, struct list_error
         n++;
     }
     if (ret < 0) {
-        list_errno_msg(err, dir, ret);
+        list_errno_msg(diag, dir, ret);
         goto out;
     }
     if (n == 0) {
-        if (err)
-            snprintf(err->msg, sizeof(err->msg), "%s: no *.yaml or *.yml files in this folder",
-                     dir);
-        ret = SCAN_ECONFIG;
+        ret =
+            scan_diag_fail(diag, SCAN_ECONFIG, "%s: no *.yaml or *.yml files in this folder", dir);
         goto out;
     }
     qsort(names, n, sizeof(*names), cmp_names);
@@ -507,11 +502,11 @@ static int load_dir(struct list_catalog *cat, const char *dir, struct list_error
         free(path);
         if (!(path = malloc(plen))) {
             ret = -ENOMEM;
-            list_errno_msg(err, dir, ret);
+            list_errno_msg(diag, dir, ret);
             break;
         }
         snprintf(path, plen, "%.*s/%s", (int)dlen, dir, names[i]);
-        ret = load_file(cat, path, err);
+        ret = load_file(cat, path, diag);
     }
 out:
     free(path);
@@ -522,27 +517,25 @@ out:
     return ret;
 }
 
-int list_catalog_load(const char *path, struct list_catalog **out, struct list_error *err)
+int list_catalog_load(const char *path, struct list_catalog **out, struct scan_diag *diag)
 {
     struct stat st;
     struct list_catalog *cat = NULL;
     int ret;
-    if (err)
-        err->msg[0] = '\0';
     if (scan_fails_assert(path && out))
         return -EINVAL;
     *out = NULL;
     if (!(cat = calloc(1, sizeof(*cat)))) {
         ret = -ENOMEM;
-        list_errno_msg(err, path, ret);
+        list_errno_msg(diag, path, ret);
         goto fail;
     }
     if (stat(path, &st) < 0) {
         ret = -errno;
-        list_errno_msg(err, path, ret);
+        list_errno_msg(diag, path, ret);
         goto fail;
     }
-    ret = S_ISDIR(st.st_mode) ? load_dir(cat, path, err) : load_file(cat, path, err);
+    ret = S_ISDIR(st.st_mode) ? load_dir(cat, path, diag) : load_file(cat, path, diag);
     if (ret < 0)
         goto fail;
     *out = cat;
@@ -553,22 +546,20 @@ fail:
 }
 
 int list_catalog_load_buf(const char *name, const char *buf, size_t len, struct list_catalog **out,
-                          struct list_error *err)
+                          struct scan_diag *diag)
 {
     struct list_catalog *cat = NULL;
     int ret;
-    if (err)
-        err->msg[0] = '\0';
     if (scan_fails_assert(out && (buf || len == 0)))
         return -EINVAL;
     *out = NULL;
     if (!name)
         name = "<buffer>";
     if (!(cat = calloc(1, sizeof(*cat)))) {
-        list_errno_msg(err, name, -ENOMEM);
+        list_errno_msg(diag, name, -ENOMEM);
         return -ENOMEM;
     }
-    ret = load_text(cat, name, buf ? buf : "", len, err);
+    ret = load_text(cat, name, buf ? buf : "", len, diag);
     if (ret < 0) {
         list_catalog_free(cat);
         return ret;

@@ -33,7 +33,7 @@ const char *list_scope_word(enum list_scope s)
 /* A `scope:` value. @return 0 (@p out set) or a load error. */
 int list_load_scope(struct loader *ld, yaml_node_t *n, enum list_scope *out)
 {
-    int w = 0, ret = list_word(ld, n, "scope", scope_words, 3, "ip, range or asn", &w);
+    int w = 0, ret = scan_yaml_word(&ld->y, n, "scope", scope_words, 3, &w);
     if (ret < 0)
         return ret;
     *out = (enum list_scope)(LIST_SCOPE_IP + w);
@@ -46,18 +46,19 @@ static int code_value(struct loader *ld, yaml_node_t **vals, struct list_code *c
     char q[64];
     int ret;
     if (vals[C_CODE]) {
-        if ((ret = list_nonempty(ld, vals[C_CODE], "code", &s)) < 0)
+        if ((ret = scan_yaml_text(&ld->y, vals[C_CODE], "code", true, &s)) < 0)
             return ret;
         if (list_ip4_parse(s, &c->value) < 0)
-            return list_fail(ld, SCAN_ECONFIG, vals[C_CODE]->start_mark,
-                             "bad code address '%s' (expected an IPv4 address such as 127.0.0.2)",
-                             list_shown(s, q, sizeof(q)));
+            return scan_yaml_fail(
+                &ld->y, vals[C_CODE], SCAN_ECONFIG,
+                "bad code address '%s' (expected an IPv4 address such as 127.0.0.2)",
+                scan_yaml_shown(s, q, sizeof(q)));
         c->prefix = 32;
         return 0;
     }
     if (vals[C_NET]) {
         char addr[16];
-        if ((ret = list_nonempty(ld, vals[C_NET], "net", &s)) < 0)
+        if ((ret = scan_yaml_text(&ld->y, vals[C_NET], "net", true, &s)) < 0)
             return ret;
         const char *slash = strchr(s, '/');
         if (!slash || (size_t)(slash - s) >= sizeof(addr) || !list_all_digits(slash + 1, 2) ||
@@ -70,21 +71,21 @@ static int code_value(struct loader *ld, yaml_node_t **vals, struct list_code *c
         c->prefix = (unsigned)atoi(slash + 1);
         uint32_t host = c->prefix == 0 ? 0xffffffffu : ~(0xffffffffu << (32 - c->prefix));
         if (c->prefix < 32 && (c->value & host) != 0)
-            return list_fail(ld, SCAN_ECONFIG, vals[C_NET]->start_mark,
-                             "net '%s' has host bits set after the prefix",
-                             list_shown(s, q, sizeof(q)));
+            return scan_yaml_fail(&ld->y, vals[C_NET], SCAN_ECONFIG,
+                                  "net '%s' has host bits set after the prefix",
+                                  scan_yaml_shown(s, q, sizeof(q)));
         return 0;
     bad_net:
-        return list_fail(ld, SCAN_ECONFIG, vals[C_NET]->start_mark,
-                         "bad net '%s' (expected address/prefix such as 127.0.3.0/24)",
-                         list_shown(s, q, sizeof(q)));
+        return scan_yaml_fail(&ld->y, vals[C_NET], SCAN_ECONFIG,
+                              "bad net '%s' (expected address/prefix such as 127.0.3.0/24)",
+                              scan_yaml_shown(s, q, sizeof(q)));
     }
-    if ((ret = list_nonempty(ld, vals[C_MASK], "mask", &s)) < 0)
+    if ((ret = scan_yaml_text(&ld->y, vals[C_MASK], "mask", true, &s)) < 0)
         return ret;
     if (!list_all_digits(s, 3) || atoi(s) < 1 || atoi(s) > 255)
-        return list_fail(ld, SCAN_ECONFIG, vals[C_MASK]->start_mark,
-                         "mask '%s' is out of range (expected 1..255)",
-                         list_shown(s, q, sizeof(q)));
+        return scan_yaml_fail(&ld->y, vals[C_MASK], SCAN_ECONFIG,
+                              "mask '%s' is out of range (expected 1..255)",
+                              scan_yaml_shown(s, q, sizeof(q)));
     c->is_mask = true;
     c->value = (uint32_t)atoi(s);
     c->prefix = 0;
@@ -96,22 +97,23 @@ static int load_code(struct loader *ld, yaml_node_t *n, enum list_scope scope, s
     yaml_node_t *keys[C_COUNT], *vals[C_COUNT];
     int ret, klass = LIST_CODE_LISTING;
     if (n->type != YAML_MAPPING_NODE)
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                         "a code row must be a map such as {code: 127.0.0.2, meaning: ...}");
-    if ((ret = list_collect(ld, n, code_keys, C_COUNT, "a code row",
-                            "code, net, mask, meaning, class or scope", keys, vals)) < 0)
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG,
+                              "a code row must be a map such as {code: 127.0.0.2, meaning: ...}");
+    static const struct scan_yaml_keys spec = {code_keys, C_COUNT, "a code row",
+                                               "code, net, mask, meaning, class or scope", false};
+    if ((ret = scan_yaml_walk(&ld->y, n, &spec, keys, vals, NULL, NULL)) < 0)
         return ret;
     if (!!vals[C_CODE] + !!vals[C_NET] + !!vals[C_MASK] != 1)
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                         "a code row needs exactly one of code, net or mask");
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG,
+                              "a code row needs exactly one of code, net or mask");
     if ((ret = code_value(ld, vals, c)) < 0)
         return ret;
     if (!vals[C_MEANING])
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark, "a code row needs a meaning");
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "a code row needs a meaning");
     if ((ret = list_text(ld, vals[C_MEANING], "meaning", &c->meaning)) < 0)
         return ret;
-    if (vals[C_CLASS] && (ret = list_word(ld, vals[C_CLASS], "class", class_words, 4,
-                                          "listing, allow, informational or refusal", &klass)) < 0)
+    if (vals[C_CLASS] &&
+        (ret = scan_yaml_word(&ld->y, vals[C_CLASS], "class", class_words, 4, &klass)) < 0)
         return ret;
     c->klass = (enum list_code_class)klass;
     c->scope = scope;
@@ -124,29 +126,31 @@ int list_load_codes(struct loader *ld, yaml_node_t *n, struct list_entry *e)
 {
     int ret;
     if (n->type != YAML_SEQUENCE_NODE)
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark, "'codes' must be a list of code rows");
-    yaml_node_item_t *items = n->data.sequence.items.start;
-    size_t count = (size_t)(n->data.sequence.items.top - items);
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "'codes' must be a list of code rows");
+    size_t count = scan_yaml_count(n);
     if (count == 0)
         return 0;
     if (count > CAT_MAX_CODES || ld->cat->total_codes + count > CAT_MAX_TOTAL_CODES)
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                         "too many code rows (the limit is %d a list)", CAT_MAX_CODES);
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG,
+                              "too many code rows (the limit is %d a list)", CAT_MAX_CODES);
     struct list_code *codes = list_cat_alloc(ld->cat, count * sizeof(*codes));
     if (!codes)
         return -ENOMEM;
     for (size_t i = 0; i < count; i++) {
-        yaml_node_t *row = list_node_at(ld, items[i]);
-        if (!row)
-            return list_fail(ld, SCAN_EPARSE, n->start_mark, "malformed YAML: dangling node");
-        if ((ret = load_code(ld, row, e->scope, &codes[i])) < 0)
+        yaml_node_t *row;
+        if ((ret = scan_yaml_item(&ld->y, n, i, &row)) < 0 ||
+            (ret = load_code(ld, row, e->scope, &codes[i])) < 0)
             return ret;
         for (size_t j = 0; j < i; j++) {
-            if (codes[j].is_mask == codes[i].is_mask && codes[j].value == codes[i].value &&
-                codes[j].prefix == codes[i].prefix)
-                return list_fail(ld, SCAN_ECONFIG, row->start_mark,
-                                 "duplicate code row (same value as line %zu)",
-                                 list_node_at(ld, items[j])->start_mark.line + 1);
+            yaml_node_t *first;
+            if (codes[j].is_mask != codes[i].is_mask || codes[j].value != codes[i].value ||
+                codes[j].prefix != codes[i].prefix)
+                continue;
+            if ((ret = scan_yaml_item(&ld->y, n, j, &first)) < 0)
+                return ret;
+            return scan_yaml_fail(&ld->y, row, SCAN_ECONFIG,
+                                  "duplicate code row (same value as line %zu)",
+                                  first->start_mark.line + 1);
         }
     }
     ld->cat->total_codes += count;
@@ -171,7 +175,7 @@ static const char *const kind_forms[3] = {"an IPv4 address", "an IPv6 address", 
  */
 struct tp_item {
     struct list_test_point tp;
-    yaml_mark_t mark;
+    const yaml_node_t *node; /* where it was written; NULL for a default */
     bool is_default;
     uint8_t addr[16]; /* ip4 / ip6 points: the address, parsed once for comparing */
 };
@@ -239,21 +243,22 @@ static int check_form(struct loader *ld, yaml_node_t *n, int k, const char *s)
     switch (k) {
     case 0:
         if (inet_pton(AF_INET, s, a) != 1)
-            return list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                             "bad ip4 test point '%s' (expected an IPv4 address such as 127.0.0.2)",
-                             list_shown(s, q, sizeof(q)));
+            return scan_yaml_fail(
+                &ld->y, n, SCAN_ECONFIG,
+                "bad ip4 test point '%s' (expected an IPv4 address such as 127.0.0.2)",
+                scan_yaml_shown(s, q, sizeof(q)));
         return 0;
     case 1:
         if (inet_pton(AF_INET6, s, a) != 1)
-            return list_fail(
-                ld, SCAN_ECONFIG, n->start_mark,
+            return scan_yaml_fail(
+                &ld->y, n, SCAN_ECONFIG,
                 "bad ip6 test point '%s' (expected an IPv6 address such as ::FFFF:7F00:2)",
-                list_shown(s, q, sizeof(q)));
+                scan_yaml_shown(s, q, sizeof(q)));
         return 0;
     default:
         if ((why = list_name_problem(s, false, &has_key)))
-            return list_fail(ld, SCAN_ECONFIG, n->start_mark, "bad domain test point '%s': %s",
-                             list_shown(s, q, sizeof(q)), why);
+            return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "bad domain test point '%s': %s",
+                                  scan_yaml_shown(s, q, sizeof(q)), why);
         return 0;
     }
 }
@@ -265,15 +270,15 @@ static int flat_kind(struct loader *ld, yaml_node_t *n, unsigned kinds, const ch
     char q[64];
     int k = point_kind(s);
     if (k < 0)
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                         "bad test point '%s' (expected an IPv4 or IPv6 address or a domain)",
-                         list_shown(s, q, sizeof(q)));
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG,
+                              "bad test point '%s' (expected an IPv4 or IPv6 address or a domain)",
+                              scan_yaml_shown(s, q, sizeof(q)));
     if (k == 0 && !(kinds & LIST_KIND_IP4) && (kinds & LIST_KIND_DOMAIN))
         k = 2;
     if (!(kinds & (1u << k)))
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                         "test point '%s' is %s, but the list's kinds have no %s",
-                         list_shown(s, q, sizeof(q)), kind_forms[k], list_kind_names[k]);
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG,
+                              "test point '%s' is %s, but the list's kinds have no %s",
+                              scan_yaml_shown(s, q, sizeof(q)), kind_forms[k], list_kind_names[k]);
     *out = k;
     return 0;
 }
@@ -289,36 +294,39 @@ static int load_point(struct loader *ld, yaml_node_t *n, int k, unsigned kinds, 
     static const char *const names[2] = {"point", "code"};
     yaml_node_t *keys[2], *vals[2];
     yaml_node_t *pn = n;
-    struct tp_item it = {.tp = {.listed = listed}, .mark = n->start_mark};
+    struct tp_item it = {.tp = {.listed = listed}};
     const char *s;
     char q[64];
     int ret;
     if (n->type == YAML_SEQUENCE_NODE)
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                         "a test point must be a single value or a map such as "
-                         "{point: \"::2\", code: 127.0.10.0}, not a list");
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG,
+                              "a test point must be a single value or a map such as "
+                              "{point: \"::2\", code: 127.0.10.0}, not a list");
     if (n->type == YAML_MAPPING_NODE) {
-        if ((ret = list_collect(ld, n, names, 2, "a test point", "point or code", keys, vals)) < 0)
+        static const struct scan_yaml_keys spec = {names, 2, "a test point", "point or code",
+                                                   false};
+        if ((ret = scan_yaml_walk(&ld->y, n, &spec, keys, vals, NULL, NULL)) < 0)
             return ret;
         if (!vals[0])
-            return list_fail(ld, SCAN_ECONFIG, n->start_mark, "a test point map needs 'point'");
+            return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "a test point map needs 'point'");
         pn = vals[0];
         if (vals[1]) {
             if (!listed)
-                return list_fail(ld, SCAN_ECONFIG, keys[1]->start_mark,
-                                 "'code' is only for listed points (an unlisted point must not "
-                                 "answer at all)");
-            if ((ret = list_nonempty(ld, vals[1], "code", &s)) < 0)
+                return scan_yaml_fail(
+                    &ld->y, keys[1], SCAN_ECONFIG,
+                    "'code' is only for listed points (an unlisted point must not "
+                    "answer at all)");
+            if ((ret = scan_yaml_text(&ld->y, vals[1], "code", true, &s)) < 0)
                 return ret;
             if (list_ip4_parse(s, &it.tp.code) < 0)
-                return list_fail(
-                    ld, SCAN_ECONFIG, vals[1]->start_mark,
+                return scan_yaml_fail(
+                    &ld->y, vals[1], SCAN_ECONFIG,
                     "bad code address '%s' (expected an IPv4 address such as 127.0.0.2)",
-                    list_shown(s, q, sizeof(q)));
+                    scan_yaml_shown(s, q, sizeof(q)));
             it.tp.has_code = true;
         }
     }
-    if ((ret = list_nonempty(ld, pn, "test point", &s)) < 0)
+    if ((ret = scan_yaml_text(&ld->y, pn, "test point", true, &s)) < 0)
         return ret;
     if (k < 0)
         ret = flat_kind(ld, pn, kinds, s, &k);
@@ -327,7 +335,7 @@ static int load_point(struct loader *ld, yaml_node_t *n, int k, unsigned kinds, 
     if (ret < 0)
         return ret;
     it.tp.kind = 1u << k;
-    it.mark = pn->start_mark;
+    it.node = pn;
     if (!(it.tp.point = list_cat_strdup(ld->cat, s)))
         return -ENOMEM;
     return tp_push(out, &it);
@@ -338,18 +346,15 @@ static int load_point_seq(struct loader *ld, yaml_node_t *n, const char *key, in
 {
     int ret;
     if (n->type != YAML_SEQUENCE_NODE)
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark, "'%s' must be a list of test points",
-                         key);
-    yaml_node_item_t *items = n->data.sequence.items.start;
-    size_t count = (size_t)(n->data.sequence.items.top - items);
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "'%s' must be a list of test points", key);
+    size_t count = scan_yaml_count(n);
     if (count > CAT_MAX_POINTS)
-        return list_fail(ld, SCAN_ECONFIG, n->start_mark, "too many test points (the limit is %d)",
-                         CAT_MAX_POINTS);
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "too many test points (the limit is %d)",
+                              CAT_MAX_POINTS);
     for (size_t i = 0; i < count; i++) {
-        yaml_node_t *p = list_node_at(ld, items[i]);
-        if (!p)
-            return list_fail(ld, SCAN_EPARSE, n->start_mark, "malformed YAML: dangling node");
-        if ((ret = load_point(ld, p, k, kinds, listed, out)) < 0)
+        yaml_node_t *p;
+        if ((ret = scan_yaml_item(&ld->y, n, i, &p)) < 0 ||
+            (ret = load_point(ld, p, k, kinds, listed, out)) < 0)
             return ret;
     }
     return 0;
@@ -384,14 +389,16 @@ static int check_duplicates(struct loader *ld, const struct tp_list *l)
                 const struct tp_item *given = a->is_default ? b : a;
                 const struct tp_item *dflt = a->is_default ? a : b;
                 const char *half = dflt->tp.listed ? "listed" : "unlisted";
-                return list_fail(ld, SCAN_ECONFIG, given->mark,
-                                 "test point '%s' is also the RFC 5782 default %s %s point: give "
-                                 "%s for %s too",
-                                 list_shown(given->tp.point, q, sizeof(q)), half, word, half, word);
+                return scan_yaml_fail(
+                    &ld->y, given->node, SCAN_ECONFIG,
+                    "test point '%s' is also the RFC 5782 default %s %s point: give "
+                    "%s for %s too",
+                    scan_yaml_shown(given->tp.point, q, sizeof(q)), half, word, half, word);
             }
-            return list_fail(ld, SCAN_ECONFIG, b->mark,
-                             "test point '%s' is given twice for %s (first at line %zu)",
-                             list_shown(b->tp.point, q, sizeof(q)), word, a->mark.line + 1);
+            return scan_yaml_fail(&ld->y, b->node, SCAN_ECONFIG,
+                                  "test point '%s' is given twice for %s (first at line %zu)",
+                                  scan_yaml_shown(b->tp.point, q, sizeof(q)), word,
+                                  a->node->start_mark.line + 1);
         }
     }
     return 0;
@@ -432,11 +439,11 @@ static int load_flat(struct loader *ld, yaml_node_t *map, yaml_node_t **vals,
             (ret = flat_half(&u, vals[1] != NULL, k, false, out)) < 0)
             goto out;
         if (out->n == before) {
-            ret = list_fail(ld, SCAN_ECONFIG, map->start_mark,
-                            "test_points leaves %s without any test point (a flat listed: / "
-                            "unlisted: replaces the defaults of every kind): give one, or use "
-                            "%s: {listed: [], unlisted: [], note: \"why\"}",
-                            list_kind_names[k], list_kind_names[k]);
+            ret = scan_yaml_fail(&ld->y, map, SCAN_ECONFIG,
+                                 "test_points leaves %s without any test point (a flat listed: / "
+                                 "unlisted: replaces the defaults of every kind): give one, or use "
+                                 "%s: {listed: [], unlisted: [], note: \"why\"}",
+                                 list_kind_names[k], list_kind_names[k]);
             goto out;
         }
     }
@@ -459,15 +466,18 @@ static int load_kind_map(struct loader *ld, yaml_node_t *key, yaml_node_t *map, 
     char where[32];
     int ret;
     if (!(e->kinds & (1u << k)))
-        return list_fail(ld, SCAN_ECONFIG, key->start_mark,
-                         "test_points has %s, but the list's kinds have no %s", list_kind_names[k],
-                         list_kind_names[k]);
+        return scan_yaml_fail(&ld->y, key, SCAN_ECONFIG,
+                              "test_points has %s, but the list's kinds have no %s",
+                              list_kind_names[k], list_kind_names[k]);
     if (map->type != YAML_MAPPING_NODE)
-        return list_fail(ld, SCAN_ECONFIG, map->start_mark,
-                         "'%s' in test_points must be a map with listed:, unlisted: and note:",
-                         list_kind_names[k]);
+        return scan_yaml_fail(&ld->y, map, SCAN_ECONFIG,
+                              "'%s' in test_points must be a map with listed:, unlisted: and note:",
+                              list_kind_names[k]);
     snprintf(where, sizeof(where), "test_points %s", list_kind_names[k]);
-    if ((ret = list_collect(ld, map, names, 3, where, "listed, unlisted or note", keys, vals)) < 0)
+    if ((ret = scan_yaml_walk(
+             &ld->y, map,
+             &(struct scan_yaml_keys){names, 3, where, "listed, unlisted or note", false}, keys,
+             vals, NULL, NULL)) < 0)
         return ret;
     if (vals[2] && (ret = list_text(ld, vals[2], "note", &e->tp_note[k])) < 0)
         return ret;
@@ -482,10 +492,11 @@ static int load_kind_map(struct loader *ld, yaml_node_t *key, yaml_node_t *map, 
             return ret;
     }
     if (out->n == before && !e->tp_note[k])
-        return list_fail(ld, SCAN_ECONFIG, key->start_mark,
-                         "%s has no test point (listed and unlisted are both empty): add a note "
-                         "saying why, e.g. note: \"no documented test entry\"",
-                         list_kind_names[k]);
+        return scan_yaml_fail(
+            &ld->y, key, SCAN_ECONFIG,
+            "%s has no test point (listed and unlisted are both empty): add a note "
+            "saying why, e.g. note: \"no documented test entry\"",
+            list_kind_names[k]);
     return 0;
 }
 
@@ -505,24 +516,27 @@ int list_load_test_points(struct loader *ld, yaml_node_t *n, struct list_entry *
         keys[i] = vals[i] = NULL;
     if (n) {
         if (n->type != YAML_MAPPING_NODE) {
-            ret = list_fail(ld, SCAN_ECONFIG, n->start_mark,
-                            "'test_points' must be a map with ip4:, ip6: or domain: (or the older "
-                            "listed: and unlisted:)");
+            ret = scan_yaml_fail(
+                &ld->y, n, SCAN_ECONFIG,
+                "'test_points' must be a map with ip4:, ip6: or domain: (or the older "
+                "listed: and unlisted:)");
             goto out;
         }
-        if ((ret = list_collect(ld, n, names, T_COUNT, "test_points",
-                                "ip4, ip6, domain, or the older listed and unlisted", keys, vals)) <
-            0)
+        static const struct scan_yaml_keys spec = {
+            names, T_COUNT, "test_points", "ip4, ip6, domain, or the older listed and unlisted",
+            false};
+        if ((ret = scan_yaml_walk(&ld->y, n, &spec, keys, vals, NULL, NULL)) < 0)
             goto out;
     }
     bool flat = vals[T_LISTED] || vals[T_UNLISTED];
     if (flat) {
         for (int k = 0; k < 3; k++) {
             if (keys[T_IP4 + k]) {
-                ret = list_fail(ld, SCAN_ECONFIG, keys[T_IP4 + k]->start_mark,
-                                "test_points mixes the older flat listed: / unlisted: with %s:; "
-                                "write every point under its kind",
-                                list_kind_names[k]);
+                ret =
+                    scan_yaml_fail(&ld->y, keys[T_IP4 + k], SCAN_ECONFIG,
+                                   "test_points mixes the older flat listed: / unlisted: with %s:; "
+                                   "write every point under its kind",
+                                   list_kind_names[k]);
                 goto out;
             }
         }

@@ -4,7 +4,8 @@
  * @file
  * DKIM selector data loader (see selectors.h). libyaml's document API, then
  * a walk that checks every key and type; libyaml errors are translated here
- * into SCAN_EPARSE with "NAME:LINE:COLUMN:" messages (STYLE rule 7).
+ * into SCAN_EPARSE with "NAME:LINE:COLUMN:" messages (STYLE rule 7), written
+ * by scanner/core/yamlnode.h like every YAML message.
  *
  * Everything lives in one owner: the strings are strdup'd and the arrays
  * that struct scan_dkim_selectors points to are kept beside them.
@@ -12,7 +13,6 @@
 #include "scanner/catalog/selectors.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +20,7 @@
 #include <yaml.h>
 
 #include "scanner/core/err.h"
+#include "scanner/core/yamlnode.h"
 
 extern const char list_dkim_selectors_yaml[];
 extern const size_t list_dkim_selectors_yaml_len;
@@ -38,32 +39,6 @@ struct list_selectors {
     struct strv names;  /**< provider names */
     struct strv common; /**< the union of every provider's selectors */
 };
-
-struct walk {
-    yaml_document_t *doc;
-    const char *name;
-    char *err;
-    size_t errlen;
-};
-
-static int fail(struct walk *w, const yaml_node_t *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(struct walk *w, const yaml_node_t *at, const char *fmt, ...)
-{
-    va_list ap;
-    if (!w->err || !w->errlen)
-        return SCAN_EPARSE;
-    int n = snprintf(w->err, w->errlen, "%s:%lu:%lu: ", w->name,
-                     at ? (unsigned long)at->start_mark.line + 1 : 1UL,
-                     at ? (unsigned long)at->start_mark.column + 1 : 1UL);
-    if (n >= 0 && (size_t)n < w->errlen) {
-        va_start(ap, fmt);
-        vsnprintf(w->err + n, w->errlen - (size_t)n, fmt, ap);
-        va_end(ap);
-    }
-    return SCAN_EPARSE;
-}
 
 static int strv_push(struct strv *a, const char *s)
 {
@@ -111,11 +86,6 @@ void list_selectors_free(struct list_selectors *ls)
     free(ls);
 }
 
-static const char *scalar(const yaml_node_t *n)
-{
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
 /* A name or selector: lower-case letters, digits, '-', '_' and '.', not empty. */
 static bool word_ok(const char *s)
 {
@@ -128,18 +98,19 @@ static bool word_ok(const char *s)
     return true;
 }
 
-static int take_seq(struct walk *w, const yaml_node_t *n, const char *key, struct strv *out)
+static int take_seq(const struct scan_yaml *w, const yaml_node_t *n, const char *key,
+                    struct strv *out)
 {
     if (n->type != YAML_SEQUENCE_NODE)
-        return fail(w, n, "'%s' must be a sequence", key);
+        return scan_yaml_fail(w, n, SCAN_EPARSE, "'%s' must be a sequence", key);
     for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
          it++) {
         const yaml_node_t *item = yaml_document_get_node(w->doc, *it);
-        const char *s = scalar(item);
+        const char *s = scan_yaml_scalar(item);
         if (!s || !word_ok(s))
-            return fail(w, item,
-                        "'%s' items must be lower-case names (letters, digits, '-', '_', '.')",
-                        key);
+            return scan_yaml_fail(
+                w, item, SCAN_EPARSE,
+                "'%s' items must be lower-case names (letters, digits, '-', '_', '.')", key);
         int ret = strv_push(out, s);
         if (ret != 0)
             return ret;
@@ -148,38 +119,40 @@ static int take_seq(struct walk *w, const yaml_node_t *n, const char *key, struc
 }
 
 /* One provider mapping into fields[3 * i ...]. */
-static int take_provider(struct walk *w, const yaml_node_t *n, struct list_selectors *ls, size_t i)
+static int take_provider(const struct scan_yaml *w, const yaml_node_t *n, struct list_selectors *ls,
+                         size_t i)
 {
     static const char *const keys[] = {"spf", "mx", "selectors"};
     bool seen[3] = {false, false, false}, named = false;
     if (n->type != YAML_MAPPING_NODE)
-        return fail(w, n, "a provider must be a mapping");
+        return scan_yaml_fail(w, n, SCAN_EPARSE, "a provider must be a mapping");
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
         const yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
         const yaml_node_t *v = yaml_document_get_node(w->doc, p->value);
-        const char *key = scalar(k);
+        const char *key = scan_yaml_scalar(k);
         int ret = 0;
         if (!key)
-            return fail(w, k, "a key must be a scalar");
+            return scan_yaml_fail(w, k, SCAN_EPARSE, "a key must be a scalar");
         if (strcmp(key, "name") == 0) {
-            if (!scalar(v) || named)
-                return fail(w, v, "'name' must be given once, as a scalar");
+            if (!scan_yaml_scalar(v) || named)
+                return scan_yaml_fail(w, v, SCAN_EPARSE, "'name' must be given once, as a scalar");
             named = true;
-            ret = strv_push(&ls->names, scalar(v));
+            ret = strv_push(&ls->names, scan_yaml_scalar(v));
         } else if (strcmp(key, "source") == 0) {
-            if (!scalar(v))
-                return fail(w, v, "'source' must be a scalar");
+            if (!scan_yaml_scalar(v))
+                return scan_yaml_fail(w, v, SCAN_EPARSE, "'source' must be a scalar");
         } else {
             size_t f = 0;
             while (f < 3 && strcmp(key, keys[f]) != 0)
                 f++;
             if (f == 3)
-                return fail(w, k,
-                            "unknown key '%s' in a provider (expected name, source, spf, mx, "
-                            "selectors)",
-                            key);
+                return scan_yaml_fail(
+                    w, k, SCAN_EPARSE,
+                    "unknown key '%s' in a provider (expected name, source, spf, mx, "
+                    "selectors)",
+                    key);
             if (seen[f])
-                return fail(w, k, "duplicate key '%s'", key);
+                return scan_yaml_fail(w, k, SCAN_EPARSE, "duplicate key '%s'", key);
             seen[f] = true;
             ret = take_seq(w, v, key, &ls->fields[3 * i + f]);
         }
@@ -187,26 +160,28 @@ static int take_provider(struct walk *w, const yaml_node_t *n, struct list_selec
             return ret;
     }
     if (!named)
-        return fail(w, n, "a provider needs a name");
+        return scan_yaml_fail(w, n, SCAN_EPARSE, "a provider needs a name");
     if (ls->fields[3 * i + 2].n == 0)
-        return fail(w, n, "a provider needs at least one selector");
+        return scan_yaml_fail(w, n, SCAN_EPARSE, "a provider needs at least one selector");
     return 0;
 }
 
-static int build(struct walk *w, const yaml_node_t *root, struct list_selectors *ls)
+static int build(const struct scan_yaml *w, const yaml_node_t *root, struct list_selectors *ls)
 {
     const yaml_node_t *provs = NULL;
     if (!root || root->type != YAML_MAPPING_NODE)
-        return fail(w, root, "the document must be a mapping with the key 'providers'");
+        return scan_yaml_fail(w, root, SCAN_EPARSE,
+                              "the document must be a mapping with the key 'providers'");
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
          p++) {
         const yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
-        if (!scalar(k) || strcmp(scalar(k), "providers") != 0 || provs)
-            return fail(w, k, "the only top-level key is 'providers', once");
+        if (!scan_yaml_scalar(k) || strcmp(scan_yaml_scalar(k), "providers") != 0 || provs)
+            return scan_yaml_fail(w, k, SCAN_EPARSE, "the only top-level key is 'providers', once");
         provs = yaml_document_get_node(w->doc, p->value);
     }
     if (!provs || provs->type != YAML_SEQUENCE_NODE)
-        return fail(w, provs ? provs : root, "'providers' must be a sequence");
+        return scan_yaml_fail(w, provs ? provs : root, SCAN_EPARSE,
+                              "'providers' must be a sequence");
     size_t n = (size_t)(provs->data.sequence.items.top - provs->data.sequence.items.start);
     ls->providers = calloc(n ? n : 1, sizeof(*ls->providers));
     ls->fields = calloc(n ? 3 * n : 1, sizeof(*ls->fields));
@@ -241,26 +216,21 @@ static int build(struct walk *w, const yaml_node_t *root, struct list_selectors 
 }
 
 int list_selectors_parse(const char *name, const char *buf, size_t len, struct list_selectors **out,
-                         char *err, size_t errlen)
+                         struct scan_diag *diag)
 {
     yaml_parser_t parser;
     yaml_document_t doc;
-    struct walk w = {.doc = &doc, .name = name, .err = err, .errlen = errlen};
+    struct scan_yaml w = {.doc = &doc, .name = name, .diag = diag};
     struct list_selectors *ls = NULL;
     int ret;
 
     *out = NULL;
-    if (err && errlen)
-        err[0] = '\0';
     if (!yaml_parser_initialize(&parser))
         return -ENOMEM;
     yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        if (err && errlen)
-            snprintf(err, errlen, "%s:%lu:%lu: %s", name,
-                     (unsigned long)parser.problem_mark.line + 1,
-                     (unsigned long)parser.problem_mark.column + 1,
-                     parser.problem ? parser.problem : "YAML syntax error");
+        scan_yaml_fail_at(diag, name, parser.problem_mark.line + 1, parser.problem_mark.column + 1,
+                          SCAN_EPARSE, "%s", parser.problem ? parser.problem : "YAML syntax error");
         yaml_parser_delete(&parser);
         return SCAN_EPARSE;
     }
@@ -276,10 +246,10 @@ int list_selectors_parse(const char *name, const char *buf, size_t len, struct l
     return 0;
 }
 
-int list_selectors_load_default(struct list_selectors **out, char *err, size_t errlen)
+int list_selectors_load_default(struct list_selectors **out, struct scan_diag *diag)
 {
     return list_selectors_parse("dkim-selectors.yaml", list_dkim_selectors_yaml,
-                                list_dkim_selectors_yaml_len, out, err, errlen);
+                                list_dkim_selectors_yaml_len, out, diag);
 }
 
 const struct scan_dkim_selectors *list_selectors_get(const struct list_selectors *ls)

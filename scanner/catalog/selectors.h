@@ -10,7 +10,8 @@
  * Usage:
  * @code
  *   struct list_selectors *ls = NULL;
- *   if (list_selectors_load_default(&ls, err, sizeof(err)) != 0) ...;
+ *   struct scan_diag diag = {0};
+ *   if (list_selectors_load_default(&ls, &diag) != 0) ...;
  *   struct scan_dkim_selectors sel = *list_selectors_get(ls);
  *   sel.given = user_selectors; sel.ngiven = n;
  *   ...scan...
@@ -23,6 +24,7 @@
 #include <stddef.h>
 
 #include "scanner/checks/checks.h"
+#include "scanner/core/err.h"
 
 struct list_selectors;
 
@@ -30,14 +32,14 @@ struct list_selectors;
  * Parse selector data held in memory.
  * @param[in] name  used in error messages
  * @param[out] out  caller frees with list_selectors_free(); NULL on failure
- * @param[out] err  on failure one line "NAME:LINE:COLUMN: what" (may be NULL)
+ * @param[out] diag on failure one line "NAME:LINE:COLUMN: what" (may be NULL)
  * @return 0, SCAN_EPARSE (YAML or schema), -ENOMEM.
  */
 int list_selectors_parse(const char *name, const char *buf, size_t len, struct list_selectors **out,
-                         char *err, size_t errlen);
+                         struct scan_diag *diag);
 
 /** Parse the built-in data. Same contract as list_selectors_parse(). */
-int list_selectors_load_default(struct list_selectors **out, char *err, size_t errlen);
+int list_selectors_load_default(struct list_selectors **out, struct scan_diag *diag);
 
 /** @return the selectors (given: none), borrowed until list_selectors_free(). */
 const struct scan_dkim_selectors *list_selectors_get(const struct list_selectors *ls);

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "scanner/core/err.h"
+#include "scanner/core/yamlnode.h"
 
 /* A collection being built: its node, the key waiting for its value (mappings), and
  * the size of its subtree with aliases expanded so far. */
@@ -40,8 +40,7 @@ struct anchor {
 struct build {
     const struct list_yaml_src *src;
     yaml_document_t *doc;
-    char *err;
-    size_t errlen;
+    struct scan_diag *diag;
     struct frame stack[LIST_YAML_MAX_DEPTH];
     size_t depth;
     struct anchor *anchors;
@@ -50,22 +49,9 @@ struct build {
     int root;
 };
 
-__attribute__((format(printf, 5, 6))) static int fail_at(struct build *b, int ret, size_t line,
-                                                         size_t col, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    if (!b->err || !b->errlen)
-        return ret;
-    n = snprintf(b->err, b->errlen, "%s:%zu:%zu: ", b->src->name, line, col);
-    if (n >= 0 && (size_t)n < b->errlen) {
-        va_start(ap, fmt);
-        vsnprintf(b->err + n, b->errlen - (size_t)n, fmt, ap);
-        va_end(ap);
-    }
-    return ret;
-}
+/* "FILE:LINE:COLUMN: what" (scanner/core/yamlnode.h). */
+#define fail_at(b, ret, line, col, ...)                                                            \
+    scan_yaml_fail_at((b)->diag, (b)->src->name, line, col, ret, __VA_ARGS__)
 
 /* 1-based line and column of byte @p off of the text. */
 static void position(const struct list_yaml_src *src, size_t off, size_t *line, size_t *col)
@@ -84,9 +70,7 @@ static void position(const struct list_yaml_src *src, size_t off, size_t *line, 
 
 static int nomem(struct build *b)
 {
-    if (b->err && b->errlen)
-        snprintf(b->err, b->errlen, "%s: out of memory", b->src->name);
-    return -ENOMEM;
+    return scan_diag_fail(b->diag, -ENOMEM, "%s: out of memory", b->src->name);
 }
 
 /*
@@ -372,16 +356,14 @@ static int run(struct build *b, yaml_parser_t *y, bool *have_doc)
     return 0;
 }
 
-int list_yaml_load(const struct list_yaml_src *src, yaml_document_t *doc, char *err, size_t errlen)
+int list_yaml_load(const struct list_yaml_src *src, yaml_document_t *doc, struct scan_diag *diag)
 {
-    struct build b = {.src = src, .doc = doc, .err = err, .errlen = errlen};
+    struct build b = {.src = src, .doc = doc, .diag = diag};
     bool have_doc = false, have_parser = false;
     yaml_parser_t y;
     size_t line, col;
     int ret;
 
-    if (err && errlen)
-        err[0] = '\0';
     if (!src || !doc || !src->name || (!src->buf && src->len))
         return -EINVAL;
     memset(doc, 0, sizeof(*doc));

@@ -24,13 +24,13 @@
  *
  * Usage:
  * @code
- *   char *buf; size_t len; char err[512];
+ *   char *buf; size_t len; struct scan_diag diag = {0};
  *   yaml_document_t doc;
  *   ret = list_yaml_read_file(path, &buf, &len);            // at most MAX_BYTES + 1
  *   ret = list_yaml_load(&(struct list_yaml_src){.name = path, .buf = buf, .len = len,
- *                                                 .what = "a job file"}, &doc, err, sizeof(err));
+ *                                                 .what = "a job file"}, &doc, &diag);
  *   yaml_node_t *root = yaml_document_get_root_node(&doc);  // NULL: empty file
- *   ...
+ *   ...                                                     // read it: yamlnode.h
  *   yaml_document_delete(&doc);
  *   free(buf);
  * @endcode
@@ -40,6 +40,8 @@
 
 #include <stddef.h>
 #include <yaml.h>
+
+#include "scanner/core/err.h"
 
 /** The largest YAML file read, in bytes. */
 #define LIST_YAML_MAX_BYTES (1u << 20)
@@ -63,12 +65,12 @@ struct list_yaml_src {
  * @param[out] doc  on 0 an initialised document (caller deletes it with
  *                  yaml_document_delete(); its root is NULL for an empty file); on
  *                  failure nothing to delete
- * @param[out] err  on failure `FILE:LINE:COLUMN: what` (or `FILE: out of memory`);
+ * @param[out] diag on failure `FILE:LINE:COLUMN: what` (or `FILE: out of memory`);
  *                  may be NULL
  * @return 0; SCAN_EPARSE (syntax, depth, aliases, a second document); -EFBIG (more
  *         than LIST_YAML_MAX_BYTES); -EINVAL; -ENOMEM.
  */
-int list_yaml_load(const struct list_yaml_src *src, yaml_document_t *doc, char *err, size_t errlen);
+int list_yaml_load(const struct list_yaml_src *src, yaml_document_t *doc, struct scan_diag *diag);
 
 /**
  * Read a file for list_yaml_load(): the whole file, or LIST_YAML_MAX_BYTES + 1

@@ -101,13 +101,13 @@ static void apply(const struct cli_job *job)
 static void parse(const char *name, const uint8_t *data, size_t size)
 {
     struct cli_job *job = NULL;
-    char err[512];
-    memset(err, 'x', sizeof(err));
-    int ret = cli_job_parse(name, (const char *)data, size, &job, err, sizeof(err));
+    struct scan_diag diag;
+    memset(diag.msg, 'x', sizeof(diag.msg));
+    int ret = cli_job_parse(name, (const char *)data, size, &job, &diag);
     if (ret != 0) {
-        if (job || !memchr(err, '\0', sizeof(err)) || err[0] == '\0')
+        if (job || !memchr(diag.msg, '\0', sizeof(diag.msg)) || diag.msg[0] == '\0')
             abort(); /* documented: NULL job and a one-line message */
-        sink += strlen(err);
+        sink += strlen(diag.msg);
         return;
     }
     if (!job)

@@ -36,7 +36,7 @@ static size_t tp_count(const struct list_entry *e, bool listed)
     return n;
 }
 
-static int load(const char *yaml, struct list_catalog **c, struct list_error *err)
+static int load(const char *yaml, struct list_catalog **c, struct scan_diag *err)
 {
     return list_catalog_load_buf("t.yaml", yaml, strlen(yaml), c, err);
 }
@@ -44,7 +44,7 @@ static int load(const char *yaml, struct list_catalog **c, struct list_error *er
 static struct list_catalog *load_default(void)
 {
     struct list_catalog *c = NULL;
-    struct list_error err;
+    struct scan_diag err = {0};
     int ret =
         list_catalog_load_buf("default.yaml", list_default_yaml, list_default_yaml_len, &c, &err);
     cr_assert_eq(ret, 0, "default catalog: %d %s", ret, err.msg);
@@ -397,7 +397,7 @@ Test(catalog, find_is_case_insensitive)
 Test(catalog, defaults_of_a_minimal_entry)
 {
     struct list_catalog *c;
-    struct list_error err;
+    struct scan_diag err = {0};
     cr_assert_eq(load("lists:\n  - id: a\n    zone: a.example\n", &c, &err), 0, "%s", err.msg);
     cr_assert_eq(list_catalog_count(c), 1);
     const struct list_entry *e = list_catalog_get(c, 0);
@@ -450,7 +450,7 @@ Test(catalog, every_field_parsed)
                                "    dead_since: \"2024\"\n"
                                "    dead_reason: went away\n";
     struct list_catalog *c;
-    struct list_error err;
+    struct scan_diag err = {0};
     cr_assert_eq(load(yaml, &c, &err), 0, "%s", err.msg);
     const struct list_entry *e = list_catalog_get(c, 0);
     cr_expect_str_eq(e->zone, "{key}.full.example");
@@ -529,7 +529,7 @@ Test(catalog, per_kind_test_points)
         "    test_points:\n"
         "      ip4: {listed: [], unlisted: [], note: no test entry at all}\n";
     struct list_catalog *c;
-    struct list_error err;
+    struct scan_diag err = {0};
     const struct list_test_point *v[8];
     cr_assert_eq(load(yaml, &c, &err), 0, "%s", err.msg);
 
@@ -597,7 +597,7 @@ Test(catalog, flat_test_points_still_read)
                                "      listed: [\"::2\", 127.0.0.2]\n"
                                "      unlisted: [127.0.0.1, \"::1\"]\n";
     struct list_catalog *c;
-    struct list_error err;
+    struct scan_diag err = {0};
     char q[256];
     cr_assert_eq(load(yaml, &c, &err), 0, "%s", err.msg);
     const struct list_entry *e = list_catalog_get(c, 0);
@@ -676,7 +676,7 @@ Test(catalog, aliases_and_unterminated_buffer)
                                "GARBAGE THAT IS NOT PART OF THE BUFFER";
     size_t len = strstr(yaml, "GARBAGE") - yaml;
     struct list_catalog *c;
-    struct list_error err;
+    struct scan_diag err = {0};
     cr_assert_eq(list_catalog_load_buf("t.yaml", yaml, len, &c, &err), 0, "%s", err.msg);
     cr_assert_eq(list_catalog_count(c), 2);
     cr_expect_str_eq(list_catalog_get(c, 1)->codes[0].meaning, "x");
@@ -957,7 +957,7 @@ Test(catalog, every_error_with_its_position)
 {
     for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
         struct list_catalog *c = (struct list_catalog *)1;
-        struct list_error err;
+        struct scan_diag err = {0};
         memset(err.msg, 'x', sizeof(err.msg));
         int ret = load(bad_cases[i].yaml, &c, &err);
         cr_expect_eq(ret, bad_cases[i].ret, "case %zu: ret %d, want %d (%s)", i, ret,
@@ -1010,7 +1010,7 @@ static char *path_of(const char *name)
 }
 
 /* Load @p name from the test folder, expect @p ret, and return the seconds it took. */
-static double load_timed(const char *name, int ret, struct list_error *err)
+static double load_timed(const char *name, int ret, struct scan_diag *err)
 {
     struct list_catalog *c = NULL;
     struct timespec t0, t1;
@@ -1026,7 +1026,7 @@ static double load_timed(const char *name, int ret, struct list_error *err)
  * libyaml): refused at the limit with a position, in well under a second. */
 Test(catalog, hostile_files_are_refused_quickly, .init = mk_tmp, .fini = rm_tmp)
 {
-    struct list_error err;
+    struct scan_diag err = {0};
     char want[512];
     size_t n = 100000;
     char *s = malloc(8u << 20), *p = s;
@@ -1058,7 +1058,7 @@ Test(catalog, hostile_files_are_refused_quickly, .init = mk_tmp, .fini = rm_tmp)
 Test(catalog, file_errors_name_the_file, .init = mk_tmp, .fini = rm_tmp)
 {
     struct list_catalog *c;
-    struct list_error err;
+    struct scan_diag err = {0};
     char want[512];
     write_file("bad.yaml", "lists:\n  - id: a\n    zone: a.example\n    kinds: [ip5]\n");
     cr_expect_eq(list_catalog_load(path_of("bad.yaml"), &c, &err), SCAN_ECONFIG);
@@ -1083,7 +1083,7 @@ Test(catalog, file_errors_name_the_file, .init = mk_tmp, .fini = rm_tmp)
 Test(catalog, folder_sorted_by_name, .init = mk_tmp, .fini = rm_tmp)
 {
     struct list_catalog *c;
-    struct list_error err;
+    struct scan_diag err = {0};
     write_file("20-b.yml", "lists:\n  - id: b\n    zone: b.example\n");
     write_file("10-a.yaml", "lists:\n  - id: a\n    zone: a.example\n");
     write_file("30-c.yaml", "lists:\n  - id: c\n    zone: c.example\n  - id: d\n    zone: "
@@ -1104,7 +1104,7 @@ Test(catalog, folder_sorted_by_name, .init = mk_tmp, .fini = rm_tmp)
 Test(catalog, folder_duplicates_across_files, .init = mk_tmp, .fini = rm_tmp)
 {
     struct list_catalog *c;
-    struct list_error err;
+    struct scan_diag err = {0};
     char want[512];
     write_file("a.yaml", "lists:\n  - id: a\n    zone: a.example\n");
     write_file("b.yaml", "lists:\n  - id: b\n    zone: b.example\n  - id: a\n    zone: "
@@ -1119,7 +1119,7 @@ Test(catalog, folder_duplicates_across_files, .init = mk_tmp, .fini = rm_tmp)
 Test(catalog, folder_without_catalogs, .init = mk_tmp, .fini = rm_tmp)
 {
     struct list_catalog *c;
-    struct list_error err;
+    struct scan_diag err = {0};
     char want[512];
     write_file("readme.txt", "nothing here");
     cr_expect_eq(list_catalog_load(tmpdir, &c, &err), SCAN_ECONFIG);
@@ -1130,7 +1130,7 @@ Test(catalog, folder_without_catalogs, .init = mk_tmp, .fini = rm_tmp)
 Test(catalog, folder_error_in_second_file, .init = mk_tmp, .fini = rm_tmp)
 {
     struct list_catalog *c;
-    struct list_error err;
+    struct scan_diag err = {0};
     char want[512];
     write_file("1.yaml", "lists:\n  - id: a\n    zone: a.example\n");
     write_file("2.yaml", "lists:\n  - id: b\n    zone: b.example\n    rate: -3\n");
@@ -1203,7 +1203,7 @@ Test(catalog, key_never_shown)
         "  - id: j\n    zone: \"{KEY}.k.example\"\n    access: key\n    key_env: MY_KEY\n",
     };
     for (size_t i = 0; i < 3; i++) {
-        struct list_error err;
+        struct scan_diag err = {0};
         cr_expect_lt(load(bad[i], &c, &err), 0);
         cr_expect_null(strstr(err.msg, SECRET), "%s", err.msg);
     }
@@ -1219,7 +1219,7 @@ static struct list_catalog *keyed_catalog(void)
         "  - {id: mid, zone: \"a.{key}.b.example\", access: key, key_env: K}\n"
         "  - {id: free, zone: zen.example}\n";
     struct list_catalog *c;
-    struct list_error err;
+    struct scan_diag err = {0};
     cr_assert_eq(load(yaml, &c, &err), 0, "%s", err.msg);
     return c;
 }
@@ -1354,7 +1354,7 @@ Test(catalog, delist_url_filling)
     cr_expect_str_eq(buf, "");
     list_catalog_free(c);
 
-    struct list_error err;
+    struct scan_diag err = {0};
     cr_assert_eq(load("lists:\n  - id: a\n    zone: a.example\n    kinds: [ip4, domain]\n"
                       "    delist: \"https://x.example/{domain}/{ip}?t={target}&k={other\"\n",
                       &c, &err),
@@ -1373,7 +1373,7 @@ Test(catalog, delist_url_filling)
 static struct list_catalog *default_catalog(void)
 {
     struct list_catalog *c = NULL;
-    struct list_error err;
+    struct scan_diag err = {0};
     cr_assert_eq(
         list_catalog_load_buf("default.yaml", list_default_yaml, list_default_yaml_len, &c, &err),
         0, "%s", err.msg);
@@ -1402,7 +1402,7 @@ Test(catalog, generic_kinds_from_the_name)
 Test(catalog, generic_list_entry)
 {
     struct list_catalog *c = default_catalog();
-    struct list_error err;
+    struct scan_diag err = {0};
     const struct list_entry *e = NULL;
     size_t before = list_catalog_count(c);
 
@@ -1460,10 +1460,11 @@ Test(catalog, generic_list_bad_specs)
         ".",
     };
     struct list_catalog *c = default_catalog();
-    struct list_error err;
+    struct scan_diag err = {0};
     const struct list_entry *e = NULL;
     size_t before = list_catalog_count(c);
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        err.msg[0] = '\0';
         cr_expect_eq(list_catalog_add_generic(c, bad[i], &e, &err), SCAN_ECONFIG, "'%s'", bad[i]);
         cr_expect(err.msg[0], "'%s' without a message", bad[i]);
         cr_expect_null(strchr(err.msg, '\x01'), "a control byte reached the message");
@@ -1476,7 +1477,7 @@ Test(catalog, generic_list_bad_specs)
 Test(catalog, generic_list_codes)
 {
     struct list_catalog *c = default_catalog();
-    struct list_error err;
+    struct scan_diag err = {0};
     const struct list_entry *ip = NULL, *dom = NULL;
     struct list_interp in;
     cr_assert_eq(list_catalog_add_generic(c, "bl.example.net", &ip, &err), 0);

@@ -110,7 +110,7 @@ struct scenario {
 static void run_engine(const struct scenario *sc, struct run *run)
 {
     struct list_catalog *cat = NULL;
-    struct list_error err;
+    struct scan_diag err = {0};
     cr_assert_eq(list_catalog_load_buf("t.yaml", catalog_yaml, strlen(catalog_yaml), &cat, &err), 0,
                  "%s", err.msg);
     const struct list_entry *lists[3];

@@ -155,7 +155,7 @@ Test(ini, debian_check_rbl_ini_every_zone_is_a_list)
 {
     struct cli_ini ini;
     struct list_catalog *cat = NULL;
-    struct list_error lerr;
+    struct scan_diag lerr = {0};
     struct scan_diag diag = {0};
     size_t catalog = 0, generic = 0;
 

@@ -21,7 +21,7 @@ static struct list_catalog *cat;
 
 static void load_default(void)
 {
-    struct list_error err;
+    struct scan_diag err = {0};
     int ret =
         list_catalog_load_buf("default.yaml", list_default_yaml, list_default_yaml_len, &cat, &err);
     cr_assert_eq(ret, 0, "%s", err.msg);

@@ -54,9 +54,9 @@ static const char good[] = "# a scheduled scan\n"
 static struct cli_job *parse_ok(const char *name, const char *text)
 {
     struct cli_job *job = NULL;
-    char err[512];
-    int ret = cli_job_parse(name, text, strlen(text), &job, err, sizeof(err));
-    cr_assert_eq(ret, 0, "%s: %s", scan_strerror(ret), err);
+    struct scan_diag err = {0};
+    int ret = cli_job_parse(name, text, strlen(text), &job, &err);
+    cr_assert_eq(ret, 0, "%s: %s", scan_strerror(ret), err.msg);
     return job;
 }
 
@@ -167,12 +167,12 @@ Test(jobfile, durations_and_booleans)
 static void bad(const char *text, int code, const char *msg)
 {
     struct cli_job *job = (struct cli_job *)1;
-    char err[512];
-    int ret = cli_job_parse("job.yaml", text, strlen(text), &job, err, sizeof(err));
+    struct scan_diag err = {0};
+    int ret = cli_job_parse("job.yaml", text, strlen(text), &job, &err);
     cr_assert_eq(ret, code, "%s: got %s, want %s (%s)", text, scan_strerror(ret),
-                 scan_strerror(code), err);
+                 scan_strerror(code), err.msg);
     cr_assert_null(job);
-    cr_assert_str_eq(err, msg, "for: %s\ngot:  %s", text, err);
+    cr_assert_str_eq(err.msg, msg, "for: %s\ngot:  %s", text, err.msg);
 }
 
 Test(jobfile, unknown_and_duplicate_keys)
@@ -272,21 +272,22 @@ Test(jobfile, yaml_syntax_errors_have_positions)
 
 Test(jobfile, load_from_disk)
 {
-    char dir[] = "/tmp/dnsbl-job-XXXXXX", path[128], err[512];
+    char dir[] = "/tmp/dnsbl-job-XXXXXX", path[128];
+    struct scan_diag err = {0};
     struct cli_job *job = NULL;
     FILE *f;
 
     cr_assert_not_null(mkdtemp(dir));
     snprintf(path, sizeof(path), "%s/job.yaml", dir);
-    cr_assert_eq(cli_job_load(path, &job, err, sizeof(err)), -ENOENT);
+    cr_assert_eq(cli_job_load(path, &job, &err), -ENOENT);
     char want[256];
     snprintf(want, sizeof(want), "%s: No such file or directory", path);
-    cr_assert_str_eq(err, want);
+    cr_assert_str_eq(err.msg, want);
 
     f = fopen(path, "w");
     fputs("state: state.db\npools: [{targets: [\"@extra.txt\"]}]\nalerts: {prom: ../x.prom}\n", f);
     fclose(f);
-    cr_assert_eq(cli_job_load(path, &job, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(cli_job_load(path, &job, &err), 0, "%s", err.msg);
     snprintf(want, sizeof(want), "%s/state.db", dir);
     cr_assert_str_eq(job->state.s, want);
     snprintf(want, sizeof(want), "@%s/extra.txt", dir);
@@ -299,21 +300,21 @@ Test(jobfile, load_from_disk)
     f = fopen(path, "w");
     fputs("lists: [a]\nrate: [1]\n", f);
     fclose(f);
-    cr_assert_eq(cli_job_load(path, &job, err, sizeof(err)), SCAN_EPARSE);
+    cr_assert_eq(cli_job_load(path, &job, &err), SCAN_EPARSE);
     snprintf(want, sizeof(want), "%s:2:7: 'rate' must be a number, not a sequence", path);
-    cr_assert_str_eq(err, want);
+    cr_assert_str_eq(err.msg, want);
     unlink(path);
     rmdir(dir);
 }
 
 /* cli_job_load() of @p path, expecting @p ret: the seconds it took. */
-static double load_timed(const char *path, int ret, char *err, size_t errlen)
+static double load_timed(const char *path, int ret, struct scan_diag *err)
 {
     struct cli_job *job = NULL;
     struct timespec t0, t1;
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    cr_assert_eq(cli_job_load(path, &job, err, errlen), ret, "%s", err);
+    cr_assert_eq(cli_job_load(path, &job, err), ret, "%s", err->msg);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     cr_assert_null(job);
     return (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -323,7 +324,8 @@ static double load_timed(const char *path, int ret, char *err, size_t errlen)
  * refused at the limit, with a position, in well under a second. */
 Test(jobfile, hostile_files_are_refused_quickly)
 {
-    char dir[] = "/tmp/dnsbl-job-XXXXXX", path[128], err[512], want[256];
+    char dir[] = "/tmp/dnsbl-job-XXXXXX", path[128], want[256];
+    struct scan_diag err = {0};
     FILE *f;
 
     cr_assert_not_null(mkdtemp(dir));
@@ -333,21 +335,21 @@ Test(jobfile, hostile_files_are_refused_quickly)
     for (int i = 0; i < 100000; i++)
         fputc('[', f);
     fclose(f);
-    cr_assert_lt(load_timed(path, SCAN_EPARSE, err, sizeof(err)), 0.5);
+    cr_assert_lt(load_timed(path, SCAN_EPARSE, &err), 0.5);
     snprintf(want, sizeof(want),
              "%s:1:71: nesting deeper than 64 levels (the limit for YAML files)", path);
-    cr_assert_str_eq(err, want);
+    cr_assert_str_eq(err.msg, want);
 
     f = fopen(path, "w");
     fputs("pools:\n  - targets:\n", f);
     for (int i = 0; i < (8 << 20) / 20; i++)
         fputs("      - 192.0.2.1\n", f);
     fclose(f);
-    cr_assert_lt(load_timed(path, -EFBIG, err, sizeof(err)), 0.5);
+    cr_assert_lt(load_timed(path, -EFBIG, &err), 0.5);
     snprintf(want, sizeof(want),
              "%s:58256:3: the file is larger than 1 MiB (1048576 bytes), the limit for YAML files",
              path);
-    cr_assert_str_eq(err, want);
+    cr_assert_str_eq(err.msg, want);
     unlink(path);
     rmdir(dir);
 }

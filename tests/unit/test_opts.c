@@ -22,7 +22,7 @@ static int judge(const char *const *args, const char *yaml, char *msg, size_t le
     int argc = 1;
     struct cli_opts o;
     struct cli_job *job = NULL;
-    char err[512];
+    struct scan_diag diag = {0};
 
     for (size_t i = 0; args[i]; i++)
         argv[argc++] = (char *)args[i];
@@ -32,8 +32,7 @@ static int judge(const char *const *args, const char *yaml, char *msg, size_t le
     }
     cr_assert_eq(cli_opts_parse(argc, argv, &o), 0, "%s", args[1]);
     if (yaml) {
-        cr_assert_eq(cli_job_parse("job.yaml", yaml, strlen(yaml), &job, err, sizeof(err)), 0, "%s",
-                     err);
+        cr_assert_eq(cli_job_parse("job.yaml", yaml, strlen(yaml), &job, &diag), 0, "%s", diag.msg);
         cr_assert_eq(cli_opts_apply_job(&o, job), 0);
     }
     msg[0] = '\0';

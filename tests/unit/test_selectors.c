@@ -23,8 +23,8 @@ static bool has(const char *const *v, size_t n, const char *s)
 Test(selectors, builtin_data)
 {
     struct list_selectors *ls = NULL;
-    char err[256];
-    cr_assert_eq(list_selectors_load_default(&ls, err, sizeof(err)), 0, "%s", err);
+    struct scan_diag err = {0};
+    cr_assert_eq(list_selectors_load_default(&ls, &err), 0, "%s", err.msg);
     const struct scan_dkim_selectors *s = list_selectors_get(ls);
     cr_assert_gt(s->nproviders, 8);
     static const char *const want[] = {"google", "selector1", "selector2", "k1",
@@ -60,11 +60,10 @@ Test(selectors, schema_errors)
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct list_selectors *ls = NULL;
-        char err[256];
-        cr_expect_eq(
-            list_selectors_parse("t.yaml", bad[i].text, strlen(bad[i].text), &ls, err, sizeof(err)),
-            SCAN_EPARSE, "%s", bad[i].text);
+        struct scan_diag err = {0};
+        cr_expect_eq(list_selectors_parse("t.yaml", bad[i].text, strlen(bad[i].text), &ls, &err),
+                     SCAN_EPARSE, "%s", bad[i].text);
         cr_expect_null(ls);
-        cr_expect_str_eq(err, bad[i].err);
+        cr_expect_str_eq(err.msg, bad[i].err);
     }
 }

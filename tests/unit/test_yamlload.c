@@ -38,23 +38,23 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int load(const char *text, size_t len, yaml_document_t *doc, char *err, size_t errlen)
+static int load(const char *text, size_t len, yaml_document_t *doc, struct scan_diag *diag)
 {
     struct list_yaml_src src = {.name = "t.yaml", .buf = text, .len = len, .what = "a test file"};
-    return list_yaml_load(&src, doc, err, errlen);
+    return list_yaml_load(&src, doc, diag);
 }
 
 /* Load @p text, expect @p ret and exactly @p msg, within @p seconds. */
 static void refused(const char *text, size_t len, int ret, const char *msg, double seconds)
 {
     yaml_document_t doc;
-    char err[512];
+    struct scan_diag err = {0};
     double t0 = now_s();
-    int got = load(text, len, &doc, err, sizeof(err));
+    int got = load(text, len, &doc, &err);
     double dt = now_s() - t0;
 
-    cr_assert_eq(got, ret, "%s (%s)", scan_strerror(got), err);
-    cr_assert_str_eq(err, msg);
+    cr_assert_eq(got, ret, "%s (%s)", scan_strerror(got), err.msg);
+    cr_assert_str_eq(err.msg, msg);
     cr_assert_lt(dt, seconds * TIME_SCALE, "took %.3f s", dt);
 }
 
@@ -81,9 +81,9 @@ Test(yamlload, builds_the_document_with_positions)
                                "  - *x\n"
                                "  - {k: v}\n";
     yaml_document_t doc;
-    char err[256];
+    struct scan_diag err = {0};
 
-    cr_assert_eq(load(text, sizeof(text) - 1, &doc, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(load(text, sizeof(text) - 1, &doc, &err), 0, "%s", err.msg);
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     cr_assert_eq(root->type, YAML_MAPPING_NODE);
     cr_assert_eq(root->start_mark.line, 0);
@@ -109,12 +109,12 @@ Test(yamlload, builds_the_document_with_positions)
 Test(yamlload, empty_text_is_a_document_without_root)
 {
     yaml_document_t doc;
-    char err[256];
+    struct scan_diag err = {0};
 
-    cr_assert_eq(load("", 0, &doc, err, sizeof(err)), 0);
+    cr_assert_eq(load("", 0, &doc, &err), 0);
     cr_assert_null(yaml_document_get_root_node(&doc));
     yaml_document_delete(&doc);
-    cr_assert_eq(load("# nothing\n", 10, &doc, err, sizeof(err)), 0);
+    cr_assert_eq(load("# nothing\n", 10, &doc, &err), 0);
     cr_assert_null(yaml_document_get_root_node(&doc));
     yaml_document_delete(&doc);
 }
@@ -200,7 +200,7 @@ Test(yamlload, eight_mib_is_rejected_quickly)
 Test(yamlload, worst_inputs_within_the_limits_are_fast)
 {
     yaml_document_t doc;
-    char err[512];
+    struct scan_diag err = {0};
     size_t len;
     double t0;
 
@@ -215,7 +215,7 @@ Test(yamlload, worst_inputs_within_the_limits_are_fast)
     /* Just under the node limit, in block style: loads. */
     s = repeat("", "- x\n", LIST_YAML_MAX_EXPANDED - 2, "", &len);
     t0 = now_s();
-    cr_assert_eq(load(s, len, &doc, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(load(s, len, &doc, &err), 0, "%s", err.msg);
     yaml_document_delete(&doc);
     cr_assert_lt(now_s() - t0, 1.0 * TIME_SCALE);
     free(s);
