@@ -60,3 +60,10 @@ int cli_exit_code(const struct cli_run_outcome *o)
         code = CLI_EXIT_INCOMPLETE;
     return code;
 }
+
+int cli_exit_after_options(const struct cli_opts *o, int ret)
+{
+    if (o->rbl)
+        return CLI_EXIT_INCOMPLETE;
+    return ret < 0 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+}

@@ -6,7 +6,8 @@
  * run produced (results counted by check and outcome, list health,
  * completeness, the store's delta, delivery of outputs, --nagios) to the process
  * exit code. cli/scan.c fills a struct cli_run_outcome as the run goes and
- * asks once at the end; tests/unit/test_exit.c pins the table.
+ * asks once at the end; tests/unit/test_exit.c pins the table. Before any run,
+ * cli_exit_after_options() says what the options' outcome exits with.
  *
  * Usage:
  * @code
@@ -76,5 +77,17 @@ void cli_run_count(struct cli_run_outcome *o, const struct scan_result *r);
  * @return an enum cli_exit value, or an enum out_nagios_status value with --nagios.
  */
 int cli_exit_code(const struct cli_run_outcome *o);
+
+/**
+ * The exit code when the options end the process before any run: the one place
+ * cli_opts_parse()'s outcome becomes an enum cli_exit value.
+ * - as check_rbl (o->rbl): CLI_EXIT_INCOMPLETE (3, the plugin's UNKNOWN) for the
+ *   help, the version and every error alike, as plugins do;
+ * - otherwise CLI_EXIT_USAGE (2) for an error, CLI_EXIT_OK after --help or
+ *   --version.
+ * @param[in] o    as cli_opts_parse() left it (borrowed)
+ * @param[in] ret  what cli_opts_parse() returned: 0 (with o->done) or negative
+ */
+int cli_exit_after_options(const struct cli_opts *o, int ret);
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "cli/options.h"
 #include "cli/opts.h"
 #include "scanner/core/yamlload.h"
 #include "scanner/core/yamlnode.h"
@@ -41,7 +42,8 @@ struct key {
     const char *name;
     enum kind kind;
     size_t off;
-    double lo, hi; /* K_INT, K_REAL: the range the command-line flag accepts */
+    double lo, hi; /* K_INT, K_REAL: the range the command-line flag accepts (its
+                      CLI_*_LO/_HI in cli/options.h, which the option table reads too) */
 };
 
 #define JOB(field)   offsetof(struct cli_job, field)
@@ -67,12 +69,12 @@ static const struct key top_keys[] = {
     {"resolve", K_BOOL, JOB(resolve), 0, 0},
     {"format", K_FORMAT, JOB(format), 0, 0},
     {"skip_invalid", K_BOOL, JOB(skip_invalid), 0, 0},
-    {"rate", K_REAL, JOB(rate), 0, 1e7},
-    {"concurrency", K_INT, JOB(concurrency), 1, 100000},
+    {"rate", K_REAL, JOB(rate), CLI_RATE_LO, CLI_RATE_HI},
+    {"concurrency", K_INT, JOB(concurrency), CLI_CONCURRENCY_LO, CLI_CONCURRENCY_HI},
     {"timeout", K_DURATION, JOB(timeout_ms), 0, 0},
-    {"tries", K_INT, JOB(tries), 1, 10},
-    {"anomaly_share", K_SHARE, JOB(anomaly_share), 0, 0},
-    {"anomaly_min", K_INT, JOB(anomaly_min), 1, 1e9},
+    {"tries", K_INT, JOB(tries), CLI_TRIES_LO, CLI_TRIES_HI},
+    {"anomaly_share", K_SHARE, JOB(anomaly_share), CLI_SHARE_LO, CLI_SHARE_HI},
+    {"anomaly_min", K_INT, JOB(anomaly_min), CLI_ANOMALY_MIN_LO, CLI_ANOMALY_MIN_HI},
     {"alerts", K_ALERTS, JOB(alerts), 0, 0},
 };
 
@@ -82,8 +84,8 @@ static const struct key alert_keys[] = {
     {"on_change", K_STR, ALERT(on_change), 0, 0},
     {"on_change_timeout", K_DURATION, ALERT(on_change_timeout_ms), 0, 0},
     {"nagios", K_BOOL, ALERT(nagios), 0, 0},
-    {"warning", K_INT, ALERT(warning), 0, 1e9},
-    {"critical", K_INT, ALERT(critical), 0, 1e9},
+    {"warning", K_INT, ALERT(warning), CLI_LISTINGS_LO, CLI_LISTINGS_HI},
+    {"critical", K_INT, ALERT(critical), CLI_LISTINGS_LO, CLI_LISTINGS_HI},
 };
 
 static const struct key pool_keys[] = {
@@ -92,7 +94,7 @@ static const struct key pool_keys[] = {
     {"lists", K_LIST, POOL(lists), 0, 0},
 };
 
-static const char *const format_names[] = {"text", "json", "csv", "summary"};
+static const char *const format_names[] = {CLI_FORMAT_WORDS};
 
 /*
  * The job file's words for scanner/core/yamlnode.h. A job file is written by an

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/exit.h"
 #include "cli/jobfile.h"
 #include "cli/opts.h"
 #include "cli/rbl.h"
@@ -262,21 +263,17 @@ static void set_up_process(void)
 static int apply_job(struct cli_opts *o, struct cli_job **job)
 {
     struct scan_diag diag = {0};
-    char err[1024];
 
     if (o->job_path) {
-        if (cli_job_load(o->job_path, job, &diag) != 0) {
-            fprintf(stderr, PROG ": %s\n", diag.msg);
-            return -1;
-        }
-        if (cli_opts_apply_job(o, *job) != 0)
-            return -1;
+        if (cli_job_load(o->job_path, job, &diag) != 0 || cli_opts_apply_job(o, *job, &diag) != 0)
+            goto fail;
     }
-    if (cli_opts_check_effect(o, *job, err, sizeof(err)) != 0) {
-        fprintf(stderr, PROG ": %s\n", err);
-        return -1;
-    }
+    if (cli_opts_check_effect(o, *job, &diag) != 0)
+        goto fail;
     return 0;
+fail:
+    fprintf(stderr, PROG ": %s\n", diag.msg);
+    return -1;
 }
 
 int main(int argc, char **argv)
@@ -288,9 +285,10 @@ int main(int argc, char **argv)
     int code;
 
     int r = cli_opts_parse(argc, argv, &o);
-    if (r != 0) {
+    if (r != 0 || o.done) {
+        code = cli_exit_after_options(&o, r);
         cli_opts_free(&o);
-        return r == 1 ? CLI_EXIT_OK : r < 0 ? CLI_EXIT_USAGE : r;
+        return code;
     }
     /* A plugin's every failure is UNKNOWN with a line on standard output: keep the
      * last error said on standard error for it. */

@@ -3,8 +3,10 @@
 /**
  * @file
  * Command-line parsing for dnsbl-scan: fills struct cli_opts and nothing else
- * (STYLE rule 15). Exit codes are defined here because usage errors are the
- * first ones a user meets.
+ * (STYLE rule 15), from the command line (cli/opts.c) and a job file
+ * (cli/apply.c), both through the one option table (cli/options.h). Exit codes
+ * are defined here because usage errors are the first ones a user meets; the
+ * functions return 0 or a negative code, which cli/exit.h maps to them.
  */
 #ifndef CLI_OPTS_H
 #define CLI_OPTS_H
@@ -80,8 +82,10 @@ struct cli_opts {
     long anomaly_min;         /**< < 0 = default */
     int on_change_timeout_ms; /**< < 0 = default */
     bool state_default;       /**< a job file without `state:`: use the default path */
-    uint64_t given;           /**< one bit per option given on the command line: what a job
-                                   file may not change */
+    uint64_t given;           /**< one bit per option given on the command line (a row of
+                                   the option table, cli/options.h): what a job file may
+                                   not change */
+    bool done;                /**< --help or --version was printed: nothing more to do */
     /* Targets from a job file: one entry per target spec (all empty otherwise). */
     struct cli_strv target_origins; /**< "FILE:LINE:COLUMN" where the spec is written (owned) */
     struct cli_strv target_pools;   /**< the label of the spec's pool, or NULL */
@@ -95,6 +99,7 @@ struct cli_opts {
 };
 
 struct cli_job;
+struct scan_diag;
 
 /**
  * Fill what the command line left unset from a parsed job file: an option given on
@@ -104,17 +109,22 @@ struct cli_job;
  * targets are taken, in order, then the domains, each with where it was written
  * and its pool's label (target_origins, target_pools, target_group). Strings stay
  * owned by @p job, which must outlive @p o.
- * @return 0, -ENOMEM, or CLI_EXIT_USAGE after printing a one-line error.
+ * @param[out] diag  on failure one line, `FILE:LINE:COLUMN: what` at the bad value
+ *                   (no program name); may be NULL
+ * @return 0; SCAN_EPARSE (a selector that is not DNS labels); SCAN_ECONFIG (an
+ *         unknown expand source, no targets at all); -ENOMEM.
  */
-int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job);
+int cli_opts_apply_job(struct cli_opts *o, const struct cli_job *job, struct scan_diag *diag);
 
 /**
  * Parse argv; as check_rbl (argv[0] named check_rbl, or the command `nagios`) with
- * cli_rbl_parse().
- * @param[out] o  filled; its arrays are freed with cli_opts_free()
- * @return 0; 1 when --help or --version was handled (exit 0); CLI_EXIT_USAGE after
- *         printing a one-line error to stderr; as check_rbl, CLI_EXIT_INCOMPLETE (3,
- *         the plugin's UNKNOWN) after a `DNSBL UNKNOWN - ...` line or the help.
+ * cli_rbl_parse(). Errors are said where the user looks: one line on standard error
+ * (as check_rbl, a `DNSBL UNKNOWN - ...` line on standard output).
+ * cli_exit_after_options() (cli/exit.h) turns the outcome into the exit code.
+ * @param[out] o  filled; its arrays are freed with cli_opts_free(); o->done is set
+ *                when --help or --version was printed (nothing more to do)
+ * @return 0; SCAN_EPARSE (an unknown command or option, a bad value); SCAN_ECONFIG
+ *         (options that do not go together, no targets); -ENOMEM.
  */
 int cli_opts_parse(int argc, char **argv, struct cli_opts *o);
 
@@ -123,21 +133,22 @@ void cli_opts_init(struct cli_opts *o);
 
 /**
  * Options that have no effect under the chosen checks are usage errors (issue 9),
- * decided by one table in cli/opts.c that ties each such option (and its job-file
- * key) to the check, the --expand source or the HTTPS fetch it works for. Only
+ * decided by the option table (cli/options.h), which ties each such option (and
+ * its job-file key) to the check, the --expand source or the HTTPS fetch it works
+ * for. Only
  * `check` and `scan` are judged, and only when the checks (or --expand) were chosen:
  * the default set lets every option work. A job-file key is judged against the
  * job file's own `checks:`/`expand:`; when the command line's --checks or --expand
  * replaces those, the file's keys stand aside (a job file serves the scheduled run
  * and one-off runs alike), while a flag is always judged.
- * @param[in] o    after cli_opts_apply_job()
- * @param[in] job  the job file it was applied from, or NULL
- * @param[out] msg one line naming both the option and what it needs (no program
- *                 name), when the result is CLI_EXIT_USAGE
- * @return 0 or CLI_EXIT_USAGE.
+ * @param[in] o     after cli_opts_apply_job()
+ * @param[in] job   the job file it was applied from, or NULL
+ * @param[out] diag one line naming both the option and what it needs (no program
+ *                  name), when the result is SCAN_ECONFIG; may be NULL
+ * @return 0 or SCAN_ECONFIG.
  */
-int cli_opts_check_effect(const struct cli_opts *o, const struct cli_job *job, char *msg,
-                          size_t len);
+int cli_opts_check_effect(const struct cli_opts *o, const struct cli_job *job,
+                          struct scan_diag *diag);
 
 /**
  * Whether host names are resolved (--resolve): the address of every domain target

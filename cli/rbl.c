@@ -20,7 +20,9 @@
 #include <unistd.h>
 
 #include "cli/ini.h"
+#include "cli/options.h"
 #include "scanner/checks/expand.h"
+#include "scanner/core/err.h"
 #include "scanner/core/result.h"
 
 volatile sig_atomic_t cli_deadline_hit;
@@ -108,7 +110,7 @@ bool cli_rbl_wanted(int argc, char **argv)
     return strcmp(base, "check_rbl") == 0 || (argc >= 2 && strcmp(argv[1], "nagios") == 0);
 }
 
-/* A usage error: the plugin's UNKNOWN line, on standard output. */
+/* A usage error: the plugin's UNKNOWN line, on standard output. @return SCAN_EPARSE. */
 __attribute__((format(printf, 1, 2))) static int unknown(const char *fmt, ...)
 {
     va_list ap;
@@ -117,7 +119,7 @@ __attribute__((format(printf, 1, 2))) static int unknown(const char *fmt, ...)
     vprintf(fmt, ap);
     va_end(ap);
     fputs("\n", stdout);
-    return CLI_EXIT_INCOMPLETE;
+    return SCAN_EPARSE;
 }
 
 /* The arguments to parse: argv[0], the options of every --extra-opts file, then the
@@ -161,7 +163,7 @@ static bool known_long(const char *key)
 /*
  * One --extra-opts value, [SECTION][@FILE]: each key=value of the section becomes
  * --key=value (a bare key --key), with FILE:LINE as its origin.
- * @return 0, CLI_EXIT_INCOMPLETE after an UNKNOWN line, -ENOMEM.
+ * @return 0, SCAN_EPARSE after an UNKNOWN line, -ENOMEM.
  */
 static int extra_opts(struct cli_opts *o, const char *spec, struct rbl_args *a)
 {
@@ -253,7 +255,8 @@ struct rbl_target {
 };
 
 /* One option, @p name as written, from @p where (FILE:LINE, or NULL for the command
- * line). @return 0, CLI_EXIT_INCOMPLETE after an UNKNOWN line or the help, -ENOMEM. */
+ * line). @return 0 (o->done after the help or the version), SCAN_EPARSE after an
+ * UNKNOWN line, -ENOMEM. */
 static int rbl_option(struct cli_opts *o, int c, const char *name, const char *where,
                       struct rbl_target *t)
 {
@@ -273,7 +276,7 @@ static int rbl_option(struct cli_opts *o, int c, const char *name, const char *w
         return cli_strv_push(&o->lists, optarg) ? -ENOMEM : 0;
     case 'w':
     case 'c':
-        if (cli_parse_long(optarg, 0, 1000000000, &v))
+        if (cli_parse_long(optarg, CLI_LISTINGS_LO, CLI_LISTINGS_HI, &v))
             return unknown("%s%s '%s': expected a number of listing servers", at, name, optarg);
         *(c == 'w' ? &o->warn : &o->crit) = v;
         return 0;
@@ -288,16 +291,18 @@ static int rbl_option(struct cli_opts *o, int c, const char *name, const char *w
         o->timeout_ms = (int)v * 1000;
         return 0;
     case 'r':
-        if (cli_parse_long(optarg, 1, 10, &v))
-            return unknown("%s%s '%s': expected a number of tries, 1 to 10", at, name, optarg);
+        if (cli_parse_long(optarg, CLI_TRIES_LO, CLI_TRIES_HI, &v))
+            return unknown("%s%s '%s': expected a number of tries, %d to %d", at, name, optarg,
+                           CLI_TRIES_LO, CLI_TRIES_HI);
         o->tries = (int)v;
         return 0;
     case 'n':
         o->resolvers.n = 0; /* check_rbl takes one name server: the last one given */
         return cli_strv_push(&o->resolvers, optarg) ? -ENOMEM : 0;
     case R_WORKERS:
-        if (cli_parse_long(optarg, 1, 100000, &v))
-            return unknown("%s%s '%s': expected a number from 1 to 100000", at, name, optarg);
+        if (cli_parse_long(optarg, CLI_CONCURRENCY_LO, CLI_CONCURRENCY_HI, &v))
+            return unknown("%s%s '%s': expected a number from %d to %d", at, name, optarg,
+                           CLI_CONCURRENCY_LO, CLI_CONCURRENCY_HI);
         o->concurrency = (size_t)v;
         return 0;
     case 'a':
@@ -315,13 +320,16 @@ static int rbl_option(struct cli_opts *o, int c, const char *name, const char *w
                        at, name);
     case 'V':
         printf("check_rbl (dnsbl-scan " DNSBL_SCAN_VERSION ")\n");
-        return CLI_EXIT_INCOMPLETE;
+        o->done = true;
+        return 0;
     case 'h':
         fputs(rbl_help, stdout);
-        return CLI_EXIT_INCOMPLETE;
+        o->done = true;
+        return 0;
     case R_USAGE:
         fputs(rbl_usage, stdout);
-        return CLI_EXIT_INCOMPLETE;
+        o->done = true;
+        return 0;
     case ':':
         return unknown("%soption '%s' needs a value", at, name);
     default:
@@ -341,7 +349,8 @@ static int gather(int argc, char **argv, struct cli_opts *o, struct rbl_args *a)
             break;
         if (strcmp(argv[i], "-?") == 0) {
             fputs(rbl_usage, stdout);
-            return CLI_EXIT_INCOMPLETE;
+            o->done = true;
+            return 0;
         }
         if (strcmp(argv[i], "--extra-opts") == 0 || strncmp(argv[i], "--extra-opts=", 13) == 0) {
             if (++nextra > RBL_MAX_EXTRA)
@@ -365,7 +374,7 @@ int cli_rbl_parse(int argc, char **argv, struct cli_opts *o)
     o->checks = SCAN_CHECK_DNSBL;
     o->deadline_ms = 15000; /* check_rbl's (Monitoring::Plugin's) default */
     ret = gather(argc, argv, o, &a);
-    if (ret != 0)
+    if (ret != 0 || o->done)
         goto out;
     optind = 1;
     opterr = 0;
@@ -386,7 +395,7 @@ int cli_rbl_parse(int argc, char **argv, struct cli_opts *o)
             name = shown;
         }
         ret = rbl_option(o, c, name, a.origin.v[at], &t);
-        if (ret != 0)
+        if (ret != 0 || o->done)
             goto out;
     }
     if ((size_t)optind < a.v.n) {
@@ -407,7 +416,7 @@ out:
     free(a.v.v);
     free(a.origin.v);
     if (ret == -ENOMEM)
-        return unknown("out of memory");
+        unknown("out of memory");
     return ret;
 }
 

@@ -47,9 +47,10 @@ extern volatile sig_atomic_t cli_deadline_hit;
 bool cli_rbl_wanted(int argc, char **argv);
 
 /**
- * Parse check_rbl's options into @p o (initialised by the caller).
- * @return 0; CLI_EXIT_INCOMPLETE (3, UNKNOWN) after the help, the version or a
- *         `DNSBL UNKNOWN - ...` line on standard output; -ENOMEM.
+ * Parse check_rbl's options into @p o (initialised by the caller); o->rbl is set
+ * first, so cli_exit_after_options() makes every outcome but a run UNKNOWN (3).
+ * @return 0 (o->done after the help, the version or the usage); SCAN_EPARSE after
+ *         a `DNSBL UNKNOWN - ...` line on standard output; -ENOMEM after one too.
  */
 int cli_rbl_parse(int argc, char **argv, struct cli_opts *o);
 

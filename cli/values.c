@@ -3,8 +3,8 @@
 /**
  * @file
  * Values the command line, the job file and check_rbl's options all read:
- * growing string vectors and durations. Here, below all three, so none of them
- * calls into another for these.
+ * growing string vectors, whole numbers, durations and look-back windows. Here,
+ * below all three, so none of them calls into another for these.
  */
 #include <errno.h>
 #include <math.h>
@@ -57,4 +57,24 @@ int cli_parse_long(const char *s, long lo, long hi, long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+long long cli_parse_since(const char *s)
+{
+    static const struct {
+        const char *unit;
+        double ms;
+    } units[] = {{"m", 60e3}, {"h", 3600e3}, {"d", 86400e3}, {"w", 7 * 86400e3}};
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || !isfinite(v) || v <= 0)
+        return -1;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(end, units[i].unit) == 0) {
+            double ms = v * units[i].ms;
+            return ms < 60e3 || ms > 3650 * 86400e3 ? -1 : (long long)ms;
+        }
+    }
+    return -1;
 }

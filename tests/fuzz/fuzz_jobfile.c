@@ -7,11 +7,8 @@
  * (relative paths in the file are resolved against the name's directory, a
  * string operation: nothing is opened). A parsed job must hold only values
  * in the documented ranges; every string is read, and the job is mapped onto
- * empty command-line options with cli_opts_apply_job() as main does.
- *
- * cli_opts_apply_job() prints usage errors on stderr; run with
- * -close_fd_mask=2 to keep the fuzzer's log readable (libFuzzer and the
- * sanitizers keep reporting on their own copy of stderr).
+ * empty command-line options with cli_opts_apply_job() as main does; when it
+ * refuses the job, it must say why in its struct scan_diag.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +16,7 @@
 
 #include "cli/jobfile.h"
 #include "cli/opts.h"
+#include "scanner/core/err.h"
 
 static volatile size_t sink;
 
@@ -92,9 +90,12 @@ static void apply(const struct cli_job *job)
     struct cli_opts o;
     cli_opts_init(&o);
     o.cmd = CLI_CMD_SCAN;
-    if (cli_opts_apply_job(&o, job) == 0)
+    struct scan_diag diag = {{0}};
+    if (cli_opts_apply_job(&o, job, &diag) == 0)
         for (size_t i = 0; i < o.targets.n; i++)
             sink += strlen(o.targets.v[i]);
+    else if (!diag.msg[0])
+        abort(); /* documented: a one-line message */
     cli_opts_free(&o);
 }
 

@@ -4,11 +4,14 @@
  * @file
  * Unit tests of the exit-code policy (cli/exit.h), as tables: every (check,
  * outcome) pair alone in a run, with and without a store and under --nagios,
- * then the other inputs (health, completeness, the delta, alerts, stdout).
+ * then the other inputs (health, completeness, the delta, alerts, stdout), and
+ * the code when the options end the process before any run.
  */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 
 #include "cli/exit.h"
+#include "scanner/core/err.h"
 
 /* A run with @p n results of @p outcome from check row @p check, complete. */
 static struct cli_run_outcome one(unsigned check, enum scan_outcome outcome, uint64_t n)
@@ -222,4 +225,44 @@ Test(exit, new_checks_are_counted)
     scan_result_set(&r, SCAN_CHECK_DNSSEC, SCAN_ST_SECURE, SCAN_R_NONE);
     cr_assert_eq(r.outcome, SCAN_OUT_OK);
     cr_assert_str_eq(r.status, "secure");
+}
+
+static void quiet(void)
+{
+    cr_redirect_stdout();
+    cr_redirect_stderr();
+}
+
+/* When the options end the process: 0 after --help or --version, 2 for a usage
+ * error; as check_rbl, 3 (the plugin's UNKNOWN) for the help, the version and every
+ * error alike. cli_opts_parse() says which with its code and o->done. */
+Test(exit, after_the_options, .init = quiet)
+{
+    static const struct {
+        const char *argv[5];
+        int ret; /* what cli_opts_parse() returns */
+        int code;
+    } rows[] = {
+        {{"dnsbl-scan", "--help"}, 0, CLI_EXIT_OK},
+        {{"dnsbl-scan", "check", "--version"}, 0, CLI_EXIT_OK},
+        {{"dnsbl-scan"}, SCAN_EPARSE, CLI_EXIT_USAGE},
+        {{"dnsbl-scan", "check", "--tries", "0", "a.test"}, SCAN_EPARSE, CLI_EXIT_USAGE},
+        {{"dnsbl-scan", "lists", "a.test"}, SCAN_ECONFIG, CLI_EXIT_USAGE},
+        {{"check_rbl", "-h"}, 0, CLI_EXIT_INCOMPLETE},
+        {{"check_rbl", "-V"}, 0, CLI_EXIT_INCOMPLETE},
+        {{"dnsbl-scan", "nagios", "-?"}, 0, CLI_EXIT_INCOMPLETE},
+        {{"check_rbl", "-H", "192.0.2.1", "-r", "0"}, SCAN_EPARSE, CLI_EXIT_INCOMPLETE},
+        {{"check_rbl"}, SCAN_EPARSE, CLI_EXIT_INCOMPLETE},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct cli_opts o;
+        int argc = 0;
+        while (argc < 5 && rows[i].argv[argc])
+            argc++;
+        int ret = cli_opts_parse(argc, (char **)rows[i].argv, &o);
+        cr_expect_eq(ret, rows[i].ret, "row %zu", i);
+        cr_expect(ret != 0 || o.done, "row %zu ends the process", i);
+        cr_expect_eq(cli_exit_after_options(&o, ret), rows[i].code, "row %zu", i);
+        cli_opts_free(&o);
+    }
 }

@@ -533,7 +533,7 @@ static void apply(const struct win *w, bool with_flags, struct cli_opts *o, stru
     if (!strcmp(w->key, "domains"))
         snprintf(yaml, sizeof(yaml), "domains: [base.test, a.test, b.test]\n");
     *job = parse_ok("/etc/job.yaml", yaml);
-    cr_assert_eq(cli_opts_apply_job(o, *job), 0, "%s", w->key);
+    cr_assert_eq(cli_opts_apply_job(o, *job, NULL), 0, "%s", w->key);
 }
 
 Test(jobfile, the_command_line_wins_for_every_key)
@@ -579,7 +579,7 @@ Test(jobfile, every_pool_and_domain_becomes_targets_with_positions)
     struct cli_job *job = parse_ok("/etc/dnsbl-scan/job.yaml", text);
 
     cr_assert_eq(cli_opts_parse(4, argv, &o), 0);
-    cr_assert_eq(cli_opts_apply_job(&o, job), 0);
+    cr_assert_eq(cli_opts_apply_job(&o, job, NULL), 0);
     cr_assert_eq(o.targets.n, 5);
     static const char *const want[][3] = {
         {"192.0.2.0/28", "/etc/dnsbl-scan/job.yaml:2:38", "transactional"},

@@ -2,16 +2,19 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Unit tests for cli/opts.c: an option that has no effect under the chosen checks
- * is a usage error naming both (cli_opts_check_effect(), one row per option of its
- * table), the job-file side of that rule, and when --resolve is on.
+ * Unit tests for cli/effect.c and cli/opts.c: an option that has no effect under
+ * the chosen checks is a usage error naming both (cli_opts_check_effect(), one row
+ * per option the option table ties to a check), the job-file side of that rule,
+ * and when --resolve is on.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/jobfile.h"
 #include "cli/opts.h"
 #include "scanner/checks/expand.h"
+#include "scanner/core/err.h"
 #include "scanner/core/result.h"
 
 /* Parse @p args (NULL-terminated, after "dnsbl-scan"), apply @p yaml as job.yaml when
@@ -33,10 +36,10 @@ static int judge(const char *const *args, const char *yaml, char *msg, size_t le
     cr_assert_eq(cli_opts_parse(argc, argv, &o), 0, "%s", args[1]);
     if (yaml) {
         cr_assert_eq(cli_job_parse("job.yaml", yaml, strlen(yaml), &job, &diag), 0, "%s", diag.msg);
-        cr_assert_eq(cli_opts_apply_job(&o, job), 0);
+        cr_assert_eq(cli_opts_apply_job(&o, job, NULL), 0);
     }
-    msg[0] = '\0';
-    int code = cli_opts_check_effect(&o, job, msg, len);
+    int code = cli_opts_check_effect(&o, job, &diag);
+    snprintf(msg, len, "%s", diag.msg);
     cli_opts_free(&o);
     cli_job_free(job);
     return code;
@@ -111,7 +114,7 @@ Test(opts, every_option_tied_to_a_check_is_refused_where_it_does_nothing)
     char msg[1024];
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         cr_expect_eq(judge(rows[i].works, NULL, msg, sizeof(msg)), 0, "row %zu: %s", i, msg);
-        cr_expect_eq(judge(rows[i].idle, NULL, msg, sizeof(msg)), CLI_EXIT_USAGE, "row %zu", i);
+        cr_expect_eq(judge(rows[i].idle, NULL, msg, sizeof(msg)), SCAN_ECONFIG, "row %zu", i);
         cr_expect_str_eq(msg, rows[i].msg, "row %zu", i);
     }
 }
@@ -151,24 +154,24 @@ Test(opts, job_file_keys_are_judged_against_the_files_own_checks)
     static const char *const plain[] = {"scan", NULL};
     cr_assert_eq(judge(plain, "checks: [dnsbl, fcrdns]\ndomains: [a.test]\nspf_domains: [a.test]\n",
                        msg, sizeof(msg)),
-                 CLI_EXIT_USAGE);
+                 SCAN_ECONFIG);
     cr_assert_str_eq(msg, "job.yaml:3:1: spf_domains has no effect under checks: [dnsbl, fcrdns] "
                           "(job.yaml:1:1): it is for the spf-auth check (add spf-auth to the "
                           "checks, or leave spf_domains out)");
     cr_assert_eq(judge(plain, "domains: [a.test]\nchecks: [spf]\nfetch: false\n", msg, sizeof(msg)),
-                 CLI_EXIT_USAGE);
+                 SCAN_ECONFIG);
     cr_assert_str_eq(msg, "job.yaml:3:1: fetch has no effect under checks: [spf] (job.yaml:2:1): "
                           "it is for the mta-sts check (add mta-sts to the checks, or leave "
                           "fetch out)");
     cr_assert_eq(
         judge(plain, "domains: [a.test]\nfetch: false\nca_file: /ca.pem\n", msg, sizeof(msg)),
-        CLI_EXIT_USAGE);
+        SCAN_ECONFIG);
     cr_assert_str_eq(msg, "job.yaml:3:1: ca_file has no effect with fetch: false (job.yaml:2:1): "
                           "it is for the HTTPS fetch of MTA-STS policies");
 
     static const char *const flag[] = {"scan", "--dkim-selector", "s1", NULL};
     cr_assert_eq(judge(flag, "domains: [a.test]\nchecks: [spf, dmarc]\n", msg, sizeof(msg)),
-                 CLI_EXIT_USAGE);
+                 SCAN_ECONFIG);
     cr_assert_str_eq(msg, "--dkim-selector has no effect under checks: [spf, dmarc] "
                           "(job.yaml:2:1): it is for the dkim check (add dkim to the checks, or "
                           "leave --dkim-selector out)");

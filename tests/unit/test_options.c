@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 dnsbl-scan authors */
+/**
+ * @file
+ * Unit tests of the one option table (cli/options.h): getopt's arrays are made
+ * from its rows; every flag is read by its row's kind into its row's field; each
+ * range holds the same on the command line and in the job file (whose key table
+ * takes the CLI_*_LO/_HI constants); the job file's keys are the table's keys plus
+ * the job-only ones; paths are resolved against the job file's folder, strings
+ * are not.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/jobfile.h"
+#include "cli/options.h"
+#include "cli/opts.h"
+#include "scanner/checks/expand.h"
+#include "scanner/core/err.h"
+#include "scanner/core/result.h"
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+/* cli_opts_parse() of "dnsbl-scan ARGS..." (NULL-terminated) with standard output and
+ * error caught: @p err gets what was said on standard error. */
+static int parse(const char *const *args, struct cli_opts *o, char *err, size_t len)
+{
+    char *argv[16] = {"dnsbl-scan"};
+    int argc = 1, fds[2] = {dup(STDOUT_FILENO), dup(STDERR_FILENO)};
+    FILE *out = tmpfile(), *errf = tmpfile();
+
+    cr_assert(out && errf && fds[0] >= 0 && fds[1] >= 0);
+    for (size_t i = 0; args[i]; i++)
+        argv[argc++] = (char *)args[i];
+    fflush(stdout);
+    fflush(stderr);
+    dup2(fileno(out), STDOUT_FILENO);
+    dup2(fileno(errf), STDERR_FILENO);
+    int ret = cli_opts_parse(argc, argv, o);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(fds[0], STDOUT_FILENO);
+    dup2(fds[1], STDERR_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    rewind(errf);
+    size_t n = fread(err, 1, len - 1, errf);
+    err[n] = '\0';
+    fclose(out);
+    fclose(errf);
+    return ret;
+}
+
+/* The number in @p row's field of @p o. */
+static double number_of(const struct cli_opts *o, const struct cli_option *row)
+{
+    const void *f = (const char *)o + row->off;
+
+    switch (row->type) {
+    case CLI_T_BOOL:
+        return *(const bool *)f;
+    case CLI_T_INT:
+        return *(const int *)f;
+    case CLI_T_UNSIGNED:
+        return *(const unsigned *)f;
+    case CLI_T_LONG:
+        return (double)*(const long *)f;
+    case CLI_T_SIZE:
+        return (double)*(const size_t *)f;
+    case CLI_T_LLONG:
+        return (double)*(const long long *)f;
+    case CLI_T_DOUBLE:
+        return *(const double *)f;
+    default:
+        cr_assert_fail("row --%s has no number", row->flag);
+        return 0;
+    }
+}
+
+/* The (last) string in @p row's field of @p o, or NULL. */
+static const char *string_of(const struct cli_opts *o, const struct cli_option *row)
+{
+    const void *f = (const char *)o + row->off;
+
+    if (row->type == CLI_T_STRV) {
+        const struct cli_strv *v = f;
+        return v->n ? v->v[v->n - 1] : NULL;
+    }
+    cr_assert_eq(row->type, CLI_T_STR, "row --%s", row->flag);
+    return *(const char *const *)f;
+}
+
+static bool is_number(enum cli_opt_kind k)
+{
+    return k == CLI_K_INT || k == CLI_K_REAL || k == CLI_K_SHARE;
+}
+
+/* "%.15g", as the messages write a bound. */
+static const char *g(double v, char *buf)
+{
+    snprintf(buf, 32, "%.15g", v);
+    return buf;
+}
+
+/* ---- getopt ----------------------------------------------------------------------- */
+
+Test(options, getopt_arrays_come_from_the_rows)
+{
+    struct option longs[CLI_GETOPT_LONGS];
+    char shorts[CLI_GETOPT_SHORTS];
+    size_t nflags = 0, nlongs = 0;
+    bool off;
+
+    cli_options_getopt(longs, shorts);
+    for (size_t i = 0; i < CLI_O_COUNT; i++)
+        nflags += (cli_options[i].flag != NULL) + (cli_options[i].no != NULL);
+    for (; longs[nlongs].name; nlongs++) {
+        const struct cli_option *row = cli_option_of(longs[nlongs].val, &off);
+        cr_assert_not_null(row, "--%s", longs[nlongs].name);
+        cr_assert_str_eq(longs[nlongs].name, off ? row->no : row->flag);
+        cr_assert_eq(longs[nlongs].has_arg,
+                     off || row->kind == CLI_K_SWITCH || row->kind == CLI_K_OFF ||
+                             row->kind == CLI_K_ACTION
+                         ? no_argument
+                         : required_argument,
+                     "--%s", longs[nlongs].name);
+    }
+    cr_assert_eq(nlongs, nflags);
+    cr_assert_str_eq(shorts, "w:c:o:h", "-w N, -c N|FILE, -o FILE, -h");
+    cr_assert_eq(cli_option_of('w', &off), &cli_options[CLI_O_WARNING]);
+    cr_assert_eq(cli_option_of('c', &off), &cli_options[CLI_O_C]);
+    cr_assert_null(cli_option_of('?', &off), "getopt's unknown option has no row");
+    cr_assert_null(cli_option_of(CLI_GETOPT_NO + CLI_O_COUNT, &off));
+}
+
+/* ---- every flag ------------------------------------------------------------------- */
+
+/* A good value for each kind of flag; what the special ones take is in specials[]. */
+static const char *sample(enum cli_opt_kind kind, double lo, double hi, char *buf)
+{
+    switch (kind) {
+    case CLI_K_INT:
+        return g(lo, buf);
+    case CLI_K_REAL:
+    case CLI_K_SHARE:
+        return g(hi, buf);
+    case CLI_K_DURATION:
+        return "1500ms";
+    case CLI_K_CHECKS:
+        return "dnsbl,mx";
+    case CLI_K_EXPAND:
+        return "mx,a";
+    case CLI_K_FORMAT:
+        return "csv";
+    case CLI_K_SELECTOR:
+        return "s2024";
+    default:
+        return "/some/where";
+    }
+}
+
+Test(options, every_flag_fills_its_rows_field)
+{
+    char err[1024], buf[32], flag[64];
+
+    for (size_t i = 0; i < CLI_O_COUNT; i++) {
+        const struct cli_option *row = &cli_options[i];
+        if (!row->flag || row->kind == CLI_K_SPECIAL || row->kind == CLI_K_ACTION)
+            continue; /* the special ones: specials_are_read_by_their_handlers */
+        bool report = i == CLI_O_OUTPUT;
+        const char *value = sample(row->kind, row->lo, row->hi, buf);
+        for (int no = 0; no <= (row->no != NULL); no++) {
+            const char *args[8] = {report ? "report" : "check"};
+            size_t n = 1;
+            struct cli_opts o;
+            snprintf(flag, sizeof(flag), "--%s", no ? row->no : row->flag);
+            args[n++] = flag;
+            bool valued = row->kind != CLI_K_SWITCH && row->kind != CLI_K_OFF;
+            if (valued)
+                args[n++] = value;
+            if (!report)
+                args[n++] = "a.test";
+            cr_assert_eq(parse(args, &o, err, sizeof(err)), 0, "%s: %s", flag, err);
+            cr_expect(cli_given(&o, (enum cli_opt_id)i), "%s is marked given", flag);
+            switch (row->kind) {
+            case CLI_K_SWITCH:
+            case CLI_K_OFF:
+                cr_expect_eq(number_of(&o, row), no ? 0 : 1, "%s", flag);
+                break;
+            case CLI_K_DURATION:
+                cr_expect_eq(number_of(&o, row), 1500, "%s", flag);
+                break;
+            case CLI_K_CHECKS:
+                cr_expect_eq(o.checks, SCAN_CHECK_DNSBL | SCAN_CHECK_MX);
+                break;
+            case CLI_K_EXPAND:
+                cr_expect_eq(o.expand, SCAN_EXPAND_MX | SCAN_EXPAND_A);
+                break;
+            case CLI_K_INT:
+            case CLI_K_REAL:
+            case CLI_K_SHARE:
+                cr_expect_eq(number_of(&o, row), atof(value), "%s", flag);
+                break;
+            default:
+                cr_expect_eq(string_of(&o, row), value, "%s keeps argv's string", flag);
+                break;
+            }
+            cli_opts_free(&o);
+        }
+    }
+}
+
+Test(options, specials_are_read_by_their_handlers)
+{
+    char err[1024];
+    struct cli_opts o;
+
+    static const char *const https[] = {"check", "--https-connect", "127.0.0.1:8443", "a", NULL};
+    cr_assert_eq(parse(https, &o, err, sizeof(err)), 0, "%s", err);
+    cr_expect_str_eq(o.https_connect, "127.0.0.1:8443");
+    cli_opts_free(&o);
+    static const char *const cap[] = {"check", "--expand-cap", "20,120", "a", NULL};
+    cr_assert_eq(parse(cap, &o, err, sizeof(err)), 0, "%s", err);
+    cr_expect_eq(o.expand_cap4, 20);
+    cr_expect_eq(o.expand_cap6, 120);
+    cli_opts_free(&o);
+    static const char *const since[] = {"report", "--since", "2w", NULL};
+    cr_assert_eq(parse(since, &o, err, sizeof(err)), 0, "%s", err);
+    cr_expect_eq(o.since_ms, 14LL * 86400 * 1000);
+    cli_opts_free(&o);
+    static const char *const c_number[] = {"check", "-c", "3", "a", NULL};
+    cr_assert_eq(parse(c_number, &o, err, sizeof(err)), 0, "%s", err);
+    cr_expect_eq(o.crit, 3);
+    cr_expect(cli_given(&o, CLI_O_CRITICAL), "-c 3 is --critical 3");
+    cr_expect_null(o.job_path);
+    cli_opts_free(&o);
+    static const char *const c_file[] = {"check", "-c", "job.yaml", NULL};
+    cr_assert_eq(parse(c_file, &o, err, sizeof(err)), 0, "%s", err);
+    cr_expect_str_eq(o.job_path, "job.yaml");
+    cr_expect_not(cli_given(&o, CLI_O_CRITICAL));
+    cli_opts_free(&o);
+    static const char *const bad_cap[] = {"check", "--expand-cap", "15", "a", NULL};
+    cr_assert_eq(parse(bad_cap, &o, err, sizeof(err)), SCAN_EPARSE);
+    cr_expect_str_eq(err, "dnsbl-scan: --expand-cap '15': expected the shortest prefixes walked, "
+                          "IPv4 16..32 and optionally IPv6 112..128, such as 24,120 (see "
+                          "dnsbl-scan --help)\n");
+    cli_opts_free(&o);
+}
+
+/* --help and --version end the parse with o->done, not a code; errors are negative. */
+Test(options, help_and_version_are_done_not_codes)
+{
+    char err[1024];
+    struct cli_opts o;
+    static const char *const unknown[] = {"check", "--verbose-not", NULL};
+    const char *const *const done[] = {
+        (const char *const[]){"--help", NULL},
+        (const char *const[]){"check", "-h", NULL},
+        (const char *const[]){"scan", "--version", NULL},
+    };
+
+    for (size_t i = 0; i < sizeof(done) / sizeof(done[0]); i++) {
+        cr_assert_eq(parse(done[i], &o, err, sizeof(err)), 0);
+        cr_expect(o.done, "%s", done[i][0]);
+        cli_opts_free(&o);
+    }
+    cr_assert_eq(parse(unknown, &o, err, sizeof(err)), SCAN_EPARSE);
+    cr_expect_not(o.done);
+    cr_expect_str_eq(err, "dnsbl-scan: unknown option '--verbose-not' (see dnsbl-scan --help)\n");
+    cli_opts_free(&o);
+    static const char *const lists[] = {"lists", "x", NULL};
+    cr_assert_eq(parse(lists, &o, err, sizeof(err)), SCAN_ECONFIG);
+    cli_opts_free(&o);
+}
+
+/* ---- ranges: the command line and the job file ------------------------------------ */
+
+/* The job file "job.yaml" setting @p key to @p value, with a domain. */
+static int job_with(const char *key, const char *value, struct cli_job **job, char *err, size_t len)
+{
+    char yaml[256];
+    const char *dot = strchr(key, '.');
+
+    if (dot)
+        snprintf(yaml, sizeof(yaml), "domains: [a.test]\n%.*s: {%s: %s}\n", (int)(dot - key), key,
+                 dot + 1, value);
+    else
+        snprintf(yaml, sizeof(yaml), "domains: [a.test]\n%s: %s\n", key, value);
+    struct scan_diag diag = {0};
+    *job = NULL;
+    int ret = cli_job_parse("job.yaml", yaml, strlen(yaml), job, &diag);
+    snprintf(err, len, "%s", diag.msg);
+    return ret;
+}
+
+/* @p row's flag and key with @p value: both take it (and give the same number), or
+ * both refuse it naming the row's range. */
+static void agree(const struct cli_option *row, double value, bool good)
+{
+    char v[32], lo[32], hi[32], flag[64], err[1024], want[256];
+    struct cli_opts o;
+    struct cli_job *job = NULL;
+
+    g(value, v);
+    snprintf(flag, sizeof(flag), "--%s", row->flag);
+    const char *args[] = {"scan", flag, v, "a.test", NULL};
+    int ret = parse(args, &o, err, sizeof(err));
+    if (good) {
+        cr_expect_eq(ret, 0, "%s %s: %s", flag, v, err);
+        cr_expect_eq(number_of(&o, row), value, "%s %s", flag, v);
+    } else {
+        cr_expect_eq(ret, SCAN_EPARSE, "%s %s", flag, v);
+        if (!row->why) {
+            snprintf(want, sizeof(want), "expected a number from %s to %s", g(row->lo, lo),
+                     g(row->hi, hi));
+            cr_expect(strstr(err, want), "%s %s: %s", flag, v, err);
+        }
+    }
+    cli_opts_free(&o);
+    if (!row->key)
+        return;
+    ret = job_with(row->key, v, &job, err, sizeof(err));
+    if (good) {
+        cr_assert_eq(ret, 0, "%s: %s: %s", row->key, v, err);
+        static const char *const none[] = {"scan", "-c", "job.yaml", NULL};
+        cr_assert_eq(parse(none, &o, err, sizeof(err)), 0);
+        cr_assert_eq(cli_opts_apply_job(&o, job, NULL), 0);
+        cr_expect_eq(number_of(&o, row), value, "%s: %s", row->key, v);
+        cli_opts_free(&o);
+    } else {
+        const char *name = strchr(row->key, '.') ? strchr(row->key, '.') + 1 : row->key;
+        if (row->kind == CLI_K_SHARE)
+            snprintf(want, sizeof(want), "'%s' must be more than %s and at most %s", name,
+                     g(row->lo, lo), g(row->hi, hi));
+        else
+            snprintf(want, sizeof(want), "'%s' must be from %s to %s", name, g(row->lo, lo),
+                     g(row->hi, hi));
+        cr_expect_neq(ret, 0, "%s: %s", row->key, v);
+        cr_expect(strstr(err, want), "%s: %s: %s (want %s)", row->key, v, err, want);
+    }
+    cli_job_free(job);
+}
+
+Test(options, each_range_holds_on_the_command_line_and_in_the_job_file)
+{
+    size_t checked = 0;
+
+    for (size_t i = 0; i < CLI_O_COUNT; i++) {
+        const struct cli_option *row = &cli_options[i];
+        if (!is_number(row->kind))
+            continue;
+        double step = row->kind == CLI_K_INT ? 1 : row->hi / 1000;
+        if (row->kind != CLI_K_SHARE)
+            agree(row, row->lo, true);
+        else
+            agree(row, row->lo, false); /* above lo only */
+        agree(row, row->hi, true);
+        agree(row, row->lo - step, false);
+        agree(row, row->hi + step, false);
+        checked++;
+    }
+    cr_assert_geq(checked, 8, "concurrency, channels, tries, rate, anomaly share and min, -w, -c");
+}
+
+/* ---- the job file's keys -------------------------------------------------------- */
+
+Test(options, the_job_files_keys_are_the_rows_keys_and_the_job_only_ones)
+{
+    static const char *const job_only[] = {"pools", "pools[].label", "pools[].targets",
+                                           "pools[].lists", "domains"};
+    const char *keys[64];
+    size_t nkeys = cli_job_keys(keys, 64), rows = 0;
+
+    cr_assert_leq(nkeys, 64);
+    for (size_t i = 0; i < CLI_O_COUNT; i++) {
+        if (!cli_options[i].key)
+            continue;
+        size_t found = 0;
+        for (size_t k = 0; k < nkeys; k++)
+            found += strcmp(keys[k], cli_options[i].key) == 0;
+        cr_expect_eq(found, 1, "--%s's key %s is a job-file key", cli_options[i].flag,
+                     cli_options[i].key);
+        for (size_t j = 0; j < i; j++)
+            cr_expect(!cli_options[j].key || strcmp(cli_options[j].key, cli_options[i].key),
+                      "key %s on one row only", cli_options[i].key);
+        rows++;
+    }
+    cr_expect_eq(rows + sizeof(job_only) / sizeof(job_only[0]), nkeys,
+                 "every job-file key is a row's or a job-only one");
+    for (size_t k = 0; k < sizeof(job_only) / sizeof(job_only[0]); k++) {
+        bool found = false;
+        for (size_t j = 0; j < nkeys; j++)
+            found |= strcmp(keys[j], job_only[k]) == 0;
+        cr_expect(found, "%s", job_only[k]);
+    }
+}
+
+/* A CLI_K_PATH key is resolved against the job file's folder; a string is kept. */
+Test(options, the_job_file_resolves_paths_and_keeps_strings)
+{
+    char err[1024];
+
+    for (size_t i = 0; i < CLI_O_COUNT; i++) {
+        const struct cli_option *row = &cli_options[i];
+        bool path = row->kind == CLI_K_PATH;
+        if (!row->key || (!path && row->kind != CLI_K_STR && row->kind != CLI_K_SELECTOR) ||
+            row->type != CLI_T_STR)
+            continue;
+        char yaml[256];
+        const char *dot = strchr(row->key, '.');
+        if (dot)
+            snprintf(yaml, sizeof(yaml), "domains: [a.test]\n%.*s: {%s: rel}\n",
+                     (int)(dot - row->key), row->key, dot + 1);
+        else
+            snprintf(yaml, sizeof(yaml), "domains: [a.test]\n%s: rel\n", row->key);
+        struct cli_job *job = NULL;
+        struct cli_opts o;
+        static const char *const args[] = {"scan", "-c", "/etc/d/job.yaml", NULL};
+        struct scan_diag jd = {0};
+        cr_assert_eq(cli_job_parse("/etc/d/job.yaml", yaml, strlen(yaml), &job, &jd), 0, "%s: %s",
+                     row->key, jd.msg);
+        cr_assert_eq(parse(args, &o, err, sizeof(err)), 0);
+        cr_assert_eq(cli_opts_apply_job(&o, job, NULL), 0, "%s", row->key);
+        cr_expect_str_eq(string_of(&o, row), path ? "/etc/d/rel" : "rel", "%s", row->key);
+        cli_opts_free(&o);
+        cli_job_free(job);
+    }
+}
+
+/* A bad value in the job file is named where it is written, in the diag. */
+Test(options, job_values_the_job_file_does_not_check_are_checked_with_their_place)
+{
+    static const struct {
+        const char *yaml, *msg;
+        int code;
+    } rows[] = {
+        {"domains: [a.test]\nbimi_selector: \"a b\"\n",
+         "job.yaml:2:16: bimi_selector 'a b': expected a DNS label", SCAN_EPARSE},
+        {"domains: [a.test]\ndkim_selectors: [ok, \"-\", \".x\"]\n",
+         "job.yaml:2:27: dkim_selectors '.x': expected a DNS label", SCAN_EPARSE},
+        {"domains: [a.test]\nexpand: [mx, ns]\n",
+         "job.yaml:2:14: unknown expand source 'ns' (mx, spf, a)", SCAN_ECONFIG},
+        {"state: /x.db\n", "job.yaml: no targets: give pools or domains (see the README)",
+         SCAN_ECONFIG},
+    };
+    char err[1024];
+
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct cli_job *job = NULL;
+        struct cli_opts o;
+        struct scan_diag diag = {0};
+        static const char *const args[] = {"scan", "-c", "job.yaml", NULL};
+        cr_assert_eq(cli_job_parse("job.yaml", rows[i].yaml, strlen(rows[i].yaml), &job, &diag), 0,
+                     "%s", diag.msg);
+        cr_assert_eq(parse(args, &o, err, sizeof(err)), 0);
+        cr_expect_eq(cli_opts_apply_job(&o, job, &diag), rows[i].code, "row %zu", i);
+        cr_expect_str_eq(diag.msg, rows[i].msg, "row %zu", i);
+        cli_opts_free(&o);
+        cli_job_free(job);
+    }
+}
