@@ -364,6 +364,32 @@ static int eng_init(struct eng *g, const struct scan_engine_opts *o, struct scan
     return 0;
 }
 
+/* The health barrier (health.c): probe every (list, kind) the run queries until
+ * each is judged or the health deadline passes, then report each kind's health.
+ * @return 0 or a negative errno. */
+static int run_health(struct eng *g)
+{
+    int ret = eng_health_begin(g);
+
+    while (ret == 0 && !eng_health_done(g) && !g->fatal && !stopping(g) &&
+           now_ms(g) < g->health_deadline) {
+        eng_drain_ready(g);
+        if (eng_health_done(g))
+            break;
+        int wait = eng_timer_wait(g);
+        ret = scan_resolver_poll(g->o->resolver, wait >= 0 && wait < 100 ? wait : 100);
+        eng_fire_timers(g);
+        eng_drain_ready(g);
+    }
+    bool interrupted = stopping(g) || g->fatal || ret < 0;
+    g->in_health = false;
+    g->next_due = 1; /* walk once: abandon probes waiting to be asked again */
+    eng_fire_timers(g);
+    eng_drain_ready(g);
+    eng_health_conclude(g, interrupted);
+    return ret < 0 ? ret : g->fatal;
+}
+
 /* Before any target: expand the domains (--expand), then the health barrier. */
 static int run_before_targets(struct eng *g)
 {
@@ -374,7 +400,7 @@ static int run_before_targets(struct eng *g)
             return ret;
     }
     if (g->o->checks & SCAN_CHECK_DNSBL)
-        ret = eng_run_health(g);
+        ret = run_health(g);
     return ret;
 }
 

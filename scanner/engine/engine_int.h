@@ -7,7 +7,7 @@
  * public interface is engine.h. Who calls whom, top-down:
  *
  *   engine.c  the driver: the plan of each target, the loop, --expand, the run
- *   health.c  the list health barrier (it runs the loop's eng_drain_ready())
+ *   health.c  the list health barrier's probes and conclusions (engine.c runs its loop)
  *   dnsbl.c   DNSBL jobs: names, the TXT reason, the (target, list) result
  *   check.c   record-check jobs: run a check, fetch what it lacks, the check window
  *   cache.c   the run-wide answer cache of record checks
@@ -216,9 +216,16 @@ void eng_cache_free_all(struct eng *g);
  * when the job is finished. */
 bool eng_health_step(struct eng *g, struct job *j);
 
-/* health.c: the health barrier: probe every (list, kind) the run queries, until
- * each is judged or the health deadline passes, then report each kind's health
- * (on_health). @return 0 or a negative errno. */
-int eng_run_health(struct eng *g);
+/* health.c: open the health barrier: set its deadline and ask the test points of
+ * every (list, kind) the run queries. @return 0 or -ENOMEM. */
+int eng_health_begin(struct eng *g);
+
+/* health.c: @return whether every probe is judged. */
+bool eng_health_done(const struct eng *g);
+
+/* health.c: once the barrier's loop is over, conclude each probed (list, kind):
+ * healthy only on evidence; report each kind's health (on_health). @p interrupted
+ * says the run stopped or failed before the deadline. */
+void eng_health_conclude(struct eng *g, bool interrupted);
 
 #endif

@@ -75,7 +75,7 @@ static int64_t health_deadline_ms(const struct eng *g)
     return t < HEALTH_DEADLINE_MIN_MS ? HEALTH_DEADLINE_MIN_MS : t;
 }
 
-static bool health_done(const struct eng *g)
+bool eng_health_done(const struct eng *g)
 {
     for (size_t i = 0; i < g->o->nlists; i++)
         for (int k = 0; k < 3; k++)
@@ -120,32 +120,21 @@ static int start_probes(struct eng *g)
     return 0;
 }
 
-int eng_run_health(struct eng *g)
+int eng_health_begin(struct eng *g)
 {
     const struct scan_engine_opts *o = g->o;
-    int ret = 0;
 
     g->in_health = true;
     g->health_deadline = now_ms(g) + health_deadline_ms(g);
     for (size_t i = 0; i < o->nlists; i++)
         for (int k = 0; k < 3; k++)
             g->lists[i].h[k].probed = (g->lists[i].e->kinds & (1u << k)) && g->kinds_present[k];
-    ret = start_probes(g);
-    while (ret == 0 && !health_done(g) && !g->fatal && !stopping(g) &&
-           now_ms(g) < g->health_deadline) {
-        eng_drain_ready(g);
-        if (health_done(g))
-            break;
-        int wait = eng_timer_wait(g);
-        ret = scan_resolver_poll(o->resolver, wait >= 0 && wait < 100 ? wait : 100);
-        eng_fire_timers(g);
-        eng_drain_ready(g);
-    }
-    bool interrupted = stopping(g) || g->fatal || ret < 0;
-    g->in_health = false;
-    g->next_due = 1; /* walk once: abandon probes waiting to be asked again */
-    eng_fire_timers(g);
-    eng_drain_ready(g);
+    return start_probes(g);
+}
+
+void eng_health_conclude(struct eng *g, bool interrupted)
+{
+    const struct scan_engine_opts *o = g->o;
 
     for (size_t i = 0; i < o->nlists; i++) {
         struct elist *l = &g->lists[i];
@@ -189,5 +178,4 @@ int eng_run_health(struct eng *g)
                 o->on_health(o->arg, &sh);
         }
     }
-    return ret < 0 ? ret : g->fatal;
 }
