@@ -17,18 +17,6 @@
 #include "output/writers/outpath.h"
 #include "scanner/core/err.h"
 
-int rep_db_fail(int rc)
-{
-    switch (rc & 0xff) {
-    case SQLITE_NOMEM:
-        return -ENOMEM;
-    case SQLITE_FULL:
-        return -ENOSPC;
-    default:
-        return -EIO;
-    }
-}
-
 /* --- lists ---------------------------------------------------------------------- */
 
 static struct rep_list *list_get(struct out_report *rep, const char *key, const char *zone)
