@@ -78,7 +78,7 @@ void st_finalize_run_stmts(struct out_state *st);
 /* Roll the open run back and mark it aborted; returns its id. */
 int64_t st_abort_run(struct out_state *st);
 
-/* state_run.c: the previous complete run before @p run (0: none, this is the baseline). */
+/* state_read.c: the previous complete run before @p run (0: none, this is the baseline). */
 int st_prev_complete(struct out_state *st, int64_t run, int64_t *prev);
 
 /* state_read.c: out_state_delta()'s body, for out_state_run_end(). */

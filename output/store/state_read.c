@@ -80,6 +80,27 @@ int out_state_run_get(struct out_state *st, int64_t run_id, struct out_run_info 
     return st_diag_take(st, read_run(st, "WHERE id = ?", run_id, info), diag);
 }
 
+/* The previous complete run before @p run (0: none, this is the baseline). */
+int st_prev_complete(struct out_state *st, int64_t run, int64_t *prev)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    *prev = 0;
+    rc = sqlite3_prepare_v2(st->db, "SELECT max(id) FROM runs WHERE status = 'complete' AND id < ?",
+                            -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(s, 1, run);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            *prev = sqlite3_column_int64(s, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_OK ? 0 : st_db_fail(st, rc, "state store");
+}
+
 int out_state_last_complete(struct out_state *st, struct out_run_info *info, struct scan_diag *diag)
 {
     if (!st || !info)

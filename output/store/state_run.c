@@ -492,27 +492,6 @@ static const char incomplete_run_sql[] =
     " n_results = :results, n_listed = :listed, n_errors = :errors, n_events = 0"
     " WHERE id = :run;";
 
-/* The previous complete run before @p run (0: none, this is the baseline). */
-int st_prev_complete(struct out_state *st, int64_t run, int64_t *prev)
-{
-    sqlite3_stmt *s = NULL;
-    int rc;
-
-    *prev = 0;
-    rc = sqlite3_prepare_v2(st->db, "SELECT max(id) FROM runs WHERE status = 'complete' AND id < ?",
-                            -1, &s, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int64(s, 1, run);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW) {
-            *prev = sqlite3_column_int64(s, 0);
-            rc = SQLITE_OK;
-        }
-    }
-    sqlite3_finalize(s);
-    return rc == SQLITE_OK ? 0 : st_db_fail(st, rc, "state store");
-}
-
 static int count_targets(struct out_state *st, int64_t *n)
 {
     return st_pragma_int(st,
