@@ -22,23 +22,6 @@
 
 #include "scanner/core/err.h"
 
-/* ------------------------------------------------------------------------ */
-/* Arena                                                                    */
-
-/* Zeroed memory that lives as long as the catalog. No request near the bound
- * comes from a valid file; a hostile one gets ENOMEM before any malloc. */
-void *list_cat_alloc(struct list_catalog *c, size_t size)
-{
-    if (size > CAT_MAX_FILE * 4u)
-        return NULL;
-    return scan_arena_calloc(&c->arena, 1, size);
-}
-
-char *list_cat_strdup(struct list_catalog *c, const char *s)
-{
-    return scan_arena_strdup(&c->arena, s);
-}
-
 void list_catalog_free(struct list_catalog *c)
 {
     if (!c)

@@ -43,7 +43,7 @@ struct loader {
     yaml_document_t doc;
 };
 
-/* Arena (catalog.c): zeroed memory and copies that live as long as the catalog. */
+/* Arena (catalog_nodes.c): zeroed memory and copies that live as long as the catalog. */
 void *list_cat_alloc(struct list_catalog *c, size_t size);
 char *list_cat_strdup(struct list_catalog *c, const char *s);
 

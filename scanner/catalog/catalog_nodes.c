@@ -2,9 +2,9 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * The loader's tools: the catalog's words for the shared YAML node reads
- * (scanner/core/yamlnode.h), and the syntax checks of names, ids, addresses and
- * dates.
+ * The loader's tools: the catalog's memory (its arena), the catalog's words for
+ * the shared YAML node reads (scanner/core/yamlnode.h), and the syntax checks of
+ * names, ids, addresses and dates. It calls no other file of the room.
  */
 #include "scanner/catalog/catalog_int.h"
 
@@ -15,6 +15,23 @@
 #include <string.h>
 
 #include "scanner/core/err.h"
+
+/* ------------------------------------------------------------------------ */
+/* Arena                                                                    */
+
+/* Zeroed memory that lives as long as the catalog. No request near the bound
+ * comes from a valid file; a hostile one gets ENOMEM before any malloc. */
+void *list_cat_alloc(struct list_catalog *c, size_t size)
+{
+    if (size > CAT_MAX_FILE * 4u)
+        return NULL;
+    return scan_arena_calloc(&c->arena, 1, size);
+}
+
+char *list_cat_strdup(struct list_catalog *c, const char *s)
+{
+    return scan_arena_strdup(&c->arena, s);
+}
 
 /* ------------------------------------------------------------------------ */
 /* Messages and nodes                                                       */
