@@ -20,13 +20,6 @@
 #include "scanner/core/err.h"
 #include "scanner/core/text.h"
 
-bool spf_is_record(const uint8_t *txt, size_t len)
-{
-    if (len < 6 || strncasecmp((const char *)txt, "v=spf1", 6) != 0)
-        return false;
-    return len == 6 || txt[6] == ' ';
-}
-
 void spf_record_free(struct spf_record *r)
 {
     if (!r)

@@ -2,8 +2,8 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * Small SPF helpers: result words, client addresses, name checks, message
- * formatting (untrusted record bytes are escaped by scanner/core/text.h).
+ * Small SPF helpers: result words, client addresses, name checks, which TXT
+ * record is SPF, message formatting (untrusted record bytes are escaped by scanner/core/text.h).
  */
 #include "scanner/checks/spf.h"
 
@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "scanner/core/err.h"
 
@@ -115,6 +116,13 @@ bool spf_domain_valid(const char *name)
     if (!dot)
         return false;
     return spf_toplabel_ok(dot + 1, n - (size_t)(dot + 1 - name));
+}
+
+bool spf_is_record(const uint8_t *txt, size_t len)
+{
+    if (len < 6 || strncasecmp((const char *)txt, "v=spf1", 6) != 0)
+        return false;
+    return len == 6 || txt[6] == ' ';
 }
 
 const struct scan_rr *spf_select_record(const struct scan_answer *a, size_t *count)
