@@ -129,8 +129,19 @@ void out_codes_meanings(struct out_sink *s, const struct scan_result *r, out_put
 /** Write fields as "name=value<sep>name=[a, b]<sep>name=[{k=v, k=v}]" through @p put. */
 void out_fields_compact(struct out_sink *s, const struct scan_fields *fs, const char *sep,
                         out_put_fn *put);
-/** Write one field's value as out_fields_compact() would (without the name). */
-void out_field_value_compact(struct out_sink *s, const struct scan_field *fl, out_put_fn *put);
+/** How out_fields_write() writes a field list: the one walk over names, numbers,
+ *  booleans, lists and lists of objects, for JSON and for the compact text alike. */
+struct out_field_style {
+    /** a string value or a name (NULL: JSON null, text nothing), through @p put */
+    void (*text)(struct out_sink *s, const char *str, out_put_fn *put);
+    out_put_fn *put;   /**< passed to text */
+    const char *kv;    /**< between a name and its value: ":" or "=" */
+    const char *sep;   /**< between the members of the list written */
+    const char *inner; /**< between list items, and between members inside {} */
+};
+/** Write @p fs's members in style @p st; @p lead: a separator before the first too. */
+void out_fields_write(struct out_sink *s, const struct scan_fields *fs,
+                      const struct out_field_style *st, bool lead);
 /** Write the strings of @p v joined by @p sep through @p put (NULL entries are empty). */
 void out_join_strv(struct out_sink *s, const char *const *v, size_t n, const char *sep,
                    out_put_fn *put);

@@ -30,45 +30,14 @@ static void json_strv(struct out_sink *s, const char *const *v, size_t n)
     out_sink_puts(s, "]");
 }
 
-static void json_fields(struct out_sink *s, const struct scan_fields *fs, bool first);
-
-static void json_value(struct out_sink *s, const struct scan_field *fl)
+static void json_text(struct out_sink *s, const char *str, out_put_fn *put)
 {
-    switch (fl->type) {
-    case SCAN_F_STR:
-        out_sink_json_cstr(s, fl->str);
-        break;
-    case SCAN_F_INT:
-        out_sink_printf(s, "%" PRId64, fl->i);
-        break;
-    case SCAN_F_BOOL:
-        out_sink_puts(s, fl->b ? "true" : "false");
-        break;
-    case SCAN_F_STRV:
-        json_strv(s, fl->strv, fl->n);
-        break;
-    case SCAN_F_OBJV:
-        out_sink_puts(s, "[");
-        for (size_t i = 0; fl->objv && i < fl->n; i++) {
-            if (i > 0)
-                out_sink_puts(s, ",");
-            out_sink_puts(s, "{");
-            json_fields(s, &fl->objv[i], true);
-            out_sink_puts(s, "}");
-        }
-        out_sink_puts(s, "]");
-        break;
-    }
+    (void)put;
+    out_sink_json_cstr(s, str);
 }
 
-/* Members of one object; @p first says whether a comma is needed before the first. */
-static void json_fields(struct out_sink *s, const struct scan_fields *fs, bool first)
-{
-    for (size_t i = 0; fs->f && i < fs->n; i++) {
-        json_key(s, fs->f[i].name, first && i == 0);
-        json_value(s, &fs->f[i]);
-    }
-}
+static const struct out_field_style json_style = {
+    .text = json_text, .kv = ":", .sep = ",", .inner = ","};
 
 static void json_member(struct out_sink *s, const char *key, const char *value)
 {
@@ -103,7 +72,7 @@ void out_json_result(struct out_sink *s, const struct scan_result *r)
         json_member(s, "status", r->status);
         json_member(s, "reason", r->reason);
     }
-    json_fields(s, &r->extra, false);
+    out_fields_write(s, &r->extra, &json_style, true);
     if (scan_result_has_via(r)) {
         json_key(s, "via", false);
         json_strv(s, r->via, r->nvia);

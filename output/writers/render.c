@@ -154,11 +154,15 @@ void out_codes_meanings(struct out_sink *s, const struct scan_result *r, out_put
     }
 }
 
-void out_field_value_compact(struct out_sink *s, const struct scan_field *fl, out_put_fn *put)
+static void put_members(struct out_sink *s, const struct scan_fields *fs,
+                        const struct out_field_style *st, const char *sep, bool lead);
+
+static void put_value(struct out_sink *s, const struct scan_field *fl,
+                      const struct out_field_style *st)
 {
     switch (fl->type) {
     case SCAN_F_STR:
-        out_put_cstr(s, fl->str, put);
+        st->text(s, fl->str, st->put);
         break;
     case SCAN_F_INT:
         out_sink_printf(s, "%" PRId64, fl->i);
@@ -168,16 +172,20 @@ void out_field_value_compact(struct out_sink *s, const struct scan_field *fl, ou
         break;
     case SCAN_F_STRV:
         out_sink_puts(s, "[");
-        out_join_strv(s, fl->strv, fl->n, ", ", put);
+        for (size_t i = 0; fl->strv && i < fl->n; i++) {
+            if (i > 0)
+                out_sink_puts(s, st->inner);
+            st->text(s, fl->strv[i], st->put);
+        }
         out_sink_puts(s, "]");
         break;
     case SCAN_F_OBJV:
         out_sink_puts(s, "[");
         for (size_t i = 0; fl->objv && i < fl->n; i++) {
             if (i > 0)
-                out_sink_puts(s, ", ");
+                out_sink_puts(s, st->inner);
             out_sink_puts(s, "{");
-            out_fields_compact(s, &fl->objv[i], ", ", put);
+            put_members(s, &fl->objv[i], st, st->inner, false);
             out_sink_puts(s, "}");
         }
         out_sink_puts(s, "]");
@@ -185,14 +193,28 @@ void out_field_value_compact(struct out_sink *s, const struct scan_field *fl, ou
     }
 }
 
+static void put_members(struct out_sink *s, const struct scan_fields *fs,
+                        const struct out_field_style *st, const char *sep, bool lead)
+{
+    for (size_t i = 0; fs->f && i < fs->n; i++) {
+        if (i > 0 || lead)
+            out_sink_puts(s, sep);
+        st->text(s, fs->f[i].name ? fs->f[i].name : "", st->put);
+        out_sink_puts(s, st->kv);
+        put_value(s, &fs->f[i], st);
+    }
+}
+
+void out_fields_write(struct out_sink *s, const struct scan_fields *fs,
+                      const struct out_field_style *st, bool lead)
+{
+    put_members(s, fs, st, st->sep, lead);
+}
+
 void out_fields_compact(struct out_sink *s, const struct scan_fields *fs, const char *sep,
                         out_put_fn *put)
 {
-    for (size_t i = 0; fs->f && i < fs->n; i++) {
-        if (i > 0)
-            out_sink_puts(s, sep);
-        out_put_cstr(s, fs->f[i].name, put);
-        out_sink_puts(s, "=");
-        out_field_value_compact(s, &fs->f[i], put);
-    }
+    const struct out_field_style st = {
+        .text = out_put_cstr, .put = put, .kv = "=", .sep = sep, .inner = ", "};
+    out_fields_write(s, fs, &st, false);
 }
