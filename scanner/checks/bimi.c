@@ -243,8 +243,7 @@ static int render(struct bimi_run *b, struct scan_report **out)
     scan_report_str(r, "a", a ? a->value : NULL);
     scan_report_bool(r, "declined", b->declined);
     scan_report_str(r, "dmarc_policy", b->applies && b->applies[0] ? b->applies : NULL);
-    scan_problems_report(r, b->ps, "tag");
-    int ret = scan_report_hand_over(&r, out);
+    int ret = scan_report_end(&r, b->ps, "tag", out);
     scan_report_free(r);
     return ret;
 }

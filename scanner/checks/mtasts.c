@@ -380,8 +380,7 @@ int scan_mtasts_check(struct scan_view *v, const char *domain, bool fetch, struc
         scan_report_status(r, SCAN_ST_ERROR, err_why);
     else
         scan_report_status(r, SCAN_ST_VALID, SCAN_R_NONE);
-    scan_problems_report(r, ps, "field");
-    ret = scan_report_hand_over(&r, out);
+    ret = scan_report_end(&r, ps, "field", out);
 out:
     scan_taglist_deinit(&tl);
     scan_report_free(r);

@@ -261,8 +261,7 @@ int scan_ns_check(struct scan_view *v, const char *domain, struct scan_report **
         scan_report_objv_init(r, "hosts");
         scan_report_str(r, "soa", NULL);
     }
-    scan_problems_report(r, ps, "field");
-    ret = scan_report_hand_over(&r, out);
+    ret = scan_report_end(&r, ps, "field", out);
 out:
     scan_report_free(r);
     free(ps);

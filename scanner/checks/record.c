@@ -250,6 +250,13 @@ int scan_report_begin(const char *dom, enum scan_check check, struct scan_report
     return *r && *ps ? 0 : -ENOMEM;
 }
 
+int scan_report_end(struct scan_report **r, const struct scan_problems *ps, const char *tag_field,
+                    struct scan_report **out)
+{
+    scan_problems_report(*r, ps, tag_field);
+    return scan_report_hand_over(r, out);
+}
+
 int scan_report_hand_over(struct scan_report **r, struct scan_report **out)
 {
     if (!scan_report_result_at(*r, 0))

@@ -151,6 +151,14 @@ int scan_report_begin(const char *dom, enum scan_check check, struct scan_report
                       struct scan_problems **ps);
 
 /**
+ * The last step of a check that gathered problems: scan_problems_report() (each
+ * problem's tag or field under @p tag_field) then scan_report_hand_over().
+ * @return as scan_report_hand_over().
+ */
+int scan_report_end(struct scan_report **r, const struct scan_problems *ps, const char *tag_field,
+                    struct scan_report **out);
+
+/**
  * The common end of a check: assemble @p *r and hand it to @p *out.
  * @param[in,out] r  on 0 the report moves to *out and *r becomes NULL
  * @return 0, or -ENOMEM (the report could not be assembled; *r is left to free).

@@ -106,8 +106,7 @@ int scan_tlsrpt_check(struct scan_view *v, const char *domain, struct scan_repor
     if (!f.failed && f.n > 0)
         scan_report_status(r, scan_problems_error(ps) ? SCAN_ST_INVALID : SCAN_ST_VALID,
                            scan_problems_error(ps));
-    scan_problems_report(r, ps, "tag");
-    ret = scan_report_hand_over(&r, out);
+    ret = scan_report_end(&r, ps, "tag", out);
 out:
     scan_taglist_deinit(&tl);
     scan_report_free(r);
