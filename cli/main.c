@@ -24,6 +24,7 @@
 #include "scanner/catalog/catalog.h"
 #include "output/writers/writer.h"
 #include "scanner/core/err.h"
+#include "scanner/core/psl.h"
 
 #define PROG "dnsbl-scan"
 
@@ -243,8 +244,9 @@ static int add_generic_lists(struct cli_opts *o, struct list_catalog *cat)
     return 0;
 }
 
-/* Signals (the first stops the run, a second ends it), no SIGPIPE, and one
- * 64 KiB buffer for standard output: results are many small writes. */
+/* Signals (the first stops the run, a second ends it), no SIGPIPE, one 64 KiB
+ * buffer for standard output (results are many small writes), and the system's
+ * Public Suffix List (read once, here). */
 static void set_up_process(void)
 {
     static char outbuf[1 << 16];
@@ -256,6 +258,7 @@ static void set_up_process(void)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+    scan_psl_use_system();
 }
 
 /* The job file (-c) under the command line, then the rule that every option

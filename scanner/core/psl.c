@@ -2,8 +2,11 @@
  * Copyright (c) 2026 dnsbl-scan authors */
 /**
  * @file
- * scan_registrable_domain() over libpsl. The list is loaded once per process
- * and kept: it is read-only and shared by every check.
+ * scan_registrable_domain() over libpsl. The list is chosen once per process
+ * and kept: it is read-only and shared by every check. The one file read here
+ * happens in scan_psl_use_system(), which the program calls at start-up; a
+ * caller that does not (unit tests, fuzzers) gets libpsl's built-in copy and
+ * reads nothing.
  */
 #include "scanner/core/psl.h"
 
@@ -14,16 +17,21 @@
 
 #include "scanner/core/err.h"
 
+static const psl_ctx_t *chosen;
+
+void scan_psl_use_system(void)
+{
+    /* The system copy (publicsuffix package) is newer than libpsl's built-in one;
+     * psl_latest() falls back to the built-in copy when it is missing. */
+    if (!chosen)
+        chosen = psl_latest(NULL);
+}
+
 static const psl_ctx_t *psl_ctx(void)
 {
-    static const psl_ctx_t *ctx;
-    if (!ctx) {
-        /* The system copy (publicsuffix package) is newer than libpsl's built-in one. */
-        ctx = psl_latest(NULL);
-        if (!ctx)
-            ctx = psl_builtin();
-    }
-    return ctx;
+    if (!chosen)
+        chosen = psl_builtin();
+    return chosen;
 }
 
 int scan_registrable_domain(const char *domain, char *buf, size_t len)

@@ -13,6 +13,14 @@
 #include <stddef.h>
 
 /**
+ * Use the system's Public Suffix List (Debian's publicsuffix package, newer than
+ * libpsl's built-in copy, which stays the fallback) for the rest of the process.
+ * Reads a file: call it once at start-up, before any lookup (cli/main.c does).
+ * Without it the built-in copy is used and no file is read.
+ */
+void scan_psl_use_system(void);
+
+/**
  * Write the registrable domain of @p domain (lower-case, no trailing dot) to @p buf.
  * "a.b.example.co.uk" -> "example.co.uk"; a name under an unknown TLD takes its
  * last two labels ("x.example-esp.test" -> "example-esp.test").
