@@ -160,6 +160,47 @@ Test(report, grids_cover_every_address_once)
     out_report_free(rep);
 }
 
+/* Many blocks, met again out of order (so the last-block shortcut does not
+ * answer): each address lands in its one block, an IPv6 block whose bytes equal
+ * an IPv4 block's is another block, and each address is counted once. */
+Test(report, blocks_are_found_again_out_of_order)
+{
+    enum { N = 300 };
+    struct out_report *rep = new_report();
+    char target[64], *html, *p;
+    unsigned grids = 0, cells = 0, listed = 0, nlisted = 0;
+
+    for (int pass = 0; pass < 2; pass++)
+        for (int k = 0; k < N; k++) {
+            int i = pass ? N - 1 - k : k;
+            snprintf(target, sizeof(target), "198.%d.%d.1", 18 + i / 256, i % 256);
+            bool bad = pass == 1 && i % 7 == 0;
+            dnsbl(rep, target, "zen", bad ? "127.0.0.2" : NULL, NULL, NULL);
+            nlisted += bad;
+            if (pass == 1) {
+                snprintf(target, sizeof(target), "198.%d.%d.2", 18 + i / 256, i % 256);
+                dnsbl(rep, target, "zen", NULL, NULL, NULL);
+            }
+        }
+    dnsbl(rep, "c612::1", "zen", NULL, NULL, NULL); /* the bytes of 198.18.0.x's block */
+    html = render(rep);
+    for (p = html; (p = strstr(p, "<figure class=\"blk\"")); p++)
+        grids++;
+    for (p = html; (p = strstr(p, " data-n=\"")); p++) {
+        unsigned n = (unsigned)strtoul(p + 9, NULL, 10);
+        cells += n;
+        if (strncmp(p - 10, "class=\"l5\"", 10) == 0)
+            listed += n;
+    }
+    cr_assert_eq(grids, N + 1);
+    cr_assert_eq(cells, (N + 1) * 256);
+    cr_assert_eq(listed, nlisted);
+    cr_assert_not_null(strstr(html, "<b>601</b><span>IP addresses</span>"),
+                       "two per IPv4 block, one IPv6");
+    free(html);
+    out_report_free(rep);
+}
+
 /* The header's pool score is the formula applied to the outcomes fed in. */
 Test(report, pool_score_from_outcomes)
 {
