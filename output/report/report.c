@@ -421,6 +421,7 @@ int out_report_new(const struct out_report_opts *o, struct out_report **out)
     if (!rep)
         return -ENOMEM;
     rep->o = *o;
+    rep_blocks_init(rep);
     rep->now_ms = o->now_ms ? o->now_ms : wall_ms();
     rep->window_ms = o->window_ms ? o->window_ms : OUT_REPORT_WINDOW_MS;
     out_sink_init_mem(&rep->json);
@@ -450,10 +451,7 @@ void out_report_free(struct out_report *rep)
     sqlite3_finalize(rep->ins);
     sqlite3_close_v2(rep->db);
     out_sink_deinit(&rep->json);
-    for (size_t i = 0; i < rep->nblocks; i++)
-        free(rep->blocks[i]);
-    free(rep->blocks);
-    free(rep->slots);
+    rep_blocks_deinit(rep);
     for (size_t i = 0; i < rep->nlists; i++) {
         free(rep->lists[i].key);
         free(rep->lists[i].zone);
@@ -477,7 +475,7 @@ int out_report_write(struct out_report *rep, FILE *f, struct out_state *st, stru
 
     if (!rep || !f)
         return -EINVAL;
-    rep->written = true; /* rendering sorts the blocks: their hash is stale from here */
+    rep->written = true; /* rendering sorts the blocks: no result is added from here */
     ret = rep_render(rep, f, st, diag);
     if (fflush(f) != 0 || ferror(f))
         ret = ret ? ret : -EIO;

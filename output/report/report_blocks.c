@@ -3,7 +3,8 @@
 /**
  * @file
  * The report's blocks of addresses (a /24 or a /120 each): their keys, the names
- * of their cells and prefixes, and the index that finds an address's block.
+ * of their cells and prefixes, and the index that finds an address's block (the
+ * core hash set, with the blocks in an arena: they live as long as the report).
  */
 #include "output/report/report_model.h"
 
@@ -47,73 +48,59 @@ void rep_block_prefix(const struct rep_block *b, int up, char *buf, size_t len)
     snprintf(buf, len, "%s/%d", addr, (b->fam == 4 ? 24 : 120) - (up ? 8 : 0));
 }
 
-static size_t block_hash(uint8_t fam, const uint8_t *key)
-{
-    uint64_t h = 1469598103934665603ull ^ fam;
-
-    for (size_t i = 0; i < 15; i++)
-        h = (h ^ key[i]) * 1099511628211ull;
-    return (size_t)h;
-}
-
 static bool block_is(const struct rep_block *b, uint8_t fam, const uint8_t *key)
 {
     return b->fam == fam && memcmp(b->key, key, 15) == 0;
 }
 
-/* Open addressing over indices into rep->blocks; the table stays at most half full. */
-static int rehash(struct out_report *rep, size_t nslots)
-{
-    size_t *slots = calloc(nslots, sizeof(*slots));
+/* An index slot: the block's key (its family byte, then its 15 key bytes) and
+ * the block, which stays where it is however the table or rep->blocks move. */
+struct bslot {
+    uint8_t key[16];
+    struct rep_block *b;
+};
 
-    if (!slots)
-        return -ENOMEM;
-    for (size_t i = 0; i < rep->nblocks; i++) {
-        size_t j = block_hash(rep->blocks[i]->fam, rep->blocks[i]->key) & (nslots - 1);
-        while (slots[j])
-            j = (j + 1) & (nslots - 1);
-        slots[j] = i + 1;
-    }
-    free(rep->slots);
-    rep->slots = slots;
-    rep->nslots = nslots;
-    return 0;
+void rep_blocks_init(struct out_report *rep)
+{
+    scan_hashset_init(&rep->index, sizeof(struct bslot), sizeof(((struct bslot *)0)->key), NULL);
+    scan_arena_init(&rep->block_mem, 0);
+}
+
+void rep_blocks_deinit(struct out_report *rep)
+{
+    scan_hashset_deinit(&rep->index);
+    scan_arena_deinit(&rep->block_mem);
+    free(rep->blocks);
 }
 
 /* Results come roughly in address order: the last block is checked first. */
 struct rep_block *rep_block_get(struct out_report *rep, uint8_t fam, const uint8_t *key)
 {
+    struct bslot k = {.key = {fam}};
     struct rep_block *b, **v;
-    size_t j;
+    void *slot;
+    int ret;
 
     if (rep->last && block_is(rep->last, fam, key))
         return rep->last;
-    if (rep->nslots) {
-        for (j = block_hash(fam, key) & (rep->nslots - 1); rep->slots[j];
-             j = (j + 1) & (rep->nslots - 1)) {
-            b = rep->blocks[rep->slots[j] - 1];
-            if (block_is(b, fam, key))
-                return rep->last = b;
-        }
-    }
-    if ((rep->nblocks + 1) * 2 > rep->nslots &&
-        rehash(rep, rep->nslots ? rep->nslots * 2 : 64) != 0)
+    memcpy(k.key + 1, key, 15);
+    ret = scan_hashset_insert(&rep->index, k.key, &slot);
+    if (ret == 1)
+        return rep->last = ((const struct bslot *)slot)->b;
+    if (ret < 0)
         return NULL;
     v = out_grow(rep->blocks, &rep->bcap, rep->nblocks, sizeof(*v));
-    b = calloc(1, sizeof(*b));
+    if (v)
+        rep->blocks = v;
+    b = scan_arena_calloc(&rep->block_mem, 1, sizeof(*b));
     if (!v || !b) {
-        free(b);
-        if (v)
-            rep->blocks = v;
+        scan_hashset_remove(&rep->index, slot);
         return NULL;
     }
-    rep->blocks = v;
     b->fam = fam;
     memcpy(b->key, key, 15);
     rep->blocks[rep->nblocks++] = b;
-    for (j = block_hash(fam, key) & (rep->nslots - 1); rep->slots[j];
-         j = (j + 1) & (rep->nslots - 1))
-        ;
-    rep->slots[j] = rep->nblocks;
+    k.b = b;
+    memcpy(slot, &k, sizeof(k));
     return rep->last = b;
 }

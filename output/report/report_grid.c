@@ -287,7 +287,7 @@ void rep_map_section(struct html *h)
         return;
     }
     qsort(rep->blocks, rep->nblocks, sizeof(*rep->blocks), cmp_block);
-    rep->last = NULL; /* the hash indexes are stale now; nothing is added any more */
+    rep->last = NULL; /* nothing is added any more (rep->written) */
     drawn = calloc(rep->nblocks, sizeof(*drawn));
     if (!drawn) {
         h->err = -ENOMEM;

@@ -30,6 +30,8 @@
 #include "output/writers/fmt.h"
 #include "output/report/report.h"
 #include "output/report/score.h"
+#include "scanner/core/arena.h"
+#include "scanner/core/hashset.h"
 
 /** The worst verdict of an address, in order of severity (the map's colours). */
 enum rep_level {
@@ -86,10 +88,10 @@ struct out_report {
     sqlite3_stmt *ins;
     struct out_sink json; /**< composes one result's JSON */
 
-    struct rep_block **blocks; /**< owned, in arrival order (sorted before rendering) */
+    struct rep_block **blocks; /**< in arrival order (sorted before rendering) */
     size_t nblocks, bcap;
-    size_t *slots; /**< hash of blocks: index + 1, 0 = empty; nslots a power of two */
-    size_t nslots;
+    struct scan_hashset index;   /**< block key -> block (report_blocks.c) */
+    struct scan_arena block_mem; /**< the blocks themselves */
     struct rep_block *last;
 
     struct rep_list *lists;
@@ -123,8 +125,13 @@ void rep_cell_addr(const struct rep_block *b, unsigned host, char *buf, size_t l
 void rep_block_prefix(const struct rep_block *b, int up, char *buf, size_t len);
 
 /** The block of an address (@p fam 4 or 6, @p key its bytes but the last, zero-padded
- *  to 15), created when new (report_blocks.c). @return the block, NULL for ENOMEM. */
+ *  to 15), created when new (report_blocks.c). @return the block (borrowed from
+ *  @p rep), NULL for ENOMEM. */
 struct rep_block *rep_block_get(struct out_report *rep, uint8_t fam, const uint8_t *key);
+
+/** Make the blocks of a zeroed @p rep empty; rep_blocks_deinit() frees them all. */
+void rep_blocks_init(struct out_report *rep);
+void rep_blocks_deinit(struct out_report *rep);
 
 /** Render the HTML document (report_html.c, with the sections of report_html_int.h). @return 0,
  * -EIO, -ENOMEM or a translated SQLite failure. */

@@ -17,54 +17,50 @@
 
 #include "scanner/core/err.h"
 
-static size_t memo_hash(const char *zone)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char *p = (const unsigned char *)zone; *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    return (size_t)(h % MEMO_BUCKETS);
-}
+/* A memo slot (scan_hashset_str_ops: the zone's name first). */
+struct memo_ent {
+    const char *zone; /* m->zone */
+    struct zmemo *m;
+};
 
 struct zmemo *dnssec_memo_find(const struct scan_dnssec *d, const char *zone)
 {
-    for (struct zmemo *m = d->buckets[memo_hash(zone)]; m; m = m->next)
-        if (strcmp(m->zone, zone) == 0)
-            return m;
-    return NULL;
+    const struct memo_ent *e = scan_hashset_find(&d->memo, zone);
+    return e ? e->m : NULL;
 }
 
-void dnssec_memo_free(struct zmemo *m)
+/* What an entry owns outside the arena: its key set. NULL is a no-op. */
+static void memo_drop(struct zmemo *m)
 {
-    if (!m)
-        return;
-    free(m->zone);
-    free(m->insecure_at);
-    free(m->record);
-    free(m->problem);
-    free(m->soa_record);
-    ldns_rr_list_deep_free(m->keys);
-    for (size_t i = 0; i < m->nchain; i++)
-        free(m->chain[i]);
-    free(m->chain);
-    free(m);
+    if (m)
+        ldns_rr_list_deep_free(m->keys);
+}
+
+/* Entries are made once per zone, top-down (dnssec_chain_state() looks each one
+ * up first): a zone already there is a bug (-EINVAL), not a second opinion. */
+struct zmemo *dnssec_memo_keep(struct ctx *c, struct zmemo *m, int ret)
+{
+    void *slot;
+    if (ret == 0 && (ret = scan_hashset_insert(&c->d->memo, m->zone, &slot)) == 0) {
+        struct memo_ent e = {m->zone, m};
+        memcpy(slot, &e, sizeof(e));
+        return m;
+    }
+    if (ret == 1 && scan_fails_assert(ret == 0))
+        ret = -EINVAL;
+    memo_drop(m);
+    c->err = ret;
+    return NULL;
 }
 
 static void memo_clear(struct scan_dnssec *d)
 {
-    for (size_t b = 0; b < MEMO_BUCKETS; b++) {
-        while (d->buckets[b]) {
-            struct zmemo *m = d->buckets[b];
-            d->buckets[b] = m->next;
-            dnssec_memo_free(m);
-        }
-    }
-}
-
-void dnssec_memo_add(struct scan_dnssec *d, struct zmemo *m)
-{
-    size_t b = memo_hash(m->zone);
-    m->next = d->buckets[b];
-    d->buckets[b] = m;
+    const struct memo_ent *e;
+    size_t pos = 0;
+    while ((e = scan_hashset_next(&d->memo, &pos)))
+        memo_drop(e->m);
+    scan_hashset_deinit(&d->memo);
+    scan_arena_deinit(&d->mem);
 }
 
 /* ---- trust anchors -------------------------------------------------------- */
@@ -103,7 +99,10 @@ static int dnssec_new_from(const char *name, FILE *f, struct scan_dnssec **out,
 {
     struct scan_dnssec *d = calloc(1, sizeof(*d));
     int ret = -ENOMEM;
-    if (!d || !(d->anchors = ldns_rr_list_new()))
+    if (!d)
+        return -ENOMEM;
+    scan_hashset_init(&d->memo, sizeof(struct memo_ent), 0, &scan_hashset_str_ops);
+    if (!(d->anchors = ldns_rr_list_new()))
         goto fail;
     ret = load_anchors(d, name, f, diag);
     if (ret != 0)
@@ -157,38 +156,33 @@ void scan_dnssec_set_time(struct scan_dnssec *d, int64_t now)
 
 /* ---- conclusions ------------------------------------------------------------- */
 
-struct zmemo *dnssec_zmemo_new(const char *zone, const struct zmemo *parent)
+struct zmemo *dnssec_zmemo_new(struct scan_dnssec *d, const char *zone, const struct zmemo *parent)
 {
-    struct zmemo *m = calloc(1, sizeof(*m));
-    if (!m || !(m->zone = strdup(zone)))
-        goto fail;
     size_t n = parent ? parent->nchain : 0;
-    m->chain = calloc(n + 1, sizeof(*m->chain));
-    if (!m->chain)
-        goto fail;
-    for (size_t i = 0; i < n; i++) {
-        if (!(m->chain[i] = strdup(parent->chain[i])))
-            goto fail;
-        m->nchain++;
-    }
+    struct zmemo *m = scan_arena_calloc(&d->mem, 1, sizeof(*m));
+    if (!m || !(m->zone = scan_arena_strdup(&d->mem, zone)) ||
+        !(m->chain = scan_arena_calloc(&d->mem, n + 1, sizeof(*m->chain))))
+        return NULL;
+    /* The parent's names are the same arena's: shared, not copied. One more slot
+     * for this zone, once its keys are validated. */
+    for (size_t i = 0; i < n; i++)
+        m->chain[i] = parent->chain[i];
+    m->nchain = n;
     return m;
-fail:
-    dnssec_memo_free(m);
-    return NULL;
 }
 
-int dnssec_memo_chain_add(struct zmemo *m)
+char *dnssec_memo_rr_text(struct scan_dnssec *d, const ldns_rr *rr)
 {
-    if (!(m->chain[m->nchain] = strdup(m->zone)))
-        return -ENOMEM;
-    m->nchain++;
-    return 0;
+    char *t = dnssec_rr_text(rr), *s = t ? scan_arena_strdup(&d->mem, t) : NULL;
+    free(t);
+    return s;
 }
 
 /* Set an insecure or bogus conclusion. @return 0 or -ENOMEM. */
-int dnssec_conclude(struct zmemo *m, enum zverdict v, enum scan_reason why, const char *at,
-                    const ldns_rr *rr, const char *fmt, ...)
+int dnssec_conclude(struct ctx *c, struct zmemo *m, enum zverdict v, enum scan_reason why,
+                    const char *at, const ldns_rr *rr, const char *fmt, ...)
 {
+    struct scan_arena *mem = &c->d->mem;
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
@@ -196,9 +190,9 @@ int dnssec_conclude(struct zmemo *m, enum zverdict v, enum scan_reason why, cons
     va_end(ap);
     m->v = v;
     m->why = why;
-    if (at && !(m->insecure_at = strdup(at)))
+    if (at && !(m->insecure_at = scan_arena_strdup(mem, at)))
         return -ENOMEM;
-    if (rr && !(m->record = dnssec_rr_text(rr)))
+    if (rr && !(m->record = dnssec_memo_rr_text(c->d, rr)))
         return -ENOMEM;
-    return (m->problem = strdup(buf)) ? 0 : -ENOMEM;
+    return (m->problem = scan_arena_strdup(mem, buf)) ? 0 : -ENOMEM;
 }

@@ -47,28 +47,28 @@ static bool has_anchor(const struct scan_dnssec *d, const char *zone)
 
 /* The DNSKEY set of @p zone from its answer, validated by @p trusted (keys that
  * matched a DS or an anchor): fills m->keys or concludes bogus/insecure. */
-static int take_keys(struct zmemo *m, const ldns_pkt *p, const ldns_rdf *z,
-                     const ldns_rr_list *trusted, time_t now)
+static int take_keys(struct ctx *c, struct zmemo *m, const ldns_pkt *p, const ldns_rdf *z,
+                     const ldns_rr_list *trusted)
 {
     int ret = -ENOMEM;
     ldns_rr_list *keys = dnssec_pick(p, false, z, LDNS_RR_TYPE_DNSKEY, 0);
     ldns_rr_list *sigs = dnssec_pick(p, false, z, LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_DNSKEY);
     if (!keys || !sigs)
         goto out;
-    enum scan_reason why = dnssec_verify(keys, sigs, trusted, z, now);
+    enum scan_reason why = dnssec_verify(keys, sigs, trusted, z, c->now);
     if (why == SCAN_R_UNSUPPORTED_ALGORITHM) {
-        ret = dnssec_conclude(m, ZV_INSECURE, why, m->zone, NULL,
+        ret = dnssec_conclude(c, m, ZV_INSECURE, why, m->zone, NULL,
                               "the DNSKEY set of %s is signed only with algorithms the program "
                               "cannot check",
                               m->zone);
     } else if (why != SCAN_R_NONE) {
-        ret = dnssec_conclude(m, ZV_BOGUS, why, NULL, ldns_rr_list_rr(keys, 0),
+        ret = dnssec_conclude(c, m, ZV_BOGUS, why, NULL, ldns_rr_list_rr(keys, 0),
                               "the DNSKEY set of %s %s (with a key the %s vouches for)", m->zone,
                               dnssec_reason_sentence(why),
                               m->nchain ? "parent's DS" : "trust anchor");
-    } else {
-        m->keys = ldns_rr_list_clone(keys);
-        ret = m->keys ? dnssec_memo_chain_add(m) : -ENOMEM;
+    } else if ((m->keys = ldns_rr_list_clone(keys))) {
+        m->chain[m->nchain++] = m->zone; /* the slot dnssec_zmemo_new() kept */
+        ret = 0;
     }
 out:
     ldns_rr_list_free(keys);
@@ -97,7 +97,7 @@ static int anchor_zone(struct ctx *c, struct zmemo *m, const struct scan_answer 
     if (!z || !trusted)
         goto out;
     if (!p) {
-        ret = dnssec_conclude(m, ZV_BOGUS, SCAN_R_NO_DNSKEY, NULL, NULL,
+        ret = dnssec_conclude(c, m, ZV_BOGUS, SCAN_R_NO_DNSKEY, NULL, NULL,
                               "the DNSKEY answer of the trust anchor's zone %s cannot be decoded",
                               m->zone);
         goto out;
@@ -109,7 +109,7 @@ static int anchor_zone(struct ctx *c, struct zmemo *m, const struct scan_answer 
          * means the resolver drops DNSSEC records, and nothing can be validated
          * through it. Saying "bogus" would blame every zone for the resolver. */
         ret = dnssec_conclude(
-            m, ZV_ERROR, SCAN_R_INVALID_ANSWER, NULL, NULL,
+            c, m, ZV_ERROR, SCAN_R_INVALID_ANSWER, NULL, NULL,
             "the resolver sends the DNSKEY set of %s without RRSIG: it drops DNSSEC "
             "records, so nothing can be validated through it (use one that passes "
             "them with the DO bit)",
@@ -121,12 +121,12 @@ static int anchor_zone(struct ctx *c, struct zmemo *m, const struct scan_answer 
             !ldns_rr_list_push_rr(trusted, ldns_rr_list_rr(keys, i)))
             goto out;
     if (ldns_rr_list_rr_count(trusted) == 0)
-        ret = dnssec_conclude(m, ZV_BOGUS, SCAN_R_ANCHOR_MISMATCH, NULL,
+        ret = dnssec_conclude(c, m, ZV_BOGUS, SCAN_R_ANCHOR_MISMATCH, NULL,
                               ldns_rr_list_rr_count(keys) ? ldns_rr_list_rr(keys, 0) : NULL,
                               "no DNSKEY of %s matches the trust anchor (%zu keys published)",
                               m->zone, ldns_rr_list_rr_count(keys));
     else
-        ret = take_keys(m, p, z, trusted, c->now);
+        ret = take_keys(c, m, p, z, trusted);
 out:
     ldns_rr_list_free(keys);
     ldns_rr_list_free(trusted);
@@ -150,7 +150,7 @@ static int secure_cut(struct ctx *c, struct zmemo *m, const struct zmemo *parent
         goto out;
     enum scan_reason why = dnssec_verify(ds, sigs, parent->keys, pz, c->now);
     if (why != SCAN_R_NONE) {
-        ret = dnssec_conclude(m, ZV_BOGUS,
+        ret = dnssec_conclude(c, m, ZV_BOGUS,
                               why == SCAN_R_UNSUPPORTED_ALGORITHM ? SCAN_R_BAD_SIGNATURE : why,
                               NULL, ldns_rr_list_rr(ds, 0), "the DS set of %s at its parent %s %s",
                               m->zone, parent->zone, dnssec_reason_sentence(why));
@@ -164,7 +164,7 @@ static int secure_cut(struct ctx *c, struct zmemo *m, const struct zmemo *parent
             usable++;
     }
     if (usable == 0) {
-        ret = dnssec_conclude(m, ZV_INSECURE, SCAN_R_UNSUPPORTED_ALGORITHM, m->zone, NULL,
+        ret = dnssec_conclude(c, m, ZV_INSECURE, SCAN_R_UNSUPPORTED_ALGORITHM, m->zone, NULL,
                               "the DS records of %s use only algorithms or digests the program "
                               "cannot check (RFC 4035 section 5.2)",
                               m->zone);
@@ -174,7 +174,7 @@ static int secure_cut(struct ctx *c, struct zmemo *m, const struct zmemo *parent
     if (kp && !(keys = dnssec_pick(kp, false, z, LDNS_RR_TYPE_DNSKEY, 0)))
         goto out;
     if (!keys || ldns_rr_list_rr_count(keys) == 0) {
-        ret = dnssec_conclude(m, ZV_BOGUS, SCAN_R_NO_DNSKEY, NULL, ldns_rr_list_rr(ds, 0),
+        ret = dnssec_conclude(c, m, ZV_BOGUS, SCAN_R_NO_DNSKEY, NULL, ldns_rr_list_rr(ds, 0),
                               "the parent %s has a DS for %s, but %s publishes no DNSKEY",
                               parent->zone, m->zone, m->zone);
         goto out;
@@ -189,11 +189,11 @@ static int secure_cut(struct ctx *c, struct zmemo *m, const struct zmemo *parent
             }
     }
     if (ldns_rr_list_rr_count(trusted) == 0)
-        ret = dnssec_conclude(m, ZV_BOGUS, SCAN_R_DS_MISMATCH, NULL, ldns_rr_list_rr(ds, 0),
+        ret = dnssec_conclude(c, m, ZV_BOGUS, SCAN_R_DS_MISMATCH, NULL, ldns_rr_list_rr(ds, 0),
                               "no DNSKEY of %s matches the DS at its parent %s", m->zone,
                               parent->zone);
     else
-        ret = take_keys(m, kp, z, trusted, c->now);
+        ret = take_keys(c, m, kp, z, trusted);
 out:
     ldns_rr_list_free(sigs);
     ldns_rr_list_free(keys);
@@ -214,7 +214,7 @@ static int step(struct ctx *c, struct zmemo *m, const struct zmemo *parent,
     if (!z)
         goto out;
     if (!p) {
-        ret = dnssec_conclude(m, ZV_BOGUS, SCAN_R_BAD_DENIAL, NULL, NULL,
+        ret = dnssec_conclude(c, m, ZV_BOGUS, SCAN_R_BAD_DENIAL, NULL, NULL,
                               "the DS answer for %s cannot be decoded", m->zone);
         goto out;
     }
@@ -246,15 +246,11 @@ struct zmemo *dnssec_chain_state(struct ctx *c, char cuts[][256], size_t ncuts, 
             break;
         }
     if (a == ncuts) {
-        m = dnssec_zmemo_new(cuts[zi], NULL);
-        if (!m || dnssec_conclude(m, ZV_INSECURE, SCAN_R_NO_ANCHOR, NULL, NULL,
-                                  "no trust anchor covers %s", cuts[zi]) != 0) {
-            dnssec_memo_free(m);
-            c->err = -ENOMEM;
-            return NULL;
-        }
-        dnssec_memo_add(d, m);
-        return m;
+        m = dnssec_zmemo_new(d, cuts[zi], NULL);
+        int ret = m ? dnssec_conclude(c, m, ZV_INSECURE, SCAN_R_NO_ANCHOR, NULL, NULL,
+                                      "no trust anchor covers %s", cuts[zi])
+                    : -ENOMEM;
+        return dnssec_memo_keep(c, m, ret);
     }
     /* Start below the deepest cut already concluded (memo entries are made top-down
      * from the same anchor, so everything above one is concluded too); ask
@@ -280,28 +276,24 @@ struct zmemo *dnssec_chain_state(struct ctx *c, char cuts[][256], size_t ncuts, 
                 return NULL; /* the caller reports the failure */
     }
     for (size_t i = from; i <= zi; i++) {
-        m = dnssec_zmemo_new(cuts[i], parent);
+        m = dnssec_zmemo_new(d, cuts[i], parent);
         int ret = m ? 0 : -ENOMEM;
         if (!m) {
         } else if (parent && parent->v != ZV_SECURE) {
-            /* Nothing below an insecure or bogus cut is secure. */
+            /* Nothing below an insecure or bogus cut is secure: the same
+             * conclusion, its strings shared (the memo's arena holds both). */
             m->v = parent->v;
             m->why = parent->why;
-            if ((parent->insecure_at && !(m->insecure_at = strdup(parent->insecure_at))) ||
-                (parent->record && !(m->record = strdup(parent->record))) ||
-                (parent->problem && !(m->problem = strdup(parent->problem))))
-                ret = -ENOMEM;
+            m->insecure_at = parent->insecure_at;
+            m->record = parent->record;
+            m->problem = parent->problem;
         } else if (!parent) {
             ret = anchor_zone(c, m, ka[i]);
         } else {
             ret = step(c, m, parent, dsa[i], ka[i]);
         }
-        if (ret != 0) {
-            dnssec_memo_free(m);
-            c->err = ret;
+        if (!dnssec_memo_keep(c, m, ret))
             return NULL;
-        }
-        dnssec_memo_add(d, m);
         parent = m;
     }
     return m;

@@ -89,19 +89,19 @@ int dnssec_prove_no_ds(struct ctx *c, struct zmemo *m, const struct zmemo *paren
         }
     }
     if (proven)
-        ret = dnssec_conclude(m, ZV_INSECURE, SCAN_R_NO_DS, m->zone, NULL,
+        ret = dnssec_conclude(c, m, ZV_INSECURE, SCAN_R_NO_DS, m->zone, NULL,
                               "%s has no DS at its parent %s (proven by the parent's signed "
                               "NSEC/NSEC3): DNSSEC does not cover it",
                               m->zone, parent->zone);
     else if (bad)
-        ret = dnssec_conclude(m, ZV_BOGUS, why, NULL, bad,
+        ret = dnssec_conclude(c, m, ZV_BOGUS, why, NULL, bad,
                               "%s has no DS, and the parent %s's proof of it does not hold (%s)",
                               m->zone, parent->zone,
                               why == SCAN_R_BAD_DENIAL ? "the record does not deny a DS at the cut"
                                                        : dnssec_reason_sentence(why));
     else
         ret =
-            dnssec_conclude(m, ZV_BOGUS, SCAN_R_BAD_DENIAL, NULL, NULL,
+            dnssec_conclude(c, m, ZV_BOGUS, SCAN_R_BAD_DENIAL, NULL, NULL,
                             "%s has no DS, and its signed parent %s sends no NSEC or NSEC3 record "
                             "that proves it",
                             m->zone, parent->zone);

@@ -18,6 +18,11 @@
  * header): every ldns object lives inside one call, or in the memo of struct
  * scan_dnssec, and every ldns status is translated in them.
  *
+ * The memo is the core hash set, zone name to entry, with the entries and their
+ * strings in one arena: they live until the memo is cleared (scan_dnssec_free(),
+ * scan_dnssec_set_time()), so an entry shares its parent's chain and conclusion
+ * strings instead of copying them. Only an entry's key set is its own.
+ *
  * Ownership of ldns objects, one rule for all of them: a packet from
  * ldns_wire2pkt() owns its records (ldns_pkt_free()); the lists these files
  * build from a packet hold pointers into it and are freed with
@@ -34,18 +39,19 @@
 #include <time.h>
 
 #include "scanner/checks/dnssec.h"
+#include "scanner/core/arena.h"
+#include "scanner/core/hashset.h"
 #include "scanner/core/result.h"
 
-#define MAX_LABELS   128
-#define MEMO_BUCKETS 4096
+#define MAX_LABELS 128
 
 /* ZV_ERROR: no verdict can be drawn from what the resolver sends (it strips the
  * DNSSEC records): an error, not a bogus zone. */
 enum zverdict { ZV_SECURE, ZV_INSECURE, ZV_BOGUS, ZV_ERROR };
 
-/* What the run concluded about the chain down to one zone. */
+/* What the run concluded about the chain down to one zone. Every pointer but
+ * keys points into the memo's arena. */
 struct zmemo {
-    struct zmemo *next;
     char *zone; /* "." or "a.b", lower-case */
     enum zverdict v;
     enum scan_reason why; /* insecure, bogus */
@@ -64,9 +70,10 @@ struct zmemo {
 };
 
 struct scan_dnssec {
-    ldns_rr_list *anchors; /* DS and DNSKEY records (deep) */
-    int64_t now;           /* 0: the clock */
-    struct zmemo *buckets[MEMO_BUCKETS];
+    ldns_rr_list *anchors;    /* DS and DNSKEY records (deep) */
+    int64_t now;              /* 0: the clock */
+    struct scan_hashset memo; /* zone name -> struct zmemo * (dnssec.c) */
+    struct scan_arena mem;    /* the memo's entries and their strings */
 };
 
 /* One check's run. */
@@ -79,17 +86,21 @@ struct ctx {
 };
 
 /* dnssec.c: the memo. dnssec_memo_find() returns the entry of @p zone or NULL
- * (borrowed from @p d); dnssec_memo_add() takes ownership of @p m. */
+ * (borrowed from @p d). dnssec_memo_keep() takes ownership of @p m, from
+ * dnssec_zmemo_new() (NULL: it failed) and concluded with status @p ret: it
+ * returns m, now in the memo (borrowed), or NULL with c->err set to @p ret, or to
+ * -ENOMEM (-EINVAL: the zone is there already), m given back. */
 struct zmemo *dnssec_memo_find(const struct scan_dnssec *d, const char *zone);
-void dnssec_memo_add(struct scan_dnssec *d, struct zmemo *m);
-void dnssec_memo_free(struct zmemo *m); /* NULL is a no-op */
-/* A new entry for @p zone with @p parent's chain (NULL: none), or NULL (ENOMEM). */
-struct zmemo *dnssec_zmemo_new(const char *zone, const struct zmemo *parent);
-/* Append m->zone to m->chain. @return 0 or -ENOMEM. */
-int dnssec_memo_chain_add(struct zmemo *m);
+struct zmemo *dnssec_memo_keep(struct ctx *c, struct zmemo *m, int ret);
+/* A new entry for @p zone in @p d's arena, with @p parent's chain (NULL: none),
+ * or NULL (ENOMEM). */
+struct zmemo *dnssec_zmemo_new(struct scan_dnssec *d, const char *zone, const struct zmemo *parent);
+/* @p rr as one line of text in @p d's arena (see dnssec_rr_text()), or NULL (ENOMEM). */
+char *dnssec_memo_rr_text(struct scan_dnssec *d, const ldns_rr *rr);
 /* Set an insecure or bogus conclusion. @return 0 or -ENOMEM. */
-int dnssec_conclude(struct zmemo *m, enum zverdict v, enum scan_reason why, const char *at,
-                    const ldns_rr *rr, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+int dnssec_conclude(struct ctx *c, struct zmemo *m, enum zverdict v, enum scan_reason why,
+                    const char *at, const ldns_rr *rr, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
 
 /* dnssec_rr.c: reading replies, verification. */
 /* (name, type) asked with DO, or NULL with c->missing set (or c->err). */

@@ -59,7 +59,7 @@ int dnssec_zone_facts(struct ctx *c, struct zmemo *m, const struct scan_answer *
         else
             m->soa_why = dnssec_verify(soas, ssigs, m->keys, z, c->now);
         if (m->soa_why != SCAN_R_NONE && soas && ldns_rr_list_rr_count(soas) &&
-            !(m->soa_record = dnssec_rr_text(ldns_rr_list_rr(soas, 0))))
+            !(m->soa_record = dnssec_memo_rr_text(c->d, ldns_rr_list_rr(soas, 0))))
             goto out;
     }
     m->facts = true;

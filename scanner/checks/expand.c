@@ -17,12 +17,15 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "scanner/checks/spf.h"
+#include "scanner/core/arena.h"
+#include "scanner/core/hashset.h"
 
 #define MAX_DEPTH   10 /* include/redirect nesting */
 #define MAX_LOOKUPS 10 /* DNS-querying SPF terms followed, as check_host() allows */
@@ -496,39 +499,32 @@ struct xent {
     char *more_text; /* "... and N more", when more > 0 */
 };
 
-struct scan_expand_set {
-    struct xent *v;
-    size_t n, cap;
-    uint32_t *slots; /* open addressing: index + 1, 0 empty */
-    size_t nslots;
-    char **strs; /* interned via strings, open addressing */
-    size_t nstrs, capstrs;
+/* An index slot: the address (type then bytes: the key) and its entry's place
+ * in v, plus one (never 0: a live slot). */
+struct xslot {
+    uint8_t type;
+    uint8_t addr[16];
+    uint32_t n;
 };
+#define XSLOT_KEY (offsetof(struct xslot, addr) + 16)
 
-static uint64_t mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    return h;
-}
-
-static uint64_t hash_bytes(const uint8_t *p, size_t n, uint64_t h)
-{
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 1099511628211ull;
-    return mix(h);
-}
-
-static uint64_t addr_hash(uint8_t type, const uint8_t *addr)
-{
-    return hash_bytes(addr, 16, 1469598103934665603ull ^ type);
-}
+struct scan_expand_set {
+    struct xent *v; /* in the order added */
+    size_t n, cap;
+    struct scan_hashset index; /* struct xslot */
+    struct scan_hashset strs;  /* interned via strings: const char * into mem */
+    struct scan_arena mem;
+};
 
 int scan_expand_set_new(struct scan_expand_set **out)
 {
-    *out = calloc(1, sizeof(**out));
-    return *out ? 0 : -ENOMEM;
+    struct scan_expand_set *s = calloc(1, sizeof(*s));
+    *out = s;
+    if (!s)
+        return -ENOMEM;
+    scan_hashset_init(&s->index, sizeof(struct xslot), XSLOT_KEY, NULL);
+    scan_hashset_init(&s->strs, sizeof(const char *), 0, &scan_hashset_str_ops);
+    return 0;
 }
 
 void scan_expand_set_free(struct scan_expand_set *s)
@@ -539,102 +535,84 @@ void scan_expand_set_free(struct scan_expand_set *s)
         free(s->v[i].via);
         free(s->v[i].more_text);
     }
-    for (size_t i = 0; i < s->capstrs; i++)
-        free(s->strs[i]);
-    free(s->strs);
+    scan_hashset_deinit(&s->strs);
+    scan_hashset_deinit(&s->index);
+    scan_arena_deinit(&s->mem);
     free(s->v);
-    free(s->slots);
     free(s);
 }
 
-/* The one copy of @p str. NULL on ENOMEM. */
+/* The one copy of @p str, in the set's arena. NULL on ENOMEM. */
 static const char *intern(struct scan_expand_set *s, const char *str)
 {
-    if ((s->nstrs + 1) * 2 > s->capstrs) {
-        size_t ncap = s->capstrs ? s->capstrs * 2 : 64;
-        char **ns = calloc(ncap, sizeof(*ns));
-        if (!ns)
-            return NULL;
-        for (size_t i = 0; i < s->capstrs; i++)
-            if (s->strs[i]) {
-                size_t k = hash_bytes((const uint8_t *)s->strs[i], strlen(s->strs[i]), 0) % ncap;
-                while (ns[k])
-                    k = (k + 1) % ncap;
-                ns[k] = s->strs[i];
-            }
-        free(s->strs);
-        s->strs = ns;
-        s->capstrs = ncap;
+    const char *copy;
+    void *slot;
+    int ret = scan_hashset_insert(&s->strs, str, &slot);
+    if (ret == 1) {
+        memcpy(&copy, slot, sizeof(copy));
+        return copy;
     }
-    size_t k = hash_bytes((const uint8_t *)str, strlen(str), 0) % s->capstrs;
-    while (s->strs[k] && strcmp(s->strs[k], str) != 0)
-        k = (k + 1) % s->capstrs;
-    if (!s->strs[k]) {
-        if (!(s->strs[k] = strdup(str)))
-            return NULL;
-        s->nstrs++;
+    if (ret < 0)
+        return NULL;
+    if (!(copy = scan_arena_strdup(&s->mem, str))) {
+        scan_hashset_remove(&s->strs, slot);
+        return NULL;
     }
-    return s->strs[k];
+    memcpy(slot, &copy, sizeof(copy));
+    return copy;
+}
+
+static struct xslot xslot_of(uint8_t type, const uint8_t *addr)
+{
+    struct xslot k = {.type = type};
+    memcpy(k.addr, addr, sizeof(k.addr));
+    return k;
 }
 
 static long find(const struct scan_expand_set *s, uint8_t type, const uint8_t *addr)
 {
-    if (!s->nslots)
-        return -1;
-    for (size_t k = addr_hash(type, addr) % s->nslots; s->slots[k]; k = (k + 1) % s->nslots) {
-        const struct xent *e = &s->v[s->slots[k] - 1];
-        if (e->type == type && memcmp(e->addr, addr, 16) == 0)
-            return (long)s->slots[k] - 1;
-    }
-    return -1;
+    struct xslot k = xslot_of(type, addr);
+    const struct xslot *e = scan_hashset_find(&s->index, &k);
+    return e ? (long)e->n - 1 : -1;
 }
 
-static int grow_index(struct scan_expand_set *s)
+/* A new entry at the end of v for the address @p k, which is not in the set yet,
+ * and its index @p slot (fresh from scan_hashset_insert(), given back on ENOMEM). */
+static int add_entry(struct scan_expand_set *s, void *slot, const struct xslot *k)
 {
-    size_t ncap = s->nslots ? s->nslots * 2 : 1024;
-    uint32_t *ns = calloc(ncap, sizeof(*ns));
-    if (!ns)
-        return -ENOMEM;
-    for (size_t i = 0; i < s->n; i++) {
-        size_t k = addr_hash(s->v[i].type, s->v[i].addr) % ncap;
-        while (ns[k])
-            k = (k + 1) % ncap;
-        ns[k] = (uint32_t)(i + 1);
+    if (s->n == s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 256;
+        struct xent *nv = realloc(s->v, ncap * sizeof(*nv));
+        if (!nv) {
+            scan_hashset_remove(&s->index, slot);
+            return -ENOMEM;
+        }
+        s->v = nv;
+        s->cap = ncap;
     }
-    free(s->slots);
-    s->slots = ns;
-    s->nslots = ncap;
+    struct xent *e = &s->v[s->n];
+    memset(e, 0, sizeof(*e));
+    e->type = k->type;
+    memcpy(e->addr, k->addr, 16);
+    struct xslot full = *k;
+    full.n = (uint32_t)++s->n;
+    memcpy(slot, &full, sizeof(full));
     return 0;
 }
 
 /* Add one address found by @p via. */
 static int add_one(struct scan_expand_set *s, uint8_t type, const uint8_t *addr, const char *via)
 {
-    long i = find(s, type, addr);
-    if (i < 0) {
-        if ((s->n + 1) * 2 > s->nslots && grow_index(s) != 0)
-            return -ENOMEM;
-        if (s->n == s->cap) {
-            size_t ncap = s->cap ? s->cap * 2 : 256;
-            struct xent *nv = realloc(s->v, ncap * sizeof(*nv));
-            if (!nv)
-                return -ENOMEM;
-            s->v = nv;
-            s->cap = ncap;
-        }
-        struct xent *e = &s->v[s->n];
-        memset(e, 0, sizeof(*e));
-        e->type = type;
-        memcpy(e->addr, addr, 16);
-        size_t k = addr_hash(type, addr) % s->nslots;
-        while (s->slots[k])
-            k = (k + 1) % s->nslots;
-        s->slots[k] = (uint32_t)(s->n + 1);
-        i = (long)s->n++;
-    }
-    struct xent *e = &s->v[i];
-    for (size_t k = 0; k < e->nvia; k++)
-        if (e->via[k] == via)
+    struct xslot k = xslot_of(type, addr);
+    void *slot;
+    int ret = scan_hashset_insert(&s->index, &k, &slot);
+    if (ret == 0)
+        ret = add_entry(s, slot, &k);
+    if (ret < 0)
+        return ret;
+    struct xent *e = &s->v[((const struct xslot *)slot)->n - 1];
+    for (size_t j = 0; j < e->nvia; j++)
+        if (e->via[j] == via)
             return 0; /* interned: the same path twice */
     if (e->nvia == SCAN_EXPAND_VIA_MAX) {
         e->more++;

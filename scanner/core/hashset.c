@@ -44,6 +44,31 @@ uint64_t scan_hash_bytes(const void *p, size_t n, uint64_t seed)
     return h;
 }
 
+/* String keys (scan_hashset_str_ops): an entry starts with its key's pointer. */
+static const char *entry_str(const void *entry)
+{
+    const char *str;
+    memcpy(&str, entry, sizeof(str));
+    return str;
+}
+
+static uint64_t str_key_hash(const void *key)
+{
+    return scan_hash_bytes(key, strlen(key), 0);
+}
+
+static uint64_t str_entry_hash(const void *entry)
+{
+    return str_key_hash(entry_str(entry));
+}
+
+static bool str_match(const void *entry, const void *key)
+{
+    return strcmp(entry_str(entry), key) == 0;
+}
+
+const struct scan_hashset_ops scan_hashset_str_ops = {str_key_hash, str_entry_hash, str_match};
+
 void scan_hashset_init(struct scan_hashset *s, size_t esz, size_t klen,
                        const struct scan_hashset_ops *ops)
 {

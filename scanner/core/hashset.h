@@ -9,9 +9,11 @@
  *
  * An entry is whatever the caller stores: a key and a tag (the target sets), a
  * pointer to an object it owns (the engine's answer cache). The table owns only
- * its array; what an entry points to stays the caller's. Two kinds of key:
+ * its array; what an entry points to stays the caller's. Three kinds of key:
  * - bytes: ops is NULL and the key is the entry's first klen bytes, compared
  *   with memcmp and hashed with scan_hash_bytes();
+ * - strings: ops is &scan_hashset_str_ops, the key is a NUL-terminated string
+ *   and an entry starts with a pointer to its own copy of it;
  * - anything else: the caller's ops hash a key, hash an entry and match them.
  *
  * An entry whose bytes are all zero is an empty slot: a live entry must have a
@@ -56,6 +58,20 @@ struct scan_hashset_ops {
     /** Whether the live @p entry holds @p key. */
     bool (*match)(const void *entry, const void *key);
 };
+
+/**
+ * Ops for string keys: the key given to find and insert is the string itself
+ * (a `const char *`), and a live entry starts with a `const char *` to an equal
+ * string (the entry's own copy, which must outlive it: an arena's, say). Keys
+ * compare with strcmp and hash with scan_hash_bytes(key, strlen(key), 0).
+ *
+ * @code
+ *   struct name_ent { const char *name; int value; };
+ *   scan_hashset_init(&s, sizeof(struct name_ent), 0, &scan_hashset_str_ops);
+ *   struct name_ent *e = scan_hashset_find(&s, "example.org");
+ * @endcode
+ */
+extern const struct scan_hashset_ops scan_hashset_str_ops;
 
 /** Caller-owned storage: the fields are private (use the functions below). */
 struct scan_hashset {

@@ -361,6 +361,44 @@ Test(dnssec, memo_validates_a_zone_once)
     tw_free(&w);
 }
 
+/* A zone below an insecure one, concluded in a later run from the memo's entry
+ * for its parent, says what the parent said; setting the clock forgets the memo,
+ * and the next run asks the whole chain again with the same verdicts. */
+Test(dnssec, memo_carries_conclusions_down_and_set_time_forgets_it)
+{
+    struct tw w;
+    world(&w, TW_UNSIGNED, TW_SIGNED);
+    struct scan_dnssec *d = NULL;
+    struct scan_report *rep = run(&w, &d, "host.dnssec.test");
+    expect(rep, "insecure", "no-ds");
+    const struct scan_result *r = scan_report_result(rep);
+    cr_assert_str_eq(field(r, "zone")->str, "dnssec.test");
+    char *problem = strdup(field(r, "problem")->str);
+    scan_report_free(rep);
+
+    size_t cold = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        w.asked = 0;
+        rep = run(&w, &d, "child.dnssec.test");
+        expect(rep, "insecure", "no-ds");
+        r = scan_report_result(rep);
+        cr_assert_str_eq(field(r, "zone")->str, "child.dnssec.test");
+        cr_assert_str_eq(field(r, "insecure_at")->str, "dnssec.test");
+        cr_assert_str_eq(field(r, "problem")->str, problem, "pass %d", pass);
+        cr_assert_eq(field(r, "chain")->n, 1, "only the root validated");
+        scan_report_free(rep);
+        if (pass == 0) {
+            cold = w.asked;
+            scan_dnssec_set_time(d, 0); /* forgets the memo */
+        }
+    }
+    cr_assert_gt(w.asked, cold, "after set_time the chain is asked again (%zu, %zu)", w.asked,
+                 cold);
+    free(problem);
+    scan_dnssec_free(d);
+    tw_free(&w);
+}
+
 Test(dnssec, anchor_file_errors_say_where)
 {
     struct scan_dnssec *d = NULL;

@@ -4,9 +4,12 @@
  * @file
  * Unit tests for --expand (scanner/checks/expand.c): MX, A and SPF walked over canned
  * answers (tests/unit/records_zone.h), the via of every block, the cap on wide
- * SPF ranges, what is noted instead of expanded, and DNS failures.
+ * SPF ranges, what is noted instead of expanded, and DNS failures; and the run's
+ * set of expanded addresses (each once, in order, with its vias).
  */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "records_zone.h"
@@ -265,4 +268,130 @@ Test(expand, parse_words)
     cr_assert_eq(scan_expand_parse("mx,"), 0);
     cr_assert_eq(scan_expand_parse("mx,ns"), 0);
     cr_assert_eq(scan_expand_parse("MX"), 0);
+}
+
+/* ---- the run's set of expanded addresses ------------------------------------ */
+
+/* An expansion of the blocks "text/plen via" (caller frees with scan_expansion_free()). */
+static struct scan_expansion *blocks(const char *const *spec, size_t n)
+{
+    struct scan_expansion *x = calloc(1, sizeof(*x));
+    cr_assert_not_null(x);
+    x->v = calloc(n, sizeof(*x->v));
+    cr_assert_not_null(x->v);
+    for (size_t i = 0; i < n; i += 3) {
+        struct scan_expanded *e = &x->v[x->n++];
+        e->type = strchr(spec[i], ':') ? SCAN_T_IP6 : SCAN_T_IP4;
+        cr_assert_eq(inet_pton(e->type == SCAN_T_IP4 ? AF_INET : AF_INET6, spec[i], e->addr), 1);
+        e->plen = (unsigned)atoi(spec[i + 1]);
+        e->via = strdup(spec[i + 2]);
+    }
+    return x;
+}
+
+static long find_text(const struct scan_expand_set *s, const char *text)
+{
+    struct scan_target t = {.type = strchr(text, ':') ? SCAN_T_IP6 : SCAN_T_IP4};
+    cr_assert_eq(inet_pton(t.type == SCAN_T_IP4 ? AF_INET : AF_INET6, text, t.addr), 1);
+    return scan_expand_set_find(s, &t);
+}
+
+/* Every address once, in the order first found, reserved ones left out, each
+ * with the vias that found it once each (compared by text: the set keeps its own
+ * copies, valid after the expansions are freed). */
+Test(expand, set_keeps_each_address_once_with_its_vias)
+{
+    static const char *const one[] = {"192.0.2.0",   "30",  "mx example.test",
+                                      "2001:db8::7", "128", "spf example.test",
+                                      "10.0.0.0",    "31",  "spf example.test"};
+    static const char *const two[] = {"192.0.2.2", "31", "mx example.test",
+                                      "192.0.2.3", "32", "a other.test"};
+    struct scan_expand_set *s = NULL;
+    struct scan_expansion *x;
+    uint64_t by_type[3];
+
+    cr_assert_eq(scan_expand_set_new(&s), 0);
+    cr_expect_eq(scan_expand_set_count(s, by_type), 0);
+    cr_expect_eq(find_text(s, "192.0.2.0"), -1, "an empty set finds nothing");
+    x = blocks(one, sizeof(one) / sizeof(one[0]));
+    cr_assert_eq(scan_expand_set_add(s, x), 0);
+    scan_expansion_free(x);
+    x = blocks(two, sizeof(two) / sizeof(two[0]));
+    cr_assert_eq(scan_expand_set_add(s, x), 0);
+    scan_expansion_free(x);
+
+    cr_assert_eq(scan_expand_set_count(s, by_type), 5);
+    cr_expect_eq(by_type[SCAN_T_IP4], 4);
+    cr_expect_eq(by_type[SCAN_T_IP6], 1);
+    static const char *const order[] = {"192.0.2.0", "192.0.2.1", "192.0.2.2", "192.0.2.3",
+                                        "2001:db8::7"};
+    for (size_t i = 0; i < 5; i++) {
+        struct scan_target t;
+        const char *const *via;
+        size_t nvia;
+        cr_assert_eq(find_text(s, order[i]), (long)i, "%s", order[i]);
+        cr_assert_eq(scan_expand_set_get(s, i, &t, &via, &nvia), 0);
+        cr_expect_str_eq(t.text, order[i]);
+        if (i == 3) {
+            cr_assert_eq(nvia, 2);
+            cr_expect_str_eq(via[0], "mx example.test");
+            cr_expect_str_eq(via[1], "a other.test");
+        } else {
+            cr_assert_eq(nvia, 1, "%s: the same via twice is kept once", order[i]);
+            cr_expect_str_eq(via[0], i == 4 ? "spf example.test" : "mx example.test");
+        }
+    }
+    cr_expect_eq(find_text(s, "10.0.0.0"), -1, "a reserved address is left out");
+    cr_expect_eq(find_text(s, "192.0.2.4"), -1);
+    cr_expect_eq(find_text(s, "::ffff:192.0.2.0"), -1, "the family is part of the key");
+    struct scan_target dom = {.type = SCAN_T_DOMAIN};
+    cr_expect_eq(scan_expand_set_find(s, &dom), -1);
+    cr_expect_not(scan_expand_set_take(s, 2));
+    cr_expect(scan_expand_set_take(s, 2), "taken once");
+    scan_expand_set_free(s);
+    scan_expand_set_free(NULL);
+}
+
+/* A wide block (4,096 addresses, past the index's first sizes), and an address
+ * found by more vias than are kept. */
+Test(expand, set_grows_and_counts_vias_past_the_limit)
+{
+    enum { NVIA = SCAN_EXPAND_VIA_MAX + 8 };
+    static const char *const wide[] = {"198.51.96.0", "20", "spf wide.test"};
+    static char vias[NVIA][16];
+    static const char *spec[3 * NVIA];
+    struct scan_expand_set *s = NULL;
+    struct scan_expansion *x;
+
+    cr_assert_eq(scan_expand_set_new(&s), 0);
+    x = blocks(wide, 3);
+    cr_assert_eq(scan_expand_set_add(s, x), 0);
+    scan_expansion_free(x);
+    for (size_t i = 0; i < NVIA; i++) {
+        snprintf(vias[i], sizeof(vias[i]), "via %zu", i);
+        spec[3 * i] = "198.51.100.1";
+        spec[3 * i + 1] = "32";
+        spec[3 * i + 2] = vias[i];
+    }
+    x = blocks(spec, 3 * NVIA);
+    cr_assert_eq(scan_expand_set_add(s, x), 0);
+    scan_expansion_free(x);
+
+    cr_assert_eq(scan_expand_set_count(s, NULL), 4096);
+    for (unsigned i = 0; i < 4096; i++) {
+        char a[32];
+        snprintf(a, sizeof(a), "198.51.%u.%u", 96 + i / 256, i % 256);
+        cr_assert_eq(find_text(s, a), (long)i, "%s", a);
+    }
+    long i = find_text(s, "198.51.100.1");
+    struct scan_target t;
+    const char *const *via;
+    size_t nvia;
+    cr_assert_eq(scan_expand_set_get(s, (size_t)i, &t, &via, &nvia), 0);
+    cr_assert_eq(nvia, SCAN_EXPAND_VIA_MAX + 1, "the vias kept, then how many more");
+    cr_expect_str_eq(via[0], "spf wide.test");
+    cr_expect_str_eq(via[1], "via 0");
+    cr_expect_str_eq(via[SCAN_EXPAND_VIA_MAX - 1], "via 30");
+    cr_expect_str_eq(via[SCAN_EXPAND_VIA_MAX], "... and 9 more");
+    scan_expand_set_free(s);
 }

@@ -5,7 +5,8 @@
  * Unit tests of the hash table (scanner/core/hashset.h): insert, find and
  * duplicates with bytes keys; growth with many keys and its memory bound;
  * caller ops with every hash colliding; removal inside runs that wrap around
- * the end of the array; walking; and the hash function itself.
+ * the end of the array; walking; the shared ops for string keys; and the hash
+ * function itself.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -304,6 +305,75 @@ Test(hashset, walk_visits_each_live_entry_once)
     scan_hashset_deinit(&s);
     pos = 0;
     cr_expect_null(scan_hashset_next(&s, &pos), "an empty table has nothing to walk");
+}
+
+/* ---- string keys (scan_hashset_str_ops) ------------------------------------ */
+
+struct sent {
+    const char *name; /* the key: the entry's own copy */
+    int value;
+};
+
+Test(hashset, string_keys_compare_by_content)
+{
+    static const char *names[] = {"example.org", "example.org.",
+                                  "Example.org", "",
+                                  "a",           "a-much-longer-name-than-eight-bytes.example"};
+    enum { N = sizeof(names) / sizeof(names[0]) };
+    struct scan_hashset s;
+    char copy[64];
+    void *e;
+
+    scan_hashset_init(&s, sizeof(struct sent), 0, &scan_hashset_str_ops);
+    cr_expect_null(scan_hashset_find(&s, "example.org"), "an empty table finds nothing");
+    for (int i = 0; i < N; i++) {
+        cr_assert_eq(scan_hashset_insert(&s, names[i], &e), 0, "'%s'", names[i]);
+        struct sent v = {names[i], i + 1};
+        memcpy(e, &v, sizeof(v));
+    }
+    for (int i = 0; i < N; i++) {
+        /* A different buffer with the same bytes finds the entry and its own copy. */
+        snprintf(copy, sizeof(copy), "%s", names[i]);
+        const struct sent *f = scan_hashset_find(&s, copy);
+        cr_assert_not_null(f, "'%s'", names[i]);
+        cr_expect_eq(f->name, names[i], "the entry keeps its own pointer");
+        cr_expect_eq(f->value, i + 1, "'%s'", names[i]);
+    }
+    cr_expect_null(scan_hashset_find(&s, "example.or"), "a prefix is another key");
+    cr_expect_null(scan_hashset_find(&s, "EXAMPLE.ORG"), "so is another case");
+    snprintf(copy, sizeof(copy), "%s", "example.org");
+    cr_expect_eq(scan_hashset_insert(&s, copy, &e), 1, "a duplicate is found, not added");
+    cr_expect_eq(((struct sent *)e)->value, 1);
+    cr_expect_eq(scan_hashset_count(&s), N);
+    scan_hashset_remove(&s, scan_hashset_find(&s, ""));
+    cr_expect_null(scan_hashset_find(&s, ""), "the empty string was a key like any other");
+    cr_expect_not_null(scan_hashset_find(&s, "a"));
+    scan_hashset_deinit(&s);
+}
+
+Test(hashset, string_keys_survive_growth)
+{
+    enum { N = 5000 };
+    static char names[N][16];
+    struct scan_hashset s;
+    void *e;
+
+    scan_hashset_init(&s, sizeof(const char *), 0, &scan_hashset_str_ops);
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof(names[i]), "h%d.example", i);
+        cr_assert_eq(scan_hashset_insert(&s, names[i], &e), 0);
+        const char *p = names[i];
+        memcpy(e, &p, sizeof(p));
+    }
+    cr_expect_gt(scan_hashset_footprint(&s), 64 * sizeof(const char *), "the table grew");
+    for (int i = 0; i < N; i++) {
+        char key[16];
+        snprintf(key, sizeof(key), "h%d.example", i);
+        const char *const *f = scan_hashset_find(&s, key);
+        cr_assert(f && *f == names[i], "%s", key);
+    }
+    cr_expect_null(scan_hashset_find(&s, "h5000.example"));
+    scan_hashset_deinit(&s);
 }
 
 Test(hashset, hash_bytes)

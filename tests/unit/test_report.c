@@ -130,25 +130,35 @@ Test(report, hostile_text_is_escaped_and_never_a_link)
 }
 
 /* Every grid accounts for its 256 addresses: the sum of its runs' cells. */
+/* The pool map of @p html: its grids, the cells they account for, and the
+ * listed ones among them. */
+static void count_grids(const char *html, unsigned *grids, unsigned *cells, unsigned *listed)
+{
+    const char *p;
+
+    *grids = *cells = *listed = 0;
+    for (p = html; (p = strstr(p, "<figure class=\"blk\"")); p++)
+        (*grids)++;
+    for (p = html; (p = strstr(p, " data-n=\"")); p++) {
+        unsigned n = (unsigned)strtoul(p + 9, NULL, 10);
+        *cells += n;
+        if (strncmp(p - 10, "class=\"l5\"", 10) == 0)
+            *listed += n;
+    }
+}
+
 Test(report, grids_cover_every_address_once)
 {
     struct out_report *rep = new_report();
     const char *targets[] = {"192.0.2.0",   "192.0.2.17",   "192.0.2.18",
                              "192.0.2.255", "198.51.100.7", "2001:db8::10"};
-    char *html, *p;
-    unsigned grids = 0, cells = 0, listed = 0;
+    char *html;
+    unsigned grids, cells, listed;
 
     for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
         dnsbl(rep, targets[i], "zen", i == 1 || i == 2 ? "127.0.0.2" : NULL, NULL, NULL);
     html = render(rep);
-    for (p = html; (p = strstr(p, "<figure class=\"blk\"")); p++)
-        grids++;
-    for (p = html; (p = strstr(p, " data-n=\"")); p++) {
-        unsigned n = (unsigned)strtoul(p + 9, NULL, 10);
-        cells += n;
-        if (strncmp(p - 10, "class=\"l5\"", 10) == 0)
-            listed += n;
-    }
+    count_grids(html, &grids, &cells, &listed);
     cr_assert_eq(grids, 3);
     cr_assert_eq(cells, 3 * 256);
     cr_assert_eq(listed, 2);
@@ -156,6 +166,40 @@ Test(report, grids_cover_every_address_once)
     cr_assert_not_null(strstr(html, "<title>192.0.2.17 &ndash; 192.0.2.18: listed: zen 127.0.0.2"),
                        "%s", strstr(html, "192.0.2.17"));
     cr_assert_not_null(strstr(html, "<title>2001:db8::10: clean</title>"));
+    free(html);
+    out_report_free(rep);
+}
+
+/* Many blocks, met again out of order (so the last-block shortcut does not
+ * answer): each address lands in its one block, an IPv6 block whose bytes equal
+ * an IPv4 block's is another block, and each address is counted once. */
+Test(report, blocks_are_found_again_out_of_order)
+{
+    enum { N = 300 };
+    struct out_report *rep = new_report();
+    char target[64], *html;
+    unsigned grids, cells, listed, nlisted = 0;
+
+    for (int pass = 0; pass < 2; pass++)
+        for (int k = 0; k < N; k++) {
+            int i = pass ? N - 1 - k : k;
+            snprintf(target, sizeof(target), "198.%d.%d.1", 18 + i / 256, i % 256);
+            bool bad = pass == 1 && i % 7 == 0;
+            dnsbl(rep, target, "zen", bad ? "127.0.0.2" : NULL, NULL, NULL);
+            nlisted += bad;
+            if (pass == 1) {
+                snprintf(target, sizeof(target), "198.%d.%d.2", 18 + i / 256, i % 256);
+                dnsbl(rep, target, "zen", NULL, NULL, NULL);
+            }
+        }
+    dnsbl(rep, "c612::1", "zen", NULL, NULL, NULL); /* the bytes of 198.18.0.x's block */
+    html = render(rep);
+    count_grids(html, &grids, &cells, &listed);
+    cr_assert_eq(grids, N + 1);
+    cr_assert_eq(cells, (N + 1) * 256);
+    cr_assert_eq(listed, nlisted);
+    cr_assert_not_null(strstr(html, "<b>601</b><span>IP addresses</span>"),
+                       "two per IPv4 block, one IPv6");
     free(html);
     out_report_free(rep);
 }
