@@ -12,15 +12,16 @@
  *   its kind (cli_opts_parse());
  * - cli/apply.c takes each job-file key the command line left alone, by the same
  *   kinds (cli_opts_apply_job());
+ * - cli/jobfile.c reads each row's job-file key in a job file by the same kind,
+ *   range and wording, into the row's struct cli_job field (cli_job_parse());
  * - cli/effect.c refuses an option that would do nothing under the chosen checks
- *   (cli_opts_check_effect());
- * - cli/jobfile.c's key table needs the ranges as constants: the CLI_*_LO/_HI
- *   macros below, which the table uses too, so each range is written once;
- *   tests/unit/test_options.c checks that both tables name the same keys.
+ *   (cli_opts_check_effect()).
  *
  * Adding an option: a CLI_O_* id here, a row in cli/options.c, its line in the
- * usage text (cli/opts.c); with a job-file key, the key in cli/jobfile.c's table
- * and its field in struct cli_job.
+ * usage text (cli/opts.c); with a job-file key, the key in that row (.key, through
+ * JOB()) and its field in struct cli_job, of the type its kind is held in
+ * (cli/jobfile.c: a struct cli_job_str, a struct cli_job_list, a long for
+ * CLI_K_INT, a double for CLI_K_REAL and CLI_K_SHARE, else an int).
  */
 #ifndef CLI_OPTIONS_H
 #define CLI_OPTIONS_H
@@ -32,7 +33,7 @@
 
 #include "cli/opts.h"
 
-/* ---- ranges shared with the job file's key table ---------------------------- */
+/* ---- ranges ------------------------------------------------------------------- */
 
 #define CLI_CONCURRENCY_LO 1 /**< --concurrency, concurrency:, check_rbl's --workers */
 #define CLI_CONCURRENCY_HI 100000
