@@ -33,18 +33,12 @@
 
 #include "cli/opts.h"
 
-/* ---- ranges ------------------------------------------------------------------- */
+/* ---- ranges the table shares with check_rbl's options (cli/rbl.c) and -c ----- */
 
 #define CLI_CONCURRENCY_LO 1 /**< --concurrency, concurrency:, check_rbl's --workers */
 #define CLI_CONCURRENCY_HI 100000
 #define CLI_TRIES_LO       1 /**< --tries, tries:, check_rbl's -r */
 #define CLI_TRIES_HI       10
-#define CLI_RATE_LO        0 /**< --rate, rate: (queries per second; 0 = no limits) */
-#define CLI_RATE_HI        1e7
-#define CLI_SHARE_LO       0 /**< --anomaly-share, anomaly_share: above LO, up to HI */
-#define CLI_SHARE_HI       1
-#define CLI_ANOMALY_MIN_LO 1 /**< --anomaly-min, anomaly_min: */
-#define CLI_ANOMALY_MIN_HI 1000000000
 #define CLI_LISTINGS_LO    0 /**< -w/-c and alerts' warning:/critical: (also check_rbl's) */
 #define CLI_LISTINGS_HI    1000000000
 
