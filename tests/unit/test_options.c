@@ -162,6 +162,36 @@ static const char *sample(enum cli_opt_kind kind, double lo, double hi, char *bu
     }
 }
 
+/* @p row's field of @p o holds what sample() (or job_sample()) gave: @p value, read as
+ * the kind reads it; @p on for a switch. */
+static void expect_sample(const struct cli_opts *o, const struct cli_option *row, const char *value,
+                          bool on, const char *what)
+{
+    switch (row->kind) {
+    case CLI_K_SWITCH:
+    case CLI_K_OFF:
+        cr_expect_eq(number_of(o, row), on, "%s", what);
+        break;
+    case CLI_K_DURATION:
+        cr_expect_eq(number_of(o, row), 1500, "%s", what);
+        break;
+    case CLI_K_CHECKS:
+        cr_expect_eq(o->checks, SCAN_CHECK_DNSBL | SCAN_CHECK_MX, "%s", what);
+        break;
+    case CLI_K_EXPAND:
+        cr_expect_eq(o->expand, SCAN_EXPAND_MX | SCAN_EXPAND_A, "%s", what);
+        break;
+    case CLI_K_INT:
+    case CLI_K_REAL:
+    case CLI_K_SHARE:
+        cr_expect_eq(number_of(o, row), atof(value), "%s", what);
+        break;
+    default:
+        cr_expect_str_eq(string_of(o, row), value, "%s", what);
+        break;
+    }
+}
+
 Test(options, every_flag_fills_its_rows_field)
 {
     char err[1024], buf[32], flag[64];
@@ -185,29 +215,10 @@ Test(options, every_flag_fills_its_rows_field)
                 args[n++] = "a.test";
             cr_assert_eq(parse(args, &o, err, sizeof(err)), 0, "%s: %s", flag, err);
             cr_expect(cli_given(&o, (enum cli_opt_id)i), "%s is marked given", flag);
-            switch (row->kind) {
-            case CLI_K_SWITCH:
-            case CLI_K_OFF:
-                cr_expect_eq(number_of(&o, row), no ? 0 : 1, "%s", flag);
-                break;
-            case CLI_K_DURATION:
-                cr_expect_eq(number_of(&o, row), 1500, "%s", flag);
-                break;
-            case CLI_K_CHECKS:
-                cr_expect_eq(o.checks, SCAN_CHECK_DNSBL | SCAN_CHECK_MX);
-                break;
-            case CLI_K_EXPAND:
-                cr_expect_eq(o.expand, SCAN_EXPAND_MX | SCAN_EXPAND_A);
-                break;
-            case CLI_K_INT:
-            case CLI_K_REAL:
-            case CLI_K_SHARE:
-                cr_expect_eq(number_of(&o, row), atof(value), "%s", flag);
-                break;
-            default:
+            expect_sample(&o, row, value, !no, flag);
+            if (valued && !is_number(row->kind) && row->kind != CLI_K_DURATION &&
+                row->kind != CLI_K_CHECKS && row->kind != CLI_K_EXPAND)
                 cr_expect_eq(string_of(&o, row), value, "%s keeps argv's string", flag);
-                break;
-            }
             cli_opts_free(&o);
         }
     }
@@ -504,33 +515,11 @@ Test(options, the_job_file_takes_every_rows_key_as_the_row_says)
         static const char *const args[] = {"scan", "-c", "job.yaml", NULL};
         cr_assert_eq(parse(args, &o, err, sizeof(err)), 0);
         cr_assert_eq(cli_opts_apply_job(&o, job, &diag), 0, "%s: %s", row->key, diag.msg);
-        switch (row->kind) {
-        case CLI_K_SWITCH:
-        case CLI_K_OFF:
-            cr_expect_eq(number_of(&o, row), 1, "%s: %s", row->key, value);
-            break;
-        case CLI_K_DURATION:
-            cr_expect_eq(number_of(&o, row), 1500, "%s", row->key);
-            break;
-        case CLI_K_INT:
-        case CLI_K_REAL:
-        case CLI_K_SHARE:
-            cr_expect_eq(number_of(&o, row), atof(value), "%s", row->key);
-            break;
-        case CLI_K_CHECKS:
-            cr_expect_eq(o.checks, SCAN_CHECK_DNSBL | SCAN_CHECK_MX);
-            break;
-        case CLI_K_EXPAND:
-            cr_expect_eq(o.expand, SCAN_EXPAND_MX | SCAN_EXPAND_A);
-            break;
-        default:
-            cr_expect_str_eq(string_of(&o, row),
-                             row->kind == CLI_K_LIST       ? "x.test"
-                             : row->kind == CLI_K_SELECTOR ? "s2024"
-                                                           : value,
-                             "%s", row->key);
-            break;
-        }
+        expect_sample(&o, row,
+                      row->kind == CLI_K_LIST       ? "x.test"
+                      : row->kind == CLI_K_SELECTOR ? "s2024"
+                                                    : value,
+                      true, row->key);
         cli_opts_free(&o);
         cli_job_free(job);
 
