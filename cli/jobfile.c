@@ -28,7 +28,7 @@
  * The keys. An option's key is read by its row of the option table (cli/options.c),
  * which names the key, its kind, its range and its struct cli_job field once. The
  * keys only the job file has (pools, domains, the alerts mapping, a pool's keys) are
- * rows of the same shape here.
+ * rows of their own here, in the same walk.
  */
 
 /* How a key only the job file has is read. */
@@ -110,69 +110,6 @@ struct parse {
     struct cli_job *job;
     char *dir; /* the job file's directory with a trailing '/', or NULL */
 };
-
-/* --- an option's field ------------------------------------------------------- */
-
-/* What the struct cli_job field of an option's key is. */
-enum field {
-    F_STR,    /* struct cli_job_str */
-    F_LIST,   /* struct cli_job_list */
-    F_NUMBER, /* cli_job_number(): long, double or int by the kind */
-};
-
-static enum field field_of(const struct cli_option *row)
-{
-    switch (row->kind) {
-    case CLI_K_STR:
-    case CLI_K_PATH:
-    case CLI_K_FORMAT:
-        return F_STR;
-    case CLI_K_LIST:
-    case CLI_K_CHECKS:
-    case CLI_K_EXPAND:
-        return F_LIST;
-    case CLI_K_SELECTOR:
-        return row->type == CLI_T_STRV ? F_LIST : F_STR; /* as the option's own field */
-    default: /* the numbers, the durations, the switches */
-        SCAN_REQUIRE(row->kind != CLI_K_SPECIAL && row->kind != CLI_K_ACTION);
-        return F_NUMBER;
-    }
-}
-
-/* Set @p row's number field of @p job (F_NUMBER) to @p v, in the width of its kind. */
-static void set_number(struct cli_job *job, const struct cli_option *row, double v)
-{
-    void *field = (char *)job + row->job_off;
-
-    switch (row->kind) {
-    case CLI_K_INT:
-        *(long *)field = (long)v;
-        break;
-    case CLI_K_REAL:
-    case CLI_K_SHARE:
-        *(double *)field = v;
-        break;
-    default: /* CLI_K_DURATION in ms; CLI_K_SWITCH, CLI_K_OFF: -1, 0 or 1 */
-        *(int *)field = (int)v;
-        break;
-    }
-}
-
-double cli_job_number(const struct cli_job *job, const struct cli_option *row)
-{
-    const void *field = (const char *)job + row->job_off;
-
-    SCAN_REQUIRE(row->key && field_of(row) == F_NUMBER);
-    switch (row->kind) {
-    case CLI_K_INT:
-        return (double)*(const long *)field;
-    case CLI_K_REAL:
-    case CLI_K_SHARE:
-        return *(const double *)field;
-    default:
-        return *(const int *)field;
-    }
-}
 
 /* --- values ----------------------------------------------------------------- */
 
@@ -310,7 +247,7 @@ static int take_number(struct parse *p, const yaml_node_t *n, const char *key,
             return ret;
         break;
     }
-    set_number(p->job, row, v);
+    cli_field_set_number((char *)p->job + row->job_off, row->job_type, v);
     return 0;
 }
 
@@ -320,12 +257,13 @@ static int take_option(struct parse *p, const yaml_node_t *n, const char *key,
 {
     void *field = (char *)p->job + row->job_off;
 
-    switch (field_of(row)) {
-    case F_STR:
+    SCAN_REQUIRE(row->kind != CLI_K_SPECIAL && row->kind != CLI_K_ACTION);
+    switch (row->job_type) {
+    case CLI_T_JOB_STR:
         if (row->kind == CLI_K_FORMAT)
             return take_word(p, n, key, format_names, COUNT(format_names), field);
         return take_string(p, n, key, row->kind == CLI_K_PATH, field);
-    case F_LIST:
+    case CLI_T_JOB_LIST:
         return take_list(p, n, key, row->kind == CLI_K_CHECKS ? I_CHECKS : I_STRINGS, field);
     default:
         return take_number(p, n, key, row);
@@ -483,9 +421,11 @@ static struct cli_job *job_new(const char *name)
         free(job);
         return NULL;
     }
-    for (size_t i = 0; i < CLI_O_COUNT; i++)
-        if (cli_options[i].key && field_of(&cli_options[i]) == F_NUMBER)
-            set_number(job, &cli_options[i], -1); /* not set */
+    for (size_t i = 0; i < CLI_O_COUNT; i++) {
+        const struct cli_option *row = &cli_options[i];
+        if (row->key && row->job_type != CLI_T_JOB_STR && row->job_type != CLI_T_JOB_LIST)
+            cli_field_set_number((char *)job + row->job_off, row->job_type, -1); /* not set */
+    }
     return job;
 }
 
@@ -613,14 +553,13 @@ size_t cli_job_keys(const char **names, size_t max)
     collect(&pool, pool_keys, COUNT(pool_keys), POOL_PREFIX);
     n = list_keys(&top, "", names, max, 0);
     n = list_keys(&pool, POOL_PREFIX, names, max, n);
-    for (size_t i = 0; i < top.n; i++) {
-        struct walk mapping = {0};
-        char prefix[32];
-        if (!top.only[i] || top.only[i]->kind != J_MAPPING)
-            continue;
-        snprintf(prefix, sizeof(prefix), "%s.", top.names[i]);
-        collect(&mapping, NULL, 0, prefix);
-        n = list_keys(&mapping, prefix, names, max, n);
+    for (size_t i = 0; i < CLI_O_COUNT; i++) {
+        const char *key = cli_options[i].key;
+        if (!key || !strchr(key, '.'))
+            continue; /* listed above, unless it is inside a mapping ("alerts.delta") */
+        if (n < max)
+            names[n] = key;
+        n++;
     }
     return n;
 }
@@ -671,9 +610,9 @@ void cli_job_free(struct cli_job *job)
     for (size_t i = 0; i < CLI_O_COUNT; i++) {
         const struct cli_option *row = &cli_options[i];
         void *field = (char *)job + row->job_off;
-        if (row->key && field_of(row) == F_STR)
+        if (row->key && row->job_type == CLI_T_JOB_STR)
             free_str(field);
-        else if (row->key && field_of(row) == F_LIST)
+        else if (row->key && row->job_type == CLI_T_JOB_LIST)
             free_list(field);
     }
     free(job->file);

@@ -175,17 +175,6 @@ void cli_job_free(struct cli_job *job);
  */
 bool cli_job_key_where(const struct cli_job *job, const char *key, unsigned *line, unsigned *col);
 
-struct cli_option;
-
-/**
- * The number the job file gave for an option's key: a number, a duration in ms, or
- * a switch's 0 or 1.
- * @param[in] row  a row of the option table (cli/options.h) with a key of a number,
- *                 duration or switch kind
- * @return the value; < 0 when the file does not set it.
- */
-double cli_job_number(const struct cli_job *job, const struct cli_option *row);
-
 /**
  * Every key a job file may hold, as "state", "pools[].label", "alerts.delta", ...
  * (for tests that must cover each one).

@@ -78,8 +78,10 @@ static int take_since(struct cli_opts *o, const char *arg)
 /* The struct cli_opts field a row fills, with its type. */
 #define OPT(m)                                                                                     \
     .off = offsetof(struct cli_opts, m), .type = CLI_FIELD_TYPE(((struct cli_opts *)0)->m)
-/* The job-file key of a row, and the struct cli_job field that holds it. */
-#define JOB(k, m) .key = k, .job_off = offsetof(struct cli_job, m)
+/* The job-file key of a row, and the struct cli_job field that holds it, with its type. */
+#define JOB(k, m)                                                                                  \
+    .key = k, .job_off = offsetof(struct cli_job, m),                                              \
+    .job_type = CLI_FIELD_TYPE(((struct cli_job *)0)->m)
 
 /* Rows in the order of enum cli_opt_id; see options.h for what reads them. The
  * order is also the order the job file's values are taken (its first bad value is
@@ -231,9 +233,12 @@ enum cli_opt_id cli_option_id(const struct cli_option *row)
 
 void cli_option_set_number(struct cli_opts *o, const struct cli_option *row, double v)
 {
-    void *field = (char *)o + row->off;
+    cli_field_set_number((char *)o + row->off, row->type, v);
+}
 
-    switch (row->type) {
+void cli_field_set_number(void *field, enum cli_field_type type, double v)
+{
+    switch (type) {
     case CLI_T_BOOL:
         *(bool *)field = v != 0;
         break;
@@ -257,8 +262,37 @@ void cli_option_set_number(struct cli_opts *o, const struct cli_option *row, dou
         break;
     case CLI_T_STR:
     case CLI_T_STRV:
+    case CLI_T_JOB_STR:
+    case CLI_T_JOB_LIST:
         SCAN_REQUIRE(!"a number for a string field");
     }
+}
+
+double cli_field_number(const void *field, enum cli_field_type type)
+{
+    switch (type) {
+    case CLI_T_BOOL:
+        return *(const bool *)field;
+    case CLI_T_INT:
+        return *(const int *)field;
+    case CLI_T_UNSIGNED:
+        return *(const unsigned *)field;
+    case CLI_T_LONG:
+        return (double)*(const long *)field;
+    case CLI_T_SIZE:
+        return (double)*(const size_t *)field;
+    case CLI_T_LLONG:
+        return (double)*(const long long *)field;
+    case CLI_T_DOUBLE:
+        return *(const double *)field;
+    case CLI_T_STR:
+    case CLI_T_STRV:
+    case CLI_T_JOB_STR:
+    case CLI_T_JOB_LIST:
+        break;
+    }
+    SCAN_REQUIRE(!"the number of a string field");
+    return 0;
 }
 
 int cli_option_set_string(struct cli_opts *o, const struct cli_option *row, const char *s)

@@ -4,9 +4,10 @@
  * @file
  * Unit tests of the one option table (cli/options.h): getopt's arrays are made
  * from its rows; every flag is read by its row's kind into its row's field; each
- * range holds the same on the command line and in the job file; the job file reads
- * every row's key by the row (its kind, range and field); paths are resolved
- * against the job file's folder, strings are not.
+ * range holds the same on the command line and in the job file; a number field is
+ * written and read in its type; the job file reads every row's key by the row (its
+ * kind, range and typed field); paths are resolved against the job file's folder,
+ * strings are not.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -57,27 +58,7 @@ static int parse(const char *const *args, struct cli_opts *o, char *err, size_t 
 /* The number in @p row's field of @p o. */
 static double number_of(const struct cli_opts *o, const struct cli_option *row)
 {
-    const void *f = (const char *)o + row->off;
-
-    switch (row->type) {
-    case CLI_T_BOOL:
-        return *(const bool *)f;
-    case CLI_T_INT:
-        return *(const int *)f;
-    case CLI_T_UNSIGNED:
-        return *(const unsigned *)f;
-    case CLI_T_LONG:
-        return (double)*(const long *)f;
-    case CLI_T_SIZE:
-        return (double)*(const size_t *)f;
-    case CLI_T_LLONG:
-        return (double)*(const long long *)f;
-    case CLI_T_DOUBLE:
-        return *(const double *)f;
-    default:
-        cr_assert_fail("row --%s has no number", row->flag);
-        return 0;
-    }
+    return cli_field_number((const char *)o + row->off, row->type);
 }
 
 /* The (last) string in @p row's field of @p o, or NULL. */
@@ -103,6 +84,88 @@ static const char *g(double v, char *buf)
 {
     snprintf(buf, 32, "%.15g", v);
     return buf;
+}
+
+/* ---- fields ------------------------------------------------------------------------ */
+
+/* A number is written in its field's width, no byte more, and read back as written. */
+Test(options, a_number_field_is_written_and_read_in_its_type)
+{
+    static const struct {
+        enum cli_field_type type;
+        size_t size;
+        double v, back;
+    } cases[] = {
+        {CLI_T_BOOL, sizeof(bool), 5, 1},           {CLI_T_INT, sizeof(int), -1, -1},
+        {CLI_T_UNSIGNED, sizeof(unsigned), 7.9, 7}, {CLI_T_LONG, sizeof(long), -1, -1},
+        {CLI_T_SIZE, sizeof(size_t), 1e9, 1e9},     {CLI_T_LLONG, sizeof(long long), -3e12, -3e12},
+        {CLI_T_DOUBLE, sizeof(double), 0.25, 0.25},
+    };
+    struct {
+        unsigned char before[8];
+        union {
+            bool b;
+            int i;
+            unsigned u;
+            long l;
+            size_t z;
+            long long ll;
+            double d;
+            unsigned char bytes[16];
+        } f;
+        unsigned char after[8];
+    } box;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        memset(&box, 0xAA, sizeof(box));
+        cli_field_set_number(&box.f, cases[i].type, cases[i].v);
+        cr_expect_eq(cli_field_number(&box.f, cases[i].type), cases[i].back, "type %d",
+                     (int)cases[i].type);
+        for (size_t k = cases[i].size; k < sizeof(box.f.bytes); k++)
+            cr_expect_eq(box.f.bytes[k], 0xAA, "type %d wrote byte %zu", (int)cases[i].type, k);
+        for (size_t k = 0; k < sizeof(box.before); k++)
+            cr_expect(box.before[k] == 0xAA && box.after[k] == 0xAA, "type %d", (int)cases[i].type);
+    }
+}
+
+/* Each key's struct cli_job field is of the row's kind: a string or a list where the
+ * kind reads one, else a signed number that a file without the key leaves < 0. */
+Test(options, each_key_is_held_in_a_field_of_its_kind)
+{
+    static const char yaml[] = "domains: [a.test]\n";
+    struct cli_job *job = NULL;
+    struct scan_diag diag = {0};
+
+    cr_assert_eq(cli_job_parse("job.yaml", yaml, strlen(yaml), &job, &diag), 0, "%s", diag.msg);
+    for (size_t i = 0; i < CLI_O_COUNT; i++) {
+        const struct cli_option *row = &cli_options[i];
+        enum cli_field_type t = row->job_type;
+        if (!row->key)
+            continue;
+        switch (row->kind) {
+        case CLI_K_STR:
+        case CLI_K_PATH:
+        case CLI_K_FORMAT:
+            cr_expect_eq(t, CLI_T_JOB_STR, "%s", row->key);
+            break;
+        case CLI_K_LIST:
+        case CLI_K_CHECKS:
+        case CLI_K_EXPAND:
+            cr_expect_eq(t, CLI_T_JOB_LIST, "%s", row->key);
+            break;
+        case CLI_K_SELECTOR:
+            cr_expect_eq(t, row->type == CLI_T_STRV ? CLI_T_JOB_LIST : CLI_T_JOB_STR, "%s",
+                         row->key);
+            break;
+        default:
+            cr_expect(t == CLI_T_INT || t == CLI_T_LONG || t == CLI_T_LLONG || t == CLI_T_DOUBLE,
+                      "%s is a signed number", row->key);
+            cr_expect_lt(cli_field_number((const char *)job + row->job_off, t), 0, "%s is not set",
+                         row->key);
+            break;
+        }
+    }
+    cli_job_free(job);
 }
 
 /* ---- getopt ----------------------------------------------------------------------- */
