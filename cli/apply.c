@@ -126,7 +126,7 @@ static int take_selectors(struct cli_opts *o, const struct cli_option *row,
     bool given = cli_given(o, cli_option_id(row));
     int ret;
 
-    if (row->type == CLI_T_STRV) {
+    if (row->job_type == CLI_T_JOB_LIST) {
         for (size_t i = 0; i < list->n; i++)
             if ((ret = check_selector(row, job, &list->v[i], d)) != 0)
                 return ret;
@@ -162,22 +162,9 @@ static int take_words(struct cli_opts *o, const struct cli_option *row, const st
     return 0;
 }
 
-/* A number, a duration or a true/false of the job file; < 0 when it is not set. */
-static double job_number(const struct cli_option *row, const void *value)
-{
-    switch (row->kind) {
-    case CLI_K_INT:
-        return (double)*(const long *)value;
-    case CLI_K_REAL:
-    case CLI_K_SHARE:
-        return *(const double *)value;
-    default: /* CLI_K_DURATION in ms; CLI_K_SWITCH, CLI_K_OFF: -1, 0 or 1 */
-        return *(const int *)value;
-    }
-}
-
 /* The job file's value of @p row (a row with a key), unless the command line gave
- * the option: the struct cli_job field's type follows from the row's kind. */
+ * the option: a string or a list as the row's kind reads it, a number in its
+ * field's type (job_type). */
 static int take_key(struct cli_opts *o, const struct cli_option *row, const struct cli_job *job,
                     struct scan_diag *d)
 {
@@ -203,7 +190,7 @@ static int take_key(struct cli_opts *o, const struct cli_option *row, const stru
     case CLI_K_ACTION:
         return 0; /* command line only */
     default:
-        n = job_number(row, value);
+        n = cli_field_number(value, row->job_type);
         if (given || n < 0)
             return 0;
         if (row->kind == CLI_K_SWITCH || row->kind == CLI_K_OFF)

@@ -5,7 +5,9 @@
  * Job file parser: the bounded YAML loader (scanner/core/yamlload.h: size, nesting and
  * alias limits, one document, `FILE:LINE:COLUMN:` syntax errors), then a
  * table-driven walk of the mappings (scanner/core/yamlnode.h, in the job file's
- * words) that checks every key and type and keeps each value's position.
+ * words) that checks every key and type and keeps each value's position. The keys
+ * that set an option are the option table's (cli/options.h: each row's key, kind,
+ * range and struct cli_job field); only the keys no option has are written here.
  */
 #include "cli/jobfile.h"
 
@@ -22,77 +24,62 @@
 #include "scanner/core/err.h"
 #include "scanner/core/result.h"
 
-enum kind {
-    K_STR,      /* any scalar, kept verbatim */
-    K_PATH,     /* a scalar, resolved against the job file's directory */
-    K_LIST,     /* a sequence of scalars */
-    K_TARGETS,  /* a non-empty sequence of scalars; "@file" resolved like K_PATH */
-    K_CHECKS,   /* a sequence of check names */
-    K_FORMAT,   /* an output format word */
-    K_BOOL,     /* int: -1 / 0 / 1 */
-    K_INT,      /* long, a whole number in [lo, hi] */
-    K_REAL,     /* double in [lo, hi] */
-    K_SHARE,    /* double in (0, 1] */
-    K_DURATION, /* int milliseconds, as cli_parse_duration() reads --timeout */
-    K_POOLS,    /* the pools sequence */
-    K_ALERTS,   /* the alerts mapping */
+/*
+ * The keys. An option's key is read by its row of the option table (cli/options.c),
+ * which names the key, its kind, its range and its struct cli_job field once. The
+ * keys only the job file has (pools, domains, the alerts mapping, a pool's keys) are
+ * rows of their own here, in the same walk.
+ */
+
+/* How a key only the job file has is read. */
+enum only_kind {
+    J_OPTION,  /* not job-only: option opt's key, read by its row */
+    J_STR,     /* any scalar, kept verbatim */
+    J_LIST,    /* a sequence of scalars */
+    J_TARGETS, /* a non-empty sequence of scalars; "@file" resolved against the folder */
+    J_POOLS,   /* a sequence of mappings of pool_keys */
+    J_MAPPING, /* a mapping of the options' keys "NAME.KEY" (alerts) */
 };
 
 struct key {
-    const char *name;
-    enum kind kind;
-    size_t off;
-    double lo, hi; /* K_INT, K_REAL: the range the command-line flag accepts (its
-                      CLI_*_LO/_HI in cli/options.h, which the option table reads too) */
+    enum only_kind kind;
+    enum cli_opt_id opt; /* J_OPTION: its row */
+    const char *name;    /* the others: the key */
+    size_t off;          /* J_STR, J_LIST, J_TARGETS: the field, in the mapping's struct */
 };
 
-#define JOB(field)   offsetof(struct cli_job, field)
-#define ALERT(field) offsetof(struct cli_job_alerts, field)
-#define POOL(field)  offsetof(struct cli_job_pool, field)
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_KEYS 32 /* in one mapping */
 
+/* The top-level keys in the order an unknown key's message lists them (that of
+ * jobfile.h's example): the options' by their id, the job-only ones whole. An
+ * option's key may be left out: the keys of rows not named here follow, in the
+ * table's order (collect()). */
+/* clang-format off */
+#define OPTION(id)               {J_OPTION, id, NULL, 0}
+#define ONLY(name, kind, s, fld) {kind, CLI_O_COUNT, name, offsetof(s, fld)}
 static const struct key top_keys[] = {
-    {"state", K_PATH, JOB(state), 0, 0},
-    {"wait", K_BOOL, JOB(wait), 0, 0},
-    {"pools", K_POOLS, JOB(pools), 0, 0},
-    {"domains", K_LIST, JOB(domains), 0, 0},
-    {"spf_domains", K_LIST, JOB(spf_domains), 0, 0},
-    {"lists", K_LIST, JOB(lists), 0, 0},
-    {"checks", K_CHECKS, JOB(checks), 0, 0},
-    {"dkim_selectors", K_LIST, JOB(dkim_selectors), 0, 0},
-    {"bimi_selector", K_STR, JOB(bimi_selector), 0, 0},
-    {"fetch", K_BOOL, JOB(fetch), 0, 0},
-    {"ca_file", K_PATH, JOB(ca_file), 0, 0},
-    {"resolvers", K_LIST, JOB(resolvers), 0, 0},
-    {"catalog", K_PATH, JOB(catalog), 0, 0},
-    {"trust_anchor", K_PATH, JOB(trust_anchor), 0, 0},
-    {"expand", K_LIST, JOB(expand), 0, 0},
-    {"resolve", K_BOOL, JOB(resolve), 0, 0},
-    {"format", K_FORMAT, JOB(format), 0, 0},
-    {"skip_invalid", K_BOOL, JOB(skip_invalid), 0, 0},
-    {"rate", K_REAL, JOB(rate), CLI_RATE_LO, CLI_RATE_HI},
-    {"concurrency", K_INT, JOB(concurrency), CLI_CONCURRENCY_LO, CLI_CONCURRENCY_HI},
-    {"timeout", K_DURATION, JOB(timeout_ms), 0, 0},
-    {"tries", K_INT, JOB(tries), CLI_TRIES_LO, CLI_TRIES_HI},
-    {"anomaly_share", K_SHARE, JOB(anomaly_share), CLI_SHARE_LO, CLI_SHARE_HI},
-    {"anomaly_min", K_INT, JOB(anomaly_min), CLI_ANOMALY_MIN_LO, CLI_ANOMALY_MIN_HI},
-    {"alerts", K_ALERTS, JOB(alerts), 0, 0},
-};
-
-static const struct key alert_keys[] = {
-    {"delta", K_PATH, ALERT(delta), 0, 0},
-    {"prom", K_PATH, ALERT(prom), 0, 0},
-    {"on_change", K_STR, ALERT(on_change), 0, 0},
-    {"on_change_timeout", K_DURATION, ALERT(on_change_timeout_ms), 0, 0},
-    {"nagios", K_BOOL, ALERT(nagios), 0, 0},
-    {"warning", K_INT, ALERT(warning), CLI_LISTINGS_LO, CLI_LISTINGS_HI},
-    {"critical", K_INT, ALERT(critical), CLI_LISTINGS_LO, CLI_LISTINGS_HI},
+    OPTION(CLI_O_STATE), OPTION(CLI_O_WAIT),
+    ONLY("pools", J_POOLS, struct cli_job, pools),
+    ONLY("domains", J_LIST, struct cli_job, domains),
+    OPTION(CLI_O_SPF_DOMAIN), OPTION(CLI_O_LIST), OPTION(CLI_O_CHECKS),
+    OPTION(CLI_O_DKIM_SELECTOR), OPTION(CLI_O_BIMI_SELECTOR), OPTION(CLI_O_NO_FETCH),
+    OPTION(CLI_O_CA_FILE), OPTION(CLI_O_RESOLVER), OPTION(CLI_O_LISTS),
+    OPTION(CLI_O_TRUST_ANCHOR), OPTION(CLI_O_EXPAND), OPTION(CLI_O_RESOLVE),
+    OPTION(CLI_O_FORMAT), OPTION(CLI_O_SKIP_INVALID), OPTION(CLI_O_RATE),
+    OPTION(CLI_O_CONCURRENCY), OPTION(CLI_O_TIMEOUT), OPTION(CLI_O_TRIES),
+    OPTION(CLI_O_ANOMALY_SHARE), OPTION(CLI_O_ANOMALY_MIN),
+    ONLY("alerts", J_MAPPING, struct cli_job, alerts),
 };
 
 static const struct key pool_keys[] = {
-    {"label", K_STR, POOL(label), 0, 0},
-    {"targets", K_TARGETS, POOL(targets), 0, 0},
-    {"lists", K_LIST, POOL(lists), 0, 0},
+    ONLY("label", J_STR, struct cli_job_pool, label),
+    ONLY("targets", J_TARGETS, struct cli_job_pool, targets),
+    ONLY("lists", J_LIST, struct cli_job_pool, lists),
 };
+/* clang-format on */
+
+#define POOL_PREFIX "pools[]." /* a pool's keys in cli_job_keys() */
 
 static const char *const format_names[] = {CLI_FORMAT_WORDS};
 
@@ -161,17 +148,32 @@ static int take_word(struct parse *p, const yaml_node_t *n, const char *key,
     return ret != 0 ? ret : keep(p, n, words[i], false, out);
 }
 
-static int take_list(struct parse *p, const yaml_node_t *n, const char *key, enum kind kind,
-                     struct cli_job_list *out)
+/* The items of sequence @p n (named @p key in messages). */
+static int sequence(struct parse *p, const yaml_node_t *n, const char *key, size_t *count)
 {
-    size_t count;
-    int ret;
-
     if (n->type != YAML_SEQUENCE_NODE)
         return scan_yaml_fail(&p->y, n, SCAN_EPARSE, "'%s' must be a sequence, not %s", key,
                               scan_yaml_kind(&p->y, n));
-    count = scan_yaml_count(n);
-    if (count == 0 && kind == K_TARGETS)
+    *count = scan_yaml_count(n);
+    return 0;
+}
+
+/* What a sequence holds. */
+enum items {
+    I_STRINGS, /* scalars */
+    I_TARGETS, /* at least one; "@file" resolved against the job file's directory */
+    I_CHECKS,  /* check names */
+};
+
+static int take_list(struct parse *p, const yaml_node_t *n, const char *key, enum items items,
+                     struct cli_job_list *out)
+{
+    size_t count = 0;
+    int ret;
+
+    if ((ret = sequence(p, n, key, &count)) != 0)
+        return ret;
+    if (count == 0 && items == I_TARGETS)
         return scan_yaml_fail(&p->y, n, SCAN_EPARSE, "'%s' must not be empty", key);
     out->set = true;
     out->v = calloc(count ? count : 1, sizeof(*out->v));
@@ -183,7 +185,7 @@ static int take_list(struct parse *p, const yaml_node_t *n, const char *key, enu
 
         if ((ret = scan_yaml_item(&p->y, n, i, &item)) != 0)
             return ret;
-        if (kind == K_CHECKS) {
+        if (items == I_CHECKS) {
             /* The check names are the vocabulary's (scanner/core/vocab.c), in bit order. */
             const char *names[32];
             size_t nnames = 0;
@@ -197,7 +199,7 @@ static int take_list(struct parse *p, const yaml_node_t *n, const char *key, enu
             out->n++; /* owned by the list from here on */
         if (ret != 0)
             return ret;
-        if (kind == K_TARGETS && s->s[0] == '@' && s->s[1] != '/' && p->dir) {
+        if (items == I_TARGETS && s->s[0] == '@' && s->s[1] != '/' && p->dir) {
             char *abs = NULL;
             if (asprintf(&abs, "@%s%s", p->dir, s->s + 1) < 0)
                 return -ENOMEM;
@@ -208,64 +210,128 @@ static int take_list(struct parse *p, const yaml_node_t *n, const char *key, enu
     return 0;
 }
 
-static int take_bool(struct parse *p, const yaml_node_t *n, const char *key, int *out)
+/* A number, a duration or a boolean of option @p row, checked as its row says. */
+static int take_number(struct parse *p, const yaml_node_t *n, const char *key,
+                       const struct cli_option *row)
 {
     bool b;
-    int ret = scan_yaml_bool(&p->y, n, key, &b);
-
-    if (ret == 0)
-        *out = b;
-    return ret;
-}
-
-static int take_number(struct parse *p, const yaml_node_t *n, const struct key *key, void *out)
-{
     double v;
     int ret;
 
-    if (key->kind == K_DURATION) {
-        int ms = scan_yaml_is_plain(n) ? cli_parse_duration(scan_yaml_scalar(n)) : -1;
-        if (ms < 0)
-            return scan_yaml_fail(
-                &p->y, n, SCAN_EPARSE,
-                "'%s' must be a duration from 1ms to 10m (500ms, 2s, 1m or seconds)", key->name);
-        *(int *)out = ms;
-        return 0;
-    }
-    if (key->kind == K_SHARE) {
-        if ((ret = scan_yaml_real(&p->y, n, key->name, &v)) != 0)
+    switch (row->kind) {
+    case CLI_K_SWITCH:
+    case CLI_K_OFF:
+        if ((ret = scan_yaml_bool(&p->y, n, key, &b)) != 0)
             return ret;
-        if (v <= 0 || v > 1)
-            return scan_yaml_fail(&p->y, n, SCAN_ECONFIG, "'%s' must be more than 0 and at most 1",
-                                  key->name);
-        *(double *)out = v;
-        return 0;
+        v = b;
+        break;
+    case CLI_K_DURATION:
+        v = scan_yaml_is_plain(n) ? cli_parse_duration(scan_yaml_scalar(n)) : -1;
+        if (v < 0)
+            return scan_yaml_fail(&p->y, n, SCAN_EPARSE,
+                                  "'%s' must be a duration from " CLI_DURATION_RANGE
+                                  " (500ms, 2s, 1m or seconds)",
+                                  key);
+        break;
+    case CLI_K_SHARE: /* above lo, up to hi */
+        if ((ret = scan_yaml_real(&p->y, n, key, &v)) != 0)
+            return ret;
+        if (!(v > row->lo && v <= row->hi))
+            return scan_yaml_fail(&p->y, n, SCAN_ECONFIG,
+                                  "'%s' must be more than %.15g and at most %.15g", key, row->lo,
+                                  row->hi);
+        break;
+    default: /* CLI_K_INT, CLI_K_REAL */
+        ret = scan_yaml_number(&p->y, n, key, row->lo, row->hi, row->kind == CLI_K_INT, &v);
+        if (ret != 0)
+            return ret;
+        break;
     }
-    ret = scan_yaml_number(&p->y, n, key->name, key->lo, key->hi, key->kind == K_INT, &v);
-    if (ret != 0)
-        return ret;
-    if (key->kind == K_INT)
-        *(long *)out = (long)v;
-    else
-        *(double *)out = v;
+    cli_field_set_number((char *)p->job + row->job_off, row->job_type, v);
     return 0;
+}
+
+/* The value of option @p row's key (@p key in its mapping), read by the row's kind. */
+static int take_option(struct parse *p, const yaml_node_t *n, const char *key,
+                       const struct cli_option *row)
+{
+    void *field = (char *)p->job + row->job_off;
+
+    SCAN_REQUIRE(row->kind != CLI_K_SPECIAL && row->kind != CLI_K_ACTION);
+    switch (row->job_type) {
+    case CLI_T_JOB_STR:
+        if (row->kind == CLI_K_FORMAT)
+            return take_word(p, n, key, format_names, COUNT(format_names), field);
+        return take_string(p, n, key, row->kind == CLI_K_PATH, field);
+    case CLI_T_JOB_LIST:
+        return take_list(p, n, key, row->kind == CLI_K_CHECKS ? I_CHECKS : I_STRINGS, field);
+    default:
+        return take_number(p, n, key, row);
+    }
 }
 
 /* --- mappings ----------------------------------------------------------------- */
 
-static int walk_mapping(struct parse *p, const yaml_node_t *n, const char *what,
-                        const struct key *keys, size_t nkeys, void *base);
+/* One mapping being walked: its keys (names[i] is an option's row[i], or only[i]) and
+ * the struct its job-only keys fill. */
+struct walk {
+    struct parse *p;
+    void *base;
+    bool top; /* the top level, whose keys' places are kept (cli_job_key_where()) */
+    size_t n;
+    const char *names[MAX_KEYS];
+    const struct cli_option *row[MAX_KEYS];
+    const struct key *only[MAX_KEYS];
+};
 
-static int take_pools(struct parse *p, const yaml_node_t *n)
+static void add_key(struct walk *w, const char *name, const struct cli_option *row,
+                    const struct key *only)
+{
+    SCAN_REQUIRE(w->n < COUNT(w->names));
+    w->names[w->n] = name;
+    w->row[w->n] = row;
+    w->only[w->n++] = only;
+}
+
+/* The keys of the mapping @p prefix names ("" at the top level, "alerts.", ...): @p keys
+ * in their order, then each option row whose key is PREFIX + a name that @p keys leave
+ * out, in the table's order. */
+static void collect(struct walk *w, const struct key *keys, size_t nkeys, const char *prefix)
+{
+    size_t len = strlen(prefix);
+
+    for (size_t i = 0; i < nkeys; i++) {
+        if (keys[i].kind != J_OPTION) {
+            add_key(w, keys[i].name, NULL, &keys[i]);
+            continue;
+        }
+        const struct cli_option *row = &cli_options[keys[i].opt];
+        SCAN_REQUIRE(row->key && strncmp(row->key, prefix, len) == 0);
+        add_key(w, row->key + len, row, NULL);
+    }
+    for (size_t i = 0; i < CLI_O_COUNT; i++) {
+        const struct cli_option *row = &cli_options[i];
+        bool named = false;
+        if (!row->key || strncmp(row->key, prefix, len) != 0 || strchr(row->key + len, '.'))
+            continue; /* no key, or one of another mapping */
+        for (size_t k = 0; k < w->n; k++)
+            named |= w->row[k] == row;
+        if (!named)
+            add_key(w, row->key + len, row, NULL);
+    }
+}
+
+static int walk_mapping(struct parse *p, const yaml_node_t *n, const char *what,
+                        const struct key *keys, size_t nkeys, const char *prefix, void *base);
+
+static int take_pools(struct parse *p, const yaml_node_t *n, const char *key)
 {
     struct cli_job *job = p->job;
-    size_t count;
+    size_t count = 0;
     int ret;
 
-    if (n->type != YAML_SEQUENCE_NODE)
-        return scan_yaml_fail(&p->y, n, SCAN_EPARSE, "'pools' must be a sequence, not %s",
-                              scan_yaml_kind(&p->y, n));
-    count = scan_yaml_count(n);
+    if ((ret = sequence(p, n, key, &count)) != 0)
+        return ret;
     job->pools = calloc(count ? count : 1, sizeof(*job->pools));
     if (!job->pools)
         return -ENOMEM;
@@ -280,8 +346,7 @@ static int take_pools(struct parse *p, const yaml_node_t *n)
                 &p->y, item, SCAN_EPARSE,
                 "a pool must be a mapping {label: ..., targets: [...], lists: [...]}, not %s",
                 scan_yaml_kind(&p->y, item));
-        ret = walk_mapping(p, item, "pool", pool_keys, sizeof(pool_keys) / sizeof(pool_keys[0]),
-                           pool);
+        ret = walk_mapping(p, item, "pool", pool_keys, COUNT(pool_keys), POOL_PREFIX, pool);
         if (ret != 0)
             return ret;
         if (!pool->targets.set)
@@ -290,62 +355,56 @@ static int take_pools(struct parse *p, const yaml_node_t *n)
     return 0;
 }
 
-/* One mapping being walked: its key table and the struct its values go to. */
-struct walk {
-    struct parse *p;
-    const struct key *keys;
-    void *base;
-};
+/* A job-only key's value, into its field of @p base. */
+static int take_only(struct parse *p, const yaml_node_t *n, const struct key *key, void *base)
+{
+    void *field = (char *)base + key->off;
+    char prefix[32];
+
+    switch (key->kind) {
+    case J_STR:
+        return take_string(p, n, key->name, false, field);
+    case J_LIST:
+    case J_TARGETS:
+        return take_list(p, n, key->name, key->kind == J_TARGETS ? I_TARGETS : I_STRINGS, field);
+    case J_POOLS:
+        return take_pools(p, n, key->name);
+    case J_MAPPING:
+        if (n->type != YAML_MAPPING_NODE)
+            return scan_yaml_fail(&p->y, n, SCAN_EPARSE, "'%s' must be a mapping, not %s",
+                                  key->name, scan_yaml_kind(&p->y, n));
+        snprintf(prefix, sizeof(prefix), "%s.", key->name);
+        return walk_mapping(p, n, key->name, NULL, 0, prefix, base);
+    case J_OPTION:
+        break;
+    }
+    SCAN_REQUIRE(!"an option's key is read by its row");
+    return -EINVAL;
+}
 
 /* One key of a mapping, known and not repeated (scan_yaml_walk()): its value into its field. */
 static int take_value(void *arg, size_t i, yaml_node_t *k, yaml_node_t *v)
 {
     struct walk *w = arg;
-    struct parse *p = w->p;
-    const struct key *key = &w->keys[i];
-    void *field = (char *)w->base + key->off;
+    struct cli_job *job = w->p->job;
 
-    if (w->keys == top_keys && p->job->nmarks < sizeof(p->job->marks) / sizeof(p->job->marks[0]))
-        p->job->marks[p->job->nmarks++] = (struct cli_job_mark){
-            key->name, (unsigned)k->start_mark.line + 1, (unsigned)k->start_mark.column + 1};
-    switch (key->kind) {
-    case K_STR:
-    case K_PATH:
-        return take_string(p, v, key->name, key->kind == K_PATH, field);
-    case K_LIST:
-    case K_TARGETS:
-    case K_CHECKS:
-        return take_list(p, v, key->name, key->kind, field);
-    case K_BOOL:
-        return take_bool(p, v, key->name, field);
-    case K_FORMAT:
-        return take_word(p, v, key->name, format_names,
-                         sizeof(format_names) / sizeof(format_names[0]), field);
-    case K_POOLS:
-        return take_pools(p, v);
-    case K_ALERTS:
-        if (v->type != YAML_MAPPING_NODE)
-            return scan_yaml_fail(&p->y, v, SCAN_EPARSE, "'alerts' must be a mapping, not %s",
-                                  scan_yaml_kind(&p->y, v));
-        return walk_mapping(p, v, "alerts", alert_keys, sizeof(alert_keys) / sizeof(alert_keys[0]),
-                            field);
-    default:
-        return take_number(p, v, key, field);
-    }
+    if (w->top && job->nmarks < COUNT(job->marks))
+        job->marks[job->nmarks++] = (struct cli_job_mark){
+            w->names[i], (unsigned)k->start_mark.line + 1, (unsigned)k->start_mark.column + 1};
+    if (w->row[i])
+        return take_option(w->p, v, w->names[i], w->row[i]);
+    return take_only(w->p, v, w->only[i], w->base);
 }
 
-/* Each key of mapping @p n, in the order written, against the table @p keys. */
+/* Each key of mapping @p n, in the order written, against its keys (collect()). */
 static int walk_mapping(struct parse *p, const yaml_node_t *n, const char *what,
-                        const struct key *keys, size_t nkeys, void *base)
+                        const struct key *keys, size_t nkeys, const char *prefix, void *base)
 {
-    const char *names[32];
-    yaml_node_t *knodes[32], *vnodes[32];
-    struct walk w = {p, keys, base};
+    yaml_node_t *knodes[MAX_KEYS], *vnodes[MAX_KEYS];
+    struct walk w = {.p = p, .base = base, .top = *prefix == '\0'};
 
-    SCAN_REQUIRE(nkeys <= sizeof(names) / sizeof(names[0]));
-    for (size_t i = 0; i < nkeys; i++)
-        names[i] = keys[i].name;
-    return scan_yaml_walk(&p->y, n, &(struct scan_yaml_keys){names, nkeys, what, NULL, true},
+    collect(&w, keys, nkeys, prefix);
+    return scan_yaml_walk(&p->y, n, &(struct scan_yaml_keys){w.names, w.n, what, NULL, true},
                           knodes, vnodes, take_value, &w);
 }
 
@@ -362,13 +421,11 @@ static struct cli_job *job_new(const char *name)
         free(job);
         return NULL;
     }
-    job->wait = job->skip_invalid = job->fetch = job->resolve = -1;
-    job->rate = job->anomaly_share = -1;
-    job->timeout_ms = -1;
-    job->concurrency = job->tries = job->anomaly_min = -1;
-    job->alerts.on_change_timeout_ms = -1;
-    job->alerts.nagios = -1;
-    job->alerts.warning = job->alerts.critical = -1;
+    for (size_t i = 0; i < CLI_O_COUNT; i++) {
+        const struct cli_option *row = &cli_options[i];
+        if (row->key && row->job_type != CLI_T_JOB_STR && row->job_type != CLI_T_JOB_LIST)
+            cli_field_set_number((char *)job + row->job_off, row->job_type, -1); /* not set */
+    }
     return job;
 }
 
@@ -385,8 +442,7 @@ static int parse(struct parse *p, yaml_document_t *doc)
         return scan_yaml_fail(&p->y, root, SCAN_EPARSE,
                               "the job file must be a mapping of keys, not %s",
                               scan_yaml_kind(&p->y, root));
-    ret = walk_mapping(p, root, "the job file", top_keys, sizeof(top_keys) / sizeof(top_keys[0]),
-                       p->job);
+    ret = walk_mapping(p, root, "the job file", top_keys, COUNT(top_keys), "", p->job);
     if (ret == 0 && p->job->alerts.warning >= 0 && p->job->alerts.critical >= 0 &&
         p->job->alerts.critical < p->job->alerts.warning)
         ret = scan_yaml_fail(&p->y, root, SCAN_ECONFIG,
@@ -469,30 +525,41 @@ int cli_job_load(const char *path, struct cli_job **out, struct scan_diag *diag)
     return ret;
 }
 
+/* The keys of walk @p w as PREFIX + name into @p names from @p n on, but for the
+ * mappings (their keys are listed one by one). @return the new count. */
+static size_t list_keys(const struct walk *w, const char *prefix, const char **names, size_t max,
+                        size_t n)
+{
+    static char buf[64][32];
+
+    for (size_t i = 0; i < w->n; i++) {
+        if (w->only[i] && w->only[i]->kind == J_MAPPING)
+            continue;
+        SCAN_REQUIRE(n < COUNT(buf));
+        snprintf(buf[n], sizeof(buf[n]), "%s%s", prefix, w->names[i]);
+        if (n < max)
+            names[n] = buf[n];
+        n++;
+    }
+    return n;
+}
+
 size_t cli_job_keys(const char **names, size_t max)
 {
-    static const struct {
-        const struct key *keys;
-        size_t n;
-        const char *prefix;
-    } tables[] = {
-        {top_keys, sizeof(top_keys) / sizeof(top_keys[0]), ""},
-        {pool_keys, sizeof(pool_keys) / sizeof(pool_keys[0]), "pools[]."},
-        {alert_keys, sizeof(alert_keys) / sizeof(alert_keys[0]), "alerts."},
-    };
-    static char buf[64][32];
-    size_t n = 0;
+    struct walk top = {0}, pool = {0};
+    size_t n;
 
-    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
-        for (size_t i = 0; i < tables[t].n; i++) {
-            if (tables[t].keys[i].kind == K_ALERTS)
-                continue; /* a mapping of keys, listed one by one */
-            SCAN_REQUIRE(n < sizeof(buf) / sizeof(buf[0]));
-            snprintf(buf[n], sizeof(buf[n]), "%s%s", tables[t].prefix, tables[t].keys[i].name);
-            if (n < max)
-                names[n] = buf[n];
-            n++;
-        }
+    collect(&top, top_keys, COUNT(top_keys), "");
+    collect(&pool, pool_keys, COUNT(pool_keys), POOL_PREFIX);
+    n = list_keys(&top, "", names, max, 0);
+    n = list_keys(&pool, POOL_PREFIX, names, max, n);
+    for (size_t i = 0; i < CLI_O_COUNT; i++) {
+        const char *key = cli_options[i].key;
+        if (!key || !strchr(key, '.'))
+            continue; /* listed above, unless it is inside a mapping ("alerts.delta") */
+        if (n < max)
+            names[n] = key;
+        n++;
     }
     return n;
 }
@@ -520,32 +587,34 @@ static void free_list(struct cli_job_list *l)
     free(l->v);
 }
 
+/* The strings and lists of the job-only @p keys, in their struct @p base. */
+static void free_only(const struct key *keys, size_t nkeys, void *base)
+{
+    for (size_t i = 0; i < nkeys; i++) {
+        void *field = (char *)base + keys[i].off;
+        if (keys[i].kind == J_STR)
+            free_str(field);
+        else if (keys[i].kind == J_LIST || keys[i].kind == J_TARGETS)
+            free_list(field);
+    }
+}
+
 void cli_job_free(struct cli_job *job)
 {
     if (!job)
         return;
-    for (size_t i = 0; i < job->npools; i++) {
-        free_str(&job->pools[i].label);
-        free_list(&job->pools[i].targets);
-        free_list(&job->pools[i].lists);
-    }
+    for (size_t i = 0; i < job->npools; i++)
+        free_only(pool_keys, COUNT(pool_keys), &job->pools[i]);
     free(job->pools);
-    free_str(&job->state);
-    free_str(&job->catalog);
-    free_str(&job->trust_anchor);
-    free_list(&job->expand);
-    free_str(&job->format);
-    free_list(&job->domains);
-    free_list(&job->spf_domains);
-    free_list(&job->dkim_selectors);
-    free_str(&job->bimi_selector);
-    free_str(&job->ca_file);
-    free_list(&job->lists);
-    free_list(&job->checks);
-    free_list(&job->resolvers);
-    free_str(&job->alerts.delta);
-    free_str(&job->alerts.prom);
-    free_str(&job->alerts.on_change);
+    free_only(top_keys, COUNT(top_keys), job);
+    for (size_t i = 0; i < CLI_O_COUNT; i++) {
+        const struct cli_option *row = &cli_options[i];
+        void *field = (char *)job + row->job_off;
+        if (row->key && row->job_type == CLI_T_JOB_STR)
+            free_str(field);
+        else if (row->key && row->job_type == CLI_T_JOB_LIST)
+            free_list(field);
+    }
     free(job->file);
     free(job);
 }

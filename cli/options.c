@@ -78,8 +78,10 @@ static int take_since(struct cli_opts *o, const char *arg)
 /* The struct cli_opts field a row fills, with its type. */
 #define OPT(m)                                                                                     \
     .off = offsetof(struct cli_opts, m), .type = CLI_FIELD_TYPE(((struct cli_opts *)0)->m)
-/* The job-file key of a row, and the struct cli_job field that holds it. */
-#define JOB(k, m) .key = k, .job_off = offsetof(struct cli_job, m)
+/* The job-file key of a row, and the struct cli_job field that holds it, with its type. */
+#define JOB(k, m)                                                                                  \
+    .key = k, .job_off = offsetof(struct cli_job, m),                                              \
+    .job_type = CLI_FIELD_TYPE(((struct cli_job *)0)->m)
 
 /* Rows in the order of enum cli_opt_id; see options.h for what reads them. The
  * order is also the order the job file's values are taken (its first bad value is
@@ -104,7 +106,7 @@ const struct cli_option cli_options[CLI_O_COUNT] = {
     [CLI_O_TRIES] = {.flag = "tries", JOB("tries", tries), .kind = CLI_K_INT,
         .lo = CLI_TRIES_LO, .hi = CLI_TRIES_HI, OPT(tries)},
     [CLI_O_RATE] = {.flag = "rate", JOB("rate", rate), .kind = CLI_K_REAL,
-        .lo = CLI_RATE_LO, .hi = CLI_RATE_HI, OPT(rate),
+        .lo = 0, .hi = 1e7, OPT(rate),
         .why = "expected queries per second, 0 for no limit"},
     [CLI_O_SPF_DOMAIN] = {.flag = "spf-domain", JOB("spf_domains", spf_domains),
         .kind = CLI_K_LIST, OPT(spf_domains), .check = SCAN_CHECK_SPF_AUTH},
@@ -125,10 +127,10 @@ const struct cli_option cli_options[CLI_O_COUNT] = {
     [CLI_O_LIST] = {.flag = "list", JOB("lists", lists), .kind = CLI_K_LIST, OPT(lists),
         .check = SCAN_CHECK_DNSBL},
     [CLI_O_ANOMALY_SHARE] = {.flag = "anomaly-share", JOB("anomaly_share", anomaly_share),
-        .kind = CLI_K_SHARE, .lo = CLI_SHARE_LO, .hi = CLI_SHARE_HI, OPT(anomaly_share),
+        .kind = CLI_K_SHARE, .lo = 0, .hi = 1, OPT(anomaly_share),
         .why = "expected a share above 0 and up to 1", .check = SCAN_CHECK_DNSBL},
     [CLI_O_ANOMALY_MIN] = {.flag = "anomaly-min", JOB("anomaly_min", anomaly_min),
-        .kind = CLI_K_INT, .lo = CLI_ANOMALY_MIN_LO, .hi = CLI_ANOMALY_MIN_HI, OPT(anomaly_min),
+        .kind = CLI_K_INT, .lo = 1, .hi = 1000000000, OPT(anomaly_min),
         .check = SCAN_CHECK_DNSBL},
     [CLI_O_EXPAND] = {.flag = "expand", JOB("expand", expand), .kind = CLI_K_EXPAND, OPT(expand),
         .why = "expected a comma-separated list of mx, spf, a"},
@@ -231,9 +233,12 @@ enum cli_opt_id cli_option_id(const struct cli_option *row)
 
 void cli_option_set_number(struct cli_opts *o, const struct cli_option *row, double v)
 {
-    void *field = (char *)o + row->off;
+    cli_field_set_number((char *)o + row->off, row->type, v);
+}
 
-    switch (row->type) {
+void cli_field_set_number(void *field, enum cli_field_type type, double v)
+{
+    switch (type) {
     case CLI_T_BOOL:
         *(bool *)field = v != 0;
         break;
@@ -257,8 +262,37 @@ void cli_option_set_number(struct cli_opts *o, const struct cli_option *row, dou
         break;
     case CLI_T_STR:
     case CLI_T_STRV:
+    case CLI_T_JOB_STR:
+    case CLI_T_JOB_LIST:
         SCAN_REQUIRE(!"a number for a string field");
     }
+}
+
+double cli_field_number(const void *field, enum cli_field_type type)
+{
+    switch (type) {
+    case CLI_T_BOOL:
+        return *(const bool *)field;
+    case CLI_T_INT:
+        return *(const int *)field;
+    case CLI_T_UNSIGNED:
+        return *(const unsigned *)field;
+    case CLI_T_LONG:
+        return (double)*(const long *)field;
+    case CLI_T_SIZE:
+        return (double)*(const size_t *)field;
+    case CLI_T_LLONG:
+        return (double)*(const long long *)field;
+    case CLI_T_DOUBLE:
+        return *(const double *)field;
+    case CLI_T_STR:
+    case CLI_T_STRV:
+    case CLI_T_JOB_STR:
+    case CLI_T_JOB_LIST:
+        break;
+    }
+    SCAN_REQUIRE(!"the number of a string field");
+    return 0;
 }
 
 int cli_option_set_string(struct cli_opts *o, const struct cli_option *row, const char *s)

@@ -12,15 +12,15 @@
  *   its kind (cli_opts_parse());
  * - cli/apply.c takes each job-file key the command line left alone, by the same
  *   kinds (cli_opts_apply_job());
+ * - cli/jobfile.c reads each row's job-file key in a job file by the same kind,
+ *   range and wording, into the row's struct cli_job field (cli_job_parse());
  * - cli/effect.c refuses an option that would do nothing under the chosen checks
- *   (cli_opts_check_effect());
- * - cli/jobfile.c's key table needs the ranges as constants: the CLI_*_LO/_HI
- *   macros below, which the table uses too, so each range is written once;
- *   tests/unit/test_options.c checks that both tables name the same keys.
+ *   (cli_opts_check_effect()).
  *
  * Adding an option: a CLI_O_* id here, a row in cli/options.c, its line in the
- * usage text (cli/opts.c); with a job-file key, the key in cli/jobfile.c's table
- * and its field in struct cli_job.
+ * usage text (cli/opts.c); with a job-file key, JOB(key, field) in that row and
+ * the field in struct cli_job: a struct cli_job_str or cli_job_list for a string
+ * or a list, else a signed number (< 0 while the file does not set it).
  */
 #ifndef CLI_OPTIONS_H
 #define CLI_OPTIONS_H
@@ -30,20 +30,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli/jobfile.h"
 #include "cli/opts.h"
 
-/* ---- ranges shared with the job file's key table ---------------------------- */
+/* ---- ranges the table shares with check_rbl's options (cli/rbl.c) and -c ----- */
 
 #define CLI_CONCURRENCY_LO 1 /**< --concurrency, concurrency:, check_rbl's --workers */
 #define CLI_CONCURRENCY_HI 100000
 #define CLI_TRIES_LO       1 /**< --tries, tries:, check_rbl's -r */
 #define CLI_TRIES_HI       10
-#define CLI_RATE_LO        0 /**< --rate, rate: (queries per second; 0 = no limits) */
-#define CLI_RATE_HI        1e7
-#define CLI_SHARE_LO       0 /**< --anomaly-share, anomaly_share: above LO, up to HI */
-#define CLI_SHARE_HI       1
-#define CLI_ANOMALY_MIN_LO 1 /**< --anomaly-min, anomaly_min: */
-#define CLI_ANOMALY_MIN_HI 1000000000
 #define CLI_LISTINGS_LO    0 /**< -w/-c and alerts' warning:/critical: (also check_rbl's) */
 #define CLI_LISTINGS_HI    1000000000
 
@@ -120,7 +115,8 @@ enum cli_opt_kind {
     CLI_K_ACTION,   /**< no value, and nothing after it: --help, --version */
 };
 
-/** The C type of the struct cli_opts field a row fills (CLI_FIELD_TYPE()). */
+/** The C type of the struct cli_opts or struct cli_job field a row fills
+ *  (CLI_FIELD_TYPE()). */
 enum cli_field_type {
     CLI_T_STR,      /**< const char *, borrowed from argv or the job */
     CLI_T_STRV,     /**< struct cli_strv */
@@ -131,6 +127,8 @@ enum cli_field_type {
     CLI_T_SIZE,     /**< size_t */
     CLI_T_LLONG,    /**< long long */
     CLI_T_DOUBLE,   /**< double */
+    CLI_T_JOB_STR,  /**< struct cli_job_str: a job file's string, with its place */
+    CLI_T_JOB_LIST, /**< struct cli_job_list: a job file's sequence */
 };
 
 /** The enum cli_field_type of an expression (never evaluated): the table names a
@@ -145,7 +143,9 @@ enum cli_field_type {
         long: CLI_T_LONG,                                                                          \
         size_t: CLI_T_SIZE,                                                                        \
         long long: CLI_T_LLONG,                                                                    \
-        double: CLI_T_DOUBLE)
+        double: CLI_T_DOUBLE,                                                                      \
+        struct cli_job_str: CLI_T_JOB_STR,                                                         \
+        struct cli_job_list: CLI_T_JOB_LIST)
 
 /** One option. Strings are static. */
 struct cli_option {
@@ -155,17 +155,19 @@ struct cli_option {
     const char *key;  /**< the job-file key ("skip_invalid"; "alerts.delta" inside
                            alerts:), or NULL */
     enum cli_opt_kind kind;
-    double lo, hi;            /**< CLI_K_INT, CLI_K_REAL, CLI_K_SHARE: the range */
-    size_t off;               /**< the struct cli_opts field it fills */
-    enum cli_field_type type; /**< that field's type */
-    size_t job_off;           /**< with a key: the struct cli_job field that holds it */
-    const char *why;          /**< what a bad value should have been: "--flag 'value': why"
-                                   (NULL: the kind's own wording; a duration gets its
-                                   range added) */
-    const char *shown;        /**< the option in that message when not "--flag" ("-w") */
-    unsigned check;           /**< has an effect only under this check (enum scan_check) */
-    unsigned expand;          /**< ... only with this --expand source (enum scan_expand_what) */
-    bool fetch;               /**< ... only when mta-sts fetches its policies (no --no-fetch) */
+    double lo, hi;                /**< CLI_K_INT, CLI_K_REAL, CLI_K_SHARE: the range */
+    size_t off;                   /**< the struct cli_opts field it fills */
+    enum cli_field_type type;     /**< that field's type */
+    size_t job_off;               /**< with a key: the struct cli_job field that holds it */
+    enum cli_field_type job_type; /**< that field's type; a number there is < 0 while
+                                       the job file does not set it, so it is signed */
+    const char *why;              /**< what a bad value should have been: "--flag 'value': why"
+                                       (NULL: the kind's own wording; a duration gets its
+                                       range added) */
+    const char *shown;            /**< the option in that message when not "--flag" ("-w") */
+    unsigned check;               /**< has an effect only under this check (enum scan_check) */
+    unsigned expand;              /**< ... only with this --expand source (enum scan_expand_what) */
+    bool fetch;                   /**< ... only when mta-sts fetches its policies (no --no-fetch) */
     /** CLI_K_SPECIAL: check @p arg and fill @p o. @return 0, SCAN_EPARSE for a bad
      *  value (the caller says why), or -ENOMEM. */
     int (*take)(struct cli_opts *o, const char *arg);
@@ -216,6 +218,12 @@ enum cli_opt_id cli_option_id(const struct cli_option *row);
 
 /** Set @p row's field of @p o (a number field) to @p v, in that field's type. */
 void cli_option_set_number(struct cli_opts *o, const struct cli_option *row, double v);
+
+/** Set the number at @p field, of type @p type (bool to double), to @p v, converted. */
+void cli_field_set_number(void *field, enum cli_field_type type, double v);
+
+/** @return the number at @p field, of type @p type (bool to double). */
+double cli_field_number(const void *field, enum cli_field_type type);
 
 /** Set @p row's field of @p o (a string, or a list: @p s appended) to @p s, borrowed.
  *  @return 0 or -ENOMEM. */

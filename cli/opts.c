@@ -157,7 +157,7 @@ static int take_number(struct cli_opts *o, const struct cli_option *row, const c
     case CLI_K_DURATION:
         v = cli_parse_duration(arg);
         if (v < 0) {
-            snprintf(why, sizeof(why), "%s (1ms to 10m)", row->why); /* cli_parse_duration() */
+            snprintf(why, sizeof(why), "%s (" CLI_DURATION_RANGE ")", row->why);
             return bad(row, arg, why);
         }
         break;

@@ -166,8 +166,11 @@ void cli_opts_free(struct cli_opts *o);
 /** Append to a string array. @return 0 or -ENOMEM. */
 int cli_strv_push(struct cli_strv *a, const char *s);
 
-/** Parse "500ms", "2s", "1.5s", "1m" or a bare number of seconds. @return ms, or -1. */
+/** Parse "500ms", "2s", "1.5s", "1m" or a bare number of seconds, from
+ *  CLI_DURATION_RANGE. @return ms, or -1. */
 int cli_parse_duration(const char *s);
+/** What cli_parse_duration() takes, in the words of its messages. */
+#define CLI_DURATION_RANGE "1ms to 10m"
 
 /** A whole decimal number in [@p lo, @p hi] (the whole string). @return 0 (*out set) or -1. */
 int cli_parse_long(const char *s, long lo, long hi, long *out);

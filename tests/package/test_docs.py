@@ -11,7 +11,8 @@ documented:
 - every environment variable the C sources read (getenv) and every key variable
   of the default catalog (key_env) is in the man page's ENVIRONMENT;
 - every reason word and JSON field of the README's tables is in the man page;
-- every job-file key (cli/jobfile.c) is in dnsbl-scan-job(5).
+- every job-file key (the option rows' keys, and cli/jobfile.c's job-only ones) is
+  in dnsbl-scan-job(5).
 """
 import os
 import re
@@ -65,10 +66,12 @@ def env_vars():
 
 
 def job_keys():
+    """The keys of the option rows (JOB("alerts.delta", ...): "delta" in its
+    mapping), then the keys only the job file has (cli/jobfile.c)."""
+    keys = [k.split('.')[-1] for k in re.findall(r'JOB\("([a-z_.]+)",', option_rows())]
     src = read('cli/jobfile.c')
-    keys = []
-    for t in ('top_keys[] = {', 'alert_keys[] = {', 'pool_keys[] = {'):
-        keys += re.findall(r'\{"([a-z_]+)", K_', table(src, t))
+    for t in ('top_keys[] = {', 'pool_keys[] = {'):
+        keys += re.findall(r'ONLY\("([a-z_]+)", J_', table(src, t))
     return keys
 
 
@@ -123,6 +126,8 @@ class Docs(unittest.TestCase):
         self.assertIn('NO_COLOR', env_vars())
         self.assertIn('SPAMHAUS_DQS_KEY', env_vars())
         self.assertIn('on_change_timeout', job_keys())
+        self.assertIn('pools', job_keys())
+        self.assertIn('targets', job_keys())
         self.assertIn('unhealthy', readme_reasons())
         self.assertIn('delist_url', readme_json_fields())
         self.assertIn('policy_domain', readme_json_fields())

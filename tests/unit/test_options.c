@@ -4,10 +4,10 @@
  * @file
  * Unit tests of the one option table (cli/options.h): getopt's arrays are made
  * from its rows; every flag is read by its row's kind into its row's field; each
- * range holds the same on the command line and in the job file (whose key table
- * takes the CLI_*_LO/_HI constants); the job file's keys are the table's keys plus
- * the job-only ones; paths are resolved against the job file's folder, strings
- * are not.
+ * range holds the same on the command line and in the job file; a number field is
+ * written and read in its type; the job file reads every row's key by the row (its
+ * kind, range and typed field); paths are resolved against the job file's folder,
+ * strings are not.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -58,27 +58,7 @@ static int parse(const char *const *args, struct cli_opts *o, char *err, size_t 
 /* The number in @p row's field of @p o. */
 static double number_of(const struct cli_opts *o, const struct cli_option *row)
 {
-    const void *f = (const char *)o + row->off;
-
-    switch (row->type) {
-    case CLI_T_BOOL:
-        return *(const bool *)f;
-    case CLI_T_INT:
-        return *(const int *)f;
-    case CLI_T_UNSIGNED:
-        return *(const unsigned *)f;
-    case CLI_T_LONG:
-        return (double)*(const long *)f;
-    case CLI_T_SIZE:
-        return (double)*(const size_t *)f;
-    case CLI_T_LLONG:
-        return (double)*(const long long *)f;
-    case CLI_T_DOUBLE:
-        return *(const double *)f;
-    default:
-        cr_assert_fail("row --%s has no number", row->flag);
-        return 0;
-    }
+    return cli_field_number((const char *)o + row->off, row->type);
 }
 
 /* The (last) string in @p row's field of @p o, or NULL. */
@@ -104,6 +84,88 @@ static const char *g(double v, char *buf)
 {
     snprintf(buf, 32, "%.15g", v);
     return buf;
+}
+
+/* ---- fields ------------------------------------------------------------------------ */
+
+/* A number is written in its field's width, no byte more, and read back as written. */
+Test(options, a_number_field_is_written_and_read_in_its_type)
+{
+    static const struct {
+        enum cli_field_type type;
+        size_t size;
+        double v, back;
+    } cases[] = {
+        {CLI_T_BOOL, sizeof(bool), 5, 1},           {CLI_T_INT, sizeof(int), -1, -1},
+        {CLI_T_UNSIGNED, sizeof(unsigned), 7.9, 7}, {CLI_T_LONG, sizeof(long), -1, -1},
+        {CLI_T_SIZE, sizeof(size_t), 1e9, 1e9},     {CLI_T_LLONG, sizeof(long long), -3e12, -3e12},
+        {CLI_T_DOUBLE, sizeof(double), 0.25, 0.25},
+    };
+    struct {
+        unsigned char before[8];
+        union {
+            bool b;
+            int i;
+            unsigned u;
+            long l;
+            size_t z;
+            long long ll;
+            double d;
+            unsigned char bytes[16];
+        } f;
+        unsigned char after[8];
+    } box;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        memset(&box, 0xAA, sizeof(box));
+        cli_field_set_number(&box.f, cases[i].type, cases[i].v);
+        cr_expect_eq(cli_field_number(&box.f, cases[i].type), cases[i].back, "type %d",
+                     (int)cases[i].type);
+        for (size_t k = cases[i].size; k < sizeof(box.f.bytes); k++)
+            cr_expect_eq(box.f.bytes[k], 0xAA, "type %d wrote byte %zu", (int)cases[i].type, k);
+        for (size_t k = 0; k < sizeof(box.before); k++)
+            cr_expect(box.before[k] == 0xAA && box.after[k] == 0xAA, "type %d", (int)cases[i].type);
+    }
+}
+
+/* Each key's struct cli_job field is of the row's kind: a string or a list where the
+ * kind reads one, else a signed number that a file without the key leaves < 0. */
+Test(options, each_key_is_held_in_a_field_of_its_kind)
+{
+    static const char yaml[] = "domains: [a.test]\n";
+    struct cli_job *job = NULL;
+    struct scan_diag diag = {0};
+
+    cr_assert_eq(cli_job_parse("job.yaml", yaml, strlen(yaml), &job, &diag), 0, "%s", diag.msg);
+    for (size_t i = 0; i < CLI_O_COUNT; i++) {
+        const struct cli_option *row = &cli_options[i];
+        enum cli_field_type t = row->job_type;
+        if (!row->key)
+            continue;
+        switch (row->kind) {
+        case CLI_K_STR:
+        case CLI_K_PATH:
+        case CLI_K_FORMAT:
+            cr_expect_eq(t, CLI_T_JOB_STR, "%s", row->key);
+            break;
+        case CLI_K_LIST:
+        case CLI_K_CHECKS:
+        case CLI_K_EXPAND:
+            cr_expect_eq(t, CLI_T_JOB_LIST, "%s", row->key);
+            break;
+        case CLI_K_SELECTOR:
+            cr_expect_eq(t, row->type == CLI_T_STRV ? CLI_T_JOB_LIST : CLI_T_JOB_STR, "%s",
+                         row->key);
+            break;
+        default:
+            cr_expect(t == CLI_T_INT || t == CLI_T_LONG || t == CLI_T_LLONG || t == CLI_T_DOUBLE,
+                      "%s is a signed number", row->key);
+            cr_expect_lt(cli_field_number((const char *)job + row->job_off, t), 0, "%s is not set",
+                         row->key);
+            break;
+        }
+    }
+    cli_job_free(job);
 }
 
 /* ---- getopt ----------------------------------------------------------------------- */
@@ -163,6 +225,36 @@ static const char *sample(enum cli_opt_kind kind, double lo, double hi, char *bu
     }
 }
 
+/* @p row's field of @p o holds what sample() (or job_sample()) gave: @p value, read as
+ * the kind reads it; @p on for a switch. */
+static void expect_sample(const struct cli_opts *o, const struct cli_option *row, const char *value,
+                          bool on, const char *what)
+{
+    switch (row->kind) {
+    case CLI_K_SWITCH:
+    case CLI_K_OFF:
+        cr_expect_eq(number_of(o, row), on, "%s", what);
+        break;
+    case CLI_K_DURATION:
+        cr_expect_eq(number_of(o, row), 1500, "%s", what);
+        break;
+    case CLI_K_CHECKS:
+        cr_expect_eq(o->checks, SCAN_CHECK_DNSBL | SCAN_CHECK_MX, "%s", what);
+        break;
+    case CLI_K_EXPAND:
+        cr_expect_eq(o->expand, SCAN_EXPAND_MX | SCAN_EXPAND_A, "%s", what);
+        break;
+    case CLI_K_INT:
+    case CLI_K_REAL:
+    case CLI_K_SHARE:
+        cr_expect_eq(number_of(o, row), atof(value), "%s", what);
+        break;
+    default:
+        cr_expect_str_eq(string_of(o, row), value, "%s", what);
+        break;
+    }
+}
+
 Test(options, every_flag_fills_its_rows_field)
 {
     char err[1024], buf[32], flag[64];
@@ -186,29 +278,10 @@ Test(options, every_flag_fills_its_rows_field)
                 args[n++] = "a.test";
             cr_assert_eq(parse(args, &o, err, sizeof(err)), 0, "%s: %s", flag, err);
             cr_expect(cli_given(&o, (enum cli_opt_id)i), "%s is marked given", flag);
-            switch (row->kind) {
-            case CLI_K_SWITCH:
-            case CLI_K_OFF:
-                cr_expect_eq(number_of(&o, row), no ? 0 : 1, "%s", flag);
-                break;
-            case CLI_K_DURATION:
-                cr_expect_eq(number_of(&o, row), 1500, "%s", flag);
-                break;
-            case CLI_K_CHECKS:
-                cr_expect_eq(o.checks, SCAN_CHECK_DNSBL | SCAN_CHECK_MX);
-                break;
-            case CLI_K_EXPAND:
-                cr_expect_eq(o.expand, SCAN_EXPAND_MX | SCAN_EXPAND_A);
-                break;
-            case CLI_K_INT:
-            case CLI_K_REAL:
-            case CLI_K_SHARE:
-                cr_expect_eq(number_of(&o, row), atof(value), "%s", flag);
-                break;
-            default:
+            expect_sample(&o, row, value, !no, flag);
+            if (valued && !is_number(row->kind) && row->kind != CLI_K_DURATION &&
+                row->kind != CLI_K_CHECKS && row->kind != CLI_K_EXPAND)
                 cr_expect_eq(string_of(&o, row), value, "%s keeps argv's string", flag);
-                break;
-            }
             cli_opts_free(&o);
         }
     }
@@ -366,37 +439,162 @@ Test(options, each_range_holds_on_the_command_line_and_in_the_job_file)
     cr_assert_geq(checked, 8, "concurrency, channels, tries, rate, anomaly share and min, -w, -c");
 }
 
-/* ---- the job file's keys -------------------------------------------------------- */
+/* ---- the job file's keys: the rows' ------------------------------------------------ */
 
-Test(options, the_job_files_keys_are_the_rows_keys_and_the_job_only_ones)
+/* The job file "job.yaml" setting @p key ("name" or "mapping.name") to @p value, with
+ * a domain: the value starts at line 2, column *col. */
+static int job_key(const char *key, const char *value, struct cli_job **job, unsigned *col,
+                   struct scan_diag *diag)
 {
-    static const char *const job_only[] = {"pools", "pools[].label", "pools[].targets",
-                                           "pools[].lists", "domains"};
+    char yaml[256];
+    const char *dot = strchr(key, '.');
+
+    if (dot) {
+        snprintf(yaml, sizeof(yaml), "domains: [a.test]\n%.*s: {%s: %s}\n", (int)(dot - key), key,
+                 dot + 1, value);
+        *col = (unsigned)(strlen(key) + 5); /* after "mapping: {name: " */
+    } else {
+        snprintf(yaml, sizeof(yaml), "domains: [a.test]\n%s: %s\n", key, value);
+        *col = (unsigned)(strlen(key) + 3); /* after "name: " */
+    }
+    *job = NULL;
+    return cli_job_parse("job.yaml", yaml, strlen(yaml), job, diag);
+}
+
+/* A good value of @p row's key in a job file (for an int the least, for a real the
+ * most of its range). */
+static const char *job_sample(const struct cli_option *row, char *buf)
+{
+    switch (row->kind) {
+    case CLI_K_INT:
+        return g(row->lo, buf);
+    case CLI_K_REAL:
+    case CLI_K_SHARE:
+        return g(row->hi, buf);
+    case CLI_K_DURATION:
+        return "1500ms";
+    case CLI_K_SWITCH:
+        return "true";
+    case CLI_K_OFF:
+        return "false"; /* fetch: false is --no-fetch */
+    case CLI_K_CHECKS:
+        return "[dnsbl, mx]";
+    case CLI_K_EXPAND:
+        return "[mx, a]";
+    case CLI_K_FORMAT:
+        return "csv";
+    case CLI_K_LIST:
+        return "[x.test]";
+    case CLI_K_SELECTOR:
+        return row->type == CLI_T_STRV ? "[s2024]" : "s2024";
+    default:
+        return "/some/where";
+    }
+}
+
+/* A value @p row's key refuses (out of its range, or not of its kind), the code and
+ * the message after "job.yaml:LINE:COLUMN: " (@p name: the key in its mapping); the
+ * message's column is @p shift past the value's. */
+static const char *job_refused(const struct cli_option *row, const char *name, int *code,
+                               char *want, size_t len, unsigned *shift)
+{
+    static char value[32];
+    char lo[32], hi[32];
+    bool list = row->kind == CLI_K_LIST || row->kind == CLI_K_EXPAND ||
+                (row->kind == CLI_K_SELECTOR && row->type == CLI_T_STRV);
+
+    *code = SCAN_EPARSE;
+    *shift = 0;
+    g(row->lo, lo);
+    g(row->hi, hi);
+    switch (row->kind) {
+    case CLI_K_INT:
+    case CLI_K_REAL:
+        *code = SCAN_ECONFIG;
+        snprintf(want, len, "'%s' must be from %s to %s", name, lo, hi);
+        return g(row->hi + 1, value);
+    case CLI_K_SHARE:
+        *code = SCAN_ECONFIG;
+        snprintf(want, len, "'%s' must be more than %s and at most %s", name, lo, hi);
+        return g(row->lo, value);
+    case CLI_K_DURATION:
+        snprintf(want, len, "'%s' must be a duration from 1ms to 10m (500ms, 2s, 1m or seconds)",
+                 name);
+        return "11m";
+    case CLI_K_SWITCH:
+    case CLI_K_OFF:
+        snprintf(want, len, "'%s' must be true or false, not a string", name);
+        return "maybe";
+    case CLI_K_CHECKS:
+        *code = SCAN_ECONFIG;
+        *shift = 1;
+        snprintf(want, len,
+                 "unknown check 'nope' (expected dnsbl, fcrdns, spf, spf-auth, dmarc, mx, dkim, "
+                 "mta-sts, tls-rpt, bimi, ns, dnssec or origin)");
+        return "[nope]";
+    case CLI_K_FORMAT:
+        *code = SCAN_ECONFIG;
+        snprintf(want, len, "unknown format 'pdf' (expected text, json, csv or summary)");
+        return "pdf";
+    default:
+        snprintf(want, len,
+                 list ? "'%s' must be a sequence, not a scalar"
+                      : "'%s' must be a string, not a sequence",
+                 name);
+        return list ? "x" : "[x]";
+    }
+}
+
+/* Every key of the job file that sets an option is the row's: the job file takes it
+ * with a good value into the row's field and refuses a bad one, naming it where it
+ * stands. The option table is the only place the key is written. */
+Test(options, the_job_file_takes_every_rows_key_as_the_row_says)
+{
     const char *keys[64];
     size_t nkeys = cli_job_keys(keys, 64), rows = 0;
+    char buf[32], want[256], msg[300], err[1024];
 
     cr_assert_leq(nkeys, 64);
     for (size_t i = 0; i < CLI_O_COUNT; i++) {
-        if (!cli_options[i].key)
+        const struct cli_option *row = &cli_options[i];
+        const char *name = strchr(row->key ? row->key : "", '.');
+        struct cli_job *job = NULL;
+        struct scan_diag diag = {0};
+        struct cli_opts o;
+        unsigned col, shift;
+        int code;
+        if (!row->key)
             continue;
-        size_t found = 0;
+        name = name ? name + 1 : row->key;
+        size_t listed = 0;
         for (size_t k = 0; k < nkeys; k++)
-            found += strcmp(keys[k], cli_options[i].key) == 0;
-        cr_expect_eq(found, 1, "--%s's key %s is a job-file key", cli_options[i].flag,
-                     cli_options[i].key);
-        for (size_t j = 0; j < i; j++)
-            cr_expect(!cli_options[j].key || strcmp(cli_options[j].key, cli_options[i].key),
-                      "key %s on one row only", cli_options[i].key);
+            listed += strcmp(keys[k], row->key) == 0;
+        cr_expect_eq(listed, 1, "%s is listed once by cli_job_keys()", row->key);
+
+        /* a good value, applied to the row's field */
+        const char *value = job_sample(row, buf);
+        cr_assert_eq(job_key(row->key, value, &job, &col, &diag), 0, "%s: %s: %s", row->key, value,
+                     diag.msg);
+        static const char *const args[] = {"scan", "-c", "job.yaml", NULL};
+        cr_assert_eq(parse(args, &o, err, sizeof(err)), 0);
+        cr_assert_eq(cli_opts_apply_job(&o, job, &diag), 0, "%s: %s", row->key, diag.msg);
+        expect_sample(&o, row,
+                      row->kind == CLI_K_LIST       ? "x.test"
+                      : row->kind == CLI_K_SELECTOR ? "s2024"
+                                                    : value,
+                      true, row->key);
+        cli_opts_free(&o);
+        cli_job_free(job);
+
+        /* a bad one, refused where it stands */
+        value = job_refused(row, name, &code, want, sizeof(want), &shift);
+        cr_expect_eq(job_key(row->key, value, &job, &col, &diag), code, "%s: %s", row->key, value);
+        cr_expect_null(job);
+        snprintf(msg, sizeof(msg), "job.yaml:2:%u: %s", col + shift, want);
+        cr_expect_str_eq(diag.msg, msg, "%s: %s", row->key, value);
         rows++;
     }
-    cr_expect_eq(rows + sizeof(job_only) / sizeof(job_only[0]), nkeys,
-                 "every job-file key is a row's or a job-only one");
-    for (size_t k = 0; k < sizeof(job_only) / sizeof(job_only[0]); k++) {
-        bool found = false;
-        for (size_t j = 0; j < nkeys; j++)
-            found |= strcmp(keys[j], job_only[k]) == 0;
-        cr_expect(found, "%s", job_only[k]);
-    }
+    cr_assert_geq(rows, 27, "every option with a job-file key");
 }
 
 /* A CLI_K_PATH key is resolved against the job file's folder; a string is kept. */
