@@ -8,6 +8,10 @@
  * words) that checks every key and type and keeps each value's position. The keys
  * that set an option are the option table's (cli/options.h: each row's key, kind,
  * range and struct cli_job field); only the keys no option has are written here.
+ *
+ * One file on purpose (just over 600 lines): the job file's schema, its walk and
+ * the life of a struct cli_job read the same key rows, and splitting them would put
+ * a private header between a table and its only readers.
  */
 #include "cli/jobfile.h"
 
