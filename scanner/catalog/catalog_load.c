@@ -246,30 +246,20 @@ static const char *const access_words[] = {"free", "registration", "key"};
 static const char *const mode_words[] = {"as-is", "registrable", "both"};
 static const char *const status_words[] = {"active", "dead"};
 
-/*
- * One list entry. Pass one (collect) rejects unknown and repeated keys; pass
- * two reads the fields in dependency order; then the rules that tie fields
- * together, then uniqueness. Every failure names the node it is about. One
- * piece on purpose: it is the entry schema, one short block per key.
- */
-static int load_entry(struct loader *ld, yaml_node_t *n)
-{
+/* An entry's nodes by key (NULL where the key is absent): keys[] for messages
+ * about a key, vals[] for its value. */
+struct entry_nodes {
     yaml_node_t *keys[K_COUNT], *vals[K_COUNT];
-    struct list_entry e = {0};
+};
+
+/* id and zone: what the list is called and where it is asked. */
+static int load_names(struct loader *ld, struct entry_nodes *en, struct list_entry *e,
+                      bool *has_key)
+{
+    yaml_node_t **vals = en->vals;
     const char *s;
     char q[64];
-    bool has_key = false;
-    int ret, w = 0;
-
-    static const struct scan_yaml_keys spec = {entry_keys, K_COUNT, "a list entry", NULL, false};
-    if ((ret = scan_yaml_walk(&ld->y, n, &spec, keys, vals, NULL, NULL)) < 0)
-        return ret;
-    if (!vals[K_ID])
-        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "list entry has no 'id'");
-    if (!vals[K_ZONE])
-        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "list entry has no 'zone'");
-    e.file = ld->y.name;
-    e.line = (int)n->start_mark.line + 1;
+    int ret;
 
     if ((ret = scan_yaml_text(&ld->y, vals[K_ID], "id", true, &s)) < 0)
         return ret;
@@ -278,26 +268,38 @@ static int load_entry(struct loader *ld, yaml_node_t *n)
                               "bad id '%s' (use a-z, 0-9 and '-', starting with a letter or digit, "
                               "at most 63)",
                               scan_yaml_shown(s, q, sizeof(q)));
-    if (!(e.id = list_cat_strdup(ld->cat, s)))
+    if (!(e->id = list_cat_strdup(ld->cat, s)))
         return -ENOMEM;
 
     if ((ret = scan_yaml_text(&ld->y, vals[K_ZONE], "zone", true, &s)) < 0)
         return ret;
-    const char *why = list_name_problem(s, true, &has_key);
+    const char *why = list_name_problem(s, true, has_key);
     if (why)
         return scan_yaml_fail(&ld->y, vals[K_ZONE], SCAN_ECONFIG, "bad zone '%s': %s",
                               scan_yaml_shown(s, q, sizeof(q)), why);
-    if (!(e.zone_template = list_cat_strdup(ld->cat, s)))
+    if (!(e->zone_template = list_cat_strdup(ld->cat, s)))
         return -ENOMEM;
-    e.zone = e.zone_template; /* shown as written: "{key}" stays literal */
+    e->zone = e->zone_template; /* shown as written: "{key}" stays literal */
+    return 0;
+}
 
-    e.kinds = LIST_KIND_IP4;
-    if (vals[K_KINDS] && (ret = load_kinds(ld, vals[K_KINDS], &e.kinds)) < 0)
+/* kinds, access, key_env (with the rules that tie a key to the zone) and domain_mode:
+ * what the list takes and who may ask it. */
+static int load_access(struct loader *ld, struct entry_nodes *en, struct list_entry *e,
+                       bool has_key)
+{
+    yaml_node_t **vals = en->vals;
+    const char *s;
+    char q[64];
+    int ret, w = 0;
+
+    e->kinds = LIST_KIND_IP4;
+    if (vals[K_KINDS] && (ret = load_kinds(ld, vals[K_KINDS], &e->kinds)) < 0)
         return ret;
     if (vals[K_ACCESS]) {
         if ((ret = scan_yaml_word(&ld->y, vals[K_ACCESS], "access", access_words, 3, &w)) < 0)
             return ret;
-        e.access = (enum list_access)w;
+        e->access = (enum list_access)w;
     }
     if (vals[K_KEY_ENV]) {
         if ((ret = scan_yaml_text(&ld->y, vals[K_KEY_ENV], "key_env", true, &s)) < 0)
@@ -306,51 +308,96 @@ static int load_entry(struct loader *ld, yaml_node_t *n)
             return scan_yaml_fail(&ld->y, vals[K_KEY_ENV], SCAN_ECONFIG,
                                   "bad key_env '%s' (expected an environment variable name)",
                                   scan_yaml_shown(s, q, sizeof(q)));
-        if (!(e.key_env = list_cat_strdup(ld->cat, s)))
+        if (!(e->key_env = list_cat_strdup(ld->cat, s)))
             return -ENOMEM;
     }
-    if ((ret = check_key_rules(ld, keys, vals, &e, has_key)) < 0)
+    if ((ret = check_key_rules(ld, en->keys, en->vals, e, has_key)) < 0)
         return ret;
     if (vals[K_DOMAIN_MODE]) {
         if ((ret = scan_yaml_word(&ld->y, vals[K_DOMAIN_MODE], "domain_mode", mode_words, 3, &w)) <
             0)
             return ret;
-        if (!(e.kinds & LIST_KIND_DOMAIN))
-            return scan_yaml_fail(&ld->y, keys[K_DOMAIN_MODE], SCAN_ECONFIG,
+        if (!(e->kinds & LIST_KIND_DOMAIN))
+            return scan_yaml_fail(&ld->y, en->keys[K_DOMAIN_MODE], SCAN_ECONFIG,
                                   "domain_mode is only for lists whose kinds include domain");
-        e.domain_mode = (enum list_domain_mode)w;
+        e->domain_mode = (enum list_domain_mode)w;
     }
-    if (vals[K_TXT] && (ret = scan_yaml_bool(&ld->y, vals[K_TXT], "txt", &e.txt)) < 0)
+    return 0;
+}
+
+/* txt, informational, scope, delist, rate, daily: how the list is read and used. */
+static int load_use(struct loader *ld, struct entry_nodes *en, struct list_entry *e)
+{
+    yaml_node_t **vals = en->vals;
+    int ret;
+
+    if (vals[K_TXT] && (ret = scan_yaml_bool(&ld->y, vals[K_TXT], "txt", &e->txt)) < 0)
         return ret;
     if (vals[K_INFORMATIONAL] && (ret = scan_yaml_bool(&ld->y, vals[K_INFORMATIONAL],
-                                                       "informational", &e.informational)) < 0)
+                                                       "informational", &e->informational)) < 0)
         return ret;
-    e.scope = LIST_SCOPE_IP;
-    if (vals[K_SCOPE] && (ret = list_load_scope(ld, vals[K_SCOPE], &e.scope)) < 0)
+    e->scope = LIST_SCOPE_IP;
+    if (vals[K_SCOPE] && (ret = list_load_scope(ld, vals[K_SCOPE], &e->scope)) < 0)
         return ret;
-    if (vals[K_DELIST] && (ret = load_delist(ld, vals[K_DELIST], &e.delist)) < 0)
+    if (vals[K_DELIST] && (ret = load_delist(ld, vals[K_DELIST], &e->delist)) < 0)
         return ret;
-    if (vals[K_RATE] && (ret = load_rate(ld, vals[K_RATE], &e.rate)) < 0)
+    if (vals[K_RATE] && (ret = load_rate(ld, vals[K_RATE], &e->rate)) < 0)
         return ret;
-    if (vals[K_DAILY] && (ret = load_daily(ld, vals[K_DAILY], &e.daily_limit)) < 0)
+    if (vals[K_DAILY] && (ret = load_daily(ld, vals[K_DAILY], &e->daily_limit)) < 0)
         return ret;
+    return 0;
+}
+
+/* status, dead_since, dead_reason and the rules between them. */
+static int load_status(struct loader *ld, struct entry_nodes *en, struct list_entry *e)
+{
+    yaml_node_t **vals = en->vals;
+    int ret, w = 0;
+
     if (vals[K_STATUS]) {
         if ((ret = scan_yaml_word(&ld->y, vals[K_STATUS], "status", status_words, 2, &w)) < 0)
             return ret;
-        e.dead = w == 1;
+        e->dead = w == 1;
     }
-    if (vals[K_DEAD_SINCE] && (ret = load_date(ld, vals[K_DEAD_SINCE], &e.dead_since)) < 0)
+    if (vals[K_DEAD_SINCE] && (ret = load_date(ld, vals[K_DEAD_SINCE], &e->dead_since)) < 0)
         return ret;
     if (vals[K_DEAD_REASON] &&
-        (ret = list_text(ld, vals[K_DEAD_REASON], "dead_reason", &e.dead_reason)) < 0)
+        (ret = list_text(ld, vals[K_DEAD_REASON], "dead_reason", &e->dead_reason)) < 0)
         return ret;
-    if ((ret = check_dead_rules(ld, keys, vals, &e)) < 0)
+    return check_dead_rules(ld, en->keys, en->vals, e);
+}
+
+/*
+ * One list entry. Pass one (the walk) rejects unknown and repeated keys; pass
+ * two reads the fields in dependency order, each step with the rules that tie
+ * its fields together; then codes, test points and uniqueness. Every failure
+ * names the node it is about.
+ */
+static int load_entry(struct loader *ld, yaml_node_t *n)
+{
+    struct entry_nodes en;
+    struct list_entry e = {0};
+    bool has_key = false;
+    int ret;
+
+    static const struct scan_yaml_keys spec = {entry_keys, K_COUNT, "a list entry", NULL, false};
+    if ((ret = scan_yaml_walk(&ld->y, n, &spec, en.keys, en.vals, NULL, NULL)) < 0)
         return ret;
-    if (vals[K_CODES] && (ret = list_load_codes(ld, vals[K_CODES], &e)) < 0)
+    if (!en.vals[K_ID])
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "list entry has no 'id'");
+    if (!en.vals[K_ZONE])
+        return scan_yaml_fail(&ld->y, n, SCAN_ECONFIG, "list entry has no 'zone'");
+    e.file = ld->y.name;
+    e.line = (int)n->start_mark.line + 1;
+    if ((ret = load_names(ld, &en, &e, &has_key)) < 0 ||
+        (ret = load_access(ld, &en, &e, has_key)) < 0 || (ret = load_use(ld, &en, &e)) < 0 ||
+        (ret = load_status(ld, &en, &e)) < 0)
         return ret;
-    if ((ret = list_load_test_points(ld, vals[K_TEST_POINTS], &e)) < 0)
+    if (en.vals[K_CODES] && (ret = list_load_codes(ld, en.vals[K_CODES], &e)) < 0)
         return ret;
-    if ((ret = check_unique(ld, vals, &e)) < 0)
+    if ((ret = list_load_test_points(ld, en.vals[K_TEST_POINTS], &e)) < 0)
+        return ret;
+    if ((ret = check_unique(ld, en.vals, &e)) < 0)
         return ret;
     return list_catalog_append(ld->cat, &e);
 }
