@@ -110,6 +110,8 @@ struct dm_parse {
     struct scan_taglist tl; /**< the record's tags (cut in place) */
     struct scan_problems pbs;
     const char *p, *sp;
+    bool have_p;  /**< a p tag was seen (valid or not) */
+    size_t p_pos; /**< its place in the tag list */
     int pct;
     bool has_fo;
     struct dm_uri rua[DMARC_MAX_URIS], ruf[DMARC_MAX_URIS];
@@ -246,112 +248,144 @@ static void parse_uris(struct dm_parse *ps, const char *tag, char *value, struct
     }
 }
 
-/*
- * Check one record's tag list. Fills @p ps (problems, p, sp, pct, URIs).
- *
- * One piece on purpose (about 115 lines): a dispatch over the RFC 7489 tags
- * (the known[] table), one short branch each, between the version rule and the
- * posture notes. The order in which it adds problems is the order the report
- * shows them, and it is easiest to check with every branch in one view.
- */
-static int parse_record(struct dm_parse *ps, const struct scan_rr *rr)
+/* An error on the value of a known tag: "TAG=VALUE: why" (the value cut at 32 bytes). */
+static void bad_value(struct dm_parse *ps, const char *tag, const char *value, const char *why)
 {
-    static const char *const known[] = {"v",    "p",   "sp", "rua", "ruf", "adkim",
-                                        "aspf", "pct", "fo", "rf",  "ri"};
-    static const char *const fo_words[] = {"0", "1", "d", "s"};
-    static const char *const rf_words[] = {"afrf"};
-    size_t p_pos = 0;
-    bool have_p = false;
+    scan_problem(&ps->pbs, true, SCAN_R_INVALID_VALUE, tag, "%s=%.32s: %s", tag, value, why);
+}
 
-    ps->pct = 100;
-    if (rr->txt_len > 0 && (rr->txt[0] == ' ' || rr->txt[0] == '\t'))
-        scan_problem(&ps->pbs, false, SCAN_R_NONE, NULL, "the record starts with whitespace");
-    if (scan_taglist_parse(&ps->tl, rr->txt, rr->txt_len, true, &ps->pbs) != 0)
-        return -ENOMEM;
-    if (ps->tl.first && strcasecmp(ps->tl.first, "v") != 0) {
-        /* The version rule comes first: it is why receivers discard the record. */
-        scan_problem(&ps->pbs, true, SCAN_R_VERSION_NOT_FIRST, NULL,
-                     "the record must start with v=DMARC1 (RFC 7489 section 6.4); receivers "
-                     "discard it");
-        struct scan_problem last = ps->pbs.pb[ps->pbs.n - 1];
-        memmove(&ps->pbs.pb[1], &ps->pbs.pb[0], (ps->pbs.n - 1) * sizeof(last));
-        ps->pbs.pb[0] = last;
-    }
+/* A colon-separated keyword list (fo, rf), checked against @p allowed; the value is cut
+ * in place, so the message shows a copy. */
+static void keyword_tag(struct dm_parse *ps, const char *tag, char *value,
+                        const char *const *allowed, size_t nallowed, const char *why)
+{
+    char shown[48];
+    snprintf(shown, sizeof(shown), "%s", value);
+    if (!keyword_list_ok(value, allowed, nallowed))
+        bad_value(ps, tag, shown, why);
+}
 
-    for (size_t idx = 0; idx < ps->tl.n; idx++) {
-        const char *name = ps->tl.tag[idx].name;
-        char *value = ps->tl.tag[idx].value;
-        size_t k;
-        for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
-            if (strcasecmp(name, known[k]) == 0)
-                break;
-        const char *t = k < sizeof(known) / sizeof(known[0]) ? known[k] : NULL;
+/* The checks of the known tags (dm_tags[]): @p tag is the name as the table spells
+ * it, @p value its value (may be cut in place), @p idx its place in the tag list. */
+typedef void dm_tag_fn(struct dm_parse *ps, const char *tag, char *value, size_t idx);
 
-        if (!t) {
-            scan_problem(&ps->pbs, false, SCAN_R_NONE, name, "unknown tag %.32s is ignored", name);
-        } else if (strcmp(t, "v") == 0) {
-            if (strcmp(value, "DMARC1") == 0)
-                ;
-            else if (strcasecmp(value, "DMARC1") == 0)
-                scan_problem(&ps->pbs, false, SCAN_R_NONE, "v",
-                             "the version is spelled DMARC1 (upper case)");
-            else
-                scan_problem(&ps->pbs, true, SCAN_R_INVALID_VERSION, "v",
-                             "v=%.32s: the version must be DMARC1", value);
-        } else if (strcmp(t, "p") == 0 || strcmp(t, "sp") == 0) {
-            const char *w = policy_word(value);
-            if (!w)
-                scan_problem(&ps->pbs, true, SCAN_R_INVALID_VALUE, t,
-                             "%s=%.32s: must be none, quarantine or reject", t, value);
-            if (t[0] == 'p') {
-                have_p = true;
-                p_pos = idx;
-                ps->p = w;
-            } else {
-                ps->sp = w;
-            }
-        } else if (strcmp(t, "adkim") == 0 || strcmp(t, "aspf") == 0) {
-            if (strcasecmp(value, "r") != 0 && strcasecmp(value, "s") != 0)
-                scan_problem(&ps->pbs, true, SCAN_R_INVALID_VALUE, t, "%s=%.32s: must be r or s", t,
-                             value);
-        } else if (strcmp(t, "pct") == 0) {
-            if (all_digits(value, 3) && atoi(value) <= 100)
-                ps->pct = atoi(value);
-            else
-                scan_problem(&ps->pbs, true, SCAN_R_INVALID_VALUE, t,
-                             "pct=%.32s: must be an integer from 0 to 100", value);
-        } else if (strcmp(t, "fo") == 0) {
-            ps->has_fo = true;
-            char shown[48];
-            snprintf(shown, sizeof(shown), "%s", value);
-            if (!keyword_list_ok(value, fo_words, 4))
-                scan_problem(&ps->pbs, true, SCAN_R_INVALID_VALUE, t,
-                             "fo=%.32s: must be a colon-separated list of 0, 1, d and s", shown);
-        } else if (strcmp(t, "rf") == 0) {
-            char shown[48];
-            snprintf(shown, sizeof(shown), "%s", value);
-            if (!keyword_list_ok(value, rf_words, 1))
-                scan_problem(&ps->pbs, true, SCAN_R_INVALID_VALUE, t,
-                             "rf=%.32s: the only report format is afrf", shown);
-        } else if (strcmp(t, "ri") == 0) {
-            if (!all_digits(value, 32))
-                scan_problem(&ps->pbs, true, SCAN_R_INVALID_VALUE, t,
-                             "ri=%.32s: must be a number of seconds", value);
-        } else if (strcmp(t, "rua") == 0) {
-            parse_uris(ps, t, value, ps->rua, &ps->nrua);
-        } else {
-            parse_uris(ps, t, value, ps->ruf, &ps->nruf);
-        }
-    }
+static void tag_v(struct dm_parse *ps, const char *tag, char *value, size_t idx)
+{
+    if (strcmp(value, "DMARC1") == 0)
+        return;
+    if (strcasecmp(value, "DMARC1") == 0)
+        scan_problem(&ps->pbs, false, SCAN_R_NONE, tag,
+                     "the version is spelled DMARC1 (upper case)");
+    else
+        scan_problem(&ps->pbs, true, SCAN_R_INVALID_VERSION, tag,
+                     "v=%.32s: the version must be DMARC1", value);
+}
 
-    if (!have_p)
+/* p and sp: @return the policy word, NULL (and an error) when it is none of them. */
+static const char *policy_value(struct dm_parse *ps, const char *tag, const char *value)
+{
+    const char *w = policy_word(value);
+    if (!w)
+        bad_value(ps, tag, value, "must be none, quarantine or reject");
+    return w;
+}
+
+static void tag_p(struct dm_parse *ps, const char *tag, char *value, size_t idx)
+{
+    ps->p = policy_value(ps, tag, value);
+    ps->have_p = true;
+    ps->p_pos = idx;
+}
+
+static void tag_sp(struct dm_parse *ps, const char *tag, char *value, size_t idx)
+{
+    ps->sp = policy_value(ps, tag, value);
+}
+
+static void tag_align(struct dm_parse *ps, const char *tag, char *value, size_t idx)
+{
+    if (strcasecmp(value, "r") != 0 && strcasecmp(value, "s") != 0)
+        bad_value(ps, tag, value, "must be r or s");
+}
+
+static void tag_pct(struct dm_parse *ps, const char *tag, char *value, size_t idx)
+{
+    if (all_digits(value, 3) && atoi(value) <= 100)
+        ps->pct = atoi(value);
+    else
+        bad_value(ps, tag, value, "must be an integer from 0 to 100");
+}
+
+static void tag_fo(struct dm_parse *ps, const char *tag, char *value, size_t idx)
+{
+    static const char *const words[] = {"0", "1", "d", "s"};
+    ps->has_fo = true;
+    keyword_tag(ps, tag, value, words, 4, "must be a colon-separated list of 0, 1, d and s");
+}
+
+static void tag_rf(struct dm_parse *ps, const char *tag, char *value, size_t idx)
+{
+    static const char *const words[] = {"afrf"};
+    keyword_tag(ps, tag, value, words, 1, "the only report format is afrf");
+}
+
+static void tag_ri(struct dm_parse *ps, const char *tag, char *value, size_t idx)
+{
+    if (!all_digits(value, 32))
+        bad_value(ps, tag, value, "must be a number of seconds");
+}
+
+static void tag_rua(struct dm_parse *ps, const char *tag, char *value, size_t idx)
+{
+    parse_uris(ps, tag, value, ps->rua, &ps->nrua);
+}
+
+static void tag_ruf(struct dm_parse *ps, const char *tag, char *value, size_t idx)
+{
+    parse_uris(ps, tag, value, ps->ruf, &ps->nruf);
+}
+
+/* The tags of RFC 7489 section 6.3, one row each; any other is ignored with a warning. */
+static const struct dm_tag {
+    const char *name;
+    dm_tag_fn *check;
+} dm_tags[] = {
+    {"v", tag_v},     {"p", tag_p},         {"sp", tag_sp},      {"rua", tag_rua},
+    {"ruf", tag_ruf}, {"adkim", tag_align}, {"aspf", tag_align}, {"pct", tag_pct},
+    {"fo", tag_fo},   {"rf", tag_rf},       {"ri", tag_ri},
+};
+
+static const struct dm_tag *find_tag(const char *name)
+{
+    for (size_t k = 0; k < sizeof(dm_tags) / sizeof(dm_tags[0]); k++)
+        if (strcasecmp(name, dm_tags[k].name) == 0)
+            return &dm_tags[k];
+    return NULL;
+}
+
+/* The version rule comes first in the report: it is why receivers discard the record. */
+static void version_first(struct dm_parse *ps)
+{
+    if (!ps->tl.first || strcasecmp(ps->tl.first, "v") == 0)
+        return;
+    scan_problem(&ps->pbs, true, SCAN_R_VERSION_NOT_FIRST, NULL,
+                 "the record must start with v=DMARC1 (RFC 7489 section 6.4); receivers "
+                 "discard it");
+    struct scan_problem last = ps->pbs.pb[ps->pbs.n - 1];
+    memmove(&ps->pbs.pb[1], &ps->pbs.pb[0], (ps->pbs.n - 1) * sizeof(last));
+    ps->pbs.pb[0] = last;
+}
+
+/* After the tags: p's presence and place, then what the policy does in practice. */
+static void policy_notes(struct dm_parse *ps)
+{
+    if (!ps->have_p)
         scan_problem(&ps->pbs, true, SCAN_R_MISSING_POLICY, "p",
                      "p is required (RFC 7489 section 6.3)");
-    else if (p_pos != 1)
+    else if (ps->p_pos != 1)
         scan_problem(&ps->pbs, false, SCAN_R_NONE, "p",
                      "p should directly follow v (RFC 7489 section 6.4)");
 
-    /* Posture: what the policy does in practice. */
     if (ps->p && strcmp(ps->p, "none") == 0)
         scan_problem(
             &ps->pbs, false, SCAN_R_NONE, "p",
@@ -367,6 +401,31 @@ static int parse_record(struct dm_parse *ps, const struct scan_rr *rr)
                      "no rua: the domain receives no aggregate reports");
     if (ps->has_fo && ps->nruf == 0)
         scan_problem(&ps->pbs, false, SCAN_R_NONE, "fo", "fo has no effect without ruf");
+}
+
+/*
+ * Check one record's tag list. Fills @p ps (problems, p, sp, pct, URIs), adding
+ * problems in the order the report shows them: the version rule, each tag in
+ * the record's order, then the notes on p and the posture.
+ * @return 0 or -ENOMEM.
+ */
+static int parse_record(struct dm_parse *ps, const struct scan_rr *rr)
+{
+    ps->pct = 100;
+    if (rr->txt_len > 0 && (rr->txt[0] == ' ' || rr->txt[0] == '\t'))
+        scan_problem(&ps->pbs, false, SCAN_R_NONE, NULL, "the record starts with whitespace");
+    if (scan_taglist_parse(&ps->tl, rr->txt, rr->txt_len, true, &ps->pbs) != 0)
+        return -ENOMEM;
+    version_first(ps);
+    for (size_t idx = 0; idx < ps->tl.n; idx++) {
+        const char *name = ps->tl.tag[idx].name;
+        const struct dm_tag *t = find_tag(name);
+        if (t)
+            t->check(ps, t->name, ps->tl.tag[idx].value, idx);
+        else
+            scan_problem(&ps->pbs, false, SCAN_R_NONE, name, "unknown tag %.32s is ignored", name);
+    }
+    policy_notes(ps);
     return 0;
 }
 

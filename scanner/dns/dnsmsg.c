@@ -9,11 +9,13 @@
  * rdata field. We need a handful of record types, so we decode in two
  * passes over the reply (index the answer section, then copy what the
  * caller asked for into one heap block) and never trust a length, count or
- * compression pointer: every read is bounds-checked and pointer chains are
- * limited, so garbage becomes SCAN_DNS_BADRESP, never a crash.
+ * compression pointer: every read goes through the bounds-checked cursor of
+ * wire.h, which also limits pointer chains, so garbage becomes
+ * SCAN_DNS_BADRESP, never a crash.
  *
- * One file on purpose (over 600 lines): the wire codec; encoding questions and decoding
- * answers share the name and record readers.
+ * One file on purpose (over 600 lines): the message codec, with the answer's
+ * shape (build, copy, free) beside the decoder that fills it and the query
+ * encoder beside the decoder of its reply.
  */
 #include "scanner/dns/dnsmsg.h"
 
@@ -23,10 +25,10 @@
 #include <string.h>
 
 #include "scanner/core/err.h"
+#include "scanner/dns/wire.h"
 
-#define NAME_MAX_TEXT 1024 /* a 255-byte wire name with every byte escaped as \DDD fits */
-#define MAX_RRS       SCAN_ANSWER_MAX_RRS
-#define MAX_CNAMES    16
+#define MAX_RRS    SCAN_ANSWER_MAX_RRS
+#define MAX_CNAMES 16
 
 const char *scan_dns_status_word(enum scan_dns_status s)
 {
@@ -62,75 +64,6 @@ bool scan_dns_temp_failed(enum scan_dns_status s)
     return scan_dns_failed(s) && s != SCAN_DNS_CNAMELOOP;
 }
 
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
-/*
- * Decode the (possibly compressed) name at *off into lower-case presentation
- * text without the trailing dot. Bytes that would be ambiguous in text ('.',
- * '\\', non-printable) are written as \DDD, so two different wire names never
- * compare equal. Advances *off past the name as it appears at *off.
- */
-static int read_name(const uint8_t *msg, size_t len, size_t *off, char *out)
-{
-    size_t pos = *off, o = 0, wire = 0;
-    bool jumped = false;
-    int jumps = 0;
-
-    for (;;) {
-        if (pos >= len)
-            return SCAN_EDNS;
-        uint8_t l = msg[pos];
-        if ((l & 0xc0) == 0xc0) {
-            if (pos + 1 >= len || ++jumps > 32)
-                return SCAN_EDNS;
-            size_t ptr = ((size_t)(l & 0x3f) << 8) | msg[pos + 1];
-            if (!jumped)
-                *off = pos + 2;
-            jumped = true;
-            if (ptr >= len)
-                return SCAN_EDNS;
-            pos = ptr;
-            continue;
-        }
-        if (l & 0xc0)
-            return SCAN_EDNS; /* extended label types are not used in answers */
-        pos++;
-        if (l == 0)
-            break;
-        wire += (size_t)l + 1;
-        if (wire > 255 || pos + l > len)
-            return SCAN_EDNS;
-        if (o > 0)
-            out[o++] = '.';
-        for (size_t i = 0; i < l; i++) {
-            uint8_t c = msg[pos + i];
-            if (c >= 'A' && c <= 'Z')
-                c = (uint8_t)(c - 'A' + 'a');
-            if (c > 0x20 && c < 0x7f && c != '.' && c != '\\') {
-                out[o++] = (char)c;
-            } else {
-                out[o++] = '\\';
-                out[o++] = (char)('0' + c / 100);
-                out[o++] = (char)('0' + (c / 10) % 10);
-                out[o++] = (char)('0' + c % 10);
-            }
-        }
-        pos += l;
-    }
-    out[o] = '\0';
-    if (!jumped)
-        *off = pos;
-    return 0;
-}
-
 struct raw_rr {
     uint16_t type;
     bool used; /* part of the CNAME chain or kept */
@@ -140,123 +73,316 @@ struct raw_rr {
     char *owner; /* decoded, heap, freed after the parse */
 };
 
+/*
+ * What the decoder has learned so far. The steps below fill it in the reply's
+ * order; each returns 0 to go on, STOP when the reply is decided (status says
+ * how: BADRESP unless the step set another), or -ENOMEM. Whatever stopped it,
+ * build_answer() turns it into the answer: a garbage reply is an answer too.
+ */
+struct parse {
+    struct wire w; /* the reply, the cursor past what was read */
+    uint16_t qtype;
+    enum scan_dns_status status;
+    int rcode, tc;
+    char qname[WIRE_NAME_TEXT], canon[WIRE_NAME_TEXT];
+    struct raw_rr *rrs; /* the class-IN answer records */
+    size_t nraw, ncname, nstray;
+    size_t keep[MAX_RRS], nkeep; /* indexes into rrs of the records kept */
+};
+
+#define STOP SCAN_EDNS /* a step's "the reply is decided" (struct parse) */
+
 static bool name_eq(const char *a, const char *b)
 {
-    return strcmp(a, b) == 0; /* both already lower-cased by read_name() */
+    return strcmp(a, b) == 0; /* both already lower-cased by wire_name() */
 }
 
-/* Bytes the copied form of one record needs beyond struct scan_rr. */
-static int rr_extra_size(const uint8_t *msg, size_t len, const struct raw_rr *r, size_t *need)
+/* Header and question: the rcode, TC and the question name; the answer count in
+ * *an. The ID and the question's type and class are not looked at (c-ares matched
+ * the reply to its query). */
+static int read_header(struct parse *ps, uint16_t *an)
 {
-    char tmp[NAME_MAX_TEXT];
-    size_t off = r->rdoff;
-    switch (r->type) {
-    case SCAN_TYPE_A:
-        *need = 0;
-        return r->rdlen == 4 ? 0 : SCAN_EDNS;
-    case SCAN_TYPE_AAAA:
-        *need = 0;
-        return r->rdlen == 16 ? 0 : SCAN_EDNS;
-    case SCAN_TYPE_TXT:
-        *need = (size_t)r->rdlen + 1;
-        return r->rdlen > 0 ? 0 : SCAN_EDNS;
-    case SCAN_TYPE_MX:
-        if (r->rdlen < 3)
-            return SCAN_EDNS;
-        off += 2;
-        /* fall through */
-    case SCAN_TYPE_PTR:
-    case SCAN_TYPE_CNAME:
-    case SCAN_TYPE_NS:
-        if (read_name(msg, len, &off, tmp) != 0 || off > r->rdoff + r->rdlen)
-            return SCAN_EDNS;
-        *need = strlen(tmp) + 1;
+    struct wire *w = &ps->w;
+    wire_skip(w, 2); /* ID */
+    uint16_t flags = wire_u16(w), qd = wire_u16(w);
+    *an = wire_u16(w);
+    wire_skip(w, 4); /* NSCOUNT, ARCOUNT */
+    if (w->err)
+        return STOP;
+    ps->rcode = flags & 0x0f;
+    ps->tc = (flags & 0x0200) != 0;
+    if (qd != 1)
+        return STOP;
+    wire_name(w, ps->qname);
+    wire_skip(w, 4); /* QTYPE, QCLASS */
+    return w->err ? STOP : 0;
+}
+
+/* NOERROR goes on to the records; any other rcode decides the reply. */
+static int read_rcode(struct parse *ps)
+{
+    switch (ps->rcode) {
+    case 0:
         return 0;
-    case SCAN_TYPE_SOA:
-        if (read_name(msg, len, &off, tmp) != 0)
-            return SCAN_EDNS;
-        *need = strlen(tmp) + 1;
-        if (read_name(msg, len, &off, tmp) != 0 || off + 20 != (size_t)r->rdoff + r->rdlen)
-            return SCAN_EDNS;
-        *need += strlen(tmp) + 1;
-        return 0;
+    case 2:
+        ps->status = SCAN_DNS_SERVFAIL;
+        break;
+    case 3:
+        ps->status = SCAN_DNS_NXDOMAIN;
+        break;
+    case 5:
+        ps->status = SCAN_DNS_REFUSED;
+        break;
     default:
-        *need = 0;
+        break; /* FORMERR, NOTIMP, ...: unusable, BADRESP */
+    }
+    return STOP;
+}
+
+/* One answer record: indexed when of class IN, else counted as stray. */
+static int read_record(struct parse *ps)
+{
+    struct wire *w = &ps->w;
+    struct raw_rr r = {0};
+    char owner[WIRE_NAME_TEXT];
+
+    wire_name(w, owner);
+    r.type = wire_u16(w);
+    uint16_t class = wire_u16(w);
+    r.ttl = wire_u32(w);
+    r.rdlen = wire_u16(w);
+    r.rdoff = w->off;
+    wire_skip(w, r.rdlen);
+    if (w->err)
+        return STOP;
+    if (class != 1) {
+        ps->nstray++;
         return 0;
     }
+    r.owner = strdup(owner);
+    if (!r.owner)
+        return -ENOMEM;
+    ps->rrs[ps->nraw++] = r;
+    return 0;
 }
 
-static void rr_fill(const uint8_t *msg, size_t len, const struct raw_rr *r, struct scan_rr *out,
-                    char **heap)
+static int read_answers(struct parse *ps, uint16_t an)
 {
-    size_t off = r->rdoff;
+    if (an > MAX_RRS)
+        return STOP;
+    ps->rrs = calloc(an ? an : 1, sizeof(*ps->rrs));
+    if (!ps->rrs)
+        return -ENOMEM;
+    for (size_t i = 0; i < an; i++) {
+        int ret = read_record(ps);
+        if (ret != 0)
+            return ret;
+    }
+    return 0;
+}
+
+/* Follow the CNAME chain from the question name, in any record order; canon is
+ * where it ends. A CNAME question takes the CNAME records as they are. */
+static int follow_cnames(struct parse *ps)
+{
+    strcpy(ps->canon, ps->qname);
+    if (ps->qtype == SCAN_TYPE_CNAME)
+        return 0;
+    for (bool moved = true; moved;) {
+        moved = false;
+        for (size_t i = 0; i < ps->nraw && !moved; i++) {
+            struct raw_rr *r = &ps->rrs[i];
+            char next[WIRE_NAME_TEXT];
+            struct wire rd;
+            if (r->type != SCAN_TYPE_CNAME || !name_eq(r->owner, ps->canon))
+                continue;
+            wire_init(&rd, ps->w.p, ps->w.len, r->rdoff); /* a name may point anywhere */
+            if (wire_name(&rd, next) != 0)
+                return STOP;
+            if (++ps->ncname > MAX_CNAMES || name_eq(next, ps->qname) || name_eq(next, ps->canon)) {
+                ps->status = SCAN_DNS_CNAMELOOP;
+                return STOP;
+            }
+            strcpy(ps->canon, next);
+            r->used = true;
+            moved = true;
+        }
+    }
+    return 0;
+}
+
+/* Keep the records of the asked type at the end of the chain; count the strays. */
+static void pick_records(struct parse *ps)
+{
+    for (size_t i = 0; i < ps->nraw; i++) {
+        if (ps->rrs[i].type == ps->qtype && name_eq(ps->rrs[i].owner, ps->canon)) {
+            ps->keep[ps->nkeep++] = i;
+            ps->rrs[i].used = true;
+        }
+    }
+    for (size_t i = 0; i < ps->nraw; i++)
+        if (!ps->rrs[i].used && ps->rrs[i].type != SCAN_TYPE_RRSIG && ps->rrs[i].type != 39)
+            ps->nstray++; /* 39: DNAME, which comes with the CNAME it synthesizes */
+    ps->status = ps->nkeep ? SCAN_DNS_OK : SCAN_DNS_NODATA;
+}
+
+static int decode(struct parse *ps)
+{
+    uint16_t an = 0;
+    int ret = read_header(ps, &an);
+    if (ret == 0)
+        ret = read_rcode(ps);
+    if (ret == 0)
+        ret = read_answers(ps, an);
+    if (ret == 0)
+        ret = follow_cnames(ps);
+    if (ret == 0)
+        pick_records(ps);
+    return ret;
+}
+
+/* A name of the record's data, written at heap + *used (with heap NULL only measured).
+ * @return where it was written, NULL when only measured or on error. */
+static const char *rdata_name(struct wire *w, char *heap, size_t *used)
+{
+    char tmp[WIRE_NAME_TEXT];
+    size_t at = *used;
+    if (wire_name(w, heap ? heap + at : tmp) != 0)
+        return NULL;
+    *used += strlen(heap ? heap + at : tmp) + 1;
+    return heap ? heap + at : NULL;
+}
+
+/* TXT: the character-strings, each inside the data, joined. */
+static int rdata_txt(const struct wire *msg, const struct raw_rr *r, struct scan_rr *out,
+                     char *heap, size_t *used)
+{
+    struct wire rd;
+    size_t o = 0, ns = 0;
+    if (r->rdlen == 0)
+        return SCAN_EDNS;
+    wire_init(&rd, msg->p + r->rdoff, r->rdlen, 0);
+    while (wire_left(&rd) > 0) {
+        uint8_t l = wire_u8(&rd);
+        const uint8_t *s = wire_bytes(&rd, l);
+        if (!s)
+            return SCAN_EDNS;
+        if (heap)
+            memcpy(heap + o, s, l);
+        o += l;
+        ns++;
+    }
+    *used = o + 1;
+    if (heap) {
+        heap[o] = '\0';
+        out->txt = (const uint8_t *)heap;
+        out->txt_len = o;
+        out->nstrings = ns;
+    }
+    return 0;
+}
+
+/*
+ * Check the data of the kept record @p r against its type and decode it into
+ * @p out, its strings (names, TXT) at @p heap, *used bytes of it. With @p heap
+ * NULL nothing is written there and only *used is counted: the first pass sizes
+ * the answer's block, the second fills it. Names in the data may point anywhere
+ * in the message and must end inside the data (SOA: exactly 20 octets before
+ * its end); data after a name is ignored.
+ * @return 0 or SCAN_EDNS (the data does not fit the type).
+ */
+static int rdata_decode(const struct wire *msg, const struct raw_rr *r, struct scan_rr *out,
+                        char *heap, size_t *used)
+{
+    struct wire w;
+    size_t end = r->rdoff + r->rdlen;
+    wire_init(&w, msg->p, msg->len, r->rdoff);
+    *used = 0;
     out->type = r->type;
     out->ttl = r->ttl;
     switch (r->type) {
     case SCAN_TYPE_A:
-        memcpy(out->a4, msg + off, 4);
-        break;
+        if (r->rdlen != 4)
+            return SCAN_EDNS;
+        memcpy(out->a4, wire_bytes(&w, 4), 4);
+        return 0;
     case SCAN_TYPE_AAAA:
-        memcpy(out->a6, msg + off, 16);
-        break;
-    case SCAN_TYPE_TXT: {
-        uint8_t *dst = (uint8_t *)*heap;
-        size_t o = 0, p = off, end = off + r->rdlen, ns = 0;
-        while (p < end) {
-            uint8_t l = msg[p++];
-            if (l > end - p)
-                l = (uint8_t)(end - p); /* validated by the caller; defensive */
-            memcpy(dst + o, msg + p, l);
-            o += l;
-            p += l;
-            ns++;
-        }
-        dst[o] = '\0';
-        out->txt = dst;
-        out->txt_len = o;
-        out->nstrings = ns;
-        *heap += o + 1;
-        break;
-    }
+        if (r->rdlen != 16)
+            return SCAN_EDNS;
+        memcpy(out->a6, wire_bytes(&w, 16), 16);
+        return 0;
+    case SCAN_TYPE_TXT:
+        return rdata_txt(msg, r, out, heap, used);
     case SCAN_TYPE_MX:
-        out->pref = rd16(msg + off);
-        off += 2;
+        if (r->rdlen < 3)
+            return SCAN_EDNS;
+        out->pref = wire_u16(&w);
         /* fall through */
     case SCAN_TYPE_PTR:
     case SCAN_TYPE_CNAME:
     case SCAN_TYPE_NS:
-        read_name(msg, len, &off, *heap);
-        out->target = *heap;
-        *heap += strlen(*heap) + 1;
-        break;
+        out->target = rdata_name(&w, heap, used);
+        return w.err || w.off > end ? SCAN_EDNS : 0;
     case SCAN_TYPE_SOA:
-        read_name(msg, len, &off, *heap);
-        out->soa.mname = *heap;
-        *heap += strlen(*heap) + 1;
-        read_name(msg, len, &off, *heap);
-        out->soa.rname = *heap;
-        *heap += strlen(*heap) + 1;
-        out->soa.serial = rd32(msg + off);
-        out->soa.refresh = rd32(msg + off + 4);
-        out->soa.retry = rd32(msg + off + 8);
-        out->soa.expire = rd32(msg + off + 12);
-        out->soa.minimum = rd32(msg + off + 16);
-        break;
+        out->soa.mname = rdata_name(&w, heap, used);
+        out->soa.rname = rdata_name(&w, heap, used);
+        if (w.err || w.off + 20 != end)
+            return SCAN_EDNS;
+        out->soa.serial = wire_u32(&w);
+        out->soa.refresh = wire_u32(&w);
+        out->soa.retry = wire_u32(&w);
+        out->soa.expire = wire_u32(&w);
+        out->soa.minimum = wire_u32(&w);
+        return 0;
     default:
-        break;
+        return 0; /* kept as type and TTL only */
     }
 }
 
-static bool txt_valid(const uint8_t *msg, const struct raw_rr *r)
+/* The answer, in one heap block: the records kept, then the canonical name and
+ * the records' strings. A record whose data does not fit its type makes the
+ * whole reply BADRESP. */
+static int build_answer(struct parse *ps, struct scan_answer **out)
 {
-    size_t p = r->rdoff, end = r->rdoff + r->rdlen;
-    while (p < end) {
-        size_t l = msg[p++];
-        if (l > end - p)
-            return false;
-        p += l;
+    bool data = ps->status == SCAN_DNS_OK || ps->status == SCAN_DNS_NODATA;
+    size_t nkeep = data ? ps->nkeep : 0, extra = data ? strlen(ps->canon) + 1 : 0, used;
+    struct scan_rr scratch;
+
+    for (size_t k = 0; k < nkeep; k++) {
+        if (rdata_decode(&ps->w, &ps->rrs[ps->keep[k]], &scratch, NULL, &used) != 0) {
+            ps->status = SCAN_DNS_BADRESP;
+            data = false;
+            nkeep = extra = 0;
+            break;
+        }
+        extra += used;
     }
-    return true;
+    struct scan_answer *a = malloc(sizeof(*a) + nkeep * sizeof(struct scan_rr) + extra);
+    if (!a)
+        return -ENOMEM;
+    memset(a, 0, sizeof(*a));
+    a->status = ps->status;
+    a->qtype = ps->qtype;
+    a->rcode = ps->rcode;
+    a->ncname = data ? ps->ncname : 0;
+    a->nstray = data ? ps->nstray : 0;
+    a->tc = ps->tc;
+    a->n = nkeep;
+    a->rr = (struct scan_rr *)(a + 1);
+    char *heap = (char *)(a->rr + nkeep);
+    if (data) {
+        a->canon = strcpy(heap, ps->canon);
+        heap += strlen(heap) + 1;
+    }
+    for (size_t k = 0; k < nkeep; k++) {
+        memset(&a->rr[k], 0, sizeof(a->rr[k]));
+        /* Cannot fail: the same bytes passed the first pass, which sized the block. */
+        SCAN_REQUIRE(rdata_decode(&ps->w, &ps->rrs[ps->keep[k]], &a->rr[k], heap, &used) == 0);
+        a->rr[k].owner = a->canon;
+        heap += used;
+    }
+    *out = a;
+    return 0;
 }
 
 struct scan_answer *scan_answer_new_status(enum scan_dns_status status, uint16_t qtype)
@@ -270,168 +396,18 @@ struct scan_answer *scan_answer_new_status(enum scan_dns_status status, uint16_t
     return a;
 }
 
-/*
- * One piece on purpose (about 150 lines): a single forward pass over untrusted
- * bytes, the parser the fuzz target drives. Header and question, rcode, the
- * answer records, the CNAME chain, the records kept; every "goto make" stops
- * there and still builds an answer with the status known so far, and one exit
- * frees what was read. Split into steps, each would hand the cursor, the raw
- * records and the status back and forth, and the one path a reviewer checks
- * against RFC 1035 would become five.
- */
 int scan_answer_parse(const uint8_t *buf, size_t len, uint16_t qtype, struct scan_answer **out)
 {
-    struct raw_rr *rrs = NULL;
-    size_t nraw = 0, keep[MAX_RRS], nkeep = 0;
-    char qname[NAME_MAX_TEXT], canon[NAME_MAX_TEXT];
-    enum scan_dns_status status = SCAN_DNS_BADRESP;
-    size_t ncname = 0, nstray = 0;
-    int rcode = -1, ret = 0, tc = 0;
+    struct parse ps = {.qtype = qtype, .status = SCAN_DNS_BADRESP, .rcode = -1};
 
     *out = NULL;
-    qname[0] = canon[0] = '\0';
-    if (!buf || len < 12)
-        goto make;
-    rcode = buf[3] & 0x0f;
-    tc = (buf[2] & 0x02) != 0;
-    uint16_t qd = rd16(buf + 4), an = rd16(buf + 6);
-    if (qd != 1)
-        goto make;
-    size_t off = 12;
-    if (read_name(buf, len, &off, qname) != 0 || off + 4 > len)
-        goto make;
-    off += 4;
-
-    switch (rcode) {
-    case 0:
-        break;
-    case 2:
-        status = SCAN_DNS_SERVFAIL;
-        goto make;
-    case 3:
-        status = SCAN_DNS_NXDOMAIN;
-        goto make;
-    case 5:
-        status = SCAN_DNS_REFUSED;
-        goto make;
-    default:
-        goto make; /* FORMERR, NOTIMP, ...: unusable */
-    }
-
-    if (an > MAX_RRS)
-        goto make;
-    rrs = calloc(an ? an : 1, sizeof(*rrs));
-    if (!rrs) {
-        ret = -ENOMEM;
-        goto out;
-    }
-    for (size_t i = 0; i < an; i++) {
-        char owner[NAME_MAX_TEXT];
-        if (read_name(buf, len, &off, owner) != 0 || off + 10 > len)
-            goto make;
-        struct raw_rr *r = &rrs[nraw];
-        r->type = rd16(buf + off);
-        r->ttl = rd32(buf + off + 4);
-        r->rdlen = rd16(buf + off + 8);
-        r->rdoff = off + 10;
-        if (r->rdoff + r->rdlen > len)
-            goto make;
-        off = r->rdoff + r->rdlen;
-        if (rd16(buf + r->rdoff - 8) != 1) { /* class IN only */
-            nstray++;
-            continue;
-        }
-        r->owner = strdup(owner);
-        if (!r->owner) {
-            ret = -ENOMEM;
-            goto out;
-        }
-        nraw++;
-    }
-
-    /* Follow the CNAME chain from the question name, in any record order. */
-    strcpy(canon, qname);
-    for (bool moved = true; moved;) {
-        moved = false;
-        for (size_t i = 0; i < nraw; i++) {
-            if (rrs[i].type != SCAN_TYPE_CNAME || !name_eq(rrs[i].owner, canon))
-                continue;
-            if (qtype == SCAN_TYPE_CNAME)
-                break;
-            size_t p = rrs[i].rdoff;
-            char next[NAME_MAX_TEXT];
-            if (read_name(buf, len, &p, next) != 0)
-                goto make;
-            if (++ncname > MAX_CNAMES || name_eq(next, qname) || name_eq(next, canon)) {
-                status = SCAN_DNS_CNAMELOOP;
-                goto make;
-            }
-            strcpy(canon, next);
-            rrs[i].used = true;
-            moved = true;
-            break;
-        }
-    }
-
-    for (size_t i = 0; i < nraw; i++) {
-        if (rrs[i].type == qtype && name_eq(rrs[i].owner, canon)) {
-            if (qtype == SCAN_TYPE_TXT && !txt_valid(buf, &rrs[i]))
-                goto make;
-            keep[nkeep++] = i;
-            rrs[i].used = true;
-        }
-    }
-    for (size_t i = 0; i < nraw; i++)
-        if (!rrs[i].used && rrs[i].type != 46 /* RRSIG */ && rrs[i].type != 39 /* DNAME */)
-            nstray++;
-    status = nkeep ? SCAN_DNS_OK : SCAN_DNS_NODATA;
-
-make:;
-    size_t extra = strlen(canon) + 1;
-    if (status != SCAN_DNS_OK && status != SCAN_DNS_NODATA) {
-        nkeep = 0;
-        extra = 0;
-    }
-    for (size_t k = 0; k < nkeep; k++) {
-        size_t need;
-        if (rr_extra_size(buf, len, &rrs[keep[k]], &need) != 0) {
-            status = SCAN_DNS_BADRESP;
-            nkeep = 0;
-            extra = 0;
-            break;
-        }
-        extra += need;
-    }
-    struct scan_answer *a = malloc(sizeof(*a) + nkeep * sizeof(struct scan_rr) + extra);
-    if (!a) {
-        ret = -ENOMEM;
-        goto out;
-    }
-    memset(a, 0, sizeof(*a));
-    a->status = status;
-    a->qtype = qtype;
-    a->rcode = rcode;
-    a->ncname = (status == SCAN_DNS_OK || status == SCAN_DNS_NODATA) ? ncname : 0;
-    a->nstray = (status == SCAN_DNS_OK || status == SCAN_DNS_NODATA) ? nstray : 0;
-    a->tc = tc;
-    a->n = nkeep;
-    a->rr = (struct scan_rr *)(a + 1);
-    char *heap = (char *)(a->rr + nkeep);
-    if (extra) {
-        strcpy(heap, canon);
-        a->canon = heap;
-        heap += strlen(canon) + 1;
-    }
-    for (size_t k = 0; k < nkeep; k++) {
-        memset(&a->rr[k], 0, sizeof(a->rr[k]));
-        a->rr[k].owner = a->canon;
-        rr_fill(buf, len, &rrs[keep[k]], &a->rr[k], &heap);
-    }
-    *out = a;
-out:
-    for (size_t i = 0; i < nraw; i++)
-        free(rrs[i].owner);
-    free(rrs);
+    wire_init(&ps.w, buf, len, 0);
+    int ret = decode(&ps);
+    if (ret != -ENOMEM)
+        ret = build_answer(&ps, out);
+    for (size_t i = 0; i < ps.nraw; i++)
+        free(ps.rrs[i].owner);
+    free(ps.rrs);
     return ret;
 }
 
@@ -566,9 +542,15 @@ int scan_query_add_edns(uint8_t *msg, size_t cap, size_t *len, unsigned flags)
     static const uint8_t opt[11] = {
         0, 0, SCAN_TYPE_OPT, SCAN_EDNS_UDP_SIZE >> 8, SCAN_EDNS_UDP_SIZE & 0xff, 0, 0, 0x80, 0,
         0, 0};
+    struct wire w;
 
-    if (!msg || !len || *len < 12 || rd16(msg + 4) != 1 || rd16(msg + 10) != 0)
+    if (!msg || !len)
         return -EINVAL;
+    wire_init(&w, msg, *len, 4);
+    uint16_t qd = wire_u16(&w);
+    wire_skip(&w, 4); /* ANCOUNT, NSCOUNT */
+    if (qd != 1 || wire_u16(&w) != 0 || w.err)
+        return -EINVAL; /* not one question without additional records */
     if (!(flags & SCAN_Q_DNSSEC))
         return 0;
     if (cap < *len + sizeof(opt))

@@ -163,6 +163,49 @@ Test(dnsmsg, mx_and_escaped_names)
     scan_answer_free(d);
 }
 
+/* MX 10 "mx.test", the name compressed: "mx" + pointer to "test" in the question (26). */
+#define MX_PKT(rdlen)                                                                              \
+    HDR(0, 1), QNAME, 0, 15, 0, 1, 0xc0, 0x0c, 0, 15, 0, 1, 0, 0, 0, 5, 0, (rdlen), 0, 10, 2, 'm', \
+        'x', 0xc0, 26
+
+Test(dnsmsg, every_truncation_at_each_field)
+{
+    /* Header, question, owner, type, class, TTL, rdlength, preference, the name: a
+     * reply cut anywhere is a bad response; the rcode is known from 12 bytes on. */
+    const uint8_t pkt[] = {MX_PKT(7)};
+    for (size_t l = 0; l <= sizeof(pkt); l++) {
+        struct scan_answer *a = NULL;
+        cr_assert_eq(scan_answer_parse(pkt, l, SCAN_TYPE_MX, &a), 0);
+        cr_expect_eq(a->status, l == sizeof(pkt) ? SCAN_DNS_OK : SCAN_DNS_BADRESP, "len %zu", l);
+        cr_expect_eq(a->rcode, l < 12 ? -1 : 0, "len %zu", l);
+        if (l < sizeof(pkt))
+            cr_expect_null(a->canon, "len %zu", l);
+        scan_answer_free(a);
+    }
+}
+
+Test(dnsmsg, names_in_the_data_end_inside_it)
+{
+    const uint8_t exact[] = {MX_PKT(7)};
+    const uint8_t trailing[] = {MX_PKT(9), 0xee, 0xee}; /* bytes after the name: ignored */
+    const uint8_t past[] = {MX_PKT(6)};                 /* the name's pointer crosses the end */
+    const struct {
+        const uint8_t *pkt;
+        size_t len;
+        enum scan_dns_status st;
+    } t[] = {{exact, sizeof(exact), SCAN_DNS_OK},
+             {trailing, sizeof(trailing), SCAN_DNS_OK},
+             {past, sizeof(past), SCAN_DNS_BADRESP}};
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        struct scan_answer *a = NULL;
+        cr_assert_eq(scan_answer_parse(t[i].pkt, t[i].len, SCAN_TYPE_MX, &a), 0);
+        cr_expect_eq(a->status, t[i].st, "case %zu", i);
+        if (a->status == SCAN_DNS_OK)
+            cr_expect_str_eq(a->rr[0].target, "mx.test", "case %zu", i);
+        scan_answer_free(a);
+    }
+}
+
 /* ----------------------------------------- stray records, TC, answer-section cap */
 
 /* A record owned by the question name with the given type and class, rdata 127.0.0.2. */
