@@ -112,7 +112,7 @@ int wire_name(struct wire *w, char *out)
         if (l == 0)
             break;
         octets += (size_t)l + 1;
-        if (octets > 255 || l > w->len - pos)
+        if (octets + 1 > 255 || l > w->len - pos) /* + 1: the final zero octet */
             goto fail;
         put_label(out, &o, w->p + pos, l);
         pos += l;

@@ -84,8 +84,8 @@ uint32_t wire_u32(struct wire *w);
  *
  * Refused (SCAN_EDNS): a read past the end; a pointer at or past the end, or
  * more than WIRE_MAX_JUMPS pointers (a loop); a label of the extended types
- * (first two bits 01 or 10); labels and their length octets totalling over 255
- * (the final zero octet is not counted). Pointers may point backward or forward.
+ * (first two bits 01 or 10); a name over 255 octets on the wire, its final zero
+ * octet counted (RFC 1035 section 3.1), as scan_query_encode() counts. Pointers may point backward or forward.
  * @param[out] out  WIRE_NAME_TEXT bytes; the name, or "" on error
  * @return 0 or SCAN_EDNS (the error is set).
  */

@@ -243,39 +243,40 @@ static size_t labels(uint8_t *m, const size_t *len, size_t n, uint8_t c)
 
 Test(wire, the_255_octet_limit)
 {
-    /* Labels and their length octets: 3 x 64 + 63 = 255 fits, 4 x 64 = 256 does not
-     * (the final zero octet is not counted). */
-    static const size_t fits[] = {63, 63, 63, 62}, over[] = {63, 63, 63, 63};
+    /* On the wire, the final zero counted (RFC 1035 section 3.1): 3 x 64 + 62 + 1 = 255
+     * fits, 3 x 64 + 63 + 1 = 256 does not. */
+    static const size_t fits[] = {63, 63, 63, 61}, over[] = {63, 63, 63, 62};
     uint8_t m[300];
     struct wire w;
     char name[WIRE_NAME_TEXT];
 
     size_t n = labels(m, fits, 4, 'a');
     cr_assert_eq(name_at(&w, m, n, 0, name), 0);
-    cr_assert_eq(strlen(name), 63 * 3 + 62 + 3);
+    cr_assert_eq(strlen(name), 63 * 3 + 61 + 3);
     cr_assert_eq(w.off, n);
     n = labels(m, over, 4, 'a');
     cr_assert_eq(name_at(&w, m, n, 0, name), SCAN_EDNS);
 
-    /* Counted across a pointer: 63 + 1 octets here, 192 there. */
+    /* Counted across a pointer: 61 + 1 octets here, 192 + 1 there (255); one more
+     * octet here is 256. */
     static const size_t tail[] = {63, 63, 63};
     n = labels(m, tail, 3, 'b');
     size_t at = n;
-    m[n++] = 62;
-    memset(m + n, 'c', 62);
-    n += 62;
+    m[n++] = 61;
+    memset(m + n, 'c', 61);
+    n += 61;
     m[n++] = 0xc0;
     m[n++] = 0;
     cr_assert_eq(name_at(&w, m, n, at, name), 0);
     cr_assert_eq(w.off, n);
-    m[at] = 63;
-    memmove(m + at + 64, m + at + 63, 2);
-    m[at + 63] = 'c';
+    m[at] = 62;
+    memmove(m + at + 63, m + at + 62, 2);
+    m[at + 62] = 'c';
     cr_assert_eq(name_at(&w, m, n + 1, at, name), SCAN_EDNS);
 
     /* The longest text: every byte escaped as \DDD still fits WIRE_NAME_TEXT. */
     n = labels(m, fits, 4, 0);
     cr_assert_eq(name_at(&w, m, n, 0, name), 0);
-    cr_assert_eq(strlen(name), (63 * 3 + 62) * 4 + 3);
+    cr_assert_eq(strlen(name), (63 * 3 + 61) * 4 + 3);
     cr_assert_lt(strlen(name), WIRE_NAME_TEXT);
 }
