@@ -93,6 +93,23 @@ static void sweep(const char *path)
     closedir(d);
 }
 
+/* Our temporary name exists: an earlier run of ours under the same PID left it
+ * (a kill -9, then a PID reused), or someone planted it. Only our own plain file
+ * with no other name is removed; a link of any kind stays and the write fails
+ * (a symbolic one as O_NOFOLLOW would say, -ELOOP). @return 0 when removed. */
+static int stale_tmp(const char *tmp)
+{
+    struct stat sb;
+
+    if (lstat(tmp, &sb) != 0)
+        return -errno;
+    if (S_ISLNK(sb.st_mode))
+        return -ELOOP;
+    if (!S_ISREG(sb.st_mode) || sb.st_nlink != 1 || sb.st_uid != geteuid())
+        return -EEXIST;
+    return unlink(tmp) == 0 ? 0 : -errno;
+}
+
 int out_path_prepare(const char *path, mode_t mode, struct scan_diag *diag)
 {
     char tmp[4096];
@@ -111,6 +128,8 @@ int out_path_prepare(const char *path, mode_t mode, struct scan_diag *diag)
         sweep(path);
         what = "cannot create a file there";
         fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0 && errno == EEXIST && stale_tmp(tmp) == 0)
+            fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (fd < 0) {
             ret = -errno;
         } else {
@@ -134,10 +153,20 @@ int out_file_begin(struct out_file *of, const char *path)
         of->tmp[0] = '\0';
         return -ENAMETOOLONG;
     }
-    /* O_NOFOLLOW: such directories are often shared; never write through a link.
-     * O_RDWR: the --delta document is also the --on-change command's standard
-     * input, read back from the start. */
-    fd = open(of->tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    /* O_EXCL: such directories are often shared and the name is predictable: never
+     * write through a link someone left there, symbolic or hard. O_RDWR: the
+     * --delta document is also the --on-change command's standard input, read
+     * back from the start. */
+    const int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+    fd = open(of->tmp, flags, 0644);
+    if (fd < 0 && errno == EEXIST) {
+        int ret = stale_tmp(of->tmp);
+        if (ret != 0) {
+            of->tmp[0] = '\0';
+            return ret;
+        }
+        fd = open(of->tmp, flags, 0644);
+    }
     if (fd < 0) {
         of->tmp[0] = '\0';
         return -errno;

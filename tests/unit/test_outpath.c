@@ -4,7 +4,8 @@
  * @file
  * Unit tests of the atomic file writer's two steps (output/writers/outpath.h), the
  * form the --delta document uses: nothing at PATH until the commit, a symbolic
- * link planted at the temporary name is never followed, the stream stays open
+ * or hard link planted at the temporary name is never written through, a stale
+ * file of our own there is replaced, the stream stays open
  * after the rename, and an uncommitted file leaves nothing behind.
  * out_path_prepare() is tested for the line it gives when a path cannot be used.
  * (out_file_replace(), built on them, is tested through --prom in test_alert.c.)
@@ -141,4 +142,44 @@ Test(outpath, prepare_says_what_failed)
     cr_assert_eq(out_path_prepare(deep, 0750, &diag), -ENOTDIR);
     snprintf(want, sizeof(want), "%s: cannot create its folder: %s", deep, strerror(ENOTDIR));
     cr_assert_str_eq(diag.msg, want);
+}
+
+Test(outpath, never_through_a_hard_link)
+{
+    struct out_file of;
+    char victim[160];
+
+    snprintf(victim, sizeof(victim), "%s/victim", dir);
+    FILE *f = fopen(victim, "w");
+    cr_assert_not_null(f);
+    fputs("keep", f);
+    fclose(f);
+    cr_assert_eq(link(victim, tmp), 0);
+    cr_assert_eq(out_file_begin(&of, path), -EEXIST);
+    cr_assert_null(of.f);
+    out_file_deinit(&of);
+    struct stat sb;
+    cr_assert_eq(stat(victim, &sb), 0);
+    cr_expect_eq(sb.st_size, 4, "the linked file was truncated");
+    cr_assert(exists(tmp), "someone else's link is not ours to remove");
+}
+
+Test(outpath, a_stale_file_of_ours_is_replaced)
+{
+    struct out_file of;
+
+    FILE *f = fopen(tmp, "w");
+    cr_assert_not_null(f);
+    fputs("left by a run killed with -9", f);
+    fclose(f);
+    cr_assert_eq(out_file_begin(&of, path), 0);
+    fputs("new", of.f);
+    cr_assert_eq(out_file_commit(&of), 0);
+    out_file_deinit(&of);
+    char buf[32] = "";
+    f = fopen(path, "r");
+    cr_assert_not_null(f);
+    cr_assert_not_null(fgets(buf, sizeof(buf), f));
+    fclose(f);
+    cr_expect_str_eq(buf, "new");
 }
