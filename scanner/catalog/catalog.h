@@ -79,8 +79,8 @@
  * list_catalog_free(cat);
  * @endcode
  */
-#ifndef LISTS_CATALOG_H
-#define LISTS_CATALOG_H
+#ifndef SCANNER_CATALOG_H
+#define SCANNER_CATALOG_H
 
 #include <stdbool.h>
 #include <stddef.h>

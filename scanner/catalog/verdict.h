@@ -24,8 +24,8 @@
  *   enum list_probe p = list_probe_judge(entry, tp, answer, why, sizeof(why));
  * @endcode
  */
-#ifndef LISTS_VERDICT_H
-#define LISTS_VERDICT_H
+#ifndef SCANNER_VERDICT_H
+#define SCANNER_VERDICT_H
 
 #include <stdbool.h>
 #include <stddef.h>

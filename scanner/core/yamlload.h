@@ -35,8 +35,8 @@
  *   free(buf);
  * @endcode
  */
-#ifndef LISTS_YAMLLOAD_H
-#define LISTS_YAMLLOAD_H
+#ifndef SCANNER_YAMLLOAD_H
+#define SCANNER_YAMLLOAD_H
 
 #include <stddef.h>
 #include <yaml.h>

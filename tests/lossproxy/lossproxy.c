@@ -21,6 +21,10 @@
  * Every loop is bounded: the event loop by --max-seconds, the rest by table sizes and bursts.
  *
  * See tests/lossproxy/README.md for the command line and the statistics.
+ *
+ * One file on purpose (over 600 lines): a stand-alone test tool, built from this file
+ * alone with no library of the project, so a test run never depends on the code under
+ * test to inject its faults.
  */
 
 /* The meson build passes -D_GNU_SOURCE for the whole project; the by-hand build does not. */
@@ -937,7 +941,8 @@ static int parse_prob(const char *s, double *out)
     return 0;
 }
 
-/* Fill *o from argv. Returns 0, 1 when --help was printed, or -EINVAL on a usage error. */
+/* Fill *o from argv. Returns 0, 1 when --help was printed, or -EINVAL on a usage error.
+ * One piece on purpose (about 90 lines): the getopt dispatch, one case per option. */
 static int parse_opts(int argc, char **argv, struct lp_opts *o)
 {
     static const struct option longopts[] = {
