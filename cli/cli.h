@@ -28,7 +28,7 @@ int cli_cmd_history(const struct cli_opts *o);
  * Flush and close standard output, once: a run calls it before it counts its
  * results as delivered, main() at the end. Standard output then stays open on
  * /dev/null, so no file descriptor opened later becomes descriptor 1.
- * @return 0, or the positive errno of the first failure (every later call returns
+ * @return 0, or the negative errno of the first failure (every later call returns
  *         the same).
  */
 int cli_stdout_close(void);

@@ -81,23 +81,22 @@ static void fault_point(const char *point)
 
 /* Before the scan: the folders of --delta and --prom exist (made when missing),
  * nothing that killed runs left there remains, and a file can be created. */
-int cli_prepare_outputs(const struct cli_opts *o)
+int cli_prepare_outputs(const struct cli_opts *o, struct scan_diag *diag)
 {
     const char *paths[2] = {o->delta_path, o->prom_path};
-    struct scan_diag diag;
+    struct scan_diag why = {0};
+    int ret;
 
     for (int i = 0; i < 2; i++) {
-        if (paths[i] && out_path_prepare(paths[i], OUT_PATH_DIR_MODE, &diag) != 0) {
-            fprintf(stderr, PROG ": %s %s\n", i == 0 ? "--delta" : "--prom", diag.msg);
-            return CLI_EXIT_USAGE;
-        }
+        if (paths[i] && (ret = out_path_prepare(paths[i], OUT_PATH_DIR_MODE, &why)) != 0)
+            return scan_diag_fail(diag, ret, "%s %s", i == 0 ? "--delta" : "--prom", why.msg);
     }
     return 0;
 }
 
 /* Commit the run, then write what it must deliver (the human event lines go to
  * stdout with the summary and text formats, when there is no --delta file).
- * @return 0, or nonzero when the run could not be recorded. */
+ * @return 0, or a negative code when the run could not be recorded (said on stderr). */
 int cli_record_run(struct delivery *dl, bool complete, enum out_format fmt)
 {
     const struct cli_opts *o = dl->o;
@@ -197,7 +196,7 @@ void cli_deliver(struct delivery *dl, const struct out_alert_run *arun,
     ret = cli_stdout_close();
     if (ret != 0) {
         ro->output_failed = true;
-        snprintf(msg, sizeof(msg), "standard output: %s", strerror(ret));
+        snprintf(msg, sizeof(msg), "standard output: %s", strerror(-ret));
         cli_delivery_failed(dl, msg);
     }
     if (!dl->why[0])

@@ -262,21 +262,22 @@ static void set_up_process(void)
 }
 
 /* The job file (-c) under the command line, then the rule that every option
- * has an effect under the chosen checks. @return 0, or -1 after a message. */
+ * has an effect under the chosen checks. @return 0, or a negative code after a
+ * message. */
 static int apply_job(struct cli_opts *o, struct cli_job **job)
 {
     struct scan_diag diag = {0};
+    int ret = 0;
 
-    if (o->job_path) {
-        if (cli_job_load(o->job_path, job, &diag) != 0 || cli_opts_apply_job(o, *job, &diag) != 0)
-            goto fail;
-    }
-    if (cli_opts_check_effect(o, *job, &diag) != 0)
+    if (o->job_path && ((ret = cli_job_load(o->job_path, job, &diag)) != 0 ||
+                        (ret = cli_opts_apply_job(o, *job, &diag)) != 0))
+        goto fail;
+    if ((ret = cli_opts_check_effect(o, *job, &diag)) != 0)
         goto fail;
     return 0;
 fail:
     fprintf(stderr, PROG ": %s\n", diag.msg);
-    return -1;
+    return ret;
 }
 
 int main(int argc, char **argv)
@@ -343,7 +344,7 @@ out:
     bool ran = cli_stdout_closed();
     r = cli_stdout_close();
     if (r != 0 && !ran)
-        fprintf(stderr, PROG ": writing to standard output failed: %s\n", strerror(r));
+        fprintf(stderr, PROG ": writing to standard output failed: %s\n", strerror(-r));
     if (r != 0 && code != CLI_EXIT_USAGE)
         code = CLI_EXIT_INCOMPLETE;
     return code;

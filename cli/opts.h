@@ -167,16 +167,17 @@ void cli_opts_free(struct cli_opts *o);
 int cli_strv_push(struct cli_strv *a, const char *s);
 
 /** Parse "500ms", "2s", "1.5s", "1m" or a bare number of seconds, from
- *  CLI_DURATION_RANGE. @return ms, or -1. */
+ *  CLI_DURATION_RANGE. @return ms, or SCAN_EPARSE. */
 int cli_parse_duration(const char *s);
 /** What cli_parse_duration() takes, in the words of its messages. */
 #define CLI_DURATION_RANGE "1ms to 10m"
 
-/** A whole decimal number in [@p lo, @p hi] (the whole string). @return 0 (*out set) or -1. */
+/** A whole decimal number in [@p lo, @p hi] (the whole string). @return 0 (*out set) or
+ *  SCAN_EPARSE. */
 int cli_parse_long(const char *s, long lo, long hi, long *out);
 
 /** Parse a look-back window with its unit: "90m", "12h", "30d", "2w" (one minute to ten
- *  years). @return ms, or -1. */
+ *  years). @return ms, or SCAN_EPARSE. */
 long long cli_parse_since(const char *s);
 
 #endif

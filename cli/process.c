@@ -29,9 +29,9 @@ int cli_stdout_close(void)
     stdout_closed = true;
     errno = 0;
     if (fflush(stdout) != 0 || ferror(stdout))
-        result = errno ? errno : EIO;
+        result = errno ? -errno : -EIO;
     if (fclose(stdout) != 0 && !result)
-        result = errno ? errno : EIO;
+        result = errno ? -errno : -EIO;
     fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (fd >= 0 && fd != STDOUT_FILENO) {
         dup2(fd, STDOUT_FILENO);

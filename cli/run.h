@@ -59,18 +59,20 @@ struct delivery {
     struct out_delta *delta; /* the document (NULL without a store) */
     FILE *doc;               /* its JSON: file.f (--delta), or an anonymous file */
     struct out_file file;    /* --delta, written atomically; file.f NULL without it */
-    char why[1200];          /* the first failure, one line */
+    char why[1200];          /* the first failure, one line: a record the run keeps until
+                                it reports (delivery goes on after a failure), not a
+                                message carrier */
 };
 
 /** Remember the first failure of a delivery (one line). */
 void cli_delivery_failed(struct delivery *dl, const char *why);
 
 /** Check that --delta and --prom can be written before the run starts.
- *  @return 0, or CLI_EXIT_USAGE after a message. */
-int cli_prepare_outputs(const struct cli_opts *o);
+ *  @return 0, or a negative code with what is wrong in @p diag. */
+int cli_prepare_outputs(const struct cli_opts *o, struct scan_diag *diag);
 
-/** Commit the run to the store and build the delta document. @return 0, or
- *  nonzero when the run could not be recorded. */
+/** Commit the run to the store and build the delta document. @return 0, or a
+ *  negative code when the run could not be recorded (said on standard error). */
 int cli_record_run(struct delivery *dl, bool complete, enum out_format fmt);
 
 /** Hand the run's results and document to every output (see cli/delivery.c). */

@@ -151,7 +151,7 @@ static void on_progress(void *arg, const struct scan_progress *p)
  * The DNSSEC trust anchors: --trust-anchor, else Debian's root key. When the
  * check was not asked for by name (the default set) and the default file is
  * missing, the check is left out with a warning rather than failing the run:
- * the other checks do not need it. @return 0, or -1 after a message (exit 2).
+ * the other checks do not need it. @return 0, or a negative code after a message (exit 2).
  */
 static int load_anchors(const struct cli_opts *o, unsigned *checks, struct scan_dnssec **out)
 {
@@ -169,7 +169,7 @@ static int load_anchors(const struct cli_opts *o, unsigned *checks, struct scan_
         return 0;
     }
     fprintf(stderr, PROG ": --trust-anchor: %s\n", diag.msg);
-    return -1;
+    return ret;
 }
 
 static enum out_format pick_format(const struct cli_opts *o)
@@ -332,8 +332,10 @@ static int run_open_store(struct run *r)
                 o->delta_path ? "--delta" : "--on-change");
         return CLI_EXIT_USAGE;
     }
-    if (cli_prepare_outputs(o) != 0)
+    if (cli_prepare_outputs(o, &diag) != 0) {
+        fprintf(stderr, PROG ": %s\n", diag.msg);
         return CLI_EXIT_USAGE;
+    }
     if (!spath)
         return 0;
     struct out_state_opts so = {.path = spath, .wait_ms = o->wait ? -1 : 0, .create_parent = true};

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli/opts.h"
+#include "scanner/core/err.h"
 
 int cli_strv_push(struct cli_strv *a, const char *s)
 {
@@ -33,7 +34,7 @@ int cli_parse_duration(const char *s)
     errno = 0;
     double v = strtod(s, &end);
     if (end == s || errno || !isfinite(v) || v < 0)
-        return -1;
+        return SCAN_EPARSE;
     double ms;
     if (strcmp(end, "ms") == 0)
         ms = v;
@@ -42,9 +43,9 @@ int cli_parse_duration(const char *s)
     else if (strcmp(end, "m") == 0)
         ms = v * 60000;
     else
-        return -1;
+        return SCAN_EPARSE;
     if (ms < 1 || ms > 600000)
-        return -1;
+        return SCAN_EPARSE;
     return (int)ms;
 }
 
@@ -54,7 +55,7 @@ int cli_parse_long(const char *s, long lo, long hi, long *out)
     errno = 0;
     long v = strtol(s, &end, 10);
     if (!*s || *end || errno || v < lo || v > hi)
-        return -1;
+        return SCAN_EPARSE;
     *out = v;
     return 0;
 }
@@ -69,12 +70,12 @@ long long cli_parse_since(const char *s)
     errno = 0;
     double v = strtod(s, &end);
     if (end == s || errno || !isfinite(v) || v <= 0)
-        return -1;
+        return SCAN_EPARSE;
     for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
         if (strcmp(end, units[i].unit) == 0) {
             double ms = v * units[i].ms;
-            return ms < 60e3 || ms > 3650 * 86400e3 ? -1 : (long long)ms;
+            return ms < 60e3 || ms > 3650 * 86400e3 ? SCAN_EPARSE : (long long)ms;
         }
     }
-    return -1;
+    return SCAN_EPARSE;
 }
