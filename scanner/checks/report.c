@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scanner/core/text.h"
+
 struct rfield {
     char *name;
     enum scan_field_type type;
@@ -237,7 +239,7 @@ void scan_report_strn(struct scan_report *r, const char *name, const char *value
         add_str(r, &r->fb, name, NULL);
         return;
     }
-    char *tmp = strndup(value, len);
+    char *tmp = scan_text_escape_dup(value, len, SCAN_TEXT_HEX);
     if (!tmp) {
         r->oom = true;
         return;

@@ -65,8 +65,10 @@ void scan_report_status(struct scan_report *r, enum scan_status st, enum scan_re
 
 /** Append a field to the top level (copies name and value; value may be NULL). */
 void scan_report_str(struct scan_report *r, const char *name, const char *value);
-/** Append a string field from bytes (untrusted DNS data may hold NUL: it is kept
- *  up to the first NUL only for text use, so pass sanitized lengths). */
+/** Append a record field from DNS bytes (a TXT record, NUL bytes included) in the
+ *  scanner's one rule for them (scanner/core/text.h, SCAN_TEXT_HEX: every byte
+ *  outside printable ASCII as \xNN, a backslash doubled), as the SPF record is:
+ *  every byte shown, none able to act on a terminal, the bytes readable back. */
 void scan_report_strn(struct scan_report *r, const char *name, const char *value, size_t len);
 void scan_report_int(struct scan_report *r, const char *name, int64_t value);
 void scan_report_bool(struct scan_report *r, const char *name, int value);

@@ -93,6 +93,19 @@ Test(dmarc, valid)
     scan_report_free(r);
 }
 
+/* The record field shows every byte, none able to act on a terminal: the scanner's one
+ * rule for record fields (scanner/core/text.h), as the SPF record's. */
+Test(dmarc, record_field_escapes_bytes_as_spf_does)
+{
+    static const struct rz_rec zone[] = {
+        {"_dmarc.example.test", SCAN_TYPE_TXT, .data = {"v=DMARC1; p=none; x=\x1b[2J\xff\\"}},
+        {NULL},
+    };
+    struct scan_report *r = run(zone, "example.test");
+    cr_expect_str_eq(rz_str(r, "record"), "v=DMARC1; p=none; x=\\x1b[2J\\xff\\\\");
+    scan_report_free(r);
+}
+
 Test(dmarc, missing_is_none)
 {
     static const struct rz_rec zone[] = {{NULL}};
