@@ -16,7 +16,8 @@
  *   target at finish;
  * - fmt_summary.c: prints listings and DNSBL errors as they come, keeps only
  *   counters per list and check and per record-check finding (with a few
- *   example targets);
+ *   example targets); fmt_summary_print.c prints the findings and the table at
+ *   finish;
  * - facts.c: the key facts of a record check in one line, for text;
  * - wrap.c: word wrapping for text and the summary's findings.
  */
