@@ -12,11 +12,14 @@
  * to one set of out_<fmt>_* functions per format:
  *
  * - fmt_json.c, fmt_csv.c: stateless, one line per call;
- * - fmt_text.c: buffers rendered rows, prints them grouped per target at finish;
+ * - fmt_text.c: buffers rendered rows; fmt_text_print.c prints them grouped per
+ *   target at finish;
  * - fmt_summary.c: prints listings and DNSBL errors as they come, keeps only
  *   counters per list and check and per record-check finding (with a few
- *   example targets);
- * - facts.c: the key facts of a record check in one line, for text.
+ *   example targets); fmt_summary_print.c prints the findings and the table at
+ *   finish;
+ * - facts.c: the key facts of a record check in one line, for text;
+ * - wrap.c: word wrapping for text and the summary's findings.
  */
 #ifndef OUTPUT_FMT_H
 #define OUTPUT_FMT_H
@@ -159,11 +162,17 @@ const struct scan_field *out_field(const struct scan_result *r, const char *name
  *  reader acts on, the first problem; values through @p put. Nothing for DNSBL. */
 void out_check_facts(struct out_sink *s, const struct scan_result *r, out_put_fn *put);
 
-/** Columns text output fits in; longer lines wrap on word boundaries (fmt_text.c). */
+/** Columns text output fits in; longer lines wrap on word boundaries (wrap.c). */
 #define OUT_TEXT_WIDTH 100
 
+/** Joins a label to its value ("delist:" and the URL) so a line never breaks
+ *  between them; written as a space. Sanitized text never holds it (a control). */
+#define OUT_NBSP     '\x01'
+#define OUT_NBSP_STR "\x01"
+
 /** Write @p text (sanitized) from column @p col, wrapped on spaces so no line passes
- *  OUT_TEXT_WIDTH, continuation lines from column @p indent; then a newline. */
+ *  OUT_TEXT_WIDTH, continuation lines from column @p indent; then a newline (wrap.c).
+ *  OUT_NBSP is written as a space the line never breaks at. */
 void out_wrap(struct out_sink *s, const char *text, size_t col, size_t indent);
 
 /** Write @p r as one JSON object (the JSON Lines form, without the newline). */
