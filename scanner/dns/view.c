@@ -200,7 +200,10 @@ void scan_view_missing_clear(struct scan_view *v)
     v->nm = 0;
 }
 
-int scan_view_answer_missing(struct scan_view *v, scan_view_answer_fn *fn, void *arg)
+/* The step between two rounds of scan_view_drive(): every missing question
+ * answered by @p fn, then the missing list cleared. @return 0, or the first
+ * scan_view_put_flags() error (the rest still answered). */
+static int answer_missing(struct scan_view *v, scan_view_answer_fn *fn, void *arg)
 {
     int first = 0;
     for (size_t i = 0; i < v->nm; i++) {
@@ -238,7 +241,7 @@ int scan_view_drive(struct scan_view *v, const struct scan_view_driver *d, void 
         int ret = scan_view_run(v, d->run, d->run_arg, out);
         if (ret != -EAGAIN)
             return ret;
-        ret = scan_view_answer_missing(v, d->answer, d->answer_arg);
+        ret = answer_missing(v, d->answer, d->answer_arg);
         if (ret != 0)
             return ret;
     }

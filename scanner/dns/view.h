@@ -103,13 +103,6 @@ typedef struct scan_answer *scan_view_answer_fn(void *arg, const char *name, uin
                                                 unsigned flags);
 
 /**
- * The step between two rounds of a synchronous replay driver: every missing
- * question answered by @p fn, then the missing list cleared.
- * @return 0, or the first scan_view_put_flags() error (the rest still answered).
- */
-int scan_view_answer_missing(struct scan_view *v, scan_view_answer_fn *fn, void *arg);
-
-/**
  * One run of a replay check, for scan_view_run() and scan_view_drive(): call the
  * check over @p v from the start.
  * @param[in] arg   the caller's (the check's arguments and wherever it puts results)
