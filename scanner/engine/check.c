@@ -167,6 +167,10 @@ bool eng_check_step(struct eng *g, struct job *j)
             }
         }
         scan_view_missing_clear(j->view);
+        /* After a fatal error: no result, and nothing more asked. The job is freed
+         * once the questions it did ask are in. */
+        if (g->fatal)
+            return true;
         /* A synchronous completion inside the resolver may already have queued
          * the job again: let the queue run it, never free a queued job. */
         if (j->pending > 0 || j->queued)
