@@ -4,9 +4,10 @@
  * @file
  * The real engine (scanner/engine/) against a fake resolver that answers from
  * a table in virtual time (fake_resolver.h): the window, rate limits, the
- * health barrier, asking again, stop and cancellation, without a socket.
- * Every run ends with the resolver's contract checked: nothing in flight, and
- * exactly one callback per send.
+ * health barrier, asking again, stop and cancellation, and the fatal paths (a
+ * poll or a send that fails), without a socket. Every run ends with the
+ * resolver's contract checked: nothing in flight, and exactly one callback per
+ * send.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
