@@ -580,7 +580,7 @@ static void finished_as_in_full_run(const struct run *ref, const struct run *run
  * in flight (each callback once: run_engine() checks), and what finished before
  * the failure is out once, as in a full run.
  */
-Test(engine, poll_failure_is_fatal_and_cancels_what_is_in_flight, .timeout = 30)
+Test(engine, poll_failure_is_fatal_and_cancels_what_is_in_flight, .timeout = 20)
 {
     struct scenario sc = fatal_scenario(0, 0, 0);
     struct run ref;
@@ -614,7 +614,7 @@ Test(engine, poll_failure_is_fatal_and_cancels_what_is_in_flight, .timeout = 30)
  * in flight or alive (the engine's own invariant), and what finished is out
  * once, as in a full run (no result made up after the error either).
  */
-Test(engine, submit_out_of_memory_is_fatal_at_every_send, .timeout = 30)
+Test(engine, submit_out_of_memory_is_fatal_at_every_send, .timeout = 20)
 {
     struct scenario sc = fatal_scenario(0, 0, 0);
     struct run ref;
