@@ -44,8 +44,11 @@
  *   struct scan_dnssec *d = NULL;
  *   struct scan_diag diag = {0};
  *   if (scan_dnssec_new("/usr/share/dns/root.key", &d, &diag) != 0) die(diag.msg);
- *   while ((ret = scan_dnssec_check(view, d, "example.test", &rep)) == -EAGAIN)
- *       answer_missing_questions(view);   // scan_view_missing_flags() says SCAN_Q_DNSSEC
+ *   ret = scan_dnssec_check(view, d, "example.test", &rep);   // in the engine, or:
+ *   struct scan_dnssec_args a = {d, "example.test"};
+ *   struct scan_check_call call = {scan_dnssec_check_args, &a};
+ *   struct scan_view_driver drv = {scan_check_call_run, &call, answer_fn, world, 20};
+ *   ret = scan_view_drive(view, &drv, &out);   // answer_fn sees SCAN_Q_DNSSEC in its flags
  *   scan_dnssec_free(d);
  * @endcode
  */
@@ -109,5 +112,19 @@ void scan_dnssec_set_time(struct scan_dnssec *d, int64_t now);
  */
 int scan_dnssec_check(struct scan_view *v, struct scan_dnssec *d, const char *domain,
                       struct scan_report **out);
+
+/** scan_dnssec_check()'s arguments, for scan_dnssec_check_args(). */
+struct scan_dnssec_args {
+    struct scan_dnssec *d; /**< borrowed */
+    const char *domain;
+};
+
+/**
+ * scan_dnssec_check() as a scan_check_fn (report.h), for the synchronous drivers
+ * (unit tests, the fuzz target) to call through scan_check_call_run().
+ * @param[in] args  a struct scan_dnssec_args (borrowed)
+ * @return as scan_dnssec_check().
+ */
+int scan_dnssec_check_args(struct scan_view *v, const void *args, struct scan_report **out);
 
 #endif

@@ -274,3 +274,9 @@ int scan_dnssec_check(struct scan_view *v, struct scan_dnssec *d, const char *do
     scan_report_free(r);
     return ret;
 }
+
+int scan_dnssec_check_args(struct scan_view *v, const void *args, struct scan_report **out)
+{
+    const struct scan_dnssec_args *a = args;
+    return scan_dnssec_check(v, a->d, a->domain, out);
+}

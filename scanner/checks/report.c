@@ -441,3 +441,12 @@ const struct scan_result *scan_report_result_at(struct scan_report *r, size_t i)
         r = r->next;
     return scan_report_result(r);
 }
+
+int scan_check_call_run(struct scan_view *v, void *call, void **out)
+{
+    const struct scan_check_call *c = call;
+    struct scan_report *r = NULL;
+    int ret = c->fn(v, c->arg, &r);
+    *out = r;
+    return ret;
+}

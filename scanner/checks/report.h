@@ -43,6 +43,7 @@
 #include <stdint.h>
 
 #include "scanner/core/result.h"
+#include "scanner/dns/view.h"
 
 struct scan_report;
 struct scan_report_obj;
@@ -108,5 +109,25 @@ size_t scan_report_count(const struct scan_report *r);
 /** @return result @p i (< scan_report_count()), assembled as scan_report_result()
  *  does; NULL after an allocation failure anywhere in the report. */
 const struct scan_result *scan_report_result_at(struct scan_report *r, size_t i);
+
+/** A record check over one argument, in the replay style of scanner/dns/view.h:
+ *  0 with a report (caller frees), -EAGAIN, or an error. */
+typedef int scan_check_fn(struct scan_view *v, const void *arg, struct scan_report **out);
+
+/** A check and its argument, for scan_check_call_run(). */
+struct scan_check_call {
+    scan_check_fn *fn;
+    const void *arg; /**< handed to fn as is */
+};
+
+/**
+ * scan_view_run_fn (scanner/dns/view.h) over a struct scan_check_call, so
+ * scan_view_run() and scan_view_drive() hold a report check to the replay
+ * contract: the engine's step and the tests' driver call checks through it.
+ * @param[in] call  a struct scan_check_call (borrowed)
+ * @param[out] out  the check's report (a struct scan_report *, caller frees), or NULL
+ * @return the check's code.
+ */
+int scan_check_call_run(struct scan_view *v, void *call, void **out);
 
 #endif

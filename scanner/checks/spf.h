@@ -18,9 +18,11 @@
  *   struct spf_query q = { .domain = "example.test", .sender = "a@example.test" };
  *   spf_ip_parse("192.0.2.1", &q.ip);
  *   struct spf_outcome o;
- *   while ((ret = spf_check_host(view, &q, &o)) == -EAGAIN)
- *       answer_missing_questions(view);
- *   if (ret == 0) { use(o.result, o.explanation); spf_outcome_deinit(&o); }
+ *   struct spf_host_call call = {&q, &o};
+ *   struct scan_view_driver d = {spf_check_host_run, &call, answer_fn, zone, 100};
+ *   void *done;
+ *   if (scan_view_drive(view, &d, &done) == 0) { use(o.result, o.explanation);
+ * spf_outcome_deinit(&o); }
  * @endcode
  */
 #ifndef SCANNER_SPF_H
@@ -249,6 +251,23 @@ int spf_check_host(struct scan_view *v, const struct spf_query *q, struct spf_ou
 
 /** Free what @p o holds; zeroes it. */
 void spf_outcome_deinit(struct spf_outcome *o);
+
+/** A check_host() call, for spf_check_host_run(). */
+struct spf_host_call {
+    const struct spf_query *q; /**< borrowed */
+    struct spf_outcome *out;   /**< filled as spf_check_host() fills it */
+};
+
+/**
+ * spf_check_host() as a scan_view_run_fn (scanner/dns/view.h), for the
+ * synchronous drivers (unit tests, the conformance suite) to run it with
+ * scan_view_drive() and have the replay contract checked.
+ * @param[in] call  a struct spf_host_call (borrowed)
+ * @param[out] out  call->out when the run finished, or when it holds memory
+ *                  after -EAGAIN (a contract breach); else NULL
+ * @return as spf_check_host().
+ */
+int spf_check_host_run(struct scan_view *v, void *call, void **out);
 
 /* ------------------------------------------------------------------ */
 /* The record lint                                                     */

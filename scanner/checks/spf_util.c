@@ -3,7 +3,8 @@
 /**
  * @file
  * Small SPF helpers: result words, client addresses, name checks, which TXT
- * record is SPF, message formatting (untrusted record bytes are escaped by scanner/core/text.h).
+ * record is SPF, message formatting (untrusted record bytes are escaped by scanner/core/text.h),
+ * check_host() in the shape of the replay driver.
  */
 #include "scanner/checks/spf.h"
 
@@ -146,4 +147,13 @@ char *spf_fmt(const char *fmt, ...)
     int n = vasprintf(&s, fmt, ap);
     va_end(ap);
     return n < 0 ? NULL : s;
+}
+
+int spf_check_host_run(struct scan_view *v, void *call, void **out)
+{
+    const struct spf_host_call *c = call;
+    const struct spf_outcome *o = c->out;
+    int ret = spf_check_host(v, c->q, c->out);
+    *out = ret == 0 || o->mechanism || o->explanation || o->problem ? c->out : NULL;
+    return ret;
 }

@@ -200,7 +200,10 @@ void scan_view_missing_clear(struct scan_view *v)
     v->nm = 0;
 }
 
-int scan_view_answer_missing(struct scan_view *v, scan_view_answer_fn *fn, void *arg)
+/* The step between two rounds of scan_view_drive(): every missing question
+ * answered by @p fn, then the missing list cleared. @return 0, or the first
+ * scan_view_put_flags() error (the rest still answered). */
+static int answer_missing(struct scan_view *v, scan_view_answer_fn *fn, void *arg)
 {
     int first = 0;
     for (size_t i = 0; i < v->nm; i++) {
@@ -212,6 +215,37 @@ int scan_view_answer_missing(struct scan_view *v, scan_view_answer_fn *fn, void 
     }
     scan_view_missing_clear(v);
     return first;
+}
+
+/*
+ * The contract is checked here, once, rather than in each driver: a check that
+ * says -EAGAIN without recording a question would make any driver spin, and one
+ * that hands back a result with -EAGAIN would leak it on the next round.
+ */
+int scan_view_run(struct scan_view *v, scan_view_run_fn *run, void *arg, void **out)
+{
+    *out = NULL;
+    scan_view_missing_clear(v);
+    int ret = run(v, arg, out);
+    if (ret == -EAGAIN && (*out || v->nm == 0))
+        return -EPROTO;
+    return ret;
+}
+
+int scan_view_drive(struct scan_view *v, const struct scan_view_driver *d, void **out)
+{
+    *out = NULL;
+    if (d->max_rounds == 0)
+        return -EINVAL;
+    for (unsigned round = 0; round < d->max_rounds; round++) {
+        int ret = scan_view_run(v, d->run, d->run_arg, out);
+        if (ret != -EAGAIN)
+            return ret;
+        ret = answer_missing(v, d->answer, d->answer_arg);
+        if (ret != 0)
+            return ret;
+    }
+    return -ELOOP;
 }
 
 size_t scan_view_size(const struct scan_view *v)

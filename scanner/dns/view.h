@@ -17,14 +17,24 @@
  *
  * Names are compared case-insensitively, with or without a trailing dot.
  *
- * Usage (a synchronous driver, as in tests):
+ * The replay contract, which scan_view_run() enforces for every driver: a run
+ * returns 0 (or an error) with its result, or -EAGAIN with no result and at
+ * least one question recorded as missing (else the driver would spin).
+ *
+ * Usage (the synchronous driver of tests, fuzz targets and the conformance
+ * suite; the engine asks asynchronously, scan_view_run() at each round):
  * @code
- *   struct scan_view *v = scan_view_new();
- *   for (;;) {
- *       ret = my_check(v, &args, &res);
- *       if (ret != -EAGAIN) break;
- *       scan_view_answer_missing(v, lookup_somehow, zone); // every driver's step
+ *   static int run_mine(struct scan_view *v, void *arg, void **out)
+ *   {
+ *       struct scan_report *r = NULL;
+ *       int ret = my_check(v, arg, &r);
+ *       *out = r;
+ *       return ret;
  *   }
+ *   struct scan_view *v = scan_view_new();
+ *   struct scan_view_driver d = {run_mine, &args, lookup_somehow, zone, 10};
+ *   void *out = NULL;
+ *   ret = scan_view_drive(v, &d, &out);   // 0: out is the report
  *   scan_view_free(v);
  * @endcode
  */
@@ -87,18 +97,55 @@ void scan_view_missing_get(const struct scan_view *v, size_t i, const char **nam
 /** Forget the missing list (after the engine has taken the questions). */
 void scan_view_missing_clear(struct scan_view *v);
 
-/** What a synchronous replay driver answers for one missing question; the view
- *  takes the answer (NULL is put as is: -ENOMEM from scan_view_put_flags()). */
+/** What scan_view_drive() answers for one missing question; the view takes the
+ *  answer (NULL means out of memory: the drive stops with -ENOMEM after the round). */
 typedef struct scan_answer *scan_view_answer_fn(void *arg, const char *name, uint16_t type,
                                                 unsigned flags);
 
 /**
- * The step between two rounds of a synchronous replay driver (tests, fuzz
- * targets, the conformance suite; the engine asks asynchronously instead):
- * every missing question answered by @p fn, then the missing list cleared.
- * @return 0, or the first scan_view_put_flags() error (the rest still answered).
+ * One run of a replay check, for scan_view_run() and scan_view_drive(): call the
+ * check over @p v from the start.
+ * @param[in] arg   the caller's (the check's arguments and wherever it puts results)
+ * @param[out] out  what the run produced and the caller must release (a report, an
+ *                  outcome holding memory), else NULL; the driver only looks at it
+ * @return the check's code: 0, -EAGAIN, or its error.
  */
-int scan_view_answer_missing(struct scan_view *v, scan_view_answer_fn *fn, void *arg);
+typedef int scan_view_run_fn(struct scan_view *v, void *arg, void **out);
+
+/**
+ * Run a replay check once and hold it to the replay contract: the step every
+ * driver shares, the engine's (scanner/engine/check.c) and scan_view_drive().
+ * Questions left missing by an earlier run are forgotten first, so the missing
+ * list afterwards is this run's own (a run from the start asks them again).
+ * @param[out] out  set by @p run (NULL before it); the caller releases it, on
+ *                  -EPROTO too
+ * @return @p run's code; -EAGAIN only with *out NULL and at least one question
+ *         missing; -EPROTO when the run broke the contract (-EAGAIN with a result,
+ *         or with nothing missing).
+ */
+int scan_view_run(struct scan_view *v, scan_view_run_fn *run, void *arg, void **out);
+
+/** A synchronous replay driver: the check, who answers, and how many rounds. */
+struct scan_view_driver {
+    scan_view_run_fn *run;
+    void *run_arg;
+    scan_view_answer_fn *answer; /**< answers every missing question between rounds */
+    void *answer_arg;
+    unsigned max_rounds; /**< runs at most (>= 1); a check that needs more is broken */
+};
+
+/**
+ * Play the engine's part synchronously: scan_view_run(), and after each -EAGAIN
+ * every missing question answered by d->answer, until the check finishes. For
+ * tests, fuzz targets and the conformance suite.
+ * @param[in] d     borrowed for the call
+ * @param[out] out  the last run's result (see scan_view_run()); caller releases it
+ * @return the check's final code (0 or its error); -EPROTO on a contract breach
+ *         (scan_view_run()); -ELOOP when not finished in d->max_rounds runs;
+ *         -ENOMEM when an answer could not be stored (the rest of that round is
+ *         still answered); -EINVAL when d->max_rounds is 0.
+ */
+int scan_view_drive(struct scan_view *v, const struct scan_view_driver *d, void **out);
 
 /** @return how many answers the view holds (a check's DNS cost, for reports). */
 size_t scan_view_size(const struct scan_view *v);

@@ -24,17 +24,19 @@ static void emit_check_error(struct eng *g, struct job *j, enum scan_check check
     eng_count_result(g, j, &r);
 }
 
-/* Run the job's check once. An expansion's blocks join the run's set (a finished
- * one only: a re-run builds them again from the start). */
-static int run_check(struct job *j, struct scan_report **rep)
+/* Run the job's check over @p v once (a scan_check_fn over the job). An
+ * expansion's blocks join the run's set (a finished one only: a re-run builds
+ * them again from the start). */
+static int check_once(struct scan_view *v, const void *job, struct scan_report **rep)
 {
+    const struct job *j = job;
     switch (j->check) {
     case SCAN_CHECK_EXPAND: {
         /* Kept per domain until every domain is expanded, then merged in input
          * order: an address's vias come in the same order whichever domain's
          * answers arrived first. */
         struct scan_expansion *x = NULL;
-        int ret = scan_expand_check(j->view, j->t.text, &j->g->o->expand, rep, &x);
+        int ret = scan_expand_check(v, j->t.text, &j->g->o->expand, rep, &x);
         if (ret == 0 && j->g->xparts) {
             scan_expansion_free(j->g->xparts[j->item]);
             j->g->xparts[j->item] = x;
@@ -44,29 +46,29 @@ static int run_check(struct job *j, struct scan_report **rep)
         return ret;
     }
     case SCAN_CHECK_FCRDNS:
-        return scan_fcrdns_check(j->view, &j->t, rep);
+        return scan_fcrdns_check(v, &j->t, rep);
     case SCAN_CHECK_SPF:
-        return scan_spf_check(j->view, j->t.text, rep);
+        return scan_spf_check(v, j->t.text, rep);
     case SCAN_CHECK_SPF_AUTH:
-        return scan_spf_auth_check(j->view, &j->t, j->domain, rep);
+        return scan_spf_auth_check(v, &j->t, j->domain, rep);
     case SCAN_CHECK_DMARC:
-        return scan_dmarc_check(j->view, j->t.text, rep);
+        return scan_dmarc_check(v, j->t.text, rep);
     case SCAN_CHECK_DNSSEC:
-        return scan_dnssec_check(j->view, j->g->o->dnssec, j->t.text, rep);
+        return scan_dnssec_check(v, j->g->o->dnssec, j->t.text, rep);
     case SCAN_CHECK_ORIGIN:
-        return scan_origin_check(j->view, &j->t, rep);
+        return scan_origin_check(v, &j->t, rep);
     case SCAN_CHECK_MX:
-        return scan_mx_check(j->view, j->t.text, rep);
+        return scan_mx_check(v, j->t.text, rep);
     case SCAN_CHECK_TLS_RPT:
-        return scan_tlsrpt_check(j->view, j->t.text, rep);
+        return scan_tlsrpt_check(v, j->t.text, rep);
     case SCAN_CHECK_MTA_STS:
-        return scan_mtasts_check(j->view, j->t.text, !j->g->o->no_fetch, rep);
+        return scan_mtasts_check(v, j->t.text, !j->g->o->no_fetch, rep);
     case SCAN_CHECK_DKIM:
-        return scan_dkim_check(j->view, j->t.text, j->g->o->dkim, rep);
+        return scan_dkim_check(v, j->t.text, j->g->o->dkim, rep);
     case SCAN_CHECK_NS:
-        return scan_ns_check(j->view, j->t.text, rep);
+        return scan_ns_check(v, j->t.text, rep);
     case SCAN_CHECK_BIMI:
-        return scan_bimi_check(j->view, j->t.text, j->g->o->bimi_selector, rep);
+        return scan_bimi_check(v, j->t.text, j->g->o->bimi_selector, rep);
     default:
         return -EINVAL; /* not built yet: no result */
     }
@@ -118,8 +120,10 @@ void eng_wake_deferred(struct eng *g)
 bool eng_check_step(struct eng *g, struct job *j)
 {
     for (int round = 0; round < 64; round++) {
-        struct scan_report *rep = NULL;
-        int ret = run_check(j, &rep);
+        struct scan_check_call call = {check_once, j};
+        void *out = NULL;
+        int ret = scan_view_run(j->view, scan_check_call_run, &call, &out);
+        struct scan_report *rep = out;
         if (ret == 0) {
             /* One result per (target, check), or one per item a check found
              * (dkim: per selector): every result of the report, in order. */
@@ -137,16 +141,14 @@ bool eng_check_step(struct eng *g, struct job *j)
         if (ret == -EINVAL)
             return true; /* not applicable to this target */
         if (ret != -EAGAIN) {
+            /* An error, or a broken replay contract (-EPROTO): an internal error. */
+            scan_report_free(rep);
             if (ret == -ENOMEM)
                 g->fatal = ret;
             emit_check_error(g, j, j->check, SCAN_R_INTERNAL);
             return true;
         }
-        size_t n = scan_view_missing_count(j->view);
-        if (n == 0) {
-            emit_check_error(g, j, j->check, SCAN_R_INTERNAL);
-            return true;
-        }
+        size_t n = scan_view_missing_count(j->view); /* >= 1 after -EAGAIN */
         if (over_window(g, n)) {
             /* A check that asks many questions at once (dkim's selectors) waits
              * for room in the check window. */
@@ -165,6 +167,10 @@ bool eng_check_step(struct eng *g, struct job *j)
             }
         }
         scan_view_missing_clear(j->view);
+        /* After a fatal error: no result, and nothing more asked. The job is freed
+         * once the questions it did ask are in. */
+        if (g->fatal)
+            return true;
         /* A synchronous completion inside the resolver may already have queued
          * the job again: let the queue run it, never free a queued job. */
         if (j->pending > 0 || j->queued)

@@ -120,9 +120,13 @@ bool eng_dnsbl_step(struct eng *g, struct job *j)
             memcpy(j->txt.name, j->q[k].name, sizeof(j->txt.name));
             j->txt.type = SCAN_TYPE_TXT;
             j->undecided = 1;
-            if (eng_ask_send(g, &j->txt) == 0)
+            int ret = eng_ask_send(g, &j->txt);
+            if (ret == 0)
                 return false;
+            /* Out of memory: fatal, as for any other send, and no result after it. */
             j->undecided = 0;
+            g->fatal = ret;
+            return true;
         }
     }
     emit_dnsbl(g, j);

@@ -459,6 +459,11 @@ static int run_targets(struct eng *g)
  * sends whose callbacks point at them and at the run's state: give no more
  * results, cancel every send (each callback runs now, once) and release every
  * job before the state goes; then the figures, and the state is freed.
+ *
+ * The in-flight invariant: after the cancels and one drain, no job is alive and
+ * nothing is in flight in the resolver or the fetcher. A job or a send left then
+ * would point at the state freed below (a use after free once its callback
+ * runs), so breaking it aborts (SCAN_REQUIRE) rather than carry on.
  */
 static void eng_finish(struct eng *g)
 {
@@ -471,10 +476,10 @@ static void eng_finish(struct eng *g)
     scan_resolver_cancel_all(o->resolver);
     scan_fetch_cancel_all(g->fetch); /* each callback runs now, cancelled */
     eng_drain_ready(g);
-    if (g->jobs > 0)
-        fprintf(stderr, "dnsbl-scan: internal: %zu jobs left at the end of the run\n", g->jobs);
-    else
-        SCAN_REQUIRE(g->asking == 0 && g->finished == 0);
+    SCAN_REQUIRE(g->jobs == 0);
+    SCAN_REQUIRE(g->asking == 0 && g->finished == 0);
+    SCAN_REQUIRE(scan_resolver_inflight(o->resolver) == 0);
+    SCAN_REQUIRE(scan_fetch_active(g->fetch) == 0);
     g->st->queries = scan_resolver_sent(o->resolver) - g->sent0;
     g->st->seconds = elapsed_s(g, &g->start);
     scan_fetch_free(g->fetch);

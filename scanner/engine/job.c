@@ -315,8 +315,12 @@ void eng_fire_timers(struct eng *g)
                 g->fatal = -ENOMEM;
             continue;
         }
-        if (eng_ask_send(g, a) != 0)
+        if (eng_ask_send(g, a) != 0) {
+            /* Fatal: the job gives no result and is freed once its other sends
+             * are in (nothing else would wake it). Disarms: look at i again. */
             g->fatal = -ENOMEM;
+            eng_job_finish(g, j);
+        }
     }
 }
 
@@ -329,15 +333,19 @@ int eng_timer_wait(const struct eng *g)
     return d < 0 ? 0 : d > 1000 ? 1000 : (int)d;
 }
 
-/* Start a job's questions: q[0..nq) of type A. */
+/* Start a job's questions: q[0..nq) of type A. A send that fails is fatal to the
+ * run: the job is finished (no result) and freed by the loop once the sends it
+ * did make are in, so it is never left where nothing would wake it. */
 int eng_job_ask(struct eng *g, struct job *j)
 {
     j->undecided = j->nq;
     for (size_t i = 0; i < j->nq; i++) {
         j->q[i].type = SCAN_TYPE_A;
         int ret = eng_ask_send(g, &j->q[i]);
-        if (ret != 0)
+        if (ret != 0) {
+            eng_job_finish(g, j);
             return ret;
+        }
     }
     return 0;
 }

@@ -451,13 +451,10 @@ static int run_test(const struct zone *z, yaml_document_t *d, const char *scen, 
         q.sender = mailfrom;
     }
     struct scan_view *v = scan_view_new();
-    ret = v ? -EAGAIN : -ENOMEM;
-    for (int round = 0; v && round < 100; round++) {
-        ret = spf_check_host(v, &q, &o);
-        if (ret != -EAGAIN)
-            break;
-        scan_view_answer_missing(v, answer_from_zone, (void *)z);
-    }
+    struct spf_host_call call = {&q, &o};
+    struct scan_view_driver drv = {spf_check_host_run, &call, answer_from_zone, (void *)z, 100};
+    void *done = NULL;
+    ret = v ? scan_view_drive(v, &drv, &done) : -ENOMEM;
     scan_view_free(v);
 done:;
     const char *got = ret == 0 ? spf_result_word(o.result) : scan_strerror(ret);

@@ -48,22 +48,16 @@ static struct scan_answer *answer_with_input(void *arg, const char *name, uint16
 static void check(struct scan_dnssec *d, const uint8_t *data, size_t size, const char *domain)
 {
     struct scan_view *v = scan_view_new();
-    struct scan_report *r = NULL;
-    int ret;
+    struct scan_dnssec_args da = {d, domain};
+    struct scan_check_call call = {scan_dnssec_check_args, &da};
+    struct reply rp = {data, size};
+    struct scan_view_driver drv = {scan_check_call_run, &call, answer_with_input, &rp, MAX_ROUNDS};
+    void *out = NULL;
     if (!v)
         return;
-    for (int round = 0;; round++) {
-        if (round >= MAX_ROUNDS)
-            abort();
-        ret = scan_dnssec_check(v, d, domain, &r);
-        if (ret != -EAGAIN)
-            break;
-        size_t nm = scan_view_missing_count(v);
-        if (r || nm == 0)
-            abort();
-        struct reply rp = {data, size};
-        scan_view_answer_missing(v, answer_with_input, &rp);
-    }
+    /* -EPROTO (a broken replay contract) and -ELOOP (unfinished) abort here too. */
+    int ret = scan_view_drive(v, &drv, &out);
+    struct scan_report *r = out;
     if ((ret == 0) != (r != NULL) || (ret != 0 && ret != -ENOMEM))
         abort();
     scan_report_free(r);

@@ -103,7 +103,7 @@ static inline void fuzz_touch_report(struct scan_report *r)
     fuzz_touch_fields(&res->extra);
 }
 
-typedef int (*fuzz_check_fn)(struct scan_view *v, const void *arg, struct scan_report **out);
+typedef scan_check_fn *fuzz_check_fn;
 
 /*
  * The answer to a question the check asked, in the "zone" pass: TXT is the
@@ -165,32 +165,29 @@ static inline struct scan_answer *fuzz_answer(void *arg, const char *name, uint1
 }
 
 /*
- * Run @p fn to completion over @p v, answering every missing question
- * NXDOMAIN, or from fuzz_zone_answer() when @p zone is given (the fuzz input
- * again for TXT, so an include, a redirect or a report authorization finds
- * the fuzzed record again, loops included). @return the check's final return
- * code; *out as the check left it.
+ * Run @p fn to completion over @p v (scan_view_drive()), answering every
+ * missing question NXDOMAIN, or from fuzz_zone_answer() when @p zone is given
+ * (the fuzz input again for TXT, so an include, a redirect or a report
+ * authorization finds the fuzzed record again, loops included). A broken
+ * replay contract or a check unfinished after FUZZ_MAX_ROUNDS aborts.
+ * @return the check's final return code; *out as the check left it.
  */
 static inline int fuzz_drive(struct scan_view *v, fuzz_check_fn fn, const void *arg,
                              struct scan_report **out, const uint8_t *zone, size_t zone_len)
 {
-    for (int round = 0;; round++) {
-        if (round >= FUZZ_MAX_ROUNDS) {
-            fprintf(stderr, "fuzz: check not finished after %d rounds\n", round);
-            abort();
-        }
-        *out = NULL;
-        int ret = fn(v, arg, out);
-        if (ret != -EAGAIN)
-            return ret;
-        size_t nm = scan_view_missing_count(v);
-        if (*out || nm == 0) {
-            fprintf(stderr, "fuzz: -EAGAIN with %s\n", *out ? "a report" : "nothing missing");
-            abort();
-        }
-        struct fuzz_zone fz = {zone, zone_len};
-        scan_view_answer_missing(v, fuzz_answer, &fz);
+    struct fuzz_zone fz = {zone, zone_len};
+    struct scan_check_call call = {fn, arg};
+    struct scan_view_driver d = {scan_check_call_run, &call, fuzz_answer, &fz, FUZZ_MAX_ROUNDS};
+    void *res = NULL;
+    int ret = scan_view_drive(v, &d, &res);
+    *out = res;
+    if (ret == -EPROTO || ret == -ELOOP) {
+        fprintf(stderr, "fuzz: %s\n",
+                ret == -ELOOP ? "check not finished after FUZZ_MAX_ROUNDS rounds"
+                              : "-EAGAIN with a report or with nothing missing");
+        abort();
     }
+    return ret;
 }
 
 /*

@@ -33,6 +33,7 @@
 
 #include "scanner/dns/dnsmsg.h"
 #include "scanner/checks/dnssec.h"
+#include "scanner/checks/report.h"
 #include "scanner/dns/view.h"
 
 enum tw_mode {
@@ -310,18 +311,18 @@ static struct scan_answer *tw_answer(void *arg, const char *name, uint16_t type,
     return a;
 }
 
-/** Run the check to the end, answering every question from the world. */
+/** Run the check to the end (scan_view_drive(), at most 20 rounds), answering
+ *  every question from the world. @return as scan_view_drive(). */
 static int tw_run(struct tw *w, struct scan_view *v, struct scan_dnssec *d, const char *domain,
                   struct scan_report **rep)
 {
-    int ret;
-    for (int round = 0; round < 20; round++) {
-        ret = scan_dnssec_check(v, d, domain, rep);
-        if (ret != -EAGAIN)
-            return ret;
-        scan_view_answer_missing(v, tw_answer, w);
-    }
-    return -ELOOP;
+    struct scan_dnssec_args a = {d, domain};
+    struct scan_check_call call = {scan_dnssec_check_args, &a};
+    struct scan_view_driver drv = {scan_check_call_run, &call, tw_answer, w, 20};
+    void *out = NULL;
+    int ret = scan_view_drive(v, &drv, &out);
+    *rep = out;
+    return ret;
 }
 
 /** The root zone's KSK as a trust anchor file text (caller frees). */

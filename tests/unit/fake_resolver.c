@@ -41,8 +41,11 @@ struct scan_resolver {
     size_t np, cp;
     struct fake_send *sends;
     size_t nsends, csends;
-    size_t max_waiting, cancelled;
+    size_t max_waiting, cancelled, callbacks;
     uint64_t polls;
+    size_t submits, refused;
+    bool poll_failed;
+    size_t answered_after_failure;
     bool in_callback;
 };
 
@@ -116,6 +119,13 @@ int scan_resolver_ask(struct scan_resolver *r, const struct scan_question *q, sc
     size_t len;
     if (scan_query_encode(q->name, q->type, wire, sizeof(wire), &len) != 0)
         return -EINVAL; /* as the real one: no wire form, no callback */
+    r->submits++;
+    if (r->o.submit_fails_at &&
+        (r->submits == r->o.submit_fails_at ||
+         (r->o.submit_keeps_failing && r->submits > r->o.submit_fails_at))) {
+        r->refused++;
+        return -ENOMEM; /* as the real one out of memory: nothing sent, no callback */
+    }
     size_t nth = fake_sends_of(r, q->name, q->type);
     if (r->nsends == r->csends) {
         r->csends = r->csends ? r->csends * 2 : 64;
@@ -191,6 +201,8 @@ static void complete(struct scan_resolver *r, size_t i, int cancelled)
             if (r->p[k].arg == p.arg)
                 r->p[k].stale = true; /* the engine decides on the first answer */
     r->cancelled += cancelled != 0;
+    r->callbacks++;
+    r->answered_after_failure += r->poll_failed && !cancelled;
     r->in_callback = true;
     p.cb(p.arg, a, cancelled);
     r->in_callback = false;
@@ -214,6 +226,10 @@ int scan_resolver_poll(struct scan_resolver *r, int max_ms)
     /* A broken engine fails here rather than spinning: bounded in count and time. */
     contract(++r->polls <= FAKE_MAX_POLLS, "more than FAKE_MAX_POLLS polls");
     contract(r->now_ms - FAKE_T0_MS <= FAKE_MAX_MS, "more than FAKE_MAX_MS of virtual time");
+    if (r->o.poll_fails_at && r->polls >= r->o.poll_fails_at) {
+        r->poll_failed = true;
+        return -EIO; /* as epoll_wait() failing: nothing completes, time does not move */
+    }
     size_t i = earliest(r);
     if (i == SIZE_MAX || r->p[i].due_ms > r->now_ms + max_ms) {
         r->now_ms += max_ms; /* nothing due within the wait: it passes */
@@ -283,4 +299,24 @@ size_t fake_sends_of(const struct scan_resolver *r, const char *name, uint16_t t
 size_t fake_cancelled(const struct scan_resolver *r)
 {
     return r->cancelled;
+}
+
+size_t fake_callbacks(const struct scan_resolver *r)
+{
+    return r->callbacks;
+}
+
+size_t fake_polls(const struct scan_resolver *r)
+{
+    return (size_t)r->polls;
+}
+
+size_t fake_refused(const struct scan_resolver *r)
+{
+    return r->refused;
+}
+
+size_t fake_answered_after_failure(const struct scan_resolver *r)
+{
+    return r->answered_after_failure;
 }

@@ -20,6 +20,9 @@
  * timeout_ms, as c-ares does once its tries are spent). A question not in the
  * table is NXDOMAIN after default_delay_ms.
  *
+ * Faults (fake_opts::poll_fails_at, submit_fails_at) make a poll fail with
+ * -EIO or a submit fail with -ENOMEM, for the engine's fatal paths.
+ *
  * Usage:
  * @code
  *   static const struct fake_entry table[] = {
@@ -72,6 +75,14 @@ struct fake_opts {
     const struct fake_entry *table; /**< borrowed until fake_resolver_free() */
     int default_delay_ms;           /**< NXDOMAIN for names not in the table, after this */
     int timeout_ms;                 /**< when a dropped send is reported a timeout */
+    /** Faults, for the engine's fatal paths (0: none). From the poll_fails_at-th
+     *  scan_resolver_poll() on, every poll fails with -EIO (as epoll_wait() can),
+     *  completing nothing. The submit_fails_at-th query submitted is refused with
+     *  -ENOMEM (that one only, or every one from it on with submit_keeps_failing):
+     *  nothing is sent and its callback never runs. */
+    size_t poll_fails_at;
+    size_t submit_fails_at;
+    bool submit_keeps_failing;
 };
 
 /** One send, as the engine made it. */
@@ -104,5 +115,19 @@ size_t fake_sends_of(const struct scan_resolver *r, const char *name, uint16_t t
 
 /** @return callbacks run with cancelled=1 (by scan_resolver_cancel_all()). */
 size_t fake_cancelled(const struct scan_resolver *r);
+
+/** @return callbacks run, cancelled or not: with nothing in flight, one per send
+ *  (fake_send_count()), as each runs once at most. */
+size_t fake_callbacks(const struct scan_resolver *r);
+
+/** @return polls so far, failed ones included. */
+size_t fake_polls(const struct scan_resolver *r);
+
+/** @return submits refused by fake_opts::submit_fails_at. */
+size_t fake_refused(const struct scan_resolver *r);
+
+/** @return callbacks run with an answer (not cancelled) after the first failed poll:
+ *  0 when the engine stopped polling at its fatal error. */
+size_t fake_answered_after_failure(const struct scan_resolver *r);
 
 #endif

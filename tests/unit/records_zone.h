@@ -34,6 +34,7 @@
 #include <strings.h>
 
 #include "scanner/checks/checks.h"
+#include "scanner/checks/report.h"
 #include "scanner/dns/dnsmsg.h"
 #include "scanner/dns/view.h"
 
@@ -146,7 +147,7 @@ static inline struct scan_answer *rz_answer(const struct rz_rec *zone, const cha
     return scan_answer_new_status(SCAN_DNS_NXDOMAIN, type);
 }
 
-typedef int (*rz_check_fn)(struct scan_view *v, const void *arg, struct scan_report **out);
+typedef scan_check_fn *rz_check_fn;
 
 /* scan_view_answer_fn for rz_drive(): the zone's answer, and no question twice. */
 static inline struct scan_answer *rz_answer_once(void *zone, const char *name, uint16_t type,
@@ -164,29 +165,27 @@ static inline struct scan_answer *rz_answer_once(void *zone, const char *name, u
 }
 
 /*
- * The engine's part, synchronously. Asserts the replay contract: -EAGAIN
- * leaves *out NULL and records at least one question, no question is
- * recorded twice in one round, and the check finishes in a few rounds.
+ * The engine's part, synchronously (scan_view_drive(), which checks the replay
+ * contract: -EAGAIN leaves the report NULL and records at least one question).
+ * Asserts too that no question is asked twice and the check finishes in a few
+ * rounds with a report.
  */
 static inline struct scan_report *rz_drive(const struct rz_rec *zone, rz_check_fn fn,
                                            const void *arg)
 {
     struct scan_view *v = scan_view_new();
-    struct scan_report *r = NULL;
+    struct scan_check_call call = {fn, arg};
+    struct scan_view_driver d = {scan_check_call_run, &call, rz_answer_once, (void *)zone, 10};
+    void *out = NULL;
     cr_assert_not_null(v);
     rz_nasked = 0;
-    for (int round = 0;; round++) {
-        cr_assert_lt(round, 10, "check did not finish in 10 rounds");
-        int ret = fn(v, arg, &r);
-        if (ret != -EAGAIN) {
-            cr_assert_eq(ret, 0, "check returned %d", ret);
-            break;
-        }
-        cr_assert_null(r);
-        cr_assert_gt(scan_view_missing_count(v), 0, "-EAGAIN without a missing question");
-        cr_assert_eq(scan_view_answer_missing(v, rz_answer_once, (void *)zone), 0);
-    }
+    int ret = scan_view_drive(v, &d, &out);
+    cr_assert_eq(ret, 0,
+                 "check returned %d (-EPROTO: replay contract broken; -ELOOP: not "
+                 "finished in 10 rounds)",
+                 ret);
     scan_view_free(v);
+    struct scan_report *r = out;
     cr_assert_not_null(r);
     cr_assert_not_null(scan_report_result(r));
     return r;

@@ -4,11 +4,13 @@
  * @file
  * The real engine (scanner/engine/) against a fake resolver that answers from
  * a table in virtual time (fake_resolver.h): the window, rate limits, the
- * health barrier, asking again, stop and cancellation, without a socket.
- * Every run ends with the resolver's contract checked: nothing in flight, and
- * exactly one callback per send.
+ * health barrier, asking again, stop and cancellation, and the fatal paths (a
+ * poll or a send that fails), without a socket. Every run ends with the
+ * resolver's contract checked: nothing in flight, and exactly one callback per
+ * send.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +41,7 @@ static const char catalog_yaml[] =
 struct event {
     int64_t at_ms;
     bool health;
-    char list[64], target[64], status[16], reason[32];
+    char list[64], target[64], check[16], status[16], reason[32];
     bool healthy;
 };
 
@@ -62,6 +64,7 @@ static void on_result(void *arg, const struct scan_result *res)
     e->at_ms = fake_elapsed_ms(run->r);
     snprintf(e->list, sizeof(e->list), "%s", res->list ? res->list : "");
     snprintf(e->target, sizeof(e->target), "%s", res->target);
+    snprintf(e->check, sizeof(e->check), "%s", res->check);
     snprintf(e->status, sizeof(e->status), "%s", res->status);
     snprintf(e->reason, sizeof(e->reason), "%s", res->reason ? res->reason : "");
     if (run->stop_after && run->st.results + 1 >= run->stop_after)
@@ -104,6 +107,10 @@ struct scenario {
     unsigned checks;                /* 0: SCAN_CHECK_DNSBL */
     const char *const *spf_domains; /* --spf-domain */
     size_t nspf_domains;
+    size_t poll_fails_at; /* fake_opts faults */
+    size_t submit_fails_at;
+    bool submit_keeps_failing;
+    int want; /* what scan_engine_run() must return */
 };
 
 /* Run the engine once; the resolver's contract is checked before returning. */
@@ -129,8 +136,12 @@ static void run_engine(const struct scenario *sc, struct run *run)
     cr_assert_eq(scan_targets_new(specs, 1, NULL, &ts), 0);
     cr_assert_eq(scan_targets_prepare(ts, &total), 0);
 
-    struct fake_opts fo = {
-        .table = sc->table, .default_delay_ms = sc->default_delay_ms, .timeout_ms = 2000};
+    struct fake_opts fo = {.table = sc->table,
+                           .default_delay_ms = sc->default_delay_ms,
+                           .timeout_ms = 2000,
+                           .poll_fails_at = sc->poll_fails_at,
+                           .submit_fails_at = sc->submit_fails_at,
+                           .submit_keeps_failing = sc->submit_keeps_failing};
     memset(run, 0, sizeof(*run));
     run->r = fake_resolver_new(&fo);
     run->stop_after = sc->stop_after;
@@ -150,12 +161,16 @@ static void run_engine(const struct scenario *sc, struct run *run)
                                  .arg = run,
                                  .stop = &run->stop,
                                  .halt = &run->halt};
-    cr_assert_eq(scan_engine_run(&o, ts, total, &run->st), 0);
+    int ret = scan_engine_run(&o, ts, total, &run->st);
+    cr_assert_eq(ret, sc->want, "scan_engine_run: %d, want %d (poll fails at %zu, submit at %zu)",
+                 ret, sc->want, sc->poll_fails_at, sc->submit_fails_at);
 
     /* Nothing left in flight: no callback can come after the engine's state is gone.
      * Every send got exactly one callback (the fake aborts on a second). */
     cr_assert_eq(scan_resolver_inflight(run->r), 0, "%zu sends still in flight",
                  scan_resolver_inflight(run->r));
+    cr_assert_eq(fake_callbacks(run->r), fake_send_count(run->r), "%zu callbacks for %zu sends",
+                 fake_callbacks(run->r), fake_send_count(run->r));
     scan_targets_free(ts);
     list_catalog_free(cat);
 }
@@ -483,5 +498,142 @@ Test(engine, record_questions_asked_once_per_run, .timeout = 20)
         cr_expect_eq(fail, 2, "window %zu: spf-auth: .2 and .3 are not", window);
         cr_expect_eq(noptr, 4, "window %zu: fcrdns: no PTR for any", window);
         fake_resolver_free(run.r);
+    }
+}
+
+/* ---- fatal errors ------------------------------------------------------------ */
+
+/*
+ * A run with every kind of send: health probes, DNSBL questions (.3's first send
+ * lost, asked again while it is still out; .5's reported a timeout, asked again
+ * with nothing out), a TXT reason, and record-check questions through the cache
+ * (spf-auth's record, fcrdns' PTRs). The fatal-path tests below break it at each
+ * point in turn.
+ */
+static const struct fake_entry fatal_table[] = {
+    HEALTHY("bl.test"),
+    HEALTHY("txt.test"),
+    {"3.0.18.198.bl.test", SCAN_TYPE_A, 2, {{.drop = true}, {.delay_ms = 5, .data = "127.0.0.2"}}},
+    {"5.0.18.198.bl.test",
+     SCAN_TYPE_A,
+     2,
+     {{.delay_ms = 20, .status = SCAN_DNS_TIMEOUT}, {.delay_ms = 5, .data = "127.0.0.2"}}},
+    {"2.0.18.198.txt.test", SCAN_TYPE_A, 1, {{.delay_ms = 5, .data = "127.0.0.2"}}},
+    {"2.0.18.198.txt.test", SCAN_TYPE_TXT, 1, {{.delay_ms = 40, .data = "spam source"}}},
+    {"corp.test", SCAN_TYPE_TXT, 1, {{.delay_ms = 30, .data = "v=spf1 ip4:198.18.0.0/31 -all"}}},
+    {NULL},
+};
+
+static const char *const fatal_domains[] = {"corp.test"};
+
+static struct scenario fatal_scenario(size_t poll_fails_at, size_t submit_fails_at, int want)
+{
+    struct scenario sc = {.table = fatal_table,
+                          .lists = {"bl", "txt"},
+                          .target = "198.18.0.0/29",
+                          .concurrency = 4,
+                          .default_delay_ms = 10,
+                          .checks = SCAN_CHECK_DNSBL | SCAN_CHECK_SPF_AUTH | SCAN_CHECK_FCRDNS,
+                          .spf_domains = fatal_domains,
+                          .nspf_domains = 1,
+                          .poll_fails_at = poll_fails_at,
+                          .submit_fails_at = submit_fails_at,
+                          .want = want};
+    return sc;
+}
+
+static bool same_result(const struct event *a, const struct event *b)
+{
+    return !a->health && !b->health && !strcmp(a->target, b->target) && !strcmp(a->list, b->list) &&
+           !strcmp(a->check, b->check);
+}
+
+/* What did finish in @p run is what the full run @p ref gave, once each, and counted:
+ * nothing duplicated, nothing changed, nothing handed out and left uncounted. */
+static void finished_as_in_full_run(const struct run *ref, const struct run *run)
+{
+    size_t results = 0;
+    for (size_t i = 0; i < run->nev; i++) {
+        const struct event *e = &run->ev[i];
+        if (e->health)
+            continue;
+        results++;
+        for (size_t k = i + 1; k < run->nev; k++)
+            cr_assert(!same_result(e, &run->ev[k]), "%s %s %s handed out twice", e->target,
+                      e->check, e->list);
+        const struct event *want = NULL;
+        for (size_t k = 0; k < ref->nev && !want; k++)
+            if (same_result(e, &ref->ev[k]))
+                want = &ref->ev[k];
+        cr_assert_not_null(want, "%s %s %s: not in the full run", e->target, e->check, e->list);
+        cr_assert_str_eq(e->status, want->status, "%s %s %s", e->target, e->check, e->list);
+        cr_assert_str_eq(e->reason, want->reason, "%s %s %s", e->target, e->check, e->list);
+    }
+    cr_assert_eq(run->st.results, results, "%llu results counted, %zu handed out",
+                 (unsigned long long)run->st.results, results);
+    cr_assert(!run->st.complete);
+}
+
+/*
+ * The resolver's poll fails (-EIO) at each poll of the run in turn: the engine
+ * returns that error, asks nothing and reads no answer after it, cancels what is
+ * in flight (each callback once: run_engine() checks), and what finished before
+ * the failure is out once, as in a full run.
+ */
+Test(engine, poll_failure_is_fatal_and_cancels_what_is_in_flight, .timeout = 20)
+{
+    struct scenario sc = fatal_scenario(0, 0, 0);
+    struct run ref;
+    run_engine(&sc, &ref);
+    cr_assert_eq(ref.st.results, 8 * 2 + 8 * 2, "2 lists and 2 checks for 8 addresses");
+    cr_assert(ref.st.complete);
+    size_t polls = fake_polls(ref.r);
+    fake_resolver_free(ref.r);
+
+    size_t cancelled = 0, partial = 0;
+    for (size_t n = 1; n <= polls; n++) {
+        struct scenario f = fatal_scenario(n, 0, -EIO);
+        struct run run;
+        run_engine(&f, &run);
+        cr_assert_eq(fake_polls(run.r), n, "poll %zu failed, yet the engine polled %zu times", n,
+                     fake_polls(run.r));
+        cr_assert_eq(fake_answered_after_failure(run.r), 0);
+        finished_as_in_full_run(&ref, &run);
+        cancelled += fake_cancelled(run.r);
+        partial += run.st.results > 0 && run.st.results < ref.st.results;
+        fake_resolver_free(run.r);
+    }
+    cr_assert_gt(cancelled, 0, "no failure found a send in flight to cancel");
+    cr_assert_gt(partial, 0, "no failure came between the first result and the last");
+}
+
+/*
+ * A query submit fails with ENOMEM, at each submit of the run in turn (health
+ * probes, DNSBL questions and their resends, the TXT reason, record-check
+ * questions), once or from then on: the run ends with -ENOMEM, nothing is left
+ * in flight or alive (the engine's own invariant), and what finished is out
+ * once, as in a full run (no result made up after the error either).
+ */
+Test(engine, submit_out_of_memory_is_fatal_at_every_send, .timeout = 20)
+{
+    struct scenario sc = fatal_scenario(0, 0, 0);
+    struct run ref;
+    run_engine(&sc, &ref);
+    size_t sends = fake_send_count(ref.r);
+    cr_assert_eq(fake_sends_of(ref.r, "5.0.18.198.bl.test", SCAN_TYPE_A), 2);
+    cr_assert_eq(fake_sends_of(ref.r, "3.0.18.198.bl.test", SCAN_TYPE_A), 2);
+    cr_assert_eq(fake_sends_of(ref.r, "2.0.18.198.txt.test", SCAN_TYPE_TXT), 1);
+    fake_resolver_free(ref.r);
+
+    for (int keeps = 0; keeps < 2; keeps++) {
+        for (size_t n = 1; n <= sends; n++) {
+            struct scenario f = fatal_scenario(0, n, -ENOMEM);
+            f.submit_keeps_failing = keeps;
+            struct run run;
+            run_engine(&f, &run);
+            cr_assert_geq(fake_refused(run.r), 1, "submit %zu was never made", n);
+            finished_as_in_full_run(&ref, &run);
+            fake_resolver_free(run.r);
+        }
     }
 }

@@ -4,9 +4,11 @@
  * @file
  * Unit tests of the report builder's several-results contract
  * (scan_report_add()): a check that yields one result per item (dkim: per
- * selector) hands every result to the engine, in order, with its own fields.
+ * selector) hands every result to the engine, in order, with its own fields;
+ * and scan_check_call_run(), the adapter the replay drivers call checks through.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <string.h>
 
 #include "scanner/checks/report.h"
@@ -94,4 +96,49 @@ Test(report, undecided_is_an_internal_error)
     cr_assert_str_eq(res->reason, "internal");
     cr_assert_eq(res->outcome, SCAN_OUT_ERROR);
     scan_report_free(r);
+}
+
+/* ---- scan_check_call_run() ---------------------------------------------------- */
+
+/* A check that reads one TXT answer: a report when it is there, -EAGAIN before. */
+static int txt_check(struct scan_view *v, const void *arg, struct scan_report **out)
+{
+    const struct scan_answer *a;
+    *out = NULL;
+    int ret = scan_view_get(v, arg, SCAN_TYPE_TXT, &a);
+    if (ret != 0)
+        return ret;
+    *out = scan_report_new(arg, SCAN_CHECK_SPF);
+    scan_report_status(*out, a->status == SCAN_DNS_OK ? SCAN_ST_VALID : SCAN_ST_NONE, SCAN_R_NONE);
+    return *out ? 0 : -ENOMEM;
+}
+
+static struct scan_answer *nodata(void *arg, const char *name, uint16_t type, unsigned flags)
+{
+    (void)arg, (void)name, (void)flags;
+    return scan_answer_new_status(SCAN_DNS_NODATA, type);
+}
+
+Test(check_call, hands_the_report_through_the_driver)
+{
+    struct scan_view *v = scan_view_new();
+    struct scan_check_call call = {txt_check, "example.test"};
+    void *out = &call;
+    cr_assert_eq(scan_check_call_run(v, &call, &out), -EAGAIN);
+    cr_assert_null(out, "no report with -EAGAIN");
+    cr_assert_eq(scan_view_missing_count(v), 1);
+
+    struct scan_view_driver d = {scan_check_call_run, &call, nodata, NULL, 2};
+    cr_assert_eq(scan_view_drive(v, &d, &out), 0);
+    struct scan_report *r = out;
+    cr_assert_not_null(r);
+    const struct scan_result *res = scan_report_result(r);
+    cr_assert_str_eq(res->target, "example.test");
+    cr_assert_str_eq(res->status, "none");
+    scan_report_free(r);
+
+    call.arg = "bad..name";
+    cr_assert_eq(scan_check_call_run(v, &call, &out), -EINVAL, "the check's error as is");
+    cr_assert_null(out);
+    scan_view_free(v);
 }
