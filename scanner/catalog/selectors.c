@@ -24,6 +24,7 @@
 #include "scanner/catalog/catalog_int.h"
 #include "scanner/core/arena.h"
 #include "scanner/core/err.h"
+#include "scanner/core/hashset.h"
 #include "scanner/core/yamlload.h"
 #include "scanner/core/yamlnode.h"
 
@@ -131,27 +132,35 @@ static int take_provider(struct reader *r, const yaml_node_t *n, struct scan_dki
 }
 
 /* The common list: every provider's selectors in the order written, each once.
- * The strings are the providers' own (one arena). */
+ * The strings are the providers' own (one arena); the set of those seen is the one
+ * hash table (scanner/core/hashset.h), so the union stays linear however many
+ * selectors a file within the YAML limits holds. */
 static int take_common(struct reader *r)
 {
     struct scan_dkim_selectors *sel = &r->ls->sel;
+    struct scan_hashset seen;
     size_t total = 0, n = 0;
     const char **common;
+    int ret = 0;
 
     for (size_t i = 0; i < sel->nproviders; i++)
         total += sel->providers[i].nselectors;
     if (!(common = scan_arena_calloc(&r->ls->arena, total, sizeof(*common))))
         return -ENOMEM;
-    for (size_t i = 0; i < sel->nproviders; i++) {
+    scan_hashset_init(&seen, sizeof(const char *), 0, &scan_hashset_str_ops);
+    for (size_t i = 0; i < sel->nproviders && ret >= 0; i++) {
         const struct scan_dkim_provider *p = &sel->providers[i];
-        for (size_t k = 0; k < p->nselectors; k++) {
-            size_t j = 0;
-            while (j < n && strcmp(common[j], p->selectors[k]) != 0)
-                j++;
-            if (j == n)
+        for (size_t k = 0; k < p->nselectors && ret >= 0; k++) {
+            void *e;
+            if ((ret = scan_hashset_insert(&seen, p->selectors[k], &e)) == 0) {
+                memcpy(e, &p->selectors[k], sizeof(const char *));
                 common[n++] = p->selectors[k];
+            }
         }
     }
+    scan_hashset_deinit(&seen);
+    if (ret < 0)
+        return ret;
     sel->common = common;
     sel->ncommon = n;
     return 0;
