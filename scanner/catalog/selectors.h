@@ -29,11 +29,15 @@
 struct list_selectors;
 
 /**
- * Parse selector data held in memory.
- * @param[in] name  used in error messages
+ * Parse selector data held in memory, within the limits of every YAML file
+ * (scanner/core/yamlload.h) and in the catalog's words.
+ * @param[in] name  used in error messages (borrowed for the call)
+ * @param[in] buf   @p len bytes, borrowed for the call; need not end in NUL
+ * @param[in] len   bytes in @p buf
  * @param[out] out  caller frees with list_selectors_free(); NULL on failure
  * @param[out] diag on failure one line "NAME:LINE:COLUMN: what" (may be NULL)
- * @return 0, SCAN_EPARSE (YAML or schema), -ENOMEM.
+ * @return 0, SCAN_EPARSE (YAML syntax, nesting, aliases, a second document),
+ *         SCAN_ECONFIG (the schema), -EFBIG (over LIST_YAML_MAX_BYTES), -ENOMEM.
  */
 int list_selectors_parse(const char *name, const char *buf, size_t len, struct list_selectors **out,
                          struct scan_diag *diag);
