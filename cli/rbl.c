@@ -21,6 +21,7 @@
 
 #include "cli/ini.h"
 #include "cli/options.h"
+#include "output/alert/alert.h"
 #include "scanner/checks/expand.h"
 #include "scanner/core/err.h"
 #include "scanner/core/result.h"
@@ -110,15 +111,21 @@ bool cli_rbl_wanted(int argc, char **argv)
     return strcmp(base, "check_rbl") == 0 || (argc >= 2 && strcmp(argv[1], "nagios") == 0);
 }
 
-/* A usage error: the plugin's UNKNOWN line, on standard output. @return SCAN_EPARSE. */
+/* A usage error: the plugin's UNKNOWN line, on standard output, through
+ * out_nagios_unknown(), which filters what the user wrote like any text on that
+ * line (a failed write shows when standard output is closed). @return SCAN_EPARSE. */
 __attribute__((format(printf, 1, 2))) static int unknown(const char *fmt, ...)
 {
     va_list ap;
-    fputs("DNSBL UNKNOWN - ", stdout);
+    char *why = NULL;
+    int n;
+
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    n = vasprintf(&why, fmt, ap);
     va_end(ap);
-    fputs("\n", stdout);
+    (void)out_nagios_unknown(stdout, n < 0 ? "out of memory" : why);
+    if (n >= 0)
+        free(why);
     return SCAN_EPARSE;
 }
 
@@ -516,11 +523,7 @@ int cli_nagios_unknown(void)
 {
     if (stderr)
         fflush(stderr);
-    fputs("DNSBL UNKNOWN - ", stdout);
-    if (!err_last[0])
-        fputs("the check could not run (see standard error)", stdout);
-    for (const char *s = err_last; *s; s++)
-        putchar(*s == '|' || (unsigned char)*s < 0x20 ? '?' : *s);
-    putchar('\n');
+    (void)out_nagios_unknown(stdout, err_last[0] ? err_last
+                                                 : "the check could not run (see standard error)");
     return CLI_EXIT_INCOMPLETE;
 }

@@ -96,7 +96,8 @@ void out_writer_free(struct out_writer *w);
  *  quad), else (NULL included) "domain"; static, never NULL. */
 const char *out_target_kind(const char *target);
 
-/* Sanitizers, exposed for tests and other writers (state, delta, nagios). */
+/* Sanitizers (sanitize.c), exposed for tests and the other output rooms (store,
+ * report, alert) and cli: each one's rules are written here, once. */
 
 /**
  * Copy @p s (len bytes, any content, NULL when len is 0) into @p buf as text safe for
@@ -139,5 +140,36 @@ int out_html_text(FILE *f, const char *s, size_t len);
  * @return 0 or -EIO.
  */
 int out_csv_field(FILE *f, const char *s, size_t len);
+
+/**
+ * Write @p s (len bytes) as free text on a Nagios plugin line (check_rbl's -a text,
+ * an error message): printable ASCII (0x20-0x7E) except '|' is kept, every other
+ * byte becomes '?' (controls, DEL, '|' which would start the perfdata, and each
+ * byte of anything above ASCII, valid UTF-8 or not), so the line stays one line
+ * of ASCII. @p s NULL writes nothing.
+ * @param[in] f  borrowed
+ * @return 0 or -EIO.
+ */
+int out_nagios_text(FILE *f, const char *s, size_t len);
+
+/**
+ * Write @p s (len bytes) as a name on a Nagios plugin line (a zone, a target, a
+ * host name, a lookup's reason word): A-Z a-z 0-9 . - _ : are kept, every other
+ * byte becomes '?' (the rule of out_nagios_text() narrowed to the host name
+ * alphabet, ':' for IPv6). @p s NULL writes nothing.
+ * @param[in] f  borrowed
+ * @return 0 or -EIO.
+ */
+int out_nagios_name(FILE *f, const char *s, size_t len);
+
+/**
+ * Write @p s (len bytes) as a Prometheus label value, without its quotes (text
+ * exposition format): backslash and double quote get a backslash before them, a
+ * line feed becomes a backslash and 'n'; every other byte is kept as it is. @p s
+ * NULL writes nothing.
+ * @param[in] f  borrowed
+ * @return 0 or -EIO.
+ */
+int out_prom_label(FILE *f, const char *s, size_t len);
 
 #endif
