@@ -53,16 +53,11 @@ static void json_member(const char *key, const char *value)
     json_str(value);
 }
 
-static void code_text(uint32_t c, char *buf, size_t len)
-{
-    snprintf(buf, len, "%u.%u.%u.%u", c >> 24, (c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff);
-}
-
 /* "test_points":{"ip4":{"listed":[{"point":"127.0.0.2","code":"127.0.10.0"}],
  * "unlisted":[{"point":"127.0.0.1"}],"note":"..."},...}: the kinds the list serves. */
 static void json_test_points(const struct list_entry *e)
 {
-    char code[16];
+    char code[LIST_CODE_TEXT];
     bool first_kind = true;
     printf(",\"test_points\":{");
     for (unsigned kind = LIST_KIND_IP4; kind <= LIST_KIND_DOMAIN; kind <<= 1) {
@@ -80,7 +75,7 @@ static void json_test_points(const struct list_entry *e)
                 printf("%s{\"point\":", first ? "" : ",");
                 json_str(tp->point);
                 if (tp->has_code) {
-                    code_text(tp->code, code, sizeof(code));
+                    list_code_text(tp->code, code);
                     json_member("code", code);
                 }
                 printf("}");
@@ -99,7 +94,7 @@ static void json_test_points(const struct list_entry *e)
 /* One indented line per kind the list serves: its health probes and their note. */
 static void text_test_points(const struct list_entry *e)
 {
-    char code[16];
+    char code[LIST_CODE_TEXT];
     for (unsigned kind = LIST_KIND_IP4; kind <= LIST_KIND_DOMAIN; kind <<= 1) {
         if (!(e->kinds & kind))
             continue;
@@ -113,7 +108,7 @@ static void text_test_points(const struct list_entry *e)
                     continue;
                 printf("%s %s", n++ ? "," : "", tp->point);
                 if (tp->has_code) {
-                    code_text(tp->code, code, sizeof(code));
+                    list_code_text(tp->code, code);
                     printf(" (answers %s)", code);
                 }
             }
@@ -227,16 +222,12 @@ static int add_generic_lists(struct cli_opts *o, struct list_catalog *cat)
                 return CLI_EXIT_USAGE;
             }
             if (r == 0) {
-                char kinds[32] = "";
-                for (unsigned k = LIST_KIND_IP4; k <= LIST_KIND_DOMAIN; k <<= 1)
-                    if (e->kinds & k)
-                        snprintf(kinds + strlen(kinds), sizeof(kinds) - strlen(kinds), "%s%s",
-                                 kinds[0] ? "," : "", list_kind_word(k));
+                char kinds[LIST_KINDS_TEXT];
                 fprintf(stderr,
                         PROG ": note: %s is not in the catalog: used as a generic RFC 5782 "
                              "list for %s targets (any 127.0.0.0/8 answer is a listing; "
                              "health from the RFC 5782 test points)\n",
-                        e->zone, kinds);
+                        e->zone, list_kinds_text(e->kinds, kinds));
             }
             names->v[i] = e->id; /* in the catalog's arena: stays valid as it grows */
         }
