@@ -92,6 +92,22 @@ int out_finish(struct out_writer *w, const struct out_stats *st);
 /** Free the writer (not its FILE); NULL is a no-op. */
 void out_writer_free(struct out_writer *w);
 
+struct list_catalog;
+
+/**
+ * Write every list of @p cat for the `lists` command: for OUT_FMT_JSON one JSON
+ * object per line (id, zone, kinds, access, key_env, domain_mode, test_points per
+ * kind for an active list, status, dead_since, dead_reason), else a table (ID,
+ * ZONE, KINDS, ACCESS, STATUS) with, under each active list, one line per kind
+ * with its test points and the catalog's note. Does not flush @p f: the caller's
+ * close of it reports what is still buffered.
+ * @param[in] f    borrowed; never closed
+ * @param[in] cat  borrowed for the call
+ * @return 0, -EINVAL (NULL argument), -EIO (a write failed; nothing more is written),
+ *         -ENOMEM.
+ */
+int out_catalog_lists(FILE *f, const struct list_catalog *cat, enum out_format fmt);
+
 /** @return the kind of a canonical target text: "ip6" (has a ':'), "ip4" (a dotted
  *  quad), else (NULL included) "domain"; static, never NULL. */
 const char *out_target_kind(const char *target);
