@@ -288,13 +288,15 @@ static int rbl_option(struct cli_opts *o, int c, const char *name, const char *w
         *(c == 'w' ? &o->warn : &o->crit) = v;
         return 0;
     case 't':
-        if (cli_parse_long(optarg, 1, 3600, &v))
-            return unknown("%s%s '%s': expected seconds, 1 to 3600", at, name, optarg);
+        if (cli_parse_long(optarg, CLI_DEADLINE_S_LO, CLI_DEADLINE_S_HI, &v))
+            return unknown("%s%s '%s': expected seconds, %d to %d", at, name, optarg,
+                           CLI_DEADLINE_S_LO, CLI_DEADLINE_S_HI);
         o->deadline_ms = (int)v * 1000;
         return 0;
     case R_QUERY_TIMEOUT:
-        if (cli_parse_long(optarg, 1, 600, &v))
-            return unknown("%s%s '%s': expected seconds, 1 to 600", at, name, optarg);
+        if (cli_parse_long(optarg, CLI_QTIMEOUT_S_LO, CLI_QTIMEOUT_S_HI, &v))
+            return unknown("%s%s '%s': expected seconds, %d to %d", at, name, optarg,
+                           CLI_QTIMEOUT_S_LO, CLI_QTIMEOUT_S_HI);
         o->timeout_ms = (int)v * 1000;
         return 0;
     case 'r':

@@ -43,7 +43,7 @@ int cli_parse_duration(const char *s)
         ms = v * 60000;
     else
         return -1;
-    if (ms < 1 || ms > 600000)
+    if (ms < 1 || ms > CLI_DURATION_MS_HI)
         return -1;
     return (int)ms;
 }
