@@ -4,8 +4,7 @@
  * @file
  * dnsbl-scan's main: options and job file, signals, the catalog, and the
  * dispatch to the commands (cli/scan.c), plus the small `lists` command (every
- * list of the catalog with its access, status and, for active lists, the test
- * points its health is judged on, kind by kind, with the catalog's notes).
+ * list of the catalog, which out_catalog_lists() in output/writers prints).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,153 +37,16 @@ static void on_signal(int sig)
     cli_stop_flag = 1;
 }
 
-/* Every string of `lists --format json` goes through the writers' one JSON
- * encoder (out_json_string()); only the punctuation is printed here. A NULL
- * @p s writes "". */
-static void json_str(const char *s)
-{
-    out_json_string(stdout, s ? s : "", s ? strlen(s) : 0);
-}
-
-/* ,"key":"value" */
-static void json_member(const char *key, const char *value)
-{
-    printf(",\"%s\":", key);
-    json_str(value);
-}
-
-static void code_text(uint32_t c, char *buf, size_t len)
-{
-    snprintf(buf, len, "%u.%u.%u.%u", c >> 24, (c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff);
-}
-
-/* "test_points":{"ip4":{"listed":[{"point":"127.0.0.2","code":"127.0.10.0"}],
- * "unlisted":[{"point":"127.0.0.1"}],"note":"..."},...}: the kinds the list serves. */
-static void json_test_points(const struct list_entry *e)
-{
-    char code[16];
-    bool first_kind = true;
-    printf(",\"test_points\":{");
-    for (unsigned kind = LIST_KIND_IP4; kind <= LIST_KIND_DOMAIN; kind <<= 1) {
-        if (!(e->kinds & kind))
-            continue;
-        printf("%s\"%s\":{", first_kind ? "" : ",", list_kind_word(kind));
-        first_kind = false;
-        for (int listed = 1; listed >= 0; listed--) {
-            bool first = true;
-            printf("%s\"%s\":[", listed ? "" : ",", listed ? "listed" : "unlisted");
-            for (size_t i = 0; i < e->ntps; i++) {
-                const struct list_test_point *tp = &e->tps[i];
-                if (tp->kind != kind || tp->listed != (listed == 1))
-                    continue;
-                printf("%s{\"point\":", first ? "" : ",");
-                json_str(tp->point);
-                if (tp->has_code) {
-                    code_text(tp->code, code, sizeof(code));
-                    json_member("code", code);
-                }
-                printf("}");
-                first = false;
-            }
-            printf("]");
-        }
-        const char *note = e->tp_note[list_kind_index(kind)];
-        if (note)
-            json_member("note", note);
-        printf("}");
-    }
-    printf("}");
-}
-
-/* One indented line per kind the list serves: its health probes and their note. */
-static void text_test_points(const struct list_entry *e)
-{
-    char code[16];
-    for (unsigned kind = LIST_KIND_IP4; kind <= LIST_KIND_DOMAIN; kind <<= 1) {
-        if (!(e->kinds & kind))
-            continue;
-        printf("    test points %-7s", list_kind_word(kind));
-        for (int listed = 1; listed >= 0; listed--) {
-            size_t n = 0;
-            printf("%s", listed ? " listed:" : "; unlisted:");
-            for (size_t i = 0; i < e->ntps; i++) {
-                const struct list_test_point *tp = &e->tps[i];
-                if (tp->kind != kind || tp->listed != (listed == 1))
-                    continue;
-                printf("%s %s", n++ ? "," : "", tp->point);
-                if (tp->has_code) {
-                    code_text(tp->code, code, sizeof(code));
-                    printf(" (answers %s)", code);
-                }
-            }
-            if (n == 0)
-                printf(" none");
-        }
-        const char *note = e->tp_note[list_kind_index(kind)];
-        if (note)
-            printf(" -- %s", note);
-        printf("\n");
-    }
-}
-
+/* The `lists` command: output/writers prints the catalog. A failed write is said
+ * once, when standard output is closed (main()); anything else here. */
 static int cmd_lists(const struct cli_opts *o, const struct list_catalog *cat)
 {
     bool json = o->format && strcmp(o->format, "json") == 0;
-    for (size_t i = 0; i < list_catalog_count(cat); i++) {
-        const struct list_entry *e = list_catalog_get(cat, i);
-        char kinds[32] = "";
-        if (e->kinds & LIST_KIND_IP4)
-            strcat(kinds, "ip4,");
-        if (e->kinds & LIST_KIND_IP6)
-            strcat(kinds, "ip6,");
-        if (e->kinds & LIST_KIND_DOMAIN)
-            strcat(kinds, "domain,");
-        if (kinds[0])
-            kinds[strlen(kinds) - 1] = '\0';
-        const char *access = e->access == LIST_ACCESS_KEY            ? "key"
-                             : e->access == LIST_ACCESS_REGISTRATION ? "registration"
-                                                                     : "free";
-        char status[128];
-        if (e->dead)
-            snprintf(status, sizeof(status), "dead since %s", e->dead_since ? e->dead_since : "?");
-        else
-            snprintf(status, sizeof(status), "active");
-        if (json) {
-            printf("{\"id\":");
-            json_str(e->id);
-            json_member("zone", e->zone);
-            json_member("kinds", kinds);
-            json_member("access", access);
-            if (e->key_env)
-                json_member("key_env", e->key_env);
-            if (e->kinds & LIST_KIND_DOMAIN) {
-                static const char *const modes[] = {"as-is", "registrable", "both"};
-                json_member("domain_mode", modes[e->domain_mode]);
-            }
-            if (!e->dead)
-                json_test_points(e);
-            json_member("status", e->dead ? "dead" : "active");
-            if (e->dead) {
-                json_member("dead_since", e->dead_since);
-                json_member("dead_reason", e->dead_reason);
-            }
-            printf("}\n");
-        } else {
-            if (i == 0)
-                printf("%-28s %-34s %-16s %-13s %s\n", "ID", "ZONE", "KINDS", "ACCESS", "STATUS");
-            char acc[64];
-            if (e->access == LIST_ACCESS_KEY)
-                snprintf(acc, sizeof(acc), "key $%s", e->key_env ? e->key_env : "?");
-            else
-                snprintf(acc, sizeof(acc), "%s", access);
-            printf("%-28s %-34s %-16s %-13s %s%s%s\n", e->id, e->zone, kinds, acc, status,
-                   e->dead && e->dead_reason ? ": " : "",
-                   e->dead && e->dead_reason ? e->dead_reason : "");
-            if (!e->dead)
-                text_test_points(e);
-        }
-    }
-    return CLI_EXIT_OK;
+    int r = out_catalog_lists(stdout, cat, json ? OUT_FMT_JSON : OUT_FMT_TEXT);
+
+    if (r != 0 && r != -EIO)
+        fprintf(stderr, PROG ": lists: %s\n", scan_strerror(r));
+    return r == 0 ? CLI_EXIT_OK : CLI_EXIT_INCOMPLETE;
 }
 
 static int load_catalog(const struct cli_opts *o, struct list_catalog **cat)
@@ -227,16 +89,12 @@ static int add_generic_lists(struct cli_opts *o, struct list_catalog *cat)
                 return CLI_EXIT_USAGE;
             }
             if (r == 0) {
-                char kinds[32] = "";
-                for (unsigned k = LIST_KIND_IP4; k <= LIST_KIND_DOMAIN; k <<= 1)
-                    if (e->kinds & k)
-                        snprintf(kinds + strlen(kinds), sizeof(kinds) - strlen(kinds), "%s%s",
-                                 kinds[0] ? "," : "", list_kind_word(k));
+                char kinds[LIST_KINDS_TEXT];
                 fprintf(stderr,
                         PROG ": note: %s is not in the catalog: used as a generic RFC 5782 "
                              "list for %s targets (any 127.0.0.0/8 answer is a listing; "
                              "health from the RFC 5782 test points)\n",
-                        e->zone, kinds);
+                        e->zone, list_kinds_text(e->kinds, kinds));
             }
             names->v[i] = e->id; /* in the catalog's arena: stays valid as it grows */
         }

@@ -41,6 +41,10 @@
 #define CLI_TRIES_HI       10
 #define CLI_LISTINGS_LO    0 /**< -w/-c and alerts' warning:/critical: (also check_rbl's) */
 #define CLI_LISTINGS_HI    1000000000
+#define CLI_DEADLINE_S_LO  1 /**< check_rbl's -t: the whole run, in seconds */
+#define CLI_DEADLINE_S_HI  3600
+#define CLI_QTIMEOUT_S_LO  1 /**< check_rbl's --query-timeout (our --timeout), in seconds */
+#define CLI_QTIMEOUT_S_HI  (CLI_DURATION_MS_HI / 1000)
 
 /** The output formats, for --format and the job file's format: */
 #define CLI_FORMAT_WORDS "text", "json", "csv", "summary"

@@ -171,6 +171,8 @@ int cli_strv_push(struct cli_strv *a, const char *s);
 int cli_parse_duration(const char *s);
 /** What cli_parse_duration() takes, in the words of its messages. */
 #define CLI_DURATION_RANGE "1ms to 10m"
+/** The longest duration cli_parse_duration() takes (10m), in ms. */
+#define CLI_DURATION_MS_HI 600000
 
 /** A whole decimal number in [@p lo, @p hi] (the whole string). @return 0 (*out set) or
  *  SCAN_EPARSE. */

@@ -21,6 +21,7 @@
 
 #include "cli/ini.h"
 #include "cli/options.h"
+#include "output/alert/alert.h"
 #include "scanner/checks/expand.h"
 #include "scanner/core/err.h"
 #include "scanner/core/result.h"
@@ -110,15 +111,21 @@ bool cli_rbl_wanted(int argc, char **argv)
     return strcmp(base, "check_rbl") == 0 || (argc >= 2 && strcmp(argv[1], "nagios") == 0);
 }
 
-/* A usage error: the plugin's UNKNOWN line, on standard output. @return SCAN_EPARSE. */
+/* A usage error: the plugin's UNKNOWN line, on standard output, through
+ * out_nagios_unknown(), which filters what the user wrote like any text on that
+ * line (a failed write shows when standard output is closed). @return SCAN_EPARSE. */
 __attribute__((format(printf, 1, 2))) static int unknown(const char *fmt, ...)
 {
     va_list ap;
-    fputs("DNSBL UNKNOWN - ", stdout);
+    char *why = NULL;
+    int n;
+
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    n = vasprintf(&why, fmt, ap);
     va_end(ap);
-    fputs("\n", stdout);
+    (void)out_nagios_unknown(stdout, n < 0 ? "out of memory" : why);
+    if (n >= 0)
+        free(why);
     return SCAN_EPARSE;
 }
 
@@ -281,13 +288,15 @@ static int rbl_option(struct cli_opts *o, int c, const char *name, const char *w
         *(c == 'w' ? &o->warn : &o->crit) = v;
         return 0;
     case 't':
-        if (cli_parse_long(optarg, 1, 3600, &v))
-            return unknown("%s%s '%s': expected seconds, 1 to 3600", at, name, optarg);
+        if (cli_parse_long(optarg, CLI_DEADLINE_S_LO, CLI_DEADLINE_S_HI, &v))
+            return unknown("%s%s '%s': expected seconds, %d to %d", at, name, optarg,
+                           CLI_DEADLINE_S_LO, CLI_DEADLINE_S_HI);
         o->deadline_ms = (int)v * 1000;
         return 0;
     case R_QUERY_TIMEOUT:
-        if (cli_parse_long(optarg, 1, 600, &v))
-            return unknown("%s%s '%s': expected seconds, 1 to 600", at, name, optarg);
+        if (cli_parse_long(optarg, CLI_QTIMEOUT_S_LO, CLI_QTIMEOUT_S_HI, &v))
+            return unknown("%s%s '%s': expected seconds, %d to %d", at, name, optarg,
+                           CLI_QTIMEOUT_S_LO, CLI_QTIMEOUT_S_HI);
         o->timeout_ms = (int)v * 1000;
         return 0;
     case 'r':
@@ -516,11 +525,7 @@ int cli_nagios_unknown(void)
 {
     if (stderr)
         fflush(stderr);
-    fputs("DNSBL UNKNOWN - ", stdout);
-    if (!err_last[0])
-        fputs("the check could not run (see standard error)", stdout);
-    for (const char *s = err_last; *s; s++)
-        putchar(*s == '|' || (unsigned char)*s < 0x20 ? '?' : *s);
-    putchar('\n');
+    (void)out_nagios_unknown(stdout, err_last[0] ? err_last
+                                                 : "the check could not run (see standard error)");
     return CLI_EXIT_INCOMPLETE;
 }

@@ -44,7 +44,7 @@ int cli_parse_duration(const char *s)
         ms = v * 60000;
     else
         return SCAN_EPARSE;
-    if (ms < 1 || ms > 600000)
+    if (ms < 1 || ms > CLI_DURATION_MS_HI)
         return SCAN_EPARSE;
     return (int)ms;
 }

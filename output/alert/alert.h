@@ -137,6 +137,16 @@ int out_nagios_check_opts(const struct out_nagios_opts *o);
 int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_nagios_opts *o,
                      enum out_nagios_status *status);
 
+/**
+ * Write `DNSBL UNKNOWN - <why>` and a newline to @p f: the line of a plugin that
+ * could not run (a usage error, a failure before the status line), @p why through
+ * out_nagios_text() (output/writers/writer.h) like any text on a Nagios line.
+ * @param[in] f    borrowed (stdout for a plugin)
+ * @param[in] why  borrowed for the call
+ * @return 0, -EINVAL (NULL argument) or -EIO.
+ */
+int out_nagios_unknown(FILE *f, const char *why);
+
 /* --- Prometheus --------------------------------------------------------------- */
 
 /**

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/writers/writer.h"
 #include "scanner/core/err.h"
 
 /* --- tally ---------------------------------------------------------------- */
@@ -213,32 +214,11 @@ int out_nagios_check_opts(const struct out_nagios_opts *o)
     return c < w ? SCAN_ECONFIG : 0;
 }
 
-/*
- * A zone in the status text: Nagios splits plugin output at '|', and the line
- * must stay one line, so anything outside the hostname alphabet becomes '?'.
- */
+/* A name in the status text (zone, target, host, reason): the one Nagios name
+ * filter of output/writers/sanitize.c. */
 static int put_zone(FILE *f, const char *s)
 {
-    for (; *s; s++) {
-        char c = *s;
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '.' || c == '-' || c == '_' || c == ':';
-        if (fputc(ok ? c : '?', f) == EOF)
-            return -EIO;
-    }
-    return 0;
-}
-
-/* The user's -a text: printable ASCII except '|' (the perfdata separator). */
-static int put_text(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        char c = *s;
-        bool ok = c >= 0x20 && c < 0x7f && c != '|';
-        if (fputc(ok ? c : '?', f) == EOF)
-            return -EIO;
-    }
-    return 0;
+    return out_nagios_name(f, s, strlen(s));
 }
 
 /* A list that applies to some target of the run (it gave a result) and is
@@ -449,7 +429,8 @@ int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_
         fprintf(f, ", %" PRIu64 " new event%s since the last run", out_delta_total(run->delta),
                 out_delta_total(run->delta) == 1 ? "" : "s") < 0)
         goto out;
-    if (o && o->append && (fputc(' ', f) == EOF || put_text(f, o->append) != 0))
+    if (o && o->append &&
+        (fputc(' ', f) == EOF || out_nagios_text(f, o->append, strlen(o->append)) != 0))
         goto out;
     /* Perfdata: 'label'=value[UOM];[warn];[crit];[min];[max]. Thresholds in range form;
      * check_rbl's servers=N;w;c first, so its graphs go on. */
@@ -468,4 +449,14 @@ int out_nagios_write(FILE *f, const struct out_alert_run *run, const struct out_
 out:
     free(v);
     return ret;
+}
+
+int out_nagios_unknown(FILE *f, const char *why)
+{
+    if (!f || !why)
+        return -EINVAL;
+    if (fprintf(f, "DNSBL %s - ", nagios_words[OUT_NAGIOS_UNKNOWN]) < 0 ||
+        out_nagios_text(f, why, strlen(why)) != 0 || fputc('\n', f) == EOF)
+        return -EIO;
+    return 0;
 }

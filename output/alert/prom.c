@@ -10,30 +10,19 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "output/writers/outpath.h"
+#include "output/writers/writer.h"
 #include "scanner/core/err.h"
 
 /* --- Prometheus --------------------------------------------------------------- */
 
-/* Label values: backslash, double quote and newline are escaped (exposition format). */
+/* A label value, through the one Prometheus label filter of output/writers/sanitize.c. */
 static int put_label(FILE *f, const char *s)
 {
-    for (; *s; s++) {
-        int r;
-        if (*s == '\\')
-            r = fputs("\\\\", f);
-        else if (*s == '"')
-            r = fputs("\\\"", f);
-        else if (*s == '\n')
-            r = fputs("\\n", f);
-        else
-            r = fputc(*s, f) == EOF ? EOF : 0;
-        if (r < 0)
-            return -EIO;
-    }
-    return 0;
+    return out_prom_label(f, s, strlen(s));
 }
 
 static int put_head(FILE *f, const char *name, const char *help)
@@ -92,8 +81,7 @@ static int64_t wall_ms(void)
 
 static int put_seconds(FILE *f, const char *name, int64_t ms)
 {
-    return fprintf(f, "%s %" PRId64 ".%03d\n", name, ms / 1000, (int)(ms % 1000)) < 0 ? -EIO
-                                                                                      : 0;
+    return fprintf(f, "%s %" PRId64 ".%03d\n", name, ms / 1000, (int)(ms % 1000)) < 0 ? -EIO : 0;
 }
 
 int out_prom_format(FILE *f, const struct out_alert_run *run)

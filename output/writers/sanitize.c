@@ -3,12 +3,15 @@
 /**
  * @file
  * Encoders for untrusted strings: terminal text, JSON string literals, CSV
- * fields and HTML text. Everything a DNS server sends (TXT reasons above all,
- * but also SPF and DMARC records) can hold escape sequences, control bytes,
- * invalid UTF-8, quotes, markup and spreadsheet formulas; every string a writer
- * prints goes through one of these.
+ * fields, HTML text, the Nagios status line and Prometheus label values.
+ * Everything a DNS server sends (TXT reasons above all, but also SPF and DMARC
+ * records) can hold escape sequences, control bytes, invalid UTF-8, quotes,
+ * markup and spreadsheet formulas; every string a writer, the store, the report
+ * or an alert prints goes through one of these, and nothing else in the tree
+ * escapes text on its own. Each encoding's rules are written once, at its
+ * prototype in output/writers/writer.h (the sink forms in fmt.h point there).
  *
- * All four walk the input one "unit" at a time: a valid UTF-8 code point, a
+ * All of them walk the input one "unit" at a time: a valid UTF-8 code point, a
  * byte that does not start one, or (for text, CSV and HTML) a whole terminal
  * escape sequence. A filter per encoding says, for each unit, "copy it" or "write
  * this replacement instead" (possibly nothing); copied runs are written in
@@ -259,6 +262,47 @@ static int json_filter(const struct unit *u, char *rep)
     return COPY;
 }
 
+/* Nagios (the status line and check_rbl's UNKNOWN line): the line must stay one
+ * line of printable ASCII, and '|' would start the perfdata. Byte by byte, so a
+ * code point of N bytes becomes N '?', whatever the input. */
+static int nagios_mark(const struct unit *u, char *rep)
+{
+    memset(rep, '?', u->len);
+    return (int)u->len;
+}
+
+static int nagios_text_filter(const struct unit *u, char *rep)
+{
+    if (u->kind == U_CHAR && u->cp >= 0x20 && u->cp < 0x7f && u->cp != '|')
+        return COPY;
+    return nagios_mark(u, rep);
+}
+
+/* Names on the Nagios line (zones, targets, the host name, a lookup's reason):
+ * the host name alphabet, with ':' for IPv6 and '_' for service labels. */
+static int nagios_name_filter(const struct unit *u, char *rep)
+{
+    uint32_t c = u->cp;
+
+    if (u->kind == U_CHAR &&
+        ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-' || c == '_' || c == ':'))
+        return COPY;
+    return nagios_mark(u, rep);
+}
+
+/* Prometheus label values (text exposition format): backslash, double quote and
+ * line feed escaped; every other byte as it is (the format is UTF-8 and only
+ * those three end or break a value). */
+static int prom_label_filter(const struct unit *u, char *rep)
+{
+    if (u->kind != U_CHAR || (u->cp != '\\' && u->cp != '"' && u->cp != '\n'))
+        return COPY;
+    rep[0] = '\\';
+    rep[1] = u->cp == '\n' ? 'n' : (char)u->cp;
+    return 2;
+}
+
 /* HTML (the report): the text policy (no escape sequence, control or bidi
  * override survives; line breaks fold to a space) plus the five markup
  * characters as entities, so one encoding serves element text and quoted
@@ -458,4 +502,30 @@ int out_html_text(FILE *f, const char *s, size_t len)
 int out_csv_field(FILE *f, const char *s, size_t len)
 {
     return encode_to_file(f, s, len, out_sink_csv, "");
+}
+
+/* A filter without escape-sequence units straight into a FILE; NULL writes nothing. */
+static int filter_to_file(FILE *f, const char *s, size_t len, unit_filter *filter)
+{
+    struct out_sink sink;
+
+    out_sink_init_file(&sink, f);
+    if (s)
+        filter_to_sink(&sink, s, len, false, filter);
+    return sink.err;
+}
+
+int out_nagios_text(FILE *f, const char *s, size_t len)
+{
+    return filter_to_file(f, s, len, nagios_text_filter);
+}
+
+int out_nagios_name(FILE *f, const char *s, size_t len)
+{
+    return filter_to_file(f, s, len, nagios_name_filter);
+}
+
+int out_prom_label(FILE *f, const char *s, size_t len)
+{
+    return filter_to_file(f, s, len, prom_label_filter);
 }

@@ -92,11 +92,28 @@ int out_finish(struct out_writer *w, const struct out_stats *st);
 /** Free the writer (not its FILE); NULL is a no-op. */
 void out_writer_free(struct out_writer *w);
 
+struct list_catalog;
+
+/**
+ * Write every list of @p cat for the `lists` command: for OUT_FMT_JSON one JSON
+ * object per line (id, zone, kinds, access, key_env, domain_mode, test_points per
+ * kind for an active list, status, dead_since, dead_reason), else a table (ID,
+ * ZONE, KINDS, ACCESS, STATUS) with, under each active list, one line per kind
+ * with its test points and the catalog's note. Does not flush @p f: the caller's
+ * close of it reports what is still buffered.
+ * @param[in] f    borrowed; never closed
+ * @param[in] cat  borrowed for the call
+ * @return 0, -EINVAL (NULL argument), -EIO (a write failed; nothing more is written),
+ *         -ENOMEM.
+ */
+int out_catalog_lists(FILE *f, const struct list_catalog *cat, enum out_format fmt);
+
 /** @return the kind of a canonical target text: "ip6" (has a ':'), "ip4" (a dotted
  *  quad), else (NULL included) "domain"; static, never NULL. */
 const char *out_target_kind(const char *target);
 
-/* Sanitizers, exposed for tests and other writers (state, delta, nagios). */
+/* Sanitizers (sanitize.c), exposed for tests and the other output rooms (store,
+ * report, alert) and cli: each one's rules are written here, once. */
 
 /**
  * Copy @p s (len bytes, any content, NULL when len is 0) into @p buf as text safe for
@@ -139,5 +156,36 @@ int out_html_text(FILE *f, const char *s, size_t len);
  * @return 0 or -EIO.
  */
 int out_csv_field(FILE *f, const char *s, size_t len);
+
+/**
+ * Write @p s (len bytes) as free text on a Nagios plugin line (check_rbl's -a text,
+ * an error message): printable ASCII (0x20-0x7E) except '|' is kept, every other
+ * byte becomes '?' (controls, DEL, '|' which would start the perfdata, and each
+ * byte of anything above ASCII, valid UTF-8 or not), so the line stays one line
+ * of ASCII. @p s NULL writes nothing.
+ * @param[in] f  borrowed
+ * @return 0 or -EIO.
+ */
+int out_nagios_text(FILE *f, const char *s, size_t len);
+
+/**
+ * Write @p s (len bytes) as a name on a Nagios plugin line (a zone, a target, a
+ * host name, a lookup's reason word): A-Z a-z 0-9 . - _ : are kept, every other
+ * byte becomes '?' (the rule of out_nagios_text() narrowed to the host name
+ * alphabet, ':' for IPv6). @p s NULL writes nothing.
+ * @param[in] f  borrowed
+ * @return 0 or -EIO.
+ */
+int out_nagios_name(FILE *f, const char *s, size_t len);
+
+/**
+ * Write @p s (len bytes) as a Prometheus label value, without its quotes (text
+ * exposition format): backslash and double quote get a backslash before them, a
+ * line feed becomes a backslash and 'n'; every other byte is kept as it is. @p s
+ * NULL writes nothing.
+ * @param[in] f  borrowed
+ * @return 0 or -EIO.
+ */
+int out_prom_label(FILE *f, const char *s, size_t len);
 
 #endif

@@ -54,6 +54,18 @@ const char *list_kind_word(unsigned kind)
     return k < 0 ? NULL : list_kind_names[k];
 }
 
+char *list_kinds_text(unsigned kinds, char buf[LIST_KINDS_TEXT])
+{
+    size_t o = 0;
+
+    buf[0] = '\0';
+    for (unsigned k = LIST_KIND_IP4; k <= LIST_KIND_DOMAIN; k <<= 1)
+        if (kinds & k)
+            o += (size_t)snprintf(buf + o, LIST_KINDS_TEXT - o, "%s%s", o ? "," : "",
+                                  list_kind_word(k));
+    return buf;
+}
+
 int list_test_point_qname(const struct list_test_point *tp, const char *zone, char *buf, size_t len)
 {
     uint8_t a[16];

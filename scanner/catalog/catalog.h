@@ -321,6 +321,23 @@ int list_kind_index(unsigned kind);
 /** @return "ip4", "ip6", "domain" for one enum list_kind bit, or NULL. */
 const char *list_kind_word(unsigned kind);
 
+/** Room for list_kinds_text(), NUL included ("ip4,ip6,domain"). */
+#define LIST_KINDS_TEXT 16
+
+/**
+ * The kinds of @p kinds (enum list_kind bits) as list_kind_word()s joined by ',', in
+ * the order ip4, ip6, domain ("ip4,domain"); "" for none; other bits are ignored.
+ * @param[out] buf  LIST_KINDS_TEXT bytes
+ * @return @p buf.
+ */
+char *list_kinds_text(unsigned kinds, char buf[LIST_KINDS_TEXT]);
+
+/** @return "free", "registration", "key" (the catalog's `access:` words), or NULL. */
+const char *list_access_word(enum list_access a);
+
+/** @return "as-is", "registrable", "both" (the catalog's `domain_mode:` words), or NULL. */
+const char *list_domain_mode_word(enum list_domain_mode m);
+
 /**
  * The query name of a test point under @p zone (the zone to query, which may hold
  * a key): ip4 / ip6 points reversed as RFC 5782 says, domain points as written.
@@ -347,18 +364,30 @@ enum list_verdict {
 
 #define LIST_MAX_CODES 16
 
+/** Room for list_code_text(), NUL included ("255.255.255.255"). */
+#define LIST_CODE_TEXT 16
+
+/**
+ * The dotted-quad text of an address in host order: a code of the catalog or an A
+ * record of an answer (0x7f000002 -> "127.0.0.2"). The one place a code becomes text:
+ * interpretations, health verdicts and the `lists` command all print it this way.
+ * @param[out] buf  LIST_CODE_TEXT bytes
+ * @return @p buf.
+ */
+char *list_code_text(uint32_t code, char buf[LIST_CODE_TEXT]);
+
 /** The interpretation of the A records of one answer. */
 struct list_interp {
     enum list_verdict verdict;
-    enum scan_class klass;                /**< class to report (LISTING, INFO, ALLOW or NONE) */
-    enum list_scope scope;                /**< LISTED / INFO: the narrowest scope of the
-                                               listing and informational codes (an ip code
-                                               beside a range one: the address itself is
-                                               listed); else LIST_SCOPE_NONE */
-    size_t ncodes;                        /**< codes kept (at most LIST_MAX_CODES) */
-    char codes[LIST_MAX_CODES][16];       /**< "127.0.0.2" */
-    const char *meanings[LIST_MAX_CODES]; /**< borrowed from the catalog, or static text
-                                               such as "unknown code" */
+    enum scan_class klass; /**< class to report (LISTING, INFO, ALLOW or NONE) */
+    enum list_scope scope; /**< LISTED / INFO: the narrowest scope of the
+                                listing and informational codes (an ip code
+                                beside a range one: the address itself is
+                                listed); else LIST_SCOPE_NONE */
+    size_t ncodes;         /**< codes kept (at most LIST_MAX_CODES) */
+    char codes[LIST_MAX_CODES][LIST_CODE_TEXT]; /**< "127.0.0.2" (list_code_text()) */
+    const char *meanings[LIST_MAX_CODES];       /**< borrowed from the catalog, or static text
+                                                     such as "unknown code" */
 };
 
 /**

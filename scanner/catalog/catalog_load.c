@@ -247,6 +247,16 @@ int list_catalog_append(struct list_catalog *c, const struct list_entry *e)
 
 static const char *const access_words[] = {"free", "registration", "key"};
 static const char *const mode_words[] = {"as-is", "registrable", "both"};
+
+const char *list_access_word(enum list_access a)
+{
+    return a <= LIST_ACCESS_KEY ? access_words[a] : NULL;
+}
+
+const char *list_domain_mode_word(enum list_domain_mode m)
+{
+    return m <= LIST_DOMAIN_BOTH ? mode_words[m] : NULL;
+}
 static const char *const status_words[] = {"active", "dead"};
 
 /* An entry's nodes by key (NULL where the key is absent): keys[] for messages

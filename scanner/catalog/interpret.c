@@ -21,6 +21,13 @@ static const char *const unknown_bit[8] = {
     "unknown code bit 16", "unknown code bit 32", "unknown code bit 64", "unknown code bit 128",
 };
 
+char *list_code_text(uint32_t code, char buf[LIST_CODE_TEXT])
+{
+    snprintf(buf, LIST_CODE_TEXT, "%u.%u.%u.%u", code >> 24, (code >> 16) & 0xff,
+             (code >> 8) & 0xff, code & 0xff);
+    return buf;
+}
+
 /* What one address contributes to the verdict, as bits. */
 enum {
     F_LISTING = 1 << LIST_CODE_LISTING,
@@ -225,8 +232,7 @@ int list_interpret(const struct list_entry *e, const uint32_t *addrs, size_t n,
         classify(e, next, allowlist, &s);
         size_t k = s.n < s.cap ? s.n : s.cap;
         for (size_t j = 0; j < k; j++) {
-            snprintf(out->codes[out->ncodes], sizeof(out->codes[0]), "%u.%u.%u.%u", next >> 24,
-                     (next >> 16) & 0xff, (next >> 8) & 0xff, next & 0xff);
+            list_code_text(next, out->codes[out->ncodes]);
             out->meanings[out->ncodes] = hits[j];
             out->ncodes++;
         }

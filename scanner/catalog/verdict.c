@@ -176,7 +176,7 @@ enum list_probe list_probe_judge(const struct list_entry *e, const struct list_t
                                  const struct scan_answer *a, char *why, size_t len)
 {
     struct list_finding v;
-    char code[INET_ADDRSTRLEN] = "";
+    char code[LIST_CODE_TEXT];
 
     if (len > 0)
         why[0] = '\0';
@@ -224,13 +224,10 @@ enum list_probe list_probe_judge(const struct list_entry *e, const struct list_t
         return LIST_PROBE_BAD;
     }
     if (tp->has_code && !has_code(a, tp->code)) {
-        uint32_t c = tp->code;
-        snprintf(code, sizeof(code), "%u.%u.%u.%u", c >> 24, (c >> 16) & 0xff, (c >> 8) & 0xff,
-                 c & 0xff);
         snprintf(why, len,
                  "answers %s for test point %s, where the operator documents %s: the list "
                  "changed or is not the one the catalog describes",
-                 v.in.codes[0], tp->point, code);
+                 v.in.codes[0], tp->point, list_code_text(tp->code, code));
         return LIST_PROBE_BAD;
     }
     return LIST_PROBE_GOOD;

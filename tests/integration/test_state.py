@@ -198,6 +198,23 @@ class Alerts(unittest.TestCase):
         self.assertTrue(r.stdout.startswith('DNSBL OK - '), r.stdout)
         self.assertEqual(r.code, 0)
 
+    def test_nagios_unknown_line_is_one_line_of_ascii(self):
+        """The UNKNOWN line of a plugin that could not run takes the status line's
+        text rule: printable ASCII but '|'. What the user typed cannot add a
+        perfdata '|', a DEL or bytes above ASCII (each is one '?')."""
+        r = scan('nagios', '-H', '192.0.2.10', '-w', 'caf\u00e9|x\x7f')
+        self.assertEqual(r.code, 3)
+        self.assertEqual(r.stdout, "DNSBL UNKNOWN - -w 'caf???x?': expected a number of "
+                         "listing servers\n")
+        # after the options: the last error said on stderr, filtered the same way
+        r = scan('nagios', '-H', '192.0.2.10', '-s', 'bad|zon\u00e9.example')
+        self.assertEqual(r.code, 3)
+        self.assertIn('zon\u00e9', r.stderr, 'stderr keeps the bytes as they were')
+        self.assertTrue(r.stdout.startswith("DNSBL UNKNOWN - -s 'bad?zon??.example': not a "
+                                            "list id"), r.stdout)
+        self.assertEqual(r.stdout.count('\n'), 1, r.stdout)
+        self.assertTrue(r.stdout.isascii(), r.stdout)
+
     def test_prometheus_file(self):
         prom = os.path.join(TMP, 'dnsbl.prom')
         r = scan('scan', '--state', os.path.join(TMP, 'prom.db'), '--resolver', W.resolver,

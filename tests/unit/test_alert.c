@@ -343,6 +343,30 @@ Test(alert, nagios_check_rbl_subject_applying_and_deadline)
     out_tally_free(t);
 }
 
+/* A plugin that could not run: one line, whatever the message holds. The text
+ * rule of the status line (printable ASCII but '|') applies, stricter than
+ * check_rbl's old UNKNOWN line, which let DEL and bytes above ASCII through. */
+Test(alert, nagios_unknown_line_is_one_line_of_ascii)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+
+    cr_assert_eq(out_nagios_unknown(m, "-w 'caf\xc3\xa9|x\x7f': expected\na number"), 0);
+    cr_assert_eq(out_nagios_unknown(m, "plain: file.ini:3: unknown option 'servre'"), 0);
+    fclose(m);
+    cr_assert_str_eq(buf, "DNSBL UNKNOWN - -w 'caf???x?': expected?a number\n"
+                          "DNSBL UNKNOWN - plain: file.ini:3: unknown option 'servre'\n");
+    free(buf);
+    cr_assert_eq(out_nagios_unknown(NULL, "x"), -EINVAL);
+    cr_assert_eq(out_nagios_unknown(stdout, NULL), -EINVAL);
+    m = fopen("/dev/full", "w");
+    cr_assert_not_null(m);
+    setvbuf(m, NULL, _IONBF, 0);
+    cr_assert_eq(out_nagios_unknown(m, "x"), -EIO);
+    fclose(m);
+}
+
 Test(alert, nagios_text_is_one_safe_line)
 {
     struct out_tally *t = NULL;

@@ -665,6 +665,27 @@ Test(catalog, kind_words)
     cr_expect_null(list_kind_word(8));
 }
 
+Test(catalog, kinds_text_and_the_words_of_access_and_domain_mode)
+{
+    char k[LIST_KINDS_TEXT];
+
+    cr_expect_str_eq(list_kinds_text(LIST_KIND_IP4 | LIST_KIND_IP6 | LIST_KIND_DOMAIN, k),
+                     "ip4,ip6,domain");
+    cr_expect_str_eq(list_kinds_text(LIST_KIND_DOMAIN | LIST_KIND_IP4, k), "ip4,domain");
+    cr_expect_str_eq(list_kinds_text(LIST_KIND_IP6, k), "ip6");
+    cr_expect_str_eq(list_kinds_text(0, k), "");
+    cr_expect_str_eq(list_kinds_text(8 | LIST_KIND_IP6, k), "ip6", "unknown bits ignored");
+    cr_expect_eq(list_kinds_text(LIST_KIND_IP4, k), k);
+    cr_expect_str_eq(list_access_word(LIST_ACCESS_FREE), "free");
+    cr_expect_str_eq(list_access_word(LIST_ACCESS_REGISTRATION), "registration");
+    cr_expect_str_eq(list_access_word(LIST_ACCESS_KEY), "key");
+    cr_expect_null(list_access_word((enum list_access)3));
+    cr_expect_str_eq(list_domain_mode_word(LIST_DOMAIN_ASIS), "as-is");
+    cr_expect_str_eq(list_domain_mode_word(LIST_DOMAIN_REGISTRABLE), "registrable");
+    cr_expect_str_eq(list_domain_mode_word(LIST_DOMAIN_BOTH), "both");
+    cr_expect_null(list_domain_mode_word((enum list_domain_mode)3));
+}
+
 Test(catalog, aliases_and_unterminated_buffer)
 {
     /* The default catalog shares DBL's code table with an anchor; make sure aliases

@@ -100,6 +100,20 @@ static const struct list_code *best_row(const struct list_entry *e, uint32_t a)
  * nets by an address only they cover, masks by their own bits. Each must give
  * the verdict of its class (after the informational rule) and its own meaning.
  */
+/* The one code-to-text of the tree: host order in, dotted quad out, every octet
+ * printed in full. */
+Test(interpret, code_text)
+{
+    char b[LIST_CODE_TEXT];
+
+    cr_assert_str_eq(list_code_text(IP(127, 0, 0, 2), b), "127.0.0.2");
+    cr_assert_str_eq(list_code_text(IP(127, 0, 10, 200), b), "127.0.10.200");
+    cr_assert_str_eq(list_code_text(0, b), "0.0.0.0");
+    cr_assert_str_eq(list_code_text(0xffffffffu, b), "255.255.255.255");
+    cr_assert_eq(strlen(b) + 1, sizeof(b), "the longest fits exactly");
+    cr_assert_eq(list_code_text(IP(192, 0, 2, 1), b), b);
+}
+
 Test(interpret, every_default_code, .init = load_default, .fini = free_default)
 {
     size_t checked = 0;

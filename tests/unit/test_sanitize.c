@@ -4,7 +4,7 @@
  * @file
  * Unit tests of the sanitizers (output/writers/sanitize.c) with hostile input: escape
  * sequences, control bytes, NUL, invalid UTF-8, quotes, separators,
- * spreadsheet formulas and HTML markup.
+ * spreadsheet formulas, HTML markup, the Nagios line's '|' and Prometheus labels.
  */
 #include <errno.h>
 #include <criterion/criterion.h>
@@ -43,9 +43,12 @@ static const char *encode(encoder *enc, const char *s, size_t n)
     free(buf);
     return out;
 }
-#define JSON(lit) encode(out_json_string, lit, sizeof(lit) - 1)
-#define CSV(lit)  encode(out_csv_field, lit, sizeof(lit) - 1)
-#define HTML(lit) encode(out_html_text, lit, sizeof(lit) - 1)
+#define JSON(lit)   encode(out_json_string, lit, sizeof(lit) - 1)
+#define CSV(lit)    encode(out_csv_field, lit, sizeof(lit) - 1)
+#define HTML(lit)   encode(out_html_text, lit, sizeof(lit) - 1)
+#define NAGIOS(lit) encode(out_nagios_text, lit, sizeof(lit) - 1)
+#define NAME(lit)   encode(out_nagios_name, lit, sizeof(lit) - 1)
+#define LABEL(lit)  encode(out_prom_label, lit, sizeof(lit) - 1)
 
 Test(text, plain_and_utf8_pass_through)
 {
@@ -246,6 +249,69 @@ Test(html, escapes_controls_bidi_and_bad_utf8)
     cr_assert_str_eq(HTML("\xe2\x80\xa8x"), " x");
 }
 
+/* The Nagios line: printable ASCII stays, everything else is '?' byte by byte;
+ * '|' would start the perfdata and a line break a second line of output. */
+Test(nagios, text_keeps_printable_ascii_but_the_pipe)
+{
+    cr_assert_str_eq(NAGIOS("ticket 42: see https://x.example/?a=b&c=\"d\" ~"),
+                     "ticket 42: see https://x.example/?a=b&c=\"d\" ~");
+    cr_assert_str_eq(NAGIOS("ticket|42"), "ticket?42");
+    cr_assert_str_eq(NAGIOS("a\nb\rc\td"), "a?b?c?d");
+    cr_assert_str_eq(NAGIOS("\x1b[31mred"), "?[31mred");
+    cr_assert_str_eq(NAGIOS("del\x7f"), "del?");
+    cr_assert_str_eq(NAGIOS("x\0y"), "x?y");
+}
+
+/* Above ASCII: each byte is one '?', valid UTF-8 or not (a C1 control too). */
+Test(nagios, text_above_ascii_is_one_mark_per_byte)
+{
+    cr_assert_str_eq(NAGIOS("caf\xc3\xa9"), "caf??");
+    cr_assert_str_eq(NAGIOS("\xe2\x80\xae"
+                            "rtl"),
+                     "???rtl");
+    cr_assert_str_eq(NAGIOS("\xf0\x9f\x93\xa7!"), "????"
+                                                  "!");
+    cr_assert_str_eq(NAGIOS("\xff\xc3"), "??");
+    cr_assert_str_eq(NAGIOS("\xc2\x9b"
+                            "1m"),
+                     "??1m");
+    cr_assert_str_eq(NAGIOS(""), "");
+}
+
+Test(nagios, names_keep_the_host_name_alphabet)
+{
+    cr_assert_str_eq(NAME("zen.spamhaus.org"), "zen.spamhaus.org");
+    cr_assert_str_eq(NAME("2001:db8::10"), "2001:db8::10");
+    cr_assert_str_eq(NAME("_dmarc.Mail-1.example"), "_dmarc.Mail-1.example");
+    cr_assert_str_eq(NAME("a b|c/d\"e"), "a?b?c?d?e");
+    cr_assert_str_eq(NAME("caf\xc3\xa9\n"), "caf???");
+    cr_assert_str_eq(NAME("\xff"), "?");
+}
+
+/* Prometheus label values: only backslash, double quote and line feed change. */
+Test(prom, label_escapes_three_characters)
+{
+    cr_assert_str_eq(LABEL("zen.spamhaus.org"), "zen.spamhaus.org");
+    cr_assert_str_eq(LABEL("we\"ird\\zone\nname"), "we\\\"ird\\\\zone\\nname");
+    cr_assert_str_eq(LABEL("tab\tcr\r|caf\xc3\xa9"), "tab\tcr\r|caf\xc3\xa9");
+    cr_assert_str_eq(LABEL("\\"), "\\\\");
+    cr_assert_str_eq(LABEL(""), "");
+}
+
+Test(nagios, null_writes_nothing)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    cr_assert_eq(out_nagios_text(f, NULL, 0), 0);
+    cr_assert_eq(out_nagios_name(f, NULL, 0), 0);
+    cr_assert_eq(out_prom_label(f, NULL, 0), 0);
+    fclose(f);
+    cr_assert_str_eq(buf, "");
+    free(buf);
+}
+
 static FILE *dev_full(void)
 {
     FILE *f = fopen("/dev/full", "w");
@@ -262,5 +328,8 @@ Test(io, write_errors_reported)
     cr_assert_eq(out_json_string(f, "x", 1), -EIO);
     cr_assert_eq(out_csv_field(f, "x", 1), -EIO);
     cr_assert_eq(out_html_text(f, "<", 1), -EIO);
+    cr_assert_eq(out_nagios_text(f, "|", 1), -EIO);
+    cr_assert_eq(out_nagios_name(f, "x", 1), -EIO);
+    cr_assert_eq(out_prom_label(f, "\"", 1), -EIO);
     fclose(f);
 }

@@ -4,7 +4,8 @@
  * @file
  * Unit tests of the writers (output/writers/writer.h): exact JSON Lines and CSV
  * rows, text grouping and alignment, summary streaming and error capping,
- * list health in every format, and write failures on /dev/full.
+ * list health in every format, the `lists` command's catalog listing, and write
+ * failures on /dev/full.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "output/writers/writer.h"
+#include "scanner/catalog/catalog.h"
 #include "scanner/core/err.h"
 #include "tests/unit/result_fixture.h"
 
@@ -870,6 +872,115 @@ Test(io, buffered_stream_fails_at_finish)
     cr_assert_eq(emit(w, &zen_listed), 0, "still in the stdio buffer");
     cr_assert_eq(out_finish(w, NULL), -EIO, "the flush fails");
     out_writer_free(w);
+    fclose(f);
+}
+
+/* ------------------------------------------------------------ lists */
+
+/* A keyed list with every kind, a test point code and a note with a quote, a
+ * backslash and non-ASCII text; a registration list; two dead ones. */
+static const char lists_yaml[] =
+    "lists:\n"
+    "  - id: weird-one\n"
+    "    zone: \"{key}.bl.weird.example\"\n"
+    "    kinds: [ip4, ip6, domain]\n"
+    "    access: key\n"
+    "    key_env: WEIRD_KEY\n"
+    "    domain_mode: both\n"
+    "    codes: [{code: 127.0.0.2, meaning: x}]\n"
+    "    test_points:\n"
+    "      ip4: {listed: [{point: 127.0.0.2, code: 127.0.10.200}], unlisted: [127.0.0.1]}\n"
+    "      ip6: {listed: [], unlisted: [], note: \"quote \\\" back\\\\slash caf\xc3\xa9\"}\n"
+    "      domain: {listed: [test.example], unlisted: []}\n"
+    "  - id: reg-one\n"
+    "    zone: bl.reg.example\n"
+    "    access: registration\n"
+    "    kinds: [domain]\n"
+    "    domain_mode: registrable\n"
+    "  - id: dead-one\n"
+    "    zone: bl.dead.example\n"
+    "    status: dead\n"
+    "    dead_since: 2024-06\n"
+    "    dead_reason: \"gone \\\"for\\\" good\"\n";
+
+static struct list_catalog *lists_cat;
+
+static void lists_load(void)
+{
+    struct scan_diag d = {0};
+
+    cr_assert_eq(
+        list_catalog_load_buf("t.yaml", lists_yaml, sizeof(lists_yaml) - 1, &lists_cat, &d), 0,
+        "%s", d.msg);
+}
+
+static void lists_free(void)
+{
+    list_catalog_free(lists_cat);
+    lists_cat = NULL;
+    cap_free();
+}
+
+TestSuite(lists, .init = lists_load, .fini = lists_free);
+
+static const char *lists_out(enum out_format fmt)
+{
+    cap.f = open_memstream(&cap.buf, &cap.len);
+    cr_assert_not_null(cap.f);
+    cr_assert_eq(out_catalog_lists(cap.f, lists_cat, fmt), 0);
+    cr_assert_eq(fflush(cap.f), 0);
+    return cap.buf;
+}
+
+/* One object per list, keys in a fixed order, strings through the JSON encoder,
+ * test points only for active lists. */
+Test(lists, json_lines)
+{
+    cr_assert_str_eq(
+        lists_out(OUT_FMT_JSON),
+        "{\"id\":\"weird-one\",\"zone\":\"{key}.bl.weird.example\",\"kinds\":\"ip4,ip6,domain\","
+        "\"access\":\"key\",\"key_env\":\"WEIRD_KEY\",\"domain_mode\":\"both\",\"test_points\":{"
+        "\"ip4\":{\"listed\":[{\"point\":\"127.0.0.2\",\"code\":\"127.0.10.200\"}],"
+        "\"unlisted\":[{\"point\":\"127.0.0.1\"}]},"
+        "\"ip6\":{\"listed\":[],\"unlisted\":[],\"note\":\"quote \\\" back\\\\slash caf\xc3\xa9\"},"
+        "\"domain\":{\"listed\":[{\"point\":\"test.example\"}],\"unlisted\":[]}},"
+        "\"status\":\"active\"}\n"
+        "{\"id\":\"reg-one\",\"zone\":\"bl.reg.example\",\"kinds\":\"domain\","
+        "\"access\":\"registration\",\"domain_mode\":\"registrable\",\"test_points\":{"
+        "\"domain\":{\"listed\":[{\"point\":\"TEST\"}],\"unlisted\":[{\"point\":\"INVALID\"}]}},"
+        "\"status\":\"active\"}\n"
+        "{\"id\":\"dead-one\",\"zone\":\"bl.dead.example\",\"kinds\":\"ip4\",\"access\":\"free\","
+        "\"status\":\"dead\",\"dead_since\":\"2024-06\",\"dead_reason\":\"gone \\\"for\\\" "
+        "good\"}\n");
+}
+
+/* The table: a header, one row per list, test points per kind under active ones. */
+Test(lists, table)
+{
+    cr_assert_str_eq(
+        lists_out(OUT_FMT_TEXT),
+        "ID                           ZONE                               KINDS            ACCESS "
+        "       STATUS\n"
+        "weird-one                    {key}.bl.weird.example             ip4,ip6,domain   key "
+        "$WEIRD_KEY active\n"
+        "    test points ip4     listed: 127.0.0.2 (answers 127.0.10.200); unlisted: 127.0.0.1\n"
+        "    test points ip6     listed: none; unlisted: none -- quote \" back\\slash caf\xc3\xa9\n"
+        "    test points domain  listed: test.example; unlisted: none\n"
+        "reg-one                      bl.reg.example                     domain           "
+        "registration  active\n"
+        "    test points domain  listed: TEST; unlisted: INVALID\n"
+        "dead-one                     bl.dead.example                    ip4              free  "
+        "        dead since 2024-06: gone \"for\" good\n");
+}
+
+Test(lists, failures)
+{
+    FILE *f = dev_full(true);
+
+    cr_assert_eq(out_catalog_lists(f, lists_cat, OUT_FMT_JSON), -EIO);
+    cr_assert_eq(out_catalog_lists(f, lists_cat, OUT_FMT_TEXT), -EIO);
+    cr_assert_eq(out_catalog_lists(NULL, lists_cat, OUT_FMT_TEXT), -EINVAL);
+    cr_assert_eq(out_catalog_lists(f, NULL, OUT_FMT_TEXT), -EINVAL);
     fclose(f);
 }
 
