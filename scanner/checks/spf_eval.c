@@ -727,3 +727,12 @@ void spf_outcome_deinit(struct spf_outcome *o)
     free(o->problem);
     memset(o, 0, sizeof(*o));
 }
+
+int spf_check_host_run(struct scan_view *v, void *call, void **out)
+{
+    const struct spf_host_call *c = call;
+    const struct spf_outcome *o = c->out;
+    int ret = spf_check_host(v, c->q, c->out);
+    *out = ret == 0 || o->mechanism || o->explanation || o->problem ? c->out : NULL;
+    return ret;
+}
