@@ -110,6 +110,25 @@ static int stale_tmp(const char *tmp)
     return unlink(tmp) == 0 ? 0 : -errno;
 }
 
+/* Make the temporary file, exclusively (O_EXCL, O_NOFOLLOW): such directories are
+ * often shared and the name is predictable, so never write through a link someone
+ * left there, symbolic or hard. Read-write: the --delta document is also the
+ * --on-change command's standard input, read back from the start.
+ * @return the descriptor, or a negative errno (stale_tmp()'s when the name stays). */
+static int open_tmp(const char *tmp)
+{
+    const int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+    int fd = open(tmp, flags, 0644);
+
+    if (fd < 0 && errno == EEXIST) {
+        int ret = stale_tmp(tmp);
+        if (ret != 0)
+            return ret;
+        fd = open(tmp, flags, 0644);
+    }
+    return fd < 0 ? -errno : fd;
+}
+
 int out_path_prepare(const char *path, mode_t mode, struct scan_diag *diag)
 {
     char tmp[4096];
@@ -127,11 +146,9 @@ int out_path_prepare(const char *path, mode_t mode, struct scan_diag *diag)
     if (ret == 0) {
         sweep(path);
         what = "cannot create a file there";
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0 && errno == EEXIST && stale_tmp(tmp) == 0)
-            fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+        fd = open_tmp(tmp);
         if (fd < 0) {
-            ret = -errno;
+            ret = fd;
         } else {
             close(fd);
             unlink(tmp);
@@ -153,23 +170,10 @@ int out_file_begin(struct out_file *of, const char *path)
         of->tmp[0] = '\0';
         return -ENAMETOOLONG;
     }
-    /* O_EXCL: such directories are often shared and the name is predictable: never
-     * write through a link someone left there, symbolic or hard. O_RDWR: the
-     * --delta document is also the --on-change command's standard input, read
-     * back from the start. */
-    const int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
-    fd = open(of->tmp, flags, 0644);
-    if (fd < 0 && errno == EEXIST) {
-        int ret = stale_tmp(of->tmp);
-        if (ret != 0) {
-            of->tmp[0] = '\0';
-            return ret;
-        }
-        fd = open(of->tmp, flags, 0644);
-    }
+    fd = open_tmp(of->tmp);
     if (fd < 0) {
         of->tmp[0] = '\0';
-        return -errno;
+        return fd;
     }
     of->f = fdopen(fd, "w+");
     if (!of->f) {
